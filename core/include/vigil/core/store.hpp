@@ -1,0 +1,135 @@
+// The SQLite store: RAII connection, prepared statement and transaction.
+//
+// Ownership and threads: a Database owns one sqlite3 connection and may be used by one thread at
+// a time (SQLite's "multi-thread" mode); give each thread its own Database. A Statement borrows
+// its Database and must not outlive it. Everything here throws vigil::Error (code database) with
+// the SQL and SQLite's code as context; destructors never throw.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vigil::store {
+
+// How hard a commit waits for the disk. The server acknowledges nothing before `full`.
+enum class Durability { full, normal, off };
+
+struct OpenOptions {
+  bool create = true;       // create the file when missing
+  bool read_only = false;
+  Durability durability = Durability::full;
+};
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (or creates) the database in WAL mode with foreign keys enforced.
+  explicit Database(const std::filesystem::path& path, OpenOptions options = {});
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements that take no parameters (pragmas, migrations).
+  void execute(std::string_view sql);
+  Statement prepare(std::string_view sql);
+  void set_durability(Durability durability);
+
+  std::int64_t last_insert_rowid() const;
+  int changes() const;  // rows changed by the last statement
+  sqlite3* handle() const { return db_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::filesystem::path path_;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, std::string_view sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are numbered from 1, as in SQLite. Every value is bound, never concatenated.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::nullopt_t);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+  }
+  // Binds every argument in order from parameter 1.
+  template <class... Args>
+  Statement& bind_all(const Args&... args) {
+    int index = 0;
+    (bind(++index, args), ...);
+    return *this;
+  }
+
+  // Advances to the next row: true when a row is ready, false when the statement is done.
+  bool step();
+  // Runs a statement that returns no rows, then resets it for reuse.
+  void run();
+  // Clears the result so the statement can run again; bindings are kept until rebound.
+  void reset();
+
+  bool is_null(int column) const;
+  std::int64_t column_int(int column) const;
+  double column_double(int column) const;
+  std::string column_text(int column) const;  // "" for NULL
+  std::optional<std::string> column_optional_text(int column) const;
+  std::optional<std::int64_t> column_optional_int(int column) const;
+
+  const char* sql() const;
+
+ private:
+  [[noreturn]] void fail(int rc, const char* what) const;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction (so a writer fails early rather than mid-way), ROLLBACK on
+// destruction unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// A read transaction: one consistent snapshot for everything read until it ends.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace vigil::store

@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "temp_dir.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/migrate.hpp"
+
+using namespace vigil;
+
+TEST_CASE("migrations build every table on an empty database", "[store][migrate]") {
+  TempDir dir;
+  store::Database db(dir.path() / "empty.db");
+  auto report = store::migrate(db);
+  CHECK(report.from_version == 0);
+  CHECK(report.to_version == store::latest_schema_version());
+  CHECK(store::schema_version(db) == store::latest_schema_version());
+  for (const char* table :
+       {"nominals", "addresses", "assessments", "plans", "plan_actions", "visits",
+        "visit_attendees", "visit_amendments", "failed_entries", "orders", "order_conditions",
+        "breaches", "notifications", "notification_requirements", "suspects", "trace_enquiries",
+        "bail_cases", "bail_extensions", "bail_conditions", "rui_reviews",
+        "safeguarding_referrals", "referral_steps", "officers", "teams", "team_supervisors",
+        "devices", "policy_versions", "audit_log", "changes", "conflicts", "outbox",
+        "sync_state"}) {
+    auto statement = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name=?");
+    statement.bind_all(table);
+    REQUIRE(statement.step());
+    INFO(table);
+    CHECK(statement.column_int(0) == 1);
+  }
+  // Running again is a no-op.
+  auto again = store::migrate(db);
+  CHECK(again.from_version == again.to_version);
+}
+
+TEST_CASE("the migrator refuses a database newer than the build and leaves it alone",
+          "[store][migrate]") {
+  TempDir dir;
+  auto path = dir.path() / "newer.db";
+  {
+    store::Database db(path);
+    store::migrate(db);
+    db.execute("PRAGMA user_version = " + std::to_string(store::latest_schema_version() + 1));
+  }
+  store::Database db(path);
+  try {
+    store::migrate(db);
+    FAIL("a newer database was accepted");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::migration);
+    CHECK(std::string(error.what()).find("newer Vigil") != std::string::npos);
+  }
+  CHECK(store::schema_version(db) == store::latest_schema_version() + 1);
+  CHECK_THROWS_AS(store::require_current_schema(db), Error);
+}
+
+TEST_CASE("a transaction rolls back unless committed", "[store]") {
+  TempDir dir;
+  store::Database db(dir.path() / "tx.db");
+  db.execute("CREATE TABLE t(x INTEGER)");
+  {
+    store::Transaction transaction(db);
+    db.prepare("INSERT INTO t VALUES (1)").run();
+  }
+  {
+    store::Transaction transaction(db);
+    db.prepare("INSERT INTO t VALUES (2)").run();
+    transaction.commit();
+  }
+  auto count = db.prepare("SELECT group_concat(x) FROM t");
+  REQUIRE(count.step());
+  CHECK(count.column_text(0) == "2");
+}
+
+TEST_CASE("SQL errors carry the statement and SQLite's code", "[store]") {
+  TempDir dir;
+  store::Database db(dir.path() / "err.db");
+  try {
+    db.prepare("SELECT * FROM no_such_table");
+    FAIL("prepared a statement on a missing table");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::database);
+    CHECK(error.context().find("no_such_table") != std::string::npos);
+  }
+}

@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/policy.hpp"
+
+using namespace vigil;
+
+TEST_CASE("the shipped default policy is the national minimum", "[policy]") {
+  auto parsed = parse_policy(default_policy_json());
+  REQUIRE(parsed.policy);
+  const Policy& p = *parsed.policy;
+  CHECK(p.visit_months(RiskLevel::very_high) == 1);
+  CHECK(p.visit_months(RiskLevel::high) == 3);
+  CHECK(p.visit_months(RiskLevel::medium) == 6);
+  CHECK(p.visit_months(RiskLevel::low) == 12);
+  CHECK(p.visit_crew == 2);
+  CHECK(p.reassess_every_months == 12);
+  CHECK(p.plan_review_every_months == 6);
+  // A policy survives a round trip through its JSON form.
+  auto again = parse_policy(policy_to_json(p));
+  REQUIRE(again.policy);
+  CHECK(again.policy->visit_every_months == p.visit_every_months);
+  CHECK(again.policy->priority.kind_weight == p.priority.kind_weight);
+}
+
+TEST_CASE("a bad policy is refused with the field named", "[policy]") {
+  CHECK(parse_policy("{").error.find("not valid JSON") != std::string::npos);
+  std::string json = default_policy_json();
+  auto bad = json;
+  bad.replace(bad.find("\"high\": 3"), 9, "\"high\": 0");
+  CHECK(parse_policy(bad).error ==
+        "policy field visit_every_months.high must be a whole number from 1 to 120");
+}
+
+TEST_CASE("the policy in force is the newest effective on the date", "[policy]") {
+  TempDir dir;
+  store::Database db(dir.path() / "p.db");
+  store::migrate(db);
+  CHECK(policy_in_force(db, parse_date("2024-01-01").value()).version == 0);
+  Policy stricter = default_policy();
+  stricter.visit_every_months[index_of(RiskLevel::high)] = 2;
+  add_policy_version(db, default_policy(), parse_date("2020-01-01").value(), "ACC Smith", "defaults");
+  add_policy_version(db, stricter, parse_date("2024-06-01").value(), "ACC Jones",
+                     "high-risk visits every two months after inspection");
+  CHECK(policy_in_force(db, parse_date("2024-05-31").value()).visit_months(RiskLevel::high) == 3);
+  auto in_force = policy_in_force(db, parse_date("2024-06-01").value());
+  CHECK(in_force.version == 2);
+  CHECK(in_force.visit_months(RiskLevel::high) == 2);
+}
