@@ -1,0 +1,47 @@
+// The overdue report: every overdue item in a scope, by priority, with a summary by risk level
+// and age band. Loads facts from the store in a few set-based queries (no per-nominal queries), so
+// a force-wide report stays well under a second. The caller owns the Database; one thread.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/core/overdue.hpp"
+#include "vigil/core/store.hpp"
+
+namespace vigil {
+
+// Which nominals: empty teams = the whole force.
+struct ReportScope {
+  std::vector<std::string> teams;  // team names
+};
+
+struct OverdueSummary {
+  int total = 0;
+  std::array<int, 4> by_risk{};      // by RiskLevel
+  std::array<int, 5> by_age_band{};  // by kAgeBands
+  std::array<std::optional<OverdueItem>, 4> oldest_by_risk;  // the most days overdue at each level
+  int nominals = 0;                  // nominals in scope
+  int unscheduled = 0;               // active nominals with no plan, assessment or seen visit
+};
+
+struct OverdueReport {
+  Date as_of;
+  int policy_version = 0;
+  std::vector<OverdueItem> items;
+  OverdueSummary summary;
+};
+
+// Loads the facts of every active nominal in scope as of that date.
+std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
+                                             const ReportScope& scope);
+OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope);
+OverdueSummary summarise(const std::vector<OverdueItem>& items);
+
+std::string overdue_report_json(const OverdueReport& report);
+std::string overdue_report_csv(const OverdueReport& report);
+std::string overdue_report_table(const OverdueReport& report);
+
+}  // namespace vigil
