@@ -1,1 +1,580 @@
-int main() { return 0; }
+// `vigil`: the back-office command (DESIGN.md "Deployables"). Each subcommand parses its options,
+// opens the database it names and calls core/ or the back-office library; nothing here holds a
+// rule. Exit status: 0 success, 1 failure, 2 bad usage; errors are one sentence on stderr.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "vigil/core/bail.hpp"
+#include "vigil/core/cli.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/notification.hpp"
+#include "vigil/core/overdue.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/core/policy.hpp"
+#include "vigil/tools/import.hpp"
+#include "vigil/tools/seed.hpp"
+
+namespace {
+
+using vigil::cli::Args;
+using vigil::cli::Option;
+using vigil::cli::UsageError;
+namespace store = vigil::store;
+
+struct Command {
+  const char* name;  // "officer add"
+  const char* usage;
+  const char* summary;
+  std::function<int(const Args&)> run;
+  std::vector<Option> options;
+};
+
+// A failure of the command (not of its usage): printed as one sentence, exit status 1.
+class Failure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string now_instant() {
+  return vigil::format_instant(
+      date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+vigil::Date date_option(const Args& args, std::string_view name) {
+  const std::string text = args.required(name);
+  auto parsed = vigil::parse_date(text);
+  if (!parsed) {
+    throw UsageError("--" + std::string(name) + " '" + text +
+                     "' is not a real date in the form YYYY-MM-DD");
+  }
+  return *parsed;
+}
+
+template <class E>
+E enum_option(const Args& args, std::string_view name, std::optional<E> fallback = std::nullopt) {
+  auto text = args.value(name);
+  if (!text) {
+    if (fallback) return *fallback;
+    throw UsageError("missing --" + std::string(name));
+  }
+  auto parsed = vigil::parse_enum<E>(*text);
+  if (!parsed) {
+    throw UsageError("--" + std::string(name) + " '" + *text + "' is not one of " +
+                     vigil::allowed_values<E>());
+  }
+  return *parsed;
+}
+
+int int_option(const Args& args, std::string_view name, int low, int high) {
+  const std::string text = args.required(name);
+  try {
+    std::size_t used = 0;
+    int value = std::stoi(text, &used);
+    if (used == text.size() && value >= low && value <= high) return value;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + std::string(name) + " '" + text + "' must be a whole number from " +
+                   std::to_string(low) + " to " + std::to_string(high));
+}
+
+// Opens an existing Vigil database at this build's schema version.
+store::Database open_existing(const Args& args) {
+  const std::filesystem::path path = args.required("db");
+  if (!std::filesystem::exists(path)) {
+    throw Failure("database " + path.string() + " does not exist; create it with 'vigil init --db " +
+                  path.string() + "'");
+  }
+  store::Database db(path, {.create = false});
+  store::require_current_schema(db);
+  return db;
+}
+
+// Creates the database when missing, brings it to the current schema and records the default
+// policy as version 1 when it holds none.
+store::Database open_or_create(const std::filesystem::path& path, bool& created_policy) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  store::Database db(path);
+  store::migrate(db);
+  auto count = db.prepare("SELECT count(*) FROM policy_versions");
+  count.step();
+  created_policy = count.column_int(0) == 0;
+  return db;
+}
+
+void record_default_policy(store::Database& db, vigil::Date effective_from) {
+  vigil::add_policy_version(db, vigil::default_policy(), effective_from, "National guidance",
+                            "Default policy shipped with Vigil: the historic national minimum "
+                            "visit frequencies, double crewing and review intervals.");
+}
+
+std::string team_id(store::Database& db, const std::string& name, bool create) {
+  auto find = db.prepare("SELECT id FROM teams WHERE name = ?");
+  find.bind_all(name);
+  if (find.step()) return find.column_text(0);
+  if (!create) throw Failure("team '" + name + "' is not a known team");
+  std::string id = vigil::make_uuid();
+  db.prepare("INSERT INTO teams (id, name) VALUES (?, ?)").bind_all(id, name).run();
+  return id;
+}
+
+std::string read_new_password() {
+  std::string password = vigil::cli::read_secret("Password: ");
+  if (auto problem = vigil::password_problem(password); !problem.empty()) throw Failure(problem);
+  return password;
+}
+
+// --- init --------------------------------------------------------------------------------------
+
+int cmd_init(const Args& args) {
+  const std::filesystem::path path = args.required("db");
+  bool needs_policy = false;
+  int from = 0;
+  {
+    if (std::filesystem::exists(path)) {
+      store::Database probe(path, {.create = false});
+      from = store::schema_version(probe);
+    }
+  }
+  auto db = open_or_create(path, needs_policy);
+  if (needs_policy) record_default_policy(db, vigil::london_today());
+  const int to = store::schema_version(db);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("db", path.string()).field("from_version", from);
+    w.field("schema_version", to).field("policy_recorded", needs_policy).end_object();
+    std::cout << w.str() << '\n';
+  } else if (from == to) {
+    std::cout << "Database " << path.string() << " is already at schema version " << to << ".\n";
+  } else {
+    std::cout << "Database " << path.string() << " is at schema version " << to
+              << (from == 0 ? " (created)" : " (upgraded from " + std::to_string(from) + ")")
+              << (needs_policy ? "; default policy recorded as version 1" : "") << ".\n";
+  }
+  return 0;
+}
+
+// --- officer -----------------------------------------------------------------------------------
+
+int cmd_officer_add(const Args& args) {
+  auto db = open_existing(args);
+  const std::string username = args.required("username");
+  const std::string name = args.required("name");
+  const auto role = enum_option<vigil::Role>(args, "role");
+  const std::string team = args.required("team");
+  if (username.empty() || username.find_first_of(" ;,\t\r\n") != std::string::npos) {
+    throw UsageError("--username '" + username + "' must be one word without ';' or ','");
+  }
+  {
+    auto exists = db.prepare("SELECT 1 FROM officers WHERE username = ?");
+    exists.bind_all(username);
+    if (exists.step()) throw Failure("officer '" + username + "' already exists");
+  }
+  const std::string hash = vigil::hash_password(read_new_password());
+  store::Transaction transaction(db);
+  const std::string team_row = team_id(db, team, true);
+  const std::string id = vigil::make_uuid();
+  db.prepare(
+        "INSERT INTO officers (id, username, name, role, team_id, password_hash, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(id, username, name, vigil::to_string(role), team_row, hash, now_instant())
+      .run();
+  if (role == vigil::Role::supervisor) {
+    db.prepare("INSERT INTO team_supervisors (team_id, officer_id) VALUES (?, ?)")
+        .bind_all(team_row, id)
+        .run();
+  }
+  transaction.commit();
+  std::cout << "Officer " << username << " (" << vigil::to_string(role) << ", " << team
+            << ") added.\n";
+  return 0;
+}
+
+int cmd_officer_password(const Args& args) {
+  auto db = open_existing(args);
+  const std::string username = args.required("username");
+  {
+    auto exists = db.prepare("SELECT 1 FROM officers WHERE username = ?");
+    exists.bind_all(username);
+    if (!exists.step()) throw Failure("officer '" + username + "' is not a known officer");
+  }
+  const std::string hash = vigil::hash_password(read_new_password());
+  db.prepare("UPDATE officers SET password_hash = ? WHERE username = ?").bind_all(hash, username).run();
+  std::cout << "Password for " << username << " changed.\n";
+  return 0;
+}
+
+int cmd_officer_list(const Args& args) {
+  auto db = open_existing(args);
+  auto s = db.prepare(
+      "SELECT o.username, o.name, o.role, t.name FROM officers o JOIN teams t ON t.id = o.team_id "
+      "ORDER BY t.name, o.role DESC, o.username");
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    while (s.step()) {
+      w.begin_object().field("username", s.column_text(0)).field("name", s.column_text(1));
+      w.field("role", s.column_text(2)).field("team", s.column_text(3)).end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  std::printf("%-20s %-28s %-11s %s\n", "USERNAME", "NAME", "ROLE", "TEAM");
+  while (s.step()) {
+    std::printf("%-20s %-28s %-11s %s\n", s.column_text(0).c_str(), s.column_text(1).c_str(),
+                s.column_text(2).c_str(), s.column_text(3).c_str());
+  }
+  return 0;
+}
+
+// --- import and seed ---------------------------------------------------------------------------
+
+int cmd_import(const Args& args) {
+  if (args.positionals().size() != 1) throw UsageError("import needs exactly one directory");
+  auto db = open_existing(args);
+  auto progress = vigil::Progress::on_terminal();
+  auto result = vigil::backoffice::import_directory(db, args.positionals().front(), progress);
+  progress.finish();
+  if (!result.ok()) {
+    for (const auto& problem : result.problems) {
+      std::cerr << problem.file;
+      if (problem.line > 0) std::cerr << ':' << problem.line;
+      std::cerr << ": " << problem.reason << '\n';
+    }
+    std::cerr << "vigil: nothing was imported: " << result.problems.size()
+              << (result.problems.size() == 1 ? " problem" : " problems") << " found.\n";
+    return 1;
+  }
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().key("files").begin_object();
+    for (const auto& [file, c] : result.counts) {
+      w.key(file).begin_object().field("rows", c.rows).field("inserted", c.inserted);
+      w.field("updated", c.updated).field("unchanged", c.unchanged).end_object();
+    }
+    w.end_object().end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  for (const auto& [file, c] : result.counts) {
+    std::cout << file << ": " << c.rows << " rows, " << c.inserted << " new, " << c.updated
+              << " updated, " << c.unchanged << " unchanged\n";
+  }
+  return 0;
+}
+
+int cmd_seed(const Args& args) {
+  vigil::backoffice::SeedOptions options;
+  const std::string profile = args.required("profile");
+  if (profile == "demo") {
+    options.profile = vigil::backoffice::SeedProfile::demo;
+  } else if (profile == "force") {
+    options.profile = vigil::backoffice::SeedProfile::force;
+  } else if (profile == "national") {
+    options.profile = vigil::backoffice::SeedProfile::national;
+  } else {
+    throw UsageError("--profile '" + profile + "' is not one of demo|force|national");
+  }
+  if (args.value("seed")) options.seed = static_cast<std::uint64_t>(int_option(args, "seed", 0, 2147483647));
+  options.as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
+  bool needs_policy = false;
+  auto db = open_or_create(args.required("db"), needs_policy);
+  auto progress = vigil::Progress::on_terminal();
+  const auto counts = vigil::backoffice::seed_database(db, options, progress);
+  progress.finish();
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("profile", profile).field("as_of", vigil::format_date(options.as_of));
+    w.key("rows").begin_object();
+    for (const auto& [table, n] : counts) w.field(table, static_cast<std::int64_t>(n));
+    w.end_object().end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  std::cout << "Seeded the " << profile << " profile as of " << vigil::format_date(options.as_of)
+            << " into " << args.required("db") << ":\n";
+  for (const auto& [table, n] : counts) std::cout << "  " << table << ": " << n << '\n';
+  return 0;
+}
+
+// --- calc --------------------------------------------------------------------------------------
+
+int cmd_calc_bail(const Args& args) {
+  const auto arrested = date_option(args, "arrested");
+  const auto case_type =
+      enum_option<vigil::CaseType>(args, "case-type", vigil::CaseType::standard);
+  const auto timetable = vigil::bail_timetable(arrested, case_type);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("bail_start", vigil::format_date(timetable.bail_start));
+    w.field("regime", vigil::to_string(timetable.regime)).key("stages").begin_array();
+    for (const auto& stage : timetable.stages) {
+      w.begin_object().field("authority", vigil::to_string(stage.authority));
+      w.field("ends", vigil::format_date(stage.ends)).end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  std::cout << "Bail starts " << vigil::format_date(timetable.bail_start) << " (regime "
+            << vigil::to_string(timetable.regime) << ").\n";
+  if (timetable.stages.empty()) std::cout << "No statutory limit applies.\n";
+  for (const auto& stage : timetable.stages) {
+    std::cout << "  " << vigil::to_string(stage.authority) << " may authorise to "
+              << vigil::format_date(stage.ends) << '\n';
+  }
+  return 0;
+}
+
+int cmd_calc_notification(const Args& args) {
+  vigil::NotificationPeriodInput input{date_option(args, "relevant-date"),
+                                       enum_option<vigil::Disposal>(args, "disposal"),
+                                       std::nullopt, std::nullopt, std::nullopt, false};
+  if (args.value("months")) input.months = int_option(args, "months", 0, 100000);
+  if (args.value("age")) input.age = int_option(args, "age", 0, 200);
+  const auto period = vigil::notification_period(input);
+  if (!period.error.empty()) throw UsageError(period.error);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("indefinite", period.indefinite);
+    w.key("ends");
+    if (period.ends) {
+      w.value(vigil::format_date(*period.ends));
+    } else {
+      w.null();
+    }
+    w.end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  if (period.indefinite) {
+    std::cout << "Notification is indefinite";
+    if (period.review_after_years) {
+      std::cout << " (review possible after " << *period.review_after_years << " years)";
+    }
+    std::cout << ".\n";
+  } else {
+    std::cout << "Notification period ends " << vigil::format_date(*period.ends) << ".\n";
+  }
+  return 0;
+}
+
+int cmd_calc_visit(const Args& args) {
+  const auto risk = enum_option<vigil::RiskLevel>(args, "risk");
+  const auto last_seen = date_option(args, "last-seen");
+  const auto as_of = date_option(args, "as-of");
+  vigil::Policy policy = vigil::default_policy();
+  if (args.value("db")) {
+    auto db = open_existing(args);
+    policy = vigil::policy_in_force(db, as_of);
+  }
+  vigil::NominalFacts facts;
+  facts.recorded_risk = risk;
+  // Midday in London is on the given civil date whatever the season.
+  facts.last_seen_at = vigil::london_midnight(last_seen) + std::chrono::hours(12);
+  const auto due = vigil::next_visit_due(facts, policy).value();
+  const int late = vigil::days_overdue(due, as_of);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("due", vigil::format_date(due)).field("days_overdue", late).end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  std::cout << "Next visit due " << vigil::format_date(due);
+  if (late > 0) std::cout << ": " << late << (late == 1 ? " day" : " days") << " overdue";
+  std::cout << ".\n";
+  return 0;
+}
+
+// --- report ------------------------------------------------------------------------------------
+
+int cmd_report_overdue(const Args& args) {
+  auto db = open_existing(args);
+  const auto as_of = date_option(args, "as-of");
+  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("--format '" + format + "' is not one of table|json|csv");
+  }
+  vigil::ReportScope scope;
+  if (auto team = args.value("team")) {
+    team_id(db, *team, false);  // an unknown team is an error, not an empty report
+    scope.teams.push_back(*team);
+  }
+  const auto report = vigil::overdue_report(db, as_of, scope);
+  if (format == "json") {
+    std::cout << vigil::overdue_report_json(report) << '\n';
+  } else if (format == "csv") {
+    std::cout << vigil::overdue_report_csv(report);
+  } else {
+    std::cout << vigil::overdue_report_table(report);
+  }
+  return 0;
+}
+
+// --- policy ------------------------------------------------------------------------------------
+
+int cmd_policy_show(const Args& args) {
+  auto db = open_existing(args);
+  const auto as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
+  const auto policy = vigil::policy_in_force(db, as_of);
+  std::cout << vigil::policy_to_json(policy) << '\n';
+  return 0;
+}
+
+int cmd_policy_add(const Args& args) {
+  auto db = open_existing(args);
+  const std::filesystem::path file = args.required("file");
+  std::ifstream in(file);
+  if (!in) throw Failure("cannot read policy file " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = vigil::parse_policy(text.str());
+  if (!parsed.policy) throw Failure(file.string() + ": " + parsed.error);
+  const auto approved_by = args.required("approved-by");
+  const auto rationale = args.required("rationale");
+  if (approved_by.empty() || rationale.empty()) {
+    throw UsageError("a policy change needs who approved it and why");
+  }
+  store::Transaction transaction(db);
+  const int version = vigil::add_policy_version(db, *parsed.policy, date_option(args, "effective"),
+                                                approved_by, rationale);
+  transaction.commit();
+  std::cout << "Policy version " << version << " recorded.\n";
+  return 0;
+}
+
+// --- dispatch ----------------------------------------------------------------------------------
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> all = {
+      {"init", "vigil init --db DB [--json]",
+       "Create a Vigil database, or upgrade one to this version's schema.", cmd_init,
+       {{"db"}, {"json", false}}},
+      {"officer add",
+       "vigil officer add --db DB --username U --name N --role officer|supervisor|admin --team T",
+       "Add an officer; the password is read from standard input (not echoed on a terminal).",
+       cmd_officer_add,
+       {{"db"}, {"username"}, {"name"}, {"role"}, {"team"}}},
+      {"officer password", "vigil officer password --db DB --username U",
+       "Set an officer's password, read from standard input.", cmd_officer_password,
+       {{"db"}, {"username"}}},
+      {"officer list", "vigil officer list --db DB [--json]", "List officers by team.",
+       cmd_officer_list,
+       {{"db"}, {"json", false}}},
+      {"import", "vigil import --db DB DIR [--json]",
+       "Import a force's CSV files from DIR: all or nothing, every bad row named.", cmd_import,
+       {{"db"}, {"json", false}}},
+      {"seed", "vigil seed --db DB --profile demo|force|national [--seed N] [--as-of DATE] [--json]",
+       "Fill a new database with synthetic but realistic data.", cmd_seed,
+       {{"db"}, {"profile"}, {"seed"}, {"as-of"}, {"json", false}}},
+      {"calc bail", "vigil calc bail --arrested DATE [--case-type standard|serious_fraud] [--json]",
+       "Pre-charge bail periods and who may authorise each stage.", cmd_calc_bail,
+       {{"arrested"}, {"case-type"}, {"json", false}}},
+      {"calc notification",
+       "vigil calc notification --relevant-date DATE --disposal prison|hospital|"
+       "hospital_restricted|caution|conditional_discharge|other [--months N] [--age A] [--json]",
+       "A registered sex offender's notification period.", cmd_calc_notification,
+       {{"relevant-date"}, {"disposal"}, {"months"}, {"age"}, {"json", false}}},
+      {"calc visit",
+       "vigil calc visit --risk low|medium|high|very_high --last-seen DATE --as-of DATE [--db DB] "
+       "[--json]",
+       "When the next visit is due and how late it is (policy from --db, else the defaults).",
+       cmd_calc_visit,
+       {{"risk"}, {"last-seen"}, {"as-of"}, {"db"}, {"json", false}}},
+      {"report overdue",
+       "vigil report overdue --db DB --as-of DATE [--team T] [--format table|json|csv]",
+       "Every overdue visit, assessment, plan review, action and notification, by priority.",
+       cmd_report_overdue,
+       {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
+      {"policy show", "vigil policy show --db DB [--as-of DATE]",
+       "Print the policy in force on a date.", cmd_policy_show,
+       {{"db"}, {"as-of"}}},
+      {"policy add",
+       "vigil policy add --db DB --file POLICY.json --effective DATE --approved-by NAME "
+       "--rationale TEXT",
+       "Record a new policy version, with who approved it, from when and why.", cmd_policy_add,
+       {{"db"}, {"file"}, {"effective"}, {"approved-by"}, {"rationale"}}},
+  };
+  return all;
+}
+
+void print_overview(std::ostream& out) {
+  out << "vigil: the back office of Vigil (offender and suspect management).\n\nCommands:\n";
+  for (const auto& command : commands()) {
+    out << "  " << command.usage << "\n      " << command.summary << "\n";
+  }
+  out << "\nEvery command takes --help. Exit status: 0 done, 1 failed, 2 bad usage.\n";
+}
+
+int run(const std::vector<std::string>& words) {
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    print_overview(words.empty() ? std::cerr : std::cout);
+    return words.empty() ? vigil::cli::kExitUsage : vigil::cli::kExitOk;
+  }
+  // Longest match first: "officer add" before "officer".
+  const Command* chosen = nullptr;
+  std::size_t used = 0;
+  for (const auto& command : commands()) {
+    std::istringstream name(command.name);
+    std::vector<std::string> parts{std::istream_iterator<std::string>(name), {}};
+    if (parts.size() <= words.size() && std::equal(parts.begin(), parts.end(), words.begin()) &&
+        parts.size() > used) {
+      chosen = &command;
+      used = parts.size();
+    }
+  }
+  if (chosen == nullptr) {
+    std::string known;
+    for (const auto& command : commands()) {
+      if (std::string(command.name).rfind(words[0] + " ", 0) == 0) {
+        known += known.empty() ? "" : ", ";
+        known += command.name;
+      }
+    }
+    throw UsageError(known.empty() ? "unknown command '" + words[0] + "'; see vigil --help"
+                                   : "'" + words[0] + "' needs a subcommand: " + known);
+  }
+  std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(used), words.end());
+  Args args(rest, chosen->options);
+  if (args.help()) {
+    std::cout << "usage: " << chosen->usage << "\n\n" << chosen->summary << '\n';
+    return vigil::cli::kExitOk;
+  }
+  if (!args.positionals().empty() && std::string(chosen->name) != "import") {
+    throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+  }
+  return chosen->run(args);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  try {
+    return run(words);
+  } catch (const UsageError& error) {
+    std::cerr << "vigil: " << error.what() << '\n';
+    return vigil::cli::kExitUsage;
+  } catch (const Failure& error) {
+    std::cerr << "vigil: " << error.what() << '\n';
+    return vigil::cli::kExitFailure;
+  } catch (const vigil::Error& error) {
+    std::cerr << "vigil: " << error.what() << '\n';
+    return vigil::cli::kExitFailure;
+  } catch (const std::exception& error) {
+    std::cerr << "vigil: " << error.what() << '\n';
+    return vigil::cli::kExitFailure;
+  }
+}

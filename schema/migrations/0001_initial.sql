@@ -170,6 +170,8 @@ CREATE TABLE visits (
   sync_device_id  TEXT
 );
 CREATE INDEX visits_nominal ON visits(nominal_id, outcome, occurred_at);
+-- Dynamic risk changes are few; the overdue rules look them up per nominal.
+CREATE INDEX visits_risk_change ON visits(nominal_id, occurred_at) WHERE risk_change <> '';
 
 -- Crewing is derived from who attended, never a tick-box.
 CREATE TABLE visit_attendees (
@@ -247,6 +249,7 @@ CREATE TABLE breaches (
   sync_device_id TEXT
 );
 CREATE INDEX breaches_nominal ON breaches(nominal_id, occurred_at);
+CREATE INDEX breaches_order ON breaches(order_id);
 
 -- Notification by registered sex offenders -------------------------------------------------------
 

@@ -1,0 +1,121 @@
+// The `vigil` command as a user runs it: output contracts, exit statuses, one-sentence errors.
+#include <catch2/catch.hpp>
+
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+const std::string kVigil = std::string(VIGIL_BIN_DIR) + "/vigil";
+
+CommandResult vigil(const std::string& arguments, const TempDir& dir, const std::string& input = "") {
+  return run_command(kVigil + " " + arguments, input, dir.path());
+}
+
+bool one_sentence(const std::string& err) {
+  // One line, starting with the program's name.
+  return err.rfind("vigil: ", 0) == 0 && err.find('\n') == err.size() - 1;
+}
+
+}  // namespace
+
+TEST_CASE("vigil calc bail prints the timetable of the law in force at arrest", "[cli][bail]") {
+  TempDir dir;
+  auto r = vigil("calc bail --arrested 2017-04-03 --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out ==
+        "{\"bail_start\":\"2017-04-04\",\"regime\":\"2017\",\"stages\":["
+        "{\"authority\":\"inspector\",\"ends\":\"2017-05-01\"},"
+        "{\"authority\":\"superintendent\",\"ends\":\"2017-07-03\"},"
+        "{\"authority\":\"magistrates_court\",\"ends\":\"2017-10-03\"}]}\n");
+  r = vigil("calc bail --arrested 2017-04-02 --json", dir);
+  CHECK(r.out == "{\"bail_start\":\"2017-04-03\",\"regime\":\"none\",\"stages\":[]}\n");
+  r = vigil("calc bail --arrested 2022-10-28 --case-type serious_fraud --json", dir);
+  CHECK(r.out.rfind("{\"bail_start\":\"2022-10-29\",\"regime\":\"2022\",\"stages\":["
+                    "{\"authority\":\"custody_officer\",\"ends\":\"2023-04-28\"}",
+                    0) == 0);
+}
+
+TEST_CASE("vigil calc visit and notification answer in the contract's JSON", "[cli]") {
+  TempDir dir;
+  // 31 January + 3 months = 30 April (no 31 April); 1 May is one day late.
+  auto r = vigil("calc visit --risk high --last-seen 2024-01-31 --as-of 2024-05-01 --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out == "{\"due\":\"2024-04-30\",\"days_overdue\":1}\n");
+  r = vigil("calc notification --relevant-date 2020-01-10 --disposal caution --json", dir);
+  CHECK(r.out == "{\"indefinite\":false,\"ends\":\"2022-01-09\"}\n");
+  r = vigil("calc notification --relevant-date 2020-01-10 --disposal prison --months 30 --json",
+            dir);
+  CHECK(r.out == "{\"indefinite\":true,\"ends\":null}\n");
+}
+
+TEST_CASE("bad usage exits 2 with one sentence naming the problem", "[cli]") {
+  TempDir dir;
+  auto r = vigil("calc visit --risk extreme --last-seen 2024-01-31 --as-of 2024-05-01", dir);
+  CHECK(r.status == 2);
+  CHECK(r.err == "vigil: --risk 'extreme' is not one of low|medium|high|very_high\n");
+  r = vigil("calc bail --arrested 2023-02-29", dir);
+  CHECK(r.status == 2);
+  CHECK(r.err == "vigil: --arrested '2023-02-29' is not a real date in the form YYYY-MM-DD\n");
+  r = vigil("report overdue --db x.db --as-of 2024-01-01 --colour", dir);
+  CHECK(r.status == 2);
+  CHECK(one_sentence(r.err));
+  r = vigil("frobnicate", dir);
+  CHECK(r.status == 2);
+  CHECK(one_sentence(r.err));
+  r = vigil("calc notification --relevant-date 2020-01-10 --disposal prison", dir);
+  CHECK(r.status == 2);
+  CHECK(one_sentence(r.err));
+  CHECK(vigil("report overdue --help", dir).status == 0);
+  CHECK(vigil("--help", dir).status == 0);
+}
+
+TEST_CASE("init, officers and an empty overdue report from a new database", "[cli][officer]") {
+  TempDir dir;
+  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
+  auto r = vigil("report overdue " + db + " --as-of 2024-06-30", dir);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("does not exist; create it with 'vigil init") != std::string::npos);
+
+  CHECK(vigil("init " + db, dir).status == 0);
+  r = vigil("officer add " + db + " --username sgt.north --name 'Ann North' --role supervisor "
+            "--team 'North 1'", dir, "a long enough password\n");
+  CHECK(r.status == 0);
+  r = vigil("officer add " + db + " --username pc.short --name 'Pat Short' --role officer "
+            "--team 'North 1'", dir, "short\n");
+  CHECK(r.status == 1);
+  CHECK(r.err == "vigil: the password must be at least 10 characters long\n");
+  r = vigil("officer add " + db + " --username sgt.north --name 'Again' --role officer "
+            "--team 'North 1'", dir, "a long enough password\n");
+  CHECK(r.status == 1);
+  CHECK(r.err == "vigil: officer 'sgt.north' already exists\n");
+  r = vigil("officer list " + db + " --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out == "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
+                 "\"supervisor\",\"team\":\"North 1\"}]}\n");
+  CHECK(vigil("officer password " + db + " --username sgt.north", dir, "another long one\n").status ==
+        0);
+  CHECK(vigil("officer password " + db + " --username nobody", dir, "another long one\n").status ==
+        1);
+
+  r = vigil("report overdue " + db + " --as-of 2024-06-30 --team 'No Such Team'", dir);
+  CHECK(r.status == 1);
+  CHECK(r.err == "vigil: team 'No Such Team' is not a known team\n");
+  r = vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"items\":[],\"summary\":{\"total\":0", 0) == 0);
+}
+
+TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migrate]") {
+  TempDir dir;
+  const auto path = dir.path() / "newer.db";
+  const std::string db = "--db '" + path.string() + "'";
+  REQUIRE(vigil("init " + db, dir).status == 0);
+  REQUIRE(std::system(("sqlite3 '" + path.string() + "' 'PRAGMA user_version = 999'").c_str()) == 0);
+  auto r = vigil("init " + db, dir);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("use a newer Vigil") != std::string::npos);
+  r = vigil("report overdue " + db + " --as-of 2024-06-30", dir);
+  CHECK(r.status == 1);
+  CHECK(one_sentence(r.err));
+}

@@ -1,0 +1,451 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/core/store.hpp"
+#include "vigil/tools/import.hpp"
+
+using namespace vigil;
+using backoffice::ImportProblem;
+using backoffice::ImportResult;
+
+namespace {
+
+// A migrated database and a directory of CSV files to import from.
+class ImportFixture {
+ public:
+  ImportFixture() : db_(dir_.path() / "vigil.db") {
+    store::migrate(db_);
+    std::filesystem::create_directories(csv_dir());
+  }
+
+  store::Database& db() { return db_; }
+  std::filesystem::path csv_dir() const { return dir_.path() / "csv"; }
+
+  void write(const std::string& file, const std::string& text) {
+    std::ofstream out(csv_dir() / file, std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  void remove(const std::string& file) { std::filesystem::remove(csv_dir() / file); }
+
+  ImportResult run() { return run(csv_dir()); }
+  ImportResult run(const std::filesystem::path& dir) {
+    Progress progress(false);
+    return backoffice::import_directory(db_, dir, progress);
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto statement = db_.prepare(sql);
+    REQUIRE(statement.step());
+    return statement.column_int(0);
+  }
+  std::string text(const std::string& sql, const std::string& parameter) {
+    auto statement = db_.prepare(sql);
+    statement.bind_all(parameter);
+    REQUIRE(statement.step());
+    return statement.column_text(0);
+  }
+
+  // Every row of every table as text, in a fixed order: equal dumps mean equal contents.
+  std::string dump() {
+    std::string out;
+    auto tables = db_.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name");
+    while (tables.step()) {
+      std::string table = tables.column_text(0);
+      std::string columns;
+      auto info = db_.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+      info.bind_all(table);
+      while (info.step()) {
+        if (!columns.empty()) columns += " || ',' || ";
+        columns += "quote(\"" + info.column_text(0) + "\")";
+      }
+      // Identifiers cannot be bound; these come from the schema, not from input.
+      auto rows = db_.prepare("SELECT " + columns + " FROM \"" + table + "\" ORDER BY 1");
+      out += "== " + table + "\n";
+      while (rows.step()) out += rows.column_text(0) + "\n";
+    }
+    return out;
+  }
+
+ private:
+  TempDir dir_;
+  store::Database db_;
+};
+
+const std::string kOfficers =
+    "username,name,role,team\n"
+    "asmith,Alice Smith,officer,North\n"
+    "bjones,Bob Jones,supervisor,North\n"
+    "cwhite,Carol White,officer,South\n";
+
+const std::string kNominalsHeader =
+    "ref,surname,forenames,date_of_birth,kind,mappa_category,mappa_level,risk_level,officer,team,"
+    "no_fixed_abode,area\n";
+const std::string kNominals = kNominalsHeader +
+                              "N1,Brown,\"Jim, James\",1980-05-01,rso,1,1,high,asmith,North,no,\n"
+                              "N2,Green,Ann,1975-12-31,pdp,,2,medium,,South,yes,Riverside\n";
+
+const std::string kAssessments =
+    "nominal_ref,assessed_on,risk_level,assessor\n"
+    "N1,2024-01-10,high,bjones\n";
+
+const std::string kPlans =
+    "nominal_ref,started_on,visit_every_months,double_crewed\n"
+    "N1,2024-01-15,3,yes\n"
+    "N2,2024-02-01,,no\n";
+
+const std::string kVisitsHeader = "nominal_ref,occurred_at,announced,outcome,attendees\n";
+const std::string kVisits = kVisitsHeader +
+                            "N1,2024-02-01T10:00:00Z,no,seen,asmith;bjones\n"
+                            "N2,2024-03-01T11:30:00+01:00,yes,no_answer,cwhite\n";
+
+const std::string kSuspectsHeader =
+    "ref,surname,forenames,offence,harm,outstanding_since,circulated_on,last_trace_on,officer,"
+    "team\n";
+const std::string kSuspects =
+    kSuspectsHeader + "S1,Black,Sam,burglary,2,2024-01-01,2024-01-05,,asmith,North\n";
+
+const std::string kBail =
+    "ref,surname,forenames,offence,arrested_on,case_type,status,officer,team\n"
+    "B1,Grey,Pat,fraud,2024-03-01,serious_fraud,bail,,South\n";
+
+void write_all_files(ImportFixture& fixture) {
+  fixture.write("officers.csv", kOfficers);
+  fixture.write("nominals.csv", kNominals);
+  fixture.write("assessments.csv", kAssessments);
+  fixture.write("plans.csv", kPlans);
+  fixture.write("visits.csv", kVisits);
+  fixture.write("suspects.csv", kSuspects);
+  fixture.write("bail.csv", kBail);
+}
+
+std::string describe(const std::vector<ImportProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems) {
+    out += p.file + ":" + std::to_string(p.line) + ": " + p.reason + "\n";
+  }
+  return out;
+}
+
+void require_ok(const ImportResult& result) {
+  INFO(describe(result.problems));
+  REQUIRE(result.ok());
+}
+
+}  // namespace
+
+TEST_CASE("import: a clean directory of all seven files lands in full", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  auto result = fixture.run();
+  require_ok(result);
+
+  CHECK(result.counts.size() == 7);
+  CHECK(result.counts.at("officers.csv").rows == 3);
+  CHECK(result.counts.at("officers.csv").inserted == 3);
+  CHECK(result.counts.at("nominals.csv").inserted == 2);
+  CHECK(result.counts.at("visits.csv").inserted == 2);
+  CHECK(result.counts.at("bail.csv").inserted == 1);
+
+  CHECK(fixture.count("SELECT count(*) FROM teams") == 2);
+  CHECK(fixture.count("SELECT count(*) FROM officers WHERE password_hash IS NULL") == 3);
+  CHECK(fixture.count(
+            "SELECT count(*) FROM officers WHERE created_at LIKE '____-__-__T__:__:__Z'") == 3);
+  CHECK(fixture.count("SELECT count(*) FROM team_supervisors ts JOIN officers o ON o.id = "
+                      "ts.officer_id JOIN teams t ON t.id = ts.team_id "
+                      "WHERE o.username = 'bjones' AND t.name = 'North'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM team_supervisors") == 1);
+  CHECK(fixture.text("SELECT t.name FROM officers o JOIN teams t ON t.id = o.team_id "
+                     "WHERE o.username = ?",
+                     "cwhite") == "South");
+
+  CHECK(fixture.text("SELECT forenames FROM nominals WHERE ref = ?", "N1") == "Jim, James");
+  CHECK(fixture.count("SELECT count(*) FROM nominals WHERE ref = 'N2' AND mappa_category IS NULL "
+                      "AND officer_id IS NULL AND no_fixed_abode = 1 AND area = 'Riverside' "
+                      "AND kind = 'pdp' AND mappa_level = 2") == 1);
+  CHECK(fixture.text("SELECT o.username FROM nominals n JOIN officers o ON o.id = n.officer_id "
+                     "WHERE n.ref = ?",
+                     "N1") == "asmith");
+
+  CHECK(fixture.count("SELECT count(*) FROM assessments a JOIN officers o ON o.id = a.assessor_id "
+                      "WHERE o.username = 'bjones' AND a.risk_level = 'high' "
+                      "AND a.assessed_on = '2024-01-10'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM plans WHERE visit_every_months IS NULL "
+                      "AND double_crewed = 0 AND started_on = '2024-02-01'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM plans WHERE visit_every_months = 3 "
+                      "AND double_crewed = 1") == 1);
+
+  // Instants are stored in UTC; the spreadsheet's time is also when the visit was recorded.
+  CHECK(fixture.count("SELECT count(*) FROM visits WHERE occurred_at = '2024-03-01T10:30:00Z' "
+                      "AND recorded_at = occurred_at AND received_at IS NOT NULL "
+                      "AND announced = 1 AND outcome = 'no_answer'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM visit_attendees") == 3);
+  CHECK(fixture.text("SELECT o.username FROM visits v JOIN officers o ON o.id = v.recorded_by "
+                     "WHERE v.occurred_at = ?",
+                     "2024-02-01T10:00:00Z") == "asmith");
+  CHECK(fixture.count("SELECT count(*) FROM visit_attendees va JOIN visits v ON v.id = "
+                      "va.visit_id WHERE v.occurred_at = '2024-02-01T10:00:00Z'") == 2);
+
+  CHECK(fixture.count("SELECT count(*) FROM suspects WHERE ref = 'S1' AND harm = 2 "
+                      "AND circulated_on = '2024-01-05' AND last_trace_on IS NULL") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM bail_cases WHERE ref = 'B1' AND officer_id IS NULL "
+                      "AND case_type = 'serious_fraud' AND status = 'bail'") == 1);
+
+  CHECK(fixture.count("SELECT count(*) FROM audit_log WHERE action = 'import' "
+                      "AND entity = 'import' AND reason LIKE '%nominals.csv 2 rows%'") == 1);
+}
+
+TEST_CASE("import: bad rows across files are all reported and nothing is written", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  require_ok(fixture.run());
+  std::string before = fixture.dump();
+
+  fixture.write("nominals.csv",
+                kNominalsHeader +
+                    "N10,White,Tom,1990-01-01,violent,2,1,low,asmith,North,no,\n"      // 2 ok
+                    "N11,White,Tim,1990-01-01,violent,2,1,extreme,asmith,North,no,\n"  // 3
+                    "N12,White,Tam,2023-02-30,violent,2,1,low,asmith,North,no,\n"      // 4
+                    "N13,White,Tod,1990-01-01,violent,2,1,low,jbloggs,North,no,\n"     // 5
+                    "N10,White,Ted,1990-01-01,violent,2,1,low,asmith,North,no,\n"      // 6
+                    "N14,White,Tex,1990-01-01,violent,2,1,low,asmith,North,no\n"       // 7
+                    "\n"                                                               // 8
+                    "N15,\"White\nSmith\",Tia,1990-01-01,rso,2,1,low,,North,no,\n");   // 9
+  fixture.write("visits.csv", kVisitsHeader +
+                                  "N999,2024-02-01T10:00:00Z,no,seen,asmith\n"  // 2
+                                  "N10,2024-02-02T10:00:00Z,no,seen,asmith\n"   // 3 ok
+                                  "N1,2024-02-03 10:00,no,seen,asmith\n");      // 4
+  fixture.write("suspects.csv", kSuspectsHeader +
+                                    "S2,Black,Sid,robbery,7,2024-01-01,,,,North\n"    // 2
+                                    "S3,Black,Sue,robbery,3,2024-01-01,,,,Nowhere\n"  // 3
+                                    "S4,Black,Sal,robbery,3,2099-01-01,,,,North\n");  // 4
+  fixture.remove("bail.csv");
+
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  struct Expected {
+    std::string file;
+    int line;
+    std::string reason;
+  };
+  std::vector<Expected> expected{
+      {"nominals.csv", 3, "risk_level 'extreme' is not one of low|medium|high|very_high"},
+      {"nominals.csv", 4, "date_of_birth '2023-02-30' is not a real date (YYYY-MM-DD)"},
+      {"nominals.csv", 5, "officer 'jbloggs' is not a known officer"},
+      {"nominals.csv", 6, "ref 'N10' appears twice in this file (also line 2)"},
+      {"nominals.csv", 7, "this row has 11 fields but the header has 12"},
+      {"nominals.csv", 9, "mappa_category '2' does not match kind 'rso' (MAPPA category 1)"},
+      {"visits.csv", 2, "nominal_ref 'N999' is not a known nominal"},
+      {"visits.csv", 4,
+       "occurred_at '2024-02-03 10:00' is not an ISO-8601 instant with a time zone (e.g. "
+       "2024-01-05T10:00:00Z)"},
+      {"suspects.csv", 2, "harm '7' must be a whole number from 1 to 5"},
+      {"suspects.csv", 3, "team 'Nowhere' is not a known team"},
+      {"suspects.csv", 4, "outstanding_since '2099-01-01' is in the future"},
+  };
+  REQUIRE(result.problems.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CHECK(result.problems[i].file == expected[i].file);
+    CHECK(result.problems[i].line == expected[i].line);
+    CHECK(result.problems[i].reason == expected[i].reason);
+  }
+  CHECK(fixture.dump() == before);
+}
+
+TEST_CASE("import: a broken header is reported column by column at line 1", "[import]") {
+  ImportFixture fixture;
+  fixture.write("officers.csv", "username,Name,role\nasmith,Alice,officer\n");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 3);
+  CHECK(result.problems[0].line == 1);
+  CHECK(result.problems[0].reason.find("unexpected column 'Name'") == 0);
+  CHECK(result.problems[1].reason.find("missing column 'name'") == 0);
+  CHECK(result.problems[2].reason.find("missing column 'team'") == 0);
+  CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
+}
+
+TEST_CASE("import: a missing or empty directory is one problem", "[import]") {
+  ImportFixture fixture;
+  auto missing = fixture.run(fixture.csv_dir() / "nope");
+  REQUIRE(missing.problems.size() == 1);
+  CHECK(missing.problems[0].line == 0);
+  CHECK(missing.problems[0].reason.find("does not exist") != std::string::npos);
+
+  fixture.write("notes.txt", "nothing to import");
+  auto empty = fixture.run();
+  REQUIRE(empty.problems.size() == 1);
+  CHECK(empty.problems[0].line == 0);
+  CHECK(empty.problems[0].file == fixture.csv_dir().string());
+  CHECK(empty.problems[0].reason.find("none of the files") != std::string::npos);
+}
+
+TEST_CASE("import: importing the same files again changes nothing", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  require_ok(fixture.run());
+  std::string first = fixture.dump();
+
+  auto again = fixture.run();
+  require_ok(again);
+  CHECK(fixture.dump() == first);
+  for (const auto& [file, counts] : again.counts) {
+    INFO(file);
+    CHECK(counts.inserted == 0);
+    CHECK(counts.updated == 0);
+    CHECK(counts.unchanged == counts.rows);
+  }
+
+  // The same visit written with another offset, and its attendees in another order, is the
+  // same fact.
+  fixture.write("visits.csv", kVisitsHeader +
+                                  "N1,2024-02-01T11:00:00+01:00,no,seen,bjones;asmith\n"
+                                  "N2,2024-03-01T10:30:00Z,yes,no_answer, cwhite \n");
+  auto reformatted = fixture.run();
+  require_ok(reformatted);
+  CHECK(reformatted.counts.at("visits.csv").unchanged == 2);
+  CHECK(fixture.dump() == first);
+}
+
+TEST_CASE("import: a changed row updates the record in place", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  require_ok(fixture.run());
+  std::string id = fixture.text("SELECT id FROM nominals WHERE ref = ?", "N1");
+
+  for (const auto* file :
+       {"officers.csv", "assessments.csv", "plans.csv", "visits.csv", "suspects.csv", "bail.csv"}) {
+    fixture.remove(file);
+  }
+  fixture.write("nominals.csv",
+                kNominalsHeader +
+                    "N1,Brown,\"Jim, James\",1980-05-01,rso,1,2,very_high,cwhite,South,yes,Dock\n"
+                    "N2,Green,Ann,1975-12-31,pdp,,2,medium,,South,yes,Riverside\n"
+                    "N3,Blue,Bea,2001-07-07,other,3,1,low,,North,no,\n");
+  auto result = fixture.run();
+  require_ok(result);
+  const auto& counts = result.counts.at("nominals.csv");
+  CHECK(counts.rows == 3);
+  CHECK(counts.inserted == 1);
+  CHECK(counts.updated == 1);
+  CHECK(counts.unchanged == 1);
+
+  CHECK(fixture.text("SELECT id FROM nominals WHERE ref = ?", "N1") == id);
+  CHECK(fixture.count("SELECT count(*) FROM nominals n JOIN officers o ON o.id = n.officer_id "
+                      "JOIN teams t ON t.id = n.team_id WHERE n.ref = 'N1' AND "
+                      "n.risk_level = 'very_high' AND n.mappa_level = 2 AND o.username = 'cwhite' "
+                      "AND t.name = 'South' AND n.no_fixed_abode = 1 AND n.area = 'Dock'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM audit_log") == 2);
+}
+
+TEST_CASE("import: a visit already recorded with different details is refused", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  require_ok(fixture.run());
+  std::string before = fixture.dump();
+
+  fixture.write("visits.csv", kVisitsHeader +
+                                  "N1,2024-02-01T10:00:00Z,no,no_answer,asmith;bjones\n"
+                                  "N1,2024-02-09T10:00:00Z,no,seen,asmith\n");
+  fixture.write("assessments.csv",
+                "nominal_ref,assessed_on,risk_level,assessor\n"
+                "N1,2024-01-10,low,bjones\n");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 2);
+  CHECK(result.problems[0].file == "assessments.csv");
+  CHECK(result.problems[0].line == 2);
+  CHECK(result.problems[1].file == "visits.csv");
+  CHECK(result.problems[1].line == 2);
+  CHECK(result.problems[1].reason ==
+        "a visit to N1 at 2024-02-01T10:00:00Z is already recorded with different details; "
+        "visits are evidence and are only amended, never replaced");
+  CHECK(fixture.dump() == before);
+}
+
+TEST_CASE("import: a supervisor made an officer no longer supervises", "[import]") {
+  ImportFixture fixture;
+  fixture.write("officers.csv", kOfficers);
+  require_ok(fixture.run());
+  CHECK(fixture.count("SELECT count(*) FROM team_supervisors") == 1);
+
+  fixture.write("officers.csv",
+                "username,name,role,team\n"
+                "bjones,Bob Jones,officer,North\n"
+                "cwhite,Carol White,supervisor,South\n");
+  auto result = fixture.run();
+  require_ok(result);
+  CHECK(result.counts.at("officers.csv").updated == 2);
+  CHECK(fixture.text("SELECT o.username FROM team_supervisors ts JOIN officers o "
+                     "ON o.id = ts.officer_id WHERE ts.team_id = (SELECT id FROM teams "
+                     "WHERE name = ?)",
+                     "South") == "cwhite");
+  CHECK(fixture.count("SELECT count(*) FROM team_supervisors") == 1);
+}
+
+TEST_CASE("import: CSV problems and references to bad rows are reported once", "[import]") {
+  ImportFixture fixture;
+  // The bad officer row is still an officer the nominal may name: one problem, not two.
+  fixture.write("officers.csv",
+                "username,name,role,team\n"
+                "asmith,Alice Smith,constable,North\n"
+                "bjones,\"Bob \"Jones\",officer,North\n");
+  fixture.write("nominals.csv",
+                kNominalsHeader + "N1,Brown,Jim,1980-05-01,rso,1,1,high,asmith,North,no,\n");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 2);
+  CHECK(result.problems[0].line == 2);
+  CHECK(result.problems[0].reason == "role 'constable' is not one of officer|supervisor|admin");
+  CHECK(result.problems[1].line == 3);
+  CHECK(result.problems[1].reason.find("after the closing quote") != std::string::npos);
+  CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
+}
+
+// THROWAWAY-PERF-BEGIN
+#include <chrono>
+TEST_CASE("import: perf 10k nominals 50k visits", "[.perf]") {
+  ImportFixture fixture;
+  std::string officers = "username,name,role,team\n";
+  for (int i = 0; i < 200; ++i) {
+    officers += "o" + std::to_string(i) + ",Officer " + std::to_string(i) + ",officer,T" +
+                std::to_string(i % 10) + "\n";
+  }
+  std::string nominals = kNominalsHeader;
+  for (int i = 0; i < 10000; ++i) {
+    nominals += "N" + std::to_string(i) + ",Surname,Fore Names,1980-01-02,violent,2,1,high,o" +
+                std::to_string(i % 200) + ",T" + std::to_string(i % 10) + ",no,\n";
+  }
+  std::string visits = kVisitsHeader;
+  for (int i = 0; i < 50000; ++i) {
+    int n = i % 10000;
+    visits += "N" + std::to_string(n) + ",2024-0" + std::to_string(1 + i / 10000) +
+              "-10T10:00:00Z,no,seen,o" + std::to_string(n % 200) + ";o" +
+              std::to_string((n + 1) % 200) + "\n";
+  }
+  fixture.write("officers.csv", officers);
+  fixture.write("nominals.csv", nominals);
+  fixture.write("visits.csv", visits);
+  auto start = std::chrono::steady_clock::now();
+  auto result = fixture.run();
+  auto first = std::chrono::steady_clock::now() - start;
+  require_ok(result);
+  start = std::chrono::steady_clock::now();
+  auto again = fixture.run();
+  auto second = std::chrono::steady_clock::now() - start;
+  require_ok(again);
+  CHECK(again.counts.at("visits.csv").unchanged == 50000);
+  WARN("first import " << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
+                       << " ms; re-import "
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(second).count()
+                       << " ms");
+}
+// THROWAWAY-PERF-END

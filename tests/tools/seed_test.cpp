@@ -1,0 +1,307 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "temp_dir.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/tools/seed.hpp"
+
+using namespace vigil;
+using backoffice::SeedOptions;
+using backoffice::SeedProfile;
+
+namespace {
+
+const Date kAsOf = date::year{2025} / 11 / 20;
+
+backoffice::SeedCounts seed_demo(store::Database& db, std::uint64_t seed) {
+  store::migrate(db);
+  Progress quiet(false);
+  return backoffice::seed_database(db, SeedOptions{SeedProfile::demo, seed, kAsOf}, quiet);
+}
+
+// The demo profile seeded once with seed 7, shared by the tests that only read it: Argon2id and
+// a few thousand rows make each seed take a moment under the sanitizers.
+struct SharedDemo {
+  TempDir dir;
+  store::Database db{dir.path() / "demo.db"};
+  backoffice::SeedCounts counts = seed_demo(db, 7);
+};
+SharedDemo& shared_demo() {
+  static SharedDemo demo;
+  return demo;
+}
+
+std::vector<std::string> user_tables(store::Database& db) {
+  std::vector<std::string> tables;
+  auto s = db.prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+      "ORDER BY name");
+  while (s.step()) tables.push_back(s.column_text(0));
+  return tables;
+}
+
+std::int64_t count_rows(store::Database& db, const std::string& table) {
+  auto s = db.prepare("SELECT count(*) FROM \"" + table + "\"");
+  s.step();
+  return s.column_int(0);
+}
+
+std::int64_t count_of(store::Database& db, const std::string& sql) {
+  auto s = db.prepare(sql);
+  s.step();
+  return s.column_int(0);
+}
+
+// Every row of every table, in a stable order. The only values left out are the ones the seed
+// cannot make reproducible: the random salt inside the Argon2id password hash, and the id and
+// creation time add_policy_version gives the policy row.
+std::map<std::string, std::vector<std::string>> dump(store::Database& db) {
+  const std::set<std::pair<std::string, std::string>> unreproducible{
+      {"officers", "password_hash"}, {"policy_versions", "id"}, {"policy_versions", "created_at"}};
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& table : user_tables(db)) {
+    std::vector<std::string> columns;
+    auto info = db.prepare("SELECT name FROM pragma_table_info(?)");
+    info.bind_all(table);
+    while (info.step()) {
+      auto column = info.column_text(0);
+      if (unreproducible.count({table, column}) == 0) columns.push_back("\"" + column + "\"");
+    }
+    std::string list;
+    for (const auto& column : columns) list += (list.empty() ? "" : ", ") + column;
+    auto rows = db.prepare("SELECT " + list + " FROM \"" + table + "\" ORDER BY " + list);
+    auto& lines = out[table];
+    while (rows.step()) {
+      std::string line;
+      for (int i = 0; i < static_cast<int>(columns.size()); ++i) {
+        line += rows.is_null(i) ? "NULL" : "'" + rows.column_text(i) + "'";
+        line += '|';
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the same profile, seed and as-of date give the same database; another seed does not",
+          "[seed]") {
+  auto& first = shared_demo();
+  TempDir dir;
+  store::Database again(dir.path() / "again.db");
+  auto counts = seed_demo(again, 7);
+  CHECK(counts == first.counts);
+  const auto first_dump = dump(first.db);
+  CHECK(first_dump == dump(again));
+
+  store::Database other(dir.path() / "other.db");
+  seed_demo(other, 8);
+  const auto other_dump = dump(other);
+  CHECK(first_dump.at("nominals") != other_dump.at("nominals"));
+  CHECK(first_dump.at("visits") != other_dump.at("visits"));
+}
+
+TEST_CASE("the demo profile has the documented shape", "[seed]") {
+  auto& demo = shared_demo();
+  auto& db = demo.db;
+  const auto& counts = demo.counts;
+
+  // The counts returned are the rows in the database.
+  for (const auto& [table, rows] : counts) {
+    INFO(table);
+    CHECK(count_rows(db, table) == rows);
+  }
+  for (const char* table : {"teams",
+                            "officers",
+                            "team_supervisors",
+                            "nominals",
+                            "addresses",
+                            "assessments",
+                            "plans",
+                            "plan_actions",
+                            "visits",
+                            "visit_attendees",
+                            "failed_entries",
+                            "orders",
+                            "order_conditions",
+                            "breaches",
+                            "notification_requirements",
+                            "notifications",
+                            "safeguarding_referrals",
+                            "referral_steps",
+                            "suspects",
+                            "trace_enquiries",
+                            "bail_cases",
+                            "bail_extensions",
+                            "bail_conditions",
+                            "rui_reviews",
+                            "policy_versions"}) {
+    INFO(table);
+    CHECK(count_rows(db, table) > 0);
+  }
+
+  // Two teams of six offender managers and a sergeant, and an admin.
+  CHECK(counts.at("teams") == 2);
+  CHECK(counts.at("officers") == 15);
+  CHECK(count_of(db, "SELECT count(*) FROM officers WHERE role = 'officer'") == 12);
+  CHECK(count_of(db, "SELECT count(*) FROM officers WHERE role = 'supervisor'") == 2);
+  CHECK(count_of(db, "SELECT count(*) FROM officers WHERE role = 'admin'") == 1);
+  CHECK(count_of(db, "SELECT count(*) FROM teams WHERE name IN ('North 1', 'South 1')") == 2);
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM officers WHERE username IN "
+                 "('sgt.north', 'sgt.south', 'admin')") == 3);
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM officers WHERE username NOT LIKE 'pc.%' AND "
+                 "username NOT LIKE 'sgt.%' AND username <> 'admin'") == 0);
+
+  CHECK(counts.at("nominals") >= 264);
+  CHECK(counts.at("nominals") <= 336);
+  CHECK(counts.at("bail_cases") == 500);
+  CHECK(counts.at("suspects") == 100);
+  CHECK(counts.at("plans") == counts.at("nominals"));
+  CHECK(counts.at("policy_versions") == 1);
+
+  // Every officer signs in with the seed password (one hash, made once).
+  auto hash = db.prepare("SELECT DISTINCT password_hash FROM officers");
+  REQUIRE(hash.step());
+  CHECK(verify_password(hash.column_text(0), backoffice::kSeedPassword));
+  CHECK_FALSE(hash.step());
+
+  // What the demo must show besides the overdue items.
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM nominals n JOIN addresses a ON a.nominal_id = n.id "
+                 "WHERE n.no_fixed_abode = 1 AND n.area <> '' AND a.kind = 'no_fixed_abode' "
+                 "AND a.to_date IS NULL") >= 1);
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM visits v JOIN plans p ON p.nominal_id = v.nominal_id "
+                 "WHERE p.double_crewed = 1 AND (SELECT count(*) FROM visit_attendees va "
+                 "WHERE va.visit_id = v.id) = 1") >= 1);
+  CHECK(count_of(db, "SELECT count(*) FROM breaches WHERE occurred_at >= '2025-10-01'") >= 1);
+  CHECK(count_of(db, "SELECT count(*) FROM visits WHERE risk_change <> ''") >= 1);
+  CHECK(count_of(db, "SELECT count(*) FROM bail_cases WHERE arrested_on < '2017-04-03'") >= 1);
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM bail_cases WHERE arrested_on >= '2017-04-03' AND "
+                 "arrested_on < '2022-10-28'") >= 1);
+  CHECK(count_of(db, "SELECT count(*) FROM bail_cases WHERE arrested_on >= '2022-10-28'") >= 1);
+  // Each officer's nominals are in the officer's team.
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM nominals n JOIN officers o ON o.id = n.officer_id "
+                 "WHERE o.team_id <> n.team_id") == 0);
+}
+
+TEST_CASE("the demo shows every kind of overdue item at every risk level", "[seed][overdue]") {
+  auto& db = shared_demo().db;
+  const auto report = overdue_report(db, kAsOf, ReportScope{});
+  std::set<std::pair<OverdueKind, RiskLevel>> shown;
+  int worst_visit = 0;
+  for (const auto& item : report.items) {
+    shown.insert({item.kind, item.risk_level});
+    if (item.kind == OverdueKind::visit) worst_visit = std::max(worst_visit, item.days_overdue);
+  }
+  for (OverdueKind kind : {OverdueKind::visit, OverdueKind::assessment, OverdueKind::plan_review,
+                           OverdueKind::action, OverdueKind::notification}) {
+    for (RiskLevel risk :
+         {RiskLevel::low, RiskLevel::medium, RiskLevel::high, RiskLevel::very_high}) {
+      INFO(to_string(kind) << " at " << to_string(risk));
+      CHECK(shown.count({kind, risk}) == 1);
+    }
+  }
+  // The inspectors' worst case: a visit about two years late; most nominals are not late.
+  CHECK(worst_visit >= 700);
+  CHECK(worst_visit <= 740);
+  CHECK(report.summary.nominals == static_cast<int>(shared_demo().counts.at("nominals")));
+}
+
+TEST_CASE("nothing the seed records happened after the as-of date", "[seed]") {
+  auto& db = shared_demo().db;
+  const std::string as_of = format_date(kAsOf);
+  const std::string day_after = format_instant(london_midnight(add_days(kAsOf, 1)));
+  // Civil dates of events (deadlines such as due_on or ends_on may lie ahead).
+  const std::vector<std::pair<std::string, std::string>> event_dates{
+      {"nominals", "date_of_birth"},
+      {"addresses", "from_date"},
+      {"assessments", "assessed_on"},
+      {"plans", "started_on"},
+      {"plans", "last_reviewed_on"},
+      {"plan_actions", "completed_on"},
+      {"orders", "made_on"},
+      {"notification_requirements", "relevant_date"},
+      {"notifications", "event_on"},
+      {"notifications", "notified_on"},
+      {"safeguarding_referrals", "sent_on"},
+      {"referral_steps", "done_on"},
+      {"suspects", "outstanding_since"},
+      {"suspects", "circulated_on"},
+      {"suspects", "last_trace_on"},
+      {"suspects", "last_review_on"},
+      {"bail_cases", "arrested_on"},
+      {"bail_extensions", "authorised_on"},
+      {"rui_reviews", "reviewed_on"}};
+  for (const auto& [table, column] : event_dates) {
+    INFO(table << "." << column);
+    auto s = db.prepare("SELECT count(*), max(" + column + ") FROM " + table);
+    REQUIRE(s.step());
+    CHECK(s.column_int(0) > 0);
+    CHECK(s.column_text(1) <= as_of);
+  }
+  // Instants, which are UTC: before the start of the next day in London.
+  const std::vector<std::pair<std::string, std::string>> event_instants{
+      {"officers", "created_at"},         {"visits", "occurred_at"},
+      {"visits", "recorded_at"},          {"visits", "received_at"},
+      {"visit_amendments", "amended_at"}, {"failed_entries", "attempted_at"},
+      {"breaches", "occurred_at"},        {"trace_enquiries", "occurred_at"}};
+  for (const auto& [table, column] : event_instants) {
+    INFO(table << "." << column);
+    auto s = db.prepare("SELECT max(" + column + ") FROM " + table);
+    REQUIRE(s.step());
+    CHECK(s.column_text(0) < day_after);
+    auto all = db.prepare("SELECT " + column + " FROM " + table);
+    while (all.step()) REQUIRE(parse_instant(all.column_text(0)).has_value());
+  }
+  // Plans and actions are in order: a plan is reviewed after it starts.
+  CHECK(count_of(db, "SELECT count(*) FROM plans WHERE last_reviewed_on < started_on") == 0);
+}
+
+TEST_CASE("every seeded officer's team has a supervisor", "[seed]") {
+  auto& db = shared_demo().db;
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM officers o WHERE NOT EXISTS (SELECT 1 FROM "
+                 "team_supervisors ts JOIN officers s ON s.id = ts.officer_id "
+                 "WHERE ts.team_id = o.team_id AND s.role = 'supervisor')") == 0);
+  // Each sergeant is in the team they supervise.
+  CHECK(count_of(db,
+                 "SELECT count(*) FROM team_supervisors ts JOIN officers s ON "
+                 "s.id = ts.officer_id WHERE s.team_id <> ts.team_id") == 0);
+}
+
+TEST_CASE("seeding a database that already holds nominals is refused and changes nothing",
+          "[seed]") {
+  TempDir dir;
+  store::Database db(dir.path() / "used.db");
+  store::migrate(db);
+  db.execute(
+      "INSERT INTO teams (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'Alpha');"
+      "INSERT INTO nominals (id, ref, surname, forenames, date_of_birth, kind, mappa_level, "
+      "risk_level, team_id) VALUES ('00000000-0000-4000-8000-000000000002', 'N1', 'Doe', 'Jo', "
+      "'1980-01-01', 'rso', 1, 'high', '00000000-0000-4000-8000-000000000001')");
+  const auto before = dump(db);
+  Progress quiet(false);
+  try {
+    backoffice::seed_database(db, SeedOptions{SeedProfile::demo, 1, kAsOf}, quiet);
+    FAIL("a database holding nominals was seeded");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::invalid_input);
+    CHECK(std::string(error.what()).find("nominals") != std::string::npos);
+  }
+  CHECK(dump(db) == before);
+  CHECK(count_rows(db, "policy_versions") == 0);
+}
