@@ -48,8 +48,7 @@ class Failure : public std::runtime_error {
 };
 
 std::string now_instant() {
-  return vigil::format_instant(
-      date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  return vigil::format_instant(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
 
 vigil::Date date_option(const Args& args, std::string_view name) {
@@ -93,8 +92,8 @@ int int_option(const Args& args, std::string_view name, int low, int high) {
 store::Database open_existing(const Args& args) {
   const std::filesystem::path path = args.required("db");
   if (!std::filesystem::exists(path)) {
-    throw Failure("database " + path.string() + " does not exist; create it with 'vigil init --db " +
-                  path.string() + "'");
+    throw Failure("database " + path.string() +
+                  " does not exist; create it with 'vigil init --db " + path.string() + "'");
   }
   store::Database db(path, {.create = false});
   store::require_current_schema(db);
@@ -210,7 +209,9 @@ int cmd_officer_password(const Args& args) {
     if (!exists.step()) throw Failure("officer '" + username + "' is not a known officer");
   }
   const std::string hash = vigil::hash_password(read_new_password());
-  db.prepare("UPDATE officers SET password_hash = ? WHERE username = ?").bind_all(hash, username).run();
+  db.prepare("UPDATE officers SET password_hash = ? WHERE username = ?")
+      .bind_all(hash, username)
+      .run();
   std::cout << "Password for " << username << " changed.\n";
   return 0;
 }
@@ -287,7 +288,8 @@ int cmd_seed(const Args& args) {
   } else {
     throw UsageError("--profile '" + profile + "' is not one of demo|force|national");
   }
-  if (args.value("seed")) options.seed = static_cast<std::uint64_t>(int_option(args, "seed", 0, 2147483647));
+  if (args.value("seed"))
+    options.seed = static_cast<std::uint64_t>(int_option(args, "seed", 0, 2147483647));
   options.as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
   bool needs_policy = false;
   auto db = open_or_create(args.required("db"), needs_policy);
@@ -313,8 +315,7 @@ int cmd_seed(const Args& args) {
 
 int cmd_calc_bail(const Args& args) {
   const auto arrested = date_option(args, "arrested");
-  const auto case_type =
-      enum_option<vigil::CaseType>(args, "case-type", vigil::CaseType::standard);
+  const auto case_type = enum_option<vigil::CaseType>(args, "case-type", vigil::CaseType::standard);
   const auto timetable = vigil::bail_timetable(arrested, case_type);
   if (args.flag("json")) {
     vigil::JsonWriter w;
@@ -341,7 +342,10 @@ int cmd_calc_bail(const Args& args) {
 int cmd_calc_notification(const Args& args) {
   vigil::NotificationPeriodInput input{date_option(args, "relevant-date"),
                                        enum_option<vigil::Disposal>(args, "disposal"),
-                                       std::nullopt, std::nullopt, std::nullopt, false};
+                                       std::nullopt,
+                                       std::nullopt,
+                                       std::nullopt,
+                                       false};
   if (args.value("months")) input.months = int_option(args, "months", 0, 100000);
   if (args.value("age")) input.age = int_option(args, "age", 0, 200);
   const auto period = vigil::notification_period(input);
@@ -459,33 +463,46 @@ int cmd_policy_add(const Args& args) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"init", "vigil init --db DB [--json]",
-       "Create a Vigil database, or upgrade one to this version's schema.", cmd_init,
+      {"init",
+       "vigil init --db DB [--json]",
+       "Create a Vigil database, or upgrade one to this version's schema.",
+       cmd_init,
        {{"db"}, {"json", false}}},
       {"officer add",
        "vigil officer add --db DB --username U --name N --role officer|supervisor|admin --team T",
        "Add an officer; the password is read from standard input (not echoed on a terminal).",
        cmd_officer_add,
        {{"db"}, {"username"}, {"name"}, {"role"}, {"team"}}},
-      {"officer password", "vigil officer password --db DB --username U",
-       "Set an officer's password, read from standard input.", cmd_officer_password,
+      {"officer password",
+       "vigil officer password --db DB --username U",
+       "Set an officer's password, read from standard input.",
+       cmd_officer_password,
        {{"db"}, {"username"}}},
-      {"officer list", "vigil officer list --db DB [--json]", "List officers by team.",
+      {"officer list",
+       "vigil officer list --db DB [--json]",
+       "List officers by team.",
        cmd_officer_list,
        {{"db"}, {"json", false}}},
-      {"import", "vigil import --db DB DIR [--json]",
-       "Import a force's CSV files from DIR: all or nothing, every bad row named.", cmd_import,
+      {"import",
+       "vigil import --db DB DIR [--json]",
+       "Import a force's CSV files from DIR: all or nothing, every bad row named.",
+       cmd_import,
        {{"db"}, {"json", false}}},
-      {"seed", "vigil seed --db DB --profile demo|force|national [--seed N] [--as-of DATE] [--json]",
-       "Fill a new database with synthetic but realistic data.", cmd_seed,
+      {"seed",
+       "vigil seed --db DB --profile demo|force|national [--seed N] [--as-of DATE] [--json]",
+       "Fill a new database with synthetic but realistic data.",
+       cmd_seed,
        {{"db"}, {"profile"}, {"seed"}, {"as-of"}, {"json", false}}},
-      {"calc bail", "vigil calc bail --arrested DATE [--case-type standard|serious_fraud] [--json]",
-       "Pre-charge bail periods and who may authorise each stage.", cmd_calc_bail,
+      {"calc bail",
+       "vigil calc bail --arrested DATE [--case-type standard|serious_fraud] [--json]",
+       "Pre-charge bail periods and who may authorise each stage.",
+       cmd_calc_bail,
        {{"arrested"}, {"case-type"}, {"json", false}}},
       {"calc notification",
        "vigil calc notification --relevant-date DATE --disposal prison|hospital|"
        "hospital_restricted|caution|conditional_discharge|other [--months N] [--age A] [--json]",
-       "A registered sex offender's notification period.", cmd_calc_notification,
+       "A registered sex offender's notification period.",
+       cmd_calc_notification,
        {{"relevant-date"}, {"disposal"}, {"months"}, {"age"}, {"json", false}}},
       {"calc visit",
        "vigil calc visit --risk low|medium|high|very_high --last-seen DATE --as-of DATE [--db DB] "
@@ -498,13 +515,16 @@ const std::vector<Command>& commands() {
        "Every overdue visit, assessment, plan review, action and notification, by priority.",
        cmd_report_overdue,
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
-      {"policy show", "vigil policy show --db DB [--as-of DATE]",
-       "Print the policy in force on a date.", cmd_policy_show,
+      {"policy show",
+       "vigil policy show --db DB [--as-of DATE]",
+       "Print the policy in force on a date.",
+       cmd_policy_show,
        {{"db"}, {"as-of"}}},
       {"policy add",
        "vigil policy add --db DB --file POLICY.json --effective DATE --approved-by NAME "
        "--rationale TEXT",
-       "Record a new policy version, with who approved it, from when and why.", cmd_policy_add,
+       "Record a new policy version, with who approved it, from when and why.",
+       cmd_policy_add,
        {{"db"}, {"file"}, {"effective"}, {"approved-by"}, {"rationale"}}},
   };
   return all;

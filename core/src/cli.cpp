@@ -61,7 +61,9 @@ Args::Args(std::span<const std::string> words, std::span<const Option> options) 
   }
 }
 
-bool Args::flag(std::string_view name) const { return values_.find(name) != values_.end(); }
+bool Args::flag(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 std::optional<std::string> Args::value(std::string_view name) const {
   auto it = values_.find(name);
@@ -80,7 +82,9 @@ std::vector<std::string> Args::values(std::string_view name) const {
   return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
-bool is_terminal(int fd) { return isatty(fd) == 1; }
+bool is_terminal(int fd) {
+  return isatty(fd) == 1;
+}
 
 std::string read_secret(std::string_view prompt) {
   const bool terminal = is_terminal(STDIN_FILENO);

@@ -40,7 +40,9 @@ std::optional<Date> parse_date(std::string_view text) {
   return result;
 }
 
-std::string format_date(Date value) { return date::format("%F", value); }
+std::string format_date(Date value) {
+  return date::format("%F", value);
+}
 
 std::optional<Instant> parse_instant(std::string_view text) {
   if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
@@ -75,7 +77,9 @@ std::optional<Instant> parse_instant(std::string_view text) {
          std::chrono::seconds{*ss} - offset;
 }
 
-std::string format_instant(Instant instant) { return date::format("%FT%TZ", instant); }
+std::string format_instant(Instant instant) {
+  return date::format("%FT%TZ", instant);
+}
 
 Date london_date(Instant instant) {
   auto local = date::make_zoned(london(), instant).get_local_time();
@@ -92,7 +96,9 @@ Date london_today() {
   return london_date(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
 
-Date add_days(Date value, int days) { return Date{date::sys_days{value} + date::days{days}}; }
+Date add_days(Date value, int days) {
+  return Date{date::sys_days{value} + date::days{days}};
+}
 
 int days_between(Date from, Date to) {
   return static_cast<int>((date::sys_days{to} - date::sys_days{from}).count());
@@ -107,12 +113,13 @@ Date add_months_clamped(Date value, int months) {
 Date months_beginning_with(Date start, int months) {
   Date later = start + date::months{months};
   date::sys_days later_day =
-      later.ok() ? date::sys_days{later}
-                 // 30 February does not exist: the later day is 1 March.
+      later.ok() ? date::sys_days{later}  // 30 February does not exist: the later day is 1 March.
                  : date::sys_days{later.year() / later.month() / date::last} + date::days{1};
   return Date{later_day - date::days{1}};
 }
 
-Date days_beginning_with(Date start, int days) { return add_days(start, days - 1); }
+Date days_beginning_with(Date start, int days) {
+  return add_days(start, days - 1);
+}
 
 }  // namespace vigil

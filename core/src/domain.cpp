@@ -4,10 +4,14 @@ namespace vigil {
 
 std::string_view risk_label(RiskLevel level) {
   switch (level) {
-    case RiskLevel::low: return "low";
-    case RiskLevel::medium: return "medium";
-    case RiskLevel::high: return "high";
-    case RiskLevel::very_high: return "very high";
+    case RiskLevel::low:
+      return "low";
+    case RiskLevel::medium:
+      return "medium";
+    case RiskLevel::high:
+      return "high";
+    case RiskLevel::very_high:
+      return "very high";
   }
   return "unknown";
 }

@@ -6,12 +6,18 @@ namespace vigil {
 
 const char* to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::database: return "database";
-    case ErrorCode::migration: return "migration";
-    case ErrorCode::io: return "io";
-    case ErrorCode::invalid_input: return "invalid_input";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::internal: return "internal";
+    case ErrorCode::database:
+      return "database";
+    case ErrorCode::migration:
+      return "migration";
+    case ErrorCode::io:
+      return "io";
+    case ErrorCode::invalid_input:
+      return "invalid_input";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::internal:
+      return "internal";
   }
   return "unknown";
 }

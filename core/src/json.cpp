@@ -70,6 +70,8 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
-std::string JsonWriter::str() const { return {impl_->buffer.GetString(), impl_->buffer.GetSize()}; }
+std::string JsonWriter::str() const {
+  return {impl_->buffer.GetString(), impl_->buffer.GetSize()};
+}
 
 }  // namespace vigil

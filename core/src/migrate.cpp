@@ -23,10 +23,10 @@ MigrationReport migrate(Database& db) {
   report.from_version = schema_version(db);
   const int latest = latest_schema_version();
   if (report.from_version > latest) {
-    throw Error(ErrorCode::migration,
-                "database " + db.path().string() + " is at schema version " +
-                    std::to_string(report.from_version) + " but this Vigil knows only up to " +
-                    std::to_string(latest) + "; use a newer Vigil");
+    throw Error(ErrorCode::migration, "database " + db.path().string() + " is at schema version " +
+                                          std::to_string(report.from_version) +
+                                          " but this Vigil knows only up to " +
+                                          std::to_string(latest) + "; use a newer Vigil");
   }
   for (const auto& migration : schema::migrations()) {
     if (migration.version <= report.from_version) continue;
@@ -56,13 +56,14 @@ void require_current_schema(Database& db) {
                                           " is not a Vigil database; create it with 'vigil init'");
   }
   if (version > latest) {
-    throw Error(ErrorCode::migration,
-                "database " + db.path().string() + " is at schema version " +
-                    std::to_string(version) + " but this Vigil knows only up to " +
-                    std::to_string(latest) + "; use a newer Vigil");
+    throw Error(ErrorCode::migration, "database " + db.path().string() + " is at schema version " +
+                                          std::to_string(version) +
+                                          " but this Vigil knows only up to " +
+                                          std::to_string(latest) + "; use a newer Vigil");
   }
   throw Error(ErrorCode::migration, "database " + db.path().string() + " is at schema version " +
-                                        std::to_string(version) + "; run 'vigil init' to upgrade it to " +
+                                        std::to_string(version) +
+                                        "; run 'vigil init' to upgrade it to " +
                                         std::to_string(latest));
 }
 

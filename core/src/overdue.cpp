@@ -24,11 +24,16 @@ std::string format_factor(double factor) {
 
 std::string_view kind_label(OverdueKind kind) {
   switch (kind) {
-    case OverdueKind::visit: return "visit";
-    case OverdueKind::assessment: return "risk assessment";
-    case OverdueKind::plan_review: return "plan review";
-    case OverdueKind::action: return "plan action";
-    case OverdueKind::notification: return "notification";
+    case OverdueKind::visit:
+      return "visit";
+    case OverdueKind::assessment:
+      return "risk assessment";
+    case OverdueKind::plan_review:
+      return "plan review";
+    case OverdueKind::action:
+      return "plan action";
+    case OverdueKind::notification:
+      return "notification";
   }
   return "item";
 }
@@ -46,7 +51,9 @@ RiskLevel current_risk(const NominalFacts& facts) {
   return facts.last_assessment_risk.value_or(facts.recorded_risk);
 }
 
-int days_overdue(Date due, Date as_of) { return std::max(0, days_between(due, as_of)); }
+int days_overdue(Date due, Date as_of) {
+  return std::max(0, days_between(due, as_of));
+}
 
 std::optional<Date> next_visit_due(const NominalFacts& facts, const Policy& policy) {
   if (facts.reactive_management) return std::nullopt;
@@ -65,8 +72,8 @@ std::optional<Date> next_assessment_due(const NominalFacts& facts, const Policy&
     due = add_months_clamped(*facts.last_assessment_on, policy.reassess_every_months);
   }
   if (facts.risk_change_on) {
-    due = earlier(due, std::optional<Date>(
-                           add_days(*facts.risk_change_on, policy.reassess_after_risk_change_days)));
+    due = earlier(due, std::optional<Date>(add_days(*facts.risk_change_on,
+                                                    policy.reassess_after_risk_change_days)));
   }
   return due;
 }
@@ -120,7 +127,8 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
     result.reasons.push_back("breach of an order on " + format_date(*facts.last_breach_on) + " (" +
                              format_share(weights.recent_breach) + ")");
   }
-  result.score = static_cast<int>(std::lround(100.0 * base * age * kind_weight * (1.0 + aggravation)));
+  result.score =
+      static_cast<int>(std::lround(100.0 * base * age * kind_weight * (1.0 + aggravation)));
   return result;
 }
 
@@ -153,9 +161,9 @@ std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& 
       assessment_due && facts.risk_change_on &&
       *assessment_due == add_days(*facts.risk_change_on, policy.reassess_after_risk_change_days);
   add(OverdueKind::assessment, assessment_due,
-      early_review ? "early review after a dynamic risk change on " +
-                         format_date(*facts.risk_change_on)
-                   : "",
+      early_review
+          ? "early review after a dynamic risk change on " + format_date(*facts.risk_change_on)
+          : "",
       facts.officer);
   add(OverdueKind::plan_review, next_plan_review_due(facts, policy), "", facts.officer);
   for (const auto& action : facts.open_actions) {

@@ -16,7 +16,9 @@ constexpr const char* kScope =
     "WITH scope AS (SELECT n.id AS id FROM nominals n JOIN teams t ON t.id = n.team_id "
     "WHERE n.status = 'active' AND (?1 IS NULL OR t.name IN (SELECT value FROM json_each(?1)))) ";
 
-std::string sql(const char* body) { return std::string(kScope) + body; }
+std::string sql(const char* body) {
+  return std::string(kScope) + body;
+}
 
 std::optional<std::string> teams_json(const ReportScope& scope) {
   if (scope.teams.empty()) return std::nullopt;
@@ -90,11 +92,11 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   };
 
   {
-    auto s = db.prepare(sql(
-        "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(o.username, ''), t.name, "
-        "n.no_fixed_abode, n.reactive_management FROM scope JOIN nominals n ON n.id = scope.id "
-        "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id "
-        "ORDER BY n.ref"));
+    auto s = db.prepare(
+        sql("SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(o.username, ''), t.name, "
+            "n.no_fixed_abode, n.reactive_management FROM scope JOIN nominals n ON n.id = scope.id "
+            "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id "
+            "ORDER BY n.ref"));
     s.bind(1, teams);
     while (s.step()) {
       NominalFacts f;
@@ -112,10 +114,10 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // SQLite returns the other columns from the row holding max() when it is the only aggregate.
-    auto s = db.prepare(sql(
-        "SELECT a.nominal_id, max(a.assessed_on), a.risk_level FROM scope "
-        "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
-        "GROUP BY a.nominal_id"));
+    auto s =
+        db.prepare(sql("SELECT a.nominal_id, max(a.assessed_on), a.risk_level FROM scope "
+                       "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
+                       "GROUP BY a.nominal_id"));
     s.bind(1, teams).bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
@@ -125,20 +127,20 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT a.nominal_id, min(a.assessed_on) FROM scope "
-        "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
-        "GROUP BY a.nominal_id"));
+    auto s =
+        db.prepare(sql("SELECT a.nominal_id, min(a.assessed_on) FROM scope "
+                       "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
+                       "GROUP BY a.nominal_id"));
     s.bind(1, teams).bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) f->first_assessment_on = date_column(s, 1);
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT p.nominal_id, max(p.started_on), p.last_reviewed_on, p.visit_every_months, "
-        "p.double_crewed FROM scope JOIN plans p ON p.nominal_id = scope.id "
-        "WHERE p.started_on <= ?2 GROUP BY p.nominal_id"));
+    auto s = db.prepare(
+        sql("SELECT p.nominal_id, max(p.started_on), p.last_reviewed_on, p.visit_every_months, "
+            "p.double_crewed FROM scope JOIN plans p ON p.nominal_id = scope.id "
+            "WHERE p.started_on <= ?2 GROUP BY p.nominal_id"));
     s.bind(1, teams).bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
@@ -154,12 +156,12 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // The last visit at which the nominal was seen, and how many officers attended it.
-    auto s = db.prepare(sql(
-        "SELECT last.nominal_id, v.occurred_at, "
-        "(SELECT count(*) FROM visit_attendees va WHERE va.visit_id = v.id) FROM "
-        "(SELECT scope.id AS nominal_id, (SELECT v2.id FROM visits v2 WHERE v2.nominal_id = "
-        "scope.id AND v2.outcome = 'seen' AND v2.occurred_at < ?2 ORDER BY v2.occurred_at DESC "
-        "LIMIT 1) AS visit_id FROM scope) last JOIN visits v ON v.id = last.visit_id"));
+    auto s = db.prepare(
+        sql("SELECT last.nominal_id, v.occurred_at, "
+            "(SELECT count(*) FROM visit_attendees va WHERE va.visit_id = v.id) FROM "
+            "(SELECT scope.id AS nominal_id, (SELECT v2.id FROM visits v2 WHERE v2.nominal_id = "
+            "scope.id AND v2.outcome = 'seen' AND v2.occurred_at < ?2 ORDER BY v2.occurred_at DESC "
+            "LIMIT 1) AS visit_id FROM scope) last JOIN visits v ON v.id = last.visit_id"));
     s.bind(1, teams).bind(2, day_end);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
@@ -184,9 +186,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT b.nominal_id, max(b.occurred_at) FROM scope JOIN breaches b "
-        "ON b.nominal_id = scope.id WHERE b.occurred_at < ?2 GROUP BY b.nominal_id"));
+    auto s = db.prepare(
+        sql("SELECT b.nominal_id, max(b.occurred_at) FROM scope JOIN breaches b "
+            "ON b.nominal_id = scope.id WHERE b.occurred_at < ?2 GROUP BY b.nominal_id"));
     s.bind(1, teams).bind(2, day_end);
     while (s.step()) {
       auto* f = find(s.column_text(0));
@@ -196,12 +198,13 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // Actions still open on the as-of date: open now, or completed after it.
-    auto s = db.prepare(sql(
-        "SELECT p.nominal_id, a.description, coalesce(o.username, ''), a.due_on "
-        "FROM scope JOIN plans p ON p.nominal_id = scope.id JOIN plan_actions a ON a.plan_id = p.id "
-        "LEFT JOIN officers o ON o.id = a.owner_id WHERE p.started_on <= ?2 AND "
-        "(a.status = 'open' OR (a.status = 'done' AND a.completed_on > ?2)) "
-        "ORDER BY p.nominal_id, a.due_on, a.description"));
+    auto s =
+        db.prepare(sql("SELECT p.nominal_id, a.description, coalesce(o.username, ''), a.due_on "
+                       "FROM scope JOIN plans p ON p.nominal_id = scope.id JOIN plan_actions a ON "
+                       "a.plan_id = p.id "
+                       "LEFT JOIN officers o ON o.id = a.owner_id WHERE p.started_on <= ?2 AND "
+                       "(a.status = 'open' OR (a.status = 'done' AND a.completed_on > ?2)) "
+                       "ORDER BY p.nominal_id, a.due_on, a.description"));
     s.bind(1, teams).bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
@@ -210,37 +213,42 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT r.nominal_id, r.relevant_date, r.disposal, r.months, r.age_at_relevant, "
-        "(SELECT max(o.ends_on) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = 'shpo'), "
-        "(SELECT count(*) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = 'shpo' "
-        " AND o.ends_on IS NULL) "
-        "FROM scope JOIN notification_requirements r ON r.nominal_id = scope.id"));
+    auto s = db.prepare(
+        sql("SELECT r.nominal_id, r.relevant_date, r.disposal, r.months, r.age_at_relevant, "
+            "(SELECT max(o.ends_on) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = "
+            "'shpo'), "
+            "(SELECT count(*) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = 'shpo' "
+            " AND o.ends_on IS NULL) "
+            "FROM scope JOIN notification_requirements r ON r.nominal_id = scope.id"));
     s.bind(1, teams);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || f->kind != NominalKind::rso) continue;
-      NotificationPeriodInput input{date_column(s, 1),
-                                    parse_enum<Disposal>(s.column_text(2)).value_or(Disposal::other),
-                                    std::nullopt, std::nullopt, optional_date_column(s, 5),
-                                    s.column_int(6) > 0};
+      NotificationPeriodInput input{
+          date_column(s, 1),
+          parse_enum<Disposal>(s.column_text(2)).value_or(Disposal::other),
+          std::nullopt,
+          std::nullopt,
+          optional_date_column(s, 5),
+          s.column_int(6) > 0};
       if (!s.is_null(3)) input.months = static_cast<int>(s.column_int(3));
       if (!s.is_null(4)) input.age = static_cast<int>(s.column_int(4));
       f->notification_applies = notification_applies(notification_period(input), as_of);
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT n.nominal_id, n.kind, n.event_on, n.excluded_days, n.notified_on FROM scope "
-        "JOIN notifications n ON n.nominal_id = scope.id WHERE n.event_on <= ?2 "
-        "ORDER BY n.nominal_id, n.event_on"));
+    auto s = db.prepare(
+        sql("SELECT n.nominal_id, n.kind, n.event_on, n.excluded_days, n.notified_on FROM scope "
+            "JOIN notifications n ON n.nominal_id = scope.id WHERE n.event_on <= ?2 "
+            "ORDER BY n.nominal_id, n.event_on"));
     s.bind(1, teams).bind(2, as_of_text);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || !f->notification_applies) continue;
       auto notified = optional_date_column(s, 4);
       if (notified && *notified <= as_of) {
-        if (!f->last_notified_on || *notified > *f->last_notified_on) f->last_notified_on = notified;
+        if (!f->last_notified_on || *notified > *f->last_notified_on)
+          f->last_notified_on = notified;
         continue;
       }
       const std::string kind = s.column_text(1);

@@ -33,8 +33,8 @@ class Reader {
     const auto* v = member(object, path, name);
     if (v == nullptr) return;
     if (!v->IsInt() || v->GetInt() < low || v->GetInt() > high) {
-      fail("policy field " + path + name + " must be a whole number from " +
-           std::to_string(low) + " to " + std::to_string(high));
+      fail("policy field " + path + name + " must be a whole number from " + std::to_string(low) +
+           " to " + std::to_string(high));
       return;
     }
     out = v->GetInt();
@@ -169,7 +169,9 @@ std::string policy_to_json(const Policy& p) {
   return w.str();
 }
 
-const char* default_policy_json() { return kDefaultPolicyJson; }
+const char* default_policy_json() {
+  return kDefaultPolicyJson;
+}
 
 Policy default_policy() {
   // Parsed once: the file is ours and checked by a test, so failure here is a build defect.
@@ -191,9 +193,10 @@ int add_policy_version(store::Database& db, const Policy& policy, Date effective
   auto insert = db.prepare(
       "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, body, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  insert.bind_all(make_uuid(), version, format_date(effective_from), approved_by, rationale,
-                  policy_to_json(policy),
-                  format_instant(date::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+  insert.bind_all(
+      make_uuid(), version, format_date(effective_from), approved_by, rationale,
+      policy_to_json(policy),
+      format_instant(date::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
   insert.run();
   return version;
 }

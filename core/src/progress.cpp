@@ -8,9 +8,13 @@ namespace vigil {
 
 Progress::Progress(bool enabled) : enabled_(enabled) {}
 
-Progress Progress::on_terminal() { return Progress(isatty(STDERR_FILENO) == 1); }
+Progress Progress::on_terminal() {
+  return Progress(isatty(STDERR_FILENO) == 1);
+}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::stage(std::string_view name, std::int64_t total) {
   stage_ = name;

@@ -68,24 +68,37 @@ void Database::execute(std::string_view sql) {
   }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+Statement Database::prepare(std::string_view sql) {
+  return Statement(*this, sql);
+}
 
 void Database::set_durability(Durability durability) {
   switch (durability) {
-    case Durability::full: execute("PRAGMA synchronous = FULL"); break;
-    case Durability::normal: execute("PRAGMA synchronous = NORMAL"); break;
-    case Durability::off: execute("PRAGMA synchronous = OFF"); break;
+    case Durability::full:
+      execute("PRAGMA synchronous = FULL");
+      break;
+    case Durability::normal:
+      execute("PRAGMA synchronous = NORMAL");
+      break;
+    case Durability::off:
+      execute("PRAGMA synchronous = OFF");
+      break;
   }
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db.handle()) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) {
-    throw Error(ErrorCode::database, "cannot prepare statement: " + std::string(sqlite3_errmsg(db_)),
+    throw Error(ErrorCode::database,
+                "cannot prepare statement: " + std::string(sqlite3_errmsg(db_)),
                 describe(db_, rc, sql));
   }
 }
@@ -124,8 +137,8 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) fail(rc, "cannot bind parameter");
   return *this;
 }
@@ -150,15 +163,21 @@ void Statement::run() {
   reset();
 }
 
-void Statement::reset() { sqlite3_reset(stmt_); }
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+}
 
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::column_double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 
 std::string Statement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
@@ -177,9 +196,13 @@ std::optional<std::int64_t> Statement::column_optional_int(int column) const {
   return column_int(column);
 }
 
-const char* Statement::sql() const { return stmt_ != nullptr ? sqlite3_sql(stmt_) : ""; }
+const char* Statement::sql() const {
+  return stmt_ != nullptr ? sqlite3_sql(stmt_) : "";
+}
 
-Transaction::Transaction(Database& db) : db_(db) { db_.execute("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.execute("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (done_) return;

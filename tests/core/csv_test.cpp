@@ -137,7 +137,7 @@ TEST_CASE("csv: arbitrary bytes never crash the reader", "[csv]") {
   std::string text;
   bool lines_sane = true;
   std::size_t count = 1;
-  for (std::size_t length = 0; length <= 6; ++length, count *= alphabet.size()) {
+  for (std::size_t length = 0; length <= 5; ++length, count *= alphabet.size()) {
     for (std::size_t n = 0; n < count; ++n) {
       text.clear();
       for (std::size_t i = 0, v = n; i < length; ++i, v /= alphabet.size()) {

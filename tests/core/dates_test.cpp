@@ -5,8 +5,12 @@
 using namespace vigil;
 
 namespace {
-Date d(const char* text) { return parse_date(text).value(); }
-std::string s(Date date) { return format_date(date); }
+Date d(const char* text) {
+  return parse_date(text).value();
+}
+std::string s(Date date) {
+  return format_date(date);
+}
 }  // namespace
 
 TEST_CASE("parse_date accepts only real YYYY-MM-DD dates", "[dates]") {

@@ -15,14 +15,38 @@ TEST_CASE("migrations build every table on an empty database", "[store][migrate]
   CHECK(report.from_version == 0);
   CHECK(report.to_version == store::latest_schema_version());
   CHECK(store::schema_version(db) == store::latest_schema_version());
-  for (const char* table :
-       {"nominals", "addresses", "assessments", "plans", "plan_actions", "visits",
-        "visit_attendees", "visit_amendments", "failed_entries", "orders", "order_conditions",
-        "breaches", "notifications", "notification_requirements", "suspects", "trace_enquiries",
-        "bail_cases", "bail_extensions", "bail_conditions", "rui_reviews",
-        "safeguarding_referrals", "referral_steps", "officers", "teams", "team_supervisors",
-        "devices", "policy_versions", "audit_log", "changes", "conflicts", "outbox",
-        "sync_state"}) {
+  for (const char* table : {"nominals",
+                            "addresses",
+                            "assessments",
+                            "plans",
+                            "plan_actions",
+                            "visits",
+                            "visit_attendees",
+                            "visit_amendments",
+                            "failed_entries",
+                            "orders",
+                            "order_conditions",
+                            "breaches",
+                            "notifications",
+                            "notification_requirements",
+                            "suspects",
+                            "trace_enquiries",
+                            "bail_cases",
+                            "bail_extensions",
+                            "bail_conditions",
+                            "rui_reviews",
+                            "safeguarding_referrals",
+                            "referral_steps",
+                            "officers",
+                            "teams",
+                            "team_supervisors",
+                            "devices",
+                            "policy_versions",
+                            "audit_log",
+                            "changes",
+                            "conflicts",
+                            "outbox",
+                            "sync_state"}) {
     auto statement = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name=?");
     statement.bind_all(table);
     REQUIRE(statement.step());

@@ -11,7 +11,9 @@ using namespace vigil;
 
 namespace {
 
-Date d(const char* text) { return parse_date(text).value(); }
+Date d(const char* text) {
+  return parse_date(text).value();
+}
 
 // Writes rows of the hand-made force with every value bound.
 class Force {
@@ -22,32 +24,36 @@ class Force {
     db_.prepare("INSERT INTO teams (id, name) VALUES (?, ?)").bind_all("team-" + name, name).run();
   }
   void officer(const std::string& username, const std::string& role, const std::string& team) {
-    db_.prepare("INSERT INTO officers (id, username, name, role, team_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?, '2020-01-01T00:00:00Z')")
+    db_.prepare(
+           "INSERT INTO officers (id, username, name, role, team_id, created_at) "
+           "VALUES (?, ?, ?, ?, ?, '2020-01-01T00:00:00Z')")
         .bind_all("officer-" + username, username, username, role, "team-" + team)
         .run();
   }
   void nominal(const std::string& ref, const std::string& kind, const std::string& risk,
                const std::string& officer, const std::string& team, bool nfa = false,
                const std::string& status = "active", bool reactive = false) {
-    db_.prepare("INSERT INTO nominals (id, ref, surname, forenames, date_of_birth, kind, "
-                "mappa_level, risk_level, officer_id, team_id, no_fixed_abode, status, "
-                "reactive_management) VALUES (?, ?, 'Surname', 'Forename', '1980-01-01', ?, 1, ?, "
-                "?, ?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO nominals (id, ref, surname, forenames, date_of_birth, kind, "
+           "mappa_level, risk_level, officer_id, team_id, no_fixed_abode, status, "
+           "reactive_management) VALUES (?, ?, 'Surname', 'Forename', '1980-01-01', ?, 1, ?, "
+           "?, ?, ?, ?, ?)")
         .bind_all("nominal-" + ref, ref, kind, risk, "officer-" + officer, "team-" + team, nfa,
                   status, reactive)
         .run();
   }
   void assessment(const std::string& ref, const std::string& on, const std::string& risk) {
-    db_.prepare("INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) "
-                "VALUES (?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) "
+           "VALUES (?, ?, ?, ?)")
         .bind_all("assessment-" + ref + on, "nominal-" + ref, on, risk)
         .run();
   }
   void plan(const std::string& ref, const std::string& started, std::optional<std::string> reviewed,
             std::optional<int> every_months = std::nullopt) {
-    db_.prepare("INSERT INTO plans (id, nominal_id, started_on, last_reviewed_on, "
-                "visit_every_months, double_crewed) VALUES (?, ?, ?, ?, ?, 1)")
+    db_.prepare(
+           "INSERT INTO plans (id, nominal_id, started_on, last_reviewed_on, "
+           "visit_every_months, double_crewed) VALUES (?, ?, ?, ?, ?, 1)")
         .bind_all("plan-" + ref, "nominal-" + ref, started, reviewed, every_months)
         .run();
   }
@@ -56,8 +62,9 @@ class Force {
               const std::string& status = "open", std::optional<std::string> completed = {}) {
     std::optional<std::string> owner_id;
     if (owner) owner_id = "officer-" + *owner;
-    db_.prepare("INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on, status, "
-                "completed_on) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on, status, "
+           "completed_on) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind_all("action-" + ref + description, "plan-" + ref, description, owner_id, due, status,
                   completed)
         .run();
@@ -65,8 +72,9 @@ class Force {
   void visit(const std::string& ref, const std::string& at, const std::string& outcome,
              std::vector<std::string> attendees, const std::string& risk_change = "") {
     const std::string id = "visit-" + ref + at;
-    db_.prepare("INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome, "
-                "risk_change) VALUES (?, ?, ?, ?, 0, ?, ?)")
+    db_.prepare(
+           "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome, "
+           "risk_change) VALUES (?, ?, ?, ?, 0, ?, ?)")
         .bind_all(id, "nominal-" + ref, at, at, outcome, risk_change)
         .run();
     for (const auto& who : attendees) {
@@ -76,26 +84,30 @@ class Force {
     }
   }
   void breach(const std::string& ref, const std::string& at) {
-    db_.prepare("INSERT INTO orders (id, nominal_id, kind, made_on) VALUES (?, ?, 'shpo', "
-                "'2020-01-01')")
+    db_.prepare(
+           "INSERT INTO orders (id, nominal_id, kind, made_on) VALUES (?, ?, 'shpo', "
+           "'2020-01-01')")
         .bind_all("order-" + ref, "nominal-" + ref)
         .run();
-    db_.prepare("INSERT INTO breaches (id, nominal_id, order_id, occurred_at, action_taken) "
-                "VALUES (?, ?, ?, ?, 'arrested')")
+    db_.prepare(
+           "INSERT INTO breaches (id, nominal_id, order_id, occurred_at, action_taken) "
+           "VALUES (?, ?, ?, ?, 'arrested')")
         .bind_all("breach-" + ref, "nominal-" + ref, "order-" + ref, at)
         .run();
   }
   void notification_requirement(const std::string& ref, const std::string& relevant,
                                 const std::string& disposal, int months) {
-    db_.prepare("INSERT INTO notification_requirements (nominal_id, relevant_date, disposal, "
-                "months, age_at_relevant) VALUES (?, ?, ?, ?, 30)")
+    db_.prepare(
+           "INSERT INTO notification_requirements (nominal_id, relevant_date, disposal, "
+           "months, age_at_relevant) VALUES (?, ?, ?, ?, 30)")
         .bind_all("nominal-" + ref, relevant, disposal, months)
         .run();
   }
   void notification(const std::string& ref, const std::string& kind, const std::string& event,
                     std::optional<std::string> notified) {
-    db_.prepare("INSERT INTO notifications (id, nominal_id, kind, event_on, notified_on) "
-                "VALUES (?, ?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO notifications (id, nominal_id, kind, event_on, notified_on) "
+           "VALUES (?, ?, ?, ?, ?)")
         .bind_all("notification-" + ref + kind + event, "nominal-" + ref, kind, event, notified)
         .run();
   }

@@ -40,7 +40,8 @@ TEST_CASE("the policy in force is the newest effective on the date", "[policy]")
   CHECK(policy_in_force(db, parse_date("2024-01-01").value()).version == 0);
   Policy stricter = default_policy();
   stricter.visit_every_months[index_of(RiskLevel::high)] = 2;
-  add_policy_version(db, default_policy(), parse_date("2020-01-01").value(), "ACC Smith", "defaults");
+  add_policy_version(db, default_policy(), parse_date("2020-01-01").value(), "ACC Smith",
+                     "defaults");
   add_policy_version(db, stricter, parse_date("2024-06-01").value(), "ACC Jones",
                      "high-risk visits every two months after inspection");
   CHECK(policy_in_force(db, parse_date("2024-05-31").value()).visit_months(RiskLevel::high) == 3);

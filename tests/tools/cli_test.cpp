@@ -8,7 +8,8 @@ namespace {
 
 const std::string kVigil = std::string(VIGIL_BIN_DIR) + "/vigil";
 
-CommandResult vigil(const std::string& arguments, const TempDir& dir, const std::string& input = "") {
+CommandResult vigil(const std::string& arguments, const TempDir& dir,
+                    const std::string& input = "") {
   return run_command(kVigil + " " + arguments, input, dir.path());
 }
 
@@ -78,23 +79,31 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.err.find("does not exist; create it with 'vigil init") != std::string::npos);
 
   CHECK(vigil("init " + db, dir).status == 0);
-  r = vigil("officer add " + db + " --username sgt.north --name 'Ann North' --role supervisor "
-            "--team 'North 1'", dir, "a long enough password\n");
+  r = vigil("officer add " + db +
+                " --username sgt.north --name 'Ann North' --role supervisor "
+                "--team 'North 1'",
+            dir, "a long enough password\n");
   CHECK(r.status == 0);
-  r = vigil("officer add " + db + " --username pc.short --name 'Pat Short' --role officer "
-            "--team 'North 1'", dir, "short\n");
+  r = vigil("officer add " + db +
+                " --username pc.short --name 'Pat Short' --role officer "
+                "--team 'North 1'",
+            dir, "short\n");
   CHECK(r.status == 1);
   CHECK(r.err == "vigil: the password must be at least 10 characters long\n");
-  r = vigil("officer add " + db + " --username sgt.north --name 'Again' --role officer "
-            "--team 'North 1'", dir, "a long enough password\n");
+  r = vigil("officer add " + db +
+                " --username sgt.north --name 'Again' --role officer "
+                "--team 'North 1'",
+            dir, "a long enough password\n");
   CHECK(r.status == 1);
   CHECK(r.err == "vigil: officer 'sgt.north' already exists\n");
   r = vigil("officer list " + db + " --json", dir);
   CHECK(r.status == 0);
-  CHECK(r.out == "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
-                 "\"supervisor\",\"team\":\"North 1\"}]}\n");
-  CHECK(vigil("officer password " + db + " --username sgt.north", dir, "another long one\n").status ==
-        0);
+  CHECK(r.out ==
+        "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
+        "\"supervisor\",\"team\":\"North 1\"}]}\n");
+  CHECK(
+      vigil("officer password " + db + " --username sgt.north", dir, "another long one\n").status ==
+      0);
   CHECK(vigil("officer password " + db + " --username nobody", dir, "another long one\n").status ==
         1);
 
@@ -111,7 +120,8 @@ TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migr
   const auto path = dir.path() / "newer.db";
   const std::string db = "--db '" + path.string() + "'";
   REQUIRE(vigil("init " + db, dir).status == 0);
-  REQUIRE(std::system(("sqlite3 '" + path.string() + "' 'PRAGMA user_version = 999'").c_str()) == 0);
+  REQUIRE(std::system(("sqlite3 '" + path.string() + "' 'PRAGMA user_version = 999'").c_str()) ==
+          0);
   auto r = vigil("init " + db, dir);
   CHECK(r.status == 1);
   CHECK(r.err.find("use a newer Vigil") != std::string::npos);

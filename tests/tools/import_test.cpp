@@ -220,14 +220,19 @@ TEST_CASE("import: bad rows across files are all reported and nothing is written
                     "\n"                                                               // 8
                     "N15,\"White\nSmith\",Tia,1990-01-01,rso,2,1,low,,North,no,\n");   // 9
   fixture.write("visits.csv", kVisitsHeader +
-                                  "N999,2024-02-01T10:00:00Z,no,seen,asmith\n"  // 2
-                                  "N10,2024-02-02T10:00:00Z,no,seen,asmith\n"   // 3 ok
-                                  "N1,2024-02-03 10:00,no,seen,asmith\n");      // 4
+                                  "N999,2024-02-01T10:00:00Z,no,seen,asmith\n"          // 2
+                                  "N10,2024-02-02T10:00:00Z,no,seen,asmith\n"           // 3 ok
+                                  "N1,2024-02-03 10:00,no,seen,asmith\n"                // 4
+                                  "N1,2024-02-04T10:00:00Z,no,seen,asmith;zz\n"         // 5
+                                  "N1,2024-02-05T10:00:00Z,maybe,seen,asmith;asmith\n"  // 6
+                                  "N1,2099-01-01T00:00:00Z,no,seen,asmith\n");          // 7
+  fixture.write("assessments.csv", kAssessments + "N2,2024-01-11,low,nobody\n");        // 3
+  fixture.write("plans.csv", kPlans + "N1,2024-03-01,0,yes\n");                         // 4
   fixture.write("suspects.csv", kSuspectsHeader +
-                                    "S2,Black,Sid,robbery,7,2024-01-01,,,,North\n"    // 2
-                                    "S3,Black,Sue,robbery,3,2024-01-01,,,,Nowhere\n"  // 3
-                                    "S4,Black,Sal,robbery,3,2099-01-01,,,,North\n");  // 4
-  fixture.remove("bail.csv");
+                                    "S2,Black,Sid,robbery,7,2024-01-01,,,,North\n"          // 2
+                                    "S3,Black,Sue,robbery,3,2024-01-01,,,,Nowhere\n"        // 3
+                                    "S4,Black,Sal,robbery,3,2099-01-01,,,,North\n");        // 4
+  fixture.write("bail.csv", kBail + "B2,Grey,Pat,fraud,2024-03-01,complex,bail,,South\n");  // 3
 
   auto result = fixture.run();
   INFO(describe(result.problems));
@@ -243,13 +248,20 @@ TEST_CASE("import: bad rows across files are all reported and nothing is written
       {"nominals.csv", 6, "ref 'N10' appears twice in this file (also line 2)"},
       {"nominals.csv", 7, "this row has 11 fields but the header has 12"},
       {"nominals.csv", 9, "mappa_category '2' does not match kind 'rso' (MAPPA category 1)"},
+      {"assessments.csv", 3, "assessor 'nobody' is not a known officer"},
+      {"plans.csv", 4, "visit_every_months '0' must be empty or a whole number from 1 to 120"},
       {"visits.csv", 2, "nominal_ref 'N999' is not a known nominal"},
       {"visits.csv", 4,
        "occurred_at '2024-02-03 10:00' is not an ISO-8601 instant with a time zone (e.g. "
        "2024-01-05T10:00:00Z)"},
+      {"visits.csv", 5, "attendee 'zz' is not a known officer"},
+      {"visits.csv", 6, "announced 'maybe' must be yes or no"},
+      {"visits.csv", 6, "attendee 'asmith' is listed twice"},
+      {"visits.csv", 7, "occurred_at '2099-01-01T00:00:00Z' is in the future"},
       {"suspects.csv", 2, "harm '7' must be a whole number from 1 to 5"},
       {"suspects.csv", 3, "team 'Nowhere' is not a known team"},
       {"suspects.csv", 4, "outstanding_since '2099-01-01' is in the future"},
+      {"bail.csv", 3, "case_type 'complex' is not one of standard|serious_fraud"},
   };
   REQUIRE(result.problems.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -409,43 +421,3 @@ TEST_CASE("import: CSV problems and references to bad rows are reported once", "
   CHECK(result.problems[1].reason.find("after the closing quote") != std::string::npos);
   CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
 }
-
-// THROWAWAY-PERF-BEGIN
-#include <chrono>
-TEST_CASE("import: perf 10k nominals 50k visits", "[.perf]") {
-  ImportFixture fixture;
-  std::string officers = "username,name,role,team\n";
-  for (int i = 0; i < 200; ++i) {
-    officers += "o" + std::to_string(i) + ",Officer " + std::to_string(i) + ",officer,T" +
-                std::to_string(i % 10) + "\n";
-  }
-  std::string nominals = kNominalsHeader;
-  for (int i = 0; i < 10000; ++i) {
-    nominals += "N" + std::to_string(i) + ",Surname,Fore Names,1980-01-02,violent,2,1,high,o" +
-                std::to_string(i % 200) + ",T" + std::to_string(i % 10) + ",no,\n";
-  }
-  std::string visits = kVisitsHeader;
-  for (int i = 0; i < 50000; ++i) {
-    int n = i % 10000;
-    visits += "N" + std::to_string(n) + ",2024-0" + std::to_string(1 + i / 10000) +
-              "-10T10:00:00Z,no,seen,o" + std::to_string(n % 200) + ";o" +
-              std::to_string((n + 1) % 200) + "\n";
-  }
-  fixture.write("officers.csv", officers);
-  fixture.write("nominals.csv", nominals);
-  fixture.write("visits.csv", visits);
-  auto start = std::chrono::steady_clock::now();
-  auto result = fixture.run();
-  auto first = std::chrono::steady_clock::now() - start;
-  require_ok(result);
-  start = std::chrono::steady_clock::now();
-  auto again = fixture.run();
-  auto second = std::chrono::steady_clock::now() - start;
-  require_ok(again);
-  CHECK(again.counts.at("visits.csv").unchanged == 50000);
-  WARN("first import " << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
-                       << " ms; re-import "
-                       << std::chrono::duration_cast<std::chrono::milliseconds>(second).count()
-                       << " ms");
-}
-// THROWAWAY-PERF-END

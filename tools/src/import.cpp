@@ -1378,25 +1378,40 @@ class Importer {
     auto attend = db_.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
     auto& count = counts(VisitsCsv::kFile);
     stage(VisitsCsv::kFile, visit_rows_.size());
-    std::int64_t done = 0;
+    struct NewVisit {
+      std::string id;
+      const VisitRow* row;
+      std::string nominal_id;
+      std::string recorded_by;
+      std::vector<std::string> attendee_ids;
+    };
+    std::vector<NewVisit> inserts;
     for (const auto& row : visit_rows_) {
-      progress_.update(++done);
       const std::string& nominal = nominal_id(row.nominal_ref);
       VisitFacts facts{row.announced, row.outcome, {}};
-      for (const auto& username : row.attendees)
+      for (const auto& username : row.attendees) {
         facts.attendee_ids.push_back(*officer_id(username));
+      }
       std::string recorded_by = facts.attendee_ids.front();
       std::sort(facts.attendee_ids.begin(), facts.attendee_ids.end());
       if (!add_fact(visits_, fact_key(nominal, row.occurred_at), facts)) {
         ++count.unchanged;
         continue;
       }
-      std::string id = make_uuid();
+      inserts.push_back(
+          {make_uuid(), &row, nominal, std::move(recorded_by), std::move(facts.attendee_ids)});
+    }
+    // In id order, consecutive inserts touch neighbouring pages of the id indexes, not random ones.
+    std::sort(inserts.begin(), inserts.end(),
+              [](const NewVisit& a, const NewVisit& b) { return a.id < b.id; });
+    std::int64_t done = count.unchanged;
+    for (const auto& visit : inserts) {
+      progress_.update(++done);
       insert
-          .bind_all(id, nominal, row.occurred_at, clock_.now_text, row.announced, row.outcome,
-                    recorded_by)
+          .bind_all(visit.id, visit.nominal_id, visit.row->occurred_at, clock_.now_text,
+                    visit.row->announced, visit.row->outcome, visit.recorded_by)
           .run();
-      for (const auto& attendee : facts.attendee_ids) attend.bind_all(id, attendee).run();
+      for (const auto& attendee : visit.attendee_ids) attend.bind_all(visit.id, attendee).run();
       ++count.inserted;
       written_ = true;
     }

@@ -20,9 +20,9 @@ class UsageError : public std::runtime_error {
 };
 
 struct Option {
-  std::string_view name;     // without the leading dashes
-  bool takes_value = true;   // false: a flag
-  bool repeatable = false;   // --attendee a --attendee b
+  std::string_view name;    // without the leading dashes
+  bool takes_value = true;  // false: a flag
+  bool repeatable = false;  // --attendee a --attendee b
 };
 
 class Args {

@@ -93,7 +93,14 @@ struct EnumNames<BailStatus> {
 };
 
 // The sentence or disposal that sets a registered sex offender's notification period.
-enum class Disposal { prison, hospital, hospital_restricted, caution, conditional_discharge, other };
+enum class Disposal {
+  prison,
+  hospital,
+  hospital_restricted,
+  caution,
+  conditional_discharge,
+  other
+};
 template <>
 struct EnumNames<Disposal> {
   static constexpr std::array<std::string_view, 6> names{

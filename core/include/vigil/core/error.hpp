@@ -8,12 +8,13 @@
 namespace vigil {
 
 enum class ErrorCode {
-  database,      // SQLite refused: the context holds the SQL and SQLite's code
-  migration,     // the schema cannot be brought to this build's version
-  io,            // a file or stream could not be read or written
-  invalid_input, // input that should have been validated earlier reached a layer that cannot use it
-  not_found,     // a record a caller named does not exist
-  internal,      // a broken invariant of Vigil itself
+  database,       // SQLite refused: the context holds the SQL and SQLite's code
+  migration,      // the schema cannot be brought to this build's version
+  io,             // a file or stream could not be read or written
+  invalid_input,  // input that should have been validated earlier reached a layer that cannot use
+                  // it
+  not_found,      // a record a caller named does not exist
+  internal,       // a broken invariant of Vigil itself
 };
 
 const char* to_string(ErrorCode code);

@@ -94,8 +94,7 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
                     const Policy& policy, Date as_of);
 
 // Every item overdue on as_of for this nominal (empty when nothing is late).
-std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& policy,
-                                       Date as_of);
+std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& policy, Date as_of);
 
 // Orders items highest priority first; ties by days overdue, then reference and kind, so the
 // order is the same on every run.

@@ -20,11 +20,11 @@ struct ReportScope {
 
 struct OverdueSummary {
   int total = 0;
-  std::array<int, 4> by_risk{};      // by RiskLevel
-  std::array<int, 5> by_age_band{};  // by kAgeBands
+  std::array<int, 4> by_risk{};                              // by RiskLevel
+  std::array<int, 5> by_age_band{};                          // by kAgeBands
   std::array<std::optional<OverdueItem>, 4> oldest_by_risk;  // the most days overdue at each level
-  int nominals = 0;                  // nominals in scope
-  int unscheduled = 0;               // active nominals with no plan, assessment or seen visit
+  int nominals = 0;                                          // nominals in scope
+  int unscheduled = 0;  // active nominals with no plan, assessment or seen visit
 };
 
 struct OverdueReport {

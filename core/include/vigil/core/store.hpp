@@ -21,7 +21,7 @@ namespace vigil::store {
 enum class Durability { full, normal, off };
 
 struct OpenOptions {
-  bool create = true;       // create the file when missing
+  bool create = true;  // create the file when missing
   bool read_only = false;
   Durability durability = Durability::full;
 };
@@ -69,7 +69,9 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, std::nullopt_t);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
