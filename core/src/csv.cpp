@@ -212,4 +212,19 @@ CsvFile read_csv(std::string_view text) {
   return Reader(text).read();
 }
 
+std::string csv_field(std::string_view text) {
+  std::string value;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    value = "'";
+  }
+  value += text;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 }  // namespace vigil

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "vigil/core/csv.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/notification.hpp"
 
@@ -37,16 +38,6 @@ Date date_column(const store::Statement& s, int column) {
 std::optional<Date> optional_date_column(const store::Statement& s, int column) {
   if (s.is_null(column)) return std::nullopt;
   return parse_date(s.column_text(column));
-}
-
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {

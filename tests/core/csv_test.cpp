@@ -163,3 +163,16 @@ TEST_CASE("csv: a large file reads completely", "[csv]") {
   CHECK(file.records.back().fields ==
         Fields{"N99999", "Smith", "John, Paul", "1980-01-02", "rso", "North East"});
 }
+
+TEST_CASE("fields written to report CSVs are quoted and never read as formulas", "[csv]") {
+  CHECK(vigil::csv_field("North 1") == "North 1");
+  CHECK(vigil::csv_field("a,b") == "\"a,b\"");
+  CHECK(vigil::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(vigil::csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(vigil::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+  CHECK(vigil::csv_field("@SUM(A1)") == "'@SUM(A1)");
+  // What the reader reads back is what was meant, apart from the formula guard.
+  auto file = vigil::read_csv(vigil::csv_field("x,\"y\"\nz") + "\n");
+  REQUIRE(file.records.size() == 1);
+  CHECK(file.records[0].fields[0] == "x,\"y\"\nz");
+}

@@ -35,4 +35,9 @@ struct CsvFile {
 
 CsvFile read_csv(std::string_view text);
 
+// One text field for a CSV file Vigil writes (reports): quoted when it holds a comma, quote or
+// line break, and prefixed with ' when it starts like a spreadsheet formula (= + - @ tab CR), so
+// text an officer typed is never run as a formula when a supervisor opens the file.
+std::string csv_field(std::string_view text);
+
 }  // namespace vigil
