@@ -271,6 +271,22 @@ TEST_CASE("nothing the seed records happened after the as-of date", "[seed]") {
   CHECK(count_of(db, "SELECT count(*) FROM plans WHERE last_reviewed_on < started_on") == 0);
 }
 
+TEST_CASE("a seeded database satisfies every foreign key and the connection is as it was",
+          "[seed]") {
+  auto& db = shared_demo().db;
+  // The seed writes with foreign-key checks off for speed: its rows must satisfy them anyway.
+  auto check = db.prepare("PRAGMA foreign_key_check");
+  if (check.step()) FAIL("row " << check.column_text(1) << " of " << check.column_text(0));
+  CHECK(count_of(db, "PRAGMA foreign_keys") == 1);
+  CHECK(count_of(db, "PRAGMA synchronous") == 2);  // FULL
+  TempDir dir;
+  store::Database fresh(dir.path() / "fresh.db");
+  CHECK(count_of(db, "PRAGMA cache_size") == count_of(fresh, "PRAGMA cache_size"));
+  auto integrity = db.prepare("PRAGMA integrity_check");
+  REQUIRE(integrity.step());
+  CHECK(integrity.column_text(0) == "ok");
+}
+
 TEST_CASE("every seeded officer's team has a supervisor", "[seed]") {
   auto& db = shared_demo().db;
   CHECK(count_of(db,

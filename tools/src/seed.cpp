@@ -14,6 +14,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <string>
@@ -442,27 +443,108 @@ struct Designation {
 // Writing
 
 // One prepared INSERT, reused for every row of its table.
+//
+// Every table's primary key is a random UUID, so rows written in the order they are made land
+// at random places in each index, and that B-tree work is nearly all of the seed's cost. So rows
+// are held back (their values packed into one buffer) and written in key order when flushed:
+// neighbouring keys then share index pages. Only the order of writing changes, never a value.
 class TableWriter {
  public:
   TableWriter(store::Database& db, std::string table, std::string_view sql)
       : table_(std::move(table)), statement_(db.prepare(sql)) {}
 
+  // The first value is the row's key (its id, or the leading column of its primary key).
   template <class... Values>
   void insert(const Values&... values) {
-    statement_.bind_all(values...);
-    statement_.run();
-    ++rows_;
+    const std::size_t begin = packed_.size();
+    (pack(values), ...);
+    held_.push_back({begin, packed_.size()});
   }
+
+  // Writes the rows held back, in key order. Parents flush before children (see Writers).
+  void flush() {
+    auto row_of = [&](const Held& h) {
+      return std::string_view(packed_.data() + h.begin, h.end - h.begin);
+    };
+    // Each row starts with its key packed as text of a fixed length, so comparing the packed
+    // bytes compares keys.
+    std::sort(held_.begin(), held_.end(),
+              [&](const Held& a, const Held& b) { return row_of(a) < row_of(b); });
+    for (const Held& h : held_) {
+      int index = 0;
+      for (std::size_t at = h.begin; at < h.end;) {
+        const char tag = packed_[at++];
+        ++index;
+        if (tag == kNull) {
+          statement_.bind(index, std::nullopt);
+        } else if (tag == kInteger) {
+          std::int64_t value = 0;
+          std::memcpy(&value, packed_.data() + at, sizeof value);
+          at += sizeof value;
+          statement_.bind(index, value);
+        } else {
+          std::uint32_t length = 0;
+          std::memcpy(&length, packed_.data() + at, sizeof length);
+          at += sizeof length;
+          statement_.bind(index, std::string_view(packed_.data() + at, length));
+          at += length;
+        }
+      }
+      statement_.run();
+    }
+    rows_ += static_cast<std::int64_t>(held_.size());
+    // Give the memory back: a stage's big tables would otherwise keep it through later stages.
+    std::vector<Held>().swap(held_);
+    std::string().swap(packed_);
+  }
+
+  std::size_t held_bytes() const { return packed_.size(); }
   const std::string& table() const { return table_; }
-  std::int64_t rows() const { return rows_; }
+  std::int64_t rows() const { return rows_ + static_cast<std::int64_t>(held_.size()); }
 
  private:
+  static constexpr char kNull = 'n';
+  static constexpr char kInteger = 'i';
+  static constexpr char kText = 't';
+  struct Held {
+    std::size_t begin;
+    std::size_t end;
+  };
+
+  void pack(std::int64_t value) {
+    packed_ += kInteger;
+    packed_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void pack(int value) { pack(static_cast<std::int64_t>(value)); }
+  void pack(bool value) { pack(static_cast<std::int64_t>(value)); }
+  void pack(std::string_view value) {
+    packed_ += kText;
+    const auto length = static_cast<std::uint32_t>(value.size());
+    packed_.append(reinterpret_cast<const char*>(&length), sizeof length);
+    packed_.append(value);
+  }
+  void pack(const char* value) { pack(std::string_view(value)); }
+  void pack(const std::string& value) { pack(std::string_view(value)); }
+  void pack(std::nullopt_t) { packed_ += kNull; }
+  template <class T>
+  void pack(const std::optional<T>& value) {
+    if (value) {
+      pack(*value);
+    } else {
+      pack(std::nullopt);
+    }
+  }
+
   std::string table_;
   store::Statement statement_;
+  std::string packed_;
+  std::vector<Held> held_;
   std::int64_t rows_ = 0;
 };
 
 struct Writers {
+  static constexpr std::size_t kBatchBytes = 48 * 1024 * 1024;
+
   explicit Writers(store::Database& db)
       : teams(db, "teams", "INSERT INTO teams (id, name) VALUES (?, ?)"),
         officers(db, "officers",
@@ -544,7 +626,18 @@ struct Writers {
                     "INSERT INTO rui_reviews (id, bail_case_id, reviewed_on, reviewer_id, "
                     "expected_finish_on, note) VALUES (?, ?, ?, ?, ?, ?)") {}
 
-  std::array<const TableWriter*, 25> all() const {
+  // Writes every table's held rows once enough are held, parents first (the order of the
+  // members below), so every foreign key finds its row. The bigger the batch, the closer the keys.
+  void flush_if_large() {
+    std::size_t held = 0;
+    for (const TableWriter* writer : all()) held += writer->held_bytes();
+    if (held >= kBatchBytes) flush();
+  }
+  void flush() {
+    for (TableWriter* writer : all()) writer->flush();
+  }
+
+  std::array<TableWriter*, 25> all() {
     return {&teams,
             &officers,
             &team_supervisors,
@@ -579,23 +672,27 @@ struct Writers {
       rui_reviews;
 };
 
-// Bulk loading: no fsync and a large page cache while the one transaction runs; the server's
-// settings come back afterwards even when the seed fails.
+// Bulk loading: no fsync, a large page cache and no per-row foreign-key lookups while the one
+// transaction runs; the connection's settings come back afterwards even when the seed fails.
+// The seed makes every parent before its children, so its rows satisfy the foreign keys by
+// construction (the tests run PRAGMA foreign_key_check on a seeded database); checking each row
+// as it goes would look up a parent's key for nearly every row written.
 class BulkLoad {
  public:
   explicit BulkLoad(store::Database& db) : db_(db) {
-    auto current = db_.prepare("PRAGMA cache_size");
-    if (current.step()) cache_size_ = current.column_int(0);
-    current.reset();
+    cache_size_ = pragma_value("PRAGMA cache_size");
+    foreign_keys_ = pragma_value("PRAGMA foreign_keys");
     db_.set_durability(store::Durability::off);
-    // Every table's primary key is a random UUID, so inserts touch index pages all over the
-    // file: a cache that holds them avoids spilling the same pages to the WAL again and again.
-    db_.execute("PRAGMA cache_size = -262144");
+    // Rows arrive in key order batches (TableWriter), so a moderate cache holds the index pages
+    // a batch touches; a bigger one was measured to buy nothing but memory.
+    db_.execute("PRAGMA cache_size = -65536");
+    db_.execute("PRAGMA foreign_keys = OFF");  // only takes effect outside a transaction
   }
   ~BulkLoad() {
     try {
       db_.set_durability(store::Durability::full);
       db_.execute("PRAGMA cache_size = " + std::to_string(cache_size_));
+      db_.execute(foreign_keys_ != 0 ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
     } catch (...) {
       // Destructors never throw; the connection keeps the bulk settings until it closes.
     }
@@ -604,8 +701,14 @@ class BulkLoad {
   BulkLoad& operator=(const BulkLoad&) = delete;
 
  private:
+  std::int64_t pragma_value(std::string_view sql) {
+    auto statement = db_.prepare(sql);
+    return statement.step() ? statement.column_int(0) : 0;
+  }
+
   store::Database& db_;
   std::int64_t cache_size_ = -2000;
+  std::int64_t foreign_keys_ = 1;
 };
 
 std::string numbered(std::string_view prefix, std::int64_t number, int width) {
@@ -661,6 +764,8 @@ class Seeder {
         window_start_(plus_months(as_of_, -36)) {}
 
   SeedCounts run() {
+    make_admin_ = !has_admin();
+    plan_force_shape();
     check_no_clashes();
     // Argon2id is deliberately slow: one hash, shared by every seeded officer.
     const std::string password_hash = hash_password(kSeedPassword);
@@ -673,17 +778,17 @@ class Seeder {
     Writers writers(db_);
 
     write_teams_and_officers(writers, password_hash);
+    writers.flush();
     sketch_nominals();
-    write_nominals(writers);
-    write_addresses(writers);
-    write_assessments(writers);
-    write_plans(writers);
-    write_visits(writers);
-    write_orders(writers);
-    write_notifications(writers);
-    write_referrals(writers);
-    write_suspects(writers);
-    write_bail_cases(writers);
+    // Each stage's rows are all written before the next stage, whose rows may refer to them.
+    for (auto stage :
+         {&Seeder::write_nominals, &Seeder::write_addresses, &Seeder::write_assessments,
+          &Seeder::write_plans, &Seeder::write_visits, &Seeder::write_orders,
+          &Seeder::write_notifications, &Seeder::write_referrals, &Seeder::write_suspects,
+          &Seeder::write_bail_cases}) {
+      (this->*stage)(writers);
+      writers.flush();
+    }
 
     progress_.stage("committing");
     transaction.commit();
@@ -696,16 +801,19 @@ class Seeder {
   // -------------------------------------------------------------------------------------------
   // Preconditions and policy
 
-  // The seed makes its own teams and officers; it refuses rather than half-merge with someone
-  // else's (an `init` may already have made an admin, which is kept).
-  void check_no_clashes() {
+  // An `init` may already have made an admin: the seed then keeps that one and adds none.
+  bool has_admin() {
     auto admins = db_.prepare("SELECT count(*) FROM officers WHERE role = 'admin'");
     admins.step();
-    make_admin_ = admins.column_int(0) == 0;
+    return admins.column_int(0) > 0;
+  }
+
+  // The seed makes its own teams and officers; it refuses rather than half-merge with someone
+  // else's.
+  void check_no_clashes() {
     std::unordered_set<std::string> taken;
     auto names = db_.prepare("SELECT name FROM teams UNION ALL SELECT username FROM officers");
     while (names.step()) taken.insert(names.column_text(0));
-    plan_force_shape();
     for (const auto& team : teams_) {
       if (taken.count(team.name) != 0) {
         throw Error(ErrorCode::invalid_input,
@@ -812,7 +920,7 @@ class Seeder {
         }
       }
     }
-    if (make_admin_) admin_ = add_officer("admin", "Force Administrator", Role::admin, 0);
+    if (make_admin_) add_officer("admin", "Force Administrator", Role::admin, 0);
     for (const auto& team : teams_) {
       for (std::size_t member : team.members) offender_managers_.push_back(member);
     }
@@ -828,6 +936,7 @@ class Seeder {
       const auto created = calendar_.text(calendar_.at(joined, dice_.between(8 * 3600, 17 * 3600)));
       w.officers.insert(officer.id, officer.username, officer.name, to_string(officer.role),
                         teams_[officer.team].id, password_hash, created.view());
+      w.flush_if_large();
       progress_.update(++done);
     }
     for (const auto& team : teams_) {
@@ -1190,6 +1299,7 @@ class Seeder {
                         calendar_.text(n.date_of_birth), to_string(n.kind), category, mappa_level,
                         to_string(n.risk), officer_id(n.officer), teams_[n.team].id,
                         n.no_fixed_abode, area, n.reactive);
+      w.flush_if_large();
       progress_.update(number);
     }
   }
@@ -1237,6 +1347,7 @@ class Seeder {
       if (dice_.chance(0.05)) {
         write_address(w, n, "secondary", plus_days(as_of_, -dice_.between(10, 700)), std::nullopt);
       }
+      w.flush_if_large();
       progress_.update(++done);
     }
   }
@@ -1290,6 +1401,7 @@ class Seeder {
         w.assessments.insert(a.id, n.id, calendar_.text(a.on), to_string(a.level), risks,
                              protective, officer_id(assessor));
       }
+      w.flush_if_large();
       progress_.update(++done);
     }
   }
@@ -1340,6 +1452,7 @@ class Seeder {
         w.plan_actions.insert(id, plan_id, description, owner_text, calendar_.text(due), status,
                               calendar_.text(completed));
       }
+      w.flush_if_large();
       progress_.update(++done);
     }
   }
@@ -1459,6 +1572,7 @@ class Seeder {
           }
         }
       }
+      w.flush_if_large();
       progress_.update(++done);
     }
   }
@@ -1533,6 +1647,7 @@ class Seeder {
     progress_.stage("orders", static_cast<std::int64_t>(nominals_.size()));
     std::int64_t done = 0;
     for (const auto& n : nominals_) {
+      w.flush_if_large();
       progress_.update(++done);
       if (!n.has_order) continue;
       const OrderShape shape = order_for(n.kind);
@@ -1615,6 +1730,7 @@ class Seeder {
     std::int64_t done = 0;
     std::vector<PlannedNotification> planned;
     for (const auto& n : nominals_) {
+      w.flush_if_large();
       progress_.update(++done);
       if (!n.notification) continue;
       const NotificationSketch& s = *n.notification;
@@ -1693,6 +1809,7 @@ class Seeder {
     progress_.stage("safeguarding referrals", static_cast<std::int64_t>(nominals_.size()));
     std::int64_t done = 0;
     for (const auto& n : nominals_) {
+      w.flush_if_large();
       progress_.update(++done);
       if (!n.referral) continue;
       const Day earliest = std::max(n.managed_since, plus_days(as_of_, -400));
@@ -1783,6 +1900,7 @@ class Seeder {
         const std::string_view note = dice_.pick(kTraceNotes);
         w.trace_enquiries.insert(id, suspect_id, occurred.view(), note, officer_id(officer));
       }
+      w.flush_if_large();
       progress_.update(number);
     }
   }
@@ -1991,6 +2109,7 @@ class Seeder {
         w.rui_reviews.insert(id, case_id, calendar_.text(on), officer_id(reviewer),
                              calendar_.text(finish), note);
       }
+      w.flush_if_large();
       progress_.update(number);
     }
   }
@@ -2010,7 +2129,6 @@ class Seeder {
   std::vector<OfficerSketch> officers_;
   std::vector<std::size_t> offender_managers_;
   std::vector<std::size_t> inspectors_;
-  std::optional<std::size_t> admin_;
   std::vector<NominalSketch> nominals_;
   std::array<int, 4> worst_visits_{};
   int worst_reviews_ = 0;
