@@ -10,25 +10,59 @@
 namespace vigil {
 namespace {
 
-// The nominals in scope, as a common table expression every query below starts with.
-// ?1 is a JSON array of team names, or NULL for the whole force. json_each keeps the list bound
-// as one value rather than concatenated into the SQL.
-constexpr const char* kScope =
-    "WITH scope AS (SELECT n.id AS id FROM nominals n JOIN teams t ON t.id = n.team_id "
-    "WHERE n.status = 'active' AND (?1 IS NULL OR t.name IN (SELECT value FROM json_each(?1)))) ";
+// Each fact query is written once as (columns, facts, condition) over a fact table aliased x and
+// is shaped two ways. For a team, the team's nominals drive it (CROSS JOIN forces them to be the
+// outer loop) and each reaches its facts through the nominal_id index, so a team's report touches
+// only its own rows. For the whole force, the fact table is read straight through (mostly from
+// covering indexes) and rows of inactive nominals are dropped when they find no nominal.
+// ?1 is a JSON array of team ids, or NULL for the force; json_each keeps the list one bound value.
+class ScopedQueries {
+ public:
+  ScopedQueries(store::Database& db, const ReportScope& scope) : db_(db) {
+    if (scope.teams.empty()) return;
+    JsonWriter names;
+    names.begin_array();
+    for (const auto& team : scope.teams) names.value(team);
+    names.end_array();
+    auto ids = db.prepare("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
+    ids.bind_all(names.str());
+    JsonWriter w;
+    w.begin_array();
+    while (ids.step()) w.value(ids.column_text(0));
+    w.end_array();
+    team_ids_ = w.str();
+  }
 
-std::string sql(const char* body) {
-  return std::string(kScope) + body;
-}
+  // The nominals in scope, as `nominals n` ... WHERE.
+  std::string nominal_scope() const {
+    return team_ids_
+               ? " WHERE n.status = 'active' AND n.team_id IN (SELECT value FROM json_each(?1)) "
+               : " WHERE n.status = 'active' AND ?1 IS NULL ";
+  }
 
-std::optional<std::string> teams_json(const ReportScope& scope) {
-  if (scope.teams.empty()) return std::nullopt;
-  JsonWriter w;
-  w.begin_array();
-  for (const auto& team : scope.teams) w.value(team);
-  w.end_array();
-  return w.str();
-}
+  // SELECT columns FROM facts [scoped] condition; `condition` starts with AND (or is empty) and
+  // may end with GROUP BY x.nominal_id.
+  std::string facts(const char* columns, const char* from, const char* condition) const {
+    std::string sql = std::string("SELECT ") + columns + " FROM ";
+    if (team_ids_) {
+      sql += std::string("nominals n CROSS JOIN ") + from + nominal_scope() +
+             "AND x.nominal_id = n.id ";
+    } else {
+      sql += std::string(from) + " WHERE ?1 IS NULL ";
+    }
+    return sql + condition;
+  }
+
+  store::Statement prepare(const std::string& sql) {
+    auto statement = db_.prepare(sql);
+    statement.bind(1, team_ids_);
+    return statement;
+  }
+
+ private:
+  store::Database& db_;
+  std::optional<std::string> team_ids_;
+};
 
 Date date_column(const store::Statement& s, int column) {
   // Stored dates were validated on the way in; a bad one is a damaged database.
@@ -70,25 +104,28 @@ void write_item(JsonWriter& w, const OverdueItem& item) {
 
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                              const ReportScope& scope) {
-  const auto teams = teams_json(scope);
+  ScopedQueries queries(db, scope);
   const std::string as_of_text = format_date(as_of);
   // Instants before the end of the as-of day in London count as on or before it.
   const std::string day_end = format_instant(london_midnight(add_days(as_of, 1)));
 
   std::vector<NominalFacts> facts;
   std::unordered_map<std::string, std::size_t> index;
+  // Rows arrive grouped by nominal, so the previous answer is usually the right one.
+  NominalFacts* last_found = nullptr;
   auto find = [&](const std::string& id) -> NominalFacts* {
+    if (last_found != nullptr && last_found->nominal_id == id) return last_found;
     auto it = index.find(id);
-    return it == index.end() ? nullptr : &facts[it->second];
+    last_found = it == index.end() ? nullptr : &facts[it->second];
+    return last_found;
   };
 
   {
-    auto s = db.prepare(
-        sql("SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(o.username, ''), t.name, "
-            "n.no_fixed_abode, n.reactive_management FROM scope JOIN nominals n ON n.id = scope.id "
-            "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id "
-            "ORDER BY n.ref"));
-    s.bind(1, teams);
+    auto s = queries.prepare(
+        "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(o.username, ''), t.name, "
+        "n.no_fixed_abode, n.reactive_management FROM nominals n "
+        "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id" +
+        queries.nominal_scope() + "ORDER BY n.ref");
     while (s.step()) {
       NominalFacts f;
       f.nominal_id = s.column_text(0);
@@ -104,56 +141,51 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // SQLite returns the other columns from the row holding max() when it is the only aggregate.
-    auto s =
-        db.prepare(sql("SELECT a.nominal_id, max(a.assessed_on), a.risk_level FROM scope "
-                       "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
-                       "GROUP BY a.nominal_id"));
-    s.bind(1, teams).bind(2, as_of_text);
+    // Every assessment on or before the as-of date, from the covering index; the earliest
+    // schedules a never-visited nominal, the latest sets the current risk level.
+    auto s = queries.prepare(queries.facts("x.nominal_id, x.assessed_on, x.risk_level",
+                                           "assessments x", "AND x.assessed_on <= ?2"));
+    s.bind(2, as_of_text);
     while (s.step()) {
-      if (auto* f = find(s.column_text(0))) {
-        f->last_assessment_on = date_column(s, 1);
+      auto* f = find(s.column_text(0));
+      if (f == nullptr) continue;
+      const Date on = date_column(s, 1);
+      if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
+      if (!f->last_assessment_on || on >= *f->last_assessment_on) {
+        f->last_assessment_on = on;
         f->last_assessment_risk = parse_enum<RiskLevel>(s.column_text(2));
       }
     }
   }
   {
-    auto s =
-        db.prepare(sql("SELECT a.nominal_id, min(a.assessed_on) FROM scope "
-                       "JOIN assessments a ON a.nominal_id = scope.id WHERE a.assessed_on <= ?2 "
-                       "GROUP BY a.nominal_id"));
-    s.bind(1, teams).bind(2, as_of_text);
+    // The current plan is the one started last.
+    auto s = queries.prepare(queries.facts(
+        "x.nominal_id, x.started_on, x.last_reviewed_on, x.visit_every_months, x.double_crewed",
+        "plans x", "AND x.started_on <= ?2"));
+    s.bind(2, as_of_text);
     while (s.step()) {
-      if (auto* f = find(s.column_text(0))) f->first_assessment_on = date_column(s, 1);
+      auto* f = find(s.column_text(0));
+      if (f == nullptr) continue;
+      NominalFacts::Plan plan;
+      plan.started_on = date_column(s, 1);
+      if (f->plan && f->plan->started_on > plan.started_on) continue;
+      plan.last_reviewed_on = optional_date_column(s, 2);
+      if (plan.last_reviewed_on && *plan.last_reviewed_on > as_of) plan.last_reviewed_on.reset();
+      if (!s.is_null(3)) plan.visit_every_months = static_cast<int>(s.column_int(3));
+      plan.double_crewed = s.column_int(4) != 0;
+      f->plan = plan;
     }
   }
   {
-    auto s = db.prepare(
-        sql("SELECT p.nominal_id, max(p.started_on), p.last_reviewed_on, p.visit_every_months, "
-            "p.double_crewed FROM scope JOIN plans p ON p.nominal_id = scope.id "
-            "WHERE p.started_on <= ?2 GROUP BY p.nominal_id"));
-    s.bind(1, teams).bind(2, as_of_text);
-    while (s.step()) {
-      if (auto* f = find(s.column_text(0))) {
-        NominalFacts::Plan plan;
-        plan.started_on = date_column(s, 1);
-        plan.last_reviewed_on = optional_date_column(s, 2);
-        if (plan.last_reviewed_on && *plan.last_reviewed_on > as_of) plan.last_reviewed_on.reset();
-        if (!s.is_null(3)) plan.visit_every_months = static_cast<int>(s.column_int(3));
-        plan.double_crewed = s.column_int(4) != 0;
-        f->plan = plan;
-      }
-    }
-  }
-  {
-    // The last visit at which the nominal was seen, and how many officers attended it.
-    auto s = db.prepare(
-        sql("SELECT last.nominal_id, v.occurred_at, "
-            "(SELECT count(*) FROM visit_attendees va WHERE va.visit_id = v.id) FROM "
-            "(SELECT scope.id AS nominal_id, (SELECT v2.id FROM visits v2 WHERE v2.nominal_id = "
-            "scope.id AND v2.outcome = 'seen' AND v2.occurred_at < ?2 ORDER BY v2.occurred_at DESC "
-            "LIMIT 1) AS visit_id FROM scope) last JOIN visits v ON v.id = last.visit_id"));
-    s.bind(1, teams).bind(2, day_end);
+    // The last visit at which each nominal was seen (from the partial index of seen visits, whose
+    // entries carry the row number) and how many officers attended it.
+    auto s = queries.prepare(
+        "SELECT last.nominal_id, last.at, (SELECT count(*) FROM visit_attendees va "
+        "WHERE va.visit_id = v.id) FROM (" +
+        queries.facts("x.nominal_id, max(x.occurred_at) AS at, x.rowid AS visit_rowid", "visits x",
+                      "AND x.outcome = 'seen' AND x.occurred_at < ?2 GROUP BY x.nominal_id") +
+        ") last JOIN visits v ON v.rowid = last.visit_rowid");
+    s.bind(2, day_end);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
         f->last_seen_at = parse_instant(s.column_text(1));
@@ -162,25 +194,23 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(sql(
-        "SELECT v.nominal_id, v.occurred_at FROM scope JOIN visits v ON v.nominal_id = scope.id "
-        "WHERE v.risk_change <> '' AND v.occurred_at < ?2 ORDER BY v.nominal_id, v.occurred_at"));
-    s.bind(1, teams).bind(2, day_end);
+    auto s = queries.prepare(queries.facts("x.nominal_id, x.occurred_at", "visits x",
+                                           "AND x.risk_change <> '' AND x.occurred_at < ?2"));
+    s.bind(2, day_end);
     while (s.step()) {
       auto* f = find(s.column_text(0));
-      if (f == nullptr || f->risk_change_on) continue;
       auto instant = parse_instant(s.column_text(1));
-      if (!instant) continue;
-      Date on = london_date(*instant);
-      // Only a change after the last assessment prompts an early review.
-      if (!f->last_assessment_on || on > *f->last_assessment_on) f->risk_change_on = on;
+      if (f == nullptr || !instant) continue;
+      const Date on = london_date(*instant);
+      // Only a change after the last assessment prompts an early review; the earliest counts.
+      if (f->last_assessment_on && on <= *f->last_assessment_on) continue;
+      if (!f->risk_change_on || on < *f->risk_change_on) f->risk_change_on = on;
     }
   }
   {
-    auto s = db.prepare(
-        sql("SELECT b.nominal_id, max(b.occurred_at) FROM scope JOIN breaches b "
-            "ON b.nominal_id = scope.id WHERE b.occurred_at < ?2 GROUP BY b.nominal_id"));
-    s.bind(1, teams).bind(2, day_end);
+    auto s = queries.prepare(queries.facts("x.nominal_id, max(x.occurred_at)", "breaches x",
+                                           "AND x.occurred_at < ?2 GROUP BY x.nominal_id"));
+    s.bind(2, day_end);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       auto instant = parse_instant(s.column_text(1));
@@ -189,14 +219,12 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // Actions still open on the as-of date: open now, or completed after it.
-    auto s =
-        db.prepare(sql("SELECT p.nominal_id, a.description, coalesce(o.username, ''), a.due_on "
-                       "FROM scope JOIN plans p ON p.nominal_id = scope.id JOIN plan_actions a ON "
-                       "a.plan_id = p.id "
-                       "LEFT JOIN officers o ON o.id = a.owner_id WHERE p.started_on <= ?2 AND "
-                       "(a.status = 'open' OR (a.status = 'done' AND a.completed_on > ?2)) "
-                       "ORDER BY p.nominal_id, a.due_on, a.description"));
-    s.bind(1, teams).bind(2, as_of_text);
+    auto s = queries.prepare(queries.facts(
+        "x.nominal_id, a.description, coalesce(o.username, ''), a.due_on",
+        "plans x JOIN plan_actions a ON a.plan_id = x.id LEFT JOIN officers o ON o.id = a.owner_id",
+        "AND x.started_on <= ?2 AND (a.status = 'open' OR (a.status = 'done' AND "
+        "a.completed_on > ?2))"));
+    s.bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
         f->open_actions.push_back({s.column_text(1), s.column_text(2), optional_date_column(s, 3)});
@@ -204,14 +232,13 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(
-        sql("SELECT r.nominal_id, r.relevant_date, r.disposal, r.months, r.age_at_relevant, "
-            "(SELECT max(o.ends_on) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = "
-            "'shpo'), "
-            "(SELECT count(*) FROM orders o WHERE o.nominal_id = r.nominal_id AND o.kind = 'shpo' "
-            " AND o.ends_on IS NULL) "
-            "FROM scope JOIN notification_requirements r ON r.nominal_id = scope.id"));
-    s.bind(1, teams);
+    // Only registered sex offenders notify; an order that outlasts the period extends it.
+    auto s = queries.prepare(queries.facts(
+        "x.nominal_id, x.relevant_date, x.disposal, x.months, x.age_at_relevant, "
+        "(SELECT max(o.ends_on) FROM orders o WHERE o.nominal_id = x.nominal_id AND "
+        "o.kind = 'shpo'), (SELECT count(*) FROM orders o WHERE o.nominal_id = x.nominal_id AND "
+        "o.kind = 'shpo' AND o.ends_on IS NULL)",
+        "notification_requirements x", ""));
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || f->kind != NominalKind::rso) continue;
@@ -228,11 +255,10 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = db.prepare(
-        sql("SELECT n.nominal_id, n.kind, n.event_on, n.excluded_days, n.notified_on FROM scope "
-            "JOIN notifications n ON n.nominal_id = scope.id WHERE n.event_on <= ?2 "
-            "ORDER BY n.nominal_id, n.event_on"));
-    s.bind(1, teams).bind(2, as_of_text);
+    auto s = queries.prepare(
+        queries.facts("x.nominal_id, x.kind, x.event_on, x.excluded_days, x.notified_on",
+                      "notifications x", "AND x.event_on <= ?2"));
+    s.bind(2, as_of_text);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || !f->notification_applies) continue;
@@ -385,8 +411,10 @@ std::string overdue_report_table(const OverdueReport& report) {
     out += line;
   }
   if (s.unscheduled > 0) {
-    out += "\n" + std::to_string(s.unscheduled) +
-           " nominals have no plan, assessment or seen visit to schedule from.\n";
+    std::snprintf(line, sizeof line,
+                  "\n%d nominals have no plan, assessment or seen visit to schedule from.\n",
+                  s.unscheduled);
+    out += line;
   }
   return out;
 }

@@ -37,6 +37,7 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
   // A writer waits for another rather than failing at once (server threads, batch beside server).
   sqlite3_busy_timeout(db_, 10000);
   execute("PRAGMA foreign_keys = ON");
+  execute("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
   if (!options.read_only) execute("PRAGMA journal_mode = WAL");
   set_durability(options.durability);
 }

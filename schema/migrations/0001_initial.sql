@@ -126,7 +126,8 @@ CREATE TABLE assessments (
   sync_clock         TEXT,
   sync_device_id     TEXT
 );
-CREATE INDEX assessments_nominal ON assessments(nominal_id, assessed_on);
+-- Covering: the overdue rules read each nominal's assessment dates and levels from the index alone.
+CREATE INDEX assessments_nominal ON assessments(nominal_id, assessed_on, risk_level);
 
 CREATE TABLE plans (
   id                      TEXT PRIMARY KEY,
@@ -178,6 +179,8 @@ CREATE TABLE visits (
   sync_device_id  TEXT
 );
 CREATE INDEX visits_nominal ON visits(nominal_id, outcome, occurred_at);
+-- The last visit at which each nominal was seen drives every visit deadline.
+CREATE INDEX visits_seen ON visits(nominal_id, occurred_at) WHERE outcome = 'seen';
 -- Dynamic risk changes are few; the overdue rules look them up per nominal.
 CREATE INDEX visits_risk_change ON visits(nominal_id, occurred_at) WHERE risk_change <> '';
 

@@ -24,6 +24,9 @@ struct OpenOptions {
   bool create = true;  // create the file when missing
   bool read_only = false;
   Durability durability = Durability::full;
+  // Bytes of the file SQLite may memory-map for reads: reports over a national database read
+  // hundreds of megabytes, and read() system calls would otherwise cost more than the queries.
+  std::int64_t mmap_bytes = std::int64_t{1} << 32;
 };
 
 class Statement;
