@@ -121,19 +121,33 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   };
 
   {
+    // Officers and teams are few: names come from memory rather than a join per nominal.
+    std::unordered_map<std::string, std::string> officers;
+    std::unordered_map<std::string, std::string> teams;
+    auto o = db.prepare("SELECT id, username FROM officers");
+    while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
+    auto t = db.prepare("SELECT id, name FROM teams");
+    while (t.step()) teams.emplace(t.column_text(0), t.column_text(1));
+    auto name = [](const auto& names, const std::string& id) {
+      auto it = names.find(id);
+      return it == names.end() ? std::string() : it->second;
+    };
     auto s = queries.prepare(
-        "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(o.username, ''), t.name, "
-        "n.no_fixed_abode, n.reactive_management FROM nominals n "
-        "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id" +
-        queries.nominal_scope() + "ORDER BY n.ref");
+        "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), n.team_id, "
+        "n.no_fixed_abode, n.reactive_management FROM nominals n" +
+        queries.nominal_scope());
+    auto count = queries.prepare("SELECT count(*) FROM nominals n" + queries.nominal_scope());
+    count.step();
+    facts.reserve(static_cast<std::size_t>(count.column_int(0)));
+    index.reserve(facts.capacity());
     while (s.step()) {
       NominalFacts f;
       f.nominal_id = s.column_text(0);
       f.ref = s.column_text(1);
       f.kind = parse_enum<NominalKind>(s.column_text(2)).value_or(NominalKind::other);
       f.recorded_risk = parse_enum<RiskLevel>(s.column_text(3)).value_or(RiskLevel::low);
-      f.officer = s.column_text(4);
-      f.team = s.column_text(5);
+      f.officer = name(officers, s.column_text(4));
+      f.team = name(teams, s.column_text(5));
       f.no_fixed_abode = s.column_int(6) != 0;
       f.reactive_management = s.column_int(7) != 0;
       index.emplace(f.nominal_id, facts.size());
@@ -141,20 +155,19 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // Every assessment on or before the as-of date, from the covering index; the earliest
-    // schedules a never-visited nominal, the latest sets the current risk level.
-    auto s = queries.prepare(queries.facts("x.nominal_id, x.assessed_on, x.risk_level",
-                                           "assessments x", "AND x.assessed_on <= ?2"));
+    // The first assessment schedules a never-visited nominal; the latest sets the current risk
+    // level. Dates are fixed-width, so the greatest "date + level" is the latest assessment's.
+    auto s = queries.prepare(
+        queries.facts("x.nominal_id, min(x.assessed_on), max(x.assessed_on || x.risk_level)",
+                      "assessments x", "AND x.assessed_on <= ?2 GROUP BY x.nominal_id"));
     s.bind(2, as_of_text);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr) continue;
-      const Date on = date_column(s, 1);
-      if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
-      if (!f->last_assessment_on || on >= *f->last_assessment_on) {
-        f->last_assessment_on = on;
-        f->last_assessment_risk = parse_enum<RiskLevel>(s.column_text(2));
-      }
+      const std::string latest = s.column_text(2);
+      f->first_assessment_on = date_column(s, 1);
+      f->last_assessment_on = parse_date(std::string_view(latest).substr(0, 10)).value();
+      f->last_assessment_risk = parse_enum<RiskLevel>(std::string_view(latest).substr(10));
     }
   }
   {
@@ -177,19 +190,17 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // The last visit at which each nominal was seen (from the partial index of seen visits, whose
-    // entries carry the row number) and how many officers attended it.
+    // The last visit at which each nominal was seen: one index seek per nominal.
     auto s = queries.prepare(
-        "SELECT last.nominal_id, last.at, (SELECT count(*) FROM visit_attendees va "
-        "WHERE va.visit_id = v.id) FROM (" +
-        queries.facts("x.nominal_id, max(x.occurred_at) AS at, x.rowid AS visit_rowid", "visits x",
-                      "AND x.outcome = 'seen' AND x.occurred_at < ?2 GROUP BY x.nominal_id") +
-        ") last JOIN visits v ON v.rowid = last.visit_rowid");
+        "SELECT n.id, v.occurred_at, v.id FROM nominals n CROSS JOIN visits v ON v.rowid = "
+        "(SELECT x.rowid FROM visits x WHERE x.nominal_id = n.id AND x.outcome = 'seen' AND "
+        "x.occurred_at < ?2 ORDER BY x.occurred_at DESC LIMIT 1)" +
+        queries.nominal_scope());
     s.bind(2, day_end);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
         f->last_seen_at = parse_instant(s.column_text(1));
-        f->last_visit_attendees = static_cast<int>(s.column_int(2));
+        f->last_seen_visit_id = s.column_text(2);
       }
     }
   }
@@ -233,41 +244,47 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // Only registered sex offenders notify; an order that outlasts the period extends it.
-    auto s = queries.prepare(queries.facts(
-        "x.nominal_id, x.relevant_date, x.disposal, x.months, x.age_at_relevant, "
-        "(SELECT max(o.ends_on) FROM orders o WHERE o.nominal_id = x.nominal_id AND "
-        "o.kind = 'shpo'), (SELECT count(*) FROM orders o WHERE o.nominal_id = x.nominal_id AND "
-        "o.kind = 'shpo' AND o.ends_on IS NULL)",
-        "notification_requirements x", ""));
+    auto s = queries.prepare(
+        queries.facts("x.nominal_id, x.relevant_date, x.disposal, x.months, x.age_at_relevant, "
+                      "(SELECT max(coalesce(o.ends_on, 'until further order')) FROM orders o "
+                      "WHERE o.nominal_id = x.nominal_id AND o.kind = 'shpo')",
+                      "notification_requirements x", ""));
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || f->kind != NominalKind::rso) continue;
+      // Letters sort after digits: an order until further order outranks every end date.
+      const auto order_ends = s.column_optional_text(5);
+      const bool until_further_order = order_ends && *order_ends == "until further order";
       NotificationPeriodInput input{
           date_column(s, 1),
           parse_enum<Disposal>(s.column_text(2)).value_or(Disposal::other),
           std::nullopt,
           std::nullopt,
-          optional_date_column(s, 5),
-          s.column_int(6) > 0};
+          order_ends && !until_further_order ? parse_date(*order_ends) : std::nullopt,
+          until_further_order};
       if (!s.is_null(3)) input.months = static_cast<int>(s.column_int(3));
       if (!s.is_null(4)) input.age = static_cast<int>(s.column_int(4));
       f->notification_applies = notification_applies(notification_period(input), as_of);
     }
   }
   {
+    auto s = queries.prepare(queries.facts("x.nominal_id, max(x.notified_on)", "notifications x",
+                                           "AND x.notified_on <= ?2 GROUP BY x.nominal_id"));
+    s.bind(2, as_of_text);
+    while (s.step()) {
+      auto* f = find(s.column_text(0));
+      if (f != nullptr && f->notification_applies) f->last_notified_on = date_column(s, 1);
+    }
+  }
+  {
+    // Notifications still to be made on the as-of date.
     auto s = queries.prepare(
-        queries.facts("x.nominal_id, x.kind, x.event_on, x.excluded_days, x.notified_on",
-                      "notifications x", "AND x.event_on <= ?2"));
+        queries.facts("x.nominal_id, x.kind, x.event_on, x.excluded_days", "notifications x",
+                      "AND x.event_on <= ?2 AND (x.notified_on IS NULL OR x.notified_on > ?2)"));
     s.bind(2, as_of_text);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr || !f->notification_applies) continue;
-      auto notified = optional_date_column(s, 4);
-      if (notified && *notified <= as_of) {
-        if (!f->last_notified_on || *notified > *f->last_notified_on)
-          f->last_notified_on = notified;
-        continue;
-      }
       const std::string kind = s.column_text(1);
       const Date event = date_column(s, 2);
       const int excluded = static_cast<int>(s.column_int(3));
@@ -283,6 +300,17 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   return facts;
+}
+
+void load_visit_crewing(store::Database& db, std::vector<NominalFacts*> facts) {
+  auto count = db.prepare("SELECT count(*) FROM visit_attendees WHERE visit_id = ?");
+  for (auto* f : facts) {
+    if (f->last_seen_visit_id.empty()) continue;
+    count.bind(1, f->last_seen_visit_id);
+    count.step();
+    f->last_visit_attendees = static_cast<int>(count.column_int(0));
+    count.reset();
+  }
 }
 
 OverdueSummary summarise(const std::vector<OverdueItem>& items) {
@@ -307,12 +335,25 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
   store::ReadSnapshot snapshot(db);
   const Policy policy = policy_in_force(db, as_of);
   report.policy_version = policy.version;
-  const auto facts = load_nominal_facts(db, as_of, scope);
+  auto facts = load_nominal_facts(db, as_of, scope);
+  // Crewing at the last visit raises the priority of late items only, so attendees are counted
+  // just for nominals with something late whose plan asks for more than one officer; their items
+  // are worked out again once it is known.
+  std::vector<NominalFacts*> crewing_matters;
   int unscheduled = 0;
-  for (const auto& f : facts) {
-    auto items = overdue_items(f, policy, as_of);
+  for (auto& f : facts) {
     if (!f.reactive_management && !next_visit_due(f, policy)) ++unscheduled;
+    auto items = overdue_items(f, policy, as_of);
+    if (items.empty()) continue;
+    if (f.plan && f.plan->double_crewed && !f.last_seen_visit_id.empty()) {
+      crewing_matters.push_back(&f);
+      continue;
+    }
     for (auto& item : items) report.items.push_back(std::move(item));
+  }
+  load_visit_crewing(db, crewing_matters);
+  for (const auto* f : crewing_matters) {
+    for (auto& item : overdue_items(*f, policy, as_of)) report.items.push_back(std::move(item));
   }
   sort_by_priority(report.items);
   report.summary = summarise(report.items);

@@ -157,7 +157,10 @@ CREATE TABLE plan_actions (
   sync_clock     TEXT,
   sync_device_id TEXT
 );
-CREATE INDEX plan_actions_plan ON plan_actions(plan_id);
+-- Status and completion in the index: the overdue rules pick out open actions without reading
+-- the rows of finished ones.
+CREATE INDEX plan_actions_plan ON plan_actions(plan_id, status, completed_on);
+CREATE INDEX plan_actions_status ON plan_actions(status, completed_on);
 
 -- A visit is evidence: never edited or deleted, only amended by a further record.
 CREATE TABLE visits (

@@ -96,7 +96,7 @@ class Force {
         .run();
   }
   void notification_requirement(const std::string& ref, const std::string& relevant,
-                                const std::string& disposal, int months) {
+                                const std::string& disposal, std::optional<int> months) {
     db_.prepare(
            "INSERT INTO notification_requirements (nominal_id, relevant_date, disposal, "
            "months, age_at_relevant) VALUES (?, ?, ?, ?, 30)")
@@ -352,4 +352,43 @@ TEST_CASE("priority rises with risk and with days overdue", "[overdue][priority]
   CHECK(score(RiskLevel::high, 400) > score(RiskLevel::high, 10));
   // Two years late at high risk outranks a week late at very high risk.
   CHECK(score(RiskLevel::high, 730) > score(RiskLevel::very_high, 7));
+}
+
+TEST_CASE("an order extends the notification period, until further order without end",
+          "[overdue][notification]") {
+  TempDir dir;
+  store::Database db(dir.path() / "force.db");
+  store::migrate(db);
+  build_force(db);
+  Force f(db);
+  // A caution on 2020-01-10 requires notification for 2 years, to 2022-01-09; the annual
+  // notification last made on 2021-06-01 was due 2022-06-01, after the period ended.
+  f.nominal("N8", "rso", "low", "pc.brown", "South 1");
+  f.assessment("N8", "2024-06-01", "low");
+  f.plan("N8", "2024-06-01", std::nullopt);
+  f.notification_requirement("N8", "2020-01-10", "caution", std::nullopt);
+  f.notification("N8", "periodic", "2021-06-01", std::string("2021-06-01"));
+  auto notification_items = [&] {
+    int count = 0;
+    for (const auto& item : overdue_report(db, d("2024-06-30"), {{"South 1"}}).items) {
+      if (item.nominal_ref == "N8" && item.kind == OverdueKind::notification) {
+        ++count;
+        CHECK(format_date(item.due) == "2022-06-01");
+      }
+    }
+    return count;
+  };
+  CHECK(notification_items() == 0);
+  // An order ending 2023-12-31 extended the period, but it too has ended.
+  db.prepare(
+        "INSERT INTO orders (id, nominal_id, kind, made_on, ends_on) VALUES "
+        "('order-N8a', 'nominal-N8', 'shpo', '2021-01-01', '2023-12-31')")
+      .run();
+  CHECK(notification_items() == 0);
+  // An order until further order keeps the nominal notifying.
+  db.prepare(
+        "INSERT INTO orders (id, nominal_id, kind, made_on) VALUES "
+        "('order-N8b', 'nominal-N8', 'shpo', '2023-06-01')")
+      .run();
+  CHECK(notification_items() == 1);
 }

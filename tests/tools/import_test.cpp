@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "database_dump.hpp"
 #include "temp_dir.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/progress.hpp"
@@ -52,28 +53,7 @@ class ImportFixture {
     return statement.column_text(0);
   }
 
-  // Every row of every table as text, in a fixed order: equal dumps mean equal contents.
-  std::string dump() {
-    std::string out;
-    auto tables = db_.prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name");
-    while (tables.step()) {
-      std::string table = tables.column_text(0);
-      std::string columns;
-      auto info = db_.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
-      info.bind_all(table);
-      while (info.step()) {
-        if (!columns.empty()) columns += " || ',' || ";
-        columns += "quote(\"" + info.column_text(0) + "\")";
-      }
-      // Identifiers cannot be bound; these come from the schema, not from input.
-      auto rows = db_.prepare("SELECT " + columns + " FROM \"" + table + "\" ORDER BY 1");
-      out += "== " + table + "\n";
-      while (rows.step()) out += rows.column_text(0) + "\n";
-    }
-    return out;
-  }
+  std::string dump() { return dump_database(db_); }
 
  private:
   TempDir dir_;
