@@ -138,8 +138,9 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  int rc =
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // An empty view may have no data pointer, which SQLite binds as NULL: text is never NULL.
+  const char* text = value.data() != nullptr ? value.data() : "";
+  int rc = sqlite3_bind_text64(stmt_, index, text, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) fail(rc, "cannot bind parameter");
   return *this;
 }

@@ -108,3 +108,13 @@ TEST_CASE("SQL errors carry the statement and SQLite's code", "[store]") {
     CHECK(error.context().find("no_such_table") != std::string::npos);
   }
 }
+
+TEST_CASE("empty text binds as empty text, never as NULL", "[store]") {
+  TempDir dir;
+  store::Database db(dir.path() / "bind.db");
+  auto s = db.prepare("SELECT ? IS NULL, ? = ''");
+  s.bind(1, std::string_view{}).bind(2, std::string_view{});
+  REQUIRE(s.step());
+  CHECK(s.column_int(0) == 0);
+  CHECK(s.column_int(1) == 1);
+}
