@@ -120,18 +120,20 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     return last_found;
   };
 
+  // Officers and teams are few: their names come from memory rather than a join per row.
+  std::unordered_map<std::string, std::string> officers;
+  std::unordered_map<std::string, std::string> teams;
   {
-    // Officers and teams are few: names come from memory rather than a join per nominal.
-    std::unordered_map<std::string, std::string> officers;
-    std::unordered_map<std::string, std::string> teams;
     auto o = db.prepare("SELECT id, username FROM officers");
     while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
     auto t = db.prepare("SELECT id, name FROM teams");
     while (t.step()) teams.emplace(t.column_text(0), t.column_text(1));
-    auto name = [](const auto& names, const std::string& id) {
-      auto it = names.find(id);
-      return it == names.end() ? std::string() : it->second;
-    };
+  }
+  auto name = [](const auto& names, const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? std::string() : it->second;
+  };
+  {
     auto s = queries.prepare(
         "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), n.team_id, "
         "n.no_fixed_abode, n.reactive_management FROM nominals n" +
@@ -155,19 +157,20 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // The first assessment schedules a never-visited nominal; the latest sets the current risk
-    // level. Dates are fixed-width, so the greatest "date + level" is the latest assessment's.
-    auto s = queries.prepare(
-        queries.facts("x.nominal_id, min(x.assessed_on), max(x.assessed_on || x.risk_level)",
-                      "assessments x", "AND x.assessed_on <= ?2 GROUP BY x.nominal_id"));
+    // Every assessment on or before the as-of date, read from the covering index; the earliest
+    // schedules a never-visited nominal, the latest sets the current risk level.
+    auto s = queries.prepare(queries.facts("x.nominal_id, x.assessed_on, x.risk_level",
+                                           "assessments x", "AND x.assessed_on <= ?2"));
     s.bind(2, as_of_text);
     while (s.step()) {
       auto* f = find(s.column_text(0));
       if (f == nullptr) continue;
-      const std::string latest = s.column_text(2);
-      f->first_assessment_on = date_column(s, 1);
-      f->last_assessment_on = parse_date(std::string_view(latest).substr(0, 10)).value();
-      f->last_assessment_risk = parse_enum<RiskLevel>(std::string_view(latest).substr(10));
+      const Date on = date_column(s, 1);
+      if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
+      if (!f->last_assessment_on || on >= *f->last_assessment_on) {
+        f->last_assessment_on = on;
+        f->last_assessment_risk = parse_enum<RiskLevel>(s.column_text(2));
+      }
     }
   }
   {
@@ -230,15 +233,16 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // Actions still open on the as-of date: open now, or completed after it.
-    auto s = queries.prepare(queries.facts(
-        "x.nominal_id, a.description, coalesce(o.username, ''), a.due_on",
-        "plans x JOIN plan_actions a ON a.plan_id = x.id LEFT JOIN officers o ON o.id = a.owner_id",
-        "AND x.started_on <= ?2 AND (a.status = 'open' OR (a.status = 'done' AND "
-        "a.completed_on > ?2))"));
+    auto s = queries.prepare(
+        queries.facts("x.nominal_id, a.description, coalesce(a.owner_id, ''), a.due_on",
+                      "plans x JOIN plan_actions a ON a.plan_id = x.id",
+                      "AND x.started_on <= ?2 AND (a.status = 'open' OR (a.status = 'done' AND "
+                      "a.completed_on > ?2))"));
     s.bind(2, as_of_text);
     while (s.step()) {
       if (auto* f = find(s.column_text(0))) {
-        f->open_actions.push_back({s.column_text(1), s.column_text(2), optional_date_column(s, 3)});
+        f->open_actions.push_back(
+            {s.column_text(1), name(officers, s.column_text(2)), optional_date_column(s, 3)});
       }
     }
   }

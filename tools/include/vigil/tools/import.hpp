@@ -28,7 +28,7 @@ struct ImportCounts {
 };
 
 struct ImportResult {
-  std::vector<ImportProblem> problems;  // non-empty: nothing was imported
+  std::vector<ImportProblem> problems;         // non-empty: nothing was imported
   std::map<std::string, ImportCounts> counts;  // by file name, for the files read
   bool ok() const { return problems.empty(); }
 };
