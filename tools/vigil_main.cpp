@@ -15,10 +15,10 @@
 #include "vigil/core/bail.hpp"
 #include "vigil/core/cli.hpp"
 #include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/notification.hpp"
+#include "vigil/core/officers.hpp"
 #include "vigil/core/overdue.hpp"
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
@@ -100,15 +100,11 @@ store::Database open_existing(const Args& args) {
   return db;
 }
 
-// Creates the database when missing, brings it to the current schema and records the default
-// policy as version 1 when it holds none.
-store::Database open_or_create(const std::filesystem::path& path, bool& created_policy) {
+// Creates the database when missing and brings it to the current schema.
+store::Database open_or_create(const std::filesystem::path& path) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   store::Database db(path);
   store::migrate(db);
-  auto count = db.prepare("SELECT count(*) FROM policy_versions");
-  count.step();
-  created_policy = count.column_int(0) == 0;
   return db;
 }
 
@@ -118,14 +114,11 @@ void record_default_policy(store::Database& db, vigil::Date effective_from) {
                             "visit frequencies, double crewing and review intervals.");
 }
 
-std::string team_id(store::Database& db, const std::string& name, bool create) {
-  auto find = db.prepare("SELECT id FROM teams WHERE name = ?");
-  find.bind_all(name);
-  if (find.step()) return find.column_text(0);
-  if (!create) throw Failure("team '" + name + "' is not a known team");
-  std::string id = vigil::make_uuid();
-  db.prepare("INSERT INTO teams (id, name) VALUES (?, ?)").bind_all(id, name).run();
-  return id;
+// The id of an existing team, or a Failure naming the team.
+std::string existing_team_id(store::Database& db, const std::string& name) {
+  auto id = vigil::find_team_id(db, name);
+  if (!id) throw Failure("team '" + name + "' is not a known team");
+  return *id;
 }
 
 std::string read_new_password() {
@@ -138,7 +131,6 @@ std::string read_new_password() {
 
 int cmd_init(const Args& args) {
   const std::filesystem::path path = args.required("db");
-  bool needs_policy = false;
   int from = 0;
   {
     if (std::filesystem::exists(path)) {
@@ -146,7 +138,8 @@ int cmd_init(const Args& args) {
       from = store::schema_version(probe);
     }
   }
-  auto db = open_or_create(path, needs_policy);
+  auto db = open_or_create(path);
+  const bool needs_policy = vigil::latest_policy_version(db) == 0;
   if (needs_policy) record_default_policy(db, vigil::london_today());
   const int to = store::schema_version(db);
   if (args.flag("json")) {
@@ -175,25 +168,11 @@ int cmd_officer_add(const Args& args) {
   if (username.empty() || username.find_first_of(" ;,\t\r\n") != std::string::npos) {
     throw UsageError("--username '" + username + "' must be one word without ';' or ','");
   }
-  {
-    auto exists = db.prepare("SELECT 1 FROM officers WHERE username = ?");
-    exists.bind_all(username);
-    if (exists.step()) throw Failure("officer '" + username + "' already exists");
-  }
+  if (vigil::find_officer(db, username)) throw Failure("officer '" + username + "' already exists");
   const std::string hash = vigil::hash_password(read_new_password());
   store::Transaction transaction(db);
-  const std::string team_row = team_id(db, team, true);
-  const std::string id = vigil::make_uuid();
-  db.prepare(
-        "INSERT INTO officers (id, username, name, role, team_id, password_hash, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(id, username, name, vigil::to_string(role), team_row, hash, now_instant())
-      .run();
-  if (role == vigil::Role::supervisor) {
-    db.prepare("INSERT INTO team_supervisors (team_id, officer_id) VALUES (?, ?)")
-        .bind_all(team_row, id)
-        .run();
-  }
+  vigil::add_officer(db, {{}, username, name, role, team}, vigil::ensure_team(db, team), hash,
+                     now_instant());
   transaction.commit();
   std::cout << "Officer " << username << " (" << vigil::to_string(role) << ", " << team
             << ") added.\n";
@@ -203,39 +182,32 @@ int cmd_officer_add(const Args& args) {
 int cmd_officer_password(const Args& args) {
   auto db = open_existing(args);
   const std::string username = args.required("username");
-  {
-    auto exists = db.prepare("SELECT 1 FROM officers WHERE username = ?");
-    exists.bind_all(username);
-    if (!exists.step()) throw Failure("officer '" + username + "' is not a known officer");
+  if (!vigil::find_officer(db, username)) {
+    throw Failure("officer '" + username + "' is not a known officer");
   }
-  const std::string hash = vigil::hash_password(read_new_password());
-  db.prepare("UPDATE officers SET password_hash = ? WHERE username = ?")
-      .bind_all(hash, username)
-      .run();
+  vigil::set_password_hash(db, username, vigil::hash_password(read_new_password()));
   std::cout << "Password for " << username << " changed.\n";
   return 0;
 }
 
 int cmd_officer_list(const Args& args) {
   auto db = open_existing(args);
-  auto s = db.prepare(
-      "SELECT o.username, o.name, o.role, t.name FROM officers o JOIN teams t ON t.id = o.team_id "
-      "ORDER BY t.name, o.role DESC, o.username");
+  const auto officers = vigil::list_officers(db);
   if (args.flag("json")) {
     vigil::JsonWriter w;
     w.begin_object().key("items").begin_array();
-    while (s.step()) {
-      w.begin_object().field("username", s.column_text(0)).field("name", s.column_text(1));
-      w.field("role", s.column_text(2)).field("team", s.column_text(3)).end_object();
+    for (const auto& o : officers) {
+      w.begin_object().field("username", o.username).field("name", o.name);
+      w.field("role", vigil::to_string(o.role)).field("team", o.team).end_object();
     }
     w.end_array().end_object();
     std::cout << w.str() << '\n';
     return 0;
   }
   std::printf("%-20s %-28s %-11s %s\n", "USERNAME", "NAME", "ROLE", "TEAM");
-  while (s.step()) {
-    std::printf("%-20s %-28s %-11s %s\n", s.column_text(0).c_str(), s.column_text(1).c_str(),
-                s.column_text(2).c_str(), s.column_text(3).c_str());
+  for (const auto& o : officers) {
+    std::printf("%-20s %-28s %-11s %s\n", o.username.c_str(), o.name.c_str(),
+                std::string(vigil::to_string(o.role)).c_str(), o.team.c_str());
   }
   return 0;
 }
@@ -291,8 +263,7 @@ int cmd_seed(const Args& args) {
   if (args.value("seed"))
     options.seed = static_cast<std::uint64_t>(int_option(args, "seed", 0, 2147483647));
   options.as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
-  bool needs_policy = false;
-  auto db = open_or_create(args.required("db"), needs_policy);
+  auto db = open_or_create(args.required("db"));
   auto progress = vigil::Progress::on_terminal();
   const auto counts = vigil::backoffice::seed_database(db, options, progress);
   progress.finish();
@@ -413,7 +384,7 @@ int cmd_report_overdue(const Args& args) {
   }
   vigil::ReportScope scope;
   if (auto team = args.value("team")) {
-    team_id(db, *team, false);  // an unknown team is an error, not an empty report
+    existing_team_id(db, *team);  // an unknown team is an error, not an empty report
     scope.teams.push_back(*team);
   }
   const auto report = vigil::overdue_report(db, as_of, scope);

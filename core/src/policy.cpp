@@ -185,11 +185,15 @@ Policy default_policy() {
   return parsed;
 }
 
-int add_policy_version(store::Database& db, const Policy& policy, Date effective_from,
-                       std::string_view approved_by, std::string_view rationale) {
+int latest_policy_version(store::Database& db) {
   auto newest = db.prepare("SELECT coalesce(max(version), 0) FROM policy_versions");
   newest.step();
-  const int version = static_cast<int>(newest.column_int(0)) + 1;
+  return static_cast<int>(newest.column_int(0));
+}
+
+int add_policy_version(store::Database& db, const Policy& policy, Date effective_from,
+                       std::string_view approved_by, std::string_view rationale) {
+  const int version = latest_policy_version(db) + 1;
   auto insert = db.prepare(
       "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, body, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");

@@ -62,6 +62,8 @@ struct PolicyRecord {
   std::string approved_by;
   std::string rationale;
 };
+// The newest stored version's number; 0 when the database holds none.
+int latest_policy_version(store::Database& db);
 // Stores a new version (numbered after the newest) and returns its number.
 int add_policy_version(store::Database& db, const Policy& policy, Date effective_from,
                        std::string_view approved_by, std::string_view rationale);
