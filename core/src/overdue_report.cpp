@@ -66,12 +66,12 @@ class ScopedQueries {
 
 Date date_column(const store::Statement& s, int column) {
   // Stored dates were validated on the way in; a bad one is a damaged database.
-  return parse_date(s.column_text(column)).value();
+  return parse_date(s.column_view(column)).value();
 }
 
 std::optional<Date> optional_date_column(const store::Statement& s, int column) {
   if (s.is_null(column)) return std::nullopt;
-  return parse_date(s.column_text(column));
+  return parse_date(s.column_view(column));
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
@@ -110,26 +110,36 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   const std::string day_end = format_instant(london_midnight(add_days(as_of, 1)));
 
   std::vector<NominalFacts> facts;
-  std::unordered_map<std::string, std::size_t> index;
-  // Rows arrive grouped by nominal, so the previous answer is usually the right one.
-  NominalFacts* last_found = nullptr;
-  auto find = [&](const std::string& id) -> NominalFacts* {
-    if (last_found != nullptr && last_found->nominal_id == id) return last_found;
-    auto it = index.find(id);
-    last_found = it == index.end() ? nullptr : &facts[it->second];
-    return last_found;
+  // Ids are looked up as views into SQLite's row buffer, without copying them.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
-
+  std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> index;
+  // Rows arrive grouped by nominal and often in the order the nominals were read, so the
+  // previous answer, or the one after it, is usually the right one.
+  std::size_t last_found = 0;
+  auto find = [&](std::string_view id) -> NominalFacts* {
+    if (facts.empty()) return nullptr;
+    if (facts[last_found].nominal_id == id) return &facts[last_found];
+    if (last_found + 1 < facts.size() && facts[last_found + 1].nominal_id == id) {
+      return &facts[++last_found];
+    }
+    auto it = index.find(id);
+    if (it == index.end()) return nullptr;
+    last_found = it->second;
+    return &facts[last_found];
+  };
   // Officers and teams are few: their names come from memory rather than a join per row.
-  std::unordered_map<std::string, std::string> officers;
-  std::unordered_map<std::string, std::string> teams;
+  std::unordered_map<std::string, std::string, IdHash, std::equal_to<>> officers;
+  std::unordered_map<std::string, std::string, IdHash, std::equal_to<>> teams;
   {
     auto o = db.prepare("SELECT id, username FROM officers");
     while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
     auto t = db.prepare("SELECT id, name FROM teams");
     while (t.step()) teams.emplace(t.column_text(0), t.column_text(1));
   }
-  auto name = [](const auto& names, const std::string& id) {
+  auto name = [](const auto& names, std::string_view id) {
     auto it = names.find(id);
     return it == names.end() ? std::string() : it->second;
   };
@@ -146,10 +156,10 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
       NominalFacts f;
       f.nominal_id = s.column_text(0);
       f.ref = s.column_text(1);
-      f.kind = parse_enum<NominalKind>(s.column_text(2)).value_or(NominalKind::other);
-      f.recorded_risk = parse_enum<RiskLevel>(s.column_text(3)).value_or(RiskLevel::low);
-      f.officer = name(officers, s.column_text(4));
-      f.team = name(teams, s.column_text(5));
+      f.kind = parse_enum<NominalKind>(s.column_view(2)).value_or(NominalKind::other);
+      f.recorded_risk = parse_enum<RiskLevel>(s.column_view(3)).value_or(RiskLevel::low);
+      f.officer = name(officers, s.column_view(4));
+      f.team = name(teams, s.column_view(5));
       f.no_fixed_abode = s.column_int(6) != 0;
       f.reactive_management = s.column_int(7) != 0;
       index.emplace(f.nominal_id, facts.size());
@@ -163,13 +173,13 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                            "assessments x", "AND x.assessed_on <= ?2"));
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
+      auto* f = find(s.column_view(0));
       if (f == nullptr) continue;
       const Date on = date_column(s, 1);
       if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
       if (!f->last_assessment_on || on >= *f->last_assessment_on) {
         f->last_assessment_on = on;
-        f->last_assessment_risk = parse_enum<RiskLevel>(s.column_text(2));
+        f->last_assessment_risk = parse_enum<RiskLevel>(s.column_view(2));
       }
     }
   }
@@ -180,7 +190,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
         "plans x", "AND x.started_on <= ?2"));
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
+      auto* f = find(s.column_view(0));
       if (f == nullptr) continue;
       NominalFacts::Plan plan;
       plan.started_on = date_column(s, 1);
@@ -201,8 +211,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
         queries.nominal_scope());
     s.bind(2, day_end);
     while (s.step()) {
-      if (auto* f = find(s.column_text(0))) {
-        f->last_seen_at = parse_instant(s.column_text(1));
+      if (auto* f = find(s.column_view(0))) {
+        f->last_seen_at = parse_instant(s.column_view(1));
         f->last_seen_visit_id = s.column_text(2);
       }
     }
@@ -212,8 +222,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                            "AND x.risk_change <> '' AND x.occurred_at < ?2"));
     s.bind(2, day_end);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
-      auto instant = parse_instant(s.column_text(1));
+      auto* f = find(s.column_view(0));
+      auto instant = parse_instant(s.column_view(1));
       if (f == nullptr || !instant) continue;
       const Date on = london_date(*instant);
       // Only a change after the last assessment prompts an early review; the earliest counts.
@@ -226,8 +236,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                            "AND x.occurred_at < ?2 GROUP BY x.nominal_id"));
     s.bind(2, day_end);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
-      auto instant = parse_instant(s.column_text(1));
+      auto* f = find(s.column_view(0));
+      auto instant = parse_instant(s.column_view(1));
       if (f != nullptr && instant) f->last_breach_on = london_date(*instant);
     }
   }
@@ -240,9 +250,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                       "a.completed_on > ?2))"));
     s.bind(2, as_of_text);
     while (s.step()) {
-      if (auto* f = find(s.column_text(0))) {
+      if (auto* f = find(s.column_view(0))) {
         f->open_actions.push_back(
-            {s.column_text(1), name(officers, s.column_text(2)), optional_date_column(s, 3)});
+            {s.column_text(1), name(officers, s.column_view(2)), optional_date_column(s, 3)});
       }
     }
   }
@@ -254,14 +264,14 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                       "WHERE o.nominal_id = x.nominal_id AND o.kind = 'shpo')",
                       "notification_requirements x", ""));
     while (s.step()) {
-      auto* f = find(s.column_text(0));
+      auto* f = find(s.column_view(0));
       if (f == nullptr || f->kind != NominalKind::rso) continue;
       // Letters sort after digits: an order until further order outranks every end date.
       const auto order_ends = s.column_optional_text(5);
       const bool until_further_order = order_ends && *order_ends == "until further order";
       NotificationPeriodInput input{
           date_column(s, 1),
-          parse_enum<Disposal>(s.column_text(2)).value_or(Disposal::other),
+          parse_enum<Disposal>(s.column_view(2)).value_or(Disposal::other),
           std::nullopt,
           std::nullopt,
           order_ends && !until_further_order ? parse_date(*order_ends) : std::nullopt,
@@ -276,7 +286,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                            "AND x.notified_on <= ?2 GROUP BY x.nominal_id"));
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
+      auto* f = find(s.column_view(0));
       if (f != nullptr && f->notification_applies) f->last_notified_on = date_column(s, 1);
     }
   }
@@ -287,9 +297,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                       "AND x.event_on <= ?2 AND (x.notified_on IS NULL OR x.notified_on > ?2)"));
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_text(0));
+      auto* f = find(s.column_view(0));
       if (f == nullptr || !f->notification_applies) continue;
-      const std::string kind = s.column_text(1);
+      const std::string_view kind = s.column_view(1);
       const Date event = date_column(s, 2);
       const int excluded = static_cast<int>(s.column_int(3));
       if (kind == "initial") {
