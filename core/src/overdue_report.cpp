@@ -203,18 +203,16 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // The last visit at which each nominal was seen: one index seek per nominal.
+    // The last visit at which each nominal was seen: one seek per nominal into the index of
+    // visits by nominal, outcome and time, which answers without reading the visits themselves.
     auto s = queries.prepare(
-        "SELECT n.id, v.occurred_at, v.id FROM nominals n CROSS JOIN visits v ON v.rowid = "
-        "(SELECT x.rowid FROM visits x WHERE x.nominal_id = n.id AND x.outcome = 'seen' AND "
-        "x.occurred_at < ?2 ORDER BY x.occurred_at DESC LIMIT 1)" +
+        "SELECT n.id, (SELECT max(x.occurred_at) FROM visits x WHERE x.nominal_id = n.id AND "
+        "x.outcome = 'seen' AND x.occurred_at < ?2) AS seen FROM nominals n" +
         queries.nominal_scope());
     s.bind(2, day_end);
     while (s.step()) {
-      if (auto* f = find(s.column_view(0))) {
-        f->last_seen_at = parse_instant(s.column_view(1));
-        f->last_seen_visit_id = s.column_text(2);
-      }
+      if (s.is_null(1)) continue;
+      if (auto* f = find(s.column_view(0))) f->last_seen_at = parse_instant(s.column_view(1));
     }
   }
   {
@@ -317,10 +315,13 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
 }
 
 void load_visit_crewing(store::Database& db, std::vector<NominalFacts*> facts) {
-  auto count = db.prepare("SELECT count(*) FROM visit_attendees WHERE visit_id = ?");
+  // Stored instants are in the canonical form format_instant writes, so they match as text.
+  auto count = db.prepare(
+      "SELECT count(*) FROM visit_attendees WHERE visit_id = (SELECT id FROM visits WHERE "
+      "nominal_id = ? AND outcome = 'seen' AND occurred_at = ? LIMIT 1)");
   for (auto* f : facts) {
-    if (f->last_seen_visit_id.empty()) continue;
-    count.bind(1, f->last_seen_visit_id);
+    if (!f->last_seen_at) continue;
+    count.bind_all(f->nominal_id, format_instant(*f->last_seen_at));
     count.step();
     f->last_visit_attendees = static_cast<int>(count.column_int(0));
     count.reset();
@@ -359,7 +360,7 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
     if (!f.reactive_management && !next_visit_due(f, policy)) ++unscheduled;
     auto items = overdue_items(f, policy, as_of);
     if (items.empty()) continue;
-    if (f.plan && f.plan->double_crewed && !f.last_seen_visit_id.empty()) {
+    if (f.plan && f.plan->double_crewed && f.last_seen_at) {
       crewing_matters.push_back(&f);
       continue;
     }

@@ -42,7 +42,6 @@ struct NominalFacts {
   std::optional<Plan> plan;  // the current (latest) plan
 
   std::optional<Instant> last_seen_at;  // the last visit at which the nominal was seen
-  std::string last_seen_visit_id;       // that visit's id ("" when never seen)
   int last_visit_attendees = 0;         // officers at that visit; 0 when not known
   std::optional<Date> last_breach_on;
 
