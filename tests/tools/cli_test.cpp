@@ -1,6 +1,9 @@
 // The `vigil` command as a user runs it: output contracts, exit statuses, one-sentence errors.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 
@@ -128,4 +131,39 @@ TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migr
   r = vigil("report overdue " + db + " --as-of 2024-06-30", dir);
   CHECK(r.status == 1);
   CHECK(one_sentence(r.err));
+}
+
+TEST_CASE("vigil import names every bad row and imports nothing, then imports good files once",
+          "[cli][import]") {
+  TempDir dir;
+  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
+  REQUIRE(vigil("init " + db, dir).status == 0);
+  const auto csv = dir.path() / "csv";
+  std::filesystem::create_directories(csv);
+  std::ofstream(csv / "officers.csv") << "username,name,role,team\n"
+                                         "sgt.north,Ann North,supervisor,North 1\n"
+                                         "pc.ahmed,Sam Ahmed,officer,North 1\n";
+  std::ofstream(csv / "nominals.csv")
+      << "ref,surname,forenames,date_of_birth,kind,mappa_category,mappa_level,risk_level,officer,"
+         "team,no_fixed_abode,area\n"
+         "N1,Smith,John,1980-02-30,violent,2,1,high,pc.ahmed,North 1,no,\n"
+         "N2,Jones,Ann,1975-05-01,violent,2,1,extreme,pc.ahmed,North 1,no,\n";
+  auto r = vigil("import " + db + " '" + csv.string() + "'", dir);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("nominals.csv:2: date_of_birth '1980-02-30'") != std::string::npos);
+  CHECK(r.err.find("nominals.csv:3: risk_level 'extreme'") != std::string::npos);
+  CHECK(r.err.find("vigil: nothing was imported: 2 problems found.") != std::string::npos);
+  CHECK(vigil("officer list " + db + " --json", dir).out == "{\"items\":[]}\n");
+
+  std::ofstream(csv / "nominals.csv")
+      << "ref,surname,forenames,date_of_birth,kind,mappa_category,mappa_level,risk_level,officer,"
+         "team,no_fixed_abode,area\n"
+         "N1,Smith,John,1980-02-28,violent,2,1,high,pc.ahmed,North 1,no,\n";
+  r = vigil("import " + db + " '" + csv.string() + "' --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("\"nominals.csv\":{\"rows\":1,\"inserted\":1,\"updated\":0,\"unchanged\":0}") !=
+        std::string::npos);
+  r = vigil("import " + db + " '" + csv.string() + "' --json", dir);
+  CHECK(r.out.find("\"nominals.csv\":{\"rows\":1,\"inserted\":0,\"updated\":0,\"unchanged\":1}") !=
+        std::string::npos);
 }
