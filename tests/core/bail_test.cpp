@@ -3,19 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "civil_dates.hpp"
 #include "vigil/core/bail.hpp"
 
 using namespace vigil;
+using vigil::testing::d;
+using vigil::testing::s;
 
 namespace {
-
-Date d(const char* text) {
-  return parse_date(text).value();
-}
-std::string s(Date date) {
-  return format_date(date);
-}
-
 // "inspector 2017-05-01" per stage, so a whole timetable compares (and prints) in one CHECK.
 std::vector<std::string> stages(const BailTimetable& timetable) {
   std::vector<std::string> out;

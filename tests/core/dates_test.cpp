@@ -1,17 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include "civil_dates.hpp"
 #include "vigil/core/dates.hpp"
 
 using namespace vigil;
-
-namespace {
-Date d(const char* text) {
-  return parse_date(text).value();
-}
-std::string s(Date date) {
-  return format_date(date);
-}
-}  // namespace
+using vigil::testing::d;
+using vigil::testing::s;
 
 TEST_CASE("parse_date accepts only real YYYY-MM-DD dates", "[dates]") {
   CHECK(parse_date("2024-02-29"));

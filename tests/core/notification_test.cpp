@@ -3,19 +3,14 @@
 #include <optional>
 #include <string>
 
+#include "civil_dates.hpp"
 #include "vigil/core/notification.hpp"
 
 using namespace vigil;
+using vigil::testing::d;
+using vigil::testing::s;
 
 namespace {
-
-Date d(const char* text) {
-  return parse_date(text).value();
-}
-std::string s(Date date) {
-  return format_date(date);
-}
-
 NotificationPeriodInput input(const char* relevant_date, Disposal disposal,
                               std::optional<int> months = std::nullopt,
                               std::optional<int> age = std::nullopt) {

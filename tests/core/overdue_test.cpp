@@ -1,6 +1,7 @@
 // The overdue rules and report on a hand-made dataset whose answer is worked out below.
 #include <catch2/catch.hpp>
 
+#include "civil_dates.hpp"
 #include "temp_dir.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/migrate.hpp"
@@ -8,13 +9,10 @@
 #include "vigil/core/overdue_report.hpp"
 
 using namespace vigil;
+using vigil::testing::d;
+using vigil::testing::s;
 
 namespace {
-
-Date d(const char* text) {
-  return parse_date(text).value();
-}
-
 // Writes rows of the hand-made force with every value bound.
 class Force {
  public:
