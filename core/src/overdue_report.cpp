@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "vigil/core/csv.hpp"
+#include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/notification.hpp"
 
@@ -24,13 +25,11 @@ class ScopedQueries {
     names.begin_array();
     for (const auto& team : scope.teams) names.value(team);
     names.end_array();
-    auto ids = db.prepare("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
+    auto ids = db.prepare(
+        "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
     ids.bind_all(names.str());
-    JsonWriter w;
-    w.begin_array();
-    while (ids.step()) w.value(ids.column_text(0));
-    w.end_array();
-    team_ids_ = w.str();
+    ids.step();
+    team_ids_ = ids.column_text(0);
   }
 
   // The nominals in scope, as `nominals n` ... WHERE.
@@ -65,13 +64,18 @@ class ScopedQueries {
 };
 
 Date date_column(const store::Statement& s, int column) {
-  // Stored dates were validated on the way in; a bad one is a damaged database.
-  return parse_date(s.column_view(column)).value();
+  // Stored dates were validated on the way in; a bad one is a damaged database, said loudly.
+  auto parsed = parse_date(s.column_view(column));
+  if (!parsed) {
+    throw Error(ErrorCode::database,
+                "the database holds an impossible date '" + s.column_text(column) + "'", s.sql());
+  }
+  return *parsed;
 }
 
 std::optional<Date> optional_date_column(const store::Statement& s, int column) {
   if (s.is_null(column)) return std::nullopt;
-  return parse_date(s.column_view(column));
+  return date_column(s, column);
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {

@@ -3,6 +3,7 @@
 
 #include "civil_dates.hpp"
 #include "temp_dir.hpp"
+#include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/overdue.hpp"
@@ -389,4 +390,19 @@ TEST_CASE("an order extends the notification period, until further order without
         "('order-N8b', 'nominal-N8', 'shpo', '2023-06-01')")
       .run();
   CHECK(notification_items() == 1);
+}
+
+TEST_CASE("a damaged date in the database stops the report with a clear error",
+          "[overdue][report]") {
+  TempDir dir;
+  store::Database db(dir.path() / "force.db");
+  store::migrate(db);
+  build_force(db);
+  db.execute("UPDATE plans SET started_on = '2024-02-30' WHERE id = 'plan-N1'");
+  try {
+    overdue_report(db, d("2024-06-30"), {});
+    FAIL("a report was produced from an impossible date");
+  } catch (const Error& error) {
+    CHECK(std::string(error.what()) == "the database holds an impossible date '2024-02-30'");
+  }
 }
