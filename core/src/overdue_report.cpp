@@ -356,9 +356,10 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
   report.policy_version = policy.version;
   auto facts = load_nominal_facts(db, as_of, scope);
   // Crewing at the last visit raises the priority of late items only, so attendees are counted
-  // just for nominals with something late whose plan asks for more than one officer; their items
-  // are worked out again once it is known.
+  // just for nominals with something late whose plan asks for more than one officer; the items
+  // of those found under-crewed are worked out again once that is known.
   std::vector<NominalFacts*> crewing_matters;
+  std::vector<std::vector<OverdueItem>> pending;
   int unscheduled = 0;
   for (auto& f : facts) {
     if (!f.reactive_management && !next_visit_due(f, policy)) ++unscheduled;
@@ -366,13 +367,18 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
     if (items.empty()) continue;
     if (f.plan && f.plan->double_crewed && f.last_seen_at) {
       crewing_matters.push_back(&f);
+      pending.push_back(std::move(items));
       continue;
     }
     for (auto& item : items) report.items.push_back(std::move(item));
   }
   load_visit_crewing(db, crewing_matters);
-  for (const auto* f : crewing_matters) {
-    for (auto& item : overdue_items(*f, policy, as_of)) report.items.push_back(std::move(item));
+  for (std::size_t i = 0; i < crewing_matters.size(); ++i) {
+    const auto& f = *crewing_matters[i];
+    if (f.last_visit_attendees > 0 && f.last_visit_attendees < policy.visit_crew) {
+      pending[i] = overdue_items(f, policy, as_of);
+    }
+    for (auto& item : pending[i]) report.items.push_back(std::move(item));
   }
   sort_by_priority(report.items);
   report.summary = summarise(report.items);
