@@ -66,3 +66,12 @@ TEST_CASE("the civil date of an instant is London's, across both clock changes",
   CHECK(format_instant(london_midnight(d("2024-07-01"))) == "2024-06-30T23:00:00Z");
   CHECK(format_instant(london_midnight(d("2024-12-01"))) == "2024-12-01T00:00:00Z");
 }
+
+TEST_CASE("dates and instants print in their one stored form", "[dates]") {
+  CHECK(s(d("0999-01-05")) == "0999-01-05");
+  CHECK(s(d("2024-12-31")) == "2024-12-31");
+  CHECK(format_instant(parse_instant("2024-02-29T23:59:59Z").value()) == "2024-02-29T23:59:59Z");
+  CHECK(format_instant(parse_instant("1969-12-31T23:00:00Z").value()) == "1969-12-31T23:00:00Z");
+  CHECK(format_instant(parse_instant("2024-01-01T00:00:00+01:00").value()) ==
+        "2023-12-31T23:00:00Z");
+}
