@@ -11,23 +11,6 @@ constexpr Date kPcsa2017From{date::year{2017}, date::April, date::day{3}};
 // The Police, Crime, Sentencing and Courts Act 2022 timetable applies to arrests from this day.
 constexpr Date kPcsa2022From{date::year{2022}, date::October, date::day{28}};
 
-// Police ranks from the most junior; the court is not a rank and is handled on its own.
-int police_rank(BailAuthority authority) {
-  switch (authority) {
-    case BailAuthority::custody_officer:
-      return 0;
-    case BailAuthority::inspector:
-      return 1;
-    case BailAuthority::superintendent:
-      return 2;
-    case BailAuthority::assistant_chief_constable:
-      return 3;
-    case BailAuthority::magistrates_court:
-      return 4;
-  }
-  return 0;
-}
-
 // "an inspector", "a superintendent": the label with its article, for the middle of a sentence.
 std::string with_article(BailAuthority authority) {
   std::string_view label = bail_authority_label(authority);
@@ -143,7 +126,7 @@ ExtensionDecision check_extension(const BailTimetable& timetable,
                   "only to " +
                   (police ? format_date(police->ends) : current_end));
   }
-  if (police_rank(request.authority) < police_rank(needed->authority)) {
+  if (index_of(request.authority) < index_of(needed->authority)) {
     return refuse("an extension to " + extended_to + " must be authorised by " +
                   with_article(needed->authority) + " or a more senior officer, not " +
                   with_article(request.authority));

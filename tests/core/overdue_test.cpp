@@ -184,6 +184,16 @@ void build_force(store::Database& db) {
   f.plan("N7", "2024-06-01", std::nullopt);
 }
 
+// The hand-made force in a fresh, migrated database of its own.
+struct HandMadeForce {
+  TempDir dir;
+  store::Database db{dir.path() / "force.db"};
+  HandMadeForce() {
+    store::migrate(db);
+    build_force(db);
+  }
+};
+
 struct Expected {
   const char* ref;
   OverdueKind kind;
@@ -197,10 +207,8 @@ struct Expected {
 
 TEST_CASE("the overdue report lists every late item of a hand-made force by priority",
           "[overdue][report]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
 
   const auto report = overdue_report(db, d("2024-06-30"), {});
   const std::vector<Expected> expected = {
@@ -250,10 +258,8 @@ TEST_CASE("the overdue report lists every late item of a hand-made force by prio
 }
 
 TEST_CASE("a team's overdue report holds only that team's nominals", "[overdue][report]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
   const auto report = overdue_report(db, d("2024-06-30"), {{"South 1"}});
   REQUIRE(report.items.size() == 1);
   CHECK(report.items[0].nominal_ref == "N3");
@@ -262,10 +268,8 @@ TEST_CASE("a team's overdue report holds only that team's nominals", "[overdue][
 
 TEST_CASE("nothing is overdue on its due date, and facts after the as-of date are ignored",
           "[overdue][report]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
   // On 2024-05-20 N1's visit is due that day: 0 days overdue, so not listed.
   auto report = overdue_report(db, d("2024-05-20"), {{"North 1"}});
   for (const auto& item : report.items) {
@@ -294,10 +298,8 @@ TEST_CASE("nothing is overdue on its due date, and facts after the as-of date ar
 }
 
 TEST_CASE("the report's JSON carries the contract's fields", "[overdue][report]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
   const auto json = overdue_report_json(overdue_report(db, d("2024-06-30"), {{"South 1"}}));
   CHECK(json.rfind("{\"as_of\":\"2024-06-30\",\"items\":[{\"nominal_ref\":\"N3\",\"kind\":"
                    "\"assessment\",\"risk_level\":\"medium\",\"due\":\"2024-06-15\","
@@ -355,10 +357,8 @@ TEST_CASE("priority rises with risk and with days overdue", "[overdue][priority]
 
 TEST_CASE("an order extends the notification period, until further order without end",
           "[overdue][notification]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
   Force f(db);
   // A caution on 2020-01-10 requires notification for 2 years, to 2022-01-09; the annual
   // notification last made on 2021-06-01 was due 2022-06-01, after the period ended.
@@ -394,10 +394,8 @@ TEST_CASE("an order extends the notification period, until further order without
 
 TEST_CASE("a damaged date in the database stops the report with a clear error",
           "[overdue][report]") {
-  TempDir dir;
-  store::Database db(dir.path() / "force.db");
-  store::migrate(db);
-  build_force(db);
+  HandMadeForce force;
+  auto& db = force.db;
   db.execute("UPDATE plans SET started_on = '2024-02-30' WHERE id = 'plan-N1'");
   try {
     overdue_report(db, d("2024-06-30"), {});

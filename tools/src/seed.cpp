@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/core/bail.hpp"
 #include "vigil/core/domain.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
@@ -1908,11 +1909,6 @@ class Seeder {
   // -------------------------------------------------------------------------------------------
   // Pre-charge bail and released under investigation
 
-  struct BailStage {
-    int months;  // the period, from the bail start date
-    BailAuthority authority;
-  };
-
   // The arrest date decides the law (DOMAIN.md "Pre-charge bail"): arrests before 3 April 2017 had
   // no limit; from then to 27 October 2022, 28 days then 3 months then the court; from 28 October
   // 2022, 3 months (6 in serious fraud cases), then 6, 9 and 12 months, then the court.
@@ -1970,38 +1966,36 @@ class Seeder {
   }
 
   // The extensions that kept bail running until `until` (or until it lapsed); returns the end of
-  // the last period, which is the answer-bail date.
+  // the last period, which is the answer-bail date. The stages are core's timetable for the
+  // arrest; past its last stage the court extends again, 3 months at a time under the 2017 law
+  // and 6 under the 2022 law.
   Day plan_bail_periods(Day arrested, bool serious_fraud, Day until, bool lapses,
                         std::vector<PlannedExtension>& extensions) {
-    const Day start = plus_days(arrested, 1);  // bail counts from the day after arrest
-    const bool regime_2022 = arrested >= day_of(date::year{2022} / 10 / 28);
-    Day end;
-    std::vector<BailStage> ladder;
-    if (regime_2022) {
-      end = months_beginning_with_day(start, serious_fraud ? 6 : 3);
-      if (!serious_fraud) ladder.push_back({6, BailAuthority::inspector});
-      ladder.push_back({9, BailAuthority::superintendent});
-      ladder.push_back({12, BailAuthority::assistant_chief_constable});
-    } else {
-      end = day_of(days_beginning_with(Date{start}, 28));
-      ladder.push_back({3, BailAuthority::superintendent});
-    }
-    std::size_t next = 0;
-    int court_months = regime_2022 ? 12 : 3;
+    const BailTimetable timetable = bail_timetable(
+        Date{arrested}, serious_fraud ? CaseType::serious_fraud : CaseType::standard);
+    const Day start = day_of(timetable.bail_start);
+    const int court_step = timetable.regime == BailRegime::pcsa_2022 ? 6 : 3;
+    int court_months = 0;
+    Day end = day_of(timetable.stages.front().ends);
+    std::size_t next = 1;
     // A few open cases were let lapse: nobody extended or ended the bail.
     const int lapse_after = lapses ? dice_.between(0, 2) : 1000;
     for (int made = 0; end < until && made < lapse_after; ++made) {
-      BailStage stage{};
-      if (next < ladder.size()) {
-        stage = ladder[next++];
-      } else {
-        court_months += regime_2022 ? 6 : 3;
-        stage = {court_months, BailAuthority::magistrates_court};
-      }
       // Authorised before the current period ends, as the law requires.
       const Day authorised = std::max(start, plus_days(end, -dice_.between(1, 7)));
-      end = months_beginning_with_day(start, stage.months);
-      extensions.push_back({end, stage.authority, authorised});
+      BailAuthority authority = BailAuthority::magistrates_court;
+      if (next < timetable.stages.size()) {
+        authority = timetable.stages[next].authority;
+        end = day_of(timetable.stages[next++].ends);
+      } else {
+        Day further = end;
+        while (further <= end) {
+          court_months += court_step;
+          further = months_beginning_with_day(start, court_months);
+        }
+        end = further;
+      }
+      extensions.push_back({end, authority, authorised});
     }
     return end;
   }
