@@ -166,7 +166,7 @@ std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& 
           : "",
       facts.officer);
   add(OverdueKind::plan_review, next_plan_review_due(facts, policy), "", facts.officer);
-  for (const auto& action : facts.open_actions) {
+  for (const auto& action : facts.late_actions) {
     add(OverdueKind::action, action.due_on, action.description,
         action.owner.empty() ? facts.officer : action.owner);
   }

@@ -50,7 +50,8 @@ struct NominalFacts {
     std::string owner;  // username, "" when none
     std::optional<Date> due_on;
   };
-  std::vector<Action> open_actions;
+  // Actions open on the as-of date whose due date has passed; the only ones that can be late.
+  std::vector<Action> late_actions;
 
   // Registered sex offenders only: whether notification applies on the as-of date, the last
   // notification of any kind, and notifications still to be made with their deadlines.
