@@ -1,0 +1,45 @@
+// Vigil's HTTP API (DESIGN.md "HTTP API"): sign-in, sync, scoped reads with their audit,
+// conflicts, devices, health, metrics and the OpenAPI description. Turns each Request into a
+// Response; the transport (http.hpp) knows nothing of this.
+//
+// Threading: handle() is called from every I/O thread at once. Each call borrows a database
+// connection from a pool; pushes and decisions are serialised by SQLite's write lock (and the
+// engine's clock by a mutex). Nothing escapes handle() as an exception.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/server/http.hpp"
+#include "vigil/server/metrics.hpp"
+
+namespace vigil::server {
+
+struct ApiOptions {
+  std::filesystem::path database;
+  // The server's wall clock, injected so tests can move time (throttling windows, clock skew).
+  std::function<Instant()> now;
+  int failures_per_username = 5;  // sign-in failures allowed per window before 429
+  int failures_per_address = 20;
+  std::chrono::minutes failure_window{15};
+};
+
+class Api {
+ public:
+  // Opens the database (it must have been created with `vigil init`) and checks its schema.
+  explicit Api(ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  Response handle(const Request& request);
+  Metrics& metrics();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::server

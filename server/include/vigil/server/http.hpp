@@ -1,0 +1,99 @@
+// The HTTP(S) transport of vigil-server: Boost.Beast, asynchronous, HTTP/1.1 with keep-alive.
+// It knows nothing of Vigil's routes: every parsed request goes to one Handler, which returns
+// the response. Beast and Asio stay inside http_server.cpp so the rest of the server compiles
+// without them.
+//
+// Threading: the handler is called on the server's I/O threads, several at once; it must be
+// thread-safe. An exception escaping it becomes a 500 with a JSON error body, never a crash.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace vigil::server {
+
+struct Request {
+  std::string method;                        // "GET", "POST", ...
+  std::string path;                          // percent-decoded, without the query string
+  std::map<std::string, std::string> query;  // percent-decoded; a repeated name keeps the last
+  std::string authorization;                 // the Authorization header, as sent
+  std::string content_type;
+  std::string body;
+  std::string remote_address;  // the peer's IP address, for throttling and the audit
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Extra headers. Every response also gets "Server: vigil" and "Cache-Control: no-store" unless
+  // named here; Content-Length, Transfer-Encoding and Connection are the server's and ignored
+  // here, as is a header holding a line break. A 204 or 304 is sent without its body.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// A request target ("/a%20b?x=1&y=two+words") split and percent-decoded: the path, and the query
+// split on '&' and '=' with '+' read as a space. Empty when the target is not a path starting with
+// '/', holds an invalid %-escape, or decodes to a NUL byte (the server answers those with 400).
+// Pure and thread-safe; exposed for tests and fuzzing.
+struct RequestTarget {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+std::optional<RequestTarget> parse_request_target(std::string_view target);
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;  // 0: an ephemeral port, reported by HttpServer::port()
+  int threads = 2;
+  std::size_t body_limit = std::size_t{8} << 20;  // larger bodies get 413
+  std::chrono::seconds read_timeout{30};          // a whole request, headers and body
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds idle_timeout{60};             // keep-alive connections with no request
+  std::size_t header_limit = std::size_t{16} << 10;  // larger request headers get 431
+  // Both or neither: HTTPS with this certificate chain and private key (PEM files).
+  std::optional<std::string> tls_certificate_file;
+  std::optional<std::string> tls_private_key_file;
+  // Told, on an I/O thread, one sentence about a failure no client should see in detail (an
+  // exception escaping the handler, a failed accept). Empty: the sentence goes to stderr.
+  std::function<void(const std::string&)> log_error;
+};
+
+class HttpServer {
+ public:
+  // Binds and listens at once; throws vigil::Error (code io) when the address cannot be bound
+  // or the certificate or key cannot be loaded.
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();  // stops and joins if still running
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  unsigned short port() const;  // the bound port
+
+  // Runs the I/O threads until stop() or, when stop_on_signals, SIGINT or SIGTERM; returns once
+  // every request in flight has been answered and every thread has finished.
+  void run(bool stop_on_signals = false);
+  // Starts the I/O threads in the background and returns at once (tests).
+  void start();
+  // Graceful stop from any thread: stop accepting, let requests in flight finish (up to the
+  // write timeout), close idle keep-alive connections, join the threads. Safe to call twice.
+  // Called from a handler (an I/O thread) it only begins the stop, and run() or the destructor
+  // does the joining.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::server

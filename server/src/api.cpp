@@ -1,0 +1,680 @@
+#include "vigil/server/api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "openapi.hpp"
+#include "vigil/core/digest.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/sync/engine.hpp"
+#include "vigil/sync/entities.hpp"
+
+namespace vigil::server {
+namespace {
+
+using sync::Caller;
+
+Response json_response(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+Response error_response(int status, std::string_view code, std::string_view message) {
+  JsonWriter w;
+  w.begin_object().field("error", code).field("message", message).end_object();
+  return json_response(status, w.str());
+}
+
+// A failure a handler reports as an HTTP error.
+struct HttpError {
+  int status;
+  std::string code, message;
+  bool wipe = false;
+};
+
+[[noreturn]] void fail(int status, std::string code, std::string message) {
+  throw HttpError{status, std::move(code), std::move(message)};
+}
+
+// Database connections, one per request in flight, reused.
+class Pool {
+ public:
+  explicit Pool(std::filesystem::path path) : path_(std::move(path)) {}
+  class Lease {
+   public:
+    Lease(Pool& pool, std::unique_ptr<store::Database> db) : pool_(pool), db_(std::move(db)) {}
+    ~Lease() { pool_.give_back(std::move(db_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    store::Database& operator*() { return *db_; }
+
+   private:
+    Pool& pool_;
+    std::unique_ptr<store::Database> db_;
+  };
+  Lease take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto db = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(*this, std::move(db));
+      }
+    }
+    store::OpenOptions options;
+    options.create = false;
+    options.durability = store::Durability::full;  // nothing acknowledged before it is on disk
+    return Lease(*this, std::make_unique<store::Database>(path_, options));
+  }
+
+ private:
+  void give_back(std::unique_ptr<store::Database> db) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(db));
+  }
+  std::filesystem::path path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<store::Database>> idle_;
+};
+
+// Sign-in failures in a sliding window, per username and per address.
+class Throttle {
+ public:
+  bool blocked(const std::string& key, int allowed, Instant now, std::chrono::minutes window) {
+    std::lock_guard lock(mutex_);
+    auto& times = failures_[key];
+    while (!times.empty() && times.front() <= now - window) times.pop_front();
+    return static_cast<int>(times.size()) >= allowed;
+  }
+  void record(const std::string& key, Instant now) {
+    std::lock_guard lock(mutex_);
+    failures_[key].push_back(now);
+  }
+  void clear(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    failures_.erase(key);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::deque<Instant>> failures_;
+};
+
+std::string route_of(const std::string& path) {
+  // Ids in paths become {id}, so metrics have one series per route, not per record.
+  static const char* kPrefixes[] = {"/api/v1/nominals/", "/api/v1/conflicts/", "/api/v1/devices/"};
+  for (const char* prefix : kPrefixes) {
+    const std::string_view p(prefix);
+    if (path.rfind(p, 0) == 0 && path.size() > p.size()) {
+      const auto rest = path.substr(p.size());
+      const auto slash = rest.find('/');
+      return std::string(p) + "{id}" + (slash == std::string::npos ? "" : rest.substr(slash));
+    }
+  }
+  return path;
+}
+
+std::optional<std::int64_t> integer_param(const Request& request, const std::string& name) {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (ec != std::errc() || end != it->second.data() + it->second.size() || value < 0) {
+    fail(400, "bad_request", name + " must be a whole number of zero or more");
+  }
+  return value;
+}
+
+}  // namespace
+
+struct Api::Impl {
+  explicit Impl(ApiOptions o) : options(std::move(o)), pool(options.database), engine(options.now) {
+    if (!options.now) {
+      options.now = [] {
+        return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+      };
+    }
+    if (!std::filesystem::exists(options.database)) {
+      throw Error(ErrorCode::io, "there is no database at " + options.database.string() +
+                                     "; create it with `vigil init --db " +
+                                     options.database.string() + "`");
+    }
+    auto db = pool.take();
+    require_current_schema(*db);
+  }
+
+  ApiOptions options;
+  Pool pool;
+  sync::SyncEngine engine;
+  std::mutex engine_mutex;  // the engine's clock is one per server
+  Throttle throttle;
+  Metrics metrics;
+
+  std::string now_text() { return format_instant(options.now()); }
+
+  void audit(store::Database& db, const Caller* caller, std::string_view action,
+             std::string_view entity, const std::optional<std::string>& entity_id,
+             std::string_view reason) {
+    auto s = db.prepare(
+        "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
+        "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind_all(make_uuid(), now_text(), caller ? std::optional(caller->officer_id) : std::nullopt,
+               caller ? std::optional(caller->device_id) : std::nullopt, action, entity, entity_id,
+               reason);
+    s.run();
+  }
+
+  Caller authenticate(store::Database& db, const Request& request) {
+    const std::string prefix = "Bearer ";
+    if (request.authorization.rfind(prefix, 0) != 0 ||
+        request.authorization.size() == prefix.size()) {
+      fail(401, "unauthorized", "sign in first: send Authorization: Bearer <token>");
+    }
+    auto s = db.prepare(
+        "SELECT d.id, d.revoked_at, o.id, o.username, o.role, o.active FROM devices d "
+        "JOIN officers o ON o.id = d.officer_id WHERE d.token_hash = ?");
+    s.bind_all(sha256_hex(request.authorization.substr(prefix.size())));
+    if (!s.step()) fail(401, "unauthorized", "the token is not valid; sign in again");
+    if (!s.is_null(1)) {
+      throw HttpError{401, "device_revoked",
+                      "this device has been revoked; its store must be wiped", true};
+    }
+    if (s.column_int(5) == 0) fail(401, "unauthorized", "the officer's account is disabled");
+    Caller caller;
+    caller.device_id = s.column_text(0);
+    caller.officer_id = s.column_text(2);
+    caller.username = s.column_text(3);
+    caller.role = parse_enum<Role>(s.column_view(4)).value_or(Role::officer);
+    caller.team_ids = sync::scope_teams(db, caller.officer_id, caller.role);
+    return caller;
+  }
+
+  void require_supervisor(const Caller& caller, std::string_view what) {
+    if (caller.role == Role::officer) {
+      fail(403, "forbidden", "only a supervisor or administrator may " + std::string(what));
+    }
+  }
+
+  Response login(const Request& request) {
+    const auto body =
+        sync::decode_string_object(request.body, {"username", "password", "device_name"});
+    auto member = [&](const char* name) {
+      auto it = body.find(name);
+      if (it == body.end() || it->second.empty()) {
+        fail(400, "bad_request", std::string(name) + " is required");
+      }
+      return it->second;
+    };
+    const std::string username = member("username");
+    const std::string password = member("password");
+    const std::string device_name = member("device_name");
+    if (device_name.size() > 200)
+      fail(400, "bad_request", "device_name is longer than 200 characters");
+    const Instant now = options.now();
+    const std::string user_key = "user:" + username;
+    const std::string address_key = "address:" + request.remote_address;
+    if (throttle.blocked(user_key, options.failures_per_username, now, options.failure_window) ||
+        throttle.blocked(address_key, options.failures_per_address, now, options.failure_window)) {
+      fail(429, "too_many_attempts",
+           "too many failed sign-ins; wait " + std::to_string(options.failure_window.count()) +
+               " minutes before trying again");
+    }
+    auto db = pool.take();
+    auto s =
+        (*db).prepare("SELECT id, password_hash, role, active FROM officers WHERE username = ?");
+    s.bind_all(username);
+    const bool found = s.step();
+    const bool good = found && !s.is_null(1) && s.column_int(3) != 0 &&
+                      verify_password(s.column_view(1), password);
+    if (!good) {
+      throttle.record(user_key, now);
+      throttle.record(address_key, now);
+      store::Transaction transaction(*db);
+      audit(*db, nullptr, "login_failed", "officer", std::nullopt,
+            "sign-in refused for '" + username.substr(0, 100) + "' from " + request.remote_address);
+      transaction.commit();
+      fail(401, "unauthorized", "the username or password is wrong");
+    }
+    throttle.clear(user_key);
+    const std::string officer_id = s.column_text(0);
+    const std::string role = s.column_text(2);
+    s.reset();
+    const std::string token = random_hex(32);
+    const std::string device_id = make_uuid();
+    store::Transaction transaction(*db);
+    auto enrol = (*db).prepare(
+        "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    enrol.bind_all(device_id, officer_id, device_name, sha256_hex(token), now_text(), now_text());
+    enrol.run();
+    Caller caller{
+        officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
+    audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);
+    transaction.commit();
+    JsonWriter w;
+    w.begin_object()
+        .field("token", token)
+        .field("device_id", device_id)
+        .field("officer", username)
+        .field("role", role)
+        .end_object();
+    return json_response(200, w.str());
+  }
+
+  Response push(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    sync::PushRequest push;
+    try {
+      push = sync::decode_push_request(request.body);
+    } catch (const sync::WireError& error) {
+      fail(400, "bad_request", error.what());
+    }
+    if (push.changes.size() > 5000)
+      fail(413, "too_many_changes", "push at most 5,000 changes at once");
+    sync::PushResponse result;
+    {
+      std::lock_guard lock(engine_mutex);
+      result = engine.push(*db, caller, push);
+    }
+    std::uint64_t counts[4] = {};
+    for (const auto& o : result.outcomes) ++counts[static_cast<int>(o.outcome)];
+    static const char* kNames[] = {"applied", "duplicate", "conflict", "rejected"};
+    for (int i = 0; i < 4; ++i) {
+      if (counts[i] == 0) continue;
+      metrics.counter("vigil_sync_changes_total", "Changes pushed, by outcome.",
+                      {{"outcome", kNames[i]}}, counts[i]);
+    }
+    return json_response(200, sync::encode(result));
+  }
+
+  Response pull(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    const auto since = integer_param(request, "since").value_or(0);
+    const auto limit = integer_param(request, "limit").value_or(1000);
+    if (limit < 1 || limit > 10000) fail(400, "bad_request", "limit must be from 1 to 10000");
+    {
+      auto contact = (*db).prepare("UPDATE devices SET last_contact_at = ? WHERE id = ?");
+      contact.bind_all(now_text(), caller.device_id);
+      contact.run();
+    }
+    return json_response(200,
+                         sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit))));
+  }
+
+  void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
+    w.field("id", s.column_text(0))
+        .field("ref", s.column_text(1))
+        .field("surname", s.column_text(2))
+        .field("forenames", s.column_text(3))
+        .field("kind", s.column_text(4))
+        .field("risk_level", s.column_text(5))
+        .field("officer", s.column_optional_text(6))
+        .field("team", s.column_text(7))
+        .field("area", s.column_text(8))
+        .field("no_fixed_abode", s.column_int(9) != 0)
+        .field("status", s.column_text(10));
+  }
+
+  static constexpr const char* kNominalColumns =
+      "SELECT n.id, n.ref, n.surname, n.forenames, n.kind, n.risk_level, o.username, t.name, "
+      "n.area, n.no_fixed_abode, n.status, n.team_id FROM nominals n JOIN teams t ON "
+      "t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id ";
+
+  Response nominals(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    JsonWriter teams;
+    teams.begin_array();
+    for (const auto& t : caller.team_ids) teams.value(t);
+    teams.end_array();
+    store::Transaction transaction(*db);  // the reads and their audit rows together
+    auto s = (*db).prepare(std::string(kNominalColumns) +
+                           "WHERE n.team_id IN (SELECT value FROM json_each(?)) ORDER BY n.ref");
+    s.bind_all(teams.str());
+    JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    while (s.step()) {
+      w.begin_object();
+      write_nominal_summary(w, s);
+      w.end_object();
+      audit(*db, &caller, "read", "nominal", s.column_text(0), "list of nominals");
+    }
+    w.end_array().end_object();
+    transaction.commit();
+    return json_response(200, w.str());
+  }
+
+  Response nominal(const Request& request, const std::string& id) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    store::Transaction transaction(*db);
+    auto s = (*db).prepare(std::string(kNominalColumns) + "WHERE n.id = ?");
+    s.bind_all(id);
+    if (!s.step()) fail(404, "not_found", "there is no nominal with id " + id);
+    const std::string team_id = s.column_text(11);
+    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) ==
+        caller.team_ids.end()) {
+      s.reset();
+      audit(*db, &caller, "denied", "nominal", id, "read outside scope");
+      transaction.commit();
+      fail(403, "forbidden", "the nominal belongs to a team outside yours");
+    }
+    JsonWriter w;
+    w.begin_object();
+    write_nominal_summary(w, s);
+    s.reset();
+    auto plans = (*db).prepare(
+        "SELECT id, started_on, last_reviewed_on, visit_every_months, double_crewed, "
+        "unannounced_required FROM plans WHERE nominal_id = ? ORDER BY started_on DESC");
+    plans.bind_all(id);
+    w.key("plans").begin_array();
+    while (plans.step()) {
+      w.begin_object()
+          .field("id", plans.column_text(0))
+          .field("started_on", plans.column_text(1))
+          .field("last_reviewed_on", plans.column_optional_text(2))
+          .field("visit_every_months", plans.column_optional_int(3))
+          .field("double_crewed", plans.column_int(4) != 0)
+          .field("unannounced_required", plans.column_int(5) != 0)
+          .end_object();
+    }
+    w.end_array();
+    auto visits = (*db).prepare(
+        "SELECT v.id, v.occurred_at, v.announced, v.outcome, (SELECT group_concat(o.username, ';') "
+        "FROM visit_attendees a JOIN officers o ON o.id = a.officer_id WHERE a.visit_id = v.id) "
+        "FROM visits v WHERE v.nominal_id = ? ORDER BY v.occurred_at DESC LIMIT 20");
+    visits.bind_all(id);
+    w.key("recent_visits").begin_array();
+    while (visits.step()) {
+      w.begin_object()
+          .field("id", visits.column_text(0))
+          .field("occurred_at", visits.column_text(1))
+          .field("announced", visits.column_int(2) != 0)
+          .field("outcome", visits.column_text(3))
+          .field("attendees", visits.column_text(4))
+          .end_object();
+    }
+    w.end_array().end_object();
+    audit(*db, &caller, "read", "nominal", id,
+          request.query.count("reason") ? request.query.at("reason") : "");
+    transaction.commit();
+    return json_response(200, w.str());
+  }
+
+  Response conflicts(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    const bool all = request.query.count("status") && request.query.at("status") == "all";
+    JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    for (const auto& c : engine.conflicts(*db, caller, !all)) {
+      w.begin_object()
+          .field("id", c.id)
+          .field("entity", c.entity)
+          .field("entity_id", c.entity_id)
+          .field("field", c.field)
+          .field("winning_value", c.winning_value)
+          .field("losing_value", c.losing_value)
+          .field("winning_change", c.winning_change)
+          .field("losing_change", c.losing_change)
+          .field("winning_device", c.winning_device)
+          .field("losing_device", c.losing_device)
+          .field("winning_clock", c.winning_clock)
+          .field("losing_clock", c.losing_clock)
+          .field("detected_at", c.detected_at)
+          .field("status", c.status)
+          .field("decided_by", c.decided_by)
+          .field("decision", c.decision)
+          .end_object();
+    }
+    w.end_array().end_object();
+    return json_response(200, w.str());
+  }
+
+  Response decide(const Request& request, const std::string& conflict_id) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    require_supervisor(caller, "decide a conflict");
+    const auto body = sync::decode_string_object(request.body, {"keep", "note"});
+    auto keep = body.find("keep");
+    if (keep == body.end() || (keep->second != "winning" && keep->second != "losing")) {
+      fail(400, "bad_request", "keep must be \"winning\" or \"losing\"");
+    }
+    {
+      auto s = (*db).prepare("SELECT status FROM conflicts WHERE id = ?");
+      s.bind_all(conflict_id);
+      if (!s.step()) fail(404, "not_found", "there is no conflict with id " + conflict_id);
+      if (s.column_view(0) != "open")
+        fail(409, "conflict_decided", "the conflict has already been decided");
+    }
+    // The decision is a fact like any other, so it goes through the engine and syncs.
+    sync::PushRequest push;
+    sync::Change change;
+    change.change_id = make_uuid();
+    change.device_id = caller.device_id;
+    change.entity = "conflict_decision";
+    change.entity_id = make_uuid();
+    change.operation = sync::Operation::append;
+    change.fields["conflict_id"] = conflict_id;
+    change.fields["keep"] = keep->second;
+    if (auto note = body.find("note"); note != body.end()) change.fields["note"] = note->second;
+    change.device_time = now_text();
+    sync::PushResponse result;
+    {
+      std::lock_guard lock(engine_mutex);
+      change.clock = sync::format_stamp(sync::HlcStamp{
+          std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
+              .count(),
+          0});
+      push.changes.push_back(change);
+      result = engine.push(*db, caller, push);
+    }
+    const auto& outcome = result.outcomes.front();
+    if (outcome.outcome == sync::Outcome::rejected) {
+      fail(outcome.reason.find("outside") != std::string::npos ? 403 : 400, "rejected",
+           outcome.reason);
+    }
+    JsonWriter w;
+    w.begin_object()
+        .field("conflict_id", conflict_id)
+        .field("keep", keep->second)
+        .field("seq", outcome.seq)
+        .end_object();
+    return json_response(200, w.str());
+  }
+
+  Response devices(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    require_supervisor(caller, "list devices");
+    JsonWriter teams;
+    teams.begin_array();
+    for (const auto& t : caller.team_ids) teams.value(t);
+    teams.end_array();
+    auto s = (*db).prepare(
+        "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, "
+        "d.last_pending, "
+        "d.clock_skew_ms, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
+        "JOIN teams t ON t.id = o.team_id WHERE o.team_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY t.name, o.username, d.enrolled_at");
+    s.bind_all(teams.str());
+    JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    while (s.step()) {
+      w.begin_object()
+          .field("id", s.column_text(0))
+          .field("name", s.column_text(1))
+          .field("officer", s.column_text(2))
+          .field("team", s.column_text(3))
+          .field("enrolled_at", s.column_text(4))
+          .field("last_contact_at", s.column_optional_text(5))
+          .field("pending_changes", s.column_optional_int(6))
+          .field("clock_skew_ms", s.column_optional_int(7))
+          .field("revoked", !s.is_null(8))
+          .field("revoked_at", s.column_optional_text(8))
+          .end_object();
+    }
+    w.end_array().end_object();
+    return json_response(200, w.str());
+  }
+
+  Response revoke(const Request& request, const std::string& device_id) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    require_supervisor(caller, "revoke a device");
+    std::string reason;
+    if (!request.body.empty()) {
+      const auto body = sync::decode_string_object(request.body, {"reason"});
+      if (auto it = body.find("reason"); it != body.end()) reason = it->second;
+    }
+    store::Transaction transaction(*db);
+    auto s = (*db).prepare(
+        "SELECT o.team_id, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
+        "WHERE d.id = ?");
+    s.bind_all(device_id);
+    if (!s.step()) fail(404, "not_found", "there is no device with id " + device_id);
+    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), s.column_text(0)) ==
+        caller.team_ids.end()) {
+      fail(403, "forbidden", "the device belongs to an officer outside your teams");
+    }
+    const bool already = !s.is_null(1);
+    s.reset();
+    if (!already) {
+      auto r = (*db).prepare(
+          "UPDATE devices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?");
+      r.bind_all(now_text(), caller.officer_id, reason, device_id);
+      r.run();
+      audit(*db, &caller, "revoke", "device", device_id, reason);
+    }
+    transaction.commit();
+    JsonWriter w;
+    w.begin_object().field("id", device_id).field("revoked", true).end_object();
+    return json_response(200, w.str());
+  }
+
+  Response health() {
+    auto db = pool.take();
+    auto s = (*db).prepare("SELECT count(*) FROM changes");
+    s.step();
+    return json_response(200, "{\"status\":\"ok\"}");
+  }
+
+  Response metrics_page() {
+    {
+      auto db = pool.take();
+      auto s = (*db).prepare(
+          "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND last_contact_at >= ?");
+      s.bind_all(format_instant(options.now() - std::chrono::minutes(10)));
+      s.step();
+      metrics.gauge("vigil_connected_devices",
+                    "Devices not revoked that made contact in the last 10 minutes.",
+                    static_cast<double>(s.column_int(0)));
+    }
+    Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics.render();
+    return response;
+  }
+
+  Response route(const Request& request) {
+    const std::string& path = request.path;
+    const std::string& method = request.method;
+    auto only = [&](const char* allowed) {
+      if (method != allowed)
+        fail(405, "method_not_allowed", path + " accepts " + allowed + " only");
+    };
+    auto tail = [&](std::string_view prefix,
+                    std::string_view suffix) -> std::optional<std::string> {
+      if (path.size() <= prefix.size() + suffix.size() || path.rfind(prefix, 0) != 0 ||
+          path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        return std::nullopt;
+      }
+      std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+      if (id.find('/') != std::string::npos) return std::nullopt;
+      return id;
+    };
+    if (path == "/healthz") return only("GET"), health();
+    if (path == "/metrics") return only("GET"), metrics_page();
+    if (path == "/api/v1/openapi.json") {
+      only("GET");
+      return json_response(200, std::string(openapi_document()));
+    }
+    if (path == "/api/v1/auth/login") return only("POST"), login(request);
+    if (path == "/api/v1/sync/push") return only("POST"), push(request);
+    if (path == "/api/v1/sync/pull") return only("GET"), pull(request);
+    if (path == "/api/v1/nominals") return only("GET"), nominals(request);
+    if (path == "/api/v1/conflicts") return only("GET"), conflicts(request);
+    if (path == "/api/v1/devices") return only("GET"), devices(request);
+    if (auto id = tail("/api/v1/conflicts/", "/decision"))
+      return only("POST"), decide(request, *id);
+    if (auto id = tail("/api/v1/devices/", "/revoke")) return only("POST"), revoke(request, *id);
+    if (auto id = tail("/api/v1/nominals/", "")) return only("GET"), nominal(request, *id);
+    fail(404, "not_found", "there is no " + path);
+  }
+};
+
+Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Api::~Api() = default;
+Metrics& Api::metrics() {
+  return impl_->metrics;
+}
+
+Response Api::handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  Response response;
+  try {
+    response = impl_->route(request);
+  } catch (const HttpError& error) {
+    if (error.wipe) {
+      JsonWriter w;
+      w.begin_object()
+          .field("error", error.code)
+          .field("message", error.message)
+          .field("wipe", true)
+          .end_object();
+      response = json_response(error.status, w.str());
+    } else {
+      response = error_response(error.status, error.code, error.message);
+    }
+  } catch (const sync::WireError& error) {
+    response = error_response(400, "bad_request", error.what());
+  } catch (const Error& error) {
+    // The database failed (busy past its timeout, disk full): the client may retry; the
+    // operator reads the cause in the log. Nothing of it reaches the client.
+    std::fprintf(stderr, "vigil-server: %s %s failed: %s (%s)\n", request.method.c_str(),
+                 request.path.c_str(), error.what(), error.context().c_str());
+    response =
+        error_response(503, "unavailable", "the server could not complete the request; try again");
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "vigil-server: %s %s failed: %s\n", request.method.c_str(),
+                 request.path.c_str(), error.what());
+    response = error_response(500, "internal", "the server failed to handle the request");
+  }
+  if (response.status == 401) {
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  const std::string route = response.status == 404 ? "other" : route_of(request.path);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  impl_->metrics.counter("vigil_http_requests_total", "HTTP requests, by route and status.",
+                         {{"route", route}, {"status", std::to_string(response.status)}});
+  impl_->metrics.observe("vigil_http_request_duration_seconds", "HTTP request latency, by route.",
+                         {{"route", route}}, seconds);
+  return response;
+}
+
+}  // namespace vigil::server

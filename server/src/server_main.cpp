@@ -1,0 +1,99 @@
+// vigil-server: the sync API, the supervisors' API and (later) the dashboard, over HTTP or HTTPS.
+// Runs until SIGINT or SIGTERM, then finishes the requests in flight and closes the database.
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "vigil/core/cli.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/server/api.hpp"
+#include "vigil/server/http.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    R"(usage: vigil-server --db DB [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]
+                    [--threads N]
+
+Serves Vigil's HTTP API (sync, conflicts, devices, metrics) from the database DB, which
+`vigil init` created. Runs until interrupted (SIGINT or SIGTERM), then finishes the requests
+in flight and closes the database cleanly.
+
+  --db DB            the database
+  --listen A:P       where to listen (default 127.0.0.1:8080; port 0 picks a free port)
+  --tls-cert FILE    serve HTTPS with this certificate chain (PEM) ...
+  --tls-key FILE     ... and this private key (PEM); both or neither
+  --threads N        I/O threads (default 2)
+)";
+
+using vigil::cli::UsageError;
+
+vigil::server::ServerOptions server_options(const vigil::cli::Args& args) {
+  vigil::server::ServerOptions options;
+  const std::string listen = args.value("listen").value_or("127.0.0.1:8080");
+  const auto colon = listen.rfind(':');
+  unsigned port = 0;
+  if (colon == std::string::npos || colon == 0 ||
+      std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port).ptr !=
+          listen.data() + listen.size() ||
+      port > 65535) {
+    throw UsageError("--listen '" + listen + "' is not ADDRESS:PORT (for example 127.0.0.1:8080)");
+  }
+  options.address = listen.substr(0, colon);
+  options.port = static_cast<unsigned short>(port);
+  if (auto threads = args.value("threads")) {
+    int n = 0;
+    if (std::from_chars(threads->data(), threads->data() + threads->size(), n).ptr !=
+            threads->data() + threads->size() ||
+        n < 1 || n > 64) {
+      throw UsageError("--threads must be a whole number from 1 to 64");
+    }
+    options.threads = n;
+  }
+  const auto cert = args.value("tls-cert");
+  const auto key = args.value("tls-key");
+  if (cert.has_value() != key.has_value()) {
+    throw UsageError("give --tls-cert and --tls-key together, or neither");
+  }
+  options.tls_certificate_file = cert;
+  options.tls_private_key_file = key;
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  try {
+    static const vigil::cli::Option kOptions[] = {
+        {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}};
+    const vigil::cli::Args args(words, kOptions);
+    if (args.help()) {
+      std::cout << kUsage;
+      return vigil::cli::kExitOk;
+    }
+    if (!args.positionals().empty()) {
+      throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+    }
+    vigil::server::ApiOptions api_options;
+    api_options.database = args.required("db");
+    auto options = server_options(args);
+    vigil::server::Api api(api_options);
+    vigil::server::HttpServer server(
+        options, [&api](const vigil::server::Request& request) { return api.handle(request); });
+    std::fprintf(stderr, "vigil-server: serving %s on %s://%s:%u\n", api_options.database.c_str(),
+                 options.tls_certificate_file ? "https" : "http", options.address.c_str(),
+                 static_cast<unsigned>(server.port()));
+    server.run(true);
+    std::fprintf(stderr, "vigil-server: stopped\n");
+    return vigil::cli::kExitOk;
+  } catch (const UsageError& error) {
+    std::cerr << "vigil-server: " << error.what() << "\n(run vigil-server --help for usage)\n";
+    return vigil::cli::kExitUsage;
+  } catch (const std::exception& error) {
+    std::cerr << "vigil-server: " << error.what() << '\n';
+    return vigil::cli::kExitFailure;
+  }
+}

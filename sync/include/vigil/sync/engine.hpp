@@ -1,0 +1,77 @@
+// The merge engine: takes in pushed changes exactly once, checks each against the entity table,
+// the caller's role and scope, detects per-field conflicts from the device's base values, settles
+// them the same way whatever the order they arrive in, and serves scoped pulls.
+//
+// Ownership and threads: a SyncEngine owns nothing but its clock; it works on the Database it
+// is given, which one thread uses at a time (the server gives each request thread its own
+// connection and serialises pushes with BEGIN IMMEDIATE). Throws vigil::Error when the database
+// fails; bad changes are outcomes, not exceptions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/domain.hpp"
+#include "vigil/core/store.hpp"
+#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::sync {
+
+// Who is asking, as established by the server from the bearer token.
+struct Caller {
+  std::string officer_id;
+  std::string username;
+  Role role = Role::officer;
+  std::string device_id;
+  std::vector<std::string> team_ids;  // the scope: the officer's team, or the teams supervised
+};
+
+// The teams whose records the officer may hold: their own team for an officer; the teams they
+// supervise (their own included) for a supervisor; every team for an administrator.
+std::vector<std::string> scope_teams(store::Database& db, const std::string& officer_id, Role role);
+
+// A device clock further than this from the server's is flagged on each change it sends.
+inline constexpr std::int64_t kClockSkewLimitMs = 5 * 60 * 1000;
+
+struct ConflictRecord {
+  std::string id, entity, entity_id, field;
+  std::optional<std::string> winning_value, losing_value;
+  std::string winning_change, losing_change, winning_device, losing_device;
+  std::string winning_clock, losing_clock, detected_at, status;
+  std::optional<std::string> decided_by, decision;
+};
+
+class SyncEngine {
+ public:
+  using Now = std::function<Instant()>;
+  // `now` is the server's wall clock (injected so tests control it).
+  explicit SyncEngine(Now now = nullptr);
+
+  // Applies a batch in one transaction and commits it (synchronous=FULL on the server's
+  // connection) before returning, so every outcome returned is durable.
+  PushResponse push(store::Database& db, const Caller& caller, const PushRequest& request);
+
+  // Changes after `since` in the caller's scope, at most `limit` items; since = 0 sends every
+  // record in scope instead (a first sync or a resync).
+  PullResponse pull(store::Database& db, const Caller& caller, std::int64_t since, int limit);
+
+  // SHA-256 over (entity, id, sync_seq) of every record in the teams, sorted; the tablet works
+  // out the same over its store to detect drift.
+  static std::string scope_digest(store::Database& db, const std::vector<std::string>& team_ids);
+
+  // Open (or all) conflicts on records in the caller's scope, oldest first.
+  std::vector<ConflictRecord> conflicts(store::Database& db, const Caller& caller, bool open_only);
+
+ private:
+  Outcome apply(store::Database& db, struct PushBatch& batch, const Change& change,
+                std::string& reason, std::int64_t& seq);
+  Now now_;
+  HybridClock clock_;
+};
+
+}  // namespace vigil::sync

@@ -1,0 +1,70 @@
+// What may travel through sync: every entity, its table, its fields with their types and who may
+// change them, and how a record finds its team (its scope). The merge engine, the pull and the
+// tablet store all work from this one table, so a field is added in one place.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "vigil/core/domain.hpp"
+
+namespace vigil::sync {
+
+enum class FieldType {
+  text,       // free text
+  date,       // YYYY-MM-DD
+  instant,    // YYYY-MM-DDTHH:MM:SSZ
+  yes_no,     // "yes" / "no", stored 0 / 1
+  integer,    // decimal, within [min, max]
+  choice,     // one of `choices`
+  officer,    // a username, stored as the officer's id
+  team,       // a team name, stored as the team's id
+  reference,  // the id of a record of entity `references`
+  attendees,  // usernames joined by ';', stored in visit_attendees
+};
+
+// Who may change a field after the record exists.
+enum class Editor { nobody, officer, supervisor };
+
+struct FieldSpec {
+  std::string_view name;    // on the wire
+  std::string_view column;  // in the table ("" for attendees)
+  FieldType type = FieldType::text;
+  bool required = false;  // on create and append
+  Editor editor = Editor::nobody;
+  std::span<const std::string_view> choices = {};
+  long long min = 0, max = 0;        // integers
+  std::string_view references = {};  // references: the entity named
+};
+
+struct EntitySpec {
+  std::string_view name;  // on the wire: "nominal", "visit", ...
+  std::string_view table;
+  bool mutable_record = false;  // mutable records are created and updated; facts only appended
+  bool supervisor_creates = false;
+  // How the record reaches its team: either a team column of its own, or a reference field whose
+  // record has the team (followed up to the root).
+  std::string_view team_column = {};
+  std::string_view parent_field = {};
+  // Columns the server fills: the caller's officer id, the device, when the server received it,
+  // and constants (a read event is an audit_log row with action 'read').
+  std::string_view author_column = {};
+  std::string_view device_column = {};
+  std::string_view received_column = {};
+  std::vector<std::pair<std::string_view, std::string_view>> fixed_columns = {};
+  // Read events record what the officer did on their own device: accepted for any record that
+  // exists, since the record may have left the officer's scope before the tablet synced.
+  bool outside_scope_allowed = false;
+  std::vector<FieldSpec> fields;
+
+  const FieldSpec* field(std::string_view field_name) const;
+};
+
+const std::vector<EntitySpec>& entities();
+const EntitySpec* find_entity(std::string_view name);
+
+}  // namespace vigil::sync

@@ -1,0 +1,115 @@
+// Change records and the sync API's messages (DESIGN.md "Sync semantics"), and their JSON form.
+// Field values travel as text in the same form as the import files (dates YYYY-MM-DD, instants
+// with Z, yes/no, officers by username, teams by name) or null, so one set of validators serves
+// the importer, the server and the tablet.
+//
+// Decoding throws WireError with one sentence naming what is wrong and where; nothing else.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/core/domain.hpp"
+
+namespace vigil::sync {
+
+class WireError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Operation { create, update, append };
+enum class Outcome { applied, duplicate, conflict, rejected };
+
+}  // namespace vigil::sync
+
+namespace vigil {
+template <>
+struct EnumNames<sync::Operation> {
+  static constexpr std::array<std::string_view, 3> names{"create", "update", "append"};
+};
+template <>
+struct EnumNames<sync::Outcome> {
+  static constexpr std::array<std::string_view, 4> names{"applied", "duplicate", "conflict",
+                                                         "rejected"};
+};
+}  // namespace vigil
+
+namespace vigil::sync {
+
+// Field name -> value in text form; std::nullopt is null (the field is cleared).
+using FieldValues = std::map<std::string, std::optional<std::string>>;
+
+struct Change {
+  std::string change_id;  // UUID made on the device: the idempotency key
+  std::string device_id;
+  std::string entity;     // "nominal", "visit", ... (see entities.hpp)
+  std::string entity_id;  // UUID of the record
+  Operation operation = Operation::append;
+  FieldValues fields;
+  FieldValues base;         // updates: the values the device last saw for each field it changes
+  std::string clock;        // hybrid logical clock stamp (format_stamp)
+  std::string device_time;  // the device's wall time when it made the change (instant)
+};
+
+struct ChangeOutcome {
+  std::string change_id;
+  Outcome outcome = Outcome::applied;
+  std::optional<Outcome> first_outcome;  // duplicates: the outcome the change had the first time
+  std::string reason;                    // rejected: why, for a person to read
+  std::int64_t seq = 0;                  // the server's sequence number (0 when not applied)
+};
+
+struct PushRequest {
+  std::vector<Change> changes;
+  std::int64_t pending = 0;  // changes the device still holds after this batch
+  std::string device_time;   // the device's wall time when it sent the batch
+};
+
+struct PushResponse {
+  std::vector<ChangeOutcome> outcomes;
+  std::string server_time;
+};
+
+// One step of a pull, applied by the tablet in order.
+struct PullItem {
+  enum class Kind { change, record, purge };
+  Kind kind = Kind::change;
+  std::int64_t seq = 0;   // change: its sequence number; record: the row's last change (0: none)
+  std::string change_id;  // change only
+  std::string entity;
+  std::string entity_id;
+  Operation operation = Operation::update;  // change only
+  FieldValues fields;     // change: each field's value after it (the winner's, if it lost);
+                          // record: every field
+  std::string clock;      // the change's, or the record's last writer's ("" for imported)
+  std::string device_id;  // change only
+};
+
+struct PullResponse {
+  std::vector<PullItem> items;
+  std::int64_t next = 0;  // the cursor to send as `since` next time
+  bool more = false;      // another page is waiting
+  std::string digest;     // SHA-256 over the scope (scope_digest), for drift detection
+  std::string server_time;
+};
+
+std::string encode(const PushRequest& request);
+std::string encode(const PushResponse& response);
+std::string encode(const PullResponse& response);
+PushRequest decode_push_request(std::string_view json);
+PushResponse decode_push_response(std::string_view json);
+PullResponse decode_pull_response(std::string_view json);
+
+// The small request bodies of the API (login, decisions, revocations): one JSON object whose
+// members are all strings; a member not in `allowed` is refused, a missing one is simply absent.
+std::map<std::string, std::string> decode_string_object(
+    std::string_view json, std::initializer_list<std::string_view> allowed);
+
+}  // namespace vigil::sync

@@ -1,0 +1,518 @@
+#include "vigil/sync/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "field_history.hpp"
+#include "values.hpp"
+#include "vigil/core/digest.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+
+// Table and column names in the SQL below come only from the entity table (entities.cpp), never
+// from a message; every value is bound.
+namespace vigil::sync {
+namespace {
+
+std::string json_of(const FieldValues& fields) {
+  JsonWriter w;
+  w.begin_object();
+  for (const auto& [name, value] : fields) w.field(name, value);
+  w.end_object();
+  return w.str();
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::string table_of(std::string_view entity) {
+  if (entity == "order") return "orders";
+  if (entity == "conflict") return "conflicts";
+  const auto* spec = find_entity(entity);
+  return spec ? std::string(spec->table) : std::string();
+}
+
+bool record_exists(store::Database& db, std::string_view entity, const std::string& id) {
+  const std::string table = table_of(entity);
+  if (table.empty()) return false;
+  auto s = db.prepare("SELECT 1 FROM " + table + " WHERE id = ?");
+  s.bind_all(id);
+  return s.step();
+}
+
+// The team a record belongs to, following references up to a record with a team of its own;
+// nullopt when the record (or one above it) does not exist.
+std::optional<std::string> team_of(store::Database& db, std::string_view entity,
+                                   const std::string& id, int depth = 0) {
+  if (depth > 4) return std::nullopt;
+  if (entity == "conflict") {
+    auto s = db.prepare("SELECT entity, entity_id FROM conflicts WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) return std::nullopt;
+    return team_of(db, s.column_text(0), s.column_text(1), depth + 1);
+  }
+  if (entity == "order") {
+    auto s = db.prepare("SELECT nominal_id FROM orders WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) return std::nullopt;
+    return team_of(db, "nominal", s.column_text(0), depth + 1);
+  }
+  const auto* spec = find_entity(entity);
+  if (spec == nullptr || spec->table.empty()) return std::nullopt;
+  if (!spec->team_column.empty()) {
+    auto s = db.prepare("SELECT " + std::string(spec->team_column) + " FROM " +
+                        std::string(spec->table) + " WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) return std::nullopt;
+    return s.column_text(0);
+  }
+  const auto* parent = spec->field(spec->parent_field);
+  auto s = db.prepare("SELECT " + std::string(parent->column) + " FROM " +
+                      std::string(spec->table) + " WHERE id = ?");
+  s.bind_all(id);
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return team_of(db, parent->references, s.column_text(0), depth + 1);
+}
+
+std::string article(std::string_view entity) {
+  const bool vowel =
+      !entity.empty() && std::string_view("aeiou").find(entity[0]) != std::string_view::npos;
+  std::string out = vowel ? "an " : "a ";
+  for (char c : entity) out += c == '_' ? ' ' : c;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> scope_teams(store::Database& db, const std::string& officer_id,
+                                     Role role) {
+  std::vector<std::string> teams;
+  std::string sql;
+  switch (role) {
+    case Role::admin:
+      sql = "SELECT id FROM teams WHERE ?1 IS NOT NULL ORDER BY id";
+      break;
+    case Role::supervisor:
+      sql =
+          "SELECT team_id FROM officers WHERE id = ?1 UNION "
+          "SELECT team_id FROM team_supervisors WHERE officer_id = ?1 ORDER BY 1";
+      break;
+    case Role::officer:
+      sql = "SELECT team_id FROM officers WHERE id = ?1";
+      break;
+  }
+  auto s = db.prepare(sql);
+  s.bind(1, officer_id);
+  while (s.step()) teams.push_back(s.column_text(0));
+  return teams;
+}
+
+struct PushBatch {
+  explicit PushBatch(store::Database& db) : names(db) {}
+  const Caller* caller = nullptr;
+  Names names;
+  std::string received_at;
+  bool clock_skewed = false;
+};
+
+namespace {
+
+void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec,
+                   const Change& change, const std::map<std::string, StoredValue>& stored,
+                   std::int64_t seq) {
+  const Caller& caller = *batch.caller;
+  std::string columns = "id, sync_seq, sync_clock, sync_device_id";
+  std::string marks = "?, ?, ?, ?";
+  for (const auto& [name, value] : stored) {
+    const auto* field = spec.field(name);
+    if (field->type == FieldType::attendees) continue;
+    columns += ", " + std::string(field->column);
+    marks += ", ?";
+  }
+  for (auto column : {spec.author_column, spec.device_column, spec.received_column}) {
+    if (column.empty()) continue;
+    columns += ", " + std::string(column);
+    marks += ", ?";
+  }
+  for (const auto& [column, value] : spec.fixed_columns) {
+    columns += ", " + std::string(column);
+    marks += ", ?";
+  }
+  if (spec.name == "visit") {
+    columns += ", clock_skew_flag";
+    marks += ", ?";
+  }
+  auto insert = db.prepare("INSERT INTO " + std::string(spec.table) + " (" + columns +
+                           ") VALUES (" + marks + ")");
+  insert.bind_all(change.entity_id, seq, change.clock, caller.device_id);
+  int index = 4;
+  for (const auto& [name, value] : stored) {
+    if (spec.field(name)->type == FieldType::attendees) continue;
+    bind_stored(insert, ++index, value);
+  }
+  if (!spec.author_column.empty()) insert.bind(++index, caller.officer_id);
+  if (!spec.device_column.empty()) insert.bind(++index, caller.device_id);
+  if (!spec.received_column.empty()) insert.bind(++index, batch.received_at);
+  for (const auto& [column, value] : spec.fixed_columns) insert.bind(++index, value);
+  if (spec.name == "visit") insert.bind(++index, batch.clock_skewed);
+  insert.run();
+  if (spec.name == "visit") {
+    auto attendee =
+        db.prepare("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
+    const std::string& list = *change.fields.at("attendees");
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      const auto end = std::min(list.find(';', start), list.size());
+      attendee.bind_all(change.entity_id, *batch.names.officer_id(list.substr(start, end - start)));
+      attendee.run();
+      start = end + 1;
+    }
+  }
+}
+
+void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Change& change,
+            const std::string& team) {
+  const Caller& caller = *batch.caller;
+  const std::string conflict_id = *change.fields.at("conflict_id");
+  const bool keep_losing = *change.fields.at("keep") == "losing";
+  auto read = db.prepare(
+      "SELECT entity, entity_id, field, losing_value, winning_value, status FROM conflicts "
+      "WHERE id = ?");
+  read.bind_all(conflict_id);
+  read.step();
+  if (read.column_view(5) != "open") {
+    throw Error(ErrorCode::database, "the conflict has already been decided");
+  }
+  const std::string entity = read.column_text(0), entity_id = read.column_text(1),
+                    field_name = read.column_text(2);
+  const auto losing_value = read.column_optional_text(3);
+  const auto winning_value = read.column_optional_text(4);
+  auto mark = db.prepare(
+      "UPDATE conflicts SET status = 'decided', decided_by = ?, decided_at = ?, decision = ? "
+      "WHERE id = ?");
+  const auto note = change.fields.find("note");
+  std::string decision = keep_losing ? "losing" : "winning";
+  if (note != change.fields.end() && note->second && !note->second->empty()) {
+    decision += ": " + *note->second;
+  }
+  mark.bind_all(caller.officer_id, batch.received_at, decision, conflict_id);
+  mark.run();
+  if (!keep_losing) return;
+  // The kept value is written as the server's own update, later than every stamp seen and based
+  // on the value standing, so it stands and reaches every tablet through the pull.
+  const EntitySpec* target = find_entity(entity);
+  const FieldSpec* field = target ? target->field(field_name) : nullptr;
+  if (field == nullptr) throw Error(ErrorCode::internal, "a conflict names an unknown field");
+  auto converted = to_stored(*field, losing_value, batch.names);
+  if (!converted.error.empty()) throw Error(ErrorCode::internal, converted.error);
+  const std::string stamp = format_stamp(clock.now());
+  const std::string write_id = make_uuid();
+  FieldValues kept{{field_name, losing_value}};
+  FieldValues base{{field_name, winning_value}};
+  auto log = db.prepare(
+      "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
+      "fields, base, clock, device_time, received_at, outcome, applied, team_id) "
+      "VALUES (?, ?, ?, ?, ?, 'update', ?, ?, ?, ?, ?, 'applied', ?, ?)");
+  log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id, json_of(kept),
+               json_of(base), stamp, batch.received_at, batch.received_at, json_of(kept), team);
+  log.run();
+  const auto write_seq = db.last_insert_rowid();
+  FieldHistory(db).write(entity, entity_id, field_name,
+                         {write_id, stamp, caller.device_id, losing_value, winning_value, true},
+                         batch.received_at, write_seq);
+  auto update =
+      db.prepare("UPDATE " + std::string(target->table) + " SET " + std::string(field->column) +
+                 " = ?, sync_seq = ?, sync_clock = ?, sync_device_id = ? WHERE id = ?");
+  bind_stored(update, 1, converted.stored);
+  update.bind(2, write_seq).bind(3, stamp).bind(4, caller.device_id).bind(5, entity_id);
+  update.run();
+}
+
+}  // namespace
+
+SyncEngine::SyncEngine(Now now)
+    : now_(now ? std::move(now) : Now([] {
+        return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+      })),
+      clock_([this] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(now_().time_since_epoch())
+            .count();
+      }) {}
+
+PushResponse SyncEngine::push(store::Database& db, const Caller& caller,
+                              const PushRequest& request) {
+  PushResponse response;
+  store::Transaction transaction(db);
+  PushBatch batch(db);
+  batch.caller = &caller;
+  const Instant server_now = now_();
+  batch.received_at = format_instant(server_now);
+  response.server_time = batch.received_at;
+
+  std::optional<std::int64_t> skew_ms;
+  if (auto device_now = parse_instant(request.device_time)) {
+    skew_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*device_now - server_now).count();
+    batch.clock_skewed = std::llabs(*skew_ms) > kClockSkewLimitMs;
+  }
+  auto contact = db.prepare(
+      "UPDATE devices SET last_contact_at = ?, last_pending = ?, clock_skew_ms = ? WHERE id = ?");
+  contact.bind_all(batch.received_at, request.pending, skew_ms, caller.device_id);
+  contact.run();
+
+  auto seen = db.prepare("SELECT seq, outcome, reason FROM changes WHERE change_id = ?");
+  for (const auto& change : request.changes) {
+    ChangeOutcome outcome;
+    outcome.change_id = change.change_id;
+    seen.bind_all(change.change_id);
+    if (seen.step()) {
+      // Idempotency: the first outcome stands, whoever sends the change again.
+      outcome.outcome = Outcome::duplicate;
+      outcome.first_outcome = parse_enum<Outcome>(seen.column_view(1));
+      outcome.seq = seen.column_int(0);
+      outcome.reason = seen.column_text(2);
+      seen.reset();
+      response.outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    seen.reset();
+    // Each change in its own savepoint: a change the database refuses is rejected alone.
+    db.execute("SAVEPOINT change");
+    try {
+      outcome.outcome = apply(db, batch, change, outcome.reason, outcome.seq);
+      db.execute("RELEASE change");
+    } catch (const Error& error) {
+      db.execute("ROLLBACK TO change");
+      db.execute("RELEASE change");
+      if (error.code() != ErrorCode::database) throw;
+      outcome.outcome = Outcome::rejected;
+      outcome.reason = "the database refused the change: " + std::string(error.what());
+    }
+    if (outcome.outcome == Outcome::rejected) {
+      // Kept, so a retry gets the same answer and the supervisor can see what was refused.
+      auto keep = db.prepare(
+          "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
+          "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?)");
+      keep.bind_all(
+          change.change_id, caller.device_id, caller.officer_id, change.entity.substr(0, 100),
+          change.entity_id.substr(0, 100), std::string(to_string(change.operation)),
+          json_of(change.fields), json_of(change.base), change.clock.substr(0, 100),
+          change.device_time.substr(0, 100), batch.received_at, outcome.reason, batch.clock_skewed);
+      keep.run();
+      outcome.seq = db.last_insert_rowid();
+    }
+    response.outcomes.push_back(std::move(outcome));
+  }
+  transaction.commit();
+  return response;
+}
+
+Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& change,
+                          std::string& reason, std::int64_t& seq) {
+  const Caller& caller = *batch.caller;
+  auto reject = [&](std::string why) {
+    reason = std::move(why);
+    return Outcome::rejected;
+  };
+  if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
+  const EntitySpec* spec = find_entity(change.entity);
+  if (spec == nullptr) return reject("'" + change.entity + "' is not a kind of record Vigil syncs");
+  if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
+  const auto stamp = parse_stamp(change.clock);
+  if (!stamp) return reject("clock '" + change.clock + "' is not a hybrid logical clock stamp");
+  if (!change.device_id.empty() && change.device_id != caller.device_id) {
+    return reject("the change names another device than the one sending it");
+  }
+  if (spec->mutable_record ? change.operation == Operation::append
+                           : change.operation != Operation::append) {
+    return reject(spec->mutable_record
+                      ? article(spec->name) + " is created and updated, not appended"
+                      : article(spec->name) + " is a record of fact: it can only be appended");
+  }
+  const bool creating = change.operation != Operation::update;
+  if (creating && spec->supervisor_creates && caller.role == Role::officer) {
+    return reject("only a supervisor may create " + article(spec->name));
+  }
+  if (creating && !change.base.empty()) return reject("base belongs to updates only");
+  if (change.fields.empty()) return reject("the change has no fields");
+
+  // Every field: known, editable by this role, and a good value.
+  std::map<std::string, StoredValue> stored;
+  for (const auto& [name, value] : change.fields) {
+    const FieldSpec* field = spec->field(name);
+    if (field == nullptr) return reject("'" + name + "' is not a field of " + article(spec->name));
+    if (!creating) {
+      if (field->editor == Editor::nobody) {
+        return reject(name + " cannot be changed once recorded");
+      }
+      if (field->editor == Editor::supervisor && caller.role == Role::officer) {
+        return reject("only a supervisor may change " + name);
+      }
+      if (change.base.find(name) == change.base.end()) {
+        return reject("the update of " + name + " has no base value");
+      }
+    }
+    auto converted = to_stored(*field, value, batch.names);
+    if (!converted.error.empty()) return reject(converted.error);
+    if (field->type == FieldType::reference && value &&
+        !record_exists(db, field->references, *value)) {
+      return reject(name + ": there is no " + std::string(field->references) + " with id " +
+                    *value);
+    }
+    stored.emplace(name, std::move(converted.stored));
+  }
+  for (const auto& [name, value] : change.base) {
+    if (spec->field(name) == nullptr || change.fields.find(name) == change.fields.end()) {
+      return reject("base names '" + name + "', which the update does not change");
+    }
+  }
+  if (creating) {
+    for (const auto& field : spec->fields) {
+      if (field.required && change.fields.find(std::string(field.name)) == change.fields.end()) {
+        return reject(std::string(field.name) + " is required for " + article(spec->name));
+      }
+    }
+  }
+  if (spec->name == "conflict_decision" && caller.role == Role::officer) {
+    return reject("only a supervisor may decide a conflict");
+  }
+
+  // Scope: the record's team (or its parent's) must be one of the caller's teams.
+  std::optional<std::string> team;
+  if (!creating) {
+    team = team_of(db, spec->name, change.entity_id);
+    if (!team)
+      return reject("there is no " + std::string(spec->name) + " with id " + change.entity_id);
+  } else if (!spec->team_column.empty()) {
+    const auto* team_field = [&]() -> const FieldSpec* {
+      for (const auto& f : spec->fields) {
+        if (f.column == spec->team_column) return &f;
+      }
+      return nullptr;
+    }();
+    team = std::get<std::string>(stored.at(std::string(team_field->name)));
+  } else {
+    const FieldSpec* parent = spec->field(spec->parent_field);
+    team = team_of(db, parent->references, *change.fields.at(std::string(parent->name)));
+    if (!team) return reject(std::string(parent->name) + " names a record that does not exist");
+  }
+  if (!contains(caller.team_ids, *team) && !spec->outside_scope_allowed) {
+    auto audit = db.prepare(
+        "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
+        "entity_id, reason) VALUES (?, ?, ?, ?, 'denied', ?, ?, 'push outside scope')");
+    audit.bind_all(make_uuid(), batch.received_at, caller.officer_id, caller.device_id, spec->name,
+                   change.entity_id);
+    audit.run();
+    return reject("the " + std::string(spec->name) + " belongs to a team outside yours");
+  }
+  clock_.observe(*stamp);
+
+  if (creating && !spec->table.empty() && record_exists(db, spec->name, change.entity_id)) {
+    return reject(article(spec->name) + " with id " + change.entity_id + " already exists");
+  }
+
+  // The change is recorded first: its sequence number stamps the rows and conflicts it writes.
+  // What it applied is filled in once the fields are settled.
+  auto record = db.prepare(
+      "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
+      "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag, team_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?)");
+  record.bind_all(change.change_id, caller.device_id, caller.officer_id, spec->name,
+                  change.entity_id, std::string(to_string(change.operation)),
+                  json_of(change.fields),
+                  creating ? std::nullopt : std::optional(json_of(change.base)), change.clock,
+                  change.device_time, batch.received_at, batch.clock_skewed,
+                  spec->outside_scope_allowed ? std::nullopt : team);
+  record.run();
+  seq = db.last_insert_rowid();
+
+  FieldValues applied;
+  std::optional<std::string> left_team;
+  Outcome outcome = Outcome::applied;
+  FieldHistory history(db);
+
+  if (spec->name == "conflict_decision") {
+    decide(db, batch, clock_, change, *team);
+  } else if (creating) {
+    insert_record(db, batch, *spec, change, stored, seq);
+    if (spec->mutable_record) {
+      for (const auto& [name, value] : change.fields) {
+        history.record_creation(
+            std::string(spec->name), change.entity_id, name,
+            {change.change_id, change.clock, caller.device_id, value, {}, false});
+      }
+    }
+    // The pulled change carries the whole record as stored, defaults included, so every tablet
+    // holds the same fields as the server.
+    if (!spec->outside_scope_allowed) {
+      auto row = db.prepare("SELECT " + record_columns(*spec) + " FROM " +
+                            std::string(spec->table) + " x WHERE x.id = ?");
+      row.bind_all(change.entity_id);
+      row.step();
+      applied = record_fields(*spec, row, 0, batch.names);
+    } else {
+      applied = change.fields;
+    }
+  } else {
+    std::string columns;
+    for (const auto& [name, value] : change.fields) {
+      columns += (columns.empty() ? "" : ", ") + std::string(spec->field(name)->column);
+    }
+    auto current =
+        db.prepare("SELECT " + columns + " FROM " + std::string(spec->table) + " WHERE id = ?");
+    current.bind_all(change.entity_id);
+    current.step();
+    std::map<std::string, const StoredValue*> to_write;
+    int column = 0;
+    for (const auto& [name, value] : change.fields) {
+      const FieldSpec& field = *spec->field(name);
+      const auto now_value = to_wire(field, current, column++, batch.names);
+      const auto& base_value = change.base.at(name);
+      // A field sent with its base unchanged is not a write.
+      if (value == base_value) {
+        applied[name] = now_value;
+        continue;
+      }
+      const Settled settled =
+          history.write(std::string(spec->name), change.entity_id, name,
+                        {change.change_id, change.clock, caller.device_id, value, base_value, true},
+                        batch.received_at, seq);
+      // `applied` holds the field's value after the change, so a losing change replayed from
+      // the pull puts the standing value back on the tablet that made it.
+      applied[name] = settled.standing.value;
+      if (settled.in_conflict) outcome = Outcome::conflict;
+      if (settled.standing.change_id != change.change_id) continue;
+      to_write[name] = &stored.at(name);
+      if (field.type == FieldType::team && now_value != value) {
+        left_team = team;
+        team = std::get<std::string>(stored.at(name));
+      }
+    }
+    // The row's clock is its latest writer's, which a losing change is not.
+    std::string assignments =
+        "sync_seq = ?, sync_clock = max(coalesce(sync_clock, ''), ?), sync_device_id = ?";
+    for (const auto& [name, value] : to_write) {
+      assignments += ", " + std::string(spec->field(name)->column) + " = ?";
+    }
+    auto update =
+        db.prepare("UPDATE " + std::string(spec->table) + " SET " + assignments + " WHERE id = ?");
+    update.bind_all(seq, change.clock, caller.device_id);
+    int index = 3;
+    for (const auto& [name, value] : to_write) bind_stored(update, ++index, *value);
+    update.bind(++index, change.entity_id);
+    update.run();
+  }
+
+  auto settle = db.prepare(
+      "UPDATE changes SET outcome = ?, applied = ?, team_id = ?, left_team_id = ? WHERE seq = ?");
+  settle.bind_all(std::string(to_string(outcome)), json_of(applied),
+                  spec->outside_scope_allowed ? std::nullopt : team, left_team, seq);
+  settle.run();
+  return outcome;
+}
+
+}  // namespace vigil::sync

@@ -1,0 +1,287 @@
+#include "vigil/sync/entities.hpp"
+
+#include <array>
+
+namespace vigil::sync {
+namespace {
+
+// Choices come from core's enumerations where core has one, so the wire and the rules agree.
+template <class E>
+constexpr std::span<const std::string_view> names_of() {
+  return {EnumNames<E>::names.data(), EnumNames<E>::names.size()};
+}
+constexpr std::array<std::string_view, 2> kNominalStatus{"active", "inactive"};
+constexpr std::array<std::string_view, 4> kAddressKinds{"main", "secondary", "temporary",
+                                                        "no_fixed_abode"};
+constexpr std::array<std::string_view, 3> kActionStatus{"open", "done", "cancelled"};
+constexpr std::array<std::string_view, 4> kSuspectStatus{"outstanding", "arrested", "warrant",
+                                                         "closed"};
+constexpr std::array<std::string_view, 4> kNotificationKinds{"initial", "change", "periodic",
+                                                             "foreign_travel"};
+constexpr std::array<std::string_view, 2> kDecisionKeeps{"winning", "losing"};
+
+using T = FieldType;
+using E = Editor;
+
+FieldSpec text(std::string_view name, bool required, Editor editor) {
+  return {name, name, T::text, required, editor};
+}
+FieldSpec typed(std::string_view name, FieldType type, bool required, Editor editor) {
+  return {name, name, type, required, editor};
+}
+FieldSpec choice(std::string_view name, std::span<const std::string_view> choices, bool required,
+                 Editor editor) {
+  return {name, name, T::choice, required, editor, choices};
+}
+FieldSpec integer(std::string_view name, long long min, long long max, bool required,
+                  Editor editor) {
+  return {name, name, T::integer, required, editor, {}, min, max};
+}
+FieldSpec officer(std::string_view name, std::string_view column, Editor editor) {
+  return {name, column, T::officer, false, editor};
+}
+FieldSpec reference(std::string_view name, std::string_view entity, bool required = true) {
+  return {name, name, T::reference, required, E::nobody, {}, 0, 0, entity};
+}
+
+std::vector<EntitySpec> build() {
+  std::vector<EntitySpec> all;
+  // Mutable records ---------------------------------------------------------------------------
+  all.push_back({.name = "nominal",
+                 .table = "nominals",
+                 .mutable_record = true,
+                 .supervisor_creates = true,
+                 .team_column = "team_id",
+                 .fields = {
+                     text("ref", true, E::nobody),
+                     text("surname", true, E::supervisor),
+                     text("forenames", true, E::supervisor),
+                     typed("date_of_birth", T::date, true, E::supervisor),
+                     choice("kind", names_of<NominalKind>(), true, E::supervisor),
+                     integer("mappa_category", 1, 3, false, E::supervisor),
+                     integer("mappa_level", 1, 3, true, E::supervisor),
+                     choice("risk_level", names_of<RiskLevel>(), true, E::supervisor),
+                     officer("officer", "officer_id", E::supervisor),
+                     {"team", "team_id", T::team, true, E::supervisor},
+                     typed("no_fixed_abode", T::yes_no, false, E::officer),
+                     text("area", false, E::officer),
+                     choice("status", kNominalStatus, false, E::supervisor),
+                     typed("reactive_management", T::yes_no, false, E::supervisor),
+                 }});
+  all.push_back({.name = "address",
+                 .table = "addresses",
+                 .mutable_record = true,
+                 .parent_field = "nominal_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     choice("kind", kAddressKinds, true, E::officer),
+                     text("line1", false, E::officer),
+                     text("line2", false, E::officer),
+                     text("town", false, E::officer),
+                     text("postcode", false, E::officer),
+                     text("area", false, E::officer),
+                     typed("from_date", T::date, false, E::officer),
+                     typed("to_date", T::date, false, E::officer),
+                 }});
+  all.push_back({.name = "plan",
+                 .table = "plans",
+                 .mutable_record = true,
+                 .parent_field = "nominal_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     typed("started_on", T::date, true, E::nobody),
+                     typed("last_reviewed_on", T::date, false, E::officer),
+                     integer("visit_every_months", 1, 120, false, E::supervisor),
+                     typed("double_crewed", T::yes_no, false, E::supervisor),
+                     typed("unannounced_required", T::yes_no, false, E::supervisor),
+                 }});
+  all.push_back({.name = "plan_action",
+                 .table = "plan_actions",
+                 .mutable_record = true,
+                 .parent_field = "plan_id",
+                 .fields = {
+                     reference("plan_id", "plan"),
+                     text("description", true, E::officer),
+                     officer("owner", "owner_id", E::officer),
+                     typed("due_on", T::date, false, E::officer),
+                     choice("status", kActionStatus, false, E::officer),
+                     typed("completed_on", T::date, false, E::officer),
+                 }});
+  all.push_back({.name = "suspect",
+                 .table = "suspects",
+                 .mutable_record = true,
+                 .supervisor_creates = true,
+                 .team_column = "team_id",
+                 .fields = {
+                     text("ref", true, E::nobody),
+                     text("surname", true, E::supervisor),
+                     text("forenames", true, E::supervisor),
+                     text("offence", true, E::supervisor),
+                     integer("harm", 1, 5, true, E::supervisor),
+                     typed("outstanding_since", T::date, true, E::supervisor),
+                     typed("circulated_on", T::date, false, E::officer),
+                     typed("last_trace_on", T::date, false, E::officer),
+                     typed("last_review_on", T::date, false, E::supervisor),
+                     choice("status", kSuspectStatus, false, E::officer),
+                     officer("officer", "officer_id", E::supervisor),
+                     {"team", "team_id", T::team, true, E::supervisor},
+                 }});
+  all.push_back({.name = "bail_case",
+                 .table = "bail_cases",
+                 .mutable_record = true,
+                 .team_column = "team_id",
+                 .fields = {
+                     text("ref", true, E::nobody),
+                     text("surname", true, E::officer),
+                     text("forenames", true, E::officer),
+                     text("offence", true, E::officer),
+                     typed("arrested_on", T::date, true, E::nobody),
+                     choice("case_type", names_of<CaseType>(), true, E::nobody),
+                     choice("status", names_of<BailStatus>(), true, E::officer),
+                     typed("answer_bail_on", T::date, false, E::officer),
+                     typed("expected_finish_on", T::date, false, E::officer),
+                     officer("officer", "officer_id", E::supervisor),
+                     {"team", "team_id", T::team, true, E::supervisor},
+                 }});
+  // Facts -------------------------------------------------------------------------------------
+  all.push_back({.name = "visit",
+                 .table = "visits",
+                 .parent_field = "nominal_id",
+                 .author_column = "recorded_by",
+                 .device_column = "device_id",
+                 .received_column = "received_at",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     typed("occurred_at", T::instant, true, E::nobody),
+                     typed("recorded_at", T::instant, true, E::nobody),
+                     typed("announced", T::yes_no, true, E::nobody),
+                     choice("outcome", names_of<VisitOutcome>(), true, E::nobody),
+                     text("observations", false, E::nobody),
+                     text("risk_change", false, E::nobody),
+                     {"attendees", "", T::attendees, true, E::nobody},
+                 }});
+  all.push_back({.name = "visit_amendment",
+                 .table = "visit_amendments",
+                 .parent_field = "visit_id",
+                 .author_column = "amended_by",
+                 .fields = {
+                     reference("visit_id", "visit"),
+                     text("reason", true, E::nobody),
+                     text("changes", true, E::nobody),
+                     typed("amended_at", T::instant, true, E::nobody),
+                 }});
+  all.push_back({.name = "failed_entry",
+                 .table = "failed_entries",
+                 .parent_field = "nominal_id",
+                 .author_column = "officer_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     reference("visit_id", "visit", false),
+                     typed("attempted_at", T::instant, true, E::nobody),
+                     text("reason", false, E::nobody),
+                 }});
+  all.push_back({.name = "assessment",
+                 .table = "assessments",
+                 .parent_field = "nominal_id",
+                 .author_column = "assessor_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     typed("assessed_on", T::date, true, E::nobody),
+                     choice("risk_level", names_of<RiskLevel>(), true, E::nobody),
+                     text("risk_factors", false, E::nobody),
+                     text("protective_factors", false, E::nobody),
+                 }});
+  all.push_back({.name = "breach",
+                 .table = "breaches",
+                 .parent_field = "nominal_id",
+                 .author_column = "recorded_by",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     reference("order_id", "order"),
+                     text("condition_text", false, E::nobody),
+                     typed("occurred_at", T::instant, true, E::nobody),
+                     text("action_taken", true, E::nobody),
+                 }});
+  all.push_back({.name = "notification",
+                 .table = "notifications",
+                 .parent_field = "nominal_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     choice("kind", kNotificationKinds, true, E::nobody),
+                     typed("event_on", T::date, true, E::nobody),
+                     integer("excluded_days", 0, 36500, false, E::nobody),
+                     typed("notified_on", T::date, false, E::nobody),
+                     text("detail", false, E::nobody),
+                 }});
+  all.push_back({.name = "trace_enquiry",
+                 .table = "trace_enquiries",
+                 .parent_field = "suspect_id",
+                 .author_column = "officer_id",
+                 .fields = {
+                     reference("suspect_id", "suspect"),
+                     typed("occurred_at", T::instant, true, E::nobody),
+                     text("note", true, E::nobody),
+                 }});
+  all.push_back({.name = "rui_review",
+                 .table = "rui_reviews",
+                 .parent_field = "bail_case_id",
+                 .author_column = "reviewer_id",
+                 .fields = {
+                     reference("bail_case_id", "bail_case"),
+                     typed("reviewed_on", T::date, true, E::nobody),
+                     typed("expected_finish_on", T::date, false, E::nobody),
+                     text("note", false, E::nobody),
+                 }});
+  all.push_back(
+      {.name = "read_event",
+       .table = "audit_log",
+       .parent_field = "nominal_id",
+       .author_column = "officer_id",
+       .device_column = "device_id",
+       .received_column = "received_at",
+       .fixed_columns = {{"action", "read"}, {"entity", "nominal"}},
+       .outside_scope_allowed = true,
+       .fields = {
+           {"nominal_id", "entity_id", T::reference, true, E::nobody, {}, 0, 0, "nominal"},
+           typed("occurred_at", T::instant, true, E::nobody),
+           text("reason", false, E::nobody),
+           integer("chain_index", 0, 1LL << 50, true, E::nobody),
+           text("prev_hash", false, E::nobody),
+           text("hash", true, E::nobody),
+       }});
+  // A supervisor's decision on a conflict: applied to the conflict (and, when the losing value
+  // is kept, to the field) rather than stored in a table of its own.
+  all.push_back({.name = "conflict_decision",
+                 .table = "",
+                 .supervisor_creates = true,
+                 .parent_field = "conflict_id",
+                 .fields = {
+                     reference("conflict_id", "conflict"),
+                     choice("keep", kDecisionKeeps, true, E::nobody),
+                     text("note", false, E::nobody),
+                 }});
+  return all;
+}
+
+}  // namespace
+
+const FieldSpec* EntitySpec::field(std::string_view field_name) const {
+  for (const auto& f : fields) {
+    if (f.name == field_name) return &f;
+  }
+  return nullptr;
+}
+
+const std::vector<EntitySpec>& entities() {
+  static const std::vector<EntitySpec> all = build();
+  return all;
+}
+
+const EntitySpec* find_entity(std::string_view name) {
+  for (const auto& e : entities()) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace vigil::sync

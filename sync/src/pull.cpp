@@ -1,0 +1,229 @@
+// Pulls: changes after a cursor within the caller's scope, whole records when a device starts
+// afresh or a record enters its scope, purge notices when one leaves, and the scope digest.
+#include <algorithm>
+
+#include "values.hpp"
+#include "vigil/core/digest.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/sync/engine.hpp"
+
+namespace vigil::sync {
+namespace {
+
+std::string team_list_json(const std::vector<std::string>& team_ids) {
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& id : team_ids) w.value(id);
+  w.end_array();
+  return w.str();
+}
+
+// Entities a tablet holds as records (read events and decisions live only as changes).
+bool held_on_tablet(const EntitySpec& spec) {
+  return !spec.table.empty() && !spec.outside_scope_allowed;
+}
+
+// FROM ... JOIN ... up to the record with a team of its own, aliased r; the entity's rows are x.
+std::string scoped_from(const EntitySpec& spec) {
+  std::string sql = " FROM " + std::string(spec.table) + " x";
+  std::string alias = "x";
+  const EntitySpec* at = &spec;
+  int depth = 0;
+  while (at->team_column.empty()) {
+    const FieldSpec* parent = at->field(at->parent_field);
+    const EntitySpec* up = find_entity(parent->references);
+    const std::string next = up->team_column.empty() ? "p" + std::to_string(++depth) : "r";
+    sql += " JOIN " + std::string(up->table) + " " + next + " ON " + next + ".id = " + alias + "." +
+           std::string(parent->column);
+    alias = next;
+    at = up;
+  }
+  if (alias == "x") sql += " JOIN " + std::string(spec.table) + " r ON r.id = x.id";
+  return sql + " ";
+}
+
+std::string team_column_of_root(const EntitySpec& spec) {
+  const EntitySpec* at = &spec;
+  while (at->team_column.empty()) at = find_entity(at->field(at->parent_field)->references);
+  return std::string(at->team_column);
+}
+
+std::string root_entity_of(const EntitySpec& spec) {
+  const EntitySpec* at = &spec;
+  while (at->team_column.empty()) at = find_entity(at->field(at->parent_field)->references);
+  return std::string(at->name);
+}
+
+// Reads whole records of one entity: every record in the teams (?1 a JSON array of team ids), or
+// the records under one root record (?1 its id).
+void read_records(store::Database& db, const EntitySpec& spec, bool by_root, const std::string& key,
+                  Names& names, std::vector<PullItem>& out) {
+  const std::string columns =
+      "x.id, x.sync_seq, coalesce(x.sync_clock, ''), " + record_columns(spec);
+  const std::string condition =
+      by_root ? "WHERE r.id = ?1"
+              : "WHERE r." + team_column_of_root(spec) + " IN (SELECT value FROM json_each(?1))";
+  auto s = db.prepare("SELECT " + columns + scoped_from(spec) + condition + " ORDER BY x.id");
+  s.bind(1, key);
+  while (s.step()) {
+    PullItem item;
+    item.kind = PullItem::Kind::record;
+    item.entity = spec.name;
+    item.entity_id = s.column_text(0);
+    item.seq = s.column_int(1);
+    item.clock = s.column_text(2);
+    item.fields = record_fields(spec, s, 3, names);
+    out.push_back(std::move(item));
+  }
+}
+
+void read_subtree(store::Database& db, const std::string& root_entity, const std::string& root_id,
+                  Names& names, std::vector<PullItem>& out) {
+  for (const auto& spec : entities()) {
+    if (held_on_tablet(spec) && root_entity_of(spec) == root_entity) {
+      read_records(db, spec, true, root_id, names, out);
+    }
+  }
+}
+
+FieldValues parse_fields(std::string_view json) {
+  // `applied` was written by json_of from a FieldValues: an object of strings and nulls. The
+  // wire decoder reads it back, wrapped as a one-item pull so one reader serves both.
+  PullResponse wrapped = decode_pull_response(
+      "{\"items\":[{\"kind\":\"change\",\"fields\":" + std::string(json) + "}]}");
+  return std::move(wrapped.items.front().fields);
+}
+
+}  // namespace
+
+PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::int64_t since,
+                              int limit) {
+  PullResponse response;
+  store::ReadSnapshot snapshot(db);
+  response.server_time = format_instant(now_());
+  Names names(db);
+  const std::string teams = team_list_json(caller.team_ids);
+  limit = std::clamp(limit, 1, 10000);
+
+  auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM changes");
+  last.step();
+  const std::int64_t newest = last.column_int(0);
+
+  if (since <= 0) {
+    for (const auto& spec : entities()) {
+      if (held_on_tablet(spec)) read_records(db, spec, false, teams, names, response.items);
+    }
+    response.next = newest;
+  } else {
+    auto s = db.prepare(
+        "SELECT seq, change_id, entity, entity_id, operation, applied, clock, device_id, "
+        "team_id IN (SELECT value FROM json_each(?1)), "
+        "left_team_id IS NOT NULL AND left_team_id IN (SELECT value FROM json_each(?1)), "
+        "left_team_id IS NOT NULL FROM changes WHERE seq > ?2 AND outcome <> 'rejected' AND "
+        "(team_id IN (SELECT value FROM json_each(?1)) OR "
+        "left_team_id IN (SELECT value FROM json_each(?1))) ORDER BY seq LIMIT ?3");
+    s.bind(1, teams).bind(2, since).bind(3, limit);
+    int count = 0;
+    response.next = since;
+    while (s.step()) {
+      ++count;
+      response.next = s.column_int(0);
+      const bool in_scope = s.column_int(8) != 0;
+      const bool left_scope = s.column_int(9) != 0;
+      const std::string entity = s.column_text(2);
+      const std::string entity_id = s.column_text(3);
+      const bool moved = s.column_int(10) != 0;
+      if (moved && left_scope && !in_scope) {
+        PullItem purge;
+        purge.kind = PullItem::Kind::purge;
+        purge.seq = response.next;
+        purge.entity = entity;
+        purge.entity_id = entity_id;
+        response.items.push_back(std::move(purge));
+      } else if (moved && in_scope && !left_scope) {
+        // The record has just come into scope: send all of it as it stands.
+        read_subtree(db, entity, entity_id, names, response.items);
+      } else {
+        PullItem item;
+        item.kind = PullItem::Kind::change;
+        item.seq = response.next;
+        item.change_id = s.column_text(1);
+        item.entity = entity;
+        item.entity_id = entity_id;
+        item.operation = parse_enum<Operation>(s.column_view(4)).value_or(Operation::update);
+        item.fields = parse_fields(s.column_view(5));
+        item.clock = s.column_text(6);
+        item.device_id = s.column_text(7);
+        response.items.push_back(std::move(item));
+      }
+    }
+    response.more = count == limit && response.next < newest;
+  }
+  response.digest = scope_digest(db, caller.team_ids);
+  return response;
+}
+
+std::string SyncEngine::scope_digest(store::Database& db,
+                                     const std::vector<std::string>& team_ids) {
+  Sha256 digest;
+  const std::string teams = team_list_json(team_ids);
+  for (const auto& spec : entities()) {
+    if (!held_on_tablet(spec)) continue;
+    auto s = db.prepare("SELECT x.id, x.sync_seq" + scoped_from(spec) + "WHERE r." +
+                        team_column_of_root(spec) +
+                        " IN (SELECT value FROM json_each(?1)) ORDER BY x.id");
+    s.bind(1, teams);
+    while (s.step()) {
+      digest.add(spec.name).add("\t").add(s.column_view(0)).add("\t");
+      digest.add(std::to_string(s.column_int(1))).add("\n");
+    }
+  }
+  return digest.hex();
+}
+
+std::vector<ConflictRecord> SyncEngine::conflicts(store::Database& db, const Caller& caller,
+                                                  bool open_only) {
+  std::vector<ConflictRecord> out;
+  store::ReadSnapshot snapshot(db);
+  auto s = db.prepare(
+      "SELECT id, entity, entity_id, field, winning_value, losing_value, winning_change, "
+      "losing_change, winning_device, losing_device, winning_clock, losing_clock, detected_at, "
+      "status, decided_by, decision FROM conflicts WHERE (?1 = 0 OR status = 'open') "
+      "ORDER BY detected_at, id");
+  s.bind(1, open_only);
+  Names names(db);
+  while (s.step()) {
+    ConflictRecord c;
+    c.id = s.column_text(0);
+    c.entity = s.column_text(1);
+    c.entity_id = s.column_text(2);
+    const auto* spec = find_entity(c.entity);
+    if (spec == nullptr) continue;
+    // The record's team decides who may see the conflict.
+    auto team_query = db.prepare("SELECT r." + team_column_of_root(*spec) + scoped_from(*spec) +
+                                 "WHERE x.id = ?");
+    team_query.bind_all(c.entity_id);
+    if (!team_query.step() || std::find(caller.team_ids.begin(), caller.team_ids.end(),
+                                        team_query.column_text(0)) == caller.team_ids.end()) {
+      continue;
+    }
+    c.field = s.column_text(3);
+    c.winning_value = s.column_optional_text(4);
+    c.losing_value = s.column_optional_text(5);
+    c.winning_change = s.column_text(6);
+    c.losing_change = s.column_text(7);
+    c.winning_device = s.column_text(8);
+    c.losing_device = s.column_text(9);
+    c.winning_clock = s.column_text(10);
+    c.losing_clock = s.column_text(11);
+    c.detected_at = s.column_text(12);
+    c.status = s.column_text(13);
+    if (!s.is_null(14)) c.decided_by = names.username(s.column_text(14));
+    c.decision = s.column_optional_text(15);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace vigil::sync

@@ -1,0 +1,192 @@
+#include "values.hpp"
+
+#include <charconv>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/ids.hpp"
+
+namespace vigil::sync {
+
+std::optional<std::string> Names::lookup(
+    const char* sql, const std::string& key,
+    std::unordered_map<std::string, std::optional<std::string>>& cache) {
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  auto statement = db_.prepare(sql);
+  statement.bind_all(key);
+  std::optional<std::string> found;
+  if (statement.step()) found = statement.column_text(0);
+  cache.emplace(key, found);
+  return found;
+}
+
+std::optional<std::string> Names::officer_id(const std::string& username) {
+  return lookup("SELECT id FROM officers WHERE username = ?", username, officer_ids_);
+}
+std::optional<std::string> Names::team_id(const std::string& name) {
+  return lookup("SELECT id FROM teams WHERE name = ?", name, team_ids_);
+}
+std::string Names::username(const std::string& officer_id) {
+  return lookup("SELECT username FROM officers WHERE id = ?", officer_id, usernames_)
+      .value_or(officer_id);
+}
+std::string Names::team_name(const std::string& team_id) {
+  return lookup("SELECT name FROM teams WHERE id = ?", team_id, team_names_).value_or(team_id);
+}
+
+namespace {
+// Longer free text than any note an officer types is refused rather than stored.
+constexpr std::size_t kMaxText = 20000;
+
+std::string choices_text(const FieldSpec& field) {
+  std::string out;
+  for (auto choice : field.choices) {
+    if (!out.empty()) out += '|';
+    out += choice;
+  }
+  return out;
+}
+
+// Fields whose column has a default rather than NULL for "nothing".
+bool nullable(const FieldSpec& field) {
+  switch (field.type) {
+    case FieldType::text:
+    case FieldType::yes_no:
+    case FieldType::choice:
+    case FieldType::attendees:
+      return false;
+    default:
+      return !field.required;
+  }
+}
+}  // namespace
+
+Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names) {
+  const std::string name(field.name);
+  if (!value) {
+    if (nullable(field)) return {std::monostate{}, {}};
+    return {{}, name + " cannot be null"};
+  }
+  const std::string& text = *value;
+  switch (field.type) {
+    case FieldType::text:
+      if (text.size() > kMaxText) return {{}, name + " is longer than 20,000 characters"};
+      if (field.required && text.empty()) return {{}, name + " cannot be empty"};
+      return {text, {}};
+    case FieldType::date: {
+      auto date = parse_date(text);
+      if (!date) return {{}, name + " '" + text + "' is not a real date (YYYY-MM-DD)"};
+      return {format_date(*date), {}};
+    }
+    case FieldType::instant: {
+      auto instant = parse_instant(text);
+      if (!instant) {
+        return {{}, name + " '" + text + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
+      }
+      return {format_instant(*instant), {}};
+    }
+    case FieldType::yes_no:
+      if (text == "yes") return {1LL, {}};
+      if (text == "no") return {0LL, {}};
+      return {{}, name + " must be yes or no"};
+    case FieldType::integer: {
+      long long number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (ec != std::errc() || end != text.data() + text.size() || number < field.min ||
+          number > field.max) {
+        return {{},
+                name + " must be a whole number from " + std::to_string(field.min) + " to " +
+                    std::to_string(field.max)};
+      }
+      return {number, {}};
+    }
+    case FieldType::choice:
+      for (auto choice : field.choices) {
+        if (choice == text) return {text, {}};
+      }
+      return {{}, name + " must be one of " + choices_text(field)};
+    case FieldType::officer: {
+      auto id = names.officer_id(text);
+      if (!id) return {{}, name + ": no officer has the username '" + text + "'"};
+      return {*id, {}};
+    }
+    case FieldType::team: {
+      auto id = names.team_id(text);
+      if (!id) return {{}, name + ": there is no team called '" + text + "'"};
+      return {*id, {}};
+    }
+    case FieldType::reference:
+      if (!is_uuid(text))
+        return {{}, name + " must be the id (a UUID) of a " + std::string(field.references)};
+      return {text, {}};
+    case FieldType::attendees: {
+      // Checked one by one by the engine, which stores them in visit_attendees.
+      if (text.empty()) return {{}, name + " must name at least one officer"};
+      std::size_t start = 0;
+      while (start <= text.size()) {
+        const auto end = std::min(text.find(';', start), text.size());
+        const std::string username = text.substr(start, end - start);
+        if (!names.officer_id(username)) {
+          return {{}, name + ": no officer has the username '" + username + "'"};
+        }
+        start = end + 1;
+      }
+      return {text, {}};
+    }
+  }
+  return {{}, name + " has an unknown type"};
+}
+
+std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
+                                   Names& names) {
+  if (row.is_null(column)) return std::nullopt;
+  switch (field.type) {
+    case FieldType::yes_no:
+      return row.column_int(column) != 0 ? "yes" : "no";
+    case FieldType::integer:
+      return std::to_string(row.column_int(column));
+    case FieldType::officer:
+      return names.username(row.column_text(column));
+    case FieldType::team:
+      return names.team_name(row.column_text(column));
+    default:
+      return row.column_text(column);
+  }
+}
+
+void bind_stored(store::Statement& statement, int index, const StoredValue& value) {
+  if (std::holds_alternative<long long>(value)) {
+    statement.bind(index, static_cast<std::int64_t>(std::get<long long>(value)));
+  } else if (std::holds_alternative<std::string>(value)) {
+    statement.bind(index, std::get<std::string>(value));
+  } else {
+    statement.bind(index, std::nullopt);
+  }
+}
+
+std::string record_columns(const EntitySpec& spec) {
+  std::string columns;
+  for (const auto& field : spec.fields) {
+    if (!columns.empty()) columns += ", ";
+    if (field.type == FieldType::attendees) {
+      columns +=
+          "(SELECT group_concat(username, ';') FROM (SELECT o.username FROM visit_attendees va "
+          "JOIN officers o ON o.id = va.officer_id WHERE va.visit_id = x.id ORDER BY o.username))";
+    } else {
+      columns += "x." + std::string(field.column);
+    }
+  }
+  return columns;
+}
+
+FieldValues record_fields(const EntitySpec& spec, const store::Statement& row, int first_column,
+                          Names& names) {
+  FieldValues fields;
+  int column = first_column;
+  for (const auto& field : spec.fields) {
+    fields.emplace(field.name, to_wire(field, row, column++, names));
+  }
+  return fields;
+}
+
+}  // namespace vigil::sync

@@ -1,0 +1,59 @@
+// Field values between their wire form (text, as in the import files) and their stored form.
+// Private to sync/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "vigil/core/store.hpp"
+#include "vigil/sync/entities.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::sync {
+
+// A stored value: NULL, an integer or text.
+using StoredValue = std::variant<std::monostate, long long, std::string>;
+
+// Looks up officers and teams by name and id, caching what it has seen for one batch or pull.
+class Names {
+ public:
+  explicit Names(store::Database& db) : db_(db) {}
+  std::optional<std::string> officer_id(const std::string& username);
+  std::optional<std::string> team_id(const std::string& name);
+  std::string username(const std::string& officer_id);
+  std::string team_name(const std::string& team_id);
+
+ private:
+  std::optional<std::string> lookup(const char* sql, const std::string& key,
+                                    std::unordered_map<std::string, std::optional<std::string>>&);
+  store::Database& db_;
+  std::unordered_map<std::string, std::optional<std::string>> officer_ids_, team_ids_, usernames_,
+      team_names_;
+};
+
+// Checks a wire value against its field and gives its stored form, or a sentence saying what is
+// wrong ("risk_level must be one of low|medium|high|very_high"). References are checked for form
+// here and for existence by the engine.
+struct Converted {
+  StoredValue stored;
+  std::string error;  // empty when the value is good
+};
+Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names);
+
+// The wire form of a stored column value (the statement's current row).
+std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
+                                   Names& names);
+
+void bind_stored(store::Statement& statement, int index, const StoredValue& value);
+
+// The SELECT list of every field of the entity, over its table aliased x (attendees through a
+// subquery), in the order of spec.fields.
+std::string record_columns(const EntitySpec& spec);
+// Every field of one record as the tablet holds it, from the current row of `row` starting at
+// `first_column` (laid out by record_columns).
+FieldValues record_fields(const EntitySpec& spec, const store::Statement& row, int first_column,
+                          Names& names);
+
+}  // namespace vigil::sync

@@ -1,0 +1,76 @@
+// A real vigil-server in the test process: the API on a database, served over HTTP on an
+// ephemeral 127.0.0.1 port, stoppable and restartable (a restart picks a new port).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "http_client.hpp"
+#include "vigil/server/api.hpp"
+#include "vigil/server/http.hpp"
+#include "vigil/sync/wire.hpp"
+
+class LiveServer {
+ public:
+  explicit LiveServer(std::filesystem::path database, vigil::server::ApiOptions options = {})
+      : options_(std::move(options)) {
+    options_.database = std::move(database);
+    start();
+  }
+  ~LiveServer() { stop(); }
+
+  void start() {
+    api_ = std::make_unique<vigil::server::Api>(options_);
+    vigil::server::ServerOptions server;
+    server.address = "127.0.0.1";
+    server.port = 0;
+    server.threads = 2;
+    server.body_limit = body_limit;
+    http_ = std::make_unique<vigil::server::HttpServer>(
+        server, [api = api_.get()](const vigil::server::Request& r) { return api->handle(r); });
+    http_->start();
+  }
+  void stop() {
+    if (http_) http_->stop();
+    http_.reset();
+    api_.reset();
+  }
+  void restart() {
+    stop();
+    start();
+  }
+  unsigned short port() const { return http_->port(); }
+  std::unique_ptr<HttpClient> client() const {
+    return std::make_unique<HttpClient>("127.0.0.1", port());
+  }
+  vigil::server::Api& api() { return *api_; }
+
+  std::size_t body_limit = std::size_t{8} << 20;
+
+ private:
+  vigil::server::ApiOptions options_;
+  std::unique_ptr<vigil::server::Api> api_;
+  std::unique_ptr<vigil::server::HttpServer> http_;
+};
+
+struct Session {
+  std::string token, device_id;
+  std::map<std::string, std::string> auth() const { return {{"Authorization", "Bearer " + token}}; }
+};
+
+// Signs in through the API; throws when the server refuses.
+inline Session sign_in(HttpClient& client, const std::string& username, const std::string& password,
+                       const std::string& device_name = "test tablet") {
+  const auto result = client.post("/api/v1/auth/login",
+                                  "{\"username\":\"" + username + "\",\"password\":\"" + password +
+                                      "\",\"device_name\":\"" + device_name + "\"}");
+  if (result.status != 200) {
+    throw std::runtime_error("sign-in as " + username + " failed: " + result.body);
+  }
+  const auto body =
+      vigil::sync::decode_string_object(result.body, {"token", "device_id", "officer", "role"});
+  return {body.at("token"), body.at("device_id")};
+}

@@ -1,0 +1,104 @@
+// A small force for the sync tests, the same every time for the same seed: teams North and South,
+// a supervisor and officers in each, an administrator, nominals with plans, suspects and bail
+// cases. Ids come from the seed, so two databases built alike hold the same records.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "vigil/core/ids.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/officers.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/core/store.hpp"
+
+inline constexpr const char* kTestPassword = "correct horse battery";
+
+struct TestForce {
+  std::map<std::string, std::string> team_ids;     // name -> id
+  std::map<std::string, std::string> officer_ids;  // username -> id
+  std::vector<std::string> north_nominals, south_nominals;
+  std::vector<std::string> north_plans;
+  std::string north_suspect, north_bail_case;
+
+  // Creates the database at `path` (which must not exist) and fills it.
+  static TestForce create(const std::filesystem::path& path, std::uint64_t seed = 1,
+                          int nominals_per_team = 4) {
+    TestForce force;
+    vigil::store::Database db(path);
+    vigil::store::migrate(db);
+    std::mt19937_64 random(seed);
+    // The cheapest Argon2id settings: the tests sign in often, and the hash is not under test.
+    static const std::string hash =
+        vigil::hash_password(kTestPassword, vigil::PasswordCost{1, 1024, 1});
+    vigil::store::Transaction transaction(db);
+    for (const char* team : {"North", "South"}) {
+      const std::string id = vigil::make_uuid(random);
+      db.prepare("INSERT INTO teams (id, name) VALUES (?, ?)").bind_all(id, team).run();
+      force.team_ids[team] = id;
+    }
+    struct Person {
+      const char* username;
+      vigil::Role role;
+      const char* team;
+    };
+    const Person people[] = {
+        {"sgt.north", vigil::Role::supervisor, "North"},
+        {"pc.a", vigil::Role::officer, "North"},
+        {"pc.b", vigil::Role::officer, "North"},
+        {"pc.c", vigil::Role::officer, "North"},
+        {"pc.d", vigil::Role::officer, "North"},
+        {"pc.e", vigil::Role::officer, "North"},
+        {"sgt.south", vigil::Role::supervisor, "South"},
+        {"pc.south", vigil::Role::officer, "South"},
+        {"admin", vigil::Role::admin, "North"},
+    };
+    for (const auto& person : people) {
+      vigil::Officer officer{vigil::make_uuid(random), person.username, person.username,
+                             person.role, person.team};
+      force.officer_ids[person.username] = vigil::add_officer(
+          db, officer, force.team_ids[person.team], hash, "2026-01-01T00:00:00Z");
+    }
+    auto nominal = db.prepare(
+        "INSERT INTO nominals (id, ref, surname, forenames, date_of_birth, kind, mappa_level, "
+        "risk_level, officer_id, team_id) VALUES (?, ?, ?, 'Test', '1980-01-01', 'rso', 1, "
+        "'high', ?, ?)");
+    auto plan = db.prepare(
+        "INSERT INTO plans (id, nominal_id, started_on, double_crewed) VALUES (?, ?, "
+        "'2026-01-01', 1)");
+    int number = 0;
+    for (const char* team : {"North", "South"}) {
+      for (int i = 0; i < nominals_per_team; ++i) {
+        const std::string id = vigil::make_uuid(random);
+        const std::string ref = "NOM-" + std::to_string(++number);
+        nominal.bind_all(id, ref, "Surname" + std::to_string(number),
+                         force.officer_ids[team == std::string("North") ? "pc.a" : "pc.south"],
+                         force.team_ids[team]);
+        nominal.run();
+        const std::string plan_id = vigil::make_uuid(random);
+        plan.bind_all(plan_id, id);
+        plan.run();
+        (team == std::string("North") ? force.north_nominals : force.south_nominals).push_back(id);
+        if (team == std::string("North")) force.north_plans.push_back(plan_id);
+      }
+    }
+    force.north_suspect = vigil::make_uuid(random);
+    db.prepare(
+          "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
+          "team_id) VALUES (?, 'SUS-1', 'Suspect', 'Sam', 'burglary', 2, '2026-10-01', ?)")
+        .bind_all(force.north_suspect, force.team_ids["North"])
+        .run();
+    force.north_bail_case = vigil::make_uuid(random);
+    db.prepare(
+          "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
+          "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
+          "'standard', 'bail', ?)")
+        .bind_all(force.north_bail_case, force.team_ids["North"])
+        .run();
+    transaction.commit();
+    return force;
+  }
+};

@@ -1,0 +1,336 @@
+// The merge engine on a real database: validation, role and scope, idempotency, per-field
+// conflicts settled the same in any order, decisions, and scoped pulls with purges.
+#include <catch2/catch.hpp>
+#include <random>
+#include <set>
+
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/sync/engine.hpp"
+
+using namespace vigil;
+using namespace vigil::sync;
+
+namespace {
+
+struct World {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "server.db");
+  store::Database db{dir.path() / "server.db"};
+  SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
+  std::mt19937_64 random{7};
+  std::int64_t wall = 1795000000000;
+
+  Caller caller(const std::string& username, const std::string& device) {
+    auto s = db.prepare("SELECT id, role FROM officers WHERE username = ?");
+    s.bind_all(username);
+    s.step();
+    Caller c;
+    c.officer_id = s.column_text(0);
+    c.username = username;
+    c.role = parse_enum<Role>(s.column_view(1)).value();
+    c.device_id = device;
+    c.team_ids = scope_teams(db, c.officer_id, c.role);
+    return c;
+  }
+
+  Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
+                FieldValues base = {}, std::int64_t at = 0) {
+    Change c;
+    c.change_id = make_uuid(random);
+    c.entity = entity;
+    c.entity_id = id;
+    c.operation = op;
+    c.fields = std::move(fields);
+    c.base = std::move(base);
+    c.clock = format_stamp({at != 0 ? at : ++wall, 0});
+    c.device_time = "2026-11-22T10:00:00Z";
+    return c;
+  }
+
+  ChangeOutcome push_one(const Caller& who, const Change& c) {
+    PushRequest request;
+    request.changes.push_back(c);
+    return engine.push(db, who, request).outcomes.front();
+  }
+
+  Change visit(const std::string& nominal_id, const std::string& attendees) {
+    return change("visit", make_uuid(random), Operation::append,
+                  {{"nominal_id", nominal_id},
+                   {"occurred_at", "2026-11-22T09:30:00Z"},
+                   {"recorded_at", "2026-11-22T09:45:00Z"},
+                   {"announced", "no"},
+                   {"outcome", "seen"},
+                   {"attendees", attendees}});
+  }
+
+  std::string text(const std::string& sql, const std::string& key) {
+    auto s = db.prepare(sql);
+    s.bind_all(key);
+    return s.step() ? s.column_text(0) : "<none>";
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto s = db.prepare(sql);
+    s.step();
+    return s.column_int(0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplicate",
+          "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const Change v = w.visit(w.force.north_nominals[0], "pc.a;pc.b");
+  const auto first = w.push_one(pc, v);
+  CHECK(first.outcome == Outcome::applied);
+  CHECK(first.seq > 0);
+  CHECK(w.count("SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(w.text("SELECT recorded_by FROM visits WHERE id = ?", v.entity_id) ==
+        w.force.officer_ids["pc.a"]);
+
+  const auto again = w.push_one(pc, v);
+  CHECK(again.outcome == Outcome::duplicate);
+  CHECK(again.first_outcome == Outcome::applied);
+  CHECK(again.seq == first.seq);
+  CHECK(w.count("SELECT count(*) FROM visits") == 1);
+  CHECK(w.count("SELECT count(*) FROM changes") == 1);
+}
+
+TEST_CASE("bad changes are rejected with a reason and kept, and change nothing else",
+          "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const std::string nominal = w.force.north_nominals[0];
+  struct Case {
+    Change change;
+    std::string reason;
+  };
+  std::vector<Case> cases = {
+      {w.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}}),
+       "'spaceship' is not a kind of record Vigil syncs"},
+      {w.change("visit", "not-a-uuid", Operation::append, {{"nominal_id", nominal}}),
+       "entity_id must be a UUID"},
+      {w.change("visit", make_uuid(), Operation::update, {{"outcome", "seen"}},
+                {{"outcome", "seen"}}),
+       "a visit is a record of fact: it can only be appended"},
+      {w.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
+                {{"risk_level", "high"}}),
+       "only a supervisor may change risk_level"},
+      {w.change("nominal", nominal, Operation::update, {{"ref", "X"}}, {{"ref", "NOM-1"}}),
+       "ref cannot be changed once recorded"},
+      {w.change("nominal", nominal, Operation::update, {{"area", "Docks"}}),
+       "the update of area has no base value"},
+      {w.change("nominal", nominal, Operation::update, {{"shoe_size", "9"}}, {{"shoe_size", "8"}}),
+       "'shoe_size' is not a field of a nominal"},
+      {w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "maybe"}},
+                {{"no_fixed_abode", "no"}}),
+       "no_fixed_abode must be yes or no"},
+      {w.change("nominal", make_uuid(), Operation::create, {{"ref", "N-9"}}),
+       "only a supervisor may create a nominal"},
+  };
+  Change bad_date = w.visit(nominal, "pc.a");
+  bad_date.fields["occurred_at"] = "2026-02-30T10:00:00Z";
+  cases.push_back(
+      {bad_date, "occurred_at '2026-02-30T10:00:00Z' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"});
+  Change stranger = w.visit(nominal, "pc.a;nobody");
+  cases.push_back({stranger, "attendees: no officer has the username 'nobody'"});
+  Change bad_clock = w.visit(nominal, "pc.a");
+  bad_clock.clock = "yesterday";
+  cases.push_back({bad_clock, "clock 'yesterday' is not a hybrid logical clock stamp"});
+
+  for (const auto& c : cases) {
+    const auto outcome = w.push_one(pc, c.change);
+    INFO(c.reason);
+    CHECK(outcome.outcome == Outcome::rejected);
+    CHECK(outcome.reason == c.reason);
+    // A retry gets the same answer.
+    const auto again = w.push_one(pc, c.change);
+    CHECK(again.outcome == Outcome::duplicate);
+    CHECK(again.first_outcome == Outcome::rejected);
+    CHECK(again.reason == c.reason);
+  }
+  CHECK(w.count("SELECT count(*) FROM visits") == 0);
+  CHECK(w.count("SELECT count(*) FROM changes WHERE outcome = 'rejected'") ==
+        static_cast<std::int64_t>(cases.size()));
+  CHECK(w.text("SELECT risk_level FROM nominals WHERE id = ?", nominal) == "high");
+}
+
+TEST_CASE("a change to another team's record is refused and the attempt audited",
+          "[sync][engine][scope]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const auto outcome = w.push_one(pc, w.visit(w.force.south_nominals[0], "pc.a"));
+  CHECK(outcome.outcome == Outcome::rejected);
+  CHECK(outcome.reason == "the visit belongs to a team outside yours");
+  CHECK(w.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'denied' AND officer_id IS NOT NULL") ==
+        1);
+  CHECK(w.count("SELECT count(*) FROM visits") == 0);
+}
+
+TEST_CASE("SQL and HTML in values are stored and returned literally", "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const std::string nasty = "'; DROP TABLE visits; -- <b onmouseover=\"alert(1)\">&amp;</b> \\ %";
+  Change v = w.visit(w.force.north_nominals[0], "pc.a");
+  v.fields["observations"] = nasty;
+  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  CHECK(w.text("SELECT observations FROM visits WHERE id = ?", v.entity_id) == nasty);
+  const auto pulled = w.engine.pull(w.db, pc, 0, 1000);
+  bool found = false;
+  for (const auto& item : pulled.items) {
+    if (item.entity_id == v.entity_id) found = item.fields.at("observations") == nasty;
+  }
+  CHECK(found);
+}
+
+TEST_CASE(
+    "concurrent edits of one field: the later clock wins and the conflict is kept, in "
+    "either order",
+    "[sync][engine][conflict]") {
+  // The same two edits, made from the same base on two tablets, arrive in both orders.
+  for (const bool a_first : {true, false}) {
+    World w;
+    const Caller a = w.caller("pc.a", "device-a");
+    const Caller b = w.caller("pc.b", "device-b");
+    const std::string nominal = w.force.north_nominals[1];
+    const Change from_a = w.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
+                                   {{"area", ""}}, 1795000000100);
+    const Change from_b = w.change("nominal", nominal, Operation::update, {{"area", "Harbour"}},
+                                   {{"area", ""}}, 1795000000200);
+    const auto first = w.push_one(a_first ? a : b, a_first ? from_a : from_b);
+    const auto second = w.push_one(a_first ? b : a, a_first ? from_b : from_a);
+    CHECK(first.outcome == Outcome::applied);
+    CHECK(second.outcome == Outcome::conflict);
+    CHECK(w.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Harbour");
+    auto s = w.db.prepare(
+        "SELECT field, winning_value, losing_value, winning_change, losing_change, status "
+        "FROM conflicts");
+    REQUIRE(s.step());
+    CHECK(s.column_text(0) == "area");
+    CHECK(s.column_text(1) == "Harbour");
+    CHECK(s.column_text(2) == "Docks");
+    CHECK(s.column_text(3) == from_b.change_id);
+    CHECK(s.column_text(4) == from_a.change_id);
+    CHECK(s.column_text(5) == "open");
+    CHECK_FALSE(s.step());
+  }
+}
+
+TEST_CASE("edits of different fields of one record do not conflict", "[sync][engine][conflict]") {
+  World w;
+  const Caller a = w.caller("pc.a", "device-a");
+  const Caller b = w.caller("pc.b", "device-b");
+  const std::string nominal = w.force.north_nominals[1];
+  CHECK(w.push_one(a, w.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
+                               {{"area", ""}}))
+            .outcome == Outcome::applied);
+  CHECK(w.push_one(b, w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "yes"}},
+                               {{"no_fixed_abode", "no"}}))
+            .outcome == Outcome::applied);
+  CHECK(w.count("SELECT count(*) FROM conflicts") == 0);
+}
+
+TEST_CASE("a supervisor keeps the losing value and the decision travels as a change",
+          "[sync][engine][conflict]") {
+  World w;
+  const Caller a = w.caller("pc.a", "device-a");
+  const Caller b = w.caller("pc.b", "device-b");
+  const Caller sergeant = w.caller("sgt.north", "device-s");
+  const std::string nominal = w.force.north_nominals[2];
+  w.push_one(a,
+             w.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}));
+  w.push_one(
+      b, w.change("nominal", nominal, Operation::update, {{"area", "Harbour"}}, {{"area", ""}}));
+  const std::string conflict = w.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const auto cursor = w.count("SELECT max(seq) FROM changes");
+
+  // An officer may not decide.
+  const auto refused = w.push_one(a, w.change("conflict_decision", make_uuid(), Operation::append,
+                                              {{"conflict_id", conflict}, {"keep", "losing"}}));
+  CHECK(refused.outcome == Outcome::rejected);
+
+  const auto decided = w.push_one(
+      sergeant,
+      w.change("conflict_decision", make_uuid(), Operation::append,
+               {{"conflict_id", conflict}, {"keep", "losing"}, {"note", "Docks is right"}}));
+  CHECK(decided.outcome == Outcome::applied);
+  CHECK(w.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Docks");
+  CHECK(w.text("SELECT status FROM conflicts WHERE id = ?", conflict) == "decided");
+  CHECK(w.text("SELECT decision FROM conflicts WHERE id = ?", conflict) ==
+        "losing: Docks is right");
+
+  // Both tablets learn the kept value from their next pull.
+  const auto pulled = w.engine.pull(w.db, b, cursor, 100);
+  bool restored = false;
+  for (const auto& item : pulled.items) {
+    if (item.kind == PullItem::Kind::change && item.entity == "nominal" &&
+        item.fields.count("area")) {
+      restored = item.fields.at("area") == "Docks";
+    }
+  }
+  CHECK(restored);
+}
+
+TEST_CASE("a pull is scoped: records of the caller's teams only, then changes after the cursor",
+          "[sync][engine][scope]") {
+  World w;
+  const Caller north = w.caller("pc.a", "device-a");
+  const Caller south = w.caller("pc.south", "device-s");
+  // Since 0 asks for the whole scope; a cursor is only worth keeping once there are changes.
+  w.push_one(north, w.visit(w.force.north_nominals[1], "pc.a"));
+  const auto first = w.engine.pull(w.db, north, 0, 1000);
+  CHECK(first.next == 1);
+  std::set<std::string> nominals;
+  for (const auto& item : first.items) {
+    if (item.entity == "nominal") nominals.insert(item.entity_id);
+  }
+  CHECK(nominals ==
+        std::set<std::string>(w.force.north_nominals.begin(), w.force.north_nominals.end()));
+
+  const Change v = w.visit(w.force.north_nominals[0], "pc.a");
+  w.push_one(north, v);
+  const auto next = w.engine.pull(w.db, north, first.next, 1000);
+  REQUIRE(next.items.size() == 1);
+  CHECK(next.items[0].change_id == v.change_id);
+  CHECK(next.items[0].fields.at("attendees") == "pc.a");
+  CHECK(w.engine.pull(w.db, south, first.next, 1000).items.empty());
+  CHECK(next.digest != first.digest);
+  CHECK(next.digest == SyncEngine::scope_digest(w.db, north.team_ids));
+}
+
+TEST_CASE(
+    "a nominal moved to another team is purged from the old team's tablets and sent whole "
+    "to the new team's",
+    "[sync][engine][scope]") {
+  World w;
+  const Caller north = w.caller("pc.a", "device-a");
+  const Caller south = w.caller("pc.south", "device-s");
+  const Caller sergeant = w.caller("sgt.north", "device-g");
+  const std::string nominal = w.force.north_nominals[3];
+  w.push_one(north, w.visit(nominal, "pc.a"));
+  const auto cursor = w.count("SELECT max(seq) FROM changes");
+  const auto moved = w.push_one(sergeant, w.change("nominal", nominal, Operation::update,
+                                                   {{"team", "South"}}, {{"team", "North"}}));
+  REQUIRE(moved.outcome == Outcome::applied);
+
+  const auto old_team = w.engine.pull(w.db, north, cursor, 100);
+  REQUIRE(old_team.items.size() == 1);
+  CHECK(old_team.items[0].kind == PullItem::Kind::purge);
+  CHECK(old_team.items[0].entity_id == nominal);
+
+  const auto new_team = w.engine.pull(w.db, south, cursor, 100);
+  std::set<std::string> entities;
+  for (const auto& item : new_team.items) {
+    CHECK(item.kind == PullItem::Kind::record);
+    entities.insert(item.entity);
+  }
+  CHECK(entities == std::set<std::string>{"nominal", "plan", "visit"});
+
+  // The old team can no longer write to it.
+  CHECK(w.push_one(north, w.visit(nominal, "pc.a")).outcome == Outcome::rejected);
+}
