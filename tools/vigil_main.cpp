@@ -14,6 +14,7 @@
 
 #include "vigil/core/bail.hpp"
 #include "vigil/core/cli.hpp"
+#include "vigil/core/devices.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/migrate.hpp"
@@ -430,6 +431,55 @@ int cmd_policy_add(const Args& args) {
   return 0;
 }
 
+// --- device ------------------------------------------------------------------------------------
+
+int cmd_device_list(const Args& args) {
+  auto db = open_existing(args);
+  const auto devices = vigil::list_devices(db);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    for (const auto& d : devices) {
+      w.begin_object()
+          .field("id", d.id)
+          .field("name", d.name)
+          .field("officer", d.officer)
+          .field("team", d.team)
+          .field("enrolled_at", d.enrolled_at)
+          .field("last_contact_at", d.last_contact_at)
+          .field("pending_changes", d.pending_changes)
+          .field("clock_skew_ms", d.clock_skew_ms)
+          .field("revoked", d.revoked_at.has_value())
+          .field("revoked_at", d.revoked_at)
+          .end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+    return 0;
+  }
+  std::printf("%-36s  %-20s  %-14s  %-10s  %-20s  %s\n", "DEVICE", "NAME", "OFFICER", "TEAM",
+              "LAST CONTACT", "STATE");
+  for (const auto& d : devices) {
+    std::printf("%-36s  %-20s  %-14s  %-10s  %-20s  %s\n", d.id.c_str(), d.name.c_str(),
+                d.officer.c_str(), d.team.c_str(), d.last_contact_at.value_or("never").c_str(),
+                d.revoked_at ? ("revoked " + *d.revoked_at).c_str() : "active");
+  }
+  return 0;
+}
+
+int cmd_device_revoke(const Args& args) {
+  auto db = open_existing(args);
+  const std::string id = args.required("id");
+  if (!vigil::device_team(db, id)) throw Failure("there is no device with id " + id);
+  const bool revoked =
+      vigil::revoke_device(db, id, "", args.value("reason").value_or(""), now_instant());
+  std::cout << (revoked ? "Device " + id +
+                              " revoked; it will be told to wipe its store at its "
+                              "next contact.\n"
+                        : "Device " + id + " was already revoked.\n");
+  return 0;
+}
+
 // --- dispatch ----------------------------------------------------------------------------------
 
 const std::vector<Command>& commands() {
@@ -454,6 +504,16 @@ const std::vector<Command>& commands() {
        "List officers by team.",
        cmd_officer_list,
        {{"db"}, {"json", false}}},
+      {"device list",
+       "vigil device list --db DB [--json]",
+       "List the devices officers have signed in on, with last contact and state.",
+       cmd_device_list,
+       {{"db"}, {"json", false}}},
+      {"device revoke",
+       "vigil device revoke --db DB --id DEVICE [--reason TEXT]",
+       "Revoke a device: its next request is refused and it is told to wipe its store.",
+       cmd_device_revoke,
+       {{"db"}, {"id"}, {"reason"}}},
       {"import",
        "vigil import --db DB DIR [--json]",
        "Import a force's CSV files from DIR: all or nothing, every bad row named.",

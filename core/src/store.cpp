@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
 #include <utility>
 
 #include "vigil/core/error.hpp"
@@ -42,20 +43,40 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
   set_durability(options.durability);
 }
 
+struct Database::Cache {
+  std::unordered_map<std::string, Statement> statements;
+};
+
 Database::~Database() {
+  cache_.reset();
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    cache_.reset();
     if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
   }
   return *this;
+}
+
+Statement& Database::cached(std::string_view sql) {
+  if (!cache_) cache_ = std::make_unique<Cache>();
+  auto it = cache_->statements.find(std::string(sql));
+  if (it == cache_->statements.end()) {
+    it = cache_->statements.emplace(std::string(sql), Statement(*this, sql)).first;
+  } else {
+    it->second.reset();
+  }
+  return it->second;
 }
 
 void Database::execute(std::string_view sql) {

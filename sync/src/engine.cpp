@@ -38,9 +38,11 @@ std::string table_of(std::string_view entity) {
 bool record_exists(store::Database& db, std::string_view entity, const std::string& id) {
   const std::string table = table_of(entity);
   if (table.empty()) return false;
-  auto s = db.prepare("SELECT 1 FROM " + table + " WHERE id = ?");
+  auto& s = db.cached("SELECT 1 FROM " + table + " WHERE id = ?");
   s.bind_all(id);
-  return s.step();
+  const bool found = s.step();
+  s.reset();
+  return found;
 }
 
 // The team a record belongs to, following references up to a record with a team of its own;
@@ -49,32 +51,40 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
                                    const std::string& id, int depth = 0) {
   if (depth > 4) return std::nullopt;
   if (entity == "conflict") {
-    auto s = db.prepare("SELECT entity, entity_id FROM conflicts WHERE id = ?");
+    auto& s = db.cached("SELECT entity, entity_id FROM conflicts WHERE id = ?");
     s.bind_all(id);
     if (!s.step()) return std::nullopt;
-    return team_of(db, s.column_text(0), s.column_text(1), depth + 1);
+    const std::string entity_name = s.column_text(0), entity_id = s.column_text(1);
+    s.reset();
+    return team_of(db, entity_name, entity_id, depth + 1);
   }
   if (entity == "order") {
-    auto s = db.prepare("SELECT nominal_id FROM orders WHERE id = ?");
+    auto& s = db.cached("SELECT nominal_id FROM orders WHERE id = ?");
     s.bind_all(id);
     if (!s.step()) return std::nullopt;
-    return team_of(db, "nominal", s.column_text(0), depth + 1);
+    const std::string nominal_id = s.column_text(0);
+    s.reset();
+    return team_of(db, "nominal", nominal_id, depth + 1);
   }
   const auto* spec = find_entity(entity);
   if (spec == nullptr || spec->table.empty()) return std::nullopt;
   if (!spec->team_column.empty()) {
-    auto s = db.prepare("SELECT " + std::string(spec->team_column) + " FROM " +
+    auto& s = db.cached("SELECT " + std::string(spec->team_column) + " FROM " +
                         std::string(spec->table) + " WHERE id = ?");
     s.bind_all(id);
-    if (!s.step()) return std::nullopt;
-    return s.column_text(0);
+    std::optional<std::string> team;
+    if (s.step()) team = s.column_text(0);
+    s.reset();
+    return team;
   }
   const auto* parent = spec->field(spec->parent_field);
-  auto s = db.prepare("SELECT " + std::string(parent->column) + " FROM " +
+  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
                       std::string(spec->table) + " WHERE id = ?");
   s.bind_all(id);
-  if (!s.step() || s.is_null(0)) return std::nullopt;
-  return team_of(db, parent->references, s.column_text(0), depth + 1);
+  const auto parent_id = s.step() ? s.column_optional_text(0) : std::nullopt;
+  s.reset();
+  if (!parent_id) return std::nullopt;
+  return team_of(db, parent->references, *parent_id, depth + 1);
 }
 
 std::string article(std::string_view entity) {
@@ -145,7 +155,7 @@ void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec
     columns += ", clock_skew_flag";
     marks += ", ?";
   }
-  auto insert = db.prepare("INSERT INTO " + std::string(spec.table) + " (" + columns +
+  auto& insert = db.cached("INSERT INTO " + std::string(spec.table) + " (" + columns +
                            ") VALUES (" + marks + ")");
   insert.bind_all(change.entity_id, seq, change.clock, caller.device_id);
   int index = 4;
@@ -160,8 +170,8 @@ void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec
   if (spec.name == "visit") insert.bind(++index, batch.clock_skewed);
   insert.run();
   if (spec.name == "visit") {
-    auto attendee =
-        db.prepare("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
+    auto& attendee =
+        db.cached("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
     const std::string& list = *change.fields.at("attendees");
     std::size_t start = 0;
     while (start <= list.size()) {
@@ -280,10 +290,10 @@ PushResponse SyncEngine::push(store::Database& db, const Caller& caller,
     }
     seen.reset();
     // Each change in its own savepoint: a change the database refuses is rejected alone.
-    db.execute("SAVEPOINT change");
+    db.cached("SAVEPOINT change").run();
     try {
       outcome.outcome = apply(db, batch, change, outcome.reason, outcome.seq);
-      db.execute("RELEASE change");
+      db.cached("RELEASE change").run();
     } catch (const Error& error) {
       db.execute("ROLLBACK TO change");
       db.execute("RELEASE change");
@@ -417,7 +427,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
 
   // The change is recorded first: its sequence number stamps the rows and conflicts it writes.
   // What it applied is filled in once the fields are settled.
-  auto record = db.prepare(
+  auto& record = db.cached(
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
       "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag, team_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?)");
@@ -449,11 +459,12 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     // The pulled change carries the whole record as stored, defaults included, so every tablet
     // holds the same fields as the server.
     if (!spec->outside_scope_allowed) {
-      auto row = db.prepare("SELECT " + record_columns(*spec) + " FROM " +
+      auto& row = db.cached("SELECT " + record_columns(*spec) + " FROM " +
                             std::string(spec->table) + " x WHERE x.id = ?");
       row.bind_all(change.entity_id);
       row.step();
       applied = record_fields(*spec, row, 0, batch.names);
+      row.reset();
     } else {
       applied = change.fields;
     }
@@ -507,7 +518,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     update.run();
   }
 
-  auto settle = db.prepare(
+  auto& settle = db.cached(
       "UPDATE changes SET outcome = ?, applied = ?, team_id = ?, left_team_id = ? WHERE seq = ?");
   settle.bind_all(std::string(to_string(outcome)), json_of(applied),
                   spec->outside_scope_allowed ? std::nullopt : team, left_team, seq);

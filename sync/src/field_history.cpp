@@ -21,7 +21,7 @@ std::string conflict_id(const std::string& entity, const std::string& entity_id,
 
 void FieldHistory::record_creation(const std::string& entity, const std::string& entity_id,
                                    const std::string& field, const FieldWrite& write) {
-  auto insert = db_.prepare(
+  auto& insert = db_.cached(
       "INSERT OR IGNORE INTO field_writes (entity, entity_id, field, change_id, clock, device_id, "
       "value, base, has_base) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0)");
   insert.bind_all(entity, entity_id, field, write.change_id, write.clock, write.device_id,
@@ -33,7 +33,7 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
                             const std::string& field, const FieldWrite& write,
                             const std::string& detected_at, std::int64_t seq) {
   {
-    auto insert = db_.prepare(
+    auto& insert = db_.cached(
         "INSERT OR IGNORE INTO field_writes (entity, entity_id, field, change_id, clock, "
         "device_id, value, base, has_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind_all(entity, entity_id, field, write.change_id, write.clock, write.device_id,
@@ -42,7 +42,7 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
   }
   std::vector<FieldWrite> writes;
   {
-    auto all = db_.prepare(
+    auto& all = db_.cached(
         "SELECT change_id, clock, device_id, value, base, has_base FROM field_writes WHERE "
         "entity = ? AND entity_id = ? AND field = ? ORDER BY clock, device_id");
     all.bind_all(entity, entity_id, field);

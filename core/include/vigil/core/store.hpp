@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ class Database {
   // Runs one or more statements that take no parameters (pragmas, migrations).
   void execute(std::string_view sql);
   Statement prepare(std::string_view sql);
+  // The statement for `sql`, prepared once per connection and kept, reset and ready to bind:
+  // for statements a hot path runs for every row or change. The reference stays valid as long as
+  // the Database; a caller must finish with it before anything it calls uses the same SQL.
+  Statement& cached(std::string_view sql);
   void set_durability(Durability durability);
 
   std::int64_t last_insert_rowid() const;
@@ -52,8 +57,10 @@ class Database {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  struct Cache;
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
+  std::unique_ptr<Cache> cache_;  // finalised before the connection closes
 };
 
 class Statement {
