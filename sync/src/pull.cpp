@@ -55,17 +55,21 @@ std::string root_entity_of(const EntitySpec& spec) {
   return std::string(at->name);
 }
 
-// Reads whole records of one entity: every record in the teams (?1 a JSON array of team ids), or
-// the records under one root record (?1 its id).
-void read_records(store::Database& db, const EntitySpec& spec, bool by_root, const std::string& key,
-                  Names& names, std::vector<PullItem>& out) {
+// Reads whole records of one entity, in id order after `after_id`, at most `limit` of them (0: no
+// limit): every record in the teams (?1 a JSON array of team ids), or the records under one root
+// record (?1 its id). Returns how many it read.
+int read_records(store::Database& db, const EntitySpec& spec, bool by_root, const std::string& key,
+                 Names& names, std::vector<PullItem>& out, const std::string& after_id = "",
+                 int limit = 0) {
   const std::string columns =
       "x.id, x.sync_seq, coalesce(x.sync_clock, ''), " + record_columns(spec);
   const std::string condition =
       by_root ? "WHERE r.id = ?1"
               : "WHERE r." + team_column_of_root(spec) + " IN (SELECT value FROM json_each(?1))";
-  auto s = db.prepare("SELECT " + columns + scoped_from(spec) + condition + " ORDER BY x.id");
-  s.bind(1, key);
+  auto s = db.prepare("SELECT " + columns + scoped_from(spec) + condition +
+                      " AND x.id > ?2 ORDER BY x.id LIMIT ?3");
+  s.bind(1, key).bind(2, after_id).bind(3, limit > 0 ? limit : -1);
+  int count = 0;
   while (s.step()) {
     PullItem item;
     item.kind = PullItem::Kind::record;
@@ -75,7 +79,37 @@ void read_records(store::Database& db, const EntitySpec& spec, bool by_root, con
     item.clock = s.column_text(2);
     item.fields = record_fields(spec, s, 3, names);
     out.push_back(std::move(item));
+    ++count;
   }
+  return count;
+}
+
+// Where a paged first sync stopped: the sequence number it started from, the entity and the last
+// id sent ("1532:3:<id>"). Opaque to the tablet, which sends it back as `resume`.
+struct Resume {
+  std::int64_t snapshot_seq = 0;
+  std::size_t entity = 0;
+  std::string after_id;
+};
+
+Resume parse_resume(const std::string& token, std::int64_t newest) {
+  if (token.empty()) return {newest, 0, ""};
+  const auto first = token.find(':');
+  const auto second = first == std::string::npos ? first : token.find(':', first + 1);
+  Resume resume;
+  try {
+    if (second == std::string::npos) throw std::invalid_argument("shape");
+    resume.snapshot_seq = std::stoll(token.substr(0, first));
+    resume.entity = std::stoul(token.substr(first + 1, second - first - 1));
+    resume.after_id = token.substr(second + 1);
+  } catch (const std::exception&) {
+    throw WireError("resume '" + token.substr(0, 80) + "' is not a token this server gave");
+  }
+  if (resume.snapshot_seq < 0 || resume.snapshot_seq > newest ||
+      resume.entity >= entities().size()) {
+    throw WireError("resume '" + token.substr(0, 80) + "' is not a token this server gave");
+  }
+  return resume;
 }
 
 void read_subtree(store::Database& db, const std::string& root_entity, const std::string& root_id,
@@ -98,7 +132,7 @@ FieldValues parse_fields(std::string_view json) {
 }  // namespace
 
 PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::int64_t since,
-                              int limit) {
+                              int limit, const std::string& resume) {
   PullResponse response;
   store::ReadSnapshot snapshot(db);
   response.server_time = format_instant(now_());
@@ -111,10 +145,23 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
   const std::int64_t newest = last.column_int(0);
 
   if (since <= 0) {
-    for (const auto& spec : entities()) {
-      if (held_on_tablet(spec)) read_records(db, spec, false, teams, names, response.items);
+    // A first sync sends every record in scope, in pages. Changes made while the pages are
+    // fetched come again in the pulls that follow from the cursor the first page saw.
+    Resume at = parse_resume(resume, newest);
+    const auto& all = entities();
+    int room = limit;
+    for (std::size_t e = at.entity; e < all.size() && room > 0; ++e) {
+      if (!held_on_tablet(all[e])) continue;
+      const std::string after = e == at.entity ? at.after_id : "";
+      const int read = read_records(db, all[e], false, teams, names, response.items, after, room);
+      room -= read;
+      if (room == 0) {
+        response.resume = std::to_string(at.snapshot_seq) + ":" + std::to_string(e) + ":" +
+                          response.items.back().entity_id;
+      }
     }
-    response.next = newest;
+    response.more = !response.resume.empty();
+    response.next = response.more ? 0 : at.snapshot_seq;
   } else {
     auto s = db.prepare(
         "SELECT seq, change_id, entity, entity_id, operation, applied, clock, device_id, "
@@ -160,7 +207,8 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     }
     response.more = count == limit && response.next < newest;
   }
-  response.digest = scope_digest(db, caller.team_ids);
+  // The digest describes the scope once the tablet has everything up to `next`.
+  if (!response.more) response.digest = scope_digest(db, caller.team_ids);
   return response;
 }
 

@@ -214,28 +214,50 @@ class World {
   }
 
   void pull(Tablet& t, int limit) {
+    // A first sync comes in pages too: the cursor stays 0 and `resume` says where to go on.
+    const bool whole = t.cursor == 0;
+    bool first_page = true;
+    std::string resume;
     for (;;) {
-      const bool whole = t.cursor == 0;
-      auto result = t.client->get(
-          "/api/v1/sync/pull?since=" + std::to_string(t.cursor) + "&limit=" + std::to_string(limit),
-          t.session.auth());
+      auto result = t.client->get("/api/v1/sync/pull?since=" + std::to_string(t.cursor) +
+                                      "&limit=" + std::to_string(limit) +
+                                      (resume.empty() ? "" : "&resume=" + resume),
+                                  t.session.auth());
       REQUIRE(result.status == 200);
       const auto page = decode_pull_response(result.body);
-      apply_pull(t.pulled, page, whole);
+      apply_pull(t.pulled, page, whole && first_page);
+      first_page = false;
       // The tablet's clock moves past every stamp it has seen, so its next edit follows them.
       for (const auto& item : page.items) {
         if (auto stamp = parse_stamp(item.clock)) t.clock.observe(*stamp);
       }
+      resume = page.resume;
       t.cursor = page.next;
-      last_digest_[t.username] = page.digest;
-      if (!page.more) break;
+      if (!page.more) {
+        last_digest_[t.username] = page.digest;
+        break;
+      }
     }
   }
 
+  // Everything in the tablet's scope as the server has it now, fetched in small pages.
   PullResponse whole_scope(Tablet& t) {
-    auto result = t.client->get("/api/v1/sync/pull?since=0", t.session.auth());
-    REQUIRE(result.status == 200);
-    return decode_pull_response(result.body);
+    PullResponse all;
+    std::string resume;
+    for (;;) {
+      auto result = t.client->get(
+          "/api/v1/sync/pull?since=0&limit=7" + (resume.empty() ? "" : "&resume=" + resume),
+          t.session.auth());
+      REQUIRE(result.status == 200);
+      auto page = decode_pull_response(result.body);
+      for (auto& item : page.items) all.items.push_back(std::move(item));
+      resume = page.resume;
+      if (!page.more) {
+        all.digest = page.digest;
+        all.next = page.next;
+        return all;
+      }
+    }
   }
 
   std::vector<std::unique_ptr<Tablet>>& tablets() { return tablets_; }

@@ -334,3 +334,34 @@ TEST_CASE(
   // The old team can no longer write to it.
   CHECK(w.push_one(north, w.visit(nominal, "pc.a")).outcome == Outcome::rejected);
 }
+
+TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][engine][pull]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  w.push_one(pc, w.visit(w.force.north_nominals[0], "pc.a;pc.b"));
+  const auto whole = w.engine.pull(w.db, pc, 0, 1000);
+  REQUIRE_FALSE(whole.more);
+  CHECK(whole.resume.empty());
+
+  std::vector<std::string> paged;
+  std::string resume;
+  int pages = 0;
+  PullResponse page;
+  do {
+    page = w.engine.pull(w.db, pc, 0, 3, resume);
+    CHECK(page.items.size() <= 3);
+    for (const auto& item : page.items) paged.push_back(item.entity + "/" + item.entity_id);
+    resume = page.resume;
+    CHECK(page.more == !resume.empty());
+    CHECK((page.more ? page.next == 0 : page.next == whole.next));
+    ++pages;
+  } while (page.more);
+  std::vector<std::string> at_once;
+  for (const auto& item : whole.items) at_once.push_back(item.entity + "/" + item.entity_id);
+  CHECK(paged == at_once);
+  CHECK(pages > 2);
+  CHECK(page.digest == whole.digest);
+
+  CHECK_THROWS_AS(w.engine.pull(w.db, pc, 0, 3, "not-a-token"), WireError);
+  CHECK_THROWS_AS(w.engine.pull(w.db, pc, 0, 3, "999999:0:x"), WireError);
+}

@@ -85,3 +85,15 @@ TEST_CASE("the small request bodies take strings only", "[sync][wire]") {
   CHECK_THROWS_AS(decode_string_object(R"({"admin": "yes"})", {"username"}), WireError);
   CHECK_THROWS_AS(decode_string_object("[]", {"username"}), WireError);
 }
+
+TEST_CASE("messages are written on one line and line breaks in values survive", "[sync][wire]") {
+  PullResponse response;
+  PullItem item;
+  item.kind = PullItem::Kind::change;
+  item.entity = "visit";
+  item.fields = {{"observations", "first line\nsecond line\r\n\tend"}};
+  response.items.push_back(item);
+  const std::string json = encode(response);
+  CHECK(json.find('\n') == std::string::npos);
+  CHECK(decode_pull_response(json).items.front().fields == item.fields);
+}

@@ -56,9 +56,11 @@ class SyncEngine {
   // connection) before returning, so every outcome returned is durable.
   PushResponse push(store::Database& db, const Caller& caller, const PushRequest& request);
 
-  // Changes after `since` in the caller's scope, at most `limit` items; since = 0 sends every
-  // record in scope instead (a first sync or a resync).
-  PullResponse pull(store::Database& db, const Caller& caller, std::int64_t since, int limit);
+  // Changes after `since` in the caller's scope, at most `limit` items. since = 0 sends every
+  // record in scope instead (a first sync or a resync), in pages: while `more`, send the
+  // response's `resume` back with since = 0. Throws WireError for a resume token it did not give.
+  PullResponse pull(store::Database& db, const Caller& caller, std::int64_t since, int limit,
+                    const std::string& resume = "");
 
   // SHA-256 over (entity, id, sync_seq) of every record in the teams, sorted; the tablet works
   // out the same over its store to detect drift.

@@ -96,6 +96,7 @@ struct PullResponse {
   std::vector<PullItem> items;
   std::int64_t next = 0;  // the cursor to send as `since` next time
   bool more = false;      // another page is waiting
+  std::string resume;     // a first sync's place, to send back with since=0 ("" once done)
   std::string digest;     // SHA-256 over the scope (scope_digest), for drift detection
   std::string server_time;
 };
