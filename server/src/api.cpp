@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct HttpError {
   int status;
   std::string code, message;
   bool wipe = false;
+  std::string allow = {};  // 405: the methods the path accepts, for the Allow header
 };
 
 [[noreturn]] void fail(int status, std::string code, std::string message) {
@@ -89,17 +91,30 @@ class Pool {
   std::vector<std::unique_ptr<store::Database>> idle_;
 };
 
-// Sign-in failures in a sliding window, per username and per address.
+// Sign-in failures in a sliding window, per username and per address. The keys are the
+// clients' choice, so a key whose failures have all aged out is dropped: a stream of made-up
+// usernames cannot grow the table without bound.
 class Throttle {
  public:
   bool blocked(const std::string& key, int allowed, Instant now, std::chrono::minutes window) {
     std::lock_guard lock(mutex_);
-    auto& times = failures_[key];
+    auto it = failures_.find(key);
+    if (it == failures_.end()) return false;
+    auto& times = it->second;
     while (!times.empty() && times.front() <= now - window) times.pop_front();
+    if (times.empty()) {
+      failures_.erase(it);
+      return false;
+    }
     return static_cast<int>(times.size()) >= allowed;
   }
-  void record(const std::string& key, Instant now) {
+  void record(const std::string& key, Instant now, std::chrono::minutes window) {
     std::lock_guard lock(mutex_);
+    if (failures_.size() >= sweep_at_) {
+      std::erase_if(failures_,
+                    [&](const auto& entry) { return entry.second.back() <= now - window; });
+      sweep_at_ = std::max<std::size_t>(kFirstSweep, 2 * failures_.size());
+    }
     failures_[key].push_back(now);
   }
   void clear(const std::string& key) {
@@ -108,9 +123,18 @@ class Throttle {
   }
 
  private:
+  static constexpr std::size_t kFirstSweep = 1024;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<Instant>> failures_;
+  std::unordered_map<std::string, std::deque<Instant>> failures_;  // never an empty deque
+  std::size_t sweep_at_ = kFirstSweep;
 };
+
+// A hash of no one's password, verified when the username is unknown or the account disabled, so
+// the answer takes as long as for a real account and its timing does not tell which exist.
+const std::string& decoy_password_hash() {
+  static const std::string hash = hash_password(random_hex(16));
+  return hash;
+}
 
 std::string route_of(const std::string& path) {
   // Ids in paths become {id}, so metrics have one series per route, not per record.
@@ -201,6 +225,14 @@ struct Api::Impl {
     return caller;
   }
 
+  // A supervisor decides exactly the conflicts the list shows them: those on records of their
+  // teams, by the engine's own scope rule.
+  bool may_see_conflict(store::Database& db, const Caller& caller, const std::string& id) {
+    const auto visible = engine.conflicts(db, caller, false);
+    return std::any_of(visible.begin(), visible.end(),
+                       [&](const sync::ConflictRecord& c) { return c.id == id; });
+  }
+
   void require_supervisor(const Caller& caller, std::string_view what) {
     if (caller.role == Role::officer) {
       fail(403, "forbidden", "only a supervisor or administrator may " + std::string(what));
@@ -220,6 +252,7 @@ struct Api::Impl {
     const std::string username = member("username");
     const std::string password = member("password");
     const std::string device_name = member("device_name");
+    if (username.size() > 200) fail(400, "bad_request", "username is longer than 200 characters");
     if (device_name.size() > 200)
       fail(400, "bad_request", "device_name is longer than 200 characters");
     const Instant now = options.now();
@@ -235,12 +268,12 @@ struct Api::Impl {
     auto s =
         (*db).prepare("SELECT id, password_hash, role, active FROM officers WHERE username = ?");
     s.bind_all(username);
-    const bool found = s.step();
-    const bool good = found && !s.is_null(1) && s.column_int(3) != 0 &&
-                      verify_password(s.column_view(1), password);
+    const bool usable = s.step() && !s.is_null(1) && s.column_int(3) != 0;
+    const bool good =
+        verify_password(usable ? s.column_view(1) : decoy_password_hash(), password) && usable;
     if (!good) {
-      throttle.record(user_key, now);
-      throttle.record(address_key, now);
+      throttle.record(user_key, now, options.failure_window);
+      throttle.record(address_key, now, options.failure_window);
       store::Transaction transaction(*db);
       audit(*db, nullptr, "login_failed", "officer", std::nullopt,
             "sign-in refused for '" + username.substr(0, 100) + "' from " + request.remote_address);
@@ -312,7 +345,8 @@ struct Api::Impl {
       contact.run();
     }
     return json_response(200,
-                         sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit))));
+                         sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit),
+                                     request.query.count("resume") ? request.query.at("resume") : "")));
   }
 
   void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
@@ -418,7 +452,11 @@ struct Api::Impl {
   Response conflicts(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    const bool all = request.query.count("status") && request.query.at("status") == "all";
+    const auto status = request.query.find("status");
+    if (status != request.query.end() && status->second != "open" && status->second != "all") {
+      fail(400, "bad_request", "status must be open or all");
+    }
+    const bool all = status != request.query.end() && status->second == "all";
     JsonWriter w;
     w.begin_object().key("items").begin_array();
     for (const auto& c : engine.conflicts(*db, caller, !all)) {
@@ -454,13 +492,19 @@ struct Api::Impl {
     if (keep == body.end() || (keep->second != "winning" && keep->second != "losing")) {
       fail(400, "bad_request", "keep must be \"winning\" or \"losing\"");
     }
-    {
+    const auto is_open = [&]() -> std::optional<bool> {
       auto s = (*db).prepare("SELECT status FROM conflicts WHERE id = ?");
       s.bind_all(conflict_id);
-      if (!s.step()) fail(404, "not_found", "there is no conflict with id " + conflict_id);
-      if (s.column_view(0) != "open")
-        fail(409, "conflict_decided", "the conflict has already been decided");
+      if (!s.step()) return std::nullopt;
+      return s.column_view(0) == "open";
+    };
+    const auto was_open = is_open();
+    if (!was_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
+    if (!may_see_conflict(*db, caller, conflict_id)) {
+      audit(*db, &caller, "denied", "conflict", conflict_id, "decision outside scope");
+      fail(403, "forbidden", "the conflict is on a record of a team outside yours");
     }
+    if (!*was_open) fail(409, "conflict_decided", "the conflict has already been decided");
     // The decision is a fact like any other, so it goes through the engine and syncs.
     sync::PushRequest push;
     sync::Change change;
@@ -485,8 +529,16 @@ struct Api::Impl {
     }
     const auto& outcome = result.outcomes.front();
     if (outcome.outcome == sync::Outcome::rejected) {
-      fail(outcome.reason.find("outside") != std::string::npos ? 403 : 400, "rejected",
-           outcome.reason);
+      // Between the checks above and the push, another decision may have got in first, a later
+      // write may have settled the conflict away, or the record may have left the caller's
+      // teams: the answer is the one the checks would give now.
+      const auto still_open = is_open();
+      if (!still_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
+      if (!*still_open) fail(409, "conflict_decided", "the conflict has already been decided");
+      if (!may_see_conflict(*db, caller, conflict_id)) {
+        fail(403, "forbidden", "the conflict is on a record of a team outside yours");
+      }
+      fail(400, "rejected", outcome.reason);
     }
     JsonWriter w;
     w.begin_object()
@@ -594,8 +646,10 @@ struct Api::Impl {
     const std::string& path = request.path;
     const std::string& method = request.method;
     auto only = [&](const char* allowed) {
-      if (method != allowed)
-        fail(405, "method_not_allowed", path + " accepts " + allowed + " only");
+      if (method != allowed) {
+        throw HttpError{405, "method_not_allowed", path + " accepts " + allowed + " only", false,
+                        allowed};
+      }
     };
     auto tail = [&](std::string_view prefix,
                     std::string_view suffix) -> std::optional<std::string> {
@@ -650,6 +704,7 @@ Response Api::handle(const Request& request) {
     } else {
       response = error_response(error.status, error.code, error.message);
     }
+    if (!error.allow.empty()) response.headers.emplace_back("Allow", error.allow);
   } catch (const sync::WireError& error) {
     response = error_response(400, "bad_request", error.what());
   } catch (const Error& error) {
