@@ -344,9 +344,10 @@ struct Api::Impl {
       contact.bind_all(now_text(), caller.device_id);
       contact.run();
     }
-    return json_response(200,
-                         sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit),
-                                     request.query.count("resume") ? request.query.at("resume") : "")));
+    return json_response(
+        200,
+        sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit),
+                                 request.query.count("resume") ? request.query.at("resume") : "")));
   }
 
   void write_nominal_summary(JsonWriter& w, const store::Statement& s) {

@@ -87,12 +87,17 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
   return team_of(db, parent->references, *parent_id, depth + 1);
 }
 
+// "plan_action" as a person reads it: "plan action".
+std::string noun(std::string_view entity) {
+  std::string out;
+  for (char c : entity) out += c == '_' ? ' ' : c;
+  return out;
+}
+
 std::string article(std::string_view entity) {
   const bool vowel =
       !entity.empty() && std::string_view("aeiou").find(entity[0]) != std::string_view::npos;
-  std::string out = vowel ? "an " : "a ";
-  for (char c : entity) out += c == '_' ? ' ' : c;
-  return out;
+  return (vowel ? "an " : "a ") + noun(entity);
 }
 
 }  // namespace
@@ -193,9 +198,6 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
       "WHERE id = ?");
   read.bind_all(conflict_id);
   read.step();
-  if (read.column_view(5) != "open") {
-    throw Error(ErrorCode::database, "the conflict has already been decided");
-  }
   const std::string entity = read.column_text(0), entity_id = read.column_text(1),
                     field_name = read.column_text(2);
   const auto losing_value = read.column_optional_text(3);
@@ -395,8 +397,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
   std::optional<std::string> team;
   if (!creating) {
     team = team_of(db, spec->name, change.entity_id);
-    if (!team)
-      return reject("there is no " + std::string(spec->name) + " with id " + change.entity_id);
+    if (!team) return reject("there is no " + noun(spec->name) + " with id " + change.entity_id);
   } else if (!spec->team_column.empty()) {
     const auto* team_field = [&]() -> const FieldSpec* {
       for (const auto& f : spec->fields) {
@@ -417,10 +418,17 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     audit.bind_all(make_uuid(), batch.received_at, caller.officer_id, caller.device_id, spec->name,
                    change.entity_id);
     audit.run();
-    return reject("the " + std::string(spec->name) + " belongs to a team outside yours");
+    return reject("the " + noun(spec->name) + " belongs to a team outside yours");
   }
   clock_.observe(*stamp);
 
+  if (spec->name == "conflict_decision") {
+    auto& status = db.cached("SELECT status FROM conflicts WHERE id = ?");
+    status.bind_all(*change.fields.at("conflict_id"));
+    const bool open = status.step() && status.column_view(0) == "open";
+    status.reset();
+    if (!open) return reject("the conflict has already been decided");
+  }
   if (creating && !spec->table.empty() && record_exists(db, spec->name, change.entity_id)) {
     return reject(article(spec->name) + " with id " + change.entity_id + " already exists");
   }

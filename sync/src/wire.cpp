@@ -16,19 +16,23 @@ namespace {
 constexpr std::string_view kItemKinds[] = {"change", "record", "purge"};
 
 // Deeper nesting than any message has is refused before parsing: the parser recurses, and a
-// body of eight megabytes of '[' must not exhaust the stack.
+// body of eight megabytes of '[' must not exhaust the stack. Text holding U+0000 is refused too:
+// the decoder would cut it short there, silently losing the rest of what an officer wrote.
 constexpr int kMaxDepth = 16;
 
-void check_depth(std::string_view json) {
+void check_shape(std::string_view json) {
   int depth = 0;
   bool in_string = false;
-  bool escaped = false;
-  for (const char c : json) {
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
     if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
+      if (c == '\\') {
+        if (json.substr(i + 1, 5) == "u0000") {
+          throw WireError(
+              "text in the message holds the character U+0000, which Vigil does not "
+              "store");
+        }
+        ++i;  // the escaped character cannot end the string
       } else if (c == '"') {
         in_string = false;
       }
@@ -257,7 +261,7 @@ void write_change(Out& ar, const Change& change) {
 
 template <class Read>
 auto decode(std::string_view json, const char* what, Read read) {
-  check_depth(json);
+  check_shape(json);
   const auto first = json.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || json[first] != '{') {
     throw WireError(std::string("the ") + what + " is not a JSON object");

@@ -97,3 +97,10 @@ TEST_CASE("messages are written on one line and line breaks in values survive", 
   CHECK(json.find('\n') == std::string::npos);
   CHECK(decode_pull_response(json).items.front().fields == item.fields);
 }
+
+TEST_CASE("text holding U+0000 is refused rather than cut short", "[sync][wire]") {
+  CHECK(decode_error(R"({"changes": [], "device_time": "before\u0000after"})") ==
+        "text in the message holds the character U+0000, which Vigil does not store");
+  // An escaped backslash followed by "u0000" is ordinary text.
+  CHECK(decode_error(R"({"changes": [], "device_time": "C:\\u0000"})").empty());
+}

@@ -1,0 +1,1070 @@
+// The HTTP API's security and bad input (DESIGN.md "HTTP API", "Sync semantics"), against a real
+// vigil-server on a loopback port and a real database: tokens, sign-in throttling, scoped and
+// audited reads, pushes refused with a reason, body limits, literal storage of hostile strings,
+// conflicts and who may decide them, device revocation, methods and paths.
+#include <catch2/catch.hpp>
+
+// cereal's JSON archive first: it makes rapidjson's assertions throw, as every other user of
+// rapidjson in the program expects.
+#include <rapidjson/document.h>
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cereal/archives/json.hpp>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "live_server.hpp"
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/dates.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/store.hpp"
+#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/wire.hpp"
+
+using namespace vigil;
+using namespace vigil::sync;
+
+namespace {
+
+// Quotes, SQL, HTML, a backslash run, percent signs, control characters and text outside ASCII
+// (two-, three- and four-byte UTF-8): every way a value could be mangled on its way through.
+const std::string kHostile =
+    "O'Brien\"; DROP TABLE nominals; -- ' OR '1'='1 <script>alert(\"x\")</script> &amp; &lt; "
+    "\\ \\\\ \\u0041 %s %27 %00 ` $(rm -rf /) \t tab\nline Zoë Ünïcödé ☃ 日本語 𝄞";
+
+std::string header(const HttpResult& result, const std::string& name) {
+  const auto it = result.headers.find(name);
+  return it == result.headers.end() ? "<absent>" : it->second;
+}
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.data(), body.size());
+  INFO("body: " << body);
+  REQUIRE_FALSE(document.HasParseError());
+  return document;
+}
+
+// A member as text, whatever its JSON type, so a check says what was there.
+std::string member(const rapidjson::Value& value, const char* name) {
+  if (!value.IsObject()) return "<not an object>";
+  const auto it = value.FindMember(name);
+  if (it == value.MemberEnd()) return "<absent>";
+  const auto& v = it->value;
+  if (v.IsNull()) return "<null>";
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (v.IsBool()) return v.GetBool() ? "true" : "false";
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  return "<other>";
+}
+
+const rapidjson::Value& items_of(const rapidjson::Document& document) {
+  REQUIRE(document.IsObject());
+  REQUIRE(document.HasMember("items"));
+  REQUIRE(document["items"].IsArray());
+  return document["items"];
+}
+
+// An error as DESIGN.md fixes it: the status, and {"error": code, "message": one sentence}.
+void check_error(const HttpResult& result, int status, const std::string& code) {
+  INFO("answer: " << result.status << " " << result.body);
+  CHECK(result.status == status);
+  CHECK(header(result, "content-type") == "application/json");
+  const auto document = parse(result.body);
+  CHECK(member(document, "error") == code);
+  const std::string message = member(document, "message");
+  CHECK(message.size() > 10);
+  CHECK(message.find('\n') == std::string::npos);
+}
+
+std::string percent_encoded(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  return out;
+}
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One signed-in tablet: its own connection, session and pull cursor.
+struct Device {
+  std::string username;
+  Session session;
+  std::unique_ptr<HttpClient> http;
+  std::int64_t cursor = 0;
+
+  HttpResult get(const std::string& target) { return http->get(target, session.auth()); }
+  HttpResult post(const std::string& target, const std::string& body) {
+    return http->post(target, body, session.auth());
+  }
+
+  PushResponse push(const std::vector<Change>& changes) {
+    PushRequest request;
+    request.changes = changes;
+    request.device_time = format_instant(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    const auto result = post("/api/v1/sync/push", encode(request));
+    INFO(result.body);
+    REQUIRE(result.status == 200);
+    return decode_push_response(result.body);
+  }
+  ChangeOutcome push_one(const Change& change) {
+    const auto response = push({change});
+    REQUIRE(response.outcomes.size() == 1);
+    return response.outcomes.front();
+  }
+
+  // Every page after the cursor, the cursor moved past them (a first sync's pages follow its
+  // resume token, the cursor staying 0 until the last).
+  std::vector<PullItem> pull() {
+    std::vector<PullItem> items;
+    std::string resume;
+    for (;;) {
+      const auto result = get("/api/v1/sync/pull?since=" + std::to_string(cursor) +
+                              (resume.empty() ? "" : "&resume=" + percent_encoded(resume)));
+      INFO(result.body);
+      REQUIRE(result.status == 200);
+      auto page = decode_pull_response(result.body);
+      items.insert(items.end(), page.items.begin(), page.items.end());
+      cursor = page.next;
+      resume = page.resume;
+      if (!page.more) return items;
+    }
+  }
+
+  Change change(const std::string& entity, const std::string& entity_id, Operation operation,
+                FieldValues fields, FieldValues base = {}, std::int64_t clock_ms = 0) {
+    static std::atomic<std::int64_t> last{wall_ms()};
+    Change c;
+    c.change_id = make_uuid();
+    c.device_id = session.device_id;
+    c.entity = entity;
+    c.entity_id = entity_id;
+    c.operation = operation;
+    c.fields = std::move(fields);
+    c.base = std::move(base);
+    c.clock = format_stamp({clock_ms != 0 ? clock_ms : ++last, 0});
+    c.device_time = format_instant(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    return c;
+  }
+
+  Change visit(const std::string& nominal_id) {
+    return change("visit", make_uuid(), Operation::append,
+                  {{"nominal_id", nominal_id},
+                   {"occurred_at", "2026-11-22T09:30:00Z"},
+                   {"recorded_at", "2026-11-22T09:45:00Z"},
+                   {"announced", "no"},
+                   {"outcome", "seen"},
+                   {"attendees", username}});
+  }
+};
+
+// A TestForce database served by a LiveServer.
+class World {
+ public:
+  explicit World(vigil::server::ApiOptions options = {})
+      : force_(TestForce::create(database())), server_(database(), std::move(options)) {}
+
+  std::filesystem::path database() const { return dir_.path() / "server.db"; }
+  const TestForce& force() const { return force_; }
+  LiveServer& server() { return server_; }
+  std::unique_ptr<HttpClient> client() { return server_.client(); }
+
+  Device device(const std::string& username) {
+    Device d;
+    d.username = username;
+    d.http = server_.client();
+    d.session = sign_in(*d.http, username, kTestPassword, username + "'s tablet");
+    return d;
+  }
+
+  template <class... Args>
+  std::int64_t count(const std::string& sql, const Args&... args) {
+    store::Database db(database());
+    auto s = db.prepare(sql);
+    if constexpr (sizeof...(Args) > 0) s.bind_all(args...);
+    REQUIRE(s.step());
+    return s.column_int(0);
+  }
+  template <class... Args>
+  std::string text(const std::string& sql, const Args&... args) {
+    store::Database db(database());
+    auto s = db.prepare(sql);
+    if constexpr (sizeof...(Args) > 0) s.bind_all(args...);
+    return s.step() ? s.column_text(0) : "<no row>";
+  }
+
+ private:
+  TempDir dir_;
+  TestForce force_;
+  LiveServer server_;
+};
+
+std::string login_body(const std::string& username, const std::string& password) {
+  JsonWriter w;
+  w.begin_object()
+      .field("username", username)
+      .field("password", password)
+      .field("device_name", "tablet")
+      .end_object();
+  return w.str();
+}
+
+// The field's value in the last change or record item about the entity, as a pull delivered it.
+std::optional<std::string> pulled_value(const std::vector<PullItem>& items,
+                                        const std::string& entity_id, const std::string& field) {
+  std::optional<std::string> value;
+  for (const auto& item : items) {
+    if (item.entity_id != entity_id || item.kind == PullItem::Kind::purge) continue;
+    if (auto it = item.fields.find(field); it != item.fields.end() && it->second) {
+      value = *it->second;
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("api: no token, or a token the server does not know, is 401 with a JSON error",
+          "[server][api][security]") {
+  // Protects: nothing but health, metrics, the document and sign-in answers without a valid
+  // bearer token, and the refusal tells a client how to authenticate.
+  World world;
+  auto http = world.client();
+  const auto nominal = world.force().north_nominals[0];
+  for (const std::string& target : std::vector<std::string>{
+           "/api/v1/nominals", "/api/v1/nominals/" + nominal, "/api/v1/sync/pull?since=0",
+           "/api/v1/conflicts", "/api/v1/devices"}) {
+    INFO(target);
+    const auto result = http->get(target);
+    check_error(result, 401, "unauthorized");
+    CHECK(header(result, "www-authenticate") == "Bearer");
+  }
+  check_error(http->post("/api/v1/sync/push", "{\"changes\":[]}"), 401, "unauthorized");
+
+  Device pc = world.device("pc.a");
+  const std::vector<std::string> bad = {
+      "Bearer ",
+      "Bearer not-a-token",
+      "Bearer " + pc.session.token + "0",
+      "Bearer " + pc.session.token.substr(1),
+      "bearer " + pc.session.token,
+      "Basic " + pc.session.token,
+      pc.session.token,
+      "Bearer " + pc.session.token + "' OR '1'='1",
+  };
+  for (const auto& authorization : bad) {
+    INFO(authorization);
+    check_error(http->get("/api/v1/nominals", {{"Authorization", authorization}}), 401,
+                "unauthorized");
+  }
+  CHECK(pc.get("/api/v1/nominals").status == 200);
+}
+
+TEST_CASE("api: health answers without a token; metrics count requests and pushed changes",
+          "[server][api]") {
+  // Protects: the probes an operator relies on, in the Prometheus text format, with routes and
+  // outcomes as labels (and ids folded away, so a client cannot make a series per request).
+  World world;
+  auto http = world.client();
+  const auto health = http->get("/healthz");
+  CHECK(health.status == 200);
+  CHECK(member(parse(health.body), "status") == "ok");
+
+  Device pc = world.device("pc.a");
+  REQUIRE(pc.push_one(pc.visit(world.force().north_nominals[0])).outcome == Outcome::applied);
+  REQUIRE(
+      pc.push_one(pc.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}})).outcome ==
+      Outcome::rejected);
+  pc.get("/api/v1/nominals/" + world.force().north_nominals[1]);
+  pc.get("/api/v1/nominals/" + make_uuid());
+  http->get("/no/such/path/" + make_uuid());
+
+  const auto metrics = http->get("/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(header(metrics, "content-type").rfind("text/plain; version=0.0.4", 0) == 0);
+  const std::string& text = metrics.body;
+  INFO(text);
+  CHECK(text.find("# TYPE vigil_http_requests_total counter\n") != std::string::npos);
+  CHECK(text.find("vigil_http_requests_total{route=\"/api/v1/sync/push\",status=\"200\"} 2\n") !=
+        std::string::npos);
+  CHECK(text.find("vigil_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n") !=
+        std::string::npos);
+  CHECK(
+      text.find("vigil_http_requests_total{route=\"/api/v1/nominals/{id}\",status=\"200\"} 1\n") !=
+      std::string::npos);
+  CHECK(text.find("# TYPE vigil_sync_changes_total counter\n") != std::string::npos);
+  CHECK(text.find("vigil_sync_changes_total{outcome=\"applied\"} 1\n") != std::string::npos);
+  CHECK(text.find("vigil_sync_changes_total{outcome=\"rejected\"} 1\n") != std::string::npos);
+  CHECK(text.find("vigil_http_request_duration_seconds_bucket") != std::string::npos);
+  // Unknown paths and record ids never become label values.
+  CHECK(text.find("/no/such/path") == std::string::npos);
+  CHECK(text.find(world.force().north_nominals[1]) == std::string::npos);
+}
+
+TEST_CASE("api: sign-in refuses a wrong password, audits it, and throttles one username",
+          "[server][api][security]") {
+  // Protects: password guessing against one account stops after a few tries (and stays stopped,
+  // right password or not, until the window passes); every refusal is in the audit log.
+  auto minutes_later = std::make_shared<std::atomic<int>>(0);
+  vigil::server::ApiOptions options;
+  options.failures_per_username = 3;
+  options.failures_per_address = 100;
+  options.failure_window = std::chrono::minutes(15);
+  options.now = [minutes_later] {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+           std::chrono::minutes(minutes_later->load());
+  };
+  World world(options);
+  auto http = world.client();
+
+  for (int i = 0; i < 3; ++i) {
+    check_error(http->post("/api/v1/auth/login", login_body("pc.a", "wrong password")), 401,
+                "unauthorized");
+  }
+  const auto blocked = http->post("/api/v1/auth/login", login_body("pc.a", "wrong password"));
+  check_error(blocked, 429, "too_many_attempts");
+  // Blocked means blocked: the right password does not get through either, so a guess that
+  // happens to be right cannot be told from a wrong one.
+  check_error(http->post("/api/v1/auth/login", login_body("pc.a", kTestPassword)), 429,
+              "too_many_attempts");
+  // Other officers are not locked out by it.
+  CHECK(http->post("/api/v1/auth/login", login_body("pc.b", kTestPassword)).status == 200);
+
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") == 3);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'login_failed' AND reason "
+                    "LIKE '%pc.a%' AND officer_id IS NULL") == 3);
+  CHECK(world.count("SELECT count(*) FROM devices WHERE officer_id = ?",
+                    world.force().officer_ids.at("pc.a")) == 0);
+
+  // An unknown username fails the same way as a wrong password, and is audited too.
+  const auto unknown = http->post("/api/v1/auth/login", login_body("nobody", kTestPassword));
+  check_error(unknown, 401, "unauthorized");
+  CHECK(member(parse(unknown.body), "message") == "the username or password is wrong");
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") == 4);
+
+  // Once the window has passed, the officer may sign in again.
+  minutes_later->store(16);
+  const auto again = http->post("/api/v1/auth/login", login_body("pc.a", kTestPassword));
+  CHECK(again.status == 200);
+}
+
+TEST_CASE("api: sign-in throttles one address trying many usernames", "[server][api][security]") {
+  // Protects: spraying one password across many accounts from one address is stopped, even
+  // though no single username reaches its own limit.
+  vigil::server::ApiOptions options;
+  options.failures_per_username = 100;
+  options.failures_per_address = 4;
+  World world(options);
+  auto http = world.client();
+  for (const char* username : {"pc.a", "pc.b", "pc.c", "no.such.officer"}) {
+    check_error(http->post("/api/v1/auth/login", login_body(username, "Spring2026!")), 401,
+                "unauthorized");
+  }
+  check_error(http->post("/api/v1/auth/login", login_body("pc.d", "Spring2026!")), 429,
+              "too_many_attempts");
+  check_error(http->post("/api/v1/auth/login", login_body("sgt.north", kTestPassword)), 429,
+              "too_many_attempts");
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") == 4);
+  CHECK(world.count("SELECT count(*) FROM devices") == 0);
+}
+
+TEST_CASE("api: a correct sign-in enrols a device and returns its token, id, officer and role",
+          "[server][api][security]") {
+  // Protects: the sign-in answer a tablet depends on, a token that works at once, and a database
+  // that holds only the token's hash.
+  World world;
+  auto http = world.client();
+  const auto result = http->post("/api/v1/auth/login", login_body("sgt.north", kTestPassword));
+  REQUIRE(result.status == 200);
+  const auto body = parse(result.body);
+  const std::string token = member(body, "token");
+  const std::string device_id = member(body, "device_id");
+  CHECK(token.size() >= 32);
+  CHECK(is_uuid(device_id));
+  CHECK(member(body, "officer") == "sgt.north");
+  CHECK(member(body, "role") == "supervisor");
+  CHECK(world.count("SELECT count(*) FROM devices WHERE id = ? AND officer_id = ? AND "
+                    "revoked_at IS NULL",
+                    device_id, world.force().officer_ids.at("sgt.north")) == 1);
+  CHECK(world.count("SELECT count(*) FROM devices WHERE token_hash = ?", token) == 0);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'login' AND entity_id = ?",
+                    device_id) == 1);
+  CHECK(http->get("/api/v1/nominals", {{"Authorization", "Bearer " + token}}).status == 200);
+  // Each sign-in is a device of its own with a token of its own.
+  const auto second =
+      parse(http->post("/api/v1/auth/login", login_body("sgt.north", kTestPassword)).body);
+  CHECK(member(second, "token") != token);
+  CHECK(member(second, "device_id") != device_id);
+}
+
+TEST_CASE("api: sign-in bodies that are not as described are 400", "[server][api]") {
+  // Protects: a malformed sign-in is a client error with a reason, never a 500 and never counted
+  // as a failed password.
+  vigil::server::ApiOptions options;
+  options.failures_per_address = 2;
+  World world(options);
+  auto http = world.client();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "the request body is not a JSON object"},
+      {"not json", "the request body is not a JSON object"},
+      {"{\"username\":\"pc.a\"", "the request body is not a JSON object"},
+      {"[\"pc.a\"]", "the request body is not a JSON object"},
+      {"{\"username\":\"pc.a\",\"device_name\":\"t\"}", "password is required"},
+      {"{\"username\":\"\",\"password\":\"x\",\"device_name\":\"t\"}", "username is required"},
+      {"{\"username\":\"pc.a\",\"password\":7,\"device_name\":\"t\"}", "password must be a string"},
+      {"{\"username\":\"pc.a\",\"password\":\"x\",\"device_name\":\"t\",\"admin\":\"yes\"}",
+       "admin is not a known member"},
+      {"{\"username\":\"pc.a\",\"password\":\"x\",\"device_name\":\"" + std::string(201, 'd') +
+           "\"}",
+       "device_name is longer than 200 characters"},
+      // The throttle keeps each username tried: a name of megabytes would cost memory for nothing.
+      {login_body(std::string(201, 'u'), "x"), "username is longer than 200 characters"},
+  };
+  for (const auto& [body, message] : cases) {
+    INFO(body);
+    const auto result = http->post("/api/v1/auth/login", body);
+    check_error(result, 400, "bad_request");
+    CHECK(member(parse(result.body), "message") == message);
+  }
+  CHECK(world.count("SELECT count(*) FROM audit_log") == 0);
+  CHECK(http->post("/api/v1/auth/login", login_body("pc.a", kTestPassword)).status == 200);
+}
+
+TEST_CASE("api: the nominal list holds the caller's teams only and audits every record listed",
+          "[server][api][security]") {
+  // Protects: scope (an officer or sergeant sees their own team's nominals; an administrator sees
+  // the force) and the read audit (one 'read' row per record shown).
+  World world;
+  const auto& force = world.force();
+  const std::set<std::string> north(force.north_nominals.begin(), force.north_nominals.end());
+  const std::set<std::string> south(force.south_nominals.begin(), force.south_nominals.end());
+  std::set<std::string> everyone = north;
+  everyone.insert(south.begin(), south.end());
+
+  const std::vector<std::pair<std::string, std::set<std::string>>> cases = {
+      {"pc.a", north}, {"sgt.north", north}, {"pc.south", south}, {"admin", everyone}};
+  for (const auto& [username, expected] : cases) {
+    INFO(username);
+    Device d = world.device(username);
+    const auto result = d.get("/api/v1/nominals");
+    REQUIRE(result.status == 200);
+    const auto document = parse(result.body);
+    std::set<std::string> listed;
+    for (const auto& item : items_of(document).GetArray()) {
+      listed.insert(member(item, "id"));
+      CHECK(member(item, "team") == (north.count(member(item, "id")) ? "North" : "South"));
+    }
+    CHECK(listed == expected);
+    CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = "
+                      "'nominal' AND officer_id = ? AND device_id = ?",
+                      force.officer_ids.at(username),
+                      d.session.device_id) == static_cast<std::int64_t>(expected.size()));
+    CHECK(world.count("SELECT count(DISTINCT entity_id) FROM audit_log WHERE action = 'read' AND "
+                      "device_id = ?",
+                      d.session.device_id) == static_cast<std::int64_t>(expected.size()));
+  }
+}
+
+TEST_CASE("api: one nominal: another team's is 403 and audited as denied, unknown 404, own 200",
+          "[server][api][security]") {
+  // Protects: a record outside the caller's scope is never shown and the attempt is on record;
+  // an own-team record comes with its plans and recent visits and the stated reason is audited.
+  World world;
+  const auto& force = world.force();
+  Device pc = world.device("pc.a");
+
+  const std::string south = force.south_nominals[0];
+  const auto denied = pc.get("/api/v1/nominals/" + south + "?reason=curious");
+  check_error(denied, 403, "forbidden");
+  CHECK(denied.body.find("Surname") == std::string::npos);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = "
+                    "'nominal' AND entity_id = ? AND officer_id = ? AND device_id = ?",
+                    south, force.officer_ids.at("pc.a"), pc.session.device_id) == 1);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read'") == 0);
+
+  check_error(pc.get("/api/v1/nominals/" + make_uuid()), 404, "not_found");
+  check_error(pc.get("/api/v1/nominals/" + percent_encoded("' OR '1'='1")), 404, "not_found");
+
+  const std::string own = force.north_nominals[0];
+  REQUIRE(pc.push_one(pc.visit(own)).outcome == Outcome::applied);
+  const auto result = pc.get("/api/v1/nominals/" + own +
+                             "?reason=" + percent_encoded("home visit tomorrow; check address"));
+  REQUIRE(result.status == 200);
+  const auto body = parse(result.body);
+  CHECK(member(body, "id") == own);
+  CHECK(member(body, "ref") == "NOM-1");
+  CHECK(member(body, "team") == "North");
+  CHECK(member(body, "officer") == "pc.a");
+  REQUIRE(body["plans"].IsArray());
+  REQUIRE(body["plans"].Size() == 1u);
+  CHECK(member(body["plans"][0u], "id") == force.north_plans[0]);
+  CHECK(member(body["plans"][0u], "double_crewed") == "true");
+  REQUIRE(body["recent_visits"].IsArray());
+  REQUIRE(body["recent_visits"].Size() == 1u);
+  CHECK(member(body["recent_visits"][0u], "outcome") == "seen");
+  CHECK(member(body["recent_visits"][0u], "attendees") == "pc.a");
+  CHECK(world.text("SELECT reason FROM audit_log WHERE action = 'read' AND entity_id = ? AND "
+                   "device_id = ?",
+                   own, pc.session.device_id) == "home visit tomorrow; check address");
+
+  // A sergeant of the other team is refused the same way; the administrator is not.
+  Device south_sergeant = world.device("sgt.south");
+  check_error(south_sergeant.get("/api/v1/nominals/" + own), 403, "forbidden");
+  Device admin = world.device("admin");
+  CHECK(admin.get("/api/v1/nominals/" + south).status == 200);
+}
+
+TEST_CASE("api: a push that is not JSON or has the wrong types is 400 naming the place",
+          "[server][api]") {
+  // Protects: a broken client learns what is wrong and where, and nothing of a malformed batch
+  // is stored (the batch is refused whole, before any change is looked at).
+  World world;
+  Device pc = world.device("pc.a");
+  const std::string good_change =
+      "{\"change_id\":\"" + make_uuid() + "\",\"entity\":\"nominal\",\"entity_id\":\"" +
+      world.force().north_nominals[0] + "\",\"operation\":\"update\",\"clock\":\"" +
+      format_stamp({wall_ms(), 0}) + "\",\"fields\":{\"area\":\"Docks\"},\"base\":{\"area\":\"\"}}";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "the push request is not a JSON object"},
+      {"{\"changes\": [", "the push request is not a JSON object"},
+      {"{\"changes\": []} trailing", "the push request is not a JSON object"},
+      {"[1, 2, 3]", "the push request is not a JSON object"},
+      {"\"changes\"", "the push request is not a JSON object"},
+      {"{}", "changes is missing"},
+      {"{\"changes\": 5}", "changes must be an array"},
+      {"{\"changes\": {\"a\": 1}}", "changes must be an array"},
+      {"{\"changes\": [5]}", "changes[0] must be an object"},
+      {"{\"changes\": [], \"pending\": \"3\"}", "pending must be a whole number"},
+      {"{\"changes\": [], \"pending\": -1}", "pending must not be negative"},
+      {"{\"changes\": [], \"device_time\": 12}", "device_time must be a string"},
+      {"{\"changes\": [], \"drop\": \"table\"}", "drop is not a known member"},
+      {"{\"changes\": [" + good_change + ", {\"change_id\": 5}]}",
+       "changes[1].change_id must be a string"},
+      {"{\"changes\": [{\"change_id\": \"x\"}]}", "changes[0].entity is missing"},
+      {"{\"changes\": [" + good_change.substr(0, good_change.size() - 1) +
+           ", \"color\": \"red\"}]}",
+       "changes[0].color is not a known member"},
+      {"{\"changes\": [" + std::string(good_change).replace(good_change.find("\"Docks\""), 7, "5") +
+           "]}",
+       "changes[0].fields.area must be a string or null"},
+      {"{\"changes\": [" +
+           std::string(good_change).replace(good_change.find("\"Docks\""), 7, "[\"Docks\"]") + "]}",
+       "changes[0].fields.area must be a string or null"},
+      {"{\"changes\": [" +
+           std::string(good_change).replace(good_change.find("{\"area\":\"\"}"), 11, "\"\"") + "]}",
+       "changes[0].base must be an object"},
+      {"{\"changes\": [" +
+           std::string(good_change).replace(good_change.find("\"update\""), 8, "\"delete\"") + "]}",
+       "changes[0].operation must be create, update or append"},
+      {std::string(100, '[') + std::string(100, ']'), "the message nests deeper than 16 levels"},
+  };
+  for (const auto& [body, message] : cases) {
+    INFO(body);
+    const auto result = pc.post("/api/v1/sync/push", body);
+    check_error(result, 400, "bad_request");
+    CHECK(member(parse(result.body), "message") == message);
+  }
+  CHECK(world.count("SELECT count(*) FROM changes") == 0);
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", world.force().north_nominals[0]) ==
+        "");
+  // The good change on its own goes through: the refusals above were about the batch.
+  CHECK(pc.post("/api/v1/sync/push", "{\"changes\": [" + good_change + "]}").status == 200);
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", world.force().north_nominals[0]) ==
+        "Docks");
+}
+
+TEST_CASE("api: changes the server will not take are rejected with a reason and change nothing",
+          "[server][api][security]") {
+  // Protects: unknown kinds and fields, an officer editing a supervisor's field and an update
+  // without its base are refused one by one with a reason a person can read; the refusal is kept
+  // in the change log (so a retry gets the same answer) and nothing else is written.
+  World world;
+  Device pc = world.device("pc.a");
+  const std::string nominal = world.force().north_nominals[0];
+  const std::string south = world.force().south_nominals[0];
+  // Another tablet of the team, its cursor past a first change, to see what the feed carries.
+  Device other = world.device("pc.b");
+  REQUIRE(pc.push_one(pc.visit(nominal)).outcome == Outcome::applied);
+  other.pull();
+  REQUIRE(other.cursor > 0);
+  const std::vector<std::pair<Change, std::string>> cases = {
+      {pc.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}}),
+       "'spaceship' is not a kind of record Vigil syncs"},
+      {pc.change("nominal", nominal, Operation::update, {{"shoe_size", "9"}}, {{"shoe_size", "8"}}),
+       "'shoe_size' is not a field of a nominal"},
+      {pc.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
+                 {{"risk_level", "high"}}),
+       "only a supervisor may change risk_level"},
+      {pc.change("nominal", nominal, Operation::update, {{"area", "Docks"}}),
+       "the update of area has no base value"},
+      {pc.change("nominal", south, Operation::update, {{"area", "Docks"}}, {{"area", ""}}),
+       "the nominal belongs to a team outside yours"},
+      {pc.change("nominal", make_uuid(), Operation::create, {{"ref", "N-9"}}),
+       "only a supervisor may create a nominal"},
+      {pc.change("nominal", "'; DROP TABLE nominals; --", Operation::update, {{"area", "x"}},
+                 {{"area", ""}}),
+       "entity_id must be a UUID"},
+  };
+  std::vector<Change> batch;
+  for (const auto& c : cases) batch.push_back(c.first);
+  // One good change in the same batch: a refusal is per change, not per batch.
+  batch.push_back(pc.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "yes"}},
+                            {{"no_fixed_abode", "no"}}));
+  const auto response = pc.push(batch);
+  REQUIRE(response.outcomes.size() == batch.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].second);
+    CHECK(response.outcomes[i].change_id == batch[i].change_id);
+    CHECK(response.outcomes[i].outcome == Outcome::rejected);
+    CHECK(response.outcomes[i].reason == cases[i].second);
+  }
+  CHECK(response.outcomes.back().outcome == Outcome::applied);
+
+  CHECK(world.count("SELECT count(*) FROM changes WHERE outcome = 'rejected'") ==
+        static_cast<std::int64_t>(cases.size()));
+  CHECK(world.count("SELECT count(*) FROM changes WHERE outcome = 'applied'") == 2);
+  CHECK(world.count("SELECT count(*) FROM nominals") == 8);
+  CHECK(world.text("SELECT risk_level || '|' || area || '|' || no_fixed_abode FROM nominals "
+                   "WHERE id = ?",
+                   nominal) == "high||1");
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", south) == "");
+  CHECK(world.count("SELECT count(*) FROM conflicts") == 0);
+  // The attempt on another team's record is on record as denied.
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity_id = ?",
+                    south) == 1);
+  // Rejected changes never reach a pull.
+  const auto items = other.pull();
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].change_id == batch.back().change_id);
+}
+
+TEST_CASE("api: the same push twice is answered duplicate with the first outcome",
+          "[server][api]") {
+  // Protects: idempotent pushes, so a tablet that lost the answer may send again safely.
+  World world;
+  Device pc = world.device("pc.a");
+  const Change visit = pc.visit(world.force().north_nominals[0]);
+  const Change refused = pc.change("nominal", world.force().north_nominals[0], Operation::update,
+                                   {{"risk_level", "low"}}, {{"risk_level", "high"}});
+  const auto first = pc.push({visit, refused});
+  REQUIRE(first.outcomes.size() == 2);
+  CHECK(first.outcomes[0].outcome == Outcome::applied);
+  CHECK(first.outcomes[1].outcome == Outcome::rejected);
+
+  const auto second = pc.push({visit, refused});
+  REQUIRE(second.outcomes.size() == 2);
+  CHECK(second.outcomes[0].outcome == Outcome::duplicate);
+  CHECK(second.outcomes[0].first_outcome == Outcome::applied);
+  CHECK(second.outcomes[0].seq == first.outcomes[0].seq);
+  CHECK(second.outcomes[1].outcome == Outcome::duplicate);
+  CHECK(second.outcomes[1].first_outcome == Outcome::rejected);
+  CHECK(second.outcomes[1].reason == first.outcomes[1].reason);
+  CHECK(world.count("SELECT count(*) FROM visits") == 1);
+  CHECK(world.count("SELECT count(*) FROM changes") == 2);
+
+  // The raw answer names first_outcome, as the API document says.
+  const auto raw = parse(pc.post("/api/v1/sync/push", encode(PushRequest{{visit}, 0, ""})).body);
+  CHECK(member(raw["outcomes"][0u], "outcome") == "duplicate");
+  CHECK(member(raw["outcomes"][0u], "first_outcome") == "applied");
+
+  // Another device sending the same change id gets the first outcome too, and stores nothing.
+  Device other = world.device("pc.b");
+  Change copy = visit;
+  copy.device_id = other.session.device_id;
+  const auto from_other = other.push_one(copy);
+  CHECK(from_other.outcome == Outcome::duplicate);
+  CHECK(world.count("SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE("api: a body over the server's limit is 413", "[server][api][security]") {
+  // Protects: the server never reads a body larger than its limit into memory, on any route,
+  // and a push of too many changes at once is refused before any is applied.
+  World world;
+  world.server().body_limit = 4096;
+  world.server().restart();
+  Device pc = world.device("pc.a");
+  for (const std::string target :
+       {"/api/v1/sync/push", "/api/v1/auth/login", "/api/v1/devices/x/revoke"}) {
+    INFO(target);
+    auto http = world.client();
+    const auto result =
+        http->post(target, "{\"pad\":\"" + std::string(64 * 1024, 'x') + "\"}", pc.session.auth());
+    check_error(result, 413, "body_too_large");
+  }
+  CHECK(world.count("SELECT count(*) FROM changes") == 0);
+  CHECK(pc.get("/api/v1/nominals").status == 200);
+
+  // Within the byte limit but over the count limit.
+  world.server().body_limit = std::size_t{8} << 20;
+  world.server().restart();
+  Device again = world.device("pc.a");
+  PushRequest many;
+  for (int i = 0; i < 5001; ++i)
+    many.changes.push_back(again.visit(world.force().north_nominals[0]));
+  check_error(again.post("/api/v1/sync/push", encode(many)), 413, "too_many_changes");
+  CHECK(world.count("SELECT count(*) FROM changes") == 0);
+}
+
+TEST_CASE("api: SQL and HTML in values are stored and returned literally",
+          "[server][api][security]") {
+  // Protects: every value is bound, never spliced into SQL, and escaped for JSON, never for
+  // HTML: what an officer typed comes back byte for byte, through the pull and the read API.
+  World world;
+  Device pc = world.device("pc.a");
+  const std::string nominal = world.force().north_nominals[0];
+  Change visit = pc.visit(nominal);
+  visit.fields["observations"] = kHostile;
+  visit.fields["risk_change"] = "\"'\\;<>&";
+  const Change area =
+      pc.change("nominal", nominal, Operation::update, {{"area", kHostile}}, {{"area", ""}});
+  const auto outcomes = pc.push({visit, area});
+  REQUIRE(outcomes.outcomes.size() == 2);
+  CHECK(outcomes.outcomes[0].outcome == Outcome::applied);
+  CHECK(outcomes.outcomes[1].outcome == Outcome::applied);
+
+  CHECK(world.text("SELECT observations FROM visits WHERE id = ?", visit.entity_id) == kHostile);
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == kHostile);
+  CHECK(world.count("SELECT count(*) FROM nominals") == 8);
+
+  // The pull, whole scope and after a cursor.
+  Device reader = world.device("pc.b");
+  const auto whole = reader.pull();
+  CHECK(pulled_value(whole, visit.entity_id, "observations") == kHostile);
+  CHECK(pulled_value(whole, visit.entity_id, "risk_change") == "\"'\\;<>&");
+  CHECK(pulled_value(whole, nominal, "area") == kHostile);
+
+  // The read API, with the hostile text in the reason as well.
+  const auto result =
+      pc.get("/api/v1/nominals/" + nominal + "?reason=" + percent_encoded(kHostile));
+  REQUIRE(result.status == 200);
+  CHECK(result.body.find("<script>") != std::string::npos);  // JSON, not HTML-escaped
+  CHECK(member(parse(result.body), "area") == kHostile);
+  CHECK(world.text("SELECT reason FROM audit_log WHERE action = 'read' AND device_id = ?",
+                   pc.session.device_id) == kHostile);
+  const auto list = parse(pc.get("/api/v1/nominals").body);
+  bool listed = false;
+  for (const auto& item : items_of(list).GetArray()) {
+    if (member(item, "id") == nominal) listed = member(item, "area") == kHostile;
+  }
+  CHECK(listed);
+
+  // A hostile value where an id belongs is refused as a bad id, not run.
+  const auto bad_id = pc.push_one(pc.change("visit", kHostile, Operation::append, {{"x", "y"}}));
+  CHECK(bad_id.outcome == Outcome::rejected);
+  CHECK(world.count("SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE(
+    "api: concurrent edits make one open conflict; only a supervisor of the team decides it, "
+    "once, and the kept value reaches every tablet",
+    "[server][api][security][conflict]") {
+  // Protects: conflicts are shown to the team, decided only by its supervisors (not officers,
+  // not another team's sergeant), decided once, and the decision syncs.
+  World world;
+  const std::string nominal = world.force().north_nominals[2];
+  Device a = world.device("pc.a");
+  Device b = world.device("pc.b");
+  Device sergeant = world.device("sgt.north");
+  Device other_sergeant = world.device("sgt.south");
+  a.pull();
+  b.pull();
+  const std::int64_t t = wall_ms();
+  REQUIRE(a.push_one(a.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
+                              {{"area", ""}}, t + 100))
+              .outcome == Outcome::applied);
+  REQUIRE(b.push_one(b.change("nominal", nominal, Operation::update, {{"area", "Harbour"}},
+                              {{"area", ""}}, t + 200))
+              .outcome == Outcome::conflict);
+  a.pull();
+  b.pull();
+
+  const auto listed = parse(sergeant.get("/api/v1/conflicts").body);
+  REQUIRE(items_of(listed).Size() == 1u);
+  const auto& conflict = items_of(listed)[0u];
+  const std::string id = member(conflict, "id");
+  CHECK(member(conflict, "entity") == "nominal");
+  CHECK(member(conflict, "entity_id") == nominal);
+  CHECK(member(conflict, "field") == "area");
+  CHECK(member(conflict, "winning_value") == "Harbour");
+  CHECK(member(conflict, "losing_value") == "Docks");
+  CHECK(member(conflict, "winning_device") == b.session.device_id);
+  CHECK(member(conflict, "losing_device") == a.session.device_id);
+  CHECK(member(conflict, "status") == "open");
+  // The team's officers see it; the other team does not.
+  CHECK(items_of(parse(a.get("/api/v1/conflicts").body)).Size() == 1u);
+  CHECK(items_of(parse(other_sergeant.get("/api/v1/conflicts").body)).Size() == 0u);
+
+  const std::string path = "/api/v1/conflicts/" + id + "/decision";
+  const std::string keep_losing = "{\"keep\":\"losing\",\"note\":\"Docks is right\"}";
+  check_error(a.post(path, keep_losing), 403, "forbidden");
+  check_error(other_sergeant.post(path, keep_losing), 403, "forbidden");
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = "
+                    "'conflict' AND entity_id = ? AND device_id = ?",
+                    id, other_sergeant.session.device_id) == 1);
+  check_error(sergeant.post(path, "{\"keep\":\"both\"}"), 400, "bad_request");
+  check_error(sergeant.post(path, "{\"keep\":\"losing\",\"why\":\"x\"}"), 400, "bad_request");
+  check_error(sergeant.post("/api/v1/conflicts/" + make_uuid() + "/decision", keep_losing), 404,
+              "not_found");
+  CHECK(world.text("SELECT status FROM conflicts WHERE id = ?", id) == "open");
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Harbour");
+
+  const auto decided = sergeant.post(path, keep_losing);
+  INFO(decided.body);
+  REQUIRE(decided.status == 200);
+  const auto decision = parse(decided.body);
+  CHECK(member(decision, "conflict_id") == id);
+  CHECK(member(decision, "keep") == "losing");
+  check_error(sergeant.post(path, keep_losing), 409, "conflict_decided");
+  check_error(sergeant.post(path, "{\"keep\":\"winning\"}"), 409, "conflict_decided");
+  // Another team's sergeant is still told 403, not whether it was decided.
+  check_error(other_sergeant.post(path, keep_losing), 403, "forbidden");
+
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Docks");
+  CHECK(world.text("SELECT status || '|' || decision FROM conflicts WHERE id = ?", id) ==
+        "decided|losing: Docks is right");
+  CHECK(items_of(parse(sergeant.get("/api/v1/conflicts").body)).Size() == 0u);
+  CHECK(items_of(parse(sergeant.get("/api/v1/conflicts?status=open").body)).Size() == 0u);
+  const auto all = parse(sergeant.get("/api/v1/conflicts?status=all").body);
+  REQUIRE(items_of(all).Size() == 1u);
+  CHECK(member(items_of(all)[0u], "decided_by") == "sgt.north");
+  for (const std::string status : {"", "decided", "ALL", "open'--"}) {
+    INFO(status);
+    check_error(sergeant.get("/api/v1/conflicts?status=" + percent_encoded(status)), 400,
+                "bad_request");
+  }
+
+  // Both officers' next pull brings the kept value.
+  CHECK(pulled_value(a.pull(), nominal, "area") == "Docks");
+  CHECK(pulled_value(b.pull(), nominal, "area") == "Docks");
+}
+
+TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 409",
+          "[server][api][conflict]") {
+  // Protects: a conflict is decided exactly once even when two supervisors press at once; the
+  // one who lost the race is told it was already decided, not that their request was bad.
+  World world;
+  const std::string nominal = world.force().north_nominals[1];
+  Device a = world.device("pc.a");
+  Device b = world.device("pc.b");
+  Device sergeant = world.device("sgt.north");
+  Device admin = world.device("admin");
+  const std::int64_t t = wall_ms();
+  a.push_one(
+      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
+  b.push_one(
+      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
+  const std::string id = world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  REQUIRE(id != "<no row>");
+
+  constexpr int kDeciders = 6;
+  std::vector<int> statuses(kDeciders, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDeciders; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient http("127.0.0.1", world.server().port());
+      const auto& session = i % 2 == 0 ? sergeant.session : admin.session;
+      try {
+        statuses[static_cast<std::size_t>(i)] =
+            http.post("/api/v1/conflicts/" + id + "/decision",
+                      i % 3 == 0 ? "{\"keep\":\"winning\"}" : "{\"keep\":\"losing\"}",
+                      session.auth())
+                .status;
+      } catch (const std::exception&) {
+        statuses[static_cast<std::size_t>(i)] = -1;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+  CHECK(std::count(statuses.begin(), statuses.end(), 409) == kDeciders - 1);
+  CHECK(world.count("SELECT count(*) FROM changes WHERE entity = 'conflict_decision' AND "
+                    "outcome = 'applied'") == 1);
+}
+
+TEST_CASE(
+    "api: devices are listed and revoked by their team's supervisors only, and a revoked "
+    "device is told to wipe",
+    "[server][api][security]") {
+  // Protects: a lost tablet can be cut off by its sergeant at once, its next request telling it
+  // to wipe its store; officers cannot see or revoke devices; sergeants act on their team only.
+  World world;
+  Device pc = world.device("pc.a");
+  Device pc_b = world.device("pc.b");
+  Device sergeant = world.device("sgt.north");
+  Device south_pc = world.device("pc.south");
+  Device south_sergeant = world.device("sgt.south");
+
+  check_error(pc.get("/api/v1/devices"), 403, "forbidden");
+  check_error(pc.post("/api/v1/devices/" + pc_b.session.device_id + "/revoke", "{}"), 403,
+              "forbidden");
+
+  const auto listed = parse(sergeant.get("/api/v1/devices").body);
+  std::set<std::string> ids;
+  for (const auto& item : items_of(listed).GetArray()) {
+    ids.insert(member(item, "id"));
+    CHECK(member(item, "team") == "North");
+    CHECK(member(item, "revoked") == "false");
+    CHECK(member(item, "token") == "<absent>");
+    CHECK(member(item, "token_hash") == "<absent>");
+  }
+  CHECK(ids == std::set<std::string>{pc.session.device_id, pc_b.session.device_id,
+                                     sergeant.session.device_id});
+
+  // Another team's sergeant cannot revoke it, and the device carries on.
+  const std::string revoke = "/api/v1/devices/" + pc.session.device_id + "/revoke";
+  check_error(south_sergeant.post(revoke, "{\"reason\":\"mine now\"}"), 403, "forbidden");
+  CHECK(pc.get("/api/v1/nominals").status == 200);
+  check_error(sergeant.post("/api/v1/devices/" + make_uuid() + "/revoke", ""), 404, "not_found");
+  check_error(sergeant.post(revoke, "{\"reason\":5}"), 400, "bad_request");
+
+  const auto revoked = sergeant.post(revoke, "{\"reason\":\"tablet lost on patrol\"}");
+  INFO(revoked.body);
+  REQUIRE(revoked.status == 200);
+  CHECK(member(parse(revoked.body), "revoked") == "true");
+  CHECK(world.text("SELECT revoke_reason FROM devices WHERE id = ?", pc.session.device_id) ==
+        "tablet lost on patrol");
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'revoke' AND entity_id = ?",
+                    pc.session.device_id) == 1);
+
+  for (const auto& result : {pc.get("/api/v1/nominals"), pc.get("/api/v1/sync/pull?since=0"),
+                             pc.post("/api/v1/sync/push", "{\"changes\":[]}")}) {
+    INFO(result.body);
+    CHECK(result.status == 401);
+    CHECK(header(result, "www-authenticate") == "Bearer");
+    const auto body = parse(result.body);
+    CHECK(member(body, "error") == "device_revoked");
+    CHECK(member(body, "wipe") == "true");
+  }
+  // Revoking again changes nothing; the officer's other devices and the team carry on.
+  CHECK(sergeant.post(revoke, "").status == 200);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'revoke'") == 1);
+  CHECK(pc_b.get("/api/v1/nominals").status == 200);
+  // The officer can sign in again on a new device (revocation is of the tablet, not the person).
+  CHECK(world.device("pc.a").get("/api/v1/nominals").status == 200);
+
+  // The other team's sergeant sees only South's devices.
+  const auto south_list = parse(south_sergeant.get("/api/v1/devices").body);
+  std::set<std::string> south_ids;
+  for (const auto& item : items_of(south_list).GetArray()) south_ids.insert(member(item, "id"));
+  CHECK(south_ids ==
+        std::set<std::string>{south_pc.session.device_id, south_sergeant.session.device_id});
+}
+
+TEST_CASE("api: a wrong method is 405 with Allow; an unknown path is 404 JSON", "[server][api]") {
+  // Protects: clients are told which method a path takes, and every answer, even for a path
+  // that does not exist, is the JSON error shape.
+  World world;
+  Device pc = world.device("pc.a");
+  const std::string id = world.force().north_nominals[0];
+  const std::vector<std::tuple<std::string, std::string, std::string>> wrong = {
+      {"GET", "/api/v1/sync/push", "POST"},
+      {"POST", "/api/v1/sync/pull", "GET"},
+      {"POST", "/api/v1/nominals", "GET"},
+      {"DELETE", "/api/v1/nominals/" + id, "GET"},
+      {"PUT", "/api/v1/nominals/" + id, "GET"},
+      {"GET", "/api/v1/auth/login", "POST"},
+      {"GET", "/api/v1/conflicts/" + id + "/decision", "POST"},
+      {"GET", "/api/v1/devices/" + id + "/revoke", "POST"},
+      {"POST", "/healthz", "GET"},
+      {"DELETE", "/metrics", "GET"},
+      {"POST", "/api/v1/openapi.json", "GET"},
+  };
+  for (const auto& [method, target, allowed] : wrong) {
+    INFO(method << " " << target);
+    const auto result = pc.http->request(method, target, "", pc.session.auth());
+    check_error(result, 405, "method_not_allowed");
+    CHECK(header(result, "allow") == allowed);
+  }
+  // Without a token too: the method is checked before anything else.
+  auto anonymous = world.client();
+  const auto no_token = anonymous->request("DELETE", "/api/v1/devices");
+  check_error(no_token, 405, "method_not_allowed");
+  CHECK(header(no_token, "allow") == "GET");
+
+  for (const std::string& target : std::vector<std::string>{
+           "/api/v1/nope", "/api/v2/nominals", "/api/v1/nominals/" + id + "/extra",
+           "/api/v1/conflicts/" + id, "/api/v1/devices/" + id, "/api/v1/nominals/", "/api/v1/sync",
+           "/../etc/passwd", "/API/V1/NOMINALS"}) {
+    INFO(target);
+    const auto result = pc.get(target);
+    check_error(result, 404, "not_found");
+  }
+  check_error(pc.http->request("DELETE", "/api/v1/nope", "", pc.session.auth()), 404, "not_found");
+}
+
+TEST_CASE("api: pull parameters out of range are 400", "[server][api]") {
+  // Protects: a cursor or page size that is not a sensible whole number, or a resume token the
+  // server did not give, is refused, not read as zero, as everything or as a fresh start.
+  World world;
+  Device pc = world.device("pc.a");
+  for (const std::string query :
+       {"since=-1", "since=abc", "since=1.5", "since=", "since=99999999999999999999", "limit=0",
+        "limit=10001", "limit=-5", "since=0&limit=x", "since=0&resume=not-a-token",
+        "since=0&resume=%27%3B%20DROP%20TABLE%20changes%3B"}) {
+    INFO(query);
+    check_error(pc.get("/api/v1/sync/pull?" + query), 400, "bad_request");
+  }
+  CHECK(pc.get("/api/v1/sync/pull?since=0&limit=1").status == 200);
+}
+
+TEST_CASE("api: a tablet's decision on a conflict already decided is refused in plain words",
+          "[server][api][conflict]") {
+  // Protects: a refusal a person can read, not "the database refused the change: ...".
+  World world;
+  const std::string nominal = world.force().north_nominals[1];
+  Device a = world.device("pc.a");
+  Device b = world.device("pc.b");
+  Device sergeant = world.device("sgt.north");
+  const std::int64_t t = wall_ms();
+  a.push_one(
+      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
+  b.push_one(
+      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
+  const std::string id = world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  REQUIRE(sergeant.post("/api/v1/conflicts/" + id + "/decision", "{\"keep\":\"winning\"}").status ==
+          200);
+  const auto outcome =
+      sergeant.push_one(sergeant.change("conflict_decision", make_uuid(), Operation::append,
+                                        {{"conflict_id", id}, {"keep", "losing"}}));
+  CHECK(outcome.outcome == Outcome::rejected);
+  CHECK(outcome.reason == "the conflict has already been decided");
+}
+
+TEST_CASE("api: a value holding a NUL character is refused whole, never cut short",
+          "[server][api][security]") {
+  // Protects: nothing an officer recorded is silently dropped. The decoder would read the text
+  // only up to the NUL, so the push is refused with a sentence and nothing is stored.
+  World world;
+  Device pc = world.device("pc.a");
+  Change visit = pc.visit(world.force().north_nominals[0]);
+  visit.fields["observations"] = std::string("before\0after", 12);
+  PushRequest request;
+  request.changes.push_back(visit);
+  const auto result = pc.post("/api/v1/sync/push", encode(request));
+  CHECK(result.status == 400);
+  CHECK(result.body.find("U+0000") != std::string::npos);
+  CHECK(world.text("SELECT count(*) FROM visits WHERE id = ?", visit.entity_id) == "0");
+}
