@@ -1,129 +1,26 @@
 // vigil-bench: Vigil's benchmarks. Each benchmark is a subcommand that prints its figures and
 // writes them as JSON, so runs on different days or builds can be compared (DESIGN.md "House
 // style": benchmarks are programs, not timed tests). Run the release build: tools/dev bench.
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <array>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "vigil/core/cli.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/overdue_report.hpp"
-#include "vigil/core/progress.hpp"
-#include "vigil/tools/seed.hpp"
 
 namespace {
 
 using namespace vigil;
-using Clock = std::chrono::steady_clock;
-
-// ---------------------------------------------------------------------------------------------
-// Measuring
-
-// Peak resident memory. Linux lets a process reset its high-water mark (clear_refs 5), so each
-// phase's peak is its own; where that fails, the figure is the whole process's peak so far.
-class PeakMemory {
- public:
-  // Starts a new phase; false when the mark could not be reset.
-  static bool reset() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-    clear.flush();
-    return static_cast<bool>(clear);
-  }
-
-  static double mib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-    }
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // kB on Linux
-  }
-};
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-struct Timings {
-  int runs = 0;
-  double min_ms = 0, p50_ms = 0, p99_ms = 0, max_ms = 0;
-};
-
-// Nearest-rank percentiles: every figure is a time that was actually measured.
-Timings summarise_times(std::vector<double> ms) {
-  Timings t;
-  t.runs = static_cast<int>(ms.size());
-  if (ms.empty()) return t;
-  std::sort(ms.begin(), ms.end());
-  auto rank = [&](double percent) {
-    const auto n = static_cast<double>(ms.size());
-    const auto at = static_cast<std::size_t>(std::max(1.0, std::ceil(percent / 100.0 * n)));
-    return ms[std::min(at, ms.size()) - 1];
-  };
-  t.min_ms = ms.front();
-  t.p50_ms = rank(50);
-  t.p99_ms = rank(99);
-  t.max_ms = ms.back();
-  return t;
-}
-
-std::string fixed(double value, int decimals) {
-  std::string text(32, '\0');
-  const int length = std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
-  text.resize(static_cast<std::size_t>(std::max(length, 0)));
-  return text;
-}
-
-// 1234567 -> "1,234,567": the figures are read by people.
-std::string grouped(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-// A database file that lasts as long as the benchmark, with its WAL and shared-memory files.
-class TemporaryDatabase {
- public:
-  TemporaryDatabase() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vigil-bench-" + std::to_string(static_cast<long>(getpid())));
-    std::filesystem::create_directories(dir_);
-  }
-  ~TemporaryDatabase() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  TemporaryDatabase(const TemporaryDatabase&) = delete;
-  TemporaryDatabase& operator=(const TemporaryDatabase&) = delete;
-  std::filesystem::path path() const { return dir_ / "bench.db"; }
-
- private:
-  std::filesystem::path dir_;
-};
+using namespace vigil::bench;
 
 // ---------------------------------------------------------------------------------------------
 // vigil-bench report
@@ -191,18 +88,6 @@ void write_report_figures(JsonWriter& json, const ReportScopeFigures& f) {
       .end_object();
 }
 
-int positive_number(const cli::Args& args, std::string_view name, int fallback) {
-  const auto text = args.value(name);
-  if (!text) return fallback;
-  try {
-    std::size_t used = 0;
-    const long value = std::stol(*text, &used);
-    if (used == text->size() && value > 0 && value <= 1'000'000) return static_cast<int>(value);
-  } catch (const std::exception&) {
-  }
-  throw cli::UsageError("--" + std::string(name) + " must be a whole number from 1 to 1000000");
-}
-
 int run_report(std::span<const std::string> words) {
   static constexpr cli::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
                                              {"as-of"}, {"runs"},    {"out"}};
@@ -215,82 +100,23 @@ int run_report(std::span<const std::string> words) {
     throw cli::UsageError("vigil-bench report takes no arguments, only options; got '" +
                           args.positionals().front() + "'");
   }
-  backoffice::SeedOptions seed_options;
-  seed_options.profile = backoffice::SeedProfile::national;
-  std::string profile_name = args.value("profile").value_or("national");
-  if (profile_name == "demo") {
-    seed_options.profile = backoffice::SeedProfile::demo;
-  } else if (profile_name == "force") {
-    seed_options.profile = backoffice::SeedProfile::force;
-  } else if (profile_name != "national") {
-    throw cli::UsageError("--profile must be national, force or demo, not '" + profile_name + "'");
-  }
-  if (auto text = args.value("seed")) {
-    try {
-      std::size_t used = 0;
-      seed_options.seed = std::stoull(*text, &used);
-      if (used != text->size() || text->front() == '-') throw std::invalid_argument(*text);
-    } catch (const std::exception&) {
-      throw cli::UsageError("--seed must be a whole number, not '" + *text + "'");
-    }
-  }
-  seed_options.as_of = london_today();
-  if (auto text = args.value("as-of")) {
-    auto parsed = parse_date(*text);
-    if (!parsed) throw cli::UsageError("--as-of must be a date as YYYY-MM-DD, not '" + *text + "'");
-    seed_options.as_of = *parsed;
-  }
+  const SeedChoice choice = seed_choice(args, "national");
+  const backoffice::SeedOptions& seed_options = choice.options;
   const std::optional<std::string> runs_text = args.value("runs");
   const int force_runs = positive_number(args, "runs", 20);
   const int team_runs = runs_text ? force_runs : 200;
   const std::filesystem::path out = args.value("out").value_or("build/bench/report.json");
 
-  std::optional<TemporaryDatabase> temporary;
-  std::filesystem::path db_path;
-  if (auto given = args.value("db")) {
-    db_path = *given;
-  } else {
-    temporary.emplace();
-    db_path = temporary->path();
-  }
+  const BenchDatabase database(args);
 
-  std::cout << "vigil-bench report: " << profile_name << " profile, seed " << seed_options.seed
-            << ", as of " << format_date(seed_options.as_of) << "\n";
+  std::cout << "vigil-bench report: " << choice.profile_name << " profile, seed "
+            << seed_options.seed << ", as of " << format_date(seed_options.as_of) << "\n";
 
   // Seed (unless the database given already holds nominals).
-  bool seeded = false;
-  double seed_seconds = 0;
-  double seed_peak_mib = 0;
-  backoffice::SeedCounts counts;
-  {
-    store::Database db(db_path);
-    store::migrate(db);
-    std::int64_t existing = 0;
-    {
-      auto nominals = db.prepare("SELECT count(*) FROM nominals");
-      if (nominals.step()) existing = nominals.column_int(0);
-    }
-    if (existing > 0) {
-      std::cout << "using " << db_path.string() << ", already seeded with " << grouped(existing)
-                << " nominals\n";
-    } else {
-      Progress progress = Progress::on_terminal();
-      PeakMemory::reset();
-      const auto start = Clock::now();
-      counts = backoffice::seed_database(db, seed_options, progress);
-      seed_seconds = seconds_since(start);
-      seed_peak_mib = PeakMemory::mib();
-      seeded = true;
-      std::int64_t rows = 0;
-      for (const auto& [table, n] : counts) rows += n;
-      std::cout << "seed: " << grouped(counts["nominals"]) << " nominals, " << grouped(rows)
-                << " rows in " << fixed(seed_seconds, 1) << " s; peak memory "
-                << fixed(seed_peak_mib, 0) << " MiB\n";
-    }
-  }
+  const Seeding seeding = seed_if_empty(database.path(), seed_options);
 
   // The reports run on a fresh connection, as the server's would.
-  store::Database db(db_path);
+  store::Database db(database.path());
   store::require_current_schema(db);
   std::string team;
   {
@@ -307,26 +133,9 @@ int run_report(std::span<const std::string> words) {
   }
 
   JsonWriter json(true);
-  json.begin_object()
-      .field("benchmark", "report")
-      .field("profile", profile_name)
-      .field("seed", static_cast<std::int64_t>(seed_options.seed))
-      .field("as_of", format_date(as_of))
-      .field("database", temporary ? std::string("temporary") : db_path.string())
-#ifdef NDEBUG
-      .field("build", "release")
-#else
-      .field("build", "debug")
-#endif
-      .field("cpus", static_cast<std::int64_t>(std::thread::hardware_concurrency()));
-  json.key("seeding").begin_object().field("seeded", seeded);
-  if (seeded) {
-    json.field("seconds", seed_seconds).field("peak_memory_mib", seed_peak_mib);
-    json.key("rows").begin_object();
-    for (const auto& [table, n] : counts) json.field(table, n);
-    json.end_object();
-  }
-  json.end_object();
+  json.begin_object();
+  write_run_fields(json, "report", choice, database);
+  write_seeding(json, seeding);
   json.key("force");
   write_report_figures(json, force);
   if (one_team) {
@@ -335,17 +144,12 @@ int run_report(std::span<const std::string> words) {
   }
   json.end_object();
 
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  std::ofstream file(out);
-  file << json.str() << "\n";
-  file.close();
-  if (!file) throw Error(ErrorCode::io, "cannot write " + out.string());
-  std::cout << "wrote " << out.string() << "\n";
+  write_figures(out, json);
   return cli::kExitOk;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The benchmarks; later ones (sync, field, reports, batch) join this table.
+// The benchmarks; later ones (field, reports, batch) join this table.
 
 struct Benchmark {
   std::string_view name;
@@ -355,6 +159,8 @@ struct Benchmark {
 
 constexpr Benchmark kBenchmarks[] = {
     {"report", "seed the national profile, then time the overdue report", run_report},
+    {"sync", "serve the force profile to tablets over HTTP: pushes, a full pull, the ceiling",
+     run_sync},
 };
 
 void print_usage(std::ostream& out) {

@@ -1,0 +1,206 @@
+#include "bench_support.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "vigil/core/error.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/core/store.hpp"
+
+namespace vigil::bench {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool PeakMemory::reset() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
+}
+
+double PeakMemory::mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // kB on Linux
+}
+
+Timings summarise_times(std::vector<double> ms) {
+  Timings t;
+  t.runs = static_cast<int>(ms.size());
+  if (ms.empty()) return t;
+  std::sort(ms.begin(), ms.end());
+  auto rank = [&](double percent) {
+    const auto n = static_cast<double>(ms.size());
+    const auto at = static_cast<std::size_t>(std::max(1.0, std::ceil(percent / 100.0 * n)));
+    return ms[std::min(at, ms.size()) - 1];
+  };
+  t.min_ms = ms.front();
+  t.p50_ms = rank(50);
+  t.p99_ms = rank(99);
+  t.max_ms = ms.back();
+  return t;
+}
+
+std::string fixed(double value, int decimals) {
+  std::string text(32, '\0');
+  const int length = std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
+  text.resize(static_cast<std::size_t>(std::max(length, 0)));
+  return text;
+}
+
+std::string grouped(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+TemporaryDatabase::TemporaryDatabase() {
+  dir_ = std::filesystem::temp_directory_path() /
+         ("vigil-bench-" + std::to_string(static_cast<long>(getpid())));
+  std::filesystem::create_directories(dir_);
+}
+
+TemporaryDatabase::~TemporaryDatabase() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+int positive_number(const cli::Args& args, std::string_view name, int fallback, int most) {
+  const auto text = args.value(name);
+  if (!text) return fallback;
+  try {
+    std::size_t used = 0;
+    const long value = std::stol(*text, &used);
+    if (used == text->size() && value > 0 && value <= most) return static_cast<int>(value);
+  } catch (const std::exception&) {
+  }
+  throw cli::UsageError("--" + std::string(name) + " must be a whole number from 1 to " +
+                        grouped(most));
+}
+
+SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile) {
+  SeedChoice choice;
+  choice.profile_name = args.value("profile").value_or(std::string(default_profile));
+  if (choice.profile_name == "demo") {
+    choice.options.profile = backoffice::SeedProfile::demo;
+  } else if (choice.profile_name == "force") {
+    choice.options.profile = backoffice::SeedProfile::force;
+  } else if (choice.profile_name == "national") {
+    choice.options.profile = backoffice::SeedProfile::national;
+  } else {
+    throw cli::UsageError("--profile must be national, force or demo, not '" + choice.profile_name +
+                          "'");
+  }
+  if (auto text = args.value("seed")) {
+    try {
+      std::size_t used = 0;
+      choice.options.seed = std::stoull(*text, &used);
+      if (used != text->size() || text->front() == '-') throw std::invalid_argument(*text);
+    } catch (const std::exception&) {
+      throw cli::UsageError("--seed must be a whole number, not '" + *text + "'");
+    }
+  }
+  choice.options.as_of = london_today();
+  if (auto text = args.value("as-of")) {
+    auto parsed = parse_date(*text);
+    if (!parsed) throw cli::UsageError("--as-of must be a date as YYYY-MM-DD, not '" + *text + "'");
+    choice.options.as_of = *parsed;
+  }
+  return choice;
+}
+
+BenchDatabase::BenchDatabase(const cli::Args& args) {
+  if (auto given = args.value("db")) {
+    path_ = *given;
+  } else {
+    temporary_.emplace();
+    path_ = temporary_->path();
+  }
+}
+
+Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options) {
+  Seeding seeding;
+  store::Database db(path);
+  store::migrate(db);
+  {
+    auto nominals = db.prepare("SELECT count(*) FROM nominals");
+    if (nominals.step()) seeding.existing_nominals = nominals.column_int(0);
+  }
+  if (seeding.existing_nominals > 0) {
+    std::cout << "using " << path.string() << ", already seeded with "
+              << grouped(seeding.existing_nominals) << " nominals\n";
+  } else {
+    Progress progress = Progress::on_terminal();
+    PeakMemory::reset();
+    const auto start = Clock::now();
+    seeding.counts = backoffice::seed_database(db, options, progress);
+    seeding.seconds = seconds_since(start);
+    seeding.peak_mib = PeakMemory::mib();
+    seeding.seeded = true;
+    std::int64_t rows = 0;
+    for (const auto& [table, n] : seeding.counts) rows += n;
+    std::cout << "seed: " << grouped(seeding.counts["nominals"]) << " nominals, " << grouped(rows)
+              << " rows in " << fixed(seeding.seconds, 1) << " s; peak memory "
+              << fixed(seeding.peak_mib, 0) << " MiB\n";
+  }
+  // The seed's one transaction leaves a large WAL; fold it in now, so the first timed commit
+  // does not pay for it.
+  db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  return seeding;
+}
+
+void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+                      const BenchDatabase& database) {
+  json.field("benchmark", benchmark)
+      .field("profile", choice.profile_name)
+      .field("seed", static_cast<std::int64_t>(choice.options.seed))
+      .field("as_of", format_date(choice.options.as_of))
+      .field("database", database.label())
+#ifdef NDEBUG
+      .field("build", "release")
+#else
+      .field("build", "debug")
+#endif
+      .field("cpus", static_cast<std::int64_t>(std::thread::hardware_concurrency()));
+}
+
+void write_seeding(JsonWriter& json, const Seeding& seeding) {
+  json.key("seeding").begin_object().field("seeded", seeding.seeded);
+  if (seeding.seeded) {
+    json.field("seconds", seeding.seconds).field("peak_memory_mib", seeding.peak_mib);
+    json.key("rows").begin_object();
+    for (const auto& [table, n] : seeding.counts) json.field(table, n);
+    json.end_object();
+  }
+  json.end_object();
+}
+
+void write_figures(const std::filesystem::path& out, const JsonWriter& json) {
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+  std::ofstream file(out);
+  file << json.str() << "\n";
+  file.close();
+  if (!file) throw Error(ErrorCode::io, "cannot write " + out.string());
+  std::cout << "wrote " << out.string() << "\n";
+}
+
+}  // namespace vigil::bench

@@ -1,0 +1,111 @@
+// What every vigil-bench benchmark shares: measuring (times, percentiles, peak memory), printing
+// figures for people, the seed options every benchmark takes, seeding a database once, and
+// writing the figures as JSON. Single-threaded helpers except where a comment says otherwise;
+// failures throw vigil::Error, bad options cli::UsageError.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/core/cli.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/tools/seed.hpp"
+
+namespace vigil::bench {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start);
+
+// Peak resident memory. Linux lets a process reset its high-water mark (clear_refs 5), so each
+// phase's peak is its own; where that fails, the figure is the whole process's peak so far.
+class PeakMemory {
+ public:
+  // Starts a new phase; false when the mark could not be reset.
+  static bool reset();
+  static double mib();
+};
+
+struct Timings {
+  int runs = 0;
+  double min_ms = 0, p50_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+// Nearest-rank percentiles: every figure is a time that was actually measured.
+Timings summarise_times(std::vector<double> ms);
+
+std::string fixed(double value, int decimals);
+// 1234567 -> "1,234,567": the figures are read by people.
+std::string grouped(std::int64_t value);
+
+// A directory of scratch database files that lasts as long as the benchmark; removed with
+// everything in it (WAL and shared-memory files included).
+class TemporaryDatabase {
+ public:
+  TemporaryDatabase();
+  ~TemporaryDatabase();
+  TemporaryDatabase(const TemporaryDatabase&) = delete;
+  TemporaryDatabase& operator=(const TemporaryDatabase&) = delete;
+  std::filesystem::path path() const { return file("bench.db"); }
+  std::filesystem::path file(std::string_view name) const { return dir_ / name; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// --name N: a whole number from 1 to `most`, or `fallback` when the option is absent.
+int positive_number(const cli::Args& args, std::string_view name, int fallback,
+                    int most = 1'000'000);
+
+// --profile, --seed and --as-of, as every seeding benchmark takes them.
+struct SeedChoice {
+  backoffice::SeedOptions options;
+  std::string profile_name;
+};
+SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile);
+
+// The database a benchmark runs on: --db PATH (kept) or a temporary one (removed at the end).
+class BenchDatabase {
+ public:
+  explicit BenchDatabase(const cli::Args& args);
+  const std::filesystem::path& path() const { return path_; }
+  bool temporary() const { return temporary_.has_value(); }
+  // "temporary" or the path, for the JSON.
+  std::string label() const { return temporary() ? std::string("temporary") : path_.string(); }
+  const TemporaryDatabase* scratch() const { return temporary_ ? &*temporary_ : nullptr; }
+
+ private:
+  std::optional<TemporaryDatabase> temporary_;
+  std::filesystem::path path_;
+};
+
+struct Seeding {
+  bool seeded = false;  // false: the database already held nominals
+  std::int64_t existing_nominals = 0;
+  double seconds = 0;
+  double peak_mib = 0;
+  backoffice::SeedCounts counts;
+};
+
+// Migrates the database and seeds it unless it already holds nominals, printing a line either
+// way; the connection is closed (and the WAL checkpointed) before it returns.
+Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options);
+
+// "benchmark", "profile", "seed", "as_of", "database", "build" and "cpus" into an open object.
+void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+                      const BenchDatabase& database);
+// "seeding": {...} into an open object.
+void write_seeding(JsonWriter& json, const Seeding& seeding);
+// Writes the document to `out` (making its directory) and says so.
+void write_figures(const std::filesystem::path& out, const JsonWriter& json);
+
+// `vigil-bench sync` (sync_bench.cpp).
+int run_sync(std::span<const std::string> words);
+
+}  // namespace vigil::bench

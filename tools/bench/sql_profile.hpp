@@ -1,0 +1,31 @@
+// Where a server's SQL time goes: times every statement run on every SQLite connection this
+// process opens after install() (SQLite's auto-extension hook puts a profile callback on each,
+// so the server needs no change), grouped by the statement's SQL text. Each run adds a little to
+// the statement's cost, so figures taken with it on are for finding hot statements, not for
+// comparing runs. Every member is thread-safe; recording happens on whichever thread runs SQL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil::bench {
+
+class SqlProfile {
+ public:
+  // Hooks connections opened from now on; call before the server opens its connections.
+  static void install();
+  // Recording starts from nothing and stops; statements outside are not counted.
+  static void start();
+  static void stop();
+
+  struct Statement {
+    std::string sql;
+    std::int64_t runs = 0;
+    double total_ms = 0;  // from the first step of each run to its reset, as SQLite reports it
+  };
+  // Costliest first.
+  static std::vector<Statement> statements();
+};
+
+}  // namespace vigil::bench
