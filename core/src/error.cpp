@@ -8,6 +8,8 @@ const char* to_string(ErrorCode code) {
   switch (code) {
     case ErrorCode::database:
       return "database";
+    case ErrorCode::constraint:
+      return "constraint";
     case ErrorCode::migration:
       return "migration";
     case ErrorCode::io:

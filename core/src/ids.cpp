@@ -1,14 +1,15 @@
 #include "vigil/core/ids.hpp"
 
 #include <array>
+#include <chrono>
 #include <mutex>
 
 namespace vigil {
 namespace {
 
-std::string format_uuid(std::uint64_t high, std::uint64_t low) {
-  // RFC 4122 version 4, variant 1.
-  high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+std::string format_uuid(std::uint64_t high, std::uint64_t low, std::uint64_t version = 4) {
+  // RFC 4122 variant 1, the version in bits 12-15 of the third group.
+  high = (high & 0xffffffffffff0fffULL) | (version << 12);
   low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -44,6 +45,22 @@ std::string make_uuid() {
   std::uint64_t high = word();
   std::uint64_t low = word();
   return format_uuid(high, low);
+}
+
+std::string make_time_ordered_uuid(std::int64_t unix_ms, std::mt19937_64& random) {
+  const std::uint64_t high = (static_cast<std::uint64_t>(unix_ms) << 16) | (random() & 0xffff);
+  return format_uuid(high, random(), 7);
+}
+
+std::string make_time_ordered_uuid() {
+  static std::mutex mutex;
+  static std::random_device device;
+  static std::mt19937_64 random((std::uint64_t{device()} << 32) | std::uint64_t{device()});
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::lock_guard lock(mutex);
+  return make_time_ordered_uuid(now, random);
 }
 
 bool is_uuid(std::string_view text) {

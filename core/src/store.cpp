@@ -142,8 +142,8 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 }
 
 void Statement::fail(int rc, const char* what) const {
-  throw Error(ErrorCode::database, std::string(what) + ": " + sqlite3_errmsg(db_),
-              describe(db_, rc, sql()));
+  throw Error((rc & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::constraint : ErrorCode::database,
+              std::string(what) + ": " + sqlite3_errmsg(db_), describe(db_, rc, sql()));
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {

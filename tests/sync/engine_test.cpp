@@ -365,3 +365,31 @@ TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][
   CHECK_THROWS_AS(w.engine.pull(w.db, pc, 0, 3, "not-a-token"), WireError);
   CHECK_THROWS_AS(w.engine.pull(w.db, pc, 0, 3, "999999:0:x"), WireError);
 }
+
+TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch goes in",
+          "[sync][engine]") {
+  World w;
+  const Caller sergeant = w.caller("sgt.north", "device-s");
+  PushRequest batch;
+  batch.changes.push_back(w.visit(w.force.north_nominals[0], "sgt.north"));
+  // Passes every check the engine makes, but its ref is taken: only the schema knows.
+  batch.changes.push_back(w.change("nominal", make_uuid(w.random), Operation::create,
+                                   {{"ref", "NOM-1"},
+                                    {"surname", "Twin"},
+                                    {"forenames", "Ref"},
+                                    {"date_of_birth", "1990-01-01"},
+                                    {"kind", "violent"},
+                                    {"mappa_level", "1"},
+                                    {"risk_level", "low"},
+                                    {"team", "North"}}));
+  batch.changes.push_back(w.visit(w.force.north_nominals[1], "sgt.north"));
+  const auto response = w.engine.push(w.db, sergeant, batch);
+  REQUIRE(response.outcomes.size() == 3);
+  CHECK(response.outcomes[0].outcome == Outcome::applied);
+  CHECK(response.outcomes[1].outcome == Outcome::rejected);
+  CHECK(response.outcomes[1].reason.find("the database refused the change") == 0);
+  CHECK(response.outcomes[2].outcome == Outcome::applied);
+  CHECK(w.count("SELECT count(*) FROM visits") == 2);
+  CHECK(w.count("SELECT count(*) FROM nominals WHERE surname = 'Twin'") == 0);
+  CHECK(w.count("SELECT count(*) FROM changes") == 3);
+}

@@ -329,7 +329,8 @@ class ChangeMaker {
       visit(change);
       ++mix.visits;
     }
-    change.change_id = make_uuid();
+    // Tablets make time-ordered ids (core/ids.hpp), as the sync client does.
+    change.change_id = make_time_ordered_uuid();
     change.device_id = device_id_;
     change.clock = sync::format_stamp(clock_.now());
     change.device_time = format_instant(now());
@@ -365,7 +366,7 @@ class ChangeMaker {
     }
     const int outcome = between(0, 99);
     c.entity = "visit";
-    c.entity_id = make_uuid();
+    c.entity_id = make_time_ordered_uuid();
     c.operation = sync::Operation::append;
     c.fields = {{"nominal_id", pick(scope_.nominals)},
                 {"occurred_at", format_instant(occurred)},
@@ -382,7 +383,7 @@ class ChangeMaker {
 
   void trace(sync::Change& c) {
     c.entity = "trace_enquiry";
-    c.entity_id = make_uuid();
+    c.entity_id = make_time_ordered_uuid();
     c.operation = sync::Operation::append;
     c.fields = {{"suspect_id", pick(scope_.suspects)},
                 {"occurred_at", format_instant(working_hours())},

@@ -9,6 +9,8 @@ namespace vigil {
 
 enum class ErrorCode {
   database,       // SQLite refused: the context holds the SQL and SQLite's code
+  constraint,     // SQLite refused a row that breaks a rule of the schema (unique, foreign key,
+                  // check): the input was wrong, not the database
   migration,      // the schema cannot be brought to this build's version
   io,             // a file or stream could not be read or written
   invalid_input,  // input that should have been validated earlier reached a layer that cannot use

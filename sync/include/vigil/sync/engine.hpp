@@ -70,6 +70,8 @@ class SyncEngine {
   std::vector<ConflictRecord> conflicts(store::Database& db, const Caller& caller, bool open_only);
 
  private:
+  PushResponse push_batch(store::Database& db, const Caller& caller, const PushRequest& request,
+                          bool savepoints);
   Outcome apply(store::Database& db, struct PushBatch& batch, const Change& change,
                 std::string& reason, std::int64_t& seq);
   Now now_;
