@@ -437,24 +437,7 @@ int cmd_device_list(const Args& args) {
   auto db = open_existing(args);
   const auto devices = vigil::list_devices(db);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
-    w.begin_object().key("items").begin_array();
-    for (const auto& d : devices) {
-      w.begin_object()
-          .field("id", d.id)
-          .field("name", d.name)
-          .field("officer", d.officer)
-          .field("team", d.team)
-          .field("enrolled_at", d.enrolled_at)
-          .field("last_contact_at", d.last_contact_at)
-          .field("pending_changes", d.pending_changes)
-          .field("clock_skew_ms", d.clock_skew_ms)
-          .field("revoked", d.revoked_at.has_value())
-          .field("revoked_at", d.revoked_at)
-          .end_object();
-    }
-    w.end_array().end_object();
-    std::cout << w.str() << '\n';
+    std::cout << vigil::devices_json(devices) << '\n';
     return 0;
   }
   std::printf("%-36s  %-20s  %-14s  %-10s  %-20s  %s\n", "DEVICE", "NAME", "OFFICER", "TEAM",
@@ -472,7 +455,7 @@ int cmd_device_revoke(const Args& args) {
   const std::string id = args.required("id");
   if (!vigil::device_team(db, id)) throw Failure("there is no device with id " + id);
   const bool revoked =
-      vigil::revoke_device(db, id, "", args.value("reason").value_or(""), now_instant());
+      vigil::revoke_device(db, id, {}, args.value("reason").value_or(""), now_instant());
   std::cout << (revoked ? "Device " + id +
                               " revoked; it will be told to wipe its store at its "
                               "next contact.\n"

@@ -6,17 +6,21 @@
 namespace vigil {
 
 std::vector<DeviceInfo> list_devices(store::Database& db,
-                                     const std::vector<std::string>& team_ids) {
-  JsonWriter teams;
-  teams.begin_array();
-  for (const auto& id : team_ids) teams.value(id);
-  teams.end_array();
+                                     const std::optional<std::vector<std::string>>& team_ids) {
+  std::optional<std::string> teams;
+  if (team_ids) {
+    JsonWriter list;
+    list.begin_array();
+    for (const auto& id : *team_ids) list.value(id);
+    list.end_array();
+    teams = list.str();
+  }
   auto s = db.prepare(
       "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, d.last_pending, "
       "d.clock_skew_ms, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
-      "JOIN teams t ON t.id = o.team_id WHERE ?1 = '[]' OR o.team_id IN "
+      "JOIN teams t ON t.id = o.team_id WHERE ?1 IS NULL OR o.team_id IN "
       "(SELECT value FROM json_each(?1)) ORDER BY t.name, o.username, d.enrolled_at, d.id");
-  s.bind(1, teams.str());
+  s.bind(1, teams);
   std::vector<DeviceInfo> out;
   while (s.step()) {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
@@ -34,23 +38,45 @@ std::optional<std::string> device_team(store::Database& db, const std::string& d
   return s.column_text(0);
 }
 
-bool revoke_device(store::Database& db, const std::string& device_id,
-                   const std::string& by_officer_id, const std::string& reason,
-                   const std::string& now) {
+std::string devices_json(const std::vector<DeviceInfo>& devices) {
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& d : devices) {
+    w.begin_object()
+        .field("id", d.id)
+        .field("name", d.name)
+        .field("officer", d.officer)
+        .field("team", d.team)
+        .field("enrolled_at", d.enrolled_at)
+        .field("last_contact_at", d.last_contact_at)
+        .field("pending_changes", d.pending_changes)
+        .field("clock_skew_ms", d.clock_skew_ms)
+        .field("revoked", d.revoked_at.has_value())
+        .field("revoked_at", d.revoked_at)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+bool revoke_device(store::Database& db, const std::string& device_id, const Revoker& by,
+                   const std::string& reason, const std::string& now) {
+  auto optional = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional(text);
+  };
   store::Transaction transaction(db);
-  const std::optional<std::string> by =
-      by_officer_id.empty() ? std::nullopt : std::optional(by_officer_id);
   auto revoke = db.prepare(
       "UPDATE devices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND "
       "revoked_at IS NULL");
-  revoke.bind_all(now, by, reason, device_id);
+  revoke.bind_all(now, optional(by.officer_id), reason, device_id);
   revoke.run();
   if (db.changes() == 0) return false;
   auto audit = db.prepare(
-      "INSERT INTO audit_log (id, occurred_at, officer_id, action, entity, entity_id, reason) "
-      "VALUES (?, ?, ?, 'revoke', 'device', ?, ?)");
-  audit.bind_all(make_uuid(), now, by, device_id,
-                 reason.empty() ? std::string(by ? "" : "revoked in the back office") : reason);
+      "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
+      "reason) VALUES (?, ?, ?, ?, 'revoke', 'device', ?, ?)");
+  audit.bind_all(make_time_ordered_uuid(), now, optional(by.officer_id), optional(by.device_id),
+                 device_id,
+                 reason.empty() && by.officer_id.empty() ? "revoked in the back office" : reason);
   audit.run();
   transaction.commit();
   return true;

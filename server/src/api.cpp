@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "openapi.hpp"
+#include "vigil/core/devices.hpp"
 #include "vigil/core/digest.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
@@ -568,35 +569,7 @@ struct Api::Impl {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
     require_supervisor(caller, "list devices");
-    JsonWriter teams;
-    teams.begin_array();
-    for (const auto& t : caller.team_ids) teams.value(t);
-    teams.end_array();
-    auto s = (*db).prepare(
-        "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, "
-        "d.last_pending, "
-        "d.clock_skew_ms, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
-        "JOIN teams t ON t.id = o.team_id WHERE o.team_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY t.name, o.username, d.enrolled_at");
-    s.bind_all(teams.str());
-    JsonWriter w;
-    w.begin_object().key("items").begin_array();
-    while (s.step()) {
-      w.begin_object()
-          .field("id", s.column_text(0))
-          .field("name", s.column_text(1))
-          .field("officer", s.column_text(2))
-          .field("team", s.column_text(3))
-          .field("enrolled_at", s.column_text(4))
-          .field("last_contact_at", s.column_optional_text(5))
-          .field("pending_changes", s.column_optional_int(6))
-          .field("clock_skew_ms", s.column_optional_int(7))
-          .field("revoked", !s.is_null(8))
-          .field("revoked_at", s.column_optional_text(8))
-          .end_object();
-    }
-    w.end_array().end_object();
-    return json_response(200, w.str());
+    return json_response(200, devices_json(list_devices(*db, caller.team_ids)));
   }
 
   Response revoke(const Request& request, const std::string& device_id) {
@@ -608,26 +581,12 @@ struct Api::Impl {
       const auto body = sync::decode_string_object(request.body, {"reason"});
       if (auto it = body.find("reason"); it != body.end()) reason = it->second;
     }
-    store::Transaction transaction(*db);
-    auto s = (*db).prepare(
-        "SELECT o.team_id, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
-        "WHERE d.id = ?");
-    s.bind_all(device_id);
-    if (!s.step()) fail(404, "not_found", "there is no device with id " + device_id);
-    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), s.column_text(0)) ==
-        caller.team_ids.end()) {
+    const auto team = device_team(*db, device_id);
+    if (!team) fail(404, "not_found", "there is no device with id " + device_id);
+    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), *team) == caller.team_ids.end()) {
       fail(403, "forbidden", "the device belongs to an officer outside your teams");
     }
-    const bool already = !s.is_null(1);
-    s.reset();
-    if (!already) {
-      auto r = (*db).prepare(
-          "UPDATE devices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?");
-      r.bind_all(now_text(), caller.officer_id, reason, device_id);
-      r.run();
-      audit(*db, &caller, "revoke", "device", device_id, reason);
-    }
-    transaction.commit();
+    revoke_device(*db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());
     JsonWriter w;
     w.begin_object().field("id", device_id).field("revoked", true).end_object();
     return json_response(200, w.str());

@@ -19,19 +19,26 @@ struct DeviceInfo {
   std::optional<std::string> revoked_at;
 };
 
-// Devices of officers in the given teams (ids), or of every team when `team_ids` is empty;
-// by team, officer, then enrolment.
-std::vector<DeviceInfo> list_devices(store::Database& db,
-                                     const std::vector<std::string>& team_ids = {});
+// Devices of officers in the given teams (ids), or of every team when no list is given (the
+// back office); by team, officer, then enrolment.
+std::vector<DeviceInfo> list_devices(
+    store::Database& db, const std::optional<std::vector<std::string>>& team_ids = std::nullopt);
 
 // The team id of the device's officer, or nullopt when there is no such device.
 std::optional<std::string> device_team(store::Database& db, const std::string& device_id);
 
-// Revokes the device and writes the audit row, in one transaction. `by_officer_id` is empty
-// when the back office revokes. Returns false when the device was already revoked (nothing is
-// written then).
-bool revoke_device(store::Database& db, const std::string& device_id,
-                   const std::string& by_officer_id, const std::string& reason,
-                   const std::string& now);
+// {"items": [...]}, each device with id, name, officer, team, enrolled_at, last_contact_at,
+// pending_changes, clock_skew_ms, revoked and revoked_at: the API's and `vigil device list`'s.
+std::string devices_json(const std::vector<DeviceInfo>& devices);
+
+// Who revokes: an officer on one of their devices, or (both empty) the back office.
+struct Revoker {
+  std::string officer_id, device_id;
+};
+
+// Revokes the device and writes the audit row, in one transaction. Returns false when the
+// device was already revoked (nothing is written then).
+bool revoke_device(store::Database& db, const std::string& device_id, const Revoker& by,
+                   const std::string& reason, const std::string& now);
 
 }  // namespace vigil
