@@ -7,14 +7,7 @@ namespace vigil {
 
 std::vector<DeviceInfo> list_devices(store::Database& db,
                                      const std::optional<std::vector<std::string>>& team_ids) {
-  std::optional<std::string> teams;
-  if (team_ids) {
-    JsonWriter list;
-    list.begin_array();
-    for (const auto& id : *team_ids) list.value(id);
-    list.end_array();
-    teams = list.str();
-  }
+  const auto teams = team_ids ? std::optional(json_string_array(*team_ids)) : std::nullopt;
   auto s = db.prepare(
       "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, d.last_pending, "
       "d.clock_skew_ms, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "

@@ -74,4 +74,12 @@ std::string JsonWriter::str() const {
   return {impl_->buffer.GetString(), impl_->buffer.GetSize()};
 }
 
+std::string json_string_array(const std::vector<std::string>& items) {
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& item : items) w.value(item);
+  w.end_array();
+  return w.str();
+}
+
 }  // namespace vigil

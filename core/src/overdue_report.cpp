@@ -22,13 +22,9 @@ class ScopedQueries {
  public:
   ScopedQueries(store::Database& db, const ReportScope& scope) : db_(db) {
     if (scope.teams.empty()) return;
-    JsonWriter names;
-    names.begin_array();
-    for (const auto& team : scope.teams) names.value(team);
-    names.end_array();
     auto ids = db.prepare(
         "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
-    ids.bind_all(names.str());
+    ids.bind_all(json_string_array(scope.teams));
     ids.step();
     team_ids_ = ids.column_text(0);
   }

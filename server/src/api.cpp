@@ -387,14 +387,10 @@ struct Api::Impl {
   Response nominals(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    JsonWriter teams;
-    teams.begin_array();
-    for (const auto& t : caller.team_ids) teams.value(t);
-    teams.end_array();
     store::Transaction transaction(*db);  // the reads and their audit rows together
     auto s = (*db).prepare(std::string(kNominalColumns) +
                            "WHERE n.team_id IN (SELECT value FROM json_each(?)) ORDER BY n.ref");
-    s.bind_all(teams.str());
+    s.bind_all(json_string_array(caller.team_ids));
     JsonWriter w;
     w.begin_object().key("items").begin_array();
     while (s.step()) {

@@ -11,14 +11,6 @@
 namespace vigil::sync {
 namespace {
 
-std::string team_list_json(const std::vector<std::string>& team_ids) {
-  JsonWriter w;
-  w.begin_array();
-  for (const auto& id : team_ids) w.value(id);
-  w.end_array();
-  return w.str();
-}
-
 // Entities a tablet holds as records (read events and decisions live only as changes).
 bool held_on_tablet(const EntitySpec& spec) {
   return !spec.table.empty() && !spec.outside_scope_allowed;
@@ -137,7 +129,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
   store::ReadSnapshot snapshot(db);
   response.server_time = format_instant(now_());
   Names names(db);
-  const std::string teams = team_list_json(caller.team_ids);
+  const std::string teams = json_string_array(caller.team_ids);
   limit = std::clamp(limit, 1, 10000);
 
   auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM changes");
@@ -215,7 +207,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
 std::string SyncEngine::scope_digest(store::Database& db,
                                      const std::vector<std::string>& team_ids) {
   Sha256 digest;
-  const std::string teams = team_list_json(team_ids);
+  const std::string teams = json_string_array(team_ids);
   for (const auto& spec : entities()) {
     if (!held_on_tablet(spec)) continue;
     auto s = db.prepare("SELECT x.id, x.sync_seq" + scoped_from(spec) + "WHERE r." +

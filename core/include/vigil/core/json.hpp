@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil {
 
@@ -48,5 +49,8 @@ class JsonWriter {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ["a","b"]: how a list of ids or names is bound as one SQL value (read with json_each).
+std::string json_string_array(const std::vector<std::string>& items);
 
 }  // namespace vigil
