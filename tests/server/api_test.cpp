@@ -861,6 +861,17 @@ TEST_CASE(
   CHECK(pulled_value(b.pull(), nominal, "area") == "Docks");
 }
 
+// Two officers change a nominal's area from the same base, b's later: one open conflict, b's
+// "Park" standing over a's "Docks". Returns the conflict's id.
+std::string make_area_conflict(World& world, Device& a, Device& b, const std::string& nominal) {
+  const std::int64_t t = wall_ms();
+  a.push_one(
+      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
+  b.push_one(
+      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
+  return world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+}
+
 TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 409",
           "[server][api][conflict]") {
   // Protects: a conflict is decided exactly once even when two supervisors press at once; the
@@ -871,12 +882,7 @@ TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 4
   Device b = world.device("pc.b");
   Device sergeant = world.device("sgt.north");
   Device admin = world.device("admin");
-  const std::int64_t t = wall_ms();
-  a.push_one(
-      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
-  b.push_one(
-      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
-  const std::string id = world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const std::string id = make_area_conflict(world, a, b, nominal);
   REQUIRE(id != "<no row>");
 
   constexpr int kDeciders = 6;
@@ -1038,12 +1044,7 @@ TEST_CASE("api: a tablet's decision on a conflict already decided is refused in 
   Device a = world.device("pc.a");
   Device b = world.device("pc.b");
   Device sergeant = world.device("sgt.north");
-  const std::int64_t t = wall_ms();
-  a.push_one(
-      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
-  b.push_one(
-      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
-  const std::string id = world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const std::string id = make_area_conflict(world, a, b, nominal);
   REQUIRE(sergeant.post("/api/v1/conflicts/" + id + "/decision", "{\"keep\":\"winning\"}").status ==
           200);
   const auto outcome =
