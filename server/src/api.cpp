@@ -20,6 +20,7 @@
 #include "vigil/core/password.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
+#include "writer.hpp"
 
 namespace vigil::server {
 namespace {
@@ -178,25 +179,15 @@ struct Api::Impl {
     }
     auto db = pool.take();
     require_current_schema(*db);
-    store::OpenOptions write_options;
-    write_options.create = false;
-    write_options.durability =
-        store::Durability::full;  // nothing acknowledged before it is on disk
-    writer = std::make_unique<store::Database>(options.database, write_options);
-    // Pushes write through one connection whose page cache stays warm between them, large
-    // enough that a batch's pages are not spilled to the log before its commit; checkpoints
-    // run less often and so write each page once for many pushes.
-    writer->execute("PRAGMA cache_size = -65536");
-    writer->execute("PRAGMA wal_autocheckpoint = 8000");
+    writer = std::make_unique<Writer>(options.database, engine);
   }
 
   ApiOptions options;
   Pool pool;
   sync::SyncEngine engine;
-  // Pushes and decisions are written one at a time, by the engine (whose clock is one per
-  // server) on the writer connection; everything else reads through the pool.
-  std::mutex engine_mutex;
-  std::unique_ptr<store::Database> writer;
+  // Pushes and decisions are written through the writer; everything else reads through the
+  // pool.
+  std::unique_ptr<Writer> writer;
   Throttle throttle;
   Metrics metrics;
 
@@ -332,11 +323,7 @@ struct Api::Impl {
     }
     if (push.changes.size() > 5000)
       fail(413, "too_many_changes", "push at most 5,000 changes at once");
-    sync::PushResponse result;
-    {
-      std::lock_guard lock(engine_mutex);
-      result = engine.push(*writer, caller, push);
-    }
+    const sync::PushResponse result = writer->push(caller, push);
     std::uint64_t counts[4] = {};
     for (const auto& o : result.outcomes) ++counts[static_cast<int>(o.outcome)];
     static const char* kNames[] = {"applied", "duplicate", "conflict", "rejected"};
@@ -530,15 +517,14 @@ struct Api::Impl {
     if (auto note = body.find("note"); note != body.end()) change.fields["note"] = note->second;
     change.device_time = now_text();
     sync::PushResponse result;
-    {
-      std::lock_guard lock(engine_mutex);
+    writer->with_engine([&](sync::SyncEngine& writing, store::Database& written) {
       change.clock = sync::format_stamp(sync::HlcStamp{
           std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
               .count(),
           0});
       push.changes.push_back(change);
-      result = engine.push(*writer, caller, push);
-    }
+      result = writing.push(written, caller, push);
+    });
     const auto& outcome = result.outcomes.front();
     if (outcome.outcome == sync::Outcome::rejected) {
       // Between the checks above and the push, another decision may have got in first, a later

@@ -3,8 +3,10 @@
 //
 // Each connection is a Session on its own strand. Its life is a loop of phases:
 //   handshake (TLS only) -> idle (waiting for the first byte of a request, idle timeout)
-//   -> reading (the whole request, read timeout) -> handling (the handler, on this I/O thread)
+//   -> reading (the whole request, read timeout) -> handling (the handler, on a handler thread)
 //   -> writing (write timeout) -> idle ... and finally closing.
+// Handlers run on a pool of their own, not on the I/O threads: a handler may wait (for the
+// database's one writer, say) without holding up every other connection's reading and writing.
 // stop() closes the sessions that hold no request (handshake, idle, closing) at once; the others
 // finish their request, answer with "Connection: close" and go.
 #include "vigil/server/http.hpp"
@@ -16,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -117,7 +120,7 @@ namespace {
 constexpr std::chrono::seconds kCloseTimeout{2};
 constexpr std::size_t kMaxDiscard = std::size_t{1} << 20;
 
-// Set on the server's I/O threads, so stop() knows when it must not join.
+// Set on the server's I/O and handler threads, so stop() knows when it must not join.
 thread_local const void* current_server = nullptr;
 
 std::string to_std(beast::string_view text) {
@@ -182,6 +185,7 @@ struct ServerCore {
   std::mutex join_mutex;  // held while joining, so a second stop() waits for the first
 
   net::io_context ioc;
+  net::thread_pool handlers;
   // The acceptor, the retry timer and the signals are touched only on this strand.
   net::strand<net::io_context::executor_type> control;
   tcp::acceptor acceptor;
@@ -193,6 +197,7 @@ struct ServerCore {
       : options(std::move(o)),
         handler(std::move(h)),
         ioc(std::max(1, options.threads)),
+        handlers(static_cast<std::size_t>(std::max(1, options.handler_threads))),
         control(net::make_strand(ioc)),
         acceptor(control),
         accept_retry(control) {}
@@ -393,26 +398,34 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto message = parser_->release();
     parser_.reset();
     const bool head = message.method() == http::verb::head;
-
-    Response response;
+    const unsigned version = message.version();
     const auto target =
         parse_request_target(std::string_view(message.target().data(), message.target().size()));
     if (!target) {
-      response = error_response(400, "bad_request",
-                                "The request target is not a path with valid percent-escapes.");
-    } else {
-      Request request;
-      request.method = to_std(message.method_string());
-      request.path = target->path;
-      request.query = target->query;
-      request.authorization = to_std(message[http::field::authorization]);
-      request.content_type = to_std(message[http::field::content_type]);
-      request.body = std::move(message.body());
-      request.remote_address = remote_address_;
-      response = call_handler(request);
+      return write(error_response(400, "bad_request",
+                                  "The request target is not a path with valid percent-escapes."),
+                   version, false, head, false);
     }
-    const bool keep_alive = target && message.keep_alive() && !server_.stopping.load();
-    write(response, message.version(), keep_alive, head, false);
+    Request request;
+    request.method = to_std(message.method_string());
+    request.path = target->path;
+    request.query = target->query;
+    request.authorization = to_std(message[http::field::authorization]);
+    request.content_type = to_std(message[http::field::content_type]);
+    request.body = std::move(message.body());
+    request.remote_address = remote_address_;
+    const bool keep_alive = message.keep_alive();
+    // The guard keeps the I/O threads running until the answer is back on this session's strand.
+    net::post(server_.handlers, [self = this->shared_from_this(), request = std::move(request),
+                                 version, keep_alive, head,
+                                 work = net::make_work_guard(server_.ioc)]() mutable {
+      current_server = &self->server_;
+      Response response = self->call_handler(request);
+      net::post(self->stream_.get_executor(), [self, response = std::move(response), version,
+                                               keep_alive, head, work = std::move(work)] {
+        self->write(response, version, keep_alive && !self->server_.stopping.load(), head, false);
+      });
+    });
   }
 
   Response call_handler(const Request& request) {
@@ -652,6 +665,8 @@ void ServerCore::join_threads() {
     joining.swap(threads);
   }
   for (auto& thread : joining) thread.join();
+  // Every handler has answered by now (each holds the I/O threads until its answer is written).
+  handlers.join();
   std::lock_guard lock(lifecycle_mutex);
   phase = Phase::stopped;
 }

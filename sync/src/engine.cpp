@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <span>
+#include <unordered_map>
 
 #include "field_history.hpp"
 #include "values.hpp"
@@ -125,13 +127,36 @@ std::vector<std::string> scope_teams(store::Database& db, const std::string& off
   return teams;
 }
 
+// What the pushes of one transaction look up again and again.
+struct Recall {
+  // Column defaults by table, for the records the pushes create.
+  std::map<std::string_view, std::map<std::string, StoredValue>> defaults;
+  // The team of each record looked up ("entity:id"), found ones only: forgotten whenever a change
+  // moves a record, since a move changes the team of everything below it too.
+  std::unordered_map<std::string, std::string> teams;
+};
+
 struct PushBatch {
-  explicit PushBatch(store::Database& db) : names(db) {}
+  PushBatch(store::Database& db, Recall& r) : names(db), recall(r) {}
   const Caller* caller = nullptr;
   Names names;
+  Recall& recall;
   std::string received_at;
   bool clock_skewed = false;
 };
+
+namespace {
+
+std::optional<std::string> recalled_team_of(store::Database& db, Recall& recall,
+                                            std::string_view entity, const std::string& id) {
+  std::string key = std::string(entity) + ':' + id;
+  if (auto found = recall.teams.find(key); found != recall.teams.end()) return found->second;
+  auto team = team_of(db, entity, id);
+  if (team) recall.teams.emplace(std::move(key), *team);
+  return team;
+}
+
+}  // namespace
 
 namespace {
 
@@ -256,23 +281,43 @@ SyncEngine::SyncEngine(Now now)
 
 PushResponse SyncEngine::push(store::Database& db, const Caller& caller,
                               const PushRequest& request) {
-  // A batch goes in whole, without a savepoint per change: the checks in apply() leave only a
+  const Submission one{caller, request};
+  return std::move(push_together(db, std::span(&one, 1)).front());
+}
+
+std::vector<PushResponse> SyncEngine::push_together(store::Database& db,
+                                                    std::span<const Submission> pushes) {
+  // Pushes go in whole, without a savepoint per change: the checks in apply() leave only a
   // rule of the schema that could refuse a change, and a savepoint for each of hundreds of
-  // changes costs more than the change. Should the schema refuse one, the batch is rolled back
-  // and taken again with a savepoint around each change, so only that change is rejected.
+  // changes costs more than the change. Should the schema refuse one, the transaction is rolled
+  // back and taken again with a savepoint around each change, so only that change is rejected.
   try {
-    return push_batch(db, caller, request, false);
+    return push_batches(db, pushes, false);
   } catch (const Error& error) {
     if (error.code() != ErrorCode::constraint) throw;
   }
-  return push_batch(db, caller, request, true);
+  return push_batches(db, pushes, true);
 }
 
-PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
-                                    const PushRequest& request, bool savepoints) {
-  PushResponse response;
+std::vector<PushResponse> SyncEngine::push_batches(store::Database& db,
+                                                   std::span<const Submission> pushes,
+                                                   bool savepoints) {
+  std::vector<PushResponse> responses;
+  responses.reserve(pushes.size());
   store::Transaction transaction(db);
-  PushBatch batch(db);
+  Recall recall;
+  for (const auto& push : pushes) {
+    responses.push_back(push_batch(db, push.caller, push.request, savepoints, recall));
+  }
+  transaction.commit();
+  return responses;
+}
+
+// One push inside the caller's transaction.
+PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
+                                    const PushRequest& request, bool savepoints, Recall& recall) {
+  PushResponse response;
+  PushBatch batch(db, recall);
   batch.caller = &caller;
   const Instant server_now = now_();
   batch.received_at = format_instant(server_now);
@@ -336,7 +381,6 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
     }
     response.outcomes.push_back(std::move(outcome));
   }
-  transaction.commit();
   return response;
 }
 
@@ -387,7 +431,9 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     }
     auto converted = to_stored(*field, value, batch.names);
     if (!converted.error.empty()) return reject(converted.error);
-    if (field->type == FieldType::reference && value &&
+    // The parent of a new record is looked up once, with its team, below.
+    const bool parent = creating && spec->team_column.empty() && name == spec->parent_field;
+    if (field->type == FieldType::reference && value && !parent &&
         !record_exists(db, field->references, *value)) {
       return reject(name + ": there is no " + std::string(field->references) + " with id " +
                     *value);
@@ -413,7 +459,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
   // Scope: the record's team (or its parent's) must be one of the caller's teams.
   std::optional<std::string> team;
   if (!creating) {
-    team = team_of(db, spec->name, change.entity_id);
+    team = recalled_team_of(db, batch.recall, spec->name, change.entity_id);
     if (!team) return reject("there is no " + noun(spec->name) + " with id " + change.entity_id);
   } else if (!spec->team_column.empty()) {
     const auto* team_field = [&]() -> const FieldSpec* {
@@ -425,8 +471,12 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     team = std::get<std::string>(stored.at(std::string(team_field->name)));
   } else {
     const FieldSpec* parent = spec->field(spec->parent_field);
-    team = team_of(db, parent->references, *change.fields.at(std::string(parent->name)));
-    if (!team) return reject(std::string(parent->name) + " names a record that does not exist");
+    const std::string& parent_id = *change.fields.at(std::string(parent->name));
+    team = recalled_team_of(db, batch.recall, parent->references, parent_id);
+    if (!team) {
+      return reject(std::string(parent->name) + ": there is no " + std::string(parent->references) +
+                    " with id " + parent_id);
+    }
   }
   if (!contains(caller.team_ids, *team) && !spec->outside_scope_allowed) {
     auto audit = db.prepare(
@@ -450,27 +500,43 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     return reject(article(spec->name) + " with id " + change.entity_id + " already exists");
   }
 
+  // What a created record holds once stored, so the changes row is written once, complete.
+  FieldValues applied;
+  if (creating && spec->name != "conflict_decision") {
+    if (spec->outside_scope_allowed) {
+      applied = change.fields;
+    } else {
+      auto defaults = batch.recall.defaults.find(spec->table);
+      if (defaults == batch.recall.defaults.end()) {
+        defaults =
+            batch.recall.defaults.emplace(spec->table, column_defaults(db, spec->table)).first;
+      }
+      applied = created_fields(*spec, stored, defaults->second, batch.names);
+    }
+  }
+
   // The change is recorded first: its sequence number stamps the rows and conflicts it writes.
-  // What it applied is filled in once the fields are settled.
+  // What an update applied is filled in once its fields are settled.
   auto& record = db.cached(
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
-      "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag, team_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?)");
+      "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag, team_id, "
+      "applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?, ?)");
   record.bind_all(change.change_id, caller.device_id, caller.officer_id, spec->name,
                   change.entity_id, std::string(to_string(change.operation)),
                   json_of(change.fields),
                   creating ? std::nullopt : std::optional(json_of(change.base)), change.clock,
                   change.device_time, batch.received_at, batch.clock_skewed,
-                  spec->outside_scope_allowed ? std::nullopt : team);
+                  spec->outside_scope_allowed ? std::nullopt : team,
+                  creating ? std::optional(json_of(applied)) : std::nullopt);
   record.run();
   seq = db.last_insert_rowid();
 
-  FieldValues applied;
   std::optional<std::string> left_team;
   Outcome outcome = Outcome::applied;
   FieldHistory history(db);
 
   if (spec->name == "conflict_decision") {
+    batch.recall.teams.clear();  // keeping a losing value may move a record
     decide(db, batch, clock_, change, *team);
   } else if (creating) {
     insert_record(db, batch, *spec, change, stored, seq);
@@ -481,32 +547,28 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
             {change.change_id, change.clock, caller.device_id, value, {}, false});
       }
     }
-    // The pulled change carries the whole record as stored, defaults included, so every tablet
-    // holds the same fields as the server.
-    if (!spec->outside_scope_allowed) {
-      auto& row = db.cached("SELECT " + record_columns(*spec) + " FROM " +
-                            std::string(spec->table) + " x WHERE x.id = ?");
-      row.bind_all(change.entity_id);
-      row.step();
-      applied = record_fields(*spec, row, 0, batch.names);
-      row.reset();
-    } else {
-      applied = change.fields;
-    }
   } else {
     std::string columns;
     for (const auto& [name, value] : change.fields) {
       columns += (columns.empty() ? "" : ", ") + std::string(spec->field(name)->column);
     }
-    auto current =
-        db.prepare("SELECT " + columns + " FROM " + std::string(spec->table) + " WHERE id = ?");
-    current.bind_all(change.entity_id);
-    current.step();
+    std::vector<std::optional<std::string>> now_values;
+    {
+      auto& current =
+          db.cached("SELECT " + columns + " FROM " + std::string(spec->table) + " WHERE id = ?");
+      current.bind_all(change.entity_id);
+      current.step();
+      int column = 0;
+      for (const auto& [name, value] : change.fields) {
+        now_values.push_back(to_wire(*spec->field(name), current, column++, batch.names));
+      }
+      current.reset();
+    }
     std::map<std::string, const StoredValue*> to_write;
-    int column = 0;
+    auto now_value_of = now_values.begin();
     for (const auto& [name, value] : change.fields) {
       const FieldSpec& field = *spec->field(name);
-      const auto now_value = to_wire(field, current, column++, batch.names);
+      const auto& now_value = *now_value_of++;
       const auto& base_value = change.base.at(name);
       // A field sent with its base unchanged is not a write.
       if (value == base_value) {
@@ -534,8 +596,8 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     for (const auto& [name, value] : to_write) {
       assignments += ", " + std::string(spec->field(name)->column) + " = ?";
     }
-    auto update =
-        db.prepare("UPDATE " + std::string(spec->table) + " SET " + assignments + " WHERE id = ?");
+    auto& update =
+        db.cached("UPDATE " + std::string(spec->table) + " SET " + assignments + " WHERE id = ?");
     update.bind_all(seq, change.clock, caller.device_id);
     int index = 3;
     for (const auto& [name, value] : to_write) bind_stored(update, ++index, *value);
@@ -543,11 +605,15 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     update.run();
   }
 
-  // The team columns are indexed: they are written again only when the change moved the record.
-  auto& settle = db.cached("UPDATE changes SET outcome = ?, applied = ? WHERE seq = ?");
-  settle.bind_all(std::string(to_string(outcome)), json_of(applied), seq);
-  settle.run();
+  if (!creating) {
+    // The team columns are indexed: they are written again only when the change moved the
+    // record.
+    auto& settle = db.cached("UPDATE changes SET outcome = ?, applied = ? WHERE seq = ?");
+    settle.bind_all(std::string(to_string(outcome)), json_of(applied), seq);
+    settle.run();
+  }
   if (left_team) {
+    batch.recall.teams.clear();
     auto& moved = db.cached("UPDATE changes SET team_id = ?, left_team_id = ? WHERE seq = ?");
     moved.bind_all(team, left_team, seq);
     moved.run();

@@ -57,11 +57,12 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
 
   std::set<std::string> decided;
   {
-    auto s = db_.prepare(
+    auto& s = db_.cached(
         "SELECT losing_change FROM conflicts WHERE entity = ? AND entity_id = ? AND field = ? "
         "AND status = 'decided'");
     s.bind_all(entity, entity_id, field);
     while (s.step()) decided.insert(s.column_text(0));
+    s.reset();
   }
   std::set<std::string> open;
   const FieldWrite& standing = settled.standing;
@@ -75,7 +76,7 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
     if (seen) continue;
     const std::string id = conflict_id(entity, entity_id, field, w.change_id);
     open.insert(id);
-    auto upsert = db_.prepare(
+    auto& upsert = db_.cached(
         "INSERT INTO conflicts (id, entity, entity_id, field, winning_value, losing_value, "
         "winning_change, losing_change, winning_device, losing_device, winning_clock, "
         "losing_clock, detected_at, sync_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -91,7 +92,7 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
     }
   }
   // Open conflicts that no longer follow from the writes (a later write saw the value) go.
-  auto stale = db_.prepare(
+  auto& stale = db_.cached(
       "SELECT id FROM conflicts WHERE entity = ? AND entity_id = ? AND field = ? AND "
       "status = 'open'");
   stale.bind_all(entity, entity_id, field);
@@ -99,8 +100,9 @@ Settled FieldHistory::write(const std::string& entity, const std::string& entity
   while (stale.step()) {
     if (!open.count(stale.column_text(0))) gone.push_back(stale.column_text(0));
   }
+  stale.reset();
   for (const auto& id : gone) {
-    db_.prepare("DELETE FROM conflicts WHERE id = ?").bind_all(id).run();
+    db_.cached("DELETE FROM conflicts WHERE id = ?").bind_all(id).run();
   }
   return settled;
 }

@@ -1,8 +1,11 @@
 #include "values.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "vigil/core/dates.hpp"
+#include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
 
 namespace vigil::sync {
@@ -142,16 +145,93 @@ std::optional<std::string> to_wire(const FieldSpec& field, const store::Statemen
   if (row.is_null(column)) return std::nullopt;
   switch (field.type) {
     case FieldType::yes_no:
-      return row.column_int(column) != 0 ? "yes" : "no";
     case FieldType::integer:
-      return std::to_string(row.column_int(column));
-    case FieldType::officer:
-      return names.username(row.column_text(column));
-    case FieldType::team:
-      return names.team_name(row.column_text(column));
+      return to_wire(field, StoredValue(static_cast<long long>(row.column_int(column))), names);
     default:
-      return row.column_text(column);
+      return to_wire(field, StoredValue(row.column_text(column)), names);
   }
+}
+
+std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names) {
+  if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
+  if (const auto* number = std::get_if<long long>(&value)) {
+    if (field.type == FieldType::yes_no) return *number != 0 ? "yes" : "no";
+    return std::to_string(*number);
+  }
+  const auto& text = std::get<std::string>(value);
+  switch (field.type) {
+    case FieldType::officer:
+      return names.username(text);
+    case FieldType::team:
+      return names.team_name(text);
+    default:
+      return text;
+  }
+}
+
+std::map<std::string, StoredValue> column_defaults(store::Database& db, std::string_view table) {
+  std::map<std::string, StoredValue> defaults;
+  auto columns = db.prepare("SELECT name, dflt_value FROM pragma_table_info(?)");
+  columns.bind_all(table);
+  while (columns.step()) {
+    const auto text = columns.column_optional_text(1);
+    if (!text || *text == "NULL") continue;
+    StoredValue value;
+    if (text->size() >= 2 && text->front() == '\'' && text->back() == '\'') {
+      std::string unquoted;
+      for (std::size_t i = 1; i + 1 < text->size(); ++i) {
+        unquoted += (*text)[i];
+        if ((*text)[i] == '\'') ++i;  // '' inside a literal is one quote
+      }
+      value = std::move(unquoted);
+    } else {
+      long long number = 0;
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
+      if (ec != std::errc() || end != text->data() + text->size()) {
+        throw Error(ErrorCode::internal, "the default of " + std::string(table) + "." +
+                                             columns.column_text(0) +
+                                             " is neither text nor a "
+                                             "whole number: " +
+                                             *text);
+      }
+      value = number;
+    }
+    defaults.emplace(columns.column_text(0), std::move(value));
+  }
+  return defaults;
+}
+
+FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, StoredValue>& stored,
+                           const std::map<std::string, StoredValue>& defaults, Names& names) {
+  FieldValues fields;
+  for (const auto& field : spec.fields) {
+    const auto given = stored.find(std::string(field.name));
+    if (field.type == FieldType::attendees) {
+      std::vector<std::string> usernames;
+      if (given != stored.end()) {
+        const auto& list = std::get<std::string>(given->second);
+        std::size_t start = 0;
+        while (start <= list.size()) {
+          const auto end = std::min(list.find(';', start), list.size());
+          usernames.push_back(list.substr(start, end - start));
+          start = end + 1;
+        }
+      }
+      std::sort(usernames.begin(), usernames.end());
+      usernames.erase(std::unique(usernames.begin(), usernames.end()), usernames.end());
+      std::optional<std::string> joined;
+      for (const auto& username : usernames) joined = (joined ? *joined + ";" : "") + username;
+      fields.emplace(field.name, joined);
+    } else if (given != stored.end()) {
+      fields.emplace(field.name, to_wire(field, given->second, names));
+    } else {
+      const auto fallback = defaults.find(std::string(field.column));
+      fields.emplace(field.name, fallback == defaults.end()
+                                     ? std::nullopt
+                                     : to_wire(field, fallback->second, names));
+    }
+  }
+  return fields;
 }
 
 void bind_stored(store::Statement& statement, int index, const StoredValue& value) {

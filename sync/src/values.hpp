@@ -2,6 +2,7 @@
 // Private to sync/.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -46,7 +47,19 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
 std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
                                    Names& names);
 
+// The wire form of a stored value.
+std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names);
+
 void bind_stored(store::Statement& statement, int index, const StoredValue& value);
+
+// The default of each column of `table` that has one, as stored ('' and 0 in this schema).
+std::map<std::string, StoredValue> column_defaults(store::Database& db, std::string_view table);
+
+// Every field of a record about to be inserted with the `stored` values, as record_fields will
+// read it back: each value in the wire form of what is stored (attendees sorted, once each), the
+// columns' defaults for the fields not given. Saves reading back each record a push creates.
+FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, StoredValue>& stored,
+                           const std::map<std::string, StoredValue>& defaults, Names& names);
 
 // The SELECT list of every field of the entity, over its table aliased x (attendees through a
 // subquery), in the order of spec.fields.

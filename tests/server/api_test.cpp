@@ -699,6 +699,83 @@ TEST_CASE("api: the same push twice is answered duplicate with the first outcome
   CHECK(world.count("SELECT count(*) FROM visits") == 1);
 }
 
+TEST_CASE("api: pushes arriving together are each answered as if they had come one by one",
+          "[server][api]") {
+  // Protects group commit: pushes that wait for the writer are written in one transaction, yet
+  // each gets its own outcomes; a change the schema refuses fails only itself; the same push
+  // sent twice at once goes in once.
+  World world;
+  const std::vector<std::string> usernames = {"pc.a", "pc.b", "pc.c", "pc.d", "pc.e", "sgt.north"};
+  std::vector<Device> devices;
+  for (const auto& username : usernames) devices.push_back(world.device(username));
+  Device& sergeant = devices.back();
+  Device twin;  // pc.a's session on a second connection
+  twin.username = "pc.a";
+  twin.session = devices[0].session;
+  twin.http = world.client();
+
+  constexpr int kRounds = 4, kVisits = 30;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::string> bodies;
+    for (auto& device : devices) {
+      PushRequest request;
+      for (int i = 0; i < kVisits; ++i) {
+        request.changes.push_back(
+            device.visit(world.force().north_nominals[static_cast<std::size_t>(i) %
+                                                      world.force().north_nominals.size()]));
+      }
+      if (&device == &sergeant) {
+        // Passes every check of the engine's, but NOM-1 is taken: only the schema knows.
+        request.changes.push_back(
+            device.change("nominal", make_uuid(), Operation::create, nominal_with_taken_ref()));
+      }
+      bodies.push_back(encode(request));
+    }
+    // Everyone at once, pc.a's push twice (no Catch2 assertions off the main thread).
+    std::vector<HttpResult> answers(devices.size() + 1);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i <= devices.size(); ++i) {
+      threads.emplace_back([&, i] {
+        Device& sender = i < devices.size() ? devices[i] : twin;
+        answers[i] = sender.post("/api/v1/sync/push", bodies[i < devices.size() ? i : 0]);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+
+    std::vector<PushResponse> responses;
+    for (const auto& answer : answers) {
+      INFO(answer.body);
+      REQUIRE(answer.status == 200);
+      responses.push_back(decode_push_response(answer.body));
+    }
+    for (std::size_t i = 1; i + 1 < devices.size(); ++i) {
+      REQUIRE(responses[i].outcomes.size() == kVisits);
+      for (const auto& o : responses[i].outcomes) CHECK(o.outcome == Outcome::applied);
+    }
+    const auto& sergeants = responses[devices.size() - 1].outcomes;
+    REQUIRE(sergeants.size() == kVisits + 1);
+    for (int i = 0; i < kVisits; ++i)
+      CHECK(sergeants[static_cast<std::size_t>(i)].outcome == Outcome::applied);
+    CHECK(sergeants.back().outcome == Outcome::rejected);
+    CHECK(sergeants.back().reason.find("the database refused the change") == 0);
+    // Of pc.a's two identical pushes, one went in and the other found every change there.
+    const auto& one = responses[0].outcomes;
+    const auto& other = responses[devices.size()].outcomes;
+    REQUIRE(one.size() == kVisits);
+    REQUIRE(other.size() == kVisits);
+    const bool first_won = one[0].outcome == Outcome::applied;
+    for (std::size_t i = 0; i < one.size(); ++i) {
+      CHECK(one[i].outcome == (first_won ? Outcome::applied : Outcome::duplicate));
+      CHECK(other[i].outcome == (first_won ? Outcome::duplicate : Outcome::applied));
+      CHECK(one[i].seq == other[i].seq);
+    }
+  }
+  const auto pushed = static_cast<std::int64_t>(kRounds * kVisits * usernames.size());
+  CHECK(world.count("SELECT count(*) FROM visits") == pushed);
+  CHECK(world.count("SELECT count(*) FROM changes") == pushed + kRounds);
+  CHECK(world.count("SELECT count(*) FROM nominals WHERE surname = 'Twin'") == 0);
+}
+
 TEST_CASE("api: a body over the server's limit is 413", "[server][api][security]") {
   // Protects: the server never reads a body larger than its limit into memory, on any route,
   // and a push of too many changes at once is refused before any is applied.

@@ -443,6 +443,46 @@ TEST_CASE("http: stop() lets a request in flight finish", "[server][http]") {
   server.stop();
 }
 
+TEST_CASE("http: handlers that wait do not hold up other connections", "[server][http]") {
+  // One I/O thread and more waiting handlers than that: with handlers on the I/O thread, the
+  // health check would wait behind them (as every tablet once waited behind one slow push).
+  auto options = test_options();
+  options.threads = 1;
+  options.handler_threads = 4;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> waiting{0};
+  HttpServer server(options, [&](const Request& request) {
+    if (request.path == "/wait") {
+      ++waiting;
+      released.wait();
+    }
+    return echo(request);
+  });
+  server.start();
+
+  std::vector<std::thread> clients;
+  std::vector<int> statuses(3, 0);
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&, i] {
+      HttpClient c("127.0.0.1", server.port());
+      statuses[static_cast<std::size_t>(i)] = c.get("/wait").status;
+    });
+  }
+  for (int i = 0; i < 500 && waiting.load() < 3; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(waiting.load() == 3);
+
+  HttpClient health("127.0.0.1", server.port());
+  const auto answer = health.get("/healthz");
+  CHECK(answer.status == 200);
+  CHECK(answer.body.find("path=/healthz") != std::string::npos);
+
+  release.set_value();
+  for (auto& client : clients) client.join();
+  CHECK(statuses == std::vector<int>{200, 200, 200});
+  server.stop();
+}
+
 TEST_CASE("http: stop() from a handler ends run()", "[server][http]") {
   HttpServer* self = nullptr;
   HttpServer server(test_options(), [&](const Request& request) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -102,3 +103,12 @@ struct TestForce {
     return force;
   }
 };
+
+// A new nominal's fields that pass every check the sync engine makes, with a ref (NOM-1) the
+// force already uses: only the schema's UNIQUE rule refuses it.
+inline std::map<std::string, std::optional<std::string>> nominal_with_taken_ref() {
+  return {{"ref", "NOM-1"},      {"surname", "Twin"},
+          {"forenames", "Ref"},  {"date_of_birth", "1990-01-01"},
+          {"kind", "violent"},   {"mappa_level", "1"},
+          {"risk_level", "low"}, {"team", "North"}};
+}

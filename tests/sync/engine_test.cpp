@@ -373,15 +373,8 @@ TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch 
   PushRequest batch;
   batch.changes.push_back(w.visit(w.force.north_nominals[0], "sgt.north"));
   // Passes every check the engine makes, but its ref is taken: only the schema knows.
-  batch.changes.push_back(w.change("nominal", make_uuid(w.random), Operation::create,
-                                   {{"ref", "NOM-1"},
-                                    {"surname", "Twin"},
-                                    {"forenames", "Ref"},
-                                    {"date_of_birth", "1990-01-01"},
-                                    {"kind", "violent"},
-                                    {"mappa_level", "1"},
-                                    {"risk_level", "low"},
-                                    {"team", "North"}}));
+  batch.changes.push_back(
+      w.change("nominal", make_uuid(w.random), Operation::create, nominal_with_taken_ref()));
   batch.changes.push_back(w.visit(w.force.north_nominals[1], "sgt.north"));
   const auto response = w.engine.push(w.db, sergeant, batch);
   REQUIRE(response.outcomes.size() == 3);
@@ -392,4 +385,92 @@ TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch 
   CHECK(w.count("SELECT count(*) FROM visits") == 2);
   CHECK(w.count("SELECT count(*) FROM nominals WHERE surname = 'Twin'") == 0);
   CHECK(w.count("SELECT count(*) FROM changes") == 3);
+}
+
+TEST_CASE("a created record's change carries the record exactly as stored, defaults included",
+          "[sync][engine][pull]") {
+  // The engine works out what a new record holds instead of reading it back; the change a
+  // tablet pulls must still hold what a first sync of the record would.
+  World w;
+  const Caller sergeant = w.caller("sgt.north", "device-s");
+  const auto cursor = w.count("SELECT coalesce(max(seq), 0) FROM changes");
+  // Attendees out of order and one twice; a number with a leading zero; optional fields left
+  // out, so their defaults (no, '', active) are what is stored.
+  const Change visit = w.visit(w.force.north_nominals[0], "pc.b;sgt.north;pc.b");
+  const Change nominal = w.change("nominal", make_time_ordered_uuid(), Operation::create,
+                                  {{"ref", "NOM-NEW-1"},
+                                   {"surname", "Sample"},
+                                   {"forenames", "Ann"},
+                                   {"date_of_birth", "1990-01-01"},
+                                   {"kind", "violent"},
+                                   {"mappa_level", "02"},
+                                   {"risk_level", "low"},
+                                   {"team", "North"}});
+  PushRequest batch;
+  batch.changes = {visit, nominal};
+  const auto response = w.engine.push(w.db, sergeant, batch);
+  REQUIRE(response.outcomes.size() == 2);
+  REQUIRE(response.outcomes[0].outcome == Outcome::applied);
+  REQUIRE(response.outcomes[1].outcome == Outcome::applied);
+
+  std::map<std::string, FieldValues> pulled, snapshot;
+  for (const auto& item : w.engine.pull(w.db, sergeant, cursor, 100).items) {
+    pulled[item.entity_id] = item.fields;
+  }
+  for (const auto& item : w.engine.pull(w.db, sergeant, 0, 10000).items) {
+    snapshot[item.entity_id] = item.fields;
+  }
+  for (const auto* created : {&visit, &nominal}) {
+    INFO(created->entity);
+    REQUIRE(pulled.count(created->entity_id) == 1);
+    CHECK(pulled[created->entity_id] == snapshot.at(created->entity_id));
+  }
+  CHECK(pulled[visit.entity_id].at("attendees") == "pc.b;sgt.north");
+  CHECK(pulled[visit.entity_id].at("observations") == "");
+  CHECK(pulled[nominal.entity_id].at("mappa_level") == "2");
+  CHECK(pulled[nominal.entity_id].at("no_fixed_abode") == "no");
+  CHECK(pulled[nominal.entity_id].at("status") == "active");
+  CHECK(pulled[nominal.entity_id].at("officer") == std::nullopt);
+}
+
+TEST_CASE("pushes written together are answered as if written one after another",
+          "[sync][engine]") {
+  World w;
+  const Caller a = w.caller("pc.a", "device-a");
+  const Caller b = w.caller("pc.b", "device-b");
+  const Caller sergeant = w.caller("sgt.north", "device-s");
+  PushRequest from_a, again_from_a, from_sergeant;
+  from_a.changes = {w.visit(w.force.north_nominals[0], "pc.a"),
+                    w.visit(w.force.north_nominals[1], "pc.a")};
+  again_from_a = from_a;  // sent again before the first answer came
+  from_sergeant.changes = {
+      w.change("nominal", make_uuid(w.random), Operation::create, nominal_with_taken_ref()),
+      w.visit(w.force.north_nominals[2], "sgt.north")};
+  PushRequest from_b;
+  from_b.changes = {w.visit(w.force.north_nominals[3], "pc.b")};
+
+  const std::vector<SyncEngine::Submission> together = {
+      {a, from_a}, {sergeant, from_sergeant}, {a, again_from_a}, {b, from_b}};
+  const auto responses = w.engine.push_together(w.db, together);
+  REQUIRE(responses.size() == 4);
+  REQUIRE(responses[0].outcomes.size() == 2);
+  CHECK(responses[0].outcomes[0].outcome == Outcome::applied);
+  CHECK(responses[0].outcomes[1].outcome == Outcome::applied);
+  REQUIRE(responses[1].outcomes.size() == 2);
+  CHECK(responses[1].outcomes[0].outcome == Outcome::rejected);
+  CHECK(responses[1].outcomes[0].reason.find("the database refused the change") == 0);
+  CHECK(responses[1].outcomes[1].outcome == Outcome::applied);
+  REQUIRE(responses[2].outcomes.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(responses[2].outcomes[i].outcome == Outcome::duplicate);
+    CHECK(responses[2].outcomes[i].first_outcome == Outcome::applied);
+    CHECK(responses[2].outcomes[i].seq == responses[0].outcomes[i].seq);
+  }
+  REQUIRE(responses[3].outcomes.size() == 1);
+  CHECK(responses[3].outcomes[0].outcome == Outcome::applied);
+  // In order: each push's changes follow the ones before it.
+  CHECK(responses[0].outcomes[1].seq < responses[1].outcomes[1].seq);
+  CHECK(responses[1].outcomes[1].seq < responses[3].outcomes[0].seq);
+  CHECK(w.count("SELECT count(*) FROM visits") == 4);
+  CHECK(w.count("SELECT count(*) FROM changes") == 5);
 }

@@ -58,8 +58,10 @@ constexpr const char* kSyncHelp =
     "push latency per batch (p50, p99, max in milliseconds) and the outcomes; a rejected change\n"
     "fails the benchmark. Then times a whole-scope pull (since=0, every page) for an officer of\n"
     "the team with the fewest nominals, and plain SQLite inserting as many visit-like rows beside\n"
-    "the database (WAL, synchronous=FULL), in one transaction and committed once per batch: the\n"
-    "ceilings the server is compared with.\n"
+    "the database (WAL, synchronous=FULL), in one transaction and committed once per batch, and\n"
+    "writing the rows the server writes for as many visits (the visit, an attendee, the changes-\n"
+    "log row) into a copy of the database, committed once per batch: the ceilings the server is\n"
+    "compared with.\n"
     "\n"
     "  --db PATH       use this database: seeded first when it does not exist or holds no\n"
     "                  nominals, and kept afterwards with the benchmark's changes in it\n"
@@ -550,6 +552,97 @@ Ceiling time_ceiling(const std::filesystem::path& file, std::int64_t rows, std::
   return ceiling;
 }
 
+// What SQLite alone takes for the writes the server makes for a visit, without the engine: the
+// visit's row, one attendee and its changes-log row, into the server's own tables and indexes
+// (foreign keys checked) of a copy of the benchmark's database, committing every `per_commit`
+// visits. The server's remaining cost over this is its own: parsing, checking, looking up.
+Ceiling time_same_writes(const std::filesystem::path& source, const std::filesystem::path& file,
+                         std::int64_t rows, std::int64_t per_commit) {
+  ScratchFile scratch(file);
+  {
+    store::Database from(source);
+    auto copy = from.prepare("VACUUM INTO ?");
+    copy.bind_all(scratch.path().string());
+    copy.run();
+  }
+  store::Database db(scratch.path());
+  Ceiling ceiling;
+  ceiling.rows = rows;
+  ceiling.per_commit = per_commit;
+  struct Target {
+    std::string nominal, team, officer;
+  };
+  std::vector<Target> targets;
+  {
+    auto s = db.prepare(
+        "SELECT n.id, n.team_id, (SELECT o.id FROM officers o WHERE o.team_id = n.team_id "
+        "ORDER BY o.id LIMIT 1) FROM nominals n WHERE n.status = 'active' ORDER BY n.id");
+    while (s.step()) {
+      if (!s.is_null(2)) targets.push_back({s.column_text(0), s.column_text(1), s.column_text(2)});
+    }
+  }
+  if (targets.empty()) throw Error(ErrorCode::internal, "no nominal with a team officer to visit");
+  // Values are made first, as the server's come decoded: the ceiling is SQLite's alone.
+  struct Row {
+    std::string visit_id, change_id, fields;
+  };
+  std::vector<Row> made(static_cast<std::size_t>(rows));
+  const std::string occurred = "2025-01-14T10:30:00Z", recorded = "2025-01-14T11:02:00Z";
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    const Target& target = targets[i % targets.size()];
+    JsonWriter fields;
+    fields.begin_object()
+        .field("announced", "no")
+        .field("attendees", "pc.bench")
+        .field("nominal_id", target.nominal)
+        .field("observations", kObservations[i % std::size(kObservations)])
+        .field("occurred_at", occurred)
+        .field("outcome", "seen")
+        .field("recorded_at", recorded)
+        .field("risk_change", "")
+        .end_object();
+    made[i] = {make_time_ordered_uuid(), make_time_ordered_uuid(), fields.str()};
+  }
+  const std::string device = make_time_ordered_uuid();
+  const std::string clock = sync::format_stamp({1736850600000, 0});
+
+  const auto start = Clock::now();
+  std::optional<store::Transaction> transaction;
+  transaction.emplace(db);
+  auto change = db.prepare(
+      "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
+      "fields, clock, device_time, received_at, outcome, team_id, applied) "
+      "VALUES (?, ?, ?, 'visit', ?, 'append', ?, ?, ?, ?, 'applied', ?, ?)");
+  auto visit = db.prepare(
+      "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, received_at, announced, "
+      "outcome, observations, risk_change, recorded_by, device_id, sync_seq, sync_clock, "
+      "sync_device_id) VALUES (?, ?, ?, ?, ?, 0, 'seen', ?, '', ?, ?, ?, ?, ?)");
+  auto attendee = db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    const Row& row = made[i];
+    const Target& target = targets[i % targets.size()];
+    change.bind_all(row.change_id, device, target.officer, row.visit_id, row.fields, clock,
+                    recorded, recorded, target.team, row.fields);
+    change.run();
+    const auto seq = db.last_insert_rowid();
+    visit.bind_all(row.visit_id, target.nominal, occurred, recorded, recorded,
+                   kObservations[i % std::size(kObservations)], target.officer, device, seq, clock,
+                   device);
+    visit.run();
+    attendee.bind_all(row.visit_id, target.officer);
+    attendee.run();
+    if (static_cast<std::int64_t>(i + 1) % per_commit == 0 &&
+        static_cast<std::int64_t>(i + 1) < rows) {
+      transaction->commit();
+      transaction.emplace(db);
+    }
+  }
+  transaction->commit();
+  ceiling.seconds = seconds_since(start);
+  ceiling.rows_per_second = static_cast<double>(rows) / ceiling.seconds;
+  return ceiling;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The benchmark
 
@@ -900,6 +993,14 @@ int run_sync(std::span<const std::string> words) {
             << grouped(static_cast<std::int64_t>(batched.rows_per_second))
             << " rows/s; the server reaches " << fixed(batched_ratio * 100.0, 1) << "% of it\n";
 
+  const Ceiling same = time_same_writes(database.path(), ceiling_file, push.changes, batch);
+  const double same_ratio = push.changes_per_second / same.rows_per_second;
+  std::cout << "ceiling with the server's own writes: plain SQLite writing each visit's row, an "
+            << "attendee and its changes-log row into a copy of this database, committed every "
+            << grouped(batch) << " visits: " << fixed(same.seconds, 2) << " s, "
+            << grouped(static_cast<std::int64_t>(same.rows_per_second))
+            << " visits/s; the server reaches " << fixed(same_ratio * 100.0, 1) << "% of it\n";
+
   const bool push_aim = push.changes_per_second >= kAimChangesPerSecond;
   const bool pull_aim = pt.p50_ms < kAimPullMs;
   std::cout << "aims: " << grouped(static_cast<std::int64_t>(kAimChangesPerSecond)) << " changes/s "
@@ -986,6 +1087,14 @@ int run_sync(std::span<const std::string> words) {
       .field("journal_mode", ceiling.journal_mode)
       .field("synchronous", ceiling.synchronous)
       .field("server_ratio", ratio)
+      .end_object();
+  json.key("ceiling_same_writes")
+      .begin_object()
+      .field("rows", same.rows)
+      .field("rows_per_commit", same.per_commit)
+      .field("seconds", same.seconds)
+      .field("rows_per_second", same.rows_per_second)
+      .field("server_ratio", same_ratio)
       .end_object();
   json.key("ceiling_per_batch")
       .begin_object()

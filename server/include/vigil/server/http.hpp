@@ -3,8 +3,9 @@
 // the response. Beast and Asio stay inside http_server.cpp so the rest of the server compiles
 // without them.
 //
-// Threading: the handler is called on the server's I/O threads, several at once; it must be
-// thread-safe. An exception escaping it becomes a 500 with a JSON error body, never a crash.
+// Threading: the handler is called on the server's handler threads, several at once; it must be
+// thread-safe; it may block (the I/O threads go on reading and writing other connections). An
+// exception escaping it becomes a 500 with a JSON error body, never a crash.
 #pragma once
 
 #include <chrono>
@@ -55,7 +56,8 @@ std::optional<RequestTarget> parse_request_target(std::string_view target);
 struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;  // 0: an ephemeral port, reported by HttpServer::port()
-  int threads = 2;
+  int threads = 2;             // I/O threads: reading and writing connections
+  int handler_threads = 16;    // requests handled at once; more wait for a free thread
   std::size_t body_limit = std::size_t{8} << 20;  // larger bodies get 413
   std::chrono::seconds read_timeout{30};          // a whole request, headers and body
   std::chrono::seconds write_timeout{30};

@@ -1,0 +1,149 @@
+#include "writer.hpp"
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <vector>
+
+namespace vigil::server {
+namespace {
+
+// A group holds at most this many changes (one push may hold up to 5,000 alone), so the pushes
+// behind a group wait for a bounded amount of work.
+constexpr std::size_t kGroupChanges = 5000;
+// Pages in the log (4 KiB each) before the checkpoint thread copies them back. The log starts
+// again from the top only when a write begins with every page of it copied, which under steady
+// load the thread, always a commit behind, never achieves: past twice the size the writer copies
+// the last few pages itself, right after its commit, so the next write starts the log again.
+constexpr int kCheckpointPages = 4000;
+constexpr int kWriterCheckpointPages = 2 * kCheckpointPages;
+
+store::Database open_writer(const std::filesystem::path& database) {
+  store::OpenOptions options;
+  options.create = false;
+  options.durability = store::Durability::full;  // nothing acknowledged before it is on disk
+  store::Database db(database, options);
+  // A page cache that stays warm between pushes, large enough that a group's pages are not
+  // spilled to the log before its commit.
+  db.execute("PRAGMA cache_size = -65536");
+  return db;
+}
+
+}  // namespace
+
+struct Writer::Waiting {
+  const sync::Caller& caller;
+  const sync::PushRequest& request;
+  sync::PushResponse response;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+Writer::Writer(const std::filesystem::path& database, sync::SyncEngine& engine)
+    : engine_(engine), db_(open_writer(database)), checkpoint_db_(open_writer(database)) {
+  // Replaces SQLite's own checkpoint after each commit (wal_autocheckpoint) with ours.
+  sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    stopping_ = true;
+  }
+  checkpoint_wanted_.notify_all();
+  checkpointer_.join();
+  sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
+}
+
+sync::PushResponse Writer::push(const sync::Caller& caller, const sync::PushRequest& request) {
+  Waiting me{caller, request, {}, nullptr, false};
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (writing_) {
+      queue_changed_.wait(lock);
+      continue;
+    }
+    // This thread writes the next group, which holds its own push or one queued before it.
+    writing_ = true;
+    std::deque<Waiting*> group;
+    std::size_t changes = 0;
+    while (!queue_.empty() &&
+           (group.empty() || changes + queue_.front()->request.changes.size() <= kGroupChanges)) {
+      changes += queue_.front()->request.changes.size();
+      group.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    write_group(group);
+    lock.lock();
+    for (auto* waiting : group) waiting->done = true;
+    writing_ = false;
+    queue_changed_.notify_all();
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return std::move(me.response);
+}
+
+void Writer::write_group(std::deque<Waiting*>& group) {
+  std::lock_guard lock(engine_mutex_);
+  if (group.size() > 1) {
+    std::vector<sync::SyncEngine::Submission> submissions;
+    submissions.reserve(group.size());
+    for (const auto* waiting : group) submissions.push_back({waiting->caller, waiting->request});
+    try {
+      auto responses = engine_.push_together(db_, submissions);
+      for (std::size_t i = 0; i < group.size(); ++i) group[i]->response = std::move(responses[i]);
+      return;
+    } catch (...) {
+      // Rolled back whole: each push is taken again alone, so one that cannot be written does
+      // not fail the others.
+    }
+  }
+  for (auto* waiting : group) {
+    try {
+      waiting->response = engine_.push(db_, waiting->caller, waiting->request);
+    } catch (...) {
+      waiting->error = std::current_exception();
+    }
+  }
+}
+
+void Writer::with_engine(const std::function<void(sync::SyncEngine&, store::Database&)>& work) {
+  std::lock_guard lock(engine_mutex_);
+  work(engine_, db_);
+}
+
+int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
+  auto& writer = *static_cast<Writer*>(self);
+  if (pages >= kWriterCheckpointPages) {
+    // Busy (the thread is copying) costs nothing: this is tried again after the next commit.
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    {
+      std::lock_guard lock(writer.checkpoint_mutex_);
+      writer.checkpoint_due_ = true;
+    }
+    writer.checkpoint_wanted_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Writer::checkpoint_loop() {
+  std::unique_lock lock(checkpoint_mutex_);
+  while (true) {
+    checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    // PASSIVE copies what no reader still needs without taking the write lock, so pushes go on
+    // meanwhile; once the whole log is copied, the next commit starts it again from the top.
+    // One that cannot finish (a reader on an old snapshot) is simply taken up again next time.
+    sqlite3_wal_checkpoint_v2(checkpoint_db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
+    lock.lock();
+  }
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,71 @@
+// The server's one writer: the connection every push and decision is written through, one at a
+// time through the merge engine (whose clock is one per server), with group commit and the
+// background checkpoint.
+// Private to server/.
+//
+// Group commit: a push that arrives while another is being written waits; when the writer is
+// free, the waiting thread that gets there first takes every push then waiting and writes them
+// in one transaction with one commit, then answers each. Under load the disk is waited for once
+// for many pushes; a lone push is written at once, alone.
+//
+// Background checkpoint: commits do not copy the write-ahead log back into the database (which
+// takes two more waits for the disk); a thread of its own, with its own connection, does that
+// once the log has grown, beside the writer instead of in its way. Should it fall far behind,
+// the writer checkpoints itself so the log stays bounded.
+//
+// Threads: push() and with_engine() may be called from any number of threads at once.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "vigil/core/store.hpp"
+#include "vigil/sync/engine.hpp"
+
+namespace vigil::server {
+
+class Writer {
+ public:
+  // Opens the writer connection (synchronous=FULL) and starts the checkpoint thread. Pushes go
+  // through `engine`, which must outlive the writer; its pulls need no writer.
+  Writer(const std::filesystem::path& database, sync::SyncEngine& engine);
+  ~Writer();  // stops the checkpoint thread; the connections close cleanly
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Writes the push, durably, and gives its outcomes; throws what the engine throws.
+  sync::PushResponse push(const sync::Caller& caller, const sync::PushRequest& request);
+
+  // Runs `work` alone on the writer connection with the engine (conflict decisions).
+  void with_engine(const std::function<void(sync::SyncEngine&, store::Database&)>& work);
+
+ private:
+  struct Waiting;
+  void write_group(std::deque<Waiting*>& group);
+  static int on_wal_commit(void* self, struct sqlite3* db, const char* name, int pages);
+  void checkpoint_loop();
+
+  sync::SyncEngine& engine_;
+  store::Database db_;
+  std::mutex engine_mutex_;  // held while the engine writes
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<Waiting*> queue_;
+  bool writing_ = false;  // a thread is writing a group
+
+  store::Database checkpoint_db_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
+  bool stopping_ = false;
+  std::thread checkpointer_;
+};
+
+}  // namespace vigil::server
