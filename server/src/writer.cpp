@@ -15,7 +15,7 @@ constexpr std::size_t kGroupChanges = 5000;
 // again from the top only when a write begins with every page of it copied, which under steady
 // load the thread, always a commit behind, never achieves: past twice the size the writer copies
 // the last few pages itself, right after its commit, so the next write starts the log again.
-constexpr int kCheckpointPages = 4000;
+constexpr int kCheckpointPages = 16000;
 constexpr int kWriterCheckpointPages = 2 * kCheckpointPages;
 
 store::Database open_writer(const std::filesystem::path& database) {
