@@ -129,6 +129,9 @@ std::vector<std::string> scope_teams(store::Database& db, const std::string& off
 
 // What the pushes of one transaction look up again and again.
 struct Recall {
+  explicit Recall(store::Database& db) : names(db) {}
+  // Officers and teams by name and id: nothing a push writes changes them.
+  Names names;
   // Column defaults by table, for the records the pushes create.
   std::map<std::string_view, std::map<std::string, StoredValue>> defaults;
   // The team of each record looked up ("entity:id"), found ones only: forgotten whenever a change
@@ -137,9 +140,9 @@ struct Recall {
 };
 
 struct PushBatch {
-  PushBatch(store::Database& db, Recall& r) : names(db), recall(r) {}
+  explicit PushBatch(Recall& r) : names(r.names), recall(r) {}
   const Caller* caller = nullptr;
-  Names names;
+  Names& names;
   Recall& recall;
   std::string received_at;
   bool clock_skewed = false;
@@ -305,7 +308,7 @@ std::vector<PushResponse> SyncEngine::push_batches(store::Database& db,
   std::vector<PushResponse> responses;
   responses.reserve(pushes.size());
   store::Transaction transaction(db);
-  Recall recall;
+  Recall recall(db);
   for (const auto& push : pushes) {
     responses.push_back(push_batch(db, push.caller, push.request, savepoints, recall));
   }
@@ -317,7 +320,7 @@ std::vector<PushResponse> SyncEngine::push_batches(store::Database& db,
 PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
                                     const PushRequest& request, bool savepoints, Recall& recall) {
   PushResponse response;
-  PushBatch batch(db, recall);
+  PushBatch batch(recall);
   batch.caller = &caller;
   const Instant server_now = now_();
   batch.received_at = format_instant(server_now);
