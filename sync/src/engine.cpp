@@ -252,12 +252,22 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
   const std::string write_id = make_time_ordered_uuid();
   FieldValues kept{{field_name, losing_value}};
   FieldValues base{{field_name, winning_value}};
+  // Keeping a losing team moves the record, as any transfer does: the old team's tablets are
+  // told to purge it and the new team's receive it whole.
+  std::string new_team = team;
+  std::optional<std::string> left_team;
+  const auto* kept_team = std::get_if<std::string>(&converted.stored);
+  if (field->type == FieldType::team && kept_team != nullptr && *kept_team != team) {
+    new_team = *kept_team;
+    left_team = team;
+  }
   auto log = db.prepare(
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
-      "fields, base, clock, device_time, received_at, outcome, applied, team_id) "
-      "VALUES (?, ?, ?, ?, ?, 'update', ?, ?, ?, ?, ?, 'applied', ?, ?)");
+      "fields, base, clock, device_time, received_at, outcome, applied, team_id, left_team_id) "
+      "VALUES (?, ?, ?, ?, ?, 'update', ?, ?, ?, ?, ?, 'applied', ?, ?, ?)");
   log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id, json_of(kept),
-               json_of(base), stamp, batch.received_at, batch.received_at, json_of(kept), team);
+               json_of(base), stamp, batch.received_at, batch.received_at, json_of(kept), new_team,
+               left_team);
   log.run();
   const auto write_seq = db.last_insert_rowid();
   FieldHistory(db).write(entity, entity_id, field_name,

@@ -474,3 +474,40 @@ TEST_CASE("pushes written together are answered as if written one after another"
   CHECK(w.count("SELECT count(*) FROM visits") == 4);
   CHECK(w.count("SELECT count(*) FROM changes") == 5);
 }
+
+TEST_CASE("keeping a losing team moves the record: purged from the old team, sent to the new",
+          "[sync][engine][conflict][scope]") {
+  // A decision that keeps a losing team value moves the record as any transfer does, or the old
+  // team's tablets would keep a record they may no longer hold.
+  World w;
+  {
+    auto east = w.db.prepare("INSERT INTO teams (id, name) VALUES (?, 'East')");
+    east.bind_all(make_uuid(w.random));
+    east.run();
+  }
+  const Caller first = w.caller("admin", "device-x");
+  const Caller second = w.caller("admin", "device-y");
+  const Caller south = w.caller("pc.south", "device-s");
+  const std::string nominal = w.force.north_nominals[1];
+  // Made offline on two devices from the same base; the later clock (South) stands.
+  REQUIRE(w.push_one(first, w.change("nominal", nominal, Operation::update, {{"team", "South"}},
+                                     {{"team", "North"}}, w.wall + 200))
+              .outcome == Outcome::applied);
+  REQUIRE(w.push_one(second, w.change("nominal", nominal, Operation::update, {{"team", "East"}},
+                                      {{"team", "North"}}, w.wall + 100))
+              .outcome == Outcome::conflict);
+  const std::string conflict = w.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const auto cursor = w.count("SELECT max(seq) FROM changes");
+
+  REQUIRE(w.push_one(first, w.change("conflict_decision", make_uuid(), Operation::append,
+                                     {{"conflict_id", conflict}, {"keep", "losing"}}))
+              .outcome == Outcome::applied);
+  CHECK(w.text("SELECT t.name FROM nominals n JOIN teams t ON t.id = n.team_id WHERE n.id = ?",
+               nominal) == "East");
+  const auto pulled = w.engine.pull(w.db, south, cursor, 100);
+  bool purged = false;
+  for (const auto& item : pulled.items) {
+    if (item.entity_id == nominal) purged = item.kind == PullItem::Kind::purge;
+  }
+  CHECK(purged);
+}
