@@ -373,14 +373,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) {
       return answer_and_close(error_response(413, "body_too_large",
-                                             "The request body is larger than the limit of " +
-                                                 std::to_string(options().body_limit) + " bytes."));
+                                             "the request body is larger than the limit of " +
+                                                 std::to_string(options().body_limit) + " bytes"));
     }
     if (ec == http::error::header_limit) {
       return answer_and_close(error_response(431, "headers_too_large",
-                                             "The request headers are larger than the limit of " +
+                                             "the request headers are larger than the limit of " +
                                                  std::to_string(options().header_limit) +
-                                                 " bytes."));
+                                                 " bytes"));
     }
     // Any other parse error is a malformed request; the end of the stream, a timeout or a reset
     // leaves nobody to answer.
@@ -388,7 +388,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                              ec != http::error::end_of_stream && ec != http::error::partial_message;
     if (parse_error) {
       return answer_and_close(
-          error_response(400, "bad_request", "The request is not well-formed HTTP/1.1."));
+          error_response(400, "bad_request", "the request is not well-formed HTTP/1.1"));
     }
     close_now();
   }
@@ -403,7 +403,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         parse_request_target(std::string_view(message.target().data(), message.target().size()));
     if (!target) {
       return write(error_response(400, "bad_request",
-                                  "The request target is not a path with valid percent-escapes."),
+                                  "the request target is not a path with valid percent-escapes"),
                    version, false, head, false);
     }
     Request request;
@@ -441,7 +441,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       server_.log("The handler failed on " + request.method + " " + request.path +
                   " with an unknown exception.");
     }
-    return error_response(500, "internal", "The server failed to handle the request.");
+    return error_response(500, "internal", "the server failed to handle the request");
   }
 
   // Answers a request that could not be read, then closes without reading another.
