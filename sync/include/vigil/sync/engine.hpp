@@ -3,9 +3,10 @@
 // them the same way whatever the order they arrive in, and serves scoped pulls.
 //
 // Ownership and threads: a SyncEngine owns nothing but its clock; it works on the Database it
-// is given, which one thread uses at a time (the server gives each request thread its own
-// connection and serialises pushes with BEGIN IMMEDIATE). Throws vigil::Error when the database
-// fails; bad changes are outcomes, not exceptions.
+// is given, which one thread uses at a time. Pushes move the clock, so one thread at a time may
+// push (the server's writer serialises them); pull(), scope_digest() and conflicts() leave it
+// alone and may run on several threads at once, each with its own connection. Throws
+// vigil::Error when the database fails; bad changes are outcomes, not exceptions.
 #pragma once
 
 #include <cstdint>
