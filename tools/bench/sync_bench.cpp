@@ -495,6 +495,25 @@ class ScratchFile {
   std::filesystem::path path_;
 };
 
+// Times `write(i)` for each of `ceiling.rows` rows, committing every `ceiling.per_commit`, and
+// fills in the time and rate: the timing both ceilings share.
+template <class Write>
+void time_committed_rows(store::Database& db, Ceiling& ceiling, Write write) {
+  const auto start = Clock::now();
+  std::optional<store::Transaction> transaction;
+  transaction.emplace(db);
+  for (std::int64_t i = 0; i < ceiling.rows; ++i) {
+    write(i);
+    if ((i + 1) % ceiling.per_commit == 0 && i + 1 < ceiling.rows) {
+      transaction->commit();
+      transaction.emplace(db);
+    }
+  }
+  transaction->commit();
+  ceiling.seconds = seconds_since(start);
+  ceiling.rows_per_second = static_cast<double>(ceiling.rows) / ceiling.seconds;
+}
+
 // Inserts `rows` visit-like rows into a scratch table of a fresh database, committing every
 // `per_commit` rows.
 Ceiling time_ceiling(const std::filesystem::path& file, std::int64_t rows, std::int64_t per_commit,
@@ -527,28 +546,17 @@ Ceiling time_ceiling(const std::filesystem::path& file, std::int64_t rows, std::
   const std::string occurred = "2025-01-14T10:30:00Z", recorded = "2025-01-14T11:02:00Z";
   const std::string clock = sync::format_stamp({1736850600000, 0});
 
-  const auto start = Clock::now();
-  std::optional<store::Transaction> transaction;
-  transaction.emplace(db);
   auto insert = db.prepare(
       "INSERT INTO visit_rows (id, nominal_id, occurred_at, recorded_at, received_at, announced, "
       "outcome, observations, risk_change, recorded_by, device_id, clock_skew_flag, sync_seq, "
       "sync_clock, sync_device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
-  std::int64_t seq = 0;
-  for (const auto& id : ids) {
-    insert.bind_all(id, nominals[static_cast<std::size_t>(seq) % nominals.size()], occurred,
-                    recorded, recorded, seq % 3 == 0, "seen",
-                    kObservations[static_cast<std::size_t>(seq) % std::size(kObservations)], "",
-                    officer, device, seq + 1, clock, device);
+  time_committed_rows(db, ceiling, [&](std::int64_t seq) {
+    const auto at = static_cast<std::size_t>(seq);
+    insert.bind_all(ids[at], nominals[at % nominals.size()], occurred, recorded, recorded,
+                    seq % 3 == 0, "seen", kObservations[at % std::size(kObservations)], "", officer,
+                    device, seq + 1, clock, device);
     insert.run();
-    if (++seq % per_commit == 0 && seq < rows) {
-      transaction->commit();
-      transaction.emplace(db);
-    }
-  }
-  transaction->commit();
-  ceiling.seconds = seconds_since(start);
-  ceiling.rows_per_second = static_cast<double>(rows) / ceiling.seconds;
+  });
   return ceiling;
 }
 
@@ -606,9 +614,6 @@ Ceiling time_same_writes(const std::filesystem::path& source, const std::filesys
   const std::string device = make_time_ordered_uuid();
   const std::string clock = sync::format_stamp({1736850600000, 0});
 
-  const auto start = Clock::now();
-  std::optional<store::Transaction> transaction;
-  transaction.emplace(db);
   auto change = db.prepare(
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
       "fields, clock, device_time, received_at, outcome, team_id, applied) "
@@ -618,7 +623,8 @@ Ceiling time_same_writes(const std::filesystem::path& source, const std::filesys
       "outcome, observations, risk_change, recorded_by, device_id, sync_seq, sync_clock, "
       "sync_device_id) VALUES (?, ?, ?, ?, ?, 0, 'seen', ?, '', ?, ?, ?, ?, ?)");
   auto attendee = db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
-  for (std::size_t i = 0; i < made.size(); ++i) {
+  time_committed_rows(db, ceiling, [&](std::int64_t n) {
+    const auto i = static_cast<std::size_t>(n);
     const Row& row = made[i];
     const Target& target = targets[i % targets.size()];
     change.bind_all(row.change_id, device, target.officer, row.visit_id, row.fields, clock,
@@ -631,15 +637,7 @@ Ceiling time_same_writes(const std::filesystem::path& source, const std::filesys
     visit.run();
     attendee.bind_all(row.visit_id, target.officer);
     attendee.run();
-    if (static_cast<std::int64_t>(i + 1) % per_commit == 0 &&
-        static_cast<std::int64_t>(i + 1) < rows) {
-      transaction->commit();
-      transaction.emplace(db);
-    }
-  }
-  transaction->commit();
-  ceiling.seconds = seconds_since(start);
-  ceiling.rows_per_second = static_cast<double>(rows) / ceiling.seconds;
+  });
   return ceiling;
 }
 
