@@ -496,9 +496,15 @@ class ScratchFile {
 };
 
 // Times `write(i)` for each of `ceiling.rows` rows, committing every `ceiling.per_commit`, and
-// fills in the time and rate: the timing both ceilings share.
+// fills in the time, the rate and the journal settings: what every ceiling shares.
 template <class Write>
 void time_committed_rows(store::Database& db, Ceiling& ceiling, Write write) {
+  {
+    auto mode = db.prepare("PRAGMA journal_mode");
+    if (mode.step()) ceiling.journal_mode = mode.column_text(0);
+    auto sync = db.prepare("PRAGMA synchronous");
+    if (sync.step()) ceiling.synchronous = sync.column_int(0);
+  }
   const auto start = Clock::now();
   std::optional<store::Transaction> transaction;
   transaction.emplace(db);
@@ -523,12 +529,6 @@ Ceiling time_ceiling(const std::filesystem::path& file, std::int64_t rows, std::
   Ceiling ceiling;
   ceiling.rows = rows;
   ceiling.per_commit = per_commit;
-  {
-    auto mode = db.prepare("PRAGMA journal_mode");
-    if (mode.step()) ceiling.journal_mode = mode.column_text(0);
-    auto sync = db.prepare("PRAGMA synchronous");
-    if (sync.step()) ceiling.synchronous = sync.column_int(0);
-  }
   db.execute(
       "CREATE TABLE visit_rows (id TEXT PRIMARY KEY, nominal_id TEXT NOT NULL, "
       "occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, received_at TEXT, "
@@ -1077,31 +1077,22 @@ int run_sync(std::span<const std::string> words) {
     }
     json.end_array();
   }
-  json.key("ceiling")
-      .begin_object()
-      .field("rows", ceiling.rows)
-      .field("seconds", ceiling.seconds)
-      .field("rows_per_second", ceiling.rows_per_second)
-      .field("journal_mode", ceiling.journal_mode)
-      .field("synchronous", ceiling.synchronous)
-      .field("server_ratio", ratio)
-      .end_object();
-  json.key("ceiling_same_writes")
-      .begin_object()
-      .field("rows", same.rows)
-      .field("rows_per_commit", same.per_commit)
-      .field("seconds", same.seconds)
-      .field("rows_per_second", same.rows_per_second)
-      .field("server_ratio", same_ratio)
-      .end_object();
-  json.key("ceiling_per_batch")
-      .begin_object()
-      .field("rows", batched.rows)
-      .field("rows_per_commit", batched.per_commit)
-      .field("seconds", batched.seconds)
-      .field("rows_per_second", batched.rows_per_second)
-      .field("server_ratio", batched_ratio)
-      .end_object();
+  // Each ceiling's figures and the server's share of it.
+  const auto write_ceiling = [&json](const char* name, const Ceiling& c, double server_ratio) {
+    json.key(name)
+        .begin_object()
+        .field("rows", c.rows)
+        .field("rows_per_commit", c.per_commit)
+        .field("seconds", c.seconds)
+        .field("rows_per_second", c.rows_per_second)
+        .field("journal_mode", c.journal_mode)
+        .field("synchronous", c.synchronous)
+        .field("server_ratio", server_ratio)
+        .end_object();
+  };
+  write_ceiling("ceiling", ceiling, ratio);
+  write_ceiling("ceiling_same_writes", same, same_ratio);
+  write_ceiling("ceiling_per_batch", batched, batched_ratio);
   json.key("aims")
       .begin_object()
       .field("changes_per_second", kAimChangesPerSecond)
