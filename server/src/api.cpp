@@ -516,15 +516,12 @@ struct Api::Impl {
     change.fields["keep"] = keep->second;
     if (auto note = body.find("note"); note != body.end()) change.fields["note"] = note->second;
     change.device_time = now_text();
-    sync::PushResponse result;
-    writer->with_engine([&](sync::SyncEngine& writing, store::Database& written) {
-      change.clock = sync::format_stamp(sync::HlcStamp{
-          std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
-              .count(),
-          0});
-      push.changes.push_back(change);
-      result = writing.push(written, caller, push);
-    });
+    change.clock = sync::format_stamp(sync::HlcStamp{
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
+            .count(),
+        0});
+    push.changes.push_back(change);
+    const sync::PushResponse result = writer->push(caller, push);
     const auto& outcome = result.outcomes.front();
     if (outcome.outcome == sync::Outcome::rejected) {
       // Between the checks above and the push, another decision may have got in first, a later

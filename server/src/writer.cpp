@@ -91,7 +91,6 @@ sync::PushResponse Writer::push(const sync::Caller& caller, const sync::PushRequ
 }
 
 void Writer::write_group(std::deque<Waiting*>& group) {
-  std::lock_guard lock(engine_mutex_);
   if (group.size() > 1) {
     std::vector<sync::SyncEngine::Submission> submissions;
     submissions.reserve(group.size());
@@ -112,11 +111,6 @@ void Writer::write_group(std::deque<Waiting*>& group) {
       waiting->error = std::current_exception();
     }
   }
-}
-
-void Writer::with_engine(const std::function<void(sync::SyncEngine&, store::Database&)>& work) {
-  std::lock_guard lock(engine_mutex_);
-  work(engine_, db_);
 }
 
 int Writer::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {

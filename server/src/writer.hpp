@@ -1,6 +1,6 @@
-// The server's one writer: the connection every push and decision is written through, one at a
-// time through the merge engine (whose clock is one per server), with group commit and the
-// background checkpoint.
+// The server's one writer: the connection every push (a conflict decision is one too) is written
+// through, one group at a time, by the merge engine (whose clock is one per server), with group
+// commit and the background checkpoint.
 // Private to server/.
 //
 // Group commit: a push that arrives while another is being written waits; when the writer is
@@ -13,14 +13,13 @@
 // once the log has grown, beside the writer instead of in its way. Should it fall far behind,
 // the writer checkpoints itself so the log stays bounded.
 //
-// Threads: push() and with_engine() may be called from any number of threads at once.
+// Threads: push() may be called from any number of threads at once.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -42,9 +41,6 @@ class Writer {
   // Writes the push, durably, and gives its outcomes; throws what the engine throws.
   sync::PushResponse push(const sync::Caller& caller, const sync::PushRequest& request);
 
-  // Runs `work` alone on the writer connection with the engine (conflict decisions).
-  void with_engine(const std::function<void(sync::SyncEngine&, store::Database&)>& work);
-
  private:
   struct Waiting;
   void write_group(std::deque<Waiting*>& group);
@@ -53,12 +49,11 @@ class Writer {
 
   sync::SyncEngine& engine_;
   store::Database db_;
-  std::mutex engine_mutex_;  // held while the engine writes
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
   std::deque<Waiting*> queue_;
-  bool writing_ = false;  // a thread is writing a group
+  bool writing_ = false;  // a thread is writing a group: the only one using db_ and engine_
 
   store::Database checkpoint_db_;
   std::mutex checkpoint_mutex_;

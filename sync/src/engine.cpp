@@ -132,7 +132,13 @@ struct Recall {
   explicit Recall(store::Database& db) : names(db) {}
   // Officers and teams by name and id: nothing a push writes changes them.
   Names names;
-  // Column defaults by table, for the records the pushes create.
+  // Column defaults by table, for the records the pushes create; read once.
+  const std::map<std::string, StoredValue>& defaults_of(store::Database& db,
+                                                        std::string_view table) {
+    auto found = defaults.find(table);
+    if (found == defaults.end()) found = defaults.emplace(table, column_defaults(db, table)).first;
+    return found->second;
+  }
   std::map<std::string_view, std::map<std::string, StoredValue>> defaults;
   // The team of each record looked up ("entity:id"), found ones only: forgotten whenever a change
   // moves a record, since a move changes the team of everything below it too.
@@ -205,13 +211,9 @@ void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec
   if (spec.name == "visit") {
     auto& attendee =
         db.cached("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
-    const std::string& list = *change.fields.at("attendees");
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const auto end = std::min(list.find(';', start), list.size());
-      attendee.bind_all(change.entity_id, *batch.names.officer_id(list.substr(start, end - start)));
+    for (const auto& username : attendee_usernames(*change.fields.at("attendees"))) {
+      attendee.bind_all(change.entity_id, *batch.names.officer_id(username));
       attendee.run();
-      start = end + 1;
     }
   }
 }
@@ -519,12 +521,8 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     if (spec->outside_scope_allowed) {
       applied = change.fields;
     } else {
-      auto defaults = batch.recall.defaults.find(spec->table);
-      if (defaults == batch.recall.defaults.end()) {
-        defaults =
-            batch.recall.defaults.emplace(spec->table, column_defaults(db, spec->table)).first;
-      }
-      applied = created_fields(*spec, stored, defaults->second, batch.names);
+      applied =
+          created_fields(*spec, stored, batch.recall.defaults_of(db, spec->table), batch.names);
     }
   }
 

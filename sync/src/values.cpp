@@ -125,19 +125,26 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
     case FieldType::attendees: {
       // Checked one by one by the engine, which stores them in visit_attendees.
       if (text.empty()) return {{}, name + " must name at least one officer"};
-      std::size_t start = 0;
-      while (start <= text.size()) {
-        const auto end = std::min(text.find(';', start), text.size());
-        const std::string username = text.substr(start, end - start);
+      for (const auto& username : attendee_usernames(text)) {
         if (!names.officer_id(username)) {
           return {{}, name + ": no officer has the username '" + username + "'"};
         }
-        start = end + 1;
       }
       return {text, {}};
     }
   }
   return {{}, name + " has an unknown type"};
+}
+
+std::vector<std::string> attendee_usernames(std::string_view list) {
+  std::vector<std::string> usernames;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto end = std::min(list.find(';', start), list.size());
+    usernames.emplace_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return usernames;
 }
 
 std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
@@ -208,15 +215,8 @@ FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, S
     const auto given = stored.find(std::string(field.name));
     if (field.type == FieldType::attendees) {
       std::vector<std::string> usernames;
-      if (given != stored.end()) {
-        const auto& list = std::get<std::string>(given->second);
-        std::size_t start = 0;
-        while (start <= list.size()) {
-          const auto end = std::min(list.find(';', start), list.size());
-          usernames.push_back(list.substr(start, end - start));
-          start = end + 1;
-        }
-      }
+      if (given != stored.end())
+        usernames = attendee_usernames(std::get<std::string>(given->second));
       std::sort(usernames.begin(), usernames.end());
       usernames.erase(std::unique(usernames.begin(), usernames.end()), usernames.end());
       std::optional<std::string> joined;

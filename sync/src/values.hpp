@@ -5,8 +5,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "vigil/core/store.hpp"
 #include "vigil/sync/entities.hpp"
@@ -46,6 +48,9 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
 // The wire form of a stored column value (the statement's current row).
 std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
                                    Names& names);
+
+// The usernames of an attendees field ("pc.a;pc.b"), in the order given.
+std::vector<std::string> attendee_usernames(std::string_view list);
 
 // The wire form of a stored value.
 std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names);

@@ -85,22 +85,6 @@ void check_error(const HttpResult& result, int status, const std::string& code) 
   CHECK(message.find('\n') == std::string::npos);
 }
 
-std::string percent_encoded(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
-
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -142,7 +126,7 @@ struct Device {
     std::string resume;
     for (;;) {
       const auto result = get("/api/v1/sync/pull?since=" + std::to_string(cursor) +
-                              (resume.empty() ? "" : "&resume=" + percent_encoded(resume)));
+                              (resume.empty() ? "" : "&resume=" + query_escaped(resume)));
       INFO(result.body);
       REQUIRE(result.status == 200);
       auto page = decode_pull_response(result.body);
@@ -506,12 +490,12 @@ TEST_CASE("api: one nominal: another team's is 403 and audited as denied, unknow
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read'") == 0);
 
   check_error(pc.get("/api/v1/nominals/" + make_uuid()), 404, "not_found");
-  check_error(pc.get("/api/v1/nominals/" + percent_encoded("' OR '1'='1")), 404, "not_found");
+  check_error(pc.get("/api/v1/nominals/" + query_escaped("' OR '1'='1")), 404, "not_found");
 
   const std::string own = force.north_nominals[0];
   REQUIRE(pc.push_one(pc.visit(own)).outcome == Outcome::applied);
   const auto result = pc.get("/api/v1/nominals/" + own +
-                             "?reason=" + percent_encoded("home visit tomorrow; check address"));
+                             "?reason=" + query_escaped("home visit tomorrow; check address"));
   REQUIRE(result.status == 200);
   const auto body = parse(result.body);
   CHECK(member(body, "id") == own);
@@ -834,8 +818,7 @@ TEST_CASE("api: SQL and HTML in values are stored and returned literally",
   CHECK(pulled_value(whole, nominal, "area") == kHostile);
 
   // The read API, with the hostile text in the reason as well.
-  const auto result =
-      pc.get("/api/v1/nominals/" + nominal + "?reason=" + percent_encoded(kHostile));
+  const auto result = pc.get("/api/v1/nominals/" + nominal + "?reason=" + query_escaped(kHostile));
   REQUIRE(result.status == 200);
   CHECK(result.body.find("<script>") != std::string::npos);  // JSON, not HTML-escaped
   CHECK(member(parse(result.body), "area") == kHostile);
@@ -854,6 +837,19 @@ TEST_CASE("api: SQL and HTML in values are stored and returned literally",
   CHECK(world.count("SELECT count(*) FROM visits") == 1);
 }
 
+// Two officers change a nominal's area from the same base, b's later: one open conflict, b's
+// "Park" standing over a's "Docks". Returns the conflict's id.
+std::string make_area_conflict(World& world, Device& a, Device& b, const std::string& nominal) {
+  const std::int64_t t = wall_ms();
+  REQUIRE(a.push_one(a.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
+                              {{"area", ""}}, t + 1))
+              .outcome == Outcome::applied);
+  REQUIRE(b.push_one(b.change("nominal", nominal, Operation::update, {{"area", "Park"}},
+                              {{"area", ""}}, t + 2))
+              .outcome == Outcome::conflict);
+  return world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+}
+
 TEST_CASE(
     "api: concurrent edits make one open conflict; only a supervisor of the team decides it, "
     "once, and the kept value reaches every tablet",
@@ -868,13 +864,7 @@ TEST_CASE(
   Device other_sergeant = world.device("sgt.south");
   a.pull();
   b.pull();
-  const std::int64_t t = wall_ms();
-  REQUIRE(a.push_one(a.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
-                              {{"area", ""}}, t + 100))
-              .outcome == Outcome::applied);
-  REQUIRE(b.push_one(b.change("nominal", nominal, Operation::update, {{"area", "Harbour"}},
-                              {{"area", ""}}, t + 200))
-              .outcome == Outcome::conflict);
+  make_area_conflict(world, a, b, nominal);
   a.pull();
   b.pull();
 
@@ -885,7 +875,7 @@ TEST_CASE(
   CHECK(member(conflict, "entity") == "nominal");
   CHECK(member(conflict, "entity_id") == nominal);
   CHECK(member(conflict, "field") == "area");
-  CHECK(member(conflict, "winning_value") == "Harbour");
+  CHECK(member(conflict, "winning_value") == "Park");
   CHECK(member(conflict, "losing_value") == "Docks");
   CHECK(member(conflict, "winning_device") == b.session.device_id);
   CHECK(member(conflict, "losing_device") == a.session.device_id);
@@ -906,7 +896,7 @@ TEST_CASE(
   check_error(sergeant.post("/api/v1/conflicts/" + make_uuid() + "/decision", keep_losing), 404,
               "not_found");
   CHECK(world.text("SELECT status FROM conflicts WHERE id = ?", id) == "open");
-  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Harbour");
+  CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Park");
 
   const auto decided = sergeant.post(path, keep_losing);
   INFO(decided.body);
@@ -929,24 +919,13 @@ TEST_CASE(
   CHECK(member(items_of(all)[0u], "decided_by") == "sgt.north");
   for (const std::string status : {"", "decided", "ALL", "open'--"}) {
     INFO(status);
-    check_error(sergeant.get("/api/v1/conflicts?status=" + percent_encoded(status)), 400,
+    check_error(sergeant.get("/api/v1/conflicts?status=" + query_escaped(status)), 400,
                 "bad_request");
   }
 
   // Both officers' next pull brings the kept value.
   CHECK(pulled_value(a.pull(), nominal, "area") == "Docks");
   CHECK(pulled_value(b.pull(), nominal, "area") == "Docks");
-}
-
-// Two officers change a nominal's area from the same base, b's later: one open conflict, b's
-// "Park" standing over a's "Docks". Returns the conflict's id.
-std::string make_area_conflict(World& world, Device& a, Device& b, const std::string& nominal) {
-  const std::int64_t t = wall_ms();
-  a.push_one(
-      a.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}, t + 1));
-  b.push_one(
-      b.change("nominal", nominal, Operation::update, {{"area", "Park"}}, {{"area", ""}}, t + 2));
-  return world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
 }
 
 TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 409",

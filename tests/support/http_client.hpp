@@ -12,6 +12,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+
+// The query-string form of `text`: everything but RFC 3986's unreserved characters
+// percent-encoded, so a parameter's value reaches the server exactly as given.
+std::string query_escaped(std::string_view text);
 
 struct HttpResult {
   int status = 0;

@@ -223,23 +223,6 @@ struct WholeScope {
   std::int64_t bytes = 0;
 };
 
-// Query-string form: everything but RFC 3986's unreserved characters percent-encoded.
-std::string query_escaped(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
-
 // The page's resume token ("" on the last page). Read from the text rather than by decoding the
 // page, so the time taken is the server's: a quote inside a JSON string is escaped, so the
 // member's quoted name cannot occur anywhere but as the member.
