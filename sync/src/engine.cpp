@@ -31,7 +31,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 std::string table_of(std::string_view entity) {
-  if (entity == "order") return "orders";
   if (entity == "conflict") return "conflicts";
   const auto* spec = find_entity(entity);
   return spec ? std::string(spec->table) : std::string();
@@ -60,16 +59,8 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
     s.reset();
     return team_of(db, entity_name, entity_id, depth + 1);
   }
-  if (entity == "order") {
-    auto& s = db.cached("SELECT nominal_id FROM orders WHERE id = ?");
-    s.bind_all(id);
-    if (!s.step()) return std::nullopt;
-    const std::string nominal_id = s.column_text(0);
-    s.reset();
-    return team_of(db, "nominal", nominal_id, depth + 1);
-  }
   const auto* spec = find_entity(entity);
-  if (spec == nullptr || spec->table.empty()) return std::nullopt;
+  if (spec == nullptr || spec->table.empty() || spec->force_wide()) return std::nullopt;
   if (!spec->team_column.empty()) {
     auto& s = db.cached("SELECT " + std::string(spec->team_column) + " FROM " +
                         std::string(spec->table) + " WHERE id = ?");
@@ -409,6 +400,10 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
   if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
   const EntitySpec* spec = find_entity(change.entity);
   if (spec == nullptr) return reject("'" + change.entity + "' is not a kind of record Vigil syncs");
+  if (spec->back_office) {
+    return reject(article(spec->name) + " is kept by the back office: no device creates or "
+                  "changes one");
+  }
   if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
   const auto stamp = parse_stamp(change.clock);
   if (!stamp) return reject("clock '" + change.clock + "' is not a hybrid logical clock stamp");

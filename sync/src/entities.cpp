@@ -19,6 +19,7 @@ constexpr std::array<std::string_view, 4> kSuspectStatus{"outstanding", "arreste
 constexpr std::array<std::string_view, 4> kNotificationKinds{"initial", "change", "periodic",
                                                              "foreign_travel"};
 constexpr std::array<std::string_view, 2> kDecisionKeeps{"winning", "losing"};
+constexpr std::array<std::string_view, 6> kOrderKinds{"shpo", "sro", "voo", "spo", "dvpo", "cbo"};
 
 using T = FieldType;
 using E = Editor;
@@ -46,6 +47,37 @@ FieldSpec reference(std::string_view name, std::string_view entity, bool require
 
 std::vector<EntitySpec> build() {
   std::vector<EntitySpec> all;
+  // Kept by the back office, held by every tablet of the force. First, so a tablet taking its
+  // scope has the teams and officers its records name before the records arrive.
+  all.push_back({.name = "team",
+                 .table = "teams",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .fields = {text("name", true, E::nobody)}});
+  all.push_back({.name = "officer",
+                 .table = "officers",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .fields = {
+                     text("username", true, E::nobody),
+                     text("name", true, E::nobody),
+                     choice("role", names_of<Role>(), true, E::nobody),
+                     {"team", "team_id", T::team, true, E::nobody},
+                     typed("active", T::yes_no, false, E::nobody),
+                     typed("created_at", T::instant, true, E::nobody),
+                 }});
+  all.push_back({.name = "policy_version",
+                 .table = "policy_versions",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .fields = {
+                     integer("version", 1, 1'000'000'000, true, E::nobody),
+                     typed("effective_from", T::date, true, E::nobody),
+                     text("approved_by", true, E::nobody),
+                     text("rationale", true, E::nobody),
+                     text("body", true, E::nobody),
+                     typed("created_at", T::instant, true, E::nobody),
+                 }});
   // Mutable records ---------------------------------------------------------------------------
   all.push_back({.name = "nominal",
                  .table = "nominals",
@@ -190,6 +222,30 @@ std::vector<EntitySpec> build() {
                      choice("risk_level", names_of<RiskLevel>(), true, E::nobody),
                      text("risk_factors", false, E::nobody),
                      text("protective_factors", false, E::nobody),
+                 }});
+  // A court's orders and their conditions come from the back office; a breach names them.
+  all.push_back({.name = "order",
+                 .table = "orders",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .parent_field = "nominal_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     choice("kind", kOrderKinds, true, E::nobody),
+                     typed("made_on", T::date, true, E::nobody),
+                     typed("ends_on", T::date, false, E::nobody),
+                     text("court", false, E::nobody),
+                 }});
+  all.push_back({.name = "order_condition",
+                 .table = "order_conditions",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .parent_field = "order_id",
+                 .fields = {
+                     reference("order_id", "order"),
+                     text("text", true, E::nobody),
+                     typed("foreign_travel", T::yes_no, false, E::nobody),
+                     typed("ends_on", T::date, false, E::nobody),
                  }});
   all.push_back({.name = "breach",
                  .table = "breaches",

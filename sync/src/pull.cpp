@@ -11,14 +11,11 @@
 namespace vigil::sync {
 namespace {
 
-// Entities a tablet holds as records (read events and decisions live only as changes).
-bool held_on_tablet(const EntitySpec& spec) {
-  return !spec.table.empty() && !spec.outside_scope_allowed;
-}
-
 // FROM ... JOIN ... up to the record with a team of its own, aliased r; the entity's rows are x.
+// A force-wide entity has no team: its rows are x alone.
 std::string scoped_from(const EntitySpec& spec) {
   std::string sql = " FROM " + std::string(spec.table) + " x";
+  if (spec.force_wide()) return sql + " ";
   std::string alias = "x";
   const EntitySpec* at = &spec;
   int depth = 0;
@@ -35,15 +32,24 @@ std::string scoped_from(const EntitySpec& spec) {
   return sql + " ";
 }
 
+// The team column of the record at the top of the entity's chain of parents.
 std::string team_column_of_root(const EntitySpec& spec) {
   const EntitySpec* at = &spec;
   while (at->team_column.empty()) at = find_entity(at->field(at->parent_field)->references);
   return std::string(at->team_column);
 }
 
+// The condition that keeps the records of the teams in ?1 (a JSON array of team ids). Every
+// tablet holds every record of a force-wide entity; ?1 is still named so it binds the same way.
+std::string in_teams(const EntitySpec& spec) {
+  if (spec.force_wide()) return "?1 IS NOT NULL";
+  return "r." + team_column_of_root(spec) + " IN (SELECT value FROM json_each(?1))";
+}
+
+// The entity at the top of a record's chain of parents (itself when it has no parent).
 std::string root_entity_of(const EntitySpec& spec) {
   const EntitySpec* at = &spec;
-  while (at->team_column.empty()) at = find_entity(at->field(at->parent_field)->references);
+  while (!at->parent_field.empty()) at = find_entity(at->field(at->parent_field)->references);
   return std::string(at->name);
 }
 
@@ -55,9 +61,7 @@ int read_records(store::Database& db, const EntitySpec& spec, bool by_root, cons
                  int limit = 0) {
   const std::string columns =
       "x.id, x.sync_seq, coalesce(x.sync_clock, ''), " + record_columns(spec);
-  const std::string condition =
-      by_root ? "WHERE r.id = ?1"
-              : "WHERE r." + team_column_of_root(spec) + " IN (SELECT value FROM json_each(?1))";
+  const std::string condition = by_root ? "WHERE r.id = ?1" : "WHERE " + in_teams(spec);
   auto s = db.prepare("SELECT " + columns + scoped_from(spec) + condition +
                       " AND x.id > ?2 ORDER BY x.id LIMIT ?3");
   s.bind(1, key).bind(2, after_id).bind(3, limit > 0 ? limit : -1);
@@ -107,7 +111,7 @@ Resume parse_resume(const std::string& token, std::int64_t newest) {
 void read_subtree(store::Database& db, const std::string& root_entity, const std::string& root_id,
                   Names& names, std::vector<PullItem>& out) {
   for (const auto& spec : entities()) {
-    if (held_on_tablet(spec) && root_entity_of(spec) == root_entity) {
+    if (spec.held_on_tablet() && root_entity_of(spec) == root_entity) {
       read_records(db, spec, true, root_id, names, out);
     }
   }
@@ -143,7 +147,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     const auto& all = entities();
     int room = limit;
     for (std::size_t e = at.entity; e < all.size() && room > 0; ++e) {
-      if (!held_on_tablet(all[e])) continue;
+      if (!all[e].held_on_tablet()) continue;
       const std::string after = e == at.entity ? at.after_id : "";
       const int read = read_records(db, all[e], false, teams, names, response.items, after, room);
       room -= read;
@@ -207,16 +211,27 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
 std::string SyncEngine::scope_digest(store::Database& db,
                                      const std::vector<std::string>& team_ids) {
   Sha256 digest;
+  Names names(db);
   const std::string teams = json_string_array(team_ids);
   for (const auto& spec : entities()) {
-    if (!held_on_tablet(spec)) continue;
-    auto s = db.prepare("SELECT x.id, x.sync_seq" + scoped_from(spec) + "WHERE r." +
-                        team_column_of_root(spec) +
-                        " IN (SELECT value FROM json_each(?1)) ORDER BY x.id");
+    if (!spec.held_on_tablet()) continue;
+    // A synced record's last change is its sync_seq. The back office changes its records without
+    // one, so theirs are also described by every field, in wire form as the tablet holds it.
+    auto s = db.prepare("SELECT x.id, x.sync_seq" +
+                        (spec.back_office ? ", " + record_columns(spec) : std::string()) +
+                        scoped_from(spec) + "WHERE " + in_teams(spec) + " ORDER BY x.id");
     s.bind(1, teams);
     while (s.step()) {
       digest.add(spec.name).add("\t").add(s.column_view(0)).add("\t");
-      digest.add(std::to_string(s.column_int(1))).add("\n");
+      digest.add(std::to_string(s.column_int(1)));
+      if (spec.back_office) {
+        const FieldValues fields = record_fields(spec, s, 2, names);
+        for (const auto& field : spec.fields) {
+          const auto& value = fields.at(std::string(field.name));
+          digest.add("\t").add(value ? std::string_view(*value) : std::string_view("\\N"));
+        }
+      }
+      digest.add("\n");
     }
   }
   return digest.hex();

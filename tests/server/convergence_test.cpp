@@ -62,7 +62,7 @@ struct Tablet {
 
 bool held(const std::string& entity) {
   const auto* spec = find_entity(entity);
-  return spec != nullptr && !spec->table.empty() && !spec->outside_scope_allowed;
+  return spec != nullptr && spec->held_on_tablet();
 }
 
 // Removes a record and, repeatedly, every record whose parent reference points at a removed one.
@@ -110,7 +110,8 @@ void apply_pull(View& view, const PullResponse& page, bool whole_scope) {
   }
 }
 
-// The tablet's scope digest, worked out as the server does: entity order, then id.
+// The tablet's scope digest, worked out as the server does: entity order, then id; the back
+// office's records with every field.
 std::string digest_of(const View& view) {
   Sha256 digest;
   for (const auto& spec : entities()) {
@@ -118,7 +119,14 @@ std::string digest_of(const View& view) {
     for (const auto& [key, record] : view) {
       if (key.first != spec.name) continue;
       digest.add(key.first).add("\t").add(key.second).add("\t");
-      digest.add(std::to_string(record.seq)).add("\n");
+      digest.add(std::to_string(record.seq));
+      if (spec.back_office) {
+        for (const auto& field : spec.fields) {
+          const auto& value = record.fields.at(std::string(field.name));
+          digest.add("\t").add(value ? *value : std::string("\\N"));
+        }
+      }
+      digest.add("\n");
     }
   }
   return digest.hex();

@@ -1,6 +1,6 @@
 // A small force for the sync tests, the same every time for the same seed: teams North and South,
 // a supervisor and officers in each, an administrator, nominals with plans, suspects and bail
-// cases. Ids come from the seed, so two databases built alike hold the same records.
+// cases, an order with a condition, and the national policy as version 1. Ids come from the seed, so two databases built alike hold the same records.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +14,7 @@
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/officers.hpp"
 #include "vigil/core/password.hpp"
+#include "vigil/core/policy.hpp"
 #include "vigil/core/store.hpp"
 
 inline constexpr const char* kTestPassword = "correct horse battery";
@@ -24,6 +25,7 @@ struct TestForce {
   std::vector<std::string> north_nominals, south_nominals;
   std::vector<std::string> north_plans;
   std::string north_suspect, north_bail_case;
+  std::string north_order;  // on north_nominals[0], with one condition
 
   // Creates the database at `path` (which must not exist) and fills it.
   static TestForce create(const std::filesystem::path& path, std::uint64_t seed = 1,
@@ -98,6 +100,23 @@ struct TestForce {
           "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
           "'standard', 'bail', ?)")
         .bind_all(force.north_bail_case, force.team_ids["North"])
+        .run();
+    force.north_order = vigil::make_uuid(random);
+    db.prepare(
+          "INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
+          "'2025-06-01', 'Northtown Crown Court')")
+        .bind_all(force.north_order, force.north_nominals[0])
+        .run();
+    db.prepare(
+          "INSERT INTO order_conditions (id, order_id, text) VALUES (?, ?, 'Not to enter "
+          "any park')")
+        .bind_all(vigil::make_uuid(random), force.north_order)
+        .run();
+    db.prepare(
+          "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, "
+          "body, created_at) VALUES (?, 1, '2020-01-01', 'Chief Constable', 'National "
+          "defaults', ?, '2026-01-01T00:00:00Z')")
+        .bind_all(vigil::make_uuid(random), std::string(vigil::default_policy_json()))
         .run();
     transaction.commit();
     return force;

@@ -511,3 +511,72 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   }
   CHECK(purged);
 }
+
+TEST_CASE("a first sync brings the back office's records a tablet needs, and no device changes them",
+          "[sync][engine][pull]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const auto scope = w.engine.pull(w.db, pc, 0, 10000);
+  std::map<std::string, int> held;
+  std::vector<std::string> order;
+  for (const auto& item : scope.items) {
+    if (held[item.entity]++ == 0) order.push_back(item.entity);
+  }
+  // Every team and officer of the force (a colleague of another team may attend a visit), the
+  // policy, and the orders of the team's nominals only.
+  CHECK(held["team"] == 2);
+  CHECK(held["officer"] == 9);
+  CHECK(held["policy_version"] == 1);
+  CHECK(held["order"] == 1);
+  CHECK(held["order_condition"] == 1);
+  std::map<std::string, int> south;
+  for (const auto& item : w.engine.pull(w.db, w.caller("pc.south", "device-s"), 0, 10000).items) {
+    ++south[item.entity];
+  }
+  CHECK(south == std::map<std::string, int>{
+                     {"team", 2}, {"officer", 9}, {"policy_version", 1}, {"nominal", 4}, {"plan", 4}});
+  // Named before they are named by others: a tablet stores each record as it comes.
+  CHECK(order.front() == "team");
+  CHECK(std::find(order.begin(), order.end(), "officer") <
+        std::find(order.begin(), order.end(), "nominal"));
+  CHECK(std::find(order.begin(), order.end(), "order") <
+        std::find(order.begin(), order.end(), "breach"));
+  for (const auto& item : scope.items) {
+    if (item.entity != "officer" || item.fields.at("username") != "sgt.north") continue;
+    CHECK(item.fields == FieldValues{{"username", "sgt.north"}, {"name", "sgt.north"},
+                                     {"role", "supervisor"},    {"team", "North"},
+                                     {"active", "yes"},         {"created_at", "2026-01-01T00:00:00Z"}});
+  }
+
+  const Caller admin = w.caller("admin", "device-x");
+  for (const auto& [entity, id] :
+       std::vector<std::pair<std::string, std::string>>{{"officer", w.force.officer_ids["pc.b"]},
+                                                        {"order", w.force.north_order}}) {
+    const auto outcome = w.push_one(admin, w.change(entity, id, Operation::update,
+                                                    {{"name", "X"}}, {{"name", "pc.b"}}));
+    CHECK(outcome.outcome == Outcome::rejected);
+    CHECK(outcome.reason == (entity == "officer" ? "an officer" : "an order") +
+                                std::string(" is kept by the back office: no device creates "
+                                            "or changes one"));
+  }
+  CHECK(w.push_one(admin, w.change("team", make_uuid(), Operation::create, {{"name", "East"}}))
+            .outcome == Outcome::rejected);
+  CHECK(w.count("SELECT count(*) FROM teams") == 2);
+}
+
+TEST_CASE("what the back office changes shows in the scope digest, which has no sequence for it",
+          "[sync][engine][pull]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const std::string before = SyncEngine::scope_digest(w.db, pc.team_ids);
+  w.db.prepare("UPDATE officers SET active = 0 WHERE username = 'pc.e'").run();
+  const std::string deactivated = SyncEngine::scope_digest(w.db, pc.team_ids);
+  CHECK(deactivated != before);
+  w.db.prepare("UPDATE order_conditions SET ends_on = '2027-01-01'").run();
+  CHECK(SyncEngine::scope_digest(w.db, pc.team_ids) != deactivated);
+  // Another team's order is not in this scope.
+  const Caller south = w.caller("pc.south", "device-s");
+  const std::string south_before = SyncEngine::scope_digest(w.db, south.team_ids);
+  w.db.prepare("UPDATE orders SET court = 'Elsewhere'").run();
+  CHECK(SyncEngine::scope_digest(w.db, south.team_ids) == south_before);
+}

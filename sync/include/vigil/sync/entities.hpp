@@ -46,6 +46,10 @@ struct EntitySpec {
   std::string_view table;
   bool mutable_record = false;  // mutable records are created and updated; facts only appended
   bool supervisor_creates = false;
+  // Kept by the back office (`vigil import`, `vigil officer`, `vigil policy`): tablets receive
+  // these records, which they need to read their scope and to check what they record, but never
+  // create or change them.
+  bool back_office = false;
   // How the record reaches its team: either a team column of its own, or a reference field whose
   // record has the team (followed up to the root).
   std::string_view team_column = {};
@@ -62,6 +66,11 @@ struct EntitySpec {
   std::vector<FieldSpec> fields;
 
   const FieldSpec* field(std::string_view field_name) const;
+  // Neither a team of its own nor a parent: every tablet of the force holds every record (teams,
+  // officers, policy versions).
+  bool force_wide() const { return team_column.empty() && parent_field.empty(); }
+  // Whether tablets hold the records (read events and decisions live only as changes).
+  bool held_on_tablet() const { return !table.empty() && !outside_scope_allowed; }
 };
 
 const std::vector<EntitySpec>& entities();
