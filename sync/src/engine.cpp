@@ -6,6 +6,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "checks.hpp"
 #include "field_history.hpp"
 #include "values.hpp"
 #include "vigil/core/digest.hpp"
@@ -28,22 +29,6 @@ std::string json_of(const FieldValues& fields) {
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-std::string table_of(std::string_view entity) {
-  if (entity == "conflict") return "conflicts";
-  const auto* spec = find_entity(entity);
-  return spec ? std::string(spec->table) : std::string();
-}
-
-bool record_exists(store::Database& db, std::string_view entity, const std::string& id) {
-  const std::string table = table_of(entity);
-  if (table.empty()) return false;
-  auto& s = db.cached("SELECT 1 FROM " + table + " WHERE id = ?");
-  s.bind_all(id);
-  const bool found = s.step();
-  s.reset();
-  return found;
 }
 
 // The team a record belongs to, following references up to a record with a team of its own;
@@ -78,19 +63,6 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
   s.reset();
   if (!parent_id) return std::nullopt;
   return team_of(db, parent->references, *parent_id, depth + 1);
-}
-
-// "plan_action" as a person reads it: "plan action".
-std::string noun(std::string_view entity) {
-  std::string out;
-  for (char c : entity) out += c == '_' ? ' ' : c;
-  return out;
-}
-
-std::string article(std::string_view entity) {
-  const bool vowel =
-      !entity.empty() && std::string_view("aeiou").find(entity[0]) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + noun(entity);
 }
 
 }  // namespace
@@ -397,74 +369,15 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     reason = std::move(why);
     return Outcome::rejected;
   };
-  if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
-  const EntitySpec* spec = find_entity(change.entity);
-  if (spec == nullptr) return reject("'" + change.entity + "' is not a kind of record Vigil syncs");
-  if (spec->back_office) {
-    return reject(article(spec->name) + " is kept by the back office: no device creates or "
-                  "changes one");
-  }
-  if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
-  const auto stamp = parse_stamp(change.clock);
-  if (!stamp) return reject("clock '" + change.clock + "' is not a hybrid logical clock stamp");
+  // The parent of a new record is looked up once, with its team, below.
+  CheckedChange checked = check_change(db, batch.names, change, caller.role, true);
+  if (!checked.reason.empty()) return reject(std::move(checked.reason));
   if (!change.device_id.empty() && change.device_id != caller.device_id) {
     return reject("the change names another device than the one sending it");
   }
-  if (spec->mutable_record ? change.operation == Operation::append
-                           : change.operation != Operation::append) {
-    return reject(spec->mutable_record
-                      ? article(spec->name) + " is created and updated, not appended"
-                      : article(spec->name) + " is a record of fact: it can only be appended");
-  }
+  const EntitySpec* spec = checked.spec;
   const bool creating = change.operation != Operation::update;
-  if (creating && spec->supervisor_creates && caller.role == Role::officer) {
-    return reject("only a supervisor may create " + article(spec->name));
-  }
-  if (creating && !change.base.empty()) return reject("base belongs to updates only");
-  if (change.fields.empty()) return reject("the change has no fields");
-
-  // Every field: known, editable by this role, and a good value.
-  std::map<std::string, StoredValue> stored;
-  for (const auto& [name, value] : change.fields) {
-    const FieldSpec* field = spec->field(name);
-    if (field == nullptr) return reject("'" + name + "' is not a field of " + article(spec->name));
-    if (!creating) {
-      if (field->editor == Editor::nobody) {
-        return reject(name + " cannot be changed once recorded");
-      }
-      if (field->editor == Editor::supervisor && caller.role == Role::officer) {
-        return reject("only a supervisor may change " + name);
-      }
-      if (change.base.find(name) == change.base.end()) {
-        return reject("the update of " + name + " has no base value");
-      }
-    }
-    auto converted = to_stored(*field, value, batch.names);
-    if (!converted.error.empty()) return reject(converted.error);
-    // The parent of a new record is looked up once, with its team, below.
-    const bool parent = creating && spec->team_column.empty() && name == spec->parent_field;
-    if (field->type == FieldType::reference && value && !parent &&
-        !record_exists(db, field->references, *value)) {
-      return reject(name + ": there is no " + std::string(field->references) + " with id " +
-                    *value);
-    }
-    stored.emplace(name, std::move(converted.stored));
-  }
-  for (const auto& [name, value] : change.base) {
-    if (spec->field(name) == nullptr || change.fields.find(name) == change.fields.end()) {
-      return reject("base names '" + name + "', which the update does not change");
-    }
-  }
-  if (creating) {
-    for (const auto& field : spec->fields) {
-      if (field.required && change.fields.find(std::string(field.name)) == change.fields.end()) {
-        return reject(std::string(field.name) + " is required for " + article(spec->name));
-      }
-    }
-  }
-  if (spec->name == "conflict_decision" && caller.role == Role::officer) {
-    return reject("only a supervisor may decide a conflict");
-  }
+  std::map<std::string, StoredValue>& stored = checked.stored;
 
   // Scope: the record's team (or its parent's) must be one of the caller's teams.
   std::optional<std::string> team;
@@ -497,7 +410,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     audit.run();
     return reject("the " + noun(spec->name) + " belongs to a team outside yours");
   }
-  clock_.observe(*stamp);
+  clock_.observe(checked.stamp);
 
   if (spec->name == "conflict_decision") {
     auto& status = db.cached("SELECT status FROM conflicts WHERE id = ?");

@@ -1,0 +1,42 @@
+// What a change must be before anyone stores it. The server checks every change pushed to it with
+// these, and the tablet checks what its officer records with the same, so the officer hears at
+// the door what the server would refuse. Private to sync/.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "values.hpp"
+#include "vigil/core/domain.hpp"
+#include "vigil/core/store.hpp"
+#include "vigil/sync/entities.hpp"
+#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::sync {
+
+// The table holding an entity's records ("" for none); conflicts are named by decisions.
+std::string table_of(std::string_view entity);
+bool record_exists(store::Database& db, std::string_view entity, const std::string& id);
+
+// "plan_action" as a person reads it: "plan action"; with its article: "a plan action".
+std::string noun(std::string_view entity);
+std::string article(std::string_view entity);
+
+struct CheckedChange {
+  std::string reason;  // why the change cannot be taken; empty when it can
+  const EntitySpec* spec = nullptr;
+  std::map<std::string, StoredValue> stored;  // each field as it will be stored
+  HlcStamp stamp;
+};
+
+// Checks the change's form, its entity and operation, that `role` may make it, and each field's
+// value; every record a reference names must exist in `db`, except the parent of a new record
+// when `parent_checked_elsewhere` (the server looks the parent up once, with its team). Says
+// nothing of scope: the server checks it against the caller's teams, and a tablet holds only its
+// own scope.
+CheckedChange check_change(store::Database& db, Names& names, const Change& change, Role role,
+                           bool parent_checked_elsewhere);
+
+}  // namespace vigil::sync

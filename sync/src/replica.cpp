@@ -1,0 +1,277 @@
+#include "vigil/sync/replica.hpp"
+
+#include <charconv>
+#include <utility>
+#include <vector>
+
+#include "checks.hpp"
+#include "values.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/sync/engine.hpp"
+#include "vigil/sync/entities.hpp"
+
+// Table and column names in the SQL below come only from the entity table (entities.cpp), never
+// from a message; every value is bound.
+namespace vigil::sync {
+namespace {
+
+// A record's columns in stored form, and its attendees (kept in visit_attendees) when it has them.
+struct Row {
+  std::vector<std::pair<std::string, StoredValue>> columns;
+  std::optional<std::string> attendees;
+};
+
+// The stored form of a value the server sent. The server checked it when it took it in, so only
+// the conversions are made here: a name the store does not hold gives nullopt (drift), whereas a
+// rule the server applied when the value arrived (a note's length, say) is not applied again.
+std::optional<StoredValue> server_value(const FieldSpec& field,
+                                        const std::optional<std::string>& value, Names& names) {
+  if (!value) return StoredValue{};
+  switch (field.type) {
+    case FieldType::officer:
+      if (auto id = names.officer_id(*value)) return StoredValue{*id};
+      return std::nullopt;
+    case FieldType::team:
+      if (auto id = names.team_id(*value)) return StoredValue{*id};
+      return std::nullopt;
+    case FieldType::yes_no:
+      if (*value == "yes" || *value == "no") return StoredValue{*value == "yes" ? 1LL : 0LL};
+      return std::nullopt;
+    case FieldType::integer: {
+      long long number = 0;
+      const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), number);
+      if (ec != std::errc() || end != value->data() + value->size()) return std::nullopt;
+      return StoredValue{number};
+    }
+    default:
+      return StoredValue{*value};
+  }
+}
+
+bool server_row(const EntitySpec& spec, const FieldValues& fields, Names& names, Row& row) {
+  for (const auto& [name, value] : fields) {
+    const FieldSpec* field = spec.field(name);
+    if (field == nullptr) return false;
+    if (field->type == FieldType::attendees) {
+      row.attendees = value;
+      continue;
+    }
+    auto stored = server_value(*field, value, names);
+    if (!stored) return false;
+    row.columns.emplace_back(field->column, std::move(*stored));
+  }
+  return true;
+}
+
+// The sync metadata a row carries: the server's sequence, the writer's clock and device.
+struct Writer {
+  std::int64_t seq = 0;
+  std::string clock;
+  std::string device_id;
+};
+
+// Inserts the record, or replaces the columns given when the tablet holds it already (its own
+// record, now as the server stored it).
+void upsert(store::Database& db, const EntitySpec& spec, const std::string& id, const Row& row,
+            const Writer& writer) {
+  std::string columns = "id, sync_seq, sync_clock, sync_device_id";
+  std::string marks = "?, ?, ?, ?";
+  std::string updates =
+      "sync_seq = excluded.sync_seq, sync_clock = excluded.sync_clock, "
+      "sync_device_id = excluded.sync_device_id";
+  for (const auto& [column, value] : row.columns) {
+    columns += ", " + column;
+    marks += ", ?";
+    updates += ", " + column + " = excluded." + column;
+  }
+  auto& insert = db.cached("INSERT INTO " + std::string(spec.table) + " (" + columns +
+                           ") VALUES (" + marks + ") ON CONFLICT (id) DO UPDATE SET " + updates);
+  insert.bind_all(id, writer.seq,
+                  writer.clock.empty() ? std::nullopt : std::optional(writer.clock),
+                  writer.device_id.empty() ? std::nullopt : std::optional(writer.device_id));
+  int index = 4;
+  for (const auto& [column, value] : row.columns) bind_stored(insert, ++index, value);
+  insert.run();
+}
+
+// Replaces a visit's attendees; false when one is not an officer the store holds.
+bool store_attendees(store::Database& db, Names& names, const std::string& visit_id,
+                     const std::optional<std::string>& attendees) {
+  auto& clear = db.cached("DELETE FROM visit_attendees WHERE visit_id = ?");
+  clear.bind_all(visit_id);
+  clear.run();
+  if (!attendees) return true;
+  auto& insert =
+      db.cached("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
+  for (const auto& username : attendee_usernames(*attendees)) {
+    const auto officer_id = names.officer_id(username);
+    if (!officer_id) return false;
+    insert.bind_all(visit_id, *officer_id);
+    insert.run();
+  }
+  return true;
+}
+
+// Writes the columns given of a record the tablet holds; false when it holds none with that id.
+bool update(store::Database& db, const EntitySpec& spec, const std::string& id, const Row& row,
+            const Writer* writer) {
+  std::string assignments;
+  for (const auto& [column, value] : row.columns) {
+    assignments += (assignments.empty() ? "" : ", ") + column + " = ?";
+  }
+  if (writer != nullptr) {
+    // The row's clock is its latest writer's, as on the server, which a losing change is not.
+    assignments += std::string(assignments.empty() ? "" : ", ") +
+                   "sync_seq = ?, sync_clock = max(coalesce(sync_clock, ''), ?), "
+                   "sync_device_id = ?";
+  }
+  if (assignments.empty()) return true;
+  auto& s =
+      db.cached("UPDATE " + std::string(spec.table) + " SET " + assignments + " WHERE id = ?");
+  int index = 0;
+  for (const auto& [column, value] : row.columns) bind_stored(s, ++index, value);
+  if (writer != nullptr) {
+    s.bind(index + 1, writer->seq).bind(index + 2, writer->clock).bind(index + 3, writer->device_id);
+    index += 3;
+  }
+  s.bind(++index, id);
+  s.run();
+  return db.changes() == 1;
+}
+
+// Foreign keys are checked when the transaction commits, so records can go in any order.
+void defer_foreign_keys(store::Database& db) { db.execute("PRAGMA defer_foreign_keys = ON"); }
+
+}  // namespace
+
+bool Replica::apply(const PullItem& item) {
+  if (item.kind == PullItem::Kind::purge) {
+    purge(item.entity, item.entity_id);
+    return true;
+  }
+  const EntitySpec* spec = find_entity(item.entity);
+  if (spec == nullptr) return false;
+  // Read events and decisions travel as changes only; the tablet holds no records of them.
+  if (!spec->held_on_tablet()) return true;
+  Names names(db_);
+  Row row;
+  if (!server_row(*spec, item.fields, names, row)) return false;
+  const Writer writer{item.seq, item.clock, item.device_id};
+  try {
+    if (item.kind == PullItem::Kind::change && item.operation == Operation::update) {
+      if (!update(db_, *spec, item.entity_id, row, &writer)) return false;
+    } else {
+      upsert(db_, *spec, item.entity_id, row, writer);
+    }
+    if (spec->field("attendees") != nullptr && item.fields.count("attendees") != 0) {
+      return store_attendees(db_, names, item.entity_id, row.attendees);
+    }
+  } catch (const Error& error) {
+    // A record whose parent the store does not hold, or a value its schema refuses.
+    if (error.code() == ErrorCode::constraint) return false;
+    throw;
+  }
+  return true;
+}
+
+std::string Replica::record(const Change& change, const Author& author) {
+  Names names(db_);
+  CheckedChange checked = check_change(db_, names, change, author.role, false);
+  if (!checked.reason.empty()) return checked.reason;
+  const EntitySpec& spec = *checked.spec;
+  if (spec.table.empty()) return "";  // a decision: applied by the server alone
+  Row row;
+  for (auto& [name, value] : checked.stored) {
+    const FieldSpec* field = spec.field(name);
+    if (field->type == FieldType::attendees) {
+      row.attendees = std::get<std::string>(value);
+    } else {
+      row.columns.emplace_back(field->column, std::move(value));
+    }
+  }
+  if (change.operation == Operation::update) {
+    if (!update(db_, spec, change.entity_id, row, nullptr)) {
+      return "there is no " + noun(spec.name) + " with id " + change.entity_id;
+    }
+    return "";
+  }
+  // A new record: who recorded it and on which device, as the server will store it.
+  if (!spec.author_column.empty()) row.columns.emplace_back(spec.author_column, author.officer_id);
+  if (!spec.device_column.empty()) row.columns.emplace_back(spec.device_column, author.device_id);
+  for (const auto& [column, value] : spec.fixed_columns) {
+    row.columns.emplace_back(column, std::string(value));
+  }
+  if (spec.held_on_tablet()) {
+    if (record_exists(db_, spec.name, change.entity_id)) {
+      return article(spec.name) + " with id " + change.entity_id + " already exists";
+    }
+    upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});
+    if (row.attendees) store_attendees(db_, names, change.entity_id, row.attendees);
+    return "";
+  }
+  // The tablet's own read events: kept in its audit log, which carries no sync metadata.
+  std::string columns = "id", marks = "?";
+  for (const auto& [column, value] : row.columns) {
+    columns += ", " + column;
+    marks += ", ?";
+  }
+  auto insert = db_.prepare("INSERT INTO " + std::string(spec.table) + " (" + columns +
+                            ") VALUES (" + marks + ")");
+  insert.bind(1, change.entity_id);
+  int index = 1;
+  for (const auto& [column, value] : row.columns) bind_stored(insert, ++index, value);
+  insert.run();
+  return "";
+}
+
+void Replica::purge(const std::string& entity, const std::string& id) {
+  const EntitySpec* root = find_entity(entity);
+  if (root == nullptr || !root->held_on_tablet()) return;
+  defer_foreign_keys(db_);
+  // The record, then everything whose parent is among those found, level by level.
+  std::vector<std::pair<const EntitySpec*, std::string>> doomed{{root, id}};
+  for (std::size_t at = 0; at < doomed.size(); ++at) {
+    const auto [parent_spec, parent_id] = doomed[at];
+    for (const auto& spec : entities()) {
+      if (!spec.held_on_tablet() || spec.parent_field.empty()) continue;
+      const FieldSpec* parent = spec.field(spec.parent_field);
+      if (parent->references != parent_spec->name) continue;
+      auto& children = db_.cached("SELECT id FROM " + std::string(spec.table) + " WHERE " +
+                                  std::string(parent->column) + " = ?");
+      children.bind_all(parent_id);
+      while (children.step()) doomed.emplace_back(&spec, children.column_text(0));
+      children.reset();
+    }
+  }
+  for (const auto& [spec, record_id] : doomed) {
+    if (spec->field("attendees") != nullptr) {
+      auto& attendees = db_.cached("DELETE FROM visit_attendees WHERE visit_id = ?");
+      attendees.bind_all(record_id);
+      attendees.run();
+    }
+    auto& remove = db_.cached("DELETE FROM " + std::string(spec->table) + " WHERE id = ?");
+    remove.bind_all(record_id);
+    remove.run();
+  }
+}
+
+void Replica::clear() {
+  defer_foreign_keys(db_);
+  db_.execute("DELETE FROM visit_attendees");
+  // Teams, officers and policy versions stay: the tablet's own read audit names its officer, and
+  // the first sync that follows brings each of them again, as it stands.
+  for (const auto& spec : entities()) {
+    if (spec.held_on_tablet() && !spec.force_wide()) {
+      db_.execute("DELETE FROM " + std::string(spec.table));
+    }
+  }
+}
+
+std::string Replica::digest() {
+  std::vector<std::string> teams;
+  auto s = db_.prepare("SELECT id FROM teams ORDER BY id");
+  while (s.step()) teams.push_back(s.column_text(0));
+  return SyncEngine::scope_digest(db_, teams);
+}
+
+}  // namespace vigil::sync

@@ -1,0 +1,196 @@
+// The tablet's copy of its scope, against a real server database and a real device store: what a
+// pull brings leaves the tablet holding what the server holds (their digests agree), what the
+// officer records is checked as the server checks it, and a purge takes a record whole.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/sync/engine.hpp"
+#include "vigil/sync/replica.hpp"
+
+using namespace vigil;
+using namespace vigil::sync;
+
+namespace {
+
+struct Pair {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "server.db");
+  store::Database server{dir.path() / "server.db"};
+  store::Database tablet = [this] {
+    store::Database db(dir.path() / "tablet.db");
+    store::migrate(db);
+    return db;
+  }();
+  SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
+  Replica replica{tablet};
+  std::mt19937_64 random{11};
+  std::int64_t wall = 1795000000000;
+  std::int64_t cursor = 0;
+
+  Caller caller(const std::string& username, const std::string& device) {
+    auto s = server.prepare("SELECT id, role FROM officers WHERE username = ?");
+    s.bind_all(username);
+    s.step();
+    Caller c{s.column_text(0), username, parse_enum<Role>(s.column_view(1)).value(), device, {}};
+    c.team_ids = scope_teams(server, c.officer_id, c.role);
+    return c;
+  }
+
+  Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
+                FieldValues base = {}) {
+    Change c;
+    c.change_id = make_uuid(random);
+    c.entity = entity;
+    c.entity_id = id;
+    c.operation = op;
+    c.fields = std::move(fields);
+    c.base = std::move(base);
+    c.clock = format_stamp({++wall, 0});
+    c.device_time = "2026-11-22T10:00:00Z";
+    return c;
+  }
+
+  Change visit(const std::string& nominal_id, const std::string& attendees) {
+    return change("visit", make_uuid(random), Operation::append,
+                  {{"nominal_id", nominal_id},
+                   {"occurred_at", "2026-11-22T09:30:00Z"},
+                   {"recorded_at", "2026-11-22T09:45:00Z"},
+                   {"announced", "no"},
+                   {"outcome", "seen"},
+                   {"attendees", attendees}});
+  }
+
+  Outcome push(const Caller& who, const Change& c) {
+    PushRequest request;
+    request.changes.push_back(c);
+    return engine.push(server, who, request).outcomes.front().outcome;
+  }
+
+  // Pulls everything after the cursor (the whole scope the first time) into the tablet.
+  std::string pull(const Caller& who) {
+    PullResponse page;
+    std::string resume;
+    do {
+      page = engine.pull(server, who, cursor, 5, resume);
+      store::Transaction transaction(tablet);
+      for (const auto& item : page.items) REQUIRE(replica.apply(item));
+      transaction.commit();
+      if (cursor == 0) {
+        resume = page.resume;
+        if (!page.more) cursor = page.next;
+      } else {
+        cursor = page.next;
+      }
+    } while (page.more);
+    return page.digest;
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto s = tablet.prepare(sql);
+    s.step();
+    return s.column_int(0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a tablet that takes its scope and the changes after holds what the server holds",
+          "[sync][replica]") {
+  Pair p;
+  const Caller pc = p.caller("pc.a", "device-a");
+  const Caller sergeant = p.caller("sgt.north", "device-g");
+  REQUIRE(p.push(pc, p.visit(p.force.north_nominals[0], "pc.a;pc.south")) == Outcome::applied);
+
+  const std::string first = p.pull(pc);
+  CHECK(p.replica.digest() == first);
+  CHECK(p.count("SELECT count(*) FROM nominals") == 4);
+  CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(p.count("SELECT count(*) FROM officers") == 9);
+  CHECK(p.count("SELECT count(*) FROM order_conditions") == 1);
+
+  // Changes after the cursor: a visit, an area corrected, then a nominal moved to South.
+  const std::string moving = p.force.north_nominals[1];
+  REQUIRE(p.push(pc, p.visit(moving, "pc.a")) == Outcome::applied);
+  REQUIRE(p.push(pc, p.change("nominal", p.force.north_nominals[2], Operation::update,
+                              {{"area", "Docks"}}, {{"area", ""}})) == Outcome::applied);
+  const std::string after_edits = p.pull(pc);
+  CHECK(p.replica.digest() == after_edits);
+  CHECK(p.count("SELECT count(*) FROM nominals WHERE area = 'Docks'") == 1);
+  REQUIRE(p.push(sergeant, p.change("nominal", moving, Operation::update, {{"team", "South"}},
+                                    {{"team", "North"}})) == Outcome::applied);
+  const std::string after_move = p.pull(pc);
+  CHECK(p.replica.digest() == after_move);
+  CHECK(p.count("SELECT count(*) FROM nominals") == 3);
+  CHECK(p.count("SELECT count(*) FROM visits WHERE nominal_id = '" + moving + "'") == 0);
+  CHECK(p.count("SELECT count(*) FROM plans") == 3);
+}
+
+TEST_CASE("what an officer records on the tablet is checked as the server checks it",
+          "[sync][replica]") {
+  Pair p;
+  const Caller pc = p.caller("pc.a", "device-a");
+  p.pull(pc);
+  const Author author{pc.officer_id, Role::officer, "device-a"};
+
+  Change stranger = p.visit(p.force.north_nominals[0], "pc.a;nobody");
+  CHECK(p.replica.record(stranger, author) == "attendees: no officer has the username 'nobody'");
+  CHECK(p.replica.record(p.change("nominal", p.force.north_nominals[0], Operation::update,
+                                  {{"risk_level", "low"}}, {{"risk_level", "high"}}),
+                         author) == "only a supervisor may change risk_level");
+  CHECK(p.replica.record(p.visit(p.force.south_nominals[0], "pc.a"), author) ==
+        "nominal_id: there is no nominal with id " + p.force.south_nominals[0]);
+  CHECK(p.count("SELECT count(*) FROM visits") == 0);
+
+  // A good visit is shown at once, as the server will store it; once pushed and pulled back the
+  // tablet holds it with the server's sequence, and the digests agree again.
+  const Change good = p.visit(p.force.north_nominals[0], "pc.b;pc.a;pc.a");
+  CHECK(p.replica.record(good, author).empty());
+  CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(p.count("SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") ==
+        1);
+  CHECK(p.replica.record(good, author) == "a visit with id " + good.entity_id + " already exists");
+  REQUIRE(p.push(pc, good) == Outcome::applied);
+  const std::string pulled = p.pull(pc);
+  CHECK(p.replica.digest() == pulled);
+  CHECK(p.count("SELECT count(*) FROM visits WHERE sync_seq > 0") == 1);
+}
+
+TEST_CASE("a change to a record the tablet does not hold shows the tablet has drifted",
+          "[sync][replica]") {
+  Pair p;
+  PullItem item;
+  item.kind = PullItem::Kind::change;
+  item.operation = Operation::update;
+  item.seq = 5;
+  item.entity = "nominal";
+  item.entity_id = p.force.north_nominals[0];
+  item.fields = {{"area", "Docks"}};
+  item.clock = "0001795000000000.00000";
+  CHECK_FALSE(p.replica.apply(item));
+  // A visit of a nominal it does not hold, or naming an officer it does not know.
+  p.pull(p.caller("pc.a", "device-a"));
+  item.operation = Operation::append;
+  item.entity = "visit";
+  item.entity_id = make_uuid();
+  item.fields = {{"nominal_id", p.force.north_nominals[0]},
+                 {"occurred_at", "2026-11-22T09:30:00Z"},
+                 {"recorded_at", "2026-11-22T09:45:00Z"},
+                 {"announced", "no"},
+                 {"outcome", "seen"},
+                 {"attendees", "pc.unknown"}};
+  {
+    store::Transaction transaction(p.tablet);
+    CHECK_FALSE(p.replica.apply(item));
+  }
+  item.fields["attendees"] = "pc.a";
+  item.fields["nominal_id"] = p.force.south_nominals[0];
+  {
+    store::Transaction transaction(p.tablet);
+    // Foreign keys are checked at once here: the nominal is not held.
+    CHECK_FALSE(p.replica.apply(item));
+  }
+}
