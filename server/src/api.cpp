@@ -456,30 +456,7 @@ struct Api::Impl {
       fail(400, "bad_request", "status must be open or all");
     }
     const bool all = status != request.query.end() && status->second == "all";
-    JsonWriter w;
-    w.begin_object().key("items").begin_array();
-    for (const auto& c : engine.conflicts(*db, caller, !all)) {
-      w.begin_object()
-          .field("id", c.id)
-          .field("entity", c.entity)
-          .field("entity_id", c.entity_id)
-          .field("field", c.field)
-          .field("winning_value", c.winning_value)
-          .field("losing_value", c.losing_value)
-          .field("winning_change", c.winning_change)
-          .field("losing_change", c.losing_change)
-          .field("winning_device", c.winning_device)
-          .field("losing_device", c.losing_device)
-          .field("winning_clock", c.winning_clock)
-          .field("losing_clock", c.losing_clock)
-          .field("detected_at", c.detected_at)
-          .field("status", c.status)
-          .field("decided_by", c.decided_by)
-          .field("decision", c.decision)
-          .end_object();
-    }
-    w.end_array().end_object();
-    return json_response(200, w.str());
+    return json_response(200, sync::encode(engine.conflicts(*db, caller, !all)));
   }
 
   Response decide(const Request& request, const std::string& conflict_id) {

@@ -19,14 +19,6 @@
 namespace vigil::sync {
 namespace {
 
-std::string json_of(const FieldValues& fields) {
-  JsonWriter w;
-  w.begin_object();
-  for (const auto& [name, value] : fields) w.field(name, value);
-  w.end_object();
-  return w.str();
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -230,8 +222,8 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
       "fields, base, clock, device_time, received_at, outcome, applied, team_id, left_team_id) "
       "VALUES (?, ?, ?, ?, ?, 'update', ?, ?, ?, ?, ?, 'applied', ?, ?, ?)");
-  log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id, json_of(kept),
-               json_of(base), stamp, batch.received_at, batch.received_at, json_of(kept), new_team,
+  log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id, encode_fields(kept),
+               encode_fields(base), stamp, batch.received_at, batch.received_at, encode_fields(kept), new_team,
                left_team);
   log.run();
   const auto write_seq = db.last_insert_rowid();
@@ -352,7 +344,7 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
       keep.bind_all(
           change.change_id, caller.device_id, caller.officer_id, change.entity.substr(0, 100),
           change.entity_id.substr(0, 100), std::string(to_string(change.operation)),
-          json_of(change.fields), json_of(change.base), change.clock.substr(0, 100),
+          encode_fields(change.fields), encode_fields(change.base), change.clock.substr(0, 100),
           change.device_time.substr(0, 100), batch.received_at, outcome.reason, batch.clock_skewed);
       keep.run();
       outcome.seq = db.last_insert_rowid();
@@ -442,11 +434,11 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
       "applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?, ?)");
   record.bind_all(change.change_id, caller.device_id, caller.officer_id, spec->name,
                   change.entity_id, std::string(to_string(change.operation)),
-                  json_of(change.fields),
-                  creating ? std::nullopt : std::optional(json_of(change.base)), change.clock,
+                  encode_fields(change.fields),
+                  creating ? std::nullopt : std::optional(encode_fields(change.base)), change.clock,
                   change.device_time, batch.received_at, batch.clock_skewed,
                   spec->outside_scope_allowed ? std::nullopt : team,
-                  creating ? std::optional(json_of(applied)) : std::nullopt);
+                  creating ? std::optional(encode_fields(applied)) : std::nullopt);
   record.run();
   seq = db.last_insert_rowid();
 
@@ -528,7 +520,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     // The team columns are indexed: they are written again only when the change moved the
     // record.
     auto& settle = db.cached("UPDATE changes SET outcome = ?, applied = ? WHERE seq = ?");
-    settle.bind_all(std::string(to_string(outcome)), json_of(applied), seq);
+    settle.bind_all(std::string(to_string(outcome)), encode_fields(applied), seq);
     settle.run();
   }
   if (left_team) {

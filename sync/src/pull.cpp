@@ -117,14 +117,6 @@ void read_subtree(store::Database& db, const std::string& root_entity, const std
   }
 }
 
-FieldValues parse_fields(std::string_view json) {
-  // `applied` was written by json_of from a FieldValues: an object of strings and nulls. The
-  // wire decoder reads it back, wrapped as a one-item pull so one reader serves both.
-  PullResponse wrapped = decode_pull_response(
-      "{\"items\":[{\"kind\":\"change\",\"fields\":" + std::string(json) + "}]}");
-  return std::move(wrapped.items.front().fields);
-}
-
 }  // namespace
 
 PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::int64_t since,
@@ -195,7 +187,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
         item.entity = entity;
         item.entity_id = entity_id;
         item.operation = parse_enum<Operation>(s.column_view(4)).value_or(Operation::update);
-        item.fields = parse_fields(s.column_view(5));
+        item.fields = decode_fields(s.column_view(5));
         item.clock = s.column_text(6);
         item.device_id = s.column_text(7);
         response.items.push_back(std::move(item));

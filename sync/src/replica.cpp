@@ -174,6 +174,41 @@ bool Replica::apply(const PullItem& item) {
   return true;
 }
 
+std::string Replica::check(const Change& change, Role role) {
+  Names names(db_);
+  return check_change(db_, names, change, role, false).reason;
+}
+
+std::optional<FieldValues> Replica::fields_of(const std::string& entity, const std::string& id) {
+  const EntitySpec* spec = find_entity(entity);
+  if (spec == nullptr || !spec->held_on_tablet()) return std::nullopt;
+  Names names(db_);
+  auto s = db_.prepare("SELECT " + record_columns(*spec) + " FROM " + std::string(spec->table) +
+                       " x WHERE x.id = ?");
+  s.bind_all(id);
+  if (!s.step()) return std::nullopt;
+  return record_fields(*spec, s, 0, names);
+}
+
+std::vector<FieldValues> Replica::children_of(const std::string& entity,
+                                              const std::string& parent_id) {
+  std::vector<FieldValues> out;
+  const EntitySpec* spec = find_entity(entity);
+  if (spec == nullptr || !spec->held_on_tablet() || spec->parent_field.empty()) return out;
+  Names names(db_);
+  auto s = db_.prepare("SELECT x.id, " + record_columns(*spec) + " FROM " +
+                       std::string(spec->table) + " x WHERE x." +
+                       std::string(spec->field(spec->parent_field)->column) +
+                       " = ? ORDER BY x.rowid");
+  s.bind_all(parent_id);
+  while (s.step()) {
+    FieldValues fields = record_fields(*spec, s, 1, names);
+    fields["id"] = s.column_text(0);
+    out.push_back(std::move(fields));
+  }
+  return out;
+}
+
 std::string Replica::record(const Change& change, const Author& author) {
   Names names(db_);
   CheckedChange checked = check_change(db_, names, change, author.role, false);
@@ -201,26 +236,11 @@ std::string Replica::record(const Change& change, const Author& author) {
   for (const auto& [column, value] : spec.fixed_columns) {
     row.columns.emplace_back(column, std::string(value));
   }
-  if (spec.held_on_tablet()) {
-    if (record_exists(db_, spec.name, change.entity_id)) {
-      return article(spec.name) + " with id " + change.entity_id + " already exists";
-    }
-    upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});
-    if (row.attendees) store_attendees(db_, names, change.entity_id, row.attendees);
-    return "";
+  if (record_exists(db_, spec.name, change.entity_id)) {
+    return article(spec.name) + " with id " + change.entity_id + " already exists";
   }
-  // The tablet's own read events: kept in its audit log, which carries no sync metadata.
-  std::string columns = "id", marks = "?";
-  for (const auto& [column, value] : row.columns) {
-    columns += ", " + column;
-    marks += ", ?";
-  }
-  auto insert = db_.prepare("INSERT INTO " + std::string(spec.table) + " (" + columns +
-                            ") VALUES (" + marks + ")");
-  insert.bind(1, change.entity_id);
-  int index = 1;
-  for (const auto& [column, value] : row.columns) bind_stored(insert, ++index, value);
-  insert.run();
+  upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});
+  if (row.attendees) store_attendees(db_, names, change.entity_id, row.attendees);
   return "";
 }
 

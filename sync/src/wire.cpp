@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "vigil/core/domain.hpp"
+#include "vigil/core/json.hpp"
 
 namespace vigil::sync {
 namespace {
@@ -161,25 +162,28 @@ void enter(In& ar, const std::string& path, bool array) {
   }
 }
 
+// Reads the value of the member `key` at `path` (a string or null) into fields.
+void read_field_value(In& ar, const std::string& path, std::string key, FieldValues& fields) {
+  try {
+    std::string value;
+    ar(value);
+    fields[key] = std::move(value);
+  } catch (const cereal::Exception&) {
+    try {
+      std::nullptr_t null;
+      ar(null);
+      fields[key] = std::nullopt;
+    } catch (const cereal::Exception&) {
+      throw WireError(path + " must be a string or null");
+    }
+  }
+}
+
 FieldValues read_fields(In& ar, const std::string& path) {
   FieldValues fields;
   enter(ar, path, false);
   read_object(ar, [&](std::string_view name) {
-    const std::string field_path = member_path(path, name);
-    std::string key(name);
-    try {
-      std::string value;
-      ar(value);
-      fields[key] = std::move(value);
-    } catch (const cereal::Exception&) {
-      try {
-        std::nullptr_t null;
-        ar(null);
-        fields[key] = std::nullopt;
-      } catch (const cereal::Exception&) {
-        throw WireError(field_path + " must be a string or null");
-      }
-    }
+    read_field_value(ar, member_path(path, name), std::string(name), fields);
   });
   ar.finishNode();
   return fields;
@@ -443,6 +447,99 @@ PullResponse decode_pull_response(std::string_view json) {
       }
     });
     return response;
+  });
+}
+
+std::string encode(const std::vector<ConflictRecord>& conflicts) {
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& c : conflicts) {
+    w.begin_object()
+        .field("id", c.id)
+        .field("entity", c.entity)
+        .field("entity_id", c.entity_id)
+        .field("field", c.field)
+        .field("winning_value", c.winning_value)
+        .field("losing_value", c.losing_value)
+        .field("winning_change", c.winning_change)
+        .field("losing_change", c.losing_change)
+        .field("winning_device", c.winning_device)
+        .field("losing_device", c.losing_device)
+        .field("winning_clock", c.winning_clock)
+        .field("losing_clock", c.losing_clock)
+        .field("detected_at", c.detected_at)
+        .field("status", c.status)
+        .field("decided_by", c.decided_by)
+        .field("decision", c.decision)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+std::vector<ConflictRecord> decode_conflicts(std::string_view json) {
+  return decode(json, "conflict list", [](In& ar) {
+    std::vector<ConflictRecord> conflicts;
+    read_object(ar, [&](std::string_view name) {
+      const std::string path(name);
+      if (name != "items") unknown_member(path);
+      read_array(ar, path, [&](const std::string& where) {
+        // Every member is a string or null: read them as field values, then name them.
+        FieldValues members;
+        read_object(ar, [&](std::string_view member) {
+          read_field_value(ar, member_path(where, member), std::string(member), members);
+        });
+        auto text = [&](const char* key) {
+          const auto found = members.find(key);
+          if (found == members.end() || !found->second) {
+            throw WireError(member_path(where, key) + " must be a string");
+          }
+          return *found->second;
+        };
+        auto optional = [&](const char* key) {
+          const auto found = members.find(key);
+          return found == members.end() ? std::nullopt : found->second;
+        };
+        ConflictRecord c;
+        c.id = text("id");
+        c.entity = text("entity");
+        c.entity_id = text("entity_id");
+        c.field = text("field");
+        c.winning_value = optional("winning_value");
+        c.losing_value = optional("losing_value");
+        c.winning_change = text("winning_change");
+        c.losing_change = text("losing_change");
+        c.winning_device = text("winning_device");
+        c.losing_device = text("losing_device");
+        c.winning_clock = text("winning_clock");
+        c.losing_clock = text("losing_clock");
+        c.detected_at = text("detected_at");
+        c.status = text("status");
+        c.decided_by = optional("decided_by");
+        c.decision = optional("decision");
+        conflicts.push_back(std::move(c));
+      });
+    });
+    return conflicts;
+  });
+}
+
+std::string encode_fields(const FieldValues& fields) {
+  // Core's writer rather than cereal's stream: the server writes one of these for every change.
+  JsonWriter w;
+  w.begin_object();
+  for (const auto& [name, value] : fields) w.field(name, value);
+  w.end_object();
+  return w.str();
+}
+
+FieldValues decode_fields(std::string_view json) {
+  return decode(json, "field values", [](In& ar) {
+    FieldValues fields;
+    read_object(ar, [&](std::string_view name) {
+      read_field_value(ar, std::string(name), std::string(name), fields);
+    });
+    return fields;
   });
 }
 

@@ -40,14 +40,6 @@ std::vector<std::string> scope_teams(store::Database& db, const std::string& off
 // A device clock further than this from the server's is flagged on each change it sends.
 inline constexpr std::int64_t kClockSkewLimitMs = 5 * 60 * 1000;
 
-struct ConflictRecord {
-  std::string id, entity, entity_id, field;
-  std::optional<std::string> winning_value, losing_value;
-  std::string winning_change, losing_change, winning_device, losing_device;
-  std::string winning_clock, losing_clock, detected_at, status;
-  std::optional<std::string> decided_by, decision;
-};
-
 class SyncEngine {
  public:
   using Now = std::function<Instant()>;

@@ -7,7 +7,9 @@
 // fails; what the store cannot take is a return value, not an exception.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "vigil/core/domain.hpp"
 #include "vigil/core/store.hpp"
@@ -36,6 +38,14 @@ class Replica {
   // holds, and stores it when it passes. Returns "" then, or why the server would refuse it, and
   // nothing is stored.
   std::string record(const Change& change, const Author& author);
+
+  // Why the server would refuse this change from an officer of `role` ("" when it would not).
+  std::string check(const Change& change, Role role);
+
+  // Every field of a record the tablet holds, in wire form; nullopt when it holds none.
+  std::optional<FieldValues> fields_of(const std::string& entity, const std::string& id);
+  // The records of `entity` whose parent is `parent_id`, each with its id under "id".
+  std::vector<FieldValues> children_of(const std::string& entity, const std::string& parent_id);
 
   // Removes a record and everything below it (its visits, plans, orders...).
   void purge(const std::string& entity, const std::string& id);

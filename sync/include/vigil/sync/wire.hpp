@@ -101,12 +101,29 @@ struct PullResponse {
   std::string server_time;
 };
 
+// A conflict between two writes of one field, as supervisors and tablets see it.
+struct ConflictRecord {
+  std::string id, entity, entity_id, field;
+  std::optional<std::string> winning_value, losing_value;
+  std::string winning_change, losing_change, winning_device, losing_device;
+  std::string winning_clock, losing_clock, detected_at, status;
+  std::optional<std::string> decided_by, decision;
+};
+
 std::string encode(const PushRequest& request);
 std::string encode(const PushResponse& response);
 std::string encode(const PullResponse& response);
 PushRequest decode_push_request(std::string_view json);
 PushResponse decode_push_response(std::string_view json);
 PullResponse decode_pull_response(std::string_view json);
+// GET /api/v1/conflicts: {"items": [...]}.
+std::string encode(const std::vector<ConflictRecord>& conflicts);
+std::vector<ConflictRecord> decode_conflicts(std::string_view json);
+
+// One object of field values (strings and nulls), as the changes log and the tablet's outbox keep
+// them.
+std::string encode_fields(const FieldValues& fields);
+FieldValues decode_fields(std::string_view json);
 
 // The small request bodies of the API (login, decisions, revocations): one JSON object whose
 // members are all strings; a member not in `allowed` is refused, a missing one is simply absent.

@@ -1,0 +1,177 @@
+// The tablet: an officer's store of their scope, what they record at the door, and the sync that
+// carries it to the server (DESIGN.md "Sync semantics"). vigil-field and the C API are thin
+// layers over this class.
+//
+// Every change the officer makes is written to the store and to the outbox in one transaction,
+// so it is shown at once and reaches the server exactly once, whatever happens to the connection
+// or the tablet: a change leaves the outbox only when the server has answered for it, and a
+// change sent twice is answered `duplicate` with its first outcome. A rejected change stays in the
+// outbox, with the server's reason, until the officer has seen it.
+//
+// Ownership and threads: a Tablet owns its store's connection; one thread at a time. Throws
+// TabletError with one sentence for the officer; vigil::Error only when the store itself fails.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/domain.hpp"
+#include "vigil/sync/engine.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::mobile {
+
+// What kind of problem a TabletError reports, so each front end answers in its own way (an exit
+// status, a C error code).
+enum class Problem {
+  bad_input,     // the officer asked for something impossible: an unknown reference, a bad value
+  not_enrolled,  // the store has not been enrolled with a server
+  locked,        // the tablet is locked: unlock it first
+  wrong_password,
+  refused,       // the server refused the request (wrong password at enrolment, revoked device)
+  unreachable,   // the server could not be reached or did not answer
+  wiped,         // the server revoked this device and its store has been wiped
+};
+
+class TabletError : public std::runtime_error {
+ public:
+  TabletError(Problem problem, const std::string& message)
+      : std::runtime_error(message), problem_(problem) {}
+  Problem problem() const { return problem_; }
+
+ private:
+  Problem problem_;
+};
+
+// How the tablet talks to its server.
+struct LinkOptions {
+  std::string ca_file;  // PEM certificates to trust besides the system's (a force's own CA)
+  std::chrono::milliseconds timeout{30000};  // for each connection, request and answer
+  int attempts = 4;                          // tries of each exchange before giving up
+  std::chrono::milliseconds first_backoff{500};  // doubled after each failed try
+};
+
+// What a sync did.
+struct SyncReport {
+  int pushed = 0;      // changes sent
+  int applied = 0;     // taken in by the server
+  int duplicates = 0;  // already taken in (an earlier answer was lost)
+  int conflicts = 0;   // taken in with a conflict recorded for a supervisor
+  int rejected = 0;    // refused; kept on the tablet with the reason
+  std::vector<std::string> rejections;  // "visit 0199...: <reason>"
+  int received = 0;                     // records and changes that came down
+  int purged = 0;                       // records that left the scope
+  bool took_scope = false;              // the whole scope was taken (first sync or drift)
+  std::string drift;  // why the scope was taken afresh ("" when it was not)
+  int open_conflicts = 0;
+};
+
+// One nominal of the caseload, with what is due worked out on the tablet by the server's rules.
+struct CaseloadEntry {
+  std::string nominal_id;
+  std::string nominal_ref;
+  std::string name;  // "Surname, Forenames"
+  std::string officer;
+  RiskLevel risk_level = RiskLevel::low;
+  std::optional<Date> next_visit_due;
+  int days_overdue = 0;  // of the visit
+  int priority = 0;      // the highest of the nominal's overdue items (0: nothing late)
+  bool double_crewed = false;
+  bool no_fixed_abode = false;
+  std::vector<std::string> reasons;  // behind the priority
+};
+
+struct VisitInput {
+  std::string nominal_ref;
+  bool announced = false;
+  VisitOutcome outcome = VisitOutcome::seen;
+  std::vector<std::string> attendees;  // usernames
+  std::string risk_change;
+  std::string note;
+  std::optional<Instant> occurred_at;  // now when absent
+};
+
+// A record made on the tablet.
+struct Recorded {
+  std::string id;
+  std::vector<std::string> warnings;  // said before it was saved
+};
+
+struct NominalRecord {
+  sync::FieldValues nominal;  // every field, in wire form
+  std::vector<sync::FieldValues> addresses, visits, assessments, plans, orders;
+  std::vector<CaseloadEntry> due;  // what is due, as in the caseload
+};
+
+struct RejectedChange {
+  std::string change_id, entity, entity_id, reason;
+};
+
+struct TabletStatus {
+  bool enrolled = false;
+  bool locked = false;
+  std::string server, officer, device_id;
+  Role role = Role::officer;
+  int pending = 0;
+  std::optional<std::string> last_sync_at;
+  std::vector<RejectedChange> rejected;
+  std::vector<sync::ConflictRecord> open_conflicts;
+};
+
+class Tablet {
+ public:
+  using Clock = std::function<Instant()>;
+  // Opens the store at `path`, creating and migrating it when needed. `clock` is the tablet's
+  // wall clock (injected so tests control it).
+  explicit Tablet(const std::filesystem::path& path, Clock clock = nullptr);
+  ~Tablet();
+  Tablet(const Tablet&) = delete;
+  Tablet& operator=(const Tablet&) = delete;
+
+  // Signs in to the server as this officer, keeps the device's token and an Argon2id verifier of
+  // the password (so the officer can unlock offline), then takes the scope. A store already
+  // enrolled is refused: wipe it first.
+  SyncReport enrol(const std::string& server_url, const std::string& username,
+                   const std::string& password, const std::string& device_name,
+                   const LinkOptions& link = {});
+  void lock();
+  void unlock(const std::string& password);
+
+  // Pushes the outbox, then pulls what changed; takes the scope afresh when the digests differ.
+  SyncReport sync(const LinkOptions& link = {});
+
+  // Every nominal in scope, highest priority first.
+  std::vector<CaseloadEntry> caseload(Date as_of);
+  // The nominal's record; writes a read-audit event (who, what, when, why), hash-chained.
+  NominalRecord show(const std::string& nominal_ref, const std::string& reason);
+
+  // What the officer should hear before the visit is saved: crewing short of the plan, a
+  // pre-arranged visit where the plan asks for unannounced ones, a second failed entry.
+  std::vector<std::string> visit_warnings(const VisitInput& visit);
+  // Saves the visit (and a failed entry when nobody answered or entry was refused).
+  Recorded record_visit(const VisitInput& visit);
+  // A further record amending a visit: the changed fields (wire names) and why.
+  Recorded amend_visit(const std::string& visit_id, const std::string& reason,
+                       const sync::FieldValues& changes);
+  // Changes fields of a nominal the officer may change (address area, no fixed abode, ...).
+  Recorded update_nominal(const std::string& nominal_ref, const sync::FieldValues& values);
+  // `order` is the order's kind (shpo, ...) when the nominal has one of that kind, or its id.
+  Recorded record_breach(const std::string& nominal_ref, const std::string& order,
+                         const std::string& condition, const std::string& action);
+  Recorded record_trace(const std::string& suspect_ref, const std::string& note);
+
+  TabletStatus status();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::mobile

@@ -1,0 +1,151 @@
+#include "device_state.hpp"
+
+namespace vigil::mobile {
+
+std::optional<std::string> DeviceState::get(const char* key) {
+  auto& s = db_->cached("SELECT value FROM sync_state WHERE key = ?");
+  s.bind_all(key);
+  std::optional<std::string> value;
+  if (s.step()) value = s.column_text(0);
+  s.reset();
+  return value;
+}
+
+void DeviceState::set(const char* key, const std::string& value) {
+  auto& s = db_->cached(
+      "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  s.bind_all(key, value);
+  s.run();
+}
+
+void DeviceState::erase(const char* key) {
+  auto& s = db_->cached("DELETE FROM sync_state WHERE key = ?");
+  s.bind_all(key);
+  s.run();
+}
+
+std::int64_t DeviceState::cursor() {
+  const auto text = get(kCursor);
+  return text ? std::stoll(*text) : 0;
+}
+
+void DeviceState::set_cursor(std::int64_t cursor) {
+  set(kCursor, std::to_string(cursor));
+}
+
+void DeviceState::add_to_outbox(const sync::Change& change) {
+  auto& s = db_->cached(
+      "INSERT INTO outbox (change_id, entity, entity_id, operation, fields, base, clock, "
+      "device_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind_all(change.change_id, change.entity, change.entity_id,
+             std::string(to_string(change.operation)), sync::encode_fields(change.fields),
+             change.operation == sync::Operation::update
+                 ? std::optional(sync::encode_fields(change.base))
+                 : std::nullopt,
+             change.clock, change.device_time);
+  s.run();
+}
+
+std::vector<sync::Change> DeviceState::pending_changes(int limit) {
+  const std::string device_id = get(kDeviceId).value_or("");
+  std::vector<sync::Change> changes;
+  auto s = db_->prepare(
+      "SELECT change_id, entity, entity_id, operation, fields, base, clock, device_time "
+      "FROM outbox WHERE state = 'pending' ORDER BY position LIMIT ?");
+  s.bind_all(limit);
+  while (s.step()) {
+    sync::Change c;
+    c.change_id = s.column_text(0);
+    c.device_id = device_id;
+    c.entity = s.column_text(1);
+    c.entity_id = s.column_text(2);
+    c.operation = parse_enum<sync::Operation>(s.column_view(3)).value_or(sync::Operation::append);
+    c.fields = sync::decode_fields(s.column_view(4));
+    if (!s.is_null(5)) c.base = sync::decode_fields(s.column_view(5));
+    c.clock = s.column_text(6);
+    c.device_time = s.column_text(7);
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+int DeviceState::outbox_count(const char* state) {
+  auto& s = db_->cached("SELECT count(*) FROM outbox WHERE state = ?");
+  s.bind_all(state);
+  s.step();
+  const int count = static_cast<int>(s.column_int(0));
+  s.reset();
+  return count;
+}
+
+void DeviceState::acknowledge(const std::string& change_id) {
+  auto& s = db_->cached("DELETE FROM outbox WHERE change_id = ?");
+  s.bind_all(change_id);
+  s.run();
+}
+
+void DeviceState::reject(const std::string& change_id, const std::string& reason) {
+  auto& s = db_->cached("UPDATE outbox SET state = 'rejected', reason = ? WHERE change_id = ?");
+  s.bind_all(reason, change_id);
+  s.run();
+}
+
+std::vector<RejectedChange> DeviceState::rejected_changes() {
+  std::vector<RejectedChange> out;
+  auto s = db_->prepare(
+      "SELECT change_id, entity, entity_id, reason FROM outbox WHERE state = 'rejected' "
+      "ORDER BY position");
+  while (s.step()) {
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)});
+  }
+  return out;
+}
+
+void DeviceState::keep_conflicts(const std::vector<sync::ConflictRecord>& conflicts) {
+  db_->execute("DELETE FROM conflicts");
+  auto s = db_->prepare(
+      "INSERT INTO conflicts (id, entity, entity_id, field, winning_value, losing_value, "
+      "winning_change, losing_change, winning_device, losing_device, winning_clock, "
+      "losing_clock, detected_at, status, decided_by, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, (SELECT id FROM officers WHERE username = ?), ?)");
+  for (const auto& c : conflicts) {
+    s.bind_all(c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value,
+               c.winning_change, c.losing_change, c.winning_device, c.losing_device,
+               c.winning_clock, c.losing_clock, c.detected_at, c.status, c.decided_by,
+               c.decision);
+    s.run();
+  }
+}
+
+std::vector<sync::ConflictRecord> DeviceState::kept_conflicts() {
+  std::vector<sync::ConflictRecord> out;
+  auto s = db_->prepare(
+      "SELECT c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value, "
+      "c.winning_change, c.losing_change, c.winning_device, c.losing_device, c.winning_clock, "
+      "c.losing_clock, c.detected_at, c.status, o.username, c.decision FROM conflicts c "
+      "LEFT JOIN officers o ON o.id = c.decided_by ORDER BY c.detected_at, c.id");
+  while (s.step()) {
+    sync::ConflictRecord c;
+    c.id = s.column_text(0);
+    c.entity = s.column_text(1);
+    c.entity_id = s.column_text(2);
+    c.field = s.column_text(3);
+    c.winning_value = s.column_optional_text(4);
+    c.losing_value = s.column_optional_text(5);
+    c.winning_change = s.column_text(6);
+    c.losing_change = s.column_text(7);
+    c.winning_device = s.column_text(8);
+    c.losing_device = s.column_text(9);
+    c.winning_clock = s.column_text(10);
+    c.losing_clock = s.column_text(11);
+    c.detected_at = s.column_text(12);
+    c.status = s.column_text(13);
+    c.decided_by = s.column_optional_text(14);
+    c.decision = s.column_optional_text(15);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace vigil::mobile

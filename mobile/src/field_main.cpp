@@ -1,0 +1,474 @@
+// `vigil-field`: the tablet (DESIGN.md "Deployables"), as a command for a tablet app's shell, for
+// testing and for training. Each command opens the store it names and calls the Tablet; nothing
+// here holds a rule. Exit status: 0 done, 1 failed (the server could not be reached or refused,
+// the tablet is locked or was wiped), 2 bad usage or bad input; errors are one sentence on
+// stderr, warnings at the door go to stderr too, before the record is saved.
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "vigil/core/cli.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/mobile/tablet.hpp"
+
+namespace {
+
+using vigil::cli::Args;
+using vigil::cli::Option;
+using vigil::cli::UsageError;
+using vigil::mobile::Tablet;
+
+constexpr const char* kUsage =
+    "usage: vigil-field --store PATH COMMAND [options]\n"
+    "\n"
+    "The tablet: an officer's caseload, offline, and the sync that carries what they record to\n"
+    "the server exactly once.\n"
+    "\n"
+    "Commands:\n"
+    "  enrol --server URL --username U [--device-name NAME] [--ca-file PEM]\n"
+    "      Sign in (password on standard input), keep the device's token and an offline unlock\n"
+    "      verifier, and take the scope.\n"
+    "  lock | unlock        Lock the tablet; unlock it with the password (standard input).\n"
+    "  sync [--json]        Send what was recorded, receive what changed; prints both, with\n"
+    "                       conflicts and rejections.\n"
+    "  caseload [--as-of DATE] [--json]\n"
+    "                       Every nominal in scope: next visit due, days overdue, priority.\n"
+    "  show REF [--reason TEXT] [--json]\n"
+    "                       A nominal's record; the read is audited.\n"
+    "  visit REF --announced yes|no --outcome seen|no_answer|refused|not_at_address\n"
+    "        --attendee U [--attendee U ...] [--risk-change TEXT] [--note TEXT]\n"
+    "        [--occurred-at INSTANT]\n"
+    "                       Record a visit; warnings are shown before it is saved.\n"
+    "  amend VISIT_ID --reason TEXT [--occurred-at I] [--announced yes|no] [--outcome O]\n"
+    "        [--attendee U ...] [--risk-change TEXT] [--note TEXT]\n"
+    "                       Record an amendment of a visit (the visit itself never changes).\n"
+    "  nominal REF --set FIELD=VALUE [--set FIELD=VALUE ...]\n"
+    "                       Change what an officer may change (area, no_fixed_abode, ...).\n"
+    "  breach REF --order ORDER --condition TEXT --action TEXT\n"
+    "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
+    "  trace SUSPECT_REF --note TEXT\n"
+    "                       Record a trace enquiry for an outstanding suspect.\n"
+    "  status [--json]      Changes waiting, last sync, rejected changes, open conflicts.\n"
+    "\n"
+    "Exit status: 0 done, 1 failed, 2 bad usage or bad input.\n";
+
+int exit_status(vigil::mobile::Problem problem) {
+  return problem == vigil::mobile::Problem::bad_input ? vigil::cli::kExitUsage
+                                                      : vigil::cli::kExitFailure;
+}
+
+bool yes_no(const Args& args, std::string_view name) {
+  const std::string text = args.required(name);
+  if (text != "yes" && text != "no") {
+    throw UsageError("--" + std::string(name) + " must be yes or no, not '" + text + "'");
+  }
+  return text == "yes";
+}
+
+vigil::Instant instant_option(const std::string& text, std::string_view name) {
+  const auto parsed = vigil::parse_instant(text);
+  if (!parsed) {
+    throw UsageError("--" + std::string(name) + " '" + text +
+                     "' is not an instant in the form YYYY-MM-DDTHH:MM:SSZ");
+  }
+  return *parsed;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* between) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : between) + item;
+  return out;
+}
+
+std::string one_positional(const Args& args, const char* what) {
+  if (args.positionals().size() != 1) throw UsageError(std::string("name one ") + what);
+  return args.positionals().front();
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
+}
+
+int cmd_enrol(Tablet& tablet, const Args& args) {
+  const std::string server = args.required("server");
+  const std::string username = args.required("username");
+  const std::string password = vigil::cli::read_secret("Password for " + username + ": ");
+  vigil::mobile::LinkOptions link;
+  link.ca_file = args.value("ca-file").value_or("");
+  const auto report = tablet.enrol(server, username, password,
+                                   args.value("device-name").value_or("vigil-field"), link);
+  const auto status = tablet.status();
+  std::cout << "enrolled " << status.officer << " (" << vigil::to_string(status.role)
+            << ") with " << status.server << " as device " << status.device_id << "; took "
+            << report.received << " records of the scope\n";
+  return vigil::cli::kExitOk;
+}
+
+void print_sync(const vigil::mobile::SyncReport& r, bool json) {
+  if (json) {
+    vigil::JsonWriter w;
+    w.begin_object()
+        .field("pushed", r.pushed)
+        .field("applied", r.applied)
+        .field("duplicates", r.duplicates)
+        .field("conflicts", r.conflicts)
+        .field("rejected", r.rejected)
+        .key("rejections")
+        .begin_array();
+    for (const auto& line : r.rejections) w.value(line);
+    w.end_array()
+        .field("received", r.received)
+        .field("purged", r.purged)
+        .field("took_scope", r.took_scope)
+        .field("drift", r.drift)
+        .field("open_conflicts", r.open_conflicts)
+        .end_object();
+    std::cout << w.str() << '\n';
+    return;
+  }
+  std::cout << "up: " << r.pushed << " sent, " << r.applied << " applied, " << r.duplicates
+            << " already there, " << r.conflicts << " in conflict, " << r.rejected
+            << " rejected\n";
+  for (const auto& line : r.rejections) std::cout << "  rejected " << line << '\n';
+  std::cout << "down: " << r.received << " records and changes, " << r.purged
+            << " removed from scope" << (r.took_scope ? " (whole scope taken)" : "") << '\n';
+  if (!r.drift.empty()) std::cout << "scope taken afresh: " << r.drift << '\n';
+  std::cout << "open conflicts on the scope: " << r.open_conflicts << '\n';
+}
+
+int cmd_caseload(Tablet& tablet, const Args& args) {
+  vigil::Date as_of = vigil::london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  if (auto text = args.value("as-of")) {
+    auto parsed = vigil::parse_date(*text);
+    if (!parsed) throw UsageError("--as-of '" + *text + "' is not a real date (YYYY-MM-DD)");
+    as_of = *parsed;
+  }
+  const auto entries = tablet.caseload(as_of);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("as_of", vigil::format_date(as_of)).key("items").begin_array();
+    for (const auto& e : entries) {
+      w.begin_object()
+          .field("nominal_ref", e.nominal_ref)
+          .field("name", e.name)
+          .field("officer", e.officer)
+          .field("risk_level", std::string(vigil::to_string(e.risk_level)))
+          .field("next_visit_due", e.next_visit_due
+                                       ? std::optional(vigil::format_date(*e.next_visit_due))
+                                       : std::nullopt)
+          .field("days_overdue", e.days_overdue)
+          .field("priority", e.priority)
+          .field("double_crewed", e.double_crewed)
+          .field("no_fixed_abode", e.no_fixed_abode)
+          .key("reasons")
+          .begin_array();
+      for (const auto& reason : e.reasons) w.value(reason);
+      w.end_array().end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+    return vigil::cli::kExitOk;
+  }
+  std::cout << "caseload as of " << vigil::format_date(as_of) << ": " << entries.size()
+            << " nominals\n";
+  for (const auto& e : entries) {
+    std::cout << e.nominal_ref << "  " << e.name << "  " << vigil::to_string(e.risk_level)
+              << "  next visit "
+              << (e.next_visit_due ? vigil::format_date(*e.next_visit_due) : "not scheduled")
+              << (e.days_overdue > 0 ? "  " + std::to_string(e.days_overdue) + " days overdue"
+                                     : "")
+              << "  priority " << e.priority << (e.double_crewed ? "  double-crewed" : "")
+              << (e.no_fixed_abode ? "  no fixed abode" : "") << '\n';
+    if (!e.reasons.empty()) std::cout << "    " << joined(e.reasons, "; ") << '\n';
+  }
+  return vigil::cli::kExitOk;
+}
+
+void write_fields(vigil::JsonWriter& w, const vigil::sync::FieldValues& fields) {
+  w.begin_object();
+  for (const auto& [name, value] : fields) w.field(name, value);
+  w.end_object();
+}
+
+int cmd_show(Tablet& tablet, const Args& args) {
+  const auto record =
+      tablet.show(one_positional(args, "nominal reference"), args.value("reason").value_or(""));
+  const auto lists = {std::pair{"addresses", &record.addresses}, {"plans", &record.plans},
+                      {"assessments", &record.assessments},      {"orders", &record.orders},
+                      {"visits", &record.visits}};
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().key("nominal");
+    write_fields(w, record.nominal);
+    for (const auto& [name, list] : lists) {
+      w.key(name).begin_array();
+      for (const auto& fields : *list) write_fields(w, fields);
+      w.end_array();
+    }
+    w.end_object();
+    std::cout << w.str() << '\n';
+    return vigil::cli::kExitOk;
+  }
+  for (const auto& [name, value] : record.nominal) {
+    std::cout << name << ": " << value.value_or("") << '\n';
+  }
+  for (const auto& [name, list] : lists) {
+    std::cout << name << ": " << list->size() << '\n';
+    for (const auto& fields : *list) {
+      std::string line;
+      for (const auto& [field, value] : fields) {
+        if (field == "id" || field.ends_with("_id") || !value || value->empty()) continue;
+        line += (line.empty() ? "" : ", ") + field + " " + *value;
+      }
+      std::cout << "  " << line << '\n';
+    }
+  }
+  for (const auto& e : record.due) {
+    std::cout << "next visit due: "
+              << (e.next_visit_due ? vigil::format_date(*e.next_visit_due) : "not scheduled")
+              << ", priority " << e.priority << '\n';
+  }
+  return vigil::cli::kExitOk;
+}
+
+int cmd_visit(Tablet& tablet, const Args& args) {
+  vigil::mobile::VisitInput visit;
+  visit.nominal_ref = one_positional(args, "nominal reference");
+  visit.announced = yes_no(args, "announced");
+  const std::string outcome = args.required("outcome");
+  const auto parsed = vigil::parse_enum<vigil::VisitOutcome>(outcome);
+  if (!parsed) {
+    throw UsageError("--outcome '" + outcome + "' is not one of " +
+                     vigil::allowed_values<vigil::VisitOutcome>());
+  }
+  visit.outcome = *parsed;
+  visit.attendees = args.values("attendee");
+  if (visit.attendees.empty()) throw UsageError("name who attended with --attendee");
+  visit.risk_change = args.value("risk-change").value_or("");
+  visit.note = args.value("note").value_or("");
+  if (auto at = args.value("occurred-at")) visit.occurred_at = instant_option(*at, "occurred-at");
+  // The officer hears the warnings before the visit is saved; it is saved all the same, since
+  // what happened at the door is evidence either way.
+  print_warnings(tablet.visit_warnings(visit));
+  const auto recorded = tablet.record_visit(visit);
+  std::cout << "visit " << recorded.id << " saved; it goes to the server at the next sync\n";
+  return vigil::cli::kExitOk;
+}
+
+int cmd_amend(Tablet& tablet, const Args& args) {
+  vigil::sync::FieldValues changes;
+  if (auto at = args.value("occurred-at")) {
+    changes["occurred_at"] = vigil::format_instant(instant_option(*at, "occurred-at"));
+  }
+  if (args.value("announced")) changes["announced"] = yes_no(args, "announced") ? "yes" : "no";
+  if (auto outcome = args.value("outcome")) changes["outcome"] = *outcome;
+  if (auto attendees = args.values("attendee"); !attendees.empty()) {
+    changes["attendees"] = joined(attendees, ";");
+  }
+  if (auto risk = args.value("risk-change")) changes["risk_change"] = *risk;
+  if (auto note = args.value("note")) changes["observations"] = *note;
+  const auto recorded =
+      tablet.amend_visit(one_positional(args, "visit id"), args.required("reason"), changes);
+  std::cout << "amendment " << recorded.id << " saved\n";
+  return vigil::cli::kExitOk;
+}
+
+int cmd_nominal(Tablet& tablet, const Args& args) {
+  vigil::sync::FieldValues values;
+  for (const auto& assignment : args.values("set")) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw UsageError("--set '" + assignment + "' must be FIELD=VALUE");
+    }
+    values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+  }
+  const std::string ref = one_positional(args, "nominal reference");
+  tablet.update_nominal(ref, values);
+  std::cout << ref << " changed; it goes to the server at the next sync\n";
+  return vigil::cli::kExitOk;
+}
+
+int cmd_breach(Tablet& tablet, const Args& args) {
+  const auto recorded =
+      tablet.record_breach(one_positional(args, "nominal reference"), args.required("order"),
+                           args.required("condition"), args.required("action"));
+  std::cout << "breach " << recorded.id << " saved\n";
+  return vigil::cli::kExitOk;
+}
+
+int cmd_trace(Tablet& tablet, const Args& args) {
+  const auto recorded =
+      tablet.record_trace(one_positional(args, "suspect reference"), args.required("note"));
+  std::cout << "trace enquiry " << recorded.id << " saved\n";
+  return vigil::cli::kExitOk;
+}
+
+int cmd_status(Tablet& tablet, const Args& args) {
+  const auto s = tablet.status();
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object()
+        .field("enrolled", s.enrolled)
+        .field("locked", s.locked)
+        .field("server", s.server)
+        .field("officer", s.officer)
+        .field("device_id", s.device_id)
+        .field("pending", s.pending)
+        .field("last_sync_at", s.last_sync_at)
+        .key("rejected")
+        .begin_array();
+    for (const auto& r : s.rejected) {
+      w.begin_object()
+          .field("change_id", r.change_id)
+          .field("entity", r.entity)
+          .field("entity_id", r.entity_id)
+          .field("reason", r.reason)
+          .end_object();
+    }
+    w.end_array().key("open_conflicts").begin_array();
+    for (const auto& c : s.open_conflicts) {
+      w.begin_object()
+          .field("id", c.id)
+          .field("entity", c.entity)
+          .field("entity_id", c.entity_id)
+          .field("field", c.field)
+          .field("winning_value", c.winning_value)
+          .field("losing_value", c.losing_value)
+          .field("detected_at", c.detected_at)
+          .end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+    return vigil::cli::kExitOk;
+  }
+  if (!s.enrolled) {
+    std::cout << "not enrolled\n";
+    return vigil::cli::kExitOk;
+  }
+  std::cout << s.officer << " on " << s.server << (s.locked ? " (locked)" : "") << '\n'
+            << "changes waiting to go up: " << s.pending << '\n'
+            << "last successful sync: " << s.last_sync_at.value_or("never") << '\n'
+            << "rejected changes: " << s.rejected.size() << '\n';
+  for (const auto& r : s.rejected) {
+    std::cout << "  " << r.entity << " " << r.entity_id << ": " << r.reason << '\n';
+  }
+  std::cout << "open conflicts: " << s.open_conflicts.size() << '\n';
+  for (const auto& c : s.open_conflicts) {
+    std::cout << "  " << c.entity << " " << c.entity_id << " " << c.field << ": kept '"
+              << c.winning_value.value_or("") << "' over '" << c.losing_value.value_or("")
+              << "', awaiting a supervisor\n";
+  }
+  return vigil::cli::kExitOk;
+}
+
+struct Command {
+  const char* name;
+  int (*run)(Tablet&, const Args&);
+  std::vector<Option> options;
+};
+
+int run(const std::vector<std::string>& words) {
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    (words.empty() ? std::cerr : std::cout) << kUsage;
+    return words.empty() ? vigil::cli::kExitUsage : vigil::cli::kExitOk;
+  }
+  // --store comes before the command.
+  std::string store;
+  std::size_t at = 0;
+  if (words[0] == "--store" && words.size() > 1) {
+    store = words[1];
+    at = 2;
+  } else if (words[0].starts_with("--store=")) {
+    store = words[0].substr(8);
+    at = 1;
+  }
+  if (store.empty()) throw UsageError("name the tablet's store first: vigil-field --store PATH ...");
+  if (at >= words.size()) throw UsageError("name a command; see vigil-field --help");
+  static const std::vector<Command> commands = {
+      {"enrol", cmd_enrol, {{"server"}, {"username"}, {"device-name"}, {"ca-file"}}},
+      {"lock",
+       [](Tablet& t, const Args&) {
+         t.lock();
+         std::cout << "locked\n";
+         return 0;
+       },
+       {}},
+      {"unlock",
+       [](Tablet& t, const Args&) {
+         t.unlock(vigil::cli::read_secret("Password: "));
+         std::cout << "unlocked\n";
+         return 0;
+       },
+       {}},
+      {"sync",
+       [](Tablet& t, const Args& args) {
+         print_sync(t.sync(), args.flag("json"));
+         return 0;
+       },
+       {{"json", false}}},
+      {"caseload", cmd_caseload, {{"as-of"}, {"json", false}}},
+      {"show", cmd_show, {{"reason"}, {"json", false}}},
+      {"visit",
+       cmd_visit,
+       {{"announced"},
+        {"outcome"},
+        {"attendee", true, true},
+        {"risk-change"},
+        {"note"},
+        {"occurred-at"}}},
+      {"amend",
+       cmd_amend,
+       {{"reason"},
+        {"occurred-at"},
+        {"announced"},
+        {"outcome"},
+        {"attendee", true, true},
+        {"risk-change"},
+        {"note"}}},
+      {"nominal", cmd_nominal, {{"set", true, true}}},
+      {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
+      {"trace", cmd_trace, {{"note"}}},
+      {"status", cmd_status, {{"json", false}}},
+  };
+  const std::string name = words[at];
+  const auto command = std::find_if(commands.begin(), commands.end(),
+                                    [&](const Command& c) { return name == c.name; });
+  if (command == commands.end()) {
+    throw UsageError("unknown command '" + name + "'; see vigil-field --help");
+  }
+  const std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+                                      words.end());
+  Args args(rest, command->options);
+  if (args.help()) {
+    std::cout << kUsage;
+    return vigil::cli::kExitOk;
+  }
+  const bool takes_positional = name == "show" || name == "visit" || name == "amend" ||
+                                name == "nominal" || name == "breach" || name == "trace";
+  if (!takes_positional && !args.positionals().empty()) {
+    throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+  }
+  Tablet tablet(store);
+  return command->run(tablet, args);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  try {
+    return run(words);
+  } catch (const UsageError& error) {
+    std::cerr << "vigil-field: " << error.what() << '\n';
+    return vigil::cli::kExitUsage;
+  } catch (const vigil::mobile::TabletError& error) {
+    std::cerr << "vigil-field: " << error.what() << '\n';
+    return exit_status(error.problem());
+  } catch (const std::exception& error) {
+    std::cerr << "vigil-field: " << error.what() << '\n';
+    return vigil::cli::kExitFailure;
+  }
+}

@@ -1,0 +1,814 @@
+#include "vigil/mobile/tablet.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "device_state.hpp"
+#include "server_link.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/migrate.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/core/policy.hpp"
+#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/read_audit.hpp"
+#include "vigil/sync/replica.hpp"
+
+namespace vigil::mobile {
+namespace {
+
+using sync::Change;
+using sync::FieldValues;
+using sync::Operation;
+
+// Changes sent in one push: small enough that a push over a poor connection finishes.
+constexpr int kPushBatch = 200;
+// Records in one page of a pull.
+constexpr int kPullPage = 1000;
+// A visit recorded later than this after the tablet's clock is refused: it has not happened.
+constexpr auto kFutureSlack = std::chrono::minutes(5);
+
+std::string sentence(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  if (!text.empty() && text.back() != '.') text += '.';
+  return text;
+}
+
+TabletError bad_input(const std::string& message) {
+  return TabletError(Problem::bad_input, sentence(message));
+}
+
+std::string query_escaped(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
+  }
+  return out;
+}
+
+// The "error" member of a JSON error answer, found in the text (the server's codes are plain
+// words, so the member cannot be confused with anything inside a string).
+bool error_code_is(const std::string& body, std::string_view code) {
+  return body.find("\"error\":\"" + std::string(code) + "\"") != std::string::npos;
+}
+
+}  // namespace
+
+struct Tablet::Impl {
+  std::filesystem::path path;
+  Clock clock;
+  store::Database db;
+  DeviceState state{db};
+  sync::HybridClock hlc{[this] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch())
+        .count();
+  }};
+
+  Impl(const std::filesystem::path& p, Clock c)
+      : path(p),
+        clock(c ? std::move(c) : Clock([] {
+          return std::chrono::time_point_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now());
+        })),
+        db(open(p)) {
+    if (auto last = state.get(kClock)) {
+      if (auto stamp = sync::parse_stamp(*last)) hlc.restore(*stamp);
+    }
+  }
+
+  static store::Database open(const std::filesystem::path& p) {
+    // A tablet commits each record the officer makes as soon as it is made: full durability.
+    store::Database db(p);
+    store::migrate(db);
+    return db;
+  }
+
+  Instant now() const { return clock(); }
+
+  bool enrolled() { return state.get(kToken).has_value(); }
+  void require_enrolled() {
+    if (!enrolled()) {
+      throw TabletError(Problem::not_enrolled,
+                        "This tablet is not enrolled: run `vigil-field --store " + path.string() +
+                            " enrol --server URL --username U` first.");
+    }
+  }
+  void require_unlocked() {
+    require_enrolled();
+    if (state.get(kLocked) == "1") {
+      throw TabletError(Problem::locked, "The tablet is locked: unlock it with your password.");
+    }
+  }
+
+  sync::Author author() {
+    return {state.get(kOfficerId).value_or(""),
+            parse_enum<Role>(state.get(kRole).value_or("officer")).value_or(Role::officer),
+            state.get(kDeviceId).value_or("")};
+  }
+
+  // ---- changes the officer makes
+
+  Change make_change(std::string entity, std::string entity_id, Operation operation,
+                     FieldValues fields, FieldValues base = {}) {
+    Change c;
+    c.change_id = make_time_ordered_uuid();
+    c.device_id = state.get(kDeviceId).value_or("");
+    c.entity = std::move(entity);
+    c.entity_id = std::move(entity_id);
+    c.operation = operation;
+    c.fields = std::move(fields);
+    c.base = std::move(base);
+    c.clock = sync::format_stamp(hlc.now());
+    c.device_time = format_instant(now());
+    return c;
+  }
+
+  // Stores the changes and puts them in the outbox, all in one transaction: all or none.
+  void record(const std::vector<Change>& changes) {
+    sync::Replica replica(db);
+    store::Transaction transaction(db);
+    const auto who = author();
+    for (const auto& change : changes) {
+      const std::string reason = replica.record(change, who);
+      if (!reason.empty()) throw bad_input(reason);
+      state.add_to_outbox(change);
+    }
+    state.set(kClock, sync::format_stamp(hlc.last()));
+    transaction.commit();
+  }
+
+  // ---- finding what the officer names
+
+  std::string nominal_id(const std::string& ref) {
+    auto s = db.prepare("SELECT id FROM nominals WHERE ref = ?");
+    s.bind_all(ref);
+    if (!s.step()) throw bad_input("no nominal in this tablet's scope has the reference '" + ref + "'");
+    return s.column_text(0);
+  }
+
+  std::string suspect_id(const std::string& ref) {
+    auto s = db.prepare("SELECT id FROM suspects WHERE ref = ?");
+    s.bind_all(ref);
+    if (!s.step()) throw bad_input("no suspect in this tablet's scope has the reference '" + ref + "'");
+    return s.column_text(0);
+  }
+
+  // ---- talking to the server
+
+  ServerLink link(const LinkOptions& options) {
+    return ServerLink(parse_server_url(state.get(kServer).value_or("")), options);
+  }
+
+  // One exchange, tried again with a growing pause while the server cannot be reached or says it
+  // is unavailable. A device the server has revoked is wiped here, whatever was asked.
+  Reply call(ServerLink& server, const LinkOptions& options, std::string_view method,
+             const std::string& target, const std::string& body = {}) {
+    auto backoff = options.first_backoff;
+    const std::string token = state.get(kToken).value_or("");
+    for (int attempt = 1;; ++attempt) {
+      std::string failure;
+      try {
+        Reply reply = server.exchange(method, target, body, token);
+        if (reply.status == 401 && error_code_is(reply.body, "device_revoked")) wipe();
+        if (reply.status < 500 || attempt >= options.attempts) return reply;
+        failure = "it answered " + std::to_string(reply.status);
+      } catch (const LinkFailure& error) {
+        failure = error.what();
+      }
+      if (attempt >= options.attempts) {
+        throw TabletError(Problem::unreachable,
+                          "Cannot reach the server at " + state.get(kServer).value_or("") +
+                              " (" + failure + "); everything recorded stays on the tablet.");
+      }
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+  }
+
+  [[noreturn]] void refused(const Reply& reply, const std::string& what) {
+    if (reply.status == 401) {
+      throw TabletError(Problem::refused,
+                        "The server no longer accepts this tablet's sign-in: enrol it again.");
+    }
+    throw TabletError(Problem::refused, "The server refused " + what + " (HTTP " +
+                                            std::to_string(reply.status) + "): " +
+                                            reply.body.substr(0, 300));
+  }
+
+  // The server revoked this device: nothing of the force's may stay on it.
+  [[noreturn]] void wipe() {
+    const int pending = state.outbox_count("pending");
+    const std::string server = state.get(kServer).value_or("the server");
+    db = store::Database(path.string() + ".wiping");  // let go of the store's files
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path.string() + suffix);
+    }
+    db = open(path);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path.string() + ".wiping" + suffix);
+    }
+    throw TabletError(
+        Problem::wiped,
+        server + " has revoked this tablet, so its store has been wiped" +
+            (pending > 0 ? ", with " + std::to_string(pending) + " change" +
+                               (pending == 1 ? "" : "s") + " not yet synced"
+                         : "") +
+            ". Enrol it again to use it.");
+  }
+
+  void push(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    for (;;) {
+      const auto batch = state.pending_changes(kPushBatch);
+      if (batch.empty()) return;
+      sync::PushRequest request;
+      request.changes = batch;
+      request.pending = state.outbox_count("pending") - static_cast<int>(batch.size());
+      request.device_time = format_instant(now());
+      const Reply reply = call(server, options, "POST", "/api/v1/sync/push", encode(request));
+      if (reply.status != 200) refused(reply, "the changes sent");
+      sync::PushResponse response;
+      try {
+        response = sync::decode_push_response(reply.body);
+      } catch (const sync::WireError& error) {
+        throw TabletError(Problem::refused,
+                          std::string("The server's answer to a push was not understood: ") +
+                              error.what() + ".");
+      }
+      report.pushed += static_cast<int>(batch.size());
+      int answered = 0;
+      store::Transaction transaction(db);
+      for (const auto& outcome : response.outcomes) {
+        const auto made = std::find_if(batch.begin(), batch.end(), [&](const Change& c) {
+          return c.change_id == outcome.change_id;
+        });
+        if (made == batch.end()) continue;
+        ++answered;
+        const auto first = outcome.outcome == sync::Outcome::duplicate
+                               ? outcome.first_outcome.value_or(sync::Outcome::applied)
+                               : outcome.outcome;
+        if (outcome.outcome == sync::Outcome::duplicate) ++report.duplicates;
+        if (first == sync::Outcome::rejected) {
+          ++report.rejected;
+          report.rejections.push_back(made->entity + " " + made->entity_id + ": " +
+                                      outcome.reason);
+          state.reject(outcome.change_id, outcome.reason);
+          // The tablet shows what the server refused: take the scope afresh so it holds what
+          // the server holds, while the outbox keeps the change and its reason for the officer.
+          state.set(kNeedsResync, "1");
+        } else {
+          if (outcome.outcome == sync::Outcome::applied) ++report.applied;
+          if (first == sync::Outcome::conflict) ++report.conflicts;
+          state.acknowledge(outcome.change_id);
+        }
+      }
+      transaction.commit();
+      if (answered == 0) {
+        throw TabletError(Problem::refused,
+                          "The server answered a push without an outcome for any of its changes.");
+      }
+    }
+  }
+
+  // Pulls what changed after the cursor, or the whole scope when the tablet has none yet, has
+  // drifted, or was interrupted while taking it.
+  void pull(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    // A cursor of 0 after a first sync means the server had no changes then; since=0 asks for
+    // the whole scope, which is what following from 0 amounts to.
+    bool whole = state.get(kScopeTaken) != "1" || state.get(kNeedsResync) == "1" ||
+                 state.cursor() == 0;
+    if (state.get(kNeedsResync) == "1") {
+      report.drift = "the server refused a change the tablet had shown";
+    }
+    for (int round = 0; round < 2; ++round) {
+      const std::string failure = whole ? take_scope(server, options, report)
+                                        : follow_changes(server, options, report);
+      if (failure.empty()) {
+        const std::string theirs = state.get(kServerDigest).value_or("");
+        if (theirs.empty() || theirs == sync::Replica(db).digest()) return;
+        if (whole) {
+          throw TabletError(Problem::refused,
+                            "The tablet's copy still differs from the server's after taking the "
+                            "whole scope; ask the force's IT team to check the server.");
+        }
+        report.drift = "the tablet's copy differed from the server's (scope digest)";
+      } else {
+        if (whole) throw TabletError(Problem::refused, failure);
+        report.drift = failure;
+      }
+      whole = true;
+    }
+  }
+
+  sync::PullResponse fetch(ServerLink& server, const LinkOptions& options, std::int64_t since,
+                           const std::string& resume) {
+    std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
+                         "&limit=" + std::to_string(kPullPage);
+    if (!resume.empty()) target += "&resume=" + query_escaped(resume);
+    const Reply reply = call(server, options, "GET", target);
+    if (reply.status != 200) refused(reply, "the pull");
+    try {
+      return sync::decode_pull_response(reply.body);
+    } catch (const sync::WireError& error) {
+      throw TabletError(Problem::refused, std::string("The server's answer to a pull was not "
+                                                      "understood: ") +
+                                              error.what() + ".");
+    }
+  }
+
+  // Applies one page in one transaction with the cursor it reaches; "" or why the store could
+  // not take it (the page is then rolled back).
+  std::string apply_page(const sync::PullResponse& page, bool clear_first,
+                         const std::function<void()>& advance, SyncReport& report) {
+    sync::Replica replica(db);
+    try {
+      store::Transaction transaction(db);
+      if (clear_first) replica.clear();
+      for (const auto& item : page.items) {
+        if (!replica.apply(item)) {
+          return "the tablet could not store " + item.entity + " " + item.entity_id +
+                 " as the server sent it";
+        }
+        if (auto stamp = sync::parse_stamp(item.clock)) hlc.observe(*stamp);
+        if (item.kind == sync::PullItem::Kind::purge) ++report.purged;
+      }
+      advance();
+      state.set(kClock, sync::format_stamp(hlc.last()));
+      if (!page.more) state.set(kServerDigest, page.digest);
+      transaction.commit();
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::constraint) throw;
+      return std::string("the tablet could not store a page the server sent: ") + error.what();
+    }
+    report.received += static_cast<int>(page.items.size());
+    return "";
+  }
+
+  std::string take_scope(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    report.took_scope = true;
+    // An interrupted first sync goes on from the page it reached.
+    std::string resume = state.get(kResume).value_or("");
+    bool first_page = resume.empty();
+    for (;;) {
+      const auto page = fetch(server, options, 0, resume);
+      const std::string failure = apply_page(page, first_page, [&] {
+        if (page.more) {
+          state.set(kResume, page.resume);
+        } else {
+          state.erase(kResume);
+          state.set_cursor(page.next);
+          state.set(kScopeTaken, "1");
+          state.erase(kNeedsResync);
+        }
+      }, report);
+      if (!failure.empty()) return failure;
+      first_page = false;
+      if (!page.more) return "";
+      resume = page.resume;
+    }
+  }
+
+  std::string follow_changes(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    for (;;) {
+      const auto page = fetch(server, options, state.cursor(), "");
+      const std::string failure =
+          apply_page(page, false, [&] { state.set_cursor(page.next); }, report);
+      if (!failure.empty()) return failure;
+      if (!page.more) return "";
+    }
+  }
+
+  // The conflicts on the scope's records, kept for the officer to see offline.
+  void refresh_conflicts(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    const Reply reply = call(server, options, "GET", "/api/v1/conflicts?status=all");
+    if (reply.status != 200) refused(reply, "the list of conflicts");
+    std::vector<sync::ConflictRecord> conflicts;
+    try {
+      conflicts = sync::decode_conflicts(reply.body);
+    } catch (const sync::WireError& error) {
+      throw TabletError(Problem::refused, std::string("The server's list of conflicts was not "
+                                                      "understood: ") +
+                                              error.what() + ".");
+    }
+    store::Transaction transaction(db);
+    state.keep_conflicts(conflicts);
+    transaction.commit();
+    report.open_conflicts = static_cast<int>(std::count_if(
+        conflicts.begin(), conflicts.end(), [](const auto& c) { return c.status == "open"; }));
+  }
+
+  SyncReport sync_all(const LinkOptions& options) {
+    SyncReport report;
+    ServerLink server = link(options);
+    push(server, options, report);
+    pull(server, options, report);
+    refresh_conflicts(server, options, report);
+    state.set(kLastSync, format_instant(now()));
+    return report;
+  }
+
+  // ---- the caseload
+
+  std::vector<CaseloadEntry> caseload(Date as_of) {
+    store::ReadSnapshot snapshot(db);
+    const Policy policy = policy_in_force(db, as_of);
+    auto facts = load_nominal_facts(db, as_of, ReportScope{});
+    std::vector<NominalFacts*> all;
+    for (auto& f : facts) all.push_back(&f);
+    load_visit_crewing(db, all);
+    std::map<std::string, std::pair<std::string, bool>> people;  // id -> name, no fixed abode
+    auto names = db.prepare("SELECT id, surname || ', ' || forenames, no_fixed_abode FROM nominals");
+    while (names.step()) {
+      people[names.column_text(0)] = {names.column_text(1), names.column_int(2) != 0};
+    }
+    std::vector<CaseloadEntry> entries;
+    for (const auto& f : facts) {
+      CaseloadEntry e;
+      e.nominal_id = f.nominal_id;
+      e.nominal_ref = f.ref;
+      e.name = people[f.nominal_id].first;
+      e.no_fixed_abode = people[f.nominal_id].second;
+      e.officer = f.officer;
+      e.risk_level = current_risk(f);
+      e.next_visit_due = next_visit_due(f, policy);
+      if (e.next_visit_due) e.days_overdue = days_overdue(*e.next_visit_due, as_of);
+      e.double_crewed = f.plan ? f.plan->double_crewed : policy.visit_crew >= 2;
+      for (const auto& item : overdue_items(f, policy, as_of)) {
+        if (item.priority > e.priority) {
+          e.priority = item.priority;
+          e.reasons = item.reasons;
+        }
+      }
+      entries.push_back(std::move(e));
+    }
+    std::sort(entries.begin(), entries.end(), [](const CaseloadEntry& a, const CaseloadEntry& b) {
+      if (a.priority != b.priority) return a.priority > b.priority;
+      if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
+      if (a.next_visit_due != b.next_visit_due) {
+        if (!a.next_visit_due || !b.next_visit_due) return a.next_visit_due.has_value();
+        return *a.next_visit_due < *b.next_visit_due;
+      }
+      return a.nominal_ref < b.nominal_ref;
+    });
+    return entries;
+  }
+
+  // ---- visits at the door
+
+  // The visit's changes: the visit, and a failed entry when nobody answered or entry was refused.
+  std::vector<Change> visit_changes(const VisitInput& visit) {
+    if (visit.attendees.empty()) throw bad_input("name at least one officer who attended");
+    const Instant at = visit.occurred_at.value_or(now());
+    if (at > now() + kFutureSlack) {
+      throw bad_input("the visit cannot have happened at " + format_instant(at) +
+                      ", which is later than now");
+    }
+    const std::string nominal = nominal_id(visit.nominal_ref);
+    std::string attendees;
+    for (const auto& username : visit.attendees) {
+      attendees += (attendees.empty() ? "" : ";") + username;
+    }
+    const std::string visit_id = make_time_ordered_uuid();
+    std::vector<Change> changes{make_change(
+        "visit", visit_id, Operation::append,
+        {{"nominal_id", nominal},
+         {"occurred_at", format_instant(at)},
+         {"recorded_at", format_instant(now())},
+         {"announced", visit.announced ? "yes" : "no"},
+         {"outcome", std::string(to_string(visit.outcome))},
+         {"observations", visit.note},
+         {"risk_change", visit.risk_change},
+         {"attendees", attendees}})};
+    if (failed_entry(visit.outcome)) {
+      changes.push_back(make_change("failed_entry", make_time_ordered_uuid(), Operation::append,
+                                    {{"nominal_id", nominal},
+                                     {"visit_id", visit_id},
+                                     {"attempted_at", format_instant(at)},
+                                     {"reason", std::string(to_string(visit.outcome))}}));
+    }
+    return changes;
+  }
+
+  std::vector<std::string> visit_warnings(const VisitInput& visit) {
+    // What the server would refuse is said first: a warning about a visit that cannot be saved
+    // helps nobody.
+    const auto changes = visit_changes(visit);
+    if (auto why = sync::Replica(db).check(changes.front(), author().role); !why.empty()) {
+      throw bad_input(why);
+    }
+    const std::string id = nominal_id(visit.nominal_ref);
+    std::vector<std::string> warnings;
+    const Date today = london_date(now());
+    const Policy policy = policy_in_force(db, today);
+    auto plan = db.prepare(
+        "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? "
+        "ORDER BY started_on DESC, id DESC LIMIT 1");
+    plan.bind_all(id);
+    const bool has_plan = plan.step();
+    const int crew = has_plan ? (plan.column_int(0) != 0 ? std::max(2, policy.visit_crew) : 1)
+                              : policy.visit_crew;
+    std::vector<std::string> attendees = visit.attendees;
+    std::sort(attendees.begin(), attendees.end());
+    attendees.erase(std::unique(attendees.begin(), attendees.end()), attendees.end());
+    const int present = static_cast<int>(attendees.size());
+    if (present < crew) {
+      warnings.push_back(std::string(has_plan ? "The plan" : "Force policy") + " for " +
+                         visit.nominal_ref + " requires " + std::to_string(crew) +
+                         " officers at each visit; " + std::to_string(present) +
+                         (present == 1 ? " is" : " are") + " recorded.");
+    }
+    if (visit.announced && has_plan && plan.column_int(1) != 0) {
+      warnings.push_back("The plan for " + visit.nominal_ref +
+                         " asks for unannounced visits; this one was pre-arranged.");
+    }
+    if (failed_entry(visit.outcome)) {
+      // Failed entries since the nominal was last seen at a visit.
+      auto failed = db.prepare(
+          "SELECT count(*) FROM failed_entries WHERE nominal_id = ?1 AND attempted_at > "
+          "coalesce((SELECT max(occurred_at) FROM visits WHERE nominal_id = ?1 AND "
+          "outcome = 'seen'), '')");
+      failed.bind(1, id);
+      failed.step();
+      const auto count = failed.column_int(0) + 1;
+      if (count >= 2) {
+        warnings.push_back("This is failed entry " + std::to_string(count) + " at " +
+                           visit.nominal_ref +
+                           " since the nominal was last seen: two or more allow a magistrate's "
+                           "warrant to be sought.");
+      }
+    }
+    return warnings;
+  }
+
+  static bool failed_entry(VisitOutcome outcome) {
+    return outcome == VisitOutcome::no_answer || outcome == VisitOutcome::refused;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+Tablet::Tablet(const std::filesystem::path& path, Clock clock)
+    : impl_(std::make_unique<Impl>(path, std::move(clock))) {}
+
+Tablet::~Tablet() = default;
+
+SyncReport Tablet::enrol(const std::string& server_url, const std::string& username,
+                         const std::string& password, const std::string& device_name,
+                         const LinkOptions& link) {
+  auto& m = *impl_;
+  if (m.enrolled()) {
+    throw TabletError(Problem::bad_input,
+                      "This tablet is already enrolled for " + m.state.get(kUsername).value_or("") +
+                          " with " + m.state.get(kServer).value_or("") +
+                          "; use a new store to enrol again.");
+  }
+  if (username.empty()) throw bad_input("the username is empty");
+  const ServerAddress address = parse_server_url(server_url);
+  ServerLink server(address, link);
+  JsonWriter body;
+  body.begin_object()
+      .field("username", username)
+      .field("password", password)
+      .field("device_name", device_name)
+      .end_object();
+  m.state.set(kServer, server_url);
+  const Reply reply = m.call(server, link, "POST", "/api/v1/auth/login", body.str());
+  if (reply.status == 401) {
+    m.state.erase(kServer);
+    throw TabletError(Problem::refused, "The server did not accept that username and password.");
+  }
+  if (reply.status == 429) {
+    m.state.erase(kServer);
+    throw TabletError(Problem::refused,
+                      "Too many failed sign-ins for " + username + ": wait a while and try again.");
+  }
+  if (reply.status != 200) m.refused(reply, "the sign-in");
+  std::map<std::string, std::string> answer;
+  try {
+    answer = sync::decode_string_object(reply.body, {"token", "device_id", "officer", "role"});
+  } catch (const sync::WireError& error) {
+    throw TabletError(Problem::refused,
+                      std::string("The server's answer to the sign-in was not understood: ") +
+                          error.what() + ".");
+  }
+  {
+    store::Transaction transaction(m.db);
+    m.state.set(kToken, answer["token"]);
+    m.state.set(kDeviceId, answer["device_id"]);
+    m.state.set(kUsername, username);
+    m.state.set(kRole, answer["role"]);
+    // Argon2id: the officer unlocks the tablet offline, and a stolen store does not give up the
+    // password.
+    m.state.set(kUnlockVerifier, hash_password(password));
+    m.state.set(kLocked, "0");
+    transaction.commit();
+  }
+  SyncReport report = m.sync_all(link);
+  // The officer's own id arrives with the scope's officers.
+  auto s = m.db.prepare("SELECT id FROM officers WHERE username = ?");
+  s.bind_all(username);
+  if (s.step()) m.state.set(kOfficerId, s.column_text(0));
+  return report;
+}
+
+void Tablet::lock() {
+  impl_->require_enrolled();
+  impl_->state.set(kLocked, "1");
+}
+
+void Tablet::unlock(const std::string& password) {
+  auto& m = *impl_;
+  m.require_enrolled();
+  if (!verify_password(m.state.get(kUnlockVerifier).value_or(""), password)) {
+    throw TabletError(Problem::wrong_password, "That is not the password this tablet was "
+                                               "enrolled with; the tablet stays locked.");
+  }
+  m.state.set(kLocked, "0");
+}
+
+SyncReport Tablet::sync(const LinkOptions& link) {
+  impl_->require_enrolled();
+  return impl_->sync_all(link);
+}
+
+std::vector<CaseloadEntry> Tablet::caseload(Date as_of) {
+  impl_->require_unlocked();
+  return impl_->caseload(as_of);
+}
+
+NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& reason) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  const std::string id = m.nominal_id(nominal_ref);
+  // The read is recorded before anything is shown.
+  sync::ReadEvent event;
+  event.device_id = m.state.get(kDeviceId).value_or("");
+  event.chain_index = std::stoll(m.state.get(kReadChainIndex).value_or("0"));
+  event.prev_hash = m.state.get(kReadChainHash).value_or("");
+  event.nominal_id = id;
+  event.occurred_at = format_instant(m.now());
+  event.reason = reason;
+  const std::string hash = sync::read_event_hash(event);
+  const Change read = m.make_change(
+      "read_event", make_time_ordered_uuid(), Operation::append,
+      {{"nominal_id", id},
+       {"occurred_at", event.occurred_at},
+       {"reason", reason},
+       {"chain_index", std::to_string(event.chain_index)},
+       {"prev_hash", event.prev_hash},
+       {"hash", hash}});
+  {
+    sync::Replica replica(m.db);
+    store::Transaction transaction(m.db);
+    const std::string refused = replica.record(read, m.author());
+    if (!refused.empty()) throw bad_input(refused);
+    m.state.add_to_outbox(read);
+    m.state.set(kReadChainIndex, std::to_string(event.chain_index + 1));
+    m.state.set(kReadChainHash, hash);
+    m.state.set(kClock, sync::format_stamp(m.hlc.last()));
+    transaction.commit();
+  }
+  sync::Replica replica(m.db);
+  NominalRecord record;
+  record.nominal = replica.fields_of("nominal", id).value_or(FieldValues{});
+  record.addresses = replica.children_of("address", id);
+  record.visits = replica.children_of("visit", id);
+  record.assessments = replica.children_of("assessment", id);
+  record.plans = replica.children_of("plan", id);
+  record.orders = replica.children_of("order", id);
+  for (auto& entry : m.caseload(london_date(m.now()))) {
+    if (entry.nominal_id == id) record.due.push_back(std::move(entry));
+  }
+  return record;
+}
+
+std::vector<std::string> Tablet::visit_warnings(const VisitInput& visit) {
+  impl_->require_unlocked();
+  return impl_->visit_warnings(visit);
+}
+
+Recorded Tablet::record_visit(const VisitInput& visit) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  Recorded recorded;
+  recorded.warnings = m.visit_warnings(visit);
+  const auto changes = m.visit_changes(visit);
+  recorded.id = changes.front().entity_id;
+  m.record(changes);
+  return recorded;
+}
+
+Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& reason,
+                             const FieldValues& changes) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  if (reason.empty()) throw bad_input("an amendment needs its reason (--reason)");
+  if (changes.empty()) throw bad_input("the amendment changes nothing: name a field to amend");
+  sync::Replica replica(m.db);
+  auto visit = replica.fields_of("visit", visit_id);
+  if (!visit) throw bad_input("this tablet holds no visit with id " + visit_id);
+  // Each amended value must be one a visit could have held: checked as a visit would be.
+  Change as_amended = m.make_change("visit", make_uuid(), Operation::append, *visit);
+  for (const auto& [field, value] : changes) {
+    if (field == "nominal_id" || field == "recorded_at" || !visit->count(field)) {
+      throw bad_input("'" + field + "' is not a field of a visit that can be amended");
+    }
+    as_amended.fields[field] = value;
+  }
+  if (const auto why = replica.check(as_amended, Role::admin); !why.empty()) throw bad_input(why);
+  Recorded recorded;
+  recorded.id = make_time_ordered_uuid();
+  m.record({m.make_change("visit_amendment", recorded.id, Operation::append,
+                          {{"visit_id", visit_id},
+                           {"reason", reason},
+                           {"changes", sync::encode_fields(changes)},
+                           {"amended_at", format_instant(m.now())}})});
+  return recorded;
+}
+
+Recorded Tablet::update_nominal(const std::string& nominal_ref, const FieldValues& values) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  if (values.empty()) throw bad_input("name a field to change (--set FIELD=VALUE)");
+  const std::string id = m.nominal_id(nominal_ref);
+  const auto current = sync::Replica(m.db).fields_of("nominal", id).value_or(FieldValues{});
+  FieldValues base;
+  for (const auto& [field, value] : values) {
+    const auto found = current.find(field);
+    if (found == current.end()) throw bad_input("'" + field + "' is not a field of a nominal");
+    base[field] = found->second;
+  }
+  Recorded recorded;
+  recorded.id = id;
+  m.record({m.make_change("nominal", id, Operation::update, values, base)});
+  return recorded;
+}
+
+Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string& order,
+                               const std::string& condition, const std::string& action) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  const std::string nominal = m.nominal_id(nominal_ref);
+  auto orders = m.db.prepare("SELECT id FROM orders WHERE nominal_id = ? AND (id = ? OR kind = ?)");
+  orders.bind_all(nominal, order, order);
+  std::vector<std::string> found;
+  while (orders.step()) found.push_back(orders.column_text(0));
+  if (found.empty()) {
+    throw bad_input(nominal_ref + " has no order '" + order + "' on this tablet");
+  }
+  if (found.size() > 1) {
+    throw bad_input(nominal_ref + " has " + std::to_string(found.size()) + " orders of kind '" +
+                    order + "': name the order by its id");
+  }
+  Recorded recorded;
+  recorded.id = make_time_ordered_uuid();
+  m.record({m.make_change("breach", recorded.id, Operation::append,
+                          {{"nominal_id", nominal},
+                           {"order_id", found.front()},
+                           {"condition_text", condition},
+                           {"occurred_at", format_instant(m.now())},
+                           {"action_taken", action}})});
+  return recorded;
+}
+
+Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string& note) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  Recorded recorded;
+  recorded.id = make_time_ordered_uuid();
+  m.record({m.make_change("trace_enquiry", recorded.id, Operation::append,
+                          {{"suspect_id", m.suspect_id(suspect_ref)},
+                           {"occurred_at", format_instant(m.now())},
+                           {"note", note}})});
+  return recorded;
+}
+
+TabletStatus Tablet::status() {
+  auto& m = *impl_;
+  TabletStatus status;
+  status.enrolled = m.enrolled();
+  if (!status.enrolled) return status;
+  status.locked = m.state.get(kLocked) == "1";
+  status.server = m.state.get(kServer).value_or("");
+  status.officer = m.state.get(kUsername).value_or("");
+  status.device_id = m.state.get(kDeviceId).value_or("");
+  status.role = m.author().role;
+  status.pending = m.state.outbox_count("pending");
+  status.last_sync_at = m.state.get(kLastSync);
+  status.rejected = m.state.rejected_changes();
+  for (auto& c : m.state.kept_conflicts()) {
+    if (c.status == "open") status.open_conflicts.push_back(std::move(c));
+  }
+  return status;
+}
+
+}  // namespace vigil::mobile
