@@ -24,6 +24,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
 #include "vigil/tools/seed.hpp"
 
@@ -463,6 +464,35 @@ int cmd_device_revoke(const Args& args) {
   return 0;
 }
 
+// Exit status when a device's read audit is broken, as for any broken invariant: a scheduler
+// running this can alert on it.
+constexpr int kExitBroken = 3;
+
+int cmd_audit_verify(const Args& args) {
+  auto db = open_existing(args);
+  const auto breaks = vigil::sync::verify_read_chains(db);
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("whole", breaks.empty()).key("breaks").begin_array();
+    for (const auto& b : breaks) {
+      w.begin_object()
+          .field("device_id", b.device_id)
+          .field("chain_index", b.chain_index)
+          .field("problem", b.problem)
+          .end_object();
+    }
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+  } else if (breaks.empty()) {
+    std::cout << "Every device's read audit is whole.\n";
+  } else {
+    for (const auto& b : breaks) {
+      std::cout << "device " << b.device_id << ": " << b.problem << '\n';
+    }
+  }
+  return breaks.empty() ? 0 : kExitBroken;
+}
+
 // --- dispatch ----------------------------------------------------------------------------------
 
 const std::vector<Command>& commands() {
@@ -486,6 +516,11 @@ const std::vector<Command>& commands() {
        "vigil officer list --db DB [--json]",
        "List officers by team.",
        cmd_officer_list,
+       {{"db"}, {"json", false}}},
+      {"audit verify",
+       "vigil audit verify --db DB [--json]",
+       "Check every device's hash-chained read audit: exit status 3 when one is broken.",
+       cmd_audit_verify,
        {{"db"}, {"json", false}}},
       {"device list",
        "vigil device list --db DB [--json]",
@@ -549,7 +584,8 @@ void print_overview(std::ostream& out) {
   for (const auto& command : commands()) {
     out << "  " << command.usage << "\n      " << command.summary << "\n";
   }
-  out << "\nEvery command takes --help. Exit status: 0 done, 1 failed, 2 bad usage.\n";
+  out << "\nEvery command takes --help. Exit status: 0 done, 1 failed, 2 bad usage, 3 a broken "
+         "read audit (audit verify).\n";
 }
 
 int run(const std::vector<std::string>& words) {

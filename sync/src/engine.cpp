@@ -13,6 +13,7 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/sync/read_audit.hpp"
 
 // Table and column names in the SQL below come only from the entity table (entities.cpp), never
 // from a message; every value is bound.
@@ -410,6 +411,10 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     const bool open = status.step() && status.column_view(0) == "open";
     status.reset();
     if (!open) return reject("the conflict has already been decided");
+  }
+  if (spec->name == "read_event") {
+    const std::string broken = check_read_event(db, caller.device_id, change.fields);
+    if (!broken.empty()) return reject(broken);
   }
   if (creating && !spec->table.empty() && record_exists(db, spec->name, change.entity_id)) {
     return reject(article(spec->name) + " with id " + change.entity_id + " already exists");

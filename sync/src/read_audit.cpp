@@ -1,5 +1,6 @@
 #include "vigil/sync/read_audit.hpp"
 
+#include "vigil/core/dates.hpp"
 #include "vigil/core/digest.hpp"
 
 namespace vigil::sync {
@@ -13,6 +14,93 @@ std::string read_event_hash(const ReadEvent& event) {
     digest.add(std::to_string(field.size())).add(":").add(field).add("\n");
   }
   return digest.hex();
+}
+
+namespace {
+
+std::string value_of(const FieldValues& fields, const char* name) {
+  const auto found = fields.find(name);
+  return found == fields.end() ? std::string() : found->second.value_or("");
+}
+
+}  // namespace
+
+std::string check_read_event(store::Database& db, const std::string& device_id,
+                             const FieldValues& fields) {
+  ReadEvent event;
+  event.device_id = device_id;
+  event.chain_index = std::stoll(value_of(fields, "chain_index"));  // checked as an integer
+  event.prev_hash = value_of(fields, "prev_hash");
+  event.nominal_id = value_of(fields, "nominal_id");
+  // As the server stores it, so the chain checks the same text now and later.
+  const auto instant = parse_instant(value_of(fields, "occurred_at"));
+  event.occurred_at = instant ? format_instant(*instant) : value_of(fields, "occurred_at");
+  event.reason = value_of(fields, "reason");
+  const std::string index = std::to_string(event.chain_index);
+  if (read_event_hash(event) != value_of(fields, "hash")) {
+    return "read event " + index +
+           " of this device does not match its hash: the tablet's read audit has been altered";
+  }
+  if (event.chain_index == 0) {
+    if (!event.prev_hash.empty()) return "read event 0 of this device names an event before it";
+    return "";
+  }
+  auto& before = db.cached(
+      "SELECT hash FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
+  before.bind_all(device_id, event.chain_index - 1);
+  std::string problem;
+  if (before.step() && before.column_view(0) != event.prev_hash) {
+    problem = "read event " + index + " of this device does not follow event " +
+              std::to_string(event.chain_index - 1) +
+              ": the tablet's read audit has been altered";
+  }
+  before.reset();
+  return problem;
+}
+
+std::vector<ChainBreak> verify_read_chains(store::Database& db) {
+  std::vector<ChainBreak> breaks;
+  store::ReadSnapshot snapshot(db);
+  auto s = db.prepare(
+      "SELECT device_id, chain_index, coalesce(prev_hash, ''), entity_id, occurred_at, reason, "
+      "coalesce(hash, '') FROM audit_log WHERE action = 'read' AND device_id IS NOT NULL AND "
+      "chain_index IS NOT NULL ORDER BY device_id, chain_index");
+  std::string device;
+  std::int64_t expected = 0;
+  std::string last_hash;
+  while (s.step()) {
+    ReadEvent e{s.column_text(0), s.column_int(1), s.column_text(2),
+                s.column_text(3), s.column_text(4), s.column_text(5)};
+    const std::string hash = s.column_text(6);
+    if (e.device_id != device) {
+      device = e.device_id;
+      expected = 0;
+      last_hash.clear();
+    }
+    auto broken = [&](std::int64_t at, std::string problem) {
+      breaks.push_back({device, at, std::move(problem)});
+    };
+    if (e.chain_index < expected) {
+      broken(e.chain_index, "read event " + std::to_string(e.chain_index) + " appears twice");
+      continue;
+    }
+    if (e.chain_index > expected) {
+      broken(expected, expected + 1 == e.chain_index
+                           ? "read event " + std::to_string(expected) + " is missing"
+                           : "read events " + std::to_string(expected) + " to " +
+                                 std::to_string(e.chain_index - 1) + " are missing");
+    } else if (e.prev_hash != last_hash) {
+      broken(e.chain_index, "read event " + std::to_string(e.chain_index) +
+                                " does not follow the event before it");
+    }
+    if (read_event_hash(e) != hash) {
+      broken(e.chain_index,
+             "read event " + std::to_string(e.chain_index) + " does not match its hash");
+    }
+    expected = e.chain_index + 1;
+    last_hash = hash;
+  }
+  return breaks;
 }
 
 }  // namespace vigil::sync

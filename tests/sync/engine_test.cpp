@@ -8,6 +8,7 @@
 #include "test_force.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/sync/engine.hpp"
+#include "vigil/sync/read_audit.hpp"
 
 using namespace vigil;
 using namespace vigil::sync;
@@ -579,4 +580,49 @@ TEST_CASE("what the back office changes shows in the scope digest, which has no 
   const std::string south_before = SyncEngine::scope_digest(w.db, south.team_ids);
   w.db.prepare("UPDATE orders SET court = 'Elsewhere'").run();
   CHECK(SyncEngine::scope_digest(w.db, south.team_ids) == south_before);
+}
+
+TEST_CASE("a device's read audit is taken in link by link, and an altered event is refused",
+          "[sync][engine][audit]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  std::string prev;
+  std::vector<Change> events;
+  for (int i = 0; i < 4; ++i) {
+    ReadEvent e{"device-a", i, prev, w.force.north_nominals[0], "2026-11-22T10:0" +
+                std::to_string(i) + ":00Z", "visit preparation"};
+    prev = read_event_hash(e);
+    events.push_back(w.change("read_event", make_uuid(w.random), Operation::append,
+                              {{"nominal_id", e.nominal_id},
+                               {"occurred_at", e.occurred_at},
+                               {"reason", e.reason},
+                               {"chain_index", std::to_string(i)},
+                               {"prev_hash", e.prev_hash},
+                               {"hash", prev}}));
+  }
+  CHECK(w.push_one(pc, events[0]).outcome == Outcome::applied);
+  CHECK(w.push_one(pc, events[1]).outcome == Outcome::applied);
+  CHECK(verify_read_chains(w.db).empty());
+  CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND device_id = "
+                "'device-a'") == 2);
+
+  // Event 2 altered on the tablet after it was chained: refused, and the gap it leaves shows.
+  Change altered = events[2];
+  altered.fields["reason"] = "nothing to see";
+  const auto refused = w.push_one(pc, altered);
+  CHECK(refused.outcome == Outcome::rejected);
+  CHECK(refused.reason ==
+        "read event 2 of this device does not match its hash: the tablet's read audit has been "
+        "altered");
+  CHECK(w.push_one(pc, events[3]).outcome == Outcome::applied);
+  const auto breaks = verify_read_chains(w.db);
+  REQUIRE(breaks.size() == 1);
+  CHECK(breaks[0].device_id == "device-a");
+  CHECK(breaks[0].chain_index == 2);
+  CHECK(breaks[0].problem == "read event 2 is missing");
+
+  // Another device cannot pass off this device's chain as its own: the device is in the hash.
+  Change borrowed = events[0];
+  borrowed.change_id = make_uuid(w.random);
+  CHECK(w.push_one(w.caller("pc.b", "device-b"), borrowed).outcome == Outcome::rejected);
 }

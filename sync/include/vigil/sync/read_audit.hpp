@@ -7,6 +7,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "vigil/core/store.hpp"
+#include "vigil/sync/wire.hpp"
 
 namespace vigil::sync {
 
@@ -21,5 +25,23 @@ struct ReadEvent {
 
 // SHA-256 (hex) over every field, each length-prefixed so no two events share an encoding.
 std::string read_event_hash(const ReadEvent& event);
+
+// Why the server must refuse a read event pushed by this device ("" when it follows on): its hash
+// does not match its fields, or it does not follow the event before it that the server holds.
+// An event whose predecessor has not arrived is taken: the gap shows in verify_read_chains.
+std::string check_read_event(store::Database& db, const std::string& device_id,
+                             const FieldValues& fields);
+
+// A place where a device's read audit is broken.
+struct ChainBreak {
+  std::string device_id;
+  std::int64_t chain_index = 0;
+  std::string problem;  // one sentence
+};
+
+// Walks every device's chain of read events in the server's audit log: each index once, none
+// missing from 0 to the last, each hash matching its event and each event naming the hash of the
+// one before. Empty when every chain is whole.
+std::vector<ChainBreak> verify_read_chains(store::Database& db);
 
 }  // namespace vigil::sync
