@@ -1,5 +1,6 @@
 // A real vigil-server in the test process: the API on a database, served over HTTP on an
-// ephemeral 127.0.0.1 port, stoppable and restartable (a restart picks a new port).
+// ephemeral 127.0.0.1 port, stoppable and restartable on the same port (as a force's server comes
+// back at its address, where its tablets look for it).
 #pragma once
 
 #include <filesystem>
@@ -26,12 +27,13 @@ class LiveServer {
     api_ = std::make_unique<vigil::server::Api>(options_);
     vigil::server::ServerOptions server;
     server.address = "127.0.0.1";
-    server.port = 0;
+    server.port = port_;
     server.threads = 2;
     server.body_limit = body_limit;
     http_ = std::make_unique<vigil::server::HttpServer>(
         server, [api = api_.get()](const vigil::server::Request& r) { return api->handle(r); });
     http_->start();
+    port_ = http_->port();
   }
   void stop() {
     if (http_) http_->stop();
@@ -52,6 +54,7 @@ class LiveServer {
 
  private:
   vigil::server::ApiOptions options_;
+  unsigned short port_ = 0;  // 0 until the first start picks one
   std::unique_ptr<vigil::server::Api> api_;
   std::unique_ptr<vigil::server::HttpServer> http_;
 };

@@ -1,0 +1,324 @@
+// The tablet end to end: real device stores, a real server on a loopback port, and vigil-field
+// itself where a process must die. What the issue asks of the tablet: nothing recorded offline
+// is lost or sent twice, a revoked tablet wipes itself, a record moved away leaves, the read audit
+// is verified, and a conflict reaches a supervisor and its decision both tablets.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <thread>
+
+#include "holding_proxy.hpp"
+#include "http_client.hpp"
+#include "live_server.hpp"
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/devices.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/mobile/tablet.hpp"
+#include "vigil/sync/read_audit.hpp"
+
+extern char** environ;
+
+using namespace vigil;
+using vigil::mobile::Problem;
+using vigil::mobile::Tablet;
+using vigil::mobile::TabletError;
+
+namespace {
+
+struct Force {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "server.db");
+  LiveServer server{dir.path() / "server.db"};
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+  std::filesystem::path store(const std::string& name) const { return dir.path() / name; }
+
+  // A tablet enrolled as `username`, its scope taken.
+  std::unique_ptr<Tablet> enrolled(const std::string& username, const std::string& name,
+                                   const std::string& at = "") {
+    auto tablet = std::make_unique<Tablet>(store(name));
+    tablet->enrol(at.empty() ? url() : at, username, kTestPassword, name, quick());
+    return tablet;
+  }
+
+  // Gives up on an absent server quickly: the tests wait for nothing.
+  static mobile::LinkOptions quick() {
+    mobile::LinkOptions link;
+    link.timeout = std::chrono::milliseconds(5000);
+    link.attempts = 2;
+    link.first_backoff = std::chrono::milliseconds(10);
+    return link;
+  }
+
+  std::int64_t server_count(const std::string& sql) {
+    store::Database db(dir.path() / "server.db");
+    auto s = db.prepare(sql);
+    s.step();
+    return s.column_int(0);
+  }
+};
+
+mobile::VisitInput visit_to(const std::string& ref, std::vector<std::string> attendees) {
+  mobile::VisitInput visit;
+  visit.nominal_ref = ref;
+  visit.announced = false;
+  visit.outcome = VisitOutcome::seen;
+  visit.attendees = std::move(attendees);
+  return visit;
+}
+
+std::int64_t store_count(const std::filesystem::path& path, const std::string& sql) {
+  store::Database db(path);
+  auto s = db.prepare(sql);
+  s.step();
+  return s.column_int(0);
+}
+
+Date today() {
+  return london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+}  // namespace
+
+TEST_CASE("100 visits recorded while the server is down all reach its overdue report",
+          "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  const auto before = overdue_report(*std::make_unique<store::Database>(f.dir.path() / "server.db"),
+                                     today(), ReportScope{{"North"}});
+  std::set<std::string> late;
+  for (const auto& item : before.items) {
+    if (item.kind == OverdueKind::visit) late.insert(item.nominal_ref);
+  }
+  REQUIRE(late.size() == 4);  // every North nominal: a plan and never seen
+
+  f.server.stop();
+  for (int i = 0; i < 100; ++i) {
+    tablet->record_visit(visit_to("NOM-" + std::to_string(1 + i % 4), {"pc.a", "pc.b"}));
+  }
+  try {
+    tablet->sync(Force::quick());
+    FAIL("a sync with the server down succeeded");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::unreachable);
+    CHECK(std::string(error.what()).find("everything recorded stays on the tablet") !=
+          std::string::npos);
+  }
+  CHECK(tablet->status().pending == 100);
+
+  f.server.restart();
+  const auto report = tablet->sync(Force::quick());
+  CHECK(report.pushed == 100);
+  CHECK(report.applied == 100);
+  CHECK(tablet->status().pending == 0);
+  CHECK(f.server_count("SELECT count(*) FROM visits") == 100);
+  CHECK(f.server_count("SELECT count(*) FROM visit_attendees") == 200);
+  store::Database server_db(f.dir.path() / "server.db");
+  for (const auto& item : overdue_report(server_db, today(), ReportScope{{"North"}}).items) {
+    CHECK_FALSE(item.kind == OverdueKind::visit);
+  }
+  // The tablet sees the same: nothing of its caseload is late for a visit.
+  for (const auto& entry : tablet->caseload(today())) CHECK(entry.days_overdue == 0);
+}
+
+TEST_CASE("a tablet killed after its push was applied, before it read the answer, sends it again "
+          "without duplicates",
+          "[mobile][tablet]") {
+  Force f;
+  HoldingProxy proxy(f.server.port());
+  const auto path = f.store("pc-a.db");
+  {
+    auto tablet = f.enrolled("pc.a", "pc-a.db", proxy.url());
+    for (int i = 0; i < 5; ++i) tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  }
+  proxy.hold_push_answers(true);
+  const std::string program = std::string(VIGIL_BIN_DIR) + "/vigil-field";
+  std::vector<std::string> words{program, "--store", path.string(), "sync"};
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  REQUIRE(proxy.wait_for_held_answer());
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  // The server took the visits in; the tablet does not know it.
+  CHECK(f.server_count("SELECT count(*) FROM visits") == 5);
+
+  proxy.hold_push_answers(false);
+  Tablet tablet(path);
+  CHECK(tablet.status().pending == 5);
+  const auto report = tablet.sync(Force::quick());
+  CHECK(report.duplicates == 5);
+  CHECK(report.applied == 0);
+  CHECK(tablet.status().pending == 0);
+  CHECK(f.server_count("SELECT count(*) FROM visits") == 5);
+  CHECK(f.server_count("SELECT count(*) FROM changes WHERE entity = 'visit'") == 5);
+  CHECK(store_count(path, "SELECT count(*) FROM visits") == 5);
+}
+
+TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[mobile][tablet]") {
+  Force f;
+  const auto path = f.store("pc-a.db");
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  const std::string device = tablet->status().device_id;
+  {
+    store::Database db(f.dir.path() / "server.db");
+    REQUIRE(revoke_device(db, device, {}, "reported lost", "2026-11-22T10:00:00Z"));
+  }
+  try {
+    tablet->sync(Force::quick());
+    FAIL("a revoked tablet synced");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::wiped);
+    CHECK(std::string(error.what()) ==
+          f.url() +
+              " has revoked this tablet, so its store has been wiped, with 1 change not yet "
+              "synced. Enrol it again to use it.");
+  }
+  CHECK_FALSE(tablet->status().enrolled);
+  CHECK(store_count(path, "SELECT count(*) FROM nominals") == 0);
+  CHECK(store_count(path, "SELECT count(*) FROM outbox") == 0);
+  CHECK(store_count(path, "SELECT count(*) FROM sync_state") == 0);
+  CHECK_THROWS_AS(tablet->caseload(today()), TabletError);
+}
+
+TEST_CASE("a nominal moved to another team leaves the old team's tablets at their next sync",
+          "[mobile][tablet]") {
+  Force f;
+  auto officer = f.enrolled("pc.a", "pc-a.db");
+  auto sergeant = f.enrolled("sgt.north", "sgt.db");
+  // The officer's tablet follows the server's changes from a cursor, as any tablet in use does.
+  officer->record_visit(visit_to("NOM-2", {"pc.a", "pc.b"}));
+  officer->sync(Force::quick());
+  CHECK(officer->caseload(today()).size() == 4);
+  sergeant->update_nominal("NOM-2", {{"team", "South"}});
+  sergeant->sync(Force::quick());
+  const auto report = officer->sync(Force::quick());
+  CHECK(report.purged == 1);
+  std::set<std::string> refs;
+  for (const auto& entry : officer->caseload(today())) refs.insert(entry.nominal_ref);
+  CHECK(refs == std::set<std::string>{"NOM-1", "NOM-3", "NOM-4"});
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM plans") == 3);
+  try {
+    officer->show("NOM-2", "curious");
+    FAIL("the tablet still shows a nominal of another team");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::bad_input);
+  }
+}
+
+TEST_CASE("the server verifies each tablet's read audit and finds the event altered on one",
+          "[mobile][tablet][audit]") {
+  Force f;
+  const auto path = f.store("pc-a.db");
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  for (const char* reason : {"visit preparation", "risk review", "supervision"}) {
+    const auto record = tablet->show("NOM-1", reason);
+    CHECK(record.nominal.at("ref") == "NOM-1");
+  }
+  tablet->sync(Force::quick());
+  {
+    store::Database server_db(f.dir.path() / "server.db");
+    CHECK(sync::verify_read_chains(server_db).empty());
+    CHECK(f.server_count("SELECT count(*) FROM audit_log WHERE action = 'read'") == 3);
+  }
+
+  // Two more reads; the first of them altered in the tablet's store before it syncs.
+  tablet->show("NOM-1", "looking up an address");
+  tablet->show("NOM-2", "visit preparation");
+  {
+    store::Database db(path);
+    auto s = db.prepare(
+        "UPDATE outbox SET fields = replace(fields, 'looking up an address', 'routine') WHERE "
+        "fields LIKE '%looking up an address%'");
+    s.run();
+    REQUIRE(db.changes() == 1);
+  }
+  const auto report = tablet->sync(Force::quick());
+  CHECK(report.rejected == 1);
+  REQUIRE(report.rejections.size() == 1);
+  CHECK(report.rejections[0].find("read event 3 of this device does not match its hash") !=
+        std::string::npos);
+  CHECK(tablet->status().rejected.size() == 1);
+  store::Database server_db(f.dir.path() / "server.db");
+  const auto breaks = sync::verify_read_chains(server_db);
+  REQUIRE(breaks.size() == 1);
+  CHECK(breaks[0].device_id == tablet->status().device_id);
+  CHECK(breaks[0].problem == "read event 3 is missing");
+}
+
+TEST_CASE("two tablets editing one field offline make one conflict, decided for both",
+          "[mobile][tablet][conflict]") {
+  Force f;
+  auto a = f.enrolled("pc.a", "pc-a.db");
+  auto b = f.enrolled("pc.b", "pc-b.db");
+  a->update_nominal("NOM-1", {{"area", "Harbour"}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  b->update_nominal("NOM-1", {{"area", "Docks"}});  // later: this one stands
+  CHECK(a->sync(Force::quick()).conflicts == 0);
+  const auto second = b->sync(Force::quick());
+  CHECK(second.conflicts == 1);
+  CHECK(second.open_conflicts == 1);
+  a->sync(Force::quick());
+  REQUIRE(a->status().open_conflicts.size() == 1);
+  REQUIRE(b->status().open_conflicts.size() == 1);
+  const auto conflict = b->status().open_conflicts.front();
+  CHECK(conflict.field == "area");
+  CHECK(conflict.winning_value == "Docks");
+  CHECK(conflict.losing_value == "Harbour");
+
+  auto http = f.server.client();
+  const Session sergeant = sign_in(*http, "sgt.north", kTestPassword);
+  const auto decided = http->post("/api/v1/conflicts/" + conflict.id + "/decision",
+                                  "{\"keep\":\"losing\",\"note\":\"Harbour confirmed\"}",
+                                  sergeant.auth());
+  REQUIRE(decided.status == 200);
+
+  for (auto* tablet : {a.get(), b.get()}) {
+    const auto report = tablet->sync(Force::quick());
+    CHECK(report.open_conflicts == 0);
+    CHECK(tablet->status().open_conflicts.empty());
+    CHECK(tablet->show("NOM-1", "check the decision").nominal.at("area") == "Harbour");
+  }
+  CHECK(f.server_count("SELECT count(*) FROM conflicts") == 1);
+}
+
+TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  auto visit = visit_to("NOM-1", {"pc.a"});
+  const auto single = tablet->visit_warnings(visit);
+  REQUIRE(single.size() == 1);
+  CHECK(single[0] == "The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.");
+  visit.attendees = {"pc.a", "pc.b"};
+  CHECK(tablet->visit_warnings(visit).empty());
+
+  // A second failed entry since the nominal was last seen: the warrant threshold.
+  visit.outcome = VisitOutcome::no_answer;
+  CHECK(tablet->visit_warnings(visit).empty());
+  tablet->record_visit(visit);
+  visit.outcome = VisitOutcome::refused;
+  const auto second = tablet->record_visit(visit).warnings;
+  REQUIRE(second.size() == 1);
+  CHECK(second[0] ==
+        "This is failed entry 2 at NOM-1 since the nominal was last seen: two or more allow a "
+        "magistrate's warrant to be sought.");
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM failed_entries") == 2);
+
+  // What the server would refuse is refused here first, and nothing is saved.
+  visit.attendees = {"pc.a", "nobody"};
+  CHECK_THROWS_WITH(tablet->visit_warnings(visit),
+                    "Attendees: no officer has the username 'nobody'.");
+  CHECK_THROWS_WITH(tablet->record_visit(visit_to("NOM-5", {"pc.a"})),
+                    "No nominal in this tablet's scope has the reference 'NOM-5'.");
+  CHECK(tablet->status().pending == 4);  // two visits, two failed entries
+}
