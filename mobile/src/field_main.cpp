@@ -10,7 +10,7 @@
 
 #include "vigil/core/cli.hpp"
 #include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
+#include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
 
 namespace {
@@ -108,24 +108,7 @@ int cmd_enrol(Tablet& tablet, const Args& args) {
 
 void print_sync(const vigil::mobile::SyncReport& r, bool json) {
   if (json) {
-    vigil::JsonWriter w;
-    w.begin_object()
-        .field("pushed", r.pushed)
-        .field("applied", r.applied)
-        .field("duplicates", r.duplicates)
-        .field("conflicts", r.conflicts)
-        .field("rejected", r.rejected)
-        .key("rejections")
-        .begin_array();
-    for (const auto& line : r.rejections) w.value(line);
-    w.end_array()
-        .field("received", r.received)
-        .field("purged", r.purged)
-        .field("took_scope", r.took_scope)
-        .field("drift", r.drift)
-        .field("open_conflicts", r.open_conflicts)
-        .end_object();
-    std::cout << w.str() << '\n';
+    std::cout << vigil::mobile::to_json(r) << '\n';
     return;
   }
   std::cout << "up: " << r.pushed << " sent, " << r.applied << " applied, " << r.duplicates
@@ -148,28 +131,7 @@ int cmd_caseload(Tablet& tablet, const Args& args) {
   }
   const auto entries = tablet.caseload(as_of);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
-    w.begin_object().field("as_of", vigil::format_date(as_of)).key("items").begin_array();
-    for (const auto& e : entries) {
-      w.begin_object()
-          .field("nominal_ref", e.nominal_ref)
-          .field("name", e.name)
-          .field("officer", e.officer)
-          .field("risk_level", std::string(vigil::to_string(e.risk_level)))
-          .field("next_visit_due", e.next_visit_due
-                                       ? std::optional(vigil::format_date(*e.next_visit_due))
-                                       : std::nullopt)
-          .field("days_overdue", e.days_overdue)
-          .field("priority", e.priority)
-          .field("double_crewed", e.double_crewed)
-          .field("no_fixed_abode", e.no_fixed_abode)
-          .key("reasons")
-          .begin_array();
-      for (const auto& reason : e.reasons) w.value(reason);
-      w.end_array().end_object();
-    }
-    w.end_array().end_object();
-    std::cout << w.str() << '\n';
+    std::cout << vigil::mobile::caseload_json(entries, as_of) << '\n';
     return vigil::cli::kExitOk;
   }
   std::cout << "caseload as of " << vigil::format_date(as_of) << ": " << entries.size()
@@ -187,12 +149,6 @@ int cmd_caseload(Tablet& tablet, const Args& args) {
   return vigil::cli::kExitOk;
 }
 
-void write_fields(vigil::JsonWriter& w, const vigil::sync::FieldValues& fields) {
-  w.begin_object();
-  for (const auto& [name, value] : fields) w.field(name, value);
-  w.end_object();
-}
-
 int cmd_show(Tablet& tablet, const Args& args) {
   const auto record =
       tablet.show(one_positional(args, "nominal reference"), args.value("reason").value_or(""));
@@ -200,16 +156,7 @@ int cmd_show(Tablet& tablet, const Args& args) {
                       {"assessments", &record.assessments},      {"orders", &record.orders},
                       {"visits", &record.visits}};
   if (args.flag("json")) {
-    vigil::JsonWriter w;
-    w.begin_object().key("nominal");
-    write_fields(w, record.nominal);
-    for (const auto& [name, list] : lists) {
-      w.key(name).begin_array();
-      for (const auto& fields : *list) write_fields(w, fields);
-      w.end_array();
-    }
-    w.end_object();
-    std::cout << w.str() << '\n';
+    std::cout << vigil::mobile::to_json(record) << '\n';
     return vigil::cli::kExitOk;
   }
   for (const auto& [name, value] : record.nominal) {
@@ -309,39 +256,7 @@ int cmd_trace(Tablet& tablet, const Args& args) {
 int cmd_status(Tablet& tablet, const Args& args) {
   const auto s = tablet.status();
   if (args.flag("json")) {
-    vigil::JsonWriter w;
-    w.begin_object()
-        .field("enrolled", s.enrolled)
-        .field("locked", s.locked)
-        .field("server", s.server)
-        .field("officer", s.officer)
-        .field("device_id", s.device_id)
-        .field("pending", s.pending)
-        .field("last_sync_at", s.last_sync_at)
-        .key("rejected")
-        .begin_array();
-    for (const auto& r : s.rejected) {
-      w.begin_object()
-          .field("change_id", r.change_id)
-          .field("entity", r.entity)
-          .field("entity_id", r.entity_id)
-          .field("reason", r.reason)
-          .end_object();
-    }
-    w.end_array().key("open_conflicts").begin_array();
-    for (const auto& c : s.open_conflicts) {
-      w.begin_object()
-          .field("id", c.id)
-          .field("entity", c.entity)
-          .field("entity_id", c.entity_id)
-          .field("field", c.field)
-          .field("winning_value", c.winning_value)
-          .field("losing_value", c.losing_value)
-          .field("detected_at", c.detected_at)
-          .end_object();
-    }
-    w.end_array().end_object();
-    std::cout << w.str() << '\n';
+    std::cout << vigil::mobile::to_json(s) << '\n';
     return vigil::cli::kExitOk;
   }
   if (!s.enrolled) {

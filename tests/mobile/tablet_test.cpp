@@ -2,11 +2,13 @@
 // itself where a process must die. What the issue asks of the tablet: nothing recorded offline
 // is lost or sent twice, a revoked tablet wipes itself, a record moved away leaves, the read audit
 // is verified, and a conflict reaches a supervisor and its decision both tablets.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -321,4 +323,31 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   CHECK_THROWS_WITH(tablet->record_visit(visit_to("NOM-5", {"pc.a"})),
                     "No nominal in this tablet's scope has the reference 'NOM-5'.");
   CHECK(tablet->status().pending == 4);  // two visits, two failed entries
+}
+
+TEST_CASE("a tablet app written in C drives the engine through vigil/mobile.h alone",
+          "[mobile][c_api]") {
+  Force f;
+  const std::string program = std::string(VIGIL_BIN_DIR) + "/c_api_client";
+  const auto output = f.dir.path() / "c_api_client.out";
+  std::vector<std::string> words{program, f.store("c.db").string(), f.url(), "pc.a",
+                                 kTestPassword};
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in(output);
+  const std::string printed((std::istreambuf_iterator<char>(in)), {});
+  INFO(printed);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(f.server_count("SELECT count(*) FROM visits") == 1);
 }

@@ -1,0 +1,84 @@
+/* The tablet engine for a native tablet app (DESIGN.md "Deployables"): the same store, outbox,
+ * rules and sync as vigil-field, behind a C interface.
+ *
+ * - Handles are opaque; every function takes the handle first and returns a vigil_status.
+ * - No exception crosses this interface. When a call fails, vigil_last_error() gives one sentence
+ *   for the officer, valid on the calling thread until its next call into this library.
+ * - Answers come as JSON text (the forms `vigil-field --json` prints) in *out, allocated here and
+ *   released with vigil_free_string().
+ * - A handle is used by one thread at a time; different handles may be used at once.
+ */
+#ifndef VIGIL_MOBILE_H
+#define VIGIL_MOBILE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vigil_tablet vigil_tablet;
+
+typedef enum vigil_status {
+  VIGIL_OK = 0,
+  VIGIL_BAD_INPUT = 1,      /* an unknown reference, a value the record cannot hold */
+  VIGIL_NOT_ENROLLED = 2,   /* enrol the store first */
+  VIGIL_LOCKED = 3,         /* unlock the tablet first */
+  VIGIL_WRONG_PASSWORD = 4, /* unlock: not the password the tablet was enrolled with */
+  VIGIL_REFUSED = 5,        /* the server refused: wrong sign-in, a bad answer */
+  VIGIL_UNREACHABLE = 6,    /* the server could not be reached; everything recorded is kept */
+  VIGIL_WIPED = 7,          /* the server revoked this device: its store has been wiped */
+  VIGIL_FAILED = 8          /* the store itself failed (disk full, a damaged file) */
+} vigil_status;
+
+/* Opens the store at `path`, creating it when missing. */
+vigil_status vigil_open(const char* path, vigil_tablet** out);
+/* Closes the store; NULL is allowed. */
+void vigil_close(vigil_tablet* tablet);
+
+/* The message of this thread's last failed call ("" when none failed). */
+const char* vigil_last_error(void);
+void vigil_free_string(char* text);
+
+/* Signs in (`ca_file` may be NULL: the system's authorities only), keeps the device's token and
+ * an offline unlock verifier, and takes the scope. *report_json as vigil_sync's. */
+vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const char* username,
+                         const char* password, const char* device_name, const char* ca_file,
+                         char** report_json);
+vigil_status vigil_lock(vigil_tablet* tablet);
+vigil_status vigil_unlock(vigil_tablet* tablet, const char* password);
+
+/* Pushes what was recorded, pulls what changed: {"pushed", "applied", "duplicates", "conflicts",
+ * "rejected", "rejections", "received", "purged", "took_scope", "drift", "open_conflicts"}. */
+vigil_status vigil_sync(vigil_tablet* tablet, char** report_json);
+
+/* Every nominal in scope, highest priority first; `as_of` is "YYYY-MM-DD", or NULL for today. */
+vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** caseload_json);
+
+typedef struct vigil_visit {
+  const char* nominal_ref;
+  int announced;       /* 1: pre-arranged, 0: unannounced */
+  const char* outcome; /* "seen", "no_answer", "refused" or "not_at_address" */
+  const char* const* attendees; /* usernames */
+  size_t attendee_count;
+  const char* risk_change; /* NULL or "" for none */
+  const char* note;        /* NULL or "" for none */
+  const char* occurred_at; /* "YYYY-MM-DDTHH:MM:SSZ", or NULL for now */
+} vigil_visit;
+
+/* What the officer should hear before saving: {"warnings": [...]}. */
+vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit,
+                                  char** warnings_json);
+/* Saves the visit: {"id", "warnings"}. */
+vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
+                                char** recorded_json);
+
+/* {"enrolled", "locked", "server", "officer", "role", "device_id", "pending", "last_sync_at",
+ * "rejected", "open_conflicts"}. */
+vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_MOBILE_H */

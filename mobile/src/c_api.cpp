@@ -1,0 +1,216 @@
+// The C API over Tablet. Every entry point catches everything: an exception must not unwind into
+// a caller written in C.
+#include "vigil/mobile.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "vigil/core/error.hpp"
+#include "vigil/mobile/json.hpp"
+#include "vigil/mobile/tablet.hpp"
+
+struct vigil_tablet {
+  vigil::mobile::Tablet tablet;
+  explicit vigil_tablet(const char* path) : tablet(path) {}
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+vigil_status status_of(vigil::mobile::Problem problem) {
+  using vigil::mobile::Problem;
+  switch (problem) {
+    case Problem::bad_input:
+      return VIGIL_BAD_INPUT;
+    case Problem::not_enrolled:
+      return VIGIL_NOT_ENROLLED;
+    case Problem::locked:
+      return VIGIL_LOCKED;
+    case Problem::wrong_password:
+      return VIGIL_WRONG_PASSWORD;
+    case Problem::refused:
+      return VIGIL_REFUSED;
+    case Problem::unreachable:
+      return VIGIL_UNREACHABLE;
+    case Problem::wiped:
+      return VIGIL_WIPED;
+  }
+  return VIGIL_FAILED;
+}
+
+// Runs `work`, turning whatever it throws into a status and this thread's last error.
+template <class Work>
+vigil_status guarded(Work work) {
+  last_error.clear();
+  try {
+    work();
+    return VIGIL_OK;
+  } catch (const vigil::mobile::TabletError& error) {
+    last_error = error.what();
+    return status_of(error.problem());
+  } catch (const std::exception& error) {
+    last_error = error.what();
+    return VIGIL_FAILED;
+  } catch (...) {
+    last_error = "an unexpected failure inside the tablet engine";
+    return VIGIL_FAILED;
+  }
+}
+
+vigil_status missing(const char* what) {
+  last_error = std::string(what) + " is missing (a NULL pointer was passed)";
+  return VIGIL_BAD_INPUT;
+}
+
+char* copy(const std::string& text) {
+  char* out = static_cast<char*>(std::malloc(text.size() + 1));
+  if (out == nullptr) throw std::bad_alloc();
+  std::memcpy(out, text.c_str(), text.size() + 1);
+  return out;
+}
+
+std::string text(const char* value) {
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+vigil::mobile::VisitInput visit_input(const vigil_visit& v) {
+  vigil::mobile::VisitInput visit;
+  visit.nominal_ref = text(v.nominal_ref);
+  visit.announced = v.announced != 0;
+  const auto outcome = vigil::parse_enum<vigil::VisitOutcome>(text(v.outcome));
+  if (!outcome) {
+    throw vigil::mobile::TabletError(
+        vigil::mobile::Problem::bad_input,
+        "The outcome '" + text(v.outcome) + "' is not one of " +
+            vigil::allowed_values<vigil::VisitOutcome>() + ".");
+  }
+  visit.outcome = *outcome;
+  for (std::size_t i = 0; i < v.attendee_count; ++i) {
+    if (v.attendees == nullptr || v.attendees[i] == nullptr) {
+      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                       "Attendee " + std::to_string(i + 1) + " is missing.");
+    }
+    visit.attendees.emplace_back(v.attendees[i]);
+  }
+  visit.risk_change = text(v.risk_change);
+  visit.note = text(v.note);
+  if (v.occurred_at != nullptr) {
+    const auto at = vigil::parse_instant(v.occurred_at);
+    if (!at) {
+      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                       "The time of the visit '" + text(v.occurred_at) +
+                                           "' is not an instant (YYYY-MM-DDTHH:MM:SSZ).");
+    }
+    visit.occurred_at = *at;
+  }
+  return visit;
+}
+
+}  // namespace
+
+extern "C" {
+
+vigil_status vigil_open(const char* path, vigil_tablet** out) {
+  if (out == nullptr) return missing("the place for the handle");
+  *out = nullptr;
+  if (path == nullptr) return missing("the store's path");
+  return guarded([&] { *out = new vigil_tablet(path); });
+}
+
+void vigil_close(vigil_tablet* tablet) {
+  delete tablet;
+}
+
+const char* vigil_last_error(void) {
+  return last_error.c_str();
+}
+
+void vigil_free_string(char* text) {
+  std::free(text);
+}
+
+vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const char* username,
+                         const char* password, const char* device_name, const char* ca_file,
+                         char** report_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (server_url == nullptr) return missing("the server's address");
+  if (username == nullptr) return missing("the username");
+  if (password == nullptr) return missing("the password");
+  return guarded([&] {
+    vigil::mobile::LinkOptions link;
+    link.ca_file = text(ca_file);
+    const auto report =
+        tablet->tablet.enrol(server_url, username, password,
+                             device_name ? device_name : "tablet", link);
+    if (report_json != nullptr) *report_json = copy(vigil::mobile::to_json(report));
+  });
+}
+
+vigil_status vigil_lock(vigil_tablet* tablet) {
+  if (tablet == nullptr) return missing("the tablet");
+  return guarded([&] { tablet->tablet.lock(); });
+}
+
+vigil_status vigil_unlock(vigil_tablet* tablet, const char* password) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (password == nullptr) return missing("the password");
+  return guarded([&] { tablet->tablet.unlock(password); });
+}
+
+vigil_status vigil_sync(vigil_tablet* tablet, char** report_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  return guarded([&] {
+    const auto report = tablet->tablet.sync();
+    if (report_json != nullptr) *report_json = copy(vigil::mobile::to_json(report));
+  });
+}
+
+vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** caseload_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (caseload_json == nullptr) return missing("the place for the caseload");
+  return guarded([&] {
+    vigil::Date date = vigil::london_date(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (as_of != nullptr) {
+      const auto parsed = vigil::parse_date(as_of);
+      if (!parsed) {
+        throw vigil::mobile::TabletError(
+            vigil::mobile::Problem::bad_input,
+            "The date '" + text(as_of) + "' is not a real date (YYYY-MM-DD).");
+      }
+      date = *parsed;
+    }
+    *caseload_json = copy(vigil::mobile::caseload_json(tablet->tablet.caseload(date), date));
+  });
+}
+
+vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit,
+                                  char** warnings_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (visit == nullptr) return missing("the visit");
+  if (warnings_json == nullptr) return missing("the place for the warnings");
+  return guarded([&] {
+    *warnings_json =
+        copy(vigil::mobile::warnings_json(tablet->tablet.visit_warnings(visit_input(*visit))));
+  });
+}
+
+vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
+                                char** recorded_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (visit == nullptr) return missing("the visit");
+  return guarded([&] {
+    const auto recorded = tablet->tablet.record_visit(visit_input(*visit));
+    if (recorded_json != nullptr) *recorded_json = copy(vigil::mobile::to_json(recorded));
+  });
+}
+
+vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (status_json == nullptr) return missing("the place for the status");
+  return guarded([&] { *status_json = copy(vigil::mobile::to_json(tablet->tablet.status())); });
+}
+
+}  // extern "C"
