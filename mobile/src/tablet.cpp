@@ -99,8 +99,7 @@ struct Tablet::Impl {
   void require_enrolled() {
     if (!enrolled()) {
       throw TabletError(Problem::not_enrolled,
-                        "This tablet is not enrolled: run `vigil-field --store " + path.string() +
-                            " enrol --server URL --username U` first.");
+                        "This tablet is not enrolled with a server yet: enrol it first.");
     }
   }
   void require_unlocked() {

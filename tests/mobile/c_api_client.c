@@ -19,6 +19,12 @@ static int contains(const char* text, const char* part) {
   return text != NULL && strstr(text, part) != NULL;
 }
 
+/* Frees an answer and forgets it, so a failed call that writes none leaves NULL behind. */
+static void release(char** json) {
+  vigil_free_string(*json);
+  *json = NULL;
+}
+
 int main(int argc, char** argv) {
   vigil_tablet* tablet = NULL;
   char* json = NULL;
@@ -38,8 +44,7 @@ int main(int argc, char** argv) {
   check(vigil_open(argv[1], &tablet) == VIGIL_OK, "open the store");
   check(vigil_status_json(tablet, &json) == VIGIL_OK, "status before enrolling");
   check(contains(json, "\"enrolled\":false"), "not enrolled yet");
-  vigil_free_string(json);
-  json = NULL;
+  release(&json);
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_NOT_ENROLLED, "no caseload before enrolling");
   check(contains(vigil_last_error(), "not enrolled"), "says it is not enrolled");
 
@@ -49,17 +54,17 @@ int main(int argc, char** argv) {
   check(vigil_enrol(tablet, argv[2], argv[3], argv[4], "c tablet", NULL, &json) == VIGIL_OK,
         "enrol");
   check(contains(json, "\"took_scope\":true"), "enrolling takes the scope");
-  vigil_free_string(json);
+  release(&json);
 
   check(vigil_caseload(tablet, "2026-11-22", &json) == VIGIL_OK, "the caseload");
   check(contains(json, "\"nominal_ref\":\"NOM-1\""), "the caseload holds NOM-1");
-  vigil_free_string(json);
+  release(&json);
   check(vigil_caseload(tablet, "2026-02-30", &json) == VIGIL_BAD_INPUT, "an impossible date");
   check(contains(vigil_last_error(), "2026-02-30"), "the message names the date");
 
   check(vigil_visit_warnings(tablet, &visit, &json) == VIGIL_OK, "warnings before saving");
   check(contains(json, "requires 2 officers"), "single crewing is warned of");
-  vigil_free_string(json);
+  release(&json);
   visit.outcome = "answered";
   check(vigil_record_visit(tablet, &visit, &json) == VIGIL_BAD_INPUT, "a bad outcome");
   check(contains(vigil_last_error(), "answered"), "the message names the outcome");
@@ -68,21 +73,21 @@ int main(int argc, char** argv) {
   visit.attendee_count = 2;
   check(vigil_record_visit(tablet, &visit, &json) == VIGIL_OK, "record a visit");
   check(contains(json, "\"warnings\":[]"), "a double-crewed visit has no warnings");
-  vigil_free_string(json);
+  release(&json);
   check(vigil_status_json(tablet, &json) == VIGIL_OK, "status");
   check(contains(json, "\"pending\":1"), "one change waiting");
-  vigil_free_string(json);
+  release(&json);
 
   check(vigil_sync(tablet, &json) == VIGIL_OK, "sync");
   check(contains(json, "\"applied\":1"), "the visit was applied");
-  vigil_free_string(json);
+  release(&json);
 
   check(vigil_lock(tablet) == VIGIL_OK, "lock");
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_LOCKED, "a locked tablet shows nothing");
   check(vigil_unlock(tablet, "guess") == VIGIL_WRONG_PASSWORD, "a wrong password stays locked");
   check(vigil_unlock(tablet, argv[4]) == VIGIL_OK, "unlock");
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_OK, "the caseload again");
-  vigil_free_string(json);
+  release(&json);
   vigil_close(tablet);
   vigil_close(NULL);
   return failures == 0 ? 0 : 1;
