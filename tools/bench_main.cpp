@@ -149,7 +149,7 @@ int run_report(std::span<const std::string> words) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The benchmarks; later ones (field, reports, batch) join this table.
+// The benchmarks; later ones (reports, batch) join this table.
 
 struct Benchmark {
   std::string_view name;
@@ -161,6 +161,8 @@ constexpr Benchmark kBenchmarks[] = {
     {"report", "seed the national profile, then time the overdue report", run_report},
     {"sync", "serve the force profile to tablets over HTTP: pushes, a full pull, the ceiling",
      run_sync},
+    {"field", "a tablet with a caseload of 50: enrol, 1,000 visits offline, their sync, its store",
+     run_field},
 };
 
 void print_usage(std::ostream& out) {

@@ -107,5 +107,7 @@ void write_figures(const std::filesystem::path& out, const JsonWriter& json);
 
 // `vigil-bench sync` (sync_bench.cpp).
 int run_sync(std::span<const std::string> words);
+// `vigil-bench field` (field_bench.cpp).
+int run_field(std::span<const std::string> words);
 
 }  // namespace vigil::bench

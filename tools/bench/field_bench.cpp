@@ -1,0 +1,233 @@
+// vigil-bench field: the tablet as an officer meets it. A force is seeded and fifty of one team's
+// nominals, with their three years of history, are given a team of their own with one officer:
+// a caseload of fifty, as DOMAIN.md sizes it. The real server serves it in this process on a
+// loopback port (durable, as vigil-server runs); the real tablet engine (vigil::mobile) enrols
+// into a fresh store, records visits offline one by one, and syncs them.
+#include <filesystem>
+#include <iostream>
+
+#include "bench_support.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/officers.hpp"
+#include "vigil/core/password.hpp"
+#include "vigil/mobile/tablet.hpp"
+#include "vigil/server/api.hpp"
+#include "vigil/server/http.hpp"
+
+namespace vigil::bench {
+namespace {
+
+constexpr const char* kFieldHelp =
+    "usage: vigil-bench field [--db PATH] [--profile national|force|demo] [--seed N]\n"
+    "                         [--as-of YYYY-MM-DD] [--nominals N] [--visits N] [--out FILE]\n"
+    "\n"
+    "Seeds a profile (force by default) into a fresh temporary database, gives --nominals of the\n"
+    "smallest team's nominals (with all their history) a team of their own with one officer, and\n"
+    "serves it with the real server in this process over HTTP on a loopback port. Then the real\n"
+    "tablet engine enrols as that officer into a fresh store and takes the scope (timed), records\n"
+    "--visits visits offline one at a time (each timed), syncs them (timed), and measures the\n"
+    "store on disk.\n"
+    "\n"
+    "  --db PATH       use this database: seeded first when it does not exist or holds no\n"
+    "                  nominals, and kept afterwards with the benchmark's changes in it\n"
+    "  --profile P     what to seed: force (default), national or demo\n"
+    "  --seed N        the seed's random seed (default 1)\n"
+    "  --as-of DATE    the date the history runs up to (default: today in Europe/London)\n"
+    "  --nominals N    the caseload carved out for the officer (default 50)\n"
+    "  --visits N      visits recorded offline before the sync (default 1000)\n"
+    "  --out FILE      where to write the figures as JSON (default build/bench/field.json)\n";
+
+constexpr const char* kOfficer = "pc.bench";
+
+// A team of `nominals` nominals, taken with their history from the smallest team that has
+// enough, and an officer to manage them. Returns the team's name.
+std::string carve_caseload(const std::filesystem::path& path, int nominals) {
+  store::Database db(path);
+  store::Transaction transaction(db);
+  auto donor = db.prepare(
+      "SELECT team_id FROM nominals WHERE status = 'active' GROUP BY team_id "
+      "HAVING count(*) >= ? ORDER BY count(*), team_id LIMIT 1");
+  donor.bind_all(nominals);
+  if (!donor.step()) {
+    throw Error(ErrorCode::not_found,
+                "no team has " + std::to_string(nominals) + " active nominals to carve out");
+  }
+  const std::string from = donor.column_text(0);
+  const std::string name = "Caseload of " + std::to_string(nominals);
+  const std::string team = ensure_team(db, name);
+  const std::string officer = add_officer(
+      db, Officer{make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,
+      hash_password(backoffice::kSeedPassword), "2020-01-01T00:00:00Z");
+  auto move = db.prepare(
+      "UPDATE nominals SET team_id = ?1, officer_id = ?2 WHERE id IN (SELECT id FROM nominals "
+      "WHERE team_id = ?3 AND status = 'active' ORDER BY ref LIMIT ?4)");
+  move.bind_all(team, officer, from, nominals);
+  move.run();
+  transaction.commit();
+  return name;
+}
+
+std::int64_t file_bytes(const std::filesystem::path& path) {
+  std::int64_t bytes = 0;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path.string() + suffix, ec);
+    if (!ec) bytes += static_cast<std::int64_t>(size);
+  }
+  return bytes;
+}
+
+std::int64_t count(const std::filesystem::path& path, const char* sql) {
+  store::Database db(path);
+  auto s = db.prepare(sql);
+  s.step();
+  return s.column_int(0);
+}
+
+}  // namespace
+
+int run_field(std::span<const std::string> words) {
+  static constexpr cli::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
+                                             {"nominals"}, {"visits"},  {"out"}};
+  const cli::Args args(words, kOptions);
+  if (args.help()) {
+    std::cout << kFieldHelp;
+    return cli::kExitOk;
+  }
+  if (!args.positionals().empty()) {
+    throw cli::UsageError("vigil-bench field takes no arguments, only options; got '" +
+                          args.positionals().front() + "'");
+  }
+  const SeedChoice choice = seed_choice(args, "force");
+  const int nominals = positive_number(args, "nominals", 50, 100000);
+  const int visits = positive_number(args, "visits", 1000, 1'000'000);
+  const std::filesystem::path out = args.value("out").value_or("build/bench/field.json");
+  const BenchDatabase database(args);
+  std::cout << "vigil-bench field: " << choice.profile_name << " profile, seed "
+            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
+  const Seeding seeding = seed_if_empty(database.path(), choice.options);
+  const std::string team = count(database.path(), "SELECT count(*) FROM officers WHERE "
+                                                  "username = 'pc.bench'") == 0
+                               ? carve_caseload(database.path(), nominals)
+                               : "Caseload of " + std::to_string(nominals);
+
+  server::ApiOptions api_options;
+  api_options.database = database.path();
+  server::Api api(api_options);
+  server::ServerOptions server_options;
+  server_options.address = "127.0.0.1";
+  server_options.port = 0;
+  server::HttpServer http(server_options,
+                          [&api](const server::Request& request) { return api.handle(request); });
+  http.start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(http.port());
+  std::cout << "server: " << url << ", WAL with synchronous=FULL\n";
+
+  TemporaryDatabase scratch;
+  const auto store = scratch.file("tablet.db");
+  mobile::Tablet tablet(store);
+
+  // Enrolment: sign-in (an Argon2id check on the server, another to make the unlock verifier on
+  // the tablet) and the first sync of the whole scope.
+  PeakMemory::reset();
+  auto start = Clock::now();
+  const auto enrolled =
+      tablet.enrol(url, kOfficer, backoffice::kSeedPassword, "bench tablet");
+  const double enrol_s = seconds_since(start);
+  const double enrol_peak = PeakMemory::mib();
+  const std::int64_t scope_visits = count(store, "SELECT count(*) FROM visits");
+  const std::int64_t store_after_enrol = file_bytes(store);
+  std::cout << "enrol and first sync of " << team << ": " << grouped(enrolled.received)
+            << " records (" << grouped(scope_visits) << " visits) in " << fixed(enrol_s * 1000, 1)
+            << " ms; store " << fixed(static_cast<double>(store_after_enrol) / 1048576.0, 2)
+            << " MiB; peak memory " << fixed(enrol_peak, 0) << " MiB\n";
+
+  start = Clock::now();
+  const auto caseload = tablet.caseload(choice.options.as_of);
+  const double caseload_ms = seconds_since(start) * 1000;
+  std::cout << "caseload on the tablet: " << caseload.size() << " nominals in "
+            << fixed(caseload_ms, 1) << " ms\n";
+
+  // Visits at the door, offline: each one a transaction of its own with its outbox entry.
+  std::vector<double> record_ms;
+  record_ms.reserve(static_cast<std::size_t>(visits));
+  start = Clock::now();
+  for (int i = 0; i < visits; ++i) {
+    mobile::VisitInput visit;
+    visit.nominal_ref = caseload[static_cast<std::size_t>(i) % caseload.size()].nominal_ref;
+    visit.announced = i % 3 == 0;
+    visit.outcome = i % 5 == 0 ? VisitOutcome::no_answer : VisitOutcome::seen;
+    visit.attendees = {kOfficer};
+    visit.note = "Recorded by the benchmark";
+    const auto one = Clock::now();
+    tablet.record_visit(visit);
+    record_ms.push_back(seconds_since(one) * 1000);
+  }
+  const double record_s = seconds_since(start);
+  const Timings recording = summarise_times(record_ms);
+  const int pending = tablet.status().pending;
+  std::cout << "recorded offline: " << grouped(visits) << " visits (" << grouped(pending)
+            << " changes with their failed entries) in " << fixed(record_s, 2) << " s; each p50 "
+            << fixed(recording.p50_ms, 2) << " ms, p99 " << fixed(recording.p99_ms, 2)
+            << " ms\n";
+
+  PeakMemory::reset();
+  start = Clock::now();
+  const auto synced = tablet.sync();
+  const double sync_s = seconds_since(start);
+  const double sync_peak = PeakMemory::mib();
+  std::cout << "sync: " << grouped(synced.pushed) << " sent, " << grouped(synced.applied)
+            << " applied, " << synced.rejected << " rejected, " << grouped(synced.received)
+            << " received back in " << fixed(sync_s * 1000, 1) << " ms ("
+            << fixed(synced.pushed / sync_s, 0) << " changes/s); peak memory "
+            << fixed(sync_peak, 0) << " MiB\n";
+  if (synced.applied != pending || synced.rejected != 0) {
+    throw Error(ErrorCode::internal, "the server did not apply every change the tablet sent");
+  }
+
+  start = Clock::now();
+  tablet.sync();
+  const double idle_ms = seconds_since(start) * 1000;
+  std::cout << "a sync with nothing to send or receive: " << fixed(idle_ms, 1) << " ms\n";
+  http.stop();
+
+  const std::int64_t store_bytes = file_bytes(store);
+  std::int64_t checkpointed = 0;
+  {
+    store::Database db(store);
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  checkpointed = file_bytes(store);
+  std::cout << "store on disk: " << fixed(static_cast<double>(store_bytes) / 1048576.0, 2)
+            << " MiB with its write-ahead log, "
+            << fixed(static_cast<double>(checkpointed) / 1048576.0, 2)
+            << " MiB once checkpointed\n";
+
+  JsonWriter json;
+  json.begin_object();
+  write_run_fields(json, "field", choice, database);
+  write_seeding(json, seeding);
+  json.field("nominals", nominals)
+      .field("enrol_ms", enrol_s * 1000)
+      .field("enrol_records", enrolled.received)
+      .field("enrol_peak_memory_mib", enrol_peak)
+      .field("scope_visits", scope_visits)
+      .field("caseload_ms", caseload_ms)
+      .field("visits", visits)
+      .field("record_s", record_s)
+      .field("record_p50_ms", recording.p50_ms)
+      .field("record_p99_ms", recording.p99_ms)
+      .field("sync_changes", synced.pushed)
+      .field("sync_ms", sync_s * 1000)
+      .field("sync_peak_memory_mib", sync_peak)
+      .field("idle_sync_ms", idle_ms)
+      .field("store_bytes_after_enrol", store_after_enrol)
+      .field("store_bytes", store_bytes)
+      .field("store_bytes_checkpointed", checkpointed)
+      .end_object();
+  write_figures(out, json);
+  return cli::kExitOk;
+}
+
+}  // namespace vigil::bench
