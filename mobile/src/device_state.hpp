@@ -18,6 +18,7 @@ namespace vigil::mobile {
 
 // Keys of sync_state.
 inline constexpr const char* kServer = "server";                  // the server's URL
+inline constexpr const char* kCaFile = "ca_file";  // certificates trusted besides the system's
 inline constexpr const char* kToken = "token";                    // the device's bearer token
 inline constexpr const char* kDeviceId = "device_id";
 inline constexpr const char* kUsername = "username";

@@ -25,8 +25,6 @@ using sync::Operation;
 
 // Changes sent in one push: small enough that a push over a poor connection finishes.
 constexpr int kPushBatch = 200;
-// Records in one page of a pull.
-constexpr int kPullPage = 1000;
 // A visit recorded later than this after the tablet's clock is refused: it has not happened.
 constexpr auto kFutureSlack = std::chrono::minutes(5);
 
@@ -311,7 +309,7 @@ struct Tablet::Impl {
   sync::PullResponse fetch(ServerLink& server, const LinkOptions& options, std::int64_t since,
                            const std::string& resume) {
     std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
-                         "&limit=" + std::to_string(kPullPage);
+                         "&limit=" + std::to_string(options.page_size);
     if (!resume.empty()) target += "&resume=" + query_escaped(resume);
     const Reply reply = call(server, options, "GET", target);
     if (reply.status != 200) refused(reply, "the pull");
@@ -405,7 +403,9 @@ struct Tablet::Impl {
         conflicts.begin(), conflicts.end(), [](const auto& c) { return c.status == "open"; }));
   }
 
-  SyncReport sync_all(const LinkOptions& options) {
+  SyncReport sync_all(LinkOptions options) {
+    // The authority the tablet was enrolled to trust, unless told otherwise.
+    if (options.ca_file.empty()) options.ca_file = state.get(kCaFile).value_or("");
     SyncReport report;
     ServerLink server = link(options);
     push(server, options, report);
@@ -609,6 +609,9 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
     // password.
     m.state.set(kUnlockVerifier, hash_password(password));
     m.state.set(kLocked, "0");
+    if (!link.ca_file.empty()) {
+      m.state.set(kCaFile, std::filesystem::absolute(link.ca_file).string());
+    }
     transaction.commit();
   }
   SyncReport report = m.sync_all(link);

@@ -15,6 +15,7 @@
 #include "holding_proxy.hpp"
 #include "http_client.hpp"
 #include "live_server.hpp"
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/devices.hpp"
@@ -350,4 +351,104 @@ TEST_CASE("a tablet app written in C drives the engine through vigil/mobile.h al
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(f.server_count("SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE("over HTTPS the tablet takes its scope only from a server it can verify",
+          "[mobile][tablet][tls]") {
+  TempDir dir;
+  TestForce::create(dir.path() / "server.db");
+  const std::string certificate = (dir.path() / "cert.pem").string();
+  const std::string key = (dir.path() / "key.pem").string();
+  const auto made = run_command(
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -addext "
+      "subjectAltName=DNS:localhost -days 1 -keyout '" +
+          key + "' -out '" + certificate + "'",
+      "", dir.path());
+  INFO(made.err);
+  REQUIRE(made.status == 0);
+  LiveServer server(dir.path() / "server.db", {}, LiveServer::Tls{certificate, key});
+  const std::string port = std::to_string(server.port());
+  auto link = Force::quick();
+  link.attempts = 1;
+
+  // A certificate no authority the tablet trusts has signed: no sign-in is sent.
+  Tablet untrusting(dir.path() / "untrusting.db");
+  try {
+    untrusting.enrol("https://localhost:" + port, "pc.a", kTestPassword, "tablet", link);
+    FAIL("the tablet trusted a certificate nobody vouched for");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::unreachable);
+    CHECK(std::string(error.what()).find("certificate verify failed") != std::string::npos);
+  }
+  CHECK_FALSE(untrusting.status().enrolled);
+
+  // Trusted, but the server answers at a name its certificate does not carry.
+  link.ca_file = certificate;
+  Tablet misnamed(dir.path() / "misnamed.db");
+  CHECK_THROWS_AS(misnamed.enrol("https://127.0.0.1:" + port, "pc.a", kTestPassword, "tablet",
+                                 link),
+                  TabletError);
+
+  Tablet tablet(dir.path() / "tablet.db");
+  const auto report = tablet.enrol("https://localhost:" + port, "pc.a", kTestPassword, "tablet",
+                                   link);
+  CHECK(report.took_scope);
+  tablet.record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  // Later syncs trust the authority the tablet was enrolled with.
+  CHECK(tablet.sync().applied == 1);
+}
+
+TEST_CASE("a first sync cut off part way goes on from the page it reached", "[mobile][tablet]") {
+  Force f;
+  HoldingProxy proxy(f.server.port());
+  auto link = Force::quick();
+  link.page_size = 5;
+  proxy.allow_pulls(2);
+  Tablet tablet(f.store("pc-a.db"));
+  CHECK_THROWS_AS(tablet.enrol(proxy.url(), "pc.a", kTestPassword, "tablet", link), TabletError);
+  // Signed in, with two pages stored and the place to go on from.
+  CHECK(tablet.status().enrolled);
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM teams") == 2);
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
+
+  proxy.allow_pulls(-1);
+  const auto report = tablet.sync(link);
+  CHECK(report.took_scope);
+  CHECK(report.drift.empty());
+  // Scope: 2 teams, 9 officers, 1 policy, 4 nominals, 4 plans, a suspect, a bail case, an order
+  // and its condition: 24 records, the first 10 of them already stored.
+  CHECK(report.received == 24 - 10);
+  CHECK(tablet.caseload(today()).size() == 4);
+}
+
+TEST_CASE("a tablet whose copy has drifted from the server takes its scope afresh",
+          "[mobile][tablet]") {
+  Force f;
+  const auto path = f.store("pc-a.db");
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  tablet->sync(Force::quick());
+  CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
+
+  // The back office deactivates an officer: no change in the log, but the digest differs.
+  {
+    store::Database db(f.dir.path() / "server.db");
+    db.execute("UPDATE officers SET active = 0 WHERE username = 'pc.e'");
+  }
+  auto report = tablet->sync(Force::quick());
+  CHECK(report.took_scope);
+  CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
+  CHECK(store_count(path, "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
+  CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
+
+  // A record lost from the tablet's store comes back.
+  {
+    store::Database db(path);
+    db.execute("DELETE FROM plans WHERE nominal_id = (SELECT id FROM nominals WHERE ref = "
+               "'NOM-3')");
+  }
+  report = tablet->sync(Force::quick());
+  CHECK(report.took_scope);
+  CHECK(store_count(path, "SELECT count(*) FROM plans") == 4);
+  CHECK(store_count(path, "SELECT count(*) FROM visits") == 1);
 }

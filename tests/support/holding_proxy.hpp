@@ -1,7 +1,8 @@
 // A TCP relay between a tablet and a real server on 127.0.0.1, which can hold back the server's
-// answers to pushes: the push reaches the server and is applied, but its answer never reaches the
-// tablet, as when a tablet dies or loses its signal between the two. Plain POSIX sockets, one
-// thread per direction of each connection; for tests only.
+// answers to pushes (the push reaches the server and is applied, but its answer never reaches the
+// tablet, as when a tablet dies or loses its signal between the two) and can cut the line after
+// a number of pulls (as when the signal goes in the middle of a first sync). Plain POSIX sockets,
+// one thread per direction of each connection; for tests only.
 #pragma once
 
 #include <arpa/inet.h>
@@ -59,6 +60,9 @@ class HoldingProxy {
 
   // While holding, the server's answers to pushes are read and thrown away.
   void hold_push_answers(bool hold) { holding_ = hold; }
+  // Lets `pulls` more pull requests through, then cuts every connection that sends another;
+  // a negative number lets them all through.
+  void allow_pulls(int pulls) { pulls_allowed_ = pulls; }
   // Waits (up to 20 s) until an answer to a push has been held back; false if none came.
   bool wait_for_held_answer() {
     std::unique_lock lock(mutex_);
@@ -108,9 +112,17 @@ class HoldingProxy {
     for (;;) {
       const auto got = ::read(from, buffer, sizeof buffer);
       if (got <= 0) break;
-      if (up && std::string_view(buffer, static_cast<std::size_t>(got))
-                        .find("POST /api/v1/sync/push") != std::string_view::npos) {
+      const std::string_view bytes(buffer, static_cast<std::size_t>(got));
+      if (up && bytes.find("POST /api/v1/sync/push") != std::string_view::npos) {
         c->carries_push = true;
+      }
+      if (up && bytes.find("GET /api/v1/sync/pull") != std::string_view::npos) {
+        if (pulls_allowed_ == 0) {
+          ::shutdown(c->client, SHUT_RDWR);
+          ::shutdown(c->server, SHUT_RDWR);
+          break;
+        }
+        if (pulls_allowed_ > 0) --pulls_allowed_;
       }
       if (!up && c->carries_push && holding_) {
         std::lock_guard lock(mutex_);
@@ -128,6 +140,7 @@ class HoldingProxy {
   int listener_ = -1;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> holding_{false};
+  std::atomic<int> pulls_allowed_{-1};
   std::thread acceptor_;
   std::mutex mutex_;
   std::condition_variable held_;

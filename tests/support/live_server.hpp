@@ -16,8 +16,14 @@
 
 class LiveServer {
  public:
-  explicit LiveServer(std::filesystem::path database, vigil::server::ApiOptions options = {})
-      : options_(std::move(options)) {
+  // HTTPS when given a certificate chain and its key (PEM files).
+  struct Tls {
+    std::string certificate, key;
+  };
+
+  explicit LiveServer(std::filesystem::path database, vigil::server::ApiOptions options = {},
+                      std::optional<Tls> tls = std::nullopt)
+      : options_(std::move(options)), tls_(std::move(tls)) {
     options_.database = std::move(database);
     start();
   }
@@ -30,6 +36,10 @@ class LiveServer {
     server.port = port_;
     server.threads = 2;
     server.body_limit = body_limit;
+    if (tls_) {
+      server.tls_certificate_file = tls_->certificate;
+      server.tls_private_key_file = tls_->key;
+    }
     http_ = std::make_unique<vigil::server::HttpServer>(
         server, [api = api_.get()](const vigil::server::Request& r) { return api->handle(r); });
     http_->start();
@@ -54,6 +64,7 @@ class LiveServer {
 
  private:
   vigil::server::ApiOptions options_;
+  std::optional<Tls> tls_;
   unsigned short port_ = 0;  // 0 until the first start picks one
   std::unique_ptr<vigil::server::Api> api_;
   std::unique_ptr<vigil::server::HttpServer> http_;

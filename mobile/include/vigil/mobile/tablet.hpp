@@ -56,6 +56,7 @@ struct LinkOptions {
   std::chrono::milliseconds timeout{30000};  // for each connection, request and answer
   int attempts = 4;                          // tries of each exchange before giving up
   std::chrono::milliseconds first_backoff{500};  // doubled after each failed try
+  int page_size = 1000;  // records asked for in each page of a pull
 };
 
 // What a sync did.
