@@ -134,6 +134,7 @@ void vigil_free_string(char* text) {
 vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const char* username,
                          const char* password, const char* device_name, const char* ca_file,
                          char** report_json) {
+  if (report_json != nullptr) *report_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   if (server_url == nullptr) return missing("the server's address");
   if (username == nullptr) return missing("the username");
@@ -160,6 +161,7 @@ vigil_status vigil_unlock(vigil_tablet* tablet, const char* password) {
 }
 
 vigil_status vigil_sync(vigil_tablet* tablet, char** report_json) {
+  if (report_json != nullptr) *report_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   return guarded([&] {
     const auto report = tablet->tablet.sync();
@@ -168,8 +170,9 @@ vigil_status vigil_sync(vigil_tablet* tablet, char** report_json) {
 }
 
 vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** caseload_json) {
-  if (tablet == nullptr) return missing("the tablet");
   if (caseload_json == nullptr) return missing("the place for the caseload");
+  *caseload_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
   return guarded([&] {
     vigil::Date date = vigil::london_date(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -188,9 +191,10 @@ vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** case
 
 vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit,
                                   char** warnings_json) {
+  if (warnings_json == nullptr) return missing("the place for the warnings");
+  *warnings_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   if (visit == nullptr) return missing("the visit");
-  if (warnings_json == nullptr) return missing("the place for the warnings");
   return guarded([&] {
     *warnings_json =
         copy(vigil::mobile::warnings_json(tablet->tablet.visit_warnings(visit_input(*visit))));
@@ -199,6 +203,7 @@ vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit
 
 vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
                                 char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   if (visit == nullptr) return missing("the visit");
   return guarded([&] {
@@ -208,8 +213,9 @@ vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
 }
 
 vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json) {
-  if (tablet == nullptr) return missing("the tablet");
   if (status_json == nullptr) return missing("the place for the status");
+  *status_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
   return guarded([&] { *status_json = copy(vigil::mobile::to_json(tablet->tablet.status())); });
 }
 

@@ -263,7 +263,11 @@ int cmd_status(Tablet& tablet, const Args& args) {
     std::cout << "not enrolled\n";
     return vigil::cli::kExitOk;
   }
-  std::cout << s.officer << " on " << s.server << (s.locked ? " (locked)" : "") << '\n'
+  std::cout << s.officer << " on " << s.server << (s.locked ? " (locked)" : "") << '\n';
+  if (!s.scope_complete) {
+    std::cout << "the scope is not all here yet: sync to finish taking it\n";
+  }
+  std::cout
             << "changes waiting to go up: " << s.pending << '\n'
             << "last successful sync: " << s.last_sync_at.value_or("never") << '\n'
             << "rejected changes: " << s.rejected.size() << '\n';

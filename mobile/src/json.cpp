@@ -97,6 +97,7 @@ std::string to_json(const TabletStatus& s) {
   w.begin_object()
       .field("enrolled", s.enrolled)
       .field("locked", s.locked)
+      .field("scope_complete", s.scope_complete)
       .field("server", s.server)
       .field("officer", s.officer)
       .field("role", std::string(to_string(s.role)))

@@ -38,8 +38,12 @@ ServerAddress parse_server_url(std::string_view url) {
   }
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.find('/') != std::string_view::npos) throw bad("must not have a path after the port");
-  const auto colon = rest.rfind(':');
-  address.host = std::string(rest.substr(0, colon));
+  // An IPv6 address comes in brackets: [::1]:8443.
+  const auto closing = rest.starts_with("[") ? rest.find(']') : std::string_view::npos;
+  if (rest.starts_with("[") && closing == std::string_view::npos) throw bad("has an unclosed [");
+  const auto colon = rest.find(':', closing == std::string_view::npos ? 0 : closing);
+  address.host = closing == std::string_view::npos ? std::string(rest.substr(0, colon))
+                                                   : std::string(rest.substr(1, closing - 1));
   address.port = address.tls ? 443 : 80;
   if (colon != std::string_view::npos) {
     const auto digits = rest.substr(colon + 1);
@@ -51,6 +55,13 @@ ServerAddress parse_server_url(std::string_view url) {
     address.port = static_cast<unsigned short>(port);
   }
   if (address.host.empty()) throw bad("has no host name");
+  // The password, the token and every record cross the line: in clear only to this machine.
+  const bool this_machine = address.host == "localhost" || address.host == "::1" ||
+                            address.host.starts_with("127.");
+  if (!address.tls && !this_machine) {
+    throw bad("must start with https://: only a server on this machine may be reached over "
+              "plain http://");
+  }
   return address;
 }
 

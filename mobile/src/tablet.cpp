@@ -79,9 +79,7 @@ struct Tablet::Impl {
               std::chrono::system_clock::now());
         })),
         db(open(p)) {
-    if (auto last = state.get(kClock)) {
-      if (auto stamp = sync::parse_stamp(*last)) hlc.restore(*stamp);
-    }
+    restore_clock();
   }
 
   static store::Database open(const std::filesystem::path& p) {
@@ -92,6 +90,14 @@ struct Tablet::Impl {
   }
 
   Instant now() const { return clock(); }
+
+  // Another process may have used the store since this one opened it (vigil-field runs each
+  // command as a process of its own): its last stamp is taken in, so stamps never go back.
+  void restore_clock() {
+    if (auto last = state.get(kClock)) {
+      if (auto stamp = sync::parse_stamp(*last)) hlc.observe(*stamp);
+    }
+  }
 
   bool enrolled() { return state.get(kToken).has_value(); }
   void require_enrolled() {
@@ -108,9 +114,23 @@ struct Tablet::Impl {
   }
 
   sync::Author author() {
-    return {state.get(kOfficerId).value_or(""),
+    return {officer_id(),
             parse_enum<Role>(state.get(kRole).value_or("officer")).value_or(Role::officer),
             state.get(kDeviceId).value_or("")};
+  }
+
+  // The officer's own id, which arrives with the scope's officers: kept once known.
+  std::string officer_id() {
+    if (auto known = state.get(kOfficerId)) return *known;
+    auto s = db.prepare("SELECT id FROM officers WHERE username = ?");
+    s.bind_all(state.get(kUsername).value_or(""));
+    if (!s.step()) {
+      throw TabletError(Problem::not_enrolled,
+                        "This tablet has not yet received its scope: sync it before recording.");
+    }
+    const std::string id = s.column_text(0);
+    state.set(kOfficerId, id);
+    return id;
   }
 
   // ---- changes the officer makes
@@ -131,9 +151,12 @@ struct Tablet::Impl {
   }
 
   // Stores the changes and puts them in the outbox, all in one transaction: all or none.
-  void record(const std::vector<Change>& changes) {
+  void record(std::vector<Change> changes) {
     sync::Replica replica(db);
     store::Transaction transaction(db);
+    // Stamped inside the write transaction, after the last stamp any process gave on this store.
+    restore_clock();
+    for (auto& change : changes) change.clock = sync::format_stamp(hlc.now());
     const auto who = author();
     for (const auto& change : changes) {
       const std::string reason = replica.record(change, who);
@@ -224,14 +247,19 @@ struct Tablet::Impl {
   }
 
   void push(ServerLink& server, const LinkOptions& options, SyncReport& report) {
+    int size = kPushBatch;
     for (;;) {
-      const auto batch = state.pending_changes(kPushBatch);
+      const auto batch = state.pending_changes(size);
       if (batch.empty()) return;
       sync::PushRequest request;
       request.changes = batch;
       request.pending = state.outbox_count("pending") - static_cast<int>(batch.size());
       request.device_time = format_instant(now());
       const Reply reply = call(server, options, "POST", "/api/v1/sync/push", encode(request));
+      if (reply.status == 413 && size > 1) {
+        size /= 2;  // long notes: send fewer at a time
+        continue;
+      }
       if (reply.status != 200) refused(reply, "the changes sent");
       sync::PushResponse response;
       try {
@@ -249,10 +277,11 @@ struct Tablet::Impl {
           return c.change_id == outcome.change_id;
         });
         if (made == batch.end()) continue;
+        // A repeat must say how the change first went; without that it stays to be sent again.
+        if (outcome.outcome == sync::Outcome::duplicate && !outcome.first_outcome) continue;
         ++answered;
-        const auto first = outcome.outcome == sync::Outcome::duplicate
-                               ? outcome.first_outcome.value_or(sync::Outcome::applied)
-                               : outcome.outcome;
+        const auto first = outcome.outcome == sync::Outcome::duplicate ? *outcome.first_outcome
+                                                                       : outcome.outcome;
         if (outcome.outcome == sync::Outcome::duplicate) ++report.duplicates;
         if (first == sync::Outcome::rejected) {
           ++report.rejected;
@@ -282,13 +311,17 @@ struct Tablet::Impl {
     // A cursor of 0 after a first sync means the server had no changes then; since=0 asks for
     // the whole scope, which is what following from 0 amounts to.
     bool whole = state.get(kScopeTaken) != "1" || state.get(kNeedsResync) == "1" ||
-                 state.cursor() == 0;
+                 state.get(kResume).has_value() || state.cursor() == 0;
     if (state.get(kNeedsResync) == "1") {
       report.drift = "the server refused a change the tablet had shown";
     }
     for (int round = 0; round < 2; ++round) {
-      const std::string failure = whole ? take_scope(server, options, report)
-                                        : follow_changes(server, options, report);
+      std::string failure = whole ? take_scope(server, options, report) : "";
+      // The pages of a whole scope are read one after another while other tablets write: what
+      // they wrote meanwhile follows from the cursor the first page saw.
+      if (failure.empty() && state.cursor() > 0) {
+        failure = follow_changes(server, options, report);
+      }
       if (failure.empty()) {
         const std::string theirs = state.get(kServerDigest).value_or("");
         if (theirs.empty() || theirs == sync::Replica(db).digest()) return;
@@ -358,6 +391,9 @@ struct Tablet::Impl {
     for (;;) {
       const auto page = fetch(server, options, 0, resume);
       const std::string failure = apply_page(page, first_page, [&] {
+        // Until the last page is in, the store holds part of the scope: the next sync takes it
+        // on from where this one stopped, whatever happens meanwhile.
+        if (first_page) state.erase(kScopeTaken);
         if (page.more) {
           state.set(kResume, page.resume);
         } else {
@@ -440,7 +476,7 @@ struct Tablet::Impl {
       e.risk_level = current_risk(f);
       e.next_visit_due = next_visit_due(f, policy);
       if (e.next_visit_due) e.days_overdue = days_overdue(*e.next_visit_due, as_of);
-      e.double_crewed = f.plan ? f.plan->double_crewed : policy.visit_crew >= 2;
+      e.double_crewed = f.plan && f.plan->double_crewed;
       for (const auto& item : overdue_items(f, policy, as_of)) {
         if (item.priority > e.priority) {
           e.priority = item.priority;
@@ -509,18 +545,19 @@ struct Tablet::Impl {
     const Date today = london_date(now());
     const Policy policy = policy_in_force(db, today);
     auto plan = db.prepare(
-        "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? "
-        "ORDER BY started_on DESC, id DESC LIMIT 1");
-    plan.bind_all(id);
+        "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? AND "
+        "started_on <= ? ORDER BY started_on DESC, id DESC LIMIT 1");
+    plan.bind_all(id, format_date(today));
     const bool has_plan = plan.step();
-    const int crew = has_plan ? (plan.column_int(0) != 0 ? std::max(2, policy.visit_crew) : 1)
-                              : policy.visit_crew;
+    // As the overdue rules judge crewing: a plan that asks for double crewing needs the crew
+    // policy sets; without such a plan no crew is required.
+    const int crew = has_plan && plan.column_int(0) != 0 ? policy.visit_crew : 1;
     std::vector<std::string> attendees = visit.attendees;
     std::sort(attendees.begin(), attendees.end());
     attendees.erase(std::unique(attendees.begin(), attendees.end()), attendees.end());
     const int present = static_cast<int>(attendees.size());
     if (present < crew) {
-      warnings.push_back(std::string(has_plan ? "The plan" : "Force policy") + " for " +
+      warnings.push_back("The plan for " +
                          visit.nominal_ref + " requires " + std::to_string(crew) +
                          " officers at each visit; " + std::to_string(present) +
                          (present == 1 ? " is" : " are") + " recorded.");
@@ -615,10 +652,7 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
     transaction.commit();
   }
   SyncReport report = m.sync_all(link);
-  // The officer's own id arrives with the scope's officers.
-  auto s = m.db.prepare("SELECT id FROM officers WHERE username = ?");
-  s.bind_all(username);
-  if (s.step()) m.state.set(kOfficerId, s.column_text(0));
+  m.officer_id();
   return report;
 }
 
@@ -651,26 +685,27 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   auto& m = *impl_;
   m.require_unlocked();
   const std::string id = m.nominal_id(nominal_ref);
-  // The read is recorded before anything is shown.
-  sync::ReadEvent event;
-  event.device_id = m.state.get(kDeviceId).value_or("");
-  event.chain_index = std::stoll(m.state.get(kReadChainIndex).value_or("0"));
-  event.prev_hash = m.state.get(kReadChainHash).value_or("");
-  event.nominal_id = id;
-  event.occurred_at = format_instant(m.now());
-  event.reason = reason;
-  const std::string hash = sync::read_event_hash(event);
-  const Change read = m.make_change(
-      "read_event", make_time_ordered_uuid(), Operation::append,
-      {{"nominal_id", id},
-       {"occurred_at", event.occurred_at},
-       {"reason", reason},
-       {"chain_index", std::to_string(event.chain_index)},
-       {"prev_hash", event.prev_hash},
-       {"hash", hash}});
+  // The read is recorded before anything is shown. The chain's head is read inside the write
+  // transaction, so two reads at once cannot both take the same place in it.
   {
     sync::Replica replica(m.db);
     store::Transaction transaction(m.db);
+    m.restore_clock();
+    sync::ReadEvent event;
+    event.device_id = m.state.get(kDeviceId).value_or("");
+    event.chain_index = std::stoll(m.state.get(kReadChainIndex).value_or("0"));
+    event.prev_hash = m.state.get(kReadChainHash).value_or("");
+    event.nominal_id = id;
+    event.occurred_at = format_instant(m.now());
+    event.reason = reason;
+    const std::string hash = sync::read_event_hash(event);
+    const Change read = m.make_change("read_event", make_time_ordered_uuid(), Operation::append,
+                                      {{"nominal_id", id},
+                                       {"occurred_at", event.occurred_at},
+                                       {"reason", reason},
+                                       {"chain_index", std::to_string(event.chain_index)},
+                                       {"prev_hash", event.prev_hash},
+                                       {"hash", hash}});
     const std::string refused = replica.record(read, m.author());
     if (!refused.empty()) throw bad_input(refused);
     m.state.add_to_outbox(read);
@@ -800,6 +835,7 @@ TabletStatus Tablet::status() {
   status.enrolled = m.enrolled();
   if (!status.enrolled) return status;
   status.locked = m.state.get(kLocked) == "1";
+  status.scope_complete = m.state.get(kScopeTaken) == "1";
   status.server = m.state.get(kServer).value_or("");
   status.officer = m.state.get(kUsername).value_or("");
   status.device_id = m.state.get(kDeviceId).value_or("");

@@ -41,10 +41,19 @@ std::string check_read_event(store::Database& db, const std::string& device_id,
     return "read event " + index +
            " of this device does not match its hash: the tablet's read audit has been altered";
   }
-  if (event.chain_index == 0) {
-    if (!event.prev_hash.empty()) return "read event 0 of this device names an event before it";
-    return "";
+  if (event.chain_index == 0 && !event.prev_hash.empty()) {
+    return "read event 0 of this device names an event before it";
   }
+  auto& held = db.cached(
+      "SELECT 1 FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
+  held.bind_all(device_id, event.chain_index);
+  const bool forked = held.step();
+  held.reset();
+  if (forked) {
+    return "read event " + index +
+           " of this device has already been received: the tablet's read audit has forked";
+  }
+  if (event.chain_index == 0) return "";
   auto& before = db.cached(
       "SELECT hash FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
   before.bind_all(device_id, event.chain_index - 1);

@@ -411,14 +411,75 @@ TEST_CASE("a first sync cut off part way goes on from the page it reached", "[mo
   CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM teams") == 2);
   CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
 
+  CHECK_FALSE(tablet.status().scope_complete);
+
   proxy.allow_pulls(-1);
   const auto report = tablet.sync(link);
+  CHECK(tablet.status().scope_complete);
   CHECK(report.took_scope);
   CHECK(report.drift.empty());
   // Scope: 2 teams, 9 officers, 1 policy, 4 nominals, 4 plans, a suspect, a bail case, an order
   // and its condition: 24 records, the first 10 of them already stored.
   CHECK(report.received == 24 - 10);
   CHECK(tablet.caseload(today()).size() == 4);
+  // Its officer records as on any tablet.
+  tablet.record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  CHECK(tablet.sync(link).applied == 1);
+}
+
+TEST_CASE("a resync cut off part way is finished by the next sync, not followed from its cursor",
+          "[mobile][tablet]") {
+  Force f;
+  HoldingProxy proxy(f.server.port());
+  auto link = Force::quick();
+  link.page_size = 5;
+  auto tablet = std::make_unique<Tablet>(f.store("pc-a.db"));
+  tablet->enrol(proxy.url(), "pc.a", kTestPassword, "tablet", link);
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  tablet->sync(link);
+  {
+    store::Database db(f.dir.path() / "server.db");
+    db.execute("UPDATE officers SET name = 'Renamed' WHERE username = 'pc.e'");
+  }
+  proxy.allow_pulls(2);  // the changes, then one page of the resync
+  CHECK_THROWS_AS(tablet->sync(link), TabletError);
+  CHECK_FALSE(tablet->status().scope_complete);
+  proxy.allow_pulls(-1);
+  const auto report = tablet->sync(link);
+  CHECK(report.took_scope);
+  CHECK(tablet->status().scope_complete);
+  CHECK(tablet->caseload(today()).size() == 4);
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE("the tablet reaches a server over plain HTTP only on this machine", "[mobile][tablet]") {
+  TempDir dir;
+  Tablet tablet(dir.path() / "t.db");
+  try {
+    tablet.enrol("http://vigil.force.example:8080", "pc.a", "x", "tablet");
+    FAIL("a password was about to be sent in clear");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::bad_input);
+    CHECK(std::string(error.what()) ==
+          "The server address 'http://vigil.force.example:8080' must start with https://: only a "
+          "server on this machine may be reached over plain http://.");
+  }
+  CHECK_THROWS_WITH(tablet.enrol("ftp://x", "pc.a", "x", "tablet"),
+                    "The server address 'ftp://x' must start with https:// or http://.");
+  CHECK_THROWS_WITH(tablet.enrol("https://x:99999", "pc.a", "x", "tablet"),
+                    "The server address 'https://x:99999' has a port that is not a number from 1 "
+                    "to 65535.");
+  // An IPv6 address in brackets is understood: nothing listens there, so it is unreachable.
+  mobile::LinkOptions link = Force::quick();
+  link.attempts = 1;
+  try {
+    tablet.enrol("http://[::1]:1", "pc.a", "x", "tablet", link);
+    FAIL("nothing listens on port 1");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::unreachable);
+    CHECK(std::string(error.what()).find("::1") != std::string::npos);
+  }
+  CHECK_FALSE(tablet.status().enrolled);
 }
 
 TEST_CASE("a tablet whose copy has drifted from the server takes its scope afresh",

@@ -622,6 +622,15 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   CHECK(breaks[0].problem == "read event 2 is missing");
 
   // Another device cannot pass off this device's chain as its own: the device is in the hash.
+  // The same place in the chain taken twice (two reads at once on a broken tablet): refused.
+  Change fork = events[1];
+  fork.change_id = make_uuid(w.random);
+  const auto forked = w.push_one(pc, fork);
+  CHECK(forked.outcome == Outcome::rejected);
+  CHECK(forked.reason ==
+        "read event 1 of this device has already been received: the tablet's read audit has "
+        "forked");
+
   Change borrowed = events[0];
   borrowed.change_id = make_uuid(w.random);
   CHECK(w.push_one(w.caller("pc.b", "device-b"), borrowed).outcome == Outcome::rejected);

@@ -5,7 +5,7 @@
  * - No exception crosses this interface. When a call fails, vigil_last_error() gives one sentence
  *   for the officer, valid on the calling thread until its next call into this library.
  * - Answers come as JSON text (the forms `vigil-field --json` prints) in *out, allocated here and
- *   released with vigil_free_string().
+ *   released with vigil_free_string(); *out is NULL when the call fails.
  * - A handle is used by one thread at a time; different handles may be used at once.
  */
 #ifndef VIGIL_MOBILE_H

@@ -118,6 +118,7 @@ struct RejectedChange {
 struct TabletStatus {
   bool enrolled = false;
   bool locked = false;
+  bool scope_complete = false;  // false while a first sync or a resync is unfinished
   std::string server, officer, device_id;
   Role role = Role::officer;
   int pending = 0;
