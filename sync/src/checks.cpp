@@ -33,6 +33,38 @@ std::string article(std::string_view entity) {
   return (vowel ? "an " : "a ") + noun(entity);
 }
 
+std::optional<std::string> team_of(store::Database& db, std::string_view entity,
+                                   const std::string& id, int depth) {
+  if (depth > 4) return std::nullopt;
+  if (entity == "conflict") {
+    auto& s = db.cached("SELECT entity, entity_id FROM conflicts WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) return std::nullopt;
+    const std::string entity_name = s.column_text(0), entity_id = s.column_text(1);
+    s.reset();
+    return team_of(db, entity_name, entity_id, depth + 1);
+  }
+  const auto* spec = find_entity(entity);
+  if (spec == nullptr || spec->table.empty() || spec->force_wide()) return std::nullopt;
+  if (!spec->team_column.empty()) {
+    auto& s = db.cached("SELECT " + std::string(spec->team_column) + " FROM " +
+                        std::string(spec->table) + " WHERE id = ?");
+    s.bind_all(id);
+    std::optional<std::string> team;
+    if (s.step()) team = s.column_text(0);
+    s.reset();
+    return team;
+  }
+  const auto* parent = spec->field(spec->parent_field);
+  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
+                      std::string(spec->table) + " WHERE id = ?");
+  s.bind_all(id);
+  const auto parent_id = s.step() ? s.column_optional_text(0) : std::nullopt;
+  s.reset();
+  if (!parent_id) return std::nullopt;
+  return team_of(db, parent->references, *parent_id, depth + 1);
+}
+
 CheckedChange check_change(store::Database& db, Names& names, const Change& change, Role role,
                            bool parent_checked_elsewhere) {
   CheckedChange checked;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,11 @@ namespace vigil::sync {
 // The table holding an entity's records ("" for none); conflicts are named by decisions.
 std::string table_of(std::string_view entity);
 bool record_exists(store::Database& db, std::string_view entity, const std::string& id);
+
+// The team a record belongs to, following references up to a record with a team of its own;
+// nullopt when the record (or one above it) does not exist, or the entity has no team.
+std::optional<std::string> team_of(store::Database& db, std::string_view entity,
+                                   const std::string& id, int depth = 0);
 
 // "plan_action" as a person reads it: "plan action"; with its article: "a plan action".
 std::string noun(std::string_view entity);

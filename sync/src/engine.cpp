@@ -24,39 +24,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// The team a record belongs to, following references up to a record with a team of its own;
-// nullopt when the record (or one above it) does not exist.
-std::optional<std::string> team_of(store::Database& db, std::string_view entity,
-                                   const std::string& id, int depth = 0) {
-  if (depth > 4) return std::nullopt;
-  if (entity == "conflict") {
-    auto& s = db.cached("SELECT entity, entity_id FROM conflicts WHERE id = ?");
-    s.bind_all(id);
-    if (!s.step()) return std::nullopt;
-    const std::string entity_name = s.column_text(0), entity_id = s.column_text(1);
-    s.reset();
-    return team_of(db, entity_name, entity_id, depth + 1);
-  }
-  const auto* spec = find_entity(entity);
-  if (spec == nullptr || spec->table.empty() || spec->force_wide()) return std::nullopt;
-  if (!spec->team_column.empty()) {
-    auto& s = db.cached("SELECT " + std::string(spec->team_column) + " FROM " +
-                        std::string(spec->table) + " WHERE id = ?");
-    s.bind_all(id);
-    std::optional<std::string> team;
-    if (s.step()) team = s.column_text(0);
-    s.reset();
-    return team;
-  }
-  const auto* parent = spec->field(spec->parent_field);
-  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
-                      std::string(spec->table) + " WHERE id = ?");
-  s.bind_all(id);
-  const auto parent_id = s.step() ? s.column_optional_text(0) : std::nullopt;
-  s.reset();
-  if (!parent_id) return std::nullopt;
-  return team_of(db, parent->references, *parent_id, depth + 1);
-}
 
 }  // namespace
 

@@ -22,6 +22,8 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/mobile/tablet.hpp"
 #include "vigil/sync/read_audit.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/tools/import.hpp"
 
 extern char** environ;
 
@@ -512,4 +514,34 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   CHECK(report.took_scope);
   CHECK(store_count(path, "SELECT count(*) FROM plans") == 4);
   CHECK(store_count(path, "SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE("what an import changes reaches the tablets at their next pull", "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  tablet->sync(Force::quick());
+
+  // The force's spreadsheet raises NOM-1 to very high risk and moves NOM-2 to South.
+  const auto csv = f.dir.path() / "import";
+  std::filesystem::create_directory(csv);
+  std::ofstream(csv / "nominals.csv")
+      << "ref,surname,forenames,date_of_birth,kind,mappa_category,mappa_level,risk_level,"
+         "officer,team,no_fixed_abode,area\n"
+         "NOM-1,Surname1,Test,1980-01-01,rso,1,1,very_high,pc.a,North,no,\n"
+         "NOM-2,Surname2,Test,1980-01-01,rso,1,1,high,pc.south,South,no,\n";
+  {
+    store::Database db(f.dir.path() / "server.db");
+    Progress progress(false);
+    const auto imported = backoffice::import_directory(db, csv, progress);
+    INFO(imported.problems.size());
+    REQUIRE(imported.problems.empty());
+  }
+  const auto report = tablet->sync(Force::quick());
+  CHECK_FALSE(report.took_scope);  // followed from the cursor, not found as drift
+  CHECK(report.purged == 1);
+  std::map<std::string, RiskLevel> risks;
+  for (const auto& entry : tablet->caseload(today())) risks[entry.nominal_ref] = entry.risk_level;
+  CHECK(risks.count("NOM-2") == 0);
+  CHECK(risks["NOM-1"] == RiskLevel::very_high);
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "vigil/core/csv.hpp"
+#include "vigil/sync/back_office.hpp"
 #include "vigil/core/dates.hpp"
 #include "vigil/core/domain.hpp"
 #include "vigil/core/error.hpp"
@@ -523,6 +524,9 @@ class Importer {
       if (result_.problems.empty()) {
         write_all();
         if (written_) write_audit();
+        // Tablets enrolled already hear of what changed at their next pull; a tablet enrolled
+        // later takes its whole scope anyway.
+        if (tablets_enrolled_) sync::log_back_office_writes(db_, written_records_, clock_.now);
         transaction.commit();
       }
       // Otherwise the transaction rolls back; nothing was written anyway.
@@ -664,6 +668,9 @@ class Importer {
 
   void load_database() {
     progress_.stage("reading the database");
+    auto devices = db_.prepare("SELECT EXISTS (SELECT 1 FROM devices)");
+    devices.step();
+    tablets_enrolled_ = devices.column_int(0) != 0;
     auto teams = db_.prepare("SELECT id, name FROM teams");
     while (teams.step()) team_ids_.emplace(teams.column_text(1), teams.column_text(0));
 
@@ -1238,7 +1245,7 @@ class Importer {
                          f.mappa_level, f.risk_level, f.officer_id, f.team_id, f.no_fixed_abode,
                          f.area);
     };
-    write_records(NominalsCsv::kFile, nominal_rows_, nominals_, insert, update, bind);
+    write_records("nominal", NominalsCsv::kFile, nominal_rows_, nominals_, insert, update, bind);
   }
 
   void write_suspects() {
@@ -1256,7 +1263,7 @@ class Importer {
       statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.harm, f.outstanding_since,
                          f.circulated_on, f.last_trace_on, f.officer_id, f.team_id);
     };
-    write_records(SuspectsCsv::kFile, suspect_rows_, suspects_, insert, update, bind);
+    write_records("suspect", SuspectsCsv::kFile, suspect_rows_, suspects_, insert, update, bind);
   }
 
   void write_bail() {
@@ -1273,12 +1280,13 @@ class Importer {
       statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.arrested_on, f.case_type,
                          f.status, f.officer_id, f.team_id);
     };
-    write_records(BailCsv::kFile, bail_rows_, bail_cases_, insert, update, bind);
+    write_records("bail_case", BailCsv::kFile, bail_rows_, bail_cases_, insert, update, bind);
   }
 
   // Upserts records keyed by ref: insert when new, update when any field differs.
   template <class Fields, class Bind>
-  void write_records(std::string_view file, std::vector<RecordRow<Fields>>& rows,
+  void write_records(const char* entity, std::string_view file,
+                     std::vector<RecordRow<Fields>>& rows,
                      StoredByRef<Fields>& stored, store::Statement& insert,
                      store::Statement& update, Bind bind) {
     auto& count = counts(file);
@@ -1293,12 +1301,14 @@ class Importer {
         std::string id = make_uuid();
         bind(insert, id, row.ref, row.fields);
         insert.run();
+        written_records_.push_back({entity, id, true, std::nullopt});
         stored.emplace(row.ref, Stored<Fields>{std::move(id), std::move(row.fields)});
         ++count.inserted;
         written_ = true;
       } else if (found->second.fields != row.fields) {
         bind(update, found->second.id, row.ref, row.fields);
         update.run();
+        written_records_.push_back({entity, found->second.id, false, found->second.fields.team_id});
         found->second.fields = std::move(row.fields);
         ++count.updated;
         written_ = true;
@@ -1337,8 +1347,9 @@ class Importer {
         ++count.unchanged;
         continue;
       }
-      insert.bind_all(make_uuid(), nominal, row.assessed_on, facts.risk_level, facts.assessor_id)
-          .run();
+      const std::string id = make_uuid();
+      insert.bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id).run();
+      written_records_.push_back({"assessment", id, true, std::nullopt});
       ++count.inserted;
       written_ = true;
     }
@@ -1359,10 +1370,12 @@ class Importer {
         ++count.unchanged;
         continue;
       }
+      const std::string id = make_uuid();
       insert
-          .bind_all(make_uuid(), nominal, row.started_on, row.facts.visit_every_months,
+          .bind_all(id, nominal, row.started_on, row.facts.visit_every_months,
                     row.facts.double_crewed)
           .run();
+      written_records_.push_back({"plan", id, true, std::nullopt});
       ++count.inserted;
       written_ = true;
     }
@@ -1412,6 +1425,7 @@ class Importer {
                     visit.row->announced, visit.row->outcome, visit.recorded_by)
           .run();
       for (const auto& attendee : visit.attendee_ids) attend.bind_all(visit.id, attendee).run();
+      written_records_.push_back({"visit", visit.id, true, std::nullopt});
       ++count.inserted;
       written_ = true;
     }
@@ -1438,6 +1452,8 @@ class Importer {
 
   store::Database& db_;
   std::filesystem::path dir_;
+  bool tablets_enrolled_ = false;
+  std::vector<sync::BackOfficeWrite> written_records_;  // logged for the tablets
   Progress& progress_;
   Clock clock_;
   ImportResult result_;

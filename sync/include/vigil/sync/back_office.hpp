@@ -1,0 +1,35 @@
+// What the back office writes (`vigil import` updating a force's records from its spreadsheets),
+// logged in the changes log as the server's own changes, so the tablets holding each record's
+// scope receive it at their next pull, and a record moved to another team leaves the old team's
+// tablets and reaches the new team's whole. A first load into an empty database need not be
+// logged: tablets take their whole scope when they enrol.
+//
+// The caller holds the transaction that wrote the records. Throws vigil::Error when the database
+// fails.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/store.hpp"
+
+namespace vigil::sync {
+
+// The device the back office's changes are logged under.
+inline constexpr const char* kBackOfficeDevice = "back-office";
+
+struct BackOfficeWrite {
+  std::string entity;  // "nominal", "visit", ...
+  std::string id;
+  bool created = false;  // false: an update of a record that was there
+  std::optional<std::string> previous_team;  // an update's team before it (team ids)
+};
+
+// Logs each write with the record's every field as it now stands, and stamps the record with
+// the change's sequence number.
+void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWrite>& writes,
+                            Instant now);
+
+}  // namespace vigil::sync
