@@ -842,6 +842,8 @@ TabletStatus Tablet::status() {
   status.role = m.author().role;
   status.pending = m.state.outbox_count("pending");
   status.last_sync_at = m.state.get(kLastSync);
+  // Locked, the tablet says how much is waiting but nothing of what the records hold.
+  if (status.locked) return status;
   status.rejected = m.state.rejected_changes();
   for (auto& c : m.state.kept_conflicts()) {
     if (c.status == "open") status.open_conflicts.push_back(std::move(c));

@@ -86,6 +86,9 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
 
   // Locked: nothing shown until the password is given.
   CHECK(f.run("lock").status == 0);
+  r = f.run("status --json");
+  CHECK(has(r.out, "\"locked\":true"));
+  CHECK(has(r.out, "\"rejected\":[]"));
   r = f.run("show NOM-1");
   CHECK(r.status == 1);
   CHECK(has(r.err, "locked"));

@@ -123,7 +123,7 @@ struct TabletStatus {
   Role role = Role::officer;
   int pending = 0;
   std::optional<std::string> last_sync_at;
-  std::vector<RejectedChange> rejected;
+  std::vector<RejectedChange> rejected;  // left empty while locked, as are the conflicts
   std::vector<sync::ConflictRecord> open_conflicts;
 };
 
