@@ -12,6 +12,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/core/url.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/sync/replica.hpp"
@@ -36,22 +37,6 @@ std::string sentence(std::string text) {
 
 TabletError bad_input(const std::string& message) {
   return TabletError(Problem::bad_input, sentence(message));
-}
-
-std::string query_escaped(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
 }
 
 // The "error" member of a JSON error answer, found in the text (the server's codes are plain

@@ -15,7 +15,7 @@
 #include "holding_proxy.hpp"
 #include "http_client.hpp"
 #include "live_server.hpp"
-#include "run_command.hpp"
+#include "certificate.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/devices.hpp"
@@ -359,16 +359,8 @@ TEST_CASE("over HTTPS the tablet takes its scope only from a server it can verif
           "[mobile][tablet][tls]") {
   TempDir dir;
   TestForce::create(dir.path() / "server.db");
-  const std::string certificate = (dir.path() / "cert.pem").string();
-  const std::string key = (dir.path() / "key.pem").string();
-  const auto made = run_command(
-      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -addext "
-      "subjectAltName=DNS:localhost -days 1 -keyout '" +
-          key + "' -out '" + certificate + "'",
-      "", dir.path());
-  INFO(made.err);
-  REQUIRE(made.status == 0);
-  LiveServer server(dir.path() / "server.db", {}, LiveServer::Tls{certificate, key});
+  const Certificate tls;
+  LiveServer server(dir.path() / "server.db", {}, LiveServer::Tls{tls.certificate, tls.key});
   const std::string port = std::to_string(server.port());
   auto link = Force::quick();
   link.attempts = 1;
@@ -385,7 +377,7 @@ TEST_CASE("over HTTPS the tablet takes its scope only from a server it can verif
   CHECK_FALSE(untrusting.status().enrolled);
 
   // Trusted, but the server answers at a name its certificate does not carry.
-  link.ca_file = certificate;
+  link.ca_file = tls.certificate;
   Tablet misnamed(dir.path() / "misnamed.db");
   CHECK_THROWS_AS(misnamed.enrol("https://127.0.0.1:" + port, "pc.a", kTestPassword, "tablet",
                                  link),

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "certificate.hpp"
 #include "http_client.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -52,21 +53,6 @@ std::string count_of(const std::string& text, const std::string& what) {
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
   return std::to_string(count);
 }
-
-struct Certificate {
-  TempDir dir;
-  std::string certificate = (dir.path() / "cert.pem").string();
-  std::string key = (dir.path() / "key.pem").string();
-  Certificate() {
-    const auto result = run_command(
-        "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost "
-        "-days 1 -keyout '" +
-            key + "' -out '" + certificate + "'",
-        "", dir.path());
-    INFO(result.err);
-    REQUIRE(result.status == 0);
-  }
-};
 
 }  // namespace
 

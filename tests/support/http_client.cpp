@@ -133,22 +133,6 @@ struct HttpClient::Impl {
 HttpClient::HttpClient(std::string host, unsigned short port, bool tls)
     : impl_(std::make_unique<Impl>(std::move(host), port, tls)) {}
 
-std::string query_escaped(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
-
 HttpClient::~HttpClient() {
   impl_->close();
 }

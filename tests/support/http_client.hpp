@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-// The query-string form of `text`: everything but RFC 3986's unreserved characters
-// percent-encoded, so a parameter's value reaches the server exactly as given.
-std::string query_escaped(std::string_view text);
+#include "vigil/core/url.hpp"
+
+using vigil::query_escaped;
 
 struct HttpResult {
   int status = 0;

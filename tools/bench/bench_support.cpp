@@ -14,6 +14,8 @@
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/core/store.hpp"
+#include "vigil/server/api.hpp"
+#include "vigil/server/http.hpp"
 
 namespace vigil::bench {
 
@@ -201,6 +203,40 @@ void write_figures(const std::filesystem::path& out, const JsonWriter& json) {
   file.close();
   if (!file) throw Error(ErrorCode::io, "cannot write " + out.string());
   std::cout << "wrote " << out.string() << "\n";
+}
+
+struct LoopbackServer::Impl {
+  server::Api api;
+  server::HttpServer http;
+  Impl(server::ApiOptions api_options, server::ServerOptions server_options)
+      : api(std::move(api_options)),
+        http(std::move(server_options),
+             [this](const server::Request& request) { return api.handle(request); }) {}
+};
+
+LoopbackServer::LoopbackServer(const std::filesystem::path& database, int threads,
+                               LogError log_error) {
+  server::ApiOptions api_options;
+  api_options.database = database;
+  server::ServerOptions server_options;
+  server_options.address = "127.0.0.1";
+  server_options.port = 0;
+  server_options.threads = threads;
+  if (log_error) server_options.log_error = std::move(log_error);
+  impl_ = std::make_unique<Impl>(std::move(api_options), std::move(server_options));
+  impl_->http.start();
+}
+
+LoopbackServer::~LoopbackServer() {
+  stop();
+}
+
+unsigned short LoopbackServer::port() const {
+  return impl_->http.port();
+}
+
+void LoopbackServer::stop() {
+  impl_->http.stop();
 }
 
 }  // namespace vigil::bench

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -96,6 +98,25 @@ struct Seeding {
 // Migrates the database and seeds it unless it already holds nominals, printing a line either
 // way; the connection is closed (and the WAL checkpointed) before it returns.
 Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options);
+
+// The real server (Api and HttpServer, durable: every commit synchronous=FULL), as vigil-server
+// runs it, in this process on an ephemeral 127.0.0.1 port; stopped when it goes.
+class LoopbackServer {
+ public:
+  using LogError = std::function<void(const std::string&)>;
+  LoopbackServer(const std::filesystem::path& database, int threads = 2,
+                 LogError log_error = nullptr);
+  ~LoopbackServer();
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
+  unsigned short port() const;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // "benchmark", "profile", "seed", "as_of", "database", "build" and "cpus" into an open object.
 void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,

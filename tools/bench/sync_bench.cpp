@@ -36,8 +36,6 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/store.hpp"
-#include "vigil/server/api.hpp"
-#include "vigil/server/http.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -766,20 +764,10 @@ int run_sync(std::span<const std::string> words) {
   if (sql_profile) SqlProfile::install();
   std::mutex server_errors_mutex;
   std::vector<std::string> server_errors;
-  server::ApiOptions api_options;
-  api_options.database = database.path();
-  server::Api api(api_options);
-  server::ServerOptions server_options;
-  server_options.address = "127.0.0.1";
-  server_options.port = 0;
-  server_options.threads = threads;
-  server_options.log_error = [&](const std::string& sentence) {
+  LoopbackServer http(database.path(), threads, [&](const std::string& sentence) {
     std::lock_guard lock(server_errors_mutex);
     server_errors.push_back(sentence);
-  };
-  server::HttpServer http(server_options,
-                          [&api](const server::Request& request) { return api.handle(request); });
-  http.start();
+  });
   const unsigned short port = http.port();
   std::cout << "server: http://127.0.0.1:" << port << ", " << threads
             << " I/O threads, WAL with synchronous=FULL\n";
