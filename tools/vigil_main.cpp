@@ -24,6 +24,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
 #include "vigil/tools/seed.hpp"
@@ -49,8 +50,12 @@ class Failure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+vigil::Instant now() {
+  return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 std::string now_instant() {
-  return vigil::format_instant(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  return vigil::format_instant(now());
 }
 
 vigil::Date date_option(const Args& args, std::string_view name) {
@@ -173,8 +178,14 @@ int cmd_officer_add(const Args& args) {
   if (vigil::find_officer(db, username)) throw Failure("officer '" + username + "' already exists");
   const std::string hash = vigil::hash_password(read_new_password());
   store::Transaction transaction(db);
-  vigil::add_officer(db, {{}, username, name, role, team}, vigil::ensure_team(db, team), hash,
-                     now_instant());
+  const bool new_team = !vigil::find_team_id(db, team);
+  const std::string team_id = vigil::ensure_team(db, team);
+  const std::string id =
+      vigil::add_officer(db, {{}, username, name, role, team}, team_id, hash, now_instant());
+  // Tablets learn of the new officer (and team) at their next pull.
+  std::vector<vigil::sync::BackOfficeWrite> written{{"officer", id, true, std::nullopt}};
+  if (new_team) written.insert(written.begin(), {"team", team_id, true, std::nullopt});
+  vigil::sync::log_back_office_writes(db, written, now());
   transaction.commit();
   std::cout << "Officer " << username << " (" << vigil::to_string(role) << ", " << team
             << ") added.\n";
@@ -427,6 +438,12 @@ int cmd_policy_add(const Args& args) {
   store::Transaction transaction(db);
   const int version = vigil::add_policy_version(db, *parsed.policy, date_option(args, "effective"),
                                                 approved_by, rationale);
+  auto id = db.prepare("SELECT id FROM policy_versions WHERE version = ?");
+  id.bind_all(version);
+  id.step();
+  // Tablets work out what is due with the new version from its effective date.
+  vigil::sync::log_back_office_writes(db, {{"policy_version", id.column_text(0), true, std::nullopt}},
+                                      now());
   transaction.commit();
   std::cout << "Policy version " << version << " recorded.\n";
   return 0;

@@ -405,9 +405,10 @@ struct Tablet::Impl {
     }
   }
 
-  // The conflicts on the scope's records, kept for the officer to see offline.
+  // The open conflicts on the scope's records, kept for the officer to see offline; a decided
+  // one leaves the list, and its decision reaches the record through the pull.
   void refresh_conflicts(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    const Reply reply = call(server, options, "GET", "/api/v1/conflicts?status=all");
+    const Reply reply = call(server, options, "GET", "/api/v1/conflicts?status=open");
     if (reply.status != 200) refused(reply, "the list of conflicts");
     std::vector<sync::ConflictRecord> conflicts;
     try {

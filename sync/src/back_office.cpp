@@ -13,6 +13,9 @@ namespace vigil::sync {
 void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWrite>& writes,
                             Instant now) {
   if (writes.empty()) return;
+  auto enrolled = db.prepare("SELECT EXISTS (SELECT 1 FROM devices)");
+  enrolled.step();
+  if (enrolled.column_int(0) == 0) return;
   Names names(db);
   const std::int64_t wall_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
@@ -24,7 +27,7 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)");
   for (const auto& write : writes) {
     const EntitySpec* spec = find_entity(write.entity);
-    if (spec == nullptr || !spec->held_on_tablet() || spec->force_wide()) {
+    if (spec == nullptr || !spec->held_on_tablet()) {
       throw Error(ErrorCode::internal, "the back office logged a write of '" + write.entity +
                                            "', which tablets do not hold");
     }
@@ -36,7 +39,8 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
                                            " " + write.id + ", which is not there");
     }
     const std::string fields = encode_fields(record_fields(*spec, read, 0, names));
-    const auto team = team_of(db, spec->name, write.id);
+    const auto team =
+        spec->force_wide() ? std::optional<std::string>(kEveryTablet) : team_of(db, spec->name, write.id);
     const bool moved = write.previous_team && team && *write.previous_team != *team;
     const Operation operation = !write.created        ? Operation::update
                                 : spec->mutable_record ? Operation::create

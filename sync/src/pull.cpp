@@ -6,6 +6,7 @@
 #include "vigil/core/digest.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/sync/back_office.hpp"
 #include "vigil/sync/engine.hpp"
 
 namespace vigil::sync {
@@ -158,7 +159,10 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
         "left_team_id IS NOT NULL FROM changes WHERE seq > ?2 AND outcome <> 'rejected' AND "
         "(team_id IN (SELECT value FROM json_each(?1)) OR "
         "left_team_id IN (SELECT value FROM json_each(?1))) ORDER BY seq LIMIT ?3");
-    s.bind(1, teams).bind(2, since).bind(3, limit);
+    // The back office's changes to the records every tablet holds come to every tablet.
+    std::vector<std::string> receiving = caller.team_ids;
+    receiving.push_back(kEveryTablet);
+    s.bind(1, json_string_array(receiving)).bind(2, since).bind(3, limit);
     int count = 0;
     response.next = since;
     while (s.step()) {

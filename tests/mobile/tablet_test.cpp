@@ -20,6 +20,7 @@
 #include "test_force.hpp"
 #include "vigil/core/devices.hpp"
 #include "vigil/core/overdue_report.hpp"
+#include "vigil/core/policy.hpp"
 #include "vigil/mobile/tablet.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/core/progress.hpp"
@@ -536,4 +537,41 @@ TEST_CASE("what an import changes reaches the tablets at their next pull", "[mob
   for (const auto& entry : tablet->caseload(today())) risks[entry.nominal_ref] = entry.risk_level;
   CHECK(risks.count("NOM-2") == 0);
   CHECK(risks["NOM-1"] == RiskLevel::very_high);
+}
+
+TEST_CASE("an officer or policy version the back office adds reaches every tablet as a change",
+          "[mobile][tablet]") {
+  Force f;
+  auto north = f.enrolled("pc.a", "pc-a.db");
+  auto south = f.enrolled("pc.south", "pc-south.db");
+  north->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  north->sync(Force::quick());
+  south->sync(Force::quick());
+
+  const std::string vigil = std::string(VIGIL_BIN_DIR) + "/vigil";
+  const std::string db = "--db '" + (f.dir.path() / "server.db").string() + "'";
+  auto added = run_command(vigil + " officer add " + db +
+                               " --username pc.new --name 'PC New' --role officer --team East",
+                           "a long enough password\n", f.dir.path());
+  INFO(added.err);
+  REQUIRE(added.status == 0);
+  std::ofstream(f.dir.path() / "policy.json") << default_policy_json();
+  const auto policy = run_command(vigil + " policy add " + db + " --file '" +
+                                      (f.dir.path() / "policy.json").string() +
+                                      "' --effective 2027-01-01 --approved-by 'ACC Jones' "
+                                      "--rationale 'A review'",
+                                  "", f.dir.path());
+  INFO(policy.err);
+  REQUIRE(policy.status == 0);
+
+  for (auto* tablet : {north.get(), south.get()}) {
+    const auto report = tablet->sync(Force::quick());
+    CHECK_FALSE(report.took_scope);  // followed, not found as drift
+    CHECK(report.received == 3);     // the team, the officer, the policy version
+  }
+  CHECK(store_count(f.store("pc-south.db"), "SELECT count(*) FROM officers") == 10);
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM policy_versions") == 2);
+  // The new officer can attend a visit at once.
+  north->record_visit(visit_to("NOM-2", {"pc.a", "pc.new"}));
+  CHECK(north->sync(Force::quick()).applied == 1);
 }

@@ -524,9 +524,7 @@ class Importer {
       if (result_.problems.empty()) {
         write_all();
         if (written_) write_audit();
-        // Tablets enrolled already hear of what changed at their next pull; a tablet enrolled
-        // later takes its whole scope anyway.
-        if (tablets_enrolled_) sync::log_back_office_writes(db_, written_records_, clock_.now);
+        sync::log_back_office_writes(db_, written_records_, clock_.now);
         transaction.commit();
       }
       // Otherwise the transaction rolls back; nothing was written anyway.
@@ -668,9 +666,6 @@ class Importer {
 
   void load_database() {
     progress_.stage("reading the database");
-    auto devices = db_.prepare("SELECT EXISTS (SELECT 1 FROM devices)");
-    devices.step();
-    tablets_enrolled_ = devices.column_int(0) != 0;
     auto teams = db_.prepare("SELECT id, name FROM teams");
     while (teams.step()) team_ids_.emplace(teams.column_text(1), teams.column_text(0));
 
@@ -1147,6 +1142,7 @@ class Importer {
       insert_team_.emplace(db_.prepare("INSERT INTO teams (id, name) VALUES (?, ?)"));
     std::string id = make_uuid();
     insert_team_->bind_all(id, name).run();
+    written_records_.push_back({"team", id, true, std::nullopt});
     team_ids_.emplace(name, id);
     ++teams_created_;
     written_ = true;
@@ -1194,6 +1190,7 @@ class Importer {
       if (found == officers_.end()) {
         std::string id = make_uuid();
         insert.bind_all(id, row.username, row.name, role, team, clock_.now_text).run();
+        written_records_.push_back({"officer", id, true, std::nullopt});
         found = officers_.emplace(row.username, StoredOfficer{id, row.name, role, team}).first;
         inserted = true;
       } else {
@@ -1204,6 +1201,7 @@ class Importer {
             std::erase_if(supervisions_, [&](const auto& s) { return s.second == stored.id; });
           }
           update.bind_all(row.name, role, team, stored.id).run();
+          written_records_.push_back({"officer", stored.id, false, std::nullopt});
           stored.name = row.name;
           stored.role = role;
           stored.team_id = team;
@@ -1452,7 +1450,6 @@ class Importer {
 
   store::Database& db_;
   std::filesystem::path dir_;
-  bool tablets_enrolled_ = false;
   std::vector<sync::BackOfficeWrite> written_records_;  // logged for the tablets
   Progress& progress_;
   Clock clock_;

@@ -1,8 +1,9 @@
-// What the back office writes (`vigil import` updating a force's records from its spreadsheets),
-// logged in the changes log as the server's own changes, so the tablets holding each record's
-// scope receive it at their next pull, and a record moved to another team leaves the old team's
-// tablets and reaches the new team's whole. A first load into an empty database need not be
-// logged: tablets take their whole scope when they enrol.
+// What the back office writes (`vigil import` updating a force's records from its spreadsheets,
+// `vigil officer add`, `vigil policy add`), logged in the changes log as the server's own
+// changes, so the tablets holding each record's scope receive it at their next pull (every tablet,
+// for teams, officers and policy versions), and a record moved to another team leaves the old
+// team's tablets and reaches the new team's whole. Nothing is logged until a tablet has enrolled:
+// a tablet takes its whole scope when it enrols.
 //
 // The caller holds the transaction that wrote the records. Throws vigil::Error when the database
 // fails.
@@ -26,6 +27,9 @@ struct BackOfficeWrite {
   bool created = false;  // false: an update of a record that was there
   std::optional<std::string> previous_team;  // an update's team before it (team ids)
 };
+
+// The team of a change every tablet receives: one to a record every tablet holds.
+inline constexpr const char* kEveryTablet = "*";
 
 // Logs each write with the record's every field as it now stands, and stamps the record with
 // the change's sequence number.
