@@ -203,7 +203,8 @@ struct Tablet::Impl {
   [[noreturn]] void refused(const Reply& reply, const std::string& what) {
     if (reply.status == 401) {
       throw TabletError(Problem::refused,
-                        "The server no longer accepts this tablet's sign-in: enrol it again.");
+                        "The server no longer accepts this tablet's sign-in: enrol it again "
+                        "with a new store (what is waiting to go up is still in this one).");
     }
     throw TabletError(Problem::refused, "The server refused " + what + " (HTTP " +
                                             std::to_string(reply.status) + "): " +
@@ -215,12 +216,34 @@ struct Tablet::Impl {
     const int pending = state.outbox_count("pending");
     const std::string server = state.get(kServer).value_or("the server");
     db = store::Database(path.string() + ".wiping");  // let go of the store's files
+    std::error_code failed;
     for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path.string() + suffix);
+      std::error_code ec;
+      std::filesystem::remove(path.string() + suffix, ec);
+      if (ec) failed = ec;
     }
     db = open(path);
     for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path.string() + ".wiping" + suffix);
+      std::error_code ignored;
+      std::filesystem::remove(path.string() + ".wiping" + suffix, ignored);
+    }
+    if (failed) {
+      // The files could not be deleted: empty every table instead, so nothing of the force's
+      // stays in them, and say so.
+      {
+        store::Transaction transaction(db);
+        db.execute("PRAGMA defer_foreign_keys = ON");
+        std::vector<std::string> tables;
+        auto names = db.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+        while (names.step()) tables.push_back(names.column_text(0));
+        for (const auto& table : tables) db.execute("DELETE FROM \"" + table + "\"");
+        transaction.commit();
+      }
+      db.execute("VACUUM");
+      throw TabletError(Problem::wiped, server + " has revoked this tablet, but its store '" +
+                                            path.string() + "' could not be deleted (" +
+                                            failed.message() + "); it has been emptied instead.");
     }
     throw TabletError(
         Problem::wiped,
@@ -353,7 +376,14 @@ struct Tablet::Impl {
           return "the tablet could not store " + item.entity + " " + item.entity_id +
                  " as the server sent it";
         }
-        if (auto stamp = sync::parse_stamp(item.clock)) hlc.observe(*stamp);
+        // A stamp from a device whose clock ran ahead would carry every later stamp of this
+        // tablet with it: only stamps no further ahead than the server tolerates are taken in.
+        if (auto stamp = sync::parse_stamp(item.clock)) {
+          const auto local_ms =
+              std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch())
+                  .count();
+          if (stamp->wall_ms <= local_ms + sync::kClockSkewLimitMs) hlc.observe(*stamp);
+        }
         if (item.kind == sync::PullItem::Kind::purge) ++report.purged;
       }
       advance();
