@@ -24,6 +24,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/core/report_stamp.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
@@ -402,11 +403,45 @@ int cmd_report_overdue(const Args& args) {
   }
   const auto report = vigil::overdue_report(db, as_of, scope);
   if (format == "json") {
-    std::cout << vigil::overdue_report_json(report) << '\n';
+    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::overdue_report_json(report, &stamp) << '\n';
   } else if (format == "csv") {
     std::cout << vigil::overdue_report_csv(report);
   } else {
     std::cout << vigil::overdue_report_table(report);
+  }
+  return 0;
+}
+
+int cmd_report_devices(const Args& args) {
+  auto db = open_existing(args);
+  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("--format '" + format + "' is not one of table|json|csv");
+  }
+  std::vector<std::string> teams;
+  if (auto team = args.value("team")) {
+    existing_team_id(db, *team);
+    teams.push_back(*team);
+  }
+  const auto at = now();
+  const auto stamp = vigil::stamp_report(db, vigil::london_date(at), teams, at);
+  if (format == "json") {
+    std::cout << vigil::devices_report_json(stamp, at) << '\n';
+  } else if (format == "csv") {
+    std::cout << vigil::devices_report_csv(stamp, at);
+  } else {
+    std::printf("%-36s  %-14s  %-10s  %-20s  %7s  %10s  %s\n", "DEVICE", "OFFICER", "TEAM",
+                "LAST CONTACT", "PENDING", "SKEW (MS)", "");
+    for (const auto& d : stamp.devices) {
+      const auto last = d.last_contact_at ? vigil::parse_instant(*d.last_contact_at) : std::nullopt;
+      const bool silent = !last || at - *last > vigil::kSilentAfter;
+      std::printf("%-36s  %-14s  %-10s  %-20s  %7s  %10s  %s\n", d.id.c_str(), d.officer.c_str(),
+                  d.team.c_str(), d.last_contact_at.value_or("never").c_str(),
+                  d.pending_changes ? std::to_string(*d.pending_changes).c_str() : "",
+                  d.clock_skew_ms ? std::to_string(*d.clock_skew_ms).c_str() : "",
+                  silent ? "silent over 24 hours" : "");
+    }
   }
   return 0;
 }
@@ -581,6 +616,11 @@ const std::vector<Command>& commands() {
        "Every overdue visit, assessment, plan review, action and notification, by priority.",
        cmd_report_overdue,
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
+      {"report devices",
+       "vigil report devices --db DB [--team T] [--format table|json|csv]",
+       "Tablets not revoked: last contact, changes pending then, clock skew, silent over 24 hours.",
+       cmd_report_devices,
+       {{"db"}, {"team"}, {"format"}, {"json", false}}},
       {"policy show",
        "vigil policy show --db DB [--as-of DATE]",
        "Print the policy in force on a date.",

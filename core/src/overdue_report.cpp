@@ -8,6 +8,7 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/notification.hpp"
+#include "vigil/core/report_stamp.hpp"
 
 namespace vigil {
 namespace {
@@ -395,10 +396,14 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
   return report;
 }
 
-std::string overdue_report_json(const OverdueReport& report) {
+std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp) {
   JsonWriter w;
   w.begin_object();
-  w.field("as_of", format_date(report.as_of));
+  if (stamp != nullptr) {
+    write_stamp(w, *stamp);
+  } else {
+    w.field("as_of", format_date(report.as_of));
+  }
   w.key("items").begin_array();
   for (const auto& item : report.items) write_item(w, item);
   w.end_array();

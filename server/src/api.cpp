@@ -16,6 +16,8 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/core/report_stamp.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/sync/engine.hpp"
@@ -521,6 +523,114 @@ struct Api::Impl {
     return json_response(200, w.str());
   }
 
+  // --- reports (DESIGN.md "HTTP API"): JSON, or CSV with format=csv; each stamped with its
+  // as-of date and the freshness of the data behind it.
+
+  Date as_of_param(const Request& request) {
+    const auto found = request.query.find("as_of");
+    if (found == request.query.end()) return london_date(options.now());
+    const auto date = parse_date(found->second);
+    if (!date) fail(400, "bad_request", "as_of must be a real date (YYYY-MM-DD)");
+    return *date;
+  }
+
+  bool csv_format(const Request& request) {
+    const auto found = request.query.find("format");
+    if (found == request.query.end() || found->second == "json") return false;
+    if (found->second != "csv") fail(400, "bad_request", "format must be json or csv");
+    return true;
+  }
+
+  // The teams a report covers, by name: the one asked for (team=NAME), which must be in the
+  // caller's scope; else the caller's scope, which for an administrator is the whole force
+  // (empty).
+  std::vector<std::string> report_teams(store::Database& db, const Caller& caller,
+                                        const Request& request, std::string_view report) {
+    std::vector<std::string> scope;
+    auto names = db.prepare(
+        "SELECT name FROM teams WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name");
+    names.bind_all(json_string_array(caller.team_ids));
+    while (names.step()) scope.push_back(names.column_text(0));
+    const auto team = request.query.find("team");
+    if (team != request.query.end()) {
+      if (std::find(scope.begin(), scope.end(), team->second) == scope.end()) {
+        store::Transaction transaction(db);
+        audit(db, &caller, "denied", "report", std::nullopt,
+              std::string(report) + " report for team '" + team->second.substr(0, 100) +
+                  "' outside the caller's scope");
+        transaction.commit();
+        fail(403, "forbidden", "the team '" + team->second.substr(0, 100) +
+                                   "' is not one whose records you may see");
+      }
+      return {team->second};
+    }
+    if (caller.role == Role::admin) return {};
+    return scope;
+  }
+
+  Response report_response(bool csv, std::string body, const ReportStamp& stamp,
+                           std::string_view name) {
+    Response response = json_response(200, std::move(body));
+    if (csv) {
+      response.content_type = "text/csv; charset=utf-8";
+      response.headers.emplace_back(
+          "Content-Disposition",
+          "attachment; filename=\"" + std::string(name) + "-" + format_date(stamp.as_of) +
+              ".csv\"");
+    }
+    // The stamp travels with a CSV too, where the body has no room for it.
+    response.headers.emplace_back("X-Vigil-As-Of", format_date(stamp.as_of));
+    response.headers.emplace_back("X-Vigil-Generated-At", stamp.generated_at);
+    std::optional<std::string> oldest;
+    for (const auto& d : stamp.devices) {
+      if (!d.last_contact_at) {
+        oldest = "never";
+        break;
+      }
+      if (!oldest || *d.last_contact_at < *oldest) oldest = d.last_contact_at;
+    }
+    if (oldest) response.headers.emplace_back("X-Vigil-Oldest-Sync", *oldest);
+    return response;
+  }
+
+  Response overdue_report_page(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    const Date as_of = as_of_param(request);
+    const bool csv = csv_format(request);
+    const auto teams = report_teams(*db, caller, request, "overdue");
+    const auto report = overdue_report(*db, as_of, ReportScope{teams});
+    const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
+    {
+      // A report reads every record it lists: one audit row says who read which scope's, and why.
+      store::Transaction transaction(*db);
+      audit(*db, &caller, "read", "report", std::nullopt,
+            "overdue report as of " + format_date(as_of) + " for " +
+                (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
+      transaction.commit();
+    }
+    return report_response(csv, csv ? overdue_report_csv(report) : overdue_report_json(report, &stamp),
+                           stamp, "overdue");
+  }
+
+  Response devices_report_page(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    require_supervisor(caller, "see the devices report");
+    const bool csv = csv_format(request);
+    const auto teams = report_teams(*db, caller, request, "devices");
+    const Instant now = options.now();
+    const ReportStamp stamp = stamp_report(*db, london_date(now), teams, now);
+    return report_response(csv, csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
+                           stamp, "devices");
+  }
+
+  static std::string join_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  }
+
   Response devices(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
@@ -603,6 +713,8 @@ struct Api::Impl {
     if (path == "/api/v1/nominals") return only("GET"), nominals(request);
     if (path == "/api/v1/conflicts") return only("GET"), conflicts(request);
     if (path == "/api/v1/devices") return only("GET"), devices(request);
+    if (path == "/api/v1/reports/overdue") return only("GET"), overdue_report_page(request);
+    if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))
       return only("POST"), decide(request, *id);
     if (auto id = tail("/api/v1/devices/", "/revoke")) return only("POST"), revoke(request, *id);

@@ -567,6 +567,15 @@ class Tour {
       { token, body: { keep: "winning" }, expect: byRole(404, 403) });
 
     await this.send("devices", "GET", "/api/v1/devices", { token, expect: byRole(200, 403) });
+    await this.send("overdue report", "GET", "/api/v1/reports/overdue?as_of=2026-11-22", { token });
+    await this.send("overdue report as CSV", "GET", "/api/v1/reports/overdue?format=csv", { token });
+    await this.send("overdue report, impossible date", "GET", "/api/v1/reports/overdue?as_of=2026-02-30",
+      { token, expect: [400] });
+    await this.send("overdue report, a team outside the scope", "GET",
+      `/api/v1/reports/overdue?team=${encodeURIComponent(`no such team ${now}`)}`, { token, expect: [403] });
+    await this.send("devices report", "GET", "/api/v1/reports/devices", { token, expect: byRole(200, 403) });
+    await this.send("devices report as CSV", "GET", "/api/v1/reports/devices?format=csv",
+      { token, expect: byRole(200, 403) });
     await this.send("revoke an unknown device", "POST", `/api/v1/devices/${randomUUID()}/revoke`,
       { token, body: { reason: "openapi check" }, expect: byRole(404, 403) });
     if (second) {

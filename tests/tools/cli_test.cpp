@@ -115,7 +115,17 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.err == "vigil: team 'No Such Team' is not a known team\n");
   r = vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
   CHECK(r.status == 0);
-  CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"items\":[],\"summary\":{\"total\":0", 0) == 0);
+  CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"generated_at\":", 0) == 0);
+  // Stamped as the server's reports are: whose records, and how fresh (no tablet yet).
+  CHECK(r.out.find("\"scope\":{\"teams\":[],\"force\":true},\"freshness\":{\"devices\":0,"
+                   "\"never_synced\":0,\"oldest_sync\":null,\"items\":[]}") != std::string::npos);
+  CHECK(r.out.find("\"items\":[],\"summary\":{\"total\":0") != std::string::npos);
+  r = vigil("report devices " + db + " --json", dir);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("\"summary\":{\"devices\":0,\"silent_over_24h\":0}") != std::string::npos);
+  r = vigil("report devices " + db + " --format csv", dir);
+  CHECK(r.out == "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,"
+                 "clock_skew_ms,silent_over_24h\r\n");
 }
 
 TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migrate]") {

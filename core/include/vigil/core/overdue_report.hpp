@@ -13,6 +13,8 @@
 
 namespace vigil {
 
+struct ReportStamp;
+
 // Which nominals: empty teams = the whole force.
 struct ReportScope {
   std::vector<std::string> teams;  // team names
@@ -45,7 +47,10 @@ void load_visit_crewing(store::Database& db, std::vector<NominalFacts*> facts);
 OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope);
 OverdueSummary summarise(const std::vector<OverdueItem>& items);
 
-std::string overdue_report_json(const OverdueReport& report);
+// With a stamp (report_stamp.hpp), the report says when it was made, whose records it covers and
+// how fresh they are.
+std::string overdue_report_json(const OverdueReport& report,
+                                const ReportStamp* stamp = nullptr);
 std::string overdue_report_csv(const OverdueReport& report);
 std::string overdue_report_table(const OverdueReport& report);
 

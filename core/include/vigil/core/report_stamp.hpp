@@ -1,0 +1,41 @@
+// What every report says about itself: the date it is as of, when it was made, whose records it
+// covers, and how fresh they are. The freshness is the last sync of each tablet in the scope: a
+// tablet that has not synced may hold visits the report cannot yet see, and a supervisor reading
+// "overdue" should know that. Used by vigil-server's reports and `vigil report` alike.
+// The caller owns the Database; one thread. Throws vigil::Error when the database fails.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/devices.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/store.hpp"
+
+namespace vigil {
+
+struct ReportStamp {
+  Date as_of;
+  std::string generated_at;         // instant
+  std::vector<std::string> teams;   // team names; empty: the whole force
+  std::vector<DeviceInfo> devices;  // the scope's tablets not revoked, least recently synced first
+};
+
+// `team_names` empty: the whole force.
+ReportStamp stamp_report(store::Database& db, Date as_of, const std::vector<std::string>& team_names,
+                         Instant now);
+
+// "as_of", "generated_at", "scope" {"teams"} and "freshness" {"devices", "never_synced",
+// "oldest_sync", "items": [{device_id, name, officer, team, last_sync_at, pending_changes}]}
+// into an open object.
+void write_stamp(JsonWriter& w, const ReportStamp& stamp);
+
+// The devices report is the freshness itself, device by device: last contact, the changes it said
+// it still held then, its clock's skew, and whether it has been silent for over 24 hours at `now`
+// (never having synced counts as silent).
+inline constexpr std::chrono::hours kSilentAfter{24};
+std::string devices_report_json(const ReportStamp& stamp, Instant now);
+std::string devices_report_csv(const ReportStamp& stamp, Instant now);
+
+}  // namespace vigil

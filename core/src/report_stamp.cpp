@@ -1,0 +1,125 @@
+#include "vigil/core/report_stamp.hpp"
+
+#include <algorithm>
+
+#include "vigil/core/csv.hpp"
+
+namespace vigil {
+
+ReportStamp stamp_report(store::Database& db, Date as_of, const std::vector<std::string>& team_names,
+                         Instant now) {
+  ReportStamp stamp;
+  stamp.as_of = as_of;
+  stamp.generated_at = format_instant(now);
+  stamp.teams = team_names;
+  std::optional<std::vector<std::string>> team_ids;
+  if (!team_names.empty()) {
+    team_ids.emplace();
+    auto s = db.prepare("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
+    s.bind_all(json_string_array(team_names));
+    while (s.step()) team_ids->push_back(s.column_text(0));
+  }
+  for (auto& device : list_devices(db, team_ids)) {
+    if (!device.revoked_at) stamp.devices.push_back(std::move(device));
+  }
+  // Never synced first, then the stalest: what a supervisor should chase.
+  std::stable_sort(stamp.devices.begin(), stamp.devices.end(),
+                   [](const DeviceInfo& a, const DeviceInfo& b) {
+                     if (a.last_contact_at.has_value() != b.last_contact_at.has_value()) {
+                       return !a.last_contact_at.has_value();
+                     }
+                     return a.last_contact_at.value_or("") < b.last_contact_at.value_or("");
+                   });
+  return stamp;
+}
+
+void write_stamp(JsonWriter& w, const ReportStamp& stamp) {
+  w.field("as_of", format_date(stamp.as_of)).field("generated_at", stamp.generated_at);
+  w.key("scope").begin_object().key("teams").begin_array();
+  for (const auto& team : stamp.teams) w.value(team);
+  w.end_array().field("force", stamp.teams.empty()).end_object();
+  std::int64_t never = 0;
+  std::optional<std::string> oldest;
+  for (const auto& d : stamp.devices) {
+    if (!d.last_contact_at) {
+      ++never;
+    } else if (!oldest || *d.last_contact_at < *oldest) {
+      oldest = d.last_contact_at;
+    }
+  }
+  w.key("freshness")
+      .begin_object()
+      .field("devices", static_cast<std::int64_t>(stamp.devices.size()))
+      .field("never_synced", never)
+      .field("oldest_sync", oldest)
+      .key("items")
+      .begin_array();
+  for (const auto& d : stamp.devices) {
+    w.begin_object()
+        .field("device_id", d.id)
+        .field("name", d.name)
+        .field("officer", d.officer)
+        .field("team", d.team)
+        .field("last_sync_at", d.last_contact_at)
+        .field("pending_changes", d.pending_changes)
+        .end_object();
+  }
+  w.end_array().end_object();
+}
+
+namespace {
+
+bool silent(const DeviceInfo& device, Instant now) {
+  if (!device.last_contact_at) return true;
+  const auto last = parse_instant(*device.last_contact_at);
+  return !last || now - *last > kSilentAfter;
+}
+
+}  // namespace
+
+std::string devices_report_json(const ReportStamp& stamp, Instant now) {
+  JsonWriter w;
+  w.begin_object();
+  write_stamp(w, stamp);
+  std::int64_t silent_count = 0;
+  w.key("items").begin_array();
+  for (const auto& d : stamp.devices) {
+    const bool quiet = silent(d, now);
+    silent_count += quiet ? 1 : 0;
+    w.begin_object()
+        .field("device_id", d.id)
+        .field("name", d.name)
+        .field("officer", d.officer)
+        .field("team", d.team)
+        .field("enrolled_at", d.enrolled_at)
+        .field("last_contact_at", d.last_contact_at)
+        .field("pending_changes", d.pending_changes)
+        .field("clock_skew_ms", d.clock_skew_ms)
+        .field("silent_over_24h", quiet)
+        .end_object();
+  }
+  w.end_array().key("summary").begin_object();
+  w.field("devices", static_cast<std::int64_t>(stamp.devices.size()))
+      .field("silent_over_24h", silent_count)
+      .end_object();
+  w.end_object();
+  return w.str();
+}
+
+std::string devices_report_csv(const ReportStamp& stamp, Instant now) {
+  std::string out =
+      "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,clock_skew_ms,"
+      "silent_over_24h\r\n";
+  auto number = [](const std::optional<std::int64_t>& n) {
+    return n ? std::to_string(*n) : std::string();
+  };
+  for (const auto& d : stamp.devices) {
+    out += csv_field(d.id) + ',' + csv_field(d.name) + ',' + csv_field(d.officer) + ',' +
+           csv_field(d.team) + ',' + csv_field(d.enrolled_at) + ',' +
+           csv_field(d.last_contact_at.value_or("")) + ',' + number(d.pending_changes) + ',' +
+           number(d.clock_skew_ms) + ',' + (silent(d, now) ? "yes" : "no") + "\r\n";
+  }
+  return out;
+}
+
+}  // namespace vigil

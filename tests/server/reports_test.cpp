@@ -1,0 +1,151 @@
+// The reports over HTTP (issue: supervisors see the backlog): computed by core's functions,
+// limited to the caller's scope, stamped with their as-of date and the freshness of the data,
+// JSON or CSV, and every read audited.
+// cereal's JSON archive first: it makes rapidjson's assertions throw, as every other user of
+// rapidjson in the program expects.
+#include <cereal/archives/json.hpp>
+#include <rapidjson/document.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "http_client.hpp"
+#include "live_server.hpp"
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+
+namespace {
+
+struct Reports {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "server.db");
+  LiveServer server{dir.path() / "server.db"};
+
+  struct Signed {
+    std::unique_ptr<HttpClient> http;
+    Session session;
+    HttpResult get(const std::string& target) { return http->get(target, session.auth()); }
+  };
+  Signed as(const std::string& username) {
+    Signed s{server.client(), {}};
+    s.session = sign_in(*s.http, username, kTestPassword, username + "'s tablet");
+    return s;
+  }
+  std::int64_t count(const std::string& sql) {
+    vigil::store::Database db(dir.path() / "server.db");
+    auto s = db.prepare(sql);
+    s.step();
+    return s.column_int(0);
+  }
+};
+
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  REQUIRE_FALSE(document.HasParseError());
+  return document;
+}
+
+std::vector<std::string> strings(const rapidjson::Value& array) {
+  std::vector<std::string> out;
+  for (const auto& v : array.GetArray()) out.emplace_back(v.GetString());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("reports: an officer's overdue report is their team's, stamped and audited",
+          "[server][reports]") {
+  Reports r;
+  auto pc = r.as("pc.a");
+  const auto result = pc.get("/api/v1/reports/overdue?as_of=2026-11-22");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  const auto report = parse(result.body);
+  CHECK(std::string(report["as_of"].GetString()) == "2026-11-22");
+  CHECK(strings(report["scope"]["teams"]) == std::vector<std::string>{"North"});
+  CHECK_FALSE(report["scope"]["force"].GetBool());
+  // Every North nominal has a plan and was never seen: a visit is overdue for each; no South one.
+  std::set<std::string> refs;
+  for (const auto& item : report["items"].GetArray()) {
+    CHECK(std::string(item["team"].GetString()) == "North");
+    refs.insert(item["nominal_ref"].GetString());
+  }
+  CHECK(refs == std::set<std::string>{"NOM-1", "NOM-2", "NOM-3", "NOM-4"});
+  // Freshness: the officer's own tablet, just signed in.
+  const auto& freshness = report["freshness"];
+  CHECK(freshness["devices"].GetInt() == 1);
+  CHECK(freshness["never_synced"].GetInt() == 0);
+  CHECK(std::string(freshness["items"][0]["officer"].GetString()) == "pc.a");
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") ==
+        1);
+
+  // Another team's report: refused, and the attempt is audited.
+  const auto refused = pc.get("/api/v1/reports/overdue?team=South");
+  CHECK(refused.status == 403);
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'report'") ==
+        1);
+}
+
+TEST_CASE("reports: a supervisor's covers the teams they supervise, an administrator's the force",
+          "[server][reports]") {
+  Reports r;
+  auto sergeant = r.as("sgt.north");
+  auto south = r.as("pc.south");  // a tablet in South, for the force's freshness
+  const auto north = parse(sergeant.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
+  CHECK(strings(north["scope"]["teams"]) == std::vector<std::string>{"North"});
+  auto admin = r.as("admin");
+  const auto force = parse(admin.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
+  CHECK(force["scope"]["force"].GetBool());
+  CHECK(force["summary"]["total"].GetInt() > north["summary"]["total"].GetInt());
+  CHECK(force["freshness"]["devices"].GetInt() == 3);
+  const auto one = parse(admin.get("/api/v1/reports/overdue?as_of=2026-11-22&team=South").body);
+  CHECK(strings(one["scope"]["teams"]) == std::vector<std::string>{"South"});
+  CHECK(one["freshness"]["devices"].GetInt() == 1);
+}
+
+TEST_CASE("reports: CSV carries the same rows, with the stamp in the headers", "[server][reports]") {
+  Reports r;
+  auto pc = r.as("pc.a");
+  const auto csv = pc.get("/api/v1/reports/overdue?as_of=2026-11-22&format=csv");
+  REQUIRE(csv.status == 200);
+  CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
+  CHECK(csv.headers.at("x-vigil-as-of") == "2026-11-22");
+  CHECK(csv.headers.count("x-vigil-generated-at") == 1);
+  CHECK(csv.headers.count("x-vigil-oldest-sync") == 1);
+  CHECK(csv.body.rfind("nominal_ref,kind,risk_level,due,days_overdue,priority,officer,team,"
+                       "reasons,detail\r\n",
+                       0) == 0);
+  const auto json = parse(pc.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
+  const auto lines = std::count(csv.body.begin(), csv.body.end(), '\n');
+  CHECK(lines == static_cast<long>(json["items"].Size()) + 1);
+
+  CHECK(pc.get("/api/v1/reports/overdue?as_of=2026-02-30").status == 400);
+  CHECK(pc.get("/api/v1/reports/overdue?format=xml").status == 400);
+}
+
+TEST_CASE("reports: the devices report is for supervisors and says which tablets went quiet",
+          "[server][reports]") {
+  Reports r;
+  auto pc = r.as("pc.a");
+  CHECK(pc.get("/api/v1/reports/devices").status == 403);
+  auto sergeant = r.as("sgt.north");
+  {
+    // pc.a's tablet last made contact two days ago.
+    vigil::store::Database db(r.dir.path() / "server.db");
+    db.prepare("UPDATE devices SET last_contact_at = '2020-01-01T00:00:00Z', last_pending = 7 "
+               "WHERE officer_id = (SELECT id FROM officers WHERE username = 'pc.a')")
+        .run();
+  }
+  const auto report = parse(sergeant.get("/api/v1/reports/devices").body);
+  CHECK(report["summary"]["devices"].GetInt() == 2);
+  CHECK(report["summary"]["silent_over_24h"].GetInt() == 1);
+  const auto& first = report["items"][0];  // the stalest first
+  CHECK(std::string(first["officer"].GetString()) == "pc.a");
+  CHECK(first["silent_over_24h"].GetBool());
+  CHECK(first["pending_changes"].GetInt() == 7);
+  const auto csv = sergeant.get("/api/v1/reports/devices?format=csv");
+  CHECK(csv.status == 200);
+  CHECK(csv.body.find(",7,") != std::string::npos);
+}
