@@ -25,6 +25,7 @@
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/core/report_stamp.hpp"
+#include "vigil/core/suspects_report.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
@@ -413,6 +414,56 @@ int cmd_report_overdue(const Args& args) {
   return 0;
 }
 
+int cmd_report_suspects(const Args& args) {
+  auto db = open_existing(args);
+  const auto as_of = date_option(args, "as-of");
+  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("--format '" + format + "' is not one of table|json|csv");
+  }
+  vigil::ReportScope scope;
+  if (auto team = args.value("team")) {
+    existing_team_id(db, *team);
+    scope.teams.push_back(*team);
+  }
+  const auto report = vigil::suspects_report(db, as_of, scope);
+  if (format == "json") {
+    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::suspects_report_json(report, &stamp) << '\n';
+  } else if (format == "csv") {
+    std::cout << vigil::suspects_report_csv(report);
+  } else {
+    std::printf("Suspects as of %s\n\nBail ending within %d days or ended: %zu\n",
+                vigil::format_date(as_of).c_str(), vigil::kSuspectsLookaheadDays,
+                report.bail.size());
+    for (const auto& b : report.bail) {
+      std::printf("  %-12s  ends %s  %s  %s\n", b.ref.c_str(),
+                  vigil::format_date(b.current_end).c_str(),
+                  b.days_left < 0 ? ("ENDED " + std::to_string(-b.days_left) + " days ago").c_str()
+                                  : ("in " + std::to_string(b.days_left) + " days").c_str(),
+                  b.extension ? ("extension by " +
+                                 std::string(vigil::bail_authority_label(b.extension->authority)))
+                                    .c_str()
+                              : (b.days_left < 0 ? "lapsed: too late to extend"
+                                                 : "no further extension"));
+    }
+    std::printf("\nRUI reviews due: %zu\n", report.rui.size());
+    for (const auto& r : report.rui) {
+      std::printf("  %-12s  due %s  %d days overdue\n", r.ref.c_str(),
+                  vigil::format_date(r.due).c_str(), r.days_overdue);
+    }
+    std::printf("\nOutstanding suspects: %zu\n", report.suspects.size());
+    for (const auto& s : report.suspects) {
+      std::printf("  %6d  %-12s  harm %d  %4d days outstanding  %4d days since a trace%s\n",
+                  s.priority, s.ref.c_str(), s.harm, s.days_outstanding, s.days_since_trace,
+                  s.no_trace_flag ? "  NO TRACE" : "");
+    }
+    std::printf("\nArrests in the last year: %d; on bail %.1f and RUI %.1f per 1,000\n",
+                report.rates.arrests, report.rates.bail_per_1000, report.rates.rui_per_1000);
+  }
+  return 0;
+}
+
 int cmd_report_devices(const Args& args) {
   auto db = open_existing(args);
   std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
@@ -615,6 +666,12 @@ const std::vector<Command>& commands() {
        "vigil report overdue --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Every overdue visit, assessment, plan review, action and notification, by priority.",
        cmd_report_overdue,
+       {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
+      {"report suspects",
+       "vigil report suspects --db DB --as-of DATE [--team T] [--format table|json|csv]",
+       "Bail ending within 7 days or ended, with who must extend it; RUI reviews due; "
+       "outstanding suspects by priority; bail and RUI per 1,000 arrests.",
+       cmd_report_suspects,
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report devices",
        "vigil report devices --db DB [--team T] [--format table|json|csv]",

@@ -18,6 +18,7 @@
 #include "vigil/core/json.hpp"
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/report_stamp.hpp"
+#include "vigil/core/suspects_report.hpp"
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/sync/engine.hpp"
@@ -613,6 +614,26 @@ struct Api::Impl {
                            stamp, "overdue");
   }
 
+  Response suspects_report_page(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    const Date as_of = as_of_param(request);
+    const bool csv = csv_format(request);
+    const auto teams = report_teams(*db, caller, request, "suspects");
+    const auto report = suspects_report(*db, as_of, ReportScope{teams});
+    const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
+    {
+      store::Transaction transaction(*db);
+      audit(*db, &caller, "read", "report", std::nullopt,
+            "suspects report as of " + format_date(as_of) + " for " +
+                (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
+      transaction.commit();
+    }
+    return report_response(
+        csv, csv ? suspects_report_csv(report) : suspects_report_json(report, &stamp), stamp,
+        "suspects");
+  }
+
   Response devices_report_page(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
@@ -715,6 +736,7 @@ struct Api::Impl {
     if (path == "/api/v1/devices") return only("GET"), devices(request);
     if (path == "/api/v1/reports/overdue") return only("GET"), overdue_report_page(request);
     if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
+    if (path == "/api/v1/reports/suspects") return only("GET"), suspects_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))
       return only("POST"), decide(request, *id);
     if (auto id = tail("/api/v1/devices/", "/revoke")) return only("POST"), revoke(request, *id);

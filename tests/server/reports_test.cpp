@@ -149,3 +149,25 @@ TEST_CASE("reports: the devices report is for supervisors and says which tablets
   CHECK(csv.status == 200);
   CHECK(csv.body.find(",7,") != std::string::npos);
 }
+
+TEST_CASE("reports: the suspects report covers the caller's scope, JSON or CSV",
+          "[server][reports]") {
+  Reports r;
+  auto pc = r.as("pc.a");
+  const auto result = pc.get("/api/v1/reports/suspects?as_of=2026-11-22");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  const auto report = parse(result.body);
+  CHECK(strings(report["scope"]["teams"]) == std::vector<std::string>{"North"});
+  // The test force's North suspect, never traced: flagged.
+  REQUIRE(report["outstanding_suspects"].Size() == 1);
+  CHECK(std::string(report["outstanding_suspects"][0]["ref"].GetString()) == "SUS-1");
+  CHECK(report["outstanding_suspects"][0]["no_trace_flag"].GetBool());
+  CHECK(report["rates"]["arrests"].GetInt() == 1);
+  const auto csv = pc.get("/api/v1/reports/suspects?as_of=2026-11-22&format=csv");
+  CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
+  CHECK(csv.body.find("\r\nsuspect,SUS-1,") != std::string::npos);
+  CHECK(pc.get("/api/v1/reports/suspects?team=South").status == 403);
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") ==
+        2);
+}
