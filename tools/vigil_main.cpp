@@ -24,6 +24,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/core/compliance_report.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
 #include "vigil/sync/back_office.hpp"
@@ -464,6 +465,57 @@ int cmd_report_suspects(const Args& args) {
   return 0;
 }
 
+int cmd_report_compliance(const Args& args) {
+  auto db = open_existing(args);
+  const auto as_of = date_option(args, "as-of");
+  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("--format '" + format + "' is not one of table|json|csv");
+  }
+  vigil::ReportScope scope;
+  if (auto team = args.value("team")) {
+    existing_team_id(db, *team);
+    scope.teams.push_back(*team);
+  }
+  const auto report = vigil::compliance_report(db, as_of, scope);
+  if (format == "json") {
+    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::compliance_report_json(report, &stamp) << '\n';
+  } else if (format == "csv") {
+    std::cout << vigil::compliance_report_csv(report);
+  } else {
+    std::printf("Compliance, %s to %s\n\n", vigil::format_date(report.from).c_str(),
+                vigil::format_date(as_of).c_str());
+    std::printf("Visits below the plan's crew: %zu\n", report.under_crewed.size());
+    for (const auto& v : report.under_crewed) {
+      std::printf("  %s  %-12s  %-14s  %d of %d\n", v.occurred_at.c_str(), v.nominal_ref.c_str(),
+                  v.officer.c_str(), v.attendees, v.required);
+    }
+    std::printf("\nPre-arranged visits by officer and month:\n");
+    for (const auto& a : report.announced) {
+      std::printf("  %-14s  %s  %3d of %3d  %5.1f%%\n", a.officer.c_str(), a.month.c_str(),
+                  a.announced, a.visits, a.share * 100);
+    }
+    std::printf("\nPlan defects: %zu\n", report.plan_defects.size());
+    for (const auto& d : report.plan_defects) {
+      std::printf("  %-12s  %s%s\n", d.nominal_ref.c_str(), d.problem.c_str(),
+                  d.action.empty() ? "" : (": " + d.action).c_str());
+    }
+    std::printf("\nCaseloads:\n");
+    for (const auto& c : report.caseloads) {
+      std::printf("  %-14s  %3d of %d%s\n", c.officer.c_str(), c.nominals, c.limit,
+                  c.over ? "  OVER" : "");
+    }
+    std::printf("\nOne officer alone at one nominal %d times or more: %zu\n",
+                vigil::kRepeatedSoloVisits, report.repeated_solo.size());
+    for (const auto& r : report.repeated_solo) {
+      std::printf("  %-14s  %-12s  %d visits, last %s\n", r.officer.c_str(), r.nominal_ref.c_str(),
+                  r.visits, r.last_at.c_str());
+    }
+  }
+  return 0;
+}
+
 int cmd_report_devices(const Args& args) {
   auto db = open_existing(args);
   std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
@@ -672,6 +724,12 @@ const std::vector<Command>& commands() {
        "Bail ending within 7 days or ended, with who must extend it; RUI reviews due; "
        "outstanding suspects by priority; bail and RUI per 1,000 arrests.",
        cmd_report_suspects,
+       {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
+      {"report compliance",
+       "vigil report compliance --db DB --as-of DATE [--team T] [--format table|json|csv]",
+       "Under-crewed visits, pre-arranged share by officer and month, plan defects, caseloads "
+       "against 1:50, repeated solo visits.",
+       cmd_report_compliance,
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report devices",
        "vigil report devices --db DB [--team T] [--format table|json|csv]",

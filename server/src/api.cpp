@@ -17,6 +17,7 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/overdue_report.hpp"
+#include "vigil/core/compliance_report.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
 #include "vigil/core/migrate.hpp"
@@ -634,6 +635,26 @@ struct Api::Impl {
         "suspects");
   }
 
+  Response compliance_report_page(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    const Date as_of = as_of_param(request);
+    const bool csv = csv_format(request);
+    const auto teams = report_teams(*db, caller, request, "compliance");
+    const auto report = compliance_report(*db, as_of, ReportScope{teams});
+    const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
+    {
+      store::Transaction transaction(*db);
+      audit(*db, &caller, "read", "report", std::nullopt,
+            "compliance report as of " + format_date(as_of) + " for " +
+                (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
+      transaction.commit();
+    }
+    return report_response(
+        csv, csv ? compliance_report_csv(report) : compliance_report_json(report, &stamp), stamp,
+        "compliance");
+  }
+
   Response devices_report_page(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
@@ -737,6 +758,7 @@ struct Api::Impl {
     if (path == "/api/v1/reports/overdue") return only("GET"), overdue_report_page(request);
     if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
     if (path == "/api/v1/reports/suspects") return only("GET"), suspects_report_page(request);
+    if (path == "/api/v1/reports/compliance") return only("GET"), compliance_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))
       return only("POST"), decide(request, *id);
     if (auto id = tail("/api/v1/devices/", "/revoke")) return only("POST"), revoke(request, *id);

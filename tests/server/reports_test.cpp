@@ -171,3 +171,21 @@ TEST_CASE("reports: the suspects report covers the caller's scope, JSON or CSV",
   CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") ==
         2);
 }
+
+TEST_CASE("reports: the compliance report covers the caller's scope, JSON or CSV",
+          "[server][reports]") {
+  Reports r;
+  auto sergeant = r.as("sgt.north");
+  const auto result = sergeant.get("/api/v1/reports/compliance?as_of=2026-11-22");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  const auto report = parse(result.body);
+  CHECK(std::string(report["from"].GetString()) == "2026-05-27");
+  CHECK(report["plan_defects"].Size() == 4);  // every North plan has no actions
+  CHECK(report["caseloads"].Size() == 1);
+  const auto csv = sergeant.get("/api/v1/reports/compliance?as_of=2026-11-22&format=csv");
+  CHECK(csv.body.rfind("section,officer,nominal_ref,team,date,count,limit,detail\r\n", 0) == 0);
+  CHECK(csv.body.find("plan_defect,,NOM-1,North,2026-01-01,0,,no actions\r\n") !=
+        std::string::npos);
+  CHECK(r.as("pc.south").get("/api/v1/reports/compliance?team=North").status == 403);
+}

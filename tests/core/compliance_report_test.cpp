@@ -1,0 +1,88 @@
+// The compliance report on a real database: each of the inspectors' findings it lists, and only
+// within the period and the scope.
+#include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/compliance_report.hpp"
+
+using namespace vigil;
+
+namespace {
+
+struct Visits {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "force.db");
+  store::Database db{dir.path() / "force.db"};
+
+  void visit(const std::string& nominal, const std::string& at, bool announced,
+             std::vector<std::string> attendees) {
+    const std::string id = make_uuid();
+    db.prepare(
+          "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome, "
+          "recorded_by) VALUES (?, ?, ?, ?, ?, 'seen', ?)")
+        .bind_all(id, nominal, at, at, announced, force.officer_ids[attendees.front()])
+        .run();
+    for (const auto& who : attendees) {
+      db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)")
+          .bind_all(id, force.officer_ids[who])
+          .run();
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("compliance report: under-crewed and repeated solo visits, pre-arranged share",
+          "[compliance][report]") {
+  Visits v;
+  const std::string nominal = v.force.north_nominals[0];  // its plan asks for two officers
+  v.visit(nominal, "2026-09-01T10:00:00Z", true, {"pc.a"});
+  v.visit(nominal, "2026-10-01T10:00:00Z", false, {"pc.a"});
+  v.visit(nominal, "2026-11-01T10:00:00Z", false, {"pc.a"});
+  v.visit(nominal, "2026-11-10T10:00:00Z", true, {"pc.a", "pc.b"});
+  v.visit(nominal, "2025-01-01T10:00:00Z", false, {"pc.a"});  // before the period
+  const auto report = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{});
+  CHECK(format_date(report.from) == "2026-05-27");
+  REQUIRE(report.under_crewed.size() == 3);
+  CHECK(report.under_crewed[0].occurred_at == "2026-11-01T10:00:00Z");  // most recent first
+  CHECK(report.under_crewed[0].attendees == 1);
+  CHECK(report.under_crewed[0].required == 2);
+  REQUIRE(report.repeated_solo.size() == 1);
+  CHECK(report.repeated_solo[0].officer == "pc.a");
+  CHECK(report.repeated_solo[0].visits == 3);
+  // pc.a recorded all four: September 1 of 1 pre-arranged, November 1 of 2.
+  REQUIRE(report.announced.size() == 3);
+  CHECK(report.announced[0].month == "2026-09");
+  CHECK(report.announced[0].share == 1.0);
+  CHECK(report.announced[2].month == "2026-11");
+  CHECK(report.announced[2].visits == 2);
+  CHECK(report.announced[2].announced == 1);
+  // South's report sees none of it.
+  const auto south = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{{"South"}});
+  CHECK(south.under_crewed.empty());
+  CHECK(south.announced.empty());
+}
+
+TEST_CASE("compliance report: plan defects and caseloads against the limit",
+          "[compliance][report]") {
+  Visits v;
+  const std::string plan = v.force.north_plans[0];
+  v.db.prepare(
+        "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on) VALUES "
+        "(?, ?, 'Check the address', NULL, '2026-12-01'), (?, ?, 'Speak to the school', ?, NULL)")
+      .bind_all(make_uuid(), plan, make_uuid(), plan, v.force.officer_ids["pc.a"])
+      .run();
+  const auto report = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{{"North"}});
+  // Four plans: three with no actions, one with an action missing each.
+  REQUIRE(report.plan_defects.size() == 5);
+  int no_actions = 0;
+  for (const auto& d : report.plan_defects) no_actions += d.problem == "no actions" ? 1 : 0;
+  CHECK(no_actions == 3);
+  // pc.a manages North's 4 nominals, well under 50.
+  REQUIRE(report.caseloads.size() == 1);
+  CHECK(report.caseloads[0].officer == "pc.a");
+  CHECK(report.caseloads[0].nominals == 4);
+  CHECK(report.caseloads[0].limit == 50);
+  CHECK_FALSE(report.caseloads[0].over);
+}
