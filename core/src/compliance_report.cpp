@@ -19,7 +19,8 @@ std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope
 }
 
 // Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
-// ?3 the instant after its last day.
+// ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
+// keeps that order), so a team's report reads its own visits by index, not the force's.
 constexpr const char* kInScope = " (?1 IS NULL OR n.team_id IN (SELECT value FROM json_each(?1))) ";
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
 
@@ -43,8 +44,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "(SELECT count(*) FROM visit_attendees a WHERE a.visit_id = v.id) AS crew, "
       "(SELECT p.double_crewed FROM plans p WHERE p.nominal_id = v.nominal_id AND "
       "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
-      "LIMIT 1) AS double_crewed FROM visits v JOIN nominals n ON n.id = v.nominal_id JOIN "
-      "teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
+      "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
+      "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
       std::string(kInPeriod) + "AND" + kInScope +
       ") WHERE double_crewed = 1 AND crew < ?4 ORDER BY occurred_at DESC, id");
   bind(crewed);
@@ -59,8 +60,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // Pre-arranged visits by the officer who recorded them, month by month.
   auto announced = db.prepare(
       "SELECT o.username, t.name, substr(v.occurred_at, 1, 7) AS month, count(*), "
-      "sum(v.announced) FROM visits v JOIN nominals n ON n.id = v.nominal_id JOIN officers o ON "
-      "o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
+      "sum(v.announced) FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id JOIN "
+      "officers o ON o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
       std::string(kInPeriod) + "AND" + kInScope + "GROUP BY o.id, month ORDER BY o.username, month");
   bind(announced);
   while (announced.step()) {
@@ -112,9 +113,9 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 
   // One officer alone at one nominal's door, again and again.
   auto solo = db.prepare(
-      "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM visits v JOIN "
-      "visit_attendees a ON a.visit_id = v.id JOIN officers o ON o.id = a.officer_id JOIN "
-      "nominals n ON n.id = v.nominal_id JOIN teams t ON t.id = n.team_id WHERE" +
+      "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM nominals n CROSS "
+      "JOIN visits v ON v.nominal_id = n.id JOIN visit_attendees a ON a.visit_id = v.id JOIN "
+      "officers o ON o.id = a.officer_id JOIN teams t ON t.id = n.team_id WHERE" +
       std::string(kInPeriod) + "AND" + kInScope +
       "AND (SELECT count(*) FROM visit_attendees b WHERE b.visit_id = v.id) = 1 "
       "GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4 ORDER BY 4 DESC, 1, 2");

@@ -130,5 +130,7 @@ void write_figures(const std::filesystem::path& out, const JsonWriter& json);
 int run_sync(std::span<const std::string> words);
 // `vigil-bench field` (field_bench.cpp).
 int run_field(std::span<const std::string> words);
+// `vigil-bench reports` (reports_bench.cpp).
+int run_reports(std::span<const std::string> words);
 
 }  // namespace vigil::bench

@@ -1,0 +1,209 @@
+// vigil-bench reports: the morning meeting across a force. The national profile is seeded (or a
+// database given), the real server serves it in this process on a loopback port, and 20
+// supervisors (one of each of 20 teams) ask for their team's reports at once, over and over,
+// while an administrator asks for the force-wide ones. Every report is timed as the client sees
+// it, over real HTTP.
+#include <iostream>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "bench_support.hpp"
+#include "http_client.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::bench {
+namespace {
+
+constexpr const char* kReportsHelp =
+    "usage: vigil-bench reports [--db PATH] [--profile national|force|demo] [--seed N]\n"
+    "                           [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N] [--out FILE]\n"
+    "\n"
+    "Seeds a profile (national by default) into a fresh temporary database and serves it with\n"
+    "the real server in this process over HTTP on a loopback port. --supervisors supervisors,\n"
+    "each of a different team, ask at once for their team's overdue, suspects, compliance and\n"
+    "devices reports, --rounds times each, while an administrator asks for the force-wide\n"
+    "overdue, suspects and compliance reports. Prints p50 and p99 of each report, team and\n"
+    "force-wide, in milliseconds as the client sees them.\n"
+    "\n"
+    "  --db PATH          use this database: seeded first when it does not exist or holds no\n"
+    "                     nominals, and kept afterwards\n"
+    "  --profile P        what to seed: national (default), force or demo\n"
+    "  --seed N           the seed's random seed (default 1)\n"
+    "  --as-of DATE       the date the history runs up to and the reports are run for (default:\n"
+    "                     today in Europe/London)\n"
+    "  --supervisors N    supervisors asking at once (default 20)\n"
+    "  --rounds N         times each supervisor asks for each report (default 10)\n"
+    "  --out FILE         where to write the figures as JSON (default build/bench/reports.json)\n";
+
+// What the issue asks of the reports on this machine.
+constexpr double kAimTeamP99Ms = 50;
+constexpr double kAimForceP99Ms = 1000;
+
+constexpr const char* kTeamReports[] = {"overdue", "suspects", "compliance", "devices"};
+constexpr const char* kForceReports[] = {"overdue", "suspects", "compliance"};
+
+struct Asker {
+  std::string username;
+  std::unique_ptr<HttpClient> client;
+  std::string token;
+};
+
+std::string token_of(HttpClient& client, const std::string& username) {
+  JsonWriter body;
+  body.begin_object()
+      .field("username", username)
+      .field("password", backoffice::kSeedPassword)
+      .field("device_name", "morning meeting")
+      .end_object();
+  const auto result = client.post("/api/v1/auth/login", body.str());
+  if (result.status != 200) {
+    throw Error(ErrorCode::internal, "signing in as " + username + " was answered " +
+                                         std::to_string(result.status) + ": " + result.body);
+  }
+  return sync::decode_string_object(result.body, {"token", "device_id", "officer", "role"})
+      .at("token");
+}
+
+}  // namespace
+
+int run_reports(std::span<const std::string> words) {
+  static constexpr cli::Option kOptions[] = {{"db"},          {"profile"}, {"seed"}, {"as-of"},
+                                             {"supervisors"}, {"rounds"},  {"out"}};
+  const cli::Args args(words, kOptions);
+  if (args.help()) {
+    std::cout << kReportsHelp;
+    return cli::kExitOk;
+  }
+  if (!args.positionals().empty()) {
+    throw cli::UsageError("vigil-bench reports takes no arguments, only options; got '" +
+                          args.positionals().front() + "'");
+  }
+  const SeedChoice choice = seed_choice(args, "national");
+  const int wanted = positive_number(args, "supervisors", 20, 500);
+  const int rounds = positive_number(args, "rounds", 10, 10000);
+  const std::filesystem::path out = args.value("out").value_or("build/bench/reports.json");
+  const BenchDatabase database(args);
+  std::cout << "vigil-bench reports: " << choice.profile_name << " profile, seed "
+            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
+  const Seeding seeding = seed_if_empty(database.path(), choice.options);
+
+  // One supervisor of each team, the biggest teams first, and an administrator.
+  std::vector<std::string> supervisors;
+  std::string admin;
+  {
+    store::Database db(database.path());
+    auto s = db.prepare(
+        "SELECT o.username FROM officers o WHERE o.role = 'supervisor' AND o.active = 1 AND "
+        "o.password_hash IS NOT NULL AND o.id = (SELECT min(p.id) FROM officers p WHERE "
+        "p.team_id = o.team_id AND p.role = 'supervisor' AND p.password_hash IS NOT NULL) "
+        "ORDER BY (SELECT count(*) FROM nominals n WHERE n.team_id = o.team_id) DESC, o.username "
+        "LIMIT ?");
+    s.bind_all(wanted);
+    while (s.step()) supervisors.push_back(s.column_text(0));
+    auto a = db.prepare(
+        "SELECT username FROM officers WHERE role = 'admin' AND password_hash IS NOT NULL "
+        "ORDER BY username LIMIT 1");
+    if (a.step()) admin = a.column_text(0);
+  }
+  if (supervisors.empty() || admin.empty()) {
+    throw Error(ErrorCode::not_found, "the database has no supervisor or administrator to sign in");
+  }
+
+  LoopbackServer server(database.path());
+  const std::string as_of = format_date(choice.options.as_of);
+  std::vector<Asker> askers;
+  for (const auto& username : supervisors) {
+    Asker a{username, std::make_unique<HttpClient>("127.0.0.1", server.port()), {}};
+    a.client->set_timeout(std::chrono::seconds(120));
+    a.token = token_of(*a.client, username);
+    askers.push_back(std::move(a));
+  }
+  Asker chief{admin, std::make_unique<HttpClient>("127.0.0.1", server.port()), {}};
+  chief.client->set_timeout(std::chrono::seconds(300));
+  chief.token = token_of(*chief.client, admin);
+  std::cout << "server: " << server.url() << "; " << askers.size()
+            << " supervisors of different teams and " << admin << " signed in\n";
+
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> times;  // "team overdue" -> ms
+  std::vector<std::string> failures;
+  auto ask = [&](Asker& who, const std::string& label, const std::string& target) {
+    const auto start = Clock::now();
+    const auto result = who.client->get(target, {{"Authorization", "Bearer " + who.token}});
+    const double ms = seconds_since(start) * 1000;
+    std::lock_guard lock(mutex);
+    if (result.status != 200) {
+      failures.push_back(who.username + " " + target + ": " + std::to_string(result.status));
+    }
+    times[label].push_back(ms);
+  };
+  std::latch go(static_cast<std::ptrdiff_t>(askers.size()) + 1);
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (auto& a : askers) {
+    threads.emplace_back([&] {
+      go.arrive_and_wait();
+      for (int round = 0; round < rounds; ++round) {
+        for (const char* report : kTeamReports) {
+          ask(a, std::string("team ") + report,
+              std::string("/api/v1/reports/") + report + "?as_of=" + as_of);
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    go.arrive_and_wait();
+    for (int round = 0; round < std::max(1, rounds / 5); ++round) {
+      for (const char* report : kForceReports) {
+        ask(chief, std::string("force ") + report,
+            std::string("/api/v1/reports/") + report + "?as_of=" + as_of);
+      }
+    }
+  });
+  for (auto& t : threads) t.join();
+  const double wall = seconds_since(start);
+  server.stop();
+  if (!failures.empty()) {
+    throw Error(ErrorCode::internal,
+                std::to_string(failures.size()) + " reports failed, the first: " + failures[0]);
+  }
+
+  JsonWriter json;
+  json.begin_object();
+  write_run_fields(json, "reports", choice, database);
+  write_seeding(json, seeding);
+  json.field("supervisors", static_cast<std::int64_t>(askers.size()))
+      .field("rounds", rounds)
+      .field("seconds", wall)
+      .key("reports")
+      .begin_array();
+  bool team_met = true, force_met = true;
+  std::int64_t requests = 0;
+  for (const auto& [label, ms] : times) {
+    const Timings t = summarise_times(ms);
+    requests += t.runs;
+    const bool force = label.rfind("force", 0) == 0;
+    (force ? force_met : team_met) &= t.p99_ms < (force ? kAimForceP99Ms : kAimTeamP99Ms);
+    std::cout << label << " (" << t.runs << " asked): p50 " << fixed(t.p50_ms, 1) << " ms, p99 "
+              << fixed(t.p99_ms, 1) << " ms, max " << fixed(t.max_ms, 1) << " ms\n";
+    json.begin_object()
+        .field("report", label)
+        .field("runs", t.runs)
+        .field("p50_ms", t.p50_ms)
+        .field("p99_ms", t.p99_ms)
+        .field("max_ms", t.max_ms)
+        .end_object();
+  }
+  json.end_array().end_object();
+  std::cout << grouped(requests) << " reports in " << fixed(wall, 1) << " s\n"
+            << "aims: team reports under " << kAimTeamP99Ms << " ms p99 "
+            << (team_met ? "met" : "missed") << "; force-wide under " << kAimForceP99Ms
+            << " ms p99 " << (force_met ? "met" : "missed") << "\n";
+  write_figures(out, json);
+  return cli::kExitOk;
+}
+
+}  // namespace vigil::bench
