@@ -21,7 +21,11 @@ std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope
 // Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
 // ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
 // keeps that order), so a team's report reads its own visits by index, not the force's.
-constexpr const char* kInScope = " (?1 IS NULL OR n.team_id IN (SELECT value FROM json_each(?1))) ";
+// The scope, written for the one case or the other so a team's report reads its team's nominals
+// by index instead of testing every nominal of the force.
+std::string in_scope(const std::optional<std::string>& teams) {
+  return teams ? " n.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
+}
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
 
 }  // namespace
@@ -33,6 +37,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   store::ReadSnapshot snapshot(db);
   const Policy policy = policy_in_force(db, as_of);
   const auto teams = scope_team_ids(db, scope);
+  const std::string scoped = in_scope(teams);
   const std::string from = format_date(report.from) + "T00:00:00Z";
   const std::string until = format_date(add_days(as_of, 1)) + "T00:00:00Z";
   auto bind = [&](store::Statement& s) { s.bind(1, teams).bind(2, from).bind(3, until); };
@@ -46,7 +51,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
       "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
       "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
-      std::string(kInPeriod) + "AND" + kInScope +
+      std::string(kInPeriod) + "AND" + scoped +
       ") WHERE double_crewed = 1 AND crew < ?4 ORDER BY occurred_at DESC, id");
   bind(crewed);
   crewed.bind(4, policy.visit_crew);
@@ -62,7 +67,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "SELECT o.username, t.name, substr(v.occurred_at, 1, 7) AS month, count(*), "
       "sum(v.announced) FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id JOIN "
       "officers o ON o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
-      std::string(kInPeriod) + "AND" + kInScope + "GROUP BY o.id, month ORDER BY o.username, month");
+      std::string(kInPeriod) + "AND" + scoped + "GROUP BY o.id, month ORDER BY o.username, month");
   bind(announced);
   while (announced.step()) {
     AnnouncedShare share{announced.column_text(0), announced.column_text(1),
@@ -79,7 +84,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON p.id = (SELECT q.id FROM "
       "plans q WHERE q.nominal_id = n.id AND q.started_on <= ?4 ORDER BY q.started_on DESC, "
       "q.id DESC LIMIT 1) WHERE n.status = 'active' AND" +
-      std::string(kInScope) +
+      std::string(scoped) +
       "AND ?2 IS NOT NULL AND ?3 IS NOT NULL) "
       "SELECT ref, team, started_on, 'no actions', '' FROM current c WHERE NOT EXISTS "
       "(SELECT 1 FROM plan_actions a WHERE a.plan_id = c.plan_id) "
@@ -101,7 +106,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   auto caseloads = db.prepare(
       "SELECT o.username, t.name, count(*) FROM nominals n JOIN officers o ON o.id = "
       "n.officer_id JOIN teams t ON t.id = o.team_id WHERE n.status = 'active' AND" +
-      std::string(kInScope) +
+      std::string(scoped) +
       "AND ?2 IS NOT NULL AND ?3 IS NOT NULL GROUP BY o.id ORDER BY 3 DESC, 1");
   bind(caseloads);
   while (caseloads.step()) {
@@ -116,7 +121,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM nominals n CROSS "
       "JOIN visits v ON v.nominal_id = n.id JOIN visit_attendees a ON a.visit_id = v.id JOIN "
       "officers o ON o.id = a.officer_id JOIN teams t ON t.id = n.team_id WHERE" +
-      std::string(kInPeriod) + "AND" + kInScope +
+      std::string(kInPeriod) + "AND" + scoped +
       "AND (SELECT count(*) FROM visit_attendees b WHERE b.visit_id = v.id) = 1 "
       "GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4 ORDER BY 4 DESC, 1, 2");
   bind(solo);
