@@ -391,18 +391,30 @@ int cmd_calc_visit(const Args& args) {
 
 // --- report ------------------------------------------------------------------------------------
 
-int cmd_report_overdue(const Args& args) {
-  auto db = open_existing(args);
-  const auto as_of = date_option(args, "as-of");
-  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
-  if (format != "table" && format != "json" && format != "csv") {
-    throw UsageError("--format '" + format + "' is not one of table|json|csv");
-  }
+// What every dated report command takes: its database, --as-of, --format and --team (one team,
+// or the force).
+struct ReportRequest {
+  store::Database db;
+  vigil::Date as_of;
+  std::string format;
   vigil::ReportScope scope;
-  if (auto team = args.value("team")) {
-    existing_team_id(db, *team);  // an unknown team is an error, not an empty report
-    scope.teams.push_back(*team);
+};
+
+ReportRequest report_request(const Args& args) {
+  ReportRequest r{open_existing(args), date_option(args, "as-of"),
+                  args.value("format").value_or(args.flag("json") ? "json" : "table"), {}};
+  if (r.format != "table" && r.format != "json" && r.format != "csv") {
+    throw UsageError("--format '" + r.format + "' is not one of table|json|csv");
   }
+  if (auto team = args.value("team")) {
+    existing_team_id(r.db, *team);  // an unknown team is an error, not an empty report
+    r.scope.teams.push_back(*team);
+  }
+  return r;
+}
+
+int cmd_report_overdue(const Args& args) {
+  auto [db, as_of, format, scope] = report_request(args);
   const auto report = vigil::overdue_report(db, as_of, scope);
   if (format == "json") {
     const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
@@ -416,17 +428,7 @@ int cmd_report_overdue(const Args& args) {
 }
 
 int cmd_report_suspects(const Args& args) {
-  auto db = open_existing(args);
-  const auto as_of = date_option(args, "as-of");
-  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
-  if (format != "table" && format != "json" && format != "csv") {
-    throw UsageError("--format '" + format + "' is not one of table|json|csv");
-  }
-  vigil::ReportScope scope;
-  if (auto team = args.value("team")) {
-    existing_team_id(db, *team);
-    scope.teams.push_back(*team);
-  }
+  auto [db, as_of, format, scope] = report_request(args);
   const auto report = vigil::suspects_report(db, as_of, scope);
   if (format == "json") {
     const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
@@ -466,17 +468,7 @@ int cmd_report_suspects(const Args& args) {
 }
 
 int cmd_report_compliance(const Args& args) {
-  auto db = open_existing(args);
-  const auto as_of = date_option(args, "as-of");
-  std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
-  if (format != "table" && format != "json" && format != "csv") {
-    throw UsageError("--format '" + format + "' is not one of table|json|csv");
-  }
-  vigil::ReportScope scope;
-  if (auto team = args.value("team")) {
-    existing_team_id(db, *team);
-    scope.teams.push_back(*team);
-  }
+  auto [db, as_of, format, scope] = report_request(args);
   const auto report = vigil::compliance_report(db, as_of, scope);
   if (format == "json") {
     const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());

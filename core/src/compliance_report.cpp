@@ -8,16 +8,6 @@
 namespace vigil {
 namespace {
 
-// The teams of the scope as a JSON array of ids (?1), or NULL for the whole force.
-std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
-  if (scope.teams.empty()) return std::nullopt;
-  auto ids = db.prepare(
-      "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
-  ids.bind_all(json_string_array(scope.teams));
-  ids.step();
-  return ids.column_text(0);
-}
-
 // Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
 // ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
 // keeps that order), so a team's report reads its own visits by index, not the force's.

@@ -21,14 +21,8 @@ namespace {
 // ?1 is a JSON array of team ids, or NULL for the force; json_each keeps the list one bound value.
 class ScopedQueries {
  public:
-  ScopedQueries(store::Database& db, const ReportScope& scope) : db_(db) {
-    if (scope.teams.empty()) return;
-    auto ids = db.prepare(
-        "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
-    ids.bind_all(json_string_array(scope.teams));
-    ids.step();
-    team_ids_ = ids.column_text(0);
-  }
+  ScopedQueries(store::Database& db, const ReportScope& scope)
+      : db_(db), team_ids_(scope_team_ids(db, scope)) {}
 
   // The nominals in scope, as `nominals n` ... WHERE.
   std::string nominal_scope() const {
@@ -103,6 +97,15 @@ void write_item(JsonWriter& w, const OverdueItem& item) {
 }
 
 }  // namespace
+
+std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
+  if (scope.teams.empty()) return std::nullopt;
+  auto ids = db.prepare(
+      "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
+  ids.bind_all(json_string_array(scope.teams));
+  ids.step();
+  return ids.column_text(0);
+}
 
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                              const ReportScope& scope) {

@@ -13,17 +13,6 @@
 namespace vigil {
 namespace {
 
-// The team ids of the scope as a JSON array, or nullopt for the whole force: bound as ?1 with
-// "?1 IS NULL OR x.team_id IN (SELECT value FROM json_each(?1))".
-std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
-  if (scope.teams.empty()) return std::nullopt;
-  auto ids = db.prepare(
-      "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
-  ids.bind_all(json_string_array(scope.teams));
-  ids.step();
-  return ids.column_text(0);
-}
-
 Date stored_date(const store::Statement& s, int column) {
   const auto text = s.column_text(column);
   const auto date = parse_date(text);

@@ -595,64 +595,26 @@ struct Api::Impl {
     return response;
   }
 
-  Response overdue_report_page(const Request& request) {
+  // A report over the caller's scope as of a date: made by `make(db, as_of, scope)`, written by
+  // `json(report, stamp)` or `csv(report)`; reading it is audited as a read of what it lists.
+  template <class Make, class Json, class Csv>
+  Response scoped_report(const Request& request, std::string_view name, Make make, Json json,
+                         Csv csv) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
     const Date as_of = as_of_param(request);
-    const bool csv = csv_format(request);
-    const auto teams = report_teams(*db, caller, request, "overdue");
-    const auto report = overdue_report(*db, as_of, ReportScope{teams});
-    const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
-    {
-      // A report reads every record it lists: one audit row says who read which scope's, and why.
-      store::Transaction transaction(*db);
-      audit(*db, &caller, "read", "report", std::nullopt,
-            "overdue report as of " + format_date(as_of) + " for " +
-                (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
-      transaction.commit();
-    }
-    return report_response(csv, csv ? overdue_report_csv(report) : overdue_report_json(report, &stamp),
-                           stamp, "overdue");
-  }
-
-  Response suspects_report_page(const Request& request) {
-    auto db = pool.take();
-    const Caller caller = authenticate(*db, request);
-    const Date as_of = as_of_param(request);
-    const bool csv = csv_format(request);
-    const auto teams = report_teams(*db, caller, request, "suspects");
-    const auto report = suspects_report(*db, as_of, ReportScope{teams});
+    const bool as_csv = csv_format(request);
+    const auto teams = report_teams(*db, caller, request, name);
+    const auto report = make(*db, as_of, ReportScope{teams});
     const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
     {
       store::Transaction transaction(*db);
       audit(*db, &caller, "read", "report", std::nullopt,
-            "suspects report as of " + format_date(as_of) + " for " +
+            std::string(name) + " report as of " + format_date(as_of) + " for " +
                 (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
       transaction.commit();
     }
-    return report_response(
-        csv, csv ? suspects_report_csv(report) : suspects_report_json(report, &stamp), stamp,
-        "suspects");
-  }
-
-  Response compliance_report_page(const Request& request) {
-    auto db = pool.take();
-    const Caller caller = authenticate(*db, request);
-    const Date as_of = as_of_param(request);
-    const bool csv = csv_format(request);
-    const auto teams = report_teams(*db, caller, request, "compliance");
-    const auto report = compliance_report(*db, as_of, ReportScope{teams});
-    const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
-    {
-      store::Transaction transaction(*db);
-      audit(*db, &caller, "read", "report", std::nullopt,
-            "compliance report as of " + format_date(as_of) + " for " +
-                (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
-      transaction.commit();
-    }
-    return report_response(
-        csv, csv ? compliance_report_csv(report) : compliance_report_json(report, &stamp), stamp,
-        "compliance");
+    return report_response(as_csv, as_csv ? csv(report) : json(report, &stamp), stamp, name);
   }
 
   Response devices_report_page(const Request& request) {
@@ -755,10 +717,22 @@ struct Api::Impl {
     if (path == "/api/v1/nominals") return only("GET"), nominals(request);
     if (path == "/api/v1/conflicts") return only("GET"), conflicts(request);
     if (path == "/api/v1/devices") return only("GET"), devices(request);
-    if (path == "/api/v1/reports/overdue") return only("GET"), overdue_report_page(request);
+    if (path == "/api/v1/reports/overdue") {
+      only("GET");
+      return scoped_report(request, "overdue", overdue_report, overdue_report_json,
+                           overdue_report_csv);
+    }
+    if (path == "/api/v1/reports/suspects") {
+      only("GET");
+      return scoped_report(request, "suspects", suspects_report, suspects_report_json,
+                           suspects_report_csv);
+    }
+    if (path == "/api/v1/reports/compliance") {
+      only("GET");
+      return scoped_report(request, "compliance", compliance_report, compliance_report_json,
+                           compliance_report_csv);
+    }
     if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
-    if (path == "/api/v1/reports/suspects") return only("GET"), suspects_report_page(request);
-    if (path == "/api/v1/reports/compliance") return only("GET"), compliance_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))
       return only("POST"), decide(request, *id);
     if (auto id = tail("/api/v1/devices/", "/revoke")) return only("POST"), revoke(request, *id);

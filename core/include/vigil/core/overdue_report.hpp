@@ -20,6 +20,10 @@ struct ReportScope {
   std::vector<std::string> teams;  // team names
 };
 
+// The scope's team ids as a JSON array (bound and read with json_each), or nullopt for the whole
+// force: what every report's queries filter on.
+std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope);
+
 struct OverdueSummary {
   int total = 0;
   std::array<int, 4> by_risk{};                              // by RiskLevel
