@@ -126,11 +126,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 std::string compliance_report_json(const ComplianceReport& report, const ReportStamp* stamp) {
   JsonWriter w;
   w.begin_object();
-  if (stamp != nullptr) {
-    write_stamp(w, *stamp);
-  } else {
-    w.field("as_of", format_date(report.as_of));
-  }
+  write_report_head(w, report.as_of, stamp);
   w.field("from", format_date(report.from));
   w.key("under_crewed_visits").begin_array();
   for (const auto& v : report.under_crewed) {

@@ -402,11 +402,7 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
 std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp) {
   JsonWriter w;
   w.begin_object();
-  if (stamp != nullptr) {
-    write_stamp(w, *stamp);
-  } else {
-    w.field("as_of", format_date(report.as_of));
-  }
+  write_report_head(w, report.as_of, stamp);
   w.key("items").begin_array();
   for (const auto& item : report.items) write_item(w, item);
   w.end_array();

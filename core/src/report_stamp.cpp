@@ -67,6 +67,14 @@ void write_stamp(JsonWriter& w, const ReportStamp& stamp) {
   w.end_array().end_object();
 }
 
+void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp) {
+  if (stamp != nullptr) {
+    write_stamp(w, *stamp);
+  } else {
+    w.field("as_of", format_date(as_of));
+  }
+}
+
 namespace {
 
 bool silent(const DeviceInfo& device, Instant now) {

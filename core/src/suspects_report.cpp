@@ -162,11 +162,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
 std::string suspects_report_json(const SuspectsReport& report, const ReportStamp* stamp) {
   JsonWriter w;
   w.begin_object();
-  if (stamp != nullptr) {
-    write_stamp(w, *stamp);
-  } else {
-    w.field("as_of", format_date(report.as_of));
-  }
+  write_report_head(w, report.as_of, stamp);
   w.key("bail").begin_array();
   for (const auto& b : report.bail) {
     w.begin_object()

@@ -30,6 +30,8 @@ ReportStamp stamp_report(store::Database& db, Date as_of, const std::vector<std:
 // "oldest_sync", "items": [{device_id, name, officer, team, last_sync_at, pending_changes}]}
 // into an open object.
 void write_stamp(JsonWriter& w, const ReportStamp& stamp);
+// How every report's JSON begins: the stamp when there is one, else only "as_of".
+void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp);
 
 // The devices report is the freshness itself, device by device: last contact, the changes it said
 // it still held then, its clock's skew, and whether it has been silent for over 24 hours at `now`
