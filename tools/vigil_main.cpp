@@ -14,6 +14,7 @@
 
 #include "vigil/core/bail.hpp"
 #include "vigil/core/cli.hpp"
+#include "vigil/core/compliance_report.hpp"
 #include "vigil/core/devices.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
@@ -24,7 +25,6 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
-#include "vigil/core/compliance_report.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
 #include "vigil/sync/back_office.hpp"
@@ -401,8 +401,10 @@ struct ReportRequest {
 };
 
 ReportRequest report_request(const Args& args) {
-  ReportRequest r{open_existing(args), date_option(args, "as-of"),
-                  args.value("format").value_or(args.flag("json") ? "json" : "table"), {}};
+  ReportRequest r{open_existing(args),
+                  date_option(args, "as-of"),
+                  args.value("format").value_or(args.flag("json") ? "json" : "table"),
+                  {}};
   if (r.format != "table" && r.format != "json" && r.format != "csv") {
     throw UsageError("--format '" + r.format + "' is not one of table|json|csv");
   }
@@ -440,15 +442,14 @@ int cmd_report_suspects(const Args& args) {
                 vigil::format_date(as_of).c_str(), vigil::kSuspectsLookaheadDays,
                 report.bail.size());
     for (const auto& b : report.bail) {
-      std::printf("  %-12s  ends %s  %s  %s\n", b.ref.c_str(),
-                  vigil::format_date(b.current_end).c_str(),
-                  b.days_left < 0 ? ("ENDED " + std::to_string(-b.days_left) + " days ago").c_str()
-                                  : ("in " + std::to_string(b.days_left) + " days").c_str(),
-                  b.extension ? ("extension by " +
-                                 std::string(vigil::bail_authority_label(b.extension->authority)))
-                                    .c_str()
-                              : (b.days_left < 0 ? "lapsed: too late to extend"
-                                                 : "no further extension"));
+      std::printf(
+          "  %-12s  ends %s  %s  %s\n", b.ref.c_str(), vigil::format_date(b.current_end).c_str(),
+          b.days_left < 0 ? ("ENDED " + std::to_string(-b.days_left) + " days ago").c_str()
+                          : ("in " + std::to_string(b.days_left) + " days").c_str(),
+          b.extension
+              ? ("extension by " + std::string(vigil::bail_authority_label(b.extension->authority)))
+                    .c_str()
+              : (b.days_left < 0 ? "lapsed: too late to extend" : "no further extension"));
     }
     std::printf("\nRUI reviews due: %zu\n", report.rui.size());
     for (const auto& r : report.rui) {
@@ -572,8 +573,8 @@ int cmd_policy_add(const Args& args) {
   id.bind_all(version);
   id.step();
   // Tablets work out what is due with the new version from its effective date.
-  vigil::sync::log_back_office_writes(db, {{"policy_version", id.column_text(0), true, std::nullopt}},
-                                      now());
+  vigil::sync::log_back_office_writes(
+      db, {{"policy_version", id.column_text(0), true, std::nullopt}}, now());
   transaction.commit();
   std::cout << "Policy version " << version << " recorded.\n";
   return 0;

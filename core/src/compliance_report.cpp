@@ -46,10 +46,9 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   bind(crewed);
   crewed.bind(4, policy.visit_crew);
   while (crewed.step()) {
-    report.under_crewed.push_back({crewed.column_text(0), crewed.column_text(1),
-                                   crewed.column_text(2), crewed.column_text(3),
-                                   crewed.column_text(4), static_cast<int>(crewed.column_int(5)),
-                                   policy.visit_crew});
+    report.under_crewed.push_back(
+        {crewed.column_text(0), crewed.column_text(1), crewed.column_text(2), crewed.column_text(3),
+         crewed.column_text(4), static_cast<int>(crewed.column_int(5)), policy.visit_crew});
   }
 
   // Pre-arranged visits by the officer who recorded them, month by month.
@@ -60,9 +59,12 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       std::string(kInPeriod) + "AND" + scoped + "GROUP BY o.id, month ORDER BY o.username, month");
   bind(announced);
   while (announced.step()) {
-    AnnouncedShare share{announced.column_text(0), announced.column_text(1),
-                         announced.column_text(2), static_cast<int>(announced.column_int(3)),
-                         static_cast<int>(announced.column_int(4)), 0};
+    AnnouncedShare share{announced.column_text(0),
+                         announced.column_text(1),
+                         announced.column_text(2),
+                         static_cast<int>(announced.column_int(3)),
+                         static_cast<int>(announced.column_int(4)),
+                         0};
     share.share = share.visits > 0 ? static_cast<double>(share.announced) / share.visits : 0;
     report.announced.push_back(std::move(share));
   }
@@ -102,8 +104,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   while (caseloads.step()) {
     const int count = static_cast<int>(caseloads.column_int(2));
     report.caseloads.push_back({caseloads.column_text(0), caseloads.column_text(1), count,
-                                policy.caseload_per_officer,
-                                count > policy.caseload_per_officer});
+                                policy.caseload_per_officer, count > policy.caseload_per_officer});
   }
 
   // One officer alone at one nominal's door, again and again.
@@ -210,8 +211,7 @@ std::string compliance_report_csv(const ComplianceReport& report) {
     row("caseload", c.officer, "", c.team, "", c.nominals, c.limit, c.over ? "over" : "");
   }
   for (const auto& r : report.repeated_solo) {
-    row("repeated_solo", r.officer, r.nominal_ref, r.team, r.last_at, r.visits, 0,
-        "visits alone");
+    row("repeated_solo", r.officer, r.nominal_ref, r.team, r.last_at, r.visits, 0, "visits alone");
   }
   return out;
 }

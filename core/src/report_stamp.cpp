@@ -6,8 +6,8 @@
 
 namespace vigil {
 
-ReportStamp stamp_report(store::Database& db, Date as_of, const std::vector<std::string>& team_names,
-                         Instant now) {
+ReportStamp stamp_report(store::Database& db, Date as_of,
+                         const std::vector<std::string>& team_names, Instant now) {
   ReportStamp stamp;
   stamp.as_of = as_of;
   stamp.generated_at = format_instant(now);

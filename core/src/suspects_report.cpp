@@ -44,8 +44,8 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   const auto teams = scope_team_ids(db, scope);
   // Written for the one case or the other, so a team's report reads its team's rows by index
   // instead of testing every row of the force.
-  const std::string in_scope = teams ? " c.team_id IN (SELECT value FROM json_each(?1)) "
-                                     : " ?1 IS NULL ";
+  const std::string in_scope =
+      teams ? " c.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
 
   // Bail and RUI cases open now, with their latest extension and latest review.
   auto cases = db.prepare(
@@ -76,8 +76,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       const Date due = rui_review_due(last, policy);
       if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
       report.rui.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
-                            cases.column_text(3), last, due,
-                            std::max(0, days_between(due, as_of)),
+                            cases.column_text(3), last, due, std::max(0, days_between(due, as_of)),
                             stored_optional_date(cases, 7)});
     }
   }
@@ -113,8 +112,8 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     const auto recorded = stored_optional_date(suspects, 10);
     s.last_trace_on = kept && recorded ? std::max(*kept, *recorded) : kept ? kept : recorded;
     s.days_outstanding = std::max(0, days_between(since, as_of));
-    s.days_since_trace =
-        std::max(0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
+    s.days_since_trace = std::max(
+        0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
     s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, policy);
     s.review_due = suspect_review_due(stored_optional_date(suspects, 9).value_or(since), policy);
     const double harm_weight = std::ldexp(1.0, 5 - s.harm);
@@ -197,9 +196,9 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
         .field("last_review", format_date(r.last_review))
         .field("due", format_date(r.due))
         .field("days_overdue", r.days_overdue)
-        .field("expected_finish_on",
-               r.expected_finish_on ? std::optional(format_date(*r.expected_finish_on))
-                                    : std::nullopt)
+        .field("expected_finish_on", r.expected_finish_on
+                                         ? std::optional(format_date(*r.expected_finish_on))
+                                         : std::nullopt)
         .end_object();
   }
   w.end_array().key("outstanding_suspects").begin_array();

@@ -81,10 +81,9 @@ vigil::mobile::VisitInput visit_input(const vigil_visit& v) {
   visit.announced = v.announced != 0;
   const auto outcome = vigil::parse_enum<vigil::VisitOutcome>(text(v.outcome));
   if (!outcome) {
-    throw vigil::mobile::TabletError(
-        vigil::mobile::Problem::bad_input,
-        "The outcome '" + text(v.outcome) + "' is not one of " +
-            vigil::allowed_values<vigil::VisitOutcome>() + ".");
+    throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                     "The outcome '" + text(v.outcome) + "' is not one of " +
+                                         vigil::allowed_values<vigil::VisitOutcome>() + ".");
   }
   visit.outcome = *outcome;
   for (std::size_t i = 0; i < v.attendee_count; ++i) {
@@ -142,9 +141,8 @@ vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const cha
   return guarded([&] {
     vigil::mobile::LinkOptions link;
     link.ca_file = text(ca_file);
-    const auto report =
-        tablet->tablet.enrol(server_url, username, password,
-                             device_name ? device_name : "tablet", link);
+    const auto report = tablet->tablet.enrol(server_url, username, password,
+                                             device_name ? device_name : "tablet", link);
     if (report_json != nullptr) *report_json = copy(vigil::mobile::to_json(report));
   });
 }

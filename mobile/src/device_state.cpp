@@ -112,8 +112,7 @@ void DeviceState::keep_conflicts(const std::vector<sync::ConflictRecord>& confli
   for (const auto& c : conflicts) {
     s.bind_all(c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value,
                c.winning_change, c.losing_change, c.winning_device, c.losing_device,
-               c.winning_clock, c.losing_clock, c.detected_at, c.status, c.decided_by,
-               c.decision);
+               c.winning_clock, c.losing_clock, c.detected_at, c.status, c.decided_by, c.decision);
     s.run();
   }
 }

@@ -17,21 +17,21 @@
 namespace vigil::mobile {
 
 // Keys of sync_state.
-inline constexpr const char* kServer = "server";                  // the server's URL
+inline constexpr const char* kServer = "server";   // the server's URL
 inline constexpr const char* kCaFile = "ca_file";  // certificates trusted besides the system's
-inline constexpr const char* kToken = "token";                    // the device's bearer token
+inline constexpr const char* kToken = "token";     // the device's bearer token
 inline constexpr const char* kDeviceId = "device_id";
 inline constexpr const char* kUsername = "username";
 inline constexpr const char* kOfficerId = "officer_id";
 inline constexpr const char* kRole = "role";
 inline constexpr const char* kUnlockVerifier = "unlock_verifier";  // Argon2id of the password
-inline constexpr const char* kLocked = "locked";                  // "1" while locked
-inline constexpr const char* kClock = "clock";                    // the last stamp issued or seen
-inline constexpr const char* kCursor = "cursor";                  // the pull cursor
+inline constexpr const char* kLocked = "locked";                   // "1" while locked
+inline constexpr const char* kClock = "clock";                     // the last stamp issued or seen
+inline constexpr const char* kCursor = "cursor";                   // the pull cursor
 inline constexpr const char* kScopeTaken = "scope_taken";          // "1" once a first sync finished
 inline constexpr const char* kResume = "resume";  // where an interrupted first sync goes on
-inline constexpr const char* kNeedsResync = "needs_resync";        // "1": take the scope afresh
-inline constexpr const char* kServerDigest = "server_digest";      // the scope digest last pulled
+inline constexpr const char* kNeedsResync = "needs_resync";    // "1": take the scope afresh
+inline constexpr const char* kServerDigest = "server_digest";  // the scope digest last pulled
 inline constexpr const char* kLastSync = "last_sync_at";
 inline constexpr const char* kReadChainIndex = "read_chain_index";  // the next read event's index
 inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's hash

@@ -100,9 +100,9 @@ int cmd_enrol(Tablet& tablet, const Args& args) {
   const auto report = tablet.enrol(server, username, password,
                                    args.value("device-name").value_or("vigil-field"), link);
   const auto status = tablet.status();
-  std::cout << "enrolled " << status.officer << " (" << vigil::to_string(status.role)
-            << ") with " << status.server << " as device " << status.device_id << "; took "
-            << report.received << " records of the scope\n";
+  std::cout << "enrolled " << status.officer << " (" << vigil::to_string(status.role) << ") with "
+            << status.server << " as device " << status.device_id << "; took " << report.received
+            << " records of the scope\n";
   return vigil::cli::kExitOk;
 }
 
@@ -112,8 +112,7 @@ void print_sync(const vigil::mobile::SyncReport& r, bool json) {
     return;
   }
   std::cout << "up: " << r.pushed << " sent, " << r.applied << " applied, " << r.duplicates
-            << " already there, " << r.conflicts << " in conflict, " << r.rejected
-            << " rejected\n";
+            << " already there, " << r.conflicts << " in conflict, " << r.rejected << " rejected\n";
   for (const auto& line : r.rejections) std::cout << "  rejected " << line << '\n';
   std::cout << "down: " << r.received << " records and changes, " << r.purged
             << " removed from scope" << (r.took_scope ? " (whole scope taken)" : "") << '\n';
@@ -140,8 +139,7 @@ int cmd_caseload(Tablet& tablet, const Args& args) {
     std::cout << e.nominal_ref << "  " << e.name << "  " << vigil::to_string(e.risk_level)
               << "  next visit "
               << (e.next_visit_due ? vigil::format_date(*e.next_visit_due) : "not scheduled")
-              << (e.days_overdue > 0 ? "  " + std::to_string(e.days_overdue) + " days overdue"
-                                     : "")
+              << (e.days_overdue > 0 ? "  " + std::to_string(e.days_overdue) + " days overdue" : "")
               << "  priority " << e.priority << (e.double_crewed ? "  double-crewed" : "")
               << (e.no_fixed_abode ? "  no fixed abode" : "") << '\n';
     if (!e.reasons.empty()) std::cout << "    " << joined(e.reasons, "; ") << '\n';
@@ -152,8 +150,10 @@ int cmd_caseload(Tablet& tablet, const Args& args) {
 int cmd_show(Tablet& tablet, const Args& args) {
   const auto record =
       tablet.show(one_positional(args, "nominal reference"), args.value("reason").value_or(""));
-  const auto lists = {std::pair{"addresses", &record.addresses}, {"plans", &record.plans},
-                      {"assessments", &record.assessments},      {"orders", &record.orders},
+  const auto lists = {std::pair{"addresses", &record.addresses},
+                      {"plans", &record.plans},
+                      {"assessments", &record.assessments},
+                      {"orders", &record.orders},
                       {"visits", &record.visits}};
   if (args.flag("json")) {
     std::cout << vigil::mobile::to_json(record) << '\n';
@@ -267,8 +267,7 @@ int cmd_status(Tablet& tablet, const Args& args) {
   if (!s.scope_complete) {
     std::cout << "the scope is not all here yet: sync to finish taking it\n";
   }
-  std::cout
-            << "changes waiting to go up: " << s.pending << '\n'
+  std::cout << "changes waiting to go up: " << s.pending << '\n'
             << "last successful sync: " << s.last_sync_at.value_or("never") << '\n'
             << "rejected changes: " << s.rejected.size() << '\n';
   for (const auto& r : s.rejected) {
@@ -304,7 +303,8 @@ int run(const std::vector<std::string>& words) {
     store = words[0].substr(8);
     at = 1;
   }
-  if (store.empty()) throw UsageError("name the tablet's store first: vigil-field --store PATH ...");
+  if (store.empty())
+    throw UsageError("name the tablet's store first: vigil-field --store PATH ...");
   if (at >= words.size()) throw UsageError("name a command; see vigil-field --help");
   static const std::vector<Command> commands = {
       {"enrol", cmd_enrol, {{"server"}, {"username"}, {"device-name"}, {"ca-file"}}},

@@ -64,8 +64,10 @@ std::string to_json(const NominalRecord& record) {
   w.begin_object().key("nominal");
   fields(w, record.nominal);
   const std::pair<const char*, const std::vector<sync::FieldValues>*> lists[] = {
-      {"addresses", &record.addresses}, {"plans", &record.plans},
-      {"assessments", &record.assessments}, {"orders", &record.orders},
+      {"addresses", &record.addresses},
+      {"plans", &record.plans},
+      {"assessments", &record.assessments},
+      {"orders", &record.orders},
       {"visits", &record.visits}};
   for (const auto& [name, list] : lists) {
     w.key(name).begin_array();

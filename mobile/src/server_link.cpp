@@ -56,11 +56,12 @@ ServerAddress parse_server_url(std::string_view url) {
   }
   if (address.host.empty()) throw bad("has no host name");
   // The password, the token and every record cross the line: in clear only to this machine.
-  const bool this_machine = address.host == "localhost" || address.host == "::1" ||
-                            address.host.starts_with("127.");
+  const bool this_machine =
+      address.host == "localhost" || address.host == "::1" || address.host.starts_with("127.");
   if (!address.tls && !this_machine) {
-    throw bad("must start with https://: only a server on this machine may be reached over "
-              "plain http://");
+    throw bad(
+        "must start with https://: only a server on this machine may be reached over "
+        "plain http://");
   }
   return address;
 }

@@ -157,14 +157,16 @@ struct Tablet::Impl {
   std::string nominal_id(const std::string& ref) {
     auto s = db.prepare("SELECT id FROM nominals WHERE ref = ?");
     s.bind_all(ref);
-    if (!s.step()) throw bad_input("no nominal in this tablet's scope has the reference '" + ref + "'");
+    if (!s.step())
+      throw bad_input("no nominal in this tablet's scope has the reference '" + ref + "'");
     return s.column_text(0);
   }
 
   std::string suspect_id(const std::string& ref) {
     auto s = db.prepare("SELECT id FROM suspects WHERE ref = ?");
     s.bind_all(ref);
-    if (!s.step()) throw bad_input("no suspect in this tablet's scope has the reference '" + ref + "'");
+    if (!s.step())
+      throw bad_input("no suspect in this tablet's scope has the reference '" + ref + "'");
     return s.column_text(0);
   }
 
@@ -192,8 +194,8 @@ struct Tablet::Impl {
       }
       if (attempt >= options.attempts) {
         throw TabletError(Problem::unreachable,
-                          "Cannot reach the server at " + state.get(kServer).value_or("") +
-                              " (" + failure + "); everything recorded stays on the tablet.");
+                          "Cannot reach the server at " + state.get(kServer).value_or("") + " (" +
+                              failure + "); everything recorded stays on the tablet.");
       }
       std::this_thread::sleep_for(backoff);
       backoff *= 2;
@@ -207,8 +209,8 @@ struct Tablet::Impl {
                         "with a new store (what is waiting to go up is still in this one).");
     }
     throw TabletError(Problem::refused, "The server refused " + what + " (HTTP " +
-                                            std::to_string(reply.status) + "): " +
-                                            reply.body.substr(0, 300));
+                                            std::to_string(reply.status) +
+                                            "): " + reply.body.substr(0, 300));
   }
 
   // The server revoked this device: nothing of the force's may stay on it.
@@ -245,13 +247,12 @@ struct Tablet::Impl {
                                             path.string() + "' could not be deleted (" +
                                             failed.message() + "); it has been emptied instead.");
     }
-    throw TabletError(
-        Problem::wiped,
-        server + " has revoked this tablet, so its store has been wiped" +
-            (pending > 0 ? ", with " + std::to_string(pending) + " change" +
-                               (pending == 1 ? "" : "s") + " not yet synced"
-                         : "") +
-            ". Enrol it again to use it.");
+    throw TabletError(Problem::wiped,
+                      server + " has revoked this tablet, so its store has been wiped" +
+                          (pending > 0 ? ", with " + std::to_string(pending) + " change" +
+                                             (pending == 1 ? "" : "s") + " not yet synced"
+                                       : "") +
+                          ". Enrol it again to use it.");
   }
 
   void push(ServerLink& server, const LinkOptions& options, SyncReport& report) {
@@ -273,9 +274,9 @@ struct Tablet::Impl {
       try {
         response = sync::decode_push_response(reply.body);
       } catch (const sync::WireError& error) {
-        throw TabletError(Problem::refused,
-                          std::string("The server's answer to a push was not understood: ") +
-                              error.what() + ".");
+        throw TabletError(
+            Problem::refused,
+            std::string("The server's answer to a push was not understood: ") + error.what() + ".");
       }
       report.pushed += static_cast<int>(batch.size());
       int answered = 0;
@@ -288,13 +289,12 @@ struct Tablet::Impl {
         // A repeat must say how the change first went; without that it stays to be sent again.
         if (outcome.outcome == sync::Outcome::duplicate && !outcome.first_outcome) continue;
         ++answered;
-        const auto first = outcome.outcome == sync::Outcome::duplicate ? *outcome.first_outcome
-                                                                       : outcome.outcome;
+        const auto first =
+            outcome.outcome == sync::Outcome::duplicate ? *outcome.first_outcome : outcome.outcome;
         if (outcome.outcome == sync::Outcome::duplicate) ++report.duplicates;
         if (first == sync::Outcome::rejected) {
           ++report.rejected;
-          report.rejections.push_back(made->entity + " " + made->entity_id + ": " +
-                                      outcome.reason);
+          report.rejections.push_back(made->entity + " " + made->entity_id + ": " + outcome.reason);
           state.reject(outcome.change_id, outcome.reason);
           // The tablet shows what the server refused: take the scope afresh so it holds what
           // the server holds, while the outbox keeps the change and its reason for the officer.
@@ -405,19 +405,22 @@ struct Tablet::Impl {
     bool first_page = resume.empty();
     for (;;) {
       const auto page = fetch(server, options, 0, resume);
-      const std::string failure = apply_page(page, first_page, [&] {
-        // Until the last page is in, the store holds part of the scope: the next sync takes it
-        // on from where this one stopped, whatever happens meanwhile.
-        if (first_page) state.erase(kScopeTaken);
-        if (page.more) {
-          state.set(kResume, page.resume);
-        } else {
-          state.erase(kResume);
-          state.set_cursor(page.next);
-          state.set(kScopeTaken, "1");
-          state.erase(kNeedsResync);
-        }
-      }, report);
+      const std::string failure = apply_page(
+          page, first_page,
+          [&] {
+            // Until the last page is in, the store holds part of the scope: the next sync takes it
+            // on from where this one stopped, whatever happens meanwhile.
+            if (first_page) state.erase(kScopeTaken);
+            if (page.more) {
+              state.set(kResume, page.resume);
+            } else {
+              state.erase(kResume);
+              state.set_cursor(page.next);
+              state.set(kScopeTaken, "1");
+              state.erase(kNeedsResync);
+            }
+          },
+          report);
       if (!failure.empty()) return failure;
       first_page = false;
       if (!page.more) return "";
@@ -428,8 +431,8 @@ struct Tablet::Impl {
   std::string follow_changes(ServerLink& server, const LinkOptions& options, SyncReport& report) {
     for (;;) {
       const auto page = fetch(server, options, state.cursor(), "");
-      const std::string failure =
-          apply_page(page, false, [&] { state.set_cursor(page.next); }, report);
+      const std::string failure = apply_page(
+          page, false, [&] { state.set_cursor(page.next); }, report);
       if (!failure.empty()) return failure;
       if (!page.more) return "";
     }
@@ -477,7 +480,8 @@ struct Tablet::Impl {
     for (auto& f : facts) all.push_back(&f);
     load_visit_crewing(db, all);
     std::map<std::string, std::pair<std::string, bool>> people;  // id -> name, no fixed abode
-    auto names = db.prepare("SELECT id, surname || ', ' || forenames, no_fixed_abode FROM nominals");
+    auto names =
+        db.prepare("SELECT id, surname || ', ' || forenames, no_fixed_abode FROM nominals");
     while (names.step()) {
       people[names.column_text(0)] = {names.column_text(1), names.column_int(2) != 0};
     }
@@ -529,16 +533,15 @@ struct Tablet::Impl {
       attendees += (attendees.empty() ? "" : ";") + username;
     }
     const std::string visit_id = make_time_ordered_uuid();
-    std::vector<Change> changes{make_change(
-        "visit", visit_id, Operation::append,
-        {{"nominal_id", nominal},
-         {"occurred_at", format_instant(at)},
-         {"recorded_at", format_instant(now())},
-         {"announced", visit.announced ? "yes" : "no"},
-         {"outcome", std::string(to_string(visit.outcome))},
-         {"observations", visit.note},
-         {"risk_change", visit.risk_change},
-         {"attendees", attendees}})};
+    std::vector<Change> changes{make_change("visit", visit_id, Operation::append,
+                                            {{"nominal_id", nominal},
+                                             {"occurred_at", format_instant(at)},
+                                             {"recorded_at", format_instant(now())},
+                                             {"announced", visit.announced ? "yes" : "no"},
+                                             {"outcome", std::string(to_string(visit.outcome))},
+                                             {"observations", visit.note},
+                                             {"risk_change", visit.risk_change},
+                                             {"attendees", attendees}})};
     if (failed_entry(visit.outcome)) {
       changes.push_back(make_change("failed_entry", make_time_ordered_uuid(), Operation::append,
                                     {{"nominal_id", nominal},
@@ -573,8 +576,7 @@ struct Tablet::Impl {
     attendees.erase(std::unique(attendees.begin(), attendees.end()), attendees.end());
     const int present = static_cast<int>(attendees.size());
     if (present < crew) {
-      warnings.push_back("The plan for " +
-                         visit.nominal_ref + " requires " + std::to_string(crew) +
+      warnings.push_back("The plan for " + visit.nominal_ref + " requires " + std::to_string(crew) +
                          " officers at each visit; " + std::to_string(present) +
                          (present == 1 ? " is" : " are") + " recorded.");
     }
@@ -618,10 +620,10 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
                          const LinkOptions& link) {
   auto& m = *impl_;
   if (m.enrolled()) {
-    throw TabletError(Problem::bad_input,
-                      "This tablet is already enrolled for " + m.state.get(kUsername).value_or("") +
-                          " with " + m.state.get(kServer).value_or("") +
-                          "; use a new store to enrol again.");
+    throw TabletError(Problem::bad_input, "This tablet is already enrolled for " +
+                                              m.state.get(kUsername).value_or("") + " with " +
+                                              m.state.get(kServer).value_or("") +
+                                              "; use a new store to enrol again.");
   }
   if (username.empty()) throw bad_input("the username is empty");
   const ServerAddress address = parse_server_url(server_url);
@@ -681,8 +683,9 @@ void Tablet::unlock(const std::string& password) {
   auto& m = *impl_;
   m.require_enrolled();
   if (!verify_password(m.state.get(kUnlockVerifier).value_or(""), password)) {
-    throw TabletError(Problem::wrong_password, "That is not the password this tablet was "
-                                               "enrolled with; the tablet stays locked.");
+    throw TabletError(Problem::wrong_password,
+                      "That is not the password this tablet was "
+                      "enrolled with; the tablet stays locked.");
   }
   m.state.set(kLocked, "0");
 }

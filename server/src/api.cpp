@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "openapi.hpp"
+#include "vigil/core/compliance_report.hpp"
 #include "vigil/core/devices.hpp"
 #include "vigil/core/digest.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/core/migrate.hpp"
 #include "vigil/core/overdue_report.hpp"
-#include "vigil/core/compliance_report.hpp"
+#include "vigil/core/password.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/password.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 #include "writer.hpp"
@@ -561,8 +561,8 @@ struct Api::Impl {
               std::string(report) + " report for team '" + team->second.substr(0, 100) +
                   "' outside the caller's scope");
         transaction.commit();
-        fail(403, "forbidden", "the team '" + team->second.substr(0, 100) +
-                                   "' is not one whose records you may see");
+        fail(403, "forbidden",
+             "the team '" + team->second.substr(0, 100) + "' is not one whose records you may see");
       }
       return {team->second};
     }
@@ -575,10 +575,9 @@ struct Api::Impl {
     Response response = json_response(200, std::move(body));
     if (csv) {
       response.content_type = "text/csv; charset=utf-8";
-      response.headers.emplace_back(
-          "Content-Disposition",
-          "attachment; filename=\"" + std::string(name) + "-" + format_date(stamp.as_of) +
-              ".csv\"");
+      response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" +
+                                                               std::string(name) + "-" +
+                                                               format_date(stamp.as_of) + ".csv\"");
     }
     // The stamp travels with a CSV too, where the body has no room for it.
     response.headers.emplace_back("X-Vigil-As-Of", format_date(stamp.as_of));
@@ -625,7 +624,8 @@ struct Api::Impl {
     const auto teams = report_teams(*db, caller, request, "devices");
     const Instant now = options.now();
     const ReportStamp stamp = stamp_report(*db, london_date(now), teams, now);
-    return report_response(csv, csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
+    return report_response(csv,
+                           csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
                            stamp, "devices");
   }
 

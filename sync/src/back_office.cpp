@@ -31,24 +31,24 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
       throw Error(ErrorCode::internal, "the back office logged a write of '" + write.entity +
                                            "', which tablets do not hold");
     }
-    auto read = db.prepare("SELECT " + record_columns(*spec) + " FROM " +
-                           std::string(spec->table) + " x WHERE x.id = ?");
+    auto read = db.prepare("SELECT " + record_columns(*spec) + " FROM " + std::string(spec->table) +
+                           " x WHERE x.id = ?");
     read.bind_all(write.id);
     if (!read.step()) {
-      throw Error(ErrorCode::internal, "the back office logged a write of " + write.entity +
-                                           " " + write.id + ", which is not there");
+      throw Error(ErrorCode::internal, "the back office logged a write of " + write.entity + " " +
+                                           write.id + ", which is not there");
     }
     const std::string fields = encode_fields(record_fields(*spec, read, 0, names));
-    const auto team =
-        spec->force_wide() ? std::optional<std::string>(kEveryTablet) : team_of(db, spec->name, write.id);
+    const auto team = spec->force_wide() ? std::optional<std::string>(kEveryTablet)
+                                         : team_of(db, spec->name, write.id);
     const bool moved = write.previous_team && team && *write.previous_team != *team;
-    const Operation operation = !write.created        ? Operation::update
+    const Operation operation = !write.created         ? Operation::update
                                 : spec->mutable_record ? Operation::create
                                                        : Operation::append;
     const std::string stamp = format_stamp(clock.now());
     log.bind_all(make_time_ordered_uuid(), kBackOfficeDevice, spec->name, write.id,
-                 std::string(to_string(operation)), fields, stamp, received, received, fields,
-                 team, moved ? write.previous_team : std::nullopt);
+                 std::string(to_string(operation)), fields, stamp, received, received, fields, team,
+                 moved ? write.previous_team : std::nullopt);
     log.run();
     const std::int64_t seq = db.last_insert_rowid();
     auto& stamp_record =

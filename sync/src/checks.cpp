@@ -77,7 +77,8 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   checked.spec = spec;
   if (spec == nullptr) return reject("'" + change.entity + "' is not a kind of record Vigil syncs");
   if (spec->back_office) {
-    return reject(article(spec->name) + " is kept by the back office: no device creates or "
+    return reject(article(spec->name) +
+                  " is kept by the back office: no device creates or "
                   "changes one");
   }
   if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");

@@ -24,7 +24,6 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-
 }  // namespace
 
 std::vector<std::string> scope_teams(store::Database& db, const std::string& officer_id,
@@ -190,9 +189,9 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
       "fields, base, clock, device_time, received_at, outcome, applied, team_id, left_team_id) "
       "VALUES (?, ?, ?, ?, ?, 'update', ?, ?, ?, ?, ?, 'applied', ?, ?, ?)");
-  log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id, encode_fields(kept),
-               encode_fields(base), stamp, batch.received_at, batch.received_at, encode_fields(kept), new_team,
-               left_team);
+  log.bind_all(write_id, caller.device_id, caller.officer_id, entity, entity_id,
+               encode_fields(kept), encode_fields(base), stamp, batch.received_at,
+               batch.received_at, encode_fields(kept), new_team, left_team);
   log.run();
   const auto write_seq = db.last_insert_rowid();
   FieldHistory(db).write(entity, entity_id, field_name,

@@ -60,8 +60,7 @@ std::string check_read_event(store::Database& db, const std::string& device_id,
   std::string problem;
   if (before.step() && before.column_view(0) != event.prev_hash) {
     problem = "read event " + index + " of this device does not follow event " +
-              std::to_string(event.chain_index - 1) +
-              ": the tablet's read audit has been altered";
+              std::to_string(event.chain_index - 1) + ": the tablet's read audit has been altered";
   }
   before.reset();
   return problem;
@@ -78,7 +77,7 @@ std::vector<ChainBreak> verify_read_chains(store::Database& db) {
   std::int64_t expected = 0;
   std::string last_hash;
   while (s.step()) {
-    ReadEvent e{s.column_text(0), s.column_int(1), s.column_text(2),
+    ReadEvent e{s.column_text(0), s.column_int(1),  s.column_text(2),
                 s.column_text(3), s.column_text(4), s.column_text(5)};
     const std::string hash = s.column_text(6);
     if (e.device_id != device) {

@@ -86,8 +86,7 @@ void upsert(store::Database& db, const EntitySpec& spec, const std::string& id, 
   }
   auto& insert = db.cached("INSERT INTO " + std::string(spec.table) + " (" + columns +
                            ") VALUES (" + marks + ") ON CONFLICT (id) DO UPDATE SET " + updates);
-  insert.bind_all(id, writer.seq,
-                  writer.clock.empty() ? std::nullopt : std::optional(writer.clock),
+  insert.bind_all(id, writer.seq, writer.clock.empty() ? std::nullopt : std::optional(writer.clock),
                   writer.device_id.empty() ? std::nullopt : std::optional(writer.device_id));
   int index = 4;
   for (const auto& [column, value] : row.columns) bind_stored(insert, ++index, value);
@@ -131,7 +130,9 @@ bool update(store::Database& db, const EntitySpec& spec, const std::string& id, 
   int index = 0;
   for (const auto& [column, value] : row.columns) bind_stored(s, ++index, value);
   if (writer != nullptr) {
-    s.bind(index + 1, writer->seq).bind(index + 2, writer->clock).bind(index + 3, writer->device_id);
+    s.bind(index + 1, writer->seq)
+        .bind(index + 2, writer->clock)
+        .bind(index + 3, writer->device_id);
     index += 3;
   }
   s.bind(++index, id);
@@ -140,7 +141,9 @@ bool update(store::Database& db, const EntitySpec& spec, const std::string& id, 
 }
 
 // Foreign keys are checked when the transaction commits, so records can go in any order.
-void defer_foreign_keys(store::Database& db) { db.execute("PRAGMA defer_foreign_keys = ON"); }
+void defer_foreign_keys(store::Database& db) {
+  db.execute("PRAGMA defer_foreign_keys = ON");
+}
 
 }  // namespace
 
@@ -196,10 +199,10 @@ std::vector<FieldValues> Replica::children_of(const std::string& entity,
   const EntitySpec* spec = find_entity(entity);
   if (spec == nullptr || !spec->held_on_tablet() || spec->parent_field.empty()) return out;
   Names names(db_);
-  auto s = db_.prepare("SELECT x.id, " + record_columns(*spec) + " FROM " +
-                       std::string(spec->table) + " x WHERE x." +
-                       std::string(spec->field(spec->parent_field)->column) +
-                       " = ? ORDER BY x.rowid");
+  auto s =
+      db_.prepare("SELECT x.id, " + record_columns(*spec) + " FROM " + std::string(spec->table) +
+                  " x WHERE x." + std::string(spec->field(spec->parent_field)->column) +
+                  " = ? ORDER BY x.rowid");
   s.bind_all(parent_id);
   while (s.step()) {
     FieldValues fields = record_fields(*spec, s, 1, names);

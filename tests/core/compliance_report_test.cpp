@@ -69,8 +69,8 @@ TEST_CASE("compliance report: plan defects and caseloads against the limit",
   Visits v;
   const std::string plan = v.force.north_plans[0];
   v.db.prepare(
-        "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on) VALUES "
-        "(?, ?, 'Check the address', NULL, '2026-12-01'), (?, ?, 'Speak to the school', ?, NULL)")
+          "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on) VALUES "
+          "(?, ?, 'Check the address', NULL, '2026-12-01'), (?, ?, 'Speak to the school', ?, NULL)")
       .bind_all(make_uuid(), plan, make_uuid(), plan, v.force.officer_ids["pc.a"])
       .run();
   const auto report = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{{"North"}});

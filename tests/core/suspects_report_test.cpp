@@ -23,8 +23,7 @@ struct Cases {
     db.prepare(
           "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
           "status, team_id) VALUES (?, ?, 'Case', 'A', 'theft', ?, 'standard', ?, ?)")
-        .bind_all(id, "BC-" + std::to_string(++number), arrested_on, status,
-                  force.team_ids[team])
+        .bind_all(id, "BC-" + std::to_string(++number), arrested_on, status, force.team_ids[team])
         .run();
     return id;
   }
@@ -49,9 +48,9 @@ TEST_CASE("suspects report: bail ending or ended, with who must extend it", "[su
   // Arrested 2026-07-01, extended by an inspector to 2026-11-20: ended two days ago.
   const std::string lapsed = c.bail_case("2026-07-01", "bail");
   c.db.prepare(
-        "INSERT INTO bail_extensions (id, bail_case_id, extended_to, authority, authorised_by, "
-        "authorised_on, representations_considered) VALUES (?, ?, '2026-11-20', 'inspector', "
-        "'Insp Grey', '2026-09-30', 1)")
+          "INSERT INTO bail_extensions (id, bail_case_id, extended_to, authority, authorised_by, "
+          "authorised_on, representations_considered) VALUES (?, ?, '2026-11-20', 'inspector', "
+          "'Insp Grey', '2026-09-30', 1)")
       .bind_all(make_uuid(), lapsed)
       .run();
   c.bail_case("2026-10-01", "bail");  // ends 2027-01-01: not within 7 days
@@ -74,7 +73,7 @@ TEST_CASE("suspects report: RUI reviews due, suspects by priority, rates per 1,0
   const Date as_of = *parse_date("2026-11-22");
   const std::string reviewed = c.bail_case("2026-09-01", "rui");
   c.db.prepare(
-        "INSERT INTO rui_reviews (id, bail_case_id, reviewed_on) VALUES (?, ?, '2026-10-01')")
+          "INSERT INTO rui_reviews (id, bail_case_id, reviewed_on) VALUES (?, ?, '2026-10-01')")
       .bind_all(make_uuid(), reviewed)
       .run();
   c.bail_case("2026-11-10", "rui");  // review due 2026-12-08: not yet

@@ -18,9 +18,9 @@ struct Field {
   std::string store = (dir.path() / "tablet.db").string();
 
   CommandResult run(const std::string& arguments, const std::string& input = "") {
-    return run_command(std::string(VIGIL_BIN_DIR) + "/vigil-field --store '" + store + "' " +
-                           arguments,
-                       input, dir.path());
+    return run_command(
+        std::string(VIGIL_BIN_DIR) + "/vigil-field --store '" + store + "' " + arguments, input,
+        dir.path());
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
 };
@@ -48,20 +48,20 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
 
   r = f.run("caseload --as-of 2026-11-22 --json");
   REQUIRE(r.status == 0);
-  for (const char* field : {"\"nominal_ref\":\"NOM-1\"", "\"risk_level\":\"high\"",
-                            "\"next_visit_due\":\"2026-01-01\"", "\"days_overdue\":325",
-                            "\"priority\":", "\"double_crewed\":true"}) {
+  for (const char* field :
+       {"\"nominal_ref\":\"NOM-1\"", "\"risk_level\":\"high\"", "\"next_visit_due\":\"2026-01-01\"",
+        "\"days_overdue\":325", "\"priority\":", "\"double_crewed\":true"}) {
     CHECK(has(r.out, field));
   }
 
   // Warnings before the visit is saved, on stderr; the visit is saved all the same.
   r = f.run("visit NOM-1 --announced yes --outcome seen --attendee pc.a --note 'All well'");
   CHECK(r.status == 0);
-  CHECK(r.err ==
-        "warning: The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.\n");
+  CHECK(r.err == "warning: The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.\n");
   CHECK(has(r.out, "saved"));
   const std::string visit_id = r.out.substr(6, 36);
-  r = f.run("amend " + visit_id + " --reason 'second officer omitted' --attendee pc.a "
+  r = f.run("amend " + visit_id +
+            " --reason 'second officer omitted' --attendee pc.a "
             "--attendee pc.b");
   CHECK(r.status == 0);
   r = f.run("nominal NOM-2 --set area=Docks --set no_fixed_abode=yes");
@@ -100,8 +100,9 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
 TEST_CASE("vigil-field: bad usage and bad input are one sentence and exit status 2",
           "[mobile][cli]") {
   Field f;
-  REQUIRE(f.run("enrol --server " + f.url() + " --username pc.a", std::string(kTestPassword))
-              .status == 0);
+  REQUIRE(
+      f.run("enrol --server " + f.url() + " --username pc.a", std::string(kTestPassword)).status ==
+      0);
   struct Case {
     std::string arguments, error;
   };
@@ -115,7 +116,8 @@ TEST_CASE("vigil-field: bad usage and bad input are one sentence and exit status
        "vigil-field: name who attended with --attendee\n"},
       {"visit NOM-9 --announced no --outcome seen --attendee pc.a",
        "vigil-field: No nominal in this tablet's scope has the reference 'NOM-9'.\n"},
-      {"visit NOM-1 --announced no --outcome seen --attendee pc.a --occurred-at 2026-13-01T00:00:00Z",
+      {"visit NOM-1 --announced no --outcome seen --attendee pc.a --occurred-at "
+       "2026-13-01T00:00:00Z",
        "vigil-field: --occurred-at '2026-13-01T00:00:00Z' is not an instant in the form "
        "YYYY-MM-DDTHH:MM:SSZ\n"},
       {"visit NOM-1 --announced no --outcome seen --attendee pc.a --occurred-at "
@@ -124,7 +126,8 @@ TEST_CASE("vigil-field: bad usage and bad input are one sentence and exit status
        "than now.\n"},
       {"nominal NOM-1 --set risk_level=low",
        "vigil-field: Only a supervisor may change risk_level.\n"},
-      {"nominal NOM-1 --set shoe_size=9", "vigil-field: 'shoe_size' is not a field of a nominal.\n"},
+      {"nominal NOM-1 --set shoe_size=9",
+       "vigil-field: 'shoe_size' is not a field of a nominal.\n"},
       {"breach NOM-1 --order dvpo --condition x --action y",
        "vigil-field: NOM-1 has no order 'dvpo' on this tablet.\n"},
       {"caseload --as-of 2026-02-30",

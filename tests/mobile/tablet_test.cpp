@@ -12,18 +12,18 @@
 #include <set>
 #include <thread>
 
+#include "certificate.hpp"
 #include "holding_proxy.hpp"
 #include "http_client.hpp"
 #include "live_server.hpp"
-#include "certificate.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/devices.hpp"
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/core/progress.hpp"
 #include "vigil/mobile/tablet.hpp"
 #include "vigil/sync/read_audit.hpp"
-#include "vigil/core/progress.hpp"
 #include "vigil/tools/import.hpp"
 
 extern char** environ;
@@ -132,9 +132,10 @@ TEST_CASE("100 visits recorded while the server is down all reach its overdue re
   for (const auto& entry : tablet->caseload(today())) CHECK(entry.days_overdue == 0);
 }
 
-TEST_CASE("a tablet killed after its push was applied, before it read the answer, sends it again "
-          "without duplicates",
-          "[mobile][tablet]") {
+TEST_CASE(
+    "a tablet killed after its push was applied, before it read the answer, sends it again "
+    "without duplicates",
+    "[mobile][tablet]") {
   Force f;
   HoldingProxy proxy(f.server.port());
   const auto path = f.store("pc-a.db");
@@ -284,9 +285,9 @@ TEST_CASE("two tablets editing one field offline make one conflict, decided for 
 
   auto http = f.server.client();
   const Session sergeant = sign_in(*http, "sgt.north", kTestPassword);
-  const auto decided = http->post("/api/v1/conflicts/" + conflict.id + "/decision",
-                                  "{\"keep\":\"losing\",\"note\":\"Harbour confirmed\"}",
-                                  sergeant.auth());
+  const auto decided =
+      http->post("/api/v1/conflicts/" + conflict.id + "/decision",
+                 "{\"keep\":\"losing\",\"note\":\"Harbour confirmed\"}", sergeant.auth());
   REQUIRE(decided.status == 200);
 
   for (auto* tablet : {a.get(), b.get()}) {
@@ -334,15 +335,13 @@ TEST_CASE("a tablet app written in C drives the engine through vigil/mobile.h al
   Force f;
   const std::string program = std::string(VIGIL_BIN_DIR) + "/c_api_client";
   const auto output = f.dir.path() / "c_api_client.out";
-  std::vector<std::string> words{program, f.store("c.db").string(), f.url(), "pc.a",
-                                 kTestPassword};
+  std::vector<std::string> words{program, f.store("c.db").string(), f.url(), "pc.a", kTestPassword};
   std::vector<char*> argv;
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -380,13 +379,13 @@ TEST_CASE("over HTTPS the tablet takes its scope only from a server it can verif
   // Trusted, but the server answers at a name its certificate does not carry.
   link.ca_file = tls.certificate;
   Tablet misnamed(dir.path() / "misnamed.db");
-  CHECK_THROWS_AS(misnamed.enrol("https://127.0.0.1:" + port, "pc.a", kTestPassword, "tablet",
-                                 link),
-                  TabletError);
+  CHECK_THROWS_AS(
+      misnamed.enrol("https://127.0.0.1:" + port, "pc.a", kTestPassword, "tablet", link),
+      TabletError);
 
   Tablet tablet(dir.path() / "tablet.db");
-  const auto report = tablet.enrol("https://localhost:" + port, "pc.a", kTestPassword, "tablet",
-                                   link);
+  const auto report =
+      tablet.enrol("https://localhost:" + port, "pc.a", kTestPassword, "tablet", link);
   CHECK(report.took_scope);
   tablet.record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
   // Later syncs trust the authority the tablet was enrolled with.
@@ -500,8 +499,9 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   // A record lost from the tablet's store comes back.
   {
     store::Database db(path);
-    db.execute("DELETE FROM plans WHERE nominal_id = (SELECT id FROM nominals WHERE ref = "
-               "'NOM-3')");
+    db.execute(
+        "DELETE FROM plans WHERE nominal_id = (SELECT id FROM nominals WHERE ref = "
+        "'NOM-3')");
   }
   report = tablet->sync(Force::quick());
   CHECK(report.took_scope);

@@ -3,9 +3,9 @@
 // JSON or CSV, and every read audited.
 // cereal's JSON archive first: it makes rapidjson's assertions throw, as every other user of
 // rapidjson in the program expects.
-#include <cereal/archives/json.hpp>
 #include <rapidjson/document.h>
 #include <catch2/catch.hpp>
+#include <cereal/archives/json.hpp>
 
 #include <algorithm>
 #include <set>
@@ -78,8 +78,7 @@ TEST_CASE("reports: an officer's overdue report is their team's, stamped and aud
   CHECK(freshness["devices"].GetInt() == 1);
   CHECK(freshness["never_synced"].GetInt() == 0);
   CHECK(std::string(freshness["items"][0]["officer"].GetString()) == "pc.a");
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") ==
-        1);
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 1);
 
   // Another team's report: refused, and the attempt is audited.
   const auto refused = pc.get("/api/v1/reports/overdue?team=South");
@@ -105,7 +104,8 @@ TEST_CASE("reports: a supervisor's covers the teams they supervise, an administr
   CHECK(one["freshness"]["devices"].GetInt() == 1);
 }
 
-TEST_CASE("reports: CSV carries the same rows, with the stamp in the headers", "[server][reports]") {
+TEST_CASE("reports: CSV carries the same rows, with the stamp in the headers",
+          "[server][reports]") {
   Reports r;
   auto pc = r.as("pc.a");
   const auto csv = pc.get("/api/v1/reports/overdue?as_of=2026-11-22&format=csv");
@@ -134,8 +134,9 @@ TEST_CASE("reports: the devices report is for supervisors and says which tablets
   {
     // pc.a's tablet last made contact two days ago.
     vigil::store::Database db(r.dir.path() / "server.db");
-    db.prepare("UPDATE devices SET last_contact_at = '2020-01-01T00:00:00Z', last_pending = 7 "
-               "WHERE officer_id = (SELECT id FROM officers WHERE username = 'pc.a')")
+    db.prepare(
+          "UPDATE devices SET last_contact_at = '2020-01-01T00:00:00Z', last_pending = 7 "
+          "WHERE officer_id = (SELECT id FROM officers WHERE username = 'pc.a')")
         .run();
   }
   const auto report = parse(sergeant.get("/api/v1/reports/devices").body);
@@ -168,8 +169,7 @@ TEST_CASE("reports: the suspects report covers the caller's scope, JSON or CSV",
   CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
   CHECK(csv.body.find("\r\nsuspect,SUS-1,") != std::string::npos);
   CHECK(pc.get("/api/v1/reports/suspects?team=South").status == 403);
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") ==
-        2);
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
 }
 
 TEST_CASE("reports: the compliance report covers the caller's scope, JSON or CSV",

@@ -1,6 +1,7 @@
 // A small force for the sync tests, the same every time for the same seed: teams North and South,
 // a supervisor and officers in each, an administrator, nominals with plans, suspects and bail
-// cases, an order with a condition, and the national policy as version 1. Ids come from the seed, so two databases built alike hold the same records.
+// cases, an order with a condition, and the national policy as version 1. Ids come from the seed,
+// so two databases built alike hold the same records.
 #pragma once
 
 #include <filesystem>

@@ -513,8 +513,9 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   CHECK(purged);
 }
 
-TEST_CASE("a first sync brings the back office's records a tablet needs, and no device changes them",
-          "[sync][engine][pull]") {
+TEST_CASE(
+    "a first sync brings the back office's records a tablet needs, and no device changes them",
+    "[sync][engine][pull]") {
   World w;
   const Caller pc = w.caller("pc.a", "device-a");
   const auto scope = w.engine.pull(w.db, pc, 0, 10000);
@@ -534,8 +535,9 @@ TEST_CASE("a first sync brings the back office's records a tablet needs, and no 
   for (const auto& item : w.engine.pull(w.db, w.caller("pc.south", "device-s"), 0, 10000).items) {
     ++south[item.entity];
   }
-  CHECK(south == std::map<std::string, int>{
-                     {"team", 2}, {"officer", 9}, {"policy_version", 1}, {"nominal", 4}, {"plan", 4}});
+  CHECK(south ==
+        std::map<std::string, int>{
+            {"team", 2}, {"officer", 9}, {"policy_version", 1}, {"nominal", 4}, {"plan", 4}});
   // Named before they are named by others: a tablet stores each record as it comes.
   CHECK(order.front() == "team");
   CHECK(std::find(order.begin(), order.end(), "officer") <
@@ -544,17 +546,19 @@ TEST_CASE("a first sync brings the back office's records a tablet needs, and no 
         std::find(order.begin(), order.end(), "breach"));
   for (const auto& item : scope.items) {
     if (item.entity != "officer" || item.fields.at("username") != "sgt.north") continue;
-    CHECK(item.fields == FieldValues{{"username", "sgt.north"}, {"name", "sgt.north"},
-                                     {"role", "supervisor"},    {"team", "North"},
-                                     {"active", "yes"},         {"created_at", "2026-01-01T00:00:00Z"}});
+    CHECK(item.fields == FieldValues{{"username", "sgt.north"},
+                                     {"name", "sgt.north"},
+                                     {"role", "supervisor"},
+                                     {"team", "North"},
+                                     {"active", "yes"},
+                                     {"created_at", "2026-01-01T00:00:00Z"}});
   }
 
   const Caller admin = w.caller("admin", "device-x");
-  for (const auto& [entity, id] :
-       std::vector<std::pair<std::string, std::string>>{{"officer", w.force.officer_ids["pc.b"]},
-                                                        {"order", w.force.north_order}}) {
-    const auto outcome = w.push_one(admin, w.change(entity, id, Operation::update,
-                                                    {{"name", "X"}}, {{"name", "pc.b"}}));
+  for (const auto& [entity, id] : std::vector<std::pair<std::string, std::string>>{
+           {"officer", w.force.officer_ids["pc.b"]}, {"order", w.force.north_order}}) {
+    const auto outcome = w.push_one(
+        admin, w.change(entity, id, Operation::update, {{"name", "X"}}, {{"name", "pc.b"}}));
     CHECK(outcome.outcome == Outcome::rejected);
     CHECK(outcome.reason == (entity == "officer" ? "an officer" : "an order") +
                                 std::string(" is kept by the back office: no device creates "
@@ -589,8 +593,12 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   std::string prev;
   std::vector<Change> events;
   for (int i = 0; i < 4; ++i) {
-    ReadEvent e{"device-a", i, prev, w.force.north_nominals[0], "2026-11-22T10:0" +
-                std::to_string(i) + ":00Z", "visit preparation"};
+    ReadEvent e{"device-a",
+                i,
+                prev,
+                w.force.north_nominals[0],
+                "2026-11-22T10:0" + std::to_string(i) + ":00Z",
+                "visit preparation"};
     prev = read_event_hash(e);
     events.push_back(w.change("read_event", make_uuid(w.random), Operation::append,
                               {{"nominal_id", e.nominal_id},

@@ -150,8 +150,7 @@ TEST_CASE("what an officer records on the tablet is checked as the server checks
   const Change good = p.visit(p.force.north_nominals[0], "pc.b;pc.a;pc.a");
   CHECK(p.replica.record(good, author).empty());
   CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
-  CHECK(p.count("SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") ==
-        1);
+  CHECK(p.count("SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") == 1);
   CHECK(p.replica.record(good, author) == "a visit with id " + good.entity_id + " already exists");
   REQUIRE(p.push(pc, good) == Outcome::applied);
   const std::string pulled = p.pull(pc);

@@ -124,8 +124,9 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.status == 0);
   CHECK(r.out.find("\"summary\":{\"devices\":0,\"silent_over_24h\":0}") != std::string::npos);
   r = vigil("report devices " + db + " --format csv", dir);
-  CHECK(r.out == "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,"
-                 "clock_skew_ms,silent_over_24h\r\n");
+  CHECK(r.out ==
+        "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,"
+        "clock_skew_ms,silent_over_24h\r\n");
 }
 
 TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migrate]") {

@@ -54,9 +54,9 @@ std::string carve_caseload(const std::filesystem::path& path, int nominals) {
   const std::string from = donor.column_text(0);
   const std::string name = "Caseload of " + std::to_string(nominals);
   const std::string team = ensure_team(db, name);
-  const std::string officer = add_officer(
-      db, Officer{make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,
-      hash_password(backoffice::kSeedPassword), "2020-01-01T00:00:00Z");
+  const std::string officer =
+      add_officer(db, Officer{make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,
+                  hash_password(backoffice::kSeedPassword), "2020-01-01T00:00:00Z");
   auto move = db.prepare(
       "UPDATE nominals SET team_id = ?1, officer_id = ?2 WHERE id IN (SELECT id FROM nominals "
       "WHERE team_id = ?3 AND status = 'active' ORDER BY ref LIMIT ?4)");
@@ -105,8 +105,9 @@ int run_field(std::span<const std::string> words) {
   std::cout << "vigil-bench field: " << choice.profile_name << " profile, seed "
             << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
   const Seeding seeding = seed_if_empty(database.path(), choice.options);
-  const std::string team = count(database.path(), "SELECT count(*) FROM officers WHERE "
-                                                  "username = 'pc.bench'") == 0
+  const std::string team = count(database.path(),
+                                 "SELECT count(*) FROM officers WHERE "
+                                 "username = 'pc.bench'") == 0
                                ? carve_caseload(database.path(), nominals)
                                : "Caseload of " + std::to_string(nominals);
 
@@ -122,8 +123,7 @@ int run_field(std::span<const std::string> words) {
   // the tablet) and the first sync of the whole scope.
   PeakMemory::reset();
   auto start = Clock::now();
-  const auto enrolled =
-      tablet.enrol(url, kOfficer, backoffice::kSeedPassword, "bench tablet");
+  const auto enrolled = tablet.enrol(url, kOfficer, backoffice::kSeedPassword, "bench tablet");
   const double enrol_s = seconds_since(start);
   const double enrol_peak = PeakMemory::mib();
   const std::int64_t scope_visits = count(store, "SELECT count(*) FROM visits");
@@ -152,8 +152,8 @@ int run_field(std::span<const std::string> words) {
   const auto first_day = tablet.sync();
   const double first_day_ms = seconds_since(start) * 1000;
   std::cout << "first sync after enrolment, one visit sent: " << grouped(first_day.received)
-            << " records received" << (first_day.took_scope ? " (the scope again)" : "")
-            << " in " << fixed(first_day_ms, 1) << " ms\n";
+            << " records received" << (first_day.took_scope ? " (the scope again)" : "") << " in "
+            << fixed(first_day_ms, 1) << " ms\n";
 
   // Visits at the door, offline: each one a transaction of its own with its outbox entry.
   std::vector<double> record_ms;
@@ -175,8 +175,7 @@ int run_field(std::span<const std::string> words) {
   const int pending = tablet.status().pending;
   std::cout << "recorded offline: " << grouped(visits) << " visits (" << grouped(pending)
             << " changes with their failed entries) in " << fixed(record_s, 2) << " s; each p50 "
-            << fixed(recording.p50_ms, 2) << " ms, p99 " << fixed(recording.p99_ms, 2)
-            << " ms\n";
+            << fixed(recording.p50_ms, 2) << " ms, p99 " << fixed(recording.p99_ms, 2) << " ms\n";
 
   PeakMemory::reset();
   start = Clock::now();

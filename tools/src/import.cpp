@@ -25,11 +25,11 @@
 #include <vector>
 
 #include "vigil/core/csv.hpp"
-#include "vigil/sync/back_office.hpp"
 #include "vigil/core/dates.hpp"
 #include "vigil/core/domain.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/sync/back_office.hpp"
 
 namespace vigil::backoffice {
 namespace {
@@ -1284,9 +1284,8 @@ class Importer {
   // Upserts records keyed by ref: insert when new, update when any field differs.
   template <class Fields, class Bind>
   void write_records(const char* entity, std::string_view file,
-                     std::vector<RecordRow<Fields>>& rows,
-                     StoredByRef<Fields>& stored, store::Statement& insert,
-                     store::Statement& update, Bind bind) {
+                     std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored,
+                     store::Statement& insert, store::Statement& update, Bind bind) {
     auto& count = counts(file);
     stage(file, rows.size());
     std::int64_t done = 0;

@@ -57,8 +57,8 @@ vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** case
 
 typedef struct vigil_visit {
   const char* nominal_ref;
-  int announced;       /* 1: pre-arranged, 0: unannounced */
-  const char* outcome; /* "seen", "no_answer", "refused" or "not_at_address" */
+  int announced;                /* 1: pre-arranged, 0: unannounced */
+  const char* outcome;          /* "seen", "no_answer", "refused" or "not_at_address" */
   const char* const* attendees; /* usernames */
   size_t attendee_count;
   const char* risk_change; /* NULL or "" for none */

@@ -53,11 +53,11 @@ struct RepeatedSoloVisits {
 
 struct ComplianceReport {
   Date as_of;
-  Date from;  // the period's first day
-  std::vector<UnderCrewedVisit> under_crewed;   // most recent first
-  std::vector<AnnouncedShare> announced;        // by officer, then month
-  std::vector<PlanDefect> plan_defects;         // by nominal
-  std::vector<OfficerCaseload> caseloads;       // largest first
+  Date from;                                      // the period's first day
+  std::vector<UnderCrewedVisit> under_crewed;     // most recent first
+  std::vector<AnnouncedShare> announced;          // by officer, then month
+  std::vector<PlanDefect> plan_defects;           // by nominal
+  std::vector<OfficerCaseload> caseloads;         // largest first
   std::vector<RepeatedSoloVisits> repeated_solo;  // most visits first
 };
 

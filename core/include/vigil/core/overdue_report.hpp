@@ -53,8 +53,7 @@ OverdueSummary summarise(const std::vector<OverdueItem>& items);
 
 // With a stamp (report_stamp.hpp), the report says when it was made, whose records it covers and
 // how fresh they are.
-std::string overdue_report_json(const OverdueReport& report,
-                                const ReportStamp* stamp = nullptr);
+std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp = nullptr);
 std::string overdue_report_csv(const OverdueReport& report);
 std::string overdue_report_table(const OverdueReport& report);
 

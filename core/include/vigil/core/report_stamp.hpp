@@ -23,8 +23,8 @@ struct ReportStamp {
 };
 
 // `team_names` empty: the whole force.
-ReportStamp stamp_report(store::Database& db, Date as_of, const std::vector<std::string>& team_names,
-                         Instant now);
+ReportStamp stamp_report(store::Database& db, Date as_of,
+                         const std::vector<std::string>& team_names, Instant now);
 
 // "as_of", "generated_at", "scope" {"teams"} and "freshness" {"devices", "never_synced",
 // "oldest_sync", "items": [{device_id, name, officer, team, last_sync_at, pending_changes}]}

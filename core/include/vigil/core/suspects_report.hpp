@@ -57,8 +57,8 @@ struct ArrestRates {
 
 struct SuspectsReport {
   Date as_of;
-  std::vector<BailDeadline> bail;           // soonest (or longest lapsed) first
-  std::vector<RuiReview> rui;               // most overdue first
+  std::vector<BailDeadline> bail;            // soonest (or longest lapsed) first
+  std::vector<RuiReview> rui;                // most overdue first
   std::vector<OutstandingSuspect> suspects;  // highest priority first
   ArrestRates rates;
 };
@@ -68,8 +68,7 @@ struct SuspectsReport {
 // reason.
 SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScope& scope);
 
-std::string suspects_report_json(const SuspectsReport& report,
-                                 const ReportStamp* stamp = nullptr);
+std::string suspects_report_json(const SuspectsReport& report, const ReportStamp* stamp = nullptr);
 // One table: section (bail, rui, suspect), ref, name, officer, team, date (bail's end, the
 // review's due date, a suspect's review date), days (left, overdue, since the last trace),
 // authority, priority, detail.

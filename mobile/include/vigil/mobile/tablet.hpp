@@ -35,9 +35,9 @@ enum class Problem {
   not_enrolled,  // the store has not been enrolled with a server
   locked,        // the tablet is locked: unlock it first
   wrong_password,
-  refused,       // the server refused the request (wrong password at enrolment, revoked device)
-  unreachable,   // the server could not be reached or did not answer
-  wiped,         // the server revoked this device and its store has been wiped
+  refused,      // the server refused the request (wrong password at enrolment, revoked device)
+  unreachable,  // the server could not be reached or did not answer
+  wiped,        // the server revoked this device and its store has been wiped
 };
 
 class TabletError : public std::runtime_error {
@@ -53,24 +53,24 @@ class TabletError : public std::runtime_error {
 // How the tablet talks to its server.
 struct LinkOptions {
   std::string ca_file;  // PEM certificates to trust besides the system's (a force's own CA)
-  std::chrono::milliseconds timeout{30000};  // for each connection, request and answer
-  int attempts = 4;                          // tries of each exchange before giving up
+  std::chrono::milliseconds timeout{30000};      // for each connection, request and answer
+  int attempts = 4;                              // tries of each exchange before giving up
   std::chrono::milliseconds first_backoff{500};  // doubled after each failed try
-  int page_size = 1000;  // records asked for in each page of a pull
+  int page_size = 1000;                          // records asked for in each page of a pull
 };
 
 // What a sync did.
 struct SyncReport {
-  int pushed = 0;      // changes sent
-  int applied = 0;     // taken in by the server
-  int duplicates = 0;  // already taken in (an earlier answer was lost)
-  int conflicts = 0;   // taken in with a conflict recorded for a supervisor
-  int rejected = 0;    // refused; kept on the tablet with the reason
+  int pushed = 0;                       // changes sent
+  int applied = 0;                      // taken in by the server
+  int duplicates = 0;                   // already taken in (an earlier answer was lost)
+  int conflicts = 0;                    // taken in with a conflict recorded for a supervisor
+  int rejected = 0;                     // refused; kept on the tablet with the reason
   std::vector<std::string> rejections;  // "visit 0199...: <reason>"
   int received = 0;                     // records and changes that came down
   int purged = 0;                       // records that left the scope
   bool took_scope = false;              // the whole scope was taken (first sync or drift)
-  std::string drift;  // why the scope was taken afresh ("" when it was not)
+  std::string drift;                    // why the scope was taken afresh ("" when it was not)
   int open_conflicts = 0;
 };
 

@@ -24,7 +24,7 @@ inline constexpr const char* kBackOfficeDevice = "back-office";
 struct BackOfficeWrite {
   std::string entity;  // "nominal", "visit", ...
   std::string id;
-  bool created = false;  // false: an update of a record that was there
+  bool created = false;                      // false: an update of a record that was there
   std::optional<std::string> previous_team;  // an update's team before it (team ids)
 };
 
