@@ -530,13 +530,11 @@ int cmd_report_devices(const Args& args) {
     std::printf("%-36s  %-14s  %-10s  %-20s  %7s  %10s  %s\n", "DEVICE", "OFFICER", "TEAM",
                 "LAST CONTACT", "PENDING", "SKEW (MS)", "");
     for (const auto& d : stamp.devices) {
-      const auto last = d.last_contact_at ? vigil::parse_instant(*d.last_contact_at) : std::nullopt;
-      const bool silent = !last || at - *last > vigil::kSilentAfter;
       std::printf("%-36s  %-14s  %-10s  %-20s  %7s  %10s  %s\n", d.id.c_str(), d.officer.c_str(),
                   d.team.c_str(), d.last_contact_at.value_or("never").c_str(),
                   d.pending_changes ? std::to_string(*d.pending_changes).c_str() : "",
                   d.clock_skew_ms ? std::to_string(*d.clock_skew_ms).c_str() : "",
-                  silent ? "silent over 24 hours" : "");
+                  vigil::silent_over_24h(d, at) ? "silent over 24 hours" : "");
     }
   }
   return 0;

@@ -8,7 +8,6 @@
 #include <tuple>
 
 namespace vigil {
-namespace {
 
 std::string format_share(double share) {
   char buffer[32];
@@ -21,6 +20,8 @@ std::string format_factor(double factor) {
   std::snprintf(buffer, sizeof buffer, "x%.2f", factor);
   return buffer;
 }
+
+namespace {
 
 std::string_view kind_label(OverdueKind kind) {
   switch (kind) {

@@ -55,21 +55,6 @@ class ScopedQueries {
   std::optional<std::string> team_ids_;
 };
 
-Date date_column(const store::Statement& s, int column) {
-  // Stored dates were validated on the way in; a bad one is a damaged database, said loudly.
-  auto parsed = parse_date(s.column_view(column));
-  if (!parsed) {
-    throw Error(ErrorCode::database,
-                "the database holds an impossible date '" + s.column_text(column) + "'", s.sql());
-  }
-  return *parsed;
-}
-
-std::optional<Date> optional_date_column(const store::Statement& s, int column) {
-  if (s.is_null(column)) return std::nullopt;
-  return date_column(s, column);
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (const auto& part : parts) {
@@ -97,6 +82,21 @@ void write_item(JsonWriter& w, const OverdueItem& item) {
 }
 
 }  // namespace
+
+Date date_column(const store::Statement& s, int column) {
+  // Stored dates were validated on the way in; a bad one is a damaged database, said loudly.
+  auto parsed = parse_date(s.column_view(column));
+  if (!parsed) {
+    throw Error(ErrorCode::database,
+                "the database holds an impossible date '" + s.column_text(column) + "'", s.sql());
+  }
+  return *parsed;
+}
+
+std::optional<Date> optional_date_column(const store::Statement& s, int column) {
+  if (s.is_null(column)) return std::nullopt;
+  return date_column(s, column);
+}
 
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
   if (scope.teams.empty()) return std::nullopt;

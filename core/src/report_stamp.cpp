@@ -33,25 +33,29 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
   return stamp;
 }
 
+std::int64_t never_synced(const ReportStamp& stamp) {
+  return std::count_if(stamp.devices.begin(), stamp.devices.end(),
+                       [](const DeviceInfo& d) { return !d.last_contact_at; });
+}
+
+std::optional<std::string> oldest_sync(const ReportStamp& stamp) {
+  // The devices come never-synced first, then stalest first.
+  for (const auto& d : stamp.devices) {
+    if (d.last_contact_at) return d.last_contact_at;
+  }
+  return std::nullopt;
+}
+
 void write_stamp(JsonWriter& w, const ReportStamp& stamp) {
   w.field("as_of", format_date(stamp.as_of)).field("generated_at", stamp.generated_at);
   w.key("scope").begin_object().key("teams").begin_array();
   for (const auto& team : stamp.teams) w.value(team);
   w.end_array().field("force", stamp.teams.empty()).end_object();
-  std::int64_t never = 0;
-  std::optional<std::string> oldest;
-  for (const auto& d : stamp.devices) {
-    if (!d.last_contact_at) {
-      ++never;
-    } else if (!oldest || *d.last_contact_at < *oldest) {
-      oldest = d.last_contact_at;
-    }
-  }
   w.key("freshness")
       .begin_object()
       .field("devices", static_cast<std::int64_t>(stamp.devices.size()))
-      .field("never_synced", never)
-      .field("oldest_sync", oldest)
+      .field("never_synced", never_synced(stamp))
+      .field("oldest_sync", oldest_sync(stamp))
       .key("items")
       .begin_array();
   for (const auto& d : stamp.devices) {
@@ -75,15 +79,11 @@ void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp) {
   }
 }
 
-namespace {
-
-bool silent(const DeviceInfo& device, Instant now) {
+bool silent_over_24h(const DeviceInfo& device, Instant now) {
   if (!device.last_contact_at) return true;
   const auto last = parse_instant(*device.last_contact_at);
   return !last || now - *last > kSilentAfter;
 }
-
-}  // namespace
 
 std::string devices_report_json(const ReportStamp& stamp, Instant now) {
   JsonWriter w;
@@ -92,7 +92,7 @@ std::string devices_report_json(const ReportStamp& stamp, Instant now) {
   std::int64_t silent_count = 0;
   w.key("items").begin_array();
   for (const auto& d : stamp.devices) {
-    const bool quiet = silent(d, now);
+    const bool quiet = silent_over_24h(d, now);
     silent_count += quiet ? 1 : 0;
     w.begin_object()
         .field("device_id", d.id)
@@ -125,7 +125,7 @@ std::string devices_report_csv(const ReportStamp& stamp, Instant now) {
     out += csv_field(d.id) + ',' + csv_field(d.name) + ',' + csv_field(d.officer) + ',' +
            csv_field(d.team) + ',' + csv_field(d.enrolled_at) + ',' +
            csv_field(d.last_contact_at.value_or("")) + ',' + number(d.pending_changes) + ',' +
-           number(d.clock_skew_ms) + ',' + (silent(d, now) ? "yes" : "no") + "\r\n";
+           number(d.clock_skew_ms) + ',' + (silent_over_24h(d, now) ? "yes" : "no") + "\r\n";
   }
   return out;
 }

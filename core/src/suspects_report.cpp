@@ -13,26 +13,9 @@
 namespace vigil {
 namespace {
 
-Date stored_date(const store::Statement& s, int column) {
-  const auto text = s.column_text(column);
-  const auto date = parse_date(text);
-  if (!date) {
-    throw Error(ErrorCode::invalid_input,
-                "the database holds '" + text + "' where a date (YYYY-MM-DD) belongs");
-  }
-  return *date;
-}
-
-std::optional<Date> stored_optional_date(const store::Statement& s, int column) {
-  if (s.is_null(column)) return std::nullopt;
-  return stored_date(s, column);
-}
-
-std::string share(double factor) {
-  char text[32];
-  std::snprintf(text, sizeof text, "x%.2f", factor);
-  return text;
-}
+// What aggravates an outstanding suspect's priority (suspects_report.hpp).
+constexpr double kNoTraceShare = 0.5;
+constexpr double kNotCirculatedShare = 0.25;
 
 }  // namespace
 
@@ -58,12 +41,12 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       in_scope + "ORDER BY c.ref");
   cases.bind(1, teams);
   while (cases.step()) {
-    const Date arrested_on = stored_date(cases, 4);
+    const Date arrested_on = date_column(cases, 4);
     const auto case_type = parse_enum<CaseType>(cases.column_view(5)).value_or(CaseType::standard);
     if (cases.column_view(6) == "bail") {
       const BailTimetable timetable = bail_timetable(arrested_on, case_type);
       if (timetable.stages.empty()) continue;  // before 2017: no statutory limit
-      const Date end = stored_optional_date(cases, 8).value_or(timetable.stages.front().ends);
+      const Date end = optional_date_column(cases, 8).value_or(timetable.stages.front().ends);
       const int days_left = days_between(as_of, end);
       if (days_left > kSuspectsLookaheadDays) continue;
       // Once the period has ended no extension can be given (DOMAIN.md: an extension
@@ -72,12 +55,12 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
                              cases.column_text(3), arrested_on, end, days_left,
                              days_left < 0 ? std::nullopt : next_stage(timetable, end)});
     } else {
-      const Date last = stored_optional_date(cases, 9).value_or(arrested_on);
+      const Date last = optional_date_column(cases, 9).value_or(arrested_on);
       const Date due = rui_review_due(last, policy);
       if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
       report.rui.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
                             cases.column_text(3), last, due, std::max(0, days_between(due, as_of)),
-                            stored_optional_date(cases, 7)});
+                            optional_date_column(cases, 7)});
     }
   }
   std::sort(report.bail.begin(), report.bail.end(), [](const auto& a, const auto& b) {
@@ -104,33 +87,33 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     s.officer = suspects.column_text(3);
     s.team = suspects.column_text(4);
     s.harm = static_cast<int>(std::clamp<std::int64_t>(suspects.column_int(5), 1, 5));
-    const Date since = stored_date(suspects, 6);
+    const Date since = date_column(suspects, 6);
     s.circulated = !suspects.is_null(7);
     // The later of the trace date kept on the suspect and the last enquiry recorded (its UTC
     // date is near enough for a count of days).
-    const auto kept = stored_optional_date(suspects, 8);
-    const auto recorded = stored_optional_date(suspects, 10);
+    const auto kept = optional_date_column(suspects, 8);
+    const auto recorded = optional_date_column(suspects, 10);
     s.last_trace_on = kept && recorded ? std::max(*kept, *recorded) : kept ? kept : recorded;
     s.days_outstanding = std::max(0, days_between(since, as_of));
     s.days_since_trace = std::max(
         0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
     s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, policy);
-    s.review_due = suspect_review_due(stored_optional_date(suspects, 9).value_or(since), policy);
+    s.review_due = suspect_review_due(optional_date_column(suspects, 9).value_or(since), policy);
     const double harm_weight = std::ldexp(1.0, 5 - s.harm);
     const double age = 1.0 + s.days_outstanding / 90.0;
     double aggravation = 1.0;
     s.reasons.push_back("harm " + std::to_string(s.harm) + " (weight " +
                         std::to_string(static_cast<int>(harm_weight)) + ")");
-    s.reasons.push_back(std::to_string(s.days_outstanding) + " days outstanding (" + share(age) +
-                        ")");
+    s.reasons.push_back(std::to_string(s.days_outstanding) + " days outstanding (" +
+                        format_factor(age) + ")");
     if (s.no_trace_flag) {
-      aggravation += 0.5;
+      aggravation += kNoTraceShare;
       s.reasons.push_back("no trace activity for " + std::to_string(s.days_since_trace) +
-                          " days (+50%)");
+                          " days (" + format_share(kNoTraceShare) + ")");
     }
     if (!s.circulated) {
-      aggravation += 0.25;
-      s.reasons.push_back("not circulated (+25%)");
+      aggravation += kNotCirculatedShare;
+      s.reasons.push_back("not circulated (" + format_share(kNotCirculatedShare) + ")");
     }
     s.priority = static_cast<int>(std::lround(10.0 * harm_weight * age * aggravation));
     report.suspects.push_back(std::move(s));

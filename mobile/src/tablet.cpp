@@ -553,9 +553,14 @@ struct Tablet::Impl {
   }
 
   std::vector<std::string> visit_warnings(const VisitInput& visit) {
+    return visit_warnings(visit, visit_changes(visit));
+  }
+
+  // The warnings about a visit whose changes are made already.
+  std::vector<std::string> visit_warnings(const VisitInput& visit,
+                                          const std::vector<Change>& changes) {
     // What the server would refuse is said first: a warning about a visit that cannot be saved
     // helps nobody.
-    const auto changes = visit_changes(visit);
     if (auto why = sync::Replica(db).check(changes.front(), author().role); !why.empty()) {
       throw bad_input(why);
     }
@@ -755,9 +760,9 @@ std::vector<std::string> Tablet::visit_warnings(const VisitInput& visit) {
 Recorded Tablet::record_visit(const VisitInput& visit) {
   auto& m = *impl_;
   m.require_unlocked();
-  Recorded recorded;
-  recorded.warnings = m.visit_warnings(visit);
   const auto changes = m.visit_changes(visit);
+  Recorded recorded;
+  recorded.warnings = m.visit_warnings(visit, changes);
   recorded.id = changes.front().entity_id;
   m.record(changes);
   return recorded;

@@ -582,14 +582,8 @@ struct Api::Impl {
     // The stamp travels with a CSV too, where the body has no room for it.
     response.headers.emplace_back("X-Vigil-As-Of", format_date(stamp.as_of));
     response.headers.emplace_back("X-Vigil-Generated-At", stamp.generated_at);
-    std::optional<std::string> oldest;
-    for (const auto& d : stamp.devices) {
-      if (!d.last_contact_at) {
-        oldest = "never";
-        break;
-      }
-      if (!oldest || *d.last_contact_at < *oldest) oldest = d.last_contact_at;
-    }
+    const auto oldest =
+        never_synced(stamp) > 0 ? std::optional<std::string>("never") : oldest_sync(stamp);
     if (oldest) response.headers.emplace_back("X-Vigil-Oldest-Sync", *oldest);
     return response;
   }

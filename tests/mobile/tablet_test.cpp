@@ -575,3 +575,18 @@ TEST_CASE("an officer or policy version the back office adds reaches every table
   north->record_visit(visit_to("NOM-2", {"pc.a", "pc.new"}));
   CHECK(north->sync(Force::quick()).applied == 1);
 }
+
+TEST_CASE("a push too large for the server is sent again in smaller batches", "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  // Long observations: 40 visits of about 10 KB each, a push of 400 KB; the server takes 64 KiB.
+  f.server.body_limit = 64 * 1024;
+  f.server.restart();
+  auto visit = visit_to("NOM-1", {"pc.a", "pc.b"});
+  visit.note = std::string(10000, 'o');
+  for (int i = 0; i < 40; ++i) tablet->record_visit(visit);
+  const auto report = tablet->sync(Force::quick());
+  CHECK(report.applied == 40);
+  CHECK(tablet->status().pending == 0);
+  CHECK(f.server_count("SELECT count(*) FROM visits") == 40);
+}

@@ -74,6 +74,10 @@ struct OverdueItem {
   std::vector<std::string> reasons;  // why the item ranks where it does, most important first
 };
 
+// How a reason states what weighs on a priority: a factor ("x1.58") and an added share ("+25%").
+std::string format_factor(double factor);
+std::string format_share(double share);
+
 // The current risk level: the most recent assessment's, else the nominal's recorded level.
 RiskLevel current_risk(const NominalFacts& facts);
 

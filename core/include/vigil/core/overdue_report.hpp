@@ -24,6 +24,11 @@ struct ReportScope {
 // force: what every report's queries filter on.
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope);
 
+// A date column of a report's query. Stored dates were checked on the way in, so one that does
+// not parse is a damaged database: vigil::Error (database) naming it.
+Date date_column(const store::Statement& s, int column);
+std::optional<Date> optional_date_column(const store::Statement& s, int column);
+
 struct OverdueSummary {
   int total = 0;
   std::array<int, 4> by_risk{};                              // by RiskLevel

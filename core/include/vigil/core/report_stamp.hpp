@@ -22,6 +22,11 @@ struct ReportStamp {
   std::vector<DeviceInfo> devices;  // the scope's tablets not revoked, least recently synced first
 };
 
+// How many of the stamp's tablets have never synced, and the least recent last sync of those that
+// have (nullopt when none has).
+std::int64_t never_synced(const ReportStamp& stamp);
+std::optional<std::string> oldest_sync(const ReportStamp& stamp);
+
 // `team_names` empty: the whole force.
 ReportStamp stamp_report(store::Database& db, Date as_of,
                          const std::vector<std::string>& team_names, Instant now);
@@ -37,6 +42,7 @@ void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp);
 // it still held then, its clock's skew, and whether it has been silent for over 24 hours at `now`
 // (never having synced counts as silent).
 inline constexpr std::chrono::hours kSilentAfter{24};
+bool silent_over_24h(const DeviceInfo& device, Instant now);
 std::string devices_report_json(const ReportStamp& stamp, Instant now);
 std::string devices_report_csv(const ReportStamp& stamp, Instant now);
 
