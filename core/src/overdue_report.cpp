@@ -412,14 +412,7 @@ std::string overdue_report_json(const OverdueReport& report, const ReportStamp* 
   w.field("nominals", s.nominals);
   w.field("unscheduled", s.unscheduled);
   w.field("policy_version", report.policy_version);
-  w.key("by_risk").begin_object();
-  for (std::size_t i = 0; i < s.by_risk.size(); ++i) {
-    w.field(to_string(static_cast<RiskLevel>(i)), s.by_risk[i]);
-  }
-  w.end_object();
-  w.key("by_age_band").begin_object();
-  for (std::size_t i = 0; i < s.by_age_band.size(); ++i) w.field(kAgeBands[i], s.by_age_band[i]);
-  w.end_object();
+  write_backlog_counts(w, s.by_risk, s.by_age_band);
   w.key("oldest").begin_object();
   for (std::size_t i = 0; i < s.oldest_by_risk.size(); ++i) {
     w.key(to_string(static_cast<RiskLevel>(i)));
@@ -433,6 +426,18 @@ std::string overdue_report_json(const OverdueReport& report, const ReportStamp* 
   w.end_object();
   w.end_object();
   return w.str();
+}
+
+void write_backlog_counts(JsonWriter& w, const std::array<int, 4>& by_risk,
+                          const std::array<int, 5>& by_age_band) {
+  w.key("by_risk").begin_object();
+  for (std::size_t i = 0; i < by_risk.size(); ++i) {
+    w.field(to_string(static_cast<RiskLevel>(i)), by_risk[i]);
+  }
+  w.end_object();
+  w.key("by_age_band").begin_object();
+  for (std::size_t i = 0; i < by_age_band.size(); ++i) w.field(kAgeBands[i], by_age_band[i]);
+  w.end_object();
 }
 
 std::string overdue_report_csv(const OverdueReport& report) {

@@ -12,8 +12,13 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
   stamp.as_of = as_of;
   stamp.generated_at = format_instant(now);
   stamp.teams = team_names;
+  stamp.force = team_names.empty();
   std::optional<std::vector<std::string>> team_ids;
-  if (!team_names.empty()) {
+  if (stamp.force) {
+    // Named all the same, so a reader of a force-wide report can pick one team of it.
+    auto s = db.prepare("SELECT name FROM teams ORDER BY name");
+    while (s.step()) stamp.teams.push_back(s.column_text(0));
+  } else {
     team_ids.emplace();
     auto s = db.prepare("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
     s.bind_all(json_string_array(team_names));
@@ -50,7 +55,7 @@ void write_stamp(JsonWriter& w, const ReportStamp& stamp) {
   w.field("as_of", format_date(stamp.as_of)).field("generated_at", stamp.generated_at);
   w.key("scope").begin_object().key("teams").begin_array();
   for (const auto& team : stamp.teams) w.value(team);
-  w.end_array().field("force", stamp.teams.empty()).end_object();
+  w.end_array().field("force", stamp.force).end_object();
   w.key("freshness")
       .begin_object()
       .field("devices", static_cast<std::int64_t>(stamp.devices.size()))

@@ -10,7 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "openapi.hpp"
+#include "embedded.hpp"
+#include "vigil/core/backlog_trend.hpp"
 #include "vigil/core/compliance_report.hpp"
 #include "vigil/core/devices.hpp"
 #include "vigil/core/digest.hpp"
@@ -367,21 +368,42 @@ struct Api::Impl {
         .field("team", s.column_text(7))
         .field("area", s.column_text(8))
         .field("no_fixed_abode", s.column_int(9) != 0)
-        .field("status", s.column_text(10));
+        .field("status", s.column_text(10))
+        .field("current_risk_level", s.column_text(12));
   }
 
+// The risk level in force: the latest assessment's, else the level recorded at import, as core's
+// current_risk works it out.
+#define CURRENT_RISK_SQL                                                                 \
+  "COALESCE((SELECT a.risk_level FROM assessments a WHERE a.nominal_id = n.id ORDER BY " \
+  "a.assessed_on DESC LIMIT 1), n.risk_level)"
   static constexpr const char* kNominalColumns =
       "SELECT n.id, n.ref, n.surname, n.forenames, n.kind, n.risk_level, o.username, t.name, "
-      "n.area, n.no_fixed_abode, n.status, n.team_id FROM nominals n JOIN teams t ON "
+      "n.area, n.no_fixed_abode, n.status, n.team_id, " CURRENT_RISK_SQL
+      " FROM nominals n JOIN teams t ON "
       "t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id ";
 
   Response nominals(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
+    // team=NAME: one team of the caller's. briefing=true: only what a neighbourhood briefing
+    // lists, the active nominals of no fixed abode or of high or very high risk now.
+    const auto teams = requested_teams(*db, caller, request, "list of nominals", "nominal");
+    const auto briefing = request.query.find("briefing");
+    if (briefing != request.query.end() && briefing->second != "true" &&
+        briefing->second != "false") {
+      fail(400, "bad_request", "briefing must be true or false");
+    }
+    const bool briefing_only = briefing != request.query.end() && briefing->second == "true";
+    const auto team_ids = scope_team_ids(*db, ReportScope{teams});
     store::Transaction transaction(*db);  // the reads and their audit rows together
-    auto s = (*db).prepare(std::string(kNominalColumns) +
-                           "WHERE n.team_id IN (SELECT value FROM json_each(?)) ORDER BY n.ref");
-    s.bind_all(json_string_array(caller.team_ids));
+    auto s = (*db).prepare(
+        std::string(kNominalColumns) + "WHERE n.team_id IN (SELECT value FROM json_each(?)) " +
+        (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " CURRENT_RISK_SQL
+                         " IN ('high', 'very_high')) "
+                       : "") +
+        "ORDER BY n.ref");
+    s.bind_all(team_ids ? *team_ids : json_string_array(caller.team_ids));
     JsonWriter w;
     w.begin_object().key("items").begin_array();
     while (s.step()) {
@@ -543,11 +565,12 @@ struct Api::Impl {
     return true;
   }
 
-  // The teams a report covers, by name: the one asked for (team=NAME), which must be in the
-  // caller's scope; else the caller's scope, which for an administrator is the whole force
-  // (empty).
-  std::vector<std::string> report_teams(store::Database& db, const Caller& caller,
-                                        const Request& request, std::string_view report) {
+  // The teams a report or list covers, by name: the one asked for (team=NAME), which must be in
+  // the caller's scope (else 403, audited as a denied read of `entity`, e.g. "overdue report");
+  // else the caller's scope, which for an administrator is the whole force (empty).
+  std::vector<std::string> requested_teams(store::Database& db, const Caller& caller,
+                                           const Request& request, std::string_view what,
+                                           std::string_view entity) {
     std::vector<std::string> scope;
     auto names = db.prepare(
         "SELECT name FROM teams WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name");
@@ -557,8 +580,8 @@ struct Api::Impl {
     if (team != request.query.end()) {
       if (std::find(scope.begin(), scope.end(), team->second) == scope.end()) {
         store::Transaction transaction(db);
-        audit(db, &caller, "denied", "report", std::nullopt,
-              std::string(report) + " report for team '" + team->second.substr(0, 100) +
+        audit(db, &caller, "denied", entity, std::nullopt,
+              std::string(what) + " for team '" + team->second.substr(0, 100) +
                   "' outside the caller's scope");
         transaction.commit();
         fail(403, "forbidden",
@@ -597,7 +620,8 @@ struct Api::Impl {
     const Caller caller = authenticate(*db, request);
     const Date as_of = as_of_param(request);
     const bool as_csv = csv_format(request);
-    const auto teams = report_teams(*db, caller, request, name);
+    const auto teams =
+        requested_teams(*db, caller, request, std::string(name) + " report", "report");
     const auto report = make(*db, as_of, ReportScope{teams});
     const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
     {
@@ -615,7 +639,7 @@ struct Api::Impl {
     const Caller caller = authenticate(*db, request);
     require_supervisor(caller, "see the devices report");
     const bool csv = csv_format(request);
-    const auto teams = report_teams(*db, caller, request, "devices");
+    const auto teams = requested_teams(*db, caller, request, "devices report", "report");
     const Instant now = options.now();
     const ReportStamp stamp = stamp_report(*db, london_date(now), teams, now);
     return report_response(csv,
@@ -654,6 +678,22 @@ struct Api::Impl {
     JsonWriter w;
     w.begin_object().field("id", device_id).field("revoked", true).end_object();
     return json_response(200, w.str());
+  }
+
+  // The dashboard is its page, style sheet and script, and reads everything else from the API
+  // with the signed-in officer's token: the policy lets it load nothing from anywhere else, run
+  // no inline script, and be framed by no other page.
+  static Response dashboard_file(std::string_view type, std::string_view body) {
+    Response response;
+    response.content_type = std::string(type) + "; charset=utf-8";
+    response.body = std::string(body);
+    response.headers.emplace_back(
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    response.headers.emplace_back("Referrer-Policy", "no-referrer");
+    return response;
   }
 
   Response health() {
@@ -699,6 +739,11 @@ struct Api::Impl {
       if (id.find('/') != std::string::npos) return std::nullopt;
       return id;
     };
+    if (path == "/") return only("GET"), dashboard_file("text/html", dashboard_html());
+    if (path == "/dashboard.css") return only("GET"), dashboard_file("text/css", dashboard_css());
+    if (path == "/dashboard.js") {
+      return only("GET"), dashboard_file("text/javascript", dashboard_js());
+    }
     if (path == "/healthz") return only("GET"), health();
     if (path == "/metrics") return only("GET"), metrics_page();
     if (path == "/api/v1/openapi.json") {
@@ -725,6 +770,10 @@ struct Api::Impl {
       only("GET");
       return scoped_report(request, "compliance", compliance_report, compliance_report_json,
                            compliance_report_csv);
+    }
+    if (path == "/api/v1/reports/trend") {
+      only("GET");
+      return scoped_report(request, "trend", backlog_trend, backlog_trend_json, backlog_trend_csv);
     }
     if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))

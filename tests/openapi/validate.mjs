@@ -447,6 +447,9 @@ class Tour {
     const supervisor = role === null ? null : role !== "officer";
     const byRole = (ok, refused) => (supervisor === null ? [ok, refused] : supervisor ? [ok] : [refused]);
 
+    await this.send("dashboard", "GET", "/");
+    await this.send("dashboard style sheet", "GET", "/dashboard.css");
+    await this.send("dashboard script", "GET", "/dashboard.js");
     await this.send("health", "GET", "/healthz");
     await this.send("metrics", "GET", "/metrics");
     const served = await this.send("served document", "GET", "/api/v1/openapi.json");
@@ -472,6 +475,14 @@ class Tour {
     } else {
       report(false, "the caller's scope holds a nominal to read", ["the nominals list is empty: seed the database"]);
     }
+    await this.send("nominals for a briefing", "GET", "/api/v1/nominals?briefing=true", { token });
+    if (nominal) {
+      await this.send("nominals of one team", "GET", `/api/v1/nominals?team=${encodeURIComponent(nominal.team)}`, { token });
+    }
+    await this.send("nominals, briefing neither true nor false", "GET", "/api/v1/nominals?briefing=yes",
+      { token, expect: [400] });
+    await this.send("nominals of a team outside the scope", "GET",
+      `/api/v1/nominals?team=${encodeURIComponent(`no such team ${Date.now()}`)}`, { token, expect: [403] });
     await this.send("unknown nominal", "GET", `/api/v1/nominals/${randomUUID()}`, { token, expect: [404] });
     const full = await this.send("first pull", "GET", "/api/v1/sync/pull?since=0", { token });
     await this.send("pull with limit 0", "GET", "/api/v1/sync/pull?since=1&limit=0", { token, expect: [400] });
@@ -577,6 +588,8 @@ class Tour {
     await this.send("suspects report as CSV", "GET", "/api/v1/reports/suspects?format=csv", { token });
     await this.send("compliance report", "GET", "/api/v1/reports/compliance?as_of=2026-11-22", { token });
     await this.send("compliance report as CSV", "GET", "/api/v1/reports/compliance?format=csv", { token });
+    await this.send("backlog trend", "GET", "/api/v1/reports/trend?as_of=2026-11-22", { token });
+    await this.send("backlog trend as CSV", "GET", "/api/v1/reports/trend?format=csv", { token });
     await this.send("devices report", "GET", "/api/v1/reports/devices", { token, expect: byRole(200, 403) });
     await this.send("devices report as CSV", "GET", "/api/v1/reports/devices?format=csv",
       { token, expect: byRole(200, 403) });

@@ -14,6 +14,7 @@
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
+#include "vigil/core/backlog_trend.hpp"
 
 namespace {
 
@@ -188,4 +189,83 @@ TEST_CASE("reports: the compliance report covers the caller's scope, JSON or CSV
   CHECK(csv.body.find("plan_defect,,NOM-1,North,2026-01-01,0,,no actions\r\n") !=
         std::string::npos);
   CHECK(r.as("pc.south").get("/api/v1/reports/compliance?team=North").status == 403);
+}
+
+TEST_CASE("reports: the backlog trend reads the nightly snapshots over the caller's scope",
+          "[server][reports][trend]") {
+  Reports r;
+  {
+    // Two nights as the nightly run stores them, from the force-wide overdue report.
+    vigil::store::Database db(r.dir.path() / "server.db");
+    for (const char* night : {"2026-11-20", "2026-11-21"}) {
+      const auto report = vigil::overdue_report(db, *vigil::parse_date(night), {});
+      vigil::record_backlog_snapshot(db, report, std::string(night) + "T02:00:00Z");
+    }
+  }
+  auto pc = r.as("pc.a");
+  const auto result = pc.get("/api/v1/reports/trend?as_of=2026-11-22");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  const auto trend = parse(result.body);
+  CHECK(strings(trend["scope"]["teams"]) == std::vector<std::string>{"North"});
+  CHECK(std::string(trend["from"].GetString()) == "2026-08-25");
+  REQUIRE(trend["points"].Size() == 2);
+  CHECK(std::string(trend["points"][1]["as_of"].GetString()) == "2026-11-21");
+  // Each of North's four nominals has a visit overdue: the trend counts North's alone.
+  const auto north = trend["points"][1]["total"].GetInt();
+  const auto overdue = parse(pc.get("/api/v1/reports/overdue?as_of=2026-11-21").body);
+  CHECK(north == overdue["summary"]["total"].GetInt());
+  const auto force = parse(r.as("admin").get("/api/v1/reports/trend?as_of=2026-11-22").body);
+  CHECK(force["scope"]["force"].GetBool());
+  CHECK(strings(force["scope"]["teams"]) == std::vector<std::string>{"North", "South"});
+  CHECK(force["points"][1]["total"].GetInt() > north);
+
+  const auto csv = pc.get("/api/v1/reports/trend?as_of=2026-11-22&format=csv");
+  CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
+  CHECK(csv.body.rfind("as_of,total,low,medium,high,very_high,", 0) == 0);
+  CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 3);
+  CHECK(pc.get("/api/v1/reports/trend?team=South").status == 403);
+}
+
+TEST_CASE("nominals: a briefing lists the active nominals of no fixed abode or high risk now",
+          "[server][nominals]") {
+  Reports r;
+  {
+    vigil::store::Database db(r.dir.path() / "server.db");
+    const auto& north = r.force.north_nominals;
+    db.execute("UPDATE nominals SET risk_level = 'low'");
+    // NOM-1 was recorded low and since assessed very high; NOM-2 sleeps rough by the river;
+    // NOM-3 also has no fixed abode but is no longer managed; NOM-4 was high and assessed low.
+    db.prepare(
+          "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) VALUES "
+          "('a1', ?, '2026-10-01', 'very_high'), ('a2', ?, '2026-10-01', 'low')")
+        .bind_all(north[0], north[3])
+        .run();
+    db.prepare("UPDATE nominals SET no_fixed_abode = 1, area = 'Riverside' WHERE id = ?")
+        .bind_all(north[1])
+        .run();
+    db.prepare("UPDATE nominals SET no_fixed_abode = 1, status = 'inactive' WHERE id = ?")
+        .bind_all(north[2])
+        .run();
+    db.prepare("UPDATE nominals SET risk_level = 'high' WHERE id = ?").bind_all(north[3]).run();
+  }
+  auto sergeant = r.as("sgt.north");
+  const auto result = sergeant.get("/api/v1/nominals?briefing=true");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  const auto list = parse(result.body);
+  REQUIRE(list["items"].Size() == 2);
+  CHECK(std::string(list["items"][0]["ref"].GetString()) == "NOM-1");
+  CHECK(std::string(list["items"][0]["risk_level"].GetString()) == "low");
+  CHECK(std::string(list["items"][0]["current_risk_level"].GetString()) == "very_high");
+  CHECK(std::string(list["items"][1]["area"].GetString()) == "Riverside");
+  // Only what is listed is audited as read.
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'nominal'") ==
+        2);
+
+  CHECK(parse(sergeant.get("/api/v1/nominals?team=North").body)["items"].Size() == 4);
+  CHECK(sergeant.get("/api/v1/nominals?briefing=yes").status == 400);
+  CHECK(sergeant.get("/api/v1/nominals?team=South").status == 403);
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'nominal' "
+                "AND reason LIKE 'list of nominals for team ''South''%'") == 1);
 }

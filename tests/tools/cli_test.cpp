@@ -116,9 +116,11 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   r = vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
   CHECK(r.status == 0);
   CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"generated_at\":", 0) == 0);
-  // Stamped as the server's reports are: whose records, and how fresh (no tablet yet).
-  CHECK(r.out.find("\"scope\":{\"teams\":[],\"force\":true},\"freshness\":{\"devices\":0,"
-                   "\"never_synced\":0,\"oldest_sync\":null,\"items\":[]}") != std::string::npos);
+  // Stamped as the server's reports are: whose records (the force, every team of it named), and
+  // how fresh (no tablet yet).
+  CHECK(
+      r.out.find("\"scope\":{\"teams\":[\"North 1\"],\"force\":true},\"freshness\":{\"devices\":0,"
+                 "\"never_synced\":0,\"oldest_sync\":null,\"items\":[]}") != std::string::npos);
   CHECK(r.out.find("\"items\":[],\"summary\":{\"total\":0") != std::string::npos);
   r = vigil("report devices " + db + " --json", dir);
   CHECK(r.status == 0);

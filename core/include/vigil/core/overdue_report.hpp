@@ -14,6 +14,7 @@
 namespace vigil {
 
 struct ReportStamp;
+class JsonWriter;
 
 // Which nominals: empty teams = the whole force.
 struct ReportScope {
@@ -60,6 +61,10 @@ OverdueSummary summarise(const std::vector<OverdueItem>& items);
 // how fresh they are.
 std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp = nullptr);
 std::string overdue_report_csv(const OverdueReport& report);
+// "by_risk" {"low": n, ...} and "by_age_band" {"1-30": n, ...} into an open object: how the
+// overdue report's summary and the backlog trend's nights give their counts.
+void write_backlog_counts(JsonWriter& w, const std::array<int, 4>& by_risk,
+                          const std::array<int, 5>& by_age_band);
 std::string overdue_report_table(const OverdueReport& report);
 
 }  // namespace vigil

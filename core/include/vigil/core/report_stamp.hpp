@@ -18,7 +18,8 @@ namespace vigil {
 struct ReportStamp {
   Date as_of;
   std::string generated_at;         // instant
-  std::vector<std::string> teams;   // team names; empty: the whole force
+  std::vector<std::string> teams;   // the names of the teams covered, by name
+  bool force = false;               // the whole force: every team, and any team made later
   std::vector<DeviceInfo> devices;  // the scope's tablets not revoked, least recently synced first
 };
 

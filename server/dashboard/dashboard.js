@@ -1,0 +1,690 @@
+// The Vigil dashboard: one page, built into vigil-server, that reads the reports API with the
+// signed-in officer's token. What a user may see is decided by the server (an officer gets their
+// team, a supervisor the teams they supervise, an administrator the force); the page only asks.
+//
+// Every piece of data reaches the page as text through el() (never as HTML), so a name or note
+// holding markup is shown, not run. The token lives in sessionStorage: closing the tab signs out.
+// State is in the address (#view?team=NAME&as_of=DATE), so a view can be bookmarked or shared.
+"use strict";
+
+const RISKS = ["very_high", "high", "medium", "low"];
+const RISK_LABELS = { low: "Low", medium: "Medium", high: "High", very_high: "Very high" };
+const AGE_BANDS = ["1-30", "31-90", "91-180", "181-365", "over_365"];
+const AGE_LABELS = {
+  "1-30": "1–30 days", "31-90": "31–90", "91-180": "91–180", "181-365": "181–365",
+  over_365: "Over a year",
+};
+const KIND_LABELS = {
+  visit: "Home visit", assessment: "Risk assessment", plan_review: "Plan review",
+  action: "Plan action", notification: "Notification",
+};
+const VIEWS = ["worklist", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing"];
+const SESSION_KEY = "vigil.session";
+
+// ----- small helpers
+
+// el("td", {class: "x"}, "text", child): an element with attributes and children (strings become
+// text nodes; null and false are skipped).
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return append(node, children);
+}
+
+const $ = (id) => document.getElementById(id);
+const number = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"));
+const percent = (share) => `${Math.round(share * 100)}%`;
+const riskChip = (risk) => el("span", { class: `risk risk-${risk}` }, RISK_LABELS[risk] ?? risk);
+const instant = (text) => (text ? text.replace("T", " ").replace(/:\d\dZ$/, " UTC") : "never");
+const plural = (n, one, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
+
+// ----- session and API
+
+function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY));
+  } catch {
+    return null;
+  }
+}
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// Calls the API with the session's token; a 401 ends the session. Throws ApiError with the
+// server's own sentence.
+async function api(path, { method = "GET", body } = {}) {
+  const current = session();
+  const headers = { Accept: "application/json" };
+  if (current) headers.Authorization = `Bearer ${current.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (response.status === 401 && current) {
+    signOut(json?.error === "device_revoked"
+      ? "This sign-in has been revoked by a supervisor. Sign in again."
+      : "Your session has ended. Sign in again.");
+    throw new ApiError(401, "Signed out.");
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, json?.message ?? `The server answered ${response.status}.`);
+  }
+  return json;
+}
+
+// ----- address: #view?team=NAME&as_of=DATE
+
+function route() {
+  const [view, query] = location.hash.replace(/^#/, "").split("?");
+  const params = new URLSearchParams(query ?? "");
+  return { view: VIEWS.includes(view) ? view : "worklist", team: params.get("team") ?? "", asOf: params.get("as_of") ?? "" };
+}
+
+function go(changes) {
+  const next = { ...route(), ...changes };
+  const params = new URLSearchParams();
+  if (next.team) params.set("team", next.team);
+  if (next.asOf) params.set("as_of", next.asOf);
+  const query = params.toString();
+  location.hash = `${next.view}${query ? `?${query}` : ""}`;
+}
+
+// The report query for the current scope and date.
+function reportQuery(extra = {}) {
+  const { team, asOf } = route();
+  const params = new URLSearchParams(extra);
+  if (team) params.set("team", team);
+  if (asOf) params.set("as_of", asOf);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+// ----- signing in and out
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  const message = $("sign-in-error");
+  message.hidden = true;
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    const answer = await api("/api/v1/auth/login", {
+      method: "POST",
+      body: { username: form.username.value.trim(), password: form.password.value, device_name: "Dashboard" },
+    });
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: answer.token, officer: answer.officer, role: answer.role }));
+    form.reset();
+    await start();
+  } catch (error) {
+    message.textContent = sentence(error.message);
+    message.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function signOut(reason) {
+  sessionStorage.removeItem(SESSION_KEY);
+  $("app").hidden = true;
+  $("controls").hidden = true;
+  $("sign-in-view").hidden = false;
+  const message = $("sign-in-error");
+  message.textContent = reason ?? "";
+  message.hidden = !reason;
+  $("view").replaceChildren();
+  document.querySelector("#sign-in input[name=username]").focus();
+}
+
+// The scope picker lists the teams the server says the caller may see (a report's scope.teams,
+// asked for without a team); the caller's whole scope is the first choice.
+async function loadTeams() {
+  const current = session();
+  if (current.teams) return current.teams;
+  const trend = await api("/api/v1/reports/trend");
+  current.teams = trend.scope.teams;
+  current.force = trend.scope.force;
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(current));
+  return current.teams;
+}
+
+async function start() {
+  const current = session();
+  if (!current) return signOut();
+  $("sign-in-view").hidden = true;
+  $("app").hidden = false;
+  $("controls").hidden = false;
+  $("who").textContent = `${current.officer} (${current.role})`;
+  const supervisor = current.role !== "officer";
+  for (const link of document.querySelectorAll("#views [data-supervisor]")) link.hidden = !supervisor;
+  try {
+    const teams = await loadTeams();
+    const picker = $("scope");
+    const whole = session().force ? "Whole force" : teams.length > 1 ? "All my teams" : teams[0] ?? "My team";
+    picker.replaceChildren(el("option", { value: "" }, whole),
+      ...(teams.length > 1 || session().force ? teams.map((t) => el("option", { value: t }, t)) : []));
+  } catch (error) {
+    if (error.status !== 401) showError(error.message);
+    if (error.status === 401) return;
+  }
+  await render();
+}
+
+// ----- rendering a view
+
+let renderCount = 0;
+
+// The server's sentences start in lower case, to be quoted inside others; shown alone, each
+// starts with a capital and ends with a full stop.
+function sentence(text) {
+  if (!text) return "";
+  const capital = text[0].toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = sentence(message);
+  box.hidden = !message;
+}
+
+async function render() {
+  if (!session()) return signOut();
+  const { view, team, asOf } = route();
+  $("scope").value = team;
+  if ($("scope").value !== team) {
+    // A team not in the picker (typed into the address): ask anyway, and let the server decide.
+    $("scope").append(el("option", { value: team }, team));
+    $("scope").value = team;
+  }
+  $("as-of").value = asOf;
+  for (const link of document.querySelectorAll("#views a")) {
+    if (link.dataset.view === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+    link.href = `#${link.dataset.view}${reportQuery()}`;
+  }
+  showError("");
+  const target = $("view");
+  const ticket = ++renderCount;
+  target.setAttribute("aria-busy", "true");
+  target.replaceChildren(el("p", { class: "loading" }, "Loading…"));
+  $("freshness").replaceChildren();
+  try {
+    const content = await VIEW_RENDERERS[view]();
+    if (ticket !== renderCount) return;  // a later choice has replaced this one
+    target.replaceChildren(content);
+  } catch (error) {
+    if (ticket !== renderCount) return;
+    target.replaceChildren();
+    if (error.status !== 401) showError(error.message);
+  } finally {
+    if (ticket === renderCount) target.setAttribute("aria-busy", "false");
+  }
+}
+
+// How fresh the data behind a report is: the tablets that have not synced may hold visits the
+// report cannot see yet.
+function showFreshness(report) {
+  const f = report.freshness;
+  const scope = report.scope.force ? "the whole force" : report.scope.teams.join(", ");
+  const parts = [`As of ${report.as_of} for ${scope}; made ${instant(report.generated_at)}.`];
+  if (f.devices === 0) parts.push("No tablets in this scope.");
+  else {
+    parts.push(`Oldest tablet sync: ${instant(f.oldest_sync)}.`);
+    if (f.never_synced > 0) parts.push(`${plural(f.never_synced, "tablet")} never synced.`);
+  }
+  $("freshness").textContent = parts.join(" ");
+  $("as-of").value = report.as_of;
+}
+
+function section(title, ...children) {
+  return el("section", { class: "panel" }, el("h2", {}, title), ...children);
+}
+
+function empty(text) {
+  return el("p", { class: "empty" }, text);
+}
+
+// A sortable table: columns [{key, label, value(row) -> sort key, cell(row) -> content,
+// numeric}], sorted by `sort` {key, descending}. Sorting happens in place, on the rows given.
+function sortableTable(id, columns, rows, sort) {
+  const table = el("table", { id, class: "data" });
+  const head = el("tr");
+  const body = el("tbody");
+  const draw = () => {
+    const column = columns.find((c) => c.key === sort.key);
+    const key = column.value ?? ((row) => row[column.key]);
+    const sign = sort.descending ? -1 : 1;
+    const ordered = rows.map((row, index) => ({ row, index }));
+    ordered.sort((a, b) => {
+      const x = key(a.row);
+      const y = key(b.row);
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      return order !== 0 ? sign * order : a.index - b.index;  // stable: the server's order breaks ties
+    });
+    body.replaceChildren(...ordered.map(({ row }) =>
+      el("tr", {}, ...columns.map((c) => el("td", { class: c.className ?? c.key }, c.cell ? c.cell(row) : row[c.key])))));
+    for (const th of head.children) {
+      th.setAttribute("aria-sort", th.dataset.key === sort.key ? (sort.descending ? "descending" : "ascending") : "none");
+    }
+  };
+  for (const c of columns) {
+    head.append(el("th", { scope: "col", "data-key": c.key, class: c.numeric ? "numeric" : null },
+      el("button", {
+        type: "button",
+        onclick: () => {
+          sort.descending = sort.key === c.key ? !sort.descending : Boolean(c.numeric);
+          sort.key = c.key;
+          draw();
+        },
+      }, c.label)));
+  }
+  table.append(el("thead", {}, head), body);
+  draw();
+  return table;
+}
+
+function simpleTable(headings, rows) {
+  return el("table", { class: "data" },
+    el("thead", {}, el("tr", {}, headings.map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((c) => el("td", {}, c))))));
+}
+
+// ----- views
+
+async function worklistView() {
+  const report = await api(`/api/v1/reports/overdue${reportQuery()}`);
+  showFreshness(report);
+  const s = report.summary;
+  const cards = el("div", { class: "cards" },
+    card("Overdue items", number(s.total)),
+    card("Nominals in scope", number(s.nominals)),
+    ...RISKS.map((r) => card(`${RISK_LABELS[r]} risk`, number(s.by_risk[r]), `edge-${r}`)),
+    s.unscheduled > 0 ? card("Nothing to schedule from", number(s.unscheduled)) : null);
+
+  const riskFilter = el("select", { name: "risk" }, el("option", { value: "" }, "Every risk level"),
+    RISKS.map((r) => el("option", { value: r }, RISK_LABELS[r])));
+  const kindFilter = el("select", { name: "kind" }, el("option", { value: "" }, "Everything overdue"),
+    [...new Set(report.items.map((i) => i.kind))].map((k) => el("option", { value: k }, KIND_LABELS[k] ?? k)));
+  const search = el("input", { type: "search", name: "search", placeholder: "Nominal or officer" });
+  const holder = el("div", { class: "table-holder" });
+  const count = el("p", { class: "count" });
+  const sort = { key: "priority", descending: true };
+  const columns = [
+    { key: "priority", label: "Priority", numeric: true },
+    { key: "nominal_ref", label: "Nominal" },
+    { key: "kind", label: "What is late", cell: (i) => [KIND_LABELS[i.kind] ?? i.kind, i.detail ? el("div", { class: "detail" }, i.detail) : null] },
+    { key: "risk_level", label: "Risk", value: (i) => RISKS.length - RISKS.indexOf(i.risk_level), cell: (i) => riskChip(i.risk_level), numeric: true },
+    { key: "due", label: "Due" },
+    { key: "days_overdue", label: "Days late", numeric: true, cell: (i) => number(i.days_overdue) },
+    { key: "officer", label: "Officer" },
+    { key: "team", label: "Team" },
+    { key: "reasons", label: "Why this priority", value: (i) => i.reasons.join("; "),
+      cell: (i) => el("ul", { class: "reasons" }, i.reasons.map((r) => el("li", {}, r))) },
+  ];
+  const draw = () => {
+    const words = search.value.trim().toLowerCase();
+    const rows = report.items.filter((i) =>
+      (!riskFilter.value || i.risk_level === riskFilter.value) &&
+      (!kindFilter.value || i.kind === kindFilter.value) &&
+      (!words || `${i.nominal_ref} ${i.officer}`.toLowerCase().includes(words)));
+    count.textContent = rows.length === report.items.length
+      ? `${plural(rows.length, "item")}, highest priority first.`
+      : `${number(rows.length)} of ${plural(report.items.length, "item")}.`;
+    holder.replaceChildren(rows.length ? sortableTable("worklist", columns, rows, sort) : empty("Nothing overdue matches."));
+  };
+  for (const control of [riskFilter, kindFilter]) control.addEventListener("change", draw);
+  search.addEventListener("input", draw);
+  draw();
+  return el("div", {}, cards,
+    section("Overdue worklist",
+      el("p", { class: "hint" }, "Priority weighs risk, how late the item is and what else is known about the nominal; each row gives its reasons. Select a heading to sort."),
+      el("div", { class: "filters" }, el("label", {}, "Risk ", riskFilter), el("label", {}, "Item ", kindFilter), el("label", {}, "Search ", search)),
+      count, holder));
+}
+
+function card(label, value, extra) {
+  return el("div", { class: `card ${extra ?? ""}` }, el("span", { class: "value" }, value), el("span", { class: "label" }, label));
+}
+
+// Items by risk level and age band, as stacked bars (one per band) and as a table.
+function backlogChart(items) {
+  const counts = Object.fromEntries(AGE_BANDS.map((b) => [b, Object.fromEntries(RISKS.map((r) => [r, 0]))]));
+  for (const item of items) counts[ageBand(item.days_overdue)][item.risk_level] += 1;
+  const totals = AGE_BANDS.map((b) => RISKS.reduce((sum, r) => sum + counts[b][r], 0));
+  const highest = Math.max(1, ...totals);
+  const width = 640, height = 260, left = 44, bottom = 36, top = 16;
+  const barWidth = (width - left - 16) / AGE_BANDS.length;
+  const scale = (height - top - bottom) / highest;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
+    "aria-label": "Overdue items by age band, stacked by risk level" });
+  chart.append(svg("title", {}, "Overdue items by age band and risk level"));
+  for (const tick of ticks(highest)) {
+    const y = height - bottom - tick * scale;
+    chart.append(svg("line", { x1: left, x2: width - 8, y1: y, y2: y, class: "grid" }),
+      svg("text", { x: left - 6, y: y + 4, class: "axis", "text-anchor": "end" }, number(tick)));
+  }
+  AGE_BANDS.forEach((band, i) => {
+    let y = height - bottom;
+    const x = left + i * barWidth + 8;
+    for (const risk of [...RISKS].reverse()) {
+      const h = counts[band][risk] * scale;
+      if (h > 0) {
+        y -= h;
+        chart.append(svg("rect", { x, y, width: barWidth - 16, height: h, class: `bar risk-${risk}` },
+          svg("title", {}, `${AGE_LABELS[band]}: ${counts[band][risk]} ${RISK_LABELS[risk].toLowerCase()} risk`)));
+      }
+    }
+    chart.append(svg("text", { x: x + (barWidth - 16) / 2, y: y - 4, class: "total", "text-anchor": "middle" }, number(totals[i])),
+      svg("text", { x: x + (barWidth - 16) / 2, y: height - bottom + 18, class: "axis", "text-anchor": "middle" }, AGE_LABELS[band]));
+  });
+  const table = simpleTable(["Risk", ...AGE_BANDS.map((b) => AGE_LABELS[b]), "Total"],
+    RISKS.map((r) => [riskChip(r), ...AGE_BANDS.map((b) => number(counts[b][r])), number(AGE_BANDS.reduce((s, b) => s + counts[b][r], 0))]));
+  table.id = "backlog-table";
+  return el("div", { class: "chart-block" }, chart, legend(), table);
+}
+
+function ageBand(days) {
+  return days <= 30 ? "1-30" : days <= 90 ? "31-90" : days <= 180 ? "91-180" : days <= 365 ? "181-365" : "over_365";
+}
+
+function ticks(highest) {
+  const step = Math.max(1, Math.pow(10, Math.floor(Math.log10(highest))) / (highest / Math.pow(10, Math.floor(Math.log10(highest))) < 2.5 ? 2 : 1));
+  const out = [];
+  for (let t = 0; t <= highest; t += step) out.push(t);
+  return out;
+}
+
+function legend() {
+  return el("p", { class: "legend" }, RISKS.map((r) => [riskChip(r), " "]));
+}
+
+// The nightly snapshots' totals over the last 90 days: all items, and high or very high risk.
+function trendChart(trend) {
+  if (trend.points.length === 0) {
+    return empty(`No nightly snapshots between ${trend.from} and ${trend.as_of} yet: the trend is drawn from what each night's vigil batch run counted.`);
+  }
+  const width = 640, height = 220, left = 44, bottom = 30, top = 12, right = 12;
+  const day = (text) => Date.parse(`${text}T00:00:00Z`) / 86400000;
+  const first = day(trend.from), last = day(trend.as_of);
+  const highest = Math.max(1, ...trend.points.map((p) => p.total));
+  const x = (d) => left + ((day(d) - first) / Math.max(1, last - first)) * (width - left - right);
+  const y = (n) => height - bottom - (n / highest) * (height - top - bottom);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
+    "aria-label": `Overdue items each night from ${trend.from} to ${trend.as_of}` });
+  chart.append(svg("title", {}, "Backlog trend"));
+  for (const tick of ticks(highest)) {
+    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }),
+      svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, number(tick)));
+  }
+  const line = (value, className) => {
+    const points = trend.points.map((p) => `${x(p.as_of).toFixed(1)},${y(value(p)).toFixed(1)}`).join(" ");
+    chart.append(svg("polyline", { points, class: `line ${className}` }));
+    for (const p of trend.points) {
+      chart.append(svg("circle", { cx: x(p.as_of), cy: y(value(p)), r: 2.5, class: `dot ${className}` },
+        svg("title", {}, `${p.as_of}: ${value(p)}`)));
+    }
+  };
+  line((p) => p.total, "all");
+  line((p) => p.by_risk.high + p.by_risk.very_high, "high");
+  chart.append(svg("text", { x: left, y: height - 8, class: "axis" }, trend.from),
+    svg("text", { x: width - right, y: height - 8, class: "axis", "text-anchor": "end" }, trend.as_of));
+  const latest = trend.points[trend.points.length - 1];
+  return el("div", { class: "chart-block" }, chart,
+    el("p", { class: "legend" }, el("span", { class: "key all" }, "All overdue items"), " ",
+      el("span", { class: "key high" }, "High and very high risk")),
+    el("p", {}, `${plural(trend.points.length, "night")} with a snapshot; on ${latest.as_of}, ${plural(latest.total, "item")} overdue.`));
+}
+
+async function backlogView() {
+  const [report, trend] = await Promise.all([
+    api(`/api/v1/reports/overdue${reportQuery()}`), api(`/api/v1/reports/trend${reportQuery()}`)]);
+  showFreshness(report);
+  const oldest = RISKS.map((r) => report.summary.oldest[r]).filter(Boolean);
+  return el("div", {},
+    section("Overdue items by risk level and age", backlogChart(report.items)),
+    section("Backlog over the last 90 days", trendChart(trend)),
+    section("The longest overdue at each risk level",
+      oldest.length ? simpleTable(["Risk", "Nominal", "What is late", "Due", "Days late", "Officer"],
+        oldest.map((i) => [riskChip(i.risk_level), i.nominal_ref, KIND_LABELS[i.kind] ?? i.kind, i.due, number(i.days_overdue), i.officer]))
+        : empty("Nothing is overdue.")));
+}
+
+async function suspectsView() {
+  const report = await api(`/api/v1/reports/suspects${reportQuery()}`);
+  showFreshness(report);
+  const r = report.rates;
+  const bail = report.bail.length
+    ? simpleTable(["Case", "Suspect", "Officer", "Arrested", "Bail ends", "Status", "Extension needs"],
+      report.bail.map((b) => [b.ref, b.name, b.officer, b.arrested_on, b.bail_ends,
+        el("span", { class: b.ended ? "status overdue" : "status due" },
+          b.ended ? `Ended ${plural(-b.days_left, "day")} ago` : b.days_left === 0 ? "Ends today" : `${plural(b.days_left, "day")} left`),
+        b.extension ? `${b.extension.label}, before ${b.extension.by} (to ${b.extension.furthest} at most)` : b.ended ? "Too late to extend" : "No further extension"]))
+    : empty("No bail period ends within 7 days, and none has ended unresolved.");
+  const rui = report.rui_reviews.length
+    ? simpleTable(["Case", "Suspect", "Officer", "Last review", "Review due", "Days late"],
+      report.rui_reviews.map((x) => [x.ref, x.name, x.officer, x.last_review ?? "none", x.due, number(x.days_overdue)]))
+    : empty("No released-under-investigation review is due.");
+  const suspects = report.outstanding_suspects.length
+    ? sortableTable("suspects", [
+      { key: "priority", label: "Priority", numeric: true },
+      { key: "ref", label: "Ref" },
+      { key: "name", label: "Suspect" },
+      { key: "offence", label: "Offence" },
+      { key: "harm", label: "Harm", numeric: true, value: (s) => -s.harm },
+      { key: "days_outstanding", label: "Days outstanding", numeric: true, cell: (s) => number(s.days_outstanding) },
+      { key: "days_since_trace", label: "Days since trace", numeric: true, value: (s) => s.days_since_trace ?? Infinity,
+        cell: (s) => (s.days_since_trace === null ? "never traced" : number(s.days_since_trace)) },
+      { key: "officer", label: "Officer" },
+      { key: "reasons", label: "Why this priority", value: (s) => s.reasons.join("; "),
+        cell: (s) => el("ul", { class: "reasons" }, s.reasons.map((x) => el("li", {}, x))) },
+    ], report.outstanding_suspects, { key: "priority", descending: true })
+    : empty("No outstanding suspects.");
+  return el("div", {},
+    el("div", { class: "cards" },
+      card("Arrests in the last year", number(r.arrests)),
+      card("On bail now", number(r.on_bail)),
+      card("Under investigation", number(r.under_investigation)),
+      card("Bail per 1,000 arrests", number(r.bail_per_1000_arrests)),
+      card("RUI per 1,000 arrests", number(r.rui_per_1000_arrests))),
+    section("Bail ending within 7 days or ended", bail),
+    section("Released under investigation: reviews due", rui),
+    section("Outstanding suspects by priority", suspects));
+}
+
+async function complianceView() {
+  const report = await api(`/api/v1/reports/compliance${reportQuery()}`);
+  showFreshness(report);
+  // The pre-arranged share by officer and month: a rise is how backlog-clearing shows.
+  const months = [...new Set(report.announced_share.map((a) => a.month))].sort();
+  const officers = [...new Set(report.announced_share.map((a) => a.officer))].sort();
+  const share = new Map(report.announced_share.map((a) => [`${a.officer} ${a.month}`, a]));
+  const shareTable = officers.length
+    ? simpleTable(["Officer", ...months], officers.map((o) => [o, ...months.map((m) => {
+      const a = share.get(`${o} ${m}`);
+      return a ? el("span", { class: a.share >= 0.5 ? "status overdue" : null, title: `${a.announced} of ${a.visits} visits pre-arranged` }, percent(a.share)) : "—";
+    })]))
+    : empty("No visits in the period.");
+  return el("div", {},
+    el("p", { class: "hint" }, `From ${report.from} to ${report.as_of}.`),
+    section("Visits with fewer officers than the plan required",
+      report.under_crewed_visits.length
+        ? simpleTable(["Nominal", "Officer", "When", "Officers present", "Plan required"],
+          report.under_crewed_visits.map((v) => [v.nominal_ref, v.officer, instant(v.occurred_at), number(v.attendees), number(v.required)]))
+        : empty("Every visit had the crew its plan required.")),
+    section("Pre-arranged visits, by officer and month", shareTable),
+    section("Plan defects",
+      report.plan_defects.length
+        ? simpleTable(["Nominal", "Plan started", "Problem", "Action"],
+          report.plan_defects.map((d) => [d.nominal_ref, d.plan_started_on, d.problem, d.action]))
+        : empty("No plan is missing actions, owners or due dates.")),
+    section("Caseloads against 1:50",
+      simpleTable(["Officer", "Team", "Nominals", "Limit", ""],
+        report.caseloads.map((c) => [c.officer, c.team, number(c.nominals), number(c.limit),
+          el("span", { class: c.over ? "status overdue" : "status ok" }, c.over ? "Over" : "Within")]))),
+    section("The same officer alone at the same nominal, again and again",
+      report.repeated_solo_visits.length
+        ? simpleTable(["Officer", "Nominal", "Visits alone", "Last"],
+          report.repeated_solo_visits.map((v) => [v.officer, v.nominal_ref, number(v.visits), instant(v.last_at)]))
+        : empty("No officer visited one nominal alone three or more times.")));
+}
+
+async function devicesView() {
+  const report = await api(`/api/v1/reports/devices${reportQuery()}`);
+  showFreshness(report);
+  return section("Tablets and sign-ins",
+    el("p", { class: "hint" }, `${plural(report.summary.devices, "device")}; ${number(report.summary.silent_over_24h)} silent for over 24 hours.`),
+    report.items.length
+      ? simpleTable(["Device", "Officer", "Team", "Last contact", "Changes pending then", "Clock skew", ""],
+        report.items.map((d) => [d.name, d.officer, d.team, instant(d.last_contact_at),
+          d.pending_changes === null ? "—" : number(d.pending_changes),
+          d.clock_skew_ms === null ? "—" : `${(d.clock_skew_ms / 1000).toFixed(1)} s`,
+          el("span", { class: d.silent_over_24h ? "status overdue" : "status ok" }, d.silent_over_24h ? "Silent over 24 h" : "In contact")]))
+      : empty("No devices in this scope."));
+}
+
+async function conflictsView() {
+  const list = await api("/api/v1/conflicts");
+  const supervisor = session().role !== "officer";
+  const items = list.items;
+  const holder = el("div", { class: "conflicts" });
+  if (items.length === 0) holder.append(empty("No open conflicts."));
+  // A conflict on a nominal names them: reading who they are, to decide, is an audited read.
+  const nominals = new Map();
+  await Promise.all([...new Set(items.filter((c) => c.entity === "nominal").map((c) => c.entity_id))].map(async (id) => {
+    try {
+      nominals.set(id, await api(`/api/v1/nominals/${encodeURIComponent(id)}?reason=${encodeURIComponent("deciding a conflict")}`));
+    } catch (error) {
+      if (error.status === 401) throw error;  // else the card shows the record's id alone
+    }
+  }));
+  for (const c of items) holder.append(conflictCard(c, supervisor, nominals.get(c.entity_id)));
+  return section("Open conflicts",
+    el("p", { class: "hint" }, "Two tablets changed the same field from the same starting value. The later change is in force until a supervisor decides."),
+    holder);
+}
+
+function conflictCard(c, supervisor, nominal) {
+  const value = (v) => (v === null || v === "" ? el("em", {}, "empty") : v);
+  const what = nominal ? `${nominal.ref} ${nominal.surname}, ${nominal.forenames}` : c.entity.replace(/_/g, " ");
+  const card = el("article", { class: "conflict", "data-conflict": c.id },
+    el("h3", {}, `${what}: ${c.field.replace(/_/g, " ")}`),
+    el("dl", {},
+      el("dt", {}, "In force"), el("dd", { class: "winning" }, value(c.winning_value)),
+      el("dt", {}, "Set aside"), el("dd", { class: "losing" }, value(c.losing_value)),
+      el("dt", {}, "Detected"), el("dd", {}, instant(c.detected_at)),
+      el("dt", {}, "Record"), el("dd", { class: "id" }, c.entity_id)));
+  if (!supervisor) return card;
+  const status = el("p", { class: "result", role: "status" });
+  const form = el("form", { class: "decide" },
+    el("fieldset", {},
+      el("legend", {}, "Decision"),
+      el("label", {}, el("input", { type: "radio", name: "keep", value: "winning", checked: true }), " Keep the value in force"),
+      el("label", {}, el("input", { type: "radio", name: "keep", value: "losing" }), " Use the set-aside value")),
+    el("label", {}, "Note ", el("input", { name: "note", maxlength: 500 })),
+    el("button", { type: "submit" }, "Decide"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const body = { keep: form.keep.value };
+      if (form.note.value.trim()) body.note = form.note.value.trim();
+      await api(`/api/v1/conflicts/${encodeURIComponent(c.id)}/decision`, { method: "POST", body });
+      form.remove();
+      card.classList.add("decided");
+      status.textContent = body.keep === "winning" ? "Decided: the value in force stays." : "Decided: the set-aside value is now in force.";
+    } catch (error) {
+      status.textContent = sentence(error.message);
+      status.classList.add("error");
+      button.disabled = false;
+    }
+  });
+  card.append(form, status);
+  return card;
+}
+
+async function briefingView() {
+  const { team } = route();
+  const [list, report] = await Promise.all([
+    api(`/api/v1/nominals?briefing=true${team ? `&team=${encodeURIComponent(team)}` : ""}`),
+    api(`/api/v1/reports/trend${reportQuery()}`),
+  ]);
+  showFreshness(report);
+  const byArea = new Map();
+  for (const n of list.items) {
+    const area = n.area || `${n.team}: housed (address on file)`;
+    if (!byArea.has(area)) byArea.set(area, []);
+    byArea.get(area).push(n);
+  }
+  const rank = (n) => RISKS.indexOf(n.current_risk_level);
+  // The areas where people of no fixed abode are known to stay first, then each team's housed.
+  const housed = (area) => byArea.get(area).every((n) => !n.area);
+  const areas = [...byArea.keys()].sort((a, b) => housed(a) - housed(b) || a.localeCompare(b, "en-GB"));
+  const scope = report.scope.force ? "the whole force" : report.scope.teams.join(", ");
+  return el("article", { class: "briefing" },
+    el("header", {},
+      el("h2", {}, "Neighbourhood briefing"),
+      el("p", {}, `${scope}, ${report.as_of}. Restricted: for police briefing only; do not leave unattended.`),
+      el("button", { type: "button", class: "print", onclick: () => window.print() }, "Print")),
+    list.items.length === 0 ? empty("No nominal of no fixed abode or high risk in this scope.") : null,
+    areas.map((area) => el("section", { class: "area" },
+      el("h3", {}, `${area} (${byArea.get(area).length})`),
+      simpleTable(["Nominal", "Name", "Risk", "Kind", "No fixed abode", "Officer"],
+        byArea.get(area).sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref)).map((n) => [
+          n.ref, `${n.surname}, ${n.forenames}`, riskChip(n.current_risk_level), n.kind.toUpperCase(),
+          n.no_fixed_abode ? "Yes" : "No", n.officer ?? "unassigned"])))));
+}
+
+const VIEW_RENDERERS = {
+  worklist: worklistView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
+  devices: devicesView, conflicts: conflictsView, briefing: briefingView,
+};
+
+// ----- wiring
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("sign-in").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", () => signOut("Signed out."));
+  $("scope").addEventListener("change", (event) => go({ team: event.target.value }));
+  $("as-of").addEventListener("change", (event) => go({ asOf: event.target.value }));
+  $("controls").addEventListener("submit", (event) => event.preventDefault());
+  window.addEventListener("hashchange", () => session() && render());
+  if (session()) start();
+  else signOut();
+});

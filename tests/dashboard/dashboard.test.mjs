@@ -1,0 +1,321 @@
+#!/usr/bin/env node
+// The dashboard in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by
+// playwright-core, against a running vigil-server on the demo force (started by
+// tests/support/with_demo_server.sh, with the backlog snapshots of snapshots.sql).
+//
+//   node dashboard.test.mjs --base-url URL --out DIR --as-of YYYY-MM-DD
+//
+// Each check states the behaviour it protects. Screenshots of every view (desktop, tablet and
+// print) and the printed briefing as PDF go to DIR; a failing check also leaves a screenshot of
+// the page as it was. Prints one line per check; exits 0 when all pass, 1 when any fails, 2 on bad
+// usage. The answers the page shows are compared with the API's own, fetched here with a token
+// of the same officer.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PASSWORD = "vigil-demo-password";
+const CHROMIUM = "/usr/bin/chromium";
+
+function die(status, sentence) {
+  process.stderr.write(`dashboard.test.mjs: ${sentence}\n`);
+  process.exit(status);
+}
+
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch (error) {
+  die(1, `playwright-core is not installed (${error.code ?? error.message}): run ` +
+    `\`npm ci --no-audit --no-fund\` in ${here} (tools/dev test does it)`);
+}
+
+const options = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  const name = process.argv[i];
+  if (!["--base-url", "--out", "--as-of"].includes(name) || process.argv[i + 1] === undefined) {
+    die(2, `unexpected argument '${name}'; usage: node dashboard.test.mjs --base-url URL --out DIR --as-of DATE`);
+  }
+  options[name.slice(2)] = process.argv[i + 1];
+}
+if (!options["base-url"] || !options.out || !options["as-of"]) die(2, "--base-url, --out and --as-of are all needed");
+const base = options["base-url"];
+const out = options.out;
+const asOf = options["as-of"];
+mkdirSync(out, { recursive: true });
+
+// ----- the API, spoken to directly, for what the page should show
+
+async function call(method, urlPath, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(base + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function login(username) {
+  const answer = await call("POST", "/api/v1/auth/login", { body: { username, password: PASSWORD, device_name: "dashboard test" } });
+  assert.equal(answer.status, 200, `signing ${username} in through the API`);
+  return answer.body.token;
+}
+
+// ----- the browser
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  // Root in a container has no user namespace for Chromium's sandbox.
+  args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+});
+
+// Every page is watched: any request to somewhere other than the server, any error in its
+// console (a Content-Security-Policy refusal included) or uncaught exception fails the run.
+const outside = [];
+const consoleErrors = [];
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith("data:") && !url.startsWith("blob:")) outside.push(url);
+  });
+  page.on("console", (message) => {
+    // A 403 or 401 the page asked for and handled is logged by Chromium as a failed load.
+    if (message.type() === "error" && !/status of 40[13]/.test(message.text())) consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  return page;
+}
+
+async function signIn(page, username, password = PASSWORD) {
+  await page.goto(`${base}/#worklist?as_of=${asOf}`);
+  await page.fill("#sign-in input[name=username]", username);
+  await page.fill("#sign-in input[name=password]", password);
+  await page.click("#sign-in button[type=submit]");
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+
+let passed = 0;
+let failed = 0;
+let current = null;
+async function check(name, body) {
+  try {
+    await body();
+    ++passed;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    ++failed;
+    console.log(`FAIL ${name}\n     ${String(error.message ?? error).split("\n").join("\n     ")}`);
+    if (current) await shot(current, `failed-${passed + failed}`).catch(() => {});
+  }
+}
+
+const cellTexts = (page, selector) => page.$$eval(selector, (cells) => cells.map((c) => c.textContent.trim()));
+const numbers = (texts) => texts.map((t) => Number(t.replace(/,/g, "")));
+
+// ----- a supervisor's morning
+
+const supervisorToken = await login("sgt.north");
+const page = await newPage();
+current = page;
+
+await check("a wrong password is refused with the server's sentence, and nothing is shown", async () => {
+  await signIn(page, "sgt.north", "not-the-password");
+  await page.waitForSelector("#sign-in-error:not([hidden])");
+  assert.match(await page.textContent("#sign-in-error"), /username or password is wrong/);
+  assert.equal(await page.isVisible("#app"), false);
+});
+
+await check("a supervisor signs in and sees the seeded overdue items, highest priority first", async () => {
+  await signIn(page, "sgt.north");
+  await page.waitForSelector("#worklist tbody tr");
+  const expected = await call("GET", `/api/v1/reports/overdue?as_of=${asOf}`, { token: supervisorToken });
+  assert.equal(expected.status, 200);
+  assert.ok(expected.body.items.length > 10, "the demo force has a backlog to show");
+  const refs = await cellTexts(page, "#worklist tbody td.nominal_ref");
+  const priorities = numbers(await cellTexts(page, "#worklist tbody td.priority"));
+  assert.deepEqual(refs, expected.body.items.map((i) => i.nominal_ref), "the rows are the report's items in its order");
+  assert.deepEqual(priorities, expected.body.items.map((i) => i.priority));
+  for (let i = 1; i < priorities.length; ++i) assert.ok(priorities[i - 1] >= priorities[i], `row ${i + 1} outranks row ${i}`);
+  const reasons = await cellTexts(page, "#worklist tbody tr:first-child td.reasons li");
+  assert.deepEqual(reasons, expected.body.items[0].reasons, "the first row shows the reasons behind its priority");
+  assert.match(await page.textContent("#freshness"), new RegExp(`As of ${asOf} for North 1`));
+  await shot(page, "supervisor-worklist");
+});
+
+await check("the worklist sorts by a column and back, and filters by risk", async () => {
+  await page.click("#worklist th[data-key=days_overdue] button");
+  let days = numbers(await cellTexts(page, "#worklist tbody td.days_overdue"));
+  assert.deepEqual(days, [...days].sort((a, b) => b - a), "days late, most first");
+  assert.equal(await page.getAttribute("#worklist th[data-key=days_overdue]", "aria-sort"), "descending");
+  await page.click("#worklist th[data-key=days_overdue] button");
+  days = numbers(await cellTexts(page, "#worklist tbody td.days_overdue"));
+  assert.deepEqual(days, [...days].sort((a, b) => a - b), "days late, fewest first");
+  await page.selectOption("select[name=risk]", "very_high");
+  const risks = await cellTexts(page, "#worklist tbody td.risk_level");
+  assert.ok(risks.length > 0 && risks.every((r) => r === "Very high"), `only very high risk rows: ${risks}`);
+  await page.selectOption("select[name=risk]", "");
+});
+
+await check("the backlog chart draws items by risk level and age band, and the trend the nightly snapshots", async () => {
+  await page.click("#views a[data-view=backlog]");
+  await page.waitForSelector("#backlog-table");
+  const expected = await call("GET", `/api/v1/reports/overdue?as_of=${asOf}`, { token: supervisorToken });
+  const totals = numbers(await cellTexts(page, "#backlog-table tbody td:last-child"));
+  assert.equal(totals.reduce((a, b) => a + b, 0), expected.body.summary.total, "the table's totals add up to the report's");
+  const bars = await page.$$("svg.chart rect.bar");
+  assert.ok(bars.length >= 5, `the chart has bars (${bars.length})`);
+  // snapshots.sql stored North 1's nights as 9, 6 and 4 items; the trend shows North 1's alone.
+  const dots = await page.$$eval("svg.chart circle.dot.all title", (titles) => titles.map((t) => t.textContent));
+  assert.deepEqual(dots, ["2026-11-19: 9", "2026-11-20: 6", "2026-11-21: 4"]);
+  await shot(page, "supervisor-backlog");
+});
+
+await check("the suspects and bail board, compliance and devices views show their reports", async () => {
+  const expected = await call("GET", `/api/v1/reports/suspects?as_of=${asOf}`, { token: supervisorToken });
+  await page.click("#views a[data-view=suspects]");
+  await page.waitForSelector("#suspects tbody tr");
+  const refs = await cellTexts(page, "#suspects tbody td.ref");
+  assert.deepEqual(refs, expected.body.outstanding_suspects.map((s) => s.ref), "outstanding suspects by priority");
+  assert.match(await page.textContent("#view"), /Bail ending within 7 days or ended/);
+  await shot(page, "supervisor-suspects");
+  await page.click("#views a[data-view=compliance]");
+  await page.waitForSelector("text=Caseloads against 1:50");
+  assert.match(await page.textContent("#view"), /Pre-arranged visits, by officer and month/);
+  await shot(page, "supervisor-compliance");
+  await page.click("#views a[data-view=devices]");
+  await page.waitForSelector("text=Tablets and sign-ins");
+  assert.match(await page.textContent("#view"), /sgt\.north/);
+});
+
+await check("a supervisor decides a conflict in the page, and the decision holds on the server", async () => {
+  // Two of pc.doyle's tablets change one nominal's area from the same starting value.
+  const tablets = [await login("pc.doyle"), await login("pc.doyle")];
+  const list = await call("GET", "/api/v1/nominals?team=North%201", { token: tablets[0] });
+  const nominal = list.body.items.find((n) => n.no_fixed_abode === false);
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const values = ["Moved to Riverside (tablet A)", "Moved to Quayside (tablet B)"];
+  for (let i = 0; i < 2; ++i) {
+    const pushed = await call("POST", "/api/v1/sync/push", {
+      token: tablets[i],
+      body: {
+        changes: [{
+          change_id: randomUUID(), entity: "nominal", entity_id: nominal.id, operation: "update",
+          fields: { area: values[i] }, base: { area: nominal.area },
+          clock: `${String(Date.now() + i).padStart(16, "0")}.00000`, device_time: now,
+        }],
+        pending: 0, device_time: now,
+      },
+    });
+    assert.equal(pushed.body.outcomes[0].outcome, i === 0 ? "applied" : "conflict");
+  }
+  const open = await call("GET", "/api/v1/conflicts", { token: supervisorToken });
+  const conflict = open.body.items.find((c) => c.entity_id === nominal.id && c.field === "area");
+  assert.ok(conflict, "the server lists the conflict");
+
+  await page.click("#views a[data-view=conflicts]");
+  const card = page.locator(`article[data-conflict="${conflict.id}"]`);
+  await card.waitFor();
+  assert.match(await card.locator("h3").textContent(), new RegExp(`^${nominal.ref} ${nominal.surname}, .*: area$`), "the card names the nominal");
+  assert.equal(await card.locator(".winning").textContent(), conflict.winning_value);
+  assert.equal(await card.locator(".losing").textContent(), conflict.losing_value);
+  await shot(page, "supervisor-conflicts");
+  await card.locator("input[value=losing]").check();
+  await card.locator("input[name=note]").fill("Confirmed with the offender manager");
+  await card.locator("button[type=submit]").click();
+  await card.locator(".result").filter({ hasText: "Decided" }).waitFor();
+
+  const all = await call("GET", "/api/v1/conflicts?status=all", { token: supervisorToken });
+  const decided = all.body.items.find((c) => c.id === conflict.id);
+  assert.equal(decided.status, "decided");
+  assert.equal(decided.decided_by, "sgt.north");
+  assert.equal(decided.decision, "losing: Confirmed with the offender manager");
+  const record = await call("GET", `/api/v1/nominals/${nominal.id}`, { token: supervisorToken });
+  assert.equal(record.body.area, conflict.losing_value, "the set-aside value is now the record's");
+  await page.reload();
+  await page.waitForSelector("#view .panel");
+  assert.equal(await page.locator(`article[data-conflict="${conflict.id}"]`).count(), 0, "no longer listed as open");
+});
+
+await check("the neighbourhood briefing lists no-fixed-abode and high-risk nominals by area, and prints without controls", async () => {
+  await page.click("#views a[data-view=briefing]");
+  await page.waitForSelector(".briefing .area");
+  const expected = await call("GET", "/api/v1/nominals?briefing=true", { token: supervisorToken });
+  assert.ok(expected.body.items.length > 0);
+  assert.ok(expected.body.items.every((n) => n.no_fixed_abode || ["high", "very_high"].includes(n.current_risk_level)));
+  const refs = await cellTexts(page, ".briefing .area tbody tr td:first-child");
+  assert.deepEqual([...refs].sort(), expected.body.items.map((n) => n.ref).sort(), "every nominal the briefing should list, once");
+  const areas = await cellTexts(page, ".briefing .area h3");
+  for (const n of expected.body.items.filter((x) => x.area)) {
+    assert.ok(areas.some((a) => a.startsWith(`${n.area} (`)), `an area heading for ${n.area}`);
+  }
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.isVisible("#views"), false, "the navigation does not print");
+  assert.equal(await page.isVisible(".briefing .print"), false, "the print button does not print");
+  assert.equal(await page.isVisible(".briefing .area"), true);
+  await shot(page, "briefing-print");
+  await page.pdf({ path: path.join(out, "briefing.pdf"), format: "A4" });
+  await page.emulateMedia({ media: "screen" });
+});
+
+await check("on a tablet's screen the page fits its width", async () => {
+  const tablet = await newPage({ width: 768, height: 1024 });
+  current = tablet;
+  await signIn(tablet, "sgt.north");
+  await tablet.waitForSelector("#worklist tbody tr");
+  const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await shot(tablet, "tablet-worklist");
+  await tablet.context().close();
+  current = page;
+});
+
+// ----- an officer who is not a supervisor
+
+await check("an officer sees only their own team, and cannot reach another team's data", async () => {
+  const officer = await newPage();
+  current = officer;
+  await signIn(officer, "pc.doyle");
+  await officer.waitForSelector("#worklist tbody tr");
+  const teams = await cellTexts(officer, "#worklist tbody td.team");
+  assert.ok(teams.length > 0 && teams.every((t) => t === "North 1"), "every row is North 1's");
+  const choices = await officer.$$eval("#scope option", (options) => options.map((o) => o.textContent));
+  assert.deepEqual(choices, ["North 1"], "the scope picker offers the officer's team only");
+  assert.equal(await officer.isVisible("#views a[data-view=devices]"), false, "no devices view");
+
+  for (const view of ["worklist", "suspects", "briefing"]) {
+    await officer.goto(`${base}/#${view}?team=South%201&as_of=${asOf}`);
+    await officer.waitForSelector("#error:not([hidden])");
+    assert.match(await officer.textContent("#error"), /not one whose records you may see/, `${view} for South 1`);
+    assert.equal(await officer.locator("#view table").count(), 0, `no ${view} rows for South 1`);
+    assert.doesNotMatch(await officer.textContent("#view"), /South 1/);
+  }
+  await shot(officer, "officer-denied");
+  await officer.goto(`${base}/#conflicts?as_of=${asOf}`);
+  await officer.waitForSelector("#view .panel");
+  assert.equal(await officer.locator("form.decide").count(), 0, "an officer is given no form to decide conflicts");
+  await officer.context().close();
+  current = page;
+});
+
+await check("signing out forgets the token", async () => {
+  await page.click("#sign-out");
+  await page.waitForSelector("#sign-in-view:not([hidden])");
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  await page.goto(`${base}/#worklist`);
+  assert.equal(await page.isVisible("#app"), false);
+});
+
+await check("the page made no request outside the server and logged no error", async () => {
+  assert.deepEqual(outside, []);
+  assert.deepEqual(consoleErrors, []);
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed; screenshots in ${out}`);
+process.exit(failed === 0 ? 0 : 1);
