@@ -10,7 +10,7 @@ std::vector<DeviceInfo> list_devices(store::Database& db,
   const auto teams = team_ids ? std::optional(json_string_array(*team_ids)) : std::nullopt;
   auto s = db.prepare(
       "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, d.last_pending, "
-      "d.clock_skew_ms, d.revoked_at FROM devices d JOIN officers o ON o.id = d.officer_id "
+      "d.clock_skew_ms, d.revoked_at, d.kind FROM devices d JOIN officers o ON o.id = d.officer_id "
       "JOIN teams t ON t.id = o.team_id WHERE ?1 IS NULL OR o.team_id IN "
       "(SELECT value FROM json_each(?1)) ORDER BY t.name, o.username, d.enrolled_at, d.id");
   s.bind(1, teams);
@@ -18,7 +18,7 @@ std::vector<DeviceInfo> list_devices(store::Database& db,
   while (s.step()) {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
                    s.column_text(4), s.column_optional_text(5), s.column_optional_int(6),
-                   s.column_optional_int(7), s.column_optional_text(8)});
+                   s.column_optional_int(7), s.column_optional_text(8), s.column_text(9)});
   }
   return out;
 }
@@ -38,6 +38,7 @@ std::string devices_json(const std::vector<DeviceInfo>& devices) {
     w.begin_object()
         .field("id", d.id)
         .field("name", d.name)
+        .field("kind", d.kind)
         .field("officer", d.officer)
         .field("team", d.team)
         .field("enrolled_at", d.enrolled_at)

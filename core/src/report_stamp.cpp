@@ -25,7 +25,8 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
     while (s.step()) team_ids->push_back(s.column_text(0));
   }
   for (auto& device : list_devices(db, team_ids)) {
-    if (!device.revoked_at) stamp.devices.push_back(std::move(device));
+    // Tablets only: a dashboard sign-in holds no records, so it says nothing of their freshness.
+    if (!device.revoked_at && device.kind == "tablet") stamp.devices.push_back(std::move(device));
   }
   // Never synced first, then the stalest: what a supervisor should chase.
   std::stable_sort(stamp.devices.begin(), stamp.devices.end(),

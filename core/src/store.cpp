@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -42,8 +44,18 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
     throw Error(ErrorCode::database, "cannot open database " + path.string(), context);
   }
   sqlite3_extended_result_codes(db_, 1);
-  // A writer waits for another rather than failing at once (server threads, batch beside server).
-  sqlite3_busy_timeout(db_, 10000);
+  // A writer waits for another rather than failing at once (server threads, batch beside server),
+  // for up to 10 s. Not sqlite3_busy_timeout: its sleeps grow to 100 ms, so under a burst of
+  // short writes (twenty supervisors' report reads each writing an audit row) a waiter sleeps on
+  // long after the lock is free. Retrying each millisecond hands the lock on as soon as it is.
+  sqlite3_busy_handler(
+      db_,
+      [](void*, int tries) -> int {
+        if (tries >= 10000) return 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return 1;
+      },
+      nullptr);
   execute("PRAGMA foreign_keys = ON");
   execute("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
   if (!options.read_only) execute("PRAGMA journal_mode = WAL");

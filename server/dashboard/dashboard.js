@@ -146,7 +146,7 @@ async function signIn(event) {
   try {
     const answer = await api("/api/v1/auth/login", {
       method: "POST",
-      body: { username: form.username.value.trim(), password: form.password.value, device_name: "Dashboard" },
+      body: { username: form.username.value.trim(), password: form.password.value, device_name: "Dashboard", kind: "browser" },
     });
     sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: answer.token, officer: answer.officer, role: answer.role }));
     form.reset();
@@ -159,7 +159,13 @@ async function signIn(event) {
   }
 }
 
-function signOut(reason) {
+// Ends the session here; when `server` is true it also ends the token on the server (signing out
+// revokes this sign-in for good), else only forgets it (it has already ended there).
+function signOut(reason, { server = false } = {}) {
+  if (server && session()) {
+    api("/api/v1/auth/logout", { method: "POST" }).catch(() => {});  // forgotten here either way
+  }
+  ++renderCount;  // a view still loading is not drawn over the sign-in form
   sessionStorage.removeItem(SESSION_KEY);
   $("app").hidden = true;
   $("controls").hidden = true;
@@ -245,8 +251,9 @@ async function render() {
   target.replaceChildren(el("p", { class: "loading" }, "Loading…"));
   $("freshness").replaceChildren();
   try {
-    const content = await VIEW_RENDERERS[view]();
+    const { content, report } = await VIEW_RENDERERS[view]();
     if (ticket !== renderCount) return;  // a later choice has replaced this one
+    if (report) showFreshness(report);
     target.replaceChildren(content);
   } catch (error) {
     if (ticket !== renderCount) return;
@@ -329,7 +336,6 @@ function simpleTable(headings, rows) {
 
 async function worklistView() {
   const report = await api(`/api/v1/reports/overdue${reportQuery()}`);
-  showFreshness(report);
   const s = report.summary;
   const cards = el("div", { class: "cards" },
     card("Overdue items", number(s.total)),
@@ -371,11 +377,11 @@ async function worklistView() {
   for (const control of [riskFilter, kindFilter]) control.addEventListener("change", draw);
   search.addEventListener("input", draw);
   draw();
-  return el("div", {}, cards,
+  return { report, content: el("div", {}, cards,
     section("Overdue worklist",
       el("p", { class: "hint" }, "Priority weighs risk, how late the item is and what else is known about the nominal; each row gives its reasons. Select a heading to sort."),
       el("div", { class: "filters" }, el("label", {}, "Risk ", riskFilter), el("label", {}, "Item ", kindFilter), el("label", {}, "Search ", search)),
-      count, holder));
+      count, holder)) };
 }
 
 function card(label, value, extra) {
@@ -474,20 +480,18 @@ function trendChart(trend) {
 async function backlogView() {
   const [report, trend] = await Promise.all([
     api(`/api/v1/reports/overdue${reportQuery()}`), api(`/api/v1/reports/trend${reportQuery()}`)]);
-  showFreshness(report);
   const oldest = RISKS.map((r) => report.summary.oldest[r]).filter(Boolean);
-  return el("div", {},
+  return { report, content: el("div", {},
     section("Overdue items by risk level and age", backlogChart(report.items)),
     section("Backlog over the last 90 days", trendChart(trend)),
     section("The longest overdue at each risk level",
       oldest.length ? simpleTable(["Risk", "Nominal", "What is late", "Due", "Days late", "Officer"],
         oldest.map((i) => [riskChip(i.risk_level), i.nominal_ref, KIND_LABELS[i.kind] ?? i.kind, i.due, number(i.days_overdue), i.officer]))
-        : empty("Nothing is overdue.")));
+        : empty("Nothing is overdue."))) };
 }
 
 async function suspectsView() {
   const report = await api(`/api/v1/reports/suspects${reportQuery()}`);
-  showFreshness(report);
   const r = report.rates;
   const bail = report.bail.length
     ? simpleTable(["Case", "Suspect", "Officer", "Arrested", "Bail ends", "Status", "Extension needs"],
@@ -508,14 +512,14 @@ async function suspectsView() {
       { key: "offence", label: "Offence" },
       { key: "harm", label: "Harm", numeric: true, value: (s) => -s.harm },
       { key: "days_outstanding", label: "Days outstanding", numeric: true, cell: (s) => number(s.days_outstanding) },
-      { key: "days_since_trace", label: "Days since trace", numeric: true, value: (s) => s.days_since_trace ?? Infinity,
-        cell: (s) => (s.days_since_trace === null ? "never traced" : number(s.days_since_trace)) },
+      { key: "days_since_trace", label: "Days since trace", numeric: true,
+        cell: (s) => (s.last_trace_on === null ? `${number(s.days_since_trace)} (never traced)` : number(s.days_since_trace)) },
       { key: "officer", label: "Officer" },
       { key: "reasons", label: "Why this priority", value: (s) => s.reasons.join("; "),
         cell: (s) => el("ul", { class: "reasons" }, s.reasons.map((x) => el("li", {}, x))) },
     ], report.outstanding_suspects, { key: "priority", descending: true })
     : empty("No outstanding suspects.");
-  return el("div", {},
+  return { report, content: el("div", {},
     el("div", { class: "cards" },
       card("Arrests in the last year", number(r.arrests)),
       card("On bail now", number(r.on_bail)),
@@ -524,12 +528,11 @@ async function suspectsView() {
       card("RUI per 1,000 arrests", number(r.rui_per_1000_arrests))),
     section("Bail ending within 7 days or ended", bail),
     section("Released under investigation: reviews due", rui),
-    section("Outstanding suspects by priority", suspects));
+    section("Outstanding suspects by priority", suspects)) };
 }
 
 async function complianceView() {
   const report = await api(`/api/v1/reports/compliance${reportQuery()}`);
-  showFreshness(report);
   // The pre-arranged share by officer and month: a rise is how backlog-clearing shows.
   const months = [...new Set(report.announced_share.map((a) => a.month))].sort();
   const officers = [...new Set(report.announced_share.map((a) => a.officer))].sort();
@@ -540,7 +543,7 @@ async function complianceView() {
       return a ? el("span", { class: a.share >= 0.5 ? "status overdue" : null, title: `${a.announced} of ${a.visits} visits pre-arranged` }, percent(a.share)) : "—";
     })]))
     : empty("No visits in the period.");
-  return el("div", {},
+  return { report, content: el("div", {},
     el("p", { class: "hint" }, `From ${report.from} to ${report.as_of}.`),
     section("Visits with fewer officers than the plan required",
       report.under_crewed_visits.length
@@ -561,13 +564,12 @@ async function complianceView() {
       report.repeated_solo_visits.length
         ? simpleTable(["Officer", "Nominal", "Visits alone", "Last"],
           report.repeated_solo_visits.map((v) => [v.officer, v.nominal_ref, number(v.visits), instant(v.last_at)]))
-        : empty("No officer visited one nominal alone three or more times.")));
+        : empty("No officer visited one nominal alone three or more times."))) };
 }
 
 async function devicesView() {
   const report = await api(`/api/v1/reports/devices${reportQuery()}`);
-  showFreshness(report);
-  return section("Tablets and sign-ins",
+  return { report, content: section("Tablets",
     el("p", { class: "hint" }, `${plural(report.summary.devices, "device")}; ${number(report.summary.silent_over_24h)} silent for over 24 hours.`),
     report.items.length
       ? simpleTable(["Device", "Officer", "Team", "Last contact", "Changes pending then", "Clock skew", ""],
@@ -575,7 +577,7 @@ async function devicesView() {
           d.pending_changes === null ? "—" : number(d.pending_changes),
           d.clock_skew_ms === null ? "—" : `${(d.clock_skew_ms / 1000).toFixed(1)} s`,
           el("span", { class: d.silent_over_24h ? "status overdue" : "status ok" }, d.silent_over_24h ? "Silent over 24 h" : "In contact")]))
-      : empty("No devices in this scope."));
+      : empty("No tablets in this scope.")) };
 }
 
 async function conflictsView() {
@@ -584,9 +586,11 @@ async function conflictsView() {
   const items = list.items;
   const holder = el("div", { class: "conflicts" });
   if (items.length === 0) holder.append(empty("No open conflicts."));
-  // A conflict on a nominal names them: reading who they are, to decide, is an audited read.
+  // A conflict on a nominal names them for the supervisor who decides it: reading who they are
+  // is an audited read, made only by someone who may decide.
   const nominals = new Map();
-  await Promise.all([...new Set(items.filter((c) => c.entity === "nominal").map((c) => c.entity_id))].map(async (id) => {
+  const named = supervisor ? items.filter((c) => c.entity === "nominal").map((c) => c.entity_id) : [];
+  await Promise.all([...new Set(named)].map(async (id) => {
     try {
       nominals.set(id, await api(`/api/v1/nominals/${encodeURIComponent(id)}?reason=${encodeURIComponent("deciding a conflict")}`));
     } catch (error) {
@@ -594,9 +598,9 @@ async function conflictsView() {
     }
   }));
   for (const c of items) holder.append(conflictCard(c, supervisor, nominals.get(c.entity_id)));
-  return section("Open conflicts",
+  return { content: section("Open conflicts",
     el("p", { class: "hint" }, "Two tablets changed the same field from the same starting value. The later change is in force until a supervisor decides."),
-    holder);
+    holder) };
 }
 
 function conflictCard(c, supervisor, nominal) {
@@ -641,26 +645,24 @@ function conflictCard(c, supervisor, nominal) {
 
 async function briefingView() {
   const { team } = route();
-  const [list, report] = await Promise.all([
-    api(`/api/v1/nominals?briefing=true${team ? `&team=${encodeURIComponent(team)}` : ""}`),
-    api(`/api/v1/reports/trend${reportQuery()}`),
-  ]);
-  showFreshness(report);
+  const list = await api(`/api/v1/nominals?briefing=true${team ? `&team=${encodeURIComponent(team)}` : ""}`);
   const byArea = new Map();
   for (const n of list.items) {
-    const area = n.area || `${n.team}: housed (address on file)`;
+    const area = n.area || (n.no_fixed_abode ? `${n.team}: no fixed abode, area not recorded` : `${n.team}: housed (address on file)`);
     if (!byArea.has(area)) byArea.set(area, []);
     byArea.get(area).push(n);
   }
   const rank = (n) => RISKS.indexOf(n.current_risk_level);
   // The areas where people of no fixed abode are known to stay first, then each team's housed.
-  const housed = (area) => byArea.get(area).every((n) => !n.area);
+  const housed = (area) => byArea.get(area).every((n) => !n.no_fixed_abode);
   const areas = [...byArea.keys()].sort((a, b) => housed(a) - housed(b) || a.localeCompare(b, "en-GB"));
-  const scope = report.scope.force ? "the whole force" : report.scope.teams.join(", ");
-  return el("article", { class: "briefing" },
+  const current = session();
+  const scope = team || (current.force ? "the whole force" : (current.teams ?? []).join(", "));
+  const printed = new Date().toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "short" });
+  return { content: el("article", { class: "briefing" },
     el("header", {},
       el("h2", {}, "Neighbourhood briefing"),
-      el("p", {}, `${scope}, ${report.as_of}. Restricted: for police briefing only; do not leave unattended.`),
+      el("p", {}, `${scope}: records as they stand at ${printed}. Restricted: for police briefing only; do not leave unattended.`),
       el("button", { type: "button", class: "print", onclick: () => window.print() }, "Print")),
     list.items.length === 0 ? empty("No nominal of no fixed abode or high risk in this scope.") : null,
     areas.map((area) => el("section", { class: "area" },
@@ -668,7 +670,7 @@ async function briefingView() {
       simpleTable(["Nominal", "Name", "Risk", "Kind", "No fixed abode", "Officer"],
         byArea.get(area).sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref)).map((n) => [
           n.ref, `${n.surname}, ${n.forenames}`, riskChip(n.current_risk_level), n.kind.toUpperCase(),
-          n.no_fixed_abode ? "Yes" : "No", n.officer ?? "unassigned"])))));
+          n.no_fixed_abode ? "Yes" : "No", n.officer ?? "unassigned"]))))) };
 }
 
 const VIEW_RENDERERS = {
@@ -680,7 +682,7 @@ const VIEW_RENDERERS = {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("sign-in").addEventListener("submit", signIn);
-  $("sign-out").addEventListener("click", () => signOut("Signed out."));
+  $("sign-out").addEventListener("click", () => signOut("Signed out.", { server: true }));
   $("scope").addEventListener("change", (event) => go({ team: event.target.value }));
   $("as-of").addEventListener("change", (event) => go({ asOf: event.target.value }));
   $("controls").addEventListener("submit", (event) => event.preventDefault());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "embedded.hpp"
+#include "report_cache.hpp"
 #include "vigil/core/backlog_trend.hpp"
 #include "vigil/core/compliance_report.hpp"
 #include "vigil/core/devices.hpp"
@@ -23,6 +24,7 @@
 #include "vigil/core/password.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
+#include "vigil/sync/back_office.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 #include "writer.hpp"
@@ -195,6 +197,8 @@ struct Api::Impl {
   std::unique_ptr<Writer> writer;
   Throttle throttle;
   Metrics metrics;
+  // Today's reports: enough for three of every team's and supervisor's, and the force's.
+  ReportCache reports{256};
 
   std::string now_text() { return format_instant(options.now()); }
 
@@ -252,7 +256,7 @@ struct Api::Impl {
 
   Response login(const Request& request) {
     const auto body =
-        sync::decode_string_object(request.body, {"username", "password", "device_name"});
+        sync::decode_string_object(request.body, {"username", "password", "device_name", "kind"});
     auto member = [&](const char* name) {
       auto it = body.find(name);
       if (it == body.end() || it->second.empty()) {
@@ -266,6 +270,12 @@ struct Api::Impl {
     if (username.size() > 200) fail(400, "bad_request", "username is longer than 200 characters");
     if (device_name.size() > 200)
       fail(400, "bad_request", "device_name is longer than 200 characters");
+    // A tablet unless it says it is the dashboard in a browser.
+    const auto kind_member = body.find("kind");
+    const std::string kind = kind_member == body.end() ? "tablet" : kind_member->second;
+    if (kind != "tablet" && kind != "browser") {
+      fail(400, "bad_request", "kind must be \"tablet\" or \"browser\"");
+    }
     const Instant now = options.now();
     const std::string user_key = "user:" + username;
     const std::string address_key = "address:" + request.remote_address;
@@ -299,9 +309,11 @@ struct Api::Impl {
     const std::string device_id = make_time_ordered_uuid();
     store::Transaction transaction(*db);
     auto enrol = (*db).prepare(
-        "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
-    enrol.bind_all(device_id, officer_id, device_name, sha256_hex(token), now_text(), now_text());
+        "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at, "
+        "kind) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    enrol.bind_all(device_id, officer_id, device_name, sha256_hex(token), now_text(), now_text(),
+                   kind);
     enrol.run();
     Caller caller{
         officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
@@ -315,6 +327,17 @@ struct Api::Impl {
         .field("role", role)
         .end_object();
     return json_response(200, w.str());
+  }
+
+  // Signing out ends the token for good: the device is revoked, by its own officer.
+  Response logout(const Request& request) {
+    auto db = pool.take();
+    const Caller caller = authenticate(*db, request);
+    revoke_device(*db, caller.device_id, {caller.officer_id, caller.device_id}, "signed out",
+                  now_text());
+    Response response;
+    response.status = 204;
+    return response;
   }
 
   Response push(const Request& request) {
@@ -611,18 +634,60 @@ struct Api::Impl {
     return response;
   }
 
-  // A report over the caller's scope as of a date: made by `make(db, as_of, scope)`, written by
-  // `json(report, stamp)` or `csv(report)`; reading it is audited as a read of what it lists.
+  // The last change that can alter a report over these teams (empty: the whole force): the
+  // generation its cached copy must have been made at (report_cache.hpp). Each read is one
+  // index probe: a team's changes, those for every tablet, and those that moved a record out.
+  static std::int64_t scope_generation(store::Database& db, const std::vector<std::string>& teams) {
+    std::int64_t generation = 0;
+    const auto newest = [&](const char* sql, const std::optional<std::string>& team) {
+      auto s = db.prepare(sql);
+      if (team) s.bind(1, *team);
+      s.step();
+      generation = std::max(generation, s.column_optional_int(0).value_or(0));
+    };
+    // The force is every team: counted team by team, so that changes touching no team (a
+    // tablet's read events, rejected changes) do not make its reports again.
+    std::vector<std::string> ids{sync::kEveryTablet};
+    auto names = db.prepare(
+        "SELECT id FROM teams WHERE ?1 IS NULL OR name IN (SELECT value FROM json_each(?1))");
+    names.bind(1, teams.empty() ? std::nullopt : std::optional(json_string_array(teams)));
+    while (names.step()) ids.push_back(names.column_text(0));
+    for (const auto& id : ids) {
+      newest("SELECT max(seq) FROM changes WHERE team_id = ?", id);
+      newest("SELECT max(seq) FROM changes WHERE left_team_id = ?", id);
+    }
+    return generation;
+  }
+
+  // A report over the caller's scope as of a date: made by `make(db, as_of, scope)` (or, when
+  // `cached`, taken from the cache when nothing in its scope has changed since), written by
+  // `json(report, stamp)` or `csv(report)`; the stamp is made afresh for every request, and
+  // reading the report is audited as a read of what it lists.
   template <class Make, class Json, class Csv>
   Response scoped_report(const Request& request, std::string_view name, Make make, Json json,
-                         Csv csv) {
+                         Csv csv, bool cached = true) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
     const Date as_of = as_of_param(request);
     const bool as_csv = csv_format(request);
     const auto teams =
         requested_teams(*db, caller, request, std::string(name) + " report", "report");
-    const auto report = make(*db, as_of, ReportScope{teams});
+    using Report = std::decay_t<decltype(make(*db, as_of, ReportScope{teams}))>;
+    const auto make_report = [&] { return make(*db, as_of, ReportScope{teams}); };
+    // Only today's reports are kept: they are what the dashboard asks for again and again, and
+    // a date of the caller's choosing must not fill the server's memory with force-wide reports.
+    cached = cached && as_of == london_date(options.now());
+    const std::string key =
+        std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
+    bool hit = false;
+    const auto report =
+        cached ? reports.get<Report>(key, scope_generation(*db, teams), make_report, &hit)
+               : std::make_shared<const Report>(make_report());
+    if (cached) {
+      metrics.counter("vigil_report_cache_total",
+                      "Reports asked for, by whether the cached copy served (hit) or it was made.",
+                      {{"result", hit ? "hit" : "miss"}});
+    }
     const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
     {
       store::Transaction transaction(*db);
@@ -631,7 +696,7 @@ struct Api::Impl {
                 (teams.empty() ? std::string("the force") : "teams " + join_names(teams)));
       transaction.commit();
     }
-    return report_response(as_csv, as_csv ? csv(report) : json(report, &stamp), stamp, name);
+    return report_response(as_csv, as_csv ? csv(*report) : json(*report, &stamp), stamp, name);
   }
 
   Response devices_report_page(const Request& request) {
@@ -751,6 +816,7 @@ struct Api::Impl {
       return json_response(200, std::string(openapi_document()));
     }
     if (path == "/api/v1/auth/login") return only("POST"), login(request);
+    if (path == "/api/v1/auth/logout") return only("POST"), logout(request);
     if (path == "/api/v1/sync/push") return only("POST"), push(request);
     if (path == "/api/v1/sync/pull") return only("GET"), pull(request);
     if (path == "/api/v1/nominals") return only("GET"), nominals(request);
@@ -773,7 +839,10 @@ struct Api::Impl {
     }
     if (path == "/api/v1/reports/trend") {
       only("GET");
-      return scoped_report(request, "trend", backlog_trend, backlog_trend_json, backlog_trend_csv);
+      // Not cached: the nightly run's snapshots are not in the change log, and a trend is 90
+      // rows at most.
+      return scoped_report(request, "trend", backlog_trend, backlog_trend_json, backlog_trend_csv,
+                           false);
     }
     if (path == "/api/v1/reports/devices") return only("GET"), devices_report_page(request);
     if (auto id = tail("/api/v1/conflicts/", "/decision"))

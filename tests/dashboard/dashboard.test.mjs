@@ -115,6 +115,35 @@ async function check(name, body) {
   }
 }
 
+// Two of pc.doyle's tablets change one North 1 nominal's area from the same starting value: the
+// server keeps the later and lists the other as an open conflict, which this returns.
+let conflictsMade = 0;
+async function makeConflict(supervisorToken) {
+  const tablets = [await login("pc.doyle"), await login("pc.doyle")];
+  const list = await call("GET", "/api/v1/nominals?team=North%201", { token: tablets[0] });
+  const nominal = list.body.items.filter((n) => !n.no_fixed_abode)[conflictsMade++];
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const values = ["Moved to Riverside (tablet A)", "Moved to Quayside (tablet B)"];
+  for (let i = 0; i < 2; ++i) {
+    const pushed = await call("POST", "/api/v1/sync/push", {
+      token: tablets[i],
+      body: {
+        changes: [{
+          change_id: randomUUID(), entity: "nominal", entity_id: nominal.id, operation: "update",
+          fields: { area: values[i] }, base: { area: nominal.area },
+          clock: `${String(Date.now() + i).padStart(16, "0")}.00000`, device_time: now,
+        }],
+        pending: 0, device_time: now,
+      },
+    });
+    assert.equal(pushed.body.outcomes[0].outcome, i === 0 ? "applied" : "conflict");
+  }
+  const open = await call("GET", "/api/v1/conflicts", { token: supervisorToken });
+  const conflict = open.body.items.find((c) => c.entity_id === nominal.id && c.field === "area");
+  assert.ok(conflict, "the server lists the conflict");
+  return { conflict, nominal };
+}
+
 const cellTexts = (page, selector) => page.$$eval(selector, (cells) => cells.map((c) => c.textContent.trim()));
 const numbers = (texts) => texts.map((t) => Number(t.replace(/,/g, "")));
 
@@ -166,8 +195,15 @@ await check("the backlog chart draws items by risk level and age band, and the t
   await page.click("#views a[data-view=backlog]");
   await page.waitForSelector("#backlog-table");
   const expected = await call("GET", `/api/v1/reports/overdue?as_of=${asOf}`, { token: supervisorToken });
+  // Rows very high to low: each risk level's total and each age band's are the report's own.
   const totals = numbers(await cellTexts(page, "#backlog-table tbody td:last-child"));
-  assert.equal(totals.reduce((a, b) => a + b, 0), expected.body.summary.total, "the table's totals add up to the report's");
+  const s = expected.body.summary;
+  assert.deepEqual(totals, ["very_high", "high", "medium", "low"].map((r) => s.by_risk[r]));
+  const bands = ["1-30", "31-90", "91-180", "181-365", "over_365"];
+  for (let b = 0; b < bands.length; ++b) {
+    const column = numbers(await cellTexts(page, `#backlog-table tbody td:nth-child(${b + 2})`));
+    assert.equal(column.reduce((x, y) => x + y, 0), s.by_age_band[bands[b]], `the ${bands[b]} band`);
+  }
   const bars = await page.$$("svg.chart rect.bar");
   assert.ok(bars.length >= 5, `the chart has bars (${bars.length})`);
   // snapshots.sql stored North 1's nights as 9, 6 and 4 items; the trend shows North 1's alone.
@@ -184,39 +220,24 @@ await check("the suspects and bail board, compliance and devices views show thei
   assert.deepEqual(refs, expected.body.outstanding_suspects.map((s) => s.ref), "outstanding suspects by priority");
   assert.match(await page.textContent("#view"), /Bail ending within 7 days or ended/);
   await shot(page, "supervisor-suspects");
+  const compliance = await call("GET", `/api/v1/reports/compliance?as_of=${asOf}`, { token: supervisorToken });
   await page.click("#views a[data-view=compliance]");
   await page.waitForSelector("text=Caseloads against 1:50");
-  assert.match(await page.textContent("#view"), /Pre-arranged visits, by officer and month/);
+  const officers = await page.$$eval("#view .panel", (panels) => [...panels
+    .find((p) => p.querySelector("h2").textContent.startsWith("Caseloads"))
+    .querySelectorAll("tbody tr td:first-child")].map((td) => td.textContent));
+  assert.deepEqual(officers, compliance.body.caseloads.map((c) => c.officer), "a caseload row per officer");
   await shot(page, "supervisor-compliance");
+  // The devices view lists tablets: the test's API sign-ins, not the dashboard's own.
   await page.click("#views a[data-view=devices]");
-  await page.waitForSelector("text=Tablets and sign-ins");
-  assert.match(await page.textContent("#view"), /sgt\.north/);
+  await page.waitForSelector("#view h2:text('Tablets')");
+  const names = await cellTexts(page, "#view tbody tr td:first-child");
+  assert.ok(names.includes("dashboard test"), `tablets listed: ${names}`);
+  assert.ok(!names.includes("Dashboard"), "a dashboard sign-in is not a tablet");
 });
 
 await check("a supervisor decides a conflict in the page, and the decision holds on the server", async () => {
-  // Two of pc.doyle's tablets change one nominal's area from the same starting value.
-  const tablets = [await login("pc.doyle"), await login("pc.doyle")];
-  const list = await call("GET", "/api/v1/nominals?team=North%201", { token: tablets[0] });
-  const nominal = list.body.items.find((n) => n.no_fixed_abode === false);
-  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const values = ["Moved to Riverside (tablet A)", "Moved to Quayside (tablet B)"];
-  for (let i = 0; i < 2; ++i) {
-    const pushed = await call("POST", "/api/v1/sync/push", {
-      token: tablets[i],
-      body: {
-        changes: [{
-          change_id: randomUUID(), entity: "nominal", entity_id: nominal.id, operation: "update",
-          fields: { area: values[i] }, base: { area: nominal.area },
-          clock: `${String(Date.now() + i).padStart(16, "0")}.00000`, device_time: now,
-        }],
-        pending: 0, device_time: now,
-      },
-    });
-    assert.equal(pushed.body.outcomes[0].outcome, i === 0 ? "applied" : "conflict");
-  }
-  const open = await call("GET", "/api/v1/conflicts", { token: supervisorToken });
-  const conflict = open.body.items.find((c) => c.entity_id === nominal.id && c.field === "area");
-  assert.ok(conflict, "the server lists the conflict");
+  const { conflict, nominal } = await makeConflict(supervisorToken);
 
   await page.click("#views a[data-view=conflicts]");
   const card = page.locator(`article[data-conflict="${conflict.id}"]`);
@@ -289,24 +310,35 @@ await check("an officer sees only their own team, and cannot reach another team'
   assert.equal(await officer.isVisible("#views a[data-view=devices]"), false, "no devices view");
 
   for (const view of ["worklist", "suspects", "briefing"]) {
+    const refused = officer.waitForResponse((r) =>
+      decodeURIComponent(r.url().replace(/\+/g, " ")).includes("team=South 1") && r.status() === 403);
     await officer.goto(`${base}/#${view}?team=South%201&as_of=${asOf}`);
+    await refused;
     await officer.waitForSelector("#error:not([hidden])");
     assert.match(await officer.textContent("#error"), /not one whose records you may see/, `${view} for South 1`);
     assert.equal(await officer.locator("#view table").count(), 0, `no ${view} rows for South 1`);
     assert.doesNotMatch(await officer.textContent("#view"), /South 1/);
   }
   await shot(officer, "officer-denied");
+  const { conflict } = await makeConflict(supervisorToken);
   await officer.goto(`${base}/#conflicts?as_of=${asOf}`);
-  await officer.waitForSelector("#view .panel");
+  await officer.locator(`article[data-conflict="${conflict.id}"]`).waitFor();
   assert.equal(await officer.locator("form.decide").count(), 0, "an officer is given no form to decide conflicts");
   await officer.context().close();
   current = page;
 });
 
-await check("signing out forgets the token", async () => {
+await check("signing out ends the token on the server and forgets it here", async () => {
+  await page.goto(`${base}/#worklist?as_of=${asOf}`);
+  await page.waitForSelector("#worklist tbody tr");
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem("vigil.session")).token);
+  assert.equal((await call("GET", "/api/v1/conflicts", { token })).status, 200);
+  const loggedOut = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/logout"));
   await page.click("#sign-out");
+  assert.equal((await loggedOut).status(), 204);
   await page.waitForSelector("#sign-in-view:not([hidden])");
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.equal((await call("GET", "/api/v1/conflicts", { token })).status, 401, "the token no longer works");
   await page.goto(`${base}/#worklist`);
   assert.equal(await page.isVisible("#app"), false);
 });

@@ -443,6 +443,14 @@ class Tour {
       token = first.body.token;
       role = first.body.role;
       second = other.body;
+      const browser = await this.send("sign in from the dashboard", "POST", "/api/v1/auth/login",
+        { body: { ...credentials, device_name: "openapi check browser", kind: "browser" } });
+      if (browser?.status === 200) {
+        await this.send("sign out", "POST", "/api/v1/auth/logout", { token: browser.body.token, expect: [204] });
+        await this.send("the token after signing out", "GET", "/api/v1/nominals", { token: browser.body.token, expect: [401] });
+      }
+      await this.send("sign-in of an unknown kind", "POST", "/api/v1/auth/login",
+        { body: { ...credentials, device_name: "openapi check", kind: "phone" }, expect: [400] });
     }
     const supervisor = role === null ? null : role !== "officer";
     const byRole = (ok, refused) => (supervisor === null ? [ok, refused] : supervisor ? [ok] : [refused]);

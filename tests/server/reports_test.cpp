@@ -269,3 +269,105 @@ TEST_CASE("nominals: a briefing lists the active nominals of no fixed abode or h
   CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'nominal' "
                 "AND reason LIKE 'list of nominals for team ''South''%'") == 1);
 }
+
+namespace {
+
+// A visit pc.a's tablet (or another's) records at `nominal`, pushed as a tablet pushes it.
+std::string visit_push(const std::string& nominal, const std::string& officer, int n) {
+  const std::string id = vigil::make_uuid();
+  const std::string now = vigil::format_instant(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+      std::chrono::minutes(10 - n));
+  return "{\"changes\":[{\"change_id\":\"" + vigil::make_uuid() +
+         "\",\"entity\":\"visit\",\"entity_id\":\"" + id +
+         "\",\"operation\":\"append\",\"fields\":{\"nominal_id\":\"" + nominal +
+         "\",\"occurred_at\":\"" + now + "\",\"recorded_at\":\"" + now +
+         "\",\"announced\":\"no\",\"outcome\":\"seen\",\"attendees\":\"" + officer +
+         "\"},\"clock\":\"000" + std::to_string(1795000000000LL + n) +
+         ".00000\",\"device_time\":\"" + now + "\"}],\"pending\":0,\"device_time\":\"" + now +
+         "\"}";
+}
+
+std::string cache_count(Reports::Signed& anyone, const char* result) {
+  const auto metrics = anyone.http->get("/metrics").body;
+  const std::string series = std::string("vigil_report_cache_total{result=\"") + result + "\"} ";
+  const auto at = metrics.find(series);
+  if (at == std::string::npos) return "0";
+  return metrics.substr(at + series.size(), metrics.find('\n', at) - at - series.size());
+}
+
+}  // namespace
+
+TEST_CASE("reports: a report is made once and served again until a change in its scope lands",
+          "[server][reports][cache]") {
+  Reports r;
+  auto pc = r.as("pc.a");
+  auto south = r.as("pc.south");
+  // Today's reports are the ones kept (the server's clock is the real one here).
+  const std::string today = vigil::format_date(vigil::london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())));
+  const auto first = parse(pc.get("/api/v1/reports/overdue?as_of=" + today).body);
+  const auto total = first["summary"]["total"].GetInt();
+  REQUIRE(total > 0);
+  // Asked again with nothing changed: the same report, from the cache, stamped afresh.
+  const auto again = pc.get("/api/v1/reports/overdue?as_of=" + today);
+  CHECK(parse(again.body)["summary"]["total"].GetInt() == total);
+  CHECK(cache_count(pc, "miss") == "1");
+  CHECK(cache_count(pc, "hit") == "1");
+  // Every read is audited, cached or not.
+  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
+
+  // A visit in South changes nothing of North's: still served from the cache.
+  const auto pushed_south =
+      south.http->post("/api/v1/sync/push", visit_push(r.force.south_nominals[0], "pc.south", 1),
+                       south.session.auth());
+  REQUIRE(pushed_south.status == 200);
+  REQUIRE(pushed_south.body.find("\"applied\"") != std::string::npos);
+  pc.get("/api/v1/reports/overdue?as_of=" + today);
+  CHECK(cache_count(pc, "hit") == "2");
+
+  // A visit at a North nominal is seen in North's next report at once.
+  const auto pushed = pc.http->post(
+      "/api/v1/sync/push", visit_push(r.force.north_nominals[0], "pc.a", 2), pc.session.auth());
+  REQUIRE(pushed.status == 200);
+  REQUIRE(pushed.body.find("\"applied\"") != std::string::npos);
+  const auto after = parse(pc.get("/api/v1/reports/overdue?as_of=" + today).body);
+  CHECK(after["summary"]["total"].GetInt() == total - 1);
+  CHECK(cache_count(pc, "miss") == "2");
+  // Another day's report is made afresh each time, and not kept.
+  pc.get("/api/v1/reports/overdue?as_of=2026-01-05");
+  pc.get("/api/v1/reports/overdue?as_of=2026-01-05");
+  CHECK(cache_count(pc, "miss") == "2");
+  CHECK(cache_count(pc, "hit") == "2");
+}
+
+TEST_CASE("reports: a dashboard sign-in is no tablet, and signing out ends its token",
+          "[server][reports][devices]") {
+  Reports r;
+  auto sergeant = r.as("sgt.north");  // a tablet
+  auto http = r.server.client();
+  const auto signed_in =
+      http->post("/api/v1/auth/login",
+                 std::string("{\"username\":\"sgt.north\",\"password\":\"") + kTestPassword +
+                     "\",\"device_name\":\"Dashboard\",\"kind\":\"browser\"}");
+  REQUIRE(signed_in.status == 200);
+  const std::string token = parse(signed_in.body)["token"].GetString();
+  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + token}};
+  // The reports' freshness and the devices report count the tablet alone.
+  const auto report = parse(http->get("/api/v1/reports/overdue", auth).body);
+  CHECK(report["freshness"]["devices"].GetInt() == 1);
+  const auto devices = parse(http->get("/api/v1/reports/devices", auth).body);
+  CHECK(devices["summary"]["devices"].GetInt() == 1);
+  // The list of devices, from which a supervisor revokes, shows both, each with its kind.
+  const auto listed = http->get("/api/v1/devices", auth).body;
+  CHECK(listed.find("\"name\":\"Dashboard\",\"kind\":\"browser\"") != std::string::npos);
+  CHECK(listed.find("\"kind\":\"tablet\"") != std::string::npos);
+
+  CHECK(http->post("/api/v1/auth/logout", "", auth).status == 204);
+  CHECK(http->get("/api/v1/reports/overdue", auth).status == 401);
+  CHECK(sergeant.get("/api/v1/reports/overdue").status == 200);  // the tablet signs on
+  CHECK(http->post("/api/v1/auth/login",
+                   std::string("{\"username\":\"sgt.north\",\"password\":\"") + kTestPassword +
+                       "\",\"device_name\":\"x\",\"kind\":\"phone\"}")
+            .status == 400);
+}

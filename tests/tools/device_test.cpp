@@ -34,7 +34,8 @@ TEST_CASE("vigil device list shows every device and revoke cuts one off, once", 
 
   auto listed = run_vigil("device list " + db + " --json", dir);
   REQUIRE(listed.status == 0);
-  CHECK(listed.out.find("\"name\":\"Tablet A\",\"officer\":\"pc.a\",\"team\":\"North\"") !=
+  CHECK(listed.out.find(
+            "\"name\":\"Tablet A\",\"kind\":\"tablet\",\"officer\":\"pc.a\",\"team\":\"North\"") !=
         std::string::npos);
   CHECK(listed.out.find("\"officer\":\"pc.south\",\"team\":\"South\"") != std::string::npos);
   CHECK(listed.out.find("\"revoked\":true") == std::string::npos);

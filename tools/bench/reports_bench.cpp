@@ -3,8 +3,8 @@
 // supervisors (one of each of 20 teams) ask for their team's reports at once, over and over,
 // while an administrator asks for the force-wide ones. Every report is timed as the client sees
 // it, over real HTTP.
+#include <barrier>
 #include <iostream>
-#include <latch>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -26,7 +26,8 @@ constexpr const char* kReportsHelp =
     "each of a different team, ask at once for their team's overdue, suspects, compliance and\n"
     "devices reports, --rounds times each, while an administrator asks for the force-wide\n"
     "overdue, suspects and compliance reports. Prints p50 and p99 of each report, team and\n"
-    "force-wide, in milliseconds as the client sees them.\n"
+    "force-wide, in milliseconds as the client sees them: apart for the first ask of each\n"
+    "(the server makes the report) and the later ones (nothing has changed: from its cache).\n"
     "\n"
     "  --db PATH          use this database: seeded first when it does not exist or holds no\n"
     "                     nominals, and kept afterwards\n"
@@ -44,6 +45,10 @@ constexpr double kAimForceP99Ms = 1000;
 
 constexpr const char* kTeamReports[] = {"overdue", "suspects", "compliance", "devices"};
 constexpr const char* kForceReports[] = {"overdue", "suspects", "compliance"};
+// The server keeps each report until a change in its scope lands: the first ask of a run makes
+// it, the later ones (nothing changing meanwhile) are served from the cache. Timed apart.
+constexpr const char* kFirst = ", first ask";
+constexpr const char* kAgain = ", asked again";
 
 struct Asker {
   std::string username;
@@ -140,25 +145,30 @@ int run_reports(std::span<const std::string> words) {
     }
     times[label].push_back(ms);
   };
-  std::latch go(static_cast<std::ptrdiff_t>(askers.size()) + 1);
+  // Rounds in step: everyone asks at once, and the next round starts once all have their
+  // answers, so an ask again is timed against other asks again, not against first asks still
+  // being made. The administrator asks in the first rounds alongside.
+  std::barrier round_done(static_cast<std::ptrdiff_t>(askers.size()) + 1);
   std::vector<std::thread> threads;
   const auto start = Clock::now();
+  const int chief_rounds = std::max(1, rounds / 5);
   for (auto& a : askers) {
     threads.emplace_back([&] {
-      go.arrive_and_wait();
       for (int round = 0; round < rounds; ++round) {
+        round_done.arrive_and_wait();
         for (const char* report : kTeamReports) {
-          ask(a, std::string("team ") + report,
+          ask(a, std::string("team ") + report + (round == 0 ? kFirst : kAgain),
               std::string("/api/v1/reports/") + report + "?as_of=" + as_of);
         }
       }
     });
   }
   threads.emplace_back([&] {
-    go.arrive_and_wait();
-    for (int round = 0; round < std::max(1, rounds / 5); ++round) {
+    for (int round = 0; round < rounds; ++round) {
+      round_done.arrive_and_wait();
+      if (round >= chief_rounds) continue;
       for (const char* report : kForceReports) {
-        ask(chief, std::string("force ") + report,
+        ask(chief, std::string("force ") + report + (round == 0 ? kFirst : kAgain),
             std::string("/api/v1/reports/") + report + "?as_of=" + as_of);
       }
     }
@@ -180,13 +190,15 @@ int run_reports(std::span<const std::string> words) {
       .field("seconds", wall)
       .key("reports")
       .begin_array();
-  bool team_met = true, force_met = true;
+  bool team_met = true, force_met = true, team_again_met = true, force_again_met = true;
   std::int64_t requests = 0;
   for (const auto& [label, ms] : times) {
     const Timings t = summarise_times(ms);
     requests += t.runs;
     const bool force = label.rfind("force", 0) == 0;
-    (force ? force_met : team_met) &= t.p99_ms < (force ? kAimForceP99Ms : kAimTeamP99Ms);
+    const bool again = label.find(kAgain) != std::string::npos;
+    const bool met = t.p99_ms < (force ? kAimForceP99Ms : kAimTeamP99Ms);
+    (force ? (again ? force_again_met : force_met) : (again ? team_again_met : team_met)) &= met;
     std::cout << label << " (" << t.runs << " asked): p50 " << fixed(t.p50_ms, 1) << " ms, p99 "
               << fixed(t.p99_ms, 1) << " ms, max " << fixed(t.max_ms, 1) << " ms\n";
     json.begin_object()
@@ -199,9 +211,11 @@ int run_reports(std::span<const std::string> words) {
   }
   json.end_array().end_object();
   std::cout << grouped(requests) << " reports in " << fixed(wall, 1) << " s\n"
-            << "aims: team reports under " << kAimTeamP99Ms << " ms p99 "
+            << "aims, first ask: team reports under " << kAimTeamP99Ms << " ms p99 "
             << (team_met ? "met" : "missed") << "; force-wide under " << kAimForceP99Ms
-            << " ms p99 " << (force_met ? "met" : "missed") << "\n";
+            << " ms p99 " << (force_met ? "met" : "missed") << "\n"
+            << "aims, asked again: team reports " << (team_again_met ? "met" : "missed")
+            << "; force-wide " << (force_again_met ? "met" : "missed") << "\n";
   write_figures(out, json);
   return cli::kExitOk;
 }

@@ -17,6 +17,7 @@ struct DeviceInfo {
   std::optional<std::int64_t> pending_changes;  // what it said it still held at its last sync
   std::optional<std::int64_t> clock_skew_ms;    // its clock minus the server's, last contact
   std::optional<std::string> revoked_at;
+  std::string kind = "tablet";  // or "browser": a dashboard sign-in, which holds no records
 };
 
 // Devices of officers in the given teams (ids), or of every team when no list is given (the
@@ -27,7 +28,7 @@ std::vector<DeviceInfo> list_devices(
 // The team id of the device's officer, or nullopt when there is no such device.
 std::optional<std::string> device_team(store::Database& db, const std::string& device_id);
 
-// {"items": [...]}, each device with id, name, officer, team, enrolled_at, last_contact_at,
+// {"items": [...]}, each device with id, name, kind, officer, team, enrolled_at, last_contact_at,
 // pending_changes, clock_skew_ms, revoked and revoked_at: the API's and `vigil device list`'s.
 std::string devices_json(const std::vector<DeviceInfo>& devices);
 
