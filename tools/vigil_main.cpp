@@ -29,6 +29,7 @@
 #include "vigil/core/suspects_report.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
+#include "vigil/tools/batch.hpp"
 #include "vigil/tools/import.hpp"
 #include "vigil/tools/seed.hpp"
 
@@ -639,6 +640,40 @@ int cmd_audit_verify(const Args& args) {
   return breaks.empty() ? 0 : kExitBroken;
 }
 
+// --- batch -------------------------------------------------------------------------------------
+
+int cmd_batch(const Args& args) {
+  const auto as_of = date_option(args, "as-of");
+  const std::filesystem::path out = args.required("out");
+  auto db = open_existing(args);
+  auto progress = vigil::Progress::on_terminal();
+  const auto result = vigil::backoffice::run_batch(db, as_of, out, now(), progress);
+  const auto& r = result.reconciliation;
+  if (args.flag("json")) {
+    std::cout << vigil::backoffice::reconciliation_json(r);
+  } else {
+    std::cout << "Wrote " << result.files.size() << " files for " << vigil::format_date(as_of)
+              << " to " << out.string() << ".\n";
+    for (const auto& check : r.invariants) {
+      std::cout << (check.findings.empty() ? "  ok      " : "  BROKEN  ") << check.description;
+      if (!check.findings.empty()) std::cout << " (" << check.findings.size() << ")";
+      std::cout << '\n';
+    }
+    for (const auto& flag : r.flags) {
+      std::cout << "  flag    " << flag.description << " (" << flag.findings.size() << ")\n";
+    }
+  }
+  if (!r.clean()) {
+    std::cerr << "vigil: the data breaks "
+              << std::count_if(r.invariants.begin(), r.invariants.end(),
+                               [](const auto& c) { return !c.findings.empty(); })
+              << " of its invariants; the breaches are listed in "
+              << (out / "reconcile.json").string() << '\n';
+    return kExitBroken;
+  }
+  return 0;
+}
+
 // --- dispatch ----------------------------------------------------------------------------------
 
 const std::vector<Command>& commands() {
@@ -668,6 +703,13 @@ const std::vector<Command>& commands() {
        "Check every device's hash-chained read audit: exit status 3 when one is broken.",
        cmd_audit_verify,
        {{"db"}, {"json", false}}},
+      {"batch",
+       "vigil batch --db DB --as-of DATE --out DIR [--json]",
+       "The nightly run: check the data's invariants, flag what the morning meeting should see, "
+       "write the reports, a printable summary and a manifest into DIR, and store the night's "
+       "backlog for the trend. Exit status 3 when an invariant is broken.",
+       cmd_batch,
+       {{"db"}, {"as-of"}, {"out"}, {"json", false}}},
       {"device list",
        "vigil device list --db DB [--json]",
        "List the devices officers have signed in on, with last contact and state.",
@@ -747,8 +789,8 @@ void print_overview(std::ostream& out) {
   for (const auto& command : commands()) {
     out << "  " << command.usage << "\n      " << command.summary << "\n";
   }
-  out << "\nEvery command takes --help. Exit status: 0 done, 1 failed, 2 bad usage, 3 a broken "
-         "read audit (audit verify).\n";
+  out << "\nEvery command takes --help. Exit status: 0 done, 1 failed, 2 bad usage, 3 broken "
+         "data (audit verify, batch).\n";
 }
 
 int run(const std::vector<std::string>& words) {

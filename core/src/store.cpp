@@ -267,13 +267,16 @@ void Transaction::commit() {
   done_ = true;
 }
 
-ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+ReadSnapshot::ReadSnapshot(Database& db)
+    : db_(db), owned_(sqlite3_get_autocommit(db.handle()) != 0) {
+  if (!owned_) return;
   db_.execute("BEGIN DEFERRED");
   // A deferred transaction takes its snapshot at the first read; read now so it is fixed here.
   db_.execute("SELECT count(*) FROM sqlite_schema");
 }
 
 ReadSnapshot::~ReadSnapshot() {
+  if (!owned_) return;
   try {
     db_.execute("COMMIT");
   } catch (...) {

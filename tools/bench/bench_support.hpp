@@ -132,5 +132,7 @@ int run_sync(std::span<const std::string> words);
 int run_field(std::span<const std::string> words);
 // `vigil-bench reports` (reports_bench.cpp).
 int run_reports(std::span<const std::string> words);
+// `vigil-bench batch` (batch_bench.cpp).
+int run_batch_bench(std::span<const std::string> words);
 
 }  // namespace vigil::bench

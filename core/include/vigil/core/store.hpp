@@ -134,7 +134,9 @@ class Transaction {
   bool done_ = false;
 };
 
-// A read transaction: one consistent snapshot for everything read until it ends.
+// A read transaction: one consistent snapshot for everything read until it ends. Inside a
+// transaction already open (a report made within the nightly run's snapshot) it adds nothing: the
+// outer one's snapshot holds.
 class ReadSnapshot {
  public:
   explicit ReadSnapshot(Database& db);
@@ -144,6 +146,7 @@ class ReadSnapshot {
 
  private:
   Database& db_;
+  bool owned_ = false;  // this one began the transaction, and ends it
 };
 
 }  // namespace vigil::store

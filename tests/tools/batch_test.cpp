@@ -1,0 +1,273 @@
+// `vigil batch`, the nightly run: a database damaged in each way it checks is reported with the
+// records involved and exit status 3; a whole one gives 0; two runs for one date write the same
+// bytes; an interrupted run's leftovers never stand as output.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "run_command.hpp"
+#include "temp_dir.hpp"
+#include "test_force.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/tools/batch.hpp"
+
+namespace {
+
+const std::string kVigil = std::string(VIGIL_BIN_DIR) + "/vigil";
+
+// The test force, made whole: every nominal assessed (the force is made with plans and officers).
+struct Night {
+  TempDir dir;
+  std::filesystem::path path = dir.path() / "force.db";
+  TestForce force = TestForce::create(path);
+
+  Night() {
+    vigil::store::Database db(path);
+    auto assess = db.prepare(
+        "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) VALUES (?, ?, "
+        "'2026-10-01', 'high')");
+    for (const auto& ids : {force.north_nominals, force.south_nominals}) {
+      for (const auto& id : ids) {
+        assess.bind_all(vigil::make_uuid(), id);
+        assess.run();
+      }
+    }
+  }
+
+  // Runs SQL with the foreign keys off, as damage done outside Vigil would be.
+  void damage(const std::string& sql) {
+    vigil::store::Database db(path);
+    db.execute("PRAGMA foreign_keys = OFF");
+    db.execute(sql);
+  }
+
+  void change(int seq, const std::string& entity, const std::string& entity_id,
+              const std::string& operation = "append") {
+    vigil::store::Database db(path);
+    db.prepare(
+          "INSERT INTO changes (seq, change_id, device_id, entity, entity_id, operation, fields, "
+          "clock, device_time, received_at, outcome) VALUES (?, ?, 'device-1', ?, ?, ?, '{}', "
+          "'0001795344000000.00000', '2026-11-22T10:00:00Z', '2026-11-22T10:00:01Z', 'applied')")
+        .bind_all(seq, vigil::make_uuid(), entity, entity_id, operation)
+        .run();
+  }
+
+  vigil::backoffice::Reconciliation reconcile() {
+    vigil::store::Database db(path);
+    return vigil::backoffice::reconcile(db, *vigil::parse_date("2026-11-22"));
+  }
+
+  CommandResult batch(const std::string& out = "out") {
+    return run_command(kVigil + " batch --db '" + path.string() + "' --as-of 2026-11-22 --out '" +
+                           (dir.path() / out).string() + "'",
+                       "", dir.path());
+  }
+};
+
+const vigil::backoffice::Check& invariant(const vigil::backoffice::Reconciliation& r,
+                                          const std::string& name) {
+  for (const auto& check : r.invariants) {
+    if (check.name == name) return check;
+  }
+  FAIL("no invariant named " << name);
+  throw std::logic_error("unreachable");
+}
+
+// The names of the invariants broken.
+std::vector<std::string> broken(const vigil::backoffice::Reconciliation& r) {
+  std::vector<std::string> names;
+  for (const auto& check : r.invariants) {
+    if (!check.findings.empty()) names.push_back(check.name);
+  }
+  return names;
+}
+
+std::string record(const vigil::backoffice::Finding& f, const std::string& name) {
+  for (const auto& [key, value] : f.records) {
+    if (key == name) return value;
+  }
+  return "<absent>";
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("batch: a whole database passes every check, exit status 0", "[batch]") {
+  Night night;
+  CHECK(broken(night.reconcile()).empty());
+  const auto run = night.batch();
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  for (const char* file :
+       {"overdue.json", "overdue.csv", "suspects.json", "suspects.csv", "compliance.json",
+        "devices.json", "reconcile.json", "summary.html", "manifest.json"}) {
+    CHECK(std::filesystem::exists(night.dir.path() / "out" / file));
+  }
+  // The night's backlog is stored for the trend.
+  vigil::store::Database db(night.path);
+  auto s = db.prepare("SELECT count(*) FROM backlog_snapshots WHERE as_of = '2026-11-22'");
+  s.step();
+  CHECK(s.column_int(0) == 1);
+}
+
+TEST_CASE("batch: an applied change whose record is missing, or applied twice", "[batch]") {
+  Night night;
+  night.change(1, "visit", "visit-that-is-not-there");
+  night.change(2, "nominal", night.force.north_nominals[0], "create");
+  night.change(3, "nominal", night.force.north_nominals[0], "create");
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"changes_applied_once"});
+  const auto& check = invariant(r, "changes_applied_once");
+  REQUIRE(check.findings.size() == 2);
+  CHECK(record(check.findings[0], "entity_id") == "visit-that-is-not-there");
+  CHECK(record(check.findings[0], "seq") == "1");
+  CHECK(record(check.findings[1], "entity_id") == night.force.north_nominals[0]);
+  CHECK(record(check.findings[1], "seq") == "2, 3");
+}
+
+TEST_CASE("batch: gaps in the server's sequence, inside and at the end", "[batch]") {
+  Night night;
+  for (int seq = 1; seq <= 6; ++seq)
+    night.change(seq, "nominal", night.force.north_nominals[0], seq == 1 ? "create" : "update");
+  night.damage("DELETE FROM changes WHERE seq IN (3, 4, 6)");
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"sequence_without_gaps"});
+  const auto& check = invariant(r, "sequence_without_gaps");
+  REQUIRE(check.findings.size() == 2);
+  CHECK(check.findings[0].detail == "changes 3 to 4 are missing from the change log");
+  CHECK(check.findings[1].detail == "change 6 is missing from the change log");
+}
+
+TEST_CASE("batch: a device's read audit with an event missing", "[batch]") {
+  Night night;
+  // The device's second read event, with no first: the chain does not start at 0.
+  night.damage(
+      "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
+      "reason, chain_index, prev_hash, hash) VALUES ('a-1', '2026-11-22T10:00:00Z', NULL, "
+      "'device-7', 'read', 'nominal', '" +
+      night.force.north_nominals[0] + "', 'visit', 1, 'abc', 'def')");
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"read_audit_chains_whole"});
+  const auto& check = invariant(r, "read_audit_chains_whole");
+  REQUIRE_FALSE(check.findings.empty());
+  CHECK(record(check.findings[0], "device_id") == "device-7");
+}
+
+TEST_CASE("batch: a visit whose nominal is not in the records", "[batch]") {
+  Night night;
+  night.damage(
+      "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome) VALUES "
+      "('visit-orphan', 'nominal-gone', '2026-11-01T10:00:00Z', '2026-11-01T10:00:00Z', 0, "
+      "'no_answer')");
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"visits_have_nominals"});
+  const auto& check = invariant(r, "visits_have_nominals");
+  REQUIRE(check.findings.size() == 1);
+  CHECK(record(check.findings[0], "visit_id") == "visit-orphan");
+  CHECK(record(check.findings[0], "nominal_id") == "nominal-gone");
+}
+
+TEST_CASE("batch: an active nominal with no officer, assessment or plan", "[batch]") {
+  Night night;
+  const auto& north = night.force.north_nominals;
+  night.damage("UPDATE nominals SET officer_id = NULL WHERE id = '" + north[0] + "'");
+  night.damage("DELETE FROM assessments WHERE nominal_id = '" + north[1] + "'");
+  night.damage("DELETE FROM plans WHERE nominal_id = '" + north[2] + "'");
+  // Inactive nominals are no one's caseload: not a breach.
+  night.damage("UPDATE nominals SET status = 'inactive', officer_id = NULL WHERE id = '" +
+               north[3] + "'");
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"active_nominals_managed"});
+  const auto& check = invariant(r, "active_nominals_managed");
+  REQUIRE(check.findings.size() == 3);
+  CHECK(check.findings[0].detail == "the active nominal has no managing officer");
+  CHECK(record(check.findings[0], "nominal_ref") == "NOM-1");
+  CHECK(check.findings[1].detail == "the active nominal has no risk assessment");
+  CHECK(check.findings[2].detail == "the active nominal has no plan");
+}
+
+TEST_CASE("batch: a visit below the crew its plan required", "[batch]") {
+  Night night;
+  {
+    vigil::store::Database db(night.path);
+    db.prepare(
+          "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome, "
+          "recorded_by) VALUES ('visit-alone', ?, '2026-11-20T10:00:00Z', "
+          "'2026-11-20T10:00:00Z', 0, 'seen', ?)")
+        .bind_all(night.force.north_nominals[0], night.force.officer_ids.at("pc.a"))
+        .run();
+    db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES ('visit-alone', ?)")
+        .bind_all(night.force.officer_ids.at("pc.a"))
+        .run();
+  }
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"plans_crewing_met"});
+  const auto& check = invariant(r, "plans_crewing_met");
+  REQUIRE(check.findings.size() == 1);
+  CHECK(record(check.findings[0], "visit_id") == "visit-alone");
+  CHECK(check.findings[0].detail == "1 officer attended where the plan required 2");
+
+  // Through the program: exit status 3, the breach named in reconcile.json.
+  const auto run = night.batch();
+  CHECK(run.status == 3);
+  CHECK(run.err.find("breaks 1 of its invariants") != std::string::npos);
+  CHECK(read_file(night.dir.path() / "out" / "reconcile.json").find("visit-alone") !=
+        std::string::npos);
+}
+
+TEST_CASE("batch: two runs for one date write the same bytes, the manifest's run time aside",
+          "[batch]") {
+  Night night;
+  REQUIRE(night.batch("first").status == 0);
+  REQUIRE(night.batch("second").status == 0);
+  const auto first = night.dir.path() / "first";
+  const auto second = night.dir.path() / "second";
+  for (const auto& entry : std::filesystem::directory_iterator(first)) {
+    const auto name = entry.path().filename().string();
+    INFO(name);
+    if (name == "manifest.json") continue;
+    CHECK(read_file(entry.path()) == read_file(second / name));
+  }
+  // The manifest names each file with its SHA-256; only run_at differs between the runs.
+  auto without_run_at = [](std::string manifest) {
+    const auto at = manifest.find("\"run_at\":\"");
+    return manifest.erase(at, manifest.find('"', at + 10) + 1 - at);
+  };
+  CHECK(without_run_at(read_file(first / "manifest.json")) ==
+        without_run_at(read_file(second / "manifest.json")));
+  CHECK(read_file(first / "manifest.json").find("\"name\":\"summary.html\"") != std::string::npos);
+}
+
+TEST_CASE("batch: a rerun replaces the output whole, and an interrupted run's leftovers go",
+          "[batch]") {
+  Night night;
+  const auto out = night.dir.path() / "out";
+  std::filesystem::create_directories(out);
+  { std::ofstream(out / "stale.txt") << "from before"; }
+  // What a run killed while writing leaves: a part-written folder beside the output.
+  std::filesystem::create_directories(night.dir.path() / "out.partial");
+  { std::ofstream(night.dir.path() / "out.partial" / "overdue.json") << "{\"as_of\":"; }
+  REQUIRE(night.batch().status == 0);
+  CHECK_FALSE(std::filesystem::exists(out / "stale.txt"));
+  CHECK(std::filesystem::exists(out / "manifest.json"));
+  CHECK_FALSE(std::filesystem::exists(night.dir.path() / "out.partial"));
+  CHECK_FALSE(std::filesystem::exists(night.dir.path() / "out.previous"));
+  CHECK(read_file(out / "overdue.json").rfind("{\"as_of\":\"2026-11-22\"", 0) == 0);
+}
+
+TEST_CASE("batch: bad usage and a missing database", "[batch][cli]") {
+  TempDir dir;
+  auto run = run_command(kVigil + " batch --db x.db --as-of 2026-02-30 --out out", "", dir.path());
+  CHECK(run.status == 2);
+  CHECK(run.err == "vigil: --as-of '2026-02-30' is not a real date in the form YYYY-MM-DD\n");
+  run = run_command(kVigil + " batch --db missing.db --as-of 2026-11-22 --out out", "", dir.path());
+  CHECK(run.status == 1);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+}

@@ -1,0 +1,66 @@
+// The nightly run (`vigil batch`): reconciles the force's database and publishes the morning
+// report. Everything is read in one consistent snapshot, so the run is safe beside a running
+// server; the same database and as-of date give byte-identical files (the manifest's run time
+// aside): every "now" in them is the cut-off, the end of the as-of day in Europe/London.
+//
+// Invariants are rules the data must keep; a breach, listed with the records involved, makes the
+// run fail (exit status 3) so a scheduler can alert. Flags are what the morning meeting should
+// look at; they never fail the run.
+//
+// The caller owns the Database; one thread. Throws vigil::Error when the database or a file
+// fails.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "vigil/core/dates.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/core/store.hpp"
+
+namespace vigil::backoffice {
+
+// One breach of an invariant, or one flagged item: the records involved, by name ("nominal_ref",
+// "device_id", "seq", ...), in a fixed order, and a sentence saying what is wrong.
+struct Finding {
+  std::vector<std::pair<std::string, std::string>> records;
+  std::string detail;
+};
+
+struct Check {
+  std::string name;         // e.g. "sequence_without_gaps"
+  std::string description;  // the rule, or what is flagged
+  std::vector<Finding> findings;
+};
+
+struct Reconciliation {
+  Date as_of;
+  Instant cutoff;                 // the end of the as-of day, Europe/London
+  std::vector<Check> invariants;  // each empty when kept
+  std::vector<Check> flags;
+  // The day's sync: changes received during the as-of day by outcome, and devices heard from.
+  std::map<std::string, std::int64_t> changes_by_outcome;
+  std::int64_t devices_synced = 0;
+
+  bool clean() const;  // every invariant kept
+};
+
+struct BatchResult {
+  Reconciliation reconciliation;
+  std::vector<std::string> files;  // written into the output folder, by name
+};
+
+// Runs the whole night: reads, checks, writes every file into `out` (made afresh beside it and
+// renamed into place, so an interrupted run leaves the previous output whole), and stores the
+// night's backlog snapshot. `run_at` is the real time, written only into the manifest.
+BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::path& out,
+                      Instant run_at, Progress& progress);
+
+// The checks alone, on the snapshot the caller holds open.
+Reconciliation reconcile(store::Database& db, Date as_of);
+
+std::string reconciliation_json(const Reconciliation& reconciliation);
+
+}  // namespace vigil::backoffice
