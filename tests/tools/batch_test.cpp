@@ -10,6 +10,7 @@
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
 
 namespace {
@@ -147,17 +148,90 @@ TEST_CASE("batch: gaps in the server's sequence, inside and at the end", "[batch
 
 TEST_CASE("batch: a device's read audit with an event missing", "[batch]") {
   Night night;
-  // The device's second read event, with no first: the chain does not start at 0.
-  night.damage(
-      "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
-      "reason, chain_index, prev_hash, hash) VALUES ('a-1', '2026-11-22T10:00:00Z', NULL, "
-      "'device-7', 'read', 'nominal', '" +
-      night.force.north_nominals[0] + "', 'visit', 1, 'abc', 'def')");
+  // Three read events as a tablet chains them: whole, then the middle one removed.
+  std::string previous;
+  for (int index = 0; index < 3; ++index) {
+    vigil::sync::ReadEvent event{"device-7",
+                                 index,
+                                 previous,
+                                 night.force.north_nominals[0],
+                                 "2026-11-22T10:0" + std::to_string(index) + ":00Z",
+                                 "visit"};
+    const std::string hash = vigil::sync::read_event_hash(event);
+    vigil::store::Database db(night.path);
+    db.prepare(
+          "INSERT INTO audit_log (id, occurred_at, device_id, action, entity, entity_id, reason, "
+          "chain_index, prev_hash, hash) VALUES (?, ?, ?, 'read', 'nominal', ?, ?, ?, ?, ?)")
+        .bind_all("read-" + std::to_string(index), event.occurred_at, event.device_id,
+                  event.nominal_id, event.reason, index, previous, hash)
+        .run();
+    previous = hash;
+  }
+  REQUIRE(broken(night.reconcile()).empty());
+  night.damage("DELETE FROM audit_log WHERE id = 'read-1'");
   const auto r = night.reconcile();
   CHECK(broken(r) == std::vector<std::string>{"read_audit_chains_whole"});
   const auto& check = invariant(r, "read_audit_chains_whole");
   REQUIRE_FALSE(check.findings.empty());
   CHECK(record(check.findings[0], "device_id") == "device-7");
+  CHECK(record(check.findings[0], "chain_index") == "1");
+}
+
+TEST_CASE("batch: a decision acknowledged as applied whose conflict is still open", "[batch]") {
+  Night night;
+  night.damage(
+      "INSERT INTO conflicts (id, entity, entity_id, field, winning_change, losing_change, "
+      "winning_device, losing_device, winning_clock, losing_clock, detected_at) VALUES "
+      "('conflict-1', 'nominal', 'n', 'area', 'a', 'b', 'd1', 'd2', 'c1', 'c2', "
+      "'2026-11-21T10:00:00Z')");
+  {
+    vigil::store::Database db(night.path);
+    db.prepare(
+          "INSERT INTO changes (seq, change_id, device_id, entity, entity_id, operation, fields, "
+          "clock, device_time, received_at, outcome) VALUES (1, 'decision-1', 'device-1', "
+          "'conflict_decision', 'decision-entity', 'append', '{\"conflict_id\":\"conflict-1\","
+          "\"keep\":\"winning\"}', '0001795344000000.00000', '2026-11-22T10:00:00Z', "
+          "'2026-11-22T10:00:01Z', 'applied')")
+        .run();
+  }
+  const auto r = night.reconcile();
+  CHECK(broken(r) == std::vector<std::string>{"changes_applied_once"});
+  const auto& check = invariant(r, "changes_applied_once");
+  REQUIRE(check.findings.size() == 1);
+  CHECK(record(check.findings[0], "entity_id") == "conflict-1");
+  // Open since the 21st: not yet 72 hours at the cut-off (the end of the 22nd).
+  for (const auto& flag : r.flags) {
+    if (flag.name == "conflicts_open_over_72_hours") CHECK(flag.findings.empty());
+  }
+}
+
+TEST_CASE("batch: flags a tablet gone quiet holding changes, and a conflict left for days",
+          "[batch]") {
+  Night night;
+  night.damage(
+      "INSERT INTO devices (id, officer_id, name, enrolled_at, last_contact_at, last_pending) "
+      "VALUES ('tablet-quiet', '" +
+      night.force.officer_ids.at("pc.a") +
+      "', 'Tablet 9', '2026-11-01T08:00:00Z', '2026-11-20T17:00:00Z', 12), ('tablet-fine', '" +
+      night.force.officer_ids.at("pc.a") +
+      "', 'Tablet 10', '2026-11-01T08:00:00Z', '2026-11-22T17:00:00Z', 3)");
+  night.damage(
+      "INSERT INTO conflicts (id, entity, entity_id, field, winning_change, losing_change, "
+      "winning_device, losing_device, winning_clock, losing_clock, detected_at) VALUES "
+      "('conflict-old', 'nominal', 'n', 'area', 'a', 'b', 'd1', 'd2', 'c1', 'c2', "
+      "'2026-11-19T23:59:59Z')");
+  const auto r = night.reconcile();
+  CHECK(broken(r).empty());
+  for (const auto& flag : r.flags) {
+    INFO(flag.name);
+    if (flag.name == "devices_silent_with_pending_changes") {
+      REQUIRE(flag.findings.size() == 1);
+      CHECK(record(flag.findings[0], "device_id") == "tablet-quiet");
+    } else if (flag.name == "conflicts_open_over_72_hours") {
+      REQUIRE(flag.findings.size() == 1);
+      CHECK(record(flag.findings[0], "conflict_id") == "conflict-old");
+    }
+  }
 }
 
 TEST_CASE("batch: a visit whose nominal is not in the records", "[batch]") {
@@ -224,9 +298,15 @@ TEST_CASE("batch: a visit below the crew its plan required", "[batch]") {
 
 TEST_CASE("batch: two runs for one date write the same bytes, the manifest's run time aside",
           "[batch]") {
+  // The demo force: devices, history, suspects, bail and breaches, so order and time matter.
   Night night;
-  REQUIRE(night.batch("first").status == 0);
-  REQUIRE(night.batch("second").status == 0);
+  std::filesystem::remove(night.path);
+  REQUIRE(run_command(
+              kVigil + " seed --db '" + night.path.string() + "' --profile demo --as-of 2026-11-22",
+              "", night.dir.path())
+              .status == 0);
+  REQUIRE(night.batch("first").status == 3);  // the demo's visits below their crew
+  REQUIRE(night.batch("second").status == 3);
   const auto first = night.dir.path() / "first";
   const auto second = night.dir.path() / "second";
   for (const auto& entry : std::filesystem::directory_iterator(first)) {
@@ -250,16 +330,35 @@ TEST_CASE("batch: a rerun replaces the output whole, and an interrupted run's le
   Night night;
   const auto out = night.dir.path() / "out";
   std::filesystem::create_directories(out);
-  { std::ofstream(out / "stale.txt") << "from before"; }
+  { std::ofstream(out / "overdue.csv") << "from before"; }
   // What a run killed while writing leaves: a part-written folder beside the output.
   std::filesystem::create_directories(night.dir.path() / "out.partial");
   { std::ofstream(night.dir.path() / "out.partial" / "overdue.json") << "{\"as_of\":"; }
   REQUIRE(night.batch().status == 0);
-  CHECK_FALSE(std::filesystem::exists(out / "stale.txt"));
+  CHECK(read_file(out / "overdue.csv").rfind("nominal_ref,", 0) == 0);
   CHECK(std::filesystem::exists(out / "manifest.json"));
   CHECK_FALSE(std::filesystem::exists(night.dir.path() / "out.partial"));
   CHECK_FALSE(std::filesystem::exists(night.dir.path() / "out.previous"));
   CHECK(read_file(out / "overdue.json").rfind("{\"as_of\":\"2026-11-22\"", 0) == 0);
+}
+
+TEST_CASE("batch: refuses an output folder that is not the nightly run's, and writes nothing",
+          "[batch]") {
+  Night night;
+  // The database's own folder: replacing it would take the database with it.
+  auto run = night.batch(".");
+  CHECK(run.status == 1);
+  CHECK(run.err.find("which no nightly run wrote") != std::string::npos);
+  CHECK(std::filesystem::exists(night.path));
+  { std::ofstream(night.dir.path() / "notes.txt") << "mine"; }
+  run = night.batch("notes.txt");
+  CHECK(run.status == 1);
+  CHECK(run.err.find("is a file, not a folder") != std::string::npos);
+  CHECK(read_file(night.dir.path() / "notes.txt") == "mine");
+  vigil::store::Database db(night.path);
+  auto snapshots = db.prepare("SELECT count(*) FROM backlog_snapshots");
+  snapshots.step();
+  CHECK(snapshots.column_int(0) == 0);
 }
 
 TEST_CASE("batch: bad usage and a missing database", "[batch][cli]") {

@@ -1,5 +1,7 @@
 #include "vigil/tools/batch.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,12 +69,21 @@ Check applied_once(store::Database& db) {
               "Every change acknowledged as applied is in the records, exactly once.",
               {}};
   for (const auto& spec : sync::entities()) {
-    if (spec.table.empty()) continue;  // decisions live only as changes
+    if (spec.table.empty()) continue;  // decisions: below
+    // The record as the change made it: its id, and the columns the server fills (a read event
+    // is an audit_log row with action 'read', from the device that pushed it).
+    std::string record = "r.id = c.entity_id";
+    for (const auto& [column, value] : spec.fixed_columns) {
+      record += " AND r." + std::string(column) + " = '" + std::string(value) + "'";
+    }
+    if (!spec.device_column.empty()) {
+      record += " AND r." + std::string(spec.device_column) + " = c.device_id";
+    }
     auto missing = db.prepare(
         "SELECT c.seq, c.change_id, c.entity_id FROM changes c WHERE c.entity = ? AND "
         "c.outcome = 'applied' AND c.operation IN ('create', 'append') AND NOT EXISTS "
         "(SELECT 1 FROM " +
-        std::string(spec.table) + " r WHERE r.id = c.entity_id) ORDER BY c.seq");
+        std::string(spec.table) + " r WHERE " + record + ") ORDER BY c.seq");
     missing.bind_all(spec.name);
     while (missing.step()) {
       check.findings.push_back(finding({{"seq", missing.column_text(0)},
@@ -83,15 +94,41 @@ Check applied_once(store::Database& db) {
                                            std::string(spec.name) + " is not in the records"));
     }
   }
+  // A decision lives in the conflict it decided: decided, and by one decision only.
+  auto undecided = db.prepare(
+      "SELECT c.seq, c.change_id, json_extract(c.fields, '$.conflict_id') FROM changes c WHERE "
+      "c.entity = 'conflict_decision' AND c.outcome = 'applied' AND NOT EXISTS (SELECT 1 FROM "
+      "conflicts k WHERE k.id = json_extract(c.fields, '$.conflict_id') AND k.status = "
+      "'decided') ORDER BY c.seq");
+  while (undecided.step()) {
+    check.findings.push_back(finding({{"seq", undecided.column_text(0)},
+                                      {"change_id", undecided.column_text(1)},
+                                      {"entity", "conflict_decision"},
+                                      {"entity_id", undecided.column_text(2)}},
+                                     "the decision was acknowledged as applied, but its conflict "
+                                     "is not decided"));
+  }
+  // Records made by more than one applied change, and conflicts decided more than once, with
+  // their changes in sequence order (gathered here: group_concat's order is not promised).
   auto twice = db.prepare(
-      "SELECT entity, entity_id, group_concat(seq, ', ') FROM (SELECT entity, entity_id, seq FROM "
-      "changes WHERE outcome = 'applied' AND operation IN ('create', 'append') ORDER BY seq) "
-      "GROUP BY entity, entity_id HAVING count(*) > 1 ORDER BY entity, entity_id");
+      "WITH made AS (SELECT entity, CASE entity WHEN 'conflict_decision' THEN "
+      "json_extract(fields, '$.conflict_id') ELSE entity_id END AS key, seq FROM changes WHERE "
+      "outcome = 'applied' AND operation IN ('create', 'append')) SELECT m.entity, m.key, m.seq "
+      "FROM made m JOIN (SELECT entity, key FROM made GROUP BY entity, key HAVING count(*) > 1) d "
+      "ON d.entity = m.entity AND d.key = m.key ORDER BY m.entity, m.key, m.seq");
+  std::string last_entity, last_key;
   while (twice.step()) {
-    check.findings.push_back(finding({{"entity", twice.column_text(0)},
-                                      {"entity_id", twice.column_text(1)},
-                                      {"seq", twice.column_text(2)}},
-                                     "the record was created by more than one applied change"));
+    const std::string entity = twice.column_text(0), key = twice.column_text(1);
+    if (entity == last_entity && key == last_key) {
+      check.findings.back().records[2].second += ", " + twice.column_text(2);
+      continue;
+    }
+    last_entity = entity;
+    last_key = key;
+    check.findings.push_back(finding(
+        {{"entity", entity}, {"entity_id", key}, {"seq", twice.column_text(2)}},
+        entity == "conflict_decision" ? "the conflict was decided by more than one applied change"
+                                      : "the record was created by more than one applied change"));
   }
   return check;
 }
@@ -156,12 +193,14 @@ Check nominals_managed(store::Database& db) {
               "Every active nominal has a managing officer, a risk assessment and a plan.",
               {}};
   auto s = db.prepare(
-      "SELECT n.ref, t.name, n.officer_id IS NULL OR NOT EXISTS (SELECT 1 FROM officers o WHERE "
-      "o.id = n.officer_id AND o.active = 1), NOT EXISTS (SELECT 1 FROM assessments a WHERE "
-      "a.nominal_id = n.id), NOT EXISTS (SELECT 1 FROM plans p WHERE p.nominal_id = n.id) "
-      "FROM nominals n JOIN teams t ON t.id = n.team_id WHERE n.status = 'active' ORDER BY n.ref");
+      "SELECT n.ref, coalesce(t.name, n.team_id), n.officer_id IS NULL OR NOT EXISTS (SELECT 1 "
+      "FROM officers o WHERE o.id = n.officer_id AND o.active = 1), NOT EXISTS (SELECT 1 FROM "
+      "assessments a WHERE a.nominal_id = n.id), NOT EXISTS (SELECT 1 FROM plans p WHERE "
+      "p.nominal_id = n.id), t.id IS NULL FROM nominals n LEFT JOIN teams t ON t.id = n.team_id "
+      "WHERE n.status = 'active' ORDER BY n.ref");
   while (s.step()) {
     std::vector<std::string> missing;
+    if (s.column_int(5) != 0) missing.emplace_back("team in the records");
     if (s.column_int(2) != 0) missing.emplace_back("managing officer");
     if (s.column_int(3) != 0) missing.emplace_back("risk assessment");
     if (s.column_int(4) != 0) missing.emplace_back("plan");
@@ -253,7 +292,7 @@ Check old_conflicts(store::Database& db, const Night& night) {
               {}};
   auto s = db.prepare(
       "SELECT id, entity, entity_id, field, detected_at FROM conflicts WHERE status = 'open' AND "
-      "detected_at <= ? ORDER BY detected_at, id");
+      "detected_at < ? ORDER BY detected_at, id");
   s.bind_all(format_instant(night.cutoff - kConflictAge));
   while (s.step()) {
     check.findings.push_back(finding({{"conflict_id", s.column_text(0)},
@@ -289,10 +328,18 @@ Check overdue_high_risk(const Night& night) {
 
 Check bail_ending(const Night& night) {
   Check check{"bail_ending_within_7_days",
-              "Pre-charge bail periods ending within 7 days of the as-of date.",
+              "Pre-charge bail periods ending within 7 days of the as-of date, or already ended.",
               {}};
   for (const auto& b : night.suspects.bail) {
-    if (b.days_left < 0) continue;
+    if (b.days_left < 0) {
+      check.findings.push_back(finding({{"ref", b.ref},
+                                        {"officer", b.officer},
+                                        {"team", b.team},
+                                        {"bail_ends", format_date(b.current_end)}},
+                                       "ended " + std::to_string(-b.days_left) +
+                                           " days ago: bail has lapsed, too late to extend"));
+      continue;
+    }
     check.findings.push_back(finding(
         {{"ref", b.ref},
          {"officer", b.officer},
@@ -310,7 +357,8 @@ Check bail_ending(const Night& night) {
 
 Check suspects_untraced(const Night& night) {
   Check check{"suspects_without_trace_activity",
-              "Outstanding suspects with no trace activity for 7 days or more.",
+              "Outstanding suspects with no trace activity for the policy's period (7 days by "
+              "default) or more.",
               {}};
   for (const auto& s : night.suspects.suspects) {
     if (!s.no_trace_flag) continue;
@@ -346,12 +394,13 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, Progress
   r.flags.push_back(bail_ending(night));
   r.flags.push_back(suspects_untraced(night));
   auto day = db.prepare(
-      "SELECT outcome, count(*), count(DISTINCT device_id) FROM changes WHERE received_at >= ? "
-      "AND received_at < ? GROUP BY outcome ORDER BY outcome");
+      "SELECT outcome, count(*) FROM changes WHERE received_at >= ? AND received_at < ? "
+      "GROUP BY outcome ORDER BY outcome");
   day.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
   while (day.step()) r.changes_by_outcome[day.column_text(0)] = day.column_int(1);
   auto devices = db.prepare(
-      "SELECT count(DISTINCT device_id) FROM changes WHERE received_at >= ? AND received_at < ?");
+      "SELECT count(DISTINCT c.device_id) FROM changes c JOIN devices d ON d.id = c.device_id "
+      "WHERE c.received_at >= ? AND c.received_at < ?");
   devices.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
   devices.step();
   r.devices_synced = devices.column_int(0);
@@ -477,8 +526,8 @@ std::string findings_table(const Check& check, std::size_t limit) {
   }
   html += "</tbody></table>";
   if (check.findings.size() > limit) {
-    html += "<p>… and " + std::to_string(check.findings.size() - limit) +
-            " more in reconcile.json.</p>";
+    html += "<p>The first " + std::to_string(limit) + " of " +
+            std::to_string(check.findings.size()) + ".</p>";
   }
   return html;
 }
@@ -490,12 +539,13 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
       "report, " +
       as_of +
       "</title><style>"
-      "body{font-family:system-ui,sans-serif;font-size:11pt;color:#1b1f24;margin:1.5cm}"
-      "h1{font-size:16pt;margin:0}h2{font-size:12pt;margin:1em 0 .3em;break-after:avoid}"
-      "table{border-collapse:collapse;width:100%;font-size:9pt}th,td{text-align:left;"
-      "padding:2px 4px;border-bottom:1px solid #ccc;vertical-align:top}tr{break-inside:avoid}"
-      ".broken{color:#b3261e;font-weight:bold}.ok{color:#3d7a3c}.charts{display:flex;gap:1cm;"
-      "flex-wrap:wrap}.chart{width:9cm;height:auto}.chart text{font-size:16px}.chart .total{"
+      "body{font-family:system-ui,sans-serif;font-size:9pt;color:#1b1f24;margin:1.5cm}"
+      "p{margin:.3em 0}h1{font-size:14pt;margin:0}h2{font-size:10.5pt;margin:.8em 0 .2em;"
+      "break-after:avoid}table{border-collapse:collapse;width:100%;font-size:8pt}th,td{"
+      "text-align:left;padding:1px 4px;border-bottom:1px solid #ccc;vertical-align:top}tr{"
+      "break-inside:avoid}.broken{color:#b3261e;font-weight:bold}.ok{color:#3d7a3c}.charts{"
+      "display:flex;gap:1cm;flex-wrap:wrap}.chart{width:8cm;height:auto}.chart text{"
+      "font-size:16px}.chart .total{"
       "font-weight:bold}.legend span{display:inline-block;padding:0 .4em;color:#fff;margin-right:"
       ".3em}@page{size:A4;margin:1cm}@media print{body{margin:0}}"
       "</style></head><body>\n<h1>Vigil morning report: " +
@@ -503,7 +553,8 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
       " (Europe/London). Restricted: for police use only.</p>\n";
   html += "<h2>Data checks</h2>";
   html += r.clean() ? "<p class=\"ok\">Every invariant holds.</p>"
-                    : "<p class=\"broken\">The data is broken: see below and reconcile.json.</p>";
+                    : "<p class=\"broken\">The data is broken: every breach is listed in "
+                      "reconcile.json.</p>";
   html += "<table><thead><tr><th>Check</th><th>Breaches</th></tr></thead><tbody>";
   for (const auto& check : r.invariants) {
     html += "<tr><td>" + html_escaped(check.description) + "</td><td class=\"" +
@@ -519,9 +570,9 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
   for (const auto& [outcome, n] : r.changes_by_outcome) {
     html += "; " + std::to_string(n) + " " + html_escaped(outcome);
   }
-  html += ".</p>\n<h2>Overdue: " + std::to_string(night.overdue.summary.total) + " items across " +
+  html += ".</p>\n<h2>Overdue: " + std::to_string(night.overdue.summary.total) + " items; " +
           std::to_string(night.overdue.summary.nominals) +
-          " nominals</h2><div class=\"charts\"><div>" +
+          " nominals managed</h2><div class=\"charts\"><div>" +
           backlog_chart(night.overdue.summary, night.overdue.items) + "<p class=\"legend\">";
   for (int risk = 3; risk >= 0; --risk) {
     html += std::string("<span style=\"background:") + kRiskColours[risk] + "\">" +
@@ -531,16 +582,18 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
   }
   html += "</p></div><div>" + trend_chart(trend) + "<p>Overdue items each night, last " +
           std::to_string(kTrendDays) + " days.</p></div></div>\n";
+  // One page: every flag counted, and the two the meeting acts on first listed at the top.
+  html += "<h2>Flags</h2><table><thead><tr><th>What</th><th>Count</th></tr></thead><tbody>";
   for (const auto& flag : r.flags) {
-    html += "<h2>" + html_escaped(flag.description) + " (" + std::to_string(flag.findings.size()) +
-            ")</h2>" + findings_table(flag, 15) + "\n";
+    html += "<tr><td>" + html_escaped(flag.description) + "</td><td>" +
+            std::to_string(flag.findings.size()) + "</td></tr>";
   }
-  for (const auto& check : r.invariants) {
-    if (check.findings.empty()) continue;
-    html += "<h2 class=\"broken\">Breach: " + html_escaped(check.description) + "</h2>" +
-            findings_table(check, 15) + "\n";
+  html += "</tbody></table>\n";
+  for (const auto& flag : r.flags) {
+    if (flag.name != "overdue_high_risk" && flag.name != "bail_ending_within_7_days") continue;
+    html += "<h2>" + html_escaped(flag.description) + "</h2>" + findings_table(flag, 6) + "\n";
   }
-  return html + "</body></html>\n";
+  return html + "<p>Every item and breach is listed in reconcile.json.</p></body></html>\n";
 }
 
 void write_check(JsonWriter& w, const Check& check) {
@@ -558,20 +611,91 @@ void write_check(JsonWriter& w, const Check& check) {
   w.end_array().end_object();
 }
 
-void write_file(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  out.flush();
-  if (!out) throw Error(ErrorCode::io, "cannot write " + path.string());
+// The files a run writes: an output folder holding anything else is not the nightly run's.
+constexpr const char* kOutputFiles[] = {"compliance.json", "devices.json", "manifest.json",
+                                        "overdue.csv",     "overdue.json", "reconcile.json",
+                                        "summary.html",    "suspects.csv", "suspects.json"};
+
+// The folder a run may replace: new, empty, or a previous run's output. Anything else (".", the
+// database's folder, a file) is refused before anything is written, since publishing replaces
+// the folder whole.
+void check_output(const std::filesystem::path& target) {
+  if (!std::filesystem::exists(target)) return;
+  if (!std::filesystem::is_directory(target)) {
+    throw Error(ErrorCode::invalid_input,
+                "--out " + target.string() + " is a file, not a folder for the run's output");
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(target)) {
+    const auto name = entry.path().filename().string();
+    if (std::find(std::begin(kOutputFiles), std::end(kOutputFiles), name) ==
+        std::end(kOutputFiles)) {
+      throw Error(ErrorCode::invalid_input,
+                  "--out " + target.string() + " holds '" + name +
+                      "', which no nightly run wrote; the run replaces its output folder whole, "
+                      "so give it a new or empty folder, or a previous run's");
+    }
+  }
 }
 
-// The previous output aside, the new one in, the previous removed: at every moment `out` is a
-// whole run's output, or (for an instant between two renames) absent with `aside` whole.
+// One run at a time per output folder: an exclusive lock on FOLDER.lock, beside it, for the
+// life of the run (the file stays; the lock goes with the process).
+class OutputLock {
+ public:
+  explicit OutputLock(const std::filesystem::path& target)
+      : fd_(::open((target.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640)) {
+    if (fd_ < 0) throw Error(ErrorCode::io, "cannot create " + target.string() + ".lock");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(ErrorCode::invalid_input, "another vigil batch is writing to " + target.string() +
+                                                "; try again when it ends");
+    }
+  }
+  ~OutputLock() { ::close(fd_); }
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+// On disk before it is renamed into place: written, flushed to the disk, closed, each checked.
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  bool ok = fd >= 0;
+  for (std::size_t done = 0; ok && done < bytes.size();) {
+    const auto wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
+    ok = wrote > 0;
+    if (ok) done += static_cast<std::size_t>(wrote);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
+  if (!ok) throw Error(ErrorCode::io, "cannot write " + path.string());
+}
+
+void sync_folder(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw Error(ErrorCode::io, "cannot flush " + folder.string() + " to the disk");
+  }
+  ::close(fd);
+}
+
+// The previous output aside, the new one in, the previous removed. `out` always holds a whole
+// run's output, except between the two renames, when the previous one is whole as
+// FOLDER.previous; a failed second rename puts it back.
 void publish(const std::filesystem::path& partial, const std::filesystem::path& out) {
   const std::filesystem::path aside = out.string() + ".previous";
   std::filesystem::remove_all(aside);
-  if (std::filesystem::exists(out)) std::filesystem::rename(out, aside);
-  std::filesystem::rename(partial, out);
+  const bool had_previous = std::filesystem::exists(out);
+  if (had_previous) std::filesystem::rename(out, aside);
+  try {
+    std::filesystem::rename(partial, out);
+  } catch (...) {
+    if (had_previous) std::filesystem::rename(aside, out);
+    throw;
+  }
+  sync_folder(out.parent_path());
   std::filesystem::remove_all(aside);
 }
 
@@ -609,6 +733,11 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
                       Instant run_at, Progress& progress) {
   BatchResult result;
   std::map<std::string, std::string> files;  // name -> bytes
+  std::filesystem::path target = std::filesystem::absolute(out).lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();  // "out/" is "out"
+  check_output(target);
+  std::filesystem::create_directories(target.parent_path());
+  const OutputLock lock(target);
   Night night;
   // The run reads nearly the whole file. Mapped, every page read stays in the process's resident
   // memory (a national database is about a gigabyte); read through SQLite's page cache instead,
@@ -654,18 +783,15 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
   manifest.end_array().end_object();
   files["manifest.json"] = manifest.str() + "\n";
 
-  // Written aside, then renamed into place.
-  std::filesystem::path target = std::filesystem::absolute(out).lexically_normal();
-  if (!target.has_filename()) target = target.parent_path();  // "out/" is "out"
+  // Written aside (what an interrupted run left there goes first), then renamed into place.
   const std::filesystem::path partial = target.string() + ".partial";
-  std::filesystem::create_directories(target.parent_path());
   std::filesystem::remove_all(partial);
   std::filesystem::create_directory(partial);
   for (const auto& [name, bytes] : files) {
     write_file(partial / name, bytes);
     result.files.push_back(name);
   }
-  ::sync();  // the files on disk before they replace the previous run's
+  sync_folder(partial);
   publish(partial, target);
   progress.finish();
   return result;

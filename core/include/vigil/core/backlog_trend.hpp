@@ -30,7 +30,8 @@ struct BacklogTrend {
 
 // Stores the report's counts as the snapshot for report.as_of, replacing one taken before for
 // that date, in one transaction. The report must be force-wide: a night's snapshot is the whole
-// force's, so each team's trend reads from it.
+// force's, so each team's trend reads from it. Items of a team the database does not hold are
+// not counted (the nightly run reports such a nominal as a broken record).
 void record_backlog_snapshot(store::Database& db, const OverdueReport& report,
                              const std::string& taken_at);
 
