@@ -1,0 +1,60 @@
+#include "audit_queue.hpp"
+
+#include <vector>
+
+namespace vigil::server {
+namespace {
+
+store::Database open_audit(const std::filesystem::path& database) {
+  store::OpenOptions options;
+  options.create = false;
+  options.durability = store::Durability::full;  // a read is answered only once it is audited
+  return store::Database(database, options);
+}
+
+}  // namespace
+
+AuditQueue::AuditQueue(const std::filesystem::path& database) : db_(open_audit(database)) {}
+
+void AuditQueue::write(AuditRow row) {
+  Waiting me{std::move(row), nullptr, false};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (writing_) {
+      changed_.wait(lock);
+      continue;
+    }
+    // This thread writes every row waiting, its own among them.
+    writing_ = true;
+    std::vector<Waiting*> group(queue_.begin(), queue_.end());
+    queue_.clear();
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      store::Transaction transaction(db_);
+      auto& insert = db_.cached(
+          "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
+          "entity_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const auto* waiting : group) {
+        const auto& r = waiting->row;
+        insert.bind_all(r.id, r.occurred_at, r.officer_id, r.device_id, r.action, r.entity,
+                        r.entity_id, r.reason);
+        insert.run();
+      }
+      transaction.commit();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    for (auto* waiting : group) {
+      waiting->error = error;
+      waiting->done = true;
+    }
+    writing_ = false;
+    changed_.notify_all();
+  }
+  if (me.error) std::rethrow_exception(me.error);
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,51 @@
+// Audit rows written with group commit. Every report read writes its audit row before the report
+// is answered, and a commit waits for the disk; twenty supervisors opening the dashboard at once
+// would otherwise queue for twenty waits, one after another. A row handed to write() joins the
+// rows waiting; the first caller to find the queue's connection free writes every row then
+// waiting in one transaction and one commit, and each caller returns once its row is on disk.
+// Thread-safe. Private to server/.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "vigil/core/store.hpp"
+
+namespace vigil::server {
+
+struct AuditRow {
+  std::string id, occurred_at;
+  std::optional<std::string> officer_id, device_id;
+  std::string action, entity;
+  std::optional<std::string> entity_id;
+  std::string reason;
+};
+
+class AuditQueue {
+ public:
+  // Opens its own connection to the database (synchronous=FULL).
+  explicit AuditQueue(const std::filesystem::path& database);
+
+  // Returns once the row is committed; throws what writing it threw.
+  void write(AuditRow row);
+
+ private:
+  struct Waiting {
+    AuditRow row;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  store::Database db_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Waiting*> queue_;
+  bool writing_ = false;
+};
+
+}  // namespace vigil::server
