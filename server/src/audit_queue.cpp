@@ -1,7 +1,5 @@
 #include "audit_queue.hpp"
 
-#include <vector>
-
 namespace vigil::server {
 namespace {
 
@@ -25,10 +23,11 @@ void AuditQueue::write(AuditRow row) {
       changed_.wait(lock);
       continue;
     }
-    // This thread writes every row waiting, its own among them.
+    // This thread writes every row waiting, its own among them. (Taken by swap, which cannot
+    // throw: nothing may leave the queue marked as being written with no one writing it.)
+    std::deque<Waiting*> group;
+    group.swap(queue_);
     writing_ = true;
-    std::vector<Waiting*> group(queue_.begin(), queue_.end());
-    queue_.clear();
     lock.unlock();
     std::exception_ptr error;
     try {

@@ -133,6 +133,31 @@ TEST_CASE("batch: an applied change whose record is missing, or applied twice", 
   CHECK(record(check.findings[1], "seq") == "2, 3");
 }
 
+TEST_CASE("batch: a visit the back office imported, logged for the tablets, is applied once",
+          "[batch]") {
+  Night night;
+  // As `vigil import` writes a visit once a device exists: no device of its own, and a change
+  // logged from the back office for the tablets.
+  {
+    vigil::store::Database db(night.path);
+    db.prepare(
+          "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome) "
+          "VALUES ('visit-imported', ?, '2025-01-10T10:00:00Z', '2025-01-10T10:00:00Z', 0, "
+          "'no_answer')")
+        .bind_all(night.force.north_nominals[0])
+        .run();
+    db.prepare(
+          "INSERT INTO changes (change_id, device_id, entity, entity_id, operation, fields, clock, "
+          "device_time, received_at, outcome) VALUES ('imported-1', 'back-office', 'visit', "
+          "'visit-imported', 'append', '{}', '0001795344000000.00000', '2026-11-22T10:00:00Z', "
+          "'2026-11-22T10:00:01Z', 'applied')")
+        .run();
+  }
+  const auto r = night.reconcile();
+  CHECK(broken(r).empty());
+  CHECK(invariant(r, "changes_applied_once").findings.empty());
+}
+
 TEST_CASE("batch: gaps in the server's sequence, inside and at the end", "[batch]") {
   Night night;
   for (int seq = 1; seq <= 6; ++seq)

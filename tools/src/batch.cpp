@@ -70,13 +70,14 @@ Check applied_once(store::Database& db) {
               {}};
   for (const auto& spec : sync::entities()) {
     if (spec.table.empty()) continue;  // decisions: below
-    // The record as the change made it: its id, and the columns the server fills (a read event
-    // is an audit_log row with action 'read', from the device that pushed it).
+    // The record as the change made it: its id; and where the table holds other rows too (a
+    // read event is an audit_log row with action 'read'), those columns and the device that
+    // pushed it. (A visit the back office imported has no device of its own.)
     std::string record = "r.id = c.entity_id";
     for (const auto& [column, value] : spec.fixed_columns) {
       record += " AND r." + std::string(column) + " = '" + std::string(value) + "'";
     }
-    if (!spec.device_column.empty()) {
+    if (!spec.fixed_columns.empty() && !spec.device_column.empty()) {
       record += " AND r." + std::string(spec.device_column) + " = c.device_id";
     }
     auto missing = db.prepare(
@@ -330,14 +331,16 @@ Check bail_ending(const Night& night) {
   Check check{"bail_ending_within_7_days",
               "Pre-charge bail periods ending within 7 days of the as-of date, or already ended.",
               {}};
+  // Those still running first, soonest first (what can still be extended); then the lapsed.
+  std::vector<Finding> lapsed;
   for (const auto& b : night.suspects.bail) {
     if (b.days_left < 0) {
-      check.findings.push_back(finding({{"ref", b.ref},
-                                        {"officer", b.officer},
-                                        {"team", b.team},
-                                        {"bail_ends", format_date(b.current_end)}},
-                                       "ended " + std::to_string(-b.days_left) +
-                                           " days ago: bail has lapsed, too late to extend"));
+      lapsed.push_back(finding({{"ref", b.ref},
+                                {"officer", b.officer},
+                                {"team", b.team},
+                                {"bail_ends", format_date(b.current_end)}},
+                               "ended " + std::to_string(-b.days_left) +
+                                   " days ago: bail has lapsed, too late to extend"));
       continue;
     }
     check.findings.push_back(finding(
@@ -352,6 +355,7 @@ Check bail_ending(const Night& night) {
                                std::string(bail_authority_label(b.extension->authority))
                          : "; no further extension is possible")));
   }
+  check.findings.insert(check.findings.end(), lapsed.begin(), lapsed.end());
   return check;
 }
 
@@ -400,7 +404,7 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, Progress
   while (day.step()) r.changes_by_outcome[day.column_text(0)] = day.column_int(1);
   auto devices = db.prepare(
       "SELECT count(DISTINCT c.device_id) FROM changes c JOIN devices d ON d.id = c.device_id "
-      "WHERE c.received_at >= ? AND c.received_at < ?");
+      "AND d.kind = 'tablet' WHERE c.received_at >= ? AND c.received_at < ?");
   devices.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
   devices.step();
   r.devices_synced = devices.column_int(0);
@@ -621,6 +625,12 @@ constexpr const char* kOutputFiles[] = {"compliance.json", "devices.json", "mani
 // the folder whole.
 void check_output(const std::filesystem::path& target) {
   if (!std::filesystem::exists(target)) return;
+  if (std::filesystem::equivalent(target, std::filesystem::current_path())) {
+    throw Error(ErrorCode::invalid_input,
+                "--out " + target.string() +
+                    " is the current folder, which the run would replace whole; name a folder "
+                    "of its own");
+  }
   if (!std::filesystem::is_directory(target)) {
     throw Error(ErrorCode::invalid_input,
                 "--out " + target.string() + " is a file, not a folder for the run's output");
@@ -735,9 +745,11 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
   std::map<std::string, std::string> files;  // name -> bytes
   std::filesystem::path target = std::filesystem::absolute(out).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();  // "out/" is "out"
-  check_output(target);
   std::filesystem::create_directories(target.parent_path());
   const OutputLock lock(target);
+  // What the run replaces or clears must be the nightly run's: the output, and what an
+  // interrupted run left beside it.
+  for (const char* suffix : {"", ".partial", ".previous"}) check_output(target.string() + suffix);
   Night night;
   // The run reads nearly the whole file. Mapped, every page read stays in the process's resident
   // memory (a national database is about a gigabyte); read through SQLite's page cache instead,
