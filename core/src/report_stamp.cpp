@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vigil/core/csv.hpp"
+#include "vigil/core/error.hpp"
 
 namespace vigil {
 
@@ -83,6 +84,17 @@ void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp) {
   } else {
     w.field("as_of", format_date(as_of));
   }
+}
+
+std::string stamped_json(std::string_view unstamped, const ReportStamp& stamp) {
+  const std::string head = "{\"as_of\":\"" + format_date(stamp.as_of) + "\"";
+  if (unstamped.substr(0, head.size()) != head) {
+    throw Error(ErrorCode::internal, "a report's JSON to stamp does not begin with " + head);
+  }
+  JsonWriter w;
+  w.begin_object();
+  write_stamp(w, stamp);  // begins with the same "as_of"; the object stays open for the rest
+  return w.str() + std::string(unstamped.substr(head.size()));
 }
 
 bool silent_over_24h(const DeviceInfo& device, Instant now) {

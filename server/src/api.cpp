@@ -677,7 +677,16 @@ struct Api::Impl {
     const auto teams =
         requested_teams(*db, caller, request, std::string(name) + " report", "report");
     using Report = std::decay_t<decltype(make(*db, as_of, ReportScope{teams}))>;
-    const auto make_report = [&] { return make(*db, as_of, ReportScope{teams}); };
+    // The report with its JSON written once, unstamped: each reader gets it stamped afresh.
+    struct Made {
+      Report report;
+      std::string json;
+    };
+    const auto make_report = [&] {
+      Made made{make(*db, as_of, ReportScope{teams}), {}};
+      made.json = json(made.report, nullptr);
+      return made;
+    };
     // Only today's reports are kept: they are what the dashboard asks for again and again, and
     // a date of the caller's choosing must not fill the server's memory with force-wide reports.
     cached = cached && as_of == london_date(options.now());
@@ -685,8 +694,8 @@ struct Api::Impl {
         std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
     bool hit = false;
     const auto report =
-        cached ? reports.get<Report>(key, scope_generation(*db, teams), make_report, &hit)
-               : std::make_shared<const Report>(make_report());
+        cached ? reports.get<Made>(key, scope_generation(*db, teams), make_report, &hit)
+               : std::make_shared<const Made>(make_report());
     if (cached) {
       metrics.counter("vigil_report_cache_total",
                       "Reports asked for, by whether the cached copy served (hit) or it was made.",
@@ -697,7 +706,8 @@ struct Api::Impl {
                    "read", "report", std::nullopt,
                    std::string(name) + " report as of " + format_date(as_of) + " for " +
                        (teams.empty() ? std::string("the force") : "teams " + join_names(teams))});
-    return report_response(as_csv, as_csv ? csv(*report) : json(*report, &stamp), stamp, name);
+    return report_response(as_csv, as_csv ? csv(report->report) : stamped_json(report->json, stamp),
+                           stamp, name);
   }
 
   Response devices_report_page(const Request& request) {

@@ -5,6 +5,8 @@
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/backlog_trend.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/report_stamp.hpp"
 
 using namespace vigil;
 
@@ -89,4 +91,20 @@ TEST_CASE("backlog trend: a rerun for the same night replaces its snapshot", "[t
                           "2026-11-20T04:00:00Z");
   const auto again = backlog_trend(db, *parse_date("2026-11-20"), ReportScope{});
   CHECK(again.points[0].total == 1);
+}
+
+TEST_CASE("report stamp: a report written unstamped and stamped afterwards is the same bytes",
+          "[trend][stamp]") {
+  TempDir dir;
+  TestForce::create(dir.path() / "force.db");
+  store::Database db(dir.path() / "force.db");
+  const Date as_of = *parse_date("2026-11-22");
+  const auto stamp = stamp_report(db, as_of, {"North"}, london_midnight(as_of));
+  const auto overdue = overdue_report(db, as_of, ReportScope{{"North"}});
+  CHECK(stamped_json(overdue_report_json(overdue), stamp) == overdue_report_json(overdue, &stamp));
+  const auto trend = backlog_trend(db, as_of, ReportScope{{"North"}});
+  CHECK(stamped_json(backlog_trend_json(trend), stamp) == backlog_trend_json(trend, &stamp));
+  // Another date's report is not this stamp's.
+  const auto stamp_of_another_day = stamp_report(db, *parse_date("2026-11-21"), {}, {});
+  CHECK_THROWS_AS(stamped_json(overdue_report_json(overdue), stamp_of_another_day), Error);
 }

@@ -38,6 +38,10 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
 void write_stamp(JsonWriter& w, const ReportStamp& stamp);
 // How every report's JSON begins: the stamp when there is one, else only "as_of".
 void write_report_head(JsonWriter& w, Date as_of, const ReportStamp* stamp);
+// A report's JSON written without a stamp (so beginning {"as_of":"DATE"), stamped afterwards: the
+// same bytes as writing it with the stamp. A report kept for many readers is written once and
+// stamped for each. vigil::Error (internal) when the JSON does not begin with the stamp's date.
+std::string stamped_json(std::string_view unstamped, const ReportStamp& stamp);
 
 // The devices report is the freshness itself, device by device: last contact, the changes it said
 // it still held then, its clock's skew, and whether it has been silent for over 24 hours at `now`
