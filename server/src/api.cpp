@@ -85,10 +85,7 @@ class Pool {
         return Lease(*this, std::move(db));
       }
     }
-    store::OpenOptions options;
-    options.create = false;
-    options.durability = store::Durability::full;  // nothing acknowledged before it is on disk
-    return Lease(*this, std::make_unique<store::Database>(path_, options));
+    return Lease(*this, std::make_unique<store::Database>(open_durable(path_)));
   }
 
  private:
@@ -677,19 +674,20 @@ struct Api::Impl {
     const auto teams =
         requested_teams(*db, caller, request, std::string(name) + " report", "report");
     using Report = std::decay_t<decltype(make(*db, as_of, ReportScope{teams}))>;
-    // The report with its JSON written once, unstamped: each reader gets it stamped afresh.
+    // The report and, when it is kept, its JSON written once unstamped: each reader gets it
+    // stamped afresh.
     struct Made {
       Report report;
       std::string json;
     };
-    const auto make_report = [&] {
-      Made made{make(*db, as_of, ReportScope{teams}), {}};
-      made.json = json(made.report, nullptr);
-      return made;
-    };
     // Only today's reports are kept: they are what the dashboard asks for again and again, and
     // a date of the caller's choosing must not fill the server's memory with force-wide reports.
     cached = cached && as_of == london_date(options.now());
+    const auto make_report = [&] {
+      Made made{make(*db, as_of, ReportScope{teams}), {}};
+      if (cached) made.json = json(made.report, nullptr);  // for every reader to come
+      return made;
+    };
     const std::string key =
         std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
     bool hit = false;
@@ -706,8 +704,10 @@ struct Api::Impl {
                    "read", "report", std::nullopt,
                    std::string(name) + " report as of " + format_date(as_of) + " for " +
                        (teams.empty() ? std::string("the force") : "teams " + join_names(teams))});
-    return report_response(as_csv, as_csv ? csv(report->report) : stamped_json(report->json, stamp),
-                           stamp, name);
+    std::string body = as_csv   ? csv(report->report)
+                       : cached ? stamped_json(report->json, stamp)
+                                : json(report->report, &stamp);
+    return report_response(as_csv, std::move(body), stamp, name);
   }
 
   Response devices_report_page(const Request& request) {

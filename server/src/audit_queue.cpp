@@ -1,18 +1,11 @@
 #include "audit_queue.hpp"
 
+#include "writer.hpp"
+
 namespace vigil::server {
-namespace {
 
-store::Database open_audit(const std::filesystem::path& database) {
-  store::OpenOptions options;
-  options.create = false;
-  options.durability = store::Durability::full;  // a read is answered only once it is audited
-  return store::Database(database, options);
-}
-
-}  // namespace
-
-AuditQueue::AuditQueue(const std::filesystem::path& database) : db_(open_audit(database)) {}
+// Durable: a read is answered only once its audit row is on disk.
+AuditQueue::AuditQueue(const std::filesystem::path& database) : db_(open_durable(database)) {}
 
 void AuditQueue::write(AuditRow row) {
   Waiting me{std::move(row), nullptr, false};

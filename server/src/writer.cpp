@@ -18,15 +18,8 @@ constexpr std::size_t kGroupChanges = 5000;
 constexpr int kCheckpointPages = 16000;
 constexpr int kWriterCheckpointPages = 2 * kCheckpointPages;
 
-store::Database open_existing(const std::filesystem::path& database) {
-  store::OpenOptions options;
-  options.create = false;
-  options.durability = store::Durability::full;  // nothing acknowledged before it is on disk
-  return store::Database(database, options);
-}
-
 store::Database open_writer(const std::filesystem::path& database) {
-  store::Database db = open_existing(database);
+  store::Database db = open_durable(database);
   // A page cache that stays warm between pushes, large enough that a group's pages are not
   // spilled to the log before its commit.
   db.execute("PRAGMA cache_size = -65536");
@@ -34,6 +27,13 @@ store::Database open_writer(const std::filesystem::path& database) {
 }
 
 }  // namespace
+
+store::Database open_durable(const std::filesystem::path& database) {
+  store::OpenOptions options;
+  options.create = false;
+  options.durability = store::Durability::full;
+  return store::Database(database, options);
+}
 
 struct Writer::Waiting {
   const sync::Caller& caller;
@@ -44,7 +44,7 @@ struct Writer::Waiting {
 };
 
 Writer::Writer(const std::filesystem::path& database, sync::SyncEngine& engine)
-    : engine_(engine), db_(open_writer(database)), checkpoint_db_(open_existing(database)) {
+    : engine_(engine), db_(open_writer(database)), checkpoint_db_(open_durable(database)) {
   // Replaces SQLite's own checkpoint after each commit (wal_autocheckpoint) with ours.
   sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
   checkpointer_ = std::thread([this] { checkpoint_loop(); });

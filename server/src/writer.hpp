@@ -29,6 +29,11 @@
 
 namespace vigil::server {
 
+// A connection to the server's existing database that commits with synchronous=FULL: every
+// connection of the server (the pool's, the writer's, the audit queue's) is opened so, since
+// nothing is acknowledged before it is on disk.
+store::Database open_durable(const std::filesystem::path& database);
+
 class Writer {
  public:
   // Opens the writer connection (synchronous=FULL) and starts the checkpoint thread. Pushes go
