@@ -395,3 +395,19 @@ TEST_CASE("batch: bad usage and a missing database", "[batch][cli]") {
   CHECK(run.status == 1);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
+
+TEST_CASE("batch: progress is drawn on a terminal, and only there", "[batch][cli]") {
+  Night night;
+  // `script` runs the command on a pseudo-terminal, as a person at a terminal would.
+  const std::string command = kVigil + " batch --db '" + night.path.string() +
+                              "' --as-of 2026-11-22 --out '" + (night.dir.path() / "out").string() +
+                              "'";
+  const auto on_terminal =
+      run_command("script -qec \"" + command + "\" /dev/null", "", night.dir.path());
+  CHECK(on_terminal.status == 0);
+  CHECK(on_terminal.out.find("\r\033[Kinvariants") != std::string::npos);
+  const auto logged = night.batch();
+  CHECK(logged.status == 0);
+  CHECK(logged.err.find('\r') == std::string::npos);
+  CHECK(logged.out.find('\r') == std::string::npos);
+}
