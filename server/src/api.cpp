@@ -1,12 +1,20 @@
 #include "vigil/server/api.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -186,6 +194,17 @@ struct Api::Impl {
     require_current_schema(*db);
     writer = std::make_unique<Writer>(options.database, engine);
     audits = std::make_unique<AuditQueue>(options.database);
+    if (options.warm_reports) warmer = std::thread([this] { warm_loop(); });
+  }
+
+  // The warmer stops (and its pass is abandoned) before anything it uses goes.
+  ~Impl() {
+    {
+      std::lock_guard lock(warm_mutex);
+      warm_stopping = true;
+    }
+    warm_wake.notify_all();
+    if (warmer.joinable()) warmer.join();
   }
 
   ApiOptions options;
@@ -198,8 +217,13 @@ struct Api::Impl {
   std::unique_ptr<AuditQueue> audits;
   Throttle throttle;
   Metrics metrics;
-  // Today's reports: enough for three of every team's and supervisor's, and the force's.
-  ReportCache reports{256};
+  // Today's reports: the three of every team, every supervisor's teams and the force, for a
+  // national force of some 70 teams (about 450), with room for more.
+  ReportCache reports{1024};
+  std::mutex warm_mutex;
+  std::condition_variable warm_wake;
+  bool warm_stopping = false;
+  std::thread warmer;
 
   std::string now_text() { return format_instant(options.now()); }
 
@@ -660,6 +684,32 @@ struct Api::Impl {
     return generation;
   }
 
+  // A report and, when it is kept, its JSON written once unstamped: each reader gets it stamped
+  // afresh.
+  template <class Report>
+  struct Made {
+    Report report;
+    std::string json;
+  };
+
+  // Today's report over these teams from the cache, made (and kept) when a change in them has
+  // landed since it was made: what scoped_report serves and the warmer makes ahead.
+  template <class Make, class Json>
+  auto kept_report(store::Database& db, std::string_view name, Make make, Json json, Date as_of,
+                   const std::vector<std::string>& teams, bool* hit = nullptr) {
+    using Report = std::decay_t<decltype(make(db, as_of, ReportScope{teams}))>;
+    const std::string key =
+        std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
+    return reports.get<Made<Report>>(
+        key, scope_generation(db, teams),
+        [&] {
+          Made<Report> made{make(db, as_of, ReportScope{teams}), {}};
+          made.json = json(made.report, nullptr);
+          return made;
+        },
+        hit);
+  }
+
   // A report over the caller's scope as of a date: made by `make(db, as_of, scope)` (or, when
   // `cached`, taken from the cache when nothing in its scope has changed since), written by
   // `json(report, stamp)` or `csv(report)`; the stamp is made afresh for every request, and
@@ -674,26 +724,13 @@ struct Api::Impl {
     const auto teams =
         requested_teams(*db, caller, request, std::string(name) + " report", "report");
     using Report = std::decay_t<decltype(make(*db, as_of, ReportScope{teams}))>;
-    // The report and, when it is kept, its JSON written once unstamped: each reader gets it
-    // stamped afresh.
-    struct Made {
-      Report report;
-      std::string json;
-    };
     // Only today's reports are kept: they are what the dashboard asks for again and again, and
     // a date of the caller's choosing must not fill the server's memory with force-wide reports.
     cached = cached && as_of == london_date(options.now());
-    const auto make_report = [&] {
-      Made made{make(*db, as_of, ReportScope{teams}), {}};
-      if (cached) made.json = json(made.report, nullptr);  // for every reader to come
-      return made;
-    };
-    const std::string key =
-        std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
     bool hit = false;
-    const auto report =
-        cached ? reports.get<Made>(key, scope_generation(*db, teams), make_report, &hit)
-               : std::make_shared<const Made>(make_report());
+    const auto report = cached ? kept_report(*db, name, make, json, as_of, teams, &hit)
+                               : std::make_shared<const Made<Report>>(
+                                     Made<Report>{make(*db, as_of, ReportScope{teams}), {}});
     if (cached) {
       metrics.counter("vigil_report_cache_total",
                       "Reports asked for, by whether the cached copy served (hit) or it was made.",
@@ -770,6 +807,88 @@ struct Api::Impl {
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
     return response;
+  }
+
+  // --- the warmer (ApiOptions::warm_reports)
+
+  static constexpr std::chrono::minutes kRewarmTeam{1}, kRewarmForce{10};
+
+  // Every scope a report is asked for in: each team alone (an officer's, or one picked), each
+  // supervisor's teams together, and the force; by name, as requested_teams gives them.
+  std::set<std::vector<std::string>> report_scopes(store::Database& db) {
+    std::set<std::vector<std::string>> scopes{{}};
+    auto teams = db.prepare("SELECT name FROM teams");
+    while (teams.step()) scopes.insert({teams.column_text(0)});
+    auto supervisors = db.prepare(
+        "SELECT (SELECT json_group_array(name) FROM (SELECT t.name FROM teams t WHERE t.id = "
+        "o.team_id OR t.id IN (SELECT team_id FROM team_supervisors s WHERE s.officer_id = o.id) "
+        "ORDER BY t.name)) FROM officers o WHERE o.role = 'supervisor' AND o.active = 1");
+    while (supervisors.step()) {
+      std::vector<std::string> names;
+      auto each = db.prepare("SELECT value FROM json_each(?)");
+      each.bind_all(supervisors.column_text(0));
+      while (each.step()) names.push_back(each.column_text(0));
+      scopes.insert(std::move(names));
+    }
+    return scopes;
+  }
+
+  // One pass: today's overdue, suspects and compliance reports for every scope, those of teams
+  // before the force's, each re-made only when a change has landed and it is not too soon.
+  void warm_pass(std::map<std::string, std::chrono::steady_clock::time_point>& last_made) {
+    auto db = pool.take();
+    const Date today = london_date(options.now());
+    auto scopes = report_scopes(*db);
+    std::vector<std::vector<std::string>> ordered(scopes.begin(), scopes.end());
+    std::stable_partition(ordered.begin(), ordered.end(),
+                          [](const auto& teams) { return !teams.empty(); });
+    for (const auto& teams : ordered) {
+      {
+        std::lock_guard lock(warm_mutex);
+        if (warm_stopping) return;
+      }
+      const std::string scope = format_date(today) + json_string_array(teams);
+      const auto now = std::chrono::steady_clock::now();
+      const auto made = last_made.find(scope);
+      if (made != last_made.end() &&
+          now - made->second < (teams.empty() ? std::chrono::minutes(kRewarmForce)
+                                              : std::chrono::minutes(kRewarmTeam))) {
+        continue;
+      }
+      bool all_hit = true;
+      const auto warm = [&](std::string_view name, auto make, auto json) {
+        bool hit = false;
+        kept_report(*db, name, make, json, today, teams, &hit);
+        all_hit = all_hit && hit;
+      };
+      warm("overdue", overdue_report, overdue_report_json);
+      warm("suspects", suspects_report, suspects_report_json);
+      warm("compliance", compliance_report, compliance_report_json);
+      if (!all_hit) last_made[scope] = now;
+    }
+  }
+
+  void warm_loop() {
+    // Below the requests: a report asked for now goes before one made ahead.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+    std::map<std::string, std::chrono::steady_clock::time_point> last_made;
+    std::unique_lock lock(warm_mutex);
+    bool first = true;
+    while (!warm_stopping) {
+      lock.unlock();
+      try {
+        warm_pass(last_made);
+        if (first) {
+          metrics.gauge("vigil_reports_warm",
+                        "1 once every scope's reports for today have been made ahead.", {}, 1);
+          first = false;
+        }
+      } catch (const std::exception& error) {
+        std::fprintf(stderr, "vigil-server: making reports ahead failed: %s\n", error.what());
+      }
+      lock.lock();
+      warm_wake.wait_for(lock, std::chrono::seconds(5), [this] { return warm_stopping; });
+    }
   }
 
   Response health() {

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
     }
     vigil::server::ApiOptions api_options;
     api_options.database = args.required("db");
+    api_options.warm_reports = true;  // the morning's reports ready before the morning asks
     auto options = server_options(args);
     vigil::server::Api api(api_options);
     vigil::server::HttpServer server(

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "http_client.hpp"
 #include "live_server.hpp"
@@ -370,4 +371,31 @@ TEST_CASE("reports: a dashboard sign-in is no tablet, and signing out ends its t
                    std::string("{\"username\":\"sgt.north\",\"password\":\"") + kTestPassword +
                        "\",\"device_name\":\"x\",\"kind\":\"phone\"}")
             .status == 400);
+}
+
+TEST_CASE("reports: with warming on, today's reports are made before the first ask",
+          "[server][reports][cache]") {
+  TempDir dir;
+  const TestForce force = TestForce::create(dir.path() / "server.db");
+  vigil::server::ApiOptions options;
+  options.warm_reports = true;
+  LiveServer server{dir.path() / "server.db", options};
+  Reports::Signed pc{server.client(), {}};
+  pc.session = sign_in(*pc.http, "pc.a", kTestPassword, "pc.a's tablet");
+  // The server says when every scope's reports for today are made.
+  for (int i = 0;
+       i < 200 && pc.http->get("/metrics").body.find("\nvigil_reports_warm 1") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(pc.http->get("/metrics").body.find("\nvigil_reports_warm 1") != std::string::npos);
+  const std::string today = vigil::format_date(vigil::london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())));
+  for (const char* report : {"overdue", "suspects", "compliance"}) {
+    INFO(report);
+    CHECK(pc.get(std::string("/api/v1/reports/") + report + "?as_of=" + today).status == 200);
+  }
+  // Every first ask was served from what the server made ahead.
+  CHECK(cache_count(pc, "hit") == "3");
+  CHECK(cache_count(pc, "miss") == "0");
 }

@@ -215,9 +215,10 @@ struct LoopbackServer::Impl {
 };
 
 LoopbackServer::LoopbackServer(const std::filesystem::path& database, int threads,
-                               LogError log_error) {
+                               LogError log_error, bool warm_reports) {
   server::ApiOptions api_options;
   api_options.database = database;
+  api_options.warm_reports = warm_reports;
   server::ServerOptions server_options;
   server_options.address = "127.0.0.1";
   server_options.port = 0;

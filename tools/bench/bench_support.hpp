@@ -104,8 +104,9 @@ Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedO
 class LoopbackServer {
  public:
   using LogError = std::function<void(const std::string&)>;
+  // warm_reports: ApiOptions::warm_reports, as vigil-server runs.
   LoopbackServer(const std::filesystem::path& database, int threads = 2,
-                 LogError log_error = nullptr);
+                 LogError log_error = nullptr, bool warm_reports = false);
   ~LoopbackServer();
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;

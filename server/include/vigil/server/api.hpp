@@ -24,6 +24,11 @@ struct ApiOptions {
   int failures_per_username = 5;  // sign-in failures allowed per window before 429
   int failures_per_address = 20;
   std::chrono::minutes failure_window{15};
+  // Make today's reports for every team, every supervisor's teams and the force before anyone
+  // asks, on a thread of low priority, and again once a change lands in them (a team's at most
+  // once a minute, the force's every ten). vigil-server turns it on; tests that count what the
+  // cache serves leave it off.
+  bool warm_reports = false;
 };
 
 class Api {
