@@ -227,17 +227,23 @@ struct Api::Impl {
 
   std::string now_text() { return format_instant(options.now()); }
 
+  AuditRow audit_row(const Caller* caller, std::string_view action, std::string_view entity,
+                     const std::optional<std::string>& entity_id, std::string_view reason) {
+    return {make_time_ordered_uuid(),
+            now_text(),
+            caller ? std::optional(caller->officer_id) : std::nullopt,
+            caller ? std::optional(caller->device_id) : std::nullopt,
+            std::string(action),
+            std::string(entity),
+            entity_id,
+            std::string(reason)};
+  }
+
+  // An audit row written in the caller's transaction, beside what it audits.
   void audit(store::Database& db, const Caller* caller, std::string_view action,
              std::string_view entity, const std::optional<std::string>& entity_id,
              std::string_view reason) {
-    auto s = db.prepare(
-        "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
-        "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    s.bind_all(make_time_ordered_uuid(), now_text(),
-               caller ? std::optional(caller->officer_id) : std::nullopt,
-               caller ? std::optional(caller->device_id) : std::nullopt, action, entity, entity_id,
-               reason);
-    s.run();
+    insert_audit_row(db, audit_row(caller, action, entity, entity_id, reason));
   }
 
   Caller authenticate(store::Database& db, const Request& request) {
@@ -737,10 +743,10 @@ struct Api::Impl {
                       {{"result", hit ? "hit" : "miss"}});
     }
     const ReportStamp stamp = stamp_report(*db, as_of, teams, options.now());
-    audits->write({make_time_ordered_uuid(), now_text(), caller.officer_id, caller.device_id,
-                   "read", "report", std::nullopt,
-                   std::string(name) + " report as of " + format_date(as_of) + " for " +
-                       (teams.empty() ? std::string("the force") : "teams " + join_names(teams))});
+    audits->write(
+        audit_row(&caller, "read", "report", std::nullopt,
+                  std::string(name) + " report as of " + format_date(as_of) + " for " +
+                      (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
     std::string body = as_csv   ? csv(report->report)
                        : cached ? stamped_json(report->json, stamp)
                                 : json(report->report, &stamp);

@@ -4,6 +4,15 @@
 
 namespace vigil::server {
 
+void insert_audit_row(store::Database& db, const AuditRow& r) {
+  auto& insert = db.cached(
+      "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, entity_id, "
+      "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind_all(r.id, r.occurred_at, r.officer_id, r.device_id, r.action, r.entity, r.entity_id,
+                  r.reason);
+  insert.run();
+}
+
 // Durable: a read is answered only once its audit row is on disk.
 AuditQueue::AuditQueue(const std::filesystem::path& database) : db_(open_durable(database)) {}
 
@@ -25,15 +34,7 @@ void AuditQueue::write(AuditRow row) {
     std::exception_ptr error;
     try {
       store::Transaction transaction(db_);
-      auto& insert = db_.cached(
-          "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
-          "entity_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const auto* waiting : group) {
-        const auto& r = waiting->row;
-        insert.bind_all(r.id, r.occurred_at, r.officer_id, r.device_id, r.action, r.entity,
-                        r.entity_id, r.reason);
-        insert.run();
-      }
+      for (const auto* waiting : group) insert_audit_row(db_, waiting->row);
       transaction.commit();
     } catch (...) {
       error = std::current_exception();

@@ -26,6 +26,10 @@ struct AuditRow {
   std::string reason;
 };
 
+// Writes one audit row on `db`, in the caller's transaction: the one way the server writes
+// them, alone (with what it audits, in one transaction) or grouped by the queue.
+void insert_audit_row(store::Database& db, const AuditRow& row);
+
 class AuditQueue {
  public:
   // Opens its own connection to the database (synchronous=FULL).

@@ -33,7 +33,8 @@ constexpr std::chrono::hours kConflictAge{72};
 // What one night's checks read: the reports and the stamp, made once in the snapshot.
 struct Night {
   Date as_of;
-  Instant cutoff;
+  Instant cutoff;         // the end of the as-of day, Europe/London
+  std::string day_start;  // its start, as stored instants are written
   OverdueReport overdue;
   SuspectsReport suspects;
   ComplianceReport compliance;
@@ -44,6 +45,7 @@ Night read_night(store::Database& db, Date as_of, Progress& progress) {
   Night night;
   night.as_of = as_of;
   night.cutoff = london_midnight(add_days(as_of, 1));
+  night.day_start = format_instant(london_midnight(as_of));
   progress.stage("overdue report");
   night.overdue = overdue_report(db, as_of, {});
   progress.stage("suspects report");
@@ -271,7 +273,7 @@ Check clock_skew(store::Database& db, const Night& night) {
       "min(c.received_at), max(c.received_at), d.clock_skew_ms FROM changes c LEFT JOIN devices d "
       "ON d.id = c.device_id LEFT JOIN officers o ON o.id = d.officer_id WHERE c.clock_skew_flag = "
       "1 AND c.received_at >= ? AND c.received_at < ? GROUP BY c.device_id ORDER BY c.device_id");
-  s.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
+  s.bind_all(night.day_start, format_instant(night.cutoff));
   while (s.step()) {
     check.findings.push_back(finding(
         {{"device_id", s.column_text(0)},
@@ -400,12 +402,12 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, Progress
   auto day = db.prepare(
       "SELECT outcome, count(*) FROM changes WHERE received_at >= ? AND received_at < ? "
       "GROUP BY outcome ORDER BY outcome");
-  day.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
+  day.bind_all(night.day_start, format_instant(night.cutoff));
   while (day.step()) r.changes_by_outcome[day.column_text(0)] = day.column_int(1);
   auto devices = db.prepare(
       "SELECT count(DISTINCT c.device_id) FROM changes c JOIN devices d ON d.id = c.device_id "
       "AND d.kind = 'tablet' WHERE c.received_at >= ? AND c.received_at < ?");
-  devices.bind_all(format_instant(london_midnight(night.as_of)), format_instant(night.cutoff));
+  devices.bind_all(night.day_start, format_instant(night.cutoff));
   devices.step();
   r.devices_synced = devices.column_int(0);
   return r;
