@@ -7,13 +7,18 @@ namespace vigil {
 
 std::vector<DeviceInfo> list_devices(store::Database& db,
                                      const std::optional<std::vector<std::string>>& team_ids) {
-  const auto teams = team_ids ? std::optional(json_string_array(*team_ids)) : std::nullopt;
-  auto s = db.prepare(
+  // Two statements, not one with "?1 IS NULL OR": that form cannot use officers_team, and every
+  // report's stamp lists its teams' devices, so a team's list must not read the whole force's.
+  constexpr const char* kColumns =
       "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, d.last_pending, "
       "d.clock_skew_ms, d.revoked_at, d.kind FROM devices d JOIN officers o ON o.id = d.officer_id "
-      "JOIN teams t ON t.id = o.team_id WHERE ?1 IS NULL OR o.team_id IN "
-      "(SELECT value FROM json_each(?1)) ORDER BY t.name, o.username, d.enrolled_at, d.id");
-  s.bind(1, teams);
+      "JOIN teams t ON t.id = o.team_id ";
+  constexpr const char* kOrder = " ORDER BY t.name, o.username, d.enrolled_at, d.id";
+  // Kept on the connection: every report the server serves is stamped with this list.
+  auto& s =
+      db.cached(std::string(kColumns) +
+                (team_ids ? "WHERE o.team_id IN (SELECT value FROM json_each(?1))" : "") + kOrder);
+  if (team_ids) s.bind(1, json_string_array(*team_ids));
   std::vector<DeviceInfo> out;
   while (s.step()) {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),

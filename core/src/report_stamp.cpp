@@ -17,11 +17,11 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
   std::optional<std::vector<std::string>> team_ids;
   if (stamp.force) {
     // Named all the same, so a reader of a force-wide report can pick one team of it.
-    auto s = db.prepare("SELECT name FROM teams ORDER BY name");
+    auto& s = db.cached("SELECT name FROM teams ORDER BY name");
     while (s.step()) stamp.teams.push_back(s.column_text(0));
   } else {
     team_ids.emplace();
-    auto s = db.prepare("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
+    auto& s = db.cached("SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?))");
     s.bind_all(json_string_array(team_names));
     while (s.step()) team_ids->push_back(s.column_text(0));
   }

@@ -98,6 +98,13 @@ Statement& Database::cached(std::string_view sql) {
   return it->second;
 }
 
+void Database::reset_statements() {
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_, nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db_, stmt)) {
+    if (sqlite3_stmt_busy(stmt) != 0) sqlite3_reset(stmt);
+  }
+}
+
 void Database::execute(std::string_view sql) {
   std::string text(sql);
   char* message = nullptr;

@@ -71,7 +71,7 @@ struct HttpError {
 // Database connections, one per request in flight, reused.
 class Pool {
  public:
-  explicit Pool(std::filesystem::path path) : path_(std::move(path)) {}
+  Pool(std::filesystem::path path, FileMap map) : path_(std::move(path)), map_(map) {}
   class Lease {
    public:
     Lease(Pool& pool, std::unique_ptr<store::Database> db) : pool_(pool), db_(std::move(db)) {}
@@ -93,15 +93,17 @@ class Pool {
         return Lease(*this, std::move(db));
       }
     }
-    return Lease(*this, std::make_unique<store::Database>(open_durable(path_)));
+    return Lease(*this, std::make_unique<store::Database>(open_durable(path_, map_)));
   }
 
  private:
   void give_back(std::unique_ptr<store::Database> db) {
+    db->reset_statements();  // the next request reads the newest data, not this one's snapshot
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(db));
   }
   std::filesystem::path path_;
+  FileMap map_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::Database>> idle_;
 };
@@ -179,7 +181,11 @@ std::optional<std::int64_t> integer_param(const Request& request, const std::str
 }  // namespace
 
 struct Api::Impl {
-  explicit Impl(ApiOptions o) : options(std::move(o)), pool(options.database), engine(options.now) {
+  explicit Impl(ApiOptions o)
+      : options(std::move(o)),
+        pool(options.database, FileMap::off),
+        makers(options.database, FileMap::on),
+        engine(options.now) {
     if (!options.now) {
       options.now = [] {
         return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -208,17 +214,18 @@ struct Api::Impl {
   }
 
   ApiOptions options;
+  // Pushes and decisions are written through the writer; reports are made on the makers'
+  // connections, which map the file (FileMap); everything else reads through the pool.
   Pool pool;
+  Pool makers;
   sync::SyncEngine engine;
-  // Pushes and decisions are written through the writer; everything else reads through the
-  // pool.
   std::unique_ptr<Writer> writer;
   // Report reads' audit rows, committed together when many arrive at once.
   std::unique_ptr<AuditQueue> audits;
   Throttle throttle;
   Metrics metrics;
   // Today's reports: the three of every team, every supervisor's teams and the force, for a
-  // national force of some 70 teams (about 450), with room for more.
+  // national force of some 200 teams (about 600), with room for more.
   ReportCache reports{1024};
   std::mutex warm_mutex;
   std::condition_variable warm_wake;
@@ -252,21 +259,28 @@ struct Api::Impl {
         request.authorization.size() == prefix.size()) {
       fail(401, "unauthorized", "sign in first: send Authorization: Bearer <token>");
     }
-    auto s = db.prepare(
+    // Every request runs this: the statement is kept on the connection (and reset once read).
+    auto& s = db.cached(
         "SELECT d.id, d.revoked_at, o.id, o.username, o.role, o.active FROM devices d "
         "JOIN officers o ON o.id = d.officer_id WHERE d.token_hash = ?");
     s.bind_all(sha256_hex(request.authorization.substr(prefix.size())));
-    if (!s.step()) fail(401, "unauthorized", "the token is not valid; sign in again");
-    if (!s.is_null(1)) {
+    const bool found = s.step();
+    const bool revoked = found && !s.is_null(1);
+    const bool active = found && s.column_int(5) != 0;
+    Caller caller;
+    if (found) {
+      caller.device_id = s.column_text(0);
+      caller.officer_id = s.column_text(2);
+      caller.username = s.column_text(3);
+      caller.role = parse_enum<Role>(s.column_view(4)).value_or(Role::officer);
+    }
+    s.reset();
+    if (!found) fail(401, "unauthorized", "the token is not valid; sign in again");
+    if (revoked) {
       throw HttpError{401, "device_revoked",
                       "this device has been revoked; its store must be wiped", true};
     }
-    if (s.column_int(5) == 0) fail(401, "unauthorized", "the officer's account is disabled");
-    Caller caller;
-    caller.device_id = s.column_text(0);
-    caller.officer_id = s.column_text(2);
-    caller.username = s.column_text(3);
-    caller.role = parse_enum<Role>(s.column_view(4)).value_or(Role::officer);
+    if (!active) fail(401, "unauthorized", "the officer's account is disabled");
     caller.team_ids = sync::scope_teams(db, caller.officer_id, caller.role);
     return caller;
   }
@@ -626,7 +640,7 @@ struct Api::Impl {
                                            const Request& request, std::string_view what,
                                            std::string_view entity) {
     std::vector<std::string> scope;
-    auto names = db.prepare(
+    auto& names = db.cached(
         "SELECT name FROM teams WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name");
     names.bind_all(json_string_array(caller.team_ids));
     while (names.step()) scope.push_back(names.column_text(0));
@@ -670,18 +684,20 @@ struct Api::Impl {
   // index probe: a team's changes, those for every tablet, and those that moved a record out.
   static std::int64_t scope_generation(store::Database& db, const std::vector<std::string>& teams) {
     std::int64_t generation = 0;
-    const auto newest = [&](const char* sql, const std::optional<std::string>& team) {
-      auto s = db.prepare(sql);
-      if (team) s.bind(1, *team);
+    const auto newest = [&](const char* sql, const std::string& team) {
+      auto& s = db.cached(sql);
+      s.bind(1, team);
       s.step();
       generation = std::max(generation, s.column_optional_int(0).value_or(0));
+      s.reset();
     };
     // The force is every team: counted team by team, so that changes touching no team (a
     // tablet's read events, rejected changes) do not make its reports again.
     std::vector<std::string> ids{sync::kEveryTablet};
-    auto names = db.prepare(
-        "SELECT id FROM teams WHERE ?1 IS NULL OR name IN (SELECT value FROM json_each(?1))");
-    names.bind(1, teams.empty() ? std::nullopt : std::optional(json_string_array(teams)));
+    auto& names = db.cached(
+        teams.empty() ? "SELECT id FROM teams"
+                      : "SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?1))");
+    if (!teams.empty()) names.bind(1, json_string_array(teams));
     while (names.step()) ids.push_back(names.column_text(0));
     for (const auto& id : ids) {
       newest("SELECT max(seq) FROM changes WHERE team_id = ?", id);
@@ -709,7 +725,8 @@ struct Api::Impl {
     return reports.get<Made<Report>>(
         key, scope_generation(db, teams),
         [&] {
-          Made<Report> made{make(db, as_of, ReportScope{teams}), {}};
+          auto maker = makers.take();
+          Made<Report> made{make(*maker, as_of, ReportScope{teams}), {}};
           made.json = json(made.report, nullptr);
           return made;
         },
@@ -735,8 +752,8 @@ struct Api::Impl {
     cached = cached && as_of == london_date(options.now());
     bool hit = false;
     const auto report = cached ? kept_report(*db, name, make, json, as_of, teams, &hit)
-                               : std::make_shared<const Made<Report>>(
-                                     Made<Report>{make(*db, as_of, ReportScope{teams}), {}});
+                               : std::make_shared<const Made<Report>>(Made<Report>{
+                                     make(*makers.take(), as_of, ReportScope{teams}), {}});
     if (cached) {
       metrics.counter("vigil_report_cache_total",
                       "Reports asked for, by whether the cached copy served (hit) or it was made.",

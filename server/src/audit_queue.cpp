@@ -14,7 +14,8 @@ void insert_audit_row(store::Database& db, const AuditRow& r) {
 }
 
 // Durable: a read is answered only once its audit row is on disk.
-AuditQueue::AuditQueue(const std::filesystem::path& database) : db_(open_durable(database)) {}
+AuditQueue::AuditQueue(const std::filesystem::path& database)
+    : db_(open_durable(database, FileMap::off)) {}
 
 void AuditQueue::write(AuditRow row) {
   Waiting me{std::move(row), nullptr, false};

@@ -19,7 +19,7 @@ constexpr int kCheckpointPages = 16000;
 constexpr int kWriterCheckpointPages = 2 * kCheckpointPages;
 
 store::Database open_writer(const std::filesystem::path& database) {
-  store::Database db = open_durable(database);
+  store::Database db = open_durable(database, FileMap::on);
   // A page cache that stays warm between pushes, large enough that a group's pages are not
   // spilled to the log before its commit.
   db.execute("PRAGMA cache_size = -65536");
@@ -28,10 +28,11 @@ store::Database open_writer(const std::filesystem::path& database) {
 
 }  // namespace
 
-store::Database open_durable(const std::filesystem::path& database) {
+store::Database open_durable(const std::filesystem::path& database, FileMap map) {
   store::OpenOptions options;
   options.create = false;
   options.durability = store::Durability::full;
+  if (map == FileMap::off) options.mmap_bytes = 0;
   return store::Database(database, options);
 }
 
@@ -44,7 +45,9 @@ struct Writer::Waiting {
 };
 
 Writer::Writer(const std::filesystem::path& database, sync::SyncEngine& engine)
-    : engine_(engine), db_(open_writer(database)), checkpoint_db_(open_durable(database)) {
+    : engine_(engine),
+      db_(open_writer(database)),
+      checkpoint_db_(open_durable(database, FileMap::off)) {
   // Replaces SQLite's own checkpoint after each commit (wal_autocheckpoint) with ours.
   sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
   checkpointer_ = std::thread([this] { checkpoint_loop(); });

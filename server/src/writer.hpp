@@ -29,10 +29,18 @@
 
 namespace vigil::server {
 
+// Whether a connection memory-maps the database file. Making a report reads hundreds of
+// megabytes, which a map serves faster than read() calls. But a commit on any other connection
+// (and every report read commits its audit row) makes SQLite drop a connection's whole map at
+// its next read, and dropping and faulting it in again costs far more than the few pages a
+// request's own lookups read. So only connections that read much map the file: those making
+// reports, and the writer, whose pushes read the records they change.
+enum class FileMap { off, on };
+
 // A connection to the server's existing database that commits with synchronous=FULL: every
-// connection of the server (the pool's, the writer's, the audit queue's) is opened so, since
+// connection of the server (the pools', the writer's, the audit queue's) is opened so, since
 // nothing is acknowledged before it is on disk.
-store::Database open_durable(const std::filesystem::path& database);
+store::Database open_durable(const std::filesystem::path& database, FileMap map);
 
 class Writer {
  public:

@@ -43,7 +43,7 @@ std::vector<std::string> scope_teams(store::Database& db, const std::string& off
       sql = "SELECT team_id FROM officers WHERE id = ?1";
       break;
   }
-  auto s = db.prepare(sql);
+  auto& s = db.cached(sql);  // every request the server answers asks
   s.bind(1, officer_id);
   while (s.step()) teams.push_back(s.column_text(0));
   return teams;

@@ -118,3 +118,39 @@ TEST_CASE("empty text binds as empty text, never as NULL", "[store]") {
   CHECK(s.column_int(0) == 0);
   CHECK(s.column_int(1) == 1);
 }
+
+TEST_CASE("reset_statements ends the read a kept statement left open, so newer data shows",
+          "[store]") {
+  // A pooled connection goes back with reset_statements(): a request cut short part-way through
+  // a kept statement's rows must not leave the connection reading the old snapshot for the next.
+  TempDir dir;
+  const auto path = dir.path() / "snap.db";
+  store::Database reader(path);
+  store::Database writer(path);
+  writer.execute("CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1), (2)");
+  auto& rows = reader.cached("SELECT x FROM t ORDER BY x");
+  REQUIRE(rows.step());  // one row of two read: the statement still holds its read open
+  writer.execute("INSERT INTO t VALUES (3)");
+  const auto count = [&] {
+    auto s = reader.prepare("SELECT count(*) FROM t");
+    REQUIRE(s.step());
+    return s.column_int(0);
+  };
+  CHECK(count() == 2);  // still the snapshot the open read began
+  reader.reset_statements();
+  CHECK(count() == 3);
+}
+
+TEST_CASE("a bearer token finds its device through an index, not a scan of every device",
+          "[store][migrate]") {
+  // Every request the server answers looks its caller up by the token's hash.
+  TempDir dir;
+  store::Database db(dir.path() / "plan.db");
+  store::migrate(db);
+  auto plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM devices WHERE token_hash = ?");
+  std::string steps;
+  while (plan.step()) steps += plan.column_text(3) + "\n";
+  INFO(steps);
+  CHECK(steps.find("USING INDEX devices_token") != std::string::npos);
+  CHECK(steps.find("SCAN") == std::string::npos);
+}

@@ -1,6 +1,8 @@
 // Blocking on top of Beast's asynchronous operations: each step starts one operation and runs the
-// client's own io_context until it completes, so tcp_stream's deadlines bound every wait (Asio's
-// synchronous socket calls have no timeout).
+// client's own io_context until it completes or the step's deadline passes (Asio's synchronous
+// socket calls have no timeout). The deadline is kept by running the loop for a bounded time, not
+// by a timer armed for each read: a force-wide report's body arrives in hundreds of reads, and
+// timers armed for each cost the benchmarks more than the reading itself.
 #include "http_client.hpp"
 
 #include <openssl/ssl.h>
@@ -64,14 +66,28 @@ struct HttpClient::Impl {
     tls_context.set_verify_mode(ssl::verify_none);
   }
 
-  // Starts one operation through `start(handler)` and runs until it completes.
+  using Deadline = std::chrono::steady_clock::time_point;
+  Deadline deadline() const { return std::chrono::steady_clock::now() + timeout; }
+
+  // Starts one operation on `stream` through `start(handler)` and runs until it completes, or
+  // until `by`: then the operation is cancelled, and the answer is beast::error::timeout.
   template <class Start>
-  beast::error_code wait(Start start) {
-    beast::error_code result = net::error::timed_out;
-    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  beast::error_code wait(beast::tcp_stream& stream, Deadline by, Start start) {
+    beast::error_code result;
+    bool done = false;
+    start([&](beast::error_code ec, auto&&...) {
+      result = ec;
+      done = true;
+    });
+    ioc.restart();
+    ioc.run_until(by);
+    if (done) return result;
+    // Out of time: cancel, and run until the operation has given up its references to this frame.
+    beast::error_code ignored;
+    stream.socket().cancel(ignored);
     ioc.restart();
     ioc.run();
-    return result;
+    return beast::error::timeout;
   }
 
   Connection connect() {
@@ -81,8 +97,8 @@ struct HttpClient::Impl {
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
     if (ec) throw std::runtime_error("cannot resolve " + host + ": " + ec.message());
-    c.plain->expires_after(timeout);
-    ec = wait([&](auto handler) { c.plain->async_connect(endpoints, handler); });
+    ec = wait(*c.plain, deadline(),
+              [&](auto handler) { c.plain->async_connect(endpoints, handler); });
     if (ec) {
       throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " +
                                ec.message());
@@ -91,9 +107,9 @@ struct HttpClient::Impl {
       c.secure.emplace(std::move(*c.plain), tls_context);
       c.plain.reset();
       SSL_set_tlsext_host_name(c.secure->native_handle(), host.c_str());
-      c.lowest().expires_after(timeout);
-      ec =
-          wait([&](auto handler) { c.secure->async_handshake(ssl::stream_base::client, handler); });
+      ec = wait(c.lowest(), deadline(), [&](auto handler) {
+        c.secure->async_handshake(ssl::stream_base::client, handler);
+      });
       if (ec) throw std::runtime_error("TLS handshake failed: " + ec.message());
     }
     return c;
@@ -102,23 +118,25 @@ struct HttpClient::Impl {
   // One exchange on the open connection; an error code instead of a result when it fails.
   beast::error_code exchange(http::request<http::string_body>& request, HttpResult& result) {
     auto& c = *connection;
-    c.lowest().expires_after(timeout);
+    const auto by = deadline();  // for the whole exchange
     auto ec = c.with([&](auto& stream) {
-      return wait([&](auto handler) { http::async_write(stream, request, handler); });
+      return wait(c.lowest(), by,
+                  [&](auto handler) { http::async_write(stream, request, handler); });
     });
     if (ec) return ec;
     http::response_parser<http::string_body> parser;
     parser.body_limit(boost::none);
     ec = c.with([&](auto& stream) {
-      return wait([&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+      return wait(c.lowest(), by,
+                  [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
     });
     if (ec) return ec;
-    const auto& response = parser.get();
+    auto response = parser.release();
     result.status = static_cast<int>(response.result_int());
-    result.body = response.body();
     for (const auto& field : response) {
       result.headers[lower(field.name_string())] = std::string(field.value());
     }
+    result.body = std::move(response.body());
     if (!response.keep_alive()) close();
     return {};
   }
@@ -170,11 +188,12 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
 RawResult HttpClient::send_raw(const std::string& bytes, std::chrono::seconds timeout) {
   Connection c = impl_->connect();
   RawResult result;
-  c.lowest().expires_after(timeout);
+  const auto by = std::chrono::steady_clock::now() + timeout;
   if (!bytes.empty()) {
     const auto ec = c.with([&](auto& stream) {
-      return impl_->wait(
-          [&](auto handler) { net::async_write(stream, net::buffer(bytes), handler); });
+      return impl_->wait(c.lowest(), by, [&](auto handler) {
+        net::async_write(stream, net::buffer(bytes), handler);
+      });
     });
     // The server may answer and close before taking everything; read what it said anyway.
     (void)ec;
@@ -183,7 +202,7 @@ RawResult HttpClient::send_raw(const std::string& bytes, std::chrono::seconds ti
   for (;;) {
     std::size_t got = 0;
     const auto ec = c.with([&](auto& stream) {
-      return impl_->wait([&](auto handler) {
+      return impl_->wait(c.lowest(), by, [&](auto handler) {
         stream.async_read_some(net::buffer(chunk),
                                [&got, handler](beast::error_code e, std::size_t n) mutable {
                                  got = n;

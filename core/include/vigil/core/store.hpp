@@ -49,6 +49,10 @@ class Database {
   // for statements a hot path runs for every row or change. The reference stays valid as long as
   // the Database; a caller must finish with it before anything it calls uses the same SQL.
   Statement& cached(std::string_view sql);
+  // Resets every statement of this connection still part-way through its rows, so that none
+  // holds a read (and with it an old snapshot) open: for a pooled connection given back, whose
+  // last user may have left a cached statement stepped when an error cut its use short.
+  void reset_statements();
   void set_durability(Durability durability);
 
   std::int64_t last_insert_rowid() const;
