@@ -422,8 +422,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       current_server = &self->server_;
       Response response = self->call_handler(request);
       net::post(self->stream_.get_executor(), [self, response = std::move(response), version,
-                                               keep_alive, head, work = std::move(work)] {
-        self->write(response, version, keep_alive && !self->server_.stopping.load(), head, false);
+                                               keep_alive, head, work = std::move(work)]() mutable {
+        self->write(std::move(response), version, keep_alive && !self->server_.stopping.load(),
+                    head, false);
       });
     });
   }
@@ -450,8 +451,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     write(response, 11, false, false, true);
   }
 
-  void write(const Response& response, unsigned version, bool keep_alive, bool head,
-             bool discard_input) {
+  // Takes the response to send its body without a copy: a force-wide report's runs to 20 MB.
+  void write(Response response, unsigned version, bool keep_alive, bool head, bool discard_input) {
     state_ = State::writing;
     discard_after_write_ = discard_input;
     response_.emplace();
@@ -477,7 +478,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     } else if (head) {
       res.content_length(response.body.size());
     } else {
-      res.body() = response.body;
+      res.body() = std::move(response.body);
       res.prepare_payload();
     }
     lowest().expires_after(options().write_timeout);
