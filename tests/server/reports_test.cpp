@@ -8,11 +8,14 @@
 #include <cereal/archives/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
 #include "http_client.hpp"
 #include "live_server.hpp"
+#include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/backlog_trend.hpp"
@@ -340,6 +343,39 @@ TEST_CASE("reports: a report is made once and served again until a change in its
   pc.get("/api/v1/reports/overdue?as_of=2026-01-05");
   CHECK(cache_count(pc, "miss") == "2");
   CHECK(cache_count(pc, "hit") == "2");
+}
+
+TEST_CASE(
+    "reports: a visit the back office imports beside the running server is in the next "
+    "report at once",
+    "[server][reports][cache]") {
+  // The cache trusts the change log: a back-office write that a kept report did not see must
+  // have logged a change in the report's teams, or a supervisor would be shown the old report.
+  Reports r;
+  auto pc = r.as("pc.a");  // a tablet has enrolled: from now on the back office logs its writes
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string today = vigil::format_date(vigil::london_date(now));
+  const auto total =
+      parse(pc.get("/api/v1/reports/overdue?as_of=" + today).body)["summary"]["total"].GetInt();
+  pc.get("/api/v1/reports/overdue?as_of=" + today);
+  REQUIRE(cache_count(pc, "hit") == "1");  // kept
+
+  const auto files = r.dir.path() / "spreadsheets";
+  std::filesystem::create_directories(files);
+  std::ofstream(files / "visits.csv")
+      << "nominal_ref,occurred_at,announced,outcome,attendees\n"
+      << "NOM-1," << vigil::format_instant(now - std::chrono::minutes(1)) << ",no,seen,pc.a\n";
+  const auto imported =
+      run_command(std::string(VIGIL_BIN_DIR) + "/vigil import --db '" +
+                      (r.dir.path() / "server.db").string() + "' '" + files.string() + "'",
+                  "", r.dir.path());
+  INFO(imported.out << imported.err);
+  REQUIRE(imported.status == 0);
+
+  const auto after = parse(pc.get("/api/v1/reports/overdue?as_of=" + today).body);
+  CHECK(after["summary"]["total"].GetInt() == total - 1);
+  CHECK(cache_count(pc, "miss") == "2");  // made again, not served from the cache
 }
 
 TEST_CASE("reports: a dashboard sign-in is no tablet, and signing out ends its token",
