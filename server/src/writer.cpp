@@ -104,7 +104,9 @@ void Writer::write_group(std::deque<Waiting*>& group) {
       return;
     } catch (...) {
       // Rolled back whole: each push is taken again alone, so one that cannot be written does
-      // not fail the others.
+      // not fail the others. A kept statement the failure left part-way through would hold an
+      // old snapshot, on which the next BEGIN IMMEDIATE could never write.
+      db_.reset_statements();
     }
   }
   for (auto* waiting : group) {
@@ -112,6 +114,7 @@ void Writer::write_group(std::deque<Waiting*>& group) {
       waiting->response = engine_.push(db_, waiting->caller, waiting->request);
     } catch (...) {
       waiting->error = std::current_exception();
+      db_.reset_statements();
     }
   }
 }

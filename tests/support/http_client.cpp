@@ -70,7 +70,9 @@ struct HttpClient::Impl {
   Deadline deadline() const { return std::chrono::steady_clock::now() + timeout; }
 
   // Starts one operation on `stream` through `start(handler)` and runs until it completes, or
-  // until `by`: then the operation is cancelled, and the answer is beast::error::timeout.
+  // until `by`: then the socket is closed (as tcp_stream's own expiry does: a cancelled connect
+  // would go on to the next address) and an operation that had not finished answers
+  // beast::error::timeout.
   template <class Start>
   beast::error_code wait(beast::tcp_stream& stream, Deadline by, Start start) {
     beast::error_code result;
@@ -82,12 +84,13 @@ struct HttpClient::Impl {
     ioc.restart();
     ioc.run_until(by);
     if (done) return result;
-    // Out of time: cancel, and run until the operation has given up its references to this frame.
+    // Out of time: close, and run until the operation has given up its references to this frame.
+    // One that finished just as time ran out keeps its own result.
     beast::error_code ignored;
-    stream.socket().cancel(ignored);
+    stream.socket().close(ignored);
     ioc.restart();
     ioc.run();
-    return beast::error::timeout;
+    return !done || result == net::error::operation_aborted ? beast::error::timeout : result;
   }
 
   Connection connect() {
