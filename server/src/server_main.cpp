@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
     api_options.database = args.required("db");
     api_options.warm_reports = true;  // the morning's reports ready before the morning asks
     auto options = server_options(args);
+    api_options.connections_ahead = options.handler_threads;
     vigil::server::Api api(api_options);
     vigil::server::HttpServer server(
         options, [&api](const vigil::server::Request& request) { return api.handle(request); });

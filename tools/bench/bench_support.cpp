@@ -223,6 +223,7 @@ LoopbackServer::LoopbackServer(const std::filesystem::path& database, int thread
   server_options.address = "127.0.0.1";
   server_options.port = 0;
   server_options.threads = threads;
+  api_options.connections_ahead = server_options.handler_threads;
   if (log_error) server_options.log_error = std::move(log_error);
   impl_ = std::make_unique<Impl>(std::move(api_options), std::move(server_options));
   impl_->http.start();

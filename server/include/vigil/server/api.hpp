@@ -29,6 +29,10 @@ struct ApiOptions {
   // once a minute, the force's every ten). vigil-server turns it on; tests that count what the
   // cache serves leave it off.
   bool warm_reports = false;
+  // Database connections opened at start-up, ready for the first requests, which come at once
+  // (the morning meeting): as many as requests are handled at once (ServerOptions's
+  // handler_threads). More are opened when needed.
+  int connections_ahead = 16;
 };
 
 class Api {
