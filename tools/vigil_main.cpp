@@ -27,6 +27,7 @@
 #include "vigil/core/policy.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
@@ -385,7 +386,7 @@ int cmd_calc_visit(const Args& args) {
     return 0;
   }
   std::cout << "Next visit due " << vigil::format_date(due);
-  if (late > 0) std::cout << ": " << late << (late == 1 ? " day" : " days") << " overdue";
+  if (late > 0) std::cout << ": " << vigil::counted(late, "day") << " overdue";
   std::cout << ".\n";
   return 0;
 }
@@ -445,8 +446,8 @@ int cmd_report_suspects(const Args& args) {
     for (const auto& b : report.bail) {
       std::printf(
           "  %-12s  ends %s  %s  %s\n", b.ref.c_str(), vigil::format_date(b.current_end).c_str(),
-          b.days_left < 0 ? ("ENDED " + std::to_string(-b.days_left) + " days ago").c_str()
-                          : ("in " + std::to_string(b.days_left) + " days").c_str(),
+          b.days_left < 0 ? ("ENDED " + vigil::counted(-b.days_left, "day") + " ago").c_str()
+                          : ("in " + vigil::counted(b.days_left, "day")).c_str(),
           b.extension
               ? ("extension by " + std::string(vigil::bail_authority_label(b.extension->authority)))
                     .c_str()

@@ -1,6 +1,7 @@
 #include "vigil/core/overdue.hpp"
 
 #include "vigil/core/notification.hpp"
+#include "vigil/core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -104,8 +105,7 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
 
   result.reasons.push_back(std::string(risk_label(risk)) + " risk (weight " +
                            format_factor(base).substr(1) + ")");
-  result.reasons.push_back(std::to_string(days_late) + (days_late == 1 ? " day" : " days") +
-                           " overdue (" + format_factor(age) + ")");
+  result.reasons.push_back(counted(days_late, "day") + " overdue (" + format_factor(age) + ")");
   if (kind_weight != 1.0) {
     result.reasons.push_back(std::string(kind_label(kind)) + " (" + format_factor(kind_weight) +
                              ")");
@@ -117,8 +117,7 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
   if (facts.plan && facts.plan->double_crewed && facts.last_visit_attendees > 0 &&
       facts.last_visit_attendees < policy.visit_crew) {
     aggravation += weights.crewing_not_met;
-    result.reasons.push_back("last visit had " + std::to_string(facts.last_visit_attendees) +
-                             " officer" + (facts.last_visit_attendees == 1 ? "" : "s") +
+    result.reasons.push_back("last visit had " + counted(facts.last_visit_attendees, "officer") +
                              " where the plan requires " + std::to_string(policy.visit_crew) +
                              " (" + format_share(weights.crewing_not_met) + ")");
   }

@@ -12,6 +12,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/core/url.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
@@ -247,12 +248,11 @@ struct Tablet::Impl {
                                             path.string() + "' could not be deleted (" +
                                             failed.message() + "); it has been emptied instead.");
     }
-    throw TabletError(Problem::wiped,
-                      server + " has revoked this tablet, so its store has been wiped" +
-                          (pending > 0 ? ", with " + std::to_string(pending) + " change" +
-                                             (pending == 1 ? "" : "s") + " not yet synced"
-                                       : "") +
-                          ". Enrol it again to use it.");
+    throw TabletError(
+        Problem::wiped,
+        server + " has revoked this tablet, so its store has been wiped" +
+            (pending > 0 ? ", with " + counted(pending, "change") + " not yet synced" : "") +
+            ". Enrol it again to use it.");
   }
 
   void push(ServerLink& server, const LinkOptions& options, SyncReport& report) {

@@ -18,6 +18,7 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -230,14 +231,14 @@ Check crewing_met(const ComplianceReport& compliance) {
     return std::tie(a.occurred_at, a.visit_id) < std::tie(b.occurred_at, b.visit_id);
   });
   for (const auto& v : visits) {
-    check.findings.push_back(
-        finding({{"visit_id", v.visit_id},
-                 {"nominal_ref", v.nominal_ref},
-                 {"officer", v.officer},
-                 {"team", v.team},
-                 {"occurred_at", v.occurred_at}},
-                std::to_string(v.attendees) + " officer" + (v.attendees == 1 ? "" : "s") +
-                    " attended where the plan required " + std::to_string(v.required)));
+    check.findings.push_back(finding({{"visit_id", v.visit_id},
+                                      {"nominal_ref", v.nominal_ref},
+                                      {"officer", v.officer},
+                                      {"team", v.team},
+                                      {"occurred_at", v.occurred_at}},
+                                     counted(v.attendees, "officer") +
+                                         " attended where the plan required " +
+                                         std::to_string(v.required)));
   }
   return check;
 }
@@ -350,9 +351,7 @@ Check bail_ending(const Night& night) {
          {"officer", b.officer},
          {"team", b.team},
          {"bail_ends", format_date(b.current_end)}},
-        (b.days_left == 0
-             ? std::string("ends today")
-             : "ends in " + std::to_string(b.days_left) + " day" + (b.days_left == 1 ? "" : "s")) +
+        (b.days_left == 0 ? std::string("ends today") : "ends in " + counted(b.days_left, "day")) +
             (b.extension ? "; an extension needs the " +
                                std::string(bail_authority_label(b.extension->authority))
                          : "; no further extension is possible")));
