@@ -29,11 +29,18 @@ std::vector<DeviceInfo> list_devices(store::Database& db,
 }
 
 std::optional<std::string> device_team(store::Database& db, const std::string& device_id) {
+  auto owner = device_owner(db, device_id);
+  if (!owner) return std::nullopt;
+  return owner->team_id;
+}
+
+std::optional<DeviceOwner> device_owner(store::Database& db, const std::string& device_id) {
   auto s = db.prepare(
-      "SELECT o.team_id FROM devices d JOIN officers o ON o.id = d.officer_id WHERE d.id = ?");
+      "SELECT o.id, o.role, o.team_id FROM devices d JOIN officers o ON o.id = d.officer_id "
+      "WHERE d.id = ?");
   s.bind_all(device_id);
   if (!s.step()) return std::nullopt;
-  return s.column_text(0);
+  return DeviceOwner{s.column_text(0), s.column_text(1), s.column_text(2)};
 }
 
 std::string devices_json(const std::vector<DeviceInfo>& devices) {

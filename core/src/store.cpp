@@ -56,10 +56,18 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
         return 1;
       },
       nullptr);
-  execute("PRAGMA foreign_keys = ON");
-  execute("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
-  if (!options.read_only) execute("PRAGMA journal_mode = WAL");
-  set_durability(options.durability);
+  // The first statements are the first to read the file: one that is not a database, or is
+  // damaged, fails here, and the constructor that throws has no destructor to close the handle.
+  try {
+    execute("PRAGMA foreign_keys = ON");
+    execute("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
+    if (!options.read_only) execute("PRAGMA journal_mode = WAL");
+    set_durability(options.durability);
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 struct Database::Cache {

@@ -102,6 +102,31 @@ std::vector<RejectedChange> DeviceState::rejected_changes() {
   return out;
 }
 
+void DeviceState::set_aside(const std::string& entity, const std::string& entity_id,
+                            std::int64_t seq, const std::string& reason, const std::string& now) {
+  auto& s = db_->cached(
+      "INSERT INTO set_aside (entity, entity_id, seq, reason, set_aside_at) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (entity, entity_id) DO UPDATE SET seq = excluded.seq, reason = "
+      "excluded.reason, set_aside_at = excluded.set_aside_at");
+  s.bind_all(entity, entity_id, seq, reason, now);
+  s.run();
+}
+
+void DeviceState::clear_set_aside() {
+  db_->execute("DELETE FROM set_aside");
+}
+
+std::vector<SetAsideRecord> DeviceState::set_aside_records() {
+  std::vector<SetAsideRecord> out;
+  auto s = db_->prepare(
+      "SELECT entity, entity_id, reason, set_aside_at FROM set_aside ORDER BY set_aside_at, entity, "
+      "entity_id");
+  while (s.step()) {
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)});
+  }
+  return out;
+}
+
 void DeviceState::keep_conflicts(const std::vector<sync::ConflictRecord>& conflicts) {
   db_->execute("DELETE FROM conflicts");
   auto s = db_->prepare(

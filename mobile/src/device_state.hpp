@@ -54,6 +54,12 @@ class DeviceState {
   void reject(const std::string& change_id, const std::string& reason);
   std::vector<RejectedChange> rejected_changes();
 
+  // What a pull brought that the store could not take (set_aside); replaced by entity and id.
+  void set_aside(const std::string& entity, const std::string& entity_id, std::int64_t seq,
+                 const std::string& reason, const std::string& now);
+  void clear_set_aside();
+  std::vector<SetAsideRecord> set_aside_records();
+
   void keep_conflicts(const std::vector<sync::ConflictRecord>& conflicts);
   std::vector<sync::ConflictRecord> kept_conflicts();
 

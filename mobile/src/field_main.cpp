@@ -50,7 +50,8 @@ constexpr const char* kUsage =
     "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
     "  trace SUSPECT_REF --note TEXT\n"
     "                       Record a trace enquiry for an outstanding suspect.\n"
-    "  status [--json]      Changes waiting, last sync, rejected changes, open conflicts.\n"
+    "  status [--json]      Changes waiting, last sync, rejected changes, records set aside,\n"
+    "                       open conflicts.\n"
     "\n"
     "Exit status: 0 done, 1 failed, 2 bad usage or bad input.\n";
 
@@ -117,6 +118,9 @@ void print_sync(const vigil::mobile::SyncReport& r, bool json) {
   std::cout << "down: " << r.received << " records and changes, " << r.purged
             << " removed from scope" << (r.took_scope ? " (whole scope taken)" : "") << '\n';
   if (!r.drift.empty()) std::cout << "scope taken afresh: " << r.drift << '\n';
+  if (r.set_aside > 0) {
+    std::cout << "set aside (could not be stored; see status): " << r.set_aside << '\n';
+  }
   std::cout << "open conflicts on the scope: " << r.open_conflicts << '\n';
 }
 
@@ -271,6 +275,10 @@ int cmd_status(Tablet& tablet, const Args& args) {
             << "last successful sync: " << s.last_sync_at.value_or("never") << '\n'
             << "rejected changes: " << s.rejected.size() << '\n';
   for (const auto& r : s.rejected) {
+    std::cout << "  " << r.entity << " " << r.entity_id << ": " << r.reason << '\n';
+  }
+  std::cout << "records the tablet could not store (set aside): " << s.set_aside.size() << '\n';
+  for (const auto& r : s.set_aside) {
     std::cout << "  " << r.entity << " " << r.entity_id << ": " << r.reason << '\n';
   }
   std::cout << "open conflicts: " << s.open_conflicts.size() << '\n';

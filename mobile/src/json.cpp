@@ -30,6 +30,7 @@ std::string to_json(const SyncReport& r) {
   strings(w, "rejections", r.rejections);
   w.field("received", r.received)
       .field("purged", r.purged)
+      .field("set_aside", r.set_aside)
       .field("took_scope", r.took_scope)
       .field("drift", r.drift)
       .field("open_conflicts", r.open_conflicts)
@@ -114,6 +115,15 @@ std::string to_json(const TabletStatus& s) {
         .field("entity", r.entity)
         .field("entity_id", r.entity_id)
         .field("reason", r.reason)
+        .end_object();
+  }
+  w.end_array().key("set_aside").begin_array();
+  for (const auto& r : s.set_aside) {
+    w.begin_object()
+        .field("entity", r.entity)
+        .field("entity_id", r.entity_id)
+        .field("reason", r.reason)
+        .field("set_aside_at", r.set_aside_at)
         .end_object();
   }
   w.end_array().key("open_conflicts").begin_array();

@@ -1,6 +1,7 @@
 #include "vigil/mobile/tablet.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <thread>
 
 #include "device_state.hpp"
@@ -15,6 +16,7 @@
 #include "vigil/core/text.hpp"
 #include "vigil/core/url.hpp"
 #include "vigil/sync/hlc.hpp"
+#include "vigil/sync/entities.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/sync/replica.hpp"
 
@@ -334,6 +336,8 @@ struct Tablet::Impl {
         const std::string theirs = state.get(kServerDigest).value_or("");
         if (theirs.empty() || theirs == sync::Replica(db).digest()) return;
         if (whole) {
+          // What was set aside is what differs: shown by status, and tried again next time.
+          if (!state.set_aside_records().empty()) return;
           throw TabletError(Problem::refused,
                             "The tablet's copy still differs from the server's after taking the "
                             "whole scope; ask the force's IT team to check the server.");
@@ -363,19 +367,37 @@ struct Tablet::Impl {
     }
   }
 
-  // Applies one page in one transaction with the cursor it reaches; "" or why the store could
-  // not take it (the page is then rolled back).
+  // Applies one page in one transaction with the cursor it reaches. An item the store cannot
+  // take (a value it cannot read, a record naming one it does not hold) is set aside with why,
+  // and the rest of the page goes in: one record never stops a tablet's syncs. Returns "" or why
+  // the page as a whole could not be stored (it is then rolled back).
   std::string apply_page(const sync::PullResponse& page, bool clear_first,
                          const std::function<void()>& advance, SyncReport& report) {
     sync::Replica replica(db);
+    const std::string now_text = format_instant(now());
     try {
       store::Transaction transaction(db);
-      if (clear_first) replica.clear();
+      if (clear_first) {
+        replica.clear();
+        state.clear_set_aside();
+      }
       for (const auto& item : page.items) {
-        if (!replica.apply(item)) {
-          return "the tablet could not store " + item.entity + " " + item.entity_id +
-                 " as the server sent it";
+        db.cached("SAVEPOINT item").run();
+        std::string why;
+        try {
+          if (!replica.apply(item)) why = "the tablet does not hold what it names";
+        } catch (const Error& error) {
+          if (error.code() != ErrorCode::constraint) throw;
+          why = std::string("the store refused it: ") + error.what();
         }
+        if (!why.empty()) {
+          db.execute("ROLLBACK TO item");
+          db.execute("RELEASE item");
+          state.set_aside(item.entity, item.entity_id, item.seq, why, now_text);
+          ++report.set_aside;
+          continue;
+        }
+        db.cached("RELEASE item").run();
         // A stamp from a device whose clock ran ahead would carry every later stamp of this
         // tablet with it: only stamps no further ahead than the server tolerates are taken in.
         if (auto stamp = sync::parse_stamp(item.clock)) {
@@ -386,6 +408,7 @@ struct Tablet::Impl {
         }
         if (item.kind == sync::PullItem::Kind::purge) ++report.purged;
       }
+      report.set_aside += set_aside_orphans(now_text);
       advance();
       state.set(kClock, sync::format_stamp(hlc.last()));
       if (!page.more) state.set(kServerDigest, page.digest);
@@ -396,6 +419,37 @@ struct Tablet::Impl {
     }
     report.received += static_cast<int>(page.items.size());
     return "";
+  }
+
+  // While a scope is taken, records go in before their parents may have (foreign keys are
+  // checked at commit): those whose parent never came are set aside, and then those below them.
+  int set_aside_orphans(const std::string& now_text) {
+    int count = 0;
+    for (int round = 0; round < 8; ++round) {
+      // entity, id, the table it names
+      std::vector<std::tuple<std::string, std::string, std::string>> orphans;
+      auto check = db.prepare("PRAGMA foreign_key_check");
+      while (check.step()) {
+        const std::string table = check.column_text(0);
+        const sync::EntitySpec* spec = nullptr;
+        for (const auto& e : sync::entities()) {
+          if (e.table == table) spec = &e;
+        }
+        // A visit's attendees are checked as it is stored (Replica::apply), and go with it.
+        if (spec == nullptr || check.is_null(1)) continue;
+        auto id = db.prepare("SELECT id FROM " + std::string(spec->table) + " WHERE rowid = ?");
+        id.bind_all(check.column_int(1));
+        if (id.step()) orphans.emplace_back(std::string(spec->name), id.column_text(0), check.column_text(2));
+      }
+      if (orphans.empty()) break;
+      for (const auto& [entity, id, parent] : orphans) {
+        sync::Replica(db).purge(entity, id);
+        state.set_aside(entity, id, 0,
+                        "it names a record (in " + parent + ") the tablet does not hold", now_text);
+        ++count;
+      }
+    }
+    return count;
   }
 
   std::string take_scope(ServerLink& server, const LinkOptions& options, SyncReport& report) {
@@ -869,6 +923,7 @@ TabletStatus Tablet::status() {
   // Locked, the tablet says how much is waiting but nothing of what the records hold.
   if (status.locked) return status;
   status.rejected = m.state.rejected_changes();
+  status.set_aside = m.state.set_aside_records();
   for (auto& c : m.state.kept_conflicts()) {
     if (c.status == "open") status.open_conflicts.push_back(std::move(c));
   }

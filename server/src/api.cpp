@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "audit_queue.hpp"
+#include "database_file.hpp"
 #include "embedded.hpp"
 #include "report_cache.hpp"
 #include "vigil/core/backlog_trend.hpp"
@@ -33,6 +34,7 @@
 #include "vigil/core/password.hpp"
 #include "vigil/core/report_stamp.hpp"
 #include "vigil/core/suspects_report.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
@@ -62,6 +64,9 @@ struct HttpError {
   std::string code, message;
   bool wipe = false;
   std::string allow = {};  // 405: the methods the path accepts, for the Allow header
+  // A refusal the audit log must show (DPA 2018 s62): a known device or officer refused (401),
+  // outside scope or role (403), throttled (429). Written by Api::handle before the answer goes.
+  std::optional<AuditRow> audit = std::nullopt;
 };
 
 [[noreturn]] void fail(int status, std::string code, std::string message) {
@@ -189,11 +194,38 @@ std::optional<std::int64_t> integer_param(const Request& request, const std::str
   return value;
 }
 
+// The database path, once it is known to name a file: the server never creates one.
+const std::filesystem::path& existing_database(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorCode::io, "there is no database at " + path.string() +
+                                   "; create it with `vigil init --db " + path.string() + "`");
+  }
+  return path;
+}
+
+// A database with damaged pages is refused at start-up rather than served: every page is read
+// once (SQLite's quick_check, which leaves out the slower comparison of indexes with tables).
+void require_undamaged(store::Database& db) {
+  std::string result;
+  try {
+    auto check = db.prepare("PRAGMA quick_check(1)");
+    result = check.step() ? check.column_text(0) : "no answer";
+  } catch (const Error& error) {
+    result = error.what();
+  }
+  if (result != "ok") {
+    throw Error(ErrorCode::database, "the database " + db.path().string() +
+                                         " is damaged (" + quoted_excerpt(result, 120) +
+                                         "); restore it from a backup before serving it");
+  }
+}
+
 }  // namespace
 
 struct Api::Impl {
   explicit Impl(ApiOptions o)
       : options(std::move(o)),
+        database_file(existing_database(options.database)),
         pool(options.database, FileMap::off),
         makers(options.database, FileMap::on),
         engine(options.now) {
@@ -202,12 +234,8 @@ struct Api::Impl {
         return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
       };
     }
-    if (!std::filesystem::exists(options.database)) {
-      throw Error(ErrorCode::io, "there is no database at " + options.database.string() +
-                                     "; create it with `vigil init --db " +
-                                     options.database.string() + "`");
-    }
     require_current_schema(*pool.take());
+    require_undamaged(*pool.take());
     pool.open_ahead(options.connections_ahead);
     writer = std::make_unique<Writer>(options.database, engine);
     audits = std::make_unique<AuditQueue>(options.database);
@@ -225,6 +253,7 @@ struct Api::Impl {
   }
 
   ApiOptions options;
+  DatabaseFile database_file;
   // Pushes and decisions are written through the writer; reports are made on the makers'
   // connections, which map the file (FileMap); everything else reads through the pool.
   Pool pool;
@@ -272,7 +301,7 @@ struct Api::Impl {
     }
     // Every request runs this: the statement is kept on the connection (and reset once read).
     auto& s = db.cached(
-        "SELECT d.id, d.revoked_at, o.id, o.username, o.role, o.active FROM devices d "
+        "SELECT d.id, d.revoked_at, o.id, o.username, o.role, o.active, d.kind FROM devices d "
         "JOIN officers o ON o.id = d.officer_id WHERE d.token_hash = ?");
     s.bind_all(sha256_hex(request.authorization.substr(prefix.size())));
     const bool found = s.step();
@@ -284,14 +313,24 @@ struct Api::Impl {
       caller.officer_id = s.column_text(2);
       caller.username = s.column_text(3);
       caller.role = parse_enum<Role>(s.column_view(4)).value_or(Role::officer);
+      caller.browser = s.column_view(6) == "browser";
     }
     s.reset();
     if (!found) fail(401, "unauthorized", "the token is not valid; sign in again");
     if (revoked) {
-      throw HttpError{401, "device_revoked",
-                      "this device has been revoked; its store must be wiped", true};
+      throw HttpError{401,
+                      "device_revoked",
+                      "this device has been revoked; its store must be wiped",
+                      true,
+                      {},
+                      audit_row(&caller, "denied", "device", caller.device_id,
+                                "revoked device used for " + request.method + " " +
+                                    route_of(request.path))};
     }
-    if (!active) fail(401, "unauthorized", "the officer's account is disabled");
+    if (!active) {
+      refuse(caller, request, 401, "unauthorized", "the officer's account is disabled",
+             "account disabled");
+    }
     caller.team_ids = sync::scope_teams(db, caller.officer_id, caller.role);
     return caller;
   }
@@ -304,9 +343,37 @@ struct Api::Impl {
                        [&](const sync::ConflictRecord& c) { return c.id == id; });
   }
 
-  void require_supervisor(const Caller& caller, std::string_view what) {
+  // Refuses the request with `status`, audited as a denial by this caller: `why` says what was
+  // refused, in the log's words; the route, the record (when there is one) and the caller's
+  // device go with it.
+  [[noreturn]] void refuse(const Caller& caller, const Request& request, int status,
+                           std::string code, std::string message, std::string_view why,
+                           std::string_view entity = "route",
+                           std::optional<std::string> entity_id = std::nullopt) {
+    if (entity == "route" && !entity_id) entity_id = request.method + " " + route_of(request.path);
+    throw HttpError{status,
+                    std::move(code),
+                    std::move(message),
+                    false,
+                    {},
+                    audit_row(&caller, "denied", entity, entity_id, why)};
+  }
+
+  void require_supervisor(const Caller& caller, const Request& request, std::string_view what) {
     if (caller.role == Role::officer) {
-      fail(403, "forbidden", "only a supervisor or administrator may " + std::string(what));
+      refuse(caller, request, 403, "forbidden",
+             "only a supervisor or administrator may " + std::string(what),
+             "role: only a supervisor or administrator may " + std::string(what));
+    }
+  }
+
+  // Pushes and pulls are a tablet's: a dashboard session in a browser holds no store, so it
+  // neither sends changes nor takes a scope.
+  void require_tablet(const Caller& caller, const Request& request) {
+    if (caller.browser) {
+      refuse(caller, request, 403, "forbidden",
+             "a dashboard sign-in cannot sync; sign in from a tablet",
+             "sync from a dashboard (browser) sign-in");
     }
   }
 
@@ -333,13 +400,27 @@ struct Api::Impl {
       fail(400, "bad_request", "kind must be \"tablet\" or \"browser\"");
     }
     const Instant now = options.now();
-    const std::string user_key = "user:" + username;
+    // Failures are counted per username from one address, and per address. A guesser of one
+    // username is refused (429) from their address for the window, while the officer signs in
+    // from anywhere else and keeps every device they already hold. An address with many
+    // failures (a police station behind one address) is refused only wrong passwords: another
+    // officer's right password from it always signs in.
+    const std::string pair_key = "user:" + username + '\n' + request.remote_address;
     const std::string address_key = "address:" + request.remote_address;
-    if (throttle.blocked(user_key, options.failures_per_username, now, options.failure_window) ||
-        throttle.blocked(address_key, options.failures_per_address, now, options.failure_window)) {
-      fail(429, "too_many_attempts",
-           "too many failed sign-ins; wait " + std::to_string(options.failure_window.count()) +
-               " minutes before trying again");
+    const auto throttled = [&] {
+      return HttpError{429,
+                       "too_many_attempts",
+                       "too many failed sign-ins; wait " +
+                           std::to_string(options.failure_window.count()) +
+                           " minutes before trying again",
+                       false,
+                       {},
+                       audit_row(nullptr, "denied", "officer", std::nullopt,
+                                 "sign-in throttled for '" + quoted_excerpt(username, 100) +
+                                     "' from " + request.remote_address)};
+    };
+    if (throttle.blocked(pair_key, options.failures_per_username, now, options.failure_window)) {
+      throw throttled();
     }
     auto db = pool.take();
     auto s =
@@ -349,15 +430,19 @@ struct Api::Impl {
     const bool good =
         verify_password(usable ? s.column_view(1) : decoy_password_hash(), password) && usable;
     if (!good) {
-      throttle.record(user_key, now, options.failure_window);
+      const bool address_blocked = throttle.blocked(address_key, options.failures_per_address,
+                                                    now, options.failure_window);
+      throttle.record(pair_key, now, options.failure_window);
       throttle.record(address_key, now, options.failure_window);
+      if (address_blocked) throw throttled();
       store::Transaction transaction(*db);
       audit(*db, nullptr, "login_failed", "officer", std::nullopt,
-            "sign-in refused for '" + username.substr(0, 100) + "' from " + request.remote_address);
+            "sign-in refused for '" + quoted_excerpt(username, 100) + "' from " +
+                request.remote_address);
       transaction.commit();
       fail(401, "unauthorized", "the username or password is wrong");
     }
-    throttle.clear(user_key);
+    throttle.clear(pair_key);
     const std::string officer_id = s.column_text(0);
     const std::string role = s.column_text(2);
     s.reset();
@@ -399,6 +484,7 @@ struct Api::Impl {
   Response push(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
+    require_tablet(caller, request);
     sync::PushRequest push;
     try {
       push = sync::decode_push_request(request.body);
@@ -408,6 +494,7 @@ struct Api::Impl {
     if (push.changes.size() > 5000)
       fail(413, "too_many_changes", "push at most 5,000 changes at once");
     const sync::PushResponse result = writer->push(caller, push);
+    require_database_intact();  // committed into a file no longer the database: not acknowledged
     std::uint64_t counts[4] = {};
     for (const auto& o : result.outcomes) ++counts[static_cast<int>(o.outcome)];
     static const char* kNames[] = {"applied", "duplicate", "conflict", "rejected"};
@@ -422,6 +509,7 @@ struct Api::Impl {
   Response pull(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
+    require_tablet(caller, request);
     const auto since = integer_param(request, "since").value_or(0);
     const auto limit = integer_param(request, "limit").value_or(1000);
     if (limit < 1 || limit > 10000) fail(400, "bad_request", "limit must be from 1 to 10000");
@@ -430,10 +518,19 @@ struct Api::Impl {
       contact.bind_all(now_text(), caller.device_id);
       contact.run();
     }
-    return json_response(
-        200,
-        sync::encode(engine.pull(*db, caller, since, static_cast<int>(limit),
-                                 request.query.count("resume") ? request.query.at("resume") : "")));
+    std::set<sync::Disclosure> disclosed;
+    const auto page =
+        engine.pull(*db, caller, since, static_cast<int>(limit),
+                    request.query.count("resume") ? request.query.at("resume") : "", &disclosed);
+    // Each record the page carried is disclosed to the device: audited before the answer goes.
+    std::vector<AuditRow> rows;
+    rows.reserve(disclosed.size());
+    const std::string why = "sync pull since " + std::to_string(since);
+    for (const auto& record : disclosed) {
+      rows.push_back(audit_row(&caller, "read", record.entity, record.id, why));
+    }
+    audits->write(std::move(rows));
+    return json_response(200, sync::encode(page));
   }
 
   void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
@@ -507,9 +604,9 @@ struct Api::Impl {
     if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) ==
         caller.team_ids.end()) {
       s.reset();
-      audit(*db, &caller, "denied", "nominal", id, "read outside scope");
       transaction.commit();
-      fail(403, "forbidden", "the nominal belongs to a team outside yours");
+      refuse(caller, request, 403, "forbidden", "the nominal belongs to a team outside yours",
+             "read outside scope", "nominal", id);
     }
     JsonWriter w;
     w.begin_object();
@@ -561,13 +658,19 @@ struct Api::Impl {
       fail(400, "bad_request", "status must be open or all");
     }
     const bool all = status != request.query.end() && status->second == "all";
-    return json_response(200, sync::encode(engine.conflicts(*db, caller, !all)));
+    const auto listed = engine.conflicts(*db, caller, !all);
+    std::vector<AuditRow> rows;
+    for (const auto& c : listed) {
+      rows.push_back(audit_row(&caller, "read", "conflict", c.id, "list of conflicts"));
+    }
+    audits->write(std::move(rows));
+    return json_response(200, sync::encode(listed));
   }
 
   Response decide(const Request& request, const std::string& conflict_id) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    require_supervisor(caller, "decide a conflict");
+    require_supervisor(caller, request, "decide a conflict");
     const auto body = sync::decode_string_object(request.body, {"keep", "note"});
     auto keep = body.find("keep");
     if (keep == body.end() || (keep->second != "winning" && keep->second != "losing")) {
@@ -582,8 +685,9 @@ struct Api::Impl {
     const auto was_open = is_open();
     if (!was_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
     if (!may_see_conflict(*db, caller, conflict_id)) {
-      audit(*db, &caller, "denied", "conflict", conflict_id, "decision outside scope");
-      fail(403, "forbidden", "the conflict is on a record of a team outside yours");
+      refuse(caller, request, 403, "forbidden",
+             "the conflict is on a record of a team outside yours", "decision outside scope",
+             "conflict", conflict_id);
     }
     if (!*was_open) fail(409, "conflict_decided", "the conflict has already been decided");
     // The decision is a fact like any other, so it goes through the engine and syncs.
@@ -604,6 +708,7 @@ struct Api::Impl {
         0});
     push.changes.push_back(change);
     const sync::PushResponse result = writer->push(caller, push);
+    require_database_intact();
     const auto& outcome = result.outcomes.front();
     if (outcome.outcome == sync::Outcome::rejected) {
       // Between the checks above and the push, another decision may have got in first, a later
@@ -613,7 +718,9 @@ struct Api::Impl {
       if (!still_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
       if (!*still_open) fail(409, "conflict_decided", "the conflict has already been decided");
       if (!may_see_conflict(*db, caller, conflict_id)) {
-        fail(403, "forbidden", "the conflict is on a record of a team outside yours");
+        refuse(caller, request, 403, "forbidden",
+               "the conflict is on a record of a team outside yours", "decision outside scope",
+               "conflict", conflict_id);
       }
       fail(400, "rejected", outcome.reason);
     }
@@ -658,13 +765,12 @@ struct Api::Impl {
     const auto team = request.query.find("team");
     if (team != request.query.end()) {
       if (std::find(scope.begin(), scope.end(), team->second) == scope.end()) {
-        store::Transaction transaction(db);
-        audit(db, &caller, "denied", entity, std::nullopt,
-              std::string(what) + " for team '" + team->second.substr(0, 100) +
-                  "' outside the caller's scope");
-        transaction.commit();
-        fail(403, "forbidden",
-             "the team '" + team->second.substr(0, 100) + "' is not one whose records you may see");
+        refuse(caller, request, 403, "forbidden",
+               "the team '" + quoted_excerpt(team->second, 100) +
+                   "' is not one whose records you may see",
+               std::string(what) + " for team '" + quoted_excerpt(team->second, 100) +
+                   "' outside the caller's scope",
+               entity);
       }
       return {team->second};
     }
@@ -784,11 +890,15 @@ struct Api::Impl {
   Response devices_report_page(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    require_supervisor(caller, "see the devices report");
+    require_supervisor(caller, request, "see the devices report");
     const bool csv = csv_format(request);
     const auto teams = requested_teams(*db, caller, request, "devices report", "report");
     const Instant now = options.now();
     const ReportStamp stamp = stamp_report(*db, london_date(now), teams, now);
+    audits->write(audit_row(
+        &caller, "read", "report", std::nullopt,
+        "devices report for " +
+            (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
     return report_response(csv,
                            csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
                            stamp, "devices");
@@ -803,23 +913,39 @@ struct Api::Impl {
   Response devices(const Request& request) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    require_supervisor(caller, "list devices");
-    return json_response(200, devices_json(list_devices(*db, caller.team_ids)));
+    require_supervisor(caller, request, "list devices");
+    const auto listed = list_devices(*db, caller.team_ids);
+    std::vector<AuditRow> rows;
+    for (const auto& d : listed) rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
+    audits->write(std::move(rows));
+    return json_response(200, devices_json(listed));
   }
 
   Response revoke(const Request& request, const std::string& device_id) {
     auto db = pool.take();
     const Caller caller = authenticate(*db, request);
-    require_supervisor(caller, "revoke a device");
+    require_supervisor(caller, request, "revoke a device");
     std::string reason;
     if (!request.body.empty()) {
       const auto body = sync::decode_string_object(request.body, {"reason"});
       if (auto it = body.find("reason"); it != body.end()) reason = it->second;
     }
-    const auto team = device_team(*db, device_id);
-    if (!team) fail(404, "not_found", "there is no device with id " + device_id);
-    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), *team) == caller.team_ids.end()) {
-      fail(403, "forbidden", "the device belongs to an officer outside your teams");
+    const auto owner = device_owner(*db, device_id);
+    if (!owner) fail(404, "not_found", "there is no device with id " + device_id);
+    // An administrator revokes any device; a supervisor those of the officers of the teams they
+    // supervise, never an administrator's (who may well be a member of one of those teams).
+    if (caller.role != Role::admin) {
+      if (owner->role == "admin") {
+        refuse(caller, request, 403, "forbidden",
+               "only an administrator may revoke an administrator's device",
+               "revocation of an administrator's device", "device", device_id);
+      }
+      if (std::find(caller.team_ids.begin(), caller.team_ids.end(), owner->team_id) ==
+          caller.team_ids.end()) {
+        refuse(caller, request, 403, "forbidden",
+               "the device belongs to an officer outside your teams",
+               "revocation outside scope", "device", device_id);
+      }
     }
     revoke_device(*db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());
     JsonWriter w;
@@ -926,10 +1052,17 @@ struct Api::Impl {
   }
 
   Response health() {
+    require_database_intact();
     auto db = pool.take();
     auto s = (*db).prepare("SELECT count(*) FROM changes");
     s.step();
     return json_response(200, "{\"status\":\"ok\"}");
+  }
+
+  // Every request but the dashboard's files and the metrics finds the database file the server
+  // opened still at its path (DatabaseFile), or is refused with 503 and the reason.
+  void require_database_intact() {
+    if (!database_file.intact()) fail(503, "database_gone", database_file.gone_message());
   }
 
   Response metrics_page() {
@@ -975,6 +1108,7 @@ struct Api::Impl {
     }
     if (path == "/healthz") return only("GET"), health();
     if (path == "/metrics") return only("GET"), metrics_page();
+    if (path != "/api/v1/openapi.json") require_database_intact();
     if (path == "/api/v1/openapi.json") {
       only("GET");
       return json_response(200, std::string(openapi_document()));
@@ -1041,6 +1175,15 @@ Response Api::handle(const Request& request) {
       response = error_response(error.status, error.code, error.message);
     }
     if (!error.allow.empty()) response.headers.emplace_back("Allow", error.allow);
+    if (error.audit) {
+      try {
+        impl_->audits->write(*error.audit);
+      } catch (const std::exception& failure) {
+        // The refusal stands whether or not its row could be written; the operator is told.
+        std::fprintf(stderr, "vigil-server: auditing a refusal of %s %s failed: %s\n",
+                     request.method.c_str(), request.path.c_str(), failure.what());
+      }
+    }
   } catch (const sync::WireError& error) {
     response = error_response(400, "bad_request", error.what());
   } catch (const Error& error) {

@@ -18,7 +18,14 @@ AuditQueue::AuditQueue(const std::filesystem::path& database)
     : db_(open_durable(database, FileMap::off)) {}
 
 void AuditQueue::write(AuditRow row) {
-  Waiting me{std::move(row), nullptr, false};
+  std::vector<AuditRow> rows;
+  rows.push_back(std::move(row));
+  write(std::move(rows));
+}
+
+void AuditQueue::write(std::vector<AuditRow> rows) {
+  if (rows.empty()) return;
+  Waiting me{std::move(rows), nullptr, false};
   std::unique_lock lock(mutex_);
   queue_.push_back(&me);
   while (!me.done) {
@@ -35,7 +42,9 @@ void AuditQueue::write(AuditRow row) {
     std::exception_ptr error;
     try {
       store::Transaction transaction(db_);
-      for (const auto* waiting : group) insert_audit_row(db_, waiting->row);
+      for (const auto* waiting : group) {
+        for (const auto& row : waiting->rows) insert_audit_row(db_, row);
+      }
       transaction.commit();
     } catch (...) {
       error = std::current_exception();

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vigil/core/store.hpp"
 
@@ -37,10 +38,12 @@ class AuditQueue {
 
   // Returns once the row is committed; throws what writing it threw.
   void write(AuditRow row);
+  // Several rows of one request (a pull page's records), committed together with the others.
+  void write(std::vector<AuditRow> rows);
 
  private:
   struct Waiting {
-    AuditRow row;
+    std::vector<AuditRow> rows;
     std::exception_ptr error;
     bool done = false;
   };

@@ -1,6 +1,7 @@
 #include "checks.hpp"
 
 #include "vigil/core/ids.hpp"
+#include "vigil/core/text.hpp"
 
 namespace vigil::sync {
 
@@ -33,8 +34,8 @@ std::string article(std::string_view entity) {
   return (vowel ? "an " : "a ") + noun(entity);
 }
 
-std::optional<std::string> team_of(store::Database& db, std::string_view entity,
-                                   const std::string& id, int depth) {
+std::optional<RootRecord> root_of(store::Database& db, std::string_view entity,
+                                  const std::string& id, int depth) {
   if (depth > 4) return std::nullopt;
   if (entity == "conflict") {
     auto& s = db.cached("SELECT entity, entity_id FROM conflicts WHERE id = ?");
@@ -42,7 +43,7 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
     if (!s.step()) return std::nullopt;
     const std::string entity_name = s.column_text(0), entity_id = s.column_text(1);
     s.reset();
-    return team_of(db, entity_name, entity_id, depth + 1);
+    return root_of(db, entity_name, entity_id, depth + 1);
   }
   const auto* spec = find_entity(entity);
   if (spec == nullptr || spec->table.empty() || spec->force_wide()) return std::nullopt;
@@ -50,10 +51,10 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
     auto& s = db.cached("SELECT " + std::string(spec->team_column) + " FROM " +
                         std::string(spec->table) + " WHERE id = ?");
     s.bind_all(id);
-    std::optional<std::string> team;
-    if (s.step()) team = s.column_text(0);
+    std::optional<RootRecord> root;
+    if (s.step()) root = RootRecord{std::string(spec->name), id, s.column_text(0)};
     s.reset();
-    return team;
+    return root;
   }
   const auto* parent = spec->field(spec->parent_field);
   auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
@@ -62,8 +63,60 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
   const auto parent_id = s.step() ? s.column_optional_text(0) : std::nullopt;
   s.reset();
   if (!parent_id) return std::nullopt;
-  return team_of(db, parent->references, *parent_id, depth + 1);
+  return root_of(db, parent->references, *parent_id, depth + 1);
 }
+
+std::optional<std::string> team_of(store::Database& db, std::string_view entity,
+                                   const std::string& id) {
+  auto root = root_of(db, entity, id);
+  if (!root) return std::nullopt;
+  return std::move(root->team);
+}
+
+namespace {
+
+// The value of the parent column of the record `id` of `spec` (the nominal a visit is of, the
+// order a condition is of); nullopt when there is no such record.
+std::optional<std::string> parent_of(store::Database& db, const EntitySpec& spec,
+                                     const std::string& id) {
+  const FieldSpec* parent = spec.field(spec.parent_field);
+  if (parent == nullptr) return std::nullopt;
+  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
+                      std::string(spec.table) + " WHERE id = ?");
+  s.bind_all(id);
+  const auto found = s.step() ? s.column_optional_text(0) : std::nullopt;
+  s.reset();
+  return found;
+}
+
+// Why a new record's reference to another record crosses to a record it may not name, or "": a
+// record a change names beside its parent hangs from the same record the change does (a failed
+// entry's visit is a visit of the same nominal; a breach's order an order of that nominal, and
+// its condition a condition of that order). Otherwise one push could tie a record of one team to
+// another team's, which neither team's tablets could then store.
+std::string crossing_reference(store::Database& db, const EntitySpec& spec, const Change& change,
+                               const FieldSpec& field, const std::string& value) {
+  const EntitySpec* target = find_entity(field.references);
+  if (target == nullptr || target->parent_field.empty()) return "";
+  const FieldSpec* target_parent = target->field(target->parent_field);
+  // The field of this change that names the same kind of record as the target's parent.
+  for (const auto& mine : spec.fields) {
+    if (&mine == &field || mine.type != FieldType::reference ||
+        mine.references != target_parent->references) {
+      continue;
+    }
+    const auto given = change.fields.find(std::string(mine.name));
+    if (given == change.fields.end() || !given->second) continue;
+    if (parent_of(db, *target, value) != *given->second) {
+      return std::string(field.name) + ": " + article(target->name) + " with id " + value +
+             " is not one of this " + noun(mine.references) + "'s";
+    }
+    return "";
+  }
+  return "";
+}
+
+}  // namespace
 
 CheckedChange check_change(store::Database& db, Names& names, const Change& change, Role role,
                            bool parent_checked_elsewhere) {
@@ -75,7 +128,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
   const EntitySpec* spec = find_entity(change.entity);
   checked.spec = spec;
-  if (spec == nullptr) return reject("'" + change.entity + "' is not a kind of record Vigil syncs");
+  if (spec == nullptr) return reject("'" + quoted_excerpt(change.entity) + "' is not a kind of record Vigil syncs");
   if (spec->back_office) {
     return reject(article(spec->name) +
                   " is kept by the back office: no device creates or "
@@ -83,7 +136,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   }
   if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
   const auto stamp = parse_stamp(change.clock);
-  if (!stamp) return reject("clock '" + change.clock + "' is not a hybrid logical clock stamp");
+  if (!stamp) return reject("clock '" + quoted_excerpt(change.clock) + "' is not a hybrid logical clock stamp");
   checked.stamp = *stamp;
   if (spec->mutable_record ? change.operation == Operation::append
                            : change.operation != Operation::append) {
@@ -101,7 +154,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   // Every field: known, editable by this role, and a good value.
   for (const auto& [name, value] : change.fields) {
     const FieldSpec* field = spec->field(name);
-    if (field == nullptr) return reject("'" + name + "' is not a field of " + article(spec->name));
+    if (field == nullptr) return reject("'" + quoted_excerpt(name) + "' is not a field of " + article(spec->name));
     if (!creating) {
       if (field->editor == Editor::nobody) {
         return reject(name + " cannot be changed once recorded");
@@ -119,14 +172,19 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
                         name == spec->parent_field;
     if (field->type == FieldType::reference && value && !parent &&
         !record_exists(db, field->references, *value)) {
-      return reject(name + ": there is no " + std::string(field->references) + " with id " +
-                    *value);
+      return reject(name + ": there is no " + noun(field->references) + " with id " + *value);
+    }
+    if (field->type == FieldType::reference && value && name != spec->parent_field) {
+      if (auto crossing = crossing_reference(db, *spec, change, *field, *value);
+          !crossing.empty()) {
+        return reject(std::move(crossing));
+      }
     }
     checked.stored.emplace(name, std::move(converted.stored));
   }
   for (const auto& [name, value] : change.base) {
     if (spec->field(name) == nullptr || change.fields.find(name) == change.fields.end()) {
-      return reject("base names '" + name + "', which the update does not change");
+      return reject("base names '" + quoted_excerpt(name) + "', which the update does not change");
     }
   }
   if (creating) {

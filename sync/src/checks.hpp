@@ -21,10 +21,18 @@ namespace vigil::sync {
 std::string table_of(std::string_view entity);
 bool record_exists(store::Database& db, std::string_view entity, const std::string& id);
 
-// The team a record belongs to, following references up to a record with a team of its own;
-// nullopt when the record (or one above it) does not exist, or the entity has no team.
+// The record at the top of a record's chain of parents (a nominal, a suspect, a bail case), with
+// its team as it is now; nullopt when the record (or one above it) does not exist, or the entity
+// has no team (teams, officers, policy versions).
+struct RootRecord {
+  std::string entity, id, team;
+};
+std::optional<RootRecord> root_of(store::Database& db, std::string_view entity,
+                                  const std::string& id, int depth = 0);
+
+// The team a record belongs to (root_of's team).
 std::optional<std::string> team_of(store::Database& db, std::string_view entity,
-                                   const std::string& id, int depth = 0);
+                                   const std::string& id);
 
 // "plan_action" as a person reads it: "plan action"; with its article: "a plan action".
 std::string noun(std::string_view entity);

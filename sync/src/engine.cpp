@@ -73,6 +73,7 @@ struct PushBatch {
   Names& names;
   Recall& recall;
   std::string received_at;
+  std::int64_t received_ms = 0;  // the server's clock when the push arrived
   bool clock_skewed = false;
 };
 
@@ -172,6 +173,17 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
   if (field == nullptr) throw Error(ErrorCode::internal, "a conflict names an unknown field");
   auto converted = to_stored(*field, losing_value, batch.names);
   if (!converted.error.empty()) throw Error(ErrorCode::internal, converted.error);
+  // Later than every write of the field, whatever clock made it, so the kept value stands on
+  // every copy.
+  {
+    auto& newest = db.cached(
+        "SELECT max(clock) FROM field_writes WHERE entity = ? AND entity_id = ? AND field = ?");
+    newest.bind_all(entity, entity_id, field_name);
+    if (newest.step() && !newest.is_null(0)) {
+      if (auto seen = parse_stamp(newest.column_view(0))) clock.observe(*seen);
+    }
+    newest.reset();
+  }
   const std::string stamp = format_stamp(clock.now());
   const std::string write_id = make_time_ordered_uuid();
   FieldValues kept{{field_name, losing_value}};
@@ -258,6 +270,8 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
   batch.caller = &caller;
   const Instant server_now = now_();
   batch.received_at = format_instant(server_now);
+  batch.received_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(server_now.time_since_epoch()).count();
   response.server_time = batch.received_at;
 
   std::optional<std::int64_t> skew_ms;
@@ -331,6 +345,13 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
   // The parent of a new record is looked up once, with its team, below.
   CheckedChange checked = check_change(db, batch.names, change, caller.role, true);
   if (!checked.reason.empty()) return reject(std::move(checked.reason));
+  // A stamp from the future would win every later edit of the field on every copy, and the
+  // server's clock, having seen it, would carry it on: refused beyond the skew the server flags.
+  if (checked.stamp.wall_ms > batch.received_ms + kClockSkewLimitMs) {
+    return reject("clock " + change.clock +
+                  " is more than 5 minutes ahead of the server's clock: set the tablet's clock "
+                  "right and record the change again");
+  }
   if (!change.device_id.empty() && change.device_id != caller.device_id) {
     return reject("the change names another device than the one sending it");
   }

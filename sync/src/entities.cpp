@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "vigil/core/text.hpp"
+
 namespace vigil::sync {
 namespace {
 
@@ -24,8 +26,13 @@ constexpr std::array<std::string_view, 6> kOrderKinds{"shpo", "sro", "voo", "spo
 using T = FieldType;
 using E = Editor;
 
+// Short words (names, references, places) and free text (notes, reasons), each at most as long
+// as core's text grammar allows whichever door a value comes in by.
 FieldSpec text(std::string_view name, bool required, Editor editor) {
-  return {name, name, T::text, required, editor};
+  return {name, name, T::text, required, editor, {}, 0, static_cast<long long>(kMaxShortText)};
+}
+FieldSpec note(std::string_view name, bool required, Editor editor) {
+  return {name, name, T::text, required, editor, {}, 0, static_cast<long long>(kMaxLongText)};
 }
 FieldSpec typed(std::string_view name, FieldType type, bool required, Editor editor) {
   return {name, name, type, required, editor};
@@ -74,8 +81,8 @@ std::vector<EntitySpec> build() {
                      integer("version", 1, 1'000'000'000, true, E::nobody),
                      typed("effective_from", T::date, true, E::nobody),
                      text("approved_by", true, E::nobody),
-                     text("rationale", true, E::nobody),
-                     text("body", true, E::nobody),
+                     note("rationale", true, E::nobody),
+                     note("body", true, E::nobody),
                      typed("created_at", T::instant, true, E::nobody),
                  }});
   // Mutable records ---------------------------------------------------------------------------
@@ -133,7 +140,7 @@ std::vector<EntitySpec> build() {
                  .parent_field = "plan_id",
                  .fields = {
                      reference("plan_id", "plan"),
-                     text("description", true, E::officer),
+                     note("description", true, E::officer),
                      officer("owner", "owner_id", E::officer),
                      typed("due_on", T::date, false, E::officer),
                      choice("status", kActionStatus, false, E::officer),
@@ -188,8 +195,8 @@ std::vector<EntitySpec> build() {
                      typed("recorded_at", T::instant, true, E::nobody),
                      typed("announced", T::yes_no, true, E::nobody),
                      choice("outcome", names_of<VisitOutcome>(), true, E::nobody),
-                     text("observations", false, E::nobody),
-                     text("risk_change", false, E::nobody),
+                     note("observations", false, E::nobody),
+                     note("risk_change", false, E::nobody),
                      {"attendees", "", T::attendees, true, E::nobody},
                  }});
   all.push_back({.name = "visit_amendment",
@@ -198,8 +205,8 @@ std::vector<EntitySpec> build() {
                  .author_column = "amended_by",
                  .fields = {
                      reference("visit_id", "visit"),
-                     text("reason", true, E::nobody),
-                     text("changes", true, E::nobody),
+                     note("reason", true, E::nobody),
+                     note("changes", true, E::nobody),
                      typed("amended_at", T::instant, true, E::nobody),
                  }});
   all.push_back({.name = "failed_entry",
@@ -210,7 +217,7 @@ std::vector<EntitySpec> build() {
                      reference("nominal_id", "nominal"),
                      reference("visit_id", "visit", false),
                      typed("attempted_at", T::instant, true, E::nobody),
-                     text("reason", false, E::nobody),
+                     note("reason", false, E::nobody),
                  }});
   all.push_back({.name = "assessment",
                  .table = "assessments",
@@ -220,8 +227,8 @@ std::vector<EntitySpec> build() {
                      reference("nominal_id", "nominal"),
                      typed("assessed_on", T::date, true, E::nobody),
                      choice("risk_level", names_of<RiskLevel>(), true, E::nobody),
-                     text("risk_factors", false, E::nobody),
-                     text("protective_factors", false, E::nobody),
+                     note("risk_factors", false, E::nobody),
+                     note("protective_factors", false, E::nobody),
                  }});
   // A court's orders and their conditions come from the back office; a breach names them.
   all.push_back({.name = "order",
@@ -243,7 +250,7 @@ std::vector<EntitySpec> build() {
                  .parent_field = "order_id",
                  .fields = {
                      reference("order_id", "order"),
-                     text("text", true, E::nobody),
+                     note("text", true, E::nobody),
                      typed("foreign_travel", T::yes_no, false, E::nobody),
                      typed("ends_on", T::date, false, E::nobody),
                  }});
@@ -254,9 +261,10 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      reference("nominal_id", "nominal"),
                      reference("order_id", "order"),
-                     text("condition_text", false, E::nobody),
+                     reference("condition_id", "order_condition", false),
+                     note("condition_text", false, E::nobody),
                      typed("occurred_at", T::instant, true, E::nobody),
-                     text("action_taken", true, E::nobody),
+                     note("action_taken", true, E::nobody),
                  }});
   all.push_back({.name = "notification",
                  .table = "notifications",
@@ -267,7 +275,7 @@ std::vector<EntitySpec> build() {
                      typed("event_on", T::date, true, E::nobody),
                      integer("excluded_days", 0, 36500, false, E::nobody),
                      typed("notified_on", T::date, false, E::nobody),
-                     text("detail", false, E::nobody),
+                     note("detail", false, E::nobody),
                  }});
   all.push_back({.name = "trace_enquiry",
                  .table = "trace_enquiries",
@@ -276,7 +284,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      reference("suspect_id", "suspect"),
                      typed("occurred_at", T::instant, true, E::nobody),
-                     text("note", true, E::nobody),
+                     note("note", true, E::nobody),
                  }});
   all.push_back({.name = "rui_review",
                  .table = "rui_reviews",
@@ -286,7 +294,7 @@ std::vector<EntitySpec> build() {
                      reference("bail_case_id", "bail_case"),
                      typed("reviewed_on", T::date, true, E::nobody),
                      typed("expected_finish_on", T::date, false, E::nobody),
-                     text("note", false, E::nobody),
+                     note("note", false, E::nobody),
                  }});
   all.push_back(
       {.name = "read_event",
@@ -300,7 +308,7 @@ std::vector<EntitySpec> build() {
        .fields = {
            {"nominal_id", "entity_id", T::reference, true, E::nobody, {}, 0, 0, "nominal"},
            typed("occurred_at", T::instant, true, E::nobody),
-           text("reason", false, E::nobody),
+           note("reason", false, E::nobody),
            integer("chain_index", 0, 1LL << 50, true, E::nobody),
            text("prev_hash", false, E::nobody),
            text("hash", true, E::nobody),
@@ -314,7 +322,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      reference("conflict_id", "conflict"),
                      choice("keep", kDecisionKeeps, true, E::nobody),
-                     text("note", false, E::nobody),
+                     note("note", false, E::nobody),
                  }});
   return all;
 }

@@ -8,6 +8,9 @@
 namespace vigil::sync {
 namespace {
 constexpr std::uint32_t kMaxCounter = 99999;
+// Stamps are sixteen digits of milliseconds: those read are kept below 10^15 (the year 33658), so
+// no clock that has seen one can count past the width and sort below it as text.
+constexpr std::int64_t kMaxWallMs = 999'999'999'999'999;
 }  // namespace
 
 std::string format_stamp(HlcStamp stamp) {
@@ -23,7 +26,8 @@ std::optional<HlcStamp> parse_stamp(std::string_view text) {
   auto wall = std::from_chars(text.data(), text.data() + 16, stamp.wall_ms);
   auto counter = std::from_chars(text.data() + 17, text.data() + 22, stamp.counter);
   if (wall.ec != std::errc() || wall.ptr != text.data() + 16 || counter.ec != std::errc() ||
-      counter.ptr != text.data() + 22 || stamp.wall_ms < 0 || stamp.counter > kMaxCounter) {
+      counter.ptr != text.data() + 22 || stamp.wall_ms < 0 || stamp.wall_ms > kMaxWallMs ||
+      stamp.counter > kMaxCounter) {
     return std::nullopt;
   }
   return stamp;

@@ -1,7 +1,10 @@
 // Pulls: changes after a cursor within the caller's scope, whole records when a device starts
 // afresh or a record enters its scope, purge notices when one leaves, and the scope digest.
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "checks.hpp"
 #include "values.hpp"
 #include "vigil/core/digest.hpp"
 #include "vigil/core/error.hpp"
@@ -58,10 +61,14 @@ std::string root_entity_of(const EntitySpec& spec) {
 // limit): every record in the teams (?1 a JSON array of team ids), or the records under one root
 // record (?1 its id). Returns how many it read.
 int read_records(store::Database& db, const EntitySpec& spec, bool by_root, const std::string& key,
-                 Names& names, std::vector<PullItem>& out, const std::string& after_id = "",
-                 int limit = 0) {
-  const std::string columns =
-      "x.id, x.sync_seq, coalesce(x.sync_clock, ''), " + record_columns(spec);
+                 Names& names, std::vector<PullItem>& out, std::set<Disclosure>* disclosed,
+                 const std::string& after_id = "", int limit = 0) {
+  // The root's id last, for the disclosure: what a page carried is audited by the record each
+  // item hangs from.
+  const std::string root_entity = root_entity_of(spec);
+  const std::string columns = "x.id, x.sync_seq, coalesce(x.sync_clock, ''), " +
+                              record_columns(spec) +
+                              (spec.force_wide() ? std::string(", NULL") : std::string(", r.id"));
   const std::string condition = by_root ? "WHERE r.id = ?1" : "WHERE " + in_teams(spec);
   auto s = db.prepare("SELECT " + columns + scoped_from(spec) + condition +
                       " AND x.id > ?2 ORDER BY x.id LIMIT ?3");
@@ -75,6 +82,9 @@ int read_records(store::Database& db, const EntitySpec& spec, bool by_root, cons
     item.seq = s.column_int(1);
     item.clock = s.column_text(2);
     item.fields = record_fields(spec, s, 3, names);
+    if (disclosed != nullptr && !spec.force_wide()) {
+      disclosed->insert({root_entity, s.column_text(3 + static_cast<int>(spec.fields.size()))});
+    }
     out.push_back(std::move(item));
     ++count;
   }
@@ -110,10 +120,10 @@ Resume parse_resume(const std::string& token, std::int64_t newest) {
 }
 
 void read_subtree(store::Database& db, const std::string& root_entity, const std::string& root_id,
-                  Names& names, std::vector<PullItem>& out) {
+                  Names& names, std::vector<PullItem>& out, std::set<Disclosure>* disclosed) {
   for (const auto& spec : entities()) {
     if (spec.held_on_tablet() && root_entity_of(spec) == root_entity) {
-      read_records(db, spec, true, root_id, names, out);
+      read_records(db, spec, true, root_id, names, out, disclosed);
     }
   }
 }
@@ -121,7 +131,8 @@ void read_subtree(store::Database& db, const std::string& root_entity, const std
 }  // namespace
 
 PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::int64_t since,
-                              int limit, const std::string& resume) {
+                              int limit, const std::string& resume,
+                              std::set<Disclosure>* disclosed) {
   PullResponse response;
   store::ReadSnapshot snapshot(db);
   response.server_time = format_instant(now_());
@@ -142,7 +153,8 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     for (std::size_t e = at.entity; e < all.size() && room > 0; ++e) {
       if (!all[e].held_on_tablet()) continue;
       const std::string after = e == at.entity ? at.after_id : "";
-      const int read = read_records(db, all[e], false, teams, names, response.items, after, room);
+      const int read =
+          read_records(db, all[e], false, teams, names, response.items, disclosed, after, room);
       room -= read;
       if (room == 0) {
         response.resume = std::to_string(at.snapshot_seq) + ":" + std::to_string(e) + ":" +
@@ -165,6 +177,24 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     s.bind(1, json_string_array(receiving)).bind(2, since).bind(3, limit);
     int count = 0;
     response.next = since;
+    // The log says which team a change was made in; what may be sent is decided by where each
+    // record is now. A record that has left the caller's teams since (even one that came in and
+    // went out again after the cursor) is purged, never sent: its content is another team's.
+    std::map<std::string, std::optional<RootRecord>> roots;  // "entity:id" -> its root now
+    const auto root_now = [&](const std::string& entity, const std::string& id) {
+      const std::string key = entity + ':' + id;
+      auto found = roots.find(key);
+      if (found == roots.end()) found = roots.emplace(key, root_of(db, entity, id)).first;
+      return found->second;
+    };
+    const auto purge = [&](const std::string& entity, const std::string& id) {
+      PullItem item;
+      item.kind = PullItem::Kind::purge;
+      item.seq = response.next;
+      item.entity = entity;
+      item.entity_id = id;
+      response.items.push_back(std::move(item));
+    };
     while (s.step()) {
       ++count;
       response.next = s.column_int(0);
@@ -173,16 +203,26 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
       const std::string entity = s.column_text(2);
       const std::string entity_id = s.column_text(3);
       const bool moved = s.column_int(10) != 0;
+      const EntitySpec* spec = find_entity(entity);
+      // Decisions and read events change no record a tablet holds: nothing of them is sent.
+      if (spec == nullptr || !spec->held_on_tablet()) continue;
+      std::optional<RootRecord> root;
+      if (!spec->force_wide()) {
+        root = root_now(entity, entity_id);
+        if (!root) continue;  // no such record now: nothing to send, nothing held to purge
+        if (std::find(caller.team_ids.begin(), caller.team_ids.end(), root->team) ==
+            caller.team_ids.end()) {
+          purge(root->entity, root->id);
+          continue;
+        }
+      }
       if (moved && left_scope && !in_scope) {
-        PullItem purge;
-        purge.kind = PullItem::Kind::purge;
-        purge.seq = response.next;
-        purge.entity = entity;
-        purge.entity_id = entity_id;
-        response.items.push_back(std::move(purge));
+        // Left the caller's teams here; it is back in them now, and a later change in this pull
+        // sends it whole again.
+        purge(entity, entity_id);
       } else if (moved && in_scope && !left_scope) {
         // The record has just come into scope: send all of it as it stands.
-        read_subtree(db, entity, entity_id, names, response.items);
+        read_subtree(db, entity, entity_id, names, response.items, disclosed);
       } else {
         PullItem item;
         item.kind = PullItem::Kind::change;
@@ -194,6 +234,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
         item.fields = decode_fields(s.column_view(5));
         item.clock = s.column_text(6);
         item.device_id = s.column_text(7);
+        if (disclosed != nullptr && root) disclosed->insert({root->entity, root->id});
         response.items.push_back(std::move(item));
       }
     }

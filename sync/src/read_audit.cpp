@@ -53,16 +53,29 @@ std::string check_read_event(store::Database& db, const std::string& device_id,
     return "read event " + index +
            " of this device has already been received: the tablet's read audit has forked";
   }
-  if (event.chain_index == 0) return "";
-  auto& before = db.cached(
-      "SELECT hash FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
-  before.bind_all(device_id, event.chain_index - 1);
   std::string problem;
-  if (before.step() && before.column_view(0) != event.prev_hash) {
-    problem = "read event " + index + " of this device does not follow event " +
-              std::to_string(event.chain_index - 1) + ": the tablet's read audit has been altered";
+  if (event.chain_index > 0) {
+    auto& before = db.cached(
+        "SELECT hash FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
+    before.bind_all(device_id, event.chain_index - 1);
+    if (before.step() && before.column_view(0) != event.prev_hash) {
+      problem = "read event " + index + " of this device does not follow event " +
+                std::to_string(event.chain_index - 1) +
+                ": the tablet's read audit has been altered";
+    }
+    before.reset();
+    if (!problem.empty()) return problem;
   }
-  before.reset();
+  // A tablet opens only what it was sent, and everything sent to a device is audited as read by
+  // it (a pull's records, an API read): an event naming any other record is not the device's.
+  auto& sent = db.cached(
+      "SELECT 1 FROM audit_log WHERE entity = 'nominal' AND entity_id = ? AND device_id = ? AND "
+      "action = 'read' AND chain_index IS NULL LIMIT 1");
+  sent.bind_all(event.nominal_id, device_id);
+  if (!sent.step()) {
+    problem = "read event " + index + " names a nominal this device was never sent";
+  }
+  sent.reset();
   return problem;
 }
 

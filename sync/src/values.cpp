@@ -7,6 +7,7 @@
 #include "vigil/core/dates.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/core/text.hpp"
 
 namespace vigil::sync {
 
@@ -38,8 +39,6 @@ std::string Names::team_name(const std::string& team_id) {
 }
 
 namespace {
-// Longer free text than any note an officer types is refused rather than stored.
-constexpr std::size_t kMaxText = 20000;
 
 std::string choices_text(const FieldSpec& field) {
   std::string out;
@@ -73,18 +72,22 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
   const std::string& text = *value;
   switch (field.type) {
     case FieldType::text:
-      if (text.size() > kMaxText) return {{}, name + " is longer than 20,000 characters"};
+      // Core's one text grammar: valid UTF-8, no U+0000, the field's length.
+      if (auto problem = text_problem(text, name, static_cast<std::size_t>(field.max));
+          !problem.empty()) {
+        return {{}, std::move(problem)};
+      }
       if (field.required && text.empty()) return {{}, name + " cannot be empty"};
       return {text, {}};
     case FieldType::date: {
       auto date = parse_date(text);
-      if (!date) return {{}, name + " '" + text + "' is not a real date (YYYY-MM-DD)"};
+      if (!date) return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)"};
       return {format_date(*date), {}};
     }
     case FieldType::instant: {
       auto instant = parse_instant(text);
       if (!instant) {
-        return {{}, name + " '" + text + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
+        return {{}, name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
       }
       return {format_instant(*instant), {}};
     }
@@ -110,12 +113,12 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
       return {{}, name + " must be one of " + choices_text(field)};
     case FieldType::officer: {
       auto id = names.officer_id(text);
-      if (!id) return {{}, name + ": no officer has the username '" + text + "'"};
+      if (!id) return {{}, name + ": no officer has the username '" + quoted_excerpt(text) + "'"};
       return {*id, {}};
     }
     case FieldType::team: {
       auto id = names.team_id(text);
-      if (!id) return {{}, name + ": there is no team called '" + text + "'"};
+      if (!id) return {{}, name + ": there is no team called '" + quoted_excerpt(text) + "'"};
       return {*id, {}};
     }
     case FieldType::reference:
@@ -127,7 +130,7 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
       if (text.empty()) return {{}, name + " must name at least one officer"};
       for (const auto& username : attendee_usernames(text)) {
         if (!names.officer_id(username)) {
-          return {{}, name + ": no officer has the username '" + username + "'"};
+          return {{}, name + ": no officer has the username '" + quoted_excerpt(username) + "'"};
         }
       }
       return {text, {}};

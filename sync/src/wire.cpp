@@ -10,6 +10,7 @@
 
 #include "vigil/core/domain.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/core/text.hpp"
 
 namespace vigil::sync {
 namespace {
@@ -106,15 +107,22 @@ std::string member_path(const std::string& where, std::string_view name) {
   return where.empty() ? std::string(name) : where + "." + std::string(name);
 }
 
+// The JSON reader takes any bytes inside a string: text that is not UTF-8 would be stored and sent
+// on to tablets, whose readers refuse it. Refused here, naming the place.
+void require_utf8(const std::string& value, const std::string& path) {
+  if (!is_valid_utf8(value)) throw WireError(path + " is not valid UTF-8 text");
+}
+
 // cereal reports a wrong type as a rapidjson assertion; these turn it into a sentence.
 std::string read_text(In& ar, const std::string& path) {
+  std::string value;
   try {
-    std::string value;
     ar(value);
-    return value;
   } catch (const cereal::Exception&) {
     throw WireError(path + " must be a string");
   }
+  require_utf8(value, path);
+  return value;
 }
 
 std::int64_t read_integer(In& ar, const std::string& path) {
@@ -167,6 +175,7 @@ void read_field_value(In& ar, const std::string& path, std::string key, FieldVal
   try {
     std::string value;
     ar(value);
+    require_utf8(value, path);
     fields[key] = std::move(value);
   } catch (const cereal::Exception&) {
     try {

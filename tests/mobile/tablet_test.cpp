@@ -236,7 +236,8 @@ TEST_CASE("the server verifies each tablet's read audit and finds the event alte
   {
     store::Database server_db(f.dir.path() / "server.db");
     CHECK(sync::verify_read_chains(server_db).empty());
-    CHECK(f.server_count("SELECT count(*) FROM audit_log WHERE action = 'read'") == 3);
+    CHECK(f.server_count("SELECT count(*) FROM audit_log WHERE action = 'read' AND "
+                         "chain_index IS NOT NULL") == 3);
   }
 
   // Two more reads; the first of them altered in the tablet's store before it syncs.
@@ -589,4 +590,40 @@ TEST_CASE("a push too large for the server is sent again in smaller batches", "[
   CHECK(report.applied == 40);
   CHECK(tablet->status().pending == 0);
   CHECK(f.server_count("SELECT count(*) FROM visits") == 40);
+}
+
+TEST_CASE("a record the tablet cannot store is set aside with its reason; the scope syncs on",
+          "[mobile][tablet][boundaries]") {
+  // Found: one record naming another team's (a failed entry of a North nominal naming a South
+  // visit, as the server let in before it checked references) stopped every sync of North's
+  // tablets, and new ones could not enrol.
+  Force f;
+  {
+    store::Database db(f.dir.path() / "server.db");
+    db.prepare(
+          "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome) "
+          "VALUES ('00000000-0000-4000-8000-0000000000a1', ?, '2026-11-20T10:00:00Z', "
+          "'2026-11-20T10:05:00Z', 0, 'seen')")
+        .bind_all(f.force.south_nominals[0])
+        .run();
+    db.prepare(
+          "INSERT INTO failed_entries (id, nominal_id, visit_id, attempted_at) VALUES "
+          "('00000000-0000-4000-8000-0000000000b2', ?, '00000000-0000-4000-8000-0000000000a1', "
+          "'2026-11-21T10:00:00Z')")
+        .bind_all(f.force.north_nominals[0])
+        .run();
+  }
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  const auto status = tablet->status();
+  REQUIRE(status.set_aside.size() == 1);
+  CHECK(status.set_aside[0].entity == "failed_entry");
+  CHECK(status.set_aside[0].entity_id == "00000000-0000-4000-8000-0000000000b2");
+  CHECK_FALSE(status.set_aside[0].reason.empty());
+  CHECK(status.scope_complete);
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 4);
+  // The officer goes on working and syncing.
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  const auto report = tablet->sync(Force::quick());
+  CHECK(report.applied == 1);
+  CHECK(tablet->status().pending == 0);
 }

@@ -28,6 +28,12 @@ std::vector<DeviceInfo> list_devices(
 // The team id of the device's officer, or nullopt when there is no such device.
 std::optional<std::string> device_team(store::Database& db, const std::string& device_id);
 
+// The officer a device was signed in by: who may revoke it depends on their role and team.
+struct DeviceOwner {
+  std::string officer_id, role, team_id;  // role: officer, supervisor or admin
+};
+std::optional<DeviceOwner> device_owner(store::Database& db, const std::string& device_id);
+
 // {"items": [...]}, each device with id, name, kind, officer, team, enrolled_at, last_contact_at,
 // pending_changes, clock_skew_ms, revoked and revoked_at: the API's and `vigil device list`'s.
 std::string devices_json(const std::vector<DeviceInfo>& devices);

@@ -1,6 +1,9 @@
-// Words for the people who read Vigil's output: a count with its noun, singular or plural.
+// Words for the people who read Vigil's output (a count with its noun), and the one grammar every
+// text value obeys whichever door it comes in by: an import file, a tablet's push, a back-office
+// command or a sign-in.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,5 +14,25 @@ namespace vigil {
 inline std::string counted(std::int64_t count, std::string_view noun) {
   return std::to_string(count) + ' ' + std::string(noun) + (count == 1 ? "" : "s");
 }
+
+// The longest a value may be, in characters (Unicode code points). Names, references, places,
+// offences and other short words are at most kMaxShortText; notes, observations, reasons and
+// other free text at most kMaxLongText. Longer is refused at every door, never cut.
+inline constexpr std::size_t kMaxShortText = 200;
+inline constexpr std::size_t kMaxLongText = 20000;
+
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// Why `text` cannot be stored as the value of `what`, or "" when it can: it must be valid UTF-8,
+// hold no U+0000 (which C strings, SQLite's text functions and JSON readers each treat
+// differently) and be at most `max_chars` characters long. The sentence quotes none of the
+// value, so a hostile value never reaches a log or a terminal through it.
+std::string text_problem(std::string_view text, std::string_view what, std::size_t max_chars);
+
+// At most the first `max_chars` characters of `text` (cut on a character boundary, with "..."
+// when cut), with control characters shown as '?': a bad value quoted in an error message.
+std::string quoted_excerpt(std::string_view text, std::size_t max_chars = 40);
 
 }  // namespace vigil

@@ -69,6 +69,7 @@ struct SyncReport {
   std::vector<std::string> rejections;  // "visit 0199...: <reason>"
   int received = 0;                     // records and changes that came down
   int purged = 0;                       // records that left the scope
+  int set_aside = 0;                    // records it could not store, kept aside (status lists them)
   bool took_scope = false;              // the whole scope was taken (first sync or drift)
   std::string drift;                    // why the scope was taken afresh ("" when it was not)
   int open_conflicts = 0;
@@ -115,6 +116,12 @@ struct RejectedChange {
   std::string change_id, entity, entity_id, reason;
 };
 
+// A record a pull brought that the tablet could not store, kept aside with why, so one record
+// never stops a tablet's syncs.
+struct SetAsideRecord {
+  std::string entity, entity_id, reason, set_aside_at;
+};
+
 struct TabletStatus {
   bool enrolled = false;
   bool locked = false;
@@ -125,6 +132,7 @@ struct TabletStatus {
   std::optional<std::string> last_sync_at;
   std::vector<RejectedChange> rejected;  // left empty while locked, as are the conflicts
   std::vector<sync::ConflictRecord> open_conflicts;
+  std::vector<SetAsideRecord> set_aside;  // what the tablet could not store from its pulls
 };
 
 class Tablet {

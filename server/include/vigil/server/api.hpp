@@ -21,7 +21,9 @@ struct ApiOptions {
   std::filesystem::path database;
   // The server's wall clock, injected so tests can move time (throttling windows, clock skew).
   std::function<Instant()> now;
-  int failures_per_username = 5;  // sign-in failures allowed per window before 429
+  // Sign-in failures allowed per window before 429: for one username from one address, and
+  // from one address (after which only wrong passwords from it are refused).
+  int failures_per_username = 5;
   int failures_per_address = 20;
   std::chrono::minutes failure_window{15};
   // Make today's reports for every team, every supervisor's teams and the force before anyone

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,6 +32,14 @@ struct Caller {
   Role role = Role::officer;
   std::string device_id;
   std::vector<std::string> team_ids;  // the scope: the officer's team, or the teams supervised
+  bool browser = false;  // a dashboard sign-in, not a tablet: it neither pushes nor pulls
+};
+
+// A record whose content a pull carried, named by the record at the top of its chain of parents
+// (a nominal, a suspect, a bail case): what the server audits as disclosed to the caller.
+struct Disclosure {
+  std::string entity, id;
+  auto operator<=>(const Disclosure&) const = default;
 };
 
 // The teams whose records the officer may hold: their own team for an officer; the teams they
@@ -60,9 +69,13 @@ class SyncEngine {
 
   // Changes after `since` in the caller's scope, at most `limit` items. since = 0 sends every
   // record in scope instead (a first sync or a resync), in pages: while `more`, send the
-  // response's `resume` back with since = 0. Throws WireError for a resume token it did not give.
+  // response's `resume` back with since = 0. Whatever the cursor, only records in the caller's
+  // teams as they are now are sent; one that left them since the cursor is a purge. Throws
+  // WireError for a resume token it did not give. `disclosed`, when given, receives the records
+  // whose content the page carried (each named by its root: the nominal, suspect or bail case),
+  // for the server to audit.
   PullResponse pull(store::Database& db, const Caller& caller, std::int64_t since, int limit,
-                    const std::string& resume = "");
+                    const std::string& resume = "", std::set<Disclosure>* disclosed = nullptr);
 
   // SHA-256 over (entity, id, sync_seq) of every record in the teams, sorted; the tablet works
   // out the same over its store to detect drift.

@@ -37,7 +37,7 @@ struct FieldSpec {
   bool required = false;  // on create and append
   Editor editor = Editor::nobody;
   std::span<const std::string_view> choices = {};
-  long long min = 0, max = 0;        // integers
+  long long min = 0, max = 0;        // integers; text: max is the longest, in characters
   std::string_view references = {};  // references: the entity named
 };
 

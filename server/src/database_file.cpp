@@ -1,0 +1,38 @@
+#include "database_file.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil::server {
+
+DatabaseFile::DatabaseFile(std::filesystem::path path) : path_(std::move(path)) {
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) != 0) {
+    throw Error(ErrorCode::io, "there is no database at " + path_.string());
+  }
+  device_ = info.st_dev;
+  inode_ = info.st_ino;
+}
+
+bool DatabaseFile::intact() {
+  if (gone_.load(std::memory_order_relaxed)) return false;
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) == 0 && info.st_dev == device_ && info.st_ino == inode_) {
+    return true;
+  }
+  if (!gone_.exchange(true)) {
+    std::fprintf(stderr, "vigil-server: %s\n", gone_message().c_str());
+  }
+  return false;
+}
+
+std::string DatabaseFile::gone_message() const {
+  return "the database file " + path_.string() +
+         " was replaced, renamed or deleted while the server ran, so nothing more is accepted; "
+         "put it back or restore it and restart the server";
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,35 @@
+// The database file the server opened, watched for being replaced, renamed or deleted under it.
+// SQLite keeps writing to the file it opened, so a server whose file has gone from its path
+// would go on acknowledging pushes into a file nobody will ever open again. Once the path no
+// longer names the file opened at start-up, the server acknowledges nothing more and says so
+// (503, /healthz 503, and one line in its log), until it is restarted on a database.
+// Thread-safe. Private to server/.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+namespace vigil::server {
+
+class DatabaseFile {
+ public:
+  // Notes which file `path` names now; throws vigil::Error when there is none.
+  explicit DatabaseFile(std::filesystem::path path);
+
+  // Whether `path` still names the file opened; once it does not, never again (a new file put
+  // in its place is not the one the server's connections write to). A stat() call.
+  bool intact();
+  // The sentence a refused request and the log carry.
+  std::string gone_message() const;
+
+ private:
+  std::filesystem::path path_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
+  std::atomic<bool> gone_{false};
+};
+
+}  // namespace vigil::server
