@@ -1,0 +1,240 @@
+// The authorisation matrix, driven by the OpenAPI document the server serves: every route it
+// describes, asked by an officer, a supervisor and an administrator, about their own team and
+// another team, from a tablet and from a dashboard (browser) sign-in. Each cell's status is the
+// one the rules below expect and one the document lists for the route; each refusal (401 for a
+// known device, 403) leaves a 'denied' audit row for the asking device, and each read that
+// discloses records leaves a 'read' row. A route added to the document without a rule here
+// fails the test: no route can be missed.
+#include <functional>
+#include <map>
+#include <set>
+
+#include "api_world.hpp"
+
+using namespace api_world;
+
+namespace {
+
+enum class Asker { officer, supervisor, admin };  // the role of the one asking
+enum class Team { own, other };
+enum class Kind { tablet, browser };
+
+const char* name_of(Asker role) {
+  return role == Asker::officer ? "officer" : role == Asker::supervisor ? "supervisor" : "admin";
+}
+
+// One cell of the matrix: who asks, about which team, from which kind of sign-in.
+struct Cell {
+  Asker role;
+  Team team;
+  Kind kind;
+};
+
+// What a cell asks and what it must get.
+struct Ask {
+  std::string target;  // path and query
+  std::string body;
+  int status = 200;
+  bool discloses = false;  // a 'read' audit row for the device follows a 200
+};
+
+class Matrix {
+ public:
+  Matrix() {
+    auto document = parse(world_.client()->get("/api/v1/openapi.json").body);
+    for (auto path = document["paths"].MemberBegin(); path != document["paths"].MemberEnd();
+         ++path) {
+      for (auto op = path->value.MemberBegin(); op != path->value.MemberEnd(); ++op) {
+        const std::string method = op->name.GetString();
+        if (method != "get" && method != "post") continue;
+        std::set<int> statuses;
+        for (auto r = op->value["responses"].MemberBegin(); r != op->value["responses"].MemberEnd();
+             ++r) {
+          const std::string code = r->name.GetString();
+          if (code != "default") statuses.insert(std::stoi(code));
+        }
+        routes_[{method == "get" ? "GET" : "POST", path->name.GetString()}] = statuses;
+      }
+    }
+    // A conflict with nothing to do with either team's tablets: one fresh per deciding cell.
+  }
+
+  const std::map<std::pair<std::string, std::string>, std::set<int>>& routes() const {
+    return routes_;
+  }
+
+  std::string team_name(const Cell& cell) const {
+    // Everyone asking is of North (the administrator too); "other" is South.
+    return cell.team == Team::own ? "North" : "South";
+  }
+
+  // A signed-in device for the cell's role and kind.
+  Device asker(const Cell& cell) {
+    const std::string username = cell.role == Asker::officer      ? "pc.a"
+                                 : cell.role == Asker::supervisor ? "sgt.north"
+                                                                 : "admin";
+    Device d;
+    d.username = username;
+    d.http = world_.client();
+    const auto result = d.http->post(
+        "/api/v1/auth/login",
+        "{\"username\":\"" + username + "\",\"password\":\"" + kTestPassword +
+            "\",\"device_name\":\"matrix\",\"kind\":\"" +
+            (cell.kind == Kind::tablet ? "tablet" : "browser") + "\"}");
+    REQUIRE(result.status == 200);
+    const auto body = vigil::sync::decode_string_object(result.body,
+                                                        {"token", "device_id", "officer", "role"});
+    d.session = {body.at("token"), body.at("device_id")};
+    return d;
+  }
+
+  // An open conflict on a nominal of the team, made by two tablets editing one field offline.
+  std::string fresh_conflict(const std::string& team) {
+    Device& a = team == "North" ? north_editor_ : south_editor_;
+    Device& b = team == "North" ? north_other_ : south_other_;
+    const std::string nominal =
+        team == "North" ? world_.force().north_nominals[0] : world_.force().south_nominals[0];
+    const std::string base =
+        world_.text("SELECT area FROM nominals WHERE id = ?", nominal);
+    const std::string value = "Area " + std::to_string(++edits_);
+    REQUIRE(a.push_one(a.change("nominal", nominal, Operation::update, {{"area", value + "a"}},
+                                {{"area", base}}))
+                .outcome != Outcome::rejected);
+    REQUIRE(b.push_one(b.change("nominal", nominal, Operation::update, {{"area", value + "b"}},
+                                {{"area", base}}, wall_ms() - 60'000))
+                .outcome == Outcome::conflict);
+    return world_.text(
+        "SELECT id FROM conflicts WHERE entity_id = ? AND status = 'open' ORDER BY detected_at "
+        "DESC, rowid DESC LIMIT 1",
+        nominal);
+  }
+
+  // A tablet of an officer of the team, to be revoked.
+  std::string fresh_device(const std::string& team) {
+    return world_.device(team == "North" ? "pc.b" : "pc.south").session.device_id;
+  }
+
+  // What the cell must get from the route (method, path template).
+  Ask expected(const std::pair<std::string, std::string>& route, const Cell& cell) {
+    const auto& [method, path] = route;
+    const bool own = cell.team == Team::own;
+    const bool admin = cell.role == Asker::admin;
+    const bool in_scope = own || admin;  // the administrator's scope is the force
+    const std::string team = team_name(cell);
+    const std::string nominal =
+        own ? world_.force().north_nominals[1] : world_.force().south_nominals[1];
+    Ask ask;
+    if (path == "/healthz" || path == "/" || path == "/dashboard.css" ||
+        path == "/dashboard.js" || path == "/metrics" || path == "/api/v1/openapi.json") {
+      ask.target = path;
+    } else if (path == "/api/v1/auth/login") {
+      ask.target = path;
+      ask.body = login_body(cell.role == Asker::officer ? "pc.c" : "sgt.south", kTestPassword);
+    } else if (path == "/api/v1/auth/logout") {
+      ask.target = path;
+      ask.status = 204;
+    } else if (path == "/api/v1/sync/push") {
+      ask.target = path;
+      ask.body = "{\"changes\":[]}";
+      ask.status = cell.kind == Kind::tablet ? 200 : 403;
+    } else if (path == "/api/v1/sync/pull") {
+      ask.target = path + "?since=0";
+      ask.status = cell.kind == Kind::tablet ? 200 : 403;
+      ask.discloses = true;
+    } else if (path == "/api/v1/nominals") {
+      ask.target = path + "?team=" + team;
+      ask.status = in_scope ? 200 : 403;
+      ask.discloses = true;
+    } else if (path == "/api/v1/nominals/{id}") {
+      ask.target = "/api/v1/nominals/" + nominal;
+      ask.status = in_scope ? 200 : 403;
+      ask.discloses = true;
+    } else if (path == "/api/v1/conflicts") {
+      ask.target = path + "?status=all";
+    } else if (path == "/api/v1/conflicts/{id}/decision") {
+      ask.target = "/api/v1/conflicts/" + fresh_conflict(team) + "/decision";
+      ask.body = "{\"keep\":\"winning\"}";
+      ask.status = cell.role == Asker::officer ? 403 : in_scope ? 200 : 403;
+    } else if (path == "/api/v1/devices") {
+      ask.target = path;
+      ask.status = cell.role == Asker::officer ? 403 : 200;
+      ask.discloses = true;
+    } else if (path == "/api/v1/devices/{id}/revoke") {
+      ask.target = "/api/v1/devices/" + fresh_device(team) + "/revoke";
+      ask.body = "{\"reason\":\"matrix\"}";
+      ask.status = cell.role == Asker::officer ? 403 : in_scope ? 200 : 403;
+    } else if (path == "/api/v1/reports/devices") {
+      ask.target = path + "?team=" + team;
+      ask.status = cell.role == Asker::officer ? 403 : in_scope ? 200 : 403;
+      ask.discloses = true;
+    } else if (path.rfind("/api/v1/reports/", 0) == 0) {
+      ask.target = path + "?team=" + team;
+      ask.status = in_scope ? 200 : 403;
+      ask.discloses = true;
+    } else {
+      FAIL("the OpenAPI document describes " << method << " " << path
+                                             << ", which the authorisation matrix has no rule "
+                                                "for: add one");
+    }
+    return ask;
+  }
+
+  World& world() { return world_; }
+
+ private:
+  World world_;
+  Device north_editor_ = world_.device("pc.d");
+  Device north_other_ = world_.device("pc.e");
+  Device south_editor_ = world_.device("pc.south");
+  Device south_other_ = world_.device("sgt.south");
+  int edits_ = 0;
+  std::map<std::pair<std::string, std::string>, std::set<int>> routes_;
+};
+
+std::int64_t audit_rows(World& world, const std::string& device, const char* action) {
+  return world.count("SELECT count(*) FROM audit_log WHERE device_id = ? AND action = ?", device,
+                     std::string(action));
+}
+
+}  // namespace
+
+TEST_CASE("authorisation matrix: every route of the OpenAPI document, by role, team and kind of "
+          "sign-in",
+          "[server][boundaries][matrix]") {
+  Matrix matrix;
+  REQUIRE(matrix.routes().size() >= 21);
+  int cells = 0;
+  for (const auto& [route, documented] : matrix.routes()) {
+    for (Asker role : {Asker::officer, Asker::supervisor, Asker::admin}) {
+      for (Team team : {Team::own, Team::other}) {
+        for (Kind kind : {Kind::tablet, Kind::browser}) {
+          const Cell cell{role, team, kind};
+          Device asker = matrix.asker(cell);
+          const Ask ask = matrix.expected(route, cell);
+          INFO(route.first << " " << ask.target << " as " << name_of(role) << " of "
+                           << (team == Team::own ? "the own team" : "another team") << " from a "
+                           << (kind == Kind::tablet ? "tablet" : "browser"));
+          const auto denied_before = audit_rows(matrix.world(), asker.session.device_id, "denied");
+          const auto read_before = audit_rows(matrix.world(), asker.session.device_id, "read");
+          const auto answer = route.first == "GET" ? asker.get(ask.target)
+                                                   : asker.post(ask.target, ask.body);
+          INFO("answer: " << answer.status << " " << answer.body.substr(0, 300));
+          CHECK(answer.status == ask.status);
+          CHECK(documented.count(answer.status) == 1);
+          const auto denied = audit_rows(matrix.world(), asker.session.device_id, "denied");
+          const auto read = audit_rows(matrix.world(), asker.session.device_id, "read");
+          if (ask.status == 403 || ask.status == 401) {
+            CHECK(denied == denied_before + 1);
+          } else {
+            CHECK(denied == denied_before);
+          }
+          if (ask.status == 200 && ask.discloses) CHECK(read > read_before);
+          if (ask.status != 200) CHECK(read == read_before);
+          ++cells;
+        }
+      }
+    }
+  }
+  // The matrix's size, for the record: routes x 3 roles x 2 teams x 2 kinds of sign-in.
+  WARN("authorisation matrix: " << matrix.routes().size() << " routes, " << cells << " cells");
+}
