@@ -8,8 +8,10 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/core/bail.hpp"
@@ -67,10 +69,44 @@ vigil::Date date_option(const Args& args, std::string_view name) {
   const std::string text = args.required(name);
   auto parsed = vigil::parse_date(text);
   if (!parsed) {
-    throw UsageError("--" + std::string(name) + " '" + text +
+    throw UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
                      "' is not a real date in the form YYYY-MM-DD");
   }
   return *parsed;
+}
+
+// The dates `vigil calc` works with: every date it prints is one it accepts (as calc visit's
+// --as-of), so no answer is ever past what it, or anything reading its output, takes as a date.
+// Each date option's range is this one narrowed by the longest period calc adds to it.
+struct DateRange {
+  vigil::Date first, last;
+};
+constexpr vigil::Date kCalcFirst{date::year{1900}, date::January, date::day{1}};
+constexpr DateRange kCalcDates{kCalcFirst, {date::year{2199}, date::December, date::day{31}}};
+// The longest bail timetable ends 18 months from the day after arrest (2199-06-30).
+constexpr DateRange kArrestedDates{kCalcFirst, {date::year{2197}, date::December, date::day{31}}};
+// A notification period is at most kMaxNotificationMonths (100 years) beginning with the
+// relevant date (2199-12-30).
+constexpr DateRange kRelevantDates{kCalcFirst, {date::year{2099}, date::December, date::day{31}}};
+// A policy visits at least every 120 months (parse_policy's limit), so a visit is due by
+// 2199-12-31.
+constexpr DateRange kLastSeenDates{kCalcFirst, {date::year{2189}, date::December, date::day{31}}};
+
+// "from A to B": how --help, the error and the check all state a range.
+std::string range_text(const DateRange& range) {
+  return "from " + vigil::format_date(range.first) + " to " + vigil::format_date(range.last);
+}
+std::string range_text(int low, int high) {
+  return "from " + std::to_string(low) + " to " + std::to_string(high);
+}
+
+vigil::Date date_option(const Args& args, std::string_view name, const DateRange& range) {
+  const vigil::Date value = date_option(args, name);
+  if (value < range.first || value > range.last) {
+    throw UsageError("--" + std::string(name) + " '" + vigil::format_date(value) +
+                     "' must be a date " + range_text(range));
+  }
+  return value;
 }
 
 template <class E>
@@ -96,8 +132,33 @@ int int_option(const Args& args, std::string_view name, int low, int high) {
     if (used == text.size() && value >= low && value <= high) return value;
   } catch (const std::exception&) {
   }
-  throw UsageError("--" + std::string(name) + " '" + text + "' must be a whole number from " +
-                   std::to_string(low) + " to " + std::to_string(high));
+  throw UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
+                   "' must be a whole number " + range_text(low, high));
+}
+
+// The ranged options of a command, as --help lists them: the same words the checks use.
+std::vector<std::pair<std::string, std::string>> option_ranges(std::string_view command) {
+  if (command == "calc bail") return {{"--arrested DATE", range_text(kArrestedDates)}};
+  if (command == "calc notification") {
+    return {{"--relevant-date DATE", range_text(kRelevantDates)},
+            {"--months N", range_text(1, vigil::kMaxNotificationMonths)},
+            {"--age A", range_text(0, vigil::kMaxNotificationAge)}};
+  }
+  if (command == "calc visit") {
+    return {{"--last-seen DATE", range_text(kLastSeenDates)},
+            {"--as-of DATE", range_text(kCalcDates)}};
+  }
+  return {};
+}
+
+// A text option's value obeys the grammar of every text Vigil stores (valid UTF-8, no U+0000,
+// at most `max` characters), else bad usage naming the option.
+std::string text_option(const Args& args, std::string_view name, std::size_t max) {
+  std::string value = args.required(name);
+  if (auto problem = vigil::text_problem(value, "--" + std::string(name), max); !problem.empty()) {
+    throw UsageError(problem);
+  }
+  return value;
 }
 
 // Opens an existing Vigil database at this build's schema version.
@@ -129,7 +190,7 @@ void record_default_policy(store::Database& db, vigil::Date effective_from) {
 // The id of an existing team, or a Failure naming the team.
 std::string existing_team_id(store::Database& db, const std::string& name) {
   auto id = vigil::find_team_id(db, name);
-  if (!id) throw Failure("team '" + name + "' is not a known team");
+  if (!id) throw Failure("team '" + vigil::quoted_excerpt(name) + "' is not a known team");
   return *id;
 }
 
@@ -172,14 +233,15 @@ int cmd_init(const Args& args) {
 // --- officer -----------------------------------------------------------------------------------
 
 int cmd_officer_add(const Args& args) {
-  auto db = open_existing(args);
-  const std::string username = args.required("username");
-  const std::string name = args.required("name");
+  const std::string username = text_option(args, "username", vigil::kMaxShortText);
+  const std::string name = text_option(args, "name", vigil::kMaxShortText);
   const auto role = enum_option<vigil::Role>(args, "role");
-  const std::string team = args.required("team");
+  const std::string team = text_option(args, "team", vigil::kMaxShortText);
   if (username.empty() || username.find_first_of(" ;,\t\r\n") != std::string::npos) {
-    throw UsageError("--username '" + username + "' must be one word without ';' or ','");
+    throw UsageError("--username '" + vigil::quoted_excerpt(username) +
+                     "' must be one word without ';' or ','");
   }
+  auto db = open_existing(args);
   if (vigil::find_officer(db, username)) throw Failure("officer '" + username + "' already exists");
   const std::string hash = vigil::hash_password(read_new_password());
   store::Transaction transaction(db);
@@ -197,15 +259,67 @@ int cmd_officer_add(const Args& args) {
   return 0;
 }
 
+// The officer with that username, or a Failure naming it.
+vigil::Officer existing_officer(store::Database& db, const std::string& username) {
+  auto officer = vigil::find_officer(db, username);
+  if (!officer) {
+    throw Failure("officer '" + vigil::quoted_excerpt(username) + "' is not a known officer");
+  }
+  return *officer;
+}
+
 int cmd_officer_password(const Args& args) {
   auto db = open_existing(args);
   const std::string username = args.required("username");
-  if (!vigil::find_officer(db, username)) {
-    throw Failure("officer '" + username + "' is not a known officer");
-  }
+  existing_officer(db, username);
   vigil::set_password_hash(db, username, vigil::hash_password(read_new_password()));
   std::cout << "Password for " << username << " changed.\n";
   return 0;
+}
+
+// `officer disable` and `officer enable`: whether the officer may sign in. Disabling also revokes
+// every device of theirs, so a tablet already holding their caseload is told to wipe it.
+int set_officer_access(const Args& args, bool active) {
+  auto db = open_existing(args);
+  const auto officer = existing_officer(db, args.required("username"));
+  {
+    store::Transaction transaction(db);
+    vigil::set_officer_active(db, officer.id, active);
+    // Tablets hold every officer's record (to name who did what): they learn of it at their
+    // next pull, as of an officer added.
+    vigil::sync::log_back_office_writes(db, {{"officer", officer.id, false, std::nullopt}}, now());
+    transaction.commit();
+  }
+  // Each device is revoked (and audited) as `vigil device revoke` revokes one, in a transaction
+  // of its own. The officer is refused first: until the last device is revoked, the server
+  // already refuses every request of an inactive officer's devices, and a disable cut short is
+  // finished by running it again.
+  int revoked = 0;
+  if (!active) {
+    for (const auto& device : vigil::unrevoked_device_ids(db, officer.id)) {
+      if (vigil::revoke_device(db, device, {}, "officer disabled", now_instant())) ++revoked;
+    }
+  }
+  if (args.flag("json")) {
+    vigil::JsonWriter w;
+    w.begin_object().field("username", officer.username).field("active", active);
+    w.field("devices_revoked", revoked).end_object();
+    std::cout << w.str() << '\n';
+  } else if (active) {
+    std::cout << "Officer " << officer.username << " enabled: they may sign in again.\n";
+  } else {
+    std::cout << "Officer " << officer.username << " disabled: sign-in refused and "
+              << vigil::counted(revoked, "device") << " revoked.\n";
+  }
+  return 0;
+}
+
+int cmd_officer_disable(const Args& args) {
+  return set_officer_access(args, false);
+}
+
+int cmd_officer_enable(const Args& args) {
+  return set_officer_access(args, true);
 }
 
 int cmd_officer_list(const Args& args) {
@@ -303,7 +417,7 @@ int cmd_seed(const Args& args) {
 // --- calc --------------------------------------------------------------------------------------
 
 int cmd_calc_bail(const Args& args) {
-  const auto arrested = date_option(args, "arrested");
+  const auto arrested = date_option(args, "arrested", kArrestedDates);
   const auto case_type = enum_option<vigil::CaseType>(args, "case-type", vigil::CaseType::standard);
   const auto timetable = vigil::bail_timetable(arrested, case_type);
   if (args.flag("json")) {
@@ -329,14 +443,16 @@ int cmd_calc_bail(const Args& args) {
 }
 
 int cmd_calc_notification(const Args& args) {
-  vigil::NotificationPeriodInput input{date_option(args, "relevant-date"),
+  vigil::NotificationPeriodInput input{date_option(args, "relevant-date", kRelevantDates),
                                        enum_option<vigil::Disposal>(args, "disposal"),
                                        std::nullopt,
                                        std::nullopt,
                                        std::nullopt,
                                        false};
-  if (args.value("months")) input.months = int_option(args, "months", 0, 100000);
-  if (args.value("age")) input.age = int_option(args, "age", 0, 200);
+  if (args.value("months")) {
+    input.months = int_option(args, "months", 1, vigil::kMaxNotificationMonths);
+  }
+  if (args.value("age")) input.age = int_option(args, "age", 0, vigil::kMaxNotificationAge);
   const auto period = vigil::notification_period(input);
   if (!period.error.empty()) throw UsageError(period.error);
   if (args.flag("json")) {
@@ -366,8 +482,8 @@ int cmd_calc_notification(const Args& args) {
 
 int cmd_calc_visit(const Args& args) {
   const auto risk = enum_option<vigil::RiskLevel>(args, "risk");
-  const auto last_seen = date_option(args, "last-seen");
-  const auto as_of = date_option(args, "as-of");
+  const auto last_seen = date_option(args, "last-seen", kLastSeenDates);
+  const auto as_of = date_option(args, "as-of", kCalcDates);
   vigil::Policy policy = vigil::default_policy();
   if (args.value("db")) {
     auto db = open_existing(args);
@@ -561,8 +677,8 @@ int cmd_policy_add(const Args& args) {
   text << in.rdbuf();
   auto parsed = vigil::parse_policy(text.str());
   if (!parsed.policy) throw Failure(file.string() + ": " + parsed.error);
-  const auto approved_by = args.required("approved-by");
-  const auto rationale = args.required("rationale");
+  const auto approved_by = text_option(args, "approved-by", vigil::kMaxShortText);
+  const auto rationale = text_option(args, "rationale", vigil::kMaxLongText);
   if (approved_by.empty() || rationale.empty()) {
     throw UsageError("a policy change needs who approved it and why");
   }
@@ -600,11 +716,14 @@ int cmd_device_list(const Args& args) {
 }
 
 int cmd_device_revoke(const Args& args) {
+  const std::string id = text_option(args, "id", vigil::kMaxShortText);
+  const std::string reason =
+      args.value("reason") ? text_option(args, "reason", vigil::kMaxLongText) : "";
   auto db = open_existing(args);
-  const std::string id = args.required("id");
-  if (!vigil::device_team(db, id)) throw Failure("there is no device with id " + id);
-  const bool revoked =
-      vigil::revoke_device(db, id, {}, args.value("reason").value_or(""), now_instant());
+  if (!vigil::device_team(db, id)) {
+    throw Failure("there is no device with id " + vigil::quoted_excerpt(id));
+  }
+  const bool revoked = vigil::revoke_device(db, id, {}, reason, now_instant());
   std::cout << (revoked ? "Device " + id +
                               " revoked; it will be told to wipe its store at its "
                               "next contact.\n"
@@ -639,6 +758,66 @@ int cmd_audit_verify(const Args& args) {
     }
   }
   return breaks.empty() ? 0 : kExitBroken;
+}
+
+// What a row of the audit trail says, on a terminal: control characters shown as '?', so a
+// reason a hostile tablet wrote cannot drive the terminal that shows it.
+std::string printable(const std::optional<std::string>& text) {
+  return text ? vigil::quoted_excerpt(*text, std::string::npos) : "-";
+}
+
+int cmd_audit_show(const Args& args) {
+  auto db = open_existing(args);
+  std::optional<std::string> officer_id;
+  if (auto username = args.value("officer")) officer_id = existing_officer(db, *username).id;
+  std::optional<std::string> since;
+  if (args.value("since")) {
+    since = vigil::format_instant(vigil::london_midnight(date_option(args, "since")));
+  }
+  // Oldest first; rows stamped alike in the order they were written. Instants are stored as
+  // 'YYYY-MM-DDTHH:MM:SSZ', which sorts as text.
+  auto rows = db.prepare(
+      "SELECT a.occurred_at, o.username, a.device_id, a.action, a.entity, a.entity_id, a.reason "
+      "FROM audit_log a LEFT JOIN officers o ON o.id = a.officer_id "
+      "WHERE (?1 IS NULL OR a.officer_id = ?1) AND (?2 IS NULL OR a.occurred_at >= ?2) "
+      "ORDER BY a.occurred_at, a.rowid");
+  rows.bind(1, officer_id).bind(2, since);
+  const bool json = args.flag("json");
+  // Written a row at a time: a force's trail runs to millions of rows.
+  if (json) {
+    std::cout << '[';
+  } else {
+    std::printf("%-20s  %-14s  %-36s  %-11s  %-14s  %-36s  %s\n", "OCCURRED AT", "OFFICER",
+                "DEVICE", "ACTION", "ENTITY", "ENTITY ID", "REASON");
+  }
+  bool first = true;
+  while (rows.step()) {
+    const auto username = rows.column_optional_text(1);
+    const auto device = rows.column_optional_text(2);
+    const auto entity_id = rows.column_optional_text(5);
+    if (json) {
+      vigil::JsonWriter w;
+      w.begin_object()
+          .field("occurred_at", rows.column_text(0))
+          .field("officer", username)
+          .field("device_id", device)
+          .field("action", rows.column_text(3))
+          .field("entity", rows.column_text(4))
+          .field("entity_id", entity_id)
+          .field("reason", rows.column_text(6))
+          .end_object();
+      std::cout << (first ? "" : ",") << w.str();
+    } else {
+      std::printf("%-20s  %-14s  %-36s  %-11s  %-14s  %-36s  %s\n",
+                  printable(rows.column_text(0)).c_str(), printable(username).c_str(),
+                  printable(device).c_str(), printable(rows.column_text(3)).c_str(),
+                  printable(rows.column_text(4)).c_str(), printable(entity_id).c_str(),
+                  printable(rows.column_text(6)).c_str());
+    }
+    first = false;
+  }
+  if (json) std::cout << "]\n";
+  return 0;
 }
 
 // --- batch -------------------------------------------------------------------------------------
@@ -699,11 +878,29 @@ const std::vector<Command>& commands() {
        "List officers by team.",
        cmd_officer_list,
        {{"db"}, {"json", false}}},
+      {"officer disable",
+       "vigil officer disable --db DB --username U [--json]",
+       "Refuse the officer's sign-in and revoke every device of theirs (audited, reason "
+       "\"officer disabled\"); tablets learn of it at their next sync.",
+       cmd_officer_disable,
+       {{"db"}, {"username"}, {"json", false}}},
+      {"officer enable",
+       "vigil officer enable --db DB --username U [--json]",
+       "Let a disabled officer sign in again; their revoked devices stay revoked, so they enrol "
+       "afresh.",
+       cmd_officer_enable,
+       {{"db"}, {"username"}, {"json", false}}},
       {"audit verify",
        "vigil audit verify --db DB [--json]",
        "Check every device's hash-chained read audit: exit status 3 when one is broken.",
        cmd_audit_verify,
        {{"db"}, {"json", false}}},
+      {"audit show",
+       "vigil audit show --db DB [--officer U] [--since DATE] [--json]",
+       "List the audit trail oldest first: when, officer, device, action, record and reason; "
+       "--since from the start of that date in London.",
+       cmd_audit_show,
+       {{"db"}, {"officer"}, {"since"}, {"json", false}}},
       {"batch",
        "vigil batch --db DB --as-of DATE --out DIR [--json]",
        "The nightly run: check the data's invariants, flag what the morning meeting should see, "
@@ -826,6 +1023,14 @@ int run(const std::vector<std::string>& words) {
   Args args(rest, chosen->options);
   if (args.help()) {
     std::cout << "usage: " << chosen->usage << "\n\n" << chosen->summary << '\n';
+    if (const auto ranges = option_ranges(chosen->name); !ranges.empty()) {
+      std::size_t width = 0;
+      for (const auto& ranged : ranges) width = std::max(width, ranged.first.size());
+      std::cout << "\nRanges:\n";
+      for (const auto& [option, range] : ranges) {
+        std::cout << "  " << option << std::string(width - option.size() + 2, ' ') << range << '\n';
+      }
+    }
     return vigil::cli::kExitOk;
   }
   if (!args.positionals().empty() && std::string(chosen->name) != "import") {

@@ -7,8 +7,8 @@
 namespace vigil {
 namespace {
 
-constexpr int kMaxMonths = 1200;  // 100 years: longer than any real sentence or discharge
-constexpr int kMaxAge = 130;
+constexpr int kMaxMonths = kMaxNotificationMonths;
+constexpr int kMaxAge = kMaxNotificationAge;
 constexpr int kAdultAge = 18;
 constexpr int kIndefiniteFromMonths = 30;
 constexpr int kReviewAfterYears = 15;

@@ -64,4 +64,20 @@ std::vector<Officer> list_officers(store::Database& db) {
   return out;
 }
 
+bool set_officer_active(store::Database& db, std::string_view officer_id, bool active) {
+  db.prepare("UPDATE officers SET active = ? WHERE id = ?").bind_all(active, officer_id).run();
+  // SQLite counts a row set to the value it already held, so none changed means no officer.
+  return db.changes() > 0;
+}
+
+std::vector<std::string> unrevoked_device_ids(store::Database& db, std::string_view officer_id) {
+  auto s = db.prepare(
+      "SELECT id FROM devices WHERE officer_id = ? AND revoked_at IS NULL "
+      "ORDER BY enrolled_at, id");
+  s.bind_all(officer_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.column_text(0));
+  return out;
+}
+
 }  // namespace vigil

@@ -401,3 +401,116 @@ TEST_CASE("import: CSV problems and references to bad rows are reported once", "
   CHECK(result.problems[1].reason.find("after the closing quote") != std::string::npos);
   CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
 }
+
+TEST_CASE("import: a CSV file that is a symbolic link is refused and nothing is imported",
+          "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  // The link's target is a good officers file: were it followed, the import would succeed.
+  const auto elsewhere = fixture.csv_dir().parent_path() / "officers-elsewhere.csv";
+  std::filesystem::rename(fixture.csv_dir() / "officers.csv", elsewhere);
+  std::filesystem::create_symlink(elsewhere, fixture.csv_dir() / "officers.csv");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 1);
+  CHECK(result.problems[0].file == "officers.csv");
+  CHECK(result.problems[0].line == 0);
+  CHECK(result.problems[0].reason ==
+        "the file is a symbolic link, which vigil import does not follow; copy the file itself "
+        "into the folder");
+  CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
+  CHECK(fixture.count("SELECT count(*) FROM nominals") == 0);
+
+  // A link to nowhere is refused the same way, not taken for a missing file.
+  std::filesystem::remove(fixture.csv_dir() / "officers.csv");
+  std::filesystem::rename(elsewhere, fixture.csv_dir() / "officers.csv");
+  fixture.remove("bail.csv");
+  std::filesystem::create_symlink(fixture.csv_dir() / "gone.csv", fixture.csv_dir() / "bail.csv");
+  result = fixture.run();
+  REQUIRE(result.problems.size() == 1);
+  CHECK(result.problems[0].file == "bail.csv");
+  CHECK(result.problems[0].reason.find("symbolic link") != std::string::npos);
+  CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
+}
+
+TEST_CASE("import: the folder named may itself be a symbolic link", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  const auto link = fixture.csv_dir().parent_path() / "csv-link";
+  std::filesystem::create_directory_symlink(fixture.csv_dir(), link);
+  require_ok(fixture.run(link));
+  CHECK(fixture.count("SELECT count(*) FROM nominals") == 2);
+}
+
+TEST_CASE("import: a file that is not a regular file is refused", "[import]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  std::filesystem::create_directory(fixture.csv_dir() / "plans.csv.d");
+  fixture.remove("plans.csv");
+  std::filesystem::rename(fixture.csv_dir() / "plans.csv.d", fixture.csv_dir() / "plans.csv");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 1);
+  CHECK(result.problems[0].file == "plans.csv");
+  CHECK(result.problems[0].reason == "the file is not a regular file");
+  CHECK(fixture.count("SELECT count(*) FROM nominals") == 0);
+}
+
+TEST_CASE("import: every text value is valid UTF-8 without U+0000, at most 200 characters",
+          "[import][text]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  const std::string huge(10 * 1024 * 1024, 'S');
+  std::string longest;  // 200 characters of two bytes each: accepted
+  for (int i = 0; i < 200; ++i) longest += "\xC3\xA9";
+  const std::string nul(1, '\0');
+  const std::string nominal_rest = ",1975-12-31,pdp,,2,medium,,South,yes,";
+  fixture.write("nominals.csv", kNominalsHeader + "N1,Bro" + nul + "wn,Ann" + nominal_rest +
+                                    "\n" +                                              // 2
+                                    "N2," + huge + ",Ann" + nominal_rest + "\n" +       // 3
+                                    "N3," + longest + ",Ann" + nominal_rest + "\n" +    // 4
+                                    "N4,Grey," + longest + "e" + nominal_rest + "\n" +  // 5
+                                    "N5,Grey,Ann" + nominal_rest + longest + "x\n");    // 6
+  fixture.write("officers.csv", kOfficers + "dlong,Dee,officer," + longest + "t\n");    // 5
+  fixture.write("suspects.csv",
+                kSuspectsHeader + "S1,Black,Sam," + nul + ",2,2024-01-01,,,asmith,North\n");
+  fixture.write("bail.csv",
+                "ref,surname,forenames,offence,arrested_on,case_type,status,officer,"
+                "team\n" +
+                    std::string(201, 'B') +
+                    ",Grey,Pat,fraud,2024-03-01,serious_fraud,bail,,South\n");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  std::vector<std::string> expected{
+      "officers.csv:5: team is longer than 200 characters",
+      "nominals.csv:2: surname holds a NUL character (U+0000) at character 4",
+      "nominals.csv:3: surname is longer than 200 characters",
+      "nominals.csv:5: forenames is longer than 200 characters",
+      "nominals.csv:6: area is longer than 200 characters",
+      "suspects.csv:2: offence holds a NUL character (U+0000) at character 1",
+      "bail.csv:2: ref is longer than 200 characters",
+  };
+  std::vector<std::string> found;
+  for (const auto& p : result.problems) {
+    found.push_back(p.file + ":" + std::to_string(p.line) + ": " + p.reason);
+  }
+  CHECK(found == expected);
+  CHECK(fixture.count("SELECT count(*) FROM nominals") == 0);
+  CHECK(fixture.count("SELECT count(*) FROM officers") == 0);
+}
+
+TEST_CASE("import: a bad value is quoted by its first 40 characters at most", "[import][text]") {
+  ImportFixture fixture;
+  const std::string long_column(300, 'c');
+  fixture.write("officers.csv",
+                "username,name,role,team," + long_column + "\nasmith,Alice,officer,North,x\n");
+  fixture.write("nominals.csv", kNominalsHeader + "N1,Brown,Jim,1980-05-01,rso,1,1," +
+                                    std::string(100, 'r') + ",,North,no,\n");
+  auto result = fixture.run();
+  INFO(describe(result.problems));
+  REQUIRE(result.problems.size() == 2);
+  CHECK(result.problems[0].reason.rfind("unexpected column '" + std::string(40, 'c') + "...'", 0) ==
+        0);
+  CHECK(result.problems[1].reason ==
+        "risk_level '" + std::string(40, 'r') + "...' is not one of low|medium|high|very_high");
+}

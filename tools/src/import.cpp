@@ -7,12 +7,16 @@
 // The transaction is taken before phase 2 so nothing can change between checking and writing.
 #include "vigil/tools/import.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <span>
@@ -29,6 +33,7 @@
 #include "vigil/core/domain.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/sync/back_office.hpp"
 
 namespace vigil::backoffice {
@@ -127,8 +132,11 @@ constexpr std::array<std::string_view, 7> kFileOrder{
 
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
 
+// A value quoted in a problem: at most its first 40 characters, control characters shown as '?',
+// so a hostile or mistaken value (a whole line of another file, megabytes of one cell) never
+// floods the terminal or the log that shows the problem.
 std::string in_quotes(std::string_view value) {
-  return "'" + std::string(value) + "'";
+  return "'" + quoted_excerpt(value, 40) + "'";
 }
 
 std::string_view trim(std::string_view text) {
@@ -212,17 +220,34 @@ class Row {
     ok_ = false;
   }
 
-  // Text that must be present.
+  // Text that must be present. Every column read as text is a short word (a name, a reference,
+  // a place, an offence): at most kMaxShortText characters, as at every other door.
   std::optional<std::string> text(std::size_t column) {
     auto value = (*this)[column];
     if (value.empty()) {
       problem(label(column) + " is empty; it must have a value");
       return std::nullopt;
     }
+    if (!allowed_text(column, value)) return std::nullopt;
     return std::string(value);
   }
 
-  std::string optional_text(std::size_t column) const { return std::string((*this)[column]); }
+  // Text that may be empty (returned as ""); nullopt, with the problem recorded, when the value
+  // is not allowed.
+  std::optional<std::string> optional_text(std::size_t column) {
+    auto value = (*this)[column];
+    if (!allowed_text(column, value)) return std::nullopt;
+    return std::string(value);
+  }
+
+  // The one grammar of text (valid UTF-8, no U+0000, a length limit): false after recording
+  // the problem.
+  bool allowed_text(std::size_t column, std::string_view value) {
+    std::string reason = text_problem(value, table_.columns[column], kMaxShortText);
+    if (reason.empty()) return true;
+    problem(std::move(reason));
+    return false;
+  }
 
   template <class E>
   std::optional<E> choice(std::size_t column) {
@@ -505,6 +530,34 @@ class LargerPageCache {
   std::int64_t previous_ = -2000;
 };
 
+// An open file descriptor, closed when it goes.
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
+
 class Importer {
  public:
   Importer(store::Database& db, std::filesystem::path dir, Progress& progress)
@@ -515,7 +568,12 @@ class Importer {
   }
 
   ImportResult run() {
-    if (read_files()) {
+    const bool any_file = read_files();
+    if (any_file && unreadable_) {
+      // Every other file's rows would be checked without the records this one holds, and each
+      // of its names reported as unknown: only the file is reported.
+      collect_problems();
+    } else if (any_file) {
       LargerPageCache cache(db_);
       store::Transaction transaction(db_);
       load_database();
@@ -543,6 +601,14 @@ class Importer {
                                   std::filesystem::exists(dir_, error)
                                       ? "'" + dir_.string() + "' is not a directory"
                                       : "directory '" + dir_.string() + "' does not exist"});
+      return false;
+    }
+    // The folder named may be a link (the person importing chose it); the files in it may not.
+    dir_fd_ = FileDescriptor(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_) {
+      result_.problems.push_back({dir_.string(), 0,
+                                  "directory '" + dir_.string() + "' cannot be opened: " +
+                                      std::generic_category().message(errno)});
       return false;
     }
     // A file named in the wrong case would otherwise be silently skipped on this file system.
@@ -574,28 +640,23 @@ class Importer {
 
   template <class Spec>
   void add_table() {
-    auto path = dir_ / Spec::kFile;
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) return;
+    // Opened without following a link, and read through that descriptor: a link planted in the
+    // folder (to a file only the person importing may read) is refused, and nothing can swap the
+    // file between a check and the open. The folder itself was opened once, by read_files.
+    FileDescriptor file(::openat(dir_fd_.get(), std::string(Spec::kFile).c_str(),
+                                 O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    const int open_error = errno;
+    if (!file && open_error == ENOENT) return;  // this import has no such file
     Table& table = tables_.emplace_back();
     table.file = std::string(Spec::kFile);
     table.columns = Spec::kColumns;
     table.positions.assign(Spec::kColumns.size(), kMissing);
     result_.counts[table.file] = {};
 
-    std::ifstream in(path, std::ios::binary);
     std::string text;
-    if (in) {
-      in.seekg(0, std::ios::end);
-      auto size = in.tellg();
-      in.seekg(0, std::ios::beg);
-      if (size > 0) {
-        text.resize(static_cast<std::size_t>(size));
-        in.read(text.data(), static_cast<std::streamsize>(size));
-      }
-    }
-    if (!in) {
-      table.problems.push_back({table.file, 0, "the file cannot be read"});
+    if (auto problem = read_whole(file, open_error, text); !problem.empty()) {
+      table.problems.push_back({table.file, 0, std::move(problem)});
+      unreadable_ = true;
       return;
     }
     CsvFile csv = read_csv(text);
@@ -622,6 +683,34 @@ class Importer {
     match_header(table, csv.records.front());
     table.rows.assign(std::make_move_iterator(csv.records.begin() + 1),
                       std::make_move_iterator(csv.records.end()));
+  }
+
+  // Reads the open file whole into `text`; why it cannot, or "" when it could. `open_error` is
+  // the errno of the open when `file` is not open.
+  static std::string read_whole(const FileDescriptor& file, int open_error, std::string& text) {
+    if (!file) {
+      // O_NOFOLLOW fails with ELOOP on a link (EMLINK on FreeBSD).
+      if (open_error == ELOOP || open_error == EMLINK) {
+        return "the file is a symbolic link, which vigil import does not follow; copy the file "
+               "itself into the folder";
+      }
+      return "the file cannot be opened: " + std::generic_category().message(open_error);
+    }
+    struct stat info {};
+    if (::fstat(file.get(), &info) != 0) return "the file cannot be read";
+    if (!S_ISREG(info.st_mode)) return "the file is not a regular file";
+    text.resize(static_cast<std::size_t>(info.st_size));
+    std::size_t done = 0;
+    while (true) {
+      if (done == text.size()) text.resize(text.size() + 65536);  // it grew while being read
+      const ssize_t got = ::read(file.get(), text.data() + done, text.size() - done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return "the file cannot be read";
+      if (got == 0) break;
+      done += static_cast<std::size_t>(got);
+    }
+    text.resize(done);
+    return "";
   }
 
   static void match_header(Table& table, const CsvRecord& header) {
@@ -911,7 +1000,7 @@ class Importer {
       auto mappa_level = row.whole_number(C::mappa_level, 1, 3);
       auto risk_level = row.choice<RiskLevel>(C::risk_level);
       auto officer = row.optional_text(C::officer);
-      check_officer_reference(row, C::officer, officer);
+      if (officer) check_officer_reference(row, C::officer, *officer);
       auto team = row.text(C::team);
       check_team_reference(row, C::team, team);
       auto no_fixed_abode = row.yes_no(C::no_fixed_abode);
@@ -920,15 +1009,15 @@ class Importer {
 
       NominalFields fields;
       fields.surname = *surname;
-      fields.forenames = forenames;
+      fields.forenames = *forenames;
       fields.date_of_birth = *date_of_birth;
       fields.kind = std::string(to_string(*kind));
       fields.mappa_category = mappa_category;
       fields.mappa_level = *mappa_level;
       fields.risk_level = std::string(to_string(*risk_level));
       fields.no_fixed_abode = *no_fixed_abode;
-      fields.area = area;
-      nominal_rows_.push_back({*ref, std::move(fields), officer, *team});
+      fields.area = *area;
+      nominal_rows_.push_back({*ref, std::move(fields), *officer, *team});
     });
   }
 
@@ -945,7 +1034,9 @@ class Importer {
       if (assessor) check_officer_reference(row, C::assessor, *assessor);
       if (!row.ok()) return;
 
-      auto what = [&] { return "an assessment of " + *nominal_ref + " on " + *assessed_on; };
+      auto what = [&] {
+        return "an assessment of " + quoted_excerpt(*nominal_ref) + " on " + *assessed_on;
+      };
       row.unique(seen, fact_key(*nominal_ref, *assessed_on), what);
       AssessmentRow out{*nominal_ref, *assessed_on, std::string(to_string(*risk_level)), *assessor};
       if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
@@ -969,7 +1060,9 @@ class Importer {
       auto double_crewed = row.yes_no(C::double_crewed);
       if (!row.ok()) return;
 
-      auto what = [&] { return "a plan for " + *nominal_ref + " started on " + *started_on; };
+      auto what = [&] {
+        return "a plan for " + quoted_excerpt(*nominal_ref) + " started on " + *started_on;
+      };
       row.unique(seen, fact_key(*nominal_ref, *started_on), what);
       PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed}};
       if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
@@ -993,7 +1086,9 @@ class Importer {
       auto attendees = check_attendees(row, C::attendees);
       if (!row.ok()) return;
 
-      auto what = [&] { return "a visit to " + *nominal_ref + " at " + *occurred_at; };
+      auto what = [&] {
+        return "a visit to " + quoted_excerpt(*nominal_ref) + " at " + *occurred_at;
+      };
       row.unique(seen, fact_key(*nominal_ref, *occurred_at), what);
       VisitRow out{*nominal_ref, *occurred_at, *announced, std::string(to_string(*outcome)),
                    std::move(attendees)};
@@ -1016,6 +1111,11 @@ class Importer {
     auto list = row[column];
     if (list.empty()) {
       row.problem(row.label(column) + " is empty; it must list who attended, joined by ';'");
+      return usernames;
+    }
+    // Each name must then be a known officer's, and those are short words already.
+    if (auto reason = text_problem(list, row.label(column), kMaxLongText); !reason.empty()) {
+      row.problem(std::move(reason));
       return usernames;
     }
     std::size_t start = 0;
@@ -1065,15 +1165,15 @@ class Importer {
       auto circulated_on = row.optional_past_date(C::circulated_on);
       auto last_trace_on = row.optional_past_date(C::last_trace_on);
       auto officer = row.optional_text(C::officer);
-      check_officer_reference(row, C::officer, officer);
+      if (officer) check_officer_reference(row, C::officer, *officer);
       auto team = row.text(C::team);
       check_team_reference(row, C::team, team);
       if (!row.ok()) return;
 
-      SuspectFields fields{*surname,      forenames,          *offence,
+      SuspectFields fields{*surname,      *forenames,         *offence,
                            *harm,         *outstanding_since, circulated_on,
                            last_trace_on, std::nullopt,       std::string()};
-      suspect_rows_.push_back({*ref, std::move(fields), officer, *team});
+      suspect_rows_.push_back({*ref, std::move(fields), *officer, *team});
     });
   }
 
@@ -1091,20 +1191,20 @@ class Importer {
       auto case_type = row.choice<CaseType>(C::case_type);
       auto status = row.choice<BailStatus>(C::status);
       auto officer = row.optional_text(C::officer);
-      check_officer_reference(row, C::officer, officer);
+      if (officer) check_officer_reference(row, C::officer, *officer);
       auto team = row.text(C::team);
       check_team_reference(row, C::team, team);
       if (!row.ok()) return;
 
       BailFields fields{*surname,
-                        forenames,
+                        *forenames,
                         *offence,
                         *arrested_on,
                         std::string(to_string(*case_type)),
                         std::string(to_string(*status)),
                         std::nullopt,
                         std::string()};
-      bail_rows_.push_back({*ref, std::move(fields), officer, *team});
+      bail_rows_.push_back({*ref, std::move(fields), *officer, *team});
     });
   }
 
@@ -1449,6 +1549,8 @@ class Importer {
 
   store::Database& db_;
   std::filesystem::path dir_;
+  FileDescriptor dir_fd_;    // the folder, opened once: every file is opened relative to it
+  bool unreadable_ = false;  // a file in it could not be read
   std::vector<sync::BackOfficeWrite> written_records_;  // logged for the tablets
   Progress& progress_;
   Clock clock_;

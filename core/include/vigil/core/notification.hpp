@@ -14,6 +14,11 @@
 
 namespace vigil {
 
+// The inputs' ranges: a prison term or conditional discharge of 1 to kMaxNotificationMonths
+// months (100 years, longer than any real one), an age of 0 to kMaxNotificationAge years.
+inline constexpr int kMaxNotificationMonths = 1200;
+inline constexpr int kMaxNotificationAge = 130;
+
 struct NotificationPeriodInput {
   Date relevant_date;  // the date of conviction or caution
   Disposal disposal;

@@ -34,4 +34,11 @@ void set_password_hash(store::Database& db, std::string_view username,
 // By team name, supervisors first, then username.
 std::vector<Officer> list_officers(store::Database& db);
 
+// Whether the officer may sign in (officers.active): vigil-server refuses an inactive officer's
+// sign-in and every request of their devices. Returns false when there is no such officer.
+bool set_officer_active(store::Database& db, std::string_view officer_id, bool active);
+
+// The ids of the officer's devices (tablets and dashboard sign-ins) not revoked, oldest first.
+std::vector<std::string> unrevoked_device_ids(store::Database& db, std::string_view officer_id);
+
 }  // namespace vigil
