@@ -119,7 +119,8 @@ void DeviceState::clear_set_aside() {
 std::vector<SetAsideRecord> DeviceState::set_aside_records() {
   std::vector<SetAsideRecord> out;
   auto s = db_->prepare(
-      "SELECT entity, entity_id, reason, set_aside_at FROM set_aside ORDER BY set_aside_at, entity, "
+      "SELECT entity, entity_id, reason, set_aside_at FROM set_aside ORDER BY set_aside_at, "
+      "entity, "
       "entity_id");
   while (s.step()) {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)});

@@ -1,8 +1,8 @@
 #include "vigil/mobile/tablet.hpp"
 
 #include <algorithm>
-#include <tuple>
 #include <thread>
+#include <tuple>
 
 #include "device_state.hpp"
 #include "server_link.hpp"
@@ -15,8 +15,8 @@
 #include "vigil/core/policy.hpp"
 #include "vigil/core/text.hpp"
 #include "vigil/core/url.hpp"
-#include "vigil/sync/hlc.hpp"
 #include "vigil/sync/entities.hpp"
+#include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/sync/replica.hpp"
 
@@ -439,7 +439,8 @@ struct Tablet::Impl {
         if (spec == nullptr || check.is_null(1)) continue;
         auto id = db.prepare("SELECT id FROM " + std::string(spec->table) + " WHERE rowid = ?");
         id.bind_all(check.column_int(1));
-        if (id.step()) orphans.emplace_back(std::string(spec->name), id.column_text(0), check.column_text(2));
+        if (id.step())
+          orphans.emplace_back(std::string(spec->name), id.column_text(0), check.column_text(2));
       }
       if (orphans.empty()) break;
       for (const auto& [entity, id, parent] : orphans) {

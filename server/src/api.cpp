@@ -214,8 +214,8 @@ void require_undamaged(store::Database& db) {
     result = error.what();
   }
   if (result != "ok") {
-    throw Error(ErrorCode::database, "the database " + db.path().string() +
-                                         " is damaged (" + quoted_excerpt(result, 120) +
+    throw Error(ErrorCode::database, "the database " + db.path().string() + " is damaged (" +
+                                         quoted_excerpt(result, 120) +
                                          "); restore it from a backup before serving it");
   }
 }
@@ -318,14 +318,14 @@ struct Api::Impl {
     s.reset();
     if (!found) fail(401, "unauthorized", "the token is not valid; sign in again");
     if (revoked) {
-      throw HttpError{401,
-                      "device_revoked",
-                      "this device has been revoked; its store must be wiped",
-                      true,
-                      {},
-                      audit_row(&caller, "denied", "device", caller.device_id,
-                                "revoked device used for " + request.method + " " +
-                                    route_of(request.path))};
+      throw HttpError{
+          401,
+          "device_revoked",
+          "this device has been revoked; its store must be wiped",
+          true,
+          {},
+          audit_row(&caller, "denied", "device", caller.device_id,
+                    "revoked device used for " + request.method + " " + route_of(request.path))};
     }
     if (!active) {
       refuse(caller, request, 401, "unauthorized", "the officer's account is disabled",
@@ -430,8 +430,8 @@ struct Api::Impl {
     const bool good =
         verify_password(usable ? s.column_view(1) : decoy_password_hash(), password) && usable;
     if (!good) {
-      const bool address_blocked = throttle.blocked(address_key, options.failures_per_address,
-                                                    now, options.failure_window);
+      const bool address_blocked =
+          throttle.blocked(address_key, options.failures_per_address, now, options.failure_window);
       throttle.record(pair_key, now, options.failure_window);
       throttle.record(address_key, now, options.failure_window);
       if (address_blocked) throw throttled();
@@ -895,10 +895,10 @@ struct Api::Impl {
     const auto teams = requested_teams(*db, caller, request, "devices report", "report");
     const Instant now = options.now();
     const ReportStamp stamp = stamp_report(*db, london_date(now), teams, now);
-    audits->write(audit_row(
-        &caller, "read", "report", std::nullopt,
-        "devices report for " +
-            (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
+    audits->write(
+        audit_row(&caller, "read", "report", std::nullopt,
+                  "devices report for " +
+                      (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
     return report_response(csv,
                            csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
                            stamp, "devices");
@@ -916,7 +916,8 @@ struct Api::Impl {
     require_supervisor(caller, request, "list devices");
     const auto listed = list_devices(*db, caller.team_ids);
     std::vector<AuditRow> rows;
-    for (const auto& d : listed) rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
+    for (const auto& d : listed)
+      rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
     audits->write(std::move(rows));
     return json_response(200, devices_json(listed));
   }
@@ -943,8 +944,8 @@ struct Api::Impl {
       if (std::find(caller.team_ids.begin(), caller.team_ids.end(), owner->team_id) ==
           caller.team_ids.end()) {
         refuse(caller, request, 403, "forbidden",
-               "the device belongs to an officer outside your teams",
-               "revocation outside scope", "device", device_id);
+               "the device belongs to an officer outside your teams", "revocation outside scope",
+               "device", device_id);
       }
     }
     revoke_device(*db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());

@@ -81,8 +81,8 @@ std::optional<std::string> parent_of(store::Database& db, const EntitySpec& spec
                                      const std::string& id) {
   const FieldSpec* parent = spec.field(spec.parent_field);
   if (parent == nullptr) return std::nullopt;
-  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " +
-                      std::string(spec.table) + " WHERE id = ?");
+  auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " + std::string(spec.table) +
+                      " WHERE id = ?");
   s.bind_all(id);
   const auto found = s.step() ? s.column_optional_text(0) : std::nullopt;
   s.reset();
@@ -128,7 +128,8 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
   const EntitySpec* spec = find_entity(change.entity);
   checked.spec = spec;
-  if (spec == nullptr) return reject("'" + quoted_excerpt(change.entity) + "' is not a kind of record Vigil syncs");
+  if (spec == nullptr)
+    return reject("'" + quoted_excerpt(change.entity) + "' is not a kind of record Vigil syncs");
   if (spec->back_office) {
     return reject(article(spec->name) +
                   " is kept by the back office: no device creates or "
@@ -136,7 +137,9 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   }
   if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
   const auto stamp = parse_stamp(change.clock);
-  if (!stamp) return reject("clock '" + quoted_excerpt(change.clock) + "' is not a hybrid logical clock stamp");
+  if (!stamp)
+    return reject("clock '" + quoted_excerpt(change.clock) +
+                  "' is not a hybrid logical clock stamp");
   checked.stamp = *stamp;
   if (spec->mutable_record ? change.operation == Operation::append
                            : change.operation != Operation::append) {
@@ -154,7 +157,8 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   // Every field: known, editable by this role, and a good value.
   for (const auto& [name, value] : change.fields) {
     const FieldSpec* field = spec->field(name);
-    if (field == nullptr) return reject("'" + quoted_excerpt(name) + "' is not a field of " + article(spec->name));
+    if (field == nullptr)
+      return reject("'" + quoted_excerpt(name) + "' is not a field of " + article(spec->name));
     if (!creating) {
       if (field->editor == Editor::nobody) {
         return reject(name + " cannot be changed once recorded");

@@ -81,13 +81,15 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
       return {text, {}};
     case FieldType::date: {
       auto date = parse_date(text);
-      if (!date) return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)"};
+      if (!date)
+        return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)"};
       return {format_date(*date), {}};
     }
     case FieldType::instant: {
       auto instant = parse_instant(text);
       if (!instant) {
-        return {{}, name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
+        return {{},
+                name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
       }
       return {format_instant(*instant), {}};
     }

@@ -632,9 +632,10 @@ TEST_CASE("a record the tablet cannot store is set aside with its reason; the sc
   CHECK(tablet->status().pending == 0);
 }
 
-TEST_CASE("randomized: hostile pushes while records move between teams never stop a tablet or "
-          "leave it holding another team's records",
-          "[mobile][tablet][boundaries][randomized]") {
+TEST_CASE(
+    "randomized: hostile pushes while records move between teams never stop a tablet or "
+    "leave it holding another team's records",
+    "[mobile][tablet][boundaries][randomized]") {
   // Officers of two teams sync real tablets while a hostile client holding a valid North token
   // pushes random changes (references to South's records, stale bases, stamps from the future,
   // text that is too long) and an administrator moves nominals between the teams. After every
@@ -663,11 +664,10 @@ TEST_CASE("randomized: hostile pushes while records move between teams never sto
       change.change_id = make_uuid(random);
       change.device_id = session.device_id;
       if (change.clock.empty()) {
-        change.clock = sync::format_stamp(
-            {std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count(),
-             0});
+        change.clock = sync::format_stamp({std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count(),
+                                           0});
       }
       change.device_time = "2026-11-22T10:00:00Z";
       sync::PushRequest request;

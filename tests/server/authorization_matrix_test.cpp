@@ -72,18 +72,17 @@ class Matrix {
   Device asker(const Cell& cell) {
     const std::string username = cell.role == Asker::officer      ? "pc.a"
                                  : cell.role == Asker::supervisor ? "sgt.north"
-                                                                 : "admin";
+                                                                  : "admin";
     Device d;
     d.username = username;
     d.http = world_.client();
     const auto result = d.http->post(
-        "/api/v1/auth/login",
-        "{\"username\":\"" + username + "\",\"password\":\"" + kTestPassword +
-            "\",\"device_name\":\"matrix\",\"kind\":\"" +
-            (cell.kind == Kind::tablet ? "tablet" : "browser") + "\"}");
+        "/api/v1/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + kTestPassword +
+                                  "\",\"device_name\":\"matrix\",\"kind\":\"" +
+                                  (cell.kind == Kind::tablet ? "tablet" : "browser") + "\"}");
     REQUIRE(result.status == 200);
-    const auto body = vigil::sync::decode_string_object(result.body,
-                                                        {"token", "device_id", "officer", "role"});
+    const auto body =
+        vigil::sync::decode_string_object(result.body, {"token", "device_id", "officer", "role"});
     d.session = {body.at("token"), body.at("device_id")};
     return d;
   }
@@ -94,8 +93,7 @@ class Matrix {
     Device& b = team == "North" ? north_other_ : south_other_;
     const std::string nominal =
         team == "North" ? world_.force().north_nominals[0] : world_.force().south_nominals[0];
-    const std::string base =
-        world_.text("SELECT area FROM nominals WHERE id = ?", nominal);
+    const std::string base = world_.text("SELECT area FROM nominals WHERE id = ?", nominal);
     const std::string value = "Area " + std::to_string(++edits_);
     REQUIRE(a.push_one(a.change("nominal", nominal, Operation::update, {{"area", value + "a"}},
                                 {{"area", base}}))
@@ -124,8 +122,8 @@ class Matrix {
     const std::string nominal =
         own ? world_.force().north_nominals[1] : world_.force().south_nominals[1];
     Ask ask;
-    if (path == "/healthz" || path == "/" || path == "/dashboard.css" ||
-        path == "/dashboard.js" || path == "/metrics" || path == "/api/v1/openapi.json") {
+    if (path == "/healthz" || path == "/" || path == "/dashboard.css" || path == "/dashboard.js" ||
+        path == "/metrics" || path == "/api/v1/openapi.json") {
       ask.target = path;
     } else if (path == "/api/v1/auth/login") {
       ask.target = path;
@@ -198,9 +196,10 @@ std::int64_t audit_rows(World& world, const std::string& device, const char* act
 
 }  // namespace
 
-TEST_CASE("authorisation matrix: every route of the OpenAPI document, by role, team and kind of "
-          "sign-in",
-          "[server][boundaries][matrix]") {
+TEST_CASE(
+    "authorisation matrix: every route of the OpenAPI document, by role, team and kind of "
+    "sign-in",
+    "[server][boundaries][matrix]") {
   Matrix matrix;
   REQUIRE(matrix.routes().size() >= 21);
   int cells = 0;
@@ -216,8 +215,8 @@ TEST_CASE("authorisation matrix: every route of the OpenAPI document, by role, t
                            << (kind == Kind::tablet ? "tablet" : "browser"));
           const auto denied_before = audit_rows(matrix.world(), asker.session.device_id, "denied");
           const auto read_before = audit_rows(matrix.world(), asker.session.device_id, "read");
-          const auto answer = route.first == "GET" ? asker.get(ask.target)
-                                                   : asker.post(ask.target, ask.body);
+          const auto answer =
+              route.first == "GET" ? asker.get(ask.target) : asker.post(ask.target, ask.body);
           INFO("answer: " << answer.status << " " << answer.body.substr(0, 300));
           CHECK(answer.status == ask.status);
           CHECK(documented.count(answer.status) == 1);

@@ -49,8 +49,7 @@ TEST_CASE("boundaries: an old cursor never carries a record that has left the ca
   Device admin = world.device("admin");
   Device south = world.device("pc.south");
   Device north = world.device("pc.a");
-  REQUIRE(south.push_one(south.visit(world.force().south_nominals[0])).outcome ==
-          Outcome::applied);
+  REQUIRE(south.push_one(south.visit(world.force().south_nominals[0])).outcome == Outcome::applied);
   south.pull();
   const std::int64_t before_moves = south.cursor;
   REQUIRE(before_moves > 0);
@@ -103,41 +102,40 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
   const Change north_visit = north.visit(world.force().north_nominals[0]);
   REQUIRE(north.push_one(north_visit).outcome == Outcome::applied);
 
-  const auto failed_entry = south.push_one(
-      south.change("failed_entry", make_uuid(), Operation::append,
-                   {{"nominal_id", world.force().south_nominals[0]},
-                    {"visit_id", north_visit.entity_id},
-                    {"attempted_at", "2026-11-22T09:00:00Z"}}));
+  const auto failed_entry =
+      south.push_one(south.change("failed_entry", make_uuid(), Operation::append,
+                                  {{"nominal_id", world.force().south_nominals[0]},
+                                   {"visit_id", north_visit.entity_id},
+                                   {"attempted_at", "2026-11-22T09:00:00Z"}}));
   CHECK(failed_entry.outcome == Outcome::rejected);
   CHECK(failed_entry.reason.find("visit_id") != std::string::npos);
 
-  const auto breach = south.push_one(
-      south.change("breach", make_uuid(), Operation::append,
-                   {{"nominal_id", world.force().south_nominals[0]},
-                    {"order_id", world.force().north_order},
-                    {"occurred_at", "2026-11-22T09:00:00Z"},
-                    {"action_taken", "arrested"}}));
+  const auto breach = south.push_one(south.change("breach", make_uuid(), Operation::append,
+                                                  {{"nominal_id", world.force().south_nominals[0]},
+                                                   {"order_id", world.force().north_order},
+                                                   {"occurred_at", "2026-11-22T09:00:00Z"},
+                                                   {"action_taken", "arrested"}}));
   CHECK(breach.outcome == Outcome::rejected);
   CHECK(breach.reason.find("order_id") != std::string::npos);
   CHECK(world.count("SELECT count(*) FROM failed_entries") == 0);
   CHECK(world.count("SELECT count(*) FROM breaches") == 0);
 
   // Within the nominal, the same references are taken.
-  const auto own_breach = north.push_one(
-      north.change("breach", make_uuid(), Operation::append,
-                   {{"nominal_id", world.force().north_nominals[0]},
-                    {"order_id", world.force().north_order},
-                    {"condition_id", world.text("SELECT id FROM order_conditions")},
-                    {"occurred_at", "2026-11-22T09:00:00Z"},
-                    {"action_taken", "arrested"}}));
+  const auto own_breach =
+      north.push_one(north.change("breach", make_uuid(), Operation::append,
+                                  {{"nominal_id", world.force().north_nominals[0]},
+                                   {"order_id", world.force().north_order},
+                                   {"condition_id", world.text("SELECT id FROM order_conditions")},
+                                   {"occurred_at", "2026-11-22T09:00:00Z"},
+                                   {"action_taken", "arrested"}}));
   CHECK(own_breach.outcome == Outcome::applied);
   // A breach of one nominal's order on another nominal of the same team: refused too.
-  const auto other_nominal = north.push_one(
-      north.change("breach", make_uuid(), Operation::append,
-                   {{"nominal_id", world.force().north_nominals[1]},
-                    {"order_id", world.force().north_order},
-                    {"occurred_at", "2026-11-22T09:00:00Z"},
-                    {"action_taken", "arrested"}}));
+  const auto other_nominal =
+      north.push_one(north.change("breach", make_uuid(), Operation::append,
+                                  {{"nominal_id", world.force().north_nominals[1]},
+                                   {"order_id", world.force().north_order},
+                                   {"occurred_at", "2026-11-22T09:00:00Z"},
+                                   {"action_taken", "arrested"}}));
   CHECK(other_nominal.outcome == Outcome::rejected);
   // North's tablets still take their whole scope.
   Device other = world.device("pc.b");
@@ -151,27 +149,28 @@ TEST_CASE("boundaries: a stamp from the future is refused, and real edits then s
   World world;
   Device pc = world.device("pc.a");
   const std::string nominal = world.force().north_nominals[0];
-  Change poisoned = pc.change("nominal", nominal, Operation::update, {{"area", "Nowhere"}},
-                              {{"area", ""}});
+  Change poisoned =
+      pc.change("nominal", nominal, Operation::update, {{"area", "Nowhere"}}, {{"area", ""}});
   poisoned.clock = "9999999999999999.99999";
   CHECK(pc.push_one(poisoned).outcome == Outcome::rejected);
-  Change ahead = pc.change("nominal", nominal, Operation::update, {{"area", "Nowhere"}},
-                           {{"area", ""}});
+  Change ahead =
+      pc.change("nominal", nominal, Operation::update, {{"area", "Nowhere"}}, {{"area", ""}});
   ahead.clock = stamp_ahead(std::chrono::hours(1));
   const auto refused = pc.push_one(ahead);
   CHECK(refused.outcome == Outcome::rejected);
   CHECK(refused.reason.find("ahead of the server's clock") != std::string::npos);
   // Within the skew the server tolerates, a fast clock is taken (and flagged).
-  Change slightly = pc.change("nominal", nominal, Operation::update, {{"area", "Riverside"}},
-                              {{"area", ""}});
+  Change slightly =
+      pc.change("nominal", nominal, Operation::update, {{"area", "Riverside"}}, {{"area", ""}});
   slightly.clock = stamp_ahead(std::chrono::minutes(4));
   CHECK(pc.push_one(slightly).outcome == Outcome::applied);
   CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Riverside");
 }
 
-TEST_CASE("boundaries: a supervisor's decision settles the field on every copy, whatever stamps "
-          "the edits carried",
-          "[server][boundaries][clock][conflict]") {
+TEST_CASE(
+    "boundaries: a supervisor's decision settles the field on every copy, whatever stamps "
+    "the edits carried",
+    "[server][boundaries][clock][conflict]") {
   // Found: a decision wrote a stamp that sorted below the standing write, so the field went
   // back and the next pull handed tablets a value the server no longer held.
   World world;
@@ -180,13 +179,13 @@ TEST_CASE("boundaries: a supervisor's decision settles the field on every copy, 
   Device sergeant = world.device("sgt.north");
   const std::string nominal = world.force().north_nominals[1];
   // The standing edit from a tablet four minutes fast; the other, made offline, loses.
-  Change fast = first.change("nominal", nominal, Operation::update, {{"area", "Hilltop"}},
-                             {{"area", ""}});
+  Change fast =
+      first.change("nominal", nominal, Operation::update, {{"area", "Hilltop"}}, {{"area", ""}});
   fast.clock = stamp_ahead(std::chrono::minutes(4));
   REQUIRE(first.push_one(fast).outcome == Outcome::applied);
   REQUIRE(second
-              .push_one(second.change("nominal", nominal, Operation::update,
-                                      {{"area", "Valley"}}, {{"area", ""}}))
+              .push_one(second.change("nominal", nominal, Operation::update, {{"area", "Valley"}},
+                                      {{"area", ""}}))
               .outcome == Outcome::conflict);
   const std::string conflict =
       world.text("SELECT id FROM conflicts WHERE entity_id = ? AND status = 'open'", nominal);
@@ -268,8 +267,8 @@ TEST_CASE("boundaries: only an administrator revokes an administrator's device",
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = "
                     "'device' AND entity_id = ? AND device_id = ?",
                     admin.session.device_id, sergeant.session.device_id) == 1);
-  check_error(south_sergeant.post("/api/v1/devices/" + pc.session.device_id + "/revoke", "{}"),
-              403, "forbidden");
+  check_error(south_sergeant.post("/api/v1/devices/" + pc.session.device_id + "/revoke", "{}"), 403,
+              "forbidden");
   CHECK(sergeant.post("/api/v1/devices/" + pc.session.device_id + "/revoke", "{}").status == 200);
   CHECK(admin.post("/api/v1/devices/" + sergeant.session.device_id + "/revoke", "{}").status ==
         200);
@@ -284,8 +283,8 @@ TEST_CASE("boundaries: a dashboard session neither pushes nor pulls, and is audi
       "/api/v1/auth/login", "{\"username\":\"pc.a\",\"password\":\"" + std::string(kTestPassword) +
                                 "\",\"device_name\":\"Dashboard\",\"kind\":\"browser\"}");
   REQUIRE(signed_in.status == 200);
-  const auto token = vigil::sync::decode_string_object(signed_in.body,
-                                                       {"token", "device_id", "officer", "role"});
+  const auto token =
+      vigil::sync::decode_string_object(signed_in.body, {"token", "device_id", "officer", "role"});
   const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + token.at("token")}};
   check_error(http->get("/api/v1/sync/pull?since=0", auth), 403, "forbidden");
   check_error(http->post("/api/v1/sync/push", "{\"changes\":[]}", auth), 403, "forbidden");
@@ -315,17 +314,17 @@ TEST_CASE("boundaries: refusals and reads of devices and conflicts are audited",
                     "AND device_id = ? AND reason LIKE 'devices report%'",
                     sergeant.session.device_id) == 1);
   // A revoked device's token: 401, audited against the device.
-  REQUIRE(sergeant.post("/api/v1/devices/" + pc.session.device_id + "/revoke", "{}").status ==
-          200);
+  REQUIRE(sergeant.post("/api/v1/devices/" + pc.session.device_id + "/revoke", "{}").status == 200);
   CHECK(pc.get("/api/v1/sync/pull?since=0").status == 401);
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ? AND "
                     "entity = 'device'",
                     pc.session.device_id) == 1);
 }
 
-TEST_CASE("boundaries: pushed text that is not UTF-8, or longer than its field allows, is "
-          "refused naming the field",
-          "[server][boundaries][input]") {
+TEST_CASE(
+    "boundaries: pushed text that is not UTF-8, or longer than its field allows, is "
+    "refused naming the field",
+    "[server][boundaries][input]") {
   // Found: pushed invalid UTF-8 was stored and sent out to tablets, which refused it.
   World world;
   Device pc = world.device("pc.a");
@@ -346,9 +345,10 @@ TEST_CASE("boundaries: pushed text that is not UTF-8, or longer than its field a
   CHECK(long_name.reason == "surname is longer than 200 characters");
 }
 
-TEST_CASE("boundaries: one address's failed sign-ins never refuse another officer's right "
-          "password, and a guessed officer keeps their devices",
-          "[server][boundaries][throttle]") {
+TEST_CASE(
+    "boundaries: one address's failed sign-ins never refuse another officer's right "
+    "password, and a guessed officer keeps their devices",
+    "[server][boundaries][throttle]") {
   // Found: twenty wrong passwords from one address locked out every officer behind it (a police
   // station behind one address); five guesses locked the administrator out for 15 minutes.
   World world;
@@ -368,7 +368,8 @@ TEST_CASE("boundaries: one address's failed sign-ins never refuse another office
   // The station's other officers still sign in.
   CHECK(login("pc.b", kTestPassword, "10.0.0.1") == 200);
   // Five guesses at the administrator from one address: that address is slowed ...
-  for (int i = 0; i < 5; ++i) CHECK(login("admin", "guess " + std::to_string(i), "10.9.9.9") == 401);
+  for (int i = 0; i < 5; ++i)
+    CHECK(login("admin", "guess " + std::to_string(i), "10.9.9.9") == 401);
   CHECK(login("admin", "guess 6", "10.9.9.9") == 429);
   CHECK(login("admin", kTestPassword, "10.9.9.9") == 429);
   // ... while the administrator signs in from elsewhere, and keeps the device they hold.

@@ -5,11 +5,11 @@
 
 // cereal's JSON archive first: it makes rapidjson's assertions throw, as every other user of
 // rapidjson in the program expects.
-#include <cereal/archives/json.hpp>
 #include <rapidjson/document.h>
+#include <cereal/archives/json.hpp>
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -209,7 +209,8 @@ inline std::string login_body(const std::string& username, const std::string& pa
 
 // The field's value in the last change or record item about the entity, as a pull delivered it.
 inline std::optional<std::string> pulled_value(const std::vector<PullItem>& items,
-                                        const std::string& entity_id, const std::string& field) {
+                                               const std::string& entity_id,
+                                               const std::string& field) {
   std::optional<std::string> value;
   for (const auto& item : items) {
     if (item.entity_id != entity_id || item.kind == PullItem::Kind::purge) continue;
@@ -219,6 +220,5 @@ inline std::optional<std::string> pulled_value(const std::vector<PullItem>& item
   }
   return value;
 }
-
 
 }  // namespace api_world

@@ -69,9 +69,9 @@ struct SyncReport {
   std::vector<std::string> rejections;  // "visit 0199...: <reason>"
   int received = 0;                     // records and changes that came down
   int purged = 0;                       // records that left the scope
-  int set_aside = 0;                    // records it could not store, kept aside (status lists them)
-  bool took_scope = false;              // the whole scope was taken (first sync or drift)
-  std::string drift;                    // why the scope was taken afresh ("" when it was not)
+  int set_aside = 0;        // records it could not store, kept aside (status lists them)
+  bool took_scope = false;  // the whole scope was taken (first sync or drift)
+  std::string drift;        // why the scope was taken afresh ("" when it was not)
   int open_conflicts = 0;
 };
 
