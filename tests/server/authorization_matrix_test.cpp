@@ -56,7 +56,6 @@ class Matrix {
         routes_[{method == "get" ? "GET" : "POST", path->name.GetString()}] = statuses;
       }
     }
-    // A conflict with nothing to do with either team's tablets: one fresh per deciding cell.
   }
 
   const std::map<std::pair<std::string, std::string>, std::set<int>>& routes() const {
