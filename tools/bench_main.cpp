@@ -1,6 +1,6 @@
 // vigil-bench: Vigil's benchmarks. Each benchmark is a subcommand that prints its figures and
-// writes them as JSON, so runs on different days or builds can be compared (DESIGN.md "House
-// style": benchmarks are programs, not timed tests). Run the release build: tools/dev bench.
+// writes them as JSON, so runs on different days or builds can be compared (docs/house-style.md,
+// "Benchmarks": benchmarks are programs, not timed tests). Run the release build: tools/dev bench.
 #include <cstdint>
 #include <filesystem>
 #include <iostream>

@@ -1,4 +1,4 @@
-// `vigil`: the back-office command (DESIGN.md "Deployables"). Each subcommand parses its options,
+// `vigil`: the back-office command (docs/commands.md). Each subcommand parses its options,
 // opens the database it names and calls core/ or the back-office library; nothing here holds a
 // rule. Exit status: 0 success, 1 failure, 2 bad usage; errors are one sentence on stderr.
 #include <algorithm>

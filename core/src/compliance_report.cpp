@@ -70,7 +70,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   }
 
   // The current plan of each active nominal: with no actions, or open actions without an owner
-  // or a due date (DOMAIN.md: each action has both).
+  // or a due date (docs/domain.md: each action has both).
   auto defects = db.prepare(
       "WITH current AS (SELECT n.ref, t.name AS team, p.id AS plan_id, p.started_on FROM "
       "nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON p.id = (SELECT q.id FROM "

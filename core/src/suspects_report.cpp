@@ -49,7 +49,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       const Date end = optional_date_column(cases, 8).value_or(timetable.stages.front().ends);
       const int days_left = days_between(as_of, end);
       if (days_left > kSuspectsLookaheadDays) continue;
-      // Once the period has ended no extension can be given (DOMAIN.md: an extension
+      // Once the period has ended no extension can be given (docs/domain.md: an extension
       // authorised after expiry is invalid), so none is named.
       report.bail.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
                              cases.column_text(3), arrested_on, end, days_left,

@@ -1,4 +1,4 @@
-// `vigil-field`: the tablet (DESIGN.md "Deployables"), as a command for a tablet app's shell, for
+// `vigil-field`: the tablet (ARCHITECTURE.md), as a command for a tablet app's shell, for
 // testing and for training. Each command opens the store it names and calls the Tablet; nothing
 // here holds a rule. Exit status: 0 done, 1 failed (the server could not be reached or refused,
 // the tablet is locked or was wiped), 2 bad usage or bad input; errors are one sentence on

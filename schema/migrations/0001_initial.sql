@@ -1,5 +1,6 @@
--- Vigil's first schema: every record of DOMAIN.md, for the server and (as a subset) the tablet.
--- Conventions (DESIGN.md "Data"):
+-- Vigil's first schema: every record of docs/domain.md, for the server and (as a subset) the
+-- tablet.
+-- Conventions (docs/house-style.md, "Data"):
 --   * id is a UUID made where the row was created (tablets make ids offline);
 --   * dates are civil dates 'YYYY-MM-DD' (Europe/London); instants are UTC 'YYYY-MM-DDTHH:MM:SSZ';
 --   * booleans are 0/1; enumerations are checked here so no other value can be stored (written
@@ -57,7 +58,7 @@ CREATE TABLE devices (
 );
 CREATE INDEX devices_officer ON devices(officer_id);
 
--- Policy: versioned, with who approved it, when it takes effect and why (DOMAIN.md "policy").
+-- Policy: versioned, with who approved it, when it takes effect and why (docs/domain.md, policy).
 CREATE TABLE policy_versions (
   id             TEXT PRIMARY KEY,
   version        INTEGER NOT NULL UNIQUE,
@@ -268,7 +269,7 @@ CREATE INDEX breaches_order ON breaches(order_id);
 
 -- Notification by registered sex offenders -------------------------------------------------------
 
--- What starts and bounds the notification period (DOMAIN.md "Notification").
+-- What starts and bounds the notification period (docs/domain.md, notification).
 CREATE TABLE notification_requirements (
   nominal_id       TEXT PRIMARY KEY REFERENCES nominals(id),
   relevant_date    TEXT NOT NULL,     -- conviction, finding or caution

@@ -1,4 +1,4 @@
--- The sync server's bookkeeping (DESIGN.md "Sync semantics").
+-- The sync server's bookkeeping (docs/sync-protocol.md).
 
 -- Each changed field's value once the change was taken in, in the wire's text form (a field whose
 -- write lost a conflict keeps the winner's value), so replaying `applied` in sequence order gives

@@ -86,7 +86,7 @@ TEST_CASE("the 2017 timetable is 28 days, then 3 months, then 6 months from bail
 }
 
 TEST_CASE("the 2017 timetable is the same for serious fraud", "[bail]") {
-  // DOMAIN.md gives the 2017 Act no longer periods for any case type.
+  // docs/domain.md gives the 2017 Act no longer periods for any case type.
   CHECK(stages_for("2017-04-03", CaseType::serious_fraud) == stages_for("2017-04-03"));
   CHECK(stages_for("2022-10-27", CaseType::serious_fraud) == stages_for("2022-10-27"));
 }

@@ -1,6 +1,6 @@
 // The suspects report on a real database: which bail periods end within 7 days or have ended and
 // who must extend them, which RUI reviews are due, outstanding suspects by priority, and the
-// rates per 1,000 arrests (DOMAIN.md "Pre-charge bail", "Outstanding suspects").
+// rates per 1,000 arrests (docs/domain.md: pre-charge bail, outstanding suspects).
 #include <catch2/catch.hpp>
 
 #include "temp_dir.hpp"

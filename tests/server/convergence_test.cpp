@@ -1,4 +1,4 @@
-// The randomized convergence test (DESIGN.md "House style"): six tablets edit offline, some of
+// The randomized convergence test (docs/house-style.md, "Tests"): six tablets edit offline, some of
 // them the same fields at once, and sync through a real server over HTTP in a random order, with
 // answers lost and pushes retried, pushes sent twice and the server restarted in the middle.
 // Then every copy must equal the server, every acknowledged change must be there exactly once,

@@ -1,6 +1,6 @@
 // Durability: the real vigil-server, killed with SIGKILL at random moments while a tablet pushes,
 // loses no change it acknowledged, and the tablet's retry after the restart neither loses nor
-// duplicates anything (DESIGN.md "Data": nothing acknowledged before it is durable).
+// duplicates anything (docs/house-style.md, "Data": nothing acknowledged before it is durable).
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>

@@ -64,7 +64,7 @@ inline const rapidjson::Value& items_of(const rapidjson::Document& document) {
   return document["items"];
 }
 
-// An error as DESIGN.md fixes it: the status, and {"error": code, "message": one sentence}.
+// An error as docs/http-api.md fixes it: the status, and {"error": code, "message": one sentence}.
 inline void check_error(const HttpResult& result, int status, const std::string& code) {
   INFO("answer: " << result.status << " " << result.body);
   CHECK(result.status == status);

@@ -1,6 +1,6 @@
 // vigil-bench field: the tablet as an officer meets it. A force is seeded and fifty of one team's
 // nominals, with their three years of history, are given a team of their own with one officer:
-// a caseload of fifty, as DOMAIN.md sizes it. The real server serves it in this process on a
+// a caseload of fifty, as docs/domain.md sizes it. The real server serves it in this process on a
 // loopback port (durable, as vigil-server runs); the real tablet engine (vigil::mobile) enrols
 // into a fresh store, records visits offline one by one, and syncs them.
 #include <filesystem>

@@ -1,4 +1,4 @@
-// `vigil import` (DESIGN.md "Import format"). Three phases:
+// `vigil import` (docs/import-format.md). Three phases:
 //   1. read every known file and parse it as CSV (no database access);
 //   2. inside one write transaction, load what the database already holds into hash maps and
 //      check every row of every file against it and against the other files, collecting every
@@ -989,7 +989,7 @@ class Importer {
       auto kind = row.choice<NominalKind>(C::kind);
       auto mappa_category = row.optional_whole_number(C::mappa_category, 1, 3);
       if (kind && mappa_category && mappa_category != mappa_category_of(*kind)) {
-        // DOMAIN.md: the kind is the MAPPA category (a potentially dangerous person has none);
+        // docs/domain.md: the kind is the MAPPA category (a potentially dangerous person has none);
         // a row that says otherwise is contradictory and a person must decide which is right.
         auto expected = mappa_category_of(*kind);
         row.problem("mappa_category " + in_quotes(row[C::mappa_category]) +

@@ -1,4 +1,5 @@
-// `vigil seed`: synthetic data at the sizes of DOMAIN.md, with the backlogs the inspectors found.
+// `vigil seed`: synthetic data at the sizes of docs/domain.md, with the backlogs the inspectors
+// found.
 //
 // The seed runs in three steps. First it draws the force's shape (teams, officers, caseloads).
 // Then it sketches each nominal: the few facts the overdue rules look at (last seen visit, last
@@ -431,8 +432,8 @@ struct NominalSketch {
   std::vector<AssessmentSketch> assessments;  // oldest first
 };
 
-// What the demo must show (DOMAIN.md "What went wrong"): each kind of overdue item at each risk
-// level, and the aggravating facts a supervisor must see.
+// What the demo must show (docs/domain.md, why Vigil exists): each kind of overdue item at each
+// risk level, and the aggravating facts a supervisor must see.
 enum class Showcase { none, overdue_kind, no_fixed_abode, single_crewed, recent_breach };
 struct Designation {
   Showcase showcase = Showcase::none;
@@ -887,7 +888,7 @@ class Seeder {
         }
       }
     } else {
-      // Teams of 6 to 8 offender managers and a sergeant (DOMAIN.md "Realistic sizes").
+      // Teams of 6 to 8 offender managers and a sergeant (docs/domain.md, realistic sizes).
       int placed = 0;
       int per_area_count[std::size(kAreas)] = {};
       while (placed < shape_.offender_managers) {
@@ -1909,9 +1910,9 @@ class Seeder {
   // -------------------------------------------------------------------------------------------
   // Pre-charge bail and released under investigation
 
-  // The arrest date decides the law (DOMAIN.md "Pre-charge bail"): arrests before 3 April 2017 had
-  // no limit; from then to 27 October 2022, 28 days then 3 months then the court; from 28 October
-  // 2022, 3 months (6 in serious fraud cases), then 6, 9 and 12 months, then the court.
+  // The arrest date decides the law (docs/domain.md, pre-charge bail): arrests before 3 April 2017
+  // had no limit; from then to 27 October 2022, 28 days then 3 months then the court; from 28
+  // October 2022, 3 months (6 in serious fraud cases), then 6, 9 and 12 months, then the court.
   Day pick_arrest_date() {
     const Day act_2017 = day_of(date::year{2017} / 4 / 3);
     const Day act_2022 = day_of(date::year{2022} / 10 / 28);

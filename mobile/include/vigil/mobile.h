@@ -1,4 +1,4 @@
-/* The tablet engine for a native tablet app (DESIGN.md "Deployables"): the same store, outbox,
+/* The tablet engine for a native tablet app (ARCHITECTURE.md): the same store, outbox,
  * rules and sync as vigil-field, behind a C interface.
  *
  * - Handles are opaque; every function takes the handle first and returns a vigil_status.

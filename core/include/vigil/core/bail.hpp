@@ -1,5 +1,5 @@
 // Pre-charge bail, released under investigation (RUI) and outstanding suspects: the rules of
-// DOMAIN.md "Deadlines Vigil computes" that say how long bail may run, who may extend it, and
+// docs/domain.md that say how long bail may run, who may extend it, and
 // when a case or a suspect must next be reviewed.
 //
 // Pure functions over plain values: the tablet and the server call the same code, so derived

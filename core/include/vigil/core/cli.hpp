@@ -44,7 +44,7 @@ class Args {
   bool help_ = false;
 };
 
-// Exit statuses fixed by DESIGN.md.
+// Exit statuses every command keeps (docs/commands.md).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;

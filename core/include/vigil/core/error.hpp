@@ -1,4 +1,4 @@
-// The one exception Vigil throws for broken infrastructure (DESIGN.md "House style").
+// The one exception Vigil throws for broken infrastructure (docs/house-style.md, "Errors").
 // Expected outcomes (validation failures, rejected changes) are values, never exceptions.
 #pragma once
 

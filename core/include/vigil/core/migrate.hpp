@@ -1,4 +1,4 @@
-// Brings a database to this build's schema version (DESIGN.md "Data").
+// Brings a database to this build's schema version (docs/house-style.md, "Data").
 #pragma once
 
 #include "vigil/core/store.hpp"

@@ -1,6 +1,6 @@
 // Notification by registered sex offenders: how long the notification requirements last, and
-// the deadlines for the initial, change and periodic notifications (DOMAIN.md "Notification by
-// registered sex offenders").
+// the deadlines for the initial, change and periodic notifications (docs/domain.md, "Notification
+// by registered sex offenders").
 //
 // Pure functions over plain values: the tablet and the server call the same code, so derived
 // status is computed, never stored. They throw nothing and are safe from any thread.

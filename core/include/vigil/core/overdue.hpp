@@ -1,4 +1,4 @@
-// What is overdue for a nominal, how late, and how urgent: the rules of DOMAIN.md "Deadlines"
+// What is overdue for a nominal, how late, and how urgent: the rules of docs/domain.md
 // for visits, assessments, plan reviews, plan actions and notifications, and the priority that
 // weighs risk, days overdue and aggravating facts, with the reasons a supervisor reads.
 //

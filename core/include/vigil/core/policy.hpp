@@ -1,4 +1,4 @@
-// Policy: the force's settings for the rules marked "policy" in DOMAIN.md. Policy is data:
+// Policy: the force's settings for the rules marked "policy" in docs/domain.md. Policy is data:
 // versioned rows with an effective date, an approver and a rationale; core/policy/
 // default_policy.json (the national defaults) is version 1. Plain values, safe to copy and share.
 #pragma once

@@ -1,5 +1,5 @@
 // The tablet: an officer's store of their scope, what they record at the door, and the sync that
-// carries it to the server (DESIGN.md "Sync semantics"). vigil-field and the C API are thin
+// carries it to the server (docs/sync-protocol.md). vigil-field and the C API are thin
 // layers over this class.
 //
 // Every change the officer makes is written to the store and to the outbox in one transaction,

@@ -1,7 +1,7 @@
-// The read audit (DESIGN.md "Read audit"): each time an officer opens a nominal's record on a
-// tablet, a read event is written there, hash-chained to the device's previous one, and synced.
-// The tablet makes each event's hash with read_event_hash and the server checks it with the same,
-// so an event altered, removed or inserted on the way shows as a break in the device's chain.
+// The read audit (docs/sync-protocol.md, read audit): each time an officer opens a nominal's record
+// on a tablet, a read event is written there, hash-chained to the device's previous one, and
+// synced. The tablet makes each event's hash with read_event_hash and the server checks it with the
+// same, so an event altered, removed or inserted on the way shows as a break in the device's chain.
 // Pure functions; safe from any thread.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The tablet's copy of its scope (DESIGN.md "Sync semantics"). What a pull brings is stored with
+// The tablet's copy of its scope (docs/sync-protocol.md). What a pull brings is stored with
 // the same conversions the server stores with, and what the officer records is checked as the
 // server will check it and stored at once, so the tablet shows it before it has ever synced.
 //

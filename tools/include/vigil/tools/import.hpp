@@ -1,4 +1,4 @@
-// `vigil import`: the way in from a force's spreadsheets (DESIGN.md "Import format").
+// `vigil import`: the way in from a force's spreadsheets (docs/import-format.md).
 // Reads whichever known CSV files exist in a directory, validates every row first, then imports
 // everything in one transaction or nothing at all. Re-importing the same files changes nothing.
 // No symbolic link inside the directory is opened (such a file is a problem); the directory

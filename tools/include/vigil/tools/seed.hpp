@@ -1,4 +1,4 @@
-// `vigil seed`: synthetic but realistic data at the sizes of DOMAIN.md, with the backlogs the
+// `vigil seed`: synthetic but realistic data at the sizes of docs/domain.md, with the backlogs the
 // inspectors found, identical for the same profile, seed and as-of date.
 // The caller owns the Database (migrated, holding no nominals yet); one thread.
 #pragma once
