@@ -5,6 +5,15 @@
 
 namespace vigil {
 
+void enrol_device(store::Database& db, const NewDevice& device) {
+  auto s = db.prepare(
+      "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at, kind) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.bind_all(device.id, device.officer_id, device.name, device.token_hash, device.enrolled_at,
+             device.enrolled_at, device.kind);
+  s.run();
+}
+
 std::vector<DeviceInfo> list_devices(store::Database& db,
                                      const std::optional<std::vector<std::string>>& team_ids) {
   // Two statements, not one with "?1 IS NULL OR": that form cannot use officers_team, and every

@@ -3,6 +3,8 @@
 // synchronous socket calls have no timeout).
 #include "server_link.hpp"
 
+#include "vigil/sync/wire.hpp"
+
 #include <openssl/ssl.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -162,6 +164,7 @@ struct ServerLink::Impl {
     const auto& response = parser.get();
     reply.status = static_cast<int>(response.result_int());
     reply.body = response.body();
+    reply.protocol = std::string(response[sync::kProtocolHeader]);
     if (!response.keep_alive()) close();
     return {};
   }
@@ -190,6 +193,7 @@ Reply ServerLink::exchange(std::string_view method, const std::string& target,
   request.set(http::field::user_agent, "vigil-field");
   if (!body.empty()) request.set(http::field::content_type, "application/json");
   if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
+  request.set(sync::kProtocolHeader, std::to_string(sync::kProtocolVersion));
   request.body() = body;
   request.prepare_payload();
 

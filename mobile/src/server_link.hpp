@@ -34,6 +34,7 @@ class LinkFailure : public std::runtime_error {
 struct Reply {
   int status = 0;
   std::string body;
+  std::string protocol;  // the server's Vigil-Protocol header ("" when it sent none)
 };
 
 class ServerLink {

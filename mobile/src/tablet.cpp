@@ -189,6 +189,7 @@ struct Tablet::Impl {
       std::string failure;
       try {
         Reply reply = server.exchange(method, target, body, token);
+        require_same_protocol(reply);
         if (reply.status == 401 && error_code_is(reply.body, "device_revoked")) wipe();
         if (reply.status < 500 || attempt >= options.attempts) return reply;
         failure = "it answered " + std::to_string(reply.status);
@@ -202,6 +203,22 @@ struct Tablet::Impl {
       }
       std::this_thread::sleep_for(backoff);
       backoff *= 2;
+    }
+  }
+
+  // An answer in another version of the sync protocol may mean something else: nothing of it is
+  // used, and the officer is told which program to update. A server that names no version
+  // speaks the first.
+  static void require_same_protocol(const Reply& reply) {
+    const std::string ours = std::to_string(sync::kProtocolVersion);
+    if (reply.status == 426 || (!reply.protocol.empty() && reply.protocol != ours)) {
+      throw TabletError(
+          Problem::refused,
+          "The server speaks sync protocol " +
+              (reply.protocol.empty() ? std::string("1") : reply.protocol.substr(0, 20)) +
+              " and this tablet " + ours +
+              ": update vigil-field (or the server) so the two agree; everything "
+              "recorded stays on the tablet.");
     }
   }
 

@@ -412,6 +412,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.query = target->query;
     request.authorization = to_std(message[http::field::authorization]);
     request.content_type = to_std(message[http::field::content_type]);
+    request.protocol = to_std(message["Vigil-Protocol"]);
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
     const bool keep_alive = message.keep_alive();

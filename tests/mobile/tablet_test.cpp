@@ -27,6 +27,7 @@
 #include "vigil/core/policy.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/server/http.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
 
@@ -850,4 +851,31 @@ TEST_CASE(
     std::printf("  the officers' tablets: %d changes taken, %d in conflict, %d refused\n", applied,
                 conflicts, rejected);
   }
+}
+
+TEST_CASE("a tablet stops at a server that speaks another version of the sync protocol",
+          "[mobile][tablet][protocol]") {
+  // A server of a later version (its messages may mean something else): the real transport, its
+  // handler answering as that server would, naming version 2.
+  TempDir dir;
+  vigil::server::ServerOptions options;
+  options.port = 0;
+  vigil::server::HttpServer later(options, [](const vigil::server::Request&) {
+    vigil::server::Response response;
+    response.body =
+        "{\"token\":\"t\",\"device_id\":\"d\",\"officer\":\"pc.a\",\"role\":\"officer\"}";
+    response.headers.emplace_back("Vigil-Protocol", "2");
+    return response;
+  });
+  later.start();
+  Tablet tablet(dir.path() / "pc-a.db");
+  try {
+    tablet.enrol("http://127.0.0.1:" + std::to_string(later.port()), "pc.a", kTestPassword, "pc-a",
+                 Force::quick());
+    FAIL("the tablet enrolled with a server of another protocol");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::refused);
+    CHECK(std::string(error.what()).find("sync protocol 2 and this tablet 1") != std::string::npos);
+  }
+  CHECK_FALSE(tablet.status().enrolled);
 }

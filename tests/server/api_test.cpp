@@ -1,4 +1,4 @@
-// The HTTP API's security and bad input (DESIGN.md "HTTP API", "Sync semantics"), against a real
+// The HTTP API's security and bad input (docs/http-api.md, docs/sync-protocol.md), against a real
 // vigil-server on a loopback port and a real database: tokens, sign-in throttling, scoped and
 // audited reads, pushes refused with a reason, body limits, literal storage of hostile strings,
 // conflicts and who may decide them, device revocation, methods and paths.
@@ -939,4 +939,27 @@ TEST_CASE("api: a value holding a NUL character is refused whole, never cut shor
   CHECK(result.status == 400);
   CHECK(result.body.find("U+0000") != std::string::npos);
   CHECK(world.text("SELECT count(*) FROM visits WHERE id = ?", visit.entity_id) == "0");
+}
+
+TEST_CASE(
+    "every answer names the sync protocol's version, and a request of another version is "
+    "refused with 426, storing nothing",
+    "[server][api][protocol]") {
+  World world;
+  Device pc = world.device("pc.a");
+  CHECK(header(world.client()->get("/healthz"), "vigil-protocol") == "1");
+  CHECK(header(pc.get("/api/v1/sync/pull?since=0"), "vigil-protocol") == "1");
+  // A tablet of a later version: its push is not read at all.
+  PushRequest request;
+  request.changes.push_back(pc.visit(world.force().north_nominals[0]));
+  auto headers = pc.session.auth();
+  headers["Vigil-Protocol"] = "2";
+  const auto refused = pc.http->post("/api/v1/sync/push", encode(request), headers);
+  check_error(refused, 426, "protocol_unsupported");
+  CHECK(refused.body.find("sync protocol 1") != std::string::npos);
+  CHECK(header(refused, "vigil-protocol") == "1");
+  CHECK(world.count("SELECT count(*) FROM visits WHERE id = ?", request.changes[0].entity_id) == 0);
+  // Version 1 said aloud is version 1.
+  headers["Vigil-Protocol"] = "1";
+  CHECK(pc.http->post("/api/v1/sync/push", encode(request), headers).status == 200);
 }

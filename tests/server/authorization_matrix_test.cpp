@@ -5,11 +5,14 @@
 // known device, 403) leaves a 'denied' audit row for the asking device, and each read that
 // discloses records leaves a 'read' row. A route added to the document without a rule here
 // fails the test: no route can be missed.
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
 
 #include "api_world.hpp"
+#include "vigil/server/api.hpp"
 
 using namespace api_world;
 
@@ -235,4 +238,38 @@ TEST_CASE(
   }
   // The matrix's size, for the record: routes x 3 roles x 2 teams x 2 kinds of sign-in.
   WARN("authorisation matrix: " << matrix.routes().size() << " routes, " << cells << " cells");
+}
+
+TEST_CASE(
+    "the route table the server dispatches from names exactly the routes of the OpenAPI "
+    "document, and only its open routes go without a token",
+    "[server][boundaries][matrix][openapi]") {
+  // The table is written once (api.cpp): a route served but not described, or described but not
+  // served, fails here. The document's open routes are those with "security": [].
+  World world;
+  auto document = parse(world.client()->get("/api/v1/openapi.json").body);
+  std::set<std::pair<std::string, std::string>> described, open_described;
+  for (auto path = document["paths"].MemberBegin(); path != document["paths"].MemberEnd(); ++path) {
+    for (auto op = path->value.MemberBegin(); op != path->value.MemberEnd(); ++op) {
+      std::string method = op->name.GetString();
+      if (method != "get" && method != "post") continue;
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      const std::pair<std::string, std::string> route{method, path->name.GetString()};
+      described.insert(route);
+      if (op->value.HasMember("security") && op->value["security"].Empty()) {
+        open_described.insert(route);
+      }
+    }
+  }
+  std::set<std::pair<std::string, std::string>> served, open_served;
+  for (const auto& route : vigil::server::Api::routes()) {
+    const std::pair<std::string, std::string> key{std::string(route.method),
+                                                  std::string(route.pattern)};
+    CHECK(served.insert(key).second);  // no route written twice
+    if (route.access == vigil::server::Access::open) open_served.insert(key);
+    if (route.access == vigil::server::Access::supervisor) CHECK_FALSE(route.action.empty());
+  }
+  CHECK(served == described);
+  CHECK(open_served == open_described);
 }

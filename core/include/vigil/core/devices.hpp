@@ -20,6 +20,16 @@ struct DeviceInfo {
   std::string kind = "tablet";  // or "browser": a dashboard sign-in, which holds no records
 };
 
+// A device an officer has just signed in on. Only the token's hash is kept: the token itself is
+// the device's alone.
+struct NewDevice {
+  std::string id, officer_id, name, token_hash;
+  std::string kind;         // "tablet", or "browser" for a dashboard session
+  std::string enrolled_at;  // also its first contact
+};
+// Records the device, in the caller's transaction (with the audit row of the sign-in).
+void enrol_device(store::Database& db, const NewDevice& device);
+
 // Devices of officers in the given teams (ids), or of every team when no list is given (the
 // back office); by team, officer, then enrolment.
 std::vector<DeviceInfo> list_devices(

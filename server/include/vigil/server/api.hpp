@@ -1,4 +1,4 @@
-// Vigil's HTTP API (DESIGN.md "HTTP API"): sign-in, sync, scoped reads with their audit,
+// Vigil's HTTP API (docs/http-api.md): sign-in, sync, scoped reads with their audit,
 // conflicts, devices, health, metrics and the OpenAPI description. Turns each Request into a
 // Response; the transport (http.hpp) knows nothing of this.
 //
@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "vigil/core/dates.hpp"
 #include "vigil/server/http.hpp"
@@ -37,8 +39,31 @@ struct ApiOptions {
   int connections_ahead = 16;
 };
 
+// Who may call a route.
+enum class Access {
+  open,        // anyone: sign-in, health, metrics, the dashboard's files, the OpenAPI document
+  signed_in,   // any signed-in device, tablet or dashboard session (401 otherwise)
+  tablet,      // a signed-in tablet: a dashboard session is refused (403)
+  supervisor,  // a supervisor or an administrator (an officer is refused, 403)
+};
+
+// One route of the API, as its table in api.cpp holds it: dispatch, the metrics' route names
+// and the test against the OpenAPI document's paths all come from that table.
+struct ApiRoute {
+  std::string_view method;
+  std::string_view pattern;  // the OpenAPI path: "/api/v1/devices/{id}/revoke"
+  Access access;
+  // False for what must answer with the database gone: the dashboard's files (which say so),
+  // the metrics and the OpenAPI document. Every other route is refused with 503 database_gone.
+  bool needs_database;
+  std::string_view action;  // supervisor routes: what an officer is refused ("revoke a device")
+};
+
 class Api {
  public:
+  // Every route, in the order a request's path is matched against them.
+  static std::vector<ApiRoute> routes();
+
   // Opens the database (it must have been created with `vigil init`) and checks its schema.
   explicit Api(ApiOptions options);
   ~Api();

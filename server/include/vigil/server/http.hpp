@@ -26,6 +26,7 @@ struct Request {
   std::string path;                          // percent-decoded, without the query string
   std::map<std::string, std::string> query;  // percent-decoded; a repeated name keeps the last
   std::string authorization;                 // the Authorization header, as sent
+  std::string protocol;  // the Vigil-Protocol header (the sync protocol's version), as sent
   std::string content_type;
   std::string body;
   std::string remote_address;  // the peer's IP address, for throttling and the audit

@@ -1,4 +1,4 @@
-// Change records and the sync API's messages (DESIGN.md "Sync semantics"), and their JSON form.
+// Change records and the sync API's messages (docs/sync-protocol.md), and their JSON form.
 // Field values travel as text in the same form as the import files (dates YYYY-MM-DD, instants
 // with Z, yes/no, officers by username, teams by name) or null, so one set of validators serves
 // the importer, the server and the tablet.
@@ -23,6 +23,15 @@ class WireError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The sync protocol's version (docs/sync-protocol.md, "Protocol version"). Tablet and server ship
+// apart, so each names its version in this header on every request and answer: the server
+// refuses a version it does not speak (426 protocol_unsupported), the tablet stops at an answer
+// of another version. A request without the header is taken as version 1, the protocol as it
+// stood before the header existed. Raised when a message changes meaning, never for an addition
+// the other side may ignore.
+inline constexpr int kProtocolVersion = 1;
+inline constexpr const char* kProtocolHeader = "Vigil-Protocol";
 
 enum class Operation { create, update, append };
 enum class Outcome { applied, duplicate, conflict, rejected };

@@ -1,0 +1,163 @@
+// The inside of Api (api.hpp), shared by the files that hold its routes, one file per concern:
+//   api.cpp             start-up, the route table, dispatch and the answer to every failure
+//   sign_in.cpp         sign-in, sign-out, tokens and throttling
+//   sync_routes.cpp     push and pull, the tablets' routes
+//   record_routes.cpp   nominals, conflicts and their decisions, devices and revocation
+//   report_routes.cpp   the reports, their cache and what the warmer makes ahead
+//   service_routes.cpp  the dashboard's files, health, metrics and the OpenAPI document
+// Private to server/.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_queue.hpp"
+#include "database_file.hpp"
+#include "pool.hpp"
+#include "report_cache.hpp"
+#include "report_warmer.hpp"
+#include "throttle.hpp"
+#include "vigil/core/report_stamp.hpp"
+#include "vigil/server/api.hpp"
+#include "vigil/sync/engine.hpp"
+#include "writer.hpp"
+
+namespace vigil::server {
+
+using sync::Caller;
+
+Response json_response(int status, std::string body);
+Response error_response(int status, std::string_view code, std::string_view message);
+
+// A failure a handler reports as an HTTP error.
+struct HttpError {
+  int status;
+  std::string code, message;
+  bool wipe = false;
+  std::string allow = {};  // 405: the methods the path accepts, for the Allow header
+  // A refusal the audit log must show (DPA 2018 s62): a known device or officer refused (401),
+  // outside scope or role (403), throttled (429). Written by Api::handle before the answer goes.
+  std::optional<AuditRow> audit = std::nullopt;
+};
+
+[[noreturn]] void fail(int status, std::string code, std::string message);
+
+// What a route's handler is given. On a route open to all, `db` and `caller` are null; on the
+// others the caller was authenticated on `db`, a connection the handler may use for the rest.
+struct Call {
+  const Request& request;
+  const ApiRoute& route;
+  store::Database* db = nullptr;
+  const Caller* caller = nullptr;
+  std::string id;  // the path's {id}, when the route's pattern has one
+};
+
+struct Api::Impl {
+  explicit Impl(ApiOptions o);
+
+  ApiOptions options;
+  DatabaseFile database_file;
+  // Pushes and decisions are written through the writer; reports are made on the makers'
+  // connections, which map the file (FileMap); everything else reads through the pool.
+  Pool pool;
+  Pool makers;
+  sync::SyncEngine engine;
+  std::unique_ptr<Writer> writer;
+  // Report reads' audit rows, committed together when many arrive at once.
+  std::unique_ptr<AuditQueue> audits;
+  Throttle throttle;
+  Metrics metrics;
+  // Today's reports: the three of every team, every supervisor's teams and the force, for a
+  // national force of some 200 teams (about 600), with room for more.
+  ReportCache reports{1024};
+  std::unique_ptr<ReportWarmer> warmer;  // last: stopped before anything it uses goes
+
+  // --- api.cpp: the route table, dispatch and what every route shares
+  using Handler = Response (Impl::*)(const Call&);
+  struct Route {
+    ApiRoute route;
+    Handler handler;
+  };
+  static const std::vector<Route>& route_table();
+  // The route a request's path and method name (none: `allow` lists the methods the path takes,
+  // empty when no route has the path).
+  struct Match {
+    const Route* route = nullptr;
+    std::string id, allow;
+  };
+  static Match match(const Request& request);
+  // Checks the database, authenticates and checks the caller's access, then runs the handler.
+  Response dispatch(const Request& request, const Match& match);
+  std::string now_text();
+  AuditRow audit_row(const Caller* caller, std::string_view action, std::string_view entity,
+                     const std::optional<std::string>& entity_id, std::string_view reason);
+  // An audit row written in the caller's transaction, beside what it audits.
+  void audit(store::Database& db, const Caller* caller, std::string_view action,
+             std::string_view entity, const std::optional<std::string>& entity_id,
+             std::string_view reason);
+  // Refuses the request with `status`, audited as a denial by this caller: `why` says what was
+  // refused, in the log's words; the route, the record (when there is one) and the caller's
+  // device go with it.
+  [[noreturn]] void refuse(const Caller& caller, const Call& call, int status, std::string code,
+                           std::string message, std::string_view why,
+                           std::string_view entity = "route",
+                           std::optional<std::string> entity_id = std::nullopt);
+  // Every request but the dashboard's files, the metrics and the OpenAPI document finds the
+  // database file the server opened still at its path (DatabaseFile), or is refused with 503.
+  void require_database_intact();
+
+  // --- sign_in.cpp
+  // The caller the request's bearer token names: 401 (audited when the device or officer is
+  // known) for no token, an unknown one, a revoked device or a disabled officer.
+  Caller authenticate(store::Database& db, const Call& call);
+  Response login(const Call& call);
+  Response logout(const Call& call);
+
+  // --- sync_routes.cpp
+  Response push(const Call& call);
+  Response pull(const Call& call);
+
+  // --- record_routes.cpp
+  Response nominals(const Call& call);
+  Response nominal(const Call& call);
+  Response conflicts(const Call& call);
+  Response decide(const Call& call);
+  Response devices(const Call& call);
+  Response revoke(const Call& call);
+  bool may_see_conflict(store::Database& db, const Caller& caller, const std::string& id);
+
+  // --- report_routes.cpp
+  Response overdue_report_page(const Call& call);
+  Response suspects_report_page(const Call& call);
+  Response compliance_report_page(const Call& call);
+  Response trend_report_page(const Call& call);
+  Response devices_report_page(const Call& call);
+  // The teams a report or list covers, by name: the one asked for (team=NAME), which must be in
+  // the caller's scope (else 403, audited as a denied read of `entity`, e.g. "overdue report");
+  // else the caller's scope, which for an administrator is the whole force (empty).
+  std::vector<std::string> requested_teams(const Call& call, std::string_view what,
+                                           std::string_view entity);
+  // Today's three reports over these teams, made and kept unless kept already (the warmer's
+  // work): true when all three were found kept.
+  bool warm_reports(store::Database& db, Date today, const std::vector<std::string>& teams);
+  template <class Make, class Json>
+  auto kept_report(store::Database& db, std::string_view name, Make make, Json json, Date as_of,
+                   const std::vector<std::string>& teams, bool* hit = nullptr);
+  template <class Make, class Json, class Csv>
+  Response scoped_report(const Call& call, std::string_view name, Make make, Json json, Csv csv,
+                         bool cached = true);
+
+  // --- service_routes.cpp
+  Response dashboard_page(const Call& call);
+  Response dashboard_style(const Call& call);
+  Response dashboard_script(const Call& call);
+  Response health(const Call& call);
+  Response metrics_page(const Call& call);
+  Response openapi(const Call& call);
+};
+
+}  // namespace vigil::server

@@ -1,0 +1,274 @@
+// The record routes: nominals (each read audited), conflicts and the supervisors' decisions on
+// them, devices and their revocation.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api_impl.hpp"
+#include "vigil/core/devices.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/json.hpp"
+#include "vigil/core/overdue_report.hpp"
+#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::server {
+namespace {
+
+void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
+  w.field("id", s.column_text(0))
+      .field("ref", s.column_text(1))
+      .field("surname", s.column_text(2))
+      .field("forenames", s.column_text(3))
+      .field("kind", s.column_text(4))
+      .field("risk_level", s.column_text(5))
+      .field("officer", s.column_optional_text(6))
+      .field("team", s.column_text(7))
+      .field("area", s.column_text(8))
+      .field("no_fixed_abode", s.column_int(9) != 0)
+      .field("status", s.column_text(10))
+      .field("current_risk_level", s.column_text(12));
+}
+
+// The risk level in force: the latest assessment's, else the level recorded at import, as core's
+// current_risk works it out.
+#define CURRENT_RISK_SQL                                                                 \
+  "COALESCE((SELECT a.risk_level FROM assessments a WHERE a.nominal_id = n.id ORDER BY " \
+  "a.assessed_on DESC LIMIT 1), n.risk_level)"
+constexpr const char* kNominalColumns =
+    "SELECT n.id, n.ref, n.surname, n.forenames, n.kind, n.risk_level, o.username, t.name, "
+    "n.area, n.no_fixed_abode, n.status, n.team_id, " CURRENT_RISK_SQL
+    " FROM nominals n JOIN teams t ON "
+    "t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id ";
+
+}  // namespace
+
+Response Api::Impl::nominals(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  // team=NAME: one team of the caller's. briefing=true: only what a neighbourhood briefing
+  // lists, the active nominals of no fixed abode or of high or very high risk now.
+  const auto teams = requested_teams(call, "list of nominals", "nominal");
+  const auto briefing = request.query.find("briefing");
+  if (briefing != request.query.end() && briefing->second != "true" &&
+      briefing->second != "false") {
+    fail(400, "bad_request", "briefing must be true or false");
+  }
+  const bool briefing_only = briefing != request.query.end() && briefing->second == "true";
+  const auto team_ids = scope_team_ids(db, ReportScope{teams});
+  store::Transaction transaction(db);  // the reads and their audit rows together
+  auto s = db.prepare(
+      std::string(kNominalColumns) + "WHERE n.team_id IN (SELECT value FROM json_each(?)) " +
+      (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " CURRENT_RISK_SQL
+                       " IN ('high', 'very_high')) "
+                     : "") +
+      "ORDER BY n.ref");
+  s.bind_all(team_ids ? *team_ids : json_string_array(caller.team_ids));
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  while (s.step()) {
+    w.begin_object();
+    write_nominal_summary(w, s);
+    w.end_object();
+    audit(db, &caller, "read", "nominal", s.column_text(0), "list of nominals");
+  }
+  w.end_array().end_object();
+  transaction.commit();
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::nominal(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const std::string& id = call.id;
+  store::Transaction transaction(db);
+  auto s = db.prepare(std::string(kNominalColumns) + "WHERE n.id = ?");
+  s.bind_all(id);
+  if (!s.step()) fail(404, "not_found", "there is no nominal with id " + id);
+  const std::string team_id = s.column_text(11);
+  if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) == caller.team_ids.end()) {
+    s.reset();
+    transaction.commit();
+    refuse(caller, call, 403, "forbidden", "the nominal belongs to a team outside yours",
+           "read outside scope", "nominal", id);
+  }
+  JsonWriter w;
+  w.begin_object();
+  write_nominal_summary(w, s);
+  s.reset();
+  auto plans = db.prepare(
+      "SELECT id, started_on, last_reviewed_on, visit_every_months, double_crewed, "
+      "unannounced_required FROM plans WHERE nominal_id = ? ORDER BY started_on DESC");
+  plans.bind_all(id);
+  w.key("plans").begin_array();
+  while (plans.step()) {
+    w.begin_object()
+        .field("id", plans.column_text(0))
+        .field("started_on", plans.column_text(1))
+        .field("last_reviewed_on", plans.column_optional_text(2))
+        .field("visit_every_months", plans.column_optional_int(3))
+        .field("double_crewed", plans.column_int(4) != 0)
+        .field("unannounced_required", plans.column_int(5) != 0)
+        .end_object();
+  }
+  w.end_array();
+  auto visits = db.prepare(
+      "SELECT v.id, v.occurred_at, v.announced, v.outcome, (SELECT group_concat(o.username, ';') "
+      "FROM visit_attendees a JOIN officers o ON o.id = a.officer_id WHERE a.visit_id = v.id) "
+      "FROM visits v WHERE v.nominal_id = ? ORDER BY v.occurred_at DESC LIMIT 20");
+  visits.bind_all(id);
+  w.key("recent_visits").begin_array();
+  while (visits.step()) {
+    w.begin_object()
+        .field("id", visits.column_text(0))
+        .field("occurred_at", visits.column_text(1))
+        .field("announced", visits.column_int(2) != 0)
+        .field("outcome", visits.column_text(3))
+        .field("attendees", visits.column_text(4))
+        .end_object();
+  }
+  w.end_array().end_object();
+  audit(db, &caller, "read", "nominal", id,
+        request.query.count("reason") ? request.query.at("reason") : "");
+  transaction.commit();
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::conflicts(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const auto status = request.query.find("status");
+  if (status != request.query.end() && status->second != "open" && status->second != "all") {
+    fail(400, "bad_request", "status must be open or all");
+  }
+  const bool all = status != request.query.end() && status->second == "all";
+  const auto listed = engine.conflicts(db, caller, !all);
+  std::vector<AuditRow> rows;
+  for (const auto& c : listed) {
+    rows.push_back(audit_row(&caller, "read", "conflict", c.id, "list of conflicts"));
+  }
+  audits->write(std::move(rows));
+  return json_response(200, sync::encode(listed));
+}
+
+// A supervisor decides exactly the conflicts the list shows them: those on records of their
+// teams, by the engine's own scope rule.
+bool Api::Impl::may_see_conflict(store::Database& db, const Caller& caller, const std::string& id) {
+  const auto visible = engine.conflicts(db, caller, false);
+  return std::any_of(visible.begin(), visible.end(),
+                     [&](const sync::ConflictRecord& c) { return c.id == id; });
+}
+
+Response Api::Impl::decide(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const std::string& conflict_id = call.id;
+  const auto body = sync::decode_string_object(request.body, {"keep", "note"});
+  auto keep = body.find("keep");
+  if (keep == body.end() || (keep->second != "winning" && keep->second != "losing")) {
+    fail(400, "bad_request", "keep must be \"winning\" or \"losing\"");
+  }
+  const auto is_open = [&]() -> std::optional<bool> {
+    auto s = db.prepare("SELECT status FROM conflicts WHERE id = ?");
+    s.bind_all(conflict_id);
+    if (!s.step()) return std::nullopt;
+    return s.column_view(0) == "open";
+  };
+  const auto was_open = is_open();
+  if (!was_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
+  if (!may_see_conflict(db, caller, conflict_id)) {
+    refuse(caller, call, 403, "forbidden", "the conflict is on a record of a team outside yours",
+           "decision outside scope", "conflict", conflict_id);
+  }
+  if (!*was_open) fail(409, "conflict_decided", "the conflict has already been decided");
+  // The decision is a fact like any other, so it goes through the engine and syncs.
+  sync::PushRequest push;
+  sync::Change change;
+  change.change_id = make_time_ordered_uuid();
+  change.device_id = caller.device_id;
+  change.entity = "conflict_decision";
+  change.entity_id = make_time_ordered_uuid();
+  change.operation = sync::Operation::append;
+  change.fields["conflict_id"] = conflict_id;
+  change.fields["keep"] = keep->second;
+  if (auto note = body.find("note"); note != body.end()) change.fields["note"] = note->second;
+  change.device_time = now_text();
+  change.clock = sync::format_stamp(sync::HlcStamp{
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
+          .count(),
+      0});
+  push.changes.push_back(change);
+  const sync::PushResponse result = writer->push(caller, push);
+  require_database_intact();
+  const auto& outcome = result.outcomes.front();
+  if (outcome.outcome == sync::Outcome::rejected) {
+    // Between the checks above and the push, another decision may have got in first, a later
+    // write may have settled the conflict away, or the record may have left the caller's
+    // teams: the answer is the one the checks would give now.
+    const auto still_open = is_open();
+    if (!still_open) fail(404, "not_found", "there is no conflict with id " + conflict_id);
+    if (!*still_open) fail(409, "conflict_decided", "the conflict has already been decided");
+    if (!may_see_conflict(db, caller, conflict_id)) {
+      refuse(caller, call, 403, "forbidden", "the conflict is on a record of a team outside yours",
+             "decision outside scope", "conflict", conflict_id);
+    }
+    fail(400, "rejected", outcome.reason);
+  }
+  JsonWriter w;
+  w.begin_object()
+      .field("conflict_id", conflict_id)
+      .field("keep", keep->second)
+      .field("seq", outcome.seq)
+      .end_object();
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::devices(const Call& call) {
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const auto listed = list_devices(db, caller.team_ids);
+  std::vector<AuditRow> rows;
+  for (const auto& d : listed)
+    rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
+  audits->write(std::move(rows));
+  return json_response(200, devices_json(listed));
+}
+
+Response Api::Impl::revoke(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const std::string& device_id = call.id;
+  std::string reason;
+  if (!request.body.empty()) {
+    const auto body = sync::decode_string_object(request.body, {"reason"});
+    if (auto it = body.find("reason"); it != body.end()) reason = it->second;
+  }
+  const auto owner = device_owner(db, device_id);
+  if (!owner) fail(404, "not_found", "there is no device with id " + device_id);
+  // An administrator revokes any device; a supervisor those of the officers of the teams they
+  // supervise, never an administrator's (who may well be a member of one of those teams).
+  if (caller.role != Role::admin) {
+    if (owner->role == "admin") {
+      refuse(caller, call, 403, "forbidden",
+             "only an administrator may revoke an administrator's device",
+             "revocation of an administrator's device", "device", device_id);
+    }
+    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), owner->team_id) ==
+        caller.team_ids.end()) {
+      refuse(caller, call, 403, "forbidden", "the device belongs to an officer outside your teams",
+             "revocation outside scope", "device", device_id);
+    }
+  }
+  revoke_device(db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());
+  JsonWriter w;
+  w.begin_object().field("id", device_id).field("revoked", true).end_object();
+  return json_response(200, w.str());
+}
+
+}  // namespace vigil::server

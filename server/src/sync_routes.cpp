@@ -1,0 +1,77 @@
+// The tablets' routes: push (changes in, exactly once, through the writer) and pull (what changed
+// in the caller's scope since a cursor, each record it carries audited as read).
+#include <charconv>
+#include <set>
+#include <vector>
+
+#include "api_impl.hpp"
+#include "vigil/sync/wire.hpp"
+
+namespace vigil::server {
+namespace {
+
+std::optional<std::int64_t> integer_param(const Request& request, const std::string& name) {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (ec != std::errc() || end != it->second.data() + it->second.size() || value < 0) {
+    fail(400, "bad_request", name + " must be a whole number of zero or more");
+  }
+  return value;
+}
+
+}  // namespace
+
+Response Api::Impl::push(const Call& call) {
+  const Request& request = call.request;
+  const Caller& caller = *call.caller;
+  sync::PushRequest push;
+  try {
+    push = sync::decode_push_request(request.body);
+  } catch (const sync::WireError& error) {
+    fail(400, "bad_request", error.what());
+  }
+  if (push.changes.size() > 5000)
+    fail(413, "too_many_changes", "push at most 5,000 changes at once");
+  const sync::PushResponse result = writer->push(caller, push);
+  require_database_intact();  // committed into a file no longer the database: not acknowledged
+  std::uint64_t counts[4] = {};
+  for (const auto& o : result.outcomes) ++counts[static_cast<int>(o.outcome)];
+  static const char* kNames[] = {"applied", "duplicate", "conflict", "rejected"};
+  for (int i = 0; i < 4; ++i) {
+    if (counts[i] == 0) continue;
+    metrics.counter("vigil_sync_changes_total", "Changes pushed, by outcome.",
+                    {{"outcome", kNames[i]}}, counts[i]);
+  }
+  return json_response(200, sync::encode(result));
+}
+
+Response Api::Impl::pull(const Call& call) {
+  const Request& request = call.request;
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const auto since = integer_param(request, "since").value_or(0);
+  const auto limit = integer_param(request, "limit").value_or(1000);
+  if (limit < 1 || limit > 10000) fail(400, "bad_request", "limit must be from 1 to 10000");
+  {
+    auto contact = db.prepare("UPDATE devices SET last_contact_at = ? WHERE id = ?");
+    contact.bind_all(now_text(), caller.device_id);
+    contact.run();
+  }
+  std::set<sync::Disclosure> disclosed;
+  const auto page =
+      engine.pull(db, caller, since, static_cast<int>(limit),
+                  request.query.count("resume") ? request.query.at("resume") : "", &disclosed);
+  // Each record the page carried is disclosed to the device: audited before the answer goes.
+  std::vector<AuditRow> rows;
+  rows.reserve(disclosed.size());
+  const std::string why = "sync pull since " + std::to_string(since);
+  for (const auto& record : disclosed) {
+    rows.push_back(audit_row(&caller, "read", record.entity, record.id, why));
+  }
+  audits->write(std::move(rows));
+  return json_response(200, sync::encode(page));
+}
+
+}  // namespace vigil::server
