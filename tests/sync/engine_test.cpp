@@ -592,9 +592,9 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   const Caller pc = w.caller("pc.a", "device-a");
   // The server sent the nominal to the tablet, and audited it as disclosed to the device.
   w.db.prepare(
-        "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
-        "entity_id, reason) VALUES (?, '2026-11-22T09:00:00Z', ?, 'device-a', 'read', 'nominal', "
-        "?, 'sync pull since 0')")
+          "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
+          "entity_id, reason) VALUES (?, '2026-11-22T09:00:00Z', ?, 'device-a', 'read', 'nominal', "
+          "?, 'sync pull since 0')")
       .bind_all(make_uuid(w.random), pc.officer_id, w.force.north_nominals[0])
       .run();
   std::string prev;
