@@ -2,6 +2,7 @@
 
 #include "vigil/core/notification.hpp"
 #include "vigil/core/text.hpp"
+#include "vigil/core/visit_rules.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -51,6 +52,20 @@ std::optional<T> earlier(std::optional<T> a, std::optional<T> b) {
 
 RiskLevel current_risk(const NominalFacts& facts) {
   return facts.last_assessment_risk.value_or(facts.recorded_risk);
+}
+
+bool assessment_supersedes(Date on, RiskLevel level, Date current_on, RiskLevel current) {
+  return on > current_on || (on == current_on && level > current);
+}
+
+std::string current_risk_sql(int as_of_parameter) {
+  // assessment_supersedes as an ordering: the latest date first, then the highest level.
+  const std::string as_of = "?" + std::to_string(as_of_parameter);
+  return "COALESCE((SELECT a.risk_level FROM assessments a WHERE a.nominal_id = n.id AND "
+         "a.assessed_on <= " +
+         as_of +
+         " ORDER BY a.assessed_on DESC, CASE a.risk_level WHEN 'very_high' THEN 3 WHEN 'high' "
+         "THEN 2 WHEN 'medium' THEN 1 ELSE 0 END DESC LIMIT 1), n.risk_level)";
 }
 
 int days_overdue(Date due, Date as_of) {
@@ -114,12 +129,14 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
     aggravation += weights.no_fixed_abode;
     result.reasons.push_back("no fixed abode (" + format_share(weights.no_fixed_abode) + ")");
   }
-  if (facts.plan && facts.plan->double_crewed && facts.last_visit_attendees > 0 &&
-      facts.last_visit_attendees < policy.visit_crew) {
+  const bool double_crewed = facts.plan && facts.plan->double_crewed;
+  if (facts.last_visit_attendees > 0 &&
+      under_crewed(facts.last_visit_attendees, double_crewed, policy)) {
     aggravation += weights.crewing_not_met;
     result.reasons.push_back("last visit had " + counted(facts.last_visit_attendees, "officer") +
-                             " where the plan requires " + std::to_string(policy.visit_crew) +
-                             " (" + format_share(weights.crewing_not_met) + ")");
+                             " where the plan requires " +
+                             std::to_string(required_crew(double_crewed, policy)) + " (" +
+                             format_share(weights.crewing_not_met) + ")");
   }
   if (facts.last_breach_on && *facts.last_breach_on <= as_of &&
       days_between(*facts.last_breach_on, as_of) <= policy.recent_breach_days) {

@@ -9,6 +9,7 @@
 #include "vigil/core/json.hpp"
 #include "vigil/core/notification.hpp"
 #include "vigil/core/report_stamp.hpp"
+#include "vigil/core/visit_rules.hpp"
 
 namespace vigil {
 namespace {
@@ -191,10 +192,13 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
       auto* f = find(s.column_view(0));
       if (f == nullptr) continue;
       const Date on = date_column(s, 1);
+      const auto level = parse_enum<RiskLevel>(s.column_view(2));
       if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
-      if (!f->last_assessment_on || on >= *f->last_assessment_on) {
+      if (level &&
+          (!f->last_assessment_on ||
+           assessment_supersedes(on, *level, *f->last_assessment_on, *f->last_assessment_risk))) {
         f->last_assessment_on = on;
-        f->last_assessment_risk = parse_enum<RiskLevel>(s.column_view(2));
+        f->last_assessment_risk = level;
       }
     }
   }
@@ -387,7 +391,8 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
   load_visit_crewing(db, crewing_matters);
   for (std::size_t i = 0; i < crewing_matters.size(); ++i) {
     const auto& f = *crewing_matters[i];
-    if (f.last_visit_attendees > 0 && f.last_visit_attendees < policy.visit_crew) {
+    if (f.last_visit_attendees > 0 &&
+        under_crewed(f.last_visit_attendees, f.plan->double_crewed, policy)) {
       pending[i] = overdue_items(f, policy, as_of);
     }
     for (auto& item : pending[i]) report.items.push_back(std::move(item));

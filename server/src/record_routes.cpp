@@ -9,6 +9,7 @@
 #include "vigil/core/devices.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
+#include "vigil/core/overdue.hpp"
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
@@ -31,16 +32,15 @@ void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
       .field("current_risk_level", s.column_text(12));
 }
 
-// The risk level in force: the latest assessment's, else the level recorded at import, as core's
-// current_risk works it out.
-#define CURRENT_RISK_SQL                                                                 \
-  "COALESCE((SELECT a.risk_level FROM assessments a WHERE a.nominal_id = n.id ORDER BY " \
-  "a.assessed_on DESC LIMIT 1), n.risk_level)"
-constexpr const char* kNominalColumns =
-    "SELECT n.id, n.ref, n.surname, n.forenames, n.kind, n.risk_level, o.username, t.name, "
-    "n.area, n.no_fixed_abode, n.status, n.team_id, " CURRENT_RISK_SQL
-    " FROM nominals n JOIN teams t ON "
-    "t.id = n.team_id LEFT JOIN officers o ON o.id = n.officer_id ";
+// The columns write_nominal_summary reads, the current risk level as of ?1 (today in London) by
+// core's rule; a query's own parameters are numbered from ?2.
+std::string nominal_columns() {
+  return "SELECT n.id, n.ref, n.surname, n.forenames, n.kind, n.risk_level, o.username, t.name, "
+         "n.area, n.no_fixed_abode, n.status, n.team_id, " +
+         current_risk_sql(1) +
+         " FROM nominals n JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = "
+         "n.officer_id ";
+}
 
 }  // namespace
 
@@ -59,13 +59,13 @@ Response Api::Impl::nominals(const Call& call) {
   const bool briefing_only = briefing != request.query.end() && briefing->second == "true";
   const auto team_ids = scope_team_ids(db, ReportScope{teams});
   store::Transaction transaction(db);  // the reads and their audit rows together
-  auto s = db.prepare(
-      std::string(kNominalColumns) + "WHERE n.team_id IN (SELECT value FROM json_each(?)) " +
-      (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " CURRENT_RISK_SQL
-                       " IN ('high', 'very_high')) "
-                     : "") +
-      "ORDER BY n.ref");
-  s.bind_all(team_ids ? *team_ids : json_string_array(caller.team_ids));
+  auto s = db.prepare(nominal_columns() + "WHERE n.team_id IN (SELECT value FROM json_each(?2)) " +
+                      (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " +
+                                           current_risk_sql(1) + " IN ('high', 'very_high')) "
+                                     : std::string()) +
+                      "ORDER BY n.ref");
+  s.bind_all(format_date(london_date(options.now())),
+             team_ids ? *team_ids : json_string_array(caller.team_ids));
   JsonWriter w;
   w.begin_object().key("items").begin_array();
   while (s.step()) {
@@ -85,8 +85,8 @@ Response Api::Impl::nominal(const Call& call) {
   const Caller& caller = *call.caller;
   const std::string& id = call.id;
   store::Transaction transaction(db);
-  auto s = db.prepare(std::string(kNominalColumns) + "WHERE n.id = ?");
-  s.bind_all(id);
+  auto s = db.prepare(nominal_columns() + "WHERE n.id = ?2");
+  s.bind_all(format_date(london_date(options.now())), id);
   if (!s.step()) fail(404, "not_found", "there is no nominal with id " + id);
   const std::string team_id = s.column_text(11);
   if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) == caller.team_ids.end()) {

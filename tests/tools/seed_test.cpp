@@ -9,7 +9,9 @@
 #include "database_dump.hpp"
 #include "temp_dir.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/core/ids.hpp"
 #include "vigil/core/migrate.hpp"
+#include "vigil/core/overdue.hpp"
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/password.hpp"
 #include "vigil/tools/seed.hpp"
@@ -297,4 +299,75 @@ TEST_CASE("seeding a database that already holds nominals is refused and changes
   }
   CHECK(dump(db) == before);
   CHECK(count_rows(db, "policy_versions") == 0);
+}
+
+namespace {
+
+// Each nominal's current risk level as core's rule gives it (the facts the reports load) and as
+// its SQL form gives it (what the server lists nominals with), by nominal id.
+std::pair<std::map<std::string, RiskLevel>, std::map<std::string, std::string>> current_risks(
+    store::Database& db, Date as_of) {
+  std::map<std::string, RiskLevel> by_rule;
+  for (const auto& facts : load_nominal_facts(db, as_of, ReportScope{})) {
+    by_rule[facts.nominal_id] = current_risk(facts);
+  }
+  std::map<std::string, std::string> by_sql;
+  auto s = db.prepare("SELECT n.id, " + current_risk_sql(1) + " FROM nominals n");
+  s.bind_all(format_date(as_of));
+  while (s.step()) by_sql[s.column_text(0)] = s.column_text(1);
+  return {by_rule, by_sql};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "current risk: core's rule and its SQL form agree on every nominal of the demo force, on "
+    "any date",
+    "[seed][overdue]") {
+  auto& db = shared_demo().db;
+  for (const Date as_of : {kAsOf, add_days(kAsOf, -400), add_days(kAsOf, -2000)}) {
+    INFO("as of " << format_date(as_of));
+    const auto [by_rule, by_sql] = current_risks(db, as_of);
+    REQUIRE(by_rule.size() > 250);  // the demo's active nominals: the rule's side is not empty
+    for (const auto& [id, level] : by_rule) {
+      INFO("nominal " << id);
+      REQUIRE(by_sql.count(id) == 1);
+      CHECK(by_sql.at(id) == to_string(level));
+    }
+  }
+}
+
+TEST_CASE(
+    "current risk: of two assessments on one day the higher level stands, and a later one "
+    "replaces both, in the rule and in SQL alike",
+    "[seed][overdue]") {
+  TempDir dir;
+  store::Database db(dir.path() / "demo.db");
+  seed_demo(db, 3);
+  // A nominal assessed before November, given three assessments after its others.
+  auto pick = db.prepare(
+      "SELECT n.id FROM nominals n WHERE n.status = 'active' AND NOT EXISTS (SELECT 1 FROM "
+      "assessments a WHERE a.nominal_id = n.id AND a.assessed_on >= '2025-11-01') ORDER BY n.ref "
+      "LIMIT 1");
+  REQUIRE(pick.step());
+  const std::string id = pick.column_text(0);
+  pick.reset();
+  auto add = db.prepare(
+      "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) VALUES (?, ?, ?, ?)");
+  for (const auto& [on, level] : std::vector<std::pair<std::string, std::string>>{
+           {"2025-11-10", "very_high"}, {"2025-11-10", "low"}, {"2025-11-15", "medium"}}) {
+    add.bind_all(make_uuid(), id, on, level);
+    add.run();
+    add.reset();
+  }
+  for (const auto& [as_of, expected] :
+       std::vector<std::pair<Date, RiskLevel>>{{date::year{2025} / 11 / 10, RiskLevel::very_high},
+                                               {date::year{2025} / 11 / 14, RiskLevel::very_high},
+                                               {date::year{2025} / 11 / 15, RiskLevel::medium}}) {
+    INFO("as of " << format_date(as_of));
+    const auto [by_rule, by_sql] = current_risks(db, as_of);
+    REQUIRE(by_rule.count(id) == 1);
+    CHECK(by_rule.at(id) == expected);
+    CHECK(by_sql.at(id) == to_string(expected));
+  }
 }

@@ -78,8 +78,18 @@ struct OverdueItem {
 std::string format_factor(double factor);
 std::string format_share(double share);
 
-// The current risk level: the most recent assessment's, else the nominal's recorded level.
+// The current risk level as of a date: that of the most recent assessment on or before it (of two
+// on the same day, the higher level: the cautious reading), else the nominal's recorded level.
+// `facts` holds that assessment (load_nominal_facts reads it so).
 RiskLevel current_risk(const NominalFacts& facts);
+// The same rule as an SQL expression, for queries that list nominals with their current level:
+// it reads the nominal as `n` and the as-of date (YYYY-MM-DD) from the numbered parameter
+// `?as_of_parameter`. A test holds the two forms to the same answer on every nominal of the demo
+// force.
+std::string current_risk_sql(int as_of_parameter);
+// Whether an assessment on `on` at `level` replaces `current` (on `current_on`) as the one that
+// sets the current level: the one place the tie between two on one day is settled.
+bool assessment_supersedes(Date on, RiskLevel level, Date current_on, RiskLevel current);
 
 // Visit due: last seen + frequency (shorter of plan and policy) in calendar months, clamped to
 // the month's last day; never seen: the plan's start, else the first assessment. nullopt when
