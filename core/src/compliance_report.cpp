@@ -4,6 +4,7 @@
 #include "vigil/core/json.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/core/report_stamp.hpp"
+#include "vigil/core/visit_rules.hpp"
 
 namespace vigil {
 namespace {
@@ -41,8 +42,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
       "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
       "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
-      std::string(kInPeriod) + "AND" + scoped +
-      ") WHERE double_crewed = 1 AND crew < ?4 ORDER BY occurred_at DESC, id");
+      std::string(kInPeriod) + "AND" + scoped + ") WHERE crew < " +
+      required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
   bind(crewed);
   crewed.bind(4, policy.visit_crew);
   while (crewed.step()) {

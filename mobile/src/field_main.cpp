@@ -10,6 +10,7 @@
 
 #include "vigil/core/cli.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
 
@@ -60,12 +61,13 @@ int exit_status(vigil::mobile::Problem problem) {
                                                       : vigil::cli::kExitFailure;
 }
 
-bool yes_no(const Args& args, std::string_view name) {
+bool yes_no_option(const Args& args, std::string_view name) {
   const std::string text = args.required(name);
-  if (text != "yes" && text != "no") {
+  const auto parsed = vigil::parse_yes_no(text);
+  if (!parsed) {
     throw UsageError("--" + std::string(name) + " must be yes or no, not '" + text + "'");
   }
-  return text == "yes";
+  return *parsed;
 }
 
 vigil::Instant instant_option(const std::string& text, std::string_view name) {
@@ -188,7 +190,7 @@ int cmd_show(Tablet& tablet, const Args& args) {
 int cmd_visit(Tablet& tablet, const Args& args) {
   vigil::mobile::VisitInput visit;
   visit.nominal_ref = one_positional(args, "nominal reference");
-  visit.announced = yes_no(args, "announced");
+  visit.announced = yes_no_option(args, "announced");
   const std::string outcome = args.required("outcome");
   const auto parsed = vigil::parse_enum<vigil::VisitOutcome>(outcome);
   if (!parsed) {
@@ -214,7 +216,8 @@ int cmd_amend(Tablet& tablet, const Args& args) {
   if (auto at = args.value("occurred-at")) {
     changes["occurred_at"] = vigil::format_instant(instant_option(*at, "occurred-at"));
   }
-  if (args.value("announced")) changes["announced"] = yes_no(args, "announced") ? "yes" : "no";
+  if (args.value("announced"))
+    changes["announced"] = std::string(vigil::yes_no(yes_no_option(args, "announced")));
   if (auto outcome = args.value("outcome")) changes["outcome"] = *outcome;
   if (auto attendees = args.values("attendee"); !attendees.empty()) {
     changes["attendees"] = joined(attendees, ";");

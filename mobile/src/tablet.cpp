@@ -15,6 +15,7 @@
 #include "vigil/core/policy.hpp"
 #include "vigil/core/text.hpp"
 #include "vigil/core/url.hpp"
+#include "vigil/core/visit_rules.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
@@ -189,8 +190,10 @@ struct Tablet::Impl {
       std::string failure;
       try {
         Reply reply = server.exchange(method, target, body, token);
-        require_same_protocol(reply);
+        // Revocation is the one answer every version of the protocol keeps: a lost tablet is
+        // wiped whatever the server it reaches speaks.
         if (reply.status == 401 && error_code_is(reply.body, "device_revoked")) wipe();
+        require_same_protocol(reply);
         if (reply.status < 500 || attempt >= options.attempts) return reply;
         failure = "it answered " + std::to_string(reply.status);
       } catch (const LinkFailure& error) {
@@ -609,7 +612,7 @@ struct Tablet::Impl {
                                             {{"nominal_id", nominal},
                                              {"occurred_at", format_instant(at)},
                                              {"recorded_at", format_instant(now())},
-                                             {"announced", visit.announced ? "yes" : "no"},
+                                             {"announced", std::string(yes_no(visit.announced))},
                                              {"outcome", std::string(to_string(visit.outcome))},
                                              {"observations", visit.note},
                                              {"risk_change", visit.risk_change},
@@ -645,14 +648,14 @@ struct Tablet::Impl {
         "started_on <= ? ORDER BY started_on DESC, id DESC LIMIT 1");
     plan.bind_all(id, format_date(today));
     const bool has_plan = plan.step();
-    // As the overdue rules judge crewing: a plan that asks for double crewing needs the crew
-    // policy sets; without such a plan no crew is required.
-    const int crew = has_plan && plan.column_int(0) != 0 ? policy.visit_crew : 1;
+    // As the overdue rules judge crewing (core's visit_rules).
+    const bool double_crewed = has_plan && plan.column_int(0) != 0;
+    const int crew = required_crew(double_crewed, policy);
     std::vector<std::string> attendees = visit.attendees;
     std::sort(attendees.begin(), attendees.end());
     attendees.erase(std::unique(attendees.begin(), attendees.end()), attendees.end());
     const int present = static_cast<int>(attendees.size());
-    if (present < crew) {
+    if (under_crewed(present, double_crewed, policy)) {
       warnings.push_back("The plan for " + visit.nominal_ref + " requires " + std::to_string(crew) +
                          " officers at each visit; " + std::to_string(present) +
                          (present == 1 ? " is" : " are") + " recorded.");
@@ -670,11 +673,12 @@ struct Tablet::Impl {
       failed.bind(1, id);
       failed.step();
       const auto count = failed.column_int(0) + 1;
-      if (count >= 2) {
+      if (warrant_may_be_sought(static_cast<int>(count))) {
         warnings.push_back("This is failed entry " + std::to_string(count) + " at " +
                            visit.nominal_ref +
                            " since the nominal was last seen: two or more allow a magistrate's "
                            "warrant to be sought.");
+        static_assert(kFailedEntriesForWarrant == 2, "the warning says \"two or more\"");
       }
     }
     return warnings;

@@ -147,6 +147,7 @@ Api::Impl::Match Api::Impl::match(const Request& request) {
   for (const auto& entry : route_table()) {
     auto id = match_pattern(entry.route.pattern, request.path);
     if (!id) continue;
+    found.pattern = entry.route.pattern;
     if (entry.route.method == request.method) {
       found.route = &entry;
       found.id = std::move(*id);
@@ -164,16 +165,6 @@ Response Api::Impl::dispatch(const Request& request, const Match& found) {
                     false, found.allow};
   }
   if (!found.route) fail(404, "not_found", "there is no " + request.path);
-  // The sync protocol's routes: sign-in, push and pull (docs/sync-protocol.md).
-  const std::string ours = std::to_string(sync::kProtocolVersion);
-  const bool speaks_sync = found.route->route.access == Access::tablet ||
-                           found.route->route.pattern == "/api/v1/auth/login";
-  if (speaks_sync && !request.protocol.empty() && request.protocol != ours) {
-    fail(426, "protocol_unsupported",
-         "this server speaks sync protocol " + ours + ", not '" +
-             quoted_excerpt(request.protocol, 20) +
-             "': update the tablet's vigil-field (or the server) so the two agree");
-  }
   const ApiRoute& route = found.route->route;
   if (route.needs_database) require_database_intact();
   Call call{request, route, nullptr, nullptr, found.id};
@@ -189,6 +180,7 @@ Response Api::Impl::dispatch(const Request& request, const Match& found) {
     refuse(caller, call, 403, "forbidden", "a dashboard sign-in cannot sync; sign in from a tablet",
            "sync from a dashboard (browser) sign-in");
   }
+  if (route.access == Access::tablet) require_same_protocol(request);
   if (route.access == Access::supervisor && caller.role == Role::officer) {
     const std::string what(route.action);
     refuse(caller, call, 403, "forbidden", "only a supervisor or administrator may " + what,
@@ -232,6 +224,16 @@ void Api::Impl::refuse(const Caller& caller, const Call& call, int status, std::
                   false,
                   {},
                   audit_row(&caller, "denied", entity, entity_id, why)};
+}
+
+void Api::Impl::require_same_protocol(const Request& request) {
+  const std::string ours = std::to_string(sync::kProtocolVersion);
+  if (!request.protocol.empty() && request.protocol != ours) {
+    fail(426, "protocol_unsupported",
+         "this server speaks sync protocol " + ours + ", not '" +
+             quoted_excerpt(request.protocol, 20) +
+             "': update the tablet's vigil-field (or the server) so the two agree");
+  }
 }
 
 void Api::Impl::require_database_intact() {
@@ -297,7 +299,7 @@ Response Api::handle(const Request& request) {
   }
   response.headers.emplace_back(sync::kProtocolHeader, std::to_string(sync::kProtocolVersion));
   // One series per route, never per record or per made-up path.
-  const std::string route = found.route ? std::string(found.route->route.pattern) : "other";
+  const std::string route = found.pattern.empty() ? "other" : std::string(found.pattern);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   impl_->metrics.counter("vigil_http_requests_total", "HTTP requests, by route and status.",

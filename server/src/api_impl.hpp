@@ -88,6 +88,7 @@ struct Api::Impl {
   struct Match {
     const Route* route = nullptr;
     std::string id, allow;
+    std::string_view pattern;  // the path's pattern, whatever the method ("": no route has it)
   };
   static Match match(const Request& request);
   // Checks the database, authenticates and checks the caller's access, then runs the handler.
@@ -109,6 +110,10 @@ struct Api::Impl {
   // Every request but the dashboard's files, the metrics and the OpenAPI document finds the
   // database file the server opened still at its path (DatabaseFile), or is refused with 503.
   void require_database_intact();
+  // A tablet's request names the sync protocol's version this server speaks, or none (version
+  // 1), else 426 protocol_unsupported. Checked on push and pull once the caller is known, so a
+  // revoked tablet of any version is still told to wipe, and on a tablet's sign-in.
+  void require_same_protocol(const Request& request);
 
   // --- sign_in.cpp
   // The caller the request's bearer token names: 401 (audited when the device or officer is

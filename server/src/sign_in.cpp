@@ -89,6 +89,9 @@ Response Api::Impl::login(const Call& call) {
   if (kind != "tablet" && kind != "browser") {
     fail(400, "bad_request", "kind must be \"tablet\" or \"browser\"");
   }
+  // The dashboard's sign-in is the page's own, shipped with the server: only a tablet's speaks
+  // the sync protocol.
+  if (kind == "tablet") require_same_protocol(request);
   const Instant now = options.now();
   // Failures are counted per username from one address, and per address. A guesser of one
   // username is refused (429) from their address for the window, while the officer signs in

@@ -7,6 +7,7 @@
 #include "checks.hpp"
 #include "values.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/core/text.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 
@@ -35,7 +36,7 @@ std::optional<StoredValue> server_value(const FieldSpec& field,
       if (auto id = names.team_id(*value)) return StoredValue{*id};
       return std::nullopt;
     case FieldType::yes_no:
-      if (*value == "yes" || *value == "no") return StoredValue{*value == "yes" ? 1LL : 0LL};
+      if (const auto yes = parse_yes_no(*value)) return StoredValue{*yes ? 1LL : 0LL};
       return std::nullopt;
     case FieldType::integer: {
       long long number = 0;

@@ -94,8 +94,7 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
       return {format_instant(*instant), {}};
     }
     case FieldType::yes_no:
-      if (text == "yes") return {1LL, {}};
-      if (text == "no") return {0LL, {}};
+      if (const auto yes = parse_yes_no(text)) return {*yes ? 1LL : 0LL, {}};
       return {{}, name + " must be yes or no"};
     case FieldType::integer: {
       long long number = 0;
@@ -167,7 +166,7 @@ std::optional<std::string> to_wire(const FieldSpec& field, const store::Statemen
 std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names) {
   if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
   if (const auto* number = std::get_if<long long>(&value)) {
-    if (field.type == FieldType::yes_no) return *number != 0 ? "yes" : "no";
+    if (field.type == FieldType::yes_no) return std::string(yes_no(*number != 0));
     return std::to_string(*number);
   }
   const auto& text = std::get<std::string>(value);

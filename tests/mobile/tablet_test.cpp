@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -853,29 +855,74 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("a tablet stops at a server that speaks another version of the sync protocol",
-          "[mobile][tablet][protocol]") {
+TEST_CASE(
+    "a tablet names its sync protocol, stops at a server that speaks another, and is wiped by "
+    "a revocation whatever the server's version",
+    "[mobile][tablet][protocol]") {
   // A server of a later version (its messages may mean something else): the real transport, its
-  // handler answering as that server would, naming version 2.
-  TempDir dir;
+  // handler answering as that server would. `answer` says how it answers the next request.
+  Force f;
+  std::atomic<int> answer{0};
+  std::mutex seen_mutex;
+  std::set<std::string> protocols_sent;
   vigil::server::ServerOptions options;
   options.port = 0;
-  vigil::server::HttpServer later(options, [](const vigil::server::Request&) {
+  vigil::server::HttpServer later(options, [&](const vigil::server::Request& request) {
+    {
+      std::lock_guard lock(seen_mutex);
+      protocols_sent.insert(request.protocol);
+    }
     vigil::server::Response response;
-    response.body =
-        "{\"token\":\"t\",\"device_id\":\"d\",\"officer\":\"pc.a\",\"role\":\"officer\"}";
-    response.headers.emplace_back("Vigil-Protocol", "2");
+    switch (answer.load()) {
+      case 0:  // a sign-in answered in version 2
+        response.body =
+            "{\"token\":\"t\",\"device_id\":\"d\",\"officer\":\"pc.a\",\"role\":\"officer\"}";
+        response.headers.emplace_back("Vigil-Protocol", "2");
+        break;
+      case 1:  // 426 from a server that names no version
+        response.status = 426;
+        response.body = "{\"error\":\"protocol_unsupported\",\"message\":\"no\"}";
+        break;
+      default:  // revoked, in version 2
+        response.status = 401;
+        response.body = "{\"error\":\"device_revoked\",\"message\":\"revoked\",\"wipe\":true}";
+        response.headers.emplace_back("Vigil-Protocol", "2");
+    }
     return response;
   });
   later.start();
-  Tablet tablet(dir.path() / "pc-a.db");
-  try {
-    tablet.enrol("http://127.0.0.1:" + std::to_string(later.port()), "pc.a", kTestPassword, "pc-a",
-                 Force::quick());
-    FAIL("the tablet enrolled with a server of another protocol");
-  } catch (const TabletError& error) {
-    CHECK(error.problem() == Problem::refused);
-    CHECK(std::string(error.what()).find("sync protocol 2 and this tablet 1") != std::string::npos);
+  const std::string url = "http://127.0.0.1:" + std::to_string(later.port());
+  for (int kind : {0, 1}) {
+    answer = kind;
+    Tablet tablet(f.store("fresh-" + std::to_string(kind) + ".db"));
+    try {
+      tablet.enrol(url, "pc.a", kTestPassword, "pc-a", Force::quick());
+      FAIL("the tablet enrolled with a server of another protocol");
+    } catch (const TabletError& error) {
+      CHECK(error.problem() == Problem::refused);
+      CHECK(std::string(error.what())
+                .find(kind == 0 ? "sync protocol 2 and this tablet 1"
+                                : "sync protocol 1 and this tablet 1") != std::string::npos);
+    }
+    CHECK_FALSE(tablet.status().enrolled);
   }
-  CHECK_FALSE(tablet.status().enrolled);
+  {
+    std::lock_guard lock(seen_mutex);
+    CHECK(protocols_sent == std::set<std::string>{"1"});
+  }
+  // An enrolled tablet whose server is replaced by the later one, which has revoked it.
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  {
+    store::Database store(f.store("pc-a.db"));
+    store.prepare("UPDATE sync_state SET value = ? WHERE key = 'server'").bind_all(url).run();
+  }
+  answer = 2;
+  try {
+    tablet->sync(Force::quick());
+    FAIL("a revoked tablet was not wiped");
+  } catch (const TabletError& error) {
+    CHECK(error.problem() == Problem::wiped);
+  }
+  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
 }

@@ -962,4 +962,35 @@ TEST_CASE(
   // Version 1 said aloud is version 1.
   headers["Vigil-Protocol"] = "1";
   CHECK(pc.http->post("/api/v1/sync/push", encode(request), headers).status == 200);
+  // A pull and a tablet's sign-in of another version are refused alike; the dashboard's sign-in
+  // and the record routes are not the sync protocol's.
+  const std::map<std::string, std::string> later{{"Vigil-Protocol", "2"}};
+  headers["Vigil-Protocol"] = "2";
+  check_error(pc.http->get("/api/v1/sync/pull?since=0", headers), 426, "protocol_unsupported");
+  check_error(world.client()->post("/api/v1/auth/login", login_body("pc.b", kTestPassword), later),
+              426, "protocol_unsupported");
+  CHECK(world.client()
+            ->post("/api/v1/auth/login",
+                   "{\"username\":\"pc.b\",\"password\":\"" + std::string(kTestPassword) +
+                       "\",\"device_name\":\"desk\",\"kind\":\"browser\"}",
+                   later)
+            .status == 200);
+  CHECK(pc.http->get("/api/v1/nominals", headers).status == 200);
+  // A revoked tablet is told to wipe whatever version it speaks.
+  Device lost = world.device("pc.c");
+  REQUIRE(world.server()
+              .api()
+              .handle([&] {
+                vigil::server::Request revoke;
+                revoke.method = "POST";
+                revoke.path = "/api/v1/devices/" + lost.session.device_id + "/revoke";
+                revoke.authorization = "Bearer " + world.device("sgt.north").session.token;
+                return revoke;
+              }())
+              .status == 200);
+  auto lost_headers = lost.session.auth();
+  lost_headers["Vigil-Protocol"] = "2";
+  const auto wiped = lost.http->post("/api/v1/sync/push", encode(request), lost_headers);
+  check_error(wiped, 401, "device_revoked");
+  CHECK(wiped.body.find("\"wipe\":true") != std::string::npos);
 }

@@ -263,8 +263,7 @@ class Row {
 
   std::optional<bool> yes_no(std::size_t column) {
     auto value = (*this)[column];
-    if (value == "yes") return true;
-    if (value == "no") return false;
+    if (auto parsed = parse_yes_no(value)) return parsed;
     problem(value.empty() ? label(column) + " is empty; it must be yes or no"
                           : label(column) + " " + in_quotes(value) + " must be yes or no");
     return std::nullopt;

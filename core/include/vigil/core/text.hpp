@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,17 @@ bool is_valid_utf8(std::string_view text);
 // differently) and be at most `max_chars` characters long. The sentence quotes none of the
 // value, so a hostile value never reaches a log or a terminal through it.
 std::string text_problem(std::string_view text, std::string_view what, std::size_t max_chars);
+
+// A yes-or-no value as every door writes it: exactly "yes" or "no" (nothing else, no case or
+// space folded), so a file, a push and a command line mean one thing by it.
+inline std::optional<bool> parse_yes_no(std::string_view text) {
+  if (text == "yes") return true;
+  if (text == "no") return false;
+  return std::nullopt;
+}
+inline std::string_view yes_no(bool value) {
+  return value ? "yes" : "no";
+}
 
 // At most the first `max_chars` characters of `text` (cut on a character boundary, with "..."
 // when cut), with control characters shown as '?': a bad value quoted in an error message.
