@@ -22,7 +22,8 @@ void record_backlog_snapshot(store::Database& db, const OverdueReport& report,
     // invariants report; it has no team to be counted under.
     const auto team = team_ids.find(item.team);
     if (team == team_ids.end()) continue;
-    ++counts[team->second][index_of(item.risk_level)][age_band(item.days_overdue)];
+    ++counts[team->second][index_of(item.risk_level)]
+            [static_cast<std::size_t>(age_band(item.days_overdue))];
   }
   const std::string as_of = format_date(report.as_of);
   store::Transaction transaction(db);
