@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/core/caseload.hpp"
 #include "vigil/core/dates.hpp"
 #include "vigil/core/domain.hpp"
 #include "vigil/sync/engine.hpp"
@@ -75,20 +76,8 @@ struct SyncReport {
   int open_conflicts = 0;
 };
 
-// One nominal of the caseload, with what is due worked out on the tablet by the server's rules.
-struct CaseloadEntry {
-  std::string nominal_id;
-  std::string nominal_ref;
-  std::string name;  // "Surname, Forenames"
-  std::string officer;
-  RiskLevel risk_level = RiskLevel::low;
-  std::optional<Date> next_visit_due;
-  int days_overdue = 0;  // of the visit
-  int priority = 0;      // the highest of the nominal's overdue items (0: nothing late)
-  bool double_crewed = false;
-  bool no_fixed_abode = false;
-  std::vector<std::string> reasons;  // behind the priority
-};
+// One nominal of the caseload, worked out on the tablet by the server's rules (core's caseload).
+using CaseloadEntry = vigil::CaseloadEntry;
 
 struct VisitInput {
   std::string nominal_ref;
