@@ -42,7 +42,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
       "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
       "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
-      std::string(kInPeriod) + "AND" + scoped + ") WHERE crew < " +
+      std::string(kInPeriod) + "AND" + scoped + ") WHERE crew > 0 AND crew < " +
       required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
   bind(crewed);
   crewed.bind(4, policy.visit_crew);

@@ -214,6 +214,11 @@ struct Tablet::Impl {
   // speaks the first.
   static void require_same_protocol(const Reply& reply) {
     const std::string ours = std::to_string(sync::kProtocolVersion);
+    if (reply.status == 426 && (reply.protocol.empty() || reply.protocol == ours)) {
+      throw TabletError(Problem::refused, "The server refused this tablet's sync protocol " + ours +
+                                              ": update vigil-field (or the server) so the two "
+                                              "agree; everything recorded stays on the tablet.");
+    }
     if (reply.status == 426 || (!reply.protocol.empty() && reply.protocol != ours)) {
       throw TabletError(
           Problem::refused,

@@ -902,7 +902,7 @@ TEST_CASE(
       CHECK(error.problem() == Problem::refused);
       CHECK(std::string(error.what())
                 .find(kind == 0 ? "sync protocol 2 and this tablet 1"
-                                : "sync protocol 1 and this tablet 1") != std::string::npos);
+                                : "refused this tablet's sync protocol 1") != std::string::npos);
     }
     CHECK_FALSE(tablet.status().enrolled);
   }

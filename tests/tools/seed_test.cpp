@@ -355,14 +355,14 @@ TEST_CASE(
   auto add = db.prepare(
       "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) VALUES (?, ?, ?, ?)");
   for (const auto& [on, level] : std::vector<std::pair<std::string, std::string>>{
-           {"2025-11-10", "very_high"}, {"2025-11-10", "low"}, {"2025-11-15", "medium"}}) {
+           {"2025-11-10", "high"}, {"2025-11-10", "low"}, {"2025-11-15", "medium"}}) {
     add.bind_all(make_uuid(), id, on, level);
     add.run();
     add.reset();
   }
   for (const auto& [as_of, expected] :
-       std::vector<std::pair<Date, RiskLevel>>{{date::year{2025} / 11 / 10, RiskLevel::very_high},
-                                               {date::year{2025} / 11 / 14, RiskLevel::very_high},
+       std::vector<std::pair<Date, RiskLevel>>{{date::year{2025} / 11 / 10, RiskLevel::high},
+                                               {date::year{2025} / 11 / 14, RiskLevel::high},
                                                {date::year{2025} / 11 / 15, RiskLevel::medium}}) {
     INFO("as of " << format_date(as_of));
     const auto [by_rule, by_sql] = current_risks(db, as_of);
