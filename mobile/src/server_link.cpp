@@ -131,10 +131,10 @@ struct ServerLink::Impl {
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(address.host, std::to_string(address.port), ec);
-    if (ec) throw LinkFailure("cannot find " + address.host + ": " + ec.message());
+    if (ec) throw sync::TransportFailure("cannot find " + address.host + ": " + ec.message());
     c.plain->expires_after(options.timeout);
     ec = wait([&](auto handler) { c.plain->async_connect(endpoints, handler); });
-    if (ec) throw LinkFailure("cannot connect to " + where() + ": " + ec.message());
+    if (ec) throw sync::TransportFailure("cannot connect to " + where() + ": " + ec.message());
     if (address.tls) {
       c.secure.emplace(std::move(*c.plain), tls_context);
       c.plain.reset();
@@ -142,12 +142,14 @@ struct ServerLink::Impl {
       c.lowest().expires_after(options.timeout);
       ec =
           wait([&](auto handler) { c.secure->async_handshake(ssl::stream_base::client, handler); });
-      if (ec) throw LinkFailure("the secure connection to " + where() + " failed: " + ec.message());
+      if (ec)
+        throw sync::TransportFailure("the secure connection to " + where() +
+                                     " failed: " + ec.message());
     }
     return c;
   }
 
-  beast::error_code exchange(http::request<http::string_body>& request, Reply& reply) {
+  beast::error_code exchange(http::request<http::string_body>& request, sync::Answer& reply) {
     auto& c = *connection;
     c.lowest().expires_after(options.timeout);
     auto ec = c.with([&](auto& stream) {
@@ -183,8 +185,8 @@ ServerLink::~ServerLink() {
   impl_->close();
 }
 
-Reply ServerLink::exchange(std::string_view method, const std::string& target,
-                           const std::string& body, const std::string& token) {
+sync::Answer ServerLink::exchange(std::string_view method, const std::string& target,
+                                  const std::string& body, const std::string& token) {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
@@ -201,13 +203,13 @@ Reply ServerLink::exchange(std::string_view method, const std::string& target,
   for (int attempt = 0;; ++attempt) {
     const bool reused = impl_->connection.has_value();
     if (!reused) impl_->connection.emplace(impl_->connect());
-    Reply reply;
+    sync::Answer reply;
     const auto ec = impl_->exchange(request, reply);
     if (!ec) return reply;
     impl_->close();
     if (!reused || attempt > 0 || ec == beast::error::timeout) {
-      throw LinkFailure(std::string(method) + " " + target + " to " + impl_->where() +
-                        " failed: " + ec.message());
+      throw sync::TransportFailure(std::string(method) + " " + target + " to " + impl_->where() +
+                                   " failed: " + ec.message());
     }
   }
 }

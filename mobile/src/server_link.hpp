@@ -1,18 +1,18 @@
 // The tablet's connection to its server: HTTP/1.1 over TCP, or HTTPS with the server's
 // certificate and name verified. Beast and OpenSSL stay inside server_link.cpp.
 //
-// One link is one keep-alive connection, opened on first use and again when the server has
-// closed it. Every wait is bounded by LinkOptions::timeout. One thread at a time. Throws
-// LinkFailure when it cannot connect or the exchange fails; an HTTP error status is an answer,
-// not a failure.
+// The sync client's transport (sync/client.hpp). One link is one keep-alive connection, opened on
+// first use and again when the server has closed it. Every wait is bounded by
+// LinkOptions::timeout. One thread at a time. Throws sync::TransportFailure when it cannot connect
+// or the exchange fails; an HTTP error status is an answer, not a failure.
 #pragma once
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/sync/client.hpp"
 
 namespace vigil::mobile {
 
@@ -26,27 +26,15 @@ struct ServerAddress {
 // naming what is wrong.
 ServerAddress parse_server_url(std::string_view url);
 
-class LinkFailure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::string protocol;  // the server's Vigil-Protocol header ("" when it sent none)
-};
-
-class ServerLink {
+class ServerLink : public sync::Transport {
  public:
   ServerLink(ServerAddress address, LinkOptions options);
-  ~ServerLink();
+  ~ServerLink() override;
   ServerLink(const ServerLink&) = delete;
   ServerLink& operator=(const ServerLink&) = delete;
 
-  // One request; `token` ("" for none) goes as a bearer token, `body` as JSON.
-  Reply exchange(std::string_view method, const std::string& target, const std::string& body,
-                 const std::string& token);
+  sync::Answer exchange(std::string_view method, const std::string& target, const std::string& body,
+                        const std::string& token) override;
 
  private:
   struct Impl;

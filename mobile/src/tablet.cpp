@@ -1,10 +1,7 @@
 #include "vigil/mobile/tablet.hpp"
 
 #include <algorithm>
-#include <thread>
-#include <tuple>
 
-#include "device_state.hpp"
 #include "server_link.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/ids.hpp"
@@ -14,8 +11,8 @@
 #include "vigil/core/password.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/core/text.hpp"
-#include "vigil/core/url.hpp"
 #include "vigil/core/visit_rules.hpp"
+#include "vigil/sync/device_state.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
@@ -24,12 +21,11 @@
 namespace vigil::mobile {
 namespace {
 
+using namespace sync;  // the keys of the device's state (kToken, ...)
 using sync::Change;
 using sync::FieldValues;
 using sync::Operation;
 
-// Changes sent in one push: small enough that a push over a poor connection finishes.
-constexpr int kPushBatch = 200;
 // A visit recorded later than this after the tablet's clock is refused: it has not happened.
 constexpr auto kFutureSlack = std::chrono::minutes(5);
 
@@ -43,19 +39,13 @@ TabletError bad_input(const std::string& message) {
   return TabletError(Problem::bad_input, sentence(message));
 }
 
-// The "error" member of a JSON error answer, found in the text (the server's codes are plain
-// words, so the member cannot be confused with anything inside a string).
-bool error_code_is(const std::string& body, std::string_view code) {
-  return body.find("\"error\":\"" + std::string(code) + "\"") != std::string::npos;
-}
-
 }  // namespace
 
 struct Tablet::Impl {
   std::filesystem::path path;
   Clock clock;
   store::Database db;
-  DeviceState state{db};
+  sync::DeviceState state{db};
   sync::HybridClock hlc{[this] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch())
         .count();
@@ -82,11 +72,7 @@ struct Tablet::Impl {
 
   // Another process may have used the store since this one opened it (vigil-field runs each
   // command as a process of its own): its last stamp is taken in, so stamps never go back.
-  void restore_clock() {
-    if (auto last = state.get(kClock)) {
-      if (auto stamp = sync::parse_stamp(*last)) hlc.observe(*stamp);
-    }
-  }
+  void restore_clock() { state.restore_clock(hlc); }
 
   bool enrolled() { return state.get(kToken).has_value(); }
   void require_enrolled() {
@@ -141,19 +127,7 @@ struct Tablet::Impl {
 
   // Stores the changes and puts them in the outbox, all in one transaction: all or none.
   void record(std::vector<Change> changes) {
-    sync::Replica replica(db);
-    store::Transaction transaction(db);
-    // Stamped inside the write transaction, after the last stamp any process gave on this store.
-    restore_clock();
-    for (auto& change : changes) change.clock = sync::format_stamp(hlc.now());
-    const auto who = author();
-    for (const auto& change : changes) {
-      const std::string reason = replica.record(change, who);
-      if (!reason.empty()) throw bad_input(reason);
-      state.add_to_outbox(change);
-    }
-    state.set(kClock, sync::format_stamp(hlc.last()));
-    transaction.commit();
+    if (auto why = state.record(std::move(changes), author(), hlc)) throw bad_input(*why);
   }
 
   // ---- finding what the officer names
@@ -180,374 +154,43 @@ struct Tablet::Impl {
     return ServerLink(parse_server_url(state.get(kServer).value_or("")), options);
   }
 
-  // One exchange, tried again with a growing pause while the server cannot be reached or says it
-  // is unavailable. A device the server has revoked is wiped here, whatever was asked.
-  Reply call(ServerLink& server, const LinkOptions& options, std::string_view method,
-             const std::string& target, const std::string& body = {}) {
-    auto backoff = options.first_backoff;
-    const std::string token = state.get(kToken).value_or("");
-    for (int attempt = 1;; ++attempt) {
-      std::string failure;
-      try {
-        Reply reply = server.exchange(method, target, body, token);
-        // Revocation is the one answer every version of the protocol keeps: a lost tablet is
-        // wiped whatever the server it reaches speaks.
-        if (reply.status == 401 && error_code_is(reply.body, "device_revoked")) wipe();
-        require_same_protocol(reply);
-        if (reply.status < 500 || attempt >= options.attempts) return reply;
-        failure = "it answered " + std::to_string(reply.status);
-      } catch (const LinkFailure& error) {
-        failure = error.what();
-      }
-      if (attempt >= options.attempts) {
-        throw TabletError(Problem::unreachable,
-                          "Cannot reach the server at " + state.get(kServer).value_or("") + " (" +
-                              failure + "); everything recorded stays on the tablet.");
-      }
-      std::this_thread::sleep_for(backoff);
-      backoff *= 2;
-    }
+  static sync::SyncOptions sync_options(const LinkOptions& link) {
+    sync::SyncOptions options;
+    options.attempts = link.attempts;
+    options.first_backoff = link.first_backoff;
+    options.page_size = link.page_size;
+    return options;
   }
 
-  // An answer in another version of the sync protocol may mean something else: nothing of it is
-  // used, and the officer is told which program to update. A server that names no version
-  // speaks the first.
-  static void require_same_protocol(const Reply& reply) {
-    const std::string ours = std::to_string(sync::kProtocolVersion);
-    if (reply.status == 426 && (reply.protocol.empty() || reply.protocol == ours)) {
-      throw TabletError(Problem::refused, "The server refused this tablet's sync protocol " + ours +
-                                              ": update vigil-field (or the server) so the two "
-                                              "agree; everything recorded stays on the tablet.");
-    }
-    if (reply.status == 426 || (!reply.protocol.empty() && reply.protocol != ours)) {
-      throw TabletError(
-          Problem::refused,
-          "The server speaks sync protocol " +
-              (reply.protocol.empty() ? std::string("1") : reply.protocol.substr(0, 20)) +
-              " and this tablet " + ours +
-              ": update vigil-field (or the server) so the two agree; everything "
-              "recorded stays on the tablet.");
-    }
-  }
-
-  [[noreturn]] void refused(const Reply& reply, const std::string& what) {
-    if (reply.status == 401) {
-      throw TabletError(Problem::refused,
-                        "The server no longer accepts this tablet's sign-in: enrol it again "
-                        "with a new store (what is waiting to go up is still in this one).");
-    }
-    throw TabletError(Problem::refused, "The server refused " + what + " (HTTP " +
-                                            std::to_string(reply.status) +
-                                            "): " + reply.body.substr(0, 300));
-  }
-
-  // The server revoked this device: nothing of the force's may stay on it.
-  [[noreturn]] void wipe() {
-    const int pending = state.outbox_count("pending");
-    const std::string server = state.get(kServer).value_or("the server");
-    db = store::Database(path.string() + ".wiping");  // let go of the store's files
-    std::error_code failed;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::error_code ec;
-      std::filesystem::remove(path.string() + suffix, ec);
-      if (ec) failed = ec;
-    }
-    db = open(path);
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path.string() + ".wiping" + suffix, ignored);
-    }
-    if (failed) {
-      // The files could not be deleted: empty every table instead, so nothing of the force's
-      // stays in them, and say so.
-      {
-        store::Transaction transaction(db);
-        db.execute("PRAGMA defer_foreign_keys = ON");
-        std::vector<std::string> tables;
-        auto names = db.prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-        while (names.step()) tables.push_back(names.column_text(0));
-        for (const auto& table : tables) db.execute("DELETE FROM \"" + table + "\"");
-        transaction.commit();
-      }
-      db.execute("VACUUM");
-      throw TabletError(Problem::wiped, server + " has revoked this tablet, but its store '" +
-                                            path.string() + "' could not be deleted (" +
-                                            failed.message() + "); it has been emptied instead.");
-    }
-    throw TabletError(
-        Problem::wiped,
-        server + " has revoked this tablet, so its store has been wiped" +
-            (pending > 0 ? ", with " + counted(pending, "change") + " not yet synced" : "") +
-            ". Enrol it again to use it.");
-  }
-
-  void push(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    int size = kPushBatch;
-    for (;;) {
-      const auto batch = state.pending_changes(size);
-      if (batch.empty()) return;
-      sync::PushRequest request;
-      request.changes = batch;
-      request.pending = state.outbox_count("pending") - static_cast<int>(batch.size());
-      request.device_time = format_instant(now());
-      const Reply reply = call(server, options, "POST", "/api/v1/sync/push", encode(request));
-      if (reply.status == 413 && size > 1) {
-        size /= 2;  // long notes: send fewer at a time
-        continue;
-      }
-      if (reply.status != 200) refused(reply, "the changes sent");
-      sync::PushResponse response;
-      try {
-        response = sync::decode_push_response(reply.body);
-      } catch (const sync::WireError& error) {
-        throw TabletError(
-            Problem::refused,
-            std::string("The server's answer to a push was not understood: ") + error.what() + ".");
-      }
-      report.pushed += static_cast<int>(batch.size());
-      int answered = 0;
-      store::Transaction transaction(db);
-      for (const auto& outcome : response.outcomes) {
-        const auto made = std::find_if(batch.begin(), batch.end(), [&](const Change& c) {
-          return c.change_id == outcome.change_id;
-        });
-        if (made == batch.end()) continue;
-        // A repeat must say how the change first went; without that it stays to be sent again.
-        if (outcome.outcome == sync::Outcome::duplicate && !outcome.first_outcome) continue;
-        ++answered;
-        const auto first =
-            outcome.outcome == sync::Outcome::duplicate ? *outcome.first_outcome : outcome.outcome;
-        if (outcome.outcome == sync::Outcome::duplicate) ++report.duplicates;
-        if (first == sync::Outcome::rejected) {
-          ++report.rejected;
-          report.rejections.push_back(made->entity + " " + made->entity_id + ": " + outcome.reason);
-          state.reject(outcome.change_id, outcome.reason);
-          // The tablet shows what the server refused: take the scope afresh so it holds what
-          // the server holds, while the outbox keeps the change and its reason for the officer.
-          state.set(kNeedsResync, "1");
-        } else {
-          if (outcome.outcome == sync::Outcome::applied) ++report.applied;
-          if (first == sync::Outcome::conflict) ++report.conflicts;
-          state.acknowledge(outcome.change_id);
-        }
-      }
-      transaction.commit();
-      if (answered == 0) {
-        throw TabletError(Problem::refused,
-                          "The server answered a push without an outcome for any of its changes.");
-      }
-    }
-  }
-
-  // Pulls what changed after the cursor, or the whole scope when the tablet has none yet, has
-  // drifted, or was interrupted while taking it.
-  void pull(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    // A cursor of 0 after a first sync means the server had no changes then; since=0 asks for
-    // the whole scope, which is what following from 0 amounts to.
-    bool whole = state.get(kScopeTaken) != "1" || state.get(kNeedsResync) == "1" ||
-                 state.get(kResume).has_value() || state.cursor() == 0;
-    if (state.get(kNeedsResync) == "1") {
-      report.drift = "the server refused a change the tablet had shown";
-    }
-    for (int round = 0; round < 2; ++round) {
-      std::string failure = whole ? take_scope(server, options, report) : "";
-      // The pages of a whole scope are read one after another while other tablets write: what
-      // they wrote meanwhile follows from the cursor the first page saw.
-      if (failure.empty() && state.cursor() > 0) {
-        failure = follow_changes(server, options, report);
-      }
-      if (failure.empty()) {
-        const std::string theirs = state.get(kServerDigest).value_or("");
-        if (theirs.empty() || theirs == sync::Replica(db).digest()) return;
-        if (whole) {
-          // What was set aside is what differs: shown by status, and tried again next time.
-          if (!state.set_aside_records().empty()) return;
-          throw TabletError(Problem::refused,
-                            "The tablet's copy still differs from the server's after taking the "
-                            "whole scope; ask the force's IT team to check the server.");
-        }
-        report.drift = "the tablet's copy differed from the server's (scope digest)";
-      } else {
-        if (whole) throw TabletError(Problem::refused, failure);
-        report.drift = failure;
-      }
-      whole = true;
-    }
-  }
-
-  sync::PullResponse fetch(ServerLink& server, const LinkOptions& options, std::int64_t since,
-                           const std::string& resume) {
-    std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
-                         "&limit=" + std::to_string(options.page_size);
-    if (!resume.empty()) target += "&resume=" + query_escaped(resume);
-    const Reply reply = call(server, options, "GET", target);
-    if (reply.status != 200) refused(reply, "the pull");
-    try {
-      return sync::decode_pull_response(reply.body);
-    } catch (const sync::WireError& error) {
-      throw TabletError(Problem::refused, std::string("The server's answer to a pull was not "
-                                                      "understood: ") +
-                                              error.what() + ".");
-    }
-  }
-
-  // Applies one page in one transaction with the cursor it reaches. An item the store cannot
-  // take (a value it cannot read, a record naming one it does not hold) is set aside with why,
-  // and the rest of the page goes in: one record never stops a tablet's syncs. Returns "" or why
-  // the page as a whole could not be stored (it is then rolled back).
-  std::string apply_page(const sync::PullResponse& page, bool clear_first,
-                         const std::function<void()>& advance, SyncReport& report) {
-    sync::Replica replica(db);
-    const std::string now_text = format_instant(now());
-    try {
-      store::Transaction transaction(db);
-      if (clear_first) {
-        replica.clear();
-        state.clear_set_aside();
-      }
-      for (const auto& item : page.items) {
-        db.cached("SAVEPOINT item").run();
-        std::string why;
-        try {
-          if (!replica.apply(item)) why = "the tablet does not hold what it names";
-        } catch (const Error& error) {
-          if (error.code() != ErrorCode::constraint) throw;
-          why = std::string("the store refused it: ") + error.what();
-        }
-        if (!why.empty()) {
-          db.execute("ROLLBACK TO item");
-          db.execute("RELEASE item");
-          state.set_aside(item.entity, item.entity_id, item.seq, why, now_text);
-          ++report.set_aside;
-          continue;
-        }
-        db.cached("RELEASE item").run();
-        // A stamp from a device whose clock ran ahead would carry every later stamp of this
-        // tablet with it: only stamps no further ahead than the server tolerates are taken in.
-        if (auto stamp = sync::parse_stamp(item.clock)) {
-          const auto local_ms =
-              std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch())
-                  .count();
-          if (stamp->wall_ms <= local_ms + sync::kClockSkewLimitMs) hlc.observe(*stamp);
-        }
-        if (item.kind == sync::PullItem::Kind::purge) ++report.purged;
-      }
-      report.set_aside += set_aside_orphans(now_text);
-      advance();
-      state.set(kClock, sync::format_stamp(hlc.last()));
-      if (!page.more) state.set(kServerDigest, page.digest);
-      transaction.commit();
-    } catch (const Error& error) {
-      if (error.code() != ErrorCode::constraint) throw;
-      return std::string("the tablet could not store a page the server sent: ") + error.what();
-    }
-    report.received += static_cast<int>(page.items.size());
-    return "";
-  }
-
-  // While a scope is taken, records go in before their parents may have (foreign keys are
-  // checked at commit): those whose parent never came are set aside, and then those below them.
-  int set_aside_orphans(const std::string& now_text) {
-    int count = 0;
-    for (int round = 0; round < 8; ++round) {
-      // entity, id, the table it names
-      std::vector<std::tuple<std::string, std::string, std::string>> orphans;
-      auto check = db.prepare("PRAGMA foreign_key_check");
-      while (check.step()) {
-        const std::string table = check.column_text(0);
-        const sync::EntitySpec* spec = nullptr;
-        for (const auto& e : sync::entities()) {
-          if (e.table == table) spec = &e;
-        }
-        // A visit's attendees are checked as it is stored (Replica::apply), and go with it.
-        if (spec == nullptr || check.is_null(1)) continue;
-        auto id = db.prepare("SELECT id FROM " + std::string(spec->table) + " WHERE rowid = ?");
-        id.bind_all(check.column_int(1));
-        if (id.step())
-          orphans.emplace_back(std::string(spec->name), id.column_text(0), check.column_text(2));
-      }
-      if (orphans.empty()) break;
-      for (const auto& [entity, id, parent] : orphans) {
-        sync::Replica(db).purge(entity, id);
-        state.set_aside(entity, id, 0,
-                        "it names a record (in " + parent + ") the tablet does not hold", now_text);
-        ++count;
-      }
-    }
-    return count;
-  }
-
-  std::string take_scope(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    report.took_scope = true;
-    // An interrupted first sync goes on from the page it reached.
-    std::string resume = state.get(kResume).value_or("");
-    bool first_page = resume.empty();
-    for (;;) {
-      const auto page = fetch(server, options, 0, resume);
-      const std::string failure = apply_page(
-          page, first_page,
-          [&] {
-            // Until the last page is in, the store holds part of the scope: the next sync takes it
-            // on from where this one stopped, whatever happens meanwhile.
-            if (first_page) state.erase(kScopeTaken);
-            if (page.more) {
-              state.set(kResume, page.resume);
-            } else {
-              state.erase(kResume);
-              state.set_cursor(page.next);
-              state.set(kScopeTaken, "1");
-              state.erase(kNeedsResync);
-            }
-          },
-          report);
-      if (!failure.empty()) return failure;
-      first_page = false;
-      if (!page.more) return "";
-      resume = page.resume;
-    }
-  }
-
-  std::string follow_changes(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    for (;;) {
-      const auto page = fetch(server, options, state.cursor(), "");
-      const std::string failure = apply_page(
-          page, false, [&] { state.set_cursor(page.next); }, report);
-      if (!failure.empty()) return failure;
-      if (!page.more) return "";
-    }
-  }
-
-  // The open conflicts on the scope's records, kept for the officer to see offline; a decided
-  // one leaves the list, and its decision reaches the record through the pull.
-  void refresh_conflicts(ServerLink& server, const LinkOptions& options, SyncReport& report) {
-    const Reply reply = call(server, options, "GET", "/api/v1/conflicts?status=open");
-    if (reply.status != 200) refused(reply, "the list of conflicts");
-    std::vector<sync::ConflictRecord> conflicts;
-    try {
-      conflicts = sync::decode_conflicts(reply.body);
-    } catch (const sync::WireError& error) {
-      throw TabletError(Problem::refused, std::string("The server's list of conflicts was not "
-                                                      "understood: ") +
-                                              error.what() + ".");
-    }
-    store::Transaction transaction(db);
-    state.keep_conflicts(conflicts);
-    transaction.commit();
-    report.open_conflicts = static_cast<int>(std::count_if(
-        conflicts.begin(), conflicts.end(), [](const auto& c) { return c.status == "open"; }));
-  }
-
-  SyncReport sync_all(LinkOptions options) {
+  // Runs `work` with a sync client over the server's link; what the client reports as a
+  // SyncError reaches the officer as a TabletError of the same kind.
+  template <typename Work>
+  auto with_client(LinkOptions options, Work work) {
     // The authority the tablet was enrolled to trust, unless told otherwise.
     if (options.ca_file.empty()) options.ca_file = state.get(kCaFile).value_or("");
-    SyncReport report;
     ServerLink server = link(options);
-    push(server, options, report);
-    pull(server, options, report);
-    refresh_conflicts(server, options, report);
-    state.set(kLastSync, format_instant(now()));
-    return report;
+    sync::SyncClient client(db, hlc, clock, server, sync_options(options));
+    try {
+      return work(client);
+    } catch (const sync::SyncError& error) {
+      throw TabletError(problem_of(error.problem()), error.what());
+    }
+  }
+
+  static Problem problem_of(sync::SyncProblem problem) {
+    switch (problem) {
+      case sync::SyncProblem::unreachable:
+        return Problem::unreachable;
+      case sync::SyncProblem::wiped:
+        return Problem::wiped;
+      case sync::SyncProblem::refused:
+        break;
+    }
+    return Problem::refused;
+  }
+
+  SyncReport sync_all(const LinkOptions& options) {
+    return with_client(options, [](sync::SyncClient& client) { return client.sync(); });
   }
 
   // ---- the caseload
@@ -669,40 +312,20 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
                                               "; use a new store to enrol again.");
   }
   if (username.empty()) throw bad_input("the username is empty");
-  const ServerAddress address = parse_server_url(server_url);
-  ServerLink server(address, link);
-  JsonWriter body;
-  body.begin_object()
-      .field("username", username)
-      .field("password", password)
-      .field("device_name", device_name)
-      .end_object();
+  parse_server_url(server_url);  // refused here, before anything is kept, when malformed
   m.state.set(kServer, server_url);
-  const Reply reply = m.call(server, link, "POST", "/api/v1/auth/login", body.str());
-  if (reply.status == 401) {
-    m.state.erase(kServer);
-    throw TabletError(Problem::refused, "The server did not accept that username and password.");
-  }
-  if (reply.status == 429) {
-    m.state.erase(kServer);
-    throw TabletError(Problem::refused,
-                      "Too many failed sign-ins for " + username + ": wait a while and try again.");
-  }
-  if (reply.status != 200) m.refused(reply, "the sign-in");
-  std::map<std::string, std::string> answer;
+  sync::Enrolment enrolment;
   try {
-    answer = sync::decode_string_object(reply.body, {"token", "device_id", "officer", "role"});
-  } catch (const sync::WireError& error) {
-    throw TabletError(Problem::refused,
-                      std::string("The server's answer to the sign-in was not understood: ") +
-                          error.what() + ".");
+    enrolment = m.with_client(link, [&](sync::SyncClient& client) {
+      return client.sign_in(username, password, device_name);
+    });
+  } catch (const TabletError&) {
+    m.state.erase(kServer);
+    throw;
   }
   {
     store::Transaction transaction(m.db);
-    m.state.set(kToken, answer["token"]);
-    m.state.set(kDeviceId, answer["device_id"]);
-    m.state.set(kUsername, username);
-    m.state.set(kRole, answer["role"]);
+    m.state.keep_enrolment(enrolment, username);
     // Argon2id: the officer unlocks the tablet offline, and a stolen store does not give up the
     // password.
     m.state.set(kUnlockVerifier, hash_password(password));
@@ -773,7 +396,7 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
     m.state.add_to_outbox(read);
     m.state.set(kReadChainIndex, std::to_string(event.chain_index + 1));
     m.state.set(kReadChainHash, hash);
-    m.state.set(kClock, sync::format_stamp(m.hlc.last()));
+    m.state.keep_clock(m.hlc);
     transaction.commit();
   }
   sync::Replica replica(m.db);

@@ -24,6 +24,7 @@
 #include "vigil/core/caseload.hpp"
 #include "vigil/core/dates.hpp"
 #include "vigil/core/domain.hpp"
+#include "vigil/sync/client.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -60,21 +61,8 @@ struct LinkOptions {
   int page_size = 1000;                          // records asked for in each page of a pull
 };
 
-// What a sync did.
-struct SyncReport {
-  int pushed = 0;                       // changes sent
-  int applied = 0;                      // taken in by the server
-  int duplicates = 0;                   // already taken in (an earlier answer was lost)
-  int conflicts = 0;                    // taken in with a conflict recorded for a supervisor
-  int rejected = 0;                     // refused; kept on the tablet with the reason
-  std::vector<std::string> rejections;  // "visit 0199...: <reason>"
-  int received = 0;                     // records and changes that came down
-  int purged = 0;                       // records that left the scope
-  int set_aside = 0;        // records it could not store, kept aside (status lists them)
-  bool took_scope = false;  // the whole scope was taken (first sync or drift)
-  std::string drift;        // why the scope was taken afresh ("" when it was not)
-  int open_conflicts = 0;
-};
+// What a sync did (the sync client's report).
+using SyncReport = sync::SyncReport;
 
 // One nominal of the caseload, worked out on the tablet by the server's rules (core's caseload).
 using CaseloadEntry = vigil::CaseloadEntry;
@@ -101,15 +89,8 @@ struct NominalRecord {
   std::vector<CaseloadEntry> due;  // what is due, as in the caseload
 };
 
-struct RejectedChange {
-  std::string change_id, entity, entity_id, reason;
-};
-
-// A record a pull brought that the tablet could not store, kept aside with why, so one record
-// never stops a tablet's syncs.
-struct SetAsideRecord {
-  std::string entity, entity_id, reason, set_aside_at;
-};
+using RejectedChange = sync::RejectedChange;
+using SetAsideRecord = sync::SetAsideRecord;
 
 struct TabletStatus {
   bool enrolled = false;

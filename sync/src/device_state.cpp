@@ -1,6 +1,6 @@
-#include "device_state.hpp"
+#include "vigil/sync/device_state.hpp"
 
-namespace vigil::mobile {
+namespace vigil::sync {
 
 std::optional<std::string> DeviceState::get(const char* key) {
   auto& s = db_->cached("SELECT value FROM sync_state WHERE key = ?");
@@ -34,35 +34,67 @@ void DeviceState::set_cursor(std::int64_t cursor) {
   set(kCursor, std::to_string(cursor));
 }
 
-void DeviceState::add_to_outbox(const sync::Change& change) {
+void DeviceState::keep_enrolment(const Enrolment& enrolment, const std::string& username) {
+  set(kToken, enrolment.token);
+  set(kDeviceId, enrolment.device_id);
+  set(kUsername, username);
+  set(kRole, enrolment.role);
+}
+
+void DeviceState::restore_clock(HybridClock& clock) {
+  if (auto last = get(kClock)) {
+    if (auto stamp = parse_stamp(*last)) clock.observe(*stamp);
+  }
+}
+
+void DeviceState::keep_clock(const HybridClock& clock) {
+  set(kClock, format_stamp(clock.last()));
+}
+
+std::optional<std::string> DeviceState::record(std::vector<Change> changes, const Author& author,
+                                               HybridClock& clock) {
+  Replica replica(*db_);
+  store::Transaction transaction(*db_);
+  restore_clock(clock);
+  for (auto& change : changes) change.clock = format_stamp(clock.now());
+  for (const auto& change : changes) {
+    std::string reason = replica.record(change, author);
+    if (!reason.empty()) return reason;
+    add_to_outbox(change);
+  }
+  keep_clock(clock);
+  transaction.commit();
+  return std::nullopt;
+}
+
+void DeviceState::add_to_outbox(const Change& change) {
   auto& s = db_->cached(
       "INSERT INTO outbox (change_id, entity, entity_id, operation, fields, base, clock, "
       "device_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind_all(change.change_id, change.entity, change.entity_id,
-             std::string(to_string(change.operation)), sync::encode_fields(change.fields),
-             change.operation == sync::Operation::update
-                 ? std::optional(sync::encode_fields(change.base))
-                 : std::nullopt,
+             std::string(to_string(change.operation)), encode_fields(change.fields),
+             change.operation == Operation::update ? std::optional(encode_fields(change.base))
+                                                   : std::nullopt,
              change.clock, change.device_time);
   s.run();
 }
 
-std::vector<sync::Change> DeviceState::pending_changes(int limit) {
+std::vector<Change> DeviceState::pending_changes(int limit) {
   const std::string device_id = get(kDeviceId).value_or("");
-  std::vector<sync::Change> changes;
+  std::vector<Change> changes;
   auto s = db_->prepare(
       "SELECT change_id, entity, entity_id, operation, fields, base, clock, device_time "
       "FROM outbox WHERE state = 'pending' ORDER BY position LIMIT ?");
   s.bind_all(limit);
   while (s.step()) {
-    sync::Change c;
+    Change c;
     c.change_id = s.column_text(0);
     c.device_id = device_id;
     c.entity = s.column_text(1);
     c.entity_id = s.column_text(2);
-    c.operation = parse_enum<sync::Operation>(s.column_view(3)).value_or(sync::Operation::append);
-    c.fields = sync::decode_fields(s.column_view(4));
-    if (!s.is_null(5)) c.base = sync::decode_fields(s.column_view(5));
+    c.operation = parse_enum<Operation>(s.column_view(3)).value_or(Operation::append);
+    c.fields = decode_fields(s.column_view(4));
+    if (!s.is_null(5)) c.base = decode_fields(s.column_view(5));
     c.clock = s.column_text(6);
     c.device_time = s.column_text(7);
     changes.push_back(std::move(c));
@@ -128,7 +160,7 @@ std::vector<SetAsideRecord> DeviceState::set_aside_records() {
   return out;
 }
 
-void DeviceState::keep_conflicts(const std::vector<sync::ConflictRecord>& conflicts) {
+void DeviceState::keep_conflicts(const std::vector<ConflictRecord>& conflicts) {
   db_->execute("DELETE FROM conflicts");
   auto s = db_->prepare(
       "INSERT INTO conflicts (id, entity, entity_id, field, winning_value, losing_value, "
@@ -143,15 +175,15 @@ void DeviceState::keep_conflicts(const std::vector<sync::ConflictRecord>& confli
   }
 }
 
-std::vector<sync::ConflictRecord> DeviceState::kept_conflicts() {
-  std::vector<sync::ConflictRecord> out;
+std::vector<ConflictRecord> DeviceState::kept_conflicts() {
+  std::vector<ConflictRecord> out;
   auto s = db_->prepare(
       "SELECT c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value, "
       "c.winning_change, c.losing_change, c.winning_device, c.losing_device, c.winning_clock, "
       "c.losing_clock, c.detected_at, c.status, o.username, c.decision FROM conflicts c "
       "LEFT JOIN officers o ON o.id = c.decided_by ORDER BY c.detected_at, c.id");
   while (s.step()) {
-    sync::ConflictRecord c;
+    ConflictRecord c;
     c.id = s.column_text(0);
     c.entity = s.column_text(1);
     c.entity_id = s.column_text(2);
@@ -173,4 +205,4 @@ std::vector<sync::ConflictRecord> DeviceState::kept_conflicts() {
   return out;
 }
 
-}  // namespace vigil::mobile
+}  // namespace vigil::sync
