@@ -258,6 +258,10 @@ void SyncClient::pull(SyncReport& report) {
       if (whole) {
         // What was set aside is what differs: shown by status, and tried again next time.
         if (!state_.set_aside_records().empty()) return;
+        // A scope taken before the server had logged any change reaches cursor 0, from which
+        // nothing can be followed (since=0 asks for the whole scope): what landed while it was
+        // being taken comes with the scope taken again.
+        if (state_.cursor() == 0 && round == 0) continue;
         throw SyncError(SyncProblem::refused,
                         "The tablet's copy still differs from the server's after taking the "
                         "whole scope; ask the force's IT team to check the server.");
@@ -313,6 +317,8 @@ std::optional<std::string> SyncClient::apply_page(const PullResponse& page, bool
         continue;
       }
       db_.cached("RELEASE item").run();
+      // Set aside by an earlier page (a record whose parent had not come yet) and stored now.
+      state_.forget_set_aside(item.entity, item.entity_id);
       // A stamp from a device whose clock ran ahead would carry every later stamp of this
       // device with it: only stamps no further ahead than the server tolerates are taken in.
       if (auto stamp = parse_stamp(item.clock)) {

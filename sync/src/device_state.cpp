@@ -144,6 +144,12 @@ void DeviceState::set_aside(const std::string& entity, const std::string& entity
   s.run();
 }
 
+void DeviceState::forget_set_aside(const std::string& entity, const std::string& entity_id) {
+  auto& s = db_->cached("DELETE FROM set_aside WHERE entity = ? AND entity_id = ?");
+  s.bind_all(entity, entity_id);
+  s.run();
+}
+
 void DeviceState::clear_set_aside() {
   db_->execute("DELETE FROM set_aside");
 }

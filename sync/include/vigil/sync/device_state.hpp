@@ -91,6 +91,7 @@ class DeviceState {
   // What a pull brought that the store could not take (set_aside); replaced by entity and id.
   void set_aside(const std::string& entity, const std::string& entity_id, std::int64_t seq,
                  const std::string& reason, const std::string& now);
+  void forget_set_aside(const std::string& entity, const std::string& entity_id);
   void clear_set_aside();
   [[nodiscard]] std::vector<SetAsideRecord> set_aside_records();
 
