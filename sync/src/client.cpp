@@ -184,6 +184,12 @@ SyncReport SyncClient::sync() {
   return report;
 }
 
+SyncReport SyncClient::send() {
+  SyncReport report;
+  push(report);
+  return report;
+}
+
 void SyncClient::push(SyncReport& report) {
   int size = options_.push_batch;
   for (;;) {

@@ -254,7 +254,9 @@ std::string SyncEngine::scope_digest(store::Database& db,
     if (!spec.held_on_tablet()) continue;
     // A synced record's last change is its sync_seq. The back office changes its records without
     // one, so theirs are also described by every field, in wire form as the tablet holds it.
-    auto s = db.prepare("SELECT x.id, x.sync_seq" +
+    // Kept prepared on the connection: every pull's last page and every tablet's check of it
+    // reads the digest.
+    auto& s = db.cached("SELECT x.id, x.sync_seq" +
                         (spec.back_office ? ", " + record_columns(spec) : std::string()) +
                         scoped_from(spec) + "WHERE " + in_teams(spec) + " ORDER BY x.id");
     s.bind(1, teams);

@@ -102,6 +102,9 @@ class SyncClient {
 
   // Pushes the outbox, pulls what changed (or the whole scope), and keeps the conflicts list.
   [[nodiscard]] SyncReport sync();
+  // Pushes the outbox and nothing more: what the officer recorded reaches the server over a link
+  // too poor for a pull.
+  [[nodiscard]] SyncReport send();
 
  private:
   Answer call(std::string_view method, const std::string& target, const std::string& body = {});
