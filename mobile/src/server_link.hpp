@@ -1,5 +1,5 @@
 // The tablet's connection to its server: HTTP/1.1 over TCP, or HTTPS with the server's
-// certificate and name verified. Beast and OpenSSL stay inside server_link.cpp.
+// certificate and name verified, through the one HTTP client (vigil/http/client.hpp).
 //
 // The sync client's transport (sync/client.hpp). One link is one keep-alive connection, opened on
 // first use and again when the server has closed it. Every wait is bounded by
@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/http/client.hpp"
 #include "vigil/mobile/tablet.hpp"
 #include "vigil/sync/client.hpp"
 
@@ -28,6 +29,7 @@ ServerAddress parse_server_url(std::string_view url);
 
 class ServerLink : public sync::Transport {
  public:
+  // Throws TabletError (bad_input) when the certificates in options.ca_file cannot be read.
   ServerLink(ServerAddress address, LinkOptions options);
   ~ServerLink() override;
   ServerLink(const ServerLink&) = delete;
@@ -37,8 +39,7 @@ class ServerLink : public sync::Transport {
                         const std::string& token) override;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<http::Client> client_;
 };
 
 }  // namespace vigil::mobile

@@ -8,8 +8,8 @@
 
 #include "vigil/core/cli.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
-#include "vigil/server/http.hpp"
 
 namespace {
 
@@ -30,8 +30,8 @@ in flight and closes the database cleanly.
 
 using vigil::cli::UsageError;
 
-vigil::server::ServerOptions server_options(const vigil::cli::Args& args) {
-  vigil::server::ServerOptions options;
+vigil::http::ServerOptions server_options(const vigil::cli::Args& args) {
+  vigil::http::ServerOptions options;
   const std::string listen = args.value("listen").value_or("127.0.0.1:8080");
   const auto colon = listen.rfind(':');
   unsigned port = 0;
@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     auto options = server_options(args);
     api_options.connections_ahead = options.handler_threads;
     vigil::server::Api api(api_options);
-    vigil::server::HttpServer server(
-        options, [&api](const vigil::server::Request& request) { return api.handle(request); });
+    vigil::http::HttpServer server(
+        options, [&api](const vigil::http::Request& request) { return api.handle(request); });
     std::fprintf(stderr, "vigil-server: serving %s on %s://%s:%u\n", api_options.database.c_str(),
                  options.tls_certificate_file ? "https" : "http", options.address.c_str(),
                  static_cast<unsigned>(server.port()));

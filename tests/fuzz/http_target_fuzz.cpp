@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "vigil/server/http.hpp"
+#include "vigil/http/server.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const auto target = vigil::server::parse_request_target(text);
+  const auto target = vigil::http::parse_request_target(text);
   if (!target) return 0;
   if (target->path.empty() || target->path.front() != '/') std::abort();
   if (target->path.find('\0') != std::string::npos) std::abort();

@@ -19,7 +19,6 @@
 
 #include "certificate.hpp"
 #include "holding_proxy.hpp"
-#include "http_client.hpp"
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -28,8 +27,9 @@
 #include "vigil/core/overdue_report.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/core/progress.hpp"
+#include "vigil/http/client.hpp"
+#include "vigil/http/server.hpp"
 #include "vigil/mobile/tablet.hpp"
-#include "vigil/server/http.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
 
@@ -865,14 +865,14 @@ TEST_CASE(
   std::atomic<int> answer{0};
   std::mutex seen_mutex;
   std::set<std::string> protocols_sent;
-  vigil::server::ServerOptions options;
+  vigil::http::ServerOptions options;
   options.port = 0;
-  vigil::server::HttpServer later(options, [&](const vigil::server::Request& request) {
+  vigil::http::HttpServer later(options, [&](const vigil::http::Request& request) {
     {
       std::lock_guard lock(seen_mutex);
       protocols_sent.insert(request.protocol);
     }
-    vigil::server::Response response;
+    vigil::http::Response response;
     switch (answer.load()) {
       case 0:  // a sign-in answered in version 2
         response.body =

@@ -27,6 +27,7 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/store.hpp"
+#include "vigil/core/url.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -531,7 +532,7 @@ TEST_CASE("api: pushes arriving together are each answered as if they had come o
       bodies.push_back(encode(request));
     }
     // Everyone at once, pc.a's push twice (no Catch2 assertions off the main thread).
-    std::vector<HttpResult> answers(devices.size() + 1);
+    std::vector<vigil::http::Reply> answers(devices.size() + 1);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i <= devices.size(); ++i) {
       threads.emplace_back([&, i] {
@@ -761,7 +762,7 @@ TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 4
   std::vector<std::thread> threads;
   for (int i = 0; i < kDeciders; ++i) {
     threads.emplace_back([&, i] {
-      HttpClient http("127.0.0.1", world.server().port());
+      vigil::http::Client http("127.0.0.1", world.server().port());
       const auto& session = i % 2 == 0 ? sergeant.session : admin.session;
       try {
         statuses[static_cast<std::size_t>(i)] =
@@ -981,7 +982,7 @@ TEST_CASE(
   REQUIRE(world.server()
               .api()
               .handle([&] {
-                vigil::server::Request revoke;
+                vigil::http::Request revoke;
                 revoke.method = "POST";
                 revoke.path = "/api/v1/devices/" + lost.session.device_id + "/revoke";
                 revoke.authorization = "Bearer " + world.device("sgt.north").session.token;

@@ -355,7 +355,7 @@ TEST_CASE(
   Device admin = world.device("admin");
   auto login = [&](const std::string& username, const std::string& password,
                    const std::string& address) {
-    vigil::server::Request request;
+    vigil::http::Request request;
     request.method = "POST";
     request.path = "/api/v1/auth/login";
     request.remote_address = address;

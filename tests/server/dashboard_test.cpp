@@ -3,10 +3,10 @@
 // in a real browser by tests/dashboard.
 #include <catch2/catch.hpp>
 
-#include "http_client.hpp"
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
+#include "vigil/http/client.hpp"
 
 TEST_CASE("dashboard: the page, its style sheet and script are served from the binary",
           "[server][dashboard]") {

@@ -15,11 +15,11 @@
 #include <sstream>
 #include <thread>
 
-#include "http_client.hpp"
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/http/client.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -107,7 +107,7 @@ TEST_CASE(
   INFO("seed " << seed);
 
   auto server = std::make_unique<ServerProcess>(db, dir.path() / "server.log");
-  auto client = std::make_unique<HttpClient>("127.0.0.1", server->port());
+  auto client = std::make_unique<vigil::http::Client>("127.0.0.1", server->port());
   const Session session = sign_in(*client, "pc.a", kTestPassword);
   std::set<std::string> acknowledged;
   std::set<std::string> sent;
@@ -125,7 +125,7 @@ TEST_CASE(
         for (int i = 0; i < 25; ++i) pending.push_back(vigil::make_uuid(random));
       }
       sent.insert(pending.begin(), pending.end());
-      HttpResult result;
+      vigil::http::Reply result;
       try {
         result = client->post("/api/v1/sync/push",
                               visit_batch(pending, force.north_nominals[0], wall), session.auth());
@@ -141,7 +141,7 @@ TEST_CASE(
     killer.join();
     // Restart on the same database and send what was not acknowledged again.
     server = std::make_unique<ServerProcess>(db, dir.path() / "server.log");
-    client = std::make_unique<HttpClient>("127.0.0.1", server->port());
+    client = std::make_unique<vigil::http::Client>("127.0.0.1", server->port());
     if (!pending.empty()) {
       const auto result = client->post(
           "/api/v1/sync/push", visit_batch(pending, force.north_nominals[0], wall), session.auth());

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "certificate.hpp"
-#include "http_client.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "vigil/core/error.hpp"
-#include "vigil/server/http.hpp"
+#include "vigil/http/client.hpp"
+#include "vigil/http/server.hpp"
 
 using namespace vigil;
-using namespace vigil::server;
+using namespace vigil::http;
 using namespace std::chrono_literals;
 
 namespace {
@@ -86,7 +86,7 @@ TEST_CASE("http: a round trip, two requests on one kept-alive connection", "[ser
   CHECK(server.port() != 0);
   server.start();
 
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto first = client.request("POST", "/api/v1/things?since=5&who=J+Smith%2C%20PC", "{\"a\":1}",
                               {{"Authorization", "Bearer abc"}});
   CHECK(first.status == 200);
@@ -108,7 +108,7 @@ TEST_CASE("http: a round trip, two requests on one kept-alive connection", "[ser
 TEST_CASE("http: pipelined requests are answered in order on one connection", "[server][http]") {
   HttpServer server(test_options(), echo);
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   const auto raw = client.send_raw(
       "GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\nConnection: "
       "close\r\n\r\n");
@@ -133,7 +133,7 @@ TEST_CASE("http: the handler's status, headers and content type reach the client
     return response;
   });
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto result = client.get("/missing");
   CHECK(result.status == 404);
   CHECK(result.headers["content-type"] == "application/json");
@@ -154,7 +154,7 @@ TEST_CASE("http: 204 goes without a body, an impossible status becomes 500", "[s
     return response;
   });
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto empty = client.get("/empty");
   CHECK(empty.status == 204);
   CHECK(empty.body.empty());
@@ -175,7 +175,7 @@ TEST_CASE("http: a body over the limit gets 413 with a JSON error", "[server][ht
   });
   server.start();
 
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   CHECK(client.post("/fits", std::string(1024, 'a')).status == 200);
 
   auto result = client.post("/too-big", std::string(64 * 1024, 'a'));
@@ -199,7 +199,7 @@ TEST_CASE("http: headers over the limit get 431", "[server][http]") {
   options.header_limit = 2048;
   HttpServer server(options, echo);
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto result = client.get("/", {{"X-Padding", std::string(4096, 'p')}});
   CHECK(result.status == 431);
   CHECK(result.body.find(R"({"error":"headers_too_large")") == 0);
@@ -213,7 +213,7 @@ TEST_CASE("http: garbage gets 400 or a closed connection, and the server carries
     return echo(request);
   });
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
 
   for (const std::string& garbage :
        {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
@@ -231,7 +231,7 @@ TEST_CASE("http: garbage gets 400 or a closed connection, and the server carries
   }
   CHECK(calls == 0);
 
-  HttpClient next("127.0.0.1", server.port());
+  vigil::http::Client next("127.0.0.1", server.port());
   CHECK(next.get("/still-here").status == 200);
 }
 
@@ -242,7 +242,7 @@ TEST_CASE("http: a path with an encoded NUL or a bad escape gets 400", "[server]
     return echo(request);
   });
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   for (const char* target : {"/a%00b", "/a%zz", "/a?x=%0"}) {
     auto result = client.get(target);
     CHECK(result.status == 400);
@@ -265,7 +265,7 @@ TEST_CASE("http: a handler that throws gives 500 with a JSON error", "[server][h
   });
   server.start();
 
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto result = client.get("/boom");
   CHECK(result.status == 500);
   CHECK(result.headers["content-type"] == "application/json");
@@ -288,7 +288,7 @@ TEST_CASE("http: a silent or stalled client is cut off by the timeouts", "[serve
   options.write_timeout = 1s;
   HttpServer server(options, echo);
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
 
   // Connects and says nothing.
   CHECK(client.send_raw("", 30s).closed_by_server);
@@ -306,7 +306,7 @@ TEST_CASE("http: a silent or stalled client is cut off by the timeouts", "[serve
 TEST_CASE("http: Expect 100-continue is answered before the body", "[server][http]") {
   HttpServer server(test_options(), echo);
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   const auto raw = client.send_raw(
       "POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
       "Connection: close\r\n\r\nhello");
@@ -317,7 +317,7 @@ TEST_CASE("http: Expect 100-continue is answered before the body", "[server][htt
 TEST_CASE("http: HEAD gets the headers without the body", "[server][http]") {
   HttpServer server(test_options(), echo);
   server.start();
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   const auto raw = client.send_raw("HEAD /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(raw.received.find("HTTP/1.1 200 OK") == 0);
   CHECK(raw.received.find("Content-Length: ") != std::string::npos);
@@ -332,7 +332,11 @@ TEST_CASE("http: HTTPS round trip with a self-signed certificate", "[server][htt
   HttpServer server(options, echo);
   server.start();
 
-  HttpClient client("127.0.0.1", server.port(), true);
+  // The client verifies the server: it trusts the certificate, which names localhost.
+  vigil::http::ClientOptions trusting;
+  trusting.tls = true;
+  trusting.ca_file = certificate.certificate;
+  vigil::http::Client client("localhost", server.port(), trusting);
   auto first = client.post("/secure?x=1", "{}");
   CHECK(first.status == 200);
   CHECK(first.body.find("method=POST\npath=/secure\nquery x=1\n") == 0);
@@ -341,7 +345,7 @@ TEST_CASE("http: HTTPS round trip with a self-signed certificate", "[server][htt
   CHECK(client.connections_opened() == 1);
 
   // Plain HTTP to the HTTPS port is not answered as HTTP.
-  HttpClient plain("127.0.0.1", server.port());
+  vigil::http::Client plain("127.0.0.1", server.port());
   const auto raw = plain.send_raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(raw.received.find("HTTP/1.1 200") == std::string::npos);
   CHECK(client.get("/after").status == 200);
@@ -404,12 +408,12 @@ TEST_CASE("http: stop() lets a request in flight finish", "[server][http]") {
   });
   server.start();
 
-  HttpClient idle("127.0.0.1", server.port());
+  vigil::http::Client idle("127.0.0.1", server.port());
   REQUIRE(idle.get("/fast").status == 200);  // leaves a kept-alive connection open
 
-  HttpResult slow;
+  vigil::http::Reply slow;
   std::thread client([&] {
-    HttpClient c("127.0.0.1", server.port());
+    vigil::http::Client c("127.0.0.1", server.port());
     slow = c.get("/slow");
   });
   entered.get_future().wait();
@@ -424,7 +428,7 @@ TEST_CASE("http: stop() lets a request in flight finish", "[server][http]") {
   CHECK(took < 30s);  // far below the idle timeout: the idle connection was closed, not waited on
 
   // Nobody listens any more; stopping again is harmless.
-  HttpClient late("127.0.0.1", server.port());
+  vigil::http::Client late("127.0.0.1", server.port());
   CHECK_THROWS(late.get("/late"));
   server.stop();
 }
@@ -451,14 +455,14 @@ TEST_CASE("http: handlers that wait do not hold up other connections", "[server]
   std::vector<int> statuses(3, 0);
   for (int i = 0; i < 3; ++i) {
     clients.emplace_back([&, i] {
-      HttpClient c("127.0.0.1", server.port());
+      vigil::http::Client c("127.0.0.1", server.port());
       statuses[static_cast<std::size_t>(i)] = c.get("/wait").status;
     });
   }
   for (int i = 0; i < 500 && waiting.load() < 3; ++i) std::this_thread::sleep_for(10ms);
   REQUIRE(waiting.load() == 3);
 
-  HttpClient health("127.0.0.1", server.port());
+  vigil::http::Client health("127.0.0.1", server.port());
   const auto answer = health.get("/healthz");
   CHECK(answer.status == 200);
   CHECK(answer.body.find("path=/healthz") != std::string::npos);
@@ -477,7 +481,7 @@ TEST_CASE("http: stop() from a handler ends run()", "[server][http]") {
   });
   self = &server;
   std::thread runner([&] { server.run(); });
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   auto result = client.get("/stop");
   CHECK(result.status == 200);
   runner.join();  // returns: nothing keeps the threads busy
@@ -486,7 +490,7 @@ TEST_CASE("http: stop() from a handler ends run()", "[server][http]") {
 TEST_CASE("http: run(true) stops on SIGTERM", "[server][http]") {
   HttpServer server(test_options(), echo);
   std::thread runner([&] { server.run(true); });
-  HttpClient client("127.0.0.1", server.port());
+  vigil::http::Client client("127.0.0.1", server.port());
   // Answers only once run() is serving, and the signals are watched before that.
   REQUIRE(client.get("/").status == 200);
   std::raise(SIGTERM);
@@ -498,12 +502,12 @@ TEST_CASE("http: a server destroyed without start() or stop() is fine", "[server
   {
     HttpServer started(test_options(), echo);
     started.start();
-    HttpClient client("127.0.0.1", started.port());
+    vigil::http::Client client("127.0.0.1", started.port());
     CHECK(client.get("/").status == 200);
   }
   HttpServer stopped_early(test_options(), echo);
   stopped_early.stop();
   stopped_early.start();  // a stopped server stays stopped
-  HttpClient client("127.0.0.1", stopped_early.port());
+  vigil::http::Client client("127.0.0.1", stopped_early.port());
   CHECK_THROWS(client.get("/"));
 }

@@ -13,12 +13,12 @@
 #include <set>
 #include <thread>
 
-#include "http_client.hpp"
 #include "live_server.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/core/backlog_trend.hpp"
+#include "vigil/http/client.hpp"
 
 namespace {
 
@@ -28,9 +28,9 @@ struct Reports {
   LiveServer server{dir.path() / "server.db"};
 
   struct Signed {
-    std::unique_ptr<HttpClient> http;
+    std::unique_ptr<vigil::http::Client> http;
     Session session;
-    HttpResult get(const std::string& target) { return http->get(target, session.auth()); }
+    vigil::http::Reply get(const std::string& target) { return http->get(target, session.auth()); }
   };
   Signed as(const std::string& username) {
     Signed s{server.client(), {}};

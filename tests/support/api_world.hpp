@@ -23,6 +23,7 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/store.hpp"
+#include "vigil/core/url.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -31,7 +32,7 @@ namespace api_world {
 using namespace vigil;
 using namespace vigil::sync;
 
-inline std::string header(const HttpResult& result, const std::string& name) {
+inline std::string header(const vigil::http::Reply& result, const std::string& name) {
   const auto it = result.headers.find(name);
   return it == result.headers.end() ? "<absent>" : it->second;
 }
@@ -65,7 +66,7 @@ inline const rapidjson::Value& items_of(const rapidjson::Document& document) {
 }
 
 // An error as docs/http-api.md fixes it: the status, and {"error": code, "message": one sentence}.
-inline void check_error(const HttpResult& result, int status, const std::string& code) {
+inline void check_error(const vigil::http::Reply& result, int status, const std::string& code) {
   INFO("answer: " << result.status << " " << result.body);
   CHECK(result.status == status);
   CHECK(header(result, "content-type") == "application/json");
@@ -86,11 +87,11 @@ inline std::int64_t wall_ms() {
 struct Device {
   std::string username;
   Session session;
-  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<vigil::http::Client> http;
   std::int64_t cursor = 0;
 
-  HttpResult get(const std::string& target) { return http->get(target, session.auth()); }
-  HttpResult post(const std::string& target, const std::string& body) {
+  vigil::http::Reply get(const std::string& target) { return http->get(target, session.auth()); }
+  vigil::http::Reply post(const std::string& target, const std::string& body) {
     return http->post(target, body, session.auth());
   }
 
@@ -165,7 +166,7 @@ class World {
   std::filesystem::path database() const { return dir_.path() / "server.db"; }
   const TestForce& force() const { return force_; }
   LiveServer& server() { return server_; }
-  std::unique_ptr<HttpClient> client() { return server_.client(); }
+  std::unique_ptr<vigil::http::Client> client() { return server_.client(); }
 
   Device device(const std::string& username) {
     Device d;

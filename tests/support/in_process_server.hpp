@@ -12,8 +12,8 @@
 #include <random>
 #include <string>
 
+#include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
-#include "vigil/server/http.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -37,9 +37,9 @@ class InProcessServer {
   vigil::sync::Answer handle(std::string_view method, const std::string& target,
                              const std::string& body, const std::string& token) {
     if (body.size() > body_limit) return {413, "{\"error\":\"too_large\"}", "1"};
-    vigil::server::Request request;
+    vigil::http::Request request;
     request.method = std::string(method);
-    auto parsed = vigil::server::parse_request_target(target);
+    auto parsed = vigil::http::parse_request_target(target);
     if (!parsed) return {400, "{\"error\":\"bad_target\"}", "1"};
     request.path = parsed->path;
     request.query = parsed->query;

@@ -9,9 +9,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "http_client.hpp"
+#include "vigil/http/client.hpp"
+#include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
-#include "vigil/server/http.hpp"
 #include "vigil/sync/wire.hpp"
 
 class LiveServer {
@@ -31,7 +31,7 @@ class LiveServer {
 
   void start() {
     api_ = std::make_unique<vigil::server::Api>(options_);
-    vigil::server::ServerOptions server;
+    vigil::http::ServerOptions server;
     server.address = "127.0.0.1";
     server.port = port_;
     server.threads = 2;
@@ -40,8 +40,8 @@ class LiveServer {
       server.tls_certificate_file = tls_->certificate;
       server.tls_private_key_file = tls_->key;
     }
-    http_ = std::make_unique<vigil::server::HttpServer>(
-        server, [api = api_.get()](const vigil::server::Request& r) { return api->handle(r); });
+    http_ = std::make_unique<vigil::http::HttpServer>(
+        server, [api = api_.get()](const vigil::http::Request& r) { return api->handle(r); });
     http_->start();
     port_ = http_->port();
   }
@@ -55,8 +55,8 @@ class LiveServer {
     start();
   }
   unsigned short port() const { return http_->port(); }
-  std::unique_ptr<HttpClient> client() const {
-    return std::make_unique<HttpClient>("127.0.0.1", port());
+  std::unique_ptr<vigil::http::Client> client() const {
+    return std::make_unique<vigil::http::Client>("127.0.0.1", port());
   }
   vigil::server::Api& api() { return *api_; }
 
@@ -67,7 +67,7 @@ class LiveServer {
   std::optional<Tls> tls_;
   unsigned short port_ = 0;  // 0 until the first start picks one
   std::unique_ptr<vigil::server::Api> api_;
-  std::unique_ptr<vigil::server::HttpServer> http_;
+  std::unique_ptr<vigil::http::HttpServer> http_;
 };
 
 struct Session {
@@ -76,7 +76,8 @@ struct Session {
 };
 
 // Signs in through the API; throws when the server refuses.
-inline Session sign_in(HttpClient& client, const std::string& username, const std::string& password,
+inline Session sign_in(vigil::http::Client& client, const std::string& username,
+                       const std::string& password,
                        const std::string& device_name = "test tablet") {
   const auto result = client.post("/api/v1/auth/login",
                                   "{\"username\":\"" + username + "\",\"password\":\"" + password +

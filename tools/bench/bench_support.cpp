@@ -14,8 +14,8 @@
 #include "vigil/core/migrate.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/core/store.hpp"
+#include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
-#include "vigil/server/http.hpp"
 
 namespace vigil::bench {
 
@@ -207,11 +207,11 @@ void write_figures(const std::filesystem::path& out, const JsonWriter& json) {
 
 struct LoopbackServer::Impl {
   server::Api api;
-  server::HttpServer http;
-  Impl(server::ApiOptions api_options, server::ServerOptions server_options)
+  vigil::http::HttpServer http;
+  Impl(server::ApiOptions api_options, vigil::http::ServerOptions server_options)
       : api(std::move(api_options)),
         http(std::move(server_options),
-             [this](const server::Request& request) { return api.handle(request); }) {}
+             [this](const vigil::http::Request& request) { return api.handle(request); }) {}
 };
 
 LoopbackServer::LoopbackServer(const std::filesystem::path& database, int threads,
@@ -219,7 +219,7 @@ LoopbackServer::LoopbackServer(const std::filesystem::path& database, int thread
   server::ApiOptions api_options;
   api_options.database = database;
   api_options.warm_reports = warm_reports;
-  server::ServerOptions server_options;
+  vigil::http::ServerOptions server_options;
   server_options.address = "127.0.0.1";
   server_options.port = 0;
   server_options.threads = threads;

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "bench_support.hpp"
-#include "http_client.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/http/client.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::bench {
@@ -56,11 +56,11 @@ constexpr const char* kAgain = ", asked again";
 
 struct Asker {
   std::string username;
-  std::unique_ptr<HttpClient> client;
+  std::unique_ptr<vigil::http::Client> client;
   std::string token;
 };
 
-std::string token_of(HttpClient& client, const std::string& username) {
+std::string token_of(vigil::http::Client& client, const std::string& username) {
   JsonWriter body;
   body.begin_object()
       .field("username", username)
@@ -129,12 +129,12 @@ int run_reports(std::span<const std::string> words) {
   const std::string as_of = format_date(choice.options.as_of);
   std::vector<Asker> askers;
   for (const auto& username : supervisors) {
-    Asker a{username, std::make_unique<HttpClient>("127.0.0.1", server.port()), {}};
+    Asker a{username, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
     a.client->set_timeout(std::chrono::seconds(120));
     a.token = token_of(*a.client, username);
     askers.push_back(std::move(a));
   }
-  Asker chief{admin, std::make_unique<HttpClient>("127.0.0.1", server.port()), {}};
+  Asker chief{admin, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
   chief.client->set_timeout(std::chrono::seconds(300));
   chief.token = token_of(*chief.client, admin);
   std::cout << "server: " << server.url() << "; " << askers.size()

@@ -28,7 +28,6 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "http_client.hpp"
 #include "sql_profile.hpp"
 #include "vigil/core/cli.hpp"
 #include "vigil/core/dates.hpp"
@@ -36,6 +35,8 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/json.hpp"
 #include "vigil/core/store.hpp"
+#include "vigil/core/url.hpp"
+#include "vigil/http/client.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -156,14 +157,15 @@ struct Session {
   std::map<std::string, std::string> auth() const { return {{"Authorization", "Bearer " + token}}; }
 };
 
-Session sign_in(HttpClient& client, const std::string& username, const std::string& device_name) {
+Session sign_in(vigil::http::Client& client, const std::string& username,
+                const std::string& device_name) {
   JsonWriter body;
   body.begin_object()
       .field("username", username)
       .field("password", backoffice::kSeedPassword)
       .field("device_name", device_name)
       .end_object();
-  const HttpResult result = client.post("/api/v1/auth/login", body.str());
+  const vigil::http::Reply result = client.post("/api/v1/auth/login", body.str());
   if (result.status != 200) {
     throw Error(ErrorCode::internal, "signing in as " + username + " was answered " +
                                          std::to_string(result.status) + ": " + result.body);
@@ -236,14 +238,14 @@ std::string resume_of(const std::string& page) {
 
 // A first sync as a tablet makes it: pages of at most `limit` records, each asked for with the
 // resume token of the page before, until the last.
-WholeScope pull_whole_scope(HttpClient& client, const Session& session, int limit) {
+WholeScope pull_whole_scope(vigil::http::Client& client, const Session& session, int limit) {
   WholeScope scope;
   const auto auth = session.auth();
   std::string resume;
   do {
     std::string target = "/api/v1/sync/pull?since=0&limit=" + std::to_string(limit);
     if (!resume.empty()) target += "&resume=" + query_escaped(resume);
-    HttpResult result = client.get(target, auth);
+    vigil::http::Reply result = client.get(target, auth);
     if (result.status != 200) {
       throw Error(ErrorCode::internal, "a whole-scope pull was answered " +
                                            std::to_string(result.status) + ": " +
@@ -398,7 +400,7 @@ class ChangeMaker {
 struct Tablet {
   Officer officer;
   Session session;
-  std::unique_ptr<HttpClient> client;
+  std::unique_ptr<vigil::http::Client> client;
   Scope scope;
   double first_pull_ms = 0;
   std::vector<std::string> bodies;  // one push each
@@ -431,7 +433,7 @@ void push_all(Tablet& tablet, std::latch& ready, std::latch& go) {
     for (auto& body : tablet.bodies) {
       stamp_send_time(body);
       const auto start = Clock::now();
-      HttpResult result = tablet.client->post("/api/v1/sync/push", body, auth);
+      vigil::http::Reply result = tablet.client->post("/api/v1/sync/push", body, auth);
       tablet.latency_ms.push_back(seconds_since(start) * 1000.0);
       if (result.status != 200) {
         tablet.failure = "a push was answered " + std::to_string(result.status) + ": " +
@@ -779,7 +781,7 @@ int run_sync(std::span<const std::string> words) {
   for (std::size_t i = 0; i < tablets.size(); ++i) {
     Tablet& t = tablets[i];
     t.officer = officers[i];
-    t.client = std::make_unique<HttpClient>("127.0.0.1", port);
+    t.client = std::make_unique<vigil::http::Client>("127.0.0.1", port);
     t.client->set_timeout(std::chrono::seconds(300));
     t.session = sign_in(*t.client, t.officer.username, "bench tablet " + std::to_string(i + 1));
     const auto start = Clock::now();
@@ -898,7 +900,7 @@ int run_sync(std::span<const std::string> words) {
     pull.officer = team.officers.front();
     pull.team = team.name;
     pull.team_nominals = team.nominals;
-    HttpClient client("127.0.0.1", port);
+    vigil::http::Client client("127.0.0.1", port);
     client.set_timeout(std::chrono::seconds(300));
     const Session session = sign_in(client, pull.officer, "bench pull tablet");
     std::vector<double> ms;

@@ -1,6 +1,6 @@
 // Vigil's HTTP API (docs/http-api.md): sign-in, sync, scoped reads with their audit,
 // conflicts, devices, health, metrics and the OpenAPI description. Turns each Request into a
-// Response; the transport (http.hpp) knows nothing of this.
+// Response; the transport (vigil/http/server.hpp) knows nothing of this.
 //
 // Threading: handle() is called from every I/O thread at once. Each call borrows a database
 // connection from a pool; pushes and decisions are serialised by SQLite's write lock (and the
@@ -14,10 +14,14 @@
 #include <vector>
 
 #include "vigil/core/dates.hpp"
-#include "vigil/server/http.hpp"
+#include "vigil/http/server.hpp"
 #include "vigil/server/metrics.hpp"
 
 namespace vigil::server {
+
+// The API speaks in the HTTP server's requests and responses (vigil/http/server.hpp).
+using http::Request;
+using http::Response;
 
 struct ApiOptions {
   std::filesystem::path database;

@@ -1,7 +1,7 @@
-// The HTTP(S) transport of vigil-server: Boost.Beast, asynchronous, HTTP/1.1 with keep-alive.
-// It knows nothing of Vigil's routes: every parsed request goes to one Handler, which returns
-// the response. Beast and Asio stay inside http_server.cpp so the rest of the server compiles
-// without them.
+// An HTTP(S) server: Boost.Beast, asynchronous, HTTP/1.1 with keep-alive; vigil-server's
+// transport, and the one a local app on the tablet can serve with. It knows nothing of Vigil's
+// routes: every parsed request goes to one Handler, which returns the response. Beast and Asio
+// stay inside src/server.cpp so its users compile without them.
 //
 // Threading: the handler is called on the server's handler threads, several at once; it must be
 // thread-safe; it may block (the I/O threads go on reading and writing other connections). An
@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-namespace vigil::server {
+namespace vigil::http {
 
 struct Request {
   std::string method;                        // "GET", "POST", ...
@@ -99,4 +99,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace vigil::server
+}  // namespace vigil::http

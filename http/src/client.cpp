@@ -3,26 +3,18 @@
 // socket calls have no timeout). The deadline is kept by running the loop for a bounded time, not
 // by a timer armed for each read: a force-wide report's body arrives in hundreds of reads, and
 // timers armed for each cost the benchmarks more than the reading itself.
-#include "http_client.hpp"
+#include "vigil/http/client.hpp"
 
-#include <openssl/ssl.h>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include "beast.hpp"
 
 #include <array>
 #include <cctype>
 #include <optional>
-#include <stdexcept>
 #include <string_view>
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
+namespace vigil::http {
 
 namespace {
 
@@ -51,23 +43,37 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-struct HttpClient::Impl {
+struct Client::Impl {
   std::string host;
   unsigned short port;
-  bool tls;
-  std::chrono::seconds timeout{10};
+  ClientOptions options;
   net::io_context ioc;
   ssl::context tls_context{ssl::context::tls_client};
   std::optional<Connection> connection;
   beast::flat_buffer buffer;
   int opened = 0;
 
-  Impl(std::string h, unsigned short p, bool t) : host(std::move(h)), port(p), tls(t) {
-    tls_context.set_verify_mode(ssl::verify_none);
+  Impl(std::string h, unsigned short p, ClientOptions o)
+      : host(std::move(h)), port(p), options(std::move(o)) {
+    // The server must prove who it is: its certificate chains to a trusted authority and names
+    // the host asked for.
+    tls_context.set_verify_mode(ssl::verify_peer);
+    tls_context.set_default_verify_paths();
+    if (!options.ca_file.empty()) {
+      beast::error_code ec;
+      tls_context.load_verify_file(options.ca_file, ec);
+      if (ec) {
+        throw Error(ErrorCode::invalid_input, "Cannot read the certificates in '" +
+                                                  options.ca_file + "': " + ec.message() + ".");
+      }
+    }
+    tls_context.set_verify_callback(ssl::host_name_verification(host));
   }
 
+  std::string where() const { return host + ":" + std::to_string(port); }
+
   using Deadline = std::chrono::steady_clock::time_point;
-  Deadline deadline() const { return std::chrono::steady_clock::now() + timeout; }
+  Deadline deadline() const { return std::chrono::steady_clock::now() + options.timeout; }
 
   // Starts one operation on `stream` through `start(handler)` and runs until it completes, or
   // until `by`: then the socket is closed (as tcp_stream's own expiry does: a cancelled connect
@@ -99,39 +105,42 @@ struct HttpClient::Impl {
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
-    if (ec) throw std::runtime_error("cannot resolve " + host + ": " + ec.message());
+    if (ec) throw ClientFailure("cannot find " + host + ": " + ec.message());
     ec = wait(*c.plain, deadline(),
               [&](auto handler) { c.plain->async_connect(endpoints, handler); });
-    if (ec) {
-      throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " +
-                               ec.message());
-    }
-    if (tls) {
+    if (ec) throw ClientFailure("cannot connect to " + where() + ": " + ec.message());
+    if (options.tls) {
       c.secure.emplace(std::move(*c.plain), tls_context);
       c.plain.reset();
       SSL_set_tlsext_host_name(c.secure->native_handle(), host.c_str());
       ec = wait(c.lowest(), deadline(), [&](auto handler) {
         c.secure->async_handshake(ssl::stream_base::client, handler);
       });
-      if (ec) throw std::runtime_error("TLS handshake failed: " + ec.message());
+      if (ec) {
+        throw ClientFailure("the secure connection to " + where() + " failed: " + ec.message());
+      }
     }
     return c;
   }
 
   // One exchange on the open connection; an error code instead of a result when it fails.
-  beast::error_code exchange(http::request<http::string_body>& request, HttpResult& result) {
+  beast::error_code exchange(bhttp::request<bhttp::string_body>& request, Reply& result) {
     auto& c = *connection;
     const auto by = deadline();  // for the whole exchange
     auto ec = c.with([&](auto& stream) {
       return wait(c.lowest(), by,
-                  [&](auto handler) { http::async_write(stream, request, handler); });
+                  [&](auto handler) { bhttp::async_write(stream, request, handler); });
     });
     if (ec) return ec;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
+    bhttp::response_parser<bhttp::string_body> parser;
+    if (options.body_limit) {
+      parser.body_limit(*options.body_limit);
+    } else {
+      parser.body_limit(boost::none);
+    }
     ec = c.with([&](auto& stream) {
       return wait(c.lowest(), by,
-                  [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+                  [&](auto handler) { bhttp::async_read(stream, buffer, parser, handler); });
     });
     if (ec) return ec;
     auto response = parser.release();
@@ -151,22 +160,21 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::string host, unsigned short port, bool tls)
-    : impl_(std::make_unique<Impl>(std::move(host), port, tls)) {}
+Client::Client(std::string host, unsigned short port, ClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(options))) {}
 
-HttpClient::~HttpClient() {
+Client::~Client() {
   impl_->close();
 }
 
-HttpResult HttpClient::request(const std::string& method, const std::string& target,
-                               const std::string& body,
-                               const std::map<std::string, std::string>& headers) {
-  http::request<http::string_body> request;
+Reply Client::request(const std::string& method, const std::string& target, const std::string& body,
+                      const std::map<std::string, std::string>& headers) {
+  bhttp::request<bhttp::string_body> request;
   request.method_string(method);
   request.target(target);
   request.version(11);
-  request.set(http::field::host, impl_->host + ":" + std::to_string(impl_->port));
-  if (!body.empty()) request.set(http::field::content_type, "application/json");
+  request.set(bhttp::field::host, impl_->where());
+  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
   for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = body;
   request.prepare_payload();
@@ -178,19 +186,19 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
       impl_->connection.emplace(impl_->connect());
       ++impl_->opened;
     }
-    HttpResult result;
+    Reply result;
     const auto ec = impl_->exchange(request, result);
     if (!ec) return result;
     impl_->close();
     if (!reused || attempt > 0 || ec == beast::error::timeout) {
-      throw std::runtime_error(method + " " + target + " failed: " + ec.message());
+      throw ClientFailure(method + " " + target + " to " + impl_->where() +
+                          " failed: " + ec.message());
     }
   }
 }
-
-RawResult HttpClient::send_raw(const std::string& bytes, std::chrono::seconds timeout) {
+RawReply Client::send_raw(const std::string& bytes, std::chrono::seconds timeout) {
   Connection c = impl_->connect();
-  RawResult result;
+  RawReply result;
   const auto by = std::chrono::steady_clock::now() + timeout;
   if (!bytes.empty()) {
     const auto ec = c.with([&](auto& stream) {
@@ -223,14 +231,20 @@ RawResult HttpClient::send_raw(const std::string& bytes, std::chrono::seconds ti
   return result;
 }
 
-void HttpClient::close() {
+void Client::close() {
   impl_->close();
 }
 
-int HttpClient::connections_opened() const {
+int Client::connections_opened() const {
   return impl_->opened;
 }
 
-void HttpClient::set_timeout(std::chrono::seconds timeout) {
-  impl_->timeout = timeout;
+void Client::set_timeout(std::chrono::milliseconds timeout) {
+  impl_->options.timeout = timeout;
 }
+
+std::string Client::where() const {
+  return impl_->where();
+}
+
+}  // namespace vigil::http

@@ -9,19 +9,15 @@
 // database's one writer, say) without holding up every other connection's reading and writing.
 // stop() closes the sessions that hold no request (handshake, idle, closing) at once; the others
 // finish their request, answer with "Connection: close" and go.
-#include "vigil/server/http.hpp"
+#include "vigil/http/server.hpp"
 
-#include <openssl/ssl.h>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include "beast.hpp"
 
 #include <algorithm>
 #include <array>
@@ -39,13 +35,7 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/json.hpp"
 
-namespace vigil::server {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
+namespace vigil::http {
 
 // ---------------------------------------------------------------------------------------------
 // Request targets
@@ -336,7 +326,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         static_cast<std::uint32_t>(std::min<std::size_t>(options().header_limit, UINT32_MAX)));
     // One deadline for the whole request, headers and body.
     lowest().expires_after(options().read_timeout);
-    http::async_read_header(
+    bhttp::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
   }
@@ -344,10 +334,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     if (parser_->is_done()) return handle();
-    const auto expect = parser_->get()[http::field::expect];
+    const auto expect = parser_->get()[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
-      continue_.emplace(http::status::continue_, parser_->get().version());
-      http::async_write(
+      continue_.emplace(bhttp::status::continue_, parser_->get().version());
+      bhttp::async_write(
           stream_, *continue_,
           beast::bind_front_handler(&Session::on_continue_written, this->shared_from_this()));
       return;
@@ -361,8 +351,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void read_body() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_body, this->shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_body, this->shared_from_this()));
   }
 
   void on_body(beast::error_code ec, std::size_t) {
@@ -371,12 +361,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
+    if (ec == bhttp::error::body_limit) {
       return answer_and_close(error_response(413, "body_too_large",
                                              "the request body is larger than the limit of " +
                                                  std::to_string(options().body_limit) + " bytes"));
     }
-    if (ec == http::error::header_limit) {
+    if (ec == bhttp::error::header_limit) {
       return answer_and_close(error_response(431, "headers_too_large",
                                              "the request headers are larger than the limit of " +
                                                  std::to_string(options().header_limit) +
@@ -384,8 +374,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     // Any other parse error is a malformed request; the end of the stream, a timeout or a reset
     // leaves nobody to answer.
-    const bool parse_error = ec.category() == make_error_code(http::error::bad_target).category() &&
-                             ec != http::error::end_of_stream && ec != http::error::partial_message;
+    const bool parse_error =
+        ec.category() == make_error_code(bhttp::error::bad_target).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
     if (parse_error) {
       return answer_and_close(
           error_response(400, "bad_request", "the request is not well-formed HTTP/1.1"));
@@ -397,7 +388,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::handling;
     auto message = parser_->release();
     parser_.reset();
-    const bool head = message.method() == http::verb::head;
+    const bool head = message.method() == bhttp::verb::head;
     const unsigned version = message.version();
     const auto target =
         parse_request_target(std::string_view(message.target().data(), message.target().size()));
@@ -410,8 +401,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.method = to_std(message.method_string());
     request.path = target->path;
     request.query = target->query;
-    request.authorization = to_std(message[http::field::authorization]);
-    request.content_type = to_std(message[http::field::content_type]);
+    request.authorization = to_std(message[bhttp::field::authorization]);
+    request.content_type = to_std(message[bhttp::field::content_type]);
     request.protocol = to_std(message["Vigil-Protocol"]);
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
@@ -460,10 +451,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto& res = *response_;
     res.version(version);
     res.result(static_cast<unsigned>(response.status));
-    res.set(http::field::server, "vigil");
-    res.set(http::field::cache_control, "no-store");
+    res.set(bhttp::field::server, "vigil");
+    res.set(bhttp::field::cache_control, "no-store");
     if (!response.content_type.empty() && !has_line_break(response.content_type)) {
-      res.set(http::field::content_type, response.content_type);
+      res.set(bhttp::field::content_type, response.content_type);
     }
     for (const auto& [name, value] : response.headers) {
       // The framing is ours to decide, and a line break would split the header.
@@ -474,7 +465,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       res.set(name, value);
     }
     res.keep_alive(keep_alive);
-    if (res.result() == http::status::no_content || res.result() == http::status::not_modified) {
+    if (res.result() == bhttp::status::no_content || res.result() == bhttp::status::not_modified) {
       res.content_length(boost::none);  // these never carry a body
     } else if (head) {
       res.content_length(response.body.size());
@@ -483,8 +474,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       res.prepare_payload();
     }
     lowest().expires_after(options().write_timeout);
-    http::async_write(stream_, res,
-                      beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
+    bhttp::async_write(stream_, res,
+                       beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -542,9 +533,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool registered_ = false;
   State state_ = State::starting;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::empty_body>> continue_;
-  std::optional<http::response<http::string_body>> response_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
   bool discard_after_write_ = false;
   std::array<char, 16384> discard_{};
   std::size_t discarded_ = 0;
@@ -743,4 +734,4 @@ void HttpServer::stop() {
   impl_->join_threads();
 }
 
-}  // namespace vigil::server
+}  // namespace vigil::http
