@@ -52,9 +52,10 @@ struct Command {
 };
 
 // A failure of the command (not of its usage): printed as one sentence, exit status 1.
-class Failure : public std::runtime_error {
+class Failure : public vigil::Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Failure(const std::string& sentence)
+      : vigil::Error(vigil::ErrorCode::invalid_input, sentence) {}
 };
 
 vigil::Instant now() {
@@ -155,8 +156,8 @@ std::vector<std::pair<std::string, std::string>> option_ranges(std::string_view 
 // at most `max` characters), else bad usage naming the option.
 std::string text_option(const Args& args, std::string_view name, std::size_t max) {
   std::string value = args.required(name);
-  if (auto problem = vigil::text_problem(value, "--" + std::string(name), max); !problem.empty()) {
-    throw UsageError(problem);
+  if (auto problem = vigil::text_problem(value, "--" + std::string(name), max)) {
+    throw UsageError(*problem);
   }
   return value;
 }
@@ -196,7 +197,7 @@ std::string existing_team_id(store::Database& db, const std::string& name) {
 
 std::string read_new_password() {
   std::string password = vigil::cli::read_secret("Password: ");
-  if (auto problem = vigil::password_problem(password); !problem.empty()) throw Failure(problem);
+  if (auto problem = vigil::password_problem(password)) throw Failure(*problem);
   return password;
 }
 

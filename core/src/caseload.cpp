@@ -25,6 +25,7 @@ std::vector<CaseloadEntry> caseload(store::Database& db, Date as_of) {
   const Policy policy = policy_in_force(db, as_of);
   auto facts = load_nominal_facts(db, as_of, ReportScope{});
   std::vector<NominalFacts*> all;
+  all.reserve(facts.size());
   for (auto& f : facts) all.push_back(&f);
   load_visit_crewing(db, all);
   std::map<std::string, std::pair<std::string, bool>> people;  // id -> name, no fixed abode

@@ -150,7 +150,7 @@ std::string compliance_report_json(const ComplianceReport& report, const ReportS
         .field("month", a.month)
         .field("visits", a.visits)
         .field("announced", a.announced)
-        .field("share", static_cast<double>(static_cast<int>(a.share * 1000 + 0.5)) / 1000)
+        .field("share", static_cast<double>(std::lround(a.share * 1000)) / 1000)
         .end_object();
   }
   w.end_array().key("plan_defects").begin_array();

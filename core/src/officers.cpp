@@ -30,7 +30,7 @@ std::optional<Officer> find_officer(store::Database& db, std::string_view userna
 
 std::string add_officer(store::Database& db, const Officer& officer, std::string_view team_id,
                         std::string_view password_hash, std::string_view created_at) {
-  const std::string id = officer.id.empty() ? make_uuid() : officer.id;
+  std::string id = officer.id.empty() ? make_uuid() : officer.id;
   db.prepare(
         "INSERT INTO officers (id, username, name, role, team_id, password_hash, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)")

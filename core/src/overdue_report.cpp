@@ -334,7 +334,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   return facts;
 }
 
-void load_visit_crewing(store::Database& db, std::vector<NominalFacts*> facts) {
+void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts) {
   // Stored instants are in the canonical form format_instant writes, so they match as text.
   auto count = db.prepare(
       "SELECT count(*) FROM visit_attendees WHERE visit_id = (SELECT id FROM visits WHERE "

@@ -35,10 +35,10 @@ bool verify_password(std::string_view encoded_hash, std::string_view password) {
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
-std::string password_problem(std::string_view password) {
+std::optional<std::string> password_problem(std::string_view password) {
   if (password.size() < 10) return "the password must be at least 10 characters long";
   if (password.size() > 1024) return "the password must be at most 1024 characters long";
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace vigil

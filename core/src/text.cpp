@@ -43,7 +43,8 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-std::string text_problem(std::string_view text, std::string_view what, std::size_t max_chars) {
+std::optional<std::string> text_problem(std::string_view text, std::string_view what,
+                                        std::size_t max_chars) {
   std::size_t chars = 0;
   for (std::size_t at = 0; at < text.size(); ++chars) {
     const std::size_t length = sequence_length(text, at);
@@ -61,7 +62,7 @@ std::string text_problem(std::string_view text, std::string_view what, std::size
     if (limit.size() > 3) limit.insert(limit.size() - 3, ",");
     return std::string(what) + " is longer than " + limit + " characters";
   }
-  return "";
+  return std::nullopt;
 }
 
 std::string quoted_excerpt(std::string_view text, std::size_t max_chars) {

@@ -191,8 +191,9 @@ Reply Client::request(const std::string& method, const std::string& target, cons
     if (!ec) return result;
     impl_->close();
     if (!reused || attempt > 0 || ec == beast::error::timeout) {
-      throw ClientFailure(method + " " + target + " to " + impl_->where() +
-                          " failed: " + ec.message());
+      std::string what = method;
+      what.append(" ").append(target).append(" to ").append(impl_->where());
+      throw ClientFailure(what.append(" failed: ").append(ec.message()));
     }
   }
 }

@@ -49,26 +49,26 @@ int hex_value(char c) {
   return -1;
 }
 
-// Percent-decodes `text`; false on an invalid escape or a decoded NUL.
-bool percent_decode(std::string_view text, bool plus_is_space, std::string& out) {
-  out.clear();
+// `text` percent-decoded; nothing on an invalid escape or a decoded NUL.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size()) return false;
+      if (i + 2 >= text.size()) return std::nullopt;
       const int high = hex_value(text[i + 1]);
       const int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return false;
+      if (high < 0 || low < 0) return std::nullopt;
       c = static_cast<char>(high * 16 + low);
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
     }
-    if (c == '\0') return false;
+    if (c == '\0') return std::nullopt;
     out.push_back(c);
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -77,25 +77,23 @@ std::optional<RequestTarget> parse_request_target(std::string_view target) {
   if (target.empty() || target.front() != '/') return std::nullopt;
   RequestTarget result;
   const auto question = target.find('?');
-  if (!percent_decode(target.substr(0, question), false, result.path)) return std::nullopt;
+  auto path = percent_decode(target.substr(0, question), false);
+  if (!path) return std::nullopt;
+  result.path = std::move(*path);
   if (question == std::string_view::npos) return result;
 
   std::string_view rest = target.substr(question + 1);
-  std::string name;
-  std::string value;
   while (!rest.empty()) {
     const auto amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     if (pair.empty()) continue;
     const auto equals = pair.find('=');
-    if (!percent_decode(pair.substr(0, equals), true, name)) return std::nullopt;
-    if (equals == std::string_view::npos) {
-      value.clear();
-    } else if (!percent_decode(pair.substr(equals + 1), true, value)) {
-      return std::nullopt;
-    }
-    result.query[name] = value;
+    auto name = percent_decode(pair.substr(0, equals), true);
+    auto value = equals == std::string_view::npos ? std::optional<std::string>(std::string())
+                                                  : percent_decode(pair.substr(equals + 1), true);
+    if (!name || !value) return std::nullopt;
+    result.query[std::move(*name)] = std::move(*value);
   }
   return result;
 }
@@ -682,7 +680,12 @@ HttpServer::HttpServer(ServerOptions options, Handler handler)
 }
 
 HttpServer::~HttpServer() {
-  stop();
+  try {
+    stop();
+  } catch (...) {
+    // Stopping failed (a thread could not be joined): the process is going down with it, and a
+    // destructor must not throw.
+  }
 }
 
 unsigned short HttpServer::port() const {

@@ -363,7 +363,7 @@ int run(const std::vector<std::string>& words) {
       {"trace", cmd_trace, {{"note"}}},
       {"status", cmd_status, {{"json", false}}},
   };
-  const std::string name = words[at];
+  const std::string& name = words[at];
   const auto command = std::find_if(commands.begin(), commands.end(),
                                     [&](const Command& c) { return name == c.name; });
   if (command == commands.end()) {

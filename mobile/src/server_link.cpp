@@ -52,7 +52,7 @@ ServerAddress parse_server_url(std::string_view url) {
   return address;
 }
 
-ServerLink::ServerLink(ServerAddress address, LinkOptions options) {
+ServerLink::ServerLink(const ServerAddress& address, const LinkOptions& options) {
   http::ClientOptions client;
   client.tls = address.tls;
   client.ca_file = options.ca_file;

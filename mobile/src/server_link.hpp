@@ -30,7 +30,7 @@ ServerAddress parse_server_url(std::string_view url);
 class ServerLink : public sync::Transport {
  public:
   // Throws TabletError (bad_input) when the certificates in options.ca_file cannot be read.
-  ServerLink(ServerAddress address, LinkOptions options);
+  ServerLink(const ServerAddress& address, const LinkOptions& options);
   ~ServerLink() override;
   ServerLink(const ServerLink&) = delete;
   ServerLink& operator=(const ServerLink&) = delete;

@@ -103,7 +103,7 @@ struct Tablet::Impl {
       throw TabletError(Problem::not_enrolled,
                         "This tablet has not yet received its scope: sync it before recording.");
     }
-    const std::string id = s.column_text(0);
+    std::string id = s.column_text(0);
     state.set(kOfficerId, id);
     return id;
   }
@@ -241,9 +241,7 @@ struct Tablet::Impl {
                                           const std::vector<Change>& changes) {
     // What the server would refuse is said first: a warning about a visit that cannot be saved
     // helps nobody.
-    if (auto why = sync::Replica(db).check(changes.front(), author().role); !why.empty()) {
-      throw bad_input(why);
-    }
+    if (auto why = sync::Replica(db).check(changes.front(), author().role)) throw bad_input(*why);
     const std::string id = nominal_id(visit.nominal_ref);
     std::vector<std::string> warnings;
     const Date today = london_date(now());
@@ -391,8 +389,7 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
                                        {"chain_index", std::to_string(event.chain_index)},
                                        {"prev_hash", event.prev_hash},
                                        {"hash", hash}});
-    const std::string refused = replica.record(read, m.author());
-    if (!refused.empty()) throw bad_input(refused);
+    if (auto refused = replica.record(read, m.author())) throw bad_input(*refused);
     m.state.add_to_outbox(read);
     m.state.set(kReadChainIndex, std::to_string(event.chain_index + 1));
     m.state.set(kReadChainHash, hash);
@@ -446,7 +443,7 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
     }
     as_amended.fields[field] = value;
   }
-  if (const auto why = replica.check(as_amended, Role::admin); !why.empty()) throw bad_input(why);
+  if (const auto why = replica.check(as_amended, Role::admin)) throw bad_input(*why);
   Recorded recorded;
   recorded.id = make_time_ordered_uuid();
   m.record({m.make_change("visit_amendment", recorded.id, Operation::append,

@@ -148,6 +148,7 @@ Response Api::Impl::conflicts(const Call& call) {
   const bool all = status != request.query.end() && status->second == "all";
   const auto listed = engine.conflicts(db, caller, !all);
   std::vector<AuditRow> rows;
+  rows.reserve(listed.size());
   for (const auto& c : listed) {
     rows.push_back(audit_row(&caller, "read", "conflict", c.id, "list of conflicts"));
   }
@@ -233,6 +234,7 @@ Response Api::Impl::devices(const Call& call) {
   const Caller& caller = *call.caller;
   const auto listed = list_devices(db, caller.team_ids);
   std::vector<AuditRow> rows;
+  rows.reserve(listed.size());
   for (const auto& d : listed)
     rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
   audits->write(std::move(rows));

@@ -38,11 +38,11 @@ Response Api::Impl::push(const Call& call) {
   require_database_intact();  // committed into a file no longer the database: not acknowledged
   std::uint64_t counts[4] = {};
   for (const auto& o : result.outcomes) ++counts[static_cast<int>(o.outcome)];
-  static const char* kNames[] = {"applied", "duplicate", "conflict", "rejected"};
+  static const char* names[] = {"applied", "duplicate", "conflict", "rejected"};
   for (int i = 0; i < 4; ++i) {
     if (counts[i] == 0) continue;
     metrics.counter("vigil_sync_changes_total", "Changes pushed, by outcome.",
-                    {{"outcome", kNames[i]}}, counts[i]);
+                    {{"outcome", names[i]}}, counts[i]);
   }
   return json_response(200, sync::encode(result));
 }

@@ -84,20 +84,21 @@ std::optional<std::string> parent_of(store::Database& db, const EntitySpec& spec
   auto& s = db.cached("SELECT " + std::string(parent->column) + " FROM " + std::string(spec.table) +
                       " WHERE id = ?");
   s.bind_all(id);
-  const auto found = s.step() ? s.column_optional_text(0) : std::nullopt;
+  auto found = s.step() ? s.column_optional_text(0) : std::nullopt;
   s.reset();
   return found;
 }
 
-// Why a new record's reference to another record crosses to a record it may not name, or "": a
+// Why a new record's reference to another record crosses to a record it may not name, if it does: a
 // record a change names beside its parent hangs from the same record the change does (a failed
 // entry's visit is a visit of the same nominal; a breach's order an order of that nominal, and
 // its condition a condition of that order). Otherwise one push could tie a record of one team to
 // another team's, which neither team's tablets could then store.
-std::string crossing_reference(store::Database& db, const EntitySpec& spec, const Change& change,
-                               const FieldSpec& field, const std::string& value) {
+std::optional<std::string> crossing_reference(store::Database& db, const EntitySpec& spec,
+                                              const Change& change, const FieldSpec& field,
+                                              const std::string& value) {
   const EntitySpec* target = find_entity(field.references);
-  if (target == nullptr || target->parent_field.empty()) return "";
+  if (target == nullptr || target->parent_field.empty()) return std::nullopt;
   const FieldSpec* target_parent = target->field(target->parent_field);
   // The field of this change that names the same kind of record as the target's parent.
   for (const auto& mine : spec.fields) {
@@ -111,9 +112,9 @@ std::string crossing_reference(store::Database& db, const EntitySpec& spec, cons
       return std::string(field.name) + ": " + article(target->name) + " with id " + value +
              " is not one of this " + noun(mine.references) + "'s";
     }
-    return "";
+    return std::nullopt;
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -171,7 +172,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
       }
     }
     auto converted = to_stored(*field, value, names);
-    if (!converted.error.empty()) return reject(converted.error);
+    if (converted.error) return reject(std::move(*converted.error));
     const bool parent = parent_checked_elsewhere && creating && spec->team_column.empty() &&
                         name == spec->parent_field;
     if (field->type == FieldType::reference && value && !parent &&
@@ -179,9 +180,8 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
       return reject(name + ": there is no " + noun(field->references) + " with id " + *value);
     }
     if (field->type == FieldType::reference && value && name != spec->parent_field) {
-      if (auto crossing = crossing_reference(db, *spec, change, *field, *value);
-          !crossing.empty()) {
-        return reject(std::move(crossing));
+      if (auto crossing = crossing_reference(db, *spec, change, *field, *value)) {
+        return reject(std::move(*crossing));
       }
     }
     checked.stored.emplace(name, std::move(converted.stored));

@@ -39,7 +39,7 @@ std::string noun(std::string_view entity);
 std::string article(std::string_view entity);
 
 struct CheckedChange {
-  std::string reason;  // why the change cannot be taken; empty when it can
+  std::optional<std::string> reason;  // why the change cannot be taken, if it cannot
   const EntitySpec* spec = nullptr;
   std::map<std::string, StoredValue> stored;  // each field as it will be stored
   HlcStamp stamp;

@@ -62,8 +62,7 @@ std::optional<std::string> DeviceState::record(std::vector<Change> changes, cons
   restore_clock(clock);
   for (auto& change : changes) change.clock = format_stamp(clock.now());
   for (const auto& change : changes) {
-    std::string reason = replica.record(change, author);
-    if (!reason.empty()) return reason;
+    if (auto reason = replica.record(change, author)) return reason;
     add_to_outbox(change);
   }
   keep_clock(clock);

@@ -172,7 +172,7 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
   const FieldSpec* field = target ? target->field(field_name) : nullptr;
   if (field == nullptr) throw Error(ErrorCode::internal, "a conflict names an unknown field");
   auto converted = to_stored(*field, losing_value, batch.names);
-  if (!converted.error.empty()) throw Error(ErrorCode::internal, converted.error);
+  if (converted.error) throw Error(ErrorCode::internal, *converted.error);
   // Later than every write of the field, whatever clock made it, so the kept value stands on
   // every copy.
   {
@@ -301,21 +301,25 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
       continue;
     }
     seen.reset();
+    Taken taken;
     if (savepoints) {
       db.cached("SAVEPOINT change").run();
       try {
-        outcome.outcome = apply(db, batch, change, outcome.reason, outcome.seq);
+        taken = apply(db, batch, change);
         db.cached("RELEASE change").run();
       } catch (const Error& error) {
         db.execute("ROLLBACK TO change");
         db.execute("RELEASE change");
         if (error.code() != ErrorCode::constraint) throw;
-        outcome.outcome = Outcome::rejected;
-        outcome.reason = "the database refused the change: " + std::string(error.what());
+        taken = {Outcome::rejected,
+                 "the database refused the change: " + std::string(error.what())};
       }
     } else {
-      outcome.outcome = apply(db, batch, change, outcome.reason, outcome.seq);
+      taken = apply(db, batch, change);
     }
+    outcome.outcome = taken.outcome;
+    outcome.reason = std::move(taken.reason);
+    outcome.seq = taken.seq;
     if (outcome.outcome == Outcome::rejected) {
       // Kept, so a retry gets the same answer and the supervisor can see what was refused.
       auto& keep = db.cached(
@@ -335,16 +339,12 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
   return response;
 }
 
-Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& change,
-                          std::string& reason, std::int64_t& seq) {
+SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& change) {
   const Caller& caller = *batch.caller;
-  auto reject = [&](std::string why) {
-    reason = std::move(why);
-    return Outcome::rejected;
-  };
+  auto reject = [](std::string why) { return Taken{Outcome::rejected, std::move(why), 0}; };
   // The parent of a new record is looked up once, with its team, below.
   CheckedChange checked = check_change(db, batch.names, change, caller.role, true);
-  if (!checked.reason.empty()) return reject(std::move(checked.reason));
+  if (checked.reason) return reject(std::move(*checked.reason));
   // A stamp from the future would win every later edit of the field on every copy, and the
   // server's clock, having seen it, would carry it on: refused beyond the skew the server flags.
   if (checked.stamp.wall_ms > batch.received_ms + kClockSkewLimitMs) {
@@ -400,8 +400,9 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     if (!open) return reject("the conflict has already been decided");
   }
   if (spec->name == "read_event") {
-    const std::string broken = check_read_event(db, caller.device_id, change.fields);
-    if (!broken.empty()) return reject(broken);
+    if (auto broken = check_read_event(db, caller.device_id, change.fields)) {
+      return reject(std::move(*broken));
+    }
   }
   if (creating && !spec->table.empty() && record_exists(db, spec->name, change.entity_id)) {
     return reject(article(spec->name) + " with id " + change.entity_id + " already exists");
@@ -432,7 +433,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
                   spec->outside_scope_allowed ? std::nullopt : team,
                   creating ? std::optional(encode_fields(applied)) : std::nullopt);
   record.run();
-  seq = db.last_insert_rowid();
+  const std::int64_t seq = db.last_insert_rowid();
 
   std::optional<std::string> left_team;
   Outcome outcome = Outcome::applied;
@@ -521,7 +522,7 @@ Outcome SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& c
     moved.bind_all(team, left_team, seq);
     moved.run();
   }
-  return outcome;
+  return {outcome, {}, seq};
 }
 
 }  // namespace vigil::sync

@@ -27,8 +27,8 @@ std::string scoped_from(const EntitySpec& spec) {
     const FieldSpec* parent = at->field(at->parent_field);
     const EntitySpec* up = find_entity(parent->references);
     const std::string next = up->team_column.empty() ? "p" + std::to_string(++depth) : "r";
-    sql += " JOIN " + std::string(up->table) + " " + next + " ON " + next + ".id = " + alias + "." +
-           std::string(parent->column);
+    sql.append(" JOIN ").append(up->table).append(" ").append(next).append(" ON ").append(next);
+    sql.append(".id = ").append(alias).append(".").append(parent->column);
     alias = next;
     at = up;
   }
@@ -103,14 +103,17 @@ Resume parse_resume(const std::string& token, std::int64_t newest) {
   if (token.empty()) return {newest, 0, ""};
   const auto first = token.find(':');
   const auto second = first == std::string::npos ? first : token.find(':', first + 1);
+  const auto refused = [&] {
+    return WireError("resume '" + token.substr(0, 80) + "' is not a token this server gave");
+  };
+  if (second == std::string::npos) throw refused();
   Resume resume;
   try {
-    if (second == std::string::npos) throw std::invalid_argument("shape");
     resume.snapshot_seq = std::stoll(token.substr(0, first));
     resume.entity = std::stoul(token.substr(first + 1, second - first - 1));
     resume.after_id = token.substr(second + 1);
-  } catch (const std::exception&) {
-    throw WireError("resume '" + token.substr(0, 80) + "' is not a token this server gave");
+  } catch (const std::logic_error&) {  // not a number, or out of range
+    throw refused();
   }
   if (resume.snapshot_seq < 0 || resume.snapshot_seq > newest ||
       resume.entity >= entities().size()) {

@@ -25,8 +25,8 @@ std::string value_of(const FieldValues& fields, const char* name) {
 
 }  // namespace
 
-std::string check_read_event(store::Database& db, const std::string& device_id,
-                             const FieldValues& fields) {
+std::optional<std::string> check_read_event(store::Database& db, const std::string& device_id,
+                                            const FieldValues& fields) {
   ReadEvent event;
   event.device_id = device_id;
   event.chain_index = std::stoll(value_of(fields, "chain_index"));  // checked as an integer
@@ -53,7 +53,7 @@ std::string check_read_event(store::Database& db, const std::string& device_id,
     return "read event " + index +
            " of this device has already been received: the tablet's read audit has forked";
   }
-  std::string problem;
+  std::optional<std::string> problem;
   if (event.chain_index > 0) {
     auto& before = db.cached(
         "SELECT hash FROM audit_log WHERE device_id = ? AND chain_index = ? AND action = 'read'");
@@ -64,7 +64,7 @@ std::string check_read_event(store::Database& db, const std::string& device_id,
                 ": the tablet's read audit has been altered";
     }
     before.reset();
-    if (!problem.empty()) return problem;
+    if (problem) return problem;
   }
   // A tablet opens only what it was sent, and everything sent to a device is audited as read by
   // it (a pull's records, an API read): an event naming any other record is not the device's.

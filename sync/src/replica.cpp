@@ -49,19 +49,22 @@ std::optional<StoredValue> server_value(const FieldSpec& field,
   }
 }
 
-bool server_row(const EntitySpec& spec, const FieldValues& fields, Names& names, Row& row) {
+// The row a pulled record or change stores, converted as the server converts; nothing when a
+// field is unknown or a value cannot be stored.
+std::optional<Row> server_row(const EntitySpec& spec, const FieldValues& fields, Names& names) {
+  Row row;
   for (const auto& [name, value] : fields) {
     const FieldSpec* field = spec.field(name);
-    if (field == nullptr) return false;
+    if (field == nullptr) return std::nullopt;
     if (field->type == FieldType::attendees) {
       row.attendees = value;
       continue;
     }
     auto stored = server_value(*field, value, names);
-    if (!stored) return false;
+    if (!stored) return std::nullopt;
     row.columns.emplace_back(field->column, std::move(*stored));
   }
-  return true;
+  return row;
 }
 
 // The sync metadata a row carries: the server's sequence, the writer's clock and device.
@@ -81,9 +84,9 @@ void upsert(store::Database& db, const EntitySpec& spec, const std::string& id, 
       "sync_seq = excluded.sync_seq, sync_clock = excluded.sync_clock, "
       "sync_device_id = excluded.sync_device_id";
   for (const auto& [column, value] : row.columns) {
-    columns += ", " + column;
+    columns.append(", ").append(column);
     marks += ", ?";
-    updates += ", " + column + " = excluded." + column;
+    updates.append(", ").append(column).append(" = excluded.").append(column);
   }
   auto& insert = db.cached("INSERT INTO " + std::string(spec.table) + " (" + columns +
                            ") VALUES (" + marks + ") ON CONFLICT (id) DO UPDATE SET " + updates);
@@ -158,17 +161,17 @@ bool Replica::apply(const PullItem& item) {
   // Read events and decisions travel as changes only; the tablet holds no records of them.
   if (!spec->held_on_tablet()) return true;
   Names names(db_);
-  Row row;
-  if (!server_row(*spec, item.fields, names, row)) return false;
+  const auto row = server_row(*spec, item.fields, names);
+  if (!row) return false;
   const Writer writer{item.seq, item.clock, item.device_id};
   try {
     if (item.kind == PullItem::Kind::change && item.operation == Operation::update) {
-      if (!update(db_, *spec, item.entity_id, row, &writer)) return false;
+      if (!update(db_, *spec, item.entity_id, *row, &writer)) return false;
     } else {
-      upsert(db_, *spec, item.entity_id, row, writer);
+      upsert(db_, *spec, item.entity_id, *row, writer);
     }
     if (spec->field("attendees") != nullptr && item.fields.count("attendees") != 0) {
-      return store_attendees(db_, names, item.entity_id, row.attendees);
+      return store_attendees(db_, names, item.entity_id, row->attendees);
     }
   } catch (const Error& error) {
     // A record whose parent the store does not hold, or a value its schema refuses.
@@ -178,7 +181,7 @@ bool Replica::apply(const PullItem& item) {
   return true;
 }
 
-std::string Replica::check(const Change& change, Role role) {
+std::optional<std::string> Replica::check(const Change& change, Role role) {
   Names names(db_);
   return check_change(db_, names, change, role, false).reason;
 }
@@ -213,12 +216,12 @@ std::vector<FieldValues> Replica::children_of(const std::string& entity,
   return out;
 }
 
-std::string Replica::record(const Change& change, const Author& author) {
+std::optional<std::string> Replica::record(const Change& change, const Author& author) {
   Names names(db_);
   CheckedChange checked = check_change(db_, names, change, author.role, false);
-  if (!checked.reason.empty()) return checked.reason;
+  if (checked.reason) return checked.reason;
   const EntitySpec& spec = *checked.spec;
-  if (spec.table.empty()) return "";  // a decision: applied by the server alone
+  if (spec.table.empty()) return std::nullopt;  // a decision: applied by the server alone
   Row row;
   for (auto& [name, value] : checked.stored) {
     const FieldSpec* field = spec.field(name);
@@ -232,7 +235,7 @@ std::string Replica::record(const Change& change, const Author& author) {
     if (!update(db_, spec, change.entity_id, row, nullptr)) {
       return "there is no " + noun(spec.name) + " with id " + change.entity_id;
     }
-    return "";
+    return std::nullopt;
   }
   // A new record: who recorded it and on which device, as the server will store it.
   if (!spec.author_column.empty()) row.columns.emplace_back(spec.author_column, author.officer_id);
@@ -245,7 +248,7 @@ std::string Replica::record(const Change& change, const Author& author) {
   }
   upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});
   if (row.attendees) store_attendees(db_, names, change.entity_id, row.attendees);
-  return "";
+  return std::nullopt;
 }
 
 void Replica::purge(const std::string& entity, const std::string& id) {

@@ -73,9 +73,8 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
   switch (field.type) {
     case FieldType::text:
       // Core's one text grammar: valid UTF-8, no U+0000, the field's length.
-      if (auto problem = text_problem(text, name, static_cast<std::size_t>(field.max));
-          !problem.empty()) {
-        return {{}, std::move(problem)};
+      if (auto problem = text_problem(text, name, static_cast<std::size_t>(field.max))) {
+        return {{}, std::move(*problem)};
       }
       if (field.required && text.empty()) return {{}, name + " cannot be empty"};
       return {text, {}};

@@ -41,7 +41,7 @@ class Names {
 // here and for existence by the engine.
 struct Converted {
   StoredValue stored;
-  std::string error;  // empty when the value is good
+  std::optional<std::string> error;  // what is wrong with the value, if anything
 };
 Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names);
 

@@ -171,7 +171,8 @@ void enter(In& ar, const std::string& path, bool array) {
 }
 
 // Reads the value of the member `key` at `path` (a string or null) into fields.
-void read_field_value(In& ar, const std::string& path, std::string key, FieldValues& fields) {
+void read_field_value(In& ar, const std::string& path, const std::string& key,
+                      FieldValues& fields) {
   try {
     std::string value;
     ar(value);

@@ -148,7 +148,7 @@ TEST_CASE("what an officer records on the tablet is checked as the server checks
   // A good visit is shown at once, as the server will store it; once pushed and pulled back the
   // tablet holds it with the server's sequence, and the digests agree again.
   const Change good = p.visit(p.force.north_nominals[0], "pc.b;pc.a;pc.a");
-  CHECK(p.replica.record(good, author).empty());
+  CHECK_FALSE(p.replica.record(good, author));
   CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
   CHECK(p.count("SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") == 1);
   CHECK(p.replica.record(good, author) == "a visit with id " + good.entity_id + " already exists");

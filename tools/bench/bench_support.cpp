@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <unistd.h>
+#include <charconv>
 
 #include <algorithm>
 #include <cmath>
@@ -113,11 +114,9 @@ SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile) 
                           "'");
   }
   if (auto text = args.value("seed")) {
-    try {
-      std::size_t used = 0;
-      choice.options.seed = std::stoull(*text, &used);
-      if (used != text->size() || text->front() == '-') throw std::invalid_argument(*text);
-    } catch (const std::exception&) {
+    const auto* last = text->data() + text->size();
+    const auto [end, ec] = std::from_chars(text->data(), last, choice.options.seed);
+    if (ec != std::errc() || end != last) {
       throw cli::UsageError("--seed must be a whole number, not '" + *text + "'");
     }
   }

@@ -52,7 +52,7 @@ std::string carve_caseload(const std::filesystem::path& path, int nominals) {
                 "no team has " + std::to_string(nominals) + " active nominals to carve out");
   }
   const std::string from = donor.column_text(0);
-  const std::string name = "Caseload of " + std::to_string(nominals);
+  std::string name = "Caseload of " + std::to_string(nominals);
   const std::string team = ensure_team(db, name);
   const std::string officer =
       add_officer(db, Officer{make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,

@@ -174,6 +174,7 @@ int run_reports(std::span<const std::string> words) {
   // being made. The administrator asks in the first rounds alongside.
   std::barrier round_done(static_cast<std::ptrdiff_t>(askers.size()) + 1);
   std::vector<std::thread> threads;
+  threads.reserve(askers.size());
   const auto start = Clock::now();
   const int chief_rounds = std::max(1, rounds / 5);
   for (auto& a : askers) {

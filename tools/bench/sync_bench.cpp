@@ -838,6 +838,7 @@ int run_sync(std::span<const std::string> words) {
   {
     std::latch ready(devices), go(1);
     std::vector<std::thread> running;
+    running.reserve(tablets.size());
     for (auto& t : tablets) {
       running.emplace_back(push_all, std::ref(t), std::ref(ready), std::ref(go));
     }

@@ -449,7 +449,7 @@ std::string backlog_chart(const OverdueSummary& summary, const std::vector<Overd
   int counts[5][4] = {};
   for (const auto& item : items) ++counts[age_band(item.days_overdue)][index_of(item.risk_level)];
   int highest = 1;
-  for (int band = 0; band < 5; ++band) highest = std::max(highest, summary.by_age_band[band]);
+  for (const int total : summary.by_age_band) highest = std::max(highest, total);
   const int width = 520, height = 220, left = 40, bottom = 30, bar = 80;
   const double scale = static_cast<double>(height - bottom - 20) / highest;
   std::string svg = "<svg class=\"chart\" viewBox=\"0 0 " + std::to_string(width) + " " +
@@ -472,8 +472,8 @@ std::string backlog_chart(const OverdueSummary& summary, const std::vector<Overd
     std::snprintf(buffer, sizeof buffer,
                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" class=\"total\">%d</text>"
                   "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                  x + bar / 2, y - 4, summary.by_age_band[band], x + bar / 2, height - 10,
-                  kAgeBands[band]);
+                  x + bar / 2, y - 4, summary.by_age_band[static_cast<std::size_t>(band)],
+                  x + bar / 2, height - 10, kAgeBands[band]);
     svg += buffer;
   }
   return svg + "</svg>";

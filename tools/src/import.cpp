@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "vigil/core/csv.hpp"
@@ -243,9 +244,9 @@ class Row {
   // The one grammar of text (valid UTF-8, no U+0000, a length limit): false after recording
   // the problem.
   bool allowed_text(std::size_t column, std::string_view value) {
-    std::string reason = text_problem(value, table_.columns[column], kMaxShortText);
-    if (reason.empty()) return true;
-    problem(std::move(reason));
+    auto reason = text_problem(value, table_.columns[column], kMaxShortText);
+    if (!reason) return true;
+    problem(std::move(*reason));
     return false;
   }
 
@@ -652,14 +653,14 @@ class Importer {
     table.positions.assign(Spec::kColumns.size(), kMissing);
     result_.counts[table.file] = {};
 
-    std::string text;
-    if (auto problem = read_whole(file, open_error, text); !problem.empty()) {
-      table.problems.push_back({table.file, 0, std::move(problem)});
+    auto whole = read_whole(file, open_error);
+    if (auto* problem = std::get_if<Unreadable>(&whole)) {
+      table.problems.push_back({table.file, 0, std::move(problem->reason)});
       unreadable_ = true;
       return;
     }
-    CsvFile csv = read_csv(text);
-    text = {};
+    CsvFile csv = read_csv(std::get<std::string>(whole));
+    whole = {};
     for (auto& problem : csv.problems) {
       table.problems.push_back({table.file, problem.line, std::move(problem.reason)});
     }
@@ -684,32 +685,42 @@ class Importer {
                       std::make_move_iterator(csv.records.end()));
   }
 
-  // Reads the open file whole into `text`; why it cannot, or "" when it could. `open_error` is
-  // the errno of the open when `file` is not open.
-  static std::string read_whole(const FileDescriptor& file, int open_error, std::string& text) {
+  // Why a file could not be read.
+  struct Unreadable {
+    std::string reason;
+  };
+
+  // The open file's text, whole, or why it cannot be read. `open_error` is the errno of the open
+  // when `file` is not open.
+  static std::variant<std::string, Unreadable> read_whole(const FileDescriptor& file,
+                                                          int open_error) {
+    const auto unreadable = [](std::string reason) { return Unreadable{std::move(reason)}; };
     if (!file) {
       // O_NOFOLLOW fails with ELOOP on a link (EMLINK on FreeBSD).
       if (open_error == ELOOP || open_error == EMLINK) {
-        return "the file is a symbolic link, which vigil import does not follow; copy the file "
-               "itself into the folder";
+        return unreadable(
+            "the file is a symbolic link, which vigil import does not follow; copy the file "
+            "itself into the folder");
       }
-      return "the file cannot be opened: " + std::generic_category().message(open_error);
+      return unreadable("the file cannot be opened: " +
+                        std::generic_category().message(open_error));
     }
     struct stat info {};
-    if (::fstat(file.get(), &info) != 0) return "the file cannot be read";
-    if (!S_ISREG(info.st_mode)) return "the file is not a regular file";
+    if (::fstat(file.get(), &info) != 0) return unreadable("the file cannot be read");
+    if (!S_ISREG(info.st_mode)) return unreadable("the file is not a regular file");
+    std::string text;
     text.resize(static_cast<std::size_t>(info.st_size));
     std::size_t done = 0;
     while (true) {
       if (done == text.size()) text.resize(text.size() + 65536);  // it grew while being read
       const ssize_t got = ::read(file.get(), text.data() + done, text.size() - done);
       if (got < 0 && errno == EINTR) continue;
-      if (got < 0) return "the file cannot be read";
+      if (got < 0) return unreadable("the file cannot be read");
       if (got == 0) break;
       done += static_cast<std::size_t>(got);
     }
     text.resize(done);
-    return "";
+    return text;
   }
 
   static void match_header(Table& table, const CsvRecord& header) {
@@ -1113,8 +1124,8 @@ class Importer {
       return usernames;
     }
     // Each name must then be a known officer's, and those are short words already.
-    if (auto reason = text_problem(list, row.label(column), kMaxLongText); !reason.empty()) {
-      row.problem(std::move(reason));
+    if (auto reason = text_problem(list, row.label(column), kMaxLongText)) {
+      row.problem(std::move(*reason));
       return usernames;
     }
     std::size_t start = 0;

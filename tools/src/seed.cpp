@@ -545,7 +545,7 @@ class TableWriter {
 };
 
 struct Writers {
-  static constexpr std::size_t kBatchBytes = 48 * 1024 * 1024;
+  static constexpr std::size_t kBatchBytes = std::size_t{48} * 1024 * 1024;
 
   explicit Writers(store::Database& db)
       : teams(db, "teams", "INSERT INTO teams (id, name) VALUES (?, ?)"),

@@ -7,16 +7,18 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+
 #include <string>
 #include <string_view>
 #include <vector>
+#include "vigil/core/error.hpp"
 
 namespace vigil::cli {
 
 // Bad usage: the message is one sentence; the program prints it and exits with status 2.
-class UsageError : public std::runtime_error {
+class UsageError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& sentence) : Error(ErrorCode::invalid_input, sentence) {}
 };
 
 struct Option {

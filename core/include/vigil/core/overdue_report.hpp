@@ -53,7 +53,7 @@ struct OverdueReport {
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                              const ReportScope& scope);
 // Fills last_visit_attendees from the attendee list of each nominal's last seen visit.
-void load_visit_crewing(store::Database& db, std::vector<NominalFacts*> facts);
+void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts);
 OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope);
 OverdueSummary summarise(const std::vector<OverdueItem>& items);
 

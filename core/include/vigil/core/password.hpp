@@ -3,6 +3,7 @@
 // hashing library itself fails.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,7 @@ struct PasswordCost {
 std::string hash_password(std::string_view password, PasswordCost cost = {});
 bool verify_password(std::string_view encoded_hash, std::string_view password);
 
-// One sentence saying why a new password is unacceptable, or "" when it is acceptable.
-std::string password_problem(std::string_view password);
+// One sentence saying why a new password is unacceptable; nothing when it is acceptable.
+[[nodiscard]] std::optional<std::string> password_problem(std::string_view password);
 
 }  // namespace vigil

@@ -26,11 +26,12 @@ inline constexpr std::size_t kMaxLongText = 20000;
 // U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
-// Why `text` cannot be stored as the value of `what`, or "" when it can: it must be valid UTF-8,
+// Why `text` cannot be stored as the value of `what` (nothing when it can): it must be valid UTF-8,
 // hold no U+0000 (which C strings, SQLite's text functions and JSON readers each treat
 // differently) and be at most `max_chars` characters long. The sentence quotes none of the
 // value, so a hostile value never reaches a log or a terminal through it.
-std::string text_problem(std::string_view text, std::string_view what, std::size_t max_chars);
+[[nodiscard]] std::optional<std::string> text_problem(std::string_view text, std::string_view what,
+                                                      std::size_t max_chars);
 
 // A yes-or-no value as every door writes it: exactly "yes" or "no" (nothing else, no case or
 // space folded), so a file, a push and a command line mean one thing by it.

@@ -24,6 +24,7 @@
 #include "vigil/core/caseload.hpp"
 #include "vigil/core/dates.hpp"
 #include "vigil/core/domain.hpp"
+#include "vigil/core/error.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/wire.hpp"
@@ -42,11 +43,12 @@ enum class Problem {
   wiped,        // the server revoked this device and its store has been wiped
 };
 
-class TabletError : public std::runtime_error {
+class TabletError : public Error {
  public:
   TabletError(Problem problem, const std::string& message)
-      : std::runtime_error(message), problem_(problem) {}
-  Problem problem() const { return problem_; }
+      : Error(problem == Problem::unreachable ? ErrorCode::io : ErrorCode::invalid_input, message),
+        problem_(problem) {}
+  [[nodiscard]] Problem problem() const { return problem_; }
 
  private:
   Problem problem_;

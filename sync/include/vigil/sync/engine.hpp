@@ -47,7 +47,7 @@ struct Disclosure {
 std::vector<std::string> scope_teams(store::Database& db, const std::string& officer_id, Role role);
 
 // A device clock further than this from the server's is flagged on each change it sends.
-inline constexpr std::int64_t kClockSkewLimitMs = 5 * 60 * 1000;
+inline constexpr std::int64_t kClockSkewLimitMs = std::int64_t{5} * 60 * 1000;
 
 class SyncEngine {
  public:
@@ -89,8 +89,14 @@ class SyncEngine {
                                          bool savepoints);
   PushResponse push_batch(store::Database& db, const Caller& caller, const PushRequest& request,
                           bool savepoints, struct Recall& recall);
-  Outcome apply(store::Database& db, struct PushBatch& batch, const Change& change,
-                std::string& reason, std::int64_t& seq);
+  // How one change went: taken in (with the change log's sequence number it was given) or
+  // rejected with why.
+  struct Taken {
+    Outcome outcome = Outcome::applied;
+    std::string reason;
+    std::int64_t seq = 0;
+  };
+  [[nodiscard]] Taken apply(store::Database& db, struct PushBatch& batch, const Change& change);
   Now now_;
   HybridClock clock_;
 };

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,12 @@ struct ReadEvent {
 // SHA-256 (hex) over every field, each length-prefixed so no two events share an encoding.
 std::string read_event_hash(const ReadEvent& event);
 
-// Why the server must refuse a read event pushed by this device ("" when it follows on): its hash
-// does not match its fields, or it does not follow the event before it that the server holds.
+// Why the server must refuse a read event pushed by this device (nothing when it follows on): its
+// hash does not match its fields, or it does not follow the event before it that the server holds.
 // An event whose predecessor has not arrived is taken: the gap shows in verify_read_chains.
-std::string check_read_event(store::Database& db, const std::string& device_id,
-                             const FieldValues& fields);
+[[nodiscard]] std::optional<std::string> check_read_event(store::Database& db,
+                                                          const std::string& device_id,
+                                                          const FieldValues& fields);
 
 // A place where a device's read audit is broken.
 struct ChainBreak {

@@ -35,12 +35,12 @@ class Replica {
   bool apply(const PullItem& item);
 
   // Checks a change the officer makes with the server's own checks, against what the tablet
-  // holds, and stores it when it passes. Returns "" then, or why the server would refuse it, and
-  // nothing is stored.
-  std::string record(const Change& change, const Author& author);
+  // holds, and stores it when it passes. Returns why the server would refuse it, if it would;
+  // nothing is then stored.
+  [[nodiscard]] std::optional<std::string> record(const Change& change, const Author& author);
 
-  // Why the server would refuse this change from an officer of `role` ("" when it would not).
-  std::string check(const Change& change, Role role);
+  // Why the server would refuse this change from an officer of `role`, if it would.
+  [[nodiscard]] std::optional<std::string> check(const Change& change, Role role);
 
   // Every field of a record the tablet holds, in wire form; nullopt when it holds none.
   std::optional<FieldValues> fields_of(const std::string& entity, const std::string& id);

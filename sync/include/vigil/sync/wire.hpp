@@ -16,12 +16,13 @@
 #include <vector>
 
 #include "vigil/core/domain.hpp"
+#include "vigil/core/error.hpp"
 
 namespace vigil::sync {
 
-class WireError : public std::runtime_error {
+class WireError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit WireError(const std::string& sentence) : Error(ErrorCode::invalid_input, sentence) {}
 };
 
 // The sync protocol's version (docs/sync-protocol.md, "Protocol version"). Tablet and server ship
