@@ -1,7 +1,5 @@
 #include "vigil/sync/device_state.hpp"
 
-#include "vigil/sync/engine.hpp"
-
 namespace vigil::sync {
 
 std::optional<std::string> DeviceState::get(const char* key) {
@@ -44,10 +42,8 @@ void DeviceState::keep_enrolment(const Enrolment& enrolment, const std::string& 
 }
 
 void DeviceState::restore_clock(HybridClock& clock) {
-  const std::int64_t trusted = clock.wall_ms() + kClockSkewLimitMs;
-  if (clock.last().wall_ms > trusted) clock.restore({});
   if (auto last = get(kClock)) {
-    if (auto stamp = parse_stamp(*last); stamp && stamp->wall_ms <= trusted) clock.observe(*stamp);
+    if (auto stamp = parse_stamp(*last)) clock.observe(*stamp);
   }
 }
 

@@ -926,30 +926,3 @@ TEST_CASE(
   }
   CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
 }
-
-TEST_CASE("a tablet whose clock ran ahead and was put right syncs what it records next",
-          "[mobile][tablet]") {
-  Force f;
-  auto offset = std::chrono::minutes(0);
-  auto tablet = std::make_unique<Tablet>(f.store("pc-a.db"), [&offset] {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now() +
-                                                              offset);
-  });
-  tablet->enrol(f.url(), "pc.a", kTestPassword, "pc-a.db", Force::quick());
-  // An hour ahead: the server refuses what is stamped then, as from a clock it cannot trust.
-  offset = std::chrono::hours(1);
-  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
-  auto report = tablet->sync(Force::quick());
-  CHECK(report.rejected == 1);
-  // Put right (and a new process, as vigil-field is one per command): the stamps it gave while
-  // ahead do not carry its next ones with them.
-  offset = std::chrono::minutes(0);
-  tablet = std::make_unique<Tablet>(f.store("pc-a.db"), [&offset] {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now() +
-                                                              offset);
-  });
-  tablet->record_visit(visit_to("NOM-2", {"pc.a", "pc.b"}));
-  report = tablet->sync(Force::quick());
-  CHECK(report.rejected == 0);
-  CHECK(report.applied == 1);
-}

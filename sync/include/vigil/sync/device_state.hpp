@@ -69,10 +69,7 @@ class DeviceState {
 
   // The clock: another process may have used the store since this one opened it (vigil-field
   // runs each command as a process of its own), so its last stamp is taken in before stamping,
-  // and the last stamp issued or seen is kept after, so stamps never go back. A stamp further
-  // ahead of the device's wall clock than the server tolerates (kClockSkewLimitMs) came from a
-  // clock since put right: the server refused every change stamped then, and carrying it on
-  // would have it refuse every change made after.
+  // and the last stamp issued or seen is kept after, so stamps never go back.
   void restore_clock(HybridClock& clock);
   void keep_clock(const HybridClock& clock);
 

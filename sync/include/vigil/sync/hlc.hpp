@@ -36,7 +36,6 @@ class HybridClock {
   // Takes in a stamp from elsewhere so the next local stamp sorts after it.
   void observe(HlcStamp remote);
   HlcStamp last() const { return last_; }
-  [[nodiscard]] std::int64_t wall_ms() const { return wall_(); }
   void restore(HlcStamp last) { last_ = last; }  // from persisted state
 
  private:
