@@ -1,5 +1,5 @@
-// Boost.Beast and Asio live in this one translation unit (they are slow to compile); the rest of
-// the server sees only http.hpp.
+// Boost.Beast and Asio live here and in client.cpp (they are slow to compile); the server's users
+// see only vigil/http/server.hpp.
 //
 // Each connection is a Session on its own strand. Its life is a loop of phases:
 //   handshake (TLS only) -> idle (waiting for the first byte of a request, idle timeout)

@@ -2,10 +2,25 @@
 
 #include "vigil/sync/wire.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <map>
 
 namespace vigil::mobile {
+namespace {
+
+// "localhost", an IPv4 address in 127.0.0.0/8 or ::1, written as an address, not a name.
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+}  // namespace
 
 ServerAddress parse_server_url(std::string_view url) {
   auto bad = [&](const std::string& why) {
@@ -41,10 +56,9 @@ ServerAddress parse_server_url(std::string_view url) {
     address.port = static_cast<unsigned short>(port);
   }
   if (address.host.empty()) throw bad("has no host name");
-  // The password, the token and every record cross the line: in clear only to this machine.
-  const bool this_machine =
-      address.host == "localhost" || address.host == "::1" || address.host.starts_with("127.");
-  if (!address.tls && !this_machine) {
+  // The password, the token and every record cross the line: in clear only to this machine, named
+  // exactly (a name that only begins like "127." is somebody else's).
+  if (!address.tls && !is_loopback(address.host)) {
     throw bad(
         "must start with https://: only a server on this machine may be reached over "
         "plain http://");

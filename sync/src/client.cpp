@@ -16,6 +16,9 @@
 namespace vigil::sync {
 namespace {
 
+// Pages of one pull before the tablet stops taking them: far more than any scope needs.
+constexpr int kMostPages = 100000;
+
 // The "error" member of a JSON error answer, found in the text (the server's codes are plain
 // words, so the member cannot be confused with anything inside a string).
 bool error_code_is(const std::string& body, std::string_view code) {
@@ -97,6 +100,13 @@ Answer SyncClient::call(std::string_view method, const std::string& target,
     std::this_thread::sleep_for(backoff);
     backoff *= 2;
   }
+}
+
+void SyncClient::stalled(const std::string& what) {
+  throw SyncError(SyncProblem::refused,
+                  "The server's pages of " + what +
+                      " do not move on; ask the force's IT team to check the server (what the "
+                      "tablet has stored so far stays).");
 }
 
 void SyncClient::refused(const Answer& answer, const std::string& what) {
@@ -385,8 +395,11 @@ std::optional<std::string> SyncClient::take_scope(SyncReport& report) {
   // An interrupted first sync goes on from the page it reached.
   std::string resume = state_.get(kResume).value_or("");
   bool first_page = resume.empty();
-  for (;;) {
+  for (int pages = 1;; ++pages) {
     const auto page = fetch(0, resume);
+    // A server that says more follows must say where from, somewhere new each time.
+    if (page.more && (page.resume.empty() || page.resume == resume)) stalled("the whole scope");
+    if (pages > kMostPages) stalled("the whole scope");
     auto failure = apply_page(
         page, first_page,
         [&] {
@@ -411,8 +424,10 @@ std::optional<std::string> SyncClient::take_scope(SyncReport& report) {
 }
 
 std::optional<std::string> SyncClient::follow_changes(SyncReport& report) {
-  for (;;) {
-    const auto page = fetch(state_.cursor(), "");
+  for (int pages = 1;; ++pages) {
+    const std::int64_t since = state_.cursor();
+    const auto page = fetch(since, "");
+    if ((page.more && page.next <= since) || pages > kMostPages) stalled("the changes");
     auto failure = apply_page(
         page, false, [&] { state_.set_cursor(page.next); }, report);
     if (failure) return failure;

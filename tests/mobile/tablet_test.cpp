@@ -466,6 +466,13 @@ TEST_CASE("the tablet reaches a server over plain HTTP only on this machine", "[
           "The server address 'http://vigil.force.example:8080' must start with https://: only a "
           "server on this machine may be reached over plain http://.");
   }
+  // A name that only begins like a loopback address is somebody else's machine.
+  for (const std::string url : {"http://127.0.0.1.attacker.example:8080", "http://127.evil:80",
+                                "http://localhost.attacker.example", "http://[::2]:80"}) {
+    INFO(url);
+    CHECK_THROWS_WITH(tablet.enrol(url, "pc.a", "x", "tablet"),
+                      Catch::Contains("only a server on this machine may be reached over plain"));
+  }
   CHECK_THROWS_WITH(tablet.enrol("ftp://x", "pc.a", "x", "tablet"),
                     "The server address 'ftp://x' must start with https:// or http://.");
   CHECK_THROWS_WITH(tablet.enrol("https://x:99999", "pc.a", "x", "tablet"),

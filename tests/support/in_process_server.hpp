@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -20,8 +21,11 @@
 // One vigil-server's API on a database, restartable as a server comes back on the same file.
 class InProcessServer {
  public:
-  explicit InProcessServer(std::filesystem::path database) {
+  // `now` is the server's clock (the system's when empty).
+  explicit InProcessServer(std::filesystem::path database,
+                           std::function<vigil::Instant()> now = {}) {
     options_.database = std::move(database);
+    options_.now = std::move(now);
     options_.connections_ahead = 1;
     start();
   }
@@ -36,7 +40,7 @@ class InProcessServer {
   // refused with 413 as that transport refuses them.
   vigil::sync::Answer handle(std::string_view method, const std::string& target,
                              const std::string& body, const std::string& token) {
-    if (body.size() > body_limit) return {413, "{\"error\":\"too_large\"}", "1"};
+    if (body.size() > body_limit) return {413, "{\"error\":\"body_too_large\"}", "1"};
     vigil::http::Request request;
     request.method = std::string(method);
     auto parsed = vigil::http::parse_request_target(target);
@@ -81,8 +85,8 @@ struct Faults {
 
 class FaultyTransport : public vigil::sync::Transport {
  public:
-  FaultyTransport(InProcessServer& server, std::mt19937_64& random, Faults faults = {})
-      : server_(server), random_(random), faults_(faults) {}
+  FaultyTransport(InProcessServer& server, std::mt19937_64& random, Faults rates = {})
+      : server_(server), random_(random), rates_(rates) {}
 
   vigil::sync::Answer exchange(std::string_view method, const std::string& target,
                                const std::string& body, const std::string& token) override {
@@ -90,17 +94,17 @@ class FaultyTransport : public vigil::sync::Transport {
     // What was held back arrives now, before or after this request, or later still.
     const auto when = random_() % 3;
     if (when == 0) deliver_held();
-    if (chance(faults_.restart)) server_.restart();
-    if (chance(faults_.dropped)) throw vigil::sync::TransportFailure("the request was dropped");
-    if (chance(faults_.held)) {
+    if (fault(rates_.restart)) server_.restart();
+    if (fault(rates_.dropped)) throw vigil::sync::TransportFailure("the request was dropped");
+    if (fault(rates_.held)) {
       held_.push_back({std::string(method), target, body, token});
       throw vigil::sync::TransportFailure("no answer came (the request was held back)");
     }
     auto answer = server_.handle(method, target, body, token);
-    if (chance(faults_.repeated)) answer = server_.handle(method, target, body, token);
+    if (fault(rates_.repeated)) answer = server_.handle(method, target, body, token);
     if (when == 1) deliver_held();
-    if (chance(faults_.lost)) throw vigil::sync::TransportFailure("the answer was lost");
-    if (chance(faults_.cut_off) && !answer.body.empty()) {
+    if (fault(rates_.lost)) throw vigil::sync::TransportFailure("the answer was lost");
+    if (!answer.body.empty() && fault(rates_.cut_off)) {
       answer.body.resize(static_cast<std::size_t>(random_() % answer.body.size()));
     }
     return answer;
@@ -116,19 +120,24 @@ class FaultyTransport : public vigil::sync::Transport {
   }
 
   int exchanges() const { return exchanges_; }
+  // Faults put in so far: a failure with none put in since it began is the server's.
+  int faults() const { return faults_; }
 
  private:
   struct Held {
     std::string method, target, body, token;
   };
 
-  bool chance(double share) {
-    return share > 0 && std::uniform_real_distribution<double>(0, 1)(random_) < share;
+  bool fault(double share) {
+    const bool happens = share > 0 && std::uniform_real_distribution<double>(0, 1)(random_) < share;
+    if (happens) ++faults_;
+    return happens;
   }
 
   InProcessServer& server_;
   std::mt19937_64& random_;
-  Faults faults_;
+  Faults rates_;
   std::deque<Held> held_;
   int exchanges_ = 0;
+  int faults_ = 0;
 };

@@ -55,7 +55,8 @@ vigil_status vigil_sync(vigil_tablet* tablet, char** report_json);
 /* Every nominal in scope, highest priority first; `as_of` is "YYYY-MM-DD", or NULL for today. */
 vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** caseload_json);
 
-typedef struct vigil_visit {  // NOLINT(readability-identifier-naming): the C API's own names
+/* NOLINTNEXTLINE(readability-identifier-naming): the C API's own names */
+typedef struct vigil_visit {
   const char* nominal_ref;
   int announced;                /* 1: pre-arranged, 0: unannounced */
   const char* outcome;          /* "seen", "no_answer", "refused" or "not_at_address" */

@@ -9,7 +9,8 @@
 // outbox, with the server's reason, until the officer has seen it.
 //
 // Ownership and threads: a Tablet owns its store's connection; one thread at a time. Throws
-// TabletError with one sentence for the officer; vigil::Error only when the store itself fails.
+// TabletError (a vigil::Error) with one sentence for the officer; another vigil::Error only when
+// the store itself fails.
 #pragma once
 
 #include <chrono>

@@ -9,7 +9,8 @@
 // goes on from where the store is, and the device ends with what the server holds.
 //
 // Ownership and threads: borrows the device's store, clock and transport; one thread. Throws
-// SyncError with one sentence for the officer; vigil::Error when the store itself fails.
+// SyncError (a vigil::Error) with one sentence for the officer; another vigil::Error only when the
+// store itself fails.
 #pragma once
 
 #include <chrono>
@@ -109,6 +110,7 @@ class SyncClient {
  private:
   Answer call(std::string_view method, const std::string& target, const std::string& body = {});
   [[noreturn]] void refused(const Answer& answer, const std::string& what);
+  [[noreturn]] static void stalled(const std::string& what);
   [[noreturn]] void wipe();
   void push(SyncReport& report);
   void pull(SyncReport& report);
