@@ -1,5 +1,7 @@
 #include "vigil/sync/device_state.hpp"
 
+#include "values.hpp"
+
 namespace vigil::sync {
 
 std::optional<std::string> DeviceState::get(const char* key) {
@@ -182,31 +184,8 @@ void DeviceState::keep_conflicts(const std::vector<ConflictRecord>& conflicts) {
 
 std::vector<ConflictRecord> DeviceState::kept_conflicts() {
   std::vector<ConflictRecord> out;
-  auto s = db_->prepare(
-      "SELECT c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value, "
-      "c.winning_change, c.losing_change, c.winning_device, c.losing_device, c.winning_clock, "
-      "c.losing_clock, c.detected_at, c.status, o.username, c.decision FROM conflicts c "
-      "LEFT JOIN officers o ON o.id = c.decided_by ORDER BY c.detected_at, c.id");
-  while (s.step()) {
-    ConflictRecord c;
-    c.id = s.column_text(0);
-    c.entity = s.column_text(1);
-    c.entity_id = s.column_text(2);
-    c.field = s.column_text(3);
-    c.winning_value = s.column_optional_text(4);
-    c.losing_value = s.column_optional_text(5);
-    c.winning_change = s.column_text(6);
-    c.losing_change = s.column_text(7);
-    c.winning_device = s.column_text(8);
-    c.losing_device = s.column_text(9);
-    c.winning_clock = s.column_text(10);
-    c.losing_clock = s.column_text(11);
-    c.detected_at = s.column_text(12);
-    c.status = s.column_text(13);
-    c.decided_by = s.column_optional_text(14);
-    c.decision = s.column_optional_text(15);
-    out.push_back(std::move(c));
-  }
+  auto s = db_->prepare(std::string("SELECT ") + kConflictColumns + "ORDER BY c.detected_at, c.id");
+  while (s.step()) out.push_back(conflict_from_row(s));
   return out;
 }
 

@@ -283,42 +283,21 @@ std::vector<ConflictRecord> SyncEngine::conflicts(store::Database& db, const Cal
                                                   bool open_only) {
   std::vector<ConflictRecord> out;
   store::ReadSnapshot snapshot(db);
-  auto s = db.prepare(
-      "SELECT id, entity, entity_id, field, winning_value, losing_value, winning_change, "
-      "losing_change, winning_device, losing_device, winning_clock, losing_clock, detected_at, "
-      "status, decided_by, decision FROM conflicts WHERE (?1 = 0 OR status = 'open') "
-      "ORDER BY detected_at, id");
+  auto s = db.prepare(std::string("SELECT ") + kConflictColumns +
+                      "WHERE (?1 = 0 OR c.status = 'open') ORDER BY c.detected_at, c.id");
   s.bind(1, open_only);
-  Names names(db);
   while (s.step()) {
-    ConflictRecord c;
-    c.id = s.column_text(0);
-    c.entity = s.column_text(1);
-    c.entity_id = s.column_text(2);
-    const auto* spec = find_entity(c.entity);
+    const auto* spec = find_entity(s.column_view(1));
     if (spec == nullptr) continue;
     // The record's team decides who may see the conflict.
-    auto team_query = db.prepare("SELECT r." + team_column_of_root(*spec) + scoped_from(*spec) +
-                                 "WHERE x.id = ?");
-    team_query.bind_all(c.entity_id);
-    if (!team_query.step() || std::find(caller.team_ids.begin(), caller.team_ids.end(),
-                                        team_query.column_text(0)) == caller.team_ids.end()) {
-      continue;
-    }
-    c.field = s.column_text(3);
-    c.winning_value = s.column_optional_text(4);
-    c.losing_value = s.column_optional_text(5);
-    c.winning_change = s.column_text(6);
-    c.losing_change = s.column_text(7);
-    c.winning_device = s.column_text(8);
-    c.losing_device = s.column_text(9);
-    c.winning_clock = s.column_text(10);
-    c.losing_clock = s.column_text(11);
-    c.detected_at = s.column_text(12);
-    c.status = s.column_text(13);
-    if (!s.is_null(14)) c.decided_by = names.username(s.column_text(14));
-    c.decision = s.column_optional_text(15);
-    out.push_back(std::move(c));
+    auto& team_query =
+        db.cached("SELECT r." + team_column_of_root(*spec) + scoped_from(*spec) + "WHERE x.id = ?");
+    team_query.bind_all(s.column_text(2));
+    const bool visible =
+        team_query.step() && std::find(caller.team_ids.begin(), caller.team_ids.end(),
+                                       team_query.column_text(0)) != caller.team_ids.end();
+    team_query.reset();
+    if (visible) out.push_back(conflict_from_row(s));
   }
   return out;
 }

@@ -69,6 +69,15 @@ FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, S
 // The SELECT list of every field of the entity, over its table aliased x (attendees through a
 // subquery), in the order of spec.fields.
 std::string record_columns(const EntitySpec& spec);
+// The columns of a conflict as conflict_from_row reads them, from `conflicts c` joined to
+// `officers o` on the deciding officer, so decided_by comes as a username on server and tablet.
+inline constexpr const char* kConflictColumns =
+    "c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value, c.winning_change, "
+    "c.losing_change, c.winning_device, c.losing_device, c.winning_clock, c.losing_clock, "
+    "c.detected_at, c.status, o.username, c.decision FROM conflicts c LEFT JOIN officers o ON "
+    "o.id = c.decided_by ";
+ConflictRecord conflict_from_row(const store::Statement& row);
+
 // Every field of one record as the tablet holds it, from the current row of `row` starting at
 // `first_column` (laid out by record_columns).
 FieldValues record_fields(const EntitySpec& spec, const store::Statement& row, int first_column,
