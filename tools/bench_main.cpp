@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "vigil/core/cli.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/overdue_report.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/store/migrate.hpp"
 
 namespace {
 
@@ -49,7 +49,7 @@ struct ReportScopeFigures {
   double peak_mib = 0;
 };
 
-ReportScopeFigures time_report(store::Database& db, Date as_of, const ReportScope& scope,
+ReportScopeFigures time_report(store::Database& db, Date as_of, const reports::ReportScope& scope,
                                std::string label, int runs) {
   ReportScopeFigures figures;
   figures.label = std::move(label);
@@ -58,7 +58,7 @@ ReportScopeFigures time_report(store::Database& db, Date as_of, const ReportScop
   ms.reserve(static_cast<std::size_t>(runs));
   for (int i = 0; i < runs; ++i) {
     const auto start = Clock::now();
-    const OverdueReport report = overdue_report(db, as_of, scope);
+    const reports::OverdueReport report = reports::overdue_report(db, as_of, scope);
     ms.push_back(seconds_since(start) * 1000.0);
     figures.items = static_cast<std::int64_t>(report.items.size());
   }
@@ -75,7 +75,7 @@ void print_report_figures(const ReportScopeFigures& f) {
             << " ms; peak memory " << fixed(f.peak_mib, 0) << " MiB\n";
 }
 
-void write_report_figures(JsonWriter& json, const ReportScopeFigures& f) {
+void write_report_figures(base::JsonWriter& json, const ReportScopeFigures& f) {
   json.begin_object()
       .field("scope", f.label)
       .field("runs", f.timings.runs)
@@ -89,16 +89,16 @@ void write_report_figures(JsonWriter& json, const ReportScopeFigures& f) {
 }
 
 int run_report(std::span<const std::string> words) {
-  static constexpr cli::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
-                                             {"as-of"}, {"runs"},    {"out"}};
-  const cli::Args args(words, kOptions);
+  static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
+                                              {"as-of"}, {"runs"},    {"out"}};
+  const base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kReportHelp;
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   if (!args.positionals().empty()) {
-    throw cli::UsageError("vigil-bench report takes no arguments, only options; got '" +
-                          args.positionals().front() + "'");
+    throw base::UsageError("vigil-bench report takes no arguments, only options; got '" +
+                           args.positionals().front() + "'");
   }
   const SeedChoice choice = seed_choice(args, "national");
   const backoffice::SeedOptions& seed_options = choice.options;
@@ -124,15 +124,16 @@ int run_report(std::span<const std::string> words) {
     if (first.step()) team = first.column_text(0);
   }
   const Date as_of = seed_options.as_of;
-  const ReportScopeFigures force = time_report(db, as_of, ReportScope{}, "force-wide", force_runs);
+  const ReportScopeFigures force =
+      time_report(db, as_of, reports::ReportScope{}, "force-wide", force_runs);
   print_report_figures(force);
   std::optional<ReportScopeFigures> one_team;
   if (!team.empty()) {
-    one_team = time_report(db, as_of, ReportScope{{team}}, "team " + team, team_runs);
+    one_team = time_report(db, as_of, reports::ReportScope{{team}}, "team " + team, team_runs);
     print_report_figures(*one_team);
   }
 
-  JsonWriter json(true);
+  base::JsonWriter json(true);
   json.begin_object();
   write_run_fields(json, "report", choice, database);
   write_seeding(json, seeding);
@@ -145,7 +146,7 @@ int run_report(std::span<const std::string> words) {
   json.end_object();
 
   write_figures(out, json);
-  return cli::kExitOk;
+  return base::kExitOk;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,12 +186,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> words(argv + 1, argv + argc);
   if (words.empty()) {
     print_usage(std::cerr);
-    return cli::kExitUsage;
+    return base::kExitUsage;
   }
   const std::string& name = words.front();
   if (name == "--help" || name == "-h" || name == "help") {
     print_usage(std::cout);
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   const Benchmark* chosen = nullptr;
   for (const auto& benchmark : kBenchmarks) {
@@ -199,18 +200,18 @@ int main(int argc, char** argv) {
   if (chosen == nullptr) {
     std::cerr << "vigil-bench: there is no benchmark '" << name
               << "'; run vigil-bench --help to list them.\n";
-    return cli::kExitUsage;
+    return base::kExitUsage;
   }
   try {
     return chosen->run(std::span<const std::string>(words).subspan(1));
-  } catch (const cli::UsageError& error) {
+  } catch (const base::UsageError& error) {
     std::cerr << "vigil-bench " << name << ": " << error.what() << ".\n";
-    return cli::kExitUsage;
+    return base::kExitUsage;
   } catch (const Error& error) {
     std::cerr << "vigil-bench " << name << ": " << error.what() << ".\n";
-    return cli::kExitFailure;
+    return base::kExitFailure;
   } catch (const std::exception& error) {
     std::cerr << "vigil-bench " << name << ": " << error.what() << ".\n";
-    return cli::kExitFailure;
+    return base::kExitFailure;
   }
 }

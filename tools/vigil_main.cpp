@@ -14,22 +14,23 @@
 #include <utility>
 #include <vector>
 
-#include "vigil/core/bail.hpp"
-#include "vigil/core/cli.hpp"
-#include "vigil/core/compliance_report.hpp"
-#include "vigil/core/devices.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/notification.hpp"
-#include "vigil/core/officers.hpp"
-#include "vigil/core/overdue.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/password.hpp"
-#include "vigil/core/policy.hpp"
-#include "vigil/core/report_stamp.hpp"
-#include "vigil/core/suspects_report.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/reports/compliance_report.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/suspects_report.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/rules/notification.hpp"
+#include "vigil/rules/overdue.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/rules/text.hpp"
+#include "vigil/store/devices.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/officers.hpp"
+#include "vigil/store/policy_versions.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
@@ -38,17 +39,16 @@
 
 namespace {
 
-using vigil::cli::Args;
-using vigil::cli::Option;
-using vigil::cli::UsageError;
+namespace base = vigil::base;
 namespace store = vigil::store;
+namespace reports = vigil::reports;
 
 struct Command {
   const char* name;  // "officer add"
   const char* usage;
   const char* summary;
-  std::function<int(const Args&)> run;
-  std::vector<Option> options;
+  std::function<int(const base::Args&)> run;
+  std::vector<base::Option> options;
 };
 
 // A failure of the command (not of its usage): printed as one sentence, exit status 1.
@@ -66,12 +66,12 @@ std::string now_instant() {
   return vigil::format_instant(now());
 }
 
-vigil::Date date_option(const Args& args, std::string_view name) {
+vigil::Date date_option(const base::Args& args, std::string_view name) {
   const std::string text = args.required(name);
   auto parsed = vigil::parse_date(text);
   if (!parsed) {
-    throw UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
-                     "' is not a real date in the form YYYY-MM-DD");
+    throw base::UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
+                           "' is not a real date in the form YYYY-MM-DD");
   }
   return *parsed;
 }
@@ -101,31 +101,32 @@ std::string range_text(int low, int high) {
   return "from " + std::to_string(low) + " to " + std::to_string(high);
 }
 
-vigil::Date date_option(const Args& args, std::string_view name, const DateRange& range) {
+vigil::Date date_option(const base::Args& args, std::string_view name, const DateRange& range) {
   const vigil::Date value = date_option(args, name);
   if (value < range.first || value > range.last) {
-    throw UsageError("--" + std::string(name) + " '" + vigil::format_date(value) +
-                     "' must be a date " + range_text(range));
+    throw base::UsageError("--" + std::string(name) + " '" + vigil::format_date(value) +
+                           "' must be a date " + range_text(range));
   }
   return value;
 }
 
 template <class E>
-E enum_option(const Args& args, std::string_view name, std::optional<E> fallback = std::nullopt) {
+E enum_option(const base::Args& args, std::string_view name,
+              std::optional<E> fallback = std::nullopt) {
   auto text = args.value(name);
   if (!text) {
     if (fallback) return *fallback;
-    throw UsageError("missing --" + std::string(name));
+    throw base::UsageError("missing --" + std::string(name));
   }
   auto parsed = vigil::parse_enum<E>(*text);
   if (!parsed) {
-    throw UsageError("--" + std::string(name) + " '" + *text + "' is not one of " +
-                     vigil::allowed_values<E>());
+    throw base::UsageError("--" + std::string(name) + " '" + *text + "' is not one of " +
+                           vigil::allowed_values<E>());
   }
   return *parsed;
 }
 
-int int_option(const Args& args, std::string_view name, int low, int high) {
+int int_option(const base::Args& args, std::string_view name, int low, int high) {
   const std::string text = args.required(name);
   try {
     std::size_t used = 0;
@@ -133,8 +134,8 @@ int int_option(const Args& args, std::string_view name, int low, int high) {
     if (used == text.size() && value >= low && value <= high) return value;
   } catch (const std::exception&) {
   }
-  throw UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
-                   "' must be a whole number " + range_text(low, high));
+  throw base::UsageError("--" + std::string(name) + " '" + vigil::quoted_excerpt(text) +
+                         "' must be a whole number " + range_text(low, high));
 }
 
 // The ranged options of a command, as --help lists them: the same words the checks use.
@@ -154,16 +155,16 @@ std::vector<std::pair<std::string, std::string>> option_ranges(std::string_view 
 
 // A text option's value obeys the grammar of every text Vigil stores (valid UTF-8, no U+0000,
 // at most `max` characters), else bad usage naming the option.
-std::string text_option(const Args& args, std::string_view name, std::size_t max) {
+std::string text_option(const base::Args& args, std::string_view name, std::size_t max) {
   std::string value = args.required(name);
   if (auto problem = vigil::text_problem(value, "--" + std::string(name), max)) {
-    throw UsageError(*problem);
+    throw base::UsageError(*problem);
   }
   return value;
 }
 
 // Opens an existing Vigil database at this build's schema version.
-store::Database open_existing(const Args& args) {
+store::Database open_existing(const base::Args& args) {
   const std::filesystem::path path = args.required("db");
   if (!std::filesystem::exists(path)) {
     throw Failure("database " + path.string() +
@@ -183,27 +184,28 @@ store::Database open_or_create(const std::filesystem::path& path) {
 }
 
 void record_default_policy(store::Database& db, vigil::Date effective_from) {
-  vigil::add_policy_version(db, vigil::default_policy(), effective_from, "National guidance",
-                            "Default policy shipped with Vigil: the historic national minimum "
-                            "visit frequencies, double crewing and review intervals.");
+  vigil::store::add_policy_version(
+      db, vigil::default_policy(), effective_from, "National guidance",
+      "Default policy shipped with Vigil: the historic national minimum "
+      "visit frequencies, double crewing and review intervals.");
 }
 
 // The id of an existing team, or a Failure naming the team.
 std::string existing_team_id(store::Database& db, const std::string& name) {
-  auto id = vigil::find_team_id(db, name);
+  auto id = vigil::store::find_team_id(db, name);
   if (!id) throw Failure("team '" + vigil::quoted_excerpt(name) + "' is not a known team");
   return *id;
 }
 
 std::string read_new_password() {
-  std::string password = vigil::cli::read_secret("Password: ");
-  if (auto problem = vigil::password_problem(password)) throw Failure(*problem);
+  std::string password = vigil::base::read_secret("Password: ");
+  if (auto problem = vigil::base::password_problem(password)) throw Failure(*problem);
   return password;
 }
 
 // --- init --------------------------------------------------------------------------------------
 
-int cmd_init(const Args& args) {
+int cmd_init(const base::Args& args) {
   const std::filesystem::path path = args.required("db");
   int from = 0;
   {
@@ -213,11 +215,11 @@ int cmd_init(const Args& args) {
     }
   }
   auto db = open_or_create(path);
-  const bool needs_policy = vigil::latest_policy_version(db) == 0;
+  const bool needs_policy = vigil::store::latest_policy_version(db) == 0;
   if (needs_policy) record_default_policy(db, vigil::london_today());
   const int to = store::schema_version(db);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("db", path.string()).field("from_version", from);
     w.field("schema_version", to).field("policy_recorded", needs_policy).end_object();
     std::cout << w.str() << '\n';
@@ -233,23 +235,24 @@ int cmd_init(const Args& args) {
 
 // --- officer -----------------------------------------------------------------------------------
 
-int cmd_officer_add(const Args& args) {
+int cmd_officer_add(const base::Args& args) {
   const std::string username = text_option(args, "username", vigil::kMaxShortText);
   const std::string name = text_option(args, "name", vigil::kMaxShortText);
   const auto role = enum_option<vigil::Role>(args, "role");
   const std::string team = text_option(args, "team", vigil::kMaxShortText);
   if (username.empty() || username.find_first_of(" ;,\t\r\n") != std::string::npos) {
-    throw UsageError("--username '" + vigil::quoted_excerpt(username) +
-                     "' must be one word without ';' or ','");
+    throw base::UsageError("--username '" + vigil::quoted_excerpt(username) +
+                           "' must be one word without ';' or ','");
   }
   auto db = open_existing(args);
-  if (vigil::find_officer(db, username)) throw Failure("officer '" + username + "' already exists");
-  const std::string hash = vigil::hash_password(read_new_password());
+  if (vigil::store::find_officer(db, username))
+    throw Failure("officer '" + username + "' already exists");
+  const std::string hash = vigil::base::hash_password(read_new_password());
   store::Transaction transaction(db);
-  const bool new_team = !vigil::find_team_id(db, team);
-  const std::string team_id = vigil::ensure_team(db, team);
+  const bool new_team = !vigil::store::find_team_id(db, team);
+  const std::string team_id = vigil::store::ensure_team(db, team);
   const std::string id =
-      vigil::add_officer(db, {{}, username, name, role, team}, team_id, hash, now_instant());
+      vigil::store::add_officer(db, {{}, username, name, role, team}, team_id, hash, now_instant());
   // Tablets learn of the new officer (and team) at their next pull.
   std::vector<vigil::sync::BackOfficeWrite> written{{"officer", id, true, std::nullopt}};
   if (new_team) written.insert(written.begin(), {"team", team_id, true, std::nullopt});
@@ -261,31 +264,31 @@ int cmd_officer_add(const Args& args) {
 }
 
 // The officer with that username, or a Failure naming it.
-vigil::Officer existing_officer(store::Database& db, const std::string& username) {
-  auto officer = vigil::find_officer(db, username);
+vigil::store::Officer existing_officer(store::Database& db, const std::string& username) {
+  auto officer = vigil::store::find_officer(db, username);
   if (!officer) {
     throw Failure("officer '" + vigil::quoted_excerpt(username) + "' is not a known officer");
   }
   return *officer;
 }
 
-int cmd_officer_password(const Args& args) {
+int cmd_officer_password(const base::Args& args) {
   auto db = open_existing(args);
   const std::string username = args.required("username");
   existing_officer(db, username);
-  vigil::set_password_hash(db, username, vigil::hash_password(read_new_password()));
+  vigil::store::set_password_hash(db, username, vigil::base::hash_password(read_new_password()));
   std::cout << "Password for " << username << " changed.\n";
   return 0;
 }
 
 // `officer disable` and `officer enable`: whether the officer may sign in. Disabling also revokes
 // every device of theirs, so a tablet already holding their caseload is told to wipe it.
-int set_officer_access(const Args& args, bool active) {
+int set_officer_access(const base::Args& args, bool active) {
   auto db = open_existing(args);
   const auto officer = existing_officer(db, args.required("username"));
   {
     store::Transaction transaction(db);
-    vigil::set_officer_active(db, officer.id, active);
+    vigil::store::set_officer_active(db, officer.id, active);
     // Tablets hold every officer's record (to name who did what): they learn of it at their
     // next pull, as of an officer added.
     vigil::sync::log_back_office_writes(db, {{"officer", officer.id, false, std::nullopt}}, now());
@@ -297,12 +300,12 @@ int set_officer_access(const Args& args, bool active) {
   // finished by running it again.
   int revoked = 0;
   if (!active) {
-    for (const auto& device : vigil::unrevoked_device_ids(db, officer.id)) {
-      if (vigil::revoke_device(db, device, {}, "officer disabled", now_instant())) ++revoked;
+    for (const auto& device : vigil::store::unrevoked_device_ids(db, officer.id)) {
+      if (vigil::store::revoke_device(db, device, {}, "officer disabled", now_instant())) ++revoked;
     }
   }
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("username", officer.username).field("active", active);
     w.field("devices_revoked", revoked).end_object();
     std::cout << w.str() << '\n';
@@ -315,19 +318,19 @@ int set_officer_access(const Args& args, bool active) {
   return 0;
 }
 
-int cmd_officer_disable(const Args& args) {
+int cmd_officer_disable(const base::Args& args) {
   return set_officer_access(args, false);
 }
 
-int cmd_officer_enable(const Args& args) {
+int cmd_officer_enable(const base::Args& args) {
   return set_officer_access(args, true);
 }
 
-int cmd_officer_list(const Args& args) {
+int cmd_officer_list(const base::Args& args) {
   auto db = open_existing(args);
-  const auto officers = vigil::list_officers(db);
+  const auto officers = vigil::store::list_officers(db);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().key("items").begin_array();
     for (const auto& o : officers) {
       w.begin_object().field("username", o.username).field("name", o.name);
@@ -347,10 +350,10 @@ int cmd_officer_list(const Args& args) {
 
 // --- import and seed ---------------------------------------------------------------------------
 
-int cmd_import(const Args& args) {
-  if (args.positionals().size() != 1) throw UsageError("import needs exactly one directory");
+int cmd_import(const base::Args& args) {
+  if (args.positionals().size() != 1) throw base::UsageError("import needs exactly one directory");
   auto db = open_existing(args);
-  auto progress = vigil::Progress::on_terminal();
+  auto progress = vigil::base::Progress::on_terminal();
   auto result = vigil::backoffice::import_directory(db, args.positionals().front(), progress);
   progress.finish();
   if (!result.ok()) {
@@ -364,7 +367,7 @@ int cmd_import(const Args& args) {
     return 1;
   }
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().key("files").begin_object();
     for (const auto& [file, c] : result.counts) {
       w.key(file).begin_object().field("rows", c.rows).field("inserted", c.inserted);
@@ -381,7 +384,7 @@ int cmd_import(const Args& args) {
   return 0;
 }
 
-int cmd_seed(const Args& args) {
+int cmd_seed(const base::Args& args) {
   vigil::backoffice::SeedOptions options;
   const std::string profile = args.required("profile");
   if (profile == "demo") {
@@ -391,17 +394,17 @@ int cmd_seed(const Args& args) {
   } else if (profile == "national") {
     options.profile = vigil::backoffice::SeedProfile::national;
   } else {
-    throw UsageError("--profile '" + profile + "' is not one of demo|force|national");
+    throw base::UsageError("--profile '" + profile + "' is not one of demo|force|national");
   }
   if (args.value("seed"))
     options.seed = static_cast<std::uint64_t>(int_option(args, "seed", 0, 2147483647));
   options.as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
   auto db = open_or_create(args.required("db"));
-  auto progress = vigil::Progress::on_terminal();
+  auto progress = vigil::base::Progress::on_terminal();
   const auto counts = vigil::backoffice::seed_database(db, options, progress);
   progress.finish();
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("profile", profile).field("as_of", vigil::format_date(options.as_of));
     w.key("rows").begin_object();
     for (const auto& [table, n] : counts) w.field(table, static_cast<std::int64_t>(n));
@@ -417,12 +420,12 @@ int cmd_seed(const Args& args) {
 
 // --- calc --------------------------------------------------------------------------------------
 
-int cmd_calc_bail(const Args& args) {
+int cmd_calc_bail(const base::Args& args) {
   const auto arrested = date_option(args, "arrested", kArrestedDates);
   const auto case_type = enum_option<vigil::CaseType>(args, "case-type", vigil::CaseType::standard);
   const auto timetable = vigil::bail_timetable(arrested, case_type);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("bail_start", vigil::format_date(timetable.bail_start));
     w.field("regime", vigil::to_string(timetable.regime)).key("stages").begin_array();
     for (const auto& stage : timetable.stages) {
@@ -443,7 +446,7 @@ int cmd_calc_bail(const Args& args) {
   return 0;
 }
 
-int cmd_calc_notification(const Args& args) {
+int cmd_calc_notification(const base::Args& args) {
   vigil::NotificationPeriodInput input{date_option(args, "relevant-date", kRelevantDates),
                                        enum_option<vigil::Disposal>(args, "disposal"),
                                        std::nullopt,
@@ -455,9 +458,9 @@ int cmd_calc_notification(const Args& args) {
   }
   if (args.value("age")) input.age = int_option(args, "age", 0, vigil::kMaxNotificationAge);
   const auto period = vigil::notification_period(input);
-  if (!period.error.empty()) throw UsageError(period.error);
+  if (!period.error.empty()) throw base::UsageError(period.error);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("indefinite", period.indefinite);
     w.key("ends");
     if (period.ends) {
@@ -481,14 +484,14 @@ int cmd_calc_notification(const Args& args) {
   return 0;
 }
 
-int cmd_calc_visit(const Args& args) {
+int cmd_calc_visit(const base::Args& args) {
   const auto risk = enum_option<vigil::RiskLevel>(args, "risk");
   const auto last_seen = date_option(args, "last-seen", kLastSeenDates);
   const auto as_of = date_option(args, "as-of", kCalcDates);
   vigil::Policy policy = vigil::default_policy();
   if (args.value("db")) {
     auto db = open_existing(args);
-    policy = vigil::policy_in_force(db, as_of);
+    policy = vigil::store::policy_in_force(db, as_of);
   }
   vigil::NominalFacts facts;
   facts.recorded_risk = risk;
@@ -497,7 +500,7 @@ int cmd_calc_visit(const Args& args) {
   const auto due = vigil::next_visit_due(facts, policy).value();
   const int late = vigil::days_overdue(due, as_of);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("due", vigil::format_date(due)).field("days_overdue", late).end_object();
     std::cout << w.str() << '\n';
     return 0;
@@ -516,16 +519,16 @@ struct ReportRequest {
   store::Database db;
   vigil::Date as_of;
   std::string format;
-  vigil::ReportScope scope;
+  vigil::reports::ReportScope scope;
 };
 
-ReportRequest report_request(const Args& args) {
+ReportRequest report_request(const base::Args& args) {
   ReportRequest r{open_existing(args),
                   date_option(args, "as-of"),
                   args.value("format").value_or(args.flag("json") ? "json" : "table"),
                   {}};
   if (r.format != "table" && r.format != "json" && r.format != "csv") {
-    throw UsageError("--format '" + r.format + "' is not one of table|json|csv");
+    throw base::UsageError("--format '" + r.format + "' is not one of table|json|csv");
   }
   if (auto team = args.value("team")) {
     existing_team_id(r.db, *team);  // an unknown team is an error, not an empty report
@@ -534,31 +537,31 @@ ReportRequest report_request(const Args& args) {
   return r;
 }
 
-int cmd_report_overdue(const Args& args) {
+int cmd_report_overdue(const base::Args& args) {
   auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::overdue_report(db, as_of, scope);
+  const auto report = vigil::reports::overdue_report(db, as_of, scope);
   if (format == "json") {
-    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::overdue_report_json(report, &stamp) << '\n';
+    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::reports::overdue_report_json(report, &stamp) << '\n';
   } else if (format == "csv") {
-    std::cout << vigil::overdue_report_csv(report);
+    std::cout << vigil::reports::overdue_report_csv(report);
   } else {
-    std::cout << vigil::overdue_report_table(report);
+    std::cout << vigil::reports::overdue_report_table(report);
   }
   return 0;
 }
 
-int cmd_report_suspects(const Args& args) {
+int cmd_report_suspects(const base::Args& args) {
   auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::suspects_report(db, as_of, scope);
+  const auto report = vigil::reports::suspects_report(db, as_of, scope);
   if (format == "json") {
-    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::suspects_report_json(report, &stamp) << '\n';
+    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::reports::suspects_report_json(report, &stamp) << '\n';
   } else if (format == "csv") {
-    std::cout << vigil::suspects_report_csv(report);
+    std::cout << vigil::reports::suspects_report_csv(report);
   } else {
     std::printf("Suspects as of %s\n\nBail ending within %d days or ended: %zu\n",
-                vigil::format_date(as_of).c_str(), vigil::kSuspectsLookaheadDays,
+                vigil::format_date(as_of).c_str(), vigil::reports::kSuspectsLookaheadDays,
                 report.bail.size());
     for (const auto& b : report.bail) {
       std::printf(
@@ -587,14 +590,14 @@ int cmd_report_suspects(const Args& args) {
   return 0;
 }
 
-int cmd_report_compliance(const Args& args) {
+int cmd_report_compliance(const base::Args& args) {
   auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::compliance_report(db, as_of, scope);
+  const auto report = vigil::reports::compliance_report(db, as_of, scope);
   if (format == "json") {
-    const auto stamp = vigil::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::compliance_report_json(report, &stamp) << '\n';
+    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
+    std::cout << vigil::reports::compliance_report_json(report, &stamp) << '\n';
   } else if (format == "csv") {
-    std::cout << vigil::compliance_report_csv(report);
+    std::cout << vigil::reports::compliance_report_csv(report);
   } else {
     std::printf("Compliance, %s to %s\n\n", vigil::format_date(report.from).c_str(),
                 vigil::format_date(as_of).c_str());
@@ -619,7 +622,7 @@ int cmd_report_compliance(const Args& args) {
                   c.over ? "  OVER" : "");
     }
     std::printf("\nOne officer alone at one nominal %d times or more: %zu\n",
-                vigil::kRepeatedSoloVisits, report.repeated_solo.size());
+                vigil::reports::kRepeatedSoloVisits, report.repeated_solo.size());
     for (const auto& r : report.repeated_solo) {
       std::printf("  %-14s  %-12s  %d visits, last %s\n", r.officer.c_str(), r.nominal_ref.c_str(),
                   r.visits, r.last_at.c_str());
@@ -628,11 +631,11 @@ int cmd_report_compliance(const Args& args) {
   return 0;
 }
 
-int cmd_report_devices(const Args& args) {
+int cmd_report_devices(const base::Args& args) {
   auto db = open_existing(args);
   std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
   if (format != "table" && format != "json" && format != "csv") {
-    throw UsageError("--format '" + format + "' is not one of table|json|csv");
+    throw base::UsageError("--format '" + format + "' is not one of table|json|csv");
   }
   std::vector<std::string> teams;
   if (auto team = args.value("team")) {
@@ -640,11 +643,11 @@ int cmd_report_devices(const Args& args) {
     teams.push_back(*team);
   }
   const auto at = now();
-  const auto stamp = vigil::stamp_report(db, vigil::london_date(at), teams, at);
+  const auto stamp = vigil::reports::stamp_report(db, vigil::london_date(at), teams, at);
   if (format == "json") {
-    std::cout << vigil::devices_report_json(stamp, at) << '\n';
+    std::cout << vigil::reports::devices_report_json(stamp, at) << '\n';
   } else if (format == "csv") {
-    std::cout << vigil::devices_report_csv(stamp, at);
+    std::cout << vigil::reports::devices_report_csv(stamp, at);
   } else {
     std::printf("%-36s  %-14s  %-10s  %-20s  %7s  %10s  %s\n", "DEVICE", "OFFICER", "TEAM",
                 "LAST CONTACT", "PENDING", "SKEW (MS)", "");
@@ -653,7 +656,7 @@ int cmd_report_devices(const Args& args) {
                   d.team.c_str(), d.last_contact_at.value_or("never").c_str(),
                   d.pending_changes ? std::to_string(*d.pending_changes).c_str() : "",
                   d.clock_skew_ms ? std::to_string(*d.clock_skew_ms).c_str() : "",
-                  vigil::silent_over_24h(d, at) ? "silent over 24 hours" : "");
+                  vigil::reports::silent_over_24h(d, at) ? "silent over 24 hours" : "");
     }
   }
   return 0;
@@ -661,15 +664,15 @@ int cmd_report_devices(const Args& args) {
 
 // --- policy ------------------------------------------------------------------------------------
 
-int cmd_policy_show(const Args& args) {
+int cmd_policy_show(const base::Args& args) {
   auto db = open_existing(args);
   const auto as_of = args.value("as-of") ? date_option(args, "as-of") : vigil::london_today();
-  const auto policy = vigil::policy_in_force(db, as_of);
+  const auto policy = vigil::store::policy_in_force(db, as_of);
   std::cout << vigil::policy_to_json(policy) << '\n';
   return 0;
 }
 
-int cmd_policy_add(const Args& args) {
+int cmd_policy_add(const base::Args& args) {
   auto db = open_existing(args);
   const std::filesystem::path file = args.required("file");
   std::ifstream in(file);
@@ -681,11 +684,11 @@ int cmd_policy_add(const Args& args) {
   const auto approved_by = text_option(args, "approved-by", vigil::kMaxShortText);
   const auto rationale = text_option(args, "rationale", vigil::kMaxLongText);
   if (approved_by.empty() || rationale.empty()) {
-    throw UsageError("a policy change needs who approved it and why");
+    throw base::UsageError("a policy change needs who approved it and why");
   }
   store::Transaction transaction(db);
-  const int version = vigil::add_policy_version(db, *parsed.policy, date_option(args, "effective"),
-                                                approved_by, rationale);
+  const int version = vigil::store::add_policy_version(
+      db, *parsed.policy, date_option(args, "effective"), approved_by, rationale);
   auto id = db.prepare("SELECT id FROM policy_versions WHERE version = ?");
   id.bind_all(version);
   id.step();
@@ -699,11 +702,11 @@ int cmd_policy_add(const Args& args) {
 
 // --- device ------------------------------------------------------------------------------------
 
-int cmd_device_list(const Args& args) {
+int cmd_device_list(const base::Args& args) {
   auto db = open_existing(args);
-  const auto devices = vigil::list_devices(db);
+  const auto devices = vigil::store::list_devices(db);
   if (args.flag("json")) {
-    std::cout << vigil::devices_json(devices) << '\n';
+    std::cout << vigil::store::devices_json(devices) << '\n';
     return 0;
   }
   std::printf("%-36s  %-20s  %-14s  %-10s  %-20s  %s\n", "DEVICE", "NAME", "OFFICER", "TEAM",
@@ -716,15 +719,15 @@ int cmd_device_list(const Args& args) {
   return 0;
 }
 
-int cmd_device_revoke(const Args& args) {
+int cmd_device_revoke(const base::Args& args) {
   const std::string id = text_option(args, "id", vigil::kMaxShortText);
   const std::string reason =
       args.value("reason") ? text_option(args, "reason", vigil::kMaxLongText) : "";
   auto db = open_existing(args);
-  if (!vigil::device_team(db, id)) {
+  if (!vigil::store::device_team(db, id)) {
     throw Failure("there is no device with id " + vigil::quoted_excerpt(id));
   }
-  const bool revoked = vigil::revoke_device(db, id, {}, reason, now_instant());
+  const bool revoked = vigil::store::revoke_device(db, id, {}, reason, now_instant());
   std::cout << (revoked ? "Device " + id +
                               " revoked; it will be told to wipe its store at its "
                               "next contact.\n"
@@ -736,11 +739,11 @@ int cmd_device_revoke(const Args& args) {
 // running this can alert on it.
 constexpr int kExitBroken = 3;
 
-int cmd_audit_verify(const Args& args) {
+int cmd_audit_verify(const base::Args& args) {
   auto db = open_existing(args);
   const auto breaks = vigil::sync::verify_read_chains(db);
   if (args.flag("json")) {
-    vigil::JsonWriter w;
+    vigil::base::JsonWriter w;
     w.begin_object().field("whole", breaks.empty()).key("breaks").begin_array();
     for (const auto& b : breaks) {
       w.begin_object()
@@ -767,7 +770,7 @@ std::string printable(const std::optional<std::string>& text) {
   return text ? vigil::quoted_excerpt(*text, std::string::npos) : "-";
 }
 
-int cmd_audit_show(const Args& args) {
+int cmd_audit_show(const base::Args& args) {
   auto db = open_existing(args);
   std::optional<std::string> officer_id;
   if (auto username = args.value("officer")) officer_id = existing_officer(db, *username).id;
@@ -797,7 +800,7 @@ int cmd_audit_show(const Args& args) {
     const auto device = rows.column_optional_text(2);
     const auto entity_id = rows.column_optional_text(5);
     if (json) {
-      vigil::JsonWriter w;
+      vigil::base::JsonWriter w;
       w.begin_object()
           .field("occurred_at", rows.column_text(0))
           .field("officer", username)
@@ -823,11 +826,11 @@ int cmd_audit_show(const Args& args) {
 
 // --- batch -------------------------------------------------------------------------------------
 
-int cmd_batch(const Args& args) {
+int cmd_batch(const base::Args& args) {
   const auto as_of = date_option(args, "as-of");
   const std::filesystem::path out = args.required("out");
   auto db = open_existing(args);
-  auto progress = vigil::Progress::on_terminal();
+  auto progress = vigil::base::Progress::on_terminal();
   const auto result = vigil::backoffice::run_batch(db, as_of, out, now(), progress);
   const auto& r = result.reconciliation;
   if (args.flag("json")) {
@@ -995,7 +998,7 @@ void print_overview(std::ostream& out) {
 int run(const std::vector<std::string>& words) {
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_overview(words.empty() ? std::cerr : std::cout);
-    return words.empty() ? vigil::cli::kExitUsage : vigil::cli::kExitOk;
+    return words.empty() ? vigil::base::kExitUsage : vigil::base::kExitOk;
   }
   // Longest match first: "officer add" before "officer".
   const Command* chosen = nullptr;
@@ -1017,11 +1020,11 @@ int run(const std::vector<std::string>& words) {
         known += command.name;
       }
     }
-    throw UsageError(known.empty() ? "unknown command '" + words[0] + "'; see vigil --help"
-                                   : "'" + words[0] + "' needs a subcommand: " + known);
+    throw base::UsageError(known.empty() ? "unknown command '" + words[0] + "'; see vigil --help"
+                                         : "'" + words[0] + "' needs a subcommand: " + known);
   }
   std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(used), words.end());
-  Args args(rest, chosen->options);
+  base::Args args(rest, chosen->options);
   if (args.help()) {
     std::cout << "usage: " << chosen->usage << "\n\n" << chosen->summary << '\n';
     if (const auto ranges = option_ranges(chosen->name); !ranges.empty()) {
@@ -1032,10 +1035,10 @@ int run(const std::vector<std::string>& words) {
         std::cout << "  " << option << std::string(width - option.size() + 2, ' ') << range << '\n';
       }
     }
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   if (!args.positionals().empty() && std::string(chosen->name) != "import") {
-    throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+    throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }
   return chosen->run(args);
 }
@@ -1046,17 +1049,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   try {
     return run(words);
-  } catch (const UsageError& error) {
+  } catch (const base::UsageError& error) {
     std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::cli::kExitUsage;
+    return vigil::base::kExitUsage;
   } catch (const Failure& error) {
     std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::cli::kExitFailure;
+    return vigil::base::kExitFailure;
   } catch (const vigil::Error& error) {
     std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::cli::kExitFailure;
+    return vigil::base::kExitFailure;
   } catch (const std::exception& error) {
     std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::cli::kExitFailure;
+    return vigil::base::kExitFailure;
   }
 }

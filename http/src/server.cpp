@@ -32,8 +32,8 @@
 #include <type_traits>
 #include <unordered_map>
 
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
 
 namespace vigil::http {
 
@@ -116,7 +116,7 @@ std::string to_std(beast::string_view text) {
 }
 
 std::string error_body(const std::string& code, const std::string& message) {
-  JsonWriter json;
+  base::JsonWriter json;
   json.begin_object().field("error", code).field("message", message).end_object();
   return json.str();
 }

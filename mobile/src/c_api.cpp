@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
 

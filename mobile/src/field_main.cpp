@@ -8,17 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/cli.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace {
 
-using vigil::cli::Args;
-using vigil::cli::Option;
-using vigil::cli::UsageError;
+namespace base = vigil::base;
 using vigil::mobile::Tablet;
 
 constexpr const char* kUsage =
@@ -57,15 +55,15 @@ constexpr const char* kUsage =
     "Exit status: 0 done, 1 failed, 2 bad usage or bad input.\n";
 
 int exit_status(vigil::mobile::Problem problem) {
-  return problem == vigil::mobile::Problem::bad_input ? vigil::cli::kExitUsage
-                                                      : vigil::cli::kExitFailure;
+  return problem == vigil::mobile::Problem::bad_input ? vigil::base::kExitUsage
+                                                      : vigil::base::kExitFailure;
 }
 
-bool yes_no_option(const Args& args, std::string_view name) {
+bool yes_no_option(const base::Args& args, std::string_view name) {
   const std::string text = args.required(name);
   const auto parsed = vigil::parse_yes_no(text);
   if (!parsed) {
-    throw UsageError("--" + std::string(name) + " must be yes or no, not '" + text + "'");
+    throw base::UsageError("--" + std::string(name) + " must be yes or no, not '" + text + "'");
   }
   return *parsed;
 }
@@ -73,8 +71,8 @@ bool yes_no_option(const Args& args, std::string_view name) {
 vigil::Instant instant_option(const std::string& text, std::string_view name) {
   const auto parsed = vigil::parse_instant(text);
   if (!parsed) {
-    throw UsageError("--" + std::string(name) + " '" + text +
-                     "' is not an instant in the form YYYY-MM-DDTHH:MM:SSZ");
+    throw base::UsageError("--" + std::string(name) + " '" + text +
+                           "' is not an instant in the form YYYY-MM-DDTHH:MM:SSZ");
   }
   return *parsed;
 }
@@ -85,8 +83,8 @@ std::string joined(const std::vector<std::string>& items, const char* between) {
   return out;
 }
 
-std::string one_positional(const Args& args, const char* what) {
-  if (args.positionals().size() != 1) throw UsageError(std::string("name one ") + what);
+std::string one_positional(const base::Args& args, const char* what) {
+  if (args.positionals().size() != 1) throw base::UsageError(std::string("name one ") + what);
   return args.positionals().front();
 }
 
@@ -94,10 +92,10 @@ void print_warnings(const std::vector<std::string>& warnings) {
   for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
 }
 
-int cmd_enrol(Tablet& tablet, const Args& args) {
+int cmd_enrol(Tablet& tablet, const base::Args& args) {
   const std::string server = args.required("server");
   const std::string username = args.required("username");
-  const std::string password = vigil::cli::read_secret("Password for " + username + ": ");
+  const std::string password = vigil::base::read_secret("Password for " + username + ": ");
   vigil::mobile::LinkOptions link;
   link.ca_file = args.value("ca-file").value_or("");
   const auto report = tablet.enrol(server, username, password,
@@ -106,7 +104,7 @@ int cmd_enrol(Tablet& tablet, const Args& args) {
   std::cout << "enrolled " << status.officer << " (" << vigil::to_string(status.role) << ") with "
             << status.server << " as device " << status.device_id << "; took " << report.received
             << " records of the scope\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
 void print_sync(const vigil::mobile::SyncReport& r, bool json) {
@@ -126,18 +124,18 @@ void print_sync(const vigil::mobile::SyncReport& r, bool json) {
   std::cout << "open conflicts on the scope: " << r.open_conflicts << '\n';
 }
 
-int cmd_caseload(Tablet& tablet, const Args& args) {
+int cmd_caseload(Tablet& tablet, const base::Args& args) {
   vigil::Date as_of = vigil::london_date(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   if (auto text = args.value("as-of")) {
     auto parsed = vigil::parse_date(*text);
-    if (!parsed) throw UsageError("--as-of '" + *text + "' is not a real date (YYYY-MM-DD)");
+    if (!parsed) throw base::UsageError("--as-of '" + *text + "' is not a real date (YYYY-MM-DD)");
     as_of = *parsed;
   }
   const auto entries = tablet.caseload(as_of);
   if (args.flag("json")) {
     std::cout << vigil::mobile::caseload_json(entries, as_of) << '\n';
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   std::cout << "caseload as of " << vigil::format_date(as_of) << ": " << entries.size()
             << " nominals\n";
@@ -150,10 +148,10 @@ int cmd_caseload(Tablet& tablet, const Args& args) {
               << (e.no_fixed_abode ? "  no fixed abode" : "") << '\n';
     if (!e.reasons.empty()) std::cout << "    " << joined(e.reasons, "; ") << '\n';
   }
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_show(Tablet& tablet, const Args& args) {
+int cmd_show(Tablet& tablet, const base::Args& args) {
   const auto record =
       tablet.show(one_positional(args, "nominal reference"), args.value("reason").value_or(""));
   const auto lists = {std::pair{"addresses", &record.addresses},
@@ -163,7 +161,7 @@ int cmd_show(Tablet& tablet, const Args& args) {
                       {"visits", &record.visits}};
   if (args.flag("json")) {
     std::cout << vigil::mobile::to_json(record) << '\n';
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   for (const auto& [name, value] : record.nominal) {
     std::cout << name << ": " << value.value_or("") << '\n';
@@ -184,22 +182,22 @@ int cmd_show(Tablet& tablet, const Args& args) {
               << (e.next_visit_due ? vigil::format_date(*e.next_visit_due) : "not scheduled")
               << ", priority " << e.priority << '\n';
   }
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_visit(Tablet& tablet, const Args& args) {
+int cmd_visit(Tablet& tablet, const base::Args& args) {
   vigil::mobile::VisitInput visit;
   visit.nominal_ref = one_positional(args, "nominal reference");
   visit.announced = yes_no_option(args, "announced");
   const std::string outcome = args.required("outcome");
   const auto parsed = vigil::parse_enum<vigil::VisitOutcome>(outcome);
   if (!parsed) {
-    throw UsageError("--outcome '" + outcome + "' is not one of " +
-                     vigil::allowed_values<vigil::VisitOutcome>());
+    throw base::UsageError("--outcome '" + outcome + "' is not one of " +
+                           vigil::allowed_values<vigil::VisitOutcome>());
   }
   visit.outcome = *parsed;
   visit.attendees = args.values("attendee");
-  if (visit.attendees.empty()) throw UsageError("name who attended with --attendee");
+  if (visit.attendees.empty()) throw base::UsageError("name who attended with --attendee");
   visit.risk_change = args.value("risk-change").value_or("");
   visit.note = args.value("note").value_or("");
   if (auto at = args.value("occurred-at")) visit.occurred_at = instant_option(*at, "occurred-at");
@@ -208,10 +206,10 @@ int cmd_visit(Tablet& tablet, const Args& args) {
   print_warnings(tablet.visit_warnings(visit));
   const auto recorded = tablet.record_visit(visit);
   std::cout << "visit " << recorded.id << " saved; it goes to the server at the next sync\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_amend(Tablet& tablet, const Args& args) {
+int cmd_amend(Tablet& tablet, const base::Args& args) {
   vigil::sync::FieldValues changes;
   if (auto at = args.value("occurred-at")) {
     changes["occurred_at"] = vigil::format_instant(instant_option(*at, "occurred-at"));
@@ -227,48 +225,48 @@ int cmd_amend(Tablet& tablet, const Args& args) {
   const auto recorded =
       tablet.amend_visit(one_positional(args, "visit id"), args.required("reason"), changes);
   std::cout << "amendment " << recorded.id << " saved\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_nominal(Tablet& tablet, const Args& args) {
+int cmd_nominal(Tablet& tablet, const base::Args& args) {
   vigil::sync::FieldValues values;
   for (const auto& assignment : args.values("set")) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {
-      throw UsageError("--set '" + assignment + "' must be FIELD=VALUE");
+      throw base::UsageError("--set '" + assignment + "' must be FIELD=VALUE");
     }
     values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
   }
   const std::string ref = one_positional(args, "nominal reference");
   tablet.update_nominal(ref, values);
   std::cout << ref << " changed; it goes to the server at the next sync\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_breach(Tablet& tablet, const Args& args) {
+int cmd_breach(Tablet& tablet, const base::Args& args) {
   const auto recorded =
       tablet.record_breach(one_positional(args, "nominal reference"), args.required("order"),
                            args.required("condition"), args.required("action"));
   std::cout << "breach " << recorded.id << " saved\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_trace(Tablet& tablet, const Args& args) {
+int cmd_trace(Tablet& tablet, const base::Args& args) {
   const auto recorded =
       tablet.record_trace(one_positional(args, "suspect reference"), args.required("note"));
   std::cout << "trace enquiry " << recorded.id << " saved\n";
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
-int cmd_status(Tablet& tablet, const Args& args) {
+int cmd_status(Tablet& tablet, const base::Args& args) {
   const auto s = tablet.status();
   if (args.flag("json")) {
     std::cout << vigil::mobile::to_json(s) << '\n';
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   if (!s.enrolled) {
     std::cout << "not enrolled\n";
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   std::cout << s.officer << " on " << s.server << (s.locked ? " (locked)" : "") << '\n';
   if (!s.scope_complete) {
@@ -290,19 +288,19 @@ int cmd_status(Tablet& tablet, const Args& args) {
               << c.winning_value.value_or("") << "' over '" << c.losing_value.value_or("")
               << "', awaiting a supervisor\n";
   }
-  return vigil::cli::kExitOk;
+  return vigil::base::kExitOk;
 }
 
 struct Command {
   const char* name;
-  int (*run)(Tablet&, const Args&);
-  std::vector<Option> options;
+  int (*run)(Tablet&, const base::Args&);
+  std::vector<base::Option> options;
 };
 
 int run(const std::vector<std::string>& words) {
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     (words.empty() ? std::cerr : std::cout) << kUsage;
-    return words.empty() ? vigil::cli::kExitUsage : vigil::cli::kExitOk;
+    return words.empty() ? vigil::base::kExitUsage : vigil::base::kExitOk;
   }
   // --store comes before the command.
   std::string store;
@@ -315,26 +313,26 @@ int run(const std::vector<std::string>& words) {
     at = 1;
   }
   if (store.empty())
-    throw UsageError("name the tablet's store first: vigil-field --store PATH ...");
-  if (at >= words.size()) throw UsageError("name a command; see vigil-field --help");
+    throw base::UsageError("name the tablet's store first: vigil-field --store PATH ...");
+  if (at >= words.size()) throw base::UsageError("name a command; see vigil-field --help");
   static const std::vector<Command> commands = {
       {"enrol", cmd_enrol, {{"server"}, {"username"}, {"device-name"}, {"ca-file"}}},
       {"lock",
-       [](Tablet& t, const Args&) {
+       [](Tablet& t, const base::Args&) {
          t.lock();
          std::cout << "locked\n";
          return 0;
        },
        {}},
       {"unlock",
-       [](Tablet& t, const Args&) {
-         t.unlock(vigil::cli::read_secret("Password: "));
+       [](Tablet& t, const base::Args&) {
+         t.unlock(vigil::base::read_secret("Password: "));
          std::cout << "unlocked\n";
          return 0;
        },
        {}},
       {"sync",
-       [](Tablet& t, const Args& args) {
+       [](Tablet& t, const base::Args& args) {
          print_sync(t.sync(), args.flag("json"));
          return 0;
        },
@@ -367,19 +365,19 @@ int run(const std::vector<std::string>& words) {
   const auto command = std::find_if(commands.begin(), commands.end(),
                                     [&](const Command& c) { return name == c.name; });
   if (command == commands.end()) {
-    throw UsageError("unknown command '" + name + "'; see vigil-field --help");
+    throw base::UsageError("unknown command '" + name + "'; see vigil-field --help");
   }
   const std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(at) + 1,
                                       words.end());
-  Args args(rest, command->options);
+  base::Args args(rest, command->options);
   if (args.help()) {
     std::cout << kUsage;
-    return vigil::cli::kExitOk;
+    return vigil::base::kExitOk;
   }
   const bool takes_positional = name == "show" || name == "visit" || name == "amend" ||
                                 name == "nominal" || name == "breach" || name == "trace";
   if (!takes_positional && !args.positionals().empty()) {
-    throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+    throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }
   Tablet tablet(store);
   return command->run(tablet, args);
@@ -391,14 +389,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   try {
     return run(words);
-  } catch (const UsageError& error) {
+  } catch (const base::UsageError& error) {
     std::cerr << "vigil-field: " << error.what() << '\n';
-    return vigil::cli::kExitUsage;
+    return vigil::base::kExitUsage;
   } catch (const vigil::mobile::TabletError& error) {
     std::cerr << "vigil-field: " << error.what() << '\n';
     return exit_status(error.problem());
   } catch (const std::exception& error) {
     std::cerr << "vigil-field: " << error.what() << '\n';
-    return vigil::cli::kExitFailure;
+    return vigil::base::kExitFailure;
   }
 }

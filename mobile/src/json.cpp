@@ -1,17 +1,17 @@
 #include "vigil/mobile/json.hpp"
 
-#include "vigil/core/json.hpp"
+#include "vigil/base/json.hpp"
 
 namespace vigil::mobile {
 namespace {
 
-void strings(JsonWriter& w, const char* key, const std::vector<std::string>& items) {
+void strings(base::JsonWriter& w, const char* key, const std::vector<std::string>& items) {
   w.key(key).begin_array();
   for (const auto& item : items) w.value(item);
   w.end_array();
 }
 
-void fields(JsonWriter& w, const sync::FieldValues& values) {
+void fields(base::JsonWriter& w, const sync::FieldValues& values) {
   w.begin_object();
   for (const auto& [name, value] : values) w.field(name, value);
   w.end_object();
@@ -20,7 +20,7 @@ void fields(JsonWriter& w, const sync::FieldValues& values) {
 }  // namespace
 
 std::string to_json(const SyncReport& r) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("pushed", r.pushed)
       .field("applied", r.applied)
@@ -38,8 +38,8 @@ std::string to_json(const SyncReport& r) {
   return w.str();
 }
 
-std::string caseload_json(const std::vector<CaseloadEntry>& entries, Date as_of) {
-  JsonWriter w;
+std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Date as_of) {
+  base::JsonWriter w;
   w.begin_object().field("as_of", format_date(as_of)).key("items").begin_array();
   for (const auto& e : entries) {
     w.begin_object()
@@ -61,7 +61,7 @@ std::string caseload_json(const std::vector<CaseloadEntry>& entries, Date as_of)
 }
 
 std::string to_json(const NominalRecord& record) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object().key("nominal");
   fields(w, record.nominal);
   const std::pair<const char*, const std::vector<sync::FieldValues>*> lists[] = {
@@ -80,7 +80,7 @@ std::string to_json(const NominalRecord& record) {
 }
 
 std::string to_json(const Recorded& recorded) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object().field("id", recorded.id);
   strings(w, "warnings", recorded.warnings);
   w.end_object();
@@ -88,7 +88,7 @@ std::string to_json(const Recorded& recorded) {
 }
 
 std::string warnings_json(const std::vector<std::string>& warnings) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object();
   strings(w, "warnings", warnings);
   w.end_object();
@@ -96,7 +96,7 @@ std::string warnings_json(const std::vector<std::string>& warnings) {
 }
 
 std::string to_json(const TabletStatus& s) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("enrolled", s.enrolled)
       .field("locked", s.locked)

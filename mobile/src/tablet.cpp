@@ -3,15 +3,16 @@
 #include <algorithm>
 
 #include "server_link.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/password.hpp"
-#include "vigil/core/policy.hpp"
-#include "vigil/core/text.hpp"
-#include "vigil/core/visit_rules.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/rules/text.hpp"
+#include "vigil/rules/visit_rules.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/policy_versions.hpp"
 #include "vigil/sync/device_state.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
@@ -113,7 +114,7 @@ struct Tablet::Impl {
   Change make_change(std::string entity, std::string entity_id, Operation operation,
                      FieldValues fields, FieldValues base = {}) {
     Change c;
-    c.change_id = make_time_ordered_uuid();
+    c.change_id = base::make_time_ordered_uuid();
     c.device_id = state.get(kDeviceId).value_or("");
     c.entity = std::move(entity);
     c.entity_id = std::move(entity_id);
@@ -195,7 +196,9 @@ struct Tablet::Impl {
 
   // ---- the caseload
 
-  std::vector<CaseloadEntry> caseload(Date as_of) { return vigil::caseload(db, as_of); }
+  std::vector<reports::CaseloadEntry> caseload(Date as_of) {
+    return vigil::reports::caseload(db, as_of);
+  }
 
   // ---- visits at the door
 
@@ -212,7 +215,7 @@ struct Tablet::Impl {
     for (const auto& username : visit.attendees) {
       attendees += (attendees.empty() ? "" : ";") + username;
     }
-    const std::string visit_id = make_time_ordered_uuid();
+    const std::string visit_id = base::make_time_ordered_uuid();
     std::vector<Change> changes{make_change("visit", visit_id, Operation::append,
                                             {{"nominal_id", nominal},
                                              {"occurred_at", format_instant(at)},
@@ -223,7 +226,8 @@ struct Tablet::Impl {
                                              {"risk_change", visit.risk_change},
                                              {"attendees", attendees}})};
     if (failed_entry(visit.outcome)) {
-      changes.push_back(make_change("failed_entry", make_time_ordered_uuid(), Operation::append,
+      changes.push_back(make_change("failed_entry", base::make_time_ordered_uuid(),
+                                    Operation::append,
                                     {{"nominal_id", nominal},
                                      {"visit_id", visit_id},
                                      {"attempted_at", format_instant(at)},
@@ -245,7 +249,7 @@ struct Tablet::Impl {
     const std::string id = nominal_id(visit.nominal_ref);
     std::vector<std::string> warnings;
     const Date today = london_date(now());
-    const Policy policy = policy_in_force(db, today);
+    const Policy policy = store::policy_in_force(db, today);
     auto plan = db.prepare(
         "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? AND "
         "started_on <= ? ORDER BY started_on DESC, id DESC LIMIT 1");
@@ -326,7 +330,7 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
     m.state.keep_enrolment(enrolment, username);
     // Argon2id: the officer unlocks the tablet offline, and a stolen store does not give up the
     // password.
-    m.state.set(kUnlockVerifier, hash_password(password));
+    m.state.set(kUnlockVerifier, base::hash_password(password));
     m.state.set(kLocked, "0");
     if (!link.ca_file.empty()) {
       m.state.set(kCaFile, std::filesystem::absolute(link.ca_file).string());
@@ -346,7 +350,7 @@ void Tablet::lock() {
 void Tablet::unlock(const std::string& password) {
   auto& m = *impl_;
   m.require_enrolled();
-  if (!verify_password(m.state.get(kUnlockVerifier).value_or(""), password)) {
+  if (!base::verify_password(m.state.get(kUnlockVerifier).value_or(""), password)) {
     throw TabletError(Problem::wrong_password,
                       "That is not the password this tablet was "
                       "enrolled with; the tablet stays locked.");
@@ -359,7 +363,7 @@ SyncReport Tablet::sync(const LinkOptions& link) {
   return impl_->sync_all(link);
 }
 
-std::vector<CaseloadEntry> Tablet::caseload(Date as_of) {
+std::vector<reports::CaseloadEntry> Tablet::caseload(Date as_of) {
   impl_->require_unlocked();
   return impl_->caseload(as_of);
 }
@@ -382,13 +386,14 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
     event.occurred_at = format_instant(m.now());
     event.reason = reason;
     const std::string hash = sync::read_event_hash(event);
-    const Change read = m.make_change("read_event", make_time_ordered_uuid(), Operation::append,
-                                      {{"nominal_id", id},
-                                       {"occurred_at", event.occurred_at},
-                                       {"reason", reason},
-                                       {"chain_index", std::to_string(event.chain_index)},
-                                       {"prev_hash", event.prev_hash},
-                                       {"hash", hash}});
+    const Change read =
+        m.make_change("read_event", base::make_time_ordered_uuid(), Operation::append,
+                      {{"nominal_id", id},
+                       {"occurred_at", event.occurred_at},
+                       {"reason", reason},
+                       {"chain_index", std::to_string(event.chain_index)},
+                       {"prev_hash", event.prev_hash},
+                       {"hash", hash}});
     if (auto refused = replica.record(read, m.author())) throw bad_input(*refused);
     m.state.add_to_outbox(read);
     m.state.set(kReadChainIndex, std::to_string(event.chain_index + 1));
@@ -436,7 +441,7 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
   auto visit = replica.fields_of("visit", visit_id);
   if (!visit) throw bad_input("this tablet holds no visit with id " + visit_id);
   // Each amended value must be one a visit could have held: checked as a visit would be.
-  Change as_amended = m.make_change("visit", make_uuid(), Operation::append, *visit);
+  Change as_amended = m.make_change("visit", base::make_uuid(), Operation::append, *visit);
   for (const auto& [field, value] : changes) {
     if (field == "nominal_id" || field == "recorded_at" || !visit->count(field)) {
       throw bad_input("'" + field + "' is not a field of a visit that can be amended");
@@ -445,7 +450,7 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
   }
   if (const auto why = replica.check(as_amended, Role::admin)) throw bad_input(*why);
   Recorded recorded;
-  recorded.id = make_time_ordered_uuid();
+  recorded.id = base::make_time_ordered_uuid();
   m.record({m.make_change("visit_amendment", recorded.id, Operation::append,
                           {{"visit_id", visit_id},
                            {"reason", reason},
@@ -489,7 +494,7 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
                     order + "': name the order by its id");
   }
   Recorded recorded;
-  recorded.id = make_time_ordered_uuid();
+  recorded.id = base::make_time_ordered_uuid();
   m.record({m.make_change("breach", recorded.id, Operation::append,
                           {{"nominal_id", nominal},
                            {"order_id", found.front()},
@@ -503,7 +508,7 @@ Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string&
   auto& m = *impl_;
   m.require_unlocked();
   Recorded recorded;
-  recorded.id = make_time_ordered_uuid();
+  recorded.id = base::make_time_ordered_uuid();
   m.record({m.make_change("trace_enquiry", recorded.id, Operation::append,
                           {{"suspect_id", m.suspect_id(suspect_ref)},
                            {"occurred_at", format_instant(m.now())},

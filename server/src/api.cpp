@@ -5,11 +5,11 @@
 #include <string>
 
 #include "api_impl.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/rules/text.hpp"
+#include "vigil/store/migrate.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::server {
@@ -22,7 +22,7 @@ Response json_response(int status, std::string body) {
 }
 
 Response error_response(int status, std::string_view code, std::string_view message) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object().field("error", code).field("message", message).end_object();
   return json_response(status, w.str());
 }
@@ -196,7 +196,7 @@ std::string Api::Impl::now_text() {
 AuditRow Api::Impl::audit_row(const Caller* caller, std::string_view action,
                               std::string_view entity, const std::optional<std::string>& entity_id,
                               std::string_view reason) {
-  return {make_time_ordered_uuid(),
+  return {base::make_time_ordered_uuid(),
           now_text(),
           caller ? std::optional(caller->officer_id) : std::nullopt,
           caller ? std::optional(caller->device_id) : std::nullopt,
@@ -260,7 +260,7 @@ Response Api::handle(const Request& request) {
     response = impl_->dispatch(request, found);
   } catch (const HttpError& error) {
     if (error.wipe) {
-      JsonWriter w;
+      base::JsonWriter w;
       w.begin_object()
           .field("error", error.code)
           .field("message", error.message)

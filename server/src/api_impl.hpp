@@ -21,7 +21,7 @@
 #include "report_cache.hpp"
 #include "report_warmer.hpp"
 #include "throttle.hpp"
-#include "vigil/core/report_stamp.hpp"
+#include "vigil/reports/report_stamp.hpp"
 #include "vigil/server/api.hpp"
 #include "vigil/sync/engine.hpp"
 #include "writer.hpp"

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::server {
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 
 namespace vigil::server {
 

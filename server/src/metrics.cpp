@@ -5,7 +5,7 @@
 #include <mutex>
 #include <system_error>
 
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 
 namespace vigil::server {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 #include "writer.hpp"
 
 namespace vigil::server {

@@ -6,18 +6,18 @@
 #include <vector>
 
 #include "api_impl.hpp"
-#include "vigil/core/devices.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/overdue.hpp"
-#include "vigil/core/overdue_report.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/overdue.hpp"
+#include "vigil/store/devices.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::server {
 namespace {
 
-void write_nominal_summary(JsonWriter& w, const store::Statement& s) {
+void write_nominal_summary(base::JsonWriter& w, const store::Statement& s) {
   w.field("id", s.column_text(0))
       .field("ref", s.column_text(1))
       .field("surname", s.column_text(2))
@@ -57,7 +57,7 @@ Response Api::Impl::nominals(const Call& call) {
     fail(400, "bad_request", "briefing must be true or false");
   }
   const bool briefing_only = briefing != request.query.end() && briefing->second == "true";
-  const auto team_ids = scope_team_ids(db, ReportScope{teams});
+  const auto team_ids = reports::scope_team_ids(db, reports::ReportScope{teams});
   store::Transaction transaction(db);  // the reads and their audit rows together
   auto s = db.prepare(nominal_columns() + "WHERE n.team_id IN (SELECT value FROM json_each(?2)) " +
                       (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " +
@@ -65,8 +65,8 @@ Response Api::Impl::nominals(const Call& call) {
                                      : std::string()) +
                       "ORDER BY n.ref");
   s.bind_all(format_date(london_date(options.now())),
-             team_ids ? *team_ids : json_string_array(caller.team_ids));
-  JsonWriter w;
+             team_ids ? *team_ids : base::json_string_array(caller.team_ids));
+  base::JsonWriter w;
   w.begin_object().key("items").begin_array();
   while (s.step()) {
     w.begin_object();
@@ -95,7 +95,7 @@ Response Api::Impl::nominal(const Call& call) {
     refuse(caller, call, 403, "forbidden", "the nominal belongs to a team outside yours",
            "read outside scope", "nominal", id);
   }
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object();
   write_nominal_summary(w, s);
   s.reset();
@@ -190,10 +190,10 @@ Response Api::Impl::decide(const Call& call) {
   // The decision is a fact like any other, so it goes through the engine and syncs.
   sync::PushRequest push;
   sync::Change change;
-  change.change_id = make_time_ordered_uuid();
+  change.change_id = base::make_time_ordered_uuid();
   change.device_id = caller.device_id;
   change.entity = "conflict_decision";
-  change.entity_id = make_time_ordered_uuid();
+  change.entity_id = base::make_time_ordered_uuid();
   change.operation = sync::Operation::append;
   change.fields["conflict_id"] = conflict_id;
   change.fields["keep"] = keep->second;
@@ -220,7 +220,7 @@ Response Api::Impl::decide(const Call& call) {
     }
     fail(400, "rejected", outcome.reason);
   }
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("conflict_id", conflict_id)
       .field("keep", keep->second)
@@ -232,13 +232,13 @@ Response Api::Impl::decide(const Call& call) {
 Response Api::Impl::devices(const Call& call) {
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
-  const auto listed = list_devices(db, caller.team_ids);
+  const auto listed = store::list_devices(db, caller.team_ids);
   std::vector<AuditRow> rows;
   rows.reserve(listed.size());
   for (const auto& d : listed)
     rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
   audits->write(std::move(rows));
-  return json_response(200, devices_json(listed));
+  return json_response(200, store::devices_json(listed));
 }
 
 Response Api::Impl::revoke(const Call& call) {
@@ -251,7 +251,7 @@ Response Api::Impl::revoke(const Call& call) {
     const auto body = sync::decode_string_object(request.body, {"reason"});
     if (auto it = body.find("reason"); it != body.end()) reason = it->second;
   }
-  const auto owner = device_owner(db, device_id);
+  const auto owner = store::device_owner(db, device_id);
   if (!owner) fail(404, "not_found", "there is no device with id " + device_id);
   // An administrator revokes any device; a supervisor those of the officers of the teams they
   // supervise, never an administrator's (who may well be a member of one of those teams).
@@ -267,8 +267,8 @@ Response Api::Impl::revoke(const Call& call) {
              "revocation outside scope", "device", device_id);
     }
   }
-  revoke_device(db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());
-  JsonWriter w;
+  store::revoke_device(db, device_id, {caller.officer_id, caller.device_id}, reason, now_text());
+  base::JsonWriter w;
   w.begin_object().field("id", device_id).field("revoked", true).end_object();
   return json_response(200, w.str());
 }

@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "api_impl.hpp"
-#include "vigil/core/backlog_trend.hpp"
-#include "vigil/core/compliance_report.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/report_stamp.hpp"
-#include "vigil/core/suspects_report.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/backlog_trend.hpp"
+#include "vigil/reports/compliance_report.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/suspects_report.hpp"
+#include "vigil/rules/text.hpp"
 #include "vigil/sync/back_office.hpp"
 
 namespace vigil::server {
@@ -36,7 +36,7 @@ bool csv_format(const Request& request) {
   return true;
 }
 
-Response report_response(bool csv, std::string body, const ReportStamp& stamp,
+Response report_response(bool csv, std::string body, const reports::ReportStamp& stamp,
                          std::string_view name) {
   Response response = json_response(200, std::move(body));
   if (csv) {
@@ -48,8 +48,8 @@ Response report_response(bool csv, std::string body, const ReportStamp& stamp,
   // The stamp travels with a CSV too, where the body has no room for it.
   response.headers.emplace_back("X-Vigil-As-Of", format_date(stamp.as_of));
   response.headers.emplace_back("X-Vigil-Generated-At", stamp.generated_at);
-  const auto oldest =
-      never_synced(stamp) > 0 ? std::optional<std::string>("never") : oldest_sync(stamp);
+  const auto oldest = reports::never_synced(stamp) > 0 ? std::optional<std::string>("never")
+                                                       : reports::oldest_sync(stamp);
   if (oldest) response.headers.emplace_back("X-Vigil-Oldest-Sync", *oldest);
   return response;
 }
@@ -72,7 +72,7 @@ std::int64_t scope_generation(store::Database& db, const std::vector<std::string
   auto& names = db.cached(
       teams.empty() ? "SELECT id FROM teams"
                     : "SELECT id FROM teams WHERE name IN (SELECT value FROM json_each(?1))");
-  if (!teams.empty()) names.bind(1, json_string_array(teams));
+  if (!teams.empty()) names.bind(1, base::json_string_array(teams));
   while (names.step()) ids.push_back(names.column_text(0));
   for (const auto& id : ids) {
     newest("SELECT max(seq) FROM changes WHERE team_id = ?", id);
@@ -105,7 +105,7 @@ std::vector<std::string> Api::Impl::requested_teams(const Call& call, std::strin
   std::vector<std::string> scope;
   auto& names = db.cached(
       "SELECT name FROM teams WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name");
-  names.bind_all(json_string_array(caller.team_ids));
+  names.bind_all(base::json_string_array(caller.team_ids));
   while (names.step()) scope.push_back(names.column_text(0));
   const auto team = request.query.find("team");
   if (team != request.query.end()) {
@@ -128,14 +128,14 @@ std::vector<std::string> Api::Impl::requested_teams(const Call& call, std::strin
 template <class Make, class Json>
 auto Api::Impl::kept_report(store::Database& db, std::string_view name, Make make, Json json,
                             Date as_of, const std::vector<std::string>& teams, bool* hit) {
-  using Report = std::decay_t<decltype(make(db, as_of, ReportScope{teams}))>;
+  using Report = std::decay_t<decltype(make(db, as_of, reports::ReportScope{teams}))>;
   const std::string key =
-      std::string(name) + ' ' + format_date(as_of) + ' ' + json_string_array(teams);
+      std::string(name) + ' ' + format_date(as_of) + ' ' + base::json_string_array(teams);
   return reports.get<Made<Report>>(
       key, scope_generation(db, teams),
       [&] {
         auto maker = makers.take();
-        Made<Report> made{make(*maker, as_of, ReportScope{teams}), {}};
+        Made<Report> made{make(*maker, as_of, reports::ReportScope{teams}), {}};
         made.json = json(made.report, nullptr);
         return made;
       },
@@ -155,48 +155,50 @@ Response Api::Impl::scoped_report(const Call& call, std::string_view name, Make 
   const Date as_of = as_of_param(request, options.now());
   const bool as_csv = csv_format(request);
   const auto teams = requested_teams(call, std::string(name) + " report", "report");
-  using Report = std::decay_t<decltype(make(db, as_of, ReportScope{teams}))>;
+  using Report = std::decay_t<decltype(make(db, as_of, reports::ReportScope{teams}))>;
   // Only today's reports are kept: they are what the dashboard asks for again and again, and
   // a date of the caller's choosing must not fill the server's memory with force-wide reports.
   cached = cached && as_of == london_date(options.now());
   bool hit = false;
   const auto report = cached ? kept_report(db, name, make, json, as_of, teams, &hit)
                              : std::make_shared<const Made<Report>>(Made<Report>{
-                                   make(*makers.take(), as_of, ReportScope{teams}), {}});
+                                   make(*makers.take(), as_of, reports::ReportScope{teams}), {}});
   if (cached) {
     metrics.counter("vigil_report_cache_total",
                     "Reports asked for, by whether the cached copy served (hit) or it was made.",
                     {{"result", hit ? "hit" : "miss"}});
   }
-  const ReportStamp stamp = stamp_report(db, as_of, teams, options.now());
+  const reports::ReportStamp stamp = reports::stamp_report(db, as_of, teams, options.now());
   audits->write(
       audit_row(&caller, "read", "report", std::nullopt,
                 std::string(name) + " report as of " + format_date(as_of) + " for " +
                     (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
   std::string body = as_csv   ? csv(report->report)
-                     : cached ? stamped_json(report->json, stamp)
+                     : cached ? reports::stamped_json(report->json, stamp)
                               : json(report->report, &stamp);
   return report_response(as_csv, std::move(body), stamp, name);
 }
 
 Response Api::Impl::overdue_report_page(const Call& call) {
-  return scoped_report(call, "overdue", overdue_report, overdue_report_json, overdue_report_csv);
+  return scoped_report(call, "overdue", reports::overdue_report, reports::overdue_report_json,
+                       reports::overdue_report_csv);
 }
 
 Response Api::Impl::suspects_report_page(const Call& call) {
-  return scoped_report(call, "suspects", suspects_report, suspects_report_json,
-                       suspects_report_csv);
+  return scoped_report(call, "suspects", reports::suspects_report, reports::suspects_report_json,
+                       reports::suspects_report_csv);
 }
 
 Response Api::Impl::compliance_report_page(const Call& call) {
-  return scoped_report(call, "compliance", compliance_report, compliance_report_json,
-                       compliance_report_csv);
+  return scoped_report(call, "compliance", reports::compliance_report,
+                       reports::compliance_report_json, reports::compliance_report_csv);
 }
 
 Response Api::Impl::trend_report_page(const Call& call) {
   // Not cached: the nightly run's snapshots are not in the change log, and a trend is 90 rows at
   // most.
-  return scoped_report(call, "trend", backlog_trend, backlog_trend_json, backlog_trend_csv, false);
+  return scoped_report(call, "trend", reports::backlog_trend, reports::backlog_trend_json,
+                       reports::backlog_trend_csv, false);
 }
 
 bool Api::Impl::warm_reports(store::Database& db, Date today,
@@ -207,9 +209,9 @@ bool Api::Impl::warm_reports(store::Database& db, Date today,
     kept_report(db, name, make, json, today, teams, &hit);
     all_hit = all_hit && hit;
   };
-  warm("overdue", overdue_report, overdue_report_json);
-  warm("suspects", suspects_report, suspects_report_json);
-  warm("compliance", compliance_report, compliance_report_json);
+  warm("overdue", reports::overdue_report, reports::overdue_report_json);
+  warm("suspects", reports::suspects_report, reports::suspects_report_json);
+  warm("compliance", reports::compliance_report, reports::compliance_report_json);
   return all_hit;
 }
 
@@ -220,13 +222,13 @@ Response Api::Impl::devices_report_page(const Call& call) {
   const bool csv = csv_format(request);
   const auto teams = requested_teams(call, "devices report", "report");
   const Instant now = options.now();
-  const ReportStamp stamp = stamp_report(db, london_date(now), teams, now);
+  const reports::ReportStamp stamp = reports::stamp_report(db, london_date(now), teams, now);
   audits->write(audit_row(&caller, "read", "report", std::nullopt,
                           "devices report for " + (teams.empty() ? std::string("the force")
                                                                  : "teams " + join_names(teams))));
-  return report_response(csv,
-                         csv ? devices_report_csv(stamp, now) : devices_report_json(stamp, now),
-                         stamp, "devices");
+  return report_response(
+      csv, csv ? reports::devices_report_csv(stamp, now) : reports::devices_report_json(stamp, now),
+      stamp, "devices");
 }
 
 }  // namespace vigil::server

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "vigil/core/json.hpp"
+#include "vigil/base/json.hpp"
 
 namespace vigil::server {
 
@@ -61,7 +61,7 @@ void ReportWarmer::pass(Made& last_made) {
                         [](const auto& teams) { return !teams.empty(); });
   for (const auto& teams : ordered) {
     if (stopping()) return;
-    const std::string scope = format_date(today) + json_string_array(teams);
+    const std::string scope = format_date(today) + base::json_string_array(teams);
     const auto now = std::chrono::steady_clock::now();
     const auto made = last_made.find(scope);
     if (made != last_made.end() &&

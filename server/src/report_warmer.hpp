@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "pool.hpp"
-#include "vigil/core/dates.hpp"
+#include "vigil/rules/dates.hpp"
 #include "vigil/server/metrics.hpp"
 
 namespace vigil::server {

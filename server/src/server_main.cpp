@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/cli.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
 
@@ -28,9 +28,9 @@ in flight and closes the database cleanly.
   --threads N        I/O threads (default 2)
 )";
 
-using vigil::cli::UsageError;
+namespace base = vigil::base;
 
-vigil::http::ServerOptions server_options(const vigil::cli::Args& args) {
+vigil::http::ServerOptions server_options(const vigil::base::Args& args) {
   vigil::http::ServerOptions options;
   const std::string listen = args.value("listen").value_or("127.0.0.1:8080");
   const auto colon = listen.rfind(':');
@@ -39,7 +39,8 @@ vigil::http::ServerOptions server_options(const vigil::cli::Args& args) {
       std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port).ptr !=
           listen.data() + listen.size() ||
       port > 65535) {
-    throw UsageError("--listen '" + listen + "' is not ADDRESS:PORT (for example 127.0.0.1:8080)");
+    throw base::UsageError("--listen '" + listen +
+                           "' is not ADDRESS:PORT (for example 127.0.0.1:8080)");
   }
   options.address = listen.substr(0, colon);
   options.port = static_cast<unsigned short>(port);
@@ -48,14 +49,14 @@ vigil::http::ServerOptions server_options(const vigil::cli::Args& args) {
     if (std::from_chars(threads->data(), threads->data() + threads->size(), n).ptr !=
             threads->data() + threads->size() ||
         n < 1 || n > 64) {
-      throw UsageError("--threads must be a whole number from 1 to 64");
+      throw base::UsageError("--threads must be a whole number from 1 to 64");
     }
     options.threads = n;
   }
   const auto cert = args.value("tls-cert");
   const auto key = args.value("tls-key");
   if (cert.has_value() != key.has_value()) {
-    throw UsageError("give --tls-cert and --tls-key together, or neither");
+    throw base::UsageError("give --tls-cert and --tls-key together, or neither");
   }
   options.tls_certificate_file = cert;
   options.tls_private_key_file = key;
@@ -67,15 +68,15 @@ vigil::http::ServerOptions server_options(const vigil::cli::Args& args) {
 int main(int argc, char** argv) {
   const std::vector<std::string> words(argv + 1, argv + argc);
   try {
-    static const vigil::cli::Option kOptions[] = {
+    static const vigil::base::Option kOptions[] = {
         {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}};
-    const vigil::cli::Args args(words, kOptions);
+    const vigil::base::Args args(words, kOptions);
     if (args.help()) {
       std::cout << kUsage;
-      return vigil::cli::kExitOk;
+      return vigil::base::kExitOk;
     }
     if (!args.positionals().empty()) {
-      throw UsageError("unexpected argument '" + args.positionals().front() + "'");
+      throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
     }
     vigil::server::ApiOptions api_options;
     api_options.database = args.required("db");
@@ -90,12 +91,12 @@ int main(int argc, char** argv) {
                  static_cast<unsigned>(server.port()));
     server.run(true);
     std::fprintf(stderr, "vigil-server: stopped\n");
-    return vigil::cli::kExitOk;
-  } catch (const UsageError& error) {
+    return vigil::base::kExitOk;
+  } catch (const base::UsageError& error) {
     std::cerr << "vigil-server: " << error.what() << "\n(run vigil-server --help for usage)\n";
-    return vigil::cli::kExitUsage;
+    return vigil::base::kExitUsage;
   } catch (const std::exception& error) {
     std::cerr << "vigil-server: " << error.what() << '\n';
-    return vigil::cli::kExitFailure;
+    return vigil::base::kExitFailure;
   }
 }

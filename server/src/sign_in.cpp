@@ -2,12 +2,12 @@
 #include <string>
 
 #include "api_impl.hpp"
-#include "vigil/core/devices.hpp"
-#include "vigil/core/digest.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/password.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/rules/text.hpp"
+#include "vigil/store/devices.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 // A hash of no one's password, verified when the username is unknown or the account disabled, so
 // the answer takes as long as for a real account and its timing does not tell which exist.
 const std::string& decoy_password_hash() {
-  static const std::string hash = hash_password(random_hex(16));
+  static const std::string hash = base::hash_password(base::random_hex(16));
   return hash;
 }
 
@@ -34,7 +34,7 @@ Caller Api::Impl::authenticate(store::Database& db, const Call& call) {
   auto& s = db.cached(
       "SELECT d.id, d.revoked_at, o.id, o.username, o.role, o.active, d.kind FROM devices d "
       "JOIN officers o ON o.id = d.officer_id WHERE d.token_hash = ?");
-  s.bind_all(sha256_hex(request.authorization.substr(prefix.size())));
+  s.bind_all(base::sha256_hex(request.authorization.substr(prefix.size())));
   const bool found = s.step();
   const bool revoked = found && !s.is_null(1);
   const bool active = found && s.column_int(5) != 0;
@@ -120,7 +120,7 @@ Response Api::Impl::login(const Call& call) {
   s.bind_all(username);
   const bool usable = s.step() && !s.is_null(1) && s.column_int(3) != 0;
   const bool good =
-      verify_password(usable ? s.column_view(1) : decoy_password_hash(), password) && usable;
+      base::verify_password(usable ? s.column_view(1) : decoy_password_hash(), password) && usable;
   if (!good) {
     const bool address_blocked =
         throttle.blocked(address_key, options.failures_per_address, now, options.failure_window);
@@ -138,15 +138,16 @@ Response Api::Impl::login(const Call& call) {
   const std::string officer_id = s.column_text(0);
   const std::string role = s.column_text(2);
   s.reset();
-  const std::string token = random_hex(32);
-  const std::string device_id = make_time_ordered_uuid();
+  const std::string token = base::random_hex(32);
+  const std::string device_id = base::make_time_ordered_uuid();
   store::Transaction transaction(*db);
-  enrol_device(*db, {device_id, officer_id, device_name, sha256_hex(token), kind, now_text()});
+  store::enrol_device(
+      *db, {device_id, officer_id, device_name, base::sha256_hex(token), kind, now_text()});
   Caller caller{
       officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
   audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);
   transaction.commit();
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("token", token)
       .field("device_id", device_id)
@@ -159,8 +160,8 @@ Response Api::Impl::login(const Call& call) {
 // Signing out ends the token for good: the device is revoked, by its own officer.
 Response Api::Impl::logout(const Call& call) {
   const Caller& caller = *call.caller;
-  revoke_device(*call.db, caller.device_id, {caller.officer_id, caller.device_id}, "signed out",
-                now_text());
+  store::revoke_device(*call.db, caller.device_id, {caller.officer_id, caller.device_id},
+                       "signed out", now_text());
   Response response;
   response.status = 204;
   return response;

@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "vigil/core/dates.hpp"
+#include "vigil/rules/dates.hpp"
 
 namespace vigil::server {
 

@@ -24,7 +24,7 @@
 #include <mutex>
 #include <thread>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/engine.hpp"
 
 namespace vigil::server {

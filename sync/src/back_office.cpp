@@ -2,8 +2,8 @@
 
 #include "checks.hpp"
 #include "values.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 
@@ -46,7 +46,7 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
                                 : spec->mutable_record ? Operation::create
                                                        : Operation::append;
     const std::string stamp = format_stamp(clock.now());
-    log.bind_all(make_time_ordered_uuid(), kBackOfficeDevice, spec->name, write.id,
+    log.bind_all(base::make_time_ordered_uuid(), kBackOfficeDevice, spec->name, write.id,
                  std::string(to_string(operation)), fields, stamp, received, received, fields, team,
                  moved ? write.previous_team : std::nullopt);
     log.run();

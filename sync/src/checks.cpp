@@ -1,7 +1,7 @@
 #include "checks.hpp"
 
-#include "vigil/core/ids.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
 
@@ -126,7 +126,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
     checked.reason = std::move(why);
     return checked;
   };
-  if (!is_uuid(change.change_id)) return reject("change_id must be a UUID");
+  if (!base::is_uuid(change.change_id)) return reject("change_id must be a UUID");
   const EntitySpec* spec = find_entity(change.entity);
   checked.spec = spec;
   if (spec == nullptr)
@@ -136,7 +136,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
                   " is kept by the back office: no device creates or "
                   "changes one");
   }
-  if (!is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
+  if (!base::is_uuid(change.entity_id)) return reject("entity_id must be a UUID");
   const auto stamp = parse_stamp(change.clock);
   if (!stamp)
     return reject("clock '" + quoted_excerpt(change.clock) +

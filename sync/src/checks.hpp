@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "values.hpp"
-#include "vigil/core/domain.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"

@@ -5,10 +5,10 @@
 #include <thread>
 #include <tuple>
 
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/text.hpp"
-#include "vigil/core/url.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/url.hpp"
+#include "vigil/rules/text.hpp"
+#include "vigil/store/migrate.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/replica.hpp"
@@ -164,7 +164,7 @@ void SyncClient::wipe() {
 
 Enrolment SyncClient::sign_in(const std::string& username, const std::string& password,
                               const std::string& device_name) {
-  JsonWriter body;
+  base::JsonWriter body;
   body.begin_object()
       .field("username", username)
       .field("password", password)
@@ -294,7 +294,7 @@ void SyncClient::pull(SyncReport& report) {
 PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume) {
   std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
                        "&limit=" + std::to_string(options_.page_size);
-  if (!resume.empty()) target += "&resume=" + query_escaped(resume);
+  if (!resume.empty()) target += "&resume=" + base::query_escaped(resume);
   const Answer answer = call("GET", target);
   if (answer.status != 200) refused(answer, "the pull");
   return understood<PullResponse>("answer to a pull",

@@ -9,10 +9,10 @@
 #include "checks.hpp"
 #include "field_history.hpp"
 #include "values.hpp"
-#include "vigil/core/digest.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
 #include "vigil/sync/read_audit.hpp"
 
 // Table and column names in the SQL below come only from the entity table (entities.cpp), never
@@ -185,7 +185,7 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
     newest.reset();
   }
   const std::string stamp = format_stamp(clock.now());
-  const std::string write_id = make_time_ordered_uuid();
+  const std::string write_id = base::make_time_ordered_uuid();
   FieldValues kept{{field_name, losing_value}};
   FieldValues base{{field_name, winning_value}};
   // Keeping a losing team moves the record, as any transfer does: the old team's tablets are
@@ -385,8 +385,8 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     auto audit = db.prepare(
         "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
         "entity_id, reason) VALUES (?, ?, ?, ?, 'denied', ?, ?, 'push outside scope')");
-    audit.bind_all(make_time_ordered_uuid(), batch.received_at, caller.officer_id, caller.device_id,
-                   spec->name, change.entity_id);
+    audit.bind_all(base::make_time_ordered_uuid(), batch.received_at, caller.officer_id,
+                   caller.device_id, spec->name, change.entity_id);
     audit.run();
     return reject("the " + noun(spec->name) + " belongs to a team outside yours");
   }

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "vigil/core/text.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
 namespace {

@@ -5,14 +5,15 @@
 #include <tuple>
 #include <vector>
 
-#include "vigil/core/digest.hpp"
+#include "vigil/base/digest.hpp"
 
 namespace vigil::sync {
 
 std::string conflict_id(const std::string& entity, const std::string& entity_id,
                         const std::string& field, const std::string& losing_change) {
   // A name-based UUID (version 5 layout) from the conflict's identity.
-  std::string hex = sha256_hex(entity + '\n' + entity_id + '\n' + field + '\n' + losing_change);
+  std::string hex =
+      base::sha256_hex(entity + '\n' + entity_id + '\n' + field + '\n' + losing_change);
   hex[12] = '5';
   hex[16] = "89ab"[hex[16] % 4];
   return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::sync {
 

@@ -6,9 +6,9 @@
 
 #include "checks.hpp"
 #include "values.hpp"
-#include "vigil/core/digest.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/engine.hpp"
 
@@ -140,7 +140,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
   store::ReadSnapshot snapshot(db);
   response.server_time = format_instant(now_());
   Names names(db);
-  const std::string teams = json_string_array(caller.team_ids);
+  const std::string teams = base::json_string_array(caller.team_ids);
   limit = std::clamp(limit, 1, 10000);
 
   auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM changes");
@@ -177,7 +177,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     // The back office's changes to the records every tablet holds come to every tablet.
     std::vector<std::string> receiving = caller.team_ids;
     receiving.push_back(kEveryTablet);
-    s.bind(1, json_string_array(receiving)).bind(2, since).bind(3, limit);
+    s.bind(1, base::json_string_array(receiving)).bind(2, since).bind(3, limit);
     int count = 0;
     response.next = since;
     // The log says which team a change was made in; what may be sent is decided by where each
@@ -250,9 +250,9 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
 
 std::string SyncEngine::scope_digest(store::Database& db,
                                      const std::vector<std::string>& team_ids) {
-  Sha256 digest;
+  base::Sha256 digest;
   Names names(db);
-  const std::string teams = json_string_array(team_ids);
+  const std::string teams = base::json_string_array(team_ids);
   for (const auto& spec : entities()) {
     if (!spec.held_on_tablet()) continue;
     // A synced record's last change is its sync_seq. The back office changes its records without

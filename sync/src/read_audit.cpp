@@ -1,12 +1,12 @@
 #include "vigil/sync/read_audit.hpp"
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/digest.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/rules/dates.hpp"
 
 namespace vigil::sync {
 
 std::string read_event_hash(const ReadEvent& event) {
-  Sha256 digest;
+  base::Sha256 digest;
   digest.add("vigil read event 1\n");
   for (const std::string& field :
        {event.device_id, std::to_string(event.chain_index), event.prev_hash, event.nominal_id,

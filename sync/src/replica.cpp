@@ -6,8 +6,8 @@
 
 #include "checks.hpp"
 #include "values.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/rules/text.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 

@@ -4,10 +4,10 @@
 #include <charconv>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
 
@@ -122,7 +122,7 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
       return {*id, {}};
     }
     case FieldType::reference:
-      if (!is_uuid(text))
+      if (!base::is_uuid(text))
         return {{}, name + " must be the id (a UUID) of a " + std::string(field.references)};
       return {text, {}};
     case FieldType::attendees: {

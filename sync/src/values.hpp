@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/wire.hpp"
 

@@ -8,9 +8,9 @@
 #include <functional>
 #include <sstream>
 
-#include "vigil/core/domain.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
 namespace {
@@ -461,7 +461,7 @@ PullResponse decode_pull_response(std::string_view json) {
 }
 
 std::string encode(const std::vector<ConflictRecord>& conflicts) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object().key("items").begin_array();
   for (const auto& c : conflicts) {
     w.begin_object()
@@ -536,7 +536,7 @@ std::vector<ConflictRecord> decode_conflicts(std::string_view json) {
 
 std::string encode_fields(const FieldValues& fields) {
   // Core's writer rather than cereal's stream: the server writes one of these for every change.
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object();
   for (const auto& [name, value] : fields) w.field(name, value);
   w.end_object();

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "civil_dates.hpp"
-#include "vigil/core/bail.hpp"
+#include "vigil/rules/bail.hpp"
 
 using namespace vigil;
 using vigil::testing::d;

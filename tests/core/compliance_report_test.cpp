@@ -4,7 +4,7 @@
 
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/compliance_report.hpp"
+#include "vigil/reports/compliance_report.hpp"
 
 using namespace vigil;
 
@@ -17,7 +17,7 @@ struct Visits {
 
   void visit(const std::string& nominal, const std::string& at, bool announced,
              std::vector<std::string> attendees) {
-    const std::string id = make_uuid();
+    const std::string id = base::make_uuid();
     db.prepare(
           "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome, "
           "recorded_by) VALUES (?, ?, ?, ?, ?, 'seen', ?)")
@@ -42,7 +42,8 @@ TEST_CASE("compliance report: under-crewed and repeated solo visits, pre-arrange
   v.visit(nominal, "2026-11-01T10:00:00Z", false, {"pc.a"});
   v.visit(nominal, "2026-11-10T10:00:00Z", true, {"pc.a", "pc.b"});
   v.visit(nominal, "2025-01-01T10:00:00Z", false, {"pc.a"});  // before the period
-  const auto report = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{});
+  const auto report =
+      reports::compliance_report(v.db, *parse_date("2026-11-22"), reports::ReportScope{});
   CHECK(format_date(report.from) == "2026-05-27");
   REQUIRE(report.under_crewed.size() == 3);
   CHECK(report.under_crewed[0].occurred_at == "2026-11-01T10:00:00Z");  // most recent first
@@ -59,7 +60,8 @@ TEST_CASE("compliance report: under-crewed and repeated solo visits, pre-arrange
   CHECK(report.announced[2].visits == 2);
   CHECK(report.announced[2].announced == 1);
   // South's report sees none of it.
-  const auto south = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{{"South"}});
+  const auto south =
+      reports::compliance_report(v.db, *parse_date("2026-11-22"), reports::ReportScope{{"South"}});
   CHECK(south.under_crewed.empty());
   CHECK(south.announced.empty());
 }
@@ -71,9 +73,10 @@ TEST_CASE("compliance report: plan defects and caseloads against the limit",
   v.db.prepare(
           "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on) VALUES "
           "(?, ?, 'Check the address', NULL, '2026-12-01'), (?, ?, 'Speak to the school', ?, NULL)")
-      .bind_all(make_uuid(), plan, make_uuid(), plan, v.force.officer_ids["pc.a"])
+      .bind_all(base::make_uuid(), plan, base::make_uuid(), plan, v.force.officer_ids["pc.a"])
       .run();
-  const auto report = compliance_report(v.db, *parse_date("2026-11-22"), ReportScope{{"North"}});
+  const auto report =
+      reports::compliance_report(v.db, *parse_date("2026-11-22"), reports::ReportScope{{"North"}});
   // Four plans: three with no actions, one with an action missing each.
   REQUIRE(report.plan_defects.size() == 5);
   int no_actions = 0;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/csv.hpp"
+#include "vigil/base/csv.hpp"
 
 using namespace vigil;
 
@@ -12,8 +12,8 @@ namespace {
 using Fields = std::vector<std::string>;
 
 // The records of a file that must read without problems.
-std::vector<CsvRecord> clean(std::string_view text) {
-  CsvFile file = read_csv(text);
+std::vector<base::CsvRecord> clean(std::string_view text) {
+  base::CsvFile file = base::read_csv(text);
   for (const auto& problem : file.problems) {
     INFO("line " << problem.line << ": " << problem.reason);
   }
@@ -110,7 +110,7 @@ TEST_CASE("csv: malformed records are reported with their line and left out", "[
   };
   for (const auto& c : cases) {
     INFO(c.text);
-    CsvFile file = read_csv(c.text);
+    base::CsvFile file = base::read_csv(c.text);
     REQUIRE(file.problems.size() == 1);
     CHECK(file.problems[0].line == c.line);
     CHECK(file.problems[0].reason.find(c.reason_part) != std::string::npos);
@@ -121,7 +121,7 @@ TEST_CASE("csv: malformed records are reported with their line and left out", "[
 }
 
 TEST_CASE("csv: every malformed record is reported, not just the first", "[csv]") {
-  CsvFile file = read_csv("h\na\"b\nok\n\"c\"d\nok2\n\xFE\n");
+  base::CsvFile file = base::read_csv("h\na\"b\nok\n\"c\"d\nok2\n\xFE\n");
   REQUIRE(file.problems.size() == 3);
   CHECK(file.problems[0].line == 2);
   CHECK(file.problems[1].line == 4);
@@ -143,7 +143,7 @@ TEST_CASE("csv: arbitrary bytes never crash the reader", "[csv]") {
       for (std::size_t i = 0, v = n; i < length; ++i, v /= alphabet.size()) {
         text += alphabet[v % alphabet.size()];
       }
-      CsvFile file = read_csv(text);
+      base::CsvFile file = base::read_csv(text);
       for (const auto& record : file.records) lines_sane = lines_sane && record.line >= 1;
     }
   }
@@ -156,7 +156,7 @@ TEST_CASE("csv: a large file reads completely", "[csv]") {
   for (int i = 0; i < 100000; ++i) {
     text += "N" + std::to_string(i) + ",Smith,\"John, Paul\",1980-01-02,rso,North East\r\n";
   }
-  CsvFile file = read_csv(text);
+  base::CsvFile file = base::read_csv(text);
   CHECK(file.problems.empty());
   REQUIRE(file.records.size() == 100001);
   CHECK(file.records.back().line == 100001);
@@ -165,14 +165,14 @@ TEST_CASE("csv: a large file reads completely", "[csv]") {
 }
 
 TEST_CASE("fields written to report CSVs are quoted and never read as formulas", "[csv]") {
-  CHECK(vigil::csv_field("North 1") == "North 1");
-  CHECK(vigil::csv_field("a,b") == "\"a,b\"");
-  CHECK(vigil::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  CHECK(vigil::csv_field("two\nlines") == "\"two\nlines\"");
-  CHECK(vigil::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
-  CHECK(vigil::csv_field("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(vigil::base::csv_field("North 1") == "North 1");
+  CHECK(vigil::base::csv_field("a,b") == "\"a,b\"");
+  CHECK(vigil::base::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(vigil::base::csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(vigil::base::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+  CHECK(vigil::base::csv_field("@SUM(A1)") == "'@SUM(A1)");
   // What the reader reads back is what was meant, apart from the formula guard.
-  auto file = vigil::read_csv(vigil::csv_field("x,\"y\"\nz") + "\n");
+  auto file = vigil::base::read_csv(vigil::base::csv_field("x,\"y\"\nz") + "\n");
   REQUIRE(file.records.size() == 1);
   CHECK(file.records[0].fields[0] == "x,\"y\"\nz");
 }

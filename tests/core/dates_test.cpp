@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "civil_dates.hpp"
-#include "vigil/core/dates.hpp"
+#include "vigil/rules/dates.hpp"
 
 using namespace vigil;
 using vigil::testing::d;

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "temp_dir.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/migrate.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/store/migrate.hpp"
 
 using namespace vigil;
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "civil_dates.hpp"
-#include "vigil/core/notification.hpp"
+#include "vigil/rules/notification.hpp"
 
 using namespace vigil;
 using vigil::testing::d;

@@ -3,11 +3,11 @@
 
 #include "civil_dates.hpp"
 #include "temp_dir.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/overdue.hpp"
-#include "vigil/core/overdue_report.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/overdue.hpp"
+#include "vigil/store/migrate.hpp"
 
 using namespace vigil;
 using vigil::testing::d;
@@ -210,7 +210,7 @@ TEST_CASE("the overdue report lists every late item of a hand-made force by prio
   HandMadeForce force;
   auto& db = force.db;
 
-  const auto report = overdue_report(db, d("2024-06-30"), {});
+  const auto report = reports::overdue_report(db, d("2024-06-30"), {});
   const std::vector<Expected> expected = {
       {"N4", OverdueKind::visit, RiskLevel::very_high, "2024-05-05", 56, 1947},
       {"N4", OverdueKind::action, RiskLevel::very_high, "2024-06-10", 20, 880},
@@ -260,7 +260,7 @@ TEST_CASE("the overdue report lists every late item of a hand-made force by prio
 TEST_CASE("a team's overdue report holds only that team's nominals", "[overdue][report]") {
   HandMadeForce force;
   auto& db = force.db;
-  const auto report = overdue_report(db, d("2024-06-30"), {{"South 1"}});
+  const auto report = reports::overdue_report(db, d("2024-06-30"), {{"South 1"}});
   REQUIRE(report.items.size() == 1);
   CHECK(report.items[0].nominal_ref == "N3");
   CHECK(report.summary.nominals == 2);
@@ -271,11 +271,11 @@ TEST_CASE("nothing is overdue on its due date, and facts after the as-of date ar
   HandMadeForce force;
   auto& db = force.db;
   // On 2024-05-20 N1's visit is due that day: 0 days overdue, so not listed.
-  auto report = overdue_report(db, d("2024-05-20"), {{"North 1"}});
+  auto report = reports::overdue_report(db, d("2024-05-20"), {{"North 1"}});
   for (const auto& item : report.items) {
     CHECK_FALSE((item.nominal_ref == "N1" && item.kind == OverdueKind::visit));
   }
-  report = overdue_report(db, d("2024-05-21"), {{"North 1"}});
+  report = reports::overdue_report(db, d("2024-05-21"), {{"North 1"}});
   bool n1_late = false;
   for (const auto& item : report.items) {
     if (item.nominal_ref == "N1" && item.kind == OverdueKind::visit) {
@@ -286,7 +286,7 @@ TEST_CASE("nothing is overdue on its due date, and facts after the as-of date ar
   CHECK(n1_late);
   // As of 2024-06-10, N5's visit of 2024-06-15 has not happened: its last seen visit is unknown
   // and the plan start (2024-03-05) is the due date.
-  report = overdue_report(db, d("2024-06-10"), {{"North 1"}});
+  report = reports::overdue_report(db, d("2024-06-10"), {{"North 1"}});
   bool found = false;
   for (const auto& item : report.items) {
     if (item.nominal_ref == "N5" && item.kind == OverdueKind::visit) {
@@ -300,7 +300,8 @@ TEST_CASE("nothing is overdue on its due date, and facts after the as-of date ar
 TEST_CASE("the report's JSON carries the contract's fields", "[overdue][report]") {
   HandMadeForce force;
   auto& db = force.db;
-  const auto json = overdue_report_json(overdue_report(db, d("2024-06-30"), {{"South 1"}}));
+  const auto json =
+      reports::overdue_report_json(reports::overdue_report(db, d("2024-06-30"), {{"South 1"}}));
   CHECK(json.rfind("{\"as_of\":\"2024-06-30\",\"items\":[{\"nominal_ref\":\"N3\",\"kind\":"
                    "\"assessment\",\"risk_level\":\"medium\",\"due\":\"2024-06-15\","
                    "\"days_overdue\":15,\"priority\":292,\"officer\":\"pc.brown\",\"team\":"
@@ -369,7 +370,7 @@ TEST_CASE("an order extends the notification period, until further order without
   f.notification("N8", "periodic", "2021-06-01", std::string("2021-06-01"));
   auto notification_items = [&] {
     int count = 0;
-    for (const auto& item : overdue_report(db, d("2024-06-30"), {{"South 1"}}).items) {
+    for (const auto& item : reports::overdue_report(db, d("2024-06-30"), {{"South 1"}}).items) {
       if (item.nominal_ref == "N8" && item.kind == OverdueKind::notification) {
         ++count;
         CHECK(format_date(item.due) == "2022-06-01");
@@ -398,7 +399,7 @@ TEST_CASE("a damaged date in the database stops the report with a clear error",
   auto& db = force.db;
   db.execute("UPDATE plans SET started_on = '2024-02-30' WHERE id = 'plan-N1'");
   try {
-    overdue_report(db, d("2024-06-30"), {});
+    reports::overdue_report(db, d("2024-06-30"), {});
     FAIL("a report was produced from an impossible date");
   } catch (const Error& error) {
     CHECK(std::string(error.what()) == "the database holds an impossible date '2024-02-30'");

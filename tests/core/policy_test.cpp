@@ -1,8 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "temp_dir.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/policy.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/policy_versions.hpp"
 
 using namespace vigil;
 
@@ -37,15 +38,17 @@ TEST_CASE("the policy in force is the newest effective on the date", "[policy]")
   TempDir dir;
   store::Database db(dir.path() / "p.db");
   store::migrate(db);
-  CHECK(policy_in_force(db, parse_date("2024-01-01").value()).version == 0);
+  CHECK(store::policy_in_force(db, parse_date("2024-01-01").value()).version == 0);
   Policy stricter = default_policy();
   stricter.visit_every_months[index_of(RiskLevel::high)] = 2;
-  add_policy_version(db, default_policy(), parse_date("2020-01-01").value(), "ACC Smith",
-                     "defaults");
-  add_policy_version(db, stricter, parse_date("2024-06-01").value(), "ACC Jones",
-                     "high-risk visits every two months after inspection");
-  CHECK(policy_in_force(db, parse_date("2024-05-31").value()).visit_months(RiskLevel::high) == 3);
-  auto in_force = policy_in_force(db, parse_date("2024-06-01").value());
+  store::add_policy_version(db, default_policy(), parse_date("2020-01-01").value(), "ACC Smith",
+                            "defaults");
+  store::add_policy_version(db, stricter, parse_date("2024-06-01").value(), "ACC Jones",
+                            "high-risk visits every two months after inspection");
+  CHECK(
+      store::policy_in_force(db, parse_date("2024-05-31").value()).visit_months(RiskLevel::high) ==
+      3);
+  auto in_force = store::policy_in_force(db, parse_date("2024-06-01").value());
   CHECK(in_force.version == 2);
   CHECK(in_force.visit_months(RiskLevel::high) == 2);
 }

@@ -5,7 +5,7 @@
 
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/suspects_report.hpp"
+#include "vigil/reports/suspects_report.hpp"
 
 using namespace vigil;
 
@@ -19,7 +19,7 @@ struct Cases {
 
   std::string bail_case(const std::string& arrested_on, const std::string& status,
                         const std::string& team = "North") {
-    const std::string id = make_uuid();
+    const std::string id = base::make_uuid();
     db.prepare(
           "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
           "status, team_id) VALUES (?, ?, 'Case', 'A', 'theft', ?, 'standard', ?, ?)")
@@ -33,7 +33,7 @@ struct Cases {
           "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
           "circulated_on, last_trace_on, team_id) VALUES (?, ?, 'Sus', 'P', 'assault', ?, ?, ?, "
           "?, ?)")
-        .bind_all(make_uuid(), ref, harm, since, circulated, traced, force.team_ids["North"])
+        .bind_all(base::make_uuid(), ref, harm, since, circulated, traced, force.team_ids["North"])
         .run();
   }
 };
@@ -51,11 +51,11 @@ TEST_CASE("suspects report: bail ending or ended, with who must extend it", "[su
           "INSERT INTO bail_extensions (id, bail_case_id, extended_to, authority, authorised_by, "
           "authorised_on, representations_considered) VALUES (?, ?, '2026-11-20', 'inspector', "
           "'Insp Grey', '2026-09-30', 1)")
-      .bind_all(make_uuid(), lapsed)
+      .bind_all(base::make_uuid(), lapsed)
       .run();
   c.bail_case("2026-10-01", "bail");  // ends 2027-01-01: not within 7 days
   c.bail_case("2016-01-01", "bail");  // before 2017: no statutory limit
-  const auto report = suspects_report(c.db, as_of, ReportScope{});
+  const auto report = reports::suspects_report(c.db, as_of, reports::ReportScope{});
   REQUIRE(report.bail.size() == 2);  // the test force's own case ends 2027-02-01: left out
   CHECK(report.bail[0].ref == "BC-2");
   CHECK(report.bail[0].days_left == -2);
@@ -74,7 +74,7 @@ TEST_CASE("suspects report: RUI reviews due, suspects by priority, rates per 1,0
   const std::string reviewed = c.bail_case("2026-09-01", "rui");
   c.db.prepare(
           "INSERT INTO rui_reviews (id, bail_case_id, reviewed_on) VALUES (?, ?, '2026-10-01')")
-      .bind_all(make_uuid(), reviewed)
+      .bind_all(base::make_uuid(), reviewed)
       .run();
   c.bail_case("2026-11-10", "rui");  // review due 2026-12-08: not yet
   c.bail_case("2026-06-01", "charged");
@@ -82,7 +82,7 @@ TEST_CASE("suspects report: RUI reviews due, suspects by priority, rates per 1,0
   c.suspect("SUS-A", 1, "2026-11-01", "2026-11-02", "2026-11-21");
   c.suspect("SUS-B", 5, "2026-05-01", std::nullopt, std::nullopt);
   c.suspect("SUS-C", 3, "2026-11-01", "2026-11-01", "2026-11-10");
-  const auto report = suspects_report(c.db, as_of, ReportScope{{"North"}});
+  const auto report = reports::suspects_report(c.db, as_of, reports::ReportScope{{"North"}});
   REQUIRE(report.rui.size() == 1);
   CHECK(format_date(report.rui[0].due) == "2026-10-29");
   CHECK(report.rui[0].days_overdue == 24);
@@ -114,5 +114,5 @@ TEST_CASE("suspects report: RUI reviews due, suspects by priority, rates per 1,0
   CHECK(report.rates.under_investigation == 2);
   CHECK(report.rates.rui_per_1000 == Approx(400.0));
   // South sees none of North's.
-  CHECK(suspects_report(c.db, as_of, ReportScope{{"South"}}).suspects.empty());
+  CHECK(reports::suspects_report(c.db, as_of, reports::ReportScope{{"South"}}).suspects.empty());
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "vigil/core/text.hpp"
+#include "vigil/rules/text.hpp"
 
 TEST_CASE("a count reads in the singular for one and in the plural otherwise", "[text]") {
   // What the bail board printed before: "in 1 days".

@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "vigil/core/csv.hpp"
+#include "vigil/base/csv.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const auto file = vigil::read_csv(text);
+  const auto file = vigil::base::read_csv(text);
   // Records and problems come in file order, on lines the input has.
   int last_line = 0;
   for (const auto& record : file.records) {

@@ -22,14 +22,14 @@
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/devices.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/policy.hpp"
-#include "vigil/core/progress.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/progress.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/store/devices.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
 
@@ -102,8 +102,9 @@ TEST_CASE("100 visits recorded while the server is down all reach its overdue re
           "[mobile][tablet]") {
   Force f;
   auto tablet = f.enrolled("pc.a", "pc-a.db");
-  const auto before = overdue_report(*std::make_unique<store::Database>(f.dir.path() / "server.db"),
-                                     today(), ReportScope{{"North"}});
+  const auto before =
+      reports::overdue_report(*std::make_unique<store::Database>(f.dir.path() / "server.db"),
+                              today(), reports::ReportScope{{"North"}});
   std::set<std::string> late;
   for (const auto& item : before.items) {
     if (item.kind == OverdueKind::visit) late.insert(item.nominal_ref);
@@ -132,7 +133,8 @@ TEST_CASE("100 visits recorded while the server is down all reach its overdue re
   CHECK(f.server_count("SELECT count(*) FROM visits") == 100);
   CHECK(f.server_count("SELECT count(*) FROM visit_attendees") == 200);
   store::Database server_db(f.dir.path() / "server.db");
-  for (const auto& item : overdue_report(server_db, today(), ReportScope{{"North"}}).items) {
+  for (const auto& item :
+       reports::overdue_report(server_db, today(), reports::ReportScope{{"North"}}).items) {
     CHECK_FALSE(item.kind == OverdueKind::visit);
   }
   // The tablet sees the same: nothing of its caseload is late for a visit.
@@ -186,7 +188,7 @@ TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[
   const std::string device = tablet->status().device_id;
   {
     store::Database db(f.dir.path() / "server.db");
-    REQUIRE(revoke_device(db, device, {}, "reported lost", "2026-11-22T10:00:00Z"));
+    REQUIRE(store::revoke_device(db, device, {}, "reported lost", "2026-11-22T10:00:00Z"));
   }
   try {
     tablet->sync(Force::quick());
@@ -540,7 +542,7 @@ TEST_CASE("what an import changes reaches the tablets at their next pull", "[mob
          "NOM-2,Surname2,Test,1980-01-01,rso,1,1,high,pc.south,South,no,\n";
   {
     store::Database db(f.dir.path() / "server.db");
-    Progress progress(false);
+    base::Progress progress(false);
     const auto imported = backoffice::import_directory(db, csv, progress);
     INFO(imported.problems.size());
     REQUIRE(imported.problems.empty());
@@ -689,7 +691,7 @@ TEST_CASE(
       return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
     };
     const auto push = [&](const Session& session, sync::Change change) {
-      change.change_id = make_uuid(random);
+      change.change_id = base::make_uuid(random);
       change.device_id = session.device_id;
       if (change.clock.empty()) {
         change.clock = sync::format_stamp({std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -769,7 +771,7 @@ TEST_CASE(
         switch (std::uniform_int_distribution<int>(0, 4)(random)) {
           case 0:
             c.entity = "breach";
-            c.entity_id = make_uuid(random);
+            c.entity_id = base::make_uuid(random);
             c.fields = {{"nominal_id", target},
                         {"order_id", f.force.north_order},
                         {"occurred_at", "2026-11-22T09:00:00Z"},
@@ -777,7 +779,7 @@ TEST_CASE(
             break;
           case 1:
             c.entity = "failed_entry";
-            c.entity_id = make_uuid(random);
+            c.entity_id = base::make_uuid(random);
             c.fields = {{"nominal_id", target},
                         {"visit_id", pick(nominals)},  // not a visit at all, or another's
                         {"attempted_at", "2026-11-22T09:00:00Z"}};
@@ -799,7 +801,7 @@ TEST_CASE(
             break;
           default:
             c.entity = "visit";
-            c.entity_id = make_uuid(random);
+            c.entity_id = base::make_uuid(random);
             c.fields = {{"nominal_id", target},
                         {"occurred_at", "2026-11-22T09:30:00Z"},
                         {"recorded_at", "2026-11-22T09:45:00Z"},

@@ -23,11 +23,11 @@
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/dates.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/store.hpp"
-#include "vigil/core/url.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/url.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -93,12 +93,11 @@ TEST_CASE("api: health answers without a token; metrics count requests and pushe
 
   Device pc = world.device("pc.a");
   REQUIRE(pc.push_one(pc.visit(world.force().north_nominals[0])).outcome == Outcome::applied);
-  REQUIRE(
-      pc.push_one(pc.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}})).outcome ==
-      Outcome::rejected);
+  REQUIRE(pc.push_one(pc.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}))
+              .outcome == Outcome::rejected);
   pc.get("/api/v1/nominals/" + world.force().north_nominals[1]);
-  pc.get("/api/v1/nominals/" + make_uuid());
-  http->get("/no/such/path/" + make_uuid());
+  pc.get("/api/v1/nominals/" + base::make_uuid());
+  http->get("/no/such/path/" + base::make_uuid());
 
   const auto metrics = http->get("/metrics");
   CHECK(metrics.status == 200);
@@ -203,7 +202,7 @@ TEST_CASE("api: a correct sign-in enrols a device and returns its token, id, off
   const std::string token = member(body, "token");
   const std::string device_id = member(body, "device_id");
   CHECK(token.size() >= 32);
-  CHECK(is_uuid(device_id));
+  CHECK(base::is_uuid(device_id));
   CHECK(member(body, "officer") == "sgt.north");
   CHECK(member(body, "role") == "supervisor");
   CHECK(world.count("SELECT count(*) FROM devices WHERE id = ? AND officer_id = ? AND "
@@ -305,13 +304,13 @@ TEST_CASE("api: one nominal: another team's is 403 and audited as denied, unknow
                     south, force.officer_ids.at("pc.a"), pc.session.device_id) == 1);
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read'") == 0);
 
-  check_error(pc.get("/api/v1/nominals/" + make_uuid()), 404, "not_found");
-  check_error(pc.get("/api/v1/nominals/" + query_escaped("' OR '1'='1")), 404, "not_found");
+  check_error(pc.get("/api/v1/nominals/" + base::make_uuid()), 404, "not_found");
+  check_error(pc.get("/api/v1/nominals/" + base::query_escaped("' OR '1'='1")), 404, "not_found");
 
   const std::string own = force.north_nominals[0];
   REQUIRE(pc.push_one(pc.visit(own)).outcome == Outcome::applied);
-  const auto result = pc.get("/api/v1/nominals/" + own +
-                             "?reason=" + query_escaped("home visit tomorrow; check address"));
+  const auto result = pc.get("/api/v1/nominals/" + own + "?reason=" +
+                             base::query_escaped("home visit tomorrow; check address"));
   REQUIRE(result.status == 200);
   const auto body = parse(result.body);
   CHECK(member(body, "id") == own);
@@ -344,7 +343,7 @@ TEST_CASE("api: a push that is not JSON or has the wrong types is 400 naming the
   World world;
   Device pc = world.device("pc.a");
   const std::string good_change =
-      "{\"change_id\":\"" + make_uuid() + "\",\"entity\":\"nominal\",\"entity_id\":\"" +
+      "{\"change_id\":\"" + base::make_uuid() + "\",\"entity\":\"nominal\",\"entity_id\":\"" +
       world.force().north_nominals[0] + "\",\"operation\":\"update\",\"clock\":\"" +
       format_stamp({wall_ms(), 0}) + "\",\"fields\":{\"area\":\"Docks\"},\"base\":{\"area\":\"\"}}";
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -411,7 +410,7 @@ TEST_CASE("api: changes the server will not take are rejected with a reason and 
   other.pull();
   REQUIRE(other.cursor > 0);
   const std::vector<std::pair<Change, std::string>> cases = {
-      {pc.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}}),
+      {pc.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}),
        "'spaceship' is not a kind of record Vigil syncs"},
       {pc.change("nominal", nominal, Operation::update, {{"shoe_size", "9"}}, {{"shoe_size", "8"}}),
        "'shoe_size' is not a field of a nominal"},
@@ -422,7 +421,7 @@ TEST_CASE("api: changes the server will not take are rejected with a reason and 
        "the update of area has no base value"},
       {pc.change("nominal", south, Operation::update, {{"area", "Docks"}}, {{"area", ""}}),
        "the nominal belongs to a team outside yours"},
-      {pc.change("nominal", make_uuid(), Operation::create, {{"ref", "N-9"}}),
+      {pc.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),
        "only a supervisor may create a nominal"},
       {pc.change("nominal", "'; DROP TABLE nominals; --", Operation::update, {{"area", "x"}},
                  {{"area", ""}}),
@@ -526,8 +525,8 @@ TEST_CASE("api: pushes arriving together are each answered as if they had come o
       }
       if (&device == &sergeant) {
         // Passes every check of the engine's, but NOM-1 is taken: only the schema knows.
-        request.changes.push_back(
-            device.change("nominal", make_uuid(), Operation::create, nominal_with_taken_ref()));
+        request.changes.push_back(device.change("nominal", base::make_uuid(), Operation::create,
+                                                nominal_with_taken_ref()));
       }
       bodies.push_back(encode(request));
     }
@@ -634,7 +633,8 @@ TEST_CASE("api: SQL and HTML in values are stored and returned literally",
   CHECK(pulled_value(whole, nominal, "area") == kHostile);
 
   // The read API, with the hostile text in the reason as well.
-  const auto result = pc.get("/api/v1/nominals/" + nominal + "?reason=" + query_escaped(kHostile));
+  const auto result =
+      pc.get("/api/v1/nominals/" + nominal + "?reason=" + base::query_escaped(kHostile));
   REQUIRE(result.status == 200);
   CHECK(result.body.find("<script>") != std::string::npos);  // JSON, not HTML-escaped
   CHECK(member(parse(result.body), "area") == kHostile);
@@ -709,8 +709,8 @@ TEST_CASE(
                     id, other_sergeant.session.device_id) == 1);
   check_error(sergeant.post(path, "{\"keep\":\"both\"}"), 400, "bad_request");
   check_error(sergeant.post(path, "{\"keep\":\"losing\",\"why\":\"x\"}"), 400, "bad_request");
-  check_error(sergeant.post("/api/v1/conflicts/" + make_uuid() + "/decision", keep_losing), 404,
-              "not_found");
+  check_error(sergeant.post("/api/v1/conflicts/" + base::make_uuid() + "/decision", keep_losing),
+              404, "not_found");
   CHECK(world.text("SELECT status FROM conflicts WHERE id = ?", id) == "open");
   CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Park");
 
@@ -735,7 +735,7 @@ TEST_CASE(
   CHECK(member(items_of(all)[0u], "decided_by") == "sgt.north");
   for (const std::string status : {"", "decided", "ALL", "open'--"}) {
     INFO(status);
-    check_error(sergeant.get("/api/v1/conflicts?status=" + query_escaped(status)), 400,
+    check_error(sergeant.get("/api/v1/conflicts?status=" + base::query_escaped(status)), 400,
                 "bad_request");
   }
 
@@ -815,7 +815,8 @@ TEST_CASE(
   const std::string revoke = "/api/v1/devices/" + pc.session.device_id + "/revoke";
   check_error(south_sergeant.post(revoke, "{\"reason\":\"mine now\"}"), 403, "forbidden");
   CHECK(pc.get("/api/v1/nominals").status == 200);
-  check_error(sergeant.post("/api/v1/devices/" + make_uuid() + "/revoke", ""), 404, "not_found");
+  check_error(sergeant.post("/api/v1/devices/" + base::make_uuid() + "/revoke", ""), 404,
+              "not_found");
   check_error(sergeant.post(revoke, "{\"reason\":5}"), 400, "bad_request");
 
   const auto revoked = sergeant.post(revoke, "{\"reason\":\"tablet lost on patrol\"}");
@@ -920,7 +921,7 @@ TEST_CASE("api: a tablet's decision on a conflict already decided is refused in 
   REQUIRE(sergeant.post("/api/v1/conflicts/" + id + "/decision", "{\"keep\":\"winning\"}").status ==
           200);
   const auto outcome =
-      sergeant.push_one(sergeant.change("conflict_decision", make_uuid(), Operation::append,
+      sergeant.push_one(sergeant.change("conflict_decision", base::make_uuid(), Operation::append,
                                         {{"conflict_id", id}, {"keep", "losing"}}));
   CHECK(outcome.outcome == Outcome::rejected);
   CHECK(outcome.reason == "the conflict has already been decided");

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "api_world.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/server/api.hpp"
 
 using namespace api_world;
@@ -103,14 +103,14 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
   REQUIRE(north.push_one(north_visit).outcome == Outcome::applied);
 
   const auto failed_entry =
-      south.push_one(south.change("failed_entry", make_uuid(), Operation::append,
+      south.push_one(south.change("failed_entry", base::make_uuid(), Operation::append,
                                   {{"nominal_id", world.force().south_nominals[0]},
                                    {"visit_id", north_visit.entity_id},
                                    {"attempted_at", "2026-11-22T09:00:00Z"}}));
   CHECK(failed_entry.outcome == Outcome::rejected);
   CHECK(failed_entry.reason.find("visit_id") != std::string::npos);
 
-  const auto breach = south.push_one(south.change("breach", make_uuid(), Operation::append,
+  const auto breach = south.push_one(south.change("breach", base::make_uuid(), Operation::append,
                                                   {{"nominal_id", world.force().south_nominals[0]},
                                                    {"order_id", world.force().north_order},
                                                    {"occurred_at", "2026-11-22T09:00:00Z"},
@@ -122,7 +122,7 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
 
   // Within the nominal, the same references are taken.
   const auto own_breach =
-      north.push_one(north.change("breach", make_uuid(), Operation::append,
+      north.push_one(north.change("breach", base::make_uuid(), Operation::append,
                                   {{"nominal_id", world.force().north_nominals[0]},
                                    {"order_id", world.force().north_order},
                                    {"condition_id", world.text("SELECT id FROM order_conditions")},
@@ -131,7 +131,7 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
   CHECK(own_breach.outcome == Outcome::applied);
   // A breach of one nominal's order on another nominal of the same team: refused too.
   const auto other_nominal =
-      north.push_one(north.change("breach", make_uuid(), Operation::append,
+      north.push_one(north.change("breach", base::make_uuid(), Operation::append,
                                   {{"nominal_id", world.force().north_nominals[1]},
                                    {"order_id", world.force().north_order},
                                    {"occurred_at", "2026-11-22T09:00:00Z"},

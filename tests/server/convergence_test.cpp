@@ -19,8 +19,8 @@
 #include "in_process_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/migrate.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/store/migrate.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/device_state.hpp"
 #include "vigil/sync/entities.hpp"
@@ -140,7 +140,7 @@ class Template {
     const std::string nominal = ids_in(db, "nominals").front();
     std::mt19937_64 random(1);
     Change first;
-    first.change_id = make_uuid(random);
+    first.change_id = base::make_uuid(random);
     first.device_id = DeviceState(db).get(kDeviceId).value();
     first.device_time = format_instant(instant_of(kThen));
     first.entity = "nominal";
@@ -383,7 +383,7 @@ void edit(Device& d, std::mt19937_64& random) {
   };
   Replica replica(d.db);
   Change c;
-  c.change_id = make_uuid(random);
+  c.change_id = base::make_uuid(random);
   c.device_id = d.author.device_id;
   c.device_time = format_instant(d.now());
   auto update = [&](const std::string& entity, const std::string& id, const std::string& field,
@@ -422,7 +422,7 @@ void edit(Device& d, std::mt19937_64& random) {
     case 4:
       if (plans.empty()) return;
       c.entity = "plan_action";
-      c.entity_id = make_uuid(random);
+      c.entity_id = base::make_uuid(random);
       c.operation = Operation::create;
       c.fields = {{"plan_id", pick(plans)},
                   {"description", "Check the address <" + std::to_string(random() % 100) + ">"},
@@ -436,7 +436,7 @@ void edit(Device& d, std::mt19937_64& random) {
       break;
     case 6:
       c.entity = "visit";
-      c.entity_id = make_uuid(random);
+      c.entity_id = base::make_uuid(random);
       c.operation = Operation::append;
       c.fields = {{"nominal_id", pick(nominals)},
                   {"occurred_at", "2026-11-22T09:00:00Z"},
@@ -532,7 +532,7 @@ TEST_CASE("tablets converge on the server whatever the order, losses and repeats
         if (!nominals.empty()) {
           const std::string id = nominals[random() % nominals.size()];
           Change move;
-          move.change_id = make_uuid(random);
+          move.change_id = base::make_uuid(random);
           move.device_id = sergeant.author.device_id;
           move.device_time = format_instant(sergeant.now());
           move.entity = "nominal";
@@ -676,7 +676,7 @@ TEST_CASE("a scope taken while the server's log is empty takes what landed meanw
   const auto land = [&] {
     const std::string nominal = ids_in(sergeant.db, "nominals").front();
     Change change;
-    change.change_id = make_uuid(random);
+    change.change_id = base::make_uuid(random);
     change.device_id = sergeant.author.device_id;
     change.device_time = format_instant(sergeant.now());
     change.entity = "nominal";

@@ -18,7 +18,7 @@
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/ids.hpp"
+#include "vigil/base/ids.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
@@ -122,7 +122,7 @@ TEST_CASE(
     std::vector<std::string> pending;
     for (;;) {
       if (pending.empty()) {
-        for (int i = 0; i < 25; ++i) pending.push_back(vigil::make_uuid(random));
+        for (int i = 0; i < 25; ++i) pending.push_back(vigil::base::make_uuid(random));
       }
       sent.insert(pending.begin(), pending.end());
       vigil::http::Reply result;

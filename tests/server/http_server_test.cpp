@@ -13,7 +13,7 @@
 #include "certificate.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/http/server.hpp"
 

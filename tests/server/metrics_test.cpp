@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/server/metrics.hpp"
 
 using namespace vigil;

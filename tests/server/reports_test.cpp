@@ -17,8 +17,8 @@
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/backlog_trend.hpp"
 #include "vigil/http/client.hpp"
+#include "vigil/reports/backlog_trend.hpp"
 
 namespace {
 
@@ -202,8 +202,8 @@ TEST_CASE("reports: the backlog trend reads the nightly snapshots over the calle
     // Two nights as the nightly run stores them, from the force-wide overdue report.
     vigil::store::Database db(r.dir.path() / "server.db");
     for (const char* night : {"2026-11-20", "2026-11-21"}) {
-      const auto report = vigil::overdue_report(db, *vigil::parse_date(night), {});
-      vigil::record_backlog_snapshot(db, report, std::string(night) + "T02:00:00Z");
+      const auto report = vigil::reports::overdue_report(db, *vigil::parse_date(night), {});
+      vigil::reports::record_backlog_snapshot(db, report, std::string(night) + "T02:00:00Z");
     }
   }
   auto pc = r.as("pc.a");
@@ -278,11 +278,11 @@ namespace {
 
 // A visit pc.a's tablet (or another's) records at `nominal`, pushed as a tablet pushes it.
 std::string visit_push(const std::string& nominal, const std::string& officer, int n) {
-  const std::string id = vigil::make_uuid();
+  const std::string id = vigil::base::make_uuid();
   const std::string now = vigil::format_instant(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
       std::chrono::minutes(10 - n));
-  return "{\"changes\":[{\"change_id\":\"" + vigil::make_uuid() +
+  return "{\"changes\":[{\"change_id\":\"" + vigil::base::make_uuid() +
          "\",\"entity\":\"visit\",\"entity_id\":\"" + id +
          "\",\"operation\":\"append\",\"fields\":{\"nominal_id\":\"" + nominal +
          "\",\"occurred_at\":\"" + now + "\",\"recorded_at\":\"" + now +

@@ -19,11 +19,11 @@
 #include "live_server.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/dates.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/store.hpp"
-#include "vigil/core/url.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/url.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -118,7 +118,7 @@ struct Device {
     std::string resume;
     for (;;) {
       const auto result = get("/api/v1/sync/pull?since=" + std::to_string(cursor) +
-                              (resume.empty() ? "" : "&resume=" + query_escaped(resume)));
+                              (resume.empty() ? "" : "&resume=" + base::query_escaped(resume)));
       INFO(result.body);
       REQUIRE(result.status == 200);
       auto page = decode_pull_response(result.body);
@@ -133,7 +133,7 @@ struct Device {
                 FieldValues fields, FieldValues base = {}, std::int64_t clock_ms = 0) {
     static std::atomic<std::int64_t> last{wall_ms()};
     Change c;
-    c.change_id = make_uuid();
+    c.change_id = base::make_uuid();
     c.device_id = session.device_id;
     c.entity = entity;
     c.entity_id = entity_id;
@@ -147,7 +147,7 @@ struct Device {
   }
 
   Change visit(const std::string& nominal_id) {
-    return change("visit", make_uuid(), Operation::append,
+    return change("visit", base::make_uuid(), Operation::append,
                   {{"nominal_id", nominal_id},
                    {"occurred_at", "2026-11-22T09:30:00Z"},
                    {"recorded_at", "2026-11-22T09:45:00Z"},
@@ -199,7 +199,7 @@ class World {
 };
 
 inline std::string login_body(const std::string& username, const std::string& password) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("username", username)
       .field("password", password)

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "vigil/core/dates.hpp"
+#include "vigil/rules/dates.hpp"
 
 namespace vigil::testing {
 

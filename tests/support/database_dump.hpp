@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 
 // `leave_out` names (table, column) pairs whose values are meant to differ between runs.
 inline std::string dump_database(

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/ids.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/officers.hpp"
-#include "vigil/core/password.hpp"
-#include "vigil/core/policy.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/officers.hpp"
+#include "vigil/store/store.hpp"
 
 inline constexpr const char* kTestPassword = "correct horse battery";
 
@@ -37,10 +37,10 @@ struct TestForce {
     std::mt19937_64 random(seed);
     // The cheapest Argon2id settings: the tests sign in often, and the hash is not under test.
     static const std::string hash =
-        vigil::hash_password(kTestPassword, vigil::PasswordCost{1, 1024, 1});
+        vigil::base::hash_password(kTestPassword, vigil::base::PasswordCost{1, 1024, 1});
     vigil::store::Transaction transaction(db);
     for (const char* team : {"North", "South"}) {
-      const std::string id = vigil::make_uuid(random);
+      const std::string id = vigil::base::make_uuid(random);
       db.prepare("INSERT INTO teams (id, name) VALUES (?, ?)").bind_all(id, team).run();
       force.team_ids[team] = id;
     }
@@ -61,9 +61,9 @@ struct TestForce {
         {"admin", vigil::Role::admin, "North"},
     };
     for (const auto& person : people) {
-      vigil::Officer officer{vigil::make_uuid(random), person.username, person.username,
-                             person.role, person.team};
-      force.officer_ids[person.username] = vigil::add_officer(
+      vigil::store::Officer officer{vigil::base::make_uuid(random), person.username,
+                                    person.username, person.role, person.team};
+      force.officer_ids[person.username] = vigil::store::add_officer(
           db, officer, force.team_ids[person.team], hash, "2026-01-01T00:00:00Z");
     }
     auto nominal = db.prepare(
@@ -76,33 +76,33 @@ struct TestForce {
     int number = 0;
     for (const char* team : {"North", "South"}) {
       for (int i = 0; i < nominals_per_team; ++i) {
-        const std::string id = vigil::make_uuid(random);
+        const std::string id = vigil::base::make_uuid(random);
         const std::string ref = "NOM-" + std::to_string(++number);
         nominal.bind_all(id, ref, "Surname" + std::to_string(number),
                          force.officer_ids[team == std::string("North") ? "pc.a" : "pc.south"],
                          force.team_ids[team]);
         nominal.run();
-        const std::string plan_id = vigil::make_uuid(random);
+        const std::string plan_id = vigil::base::make_uuid(random);
         plan.bind_all(plan_id, id);
         plan.run();
         (team == std::string("North") ? force.north_nominals : force.south_nominals).push_back(id);
         if (team == std::string("North")) force.north_plans.push_back(plan_id);
       }
     }
-    force.north_suspect = vigil::make_uuid(random);
+    force.north_suspect = vigil::base::make_uuid(random);
     db.prepare(
           "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
           "team_id) VALUES (?, 'SUS-1', 'Suspect', 'Sam', 'burglary', 2, '2026-10-01', ?)")
         .bind_all(force.north_suspect, force.team_ids["North"])
         .run();
-    force.north_bail_case = vigil::make_uuid(random);
+    force.north_bail_case = vigil::base::make_uuid(random);
     db.prepare(
           "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
           "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
           "'standard', 'bail', ?)")
         .bind_all(force.north_bail_case, force.team_ids["North"])
         .run();
-    force.north_order = vigil::make_uuid(random);
+    force.north_order = vigil::base::make_uuid(random);
     db.prepare(
           "INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
           "'2025-06-01', 'Northtown Crown Court')")
@@ -111,13 +111,13 @@ struct TestForce {
     db.prepare(
           "INSERT INTO order_conditions (id, order_id, text) VALUES (?, ?, 'Not to enter "
           "any park')")
-        .bind_all(vigil::make_uuid(random), force.north_order)
+        .bind_all(vigil::base::make_uuid(random), force.north_order)
         .run();
     db.prepare(
           "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, "
           "body, created_at) VALUES (?, 1, '2020-01-01', 'Chief Constable', 'National "
           "defaults', ?, '2026-01-01T00:00:00Z')")
-        .bind_all(vigil::make_uuid(random), std::string(vigil::default_policy_json()))
+        .bind_all(vigil::base::make_uuid(random), std::string(vigil::default_policy_json()))
         .run();
     transaction.commit();
     return force;

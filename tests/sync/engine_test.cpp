@@ -6,7 +6,7 @@
 
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/ids.hpp"
+#include "vigil/base/ids.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -39,7 +39,7 @@ struct World {
   Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
                 FieldValues base = {}, std::int64_t at = 0) {
     Change c;
-    c.change_id = make_uuid(random);
+    c.change_id = base::make_uuid(random);
     c.entity = entity;
     c.entity_id = id;
     c.operation = op;
@@ -57,7 +57,7 @@ struct World {
   }
 
   Change visit(const std::string& nominal_id, const std::string& attendees) {
-    return change("visit", make_uuid(random), Operation::append,
+    return change("visit", base::make_uuid(random), Operation::append,
                   {{"nominal_id", nominal_id},
                    {"occurred_at", "2026-11-22T09:30:00Z"},
                    {"recorded_at", "2026-11-22T09:45:00Z"},
@@ -111,11 +111,11 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
     std::string reason;
   };
   std::vector<Case> cases = {
-      {w.change("spaceship", make_uuid(), Operation::create, {{"x", "y"}}),
+      {w.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}),
        "'spaceship' is not a kind of record Vigil syncs"},
       {w.change("visit", "not-a-uuid", Operation::append, {{"nominal_id", nominal}}),
        "entity_id must be a UUID"},
-      {w.change("visit", make_uuid(), Operation::update, {{"outcome", "seen"}},
+      {w.change("visit", base::make_uuid(), Operation::update, {{"outcome", "seen"}},
                 {{"outcome", "seen"}}),
        "a visit is a record of fact: it can only be appended"},
       {w.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
@@ -130,7 +130,7 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
       {w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "maybe"}},
                 {{"no_fixed_abode", "no"}}),
        "no_fixed_abode must be yes or no"},
-      {w.change("nominal", make_uuid(), Operation::create, {{"ref", "N-9"}}),
+      {w.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),
        "only a supervisor may create a nominal"},
   };
   Change bad_date = w.visit(nominal, "pc.a");
@@ -251,13 +251,14 @@ TEST_CASE("a supervisor keeps the losing value and the decision travels as a cha
   const auto cursor = w.count("SELECT max(seq) FROM changes");
 
   // An officer may not decide.
-  const auto refused = w.push_one(a, w.change("conflict_decision", make_uuid(), Operation::append,
-                                              {{"conflict_id", conflict}, {"keep", "losing"}}));
+  const auto refused =
+      w.push_one(a, w.change("conflict_decision", base::make_uuid(), Operation::append,
+                             {{"conflict_id", conflict}, {"keep", "losing"}}));
   CHECK(refused.outcome == Outcome::rejected);
 
   const auto decided = w.push_one(
       sergeant,
-      w.change("conflict_decision", make_uuid(), Operation::append,
+      w.change("conflict_decision", base::make_uuid(), Operation::append,
                {{"conflict_id", conflict}, {"keep", "losing"}, {"note", "Docks is right"}}));
   CHECK(decided.outcome == Outcome::applied);
   CHECK(w.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Docks");
@@ -375,7 +376,7 @@ TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch 
   batch.changes.push_back(w.visit(w.force.north_nominals[0], "sgt.north"));
   // Passes every check the engine makes, but its ref is taken: only the schema knows.
   batch.changes.push_back(
-      w.change("nominal", make_uuid(w.random), Operation::create, nominal_with_taken_ref()));
+      w.change("nominal", base::make_uuid(w.random), Operation::create, nominal_with_taken_ref()));
   batch.changes.push_back(w.visit(w.force.north_nominals[1], "sgt.north"));
   const auto response = w.engine.push(w.db, sergeant, batch);
   REQUIRE(response.outcomes.size() == 3);
@@ -398,7 +399,7 @@ TEST_CASE("a created record's change carries the record exactly as stored, defau
   // Attendees out of order and one twice; a number with a leading zero; optional fields left
   // out, so their defaults (no, '', active) are what is stored.
   const Change visit = w.visit(w.force.north_nominals[0], "pc.b;sgt.north;pc.b");
-  const Change nominal = w.change("nominal", make_time_ordered_uuid(), Operation::create,
+  const Change nominal = w.change("nominal", base::make_time_ordered_uuid(), Operation::create,
                                   {{"ref", "NOM-NEW-1"},
                                    {"surname", "Sample"},
                                    {"forenames", "Ann"},
@@ -445,7 +446,7 @@ TEST_CASE("pushes written together are answered as if written one after another"
                     w.visit(w.force.north_nominals[1], "pc.a")};
   again_from_a = from_a;  // sent again before the first answer came
   from_sergeant.changes = {
-      w.change("nominal", make_uuid(w.random), Operation::create, nominal_with_taken_ref()),
+      w.change("nominal", base::make_uuid(w.random), Operation::create, nominal_with_taken_ref()),
       w.visit(w.force.north_nominals[2], "sgt.north")};
   PushRequest from_b;
   from_b.changes = {w.visit(w.force.north_nominals[3], "pc.b")};
@@ -483,7 +484,7 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   World w;
   {
     auto east = w.db.prepare("INSERT INTO teams (id, name) VALUES (?, 'East')");
-    east.bind_all(make_uuid(w.random));
+    east.bind_all(base::make_uuid(w.random));
     east.run();
   }
   const Caller first = w.caller("admin", "device-x");
@@ -500,7 +501,7 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   const std::string conflict = w.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
   const auto cursor = w.count("SELECT max(seq) FROM changes");
 
-  REQUIRE(w.push_one(first, w.change("conflict_decision", make_uuid(), Operation::append,
+  REQUIRE(w.push_one(first, w.change("conflict_decision", base::make_uuid(), Operation::append,
                                      {{"conflict_id", conflict}, {"keep", "losing"}}))
               .outcome == Outcome::applied);
   CHECK(w.text("SELECT t.name FROM nominals n JOIN teams t ON t.id = n.team_id WHERE n.id = ?",
@@ -564,8 +565,9 @@ TEST_CASE(
                                 std::string(" is kept by the back office: no device creates "
                                             "or changes one"));
   }
-  CHECK(w.push_one(admin, w.change("team", make_uuid(), Operation::create, {{"name", "East"}}))
-            .outcome == Outcome::rejected);
+  CHECK(
+      w.push_one(admin, w.change("team", base::make_uuid(), Operation::create, {{"name", "East"}}))
+          .outcome == Outcome::rejected);
   CHECK(w.count("SELECT count(*) FROM teams") == 2);
 }
 
@@ -595,7 +597,7 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
           "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
           "entity_id, reason) VALUES (?, '2026-11-22T09:00:00Z', ?, 'device-a', 'read', 'nominal', "
           "?, 'sync pull since 0')")
-      .bind_all(make_uuid(w.random), pc.officer_id, w.force.north_nominals[0])
+      .bind_all(base::make_uuid(w.random), pc.officer_id, w.force.north_nominals[0])
       .run();
   std::string prev;
   std::vector<Change> events;
@@ -607,7 +609,7 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
                 "2026-11-22T10:0" + std::to_string(i) + ":00Z",
                 "visit preparation"};
     prev = read_event_hash(e);
-    events.push_back(w.change("read_event", make_uuid(w.random), Operation::append,
+    events.push_back(w.change("read_event", base::make_uuid(w.random), Operation::append,
                               {{"nominal_id", e.nominal_id},
                                {"occurred_at", e.occurred_at},
                                {"reason", e.reason},
@@ -639,7 +641,7 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   // Another device cannot pass off this device's chain as its own: the device is in the hash.
   // The same place in the chain taken twice (two reads at once on a broken tablet): refused.
   Change fork = events[1];
-  fork.change_id = make_uuid(w.random);
+  fork.change_id = base::make_uuid(w.random);
   const auto forked = w.push_one(pc, fork);
   CHECK(forked.outcome == Outcome::rejected);
   CHECK(forked.reason ==
@@ -647,6 +649,6 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
         "forked");
 
   Change borrowed = events[0];
-  borrowed.change_id = make_uuid(w.random);
+  borrowed.change_id = base::make_uuid(w.random);
   CHECK(w.push_one(w.caller("pc.b", "device-b"), borrowed).outcome == Outcome::rejected);
 }

@@ -6,8 +6,8 @@
 
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/migrate.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/store/migrate.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/replica.hpp"
 
@@ -43,7 +43,7 @@ struct Pair {
   Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
                 FieldValues base = {}) {
     Change c;
-    c.change_id = make_uuid(random);
+    c.change_id = base::make_uuid(random);
     c.entity = entity;
     c.entity_id = id;
     c.operation = op;
@@ -55,7 +55,7 @@ struct Pair {
   }
 
   Change visit(const std::string& nominal_id, const std::string& attendees) {
-    return change("visit", make_uuid(random), Operation::append,
+    return change("visit", base::make_uuid(random), Operation::append,
                   {{"nominal_id", nominal_id},
                    {"occurred_at", "2026-11-22T09:30:00Z"},
                    {"recorded_at", "2026-11-22T09:45:00Z"},
@@ -174,7 +174,7 @@ TEST_CASE("a change to a record the tablet does not hold shows the tablet has dr
   p.pull(p.caller("pc.a", "device-a"));
   item.operation = Operation::append;
   item.entity = "visit";
-  item.entity_id = make_uuid();
+  item.entity_id = base::make_uuid();
   item.fields = {{"nominal_id", p.force.north_nominals[0]},
                  {"occurred_at", "2026-11-22T09:30:00Z"},
                  {"recorded_at", "2026-11-22T09:45:00Z"},

@@ -9,7 +9,7 @@
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
-#include "vigil/core/ids.hpp"
+#include "vigil/base/ids.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
 
@@ -30,7 +30,7 @@ struct Night {
         "'2026-10-01', 'high')");
     for (const auto& ids : {force.north_nominals, force.south_nominals}) {
       for (const auto& id : ids) {
-        assess.bind_all(vigil::make_uuid(), id);
+        assess.bind_all(vigil::base::make_uuid(), id);
         assess.run();
       }
     }
@@ -50,7 +50,7 @@ struct Night {
           "INSERT INTO changes (seq, change_id, device_id, entity, entity_id, operation, fields, "
           "clock, device_time, received_at, outcome) VALUES (?, ?, 'device-1', ?, ?, ?, '{}', "
           "'0001795344000000.00000', '2026-11-22T10:00:00Z', '2026-11-22T10:00:01Z', 'applied')")
-        .bind_all(seq, vigil::make_uuid(), entity, entity_id, operation)
+        .bind_all(seq, vigil::base::make_uuid(), entity, entity_id, operation)
         .run();
   }
 

@@ -7,9 +7,9 @@
 
 #include "database_dump.hpp"
 #include "temp_dir.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/progress.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/progress.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/tools/import.hpp"
 
 using namespace vigil;
@@ -37,7 +37,7 @@ class ImportFixture {
 
   ImportResult run() { return run(csv_dir()); }
   ImportResult run(const std::filesystem::path& dir) {
-    Progress progress(false);
+    base::Progress progress(false);
     return backoffice::import_directory(db_, dir, progress);
   }
 

@@ -8,12 +8,13 @@
 
 #include "database_dump.hpp"
 #include "temp_dir.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/overdue.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/password.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/overdue.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/policy_versions.hpp"
 #include "vigil/tools/seed.hpp"
 
 using namespace vigil;
@@ -26,7 +27,7 @@ const Date kAsOf = date::year{2025} / 11 / 20;
 
 backoffice::SeedCounts seed_demo(store::Database& db, std::uint64_t seed) {
   store::migrate(db);
-  Progress quiet(false);
+  base::Progress quiet(false);
   return backoffice::seed_database(db, SeedOptions{SeedProfile::demo, seed, kAsOf}, quiet);
 }
 
@@ -152,7 +153,7 @@ TEST_CASE("the demo profile has the documented shape", "[seed]") {
   // Every officer signs in with the seed password (one hash, made once).
   auto hash = db.prepare("SELECT DISTINCT password_hash FROM officers");
   REQUIRE(hash.step());
-  CHECK(verify_password(hash.column_text(0), backoffice::kSeedPassword));
+  CHECK(base::verify_password(hash.column_text(0), backoffice::kSeedPassword));
   CHECK_FALSE(hash.step());
 
   // What the demo must show besides the overdue items.
@@ -179,7 +180,7 @@ TEST_CASE("the demo profile has the documented shape", "[seed]") {
 
 TEST_CASE("the demo shows every kind of overdue item at every risk level", "[seed][overdue]") {
   auto& db = shared_demo().db;
-  const auto report = overdue_report(db, kAsOf, ReportScope{});
+  const auto report = reports::overdue_report(db, kAsOf, reports::ReportScope{});
   std::set<std::pair<OverdueKind, RiskLevel>> shown;
   int worst_visit = 0;
   for (const auto& item : report.items) {
@@ -289,7 +290,7 @@ TEST_CASE("seeding a database that already holds nominals is refused and changes
       "risk_level, team_id) VALUES ('00000000-0000-4000-8000-000000000002', 'N1', 'Doe', 'Jo', "
       "'1980-01-01', 'rso', 1, 'high', '00000000-0000-4000-8000-000000000001')");
   const auto before = dump(db);
-  Progress quiet(false);
+  base::Progress quiet(false);
   try {
     backoffice::seed_database(db, SeedOptions{SeedProfile::demo, 1, kAsOf}, quiet);
     FAIL("a database holding nominals was seeded");
@@ -308,7 +309,7 @@ namespace {
 std::pair<std::map<std::string, RiskLevel>, std::map<std::string, std::string>> current_risks(
     store::Database& db, Date as_of) {
   std::map<std::string, RiskLevel> by_rule;
-  for (const auto& facts : load_nominal_facts(db, as_of, ReportScope{})) {
+  for (const auto& facts : reports::load_nominal_facts(db, as_of, reports::ReportScope{})) {
     by_rule[facts.nominal_id] = current_risk(facts);
   }
   std::map<std::string, std::string> by_sql;
@@ -356,7 +357,7 @@ TEST_CASE(
       "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level) VALUES (?, ?, ?, ?)");
   for (const auto& [on, level] : std::vector<std::pair<std::string, std::string>>{
            {"2025-11-10", "high"}, {"2025-11-10", "low"}, {"2025-11-15", "medium"}}) {
-    add.bind_all(make_uuid(), id, on, level);
+    add.bind_all(base::make_uuid(), id, on, level);
     add.run();
     add.reset();
   }

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "bench_support.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/migrate.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/store/migrate.hpp"
 #include "vigil/tools/batch.hpp"
 
 namespace vigil::bench {
@@ -34,16 +34,16 @@ constexpr double kAimPeakMib = 1024;
 }  // namespace
 
 int run_batch_bench(std::span<const std::string> words) {
-  static constexpr cli::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
-                                             {"as-of"}, {"runs"},    {"out"}};
-  const cli::Args args(words, kOptions);
+  static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
+                                              {"as-of"}, {"runs"},    {"out"}};
+  const base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kBatchHelp;
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   if (!args.positionals().empty()) {
-    throw cli::UsageError("vigil-bench batch takes no arguments, only options; got '" +
-                          args.positionals().front() + "'");
+    throw base::UsageError("vigil-bench batch takes no arguments, only options; got '" +
+                           args.positionals().front() + "'");
   }
   const SeedChoice choice = seed_choice(args, "national");
   const int runs = positive_number(args, "runs", 2, 100);
@@ -54,7 +54,7 @@ int run_batch_bench(std::span<const std::string> words) {
   const Seeding seeding = seed_if_empty(database.path(), choice.options);
   const TemporaryDatabase scratch;  // its folder holds the batch's output
 
-  JsonWriter json(true);
+  base::JsonWriter json(true);
   json.begin_object();
   write_run_fields(json, "batch", choice, database);
   write_seeding(json, seeding);
@@ -65,7 +65,7 @@ int run_batch_bench(std::span<const std::string> words) {
     const auto start = Clock::now();
     store::Database db(database.path());
     store::require_current_schema(db);
-    Progress quiet(false);
+    base::Progress quiet(false);
     const auto result = backoffice::run_batch(
         db, choice.options.as_of, scratch.file("out"),
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
@@ -91,7 +91,7 @@ int run_batch_bench(std::span<const std::string> words) {
   std::cout << "aim: under " << kAimSeconds << " s and " << kAimPeakMib
             << " MiB peak: " << (met ? "met" : "missed") << "\n";
   write_figures(out, json);
-  return cli::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace vigil::bench

@@ -11,12 +11,12 @@
 #include <iostream>
 #include <thread>
 
-#include "vigil/core/error.hpp"
-#include "vigil/core/migrate.hpp"
-#include "vigil/core/progress.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/progress.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
+#include "vigil/store/migrate.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::bench {
 
@@ -87,7 +87,7 @@ TemporaryDatabase::~TemporaryDatabase() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-int positive_number(const cli::Args& args, std::string_view name, int fallback, int most) {
+int positive_number(const base::Args& args, std::string_view name, int fallback, int most) {
   const auto text = args.value(name);
   if (!text) return fallback;
   try {
@@ -96,11 +96,11 @@ int positive_number(const cli::Args& args, std::string_view name, int fallback, 
     if (used == text->size() && value > 0 && value <= most) return static_cast<int>(value);
   } catch (const std::exception&) {
   }
-  throw cli::UsageError("--" + std::string(name) + " must be a whole number from 1 to " +
-                        grouped(most));
+  throw base::UsageError("--" + std::string(name) + " must be a whole number from 1 to " +
+                         grouped(most));
 }
 
-SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile) {
+SeedChoice seed_choice(const base::Args& args, std::string_view default_profile) {
   SeedChoice choice;
   choice.profile_name = args.value("profile").value_or(std::string(default_profile));
   if (choice.profile_name == "demo") {
@@ -110,26 +110,27 @@ SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile) 
   } else if (choice.profile_name == "national") {
     choice.options.profile = backoffice::SeedProfile::national;
   } else {
-    throw cli::UsageError("--profile must be national, force or demo, not '" + choice.profile_name +
-                          "'");
+    throw base::UsageError("--profile must be national, force or demo, not '" +
+                           choice.profile_name + "'");
   }
   if (auto text = args.value("seed")) {
     const auto* last = text->data() + text->size();
     const auto [end, ec] = std::from_chars(text->data(), last, choice.options.seed);
     if (ec != std::errc() || end != last) {
-      throw cli::UsageError("--seed must be a whole number, not '" + *text + "'");
+      throw base::UsageError("--seed must be a whole number, not '" + *text + "'");
     }
   }
   choice.options.as_of = london_today();
   if (auto text = args.value("as-of")) {
     auto parsed = parse_date(*text);
-    if (!parsed) throw cli::UsageError("--as-of must be a date as YYYY-MM-DD, not '" + *text + "'");
+    if (!parsed)
+      throw base::UsageError("--as-of must be a date as YYYY-MM-DD, not '" + *text + "'");
     choice.options.as_of = *parsed;
   }
   return choice;
 }
 
-BenchDatabase::BenchDatabase(const cli::Args& args) {
+BenchDatabase::BenchDatabase(const base::Args& args) {
   if (auto given = args.value("db")) {
     path_ = *given;
   } else {
@@ -150,7 +151,7 @@ Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedO
     std::cout << "using " << path.string() << ", already seeded with "
               << grouped(seeding.existing_nominals) << " nominals\n";
   } else {
-    Progress progress = Progress::on_terminal();
+    base::Progress progress = base::Progress::on_terminal();
     PeakMemory::reset();
     const auto start = Clock::now();
     seeding.counts = backoffice::seed_database(db, options, progress);
@@ -169,7 +170,7 @@ Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedO
   return seeding;
 }
 
-void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
                       const BenchDatabase& database) {
   json.field("benchmark", benchmark)
       .field("profile", choice.profile_name)
@@ -184,7 +185,7 @@ void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedCh
       .field("cpus", static_cast<std::int64_t>(std::thread::hardware_concurrency()));
 }
 
-void write_seeding(JsonWriter& json, const Seeding& seeding) {
+void write_seeding(base::JsonWriter& json, const Seeding& seeding) {
   json.key("seeding").begin_object().field("seeded", seeding.seeded);
   if (seeding.seeded) {
     json.field("seconds", seeding.seconds).field("peak_memory_mib", seeding.peak_mib);
@@ -195,7 +196,7 @@ void write_seeding(JsonWriter& json, const Seeding& seeding) {
   json.end_object();
 }
 
-void write_figures(const std::filesystem::path& out, const JsonWriter& json) {
+void write_figures(const std::filesystem::path& out, const base::JsonWriter& json) {
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   std::ofstream file(out);
   file << json.str() << "\n";

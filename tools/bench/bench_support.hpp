@@ -1,7 +1,7 @@
 // What every vigil-bench benchmark shares: measuring (times, percentiles, peak memory), printing
 // figures for people, the seed options every benchmark takes, seeding a database once, and
 // writing the figures as JSON. Single-threaded helpers except where a comment says otherwise;
-// failures throw vigil::Error, bad options cli::UsageError.
+// failures throw vigil::Error, bad options base::UsageError.
 #pragma once
 
 #include <chrono>
@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vigil/core/cli.hpp"
-#include "vigil/core/json.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/json.hpp"
 #include "vigil/tools/seed.hpp"
 
 namespace vigil::bench {
@@ -62,7 +62,7 @@ class TemporaryDatabase {
 };
 
 // --name N: a whole number from 1 to `most`, or `fallback` when the option is absent.
-int positive_number(const cli::Args& args, std::string_view name, int fallback,
+int positive_number(const base::Args& args, std::string_view name, int fallback,
                     int most = 1'000'000);
 
 // --profile, --seed and --as-of, as every seeding benchmark takes them.
@@ -70,12 +70,12 @@ struct SeedChoice {
   backoffice::SeedOptions options;
   std::string profile_name;
 };
-SeedChoice seed_choice(const cli::Args& args, std::string_view default_profile);
+SeedChoice seed_choice(const base::Args& args, std::string_view default_profile);
 
 // The database a benchmark runs on: --db PATH (kept) or a temporary one (removed at the end).
 class BenchDatabase {
  public:
-  explicit BenchDatabase(const cli::Args& args);
+  explicit BenchDatabase(const base::Args& args);
   const std::filesystem::path& path() const { return path_; }
   bool temporary() const { return temporary_.has_value(); }
   // "temporary" or the path, for the JSON.
@@ -120,12 +120,12 @@ class LoopbackServer {
 };
 
 // "benchmark", "profile", "seed", "as_of", "database", "build" and "cpus" into an open object.
-void write_run_fields(JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
                       const BenchDatabase& database);
 // "seeding": {...} into an open object.
-void write_seeding(JsonWriter& json, const Seeding& seeding);
+void write_seeding(base::JsonWriter& json, const Seeding& seeding);
 // Writes the document to `out` (making its directory) and says so.
-void write_figures(const std::filesystem::path& out, const JsonWriter& json);
+void write_figures(const std::filesystem::path& out, const base::JsonWriter& json);
 
 // `vigil-bench sync` (sync_bench.cpp).
 int run_sync(std::span<const std::string> words);

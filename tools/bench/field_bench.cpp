@@ -7,11 +7,11 @@
 #include <iostream>
 
 #include "bench_support.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/officers.hpp"
-#include "vigil/core/password.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/password.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/store/officers.hpp"
 
 namespace vigil::bench {
 namespace {
@@ -53,10 +53,10 @@ std::string carve_caseload(const std::filesystem::path& path, int nominals) {
   }
   const std::string from = donor.column_text(0);
   std::string name = "Caseload of " + std::to_string(nominals);
-  const std::string team = ensure_team(db, name);
-  const std::string officer =
-      add_officer(db, Officer{make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,
-                  hash_password(backoffice::kSeedPassword), "2020-01-01T00:00:00Z");
+  const std::string team = store::ensure_team(db, name);
+  const std::string officer = store::add_officer(
+      db, store::Officer{base::make_uuid(), kOfficer, "Bench Officer", Role::officer, name}, team,
+      base::hash_password(backoffice::kSeedPassword), "2020-01-01T00:00:00Z");
   auto move = db.prepare(
       "UPDATE nominals SET team_id = ?1, officer_id = ?2 WHERE id IN (SELECT id FROM nominals "
       "WHERE team_id = ?3 AND status = 'active' ORDER BY ref LIMIT ?4)");
@@ -86,16 +86,16 @@ std::int64_t count(const std::filesystem::path& path, const char* sql) {
 }  // namespace
 
 int run_field(std::span<const std::string> words) {
-  static constexpr cli::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
-                                             {"nominals"}, {"visits"},  {"out"}};
-  const cli::Args args(words, kOptions);
+  static constexpr base::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
+                                              {"nominals"}, {"visits"},  {"out"}};
+  const base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kFieldHelp;
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   if (!args.positionals().empty()) {
-    throw cli::UsageError("vigil-bench field takes no arguments, only options; got '" +
-                          args.positionals().front() + "'");
+    throw base::UsageError("vigil-bench field takes no arguments, only options; got '" +
+                           args.positionals().front() + "'");
   }
   const SeedChoice choice = seed_choice(args, "force");
   const int nominals = positive_number(args, "nominals", 50, 100000);
@@ -209,7 +209,7 @@ int run_field(std::span<const std::string> words) {
             << fixed(static_cast<double>(checkpointed) / 1048576.0, 2)
             << " MiB once checkpointed\n";
 
-  JsonWriter json;
+  base::JsonWriter json;
   json.begin_object();
   write_run_fields(json, "field", choice, database);
   write_seeding(json, seeding);
@@ -233,7 +233,7 @@ int run_field(std::span<const std::string> words) {
       .field("store_bytes_checkpointed", checkpointed)
       .end_object();
   write_figures(out, json);
-  return cli::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace vigil::bench

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "bench_support.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -61,7 +61,7 @@ struct Asker {
 };
 
 std::string token_of(vigil::http::Client& client, const std::string& username) {
-  JsonWriter body;
+  base::JsonWriter body;
   body.begin_object()
       .field("username", username)
       .field("password", backoffice::kSeedPassword)
@@ -79,17 +79,17 @@ std::string token_of(vigil::http::Client& client, const std::string& username) {
 }  // namespace
 
 int run_reports(std::span<const std::string> words) {
-  static constexpr cli::Option kOptions[] = {{"db"},    {"profile"},     {"seed"},
-                                             {"as-of"}, {"supervisors"}, {"rounds"},
-                                             {"out"},   {"cold", false}};
-  const cli::Args args(words, kOptions);
+  static constexpr base::Option kOptions[] = {{"db"},    {"profile"},     {"seed"},
+                                              {"as-of"}, {"supervisors"}, {"rounds"},
+                                              {"out"},   {"cold", false}};
+  const base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kReportsHelp;
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   if (!args.positionals().empty()) {
-    throw cli::UsageError("vigil-bench reports takes no arguments, only options; got '" +
-                          args.positionals().front() + "'");
+    throw base::UsageError("vigil-bench reports takes no arguments, only options; got '" +
+                           args.positionals().front() + "'");
   }
   const SeedChoice choice = seed_choice(args, "national");
   const int wanted = positive_number(args, "supervisors", 20, 500);
@@ -221,7 +221,7 @@ int run_reports(std::span<const std::string> words) {
                 std::to_string(failures.size()) + " reports failed, the first: " + failures[0]);
   }
 
-  JsonWriter json;
+  base::JsonWriter json;
   json.begin_object();
   write_run_fields(json, "reports", choice, database);
   write_seeding(json, seeding);
@@ -259,7 +259,7 @@ int run_reports(std::span<const std::string> words) {
             << "aims, asked again: team reports " << (team_again_met ? "met" : "missed")
             << "; force-wide " << (force_again_met ? "met" : "missed") << "\n";
   write_figures(out, json);
-  return cli::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace vigil::bench

@@ -29,14 +29,14 @@
 
 #include "bench_support.hpp"
 #include "sql_profile.hpp"
-#include "vigil/core/cli.hpp"
-#include "vigil/core/dates.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/store.hpp"
-#include "vigil/core/url.hpp"
+#include "vigil/base/cli.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/url.hpp"
 #include "vigil/http/client.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -142,8 +142,8 @@ std::vector<Officer> device_officers(const std::vector<Team>& teams, std::size_t
       any = true;
     }
     if (!any) {
-      throw cli::UsageError("the database has only " + std::to_string(chosen.size()) +
-                            " officers to sign in; ask for at most that many --devices");
+      throw base::UsageError("the database has only " + std::to_string(chosen.size()) +
+                             " officers to sign in; ask for at most that many --devices");
     }
   }
   return chosen;
@@ -159,7 +159,7 @@ struct Session {
 
 Session sign_in(vigil::http::Client& client, const std::string& username,
                 const std::string& device_name) {
-  JsonWriter body;
+  base::JsonWriter body;
   body.begin_object()
       .field("username", username)
       .field("password", backoffice::kSeedPassword)
@@ -244,7 +244,7 @@ WholeScope pull_whole_scope(vigil::http::Client& client, const Session& session,
   std::string resume;
   do {
     std::string target = "/api/v1/sync/pull?since=0&limit=" + std::to_string(limit);
-    if (!resume.empty()) target += "&resume=" + query_escaped(resume);
+    if (!resume.empty()) target += "&resume=" + base::query_escaped(resume);
     vigil::http::Reply result = client.get(target, auth);
     if (result.status != 200) {
       throw Error(ErrorCode::internal, "a whole-scope pull was answered " +
@@ -315,7 +315,7 @@ class ChangeMaker {
       ++mix.visits;
     }
     // Tablets make time-ordered ids (core/ids.hpp), as the sync client does.
-    change.change_id = make_time_ordered_uuid();
+    change.change_id = base::make_time_ordered_uuid();
     change.device_id = device_id_;
     change.clock = sync::format_stamp(clock_.now());
     change.device_time = format_instant(now());
@@ -351,7 +351,7 @@ class ChangeMaker {
     }
     const int outcome = between(0, 99);
     c.entity = "visit";
-    c.entity_id = make_time_ordered_uuid();
+    c.entity_id = base::make_time_ordered_uuid();
     c.operation = sync::Operation::append;
     c.fields = {{"nominal_id", pick(scope_.nominals)},
                 {"occurred_at", format_instant(occurred)},
@@ -368,7 +368,7 @@ class ChangeMaker {
 
   void trace(sync::Change& c) {
     c.entity = "trace_enquiry";
-    c.entity_id = make_time_ordered_uuid();
+    c.entity_id = base::make_time_ordered_uuid();
     c.operation = sync::Operation::append;
     c.fields = {{"suspect_id", pick(scope_.suspects)},
                 {"occurred_at", format_instant(working_hours())},
@@ -522,10 +522,10 @@ Ceiling time_ceiling(const std::filesystem::path& file, std::int64_t rows, std::
   // Values are made first: the ceiling is SQLite's, not the generator's.
   std::mt19937_64 random(seed);
   std::vector<std::string> ids(static_cast<std::size_t>(rows));
-  for (auto& id : ids) id = make_uuid(random);
+  for (auto& id : ids) id = base::make_uuid(random);
   std::vector<std::string> nominals(300);
-  for (auto& id : nominals) id = make_uuid(random);
-  const std::string officer = make_uuid(random), device = make_uuid(random);
+  for (auto& id : nominals) id = base::make_uuid(random);
+  const std::string officer = base::make_uuid(random), device = base::make_uuid(random);
   const std::string occurred = "2025-01-14T10:30:00Z", recorded = "2025-01-14T11:02:00Z";
   const std::string clock = sync::format_stamp({1736850600000, 0});
 
@@ -581,7 +581,7 @@ Ceiling time_same_writes(const std::filesystem::path& source, const std::filesys
   const std::string occurred = "2025-01-14T10:30:00Z", recorded = "2025-01-14T11:02:00Z";
   for (std::size_t i = 0; i < made.size(); ++i) {
     const Target& target = targets[i % targets.size()];
-    JsonWriter fields;
+    base::JsonWriter fields;
     fields.begin_object()
         .field("announced", "no")
         .field("attendees", "pc.bench")
@@ -592,9 +592,9 @@ Ceiling time_same_writes(const std::filesystem::path& source, const std::filesys
         .field("recorded_at", recorded)
         .field("risk_change", "")
         .end_object();
-    made[i] = {make_time_ordered_uuid(), make_time_ordered_uuid(), fields.str()};
+    made[i] = {base::make_time_ordered_uuid(), base::make_time_ordered_uuid(), fields.str()};
   }
-  const std::string device = make_time_ordered_uuid();
+  const std::string device = base::make_time_ordered_uuid();
   const std::string clock = sync::format_stamp({1736850600000, 0});
 
   auto change = db.prepare(
@@ -707,7 +707,7 @@ void print_sql_profile(const std::vector<SqlProfile::Statement>& statements,
   }
 }
 
-void write_timings(JsonWriter& json, const Timings& t) {
+void write_timings(base::JsonWriter& json, const Timings& t) {
   json.field("runs", t.runs)
       .field("min_ms", t.min_ms)
       .field("p50_ms", t.p50_ms)
@@ -718,26 +718,26 @@ void write_timings(JsonWriter& json, const Timings& t) {
 }  // namespace
 
 int run_sync(std::span<const std::string> words) {
-  static constexpr cli::Option kOptions[] = {{"db"},
-                                             {"profile"},
-                                             {"seed"},
-                                             {"as-of"},
-                                             {"devices"},
-                                             {"batch"},
-                                             {"changes"},
-                                             {"pull-runs"},
-                                             {"pull-limit"},
-                                             {"threads"},
-                                             {"sql-profile", false},
-                                             {"out"}};
-  const cli::Args args(words, kOptions);
+  static constexpr base::Option kOptions[] = {{"db"},
+                                              {"profile"},
+                                              {"seed"},
+                                              {"as-of"},
+                                              {"devices"},
+                                              {"batch"},
+                                              {"changes"},
+                                              {"pull-runs"},
+                                              {"pull-limit"},
+                                              {"threads"},
+                                              {"sql-profile", false},
+                                              {"out"}};
+  const base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kSyncHelp;
-    return cli::kExitOk;
+    return base::kExitOk;
   }
   if (!args.positionals().empty()) {
-    throw cli::UsageError("vigil-bench sync takes no arguments, only options; got '" +
-                          args.positionals().front() + "'");
+    throw base::UsageError("vigil-bench sync takes no arguments, only options; got '" +
+                           args.positionals().front() + "'");
   }
   const SeedChoice choice = seed_choice(args, "force");
   const int devices = positive_number(args, "devices", 8, 200);
@@ -985,7 +985,7 @@ int run_sync(std::span<const std::string> words) {
     for (const auto& sentence : server_errors) std::cout << "server error: " << sentence << "\n";
   }
 
-  JsonWriter json(true);
+  base::JsonWriter json(true);
   json.begin_object();
   write_run_fields(json, "sync", choice, database);
   write_seeding(json, seeding);
@@ -1086,7 +1086,7 @@ int run_sync(std::span<const std::string> words) {
                                          grouped(push.counts[0] + push.counts[2]) +
                                          " changes but the database holds " + grouped(push.stored));
   }
-  return cli::kExitOk;
+  return base::kExitOk;
 }
 
 }  // namespace vigil::bench

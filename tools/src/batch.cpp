@@ -9,16 +9,16 @@
 #include <fstream>
 #include <set>
 
-#include "vigil/core/backlog_trend.hpp"
-#include "vigil/core/bail.hpp"
-#include "vigil/core/compliance_report.hpp"
-#include "vigil/core/digest.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/overdue_report.hpp"
-#include "vigil/core/report_stamp.hpp"
-#include "vigil/core/suspects_report.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/backlog_trend.hpp"
+#include "vigil/reports/compliance_report.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/suspects_report.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/rules/text.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -36,24 +36,24 @@ struct Night {
   Date as_of;
   Instant cutoff;         // the end of the as-of day, Europe/London
   std::string day_start;  // its start, as stored instants are written
-  OverdueReport overdue;
-  SuspectsReport suspects;
-  ComplianceReport compliance;
-  ReportStamp stamp;
+  reports::OverdueReport overdue;
+  reports::SuspectsReport suspects;
+  reports::ComplianceReport compliance;
+  reports::ReportStamp stamp;
 };
 
-Night read_night(store::Database& db, Date as_of, Progress& progress) {
+Night read_night(store::Database& db, Date as_of, base::Progress& progress) {
   Night night;
   night.as_of = as_of;
   night.cutoff = london_midnight(add_days(as_of, 1));
   night.day_start = format_instant(london_midnight(as_of));
   progress.stage("overdue report");
-  night.overdue = overdue_report(db, as_of, {});
+  night.overdue = reports::overdue_report(db, as_of, {});
   progress.stage("suspects report");
-  night.suspects = suspects_report(db, as_of, {});
+  night.suspects = reports::suspects_report(db, as_of, {});
   progress.stage("compliance report");
-  night.compliance = compliance_report(db, as_of, {});
-  night.stamp = stamp_report(db, as_of, {}, night.cutoff);
+  night.compliance = reports::compliance_report(db, as_of, {});
+  night.stamp = reports::stamp_report(db, as_of, {}, night.cutoff);
   // As of the cut-off, so that two runs for one date agree.
   night.stamp.generated_at = format_instant(night.cutoff);
   return night;
@@ -220,9 +220,9 @@ Check nominals_managed(store::Database& db) {
   return check;
 }
 
-Check crewing_met(const ComplianceReport& compliance) {
+Check crewing_met(const reports::ComplianceReport& compliance) {
   Check check{"plans_crewing_met",
-              "Every visit in the " + std::to_string(kComplianceDays) +
+              "Every visit in the " + std::to_string(reports::kComplianceDays) +
                   " days up to the as-of date had the crew its plan required.",
               {}};
   // The compliance report lists them most recent first; the run lists them by time, then id.
@@ -251,7 +251,7 @@ Check silent_with_pending(const Night& night) {
               "contact.",
               {}};
   for (const auto& d : night.stamp.devices) {
-    if (!silent_over_24h(d, night.cutoff) || d.pending_changes.value_or(0) <= 0) continue;
+    if (!reports::silent_over_24h(d, night.cutoff) || d.pending_changes.value_or(0) <= 0) continue;
     check.findings.push_back(
         finding({{"device_id", d.id},
                  {"name", d.name},
@@ -379,7 +379,7 @@ Check suspects_untraced(const Night& night) {
   return check;
 }
 
-Reconciliation reconcile_night(store::Database& db, const Night& night, Progress& progress) {
+Reconciliation reconcile_night(store::Database& db, const Night& night, base::Progress& progress) {
   Reconciliation r;
   r.as_of = night.as_of;
   r.cutoff = night.cutoff;
@@ -445,7 +445,8 @@ constexpr const char* kRiskColours[] = {"#3d7a3c", "#c99a06", "#b54d0d", "#b3261
 constexpr const char* kRiskLabels[] = {"Low", "Medium", "High", "Very high"};
 
 // Overdue items by age band, stacked by risk level, as SVG.
-std::string backlog_chart(const OverdueSummary& summary, const std::vector<OverdueItem>& items) {
+std::string backlog_chart(const reports::OverdueSummary& summary,
+                          const std::vector<OverdueItem>& items) {
   int counts[5][4] = {};
   for (const auto& item : items) ++counts[age_band(item.days_overdue)][index_of(item.risk_level)];
   int highest = 1;
@@ -480,7 +481,7 @@ std::string backlog_chart(const OverdueSummary& summary, const std::vector<Overd
 }
 
 // The backlog's total each night of the trend, as SVG.
-std::string trend_chart(const BacklogTrend& trend) {
+std::string trend_chart(const reports::BacklogTrend& trend) {
   if (trend.points.empty()) return "<p>No nightly snapshots yet.</p>";
   int highest = 1;
   for (const auto& p : trend.points) highest = std::max(highest, p.total);
@@ -537,7 +538,8 @@ std::string findings_table(const Check& check, std::size_t limit) {
   return html;
 }
 
-std::string summary_html(const Night& night, const Reconciliation& r, const BacklogTrend& trend) {
+std::string summary_html(const Night& night, const Reconciliation& r,
+                         const reports::BacklogTrend& trend) {
   const std::string as_of = format_date(night.as_of);
   std::string html =
       "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Vigil morning "
@@ -586,7 +588,7 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
             "</span>";
   }
   html += "</p></div><div>" + trend_chart(trend) + "<p>Overdue items each night, last " +
-          std::to_string(kTrendDays) + " days.</p></div></div>\n";
+          std::to_string(reports::kTrendDays) + " days.</p></div></div>\n";
   // One page: every flag counted, and the two the meeting acts on first listed at the top.
   html += "<h2>Flags</h2><table><thead><tr><th>What</th><th>Count</th></tr></thead><tbody>";
   for (const auto& flag : r.flags) {
@@ -601,7 +603,7 @@ std::string summary_html(const Night& night, const Reconciliation& r, const Back
   return html + "<p>Every item and breach is listed in reconcile.json.</p></body></html>\n";
 }
 
-void write_check(JsonWriter& w, const Check& check) {
+void write_check(base::JsonWriter& w, const Check& check) {
   w.begin_object()
       .field("name", check.name)
       .field("description", check.description)
@@ -718,13 +720,13 @@ bool Reconciliation::clean() const {
 }
 
 Reconciliation reconcile(store::Database& db, Date as_of) {
-  Progress quiet(false);
+  base::Progress quiet(false);
   const Night night = read_night(db, as_of, quiet);
   return reconcile_night(db, night, quiet);
 }
 
 std::string reconciliation_json(const Reconciliation& r) {
-  JsonWriter w;
+  base::JsonWriter w;
   w.begin_object()
       .field("as_of", format_date(r.as_of))
       .field("cutoff", format_instant(r.cutoff))
@@ -741,7 +743,7 @@ std::string reconciliation_json(const Reconciliation& r) {
 }
 
 BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::path& out,
-                      Instant run_at, Progress& progress) {
+                      Instant run_at, base::Progress& progress) {
   BatchResult result;
   std::map<std::string, std::string> files;  // name -> bytes
   std::filesystem::path target = std::filesystem::absolute(out).lexically_normal();
@@ -765,21 +767,21 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
   }
   progress.stage("files");
   const auto& r = result.reconciliation;
-  files["overdue.json"] = overdue_report_json(night.overdue, &night.stamp) + "\n";
-  files["overdue.csv"] = overdue_report_csv(night.overdue);
-  files["suspects.json"] = suspects_report_json(night.suspects, &night.stamp) + "\n";
-  files["suspects.csv"] = suspects_report_csv(night.suspects);
-  files["compliance.json"] = compliance_report_json(night.compliance, &night.stamp) + "\n";
-  files["devices.json"] = devices_report_json(night.stamp, night.cutoff) + "\n";
+  files["overdue.json"] = reports::overdue_report_json(night.overdue, &night.stamp) + "\n";
+  files["overdue.csv"] = reports::overdue_report_csv(night.overdue);
+  files["suspects.json"] = reports::suspects_report_json(night.suspects, &night.stamp) + "\n";
+  files["suspects.csv"] = reports::suspects_report_csv(night.suspects);
+  files["compliance.json"] = reports::compliance_report_json(night.compliance, &night.stamp) + "\n";
+  files["devices.json"] = reports::devices_report_json(night.stamp, night.cutoff) + "\n";
   files["reconcile.json"] = reconciliation_json(r);
 
   // The night's backlog, kept for the trend; a rerun for the date replaces it.
   progress.stage("backlog snapshot");
-  record_backlog_snapshot(db, night.overdue, format_instant(run_at));
-  const auto trend = backlog_trend(db, as_of, {});
+  reports::record_backlog_snapshot(db, night.overdue, format_instant(run_at));
+  const auto trend = reports::backlog_trend(db, as_of, {});
   files["summary.html"] = summary_html(night, r, trend);
 
-  JsonWriter manifest;
+  base::JsonWriter manifest;
   manifest.begin_object()
       .field("as_of", format_date(as_of))
       .field("run_at", format_instant(run_at))
@@ -790,7 +792,7 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
     manifest.begin_object()
         .field("name", name)
         .field("bytes", static_cast<std::int64_t>(bytes.size()))
-        .field("sha256", sha256_hex(bytes))
+        .field("sha256", base::sha256_hex(bytes))
         .end_object();
   }
   manifest.end_array().end_object();

@@ -29,12 +29,12 @@
 #include <variant>
 #include <vector>
 
-#include "vigil/core/csv.hpp"
-#include "vigil/core/dates.hpp"
-#include "vigil/core/domain.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/text.hpp"
+#include "vigil/base/csv.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/rules/text.hpp"
 #include "vigil/sync/back_office.hpp"
 
 namespace vigil::backoffice {
@@ -191,7 +191,7 @@ struct Table {
   bool header_ok = false;
   std::size_t header_width = 0;
   std::vector<std::size_t> positions;  // column -> field index in a row, kMissing when absent
-  std::vector<CsvRecord> rows;         // the data rows, header removed
+  std::vector<base::CsvRecord> rows;   // the data rows, header removed
   std::vector<ImportProblem> problems;
 };
 
@@ -199,7 +199,7 @@ struct Table {
 // readers return nullopt (or an empty value) after recording a problem; ok() says whether any.
 class Row {
  public:
-  Row(Table& table, const CsvRecord& record, const Clock& clock)
+  Row(Table& table, const base::CsvRecord& record, const Clock& clock)
       : table_(table), record_(record), clock_(clock) {}
 
   int line() const { return record_.line; }
@@ -365,7 +365,7 @@ class Row {
   }
 
   Table& table_;
-  const CsvRecord& record_;
+  const base::CsvRecord& record_;
   const Clock& clock_;
   bool ok_ = true;
 };
@@ -560,7 +560,7 @@ class FileDescriptor {
 
 class Importer {
  public:
-  Importer(store::Database& db, std::filesystem::path dir, Progress& progress)
+  Importer(store::Database& db, std::filesystem::path dir, base::Progress& progress)
       : db_(db), dir_(std::move(dir)), progress_(progress) {
     clock_.now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     clock_.now_text = format_instant(clock_.now);
@@ -659,7 +659,7 @@ class Importer {
       unreadable_ = true;
       return;
     }
-    CsvFile csv = read_csv(std::get<std::string>(whole));
+    base::CsvFile csv = base::read_csv(std::get<std::string>(whole));
     whole = {};
     for (auto& problem : csv.problems) {
       table.problems.push_back({table.file, problem.line, std::move(problem.reason)});
@@ -723,7 +723,7 @@ class Importer {
     return text;
   }
 
-  static void match_header(Table& table, const CsvRecord& header) {
+  static void match_header(Table& table, const base::CsvRecord& header) {
     bool ok = true;
     auto report = [&](std::string reason) {
       table.problems.push_back({table.file, header.line, std::move(reason)});
@@ -1250,7 +1250,7 @@ class Importer {
     if (found != team_ids_.end()) return found->second;
     if (!insert_team_)
       insert_team_.emplace(db_.prepare("INSERT INTO teams (id, name) VALUES (?, ?)"));
-    std::string id = make_uuid();
+    std::string id = base::make_uuid();
     insert_team_->bind_all(id, name).run();
     written_records_.push_back({"team", id, true, std::nullopt});
     team_ids_.emplace(name, id);
@@ -1298,7 +1298,7 @@ class Importer {
       bool changed = false;
       auto found = officers_.find(row.username);
       if (found == officers_.end()) {
-        std::string id = make_uuid();
+        std::string id = base::make_uuid();
         insert.bind_all(id, row.username, row.name, role, team, clock_.now_text).run();
         written_records_.push_back({"officer", id, true, std::nullopt});
         found = officers_.emplace(row.username, StoredOfficer{id, row.name, role, team}).first;
@@ -1405,7 +1405,7 @@ class Importer {
       row.fields.team_id = team_id(row.team);
       auto found = stored.find(row.ref);
       if (found == stored.end()) {
-        std::string id = make_uuid();
+        std::string id = base::make_uuid();
         bind(insert, id, row.ref, row.fields);
         insert.run();
         written_records_.push_back({entity, id, true, std::nullopt});
@@ -1454,7 +1454,7 @@ class Importer {
         ++count.unchanged;
         continue;
       }
-      const std::string id = make_uuid();
+      const std::string id = base::make_uuid();
       insert.bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id).run();
       written_records_.push_back({"assessment", id, true, std::nullopt});
       ++count.inserted;
@@ -1477,7 +1477,7 @@ class Importer {
         ++count.unchanged;
         continue;
       }
-      const std::string id = make_uuid();
+      const std::string id = base::make_uuid();
       insert
           .bind_all(id, nominal, row.started_on, row.facts.visit_every_months,
                     row.facts.double_crewed)
@@ -1518,8 +1518,8 @@ class Importer {
         ++count.unchanged;
         continue;
       }
-      inserts.push_back(
-          {make_uuid(), &row, nominal, std::move(recorded_by), std::move(facts.attendee_ids)});
+      inserts.push_back({base::make_uuid(), &row, nominal, std::move(recorded_by),
+                         std::move(facts.attendee_ids)});
     }
     // In id order, consecutive inserts touch neighbouring pages of the id indexes, not random ones.
     std::sort(inserts.begin(), inserts.end(),
@@ -1554,7 +1554,7 @@ class Importer {
     if (teams_created_ > 0) reason += "; " + std::to_string(teams_created_) + " new teams";
     auto insert = db_.prepare(
         "INSERT INTO audit_log (id, occurred_at, action, entity, reason) VALUES (?, ?, ?, ?, ?)");
-    insert.bind_all(make_uuid(), clock_.now_text, "import", "import", reason).run();
+    insert.bind_all(base::make_uuid(), clock_.now_text, "import", "import", reason).run();
   }
 
   store::Database& db_;
@@ -1562,7 +1562,7 @@ class Importer {
   FileDescriptor dir_fd_;    // the folder, opened once: every file is opened relative to it
   bool unreadable_ = false;  // a file in it could not be read
   std::vector<sync::BackOfficeWrite> written_records_;  // logged for the tablets
-  Progress& progress_;
+  base::Progress& progress_;
   Clock clock_;
   ImportResult result_;
   std::vector<Table> tables_;
@@ -1600,7 +1600,7 @@ class Importer {
 }  // namespace
 
 ImportResult import_directory(store::Database& db, const std::filesystem::path& dir,
-                              Progress& progress) {
+                              base::Progress& progress) {
   return Importer(db, dir, progress).run();
 }
 

@@ -24,13 +24,14 @@
 #include <utility>
 #include <vector>
 
-#include "vigil/core/bail.hpp"
-#include "vigil/core/domain.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/ids.hpp"
-#include "vigil/core/json.hpp"
-#include "vigil/core/password.hpp"
-#include "vigil/core/policy.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/base/password.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/store/policy_versions.hpp"
 
 namespace vigil::backoffice {
 namespace {
@@ -60,7 +61,7 @@ class Dice {
  public:
   explicit Dice(std::uint64_t seed) : engine_(seed) {}
 
-  std::string uuid() { return make_uuid(engine_); }
+  std::string uuid() { return base::make_uuid(engine_); }
 
   // A whole number from low to high inclusive (low when the range is empty).
   int between(int low, int high) {
@@ -755,7 +756,7 @@ int plan_months_for(RiskLevel level) {
 
 class Seeder {
  public:
-  Seeder(store::Database& db, const SeedOptions& options, Progress& progress)
+  Seeder(store::Database& db, const SeedOptions& options, base::Progress& progress)
       : db_(db),
         options_(options),
         progress_(progress),
@@ -770,13 +771,13 @@ class Seeder {
     plan_force_shape();
     check_no_clashes();
     // Argon2id is deliberately slow: one hash, shared by every seeded officer.
-    const std::string password_hash = hash_password(kSeedPassword);
+    const std::string password_hash = base::hash_password(kSeedPassword);
 
     BulkLoad bulk(db_);
     store::Transaction transaction(db_);
     SeedCounts counts;
     if (record_policy_if_missing()) counts["policy_versions"] = 1;
-    policy_ = policy_in_force(db_, options_.as_of);
+    policy_ = store::policy_in_force(db_, options_.as_of);
     Writers writers(db_);
 
     write_teams_and_officers(writers, password_hash);
@@ -836,10 +837,10 @@ class Seeder {
     auto count = db_.prepare("SELECT count(*) FROM policy_versions");
     count.step();
     if (count.column_int(0) != 0) return false;
-    add_policy_version(db_, default_policy(), add_months_clamped(options_.as_of, -36),
-                       "National guidance",
-                       "The historic national minimum standards, in force when the synthetic "
-                       "history begins.");
+    store::add_policy_version(
+        db_, default_policy(), add_months_clamped(options_.as_of, -36), "National guidance",
+        "The historic national minimum standards, in force when the synthetic "
+        "history begins.");
     return true;
   }
 
@@ -1563,7 +1564,7 @@ class Seeder {
           // A visit is evidence: a correction is a further record saying what changed and why.
           const Day amended_on = plus_days(visit.on, dice_.between(1, 3));
           if (amended_on <= as_of_) {
-            JsonWriter changes;
+            base::JsonWriter changes;
             changes.begin_object().field("observations", dice_.pick(kObservations)).end_object();
             const std::string id = dice_.uuid();
             const auto amended_at =
@@ -2111,7 +2112,7 @@ class Seeder {
 
   store::Database& db_;
   const SeedOptions& options_;
-  Progress& progress_;
+  base::Progress& progress_;
   ProfileShape shape_;
   Dice dice_;
   Calendar calendar_;
@@ -2131,7 +2132,8 @@ class Seeder {
 
 }  // namespace
 
-SeedCounts seed_database(store::Database& db, const SeedOptions& options, Progress& progress) {
+SeedCounts seed_database(store::Database& db, const SeedOptions& options,
+                         base::Progress& progress) {
   {
     auto nominals = db.prepare("SELECT count(*) FROM nominals");
     nominals.step();

@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
 
 namespace vigil::http {
 

@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/caseload.hpp"
-#include "vigil/core/dates.hpp"
-#include "vigil/core/domain.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/reports/caseload.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/rules/domain.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/wire.hpp"
@@ -68,7 +68,7 @@ struct LinkOptions {
 using SyncReport = sync::SyncReport;
 
 // One nominal of the caseload, worked out on the tablet by the server's rules (core's caseload).
-using CaseloadEntry = vigil::CaseloadEntry;
+using CaseloadEntry = vigil::reports::CaseloadEntry;
 
 struct VisitInput {
   std::string nominal_ref;
@@ -89,7 +89,7 @@ struct Recorded {
 struct NominalRecord {
   sync::FieldValues nominal;  // every field, in wire form
   std::vector<sync::FieldValues> addresses, visits, assessments, plans, orders;
-  std::vector<CaseloadEntry> due;  // what is due, as in the caseload
+  std::vector<reports::CaseloadEntry> due;  // what is due, as in the caseload
 };
 
 using RejectedChange = sync::RejectedChange;
@@ -131,7 +131,7 @@ class Tablet {
   SyncReport sync(const LinkOptions& link = {});
 
   // Every nominal in scope, highest priority first.
-  std::vector<CaseloadEntry> caseload(Date as_of);
+  std::vector<reports::CaseloadEntry> caseload(Date as_of);
   // The nominal's record; writes a read-audit event (who, what, when, why), hash-chained.
   NominalRecord show(const std::string& nominal_ref, const std::string& reason);
 

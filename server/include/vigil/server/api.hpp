@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
 #include "vigil/http/server.hpp"
+#include "vigil/rules/dates.hpp"
 #include "vigil/server/metrics.hpp"
 
 namespace vigil::server {

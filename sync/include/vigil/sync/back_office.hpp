@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::sync {
 

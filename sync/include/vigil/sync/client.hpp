@@ -20,9 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/error.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/device_state.hpp"
 #include "vigil/sync/hlc.hpp"
 

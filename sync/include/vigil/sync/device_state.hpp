@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/replica.hpp"
 #include "vigil/sync/wire.hpp"

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/domain.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "vigil/core/domain.hpp"
+#include "vigil/rules/domain.hpp"
 
 namespace vigil::sync {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/store.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::sync {

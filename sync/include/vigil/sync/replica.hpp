@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/domain.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/store/store.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::sync {

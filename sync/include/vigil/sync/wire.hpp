@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vigil/core/domain.hpp"
-#include "vigil/core/error.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/rules/domain.hpp"
 
 namespace vigil::sync {
 

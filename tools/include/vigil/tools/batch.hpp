@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/progress.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/progress.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::backoffice {
 
@@ -56,7 +56,7 @@ struct BatchResult {
 // renamed into place, so an interrupted run leaves the previous output whole), and stores the
 // night's backlog snapshot. `run_at` is the real time, written only into the manifest.
 BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::path& out,
-                      Instant run_at, Progress& progress);
+                      Instant run_at, base::Progress& progress);
 
 // The checks alone, on the snapshot the caller holds open.
 Reconciliation reconcile(store::Database& db, Date as_of);

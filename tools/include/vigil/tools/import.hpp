@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "vigil/core/progress.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/progress.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::backoffice {
 
@@ -36,6 +36,6 @@ struct ImportResult {
 };
 
 ImportResult import_directory(store::Database& db, const std::filesystem::path& dir,
-                              Progress& progress);
+                              base::Progress& progress);
 
 }  // namespace vigil::backoffice

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
-#include "vigil/core/dates.hpp"
-#include "vigil/core/progress.hpp"
-#include "vigil/core/store.hpp"
+#include "vigil/base/progress.hpp"
+#include "vigil/rules/dates.hpp"
+#include "vigil/store/store.hpp"
 
 namespace vigil::backoffice {
 
@@ -28,6 +28,6 @@ using SeedCounts = std::map<std::string, std::int64_t>;
 inline constexpr const char* kSeedPassword = "vigil-demo-password";
 
 // Throws vigil::Error (code invalid_input) when the database already holds nominals.
-SeedCounts seed_database(store::Database& db, const SeedOptions& options, Progress& progress);
+SeedCounts seed_database(store::Database& db, const SeedOptions& options, base::Progress& progress);
 
 }  // namespace vigil::backoffice

@@ -1,0 +1,73 @@
+// The overdue report: every overdue item in a scope, by priority, with a summary by risk level
+// and age band. Loads facts from the store in a few set-based queries (no per-nominal queries), so
+// a force-wide report stays well under a second. The caller owns the Database; one thread.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/rules/overdue.hpp"
+#include "vigil/store/store.hpp"
+
+namespace vigil::base {
+class JsonWriter;
+}  // namespace vigil::base
+
+namespace vigil::reports {
+
+struct ReportStamp;
+
+// Which nominals: empty teams = the whole force.
+struct ReportScope {
+  std::vector<std::string> teams;  // team names
+};
+
+// The scope's team ids as a JSON array (bound and read with json_each), or nullopt for the whole
+// force: what every report's queries filter on.
+std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope);
+
+// A date column of a report's query. Stored dates were checked on the way in, so one that does
+// not parse is a damaged database: vigil::Error (database) naming it.
+Date date_column(const store::Statement& s, int column);
+std::optional<Date> optional_date_column(const store::Statement& s, int column);
+
+struct OverdueSummary {
+  int total = 0;
+  std::array<int, 4> by_risk{};                              // by RiskLevel
+  std::array<int, 5> by_age_band{};                          // by kAgeBands
+  std::array<std::optional<OverdueItem>, 4> oldest_by_risk;  // the most days overdue at each level
+  int nominals = 0;                                          // nominals in scope
+  int unscheduled = 0;  // active nominals with no plan, assessment or seen visit
+};
+
+struct OverdueReport {
+  Date as_of;
+  int policy_version = 0;
+  std::vector<OverdueItem> items;
+  OverdueSummary summary;
+};
+
+// Loads the facts of every active nominal in scope as of that date, except how many officers
+// attended the last seen visit (last_visit_attendees stays 0): counting attendees is the costliest
+// fact and matters only for items that are late, so callers load it with load_visit_crewing for
+// the nominals that need it.
+std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
+                                             const ReportScope& scope);
+// Fills last_visit_attendees from the attendee list of each nominal's last seen visit.
+void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts);
+OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope);
+OverdueSummary summarise(const std::vector<OverdueItem>& items);
+
+// With a stamp (report_stamp.hpp), the report says when it was made, whose records it covers and
+// how fresh they are.
+std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp = nullptr);
+std::string overdue_report_csv(const OverdueReport& report);
+// "by_risk" {"low": n, ...} and "by_age_band" {"1-30": n, ...} into an open object: how the
+// overdue report's summary and the backlog trend's nights give their counts.
+void write_backlog_counts(base::JsonWriter& w, const std::array<int, 4>& by_risk,
+                          const std::array<int, 5>& by_age_band);
+std::string overdue_report_table(const OverdueReport& report);
+
+}  // namespace vigil::reports

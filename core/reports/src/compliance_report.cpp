@@ -1,0 +1,222 @@
+#include "vigil/reports/compliance_report.hpp"
+
+#include "vigil/base/csv.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/report_stamp.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/rules/visit_rules.hpp"
+#include "vigil/store/policy_versions.hpp"
+
+namespace vigil::reports {
+namespace {
+
+// Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
+// ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
+// keeps that order), so a team's report reads its own visits by index, not the force's.
+// The scope, written for the one case or the other so a team's report reads its team's nominals
+// by index instead of testing every nominal of the force.
+std::string in_scope(const std::optional<std::string>& teams) {
+  return teams ? " n.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
+}
+constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
+
+}  // namespace
+
+ComplianceReport compliance_report(store::Database& db, Date as_of, const ReportScope& scope) {
+  ComplianceReport report;
+  report.as_of = as_of;
+  report.from = add_days(as_of, -(kComplianceDays - 1));
+  store::ReadSnapshot snapshot(db);
+  const Policy policy = store::policy_in_force(db, as_of);
+  const auto teams = scope_team_ids(db, scope);
+  const std::string scoped = in_scope(teams);
+  const std::string from = format_date(report.from) + "T00:00:00Z";
+  const std::string until = format_date(add_days(as_of, 1)) + "T00:00:00Z";
+  auto bind = [&](store::Statement& s) { s.bind(1, teams).bind(2, from).bind(3, until); };
+
+  // Visits below the crew the plan in force at the time required.
+  auto crewed = db.prepare(
+      "SELECT id, ref, officer, team, occurred_at, crew FROM (SELECT v.id, n.ref, "
+      "coalesce(o.username, '') AS officer, t.name AS team, v.occurred_at, "
+      "(SELECT count(*) FROM visit_attendees a WHERE a.visit_id = v.id) AS crew, "
+      "(SELECT p.double_crewed FROM plans p WHERE p.nominal_id = v.nominal_id AND "
+      "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
+      "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
+      "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
+      std::string(kInPeriod) + "AND" + scoped + ") WHERE crew > 0 AND crew < " +
+      required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
+  bind(crewed);
+  crewed.bind(4, policy.visit_crew);
+  while (crewed.step()) {
+    report.under_crewed.push_back(
+        {crewed.column_text(0), crewed.column_text(1), crewed.column_text(2), crewed.column_text(3),
+         crewed.column_text(4), static_cast<int>(crewed.column_int(5)), policy.visit_crew});
+  }
+
+  // Pre-arranged visits by the officer who recorded them, month by month.
+  auto announced = db.prepare(
+      "SELECT o.username, t.name, substr(v.occurred_at, 1, 7) AS month, count(*), "
+      "sum(v.announced) FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id JOIN "
+      "officers o ON o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
+      std::string(kInPeriod) + "AND" + scoped + "GROUP BY o.id, month ORDER BY o.username, month");
+  bind(announced);
+  while (announced.step()) {
+    AnnouncedShare share{announced.column_text(0),
+                         announced.column_text(1),
+                         announced.column_text(2),
+                         static_cast<int>(announced.column_int(3)),
+                         static_cast<int>(announced.column_int(4)),
+                         0};
+    share.share = share.visits > 0 ? static_cast<double>(share.announced) / share.visits : 0;
+    report.announced.push_back(std::move(share));
+  }
+
+  // The current plan of each active nominal: with no actions, or open actions without an owner
+  // or a due date (docs/domain.md: each action has both).
+  auto defects = db.prepare(
+      "WITH current AS (SELECT n.ref, t.name AS team, p.id AS plan_id, p.started_on FROM "
+      "nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON p.id = (SELECT q.id FROM "
+      "plans q WHERE q.nominal_id = n.id AND q.started_on <= ?4 ORDER BY q.started_on DESC, "
+      "q.id DESC LIMIT 1) WHERE n.status = 'active' AND" +
+      std::string(scoped) +
+      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL) "
+      "SELECT ref, team, started_on, 'no actions', '' FROM current c WHERE NOT EXISTS "
+      "(SELECT 1 FROM plan_actions a WHERE a.plan_id = c.plan_id) "
+      "UNION ALL SELECT ref, team, started_on, 'an action with no owner', a.description FROM "
+      "current c JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
+      "a.owner_id IS NULL "
+      "UNION ALL SELECT ref, team, started_on, 'an action with no due date', a.description FROM "
+      "current c JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
+      "a.due_on IS NULL ORDER BY 1, 4, 5");
+  bind(defects);
+  defects.bind(4, format_date(as_of));
+  while (defects.step()) {
+    report.plan_defects.push_back({defects.column_text(0), defects.column_text(1),
+                                   defects.column_text(2), defects.column_text(3),
+                                   defects.column_text(4)});
+  }
+
+  // Active nominals per managing officer, against the policy's limit.
+  auto caseloads = db.prepare(
+      "SELECT o.username, t.name, count(*) FROM nominals n JOIN officers o ON o.id = "
+      "n.officer_id JOIN teams t ON t.id = o.team_id WHERE n.status = 'active' AND" +
+      std::string(scoped) +
+      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL GROUP BY o.id ORDER BY 3 DESC, 1");
+  bind(caseloads);
+  while (caseloads.step()) {
+    const int count = static_cast<int>(caseloads.column_int(2));
+    report.caseloads.push_back({caseloads.column_text(0), caseloads.column_text(1), count,
+                                policy.caseload_per_officer, count > policy.caseload_per_officer});
+  }
+
+  // One officer alone at one nominal's door, again and again.
+  auto solo = db.prepare(
+      "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM nominals n CROSS "
+      "JOIN visits v ON v.nominal_id = n.id JOIN visit_attendees a ON a.visit_id = v.id JOIN "
+      "officers o ON o.id = a.officer_id JOIN teams t ON t.id = n.team_id WHERE" +
+      std::string(kInPeriod) + "AND" + scoped +
+      "AND (SELECT count(*) FROM visit_attendees b WHERE b.visit_id = v.id) = 1 "
+      "GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4 ORDER BY 4 DESC, 1, 2");
+  bind(solo);
+  solo.bind(4, kRepeatedSoloVisits);
+  while (solo.step()) {
+    report.repeated_solo.push_back({solo.column_text(0), solo.column_text(1), solo.column_text(2),
+                                    static_cast<int>(solo.column_int(3)), solo.column_text(4)});
+  }
+  return report;
+}
+
+std::string compliance_report_json(const ComplianceReport& report, const ReportStamp* stamp) {
+  base::JsonWriter w;
+  w.begin_object();
+  write_report_head(w, report.as_of, stamp);
+  w.field("from", format_date(report.from));
+  w.key("under_crewed_visits").begin_array();
+  for (const auto& v : report.under_crewed) {
+    w.begin_object()
+        .field("visit_id", v.visit_id)
+        .field("nominal_ref", v.nominal_ref)
+        .field("officer", v.officer)
+        .field("team", v.team)
+        .field("occurred_at", v.occurred_at)
+        .field("attendees", v.attendees)
+        .field("required", v.required)
+        .end_object();
+  }
+  w.end_array().key("announced_share").begin_array();
+  for (const auto& a : report.announced) {
+    w.begin_object()
+        .field("officer", a.officer)
+        .field("team", a.team)
+        .field("month", a.month)
+        .field("visits", a.visits)
+        .field("announced", a.announced)
+        .field("share", static_cast<double>(std::lround(a.share * 1000)) / 1000)
+        .end_object();
+  }
+  w.end_array().key("plan_defects").begin_array();
+  for (const auto& d : report.plan_defects) {
+    w.begin_object()
+        .field("nominal_ref", d.nominal_ref)
+        .field("team", d.team)
+        .field("plan_started_on", d.plan_started_on)
+        .field("problem", d.problem)
+        .field("action", d.action)
+        .end_object();
+  }
+  w.end_array().key("caseloads").begin_array();
+  for (const auto& c : report.caseloads) {
+    w.begin_object()
+        .field("officer", c.officer)
+        .field("team", c.team)
+        .field("nominals", c.nominals)
+        .field("limit", c.limit)
+        .field("over", c.over)
+        .end_object();
+  }
+  w.end_array().key("repeated_solo_visits").begin_array();
+  for (const auto& r : report.repeated_solo) {
+    w.begin_object()
+        .field("officer", r.officer)
+        .field("nominal_ref", r.nominal_ref)
+        .field("team", r.team)
+        .field("visits", r.visits)
+        .field("last_at", r.last_at)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+std::string compliance_report_csv(const ComplianceReport& report) {
+  std::string out = "section,officer,nominal_ref,team,date,count,limit,detail\r\n";
+  auto row = [&out](std::string_view section, const std::string& officer, const std::string& ref,
+                    const std::string& team, const std::string& date, int count, int limit,
+                    const std::string& detail) {
+    out += std::string(section) + ',' + base::csv_field(officer) + ',' + base::csv_field(ref) +
+           ',' + base::csv_field(team) + ',' + base::csv_field(date) + ',' + std::to_string(count) +
+           ',' + (limit > 0 ? std::to_string(limit) : std::string()) + ',' +
+           base::csv_field(detail) + "\r\n";
+  };
+  for (const auto& v : report.under_crewed) {
+    row("under_crewed", v.officer, v.nominal_ref, v.team, v.occurred_at, v.attendees, v.required,
+        "visit " + v.visit_id);
+  }
+  for (const auto& a : report.announced) {
+    row("announced", a.officer, "", a.team, a.month, a.announced, a.visits,
+        "pre-arranged of visits");
+  }
+  for (const auto& d : report.plan_defects) {
+    row("plan_defect", "", d.nominal_ref, d.team, d.plan_started_on, 0, 0,
+        d.problem + (d.action.empty() ? "" : ": " + d.action));
+  }
+  for (const auto& c : report.caseloads) {
+    row("caseload", c.officer, "", c.team, "", c.nominals, c.limit, c.over ? "over" : "");
+  }
+  for (const auto& r : report.repeated_solo) {
+    row("repeated_solo", r.officer, r.nominal_ref, r.team, r.last_at, r.visits, 0, "visits alone");
+  }
+  return out;
+}
+
+}  // namespace vigil::reports

@@ -1,0 +1,252 @@
+#include "vigil/reports/suspects_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "vigil/base/csv.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/reports/report_stamp.hpp"
+#include "vigil/rules/policy.hpp"
+#include "vigil/store/policy_versions.hpp"
+
+namespace vigil::reports {
+namespace {
+
+// What aggravates an outstanding suspect's priority (suspects_report.hpp).
+constexpr double kNoTraceShare = 0.5;
+constexpr double kNotCirculatedShare = 0.25;
+
+}  // namespace
+
+SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScope& scope) {
+  SuspectsReport report;
+  report.as_of = as_of;
+  store::ReadSnapshot snapshot(db);
+  const Policy policy = store::policy_in_force(db, as_of);
+  const auto teams = scope_team_ids(db, scope);
+  // Written for the one case or the other, so a team's report reads its team's rows by index
+  // instead of testing every row of the force.
+  const std::string in_scope =
+      teams ? " c.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
+
+  // Bail and RUI cases open now, with their latest extension and latest review.
+  auto cases = db.prepare(
+      "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(o.username, ''), t.name, "
+      "c.arrested_on, c.case_type, c.status, c.expected_finish_on, "
+      "(SELECT max(e.extended_to) FROM bail_extensions e WHERE e.bail_case_id = c.id), "
+      "(SELECT max(r.reviewed_on) FROM rui_reviews r WHERE r.bail_case_id = c.id) "
+      "FROM bail_cases c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON "
+      "o.id = c.officer_id WHERE (c.status = 'bail' OR c.status = 'rui') AND" +
+      in_scope + "ORDER BY c.ref");
+  cases.bind(1, teams);
+  while (cases.step()) {
+    const Date arrested_on = date_column(cases, 4);
+    const auto case_type = parse_enum<CaseType>(cases.column_view(5)).value_or(CaseType::standard);
+    if (cases.column_view(6) == "bail") {
+      const BailTimetable timetable = bail_timetable(arrested_on, case_type);
+      if (timetable.stages.empty()) continue;  // before 2017: no statutory limit
+      const Date end = optional_date_column(cases, 8).value_or(timetable.stages.front().ends);
+      const int days_left = days_between(as_of, end);
+      if (days_left > kSuspectsLookaheadDays) continue;
+      // Once the period has ended no extension can be given (docs/domain.md: an extension
+      // authorised after expiry is invalid), so none is named.
+      report.bail.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
+                             cases.column_text(3), arrested_on, end, days_left,
+                             days_left < 0 ? std::nullopt : next_stage(timetable, end)});
+    } else {
+      const Date last = optional_date_column(cases, 9).value_or(arrested_on);
+      const Date due = rui_review_due(last, policy);
+      if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
+      report.rui.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
+                            cases.column_text(3), last, due, std::max(0, days_between(due, as_of)),
+                            optional_date_column(cases, 7)});
+    }
+  }
+  std::sort(report.bail.begin(), report.bail.end(), [](const auto& a, const auto& b) {
+    return a.days_left != b.days_left ? a.days_left < b.days_left : a.ref < b.ref;
+  });
+  std::sort(report.rui.begin(), report.rui.end(), [](const auto& a, const auto& b) {
+    return a.due != b.due ? a.due < b.due : a.ref < b.ref;
+  });
+
+  // Outstanding suspects, with the last trace enquiry recorded for each.
+  auto suspects = db.prepare(
+      "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
+      "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, c.last_review_on, "
+      "(SELECT substr(max(e.occurred_at), 1, 10) FROM trace_enquiries e WHERE "
+      "e.suspect_id = c.id) FROM suspects c JOIN teams t ON t.id = c.team_id LEFT JOIN officers "
+      "o ON o.id = c.officer_id WHERE c.status = 'outstanding' AND" +
+      in_scope + "ORDER BY c.ref");
+  suspects.bind(1, teams);
+  while (suspects.step()) {
+    OutstandingSuspect s;
+    s.ref = suspects.column_text(0);
+    s.name = suspects.column_text(1);
+    s.offence = suspects.column_text(2);
+    s.officer = suspects.column_text(3);
+    s.team = suspects.column_text(4);
+    s.harm = static_cast<int>(std::clamp<std::int64_t>(suspects.column_int(5), 1, 5));
+    const Date since = date_column(suspects, 6);
+    s.circulated = !suspects.is_null(7);
+    // The later of the trace date kept on the suspect and the last enquiry recorded (its UTC
+    // date is near enough for a count of days).
+    const auto kept = optional_date_column(suspects, 8);
+    const auto recorded = optional_date_column(suspects, 10);
+    s.last_trace_on = kept && recorded ? std::max(*kept, *recorded) : kept ? kept : recorded;
+    s.days_outstanding = std::max(0, days_between(since, as_of));
+    s.days_since_trace = std::max(
+        0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
+    s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, policy);
+    s.review_due = suspect_review_due(optional_date_column(suspects, 9).value_or(since), policy);
+    const double harm_weight = std::ldexp(1.0, 5 - s.harm);
+    const double age = 1.0 + s.days_outstanding / 90.0;
+    double aggravation = 1.0;
+    s.reasons.push_back("harm " + std::to_string(s.harm) + " (weight " +
+                        std::to_string(static_cast<int>(harm_weight)) + ")");
+    s.reasons.push_back(std::to_string(s.days_outstanding) + " days outstanding (" +
+                        format_factor(age) + ")");
+    if (s.no_trace_flag) {
+      aggravation += kNoTraceShare;
+      s.reasons.push_back("no trace activity for " + std::to_string(s.days_since_trace) +
+                          " days (" + format_share(kNoTraceShare) + ")");
+    }
+    if (!s.circulated) {
+      aggravation += kNotCirculatedShare;
+      s.reasons.push_back("not circulated (" + format_share(kNotCirculatedShare) + ")");
+    }
+    s.priority = static_cast<int>(std::lround(10.0 * harm_weight * age * aggravation));
+    report.suspects.push_back(std::move(s));
+  }
+  std::sort(report.suspects.begin(), report.suspects.end(), [](const auto& a, const auto& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.days_outstanding != b.days_outstanding) return a.days_outstanding > b.days_outstanding;
+    return a.ref < b.ref;
+  });
+
+  // Of the arrests in the year up to the as-of date, how many are on bail and under investigation.
+  auto rates = db.prepare(
+      "SELECT count(*), coalesce(sum(c.status = 'bail'), 0), coalesce(sum(c.status = 'rui'), 0) "
+      "FROM bail_cases c WHERE c.arrested_on > ?2 AND c.arrested_on <= ?3 AND" +
+      in_scope);
+  rates.bind(1, teams).bind(2, format_date(add_days(as_of, -365))).bind(3, format_date(as_of));
+  rates.step();
+  report.rates.arrests = static_cast<int>(rates.column_int(0));
+  report.rates.on_bail = static_cast<int>(rates.column_int(1));
+  report.rates.under_investigation = static_cast<int>(rates.column_int(2));
+  if (report.rates.arrests > 0) {
+    report.rates.bail_per_1000 = 1000.0 * report.rates.on_bail / report.rates.arrests;
+    report.rates.rui_per_1000 = 1000.0 * report.rates.under_investigation / report.rates.arrests;
+  }
+  return report;
+}
+
+std::string suspects_report_json(const SuspectsReport& report, const ReportStamp* stamp) {
+  base::JsonWriter w;
+  w.begin_object();
+  write_report_head(w, report.as_of, stamp);
+  w.key("bail").begin_array();
+  for (const auto& b : report.bail) {
+    w.begin_object()
+        .field("ref", b.ref)
+        .field("name", b.name)
+        .field("officer", b.officer)
+        .field("team", b.team)
+        .field("arrested_on", format_date(b.arrested_on))
+        .field("bail_ends", format_date(b.current_end))
+        .field("days_left", b.days_left)
+        .field("ended", b.days_left < 0);
+    w.key("extension");
+    if (b.extension) {
+      w.begin_object()
+          .field("authority", std::string(to_string(b.extension->authority)))
+          .field("label", std::string(bail_authority_label(b.extension->authority)))
+          .field("by", format_date(b.current_end))
+          .field("furthest", format_date(b.extension->ends))
+          .end_object();
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array().key("rui_reviews").begin_array();
+  for (const auto& r : report.rui) {
+    w.begin_object()
+        .field("ref", r.ref)
+        .field("name", r.name)
+        .field("officer", r.officer)
+        .field("team", r.team)
+        .field("last_review", format_date(r.last_review))
+        .field("due", format_date(r.due))
+        .field("days_overdue", r.days_overdue)
+        .field("expected_finish_on", r.expected_finish_on
+                                         ? std::optional(format_date(*r.expected_finish_on))
+                                         : std::nullopt)
+        .end_object();
+  }
+  w.end_array().key("outstanding_suspects").begin_array();
+  for (const auto& s : report.suspects) {
+    w.begin_object()
+        .field("ref", s.ref)
+        .field("name", s.name)
+        .field("offence", s.offence)
+        .field("officer", s.officer)
+        .field("team", s.team)
+        .field("harm", s.harm)
+        .field("days_outstanding", s.days_outstanding)
+        .field("last_trace_on",
+               s.last_trace_on ? std::optional(format_date(*s.last_trace_on)) : std::nullopt)
+        .field("days_since_trace", s.days_since_trace)
+        .field("no_trace_flag", s.no_trace_flag)
+        .field("circulated", s.circulated)
+        .field("review_due", format_date(s.review_due))
+        .field("priority", s.priority)
+        .key("reasons")
+        .begin_array();
+    for (const auto& reason : s.reasons) w.value(reason);
+    w.end_array().end_object();
+  }
+  w.end_array();
+  const auto& r = report.rates;
+  w.key("rates")
+      .begin_object()
+      .field("arrests", r.arrests)
+      .field("on_bail", r.on_bail)
+      .field("under_investigation", r.under_investigation)
+      .field("bail_per_1000_arrests", std::round(r.bail_per_1000 * 10) / 10)
+      .field("rui_per_1000_arrests", std::round(r.rui_per_1000 * 10) / 10)
+      .end_object();
+  w.end_object();
+  return w.str();
+}
+
+std::string suspects_report_csv(const SuspectsReport& report) {
+  std::string out = "section,ref,name,officer,team,date,days,authority,priority,detail\r\n";
+  auto row = [&out](std::string_view section, const std::string& ref, const std::string& name,
+                    const std::string& officer, const std::string& team, Date date, int days,
+                    std::string_view authority, const std::string& priority,
+                    const std::string& detail) {
+    out += std::string(section) + ',' + base::csv_field(ref) + ',' + base::csv_field(name) + ',' +
+           base::csv_field(officer) + ',' + base::csv_field(team) + ',' + format_date(date) + ',' +
+           std::to_string(days) + ',' + std::string(authority) + ',' + priority + ',' +
+           base::csv_field(detail) + "\r\n";
+  };
+  for (const auto& b : report.bail) {
+    row("bail", b.ref, b.name, b.officer, b.team, b.current_end, b.days_left,
+        b.extension ? to_string(b.extension->authority) : std::string_view(), "",
+        b.days_left < 0 ? "bail period ended" : "bail period ends");
+  }
+  for (const auto& r : report.rui) {
+    row("rui", r.ref, r.name, r.officer, r.team, r.due, r.days_overdue, "", "", "RUI review due");
+  }
+  for (const auto& s : report.suspects) {
+    std::string reasons;
+    for (const auto& reason : s.reasons) reasons += (reasons.empty() ? "" : "; ") + reason;
+    row("suspect", s.ref, s.name, s.officer, s.team, s.review_due, s.days_since_trace, "",
+        std::to_string(s.priority), reasons);
+  }
+  return out;
+}
+
+}  // namespace vigil::reports

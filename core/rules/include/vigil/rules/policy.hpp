@@ -1,0 +1,57 @@
+// Policy: the force's settings for the rules marked "policy" in docs/domain.md. Policy is data:
+// versioned rows with an effective date, an approver and a rationale; core/rules/policy/
+// default_policy.json (the national defaults) is version 1. Plain values, safe to copy and share.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vigil/rules/dates.hpp"
+#include "vigil/rules/domain.hpp"
+
+namespace vigil {
+
+struct PriorityWeights {
+  std::array<double, 4> risk_weight{1, 2, 4, 8};           // by RiskLevel
+  double days_per_step = 90;                               // each step overdue adds the base again
+  std::array<double, 5> kind_weight{1, 1, 0.8, 0.6, 1.2};  // by OverdueKind
+  double no_fixed_abode = 0.25;                            // aggravating facts add these shares
+  double crewing_not_met = 0.25;
+  double recent_breach = 0.5;
+};
+
+struct Policy {
+  int version = 0;  // 0: not yet stored
+  std::optional<Date> effective_from;
+  std::array<int, 4> visit_every_months{12, 6, 3, 1};  // by RiskLevel
+  int visit_crew = 2;
+  int reassess_every_months = 12;
+  int reassess_after_risk_change_days = 14;
+  int plan_review_every_months = 6;
+  int plan_review_after_reassessment_days = 28;
+  int rui_review_every_days = 28;
+  int suspect_review_every_days = 28;
+  int suspect_no_trace_flag_days = 7;
+  int recent_breach_days = 90;
+  int caseload_per_officer = 50;
+  PriorityWeights priority;
+
+  int visit_months(RiskLevel level) const { return visit_every_months[index_of(level)]; }
+};
+
+// Parses a policy document; on error, a sentence naming the field ("policy field
+// visit_every_months.high must be a whole number from 1 to 120").
+struct PolicyParse {
+  std::optional<Policy> policy;
+  std::string error;
+};
+PolicyParse parse_policy(std::string_view json);
+std::string policy_to_json(const Policy& policy);
+
+// The national defaults shipped with Vigil.
+const char* default_policy_json();
+Policy default_policy();
+
+}  // namespace vigil

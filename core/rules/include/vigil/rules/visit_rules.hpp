@@ -1,0 +1,31 @@
+// The rules about a visit at the door (docs/domain.md, "Visits and crewing" and "Failed entries and
+// warrants"), kept once: the tablet warns by them before a visit is saved, and the reports and the
+// nightly run count by them. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "vigil/rules/policy.hpp"
+
+namespace vigil {
+
+// The officers a visit needs: the policy's crew when the plan in force asks for double crewing,
+// else one. Crewing is derived from who attended, never a tick-box.
+int required_crew(bool plan_double_crewed, const Policy& policy);
+
+// Whether a visit attended by `attendees` distinct officers is short of its crew.
+bool under_crewed(int attendees, bool plan_double_crewed, const Policy& policy);
+
+// required_crew as an SQL expression over a column (or expression) holding the plan's
+// double_crewed flag (0 or 1) and the numbered parameter bound to the policy's crew: what the
+// compliance report compares each visit's attendee count with.
+std::string required_crew_sql(const std::string& double_crewed, int crew_parameter);
+
+// Failed attempts to enter the home (nobody answered, entry refused) since the nominal was last
+// seen at which police may seek a magistrate's warrant to enter for a risk assessment.
+inline constexpr int kFailedEntriesForWarrant = 2;
+inline bool warrant_may_be_sought(int failed_entries_since_seen) {
+  return failed_entries_since_seen >= kFailedEntriesForWarrant;
+}
+
+}  // namespace vigil

@@ -1,0 +1,187 @@
+#include "vigil/rules/policy.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "vigil/base/error.hpp"
+#include "vigil/base/json.hpp"
+
+namespace vigil {
+
+extern const char* const kDefaultPolicyJson;
+
+namespace {
+
+// Reads the fields of a policy document, remembering the first problem as a sentence.
+class Reader {
+ public:
+  std::string error;
+
+  const rapidjson::Value* member(const rapidjson::Value& object, const std::string& path,
+                                 const char* name) {
+    auto it = object.FindMember(name);
+    if (it == object.MemberEnd()) {
+      fail("policy field " + path + name + " is missing");
+      return nullptr;
+    }
+    return &it->value;
+  }
+
+  void whole(const rapidjson::Value& object, const std::string& path, const char* name, int& out,
+             int low, int high) {
+    const auto* v = member(object, path, name);
+    if (v == nullptr) return;
+    if (!v->IsInt() || v->GetInt() < low || v->GetInt() > high) {
+      fail("policy field " + path + name + " must be a whole number from " + std::to_string(low) +
+           " to " + std::to_string(high));
+      return;
+    }
+    out = v->GetInt();
+  }
+
+  void number(const rapidjson::Value& object, const std::string& path, const char* name,
+              double& out) {
+    const auto* v = member(object, path, name);
+    if (v == nullptr) return;
+    if (!v->IsNumber() || v->GetDouble() < 0) {
+      fail("policy field " + path + name + " must be a number of 0 or more");
+      return;
+    }
+    out = v->GetDouble();
+  }
+
+  const rapidjson::Value* object(const rapidjson::Value& parent, const std::string& path,
+                                 const char* name) {
+    const auto* v = member(parent, path, name);
+    if (v != nullptr && !v->IsObject()) {
+      fail("policy field " + path + name + " must be an object");
+      return nullptr;
+    }
+    return v;
+  }
+
+ private:
+  void fail(std::string sentence) {
+    if (error.empty()) error = std::move(sentence);
+  }
+};
+
+template <class E, std::size_t N, class T, class Read>
+void per_enum(const rapidjson::Value* object, std::array<T, N>& out, Read read) {
+  if (object == nullptr) return;
+  for (std::size_t i = 0; i < N; ++i) {
+    read(*object, std::string(to_string(static_cast<E>(i))), out[i]);
+  }
+}
+
+}  // namespace
+
+PolicyParse parse_policy(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) {
+    return {std::nullopt, std::string("policy is not valid JSON: ") +
+                              rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+                              std::to_string(doc.GetErrorOffset())};
+  }
+  if (!doc.IsObject()) return {std::nullopt, "policy must be a JSON object"};
+  Policy p;
+  Reader r;
+  const auto* visits = r.object(doc, "", "visit_every_months");
+  if (visits != nullptr) {
+    for (std::size_t i = 0; i < p.visit_every_months.size(); ++i) {
+      auto name = std::string(to_string(static_cast<RiskLevel>(i)));
+      r.whole(*visits, "visit_every_months.", name.c_str(), p.visit_every_months[i], 1, 120);
+    }
+  }
+  r.whole(doc, "", "visit_crew", p.visit_crew, 1, 6);
+  r.whole(doc, "", "reassess_every_months", p.reassess_every_months, 1, 120);
+  r.whole(doc, "", "reassess_after_risk_change_days", p.reassess_after_risk_change_days, 1, 365);
+  r.whole(doc, "", "plan_review_every_months", p.plan_review_every_months, 1, 120);
+  r.whole(doc, "", "plan_review_after_reassessment_days", p.plan_review_after_reassessment_days, 1,
+          365);
+  r.whole(doc, "", "rui_review_every_days", p.rui_review_every_days, 1, 365);
+  r.whole(doc, "", "suspect_review_every_days", p.suspect_review_every_days, 1, 365);
+  r.whole(doc, "", "suspect_no_trace_flag_days", p.suspect_no_trace_flag_days, 1, 365);
+  r.whole(doc, "", "recent_breach_days", p.recent_breach_days, 1, 3650);
+  r.whole(doc, "", "caseload_per_officer", p.caseload_per_officer, 1, 1000);
+  if (const auto* weights = r.object(doc, "", "priority")) {
+    if (const auto* risk = r.object(*weights, "priority.", "risk_weight")) {
+      for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {
+        auto name = std::string(to_string(static_cast<RiskLevel>(i)));
+        r.number(*risk, "priority.risk_weight.", name.c_str(), p.priority.risk_weight[i]);
+      }
+    }
+    if (const auto* kind = r.object(*weights, "priority.", "kind_weight")) {
+      for (std::size_t i = 0; i < p.priority.kind_weight.size(); ++i) {
+        auto name = std::string(to_string(static_cast<OverdueKind>(i)));
+        r.number(*kind, "priority.kind_weight.", name.c_str(), p.priority.kind_weight[i]);
+      }
+    }
+    r.number(*weights, "priority.", "days_per_step", p.priority.days_per_step);
+    r.number(*weights, "priority.", "no_fixed_abode", p.priority.no_fixed_abode);
+    r.number(*weights, "priority.", "crewing_not_met", p.priority.crewing_not_met);
+    r.number(*weights, "priority.", "recent_breach", p.priority.recent_breach);
+    if (r.error.empty() && p.priority.days_per_step <= 0) {
+      r.error = "policy field priority.days_per_step must be more than 0";
+    }
+  }
+  if (!r.error.empty()) return {std::nullopt, r.error};
+  return {p, {}};
+}
+
+std::string policy_to_json(const Policy& p) {
+  base::JsonWriter w(true);
+  w.begin_object();
+  w.key("visit_every_months").begin_object();
+  for (std::size_t i = 0; i < p.visit_every_months.size(); ++i) {
+    w.field(to_string(static_cast<RiskLevel>(i)), p.visit_every_months[i]);
+  }
+  w.end_object();
+  w.field("visit_crew", p.visit_crew);
+  w.field("reassess_every_months", p.reassess_every_months);
+  w.field("reassess_after_risk_change_days", p.reassess_after_risk_change_days);
+  w.field("plan_review_every_months", p.plan_review_every_months);
+  w.field("plan_review_after_reassessment_days", p.plan_review_after_reassessment_days);
+  w.field("rui_review_every_days", p.rui_review_every_days);
+  w.field("suspect_review_every_days", p.suspect_review_every_days);
+  w.field("suspect_no_trace_flag_days", p.suspect_no_trace_flag_days);
+  w.field("recent_breach_days", p.recent_breach_days);
+  w.field("caseload_per_officer", p.caseload_per_officer);
+  w.key("priority").begin_object();
+  w.key("risk_weight").begin_object();
+  for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {
+    w.field(to_string(static_cast<RiskLevel>(i)), p.priority.risk_weight[i]);
+  }
+  w.end_object();
+  w.field("days_per_step", p.priority.days_per_step);
+  w.key("kind_weight").begin_object();
+  for (std::size_t i = 0; i < p.priority.kind_weight.size(); ++i) {
+    w.field(to_string(static_cast<OverdueKind>(i)), p.priority.kind_weight[i]);
+  }
+  w.end_object();
+  w.field("no_fixed_abode", p.priority.no_fixed_abode);
+  w.field("crewing_not_met", p.priority.crewing_not_met);
+  w.field("recent_breach", p.priority.recent_breach);
+  w.end_object();
+  w.end_object();
+  return w.str();
+}
+
+const char* default_policy_json() {
+  return kDefaultPolicyJson;
+}
+
+Policy default_policy() {
+  // Parsed once: the file is ours and checked by a test, so failure here is a build defect.
+  static const Policy parsed = [] {
+    auto result = parse_policy(kDefaultPolicyJson);
+    if (!result.policy) {
+      throw Error(ErrorCode::internal, "the built-in default policy is invalid: " + result.error);
+    }
+    return *result.policy;
+  }();
+  return parsed;
+}
+
+}  // namespace vigil

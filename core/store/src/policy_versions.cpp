@@ -1,0 +1,47 @@
+#include "vigil/store/policy_versions.hpp"
+
+#include <chrono>
+
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+
+namespace vigil::store {
+
+int latest_policy_version(Database& db) {
+  auto newest = db.prepare("SELECT coalesce(max(version), 0) FROM policy_versions");
+  newest.step();
+  return static_cast<int>(newest.column_int(0));
+}
+
+int add_policy_version(Database& db, const Policy& policy, Date effective_from,
+                       std::string_view approved_by, std::string_view rationale) {
+  const int version = latest_policy_version(db) + 1;
+  auto insert = db.prepare(
+      "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, body, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind_all(
+      base::make_uuid(), version, format_date(effective_from), approved_by, rationale,
+      policy_to_json(policy),
+      format_instant(date::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+  insert.run();
+  return version;
+}
+
+Policy policy_in_force(Database& db, Date as_of) {
+  auto select = db.prepare(
+      "SELECT version, effective_from, body FROM policy_versions WHERE effective_from <= ? "
+      "ORDER BY effective_from DESC, version DESC LIMIT 1");
+  select.bind_all(format_date(as_of));
+  if (!select.step()) return default_policy();
+  auto parsed = parse_policy(select.column_text(2));
+  if (!parsed.policy) {
+    throw Error(ErrorCode::internal, "stored policy version " + select.column_text(0) +
+                                         " is unreadable: " + parsed.error);
+  }
+  Policy policy = *parsed.policy;
+  policy.version = static_cast<int>(select.column_int(0));
+  policy.effective_from = parse_date(select.column_text(1));
+  return policy;
+}
+
+}  // namespace vigil::store
