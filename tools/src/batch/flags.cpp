@@ -1,0 +1,153 @@
+// The nightly run's flags: what the morning meeting should look at (night.hpp).
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "batch/night.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/rules/text.hpp"
+
+namespace vigil::backoffice::batch_detail {
+
+namespace {
+
+// Open conflicts older than this are flagged: a supervisor should have decided them.
+constexpr std::chrono::hours kConflictAge{72};
+
+}  // namespace
+
+Check silent_with_pending(const Night& night) {
+  Check check{"devices_silent_with_pending_changes",
+              "Tablets silent for over 24 hours that held changes not yet synced at their last "
+              "contact.",
+              {}};
+  for (const auto& d : night.stamp.devices) {
+    if (!reports::silent_over_24h(d, night.cutoff) || d.pending_changes.value_or(0) <= 0) continue;
+    check.findings.push_back(
+        finding({{"device_id", d.id},
+                 {"name", d.name},
+                 {"officer", d.officer},
+                 {"team", d.team},
+                 {"last_contact_at", d.last_contact_at.value_or("never")}},
+                std::to_string(*d.pending_changes) +
+                    " changes were waiting on the tablet at its last contact"));
+  }
+  return check;
+}
+
+Check clock_skew(store::Database& db, const Night& night) {
+  Check check{"changes_with_clock_skew",
+              "Tablets whose changes received during the day came with a clock far from the "
+              "server's.",
+              {}};
+  auto s = db.prepare(
+      "SELECT c.device_id, coalesce(d.name, ''), coalesce(o.username, ''), count(*), "
+      "min(c.received_at), max(c.received_at), d.clock_skew_ms FROM changes c LEFT JOIN devices d "
+      "ON d.id = c.device_id LEFT JOIN officers o ON o.id = d.officer_id WHERE c.clock_skew_flag = "
+      "1 AND c.received_at >= ? AND c.received_at < ? GROUP BY c.device_id ORDER BY c.device_id");
+  s.bind_all(night.day_start, format_instant(night.cutoff));
+  while (s.step()) {
+    check.findings.push_back(finding(
+        {{"device_id", s.column_text(0)},
+         {"name", s.column_text(1)},
+         {"officer", s.column_text(2)},
+         {"first_received_at", s.column_text(4)},
+         {"last_received_at", s.column_text(5)}},
+        s.column_text(3) + " changes arrived with a skewed clock" +
+            (s.is_null(6)
+                 ? std::string()
+                 : "; last measured skew " + std::to_string(s.column_int(6) / 1000) + " s")));
+  }
+  return check;
+}
+
+Check old_conflicts(store::Database& db, const Night& night) {
+  Check check{"conflicts_open_over_72_hours",
+              "Conflicts still open more than 72 hours after they were found.",
+              {}};
+  auto s = db.prepare(
+      "SELECT id, entity, entity_id, field, detected_at FROM conflicts WHERE status = 'open' AND "
+      "detected_at < ? ORDER BY detected_at, id");
+  s.bind_all(format_instant(night.cutoff - kConflictAge));
+  while (s.step()) {
+    check.findings.push_back(finding({{"conflict_id", s.column_text(0)},
+                                      {"entity", s.column_text(1)},
+                                      {"entity_id", s.column_text(2)},
+                                      {"field", s.column_text(3)},
+                                      {"detected_at", s.column_text(4)}},
+                                     "the " + s.column_text(1) + "'s " + s.column_text(3) +
+                                         " has waited for a supervisor's decision since " +
+                                         s.column_text(4)));
+  }
+  return check;
+}
+
+Check overdue_high_risk(const Night& night) {
+  Check check{"overdue_high_risk",
+              "Overdue items of high and very high risk nominals, highest priority first.",
+              {}};
+  for (const auto& item : night.overdue.items) {
+    if (item.risk_level < RiskLevel::high) continue;
+    check.findings.push_back(
+        finding({{"nominal_ref", item.nominal_ref},
+                 {"kind", std::string(to_string(item.kind))},
+                 {"risk_level", std::string(to_string(item.risk_level))},
+                 {"officer", item.officer},
+                 {"team", item.team},
+                 {"due", format_date(item.due)}},
+                std::to_string(item.days_overdue) +
+                    (item.days_overdue == 1 ? " day overdue" : " days overdue")));
+  }
+  return check;
+}
+
+Check bail_ending(const Night& night) {
+  Check check{"bail_ending_within_7_days",
+              "Pre-charge bail periods ending within 7 days of the as-of date, or already ended.",
+              {}};
+  // Those still running first, soonest first (what can still be extended); then the lapsed.
+  std::vector<Finding> lapsed;
+  for (const auto& b : night.suspects.bail) {
+    if (b.days_left < 0) {
+      lapsed.push_back(finding({{"ref", b.ref},
+                                {"officer", b.officer},
+                                {"team", b.team},
+                                {"bail_ends", format_date(b.current_end)}},
+                               "ended " + std::to_string(-b.days_left) +
+                                   " days ago: bail has lapsed, too late to extend"));
+      continue;
+    }
+    check.findings.push_back(finding(
+        {{"ref", b.ref},
+         {"officer", b.officer},
+         {"team", b.team},
+         {"bail_ends", format_date(b.current_end)}},
+        (b.days_left == 0 ? std::string("ends today") : "ends in " + counted(b.days_left, "day")) +
+            (b.extension ? "; an extension needs the " +
+                               std::string(bail_authority_label(b.extension->authority))
+                         : "; no further extension is possible")));
+  }
+  check.findings.insert(check.findings.end(), lapsed.begin(), lapsed.end());
+  return check;
+}
+
+Check suspects_untraced(const Night& night) {
+  Check check{"suspects_without_trace_activity",
+              "Outstanding suspects with no trace activity for the policy's period (7 days by "
+              "default) or more.",
+              {}};
+  for (const auto& s : night.suspects.suspects) {
+    if (!s.no_trace_flag) continue;
+    check.findings.push_back(finding(
+        {{"ref", s.ref},
+         {"officer", s.officer},
+         {"team", s.team},
+         {"harm", std::to_string(s.harm)}},
+        s.last_trace_on
+            ? std::to_string(s.days_since_trace) + " days since the last trace activity"
+            : "never traced in " + std::to_string(s.days_outstanding) + " days outstanding"));
+  }
+  return check;
+}
+
+}  // namespace vigil::backoffice::batch_detail

@@ -1,0 +1,30 @@
+// Writing the nightly run's output: aside, flushed to the disk, then renamed into place whole, one
+// run at a time per output folder. Private to batch/. Each throws vigil::Error when the file
+// system fails, or (check_output, OutputLock) when the folder is not the run's to replace.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace vigil::backoffice::batch_detail {
+
+void check_output(const std::filesystem::path& target);
+
+// One run at a time per output folder: an exclusive lock on FOLDER.lock, beside it, for the
+// life of the run (the file stays; the lock goes with the process).
+class OutputLock {
+ public:
+  explicit OutputLock(const std::filesystem::path& target);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+void sync_folder(const std::filesystem::path& folder);
+void publish(const std::filesystem::path& partial, const std::filesystem::path& out);
+
+}  // namespace vigil::backoffice::batch_detail

@@ -1,0 +1,101 @@
+// Phase 2b of `vigil import`: what every check looks up, and the attendees of a visit (Importer,
+// importer.hpp).
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "import/files.hpp"
+#include "import/importer.hpp"
+#include "vigil/rules/text.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+void Importer::check_all() {
+  if (auto* t = table(OfficersCsv::kFile)) check_officers(*t);
+  if (auto* t = table(NominalsCsv::kFile)) check_nominals(*t);
+  if (auto* t = table(AssessmentsCsv::kFile)) check_assessments(*t);
+  if (auto* t = table(PlansCsv::kFile)) check_plans(*t);
+  if (auto* t = table(VisitsCsv::kFile)) check_visits(*t);
+  if (auto* t = table(SuspectsCsv::kFile)) check_suspects(*t);
+  if (auto* t = table(BailCsv::kFile)) check_bail(*t);
+}
+
+bool Importer::known_officer(const std::string& username) const {
+  return officers_.count(username) != 0 || new_usernames_.count(username) != 0;
+}
+
+bool Importer::known_team(const std::string& name) const {
+  return team_ids_.count(name) != 0 || new_teams_.count(name) != 0;
+}
+
+bool Importer::known_nominal(const std::string& ref) const {
+  return nominals_.count(ref) != 0 || new_nominal_refs_.count(ref) != 0;
+}
+
+// For comparing facts before anything is written: an officer new in this import has no id
+// yet, and so can match no recorded fact.
+std::string Importer::officer_id_for_comparison(const std::string& username) const {
+  auto found = officers_.find(username);
+  return found != officers_.end() ? found->second.id : "new officer " + username;
+}
+
+const std::string* Importer::stored_nominal_id(const std::string& ref) const {
+  auto found = nominals_.find(ref);
+  return found != nominals_.end() ? &found->second.id : nullptr;
+}
+
+void Importer::check_officer_reference(Row& row, std::size_t column, const std::string& username) {
+  if (!username.empty() && !known_officer(username)) {
+    row.problem(row.label(column) + " " + in_quotes(username) + " is not a known officer");
+  }
+}
+
+void Importer::check_team_reference(Row& row, std::size_t column,
+                                    const std::optional<std::string>& name) {
+  if (name && !known_team(*name)) {
+    row.problem(row.label(column) + " " + in_quotes(*name) + " is not a known team");
+  }
+}
+
+void Importer::check_nominal_reference(Row& row, std::size_t column,
+                                       const std::optional<std::string>& ref) {
+  if (ref && !known_nominal(*ref)) {
+    row.problem(row.label(column) + " " + in_quotes(*ref) + " is not a known nominal");
+  }
+}
+
+// Usernames joined by ';', each known and listed once; at least one.
+std::vector<std::string> Importer::check_attendees(Row& row, std::size_t column) {
+  std::vector<std::string> usernames;
+  auto list = row[column];
+  if (list.empty()) {
+    row.problem(row.label(column) + " is empty; it must list who attended, joined by ';'");
+    return usernames;
+  }
+  // Each name must then be a known officer's, and those are short words already.
+  if (auto reason = text_problem(list, row.label(column), kMaxLongText)) {
+    row.problem(std::move(*reason));
+    return usernames;
+  }
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = std::min(list.find(';', start), list.size());
+    std::string username(trim(list.substr(start, end - start)));
+    start = end + 1;
+    if (username.empty()) {
+      row.problem(row.label(column) + " " + in_quotes(list) +
+                  " has an empty name; list usernames joined by ';'");
+      continue;
+    }
+    if (!known_officer(username)) {
+      row.problem("attendee " + in_quotes(username) + " is not a known officer");
+    } else if (std::find(usernames.begin(), usernames.end(), username) != usernames.end()) {
+      row.problem("attendee " + in_quotes(username) + " is listed twice");
+    }
+    usernames.push_back(std::move(username));
+  }
+  return usernames;
+}
+
+}  // namespace vigil::backoffice::import_detail

@@ -1,0 +1,111 @@
+// Phase 2b of `vigil import`: the rows of assessments, plans and visits, facts that are never
+// replaced (Importer, importer.hpp).
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "import/files.hpp"
+#include "import/importer.hpp"
+#include "vigil/rules/domain.hpp"
+#include "vigil/rules/text.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+// A fact already recorded under the same key must be identical: facts are never replaced.
+template <class Facts, class Describe>
+void Importer::check_fact(Row& row, const FactsByKey<Facts>& stored, const std::string& key,
+                          const Facts& facts, Describe what, std::string_view why) {
+  auto found = stored.find(key);
+  if (found == stored.end()) return;
+  if (std::find(found->second.begin(), found->second.end(), facts) != found->second.end()) {
+    return;
+  }
+  row.problem(what() + " is already recorded with different details; " + std::string(why));
+}
+
+void Importer::check_assessments(Table& t) {
+  using C = AssessmentsCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    if (!row.checkable()) return;
+    auto nominal_ref = row.text(C::nominal_ref);
+    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+    auto assessed_on = row.past_date(C::assessed_on);
+    auto risk_level = row.choice<RiskLevel>(C::risk_level);
+    auto assessor = row.text(C::assessor);
+    if (assessor) check_officer_reference(row, C::assessor, *assessor);
+    if (!row.ok()) return;
+
+    auto what = [&] {
+      return "an assessment of " + quoted_excerpt(*nominal_ref) + " on " + *assessed_on;
+    };
+    row.unique(seen, fact_key(*nominal_ref, *assessed_on), what);
+    AssessmentRow out{*nominal_ref, *assessed_on, std::string(to_string(*risk_level)), *assessor};
+    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
+      AssessmentFacts facts{out.risk_level, officer_id_for_comparison(out.assessor)};
+      check_fact(row, assessments_, fact_key(*nominal_id, out.assessed_on), facts, what,
+                 "assessments are facts and are never replaced");
+    }
+    if (row.ok()) assessment_rows_.push_back(std::move(out));
+  });
+}
+
+void Importer::check_plans(Table& t) {
+  using C = PlansCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    if (!row.checkable()) return;
+    auto nominal_ref = row.text(C::nominal_ref);
+    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+    auto started_on = row.past_date(C::started_on);
+    auto every = row.optional_whole_number(C::visit_every_months, 1, 120);
+    auto double_crewed = row.yes_no(C::double_crewed);
+    if (!row.ok()) return;
+
+    auto what = [&] {
+      return "a plan for " + quoted_excerpt(*nominal_ref) + " started on " + *started_on;
+    };
+    row.unique(seen, fact_key(*nominal_ref, *started_on), what);
+    PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed}};
+    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
+      check_fact(row, plans_, fact_key(*nominal_id, out.started_on), out.facts, what,
+                 "the import only adds plans and never replaces one");
+    }
+    if (row.ok()) plan_rows_.push_back(std::move(out));
+  });
+}
+
+void Importer::check_visits(Table& t) {
+  using C = VisitsCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    if (!row.checkable()) return;
+    auto nominal_ref = row.text(C::nominal_ref);
+    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+    auto occurred_at = row.past_instant(C::occurred_at);
+    auto announced = row.yes_no(C::announced);
+    auto outcome = row.choice<VisitOutcome>(C::outcome);
+    auto attendees = check_attendees(row, C::attendees);
+    if (!row.ok()) return;
+
+    auto what = [&] {
+      return "a visit to " + quoted_excerpt(*nominal_ref) + " at " + *occurred_at;
+    };
+    row.unique(seen, fact_key(*nominal_ref, *occurred_at), what);
+    VisitRow out{*nominal_ref, *occurred_at, *announced, std::string(to_string(*outcome)),
+                 std::move(attendees)};
+    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
+      VisitFacts facts{out.announced, out.outcome, {}};
+      for (const auto& username : out.attendees) {
+        facts.attendee_ids.push_back(officer_id_for_comparison(username));
+      }
+      std::sort(facts.attendee_ids.begin(), facts.attendee_ids.end());
+      check_fact(row, visits_, fact_key(*nominal_id, out.occurred_at), facts, what,
+                 "visits are evidence and are only amended, never replaced");
+    }
+    if (row.ok()) visit_rows_.push_back(std::move(out));
+  });
+}
+
+}  // namespace vigil::backoffice::import_detail

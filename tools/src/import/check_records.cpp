@@ -1,0 +1,148 @@
+// Phase 2b of `vigil import`: the rows of officers, nominals, suspects and bail cases (Importer,
+// importer.hpp).
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "import/files.hpp"
+#include "import/importer.hpp"
+#include "vigil/rules/domain.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+void Importer::check_officers(Table& t) {
+  using C = OfficersCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    std::string username(row[C::username]);
+    std::string team(row[C::team]);
+    if (!username.empty()) new_usernames_.insert(username);
+    if (!team.empty()) new_teams_.insert(team);
+    if (!row.checkable()) return;
+
+    auto checked_username = row.text(C::username);
+    if (checked_username) {
+      // Attendee lists are joined with ';', and a username is typed at sign-in.
+      if (checked_username->find_first_of(" \t;,") != std::string::npos) {
+        row.problem("username " + in_quotes(*checked_username) +
+                    " must not contain spaces, commas or semicolons");
+      }
+      row.unique(seen, *checked_username,
+                 [&] { return "username " + in_quotes(*checked_username); });
+    }
+    auto name = row.text(C::name);
+    auto role = row.choice<Role>(C::role);
+    auto checked_team = row.text(C::team);
+    if (!row.ok()) return;
+    officer_rows_.push_back(OfficerRow{*checked_username, *name, *role, *checked_team});
+  });
+}
+
+void Importer::check_nominals(Table& t) {
+  using C = NominalsCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    std::string key(row[C::ref]);
+    if (!key.empty()) new_nominal_refs_.insert(key);
+    if (!row.checkable()) return;
+
+    auto ref = row.text(C::ref);
+    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
+    auto surname = row.text(C::surname);
+    auto forenames = row.optional_text(C::forenames);
+    auto date_of_birth = row.past_date(C::date_of_birth);
+    auto kind = row.choice<NominalKind>(C::kind);
+    auto mappa_category = row.optional_whole_number(C::mappa_category, 1, 3);
+    if (kind && mappa_category && mappa_category != mappa_category_of(*kind)) {
+      // docs/domain.md: the kind is the MAPPA category (a potentially dangerous person has none);
+      // a row that says otherwise is contradictory and a person must decide which is right.
+      auto expected = mappa_category_of(*kind);
+      row.problem("mappa_category " + in_quotes(row[C::mappa_category]) + " does not match kind " +
+                  in_quotes(to_string(*kind)) +
+                  (expected ? " (MAPPA category " + std::to_string(*expected) + ")"
+                            : " (no MAPPA category: leave it empty)"));
+    }
+    auto mappa_level = row.whole_number(C::mappa_level, 1, 3);
+    auto risk_level = row.choice<RiskLevel>(C::risk_level);
+    auto officer = row.optional_text(C::officer);
+    if (officer) check_officer_reference(row, C::officer, *officer);
+    auto team = row.text(C::team);
+    check_team_reference(row, C::team, team);
+    auto no_fixed_abode = row.yes_no(C::no_fixed_abode);
+    auto area = row.optional_text(C::area);
+    if (!row.ok()) return;
+
+    NominalFields fields;
+    fields.surname = *surname;
+    fields.forenames = *forenames;
+    fields.date_of_birth = *date_of_birth;
+    fields.kind = std::string(to_string(*kind));
+    fields.mappa_category = mappa_category;
+    fields.mappa_level = *mappa_level;
+    fields.risk_level = std::string(to_string(*risk_level));
+    fields.no_fixed_abode = *no_fixed_abode;
+    fields.area = *area;
+    nominal_rows_.push_back({*ref, std::move(fields), *officer, *team});
+  });
+}
+
+void Importer::check_suspects(Table& t) {
+  using C = SuspectsCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    if (!row.checkable()) return;
+    auto ref = row.text(C::ref);
+    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
+    auto surname = row.text(C::surname);
+    auto forenames = row.optional_text(C::forenames);
+    auto offence = row.text(C::offence);
+    auto harm = row.whole_number(C::harm, 1, 5);
+    auto outstanding_since = row.past_date(C::outstanding_since);
+    auto circulated_on = row.optional_past_date(C::circulated_on);
+    auto last_trace_on = row.optional_past_date(C::last_trace_on);
+    auto officer = row.optional_text(C::officer);
+    if (officer) check_officer_reference(row, C::officer, *officer);
+    auto team = row.text(C::team);
+    check_team_reference(row, C::team, team);
+    if (!row.ok()) return;
+
+    SuspectFields fields{*surname,      *forenames,         *offence,
+                         *harm,         *outstanding_since, circulated_on,
+                         last_trace_on, std::nullopt,       std::string()};
+    suspect_rows_.push_back({*ref, std::move(fields), *officer, *team});
+  });
+}
+
+void Importer::check_bail(Table& t) {
+  using C = BailCsv;
+  std::unordered_map<std::string, int> seen;
+  for_each_row(t, [&](Row& row) {
+    if (!row.checkable()) return;
+    auto ref = row.text(C::ref);
+    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
+    auto surname = row.text(C::surname);
+    auto forenames = row.optional_text(C::forenames);
+    auto offence = row.text(C::offence);
+    auto arrested_on = row.past_date(C::arrested_on);
+    auto case_type = row.choice<CaseType>(C::case_type);
+    auto status = row.choice<BailStatus>(C::status);
+    auto officer = row.optional_text(C::officer);
+    if (officer) check_officer_reference(row, C::officer, *officer);
+    auto team = row.text(C::team);
+    check_team_reference(row, C::team, team);
+    if (!row.ok()) return;
+
+    BailFields fields{*surname,
+                      *forenames,
+                      *offence,
+                      *arrested_on,
+                      std::string(to_string(*case_type)),
+                      std::string(to_string(*status)),
+                      std::nullopt,
+                      std::string()};
+    bail_rows_.push_back({*ref, std::move(fields), *officer, *team});
+  });
+}
+
+}  // namespace vigil::backoffice::import_detail

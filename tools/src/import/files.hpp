@@ -1,0 +1,105 @@
+// The files `vigil import` reads and their columns (docs/import-format.md), the order they are
+// checked and written in, and the mark of a column missing from a file's header.
+// Private to import/.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace vigil::backoffice::import_detail {
+
+// The files and their columns, in the order they are checked and written: a file refers only
+// to the files before it (nominals name officers and teams, visits name nominals and officers).
+struct OfficersCsv {
+  static constexpr std::string_view kFile = "officers.csv";
+  enum Column : std::size_t { username, name, role, team };
+  static constexpr std::array<std::string_view, 4> kColumns{"username", "name", "role", "team"};
+};
+
+struct NominalsCsv {
+  static constexpr std::string_view kFile = "nominals.csv";
+  enum Column : std::size_t {
+    ref,
+    surname,
+    forenames,
+    date_of_birth,
+    kind,
+    mappa_category,
+    mappa_level,
+    risk_level,
+    officer,
+    team,
+    no_fixed_abode,
+    area
+  };
+  static constexpr std::array<std::string_view, 12> kColumns{
+      "ref",         "surname",    "forenames", "date_of_birth", "kind",           "mappa_category",
+      "mappa_level", "risk_level", "officer",   "team",          "no_fixed_abode", "area"};
+};
+
+struct AssessmentsCsv {
+  static constexpr std::string_view kFile = "assessments.csv";
+  enum Column : std::size_t { nominal_ref, assessed_on, risk_level, assessor };
+  static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "assessed_on",
+                                                            "risk_level", "assessor"};
+};
+
+struct PlansCsv {
+  static constexpr std::string_view kFile = "plans.csv";
+  enum Column : std::size_t { nominal_ref, started_on, visit_every_months, double_crewed };
+  static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "started_on",
+                                                            "visit_every_months", "double_crewed"};
+};
+
+struct VisitsCsv {
+  static constexpr std::string_view kFile = "visits.csv";
+  enum Column : std::size_t { nominal_ref, occurred_at, announced, outcome, attendees };
+  static constexpr std::array<std::string_view, 5> kColumns{"nominal_ref", "occurred_at",
+                                                            "announced", "outcome", "attendees"};
+};
+
+struct SuspectsCsv {
+  static constexpr std::string_view kFile = "suspects.csv";
+  enum Column : std::size_t {
+    ref,
+    surname,
+    forenames,
+    offence,
+    harm,
+    outstanding_since,
+    circulated_on,
+    last_trace_on,
+    officer,
+    team
+  };
+  static constexpr std::array<std::string_view, 10> kColumns{
+      "ref",           "surname",       "forenames", "offence", "harm", "outstanding_since",
+      "circulated_on", "last_trace_on", "officer",   "team"};
+};
+
+struct BailCsv {
+  static constexpr std::string_view kFile = "bail.csv";
+  enum Column : std::size_t {
+    ref,
+    surname,
+    forenames,
+    offence,
+    arrested_on,
+    case_type,
+    status,
+    officer,
+    team
+  };
+  static constexpr std::array<std::string_view, 9> kColumns{"ref",     "surname",     "forenames",
+                                                            "offence", "arrested_on", "case_type",
+                                                            "status",  "officer",     "team"};
+};
+
+inline constexpr std::array<std::string_view, 7> kFileOrder{
+    OfficersCsv::kFile, NominalsCsv::kFile, AssessmentsCsv::kFile, PlansCsv::kFile,
+    VisitsCsv::kFile,   SuspectsCsv::kFile, BailCsv::kFile};
+
+inline constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
+
+}  // namespace vigil::backoffice::import_detail

@@ -1,0 +1,220 @@
+// The inside of `vigil import` (vigil/tools/import.hpp), shared by the files of import/: the
+// Importer, whose members live one file per phase:
+//   import.cpp         the run and its problems
+//   read.cpp           phase 1: the files, read and parsed, no database access
+//   load.cpp           phase 2a: what the database holds
+//   check.cpp          phase 2b: every check's look-ups, and the attendees of a visit
+//   check_records.cpp  phase 2b: officers, nominals, suspects and bail cases
+//   check_facts.cpp    phase 2b: assessments, plans and visits
+//   write.cpp          phase 3: the ids written rows refer to, and the audit
+//   write_records.cpp  phase 3: officers, nominals, suspects and bail cases
+//   write_facts.cpp    phase 3: assessments, plans and visits
+// Private to import/.
+#pragma once
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "import/records.hpp"
+#include "import/table.hpp"
+#include "vigil/base/csv.hpp"
+#include "vigil/base/progress.hpp"
+#include "vigil/store/store.hpp"
+#include "vigil/sync/back_office.hpp"
+#include "vigil/tools/import.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+// An open file descriptor, closed when it goes.
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
+
+// One run of `vigil import`. Its members are defined in the file of their phase (see each group
+// below).
+class Importer {
+ public:
+  Importer(store::Database& db, std::filesystem::path dir, base::Progress& progress);
+
+  ImportResult run();
+
+ private:
+  // Phase 1: the files (read.cpp) --------------------------------------------------------------
+
+  bool read_files();
+  template <class Spec>
+  void add_table();
+
+  // Why a file could not be read.
+  struct Unreadable {
+    std::string reason;
+  };
+
+  static std::variant<std::string, Unreadable> read_whole(const FileDescriptor& file,
+                                                          int open_error);
+  static void match_header(Table& table, const base::CsvRecord& header);
+  Table* table(std::string_view file);
+
+  // Phase 2a: what the database holds (load.cpp) -----------------------------------------------
+
+  void load_database();
+  void load_nominals();
+  void load_assessments();
+  void load_plans();
+  void load_visits();
+  void load_suspects();
+  void load_bail();
+
+  // Phase 2b: checking every row (check.cpp, check_records.cpp, check_facts.cpp) ---------------
+
+  // Calls check(row) for each data row that is not entirely empty (spreadsheets export trailing
+  // ",,,," lines). A row with the wrong number of fields is reported here; check() must still
+  // note the keys such a row defines (so rows that refer to it are not reported too) and then
+  // skip it: see Row::checkable.
+  template <class Check>
+  void for_each_row(Table& t, Check check) {
+    auto& counts = result_.counts[t.file];
+    progress_.stage("checking " + t.file, static_cast<std::int64_t>(t.rows.size()));
+    std::int64_t done = 0;
+    for (const auto& record : t.rows) {
+      progress_.update(++done);
+      bool blank = std::all_of(record.fields.begin(), record.fields.end(),
+                               [](const std::string& field) { return trim(field).empty(); });
+      if (blank) continue;
+      ++counts.rows;
+      Row row(t, record, clock_);
+      if (t.header_ok && record.fields.size() != t.header_width) {
+        row.problem("this row has " + std::to_string(record.fields.size()) +
+                    " fields but the header has " + std::to_string(t.header_width));
+      }
+      check(row);
+    }
+  }
+
+  void check_all();
+  bool known_officer(const std::string& username) const;
+  bool known_team(const std::string& name) const;
+  bool known_nominal(const std::string& ref) const;
+  std::string officer_id_for_comparison(const std::string& username) const;
+  const std::string* stored_nominal_id(const std::string& ref) const;
+  void check_officer_reference(Row& row, std::size_t column, const std::string& username);
+  void check_team_reference(Row& row, std::size_t column, const std::optional<std::string>& name);
+  void check_nominal_reference(Row& row, std::size_t column, const std::optional<std::string>& ref);
+  std::vector<std::string> check_attendees(Row& row, std::size_t column);
+
+  void check_officers(Table& t);
+  void check_nominals(Table& t);
+  void check_suspects(Table& t);
+  void check_bail(Table& t);
+
+  template <class Facts, class Describe>
+  static void check_fact(Row& row, const FactsByKey<Facts>& stored, const std::string& key,
+                         const Facts& facts, Describe what, std::string_view why);
+  void check_assessments(Table& t);
+  void check_plans(Table& t);
+  void check_visits(Table& t);
+
+  void collect_problems();  // import.cpp
+
+  // Phase 3: writing (write.cpp, write_records.cpp, write_facts.cpp) ---------------------------
+
+  void write_all();
+  void stage(std::string_view file, std::size_t rows);
+  ImportCounts& counts(std::string_view file);
+  std::string team_id(const std::string& name);
+  std::optional<std::string> officer_id(const std::string& username) const;
+  const std::string& nominal_id(const std::string& ref) const;
+  void write_audit();
+
+  template <class Fields, class Bind>
+  void write_records(const char* entity, std::string_view file,
+                     std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored,
+                     store::Statement& insert, store::Statement& update, Bind bind);
+  void write_officers();
+  void write_nominals();
+  void write_suspects();
+  void write_bail();
+
+  template <class Facts>
+  static bool add_fact(FactsByKey<Facts>& stored, const std::string& key, const Facts& facts);
+  void write_assessments();
+  void write_plans();
+  void write_visits();
+
+  store::Database& db_;
+  std::filesystem::path dir_;
+  FileDescriptor dir_fd_;    // the folder, opened once: every file is opened relative to it
+  bool unreadable_ = false;  // a file in it could not be read
+  std::vector<sync::BackOfficeWrite> written_records_;  // logged for the tablets
+  base::Progress& progress_;
+  Clock clock_;
+  ImportResult result_;
+  std::vector<Table> tables_;
+
+  // What the database holds, kept current as rows are written.
+  std::unordered_map<std::string, std::string> team_ids_;       // by name
+  std::unordered_map<std::string, StoredOfficer> officers_;     // by username
+  std::set<std::pair<std::string, std::string>> supervisions_;  // (team id, officer id)
+  StoredByRef<NominalFields> nominals_;
+  StoredByRef<SuspectFields> suspects_;
+  StoredByRef<BailFields> bail_cases_;
+  FactsByKey<AssessmentFacts> assessments_;
+  FactsByKey<PlanFacts> plans_;
+  FactsByKey<VisitFacts> visits_;
+
+  // Names the files define, so rows of later files may refer to them.
+  std::unordered_set<std::string> new_usernames_;
+  std::unordered_set<std::string> new_teams_;
+  std::unordered_set<std::string> new_nominal_refs_;
+
+  // Rows that passed every check, in file order.
+  std::vector<OfficerRow> officer_rows_;
+  std::vector<RecordRow<NominalFields>> nominal_rows_;
+  std::vector<AssessmentRow> assessment_rows_;
+  std::vector<PlanRow> plan_rows_;
+  std::vector<VisitRow> visit_rows_;
+  std::vector<RecordRow<SuspectFields>> suspect_rows_;
+  std::vector<RecordRow<BailFields>> bail_rows_;
+
+  std::optional<store::Statement> insert_team_;
+  int teams_created_ = 0;
+  bool written_ = false;
+};
+
+}  // namespace vigil::backoffice::import_detail

@@ -1,0 +1,128 @@
+// Phase 2a of `vigil import`: what the database already holds (Importer, importer.hpp).
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "import/files.hpp"
+#include "import/importer.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+void Importer::load_database() {
+  progress_.stage("reading the database");
+  auto teams = db_.prepare("SELECT id, name FROM teams");
+  while (teams.step()) team_ids_.emplace(teams.column_text(1), teams.column_text(0));
+
+  auto officers = db_.prepare("SELECT id, username, name, role, team_id FROM officers");
+  while (officers.step()) {
+    officers_.emplace(officers.column_text(1),
+                      StoredOfficer{officers.column_text(0), officers.column_text(2),
+                                    officers.column_text(3), officers.column_text(4)});
+  }
+  auto supervisors = db_.prepare("SELECT team_id, officer_id FROM team_supervisors");
+  while (supervisors.step()) {
+    supervisions_.emplace(supervisors.column_text(0), supervisors.column_text(1));
+  }
+
+  bool needs_nominals = table(NominalsCsv::kFile) || table(AssessmentsCsv::kFile) ||
+                        table(PlansCsv::kFile) || table(VisitsCsv::kFile);
+  if (needs_nominals) load_nominals();
+  if (table(AssessmentsCsv::kFile)) load_assessments();
+  if (table(PlansCsv::kFile)) load_plans();
+  if (table(VisitsCsv::kFile)) load_visits();
+  if (table(SuspectsCsv::kFile)) load_suspects();
+  if (table(BailCsv::kFile)) load_bail();
+}
+
+void Importer::load_nominals() {
+  auto select = db_.prepare(
+      "SELECT id, ref, surname, forenames, date_of_birth, kind, mappa_category, mappa_level, "
+      "risk_level, officer_id, team_id, no_fixed_abode, area FROM nominals");
+  while (select.step()) {
+    NominalFields fields{
+        select.column_text(2),      select.column_text(3),          select.column_text(4),
+        select.column_text(5),      select.column_optional_int(6),  select.column_int(7),
+        select.column_text(8),      select.column_optional_text(9), select.column_text(10),
+        select.column_int(11) != 0, select.column_text(12)};
+    nominals_.emplace(select.column_text(1),
+                      Stored<NominalFields>{select.column_text(0), std::move(fields)});
+  }
+}
+
+void Importer::load_assessments() {
+  auto select =
+      db_.prepare("SELECT nominal_id, assessed_on, risk_level, assessor_id FROM assessments");
+  while (select.step()) {
+    assessments_[fact_key(select.column_text(0), select.column_text(1))].push_back(
+        AssessmentFacts{select.column_text(2), select.column_optional_text(3)});
+  }
+}
+
+void Importer::load_plans() {
+  auto select =
+      db_.prepare("SELECT nominal_id, started_on, visit_every_months, double_crewed FROM plans");
+  while (select.step()) {
+    plans_[fact_key(select.column_text(0), select.column_text(1))].push_back(
+        PlanFacts{select.column_optional_int(2), select.column_int(3) != 0});
+  }
+}
+
+void Importer::load_visits() {
+  // Two plain scans joined here: cheaper than asking SQLite to group attendees by visit.
+  struct Loaded {
+    std::string key;
+    VisitFacts facts;
+  };
+  std::unordered_map<std::string, Loaded> by_id;
+  auto select = db_.prepare("SELECT id, nominal_id, occurred_at, announced, outcome FROM visits");
+  while (select.step()) {
+    // Stored instants are UTC 'Z' already; normalise anyway so a key never misses.
+    std::string occurred_at = select.column_text(2);
+    if (auto parsed = parse_instant(occurred_at)) {
+      occurred_at = canonical_instant(occurred_at, *parsed);
+    }
+    by_id.emplace(select.column_text(0),
+                  Loaded{fact_key(select.column_text(1), occurred_at),
+                         VisitFacts{select.column_int(3) != 0, select.column_text(4), {}}});
+  }
+  auto attendees = db_.prepare("SELECT visit_id, officer_id FROM visit_attendees");
+  while (attendees.step()) {
+    auto found = by_id.find(attendees.column_text(0));
+    if (found != by_id.end()) found->second.facts.attendee_ids.push_back(attendees.column_text(1));
+  }
+  for (auto& [id, loaded] : by_id) {
+    std::sort(loaded.facts.attendee_ids.begin(), loaded.facts.attendee_ids.end());
+    visits_[loaded.key].push_back(std::move(loaded.facts));
+  }
+}
+
+void Importer::load_suspects() {
+  auto select = db_.prepare(
+      "SELECT id, ref, surname, forenames, offence, harm, outstanding_since, circulated_on, "
+      "last_trace_on, officer_id, team_id FROM suspects");
+  while (select.step()) {
+    SuspectFields fields{select.column_text(2),          select.column_text(3),
+                         select.column_text(4),          select.column_int(5),
+                         select.column_text(6),          select.column_optional_text(7),
+                         select.column_optional_text(8), select.column_optional_text(9),
+                         select.column_text(10)};
+    suspects_.emplace(select.column_text(1),
+                      Stored<SuspectFields>{select.column_text(0), std::move(fields)});
+  }
+}
+
+void Importer::load_bail() {
+  auto select = db_.prepare(
+      "SELECT id, ref, surname, forenames, offence, arrested_on, case_type, status, "
+      "officer_id, team_id FROM bail_cases");
+  while (select.step()) {
+    BailFields fields{select.column_text(2),          select.column_text(3), select.column_text(4),
+                      select.column_text(5),          select.column_text(6), select.column_text(7),
+                      select.column_optional_text(8), select.column_text(9)};
+    bail_cases_.emplace(select.column_text(1),
+                        Stored<BailFields>{select.column_text(0), std::move(fields)});
+  }
+}
+
+}  // namespace vigil::backoffice::import_detail

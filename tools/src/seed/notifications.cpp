@@ -1,0 +1,137 @@
+// The seed's notifications by registered sex offenders and its safeguarding referrals (Seeder,
+// seeder.hpp).
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "seed/seeder.hpp"
+#include "seed/words.hpp"
+#include "seed/writers.hpp"
+
+namespace vigil::backoffice::seed_detail {
+
+// ---------------------------------------------------------------------------------------------
+// Notifications by registered sex offenders
+
+void Seeder::write_notifications(Writers& w) {
+  progress_.stage("notifications", static_cast<std::int64_t>(nominals_.size()));
+  std::int64_t done = 0;
+  std::vector<PlannedNotification> planned;
+  for (const auto& n : nominals_) {
+    w.flush_if_large();
+    progress_.update(++done);
+    if (!n.notification) continue;
+    const NotificationSketch& s = *n.notification;
+    w.notification_requirements.insert(n.id, calendar_.text(s.relevant_date), to_string(s.disposal),
+                                       s.months, s.age);
+    planned.clear();
+    const Day floor = std::max(n.managed_since, window_start_);
+    std::optional<Day> initial;
+    if (n.managed_since >= window_start_) {
+      // Initial notification within 3 days beginning with the release.
+      initial = std::min(as_of_, plus_days(n.managed_since, dice_.between(0, 2)));
+      planned.push_back(
+          {"initial", n.managed_since, 0, initial, "Initial notification on release"});
+    }
+    // Yearly notifications, back from the last one; a few were late.
+    const Day last = s.late_days > 0 ? plus_days(as_of_, -(365 + s.late_days))
+                                     : plus_days(as_of_, -dice_.between(0, 330));
+    std::vector<Day> yearly;
+    if (last > (initial ? plus_days(*initial, 30) : n.managed_since)) {
+      yearly.push_back(last);
+      for (Day on = plus_days(last, -dice_.between(330, 364));
+           on >= plus_days(floor, 30) && (!initial || on > plus_days(*initial, 30));
+           on = plus_days(
+               on, dice_.chance(0.03) ? -dice_.between(366, 385) : -dice_.between(330, 364))) {
+        yearly.push_back(on);
+      }
+    }
+    std::reverse(yearly.begin(), yearly.end());
+    for (std::size_t i = 0; i < yearly.size(); ++i) {
+      const Day previous = i > 0     ? yearly[i - 1]
+                           : initial ? *initial
+                                     : plus_days(yearly[i], -dice_.between(330, 364));
+      planned.push_back({"periodic", previous, 0, yearly[i], "Periodic notification"});
+    }
+    if (s.late_days == 0) {
+      if (n.no_fixed_abode) {
+        // With no sole or main residence, notification is weekly.
+        Day previous = n.nfa_since;
+        for (Day on = plus_days(n.nfa_since, dice_.between(0, 2)); on <= as_of_;
+             on = plus_days(on, dice_.between(5, 7))) {
+          planned.push_back({"periodic", previous, 0, on, "Weekly notification: no fixed abode"});
+          previous = on;
+        }
+      }
+      if (n.moved_on) {
+        const int excluded = dice_.chance(0.1) ? dice_.between(1, 5) : 0;
+        const Day notified =
+            std::min(as_of_, plus_days(*n.moved_on, dice_.between(0, 2) + excluded));
+        planned.push_back({"change", *n.moved_on, excluded, notified, "Change of home address"});
+      }
+      if (dice_.chance(0.05)) {
+        const Day travel = plus_days(as_of_, -dice_.between(10, 700));
+        if (travel > plus_days(floor, 30)) {
+          planned.push_back({"foreign_travel", travel, 0, plus_days(travel, -dice_.between(7, 30)),
+                             "Travel to Spain for one week"});
+        }
+      }
+      if (s.pending_change) {
+        planned.push_back(
+            {"change", plus_days(as_of_, -dice_.between(0, 20)), 0, std::nullopt,
+             dice_.chance(0.5) ? "Staying 7 days at another address" : "Change of name"});
+      }
+    }
+    for (const auto& p : planned) {
+      w.notifications.insert(dice_.uuid(), n.id, p.kind, calendar_.text(p.event_on),
+                             p.excluded_days, calendar_.text(p.notified_on), p.detail);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safeguarding referrals
+
+void Seeder::write_referrals(Writers& w) {
+  progress_.stage("safeguarding referrals", static_cast<std::int64_t>(nominals_.size()));
+  std::int64_t done = 0;
+  for (const auto& n : nominals_) {
+    w.flush_if_large();
+    progress_.update(++done);
+    if (!n.referral) continue;
+    const Day earliest = std::max(n.managed_since, plus_days(as_of_, -400));
+    const Day sent = plus_days(earliest, dice_.between(0, days_from(earliest, as_of_)));
+    const std::string referral_id = dice_.uuid();
+    const std::string_view agency = dice_.pick(kAgencies);
+    const std::string contact = person_name();
+    const std::string_view concern = dice_.pick(kConcerns);
+    w.safeguarding_referrals.insert(referral_id, n.id, agency, contact, concern,
+                                    calendar_.text(sent), officer_id(n.officer));
+    // Every step has a timer because the loop used to break silently: some never close.
+    bool previous_done = true;
+    Day previous_on = sent;
+    for (auto [step, days] : {std::pair<std::string_view, int>{"acknowledged", 3},
+                              {"actioned", 14},
+                              {"fed_back", 28}}) {
+      const Day due = days_beginning_with(Date{sent}, days);
+      std::optional<Day> done_on;
+      if (previous_done && dice_.chance(0.85)) {
+        const Day when = std::max(
+            previous_on,
+            plus_days(due, dice_.chance(0.8) ? -dice_.between(0, 2) : dice_.between(1, 12)));
+        if (when <= as_of_) done_on = when;
+      }
+      w.referral_steps.insert(dice_.uuid(), referral_id, step, calendar_.text(due),
+                              calendar_.text(done_on),
+                              done_on ? "Confirmed by the named contact" : "");
+      previous_done = done_on.has_value();
+      if (done_on) previous_on = *done_on;
+    }
+  }
+}
+
+}  // namespace vigil::backoffice::seed_detail
