@@ -11,14 +11,25 @@ std::string table_of(std::string_view entity) {
   return spec ? std::string(spec->table) : std::string();
 }
 
-bool record_exists(store::Database& db, std::string_view entity, const std::string& id) {
-  const std::string table = table_of(entity);
+namespace {
+
+bool row_exists(store::Database& db, std::string_view table, const std::string& id) {
   if (table.empty()) return false;
-  auto& s = db.cached("SELECT 1 FROM " + table + " WHERE id = ?");
+  auto& s = db.cached("SELECT 1 FROM " + std::string(table) + " WHERE id = ?");
   s.bind_all(id);
   const bool found = s.step();
   s.reset();
   return found;
+}
+
+}  // namespace
+
+bool record_exists(store::Database& db, std::string_view entity, const std::string& id) {
+  return row_exists(db, table_of(entity), id);
+}
+
+bool record_exists(store::Database& db, const EntitySpec& spec, const std::string& id) {
+  return row_exists(db, spec.table, id);
 }
 
 // "plan_action" as a person reads it: "plan action".
@@ -119,16 +130,24 @@ std::optional<std::string> crossing_reference(store::Database& db, const EntityS
 
 }  // namespace
 
-CheckedChange check_change(store::Database& db, Names& names, const Change& change, Role role,
-                           bool parent_checked_elsewhere) {
-  CheckedChange checked;
+const ParsedField* ParsedChange::find(const FieldSpec* field) const {
+  for (const auto& f : fields) {
+    if (f.spec == field) return &f;
+  }
+  return nullptr;
+}
+
+ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
+                          bool parent_checked_elsewhere) {
+  ParsedChange parsed;
+  parsed.change = &change;
   auto reject = [&](std::string why) {
-    checked.reason = std::move(why);
-    return checked;
+    parsed.reason = std::move(why);
+    return parsed;
   };
   if (!base::is_uuid(change.change_id)) return reject("change_id must be a UUID");
   const EntitySpec* spec = find_entity(change.entity);
-  checked.spec = spec;
+  parsed.spec = spec;
   if (spec == nullptr)
     return reject("'" + quoted_excerpt(change.entity) + "' is not a kind of record Vigil syncs");
   if (spec->back_office) {
@@ -141,7 +160,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   if (!stamp)
     return reject("clock '" + quoted_excerpt(change.clock) +
                   "' is not a hybrid logical clock stamp");
-  checked.stamp = *stamp;
+  parsed.stamp = *stamp;
   if (spec->mutable_record ? change.operation == Operation::append
                            : change.operation != Operation::append) {
     return reject(spec->mutable_record
@@ -149,6 +168,7 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
                       : article(spec->name) + " is a record of fact: it can only be appended");
   }
   const bool creating = change.operation != Operation::update;
+  parsed.creating = creating;
   if (creating && spec->supervisor_creates && role == Role::officer) {
     return reject("only a supervisor may create " + article(spec->name));
   }
@@ -156,10 +176,12 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   if (change.fields.empty()) return reject("the change has no fields");
 
   // Every field: known, editable by this role, and a good value.
+  parsed.fields.reserve(change.fields.size());
   for (const auto& [name, value] : change.fields) {
     const FieldSpec* field = spec->field(name);
     if (field == nullptr)
       return reject("'" + quoted_excerpt(name) + "' is not a field of " + article(spec->name));
+    std::optional<std::string> base_value;
     if (!creating) {
       if (field->editor == Editor::nobody) {
         return reject(name + " cannot be changed once recorded");
@@ -167,9 +189,11 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
       if (field->editor == Editor::supervisor && role == Role::officer) {
         return reject("only a supervisor may change " + name);
       }
-      if (change.base.find(name) == change.base.end()) {
+      const auto base_given = change.base.find(name);
+      if (base_given == change.base.end()) {
         return reject("the update of " + name + " has no base value");
       }
+      base_value = base_given->second;
     }
     auto converted = to_stored(*field, value, names);
     if (converted.error) return reject(std::move(*converted.error));
@@ -184,7 +208,8 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
         return reject(std::move(*crossing));
       }
     }
-    checked.stored.emplace(name, std::move(converted.stored));
+    parsed.fields.push_back({field, value, std::move(base_value), std::move(converted.stored),
+                             std::move(converted.attendee_ids)});
   }
   for (const auto& [name, value] : change.base) {
     if (spec->field(name) == nullptr || change.fields.find(name) == change.fields.end()) {
@@ -193,15 +218,12 @@ CheckedChange check_change(store::Database& db, Names& names, const Change& chan
   }
   if (creating) {
     for (const auto& field : spec->fields) {
-      if (field.required && change.fields.find(std::string(field.name)) == change.fields.end()) {
+      if (field.required && parsed.find(&field) == nullptr) {
         return reject(std::string(field.name) + " is required for " + article(spec->name));
       }
     }
   }
-  if (spec->name == "conflict_decision" && role == Role::officer) {
-    return reject("only a supervisor may decide a conflict");
-  }
-  return checked;
+  return parsed;
 }
 
 }  // namespace vigil::sync

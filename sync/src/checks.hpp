@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "values.hpp"
 #include "vigil/rules/domain.hpp"
@@ -20,6 +21,7 @@ namespace vigil::sync {
 // The table holding an entity's records ("" for none); conflicts are named by decisions.
 std::string table_of(std::string_view entity);
 bool record_exists(store::Database& db, std::string_view entity, const std::string& id);
+bool record_exists(store::Database& db, const EntitySpec& spec, const std::string& id);
 
 // The record at the top of a record's chain of parents (a nominal, a suspect, a bail case), with
 // its team as it is now; nullopt when the record (or one above it) does not exist, or the entity
@@ -38,19 +40,28 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
 std::string noun(std::string_view entity);
 std::string article(std::string_view entity);
 
-struct CheckedChange {
+// A change read once, at the door: its entity, its stamp, and each field sent, checked and
+// converted to what will be stored. Everything after this works from these typed values; only
+// the change log, field history and conflicts keep the text as it was sent.
+struct ParsedChange {
   std::optional<std::string> reason;  // why the change cannot be taken, if it cannot
+  const Change* change = nullptr;
   const EntitySpec* spec = nullptr;
-  std::map<std::string, StoredValue> stored;  // each field as it will be stored
   HlcStamp stamp;
+  bool creating = false;            // a create or an append, not an update
+  std::vector<ParsedField> fields;  // each field sent, in the change's (name) order
+
+  // The field as sent, or nullptr when the change does not carry it.
+  const ParsedField* find(const FieldSpec* field) const;
+  const ParsedField* find(std::string_view name) const { return find(spec->field(name)); }
 };
 
-// Checks the change's form, its entity and operation, that `role` may make it, and each field's
-// value; every record a reference names must exist in `db`, except the parent of a new record
-// when `parent_checked_elsewhere` (the server looks the parent up once, with its team). Says
-// nothing of scope: the server checks it against the caller's teams, and a tablet holds only its
-// own scope.
-CheckedChange check_change(store::Database& db, Names& names, const Change& change, Role role,
-                           bool parent_checked_elsewhere);
+// Reads and checks the change's form, its entity and operation, that `role` may make it, and
+// each field's value; every record a reference names must exist in `db`, except the parent of a
+// new record when `parent_checked_elsewhere` (the server looks the parent up once, with its
+// team). Says nothing of scope: the server checks it against the caller's teams, and a tablet
+// holds only its own scope.
+ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
+                          bool parent_checked_elsewhere);
 
 }  // namespace vigil::sync

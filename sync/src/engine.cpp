@@ -8,6 +8,7 @@
 
 #include "checks.hpp"
 #include "field_history.hpp"
+#include "server_steps.hpp"
 #include "values.hpp"
 #include "vigil/base/digest.hpp"
 #include "vigil/base/error.hpp"
@@ -92,16 +93,17 @@ std::optional<std::string> recalled_team_of(store::Database& db, Recall& recall,
 
 namespace {
 
-void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec,
-                   const Change& change, const std::map<std::string, StoredValue>& stored,
+// A new record's row, from the change's stored values and what the server fills in.
+void insert_record(store::Database& db, PushBatch& batch, const ParsedChange& parsed,
                    std::int64_t seq) {
   const Caller& caller = *batch.caller;
+  const EntitySpec& spec = *parsed.spec;
+  const Change& change = *parsed.change;
   std::string columns = "id, sync_seq, sync_clock, sync_device_id";
   std::string marks = "?, ?, ?, ?";
-  for (const auto& [name, value] : stored) {
-    const auto* field = spec.field(name);
-    if (field->type == FieldType::attendees) continue;
-    columns += ", " + std::string(field->column);
+  for (const auto& field : parsed.fields) {
+    if (field.spec->type == FieldType::attendees) continue;
+    columns += ", " + std::string(field.spec->column);
     marks += ", ?";
   }
   for (auto column : {spec.author_column, spec.device_column, spec.received_column}) {
@@ -113,39 +115,42 @@ void insert_record(store::Database& db, PushBatch& batch, const EntitySpec& spec
     columns += ", " + std::string(column);
     marks += ", ?";
   }
-  if (spec.name == "visit") {
-    columns += ", clock_skew_flag";
+  if (!spec.clock_skew_column.empty()) {
+    columns += ", " + std::string(spec.clock_skew_column);
     marks += ", ?";
   }
   auto& insert = db.cached("INSERT INTO " + std::string(spec.table) + " (" + columns +
                            ") VALUES (" + marks + ")");
   insert.bind_all(change.entity_id, seq, change.clock, caller.device_id);
   int index = 4;
-  for (const auto& [name, value] : stored) {
-    if (spec.field(name)->type == FieldType::attendees) continue;
-    bind_stored(insert, ++index, value);
+  for (const auto& field : parsed.fields) {
+    if (field.spec->type == FieldType::attendees) continue;
+    bind_stored(insert, ++index, field.stored);
   }
   if (!spec.author_column.empty()) insert.bind(++index, caller.officer_id);
   if (!spec.device_column.empty()) insert.bind(++index, caller.device_id);
   if (!spec.received_column.empty()) insert.bind(++index, batch.received_at);
   for (const auto& [column, value] : spec.fixed_columns) insert.bind(++index, value);
-  if (spec.name == "visit") insert.bind(++index, batch.clock_skewed);
+  if (!spec.clock_skew_column.empty()) insert.bind(++index, batch.clock_skewed);
   insert.run();
-  if (spec.name == "visit") {
+  for (const auto& field : parsed.fields) {
+    if (field.spec->type != FieldType::attendees) continue;
     auto& attendee =
         db.cached("INSERT OR IGNORE INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
-    for (const auto& username : attendee_usernames(*change.fields.at("attendees"))) {
-      attendee.bind_all(change.entity_id, *batch.names.officer_id(username));
+    for (const auto& officer_id : field.attendee_ids) {
+      attendee.bind_all(change.entity_id, officer_id);
       attendee.run();
     }
   }
 }
 
-void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Change& change,
+// Settles the conflict a decision names; keeping the losing value writes it as the server's own.
+void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const ParsedChange& parsed,
             const std::string& team) {
+  batch.recall.teams.clear();  // keeping a losing value may move a record
   const Caller& caller = *batch.caller;
-  const std::string conflict_id = *change.fields.at("conflict_id");
-  const bool keep_losing = *change.fields.at("keep") == "losing";
+  const std::string& conflict_id = parsed.find("conflict_id")->stored_text();
+  const bool keep_losing = parsed.find("keep")->stored_text() == "losing";
   auto read = db.prepare(
       "SELECT entity, entity_id, field, losing_value, winning_value, status FROM conflicts "
       "WHERE id = ?");
@@ -158,11 +163,9 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
   auto mark = db.prepare(
       "UPDATE conflicts SET status = 'decided', decided_by = ?, decided_at = ?, decision = ? "
       "WHERE id = ?");
-  const auto note = change.fields.find("note");
+  const ParsedField* note = parsed.find("note");
   std::string decision = keep_losing ? "losing" : "winning";
-  if (note != change.fields.end() && note->second && !note->second->empty()) {
-    decision += ": " + *note->second;
-  }
+  if (note != nullptr && note->text && !note->text->empty()) decision += ": " + *note->text;
   mark.bind_all(caller.officer_id, batch.received_at, decision, conflict_id);
   mark.run();
   if (!keep_losing) return;
@@ -217,7 +220,40 @@ void decide(store::Database& db, PushBatch& batch, HybridClock& clock, const Cha
   update.run();
 }
 
+// The text a read event carries in a field, as stored ("" when not sent).
+std::string read_event_text(const ParsedChange& parsed, std::string_view name) {
+  const ParsedField* field = parsed.find(name);
+  if (field == nullptr || !std::holds_alternative<std::string>(field->stored)) return {};
+  return field->stored_text();
+}
+
+std::optional<std::string> refuse_read_event(store::Database& db, const PushBatch& batch,
+                                             const ParsedChange& parsed) {
+  ReadEvent event;
+  event.device_id = batch.caller->device_id;
+  event.chain_index = std::get<long long>(parsed.find("chain_index")->stored);
+  event.prev_hash = read_event_text(parsed, "prev_hash");
+  event.nominal_id = read_event_text(parsed, "nominal_id");
+  // As the server stores it, so the chain checks the same text now and later.
+  event.occurred_at = read_event_text(parsed, "occurred_at");
+  event.reason = read_event_text(parsed, "reason");
+  return check_read_event(db, event, read_event_text(parsed, "hash"));
+}
+
+std::optional<std::string> refuse_decided_conflict(store::Database& db, const PushBatch&,
+                                                   const ParsedChange& parsed) {
+  auto& status = db.cached("SELECT status FROM conflicts WHERE id = ?");
+  status.bind_all(parsed.find("conflict_id")->stored_text());
+  const bool open = status.step() && status.column_view(0) == "open";
+  status.reset();
+  if (!open) return "the conflict has already been decided";
+  return std::nullopt;
+}
+
 }  // namespace
+
+const ServerSteps kReadEventSteps{.refuse = refuse_read_event};
+const ServerSteps kConflictDecisionSteps{.refuse = refuse_decided_conflict, .take = decide};
 
 SyncEngine::SyncEngine(Now now)
     : now_(now ? std::move(now) : Now([] {
@@ -339,15 +375,118 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
   return response;
 }
 
+namespace {
+
+// The team a change's record belongs to: the record's own (an update), the one it names (a new
+// record with a team column), or its parent's; or why there is none.
+struct TeamOf {
+  std::optional<std::string> team;
+  std::optional<std::string> refusal;
+};
+
+TeamOf team_of_change(store::Database& db, Recall& recall, const ParsedChange& parsed) {
+  const EntitySpec& spec = *parsed.spec;
+  const std::string& id = parsed.change->entity_id;
+  if (!parsed.creating) {
+    auto team = recalled_team_of(db, recall, spec.name, id);
+    if (!team) return {{}, "there is no " + noun(spec.name) + " with id " + id};
+    return {team, {}};
+  }
+  if (const FieldSpec* team_field = spec.team_field()) {
+    return {parsed.find(team_field)->stored_text(), {}};
+  }
+  const FieldSpec* parent = spec.field(spec.parent_field);
+  const std::string& parent_id = parsed.find(parent)->stored_text();
+  auto team = recalled_team_of(db, recall, parent->references, parent_id);
+  if (!team) {
+    return {{},
+            std::string(parent->name) + ": there is no " + std::string(parent->references) +
+                " with id " + parent_id};
+  }
+  return {team, {}};
+}
+
+// What an update did: the fields as they stand after it (so a losing change replayed from the
+// pull puts the standing value back on the tablet that made it), whether it lost a race to an
+// edit its tablet had not seen, and the team it moved the record from.
+struct Updated {
+  FieldValues applied;
+  Outcome outcome = Outcome::applied;
+  std::optional<std::string> left_team;
+};
+
+Updated update_record(store::Database& db, PushBatch& batch, const ParsedChange& parsed,
+                      std::int64_t seq, std::optional<std::string>& team) {
+  const Caller& caller = *batch.caller;
+  const EntitySpec& spec = *parsed.spec;
+  const Change& change = *parsed.change;
+  Updated updated;
+  std::string columns;
+  for (const auto& field : parsed.fields) {
+    columns += (columns.empty() ? "" : ", ") + std::string(field.spec->column);
+  }
+  std::vector<std::optional<std::string>> now_values;
+  {
+    auto& current =
+        db.cached("SELECT " + columns + " FROM " + std::string(spec.table) + " WHERE id = ?");
+    current.bind_all(change.entity_id);
+    current.step();
+    int column = 0;
+    for (const auto& field : parsed.fields) {
+      now_values.push_back(to_wire(*field.spec, current, column++, batch.names));
+    }
+    current.reset();
+  }
+  FieldHistory history(db);
+  std::vector<const ParsedField*> to_write;
+  auto now_value_of = now_values.begin();
+  for (const auto& field : parsed.fields) {
+    const std::string name(field.spec->name);
+    const auto& now_value = *now_value_of++;
+    // A field sent with its base unchanged is not a write.
+    if (field.text == field.base) {
+      updated.applied[name] = now_value;
+      continue;
+    }
+    const Settled settled = history.write(
+        std::string(spec.name), change.entity_id, name,
+        {change.change_id, change.clock, caller.device_id, field.text, field.base, true},
+        batch.received_at, seq);
+    updated.applied[name] = settled.standing.value;
+    if (settled.in_conflict) updated.outcome = Outcome::conflict;
+    if (settled.standing.change_id != change.change_id) continue;
+    to_write.push_back(&field);
+    if (field.spec->type == FieldType::team && now_value != field.text) {
+      updated.left_team = team;
+      team = field.stored_text();
+    }
+  }
+  // The row's clock is its latest writer's, which a losing change is not.
+  std::string assignments =
+      "sync_seq = ?, sync_clock = max(coalesce(sync_clock, ''), ?), sync_device_id = ?";
+  for (const auto* field : to_write) assignments += ", " + std::string(field->spec->column) + " = ?";
+  auto& update =
+      db.cached("UPDATE " + std::string(spec.table) + " SET " + assignments + " WHERE id = ?");
+  update.bind_all(seq, change.clock, caller.device_id);
+  int index = 3;
+  for (const auto* field : to_write) bind_stored(update, ++index, field->stored);
+  update.bind(++index, change.entity_id);
+  update.run();
+  return updated;
+}
+
+}  // namespace
+
 SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const Change& change) {
   const Caller& caller = *batch.caller;
   auto reject = [](std::string why) { return Taken{Outcome::rejected, std::move(why), 0}; };
-  // The parent of a new record is looked up once, with its team, below.
-  CheckedChange checked = check_change(db, batch.names, change, caller.role, true);
-  if (checked.reason) return reject(std::move(*checked.reason));
+  // The change is read once, here; the parent of a new record is looked up once, with its team,
+  // below.
+  const ParsedChange parsed = parse_change(db, batch.names, change, caller.role, true);
+  if (parsed.reason) return reject(*parsed.reason);
   // A stamp from the future would win every later edit of the field on every copy, and the
   // server's clock, having seen it, would carry it on: refused beyond the skew the server flags.
-  if (checked.stamp.wall_ms > batch.received_ms + kClockSkewLimitMs) {
+  if (parsed.stamp.wall_ms > batch.received_ms + kClockSkewLimitMs) {
     return reject("clock " + change.clock +
                   " is more than 5 minutes ahead of the server's clock: set the tablet's clock "
                   "right and record the change again");
@@ -355,67 +494,40 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   if (!change.device_id.empty() && change.device_id != caller.device_id) {
     return reject("the change names another device than the one sending it");
   }
-  const EntitySpec* spec = checked.spec;
-  const bool creating = change.operation != Operation::update;
-  std::map<std::string, StoredValue>& stored = checked.stored;
+  const EntitySpec& spec = *parsed.spec;
+  const ServerSteps* steps = spec.server_steps;
 
   // Scope: the record's team (or its parent's) must be one of the caller's teams.
-  std::optional<std::string> team;
-  if (!creating) {
-    team = recalled_team_of(db, batch.recall, spec->name, change.entity_id);
-    if (!team) return reject("there is no " + noun(spec->name) + " with id " + change.entity_id);
-  } else if (!spec->team_column.empty()) {
-    const auto* team_field = [&]() -> const FieldSpec* {
-      for (const auto& f : spec->fields) {
-        if (f.column == spec->team_column) return &f;
-      }
-      return nullptr;
-    }();
-    team = std::get<std::string>(stored.at(std::string(team_field->name)));
-  } else {
-    const FieldSpec* parent = spec->field(spec->parent_field);
-    const std::string& parent_id = *change.fields.at(std::string(parent->name));
-    team = recalled_team_of(db, batch.recall, parent->references, parent_id);
-    if (!team) {
-      return reject(std::string(parent->name) + ": there is no " + std::string(parent->references) +
-                    " with id " + parent_id);
-    }
-  }
-  if (!contains(caller.team_ids, *team) && !spec->outside_scope_allowed) {
+  TeamOf team_of = team_of_change(db, batch.recall, parsed);
+  if (team_of.refusal) return reject(std::move(*team_of.refusal));
+  std::optional<std::string> team = std::move(team_of.team);
+  if (!contains(caller.team_ids, *team) && !spec.outside_scope_allowed) {
     auto audit = db.prepare(
         "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
         "entity_id, reason) VALUES (?, ?, ?, ?, 'denied', ?, ?, 'push outside scope')");
     audit.bind_all(base::make_time_ordered_uuid(), batch.received_at, caller.officer_id,
-                   caller.device_id, spec->name, change.entity_id);
+                   caller.device_id, spec.name, change.entity_id);
     audit.run();
-    return reject("the " + noun(spec->name) + " belongs to a team outside yours");
+    return reject("the " + noun(spec.name) + " belongs to a team outside yours");
   }
-  clock_.observe(checked.stamp);
+  clock_.observe(parsed.stamp);
 
-  if (spec->name == "conflict_decision") {
-    auto& status = db.cached("SELECT status FROM conflicts WHERE id = ?");
-    status.bind_all(*change.fields.at("conflict_id"));
-    const bool open = status.step() && status.column_view(0) == "open";
-    status.reset();
-    if (!open) return reject("the conflict has already been decided");
+  if (steps != nullptr && steps->refuse != nullptr) {
+    if (auto why = steps->refuse(db, batch, parsed)) return reject(std::move(*why));
   }
-  if (spec->name == "read_event") {
-    if (auto broken = check_read_event(db, caller.device_id, change.fields)) {
-      return reject(std::move(*broken));
-    }
+  if (parsed.creating && !spec.table.empty() && record_exists(db, spec, change.entity_id)) {
+    return reject(article(spec.name) + " with id " + change.entity_id + " already exists");
   }
-  if (creating && !spec->table.empty() && record_exists(db, spec->name, change.entity_id)) {
-    return reject(article(spec->name) + " with id " + change.entity_id + " already exists");
-  }
+  const bool taken_by_steps = steps != nullptr && steps->take != nullptr;
 
   // What a created record holds once stored, so the changes row is written once, complete.
   FieldValues applied;
-  if (creating && spec->name != "conflict_decision") {
-    if (spec->outside_scope_allowed) {
+  if (parsed.creating && !taken_by_steps) {
+    if (spec.outside_scope_allowed) {
       applied = change.fields;
     } else {
-      applied =
-          created_fields(*spec, stored, batch.recall.defaults_of(db, spec->table), batch.names);
+      applied = created_fields(spec, parsed.fields, batch.recall.defaults_of(db, spec.table),
+                               batch.names);
     }
   }
 
@@ -425,104 +537,46 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
       "INSERT INTO changes (change_id, device_id, officer_id, entity, entity_id, operation, "
       "fields, base, clock, device_time, received_at, outcome, reason, clock_skew_flag, team_id, "
       "applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', '', ?, ?, ?)");
-  record.bind_all(change.change_id, caller.device_id, caller.officer_id, spec->name,
+  record.bind_all(change.change_id, caller.device_id, caller.officer_id, spec.name,
                   change.entity_id, std::string(to_string(change.operation)),
                   encode_fields(change.fields),
-                  creating ? std::nullopt : std::optional(encode_fields(change.base)), change.clock,
-                  change.device_time, batch.received_at, batch.clock_skewed,
-                  spec->outside_scope_allowed ? std::nullopt : team,
-                  creating ? std::optional(encode_fields(applied)) : std::nullopt);
+                  parsed.creating ? std::nullopt : std::optional(encode_fields(change.base)),
+                  change.clock, change.device_time, batch.received_at, batch.clock_skewed,
+                  spec.outside_scope_allowed ? std::nullopt : team,
+                  parsed.creating ? std::optional(encode_fields(applied)) : std::nullopt);
   record.run();
   const std::int64_t seq = db.last_insert_rowid();
 
-  std::optional<std::string> left_team;
-  Outcome outcome = Outcome::applied;
-  FieldHistory history(db);
-
-  if (spec->name == "conflict_decision") {
-    batch.recall.teams.clear();  // keeping a losing value may move a record
-    decide(db, batch, clock_, change, *team);
-  } else if (creating) {
-    insert_record(db, batch, *spec, change, stored, seq);
-    if (spec->mutable_record) {
-      for (const auto& [name, value] : change.fields) {
+  if (taken_by_steps) {
+    steps->take(db, batch, clock_, parsed, *team);
+    return {Outcome::applied, {}, seq};
+  }
+  if (parsed.creating) {
+    insert_record(db, batch, parsed, seq);
+    if (spec.mutable_record) {
+      FieldHistory history(db);
+      for (const auto& field : parsed.fields) {
         history.record_creation(
-            std::string(spec->name), change.entity_id, name,
-            {change.change_id, change.clock, caller.device_id, value, {}, false});
+            std::string(spec.name), change.entity_id, std::string(field.spec->name),
+            {change.change_id, change.clock, caller.device_id, field.text, {}, false});
       }
     }
-  } else {
-    std::string columns;
-    for (const auto& [name, value] : change.fields) {
-      columns += (columns.empty() ? "" : ", ") + std::string(spec->field(name)->column);
-    }
-    std::vector<std::optional<std::string>> now_values;
-    {
-      auto& current =
-          db.cached("SELECT " + columns + " FROM " + std::string(spec->table) + " WHERE id = ?");
-      current.bind_all(change.entity_id);
-      current.step();
-      int column = 0;
-      for (const auto& [name, value] : change.fields) {
-        now_values.push_back(to_wire(*spec->field(name), current, column++, batch.names));
-      }
-      current.reset();
-    }
-    std::map<std::string, const StoredValue*> to_write;
-    auto now_value_of = now_values.begin();
-    for (const auto& [name, value] : change.fields) {
-      const FieldSpec& field = *spec->field(name);
-      const auto& now_value = *now_value_of++;
-      const auto& base_value = change.base.at(name);
-      // A field sent with its base unchanged is not a write.
-      if (value == base_value) {
-        applied[name] = now_value;
-        continue;
-      }
-      const Settled settled =
-          history.write(std::string(spec->name), change.entity_id, name,
-                        {change.change_id, change.clock, caller.device_id, value, base_value, true},
-                        batch.received_at, seq);
-      // `applied` holds the field's value after the change, so a losing change replayed from
-      // the pull puts the standing value back on the tablet that made it.
-      applied[name] = settled.standing.value;
-      if (settled.in_conflict) outcome = Outcome::conflict;
-      if (settled.standing.change_id != change.change_id) continue;
-      to_write[name] = &stored.at(name);
-      if (field.type == FieldType::team && now_value != value) {
-        left_team = team;
-        team = std::get<std::string>(stored.at(name));
-      }
-    }
-    // The row's clock is its latest writer's, which a losing change is not.
-    std::string assignments =
-        "sync_seq = ?, sync_clock = max(coalesce(sync_clock, ''), ?), sync_device_id = ?";
-    for (const auto& [name, value] : to_write) {
-      assignments += ", " + std::string(spec->field(name)->column) + " = ?";
-    }
-    auto& update =
-        db.cached("UPDATE " + std::string(spec->table) + " SET " + assignments + " WHERE id = ?");
-    update.bind_all(seq, change.clock, caller.device_id);
-    int index = 3;
-    for (const auto& [name, value] : to_write) bind_stored(update, ++index, *value);
-    update.bind(++index, change.entity_id);
-    update.run();
+    return {Outcome::applied, {}, seq};
   }
 
-  if (!creating) {
+  Updated updated = update_record(db, batch, parsed, seq, team);
+  auto& settle = db.cached("UPDATE changes SET outcome = ?, applied = ? WHERE seq = ?");
+  settle.bind_all(std::string(to_string(updated.outcome)), encode_fields(updated.applied), seq);
+  settle.run();
+  if (updated.left_team) {
     // The team columns are indexed: they are written again only when the change moved the
     // record.
-    auto& settle = db.cached("UPDATE changes SET outcome = ?, applied = ? WHERE seq = ?");
-    settle.bind_all(std::string(to_string(outcome)), encode_fields(applied), seq);
-    settle.run();
-  }
-  if (left_team) {
     batch.recall.teams.clear();
     auto& moved = db.cached("UPDATE changes SET team_id = ?, left_team_id = ? WHERE seq = ?");
-    moved.bind_all(team, left_team, seq);
+    moved.bind_all(team, updated.left_team, seq);
     moved.run();
   }
-  return {outcome, {}, seq};
+  return {updated.outcome, {}, seq};
 }
 
 }  // namespace vigil::sync

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "server_steps.hpp"
 #include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
@@ -189,6 +190,7 @@ std::vector<EntitySpec> build() {
                  .author_column = "recorded_by",
                  .device_column = "device_id",
                  .received_column = "received_at",
+                 .clock_skew_column = "clock_skew_flag",
                  .fields = {
                      reference("nominal_id", "nominal"),
                      typed("occurred_at", T::instant, true, E::nobody),
@@ -305,6 +307,7 @@ std::vector<EntitySpec> build() {
        .received_column = "received_at",
        .fixed_columns = {{"action", "read"}, {"entity", "nominal"}},
        .outside_scope_allowed = true,
+       .server_steps = &kReadEventSteps,
        .fields = {
            {"nominal_id", "entity_id", T::reference, true, E::nobody, {}, 0, 0, "nominal"},
            typed("occurred_at", T::instant, true, E::nobody),
@@ -319,6 +322,7 @@ std::vector<EntitySpec> build() {
                  .table = "",
                  .supervisor_creates = true,
                  .parent_field = "conflict_id",
+                 .server_steps = &kConflictDecisionSteps,
                  .fields = {
                      reference("conflict_id", "conflict"),
                      choice("keep", kDecisionKeeps, true, E::nobody),
@@ -332,6 +336,13 @@ std::vector<EntitySpec> build() {
 const FieldSpec* EntitySpec::field(std::string_view field_name) const {
   for (const auto& f : fields) {
     if (f.name == field_name) return &f;
+  }
+  return nullptr;
+}
+
+const FieldSpec* EntitySpec::team_field() const {
+  for (const auto& f : fields) {
+    if (!team_column.empty() && f.column == team_column) return &f;
   }
   return nullptr;
 }

@@ -16,28 +16,11 @@ std::string read_event_hash(const ReadEvent& event) {
   return digest.hex();
 }
 
-namespace {
-
-std::string value_of(const FieldValues& fields, const char* name) {
-  const auto found = fields.find(name);
-  return found == fields.end() ? std::string() : found->second.value_or("");
-}
-
-}  // namespace
-
-std::optional<std::string> check_read_event(store::Database& db, const std::string& device_id,
-                                            const FieldValues& fields) {
-  ReadEvent event;
-  event.device_id = device_id;
-  event.chain_index = std::stoll(value_of(fields, "chain_index"));  // checked as an integer
-  event.prev_hash = value_of(fields, "prev_hash");
-  event.nominal_id = value_of(fields, "nominal_id");
-  // As the server stores it, so the chain checks the same text now and later.
-  const auto instant = parse_instant(value_of(fields, "occurred_at"));
-  event.occurred_at = instant ? format_instant(*instant) : value_of(fields, "occurred_at");
-  event.reason = value_of(fields, "reason");
+std::optional<std::string> check_read_event(store::Database& db, const ReadEvent& event,
+                                            std::string_view hash) {
+  const std::string& device_id = event.device_id;
   const std::string index = std::to_string(event.chain_index);
-  if (read_event_hash(event) != value_of(fields, "hash")) {
+  if (read_event_hash(event) != hash) {
     return "read event " + index +
            " of this device does not match its hash: the tablet's read audit has been altered";
   }

@@ -183,7 +183,7 @@ bool Replica::apply(const PullItem& item) {
 
 std::optional<std::string> Replica::check(const Change& change, Role role) {
   Names names(db_);
-  return check_change(db_, names, change, role, false).reason;
+  return parse_change(db_, names, change, role, false).reason;
 }
 
 std::optional<FieldValues> Replica::fields_of(const std::string& entity, const std::string& id) {
@@ -218,17 +218,16 @@ std::vector<FieldValues> Replica::children_of(const std::string& entity,
 
 std::optional<std::string> Replica::record(const Change& change, const Author& author) {
   Names names(db_);
-  CheckedChange checked = check_change(db_, names, change, author.role, false);
-  if (checked.reason) return checked.reason;
-  const EntitySpec& spec = *checked.spec;
+  ParsedChange parsed = parse_change(db_, names, change, author.role, false);
+  if (parsed.reason) return parsed.reason;
+  const EntitySpec& spec = *parsed.spec;
   if (spec.table.empty()) return std::nullopt;  // a decision: applied by the server alone
   Row row;
-  for (auto& [name, value] : checked.stored) {
-    const FieldSpec* field = spec.field(name);
-    if (field->type == FieldType::attendees) {
-      row.attendees = std::get<std::string>(value);
+  for (auto& field : parsed.fields) {
+    if (field.spec->type == FieldType::attendees) {
+      row.attendees = field.stored_text();
     } else {
-      row.columns.emplace_back(field->column, std::move(value));
+      row.columns.emplace_back(field.spec->column, std::move(field.stored));
     }
   }
   if (change.operation == Operation::update) {
@@ -243,7 +242,7 @@ std::optional<std::string> Replica::record(const Change& change, const Author& a
   for (const auto& [column, value] : spec.fixed_columns) {
     row.columns.emplace_back(column, std::string(value));
   }
-  if (record_exists(db_, spec.name, change.entity_id)) {
+  if (record_exists(db_, spec, change.entity_id)) {
     return article(spec.name) + " with id " + change.entity_id + " already exists";
   }
   upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});

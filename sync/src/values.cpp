@@ -66,35 +66,35 @@ bool nullable(const FieldSpec& field) {
 Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names) {
   const std::string name(field.name);
   if (!value) {
-    if (nullable(field)) return {std::monostate{}, {}};
-    return {{}, name + " cannot be null"};
+    if (nullable(field)) return {std::monostate{}, {}, {}};
+    return {{}, name + " cannot be null", {}};
   }
   const std::string& text = *value;
   switch (field.type) {
     case FieldType::text:
       // Core's one text grammar: valid UTF-8, no U+0000, the field's length.
       if (auto problem = text_problem(text, name, static_cast<std::size_t>(field.max))) {
-        return {{}, std::move(*problem)};
+        return {{}, std::move(*problem), {}};
       }
-      if (field.required && text.empty()) return {{}, name + " cannot be empty"};
-      return {text, {}};
+      if (field.required && text.empty()) return {{}, name + " cannot be empty", {}};
+      return {text, {}, {}};
     case FieldType::date: {
       auto date = parse_date(text);
       if (!date)
-        return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)"};
-      return {format_date(*date), {}};
+        return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)", {}};
+      return {format_date(*date), {}, {}};
     }
     case FieldType::instant: {
       auto instant = parse_instant(text);
       if (!instant) {
         return {{},
-                name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"};
+                name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)", {}};
       }
-      return {format_instant(*instant), {}};
+      return {format_instant(*instant), {}, {}};
     }
     case FieldType::yes_no:
-      if (const auto yes = parse_yes_no(text)) return {*yes ? 1LL : 0LL, {}};
-      return {{}, name + " must be yes or no"};
+      if (const auto yes = parse_yes_no(text)) return {*yes ? 1LL : 0LL, {}, {}};
+      return {{}, name + " must be yes or no", {}};
     case FieldType::integer: {
       long long number = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -102,41 +102,44 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
           number > field.max) {
         return {{},
                 name + " must be a whole number from " + std::to_string(field.min) + " to " +
-                    std::to_string(field.max)};
+                    std::to_string(field.max), {}};
       }
-      return {number, {}};
+      return {number, {}, {}};
     }
     case FieldType::choice:
       for (auto choice : field.choices) {
-        if (choice == text) return {text, {}};
+        if (choice == text) return {text, {}, {}};
       }
-      return {{}, name + " must be one of " + choices_text(field)};
+      return {{}, name + " must be one of " + choices_text(field), {}};
     case FieldType::officer: {
       auto id = names.officer_id(text);
-      if (!id) return {{}, name + ": no officer has the username '" + quoted_excerpt(text) + "'"};
-      return {*id, {}};
+      if (!id) return {{}, name + ": no officer has the username '" + quoted_excerpt(text) + "'", {}};
+      return {*id, {}, {}};
     }
     case FieldType::team: {
       auto id = names.team_id(text);
-      if (!id) return {{}, name + ": there is no team called '" + quoted_excerpt(text) + "'"};
-      return {*id, {}};
+      if (!id) return {{}, name + ": there is no team called '" + quoted_excerpt(text) + "'", {}};
+      return {*id, {}, {}};
     }
     case FieldType::reference:
       if (!base::is_uuid(text))
-        return {{}, name + " must be the id (a UUID) of a " + std::string(field.references)};
-      return {text, {}};
+        return {{}, name + " must be the id (a UUID) of a " + std::string(field.references), {}};
+      return {text, {}, {}};
     case FieldType::attendees: {
       // Checked one by one by the engine, which stores them in visit_attendees.
-      if (text.empty()) return {{}, name + " must name at least one officer"};
+      if (text.empty()) return {{}, name + " must name at least one officer", {}};
+      Converted attendees{text, {}, {}};
       for (const auto& username : attendee_usernames(text)) {
-        if (!names.officer_id(username)) {
-          return {{}, name + ": no officer has the username '" + quoted_excerpt(username) + "'"};
+        auto id = names.officer_id(username);
+        if (!id) {
+          return {{}, name + ": no officer has the username '" + quoted_excerpt(username) + "'", {}};
         }
+        attendees.attendee_ids.push_back(std::move(*id));
       }
-      return {text, {}};
+      return attendees;
     }
   }
-  return {{}, name + " has an unknown type"};
+  return {{}, name + " has an unknown type", {}};
 }
 
 std::vector<std::string> attendee_usernames(std::string_view list) {
@@ -211,22 +214,22 @@ std::map<std::string, StoredValue> column_defaults(store::Database& db, std::str
   return defaults;
 }
 
-FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, StoredValue>& stored,
+FieldValues created_fields(const EntitySpec& spec, const std::vector<ParsedField>& given_fields,
                            const std::map<std::string, StoredValue>& defaults, Names& names) {
   FieldValues fields;
   for (const auto& field : spec.fields) {
-    const auto given = stored.find(std::string(field.name));
+    const auto given = std::find_if(given_fields.begin(), given_fields.end(),
+                                    [&](const ParsedField& f) { return f.spec == &field; });
     if (field.type == FieldType::attendees) {
       std::vector<std::string> usernames;
-      if (given != stored.end())
-        usernames = attendee_usernames(std::get<std::string>(given->second));
+      if (given != given_fields.end()) usernames = attendee_usernames(given->stored_text());
       std::sort(usernames.begin(), usernames.end());
       usernames.erase(std::unique(usernames.begin(), usernames.end()), usernames.end());
       std::optional<std::string> joined;
       for (const auto& username : usernames) joined = (joined ? *joined + ";" : "") + username;
       fields.emplace(field.name, joined);
-    } else if (given != stored.end()) {
-      fields.emplace(field.name, to_wire(field, given->second, names));
+    } else if (given != given_fields.end()) {
+      fields.emplace(field.name, to_wire(field, given->stored, names));
     } else {
       const auto fallback = defaults.find(std::string(field.column));
       fields.emplace(field.name, fallback == defaults.end()

@@ -42,8 +42,23 @@ class Names {
 struct Converted {
   StoredValue stored;
   std::optional<std::string> error;  // what is wrong with the value, if anything
+  std::vector<std::string> attendee_ids;  // attendees: each officer's id, in the order given
 };
 Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names);
+
+// One field of a change, read once: what was sent (kept as sent by the change log, the field's
+// history and its conflicts, and compared with the base) beside what will be stored (the
+// column's value: canonical dates and instants, ids for names, 0/1).
+struct ParsedField {
+  const FieldSpec* spec = nullptr;
+  std::optional<std::string> text;       // as sent
+  std::optional<std::string> base;       // an update's base, as sent
+  StoredValue stored;                    // as the column holds it
+  std::vector<std::string> attendee_ids;  // attendees: the officers' ids, in the order sent
+
+  // The stored text of a field that holds text (a reference, a name's id, a date, a choice).
+  const std::string& stored_text() const { return std::get<std::string>(stored); }
+};
 
 // The wire form of a stored column value (the statement's current row).
 std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
@@ -63,7 +78,7 @@ std::map<std::string, StoredValue> column_defaults(store::Database& db, std::str
 // Every field of a record about to be inserted with the `stored` values, as record_fields will
 // read it back: each value in the wire form of what is stored (attendees sorted, once each), the
 // columns' defaults for the fields not given. Saves reading back each record a push creates.
-FieldValues created_fields(const EntitySpec& spec, const std::map<std::string, StoredValue>& stored,
+FieldValues created_fields(const EntitySpec& spec, const std::vector<ParsedField>& given,
                            const std::map<std::string, StoredValue>& defaults, Names& names);
 
 // The SELECT list of every field of the entity, over its table aliased x (attendees through a

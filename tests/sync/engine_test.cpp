@@ -652,3 +652,52 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   borrowed.change_id = base::make_uuid(w.random);
   CHECK(w.push_one(w.caller("pc.b", "device-b"), borrowed).outcome == Outcome::rejected);
 }
+
+TEST_CASE("a change is read once: the log keeps the text sent, the record holds it stored",
+          "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  Change v = w.visit(w.force.north_nominals[0], "pc.b;pc.a");
+  v.fields["occurred_at"] = "2026-11-18T10:30:00+01:00";
+  v.fields["announced"] = "yes";
+  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  // The column holds the canonical instant, 0/1 and officer ids...
+  CHECK(w.text("SELECT occurred_at FROM visits WHERE id = ?", v.entity_id) ==
+        "2026-11-18T09:30:00Z");
+  CHECK(w.text("SELECT announced FROM visits WHERE id = ?", v.entity_id) == "1");
+  CHECK(w.text("SELECT group_concat(officer_id) FROM (SELECT officer_id FROM visit_attendees "
+               "WHERE visit_id = ? ORDER BY officer_id)",
+               v.entity_id) ==
+        std::min(w.force.officer_ids["pc.a"], w.force.officer_ids["pc.b"]) + "," +
+            std::max(w.force.officer_ids["pc.a"], w.force.officer_ids["pc.b"]));
+  // ...while the change log keeps what the tablet sent, and what the record holds as a tablet
+  // reads it back (attendees sorted).
+  const std::string fields = w.text("SELECT fields FROM changes WHERE entity_id = ?", v.entity_id);
+  CHECK(fields.find("2026-11-18T10:30:00+01:00") != std::string::npos);
+  CHECK(fields.find("pc.b;pc.a") != std::string::npos);
+  const std::string applied =
+      w.text("SELECT applied FROM changes WHERE entity_id = ?", v.entity_id);
+  CHECK(applied.find("2026-11-18T09:30:00Z") != std::string::npos);
+  CHECK(applied.find("pc.a;pc.b") != std::string::npos);
+}
+
+TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one in time does not",
+          "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  // The engine's clock reads 2026-11-18T11:06:40Z.
+  Change in_time = w.visit(w.force.north_nominals[0], "pc.a");
+  in_time.device_time = "2026-11-18T11:07:00Z";
+  Change off = w.visit(w.force.north_nominals[0], "pc.a");
+  off.device_time = "2026-11-18T10:30:00Z";  // over 5 minutes behind
+  PushRequest first;
+  first.device_time = in_time.device_time;
+  first.changes.push_back(in_time);
+  REQUIRE(w.engine.push(w.db, pc, first).outcomes.front().outcome == Outcome::applied);
+  PushRequest second;
+  second.device_time = off.device_time;
+  second.changes.push_back(off);
+  REQUIRE(w.engine.push(w.db, pc, second).outcomes.front().outcome == Outcome::applied);
+  CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", in_time.entity_id) == "0");
+  CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", off.entity_id) == "1");
+}

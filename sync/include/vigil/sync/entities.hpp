@@ -14,6 +14,10 @@
 
 namespace vigil::sync {
 
+// What only one kind of record does when the server takes it (a read event's chain, a
+// decision's conflict): kept with the server's merge engine, named by the entity's description.
+struct ServerSteps;
+
 enum class FieldType {
   text,       // free text
   date,       // YYYY-MM-DD
@@ -59,13 +63,20 @@ struct EntitySpec {
   std::string_view author_column = {};
   std::string_view device_column = {};
   std::string_view received_column = {};
+  // Set when the pushing tablet's clock was off by more than the limit, so a supervisor knows
+  // the record's time may be wrong.
+  std::string_view clock_skew_column = {};
   std::vector<std::pair<std::string_view, std::string_view>> fixed_columns = {};
   // Read events record what the officer did on their own device: accepted for any record that
   // exists, since the record may have left the officer's scope before the tablet synced.
   bool outside_scope_allowed = false;
+  // The entity's own steps on the server, if it has any (sync/src/server_steps.hpp).
+  const ServerSteps* server_steps = nullptr;
   std::vector<FieldSpec> fields;
 
   const FieldSpec* field(std::string_view field_name) const;
+  // The field whose column is team_column (nullptr when the entity has none).
+  const FieldSpec* team_field() const;
   // Neither a team of its own nor a parent: every tablet of the force holds every record (teams,
   // officers, policy versions).
   bool force_wide() const { return team_column.empty() && parent_field.empty(); }

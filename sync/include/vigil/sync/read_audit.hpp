@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/store/store.hpp"
@@ -27,12 +28,13 @@ struct ReadEvent {
 // SHA-256 (hex) over every field, each length-prefixed so no two events share an encoding.
 std::string read_event_hash(const ReadEvent& event);
 
-// Why the server must refuse a read event pushed by this device (nothing when it follows on): its
-// hash does not match its fields, or it does not follow the event before it that the server holds.
-// An event whose predecessor has not arrived is taken: the gap shows in verify_read_chains.
+// Why the server must refuse a read event pushed by its device (nothing when it follows on): the
+// hash it came with does not match its fields, or it does not follow the event before it that
+// the server holds. An event whose predecessor has not arrived is taken: the gap shows in
+// verify_read_chains.
 [[nodiscard]] std::optional<std::string> check_read_event(store::Database& db,
-                                                          const std::string& device_id,
-                                                          const FieldValues& fields);
+                                                          const ReadEvent& event,
+                                                          std::string_view hash);
 
 // A place where a device's read audit is broken.
 struct ChainBreak {
