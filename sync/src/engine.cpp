@@ -464,7 +464,8 @@ Updated update_record(store::Database& db, PushBatch& batch, const ParsedChange&
   // The row's clock is its latest writer's, which a losing change is not.
   std::string assignments =
       "sync_seq = ?, sync_clock = max(coalesce(sync_clock, ''), ?), sync_device_id = ?";
-  for (const auto* field : to_write) assignments += ", " + std::string(field->spec->column) + " = ?";
+  for (const auto* field : to_write)
+    assignments += ", " + std::string(field->spec->column) + " = ?";
   auto& update =
       db.cached("UPDATE " + std::string(spec.table) + " SET " + assignments + " WHERE id = ?");
   update.bind_all(seq, change.clock, caller.device_id);

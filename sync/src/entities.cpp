@@ -3,6 +3,7 @@
 #include <array>
 
 #include "server_steps.hpp"
+#include "vigil/base/error.hpp"
 #include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
@@ -95,7 +96,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::supervisor),
-                     text("forenames", true, E::supervisor),
+                     text("forenames", false, E::supervisor),
                      typed("date_of_birth", T::date, true, E::supervisor),
                      choice("kind", names_of<NominalKind>(), true, E::supervisor),
                      integer("mappa_category", 1, 3, false, E::supervisor),
@@ -155,7 +156,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::supervisor),
-                     text("forenames", true, E::supervisor),
+                     text("forenames", false, E::supervisor),
                      text("offence", true, E::supervisor),
                      integer("harm", 1, 5, true, E::supervisor),
                      typed("outstanding_since", T::date, true, E::supervisor),
@@ -173,7 +174,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::officer),
-                     text("forenames", true, E::officer),
+                     text("forenames", false, E::officer),
                      text("offence", true, E::officer),
                      typed("arrested_on", T::date, true, E::nobody),
                      choice("case_type", names_of<CaseType>(), true, E::nobody),
@@ -357,6 +358,16 @@ const EntitySpec* find_entity(std::string_view name) {
     if (e.name == name) return &e;
   }
   return nullptr;
+}
+
+const FieldSpec& field_of(std::string_view entity, std::string_view field) {
+  const EntitySpec* spec = find_entity(entity);
+  const FieldSpec* found = spec != nullptr ? spec->field(field) : nullptr;
+  if (found == nullptr) {
+    throw Error(ErrorCode::internal,
+                "the entity table has no field " + std::string(entity) + "." + std::string(field));
+  }
+  return *found;
 }
 
 }  // namespace vigil::sync

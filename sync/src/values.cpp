@@ -49,8 +49,9 @@ std::string choices_text(const FieldSpec& field) {
   return out;
 }
 
-// Fields whose column has a default rather than NULL for "nothing".
-bool nullable(const FieldSpec& field) {
+}  // namespace
+
+bool takes_null(const FieldSpec& field) {
   switch (field.type) {
     case FieldType::text:
     case FieldType::yes_no:
@@ -61,85 +62,115 @@ bool nullable(const FieldSpec& field) {
       return !field.required;
   }
 }
-}  // namespace
 
-Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names) {
-  const std::string name(field.name);
+ReadValue read_value(const FieldSpec& field, const std::optional<std::string_view>& value,
+                     std::string_view label) {
+  const std::string name(label.empty() ? field.name : label);
   if (!value) {
-    if (nullable(field)) return {std::monostate{}, {}, {}};
-    return {{}, name + " cannot be null", {}};
+    if (takes_null(field)) return {std::monostate{}, {}};
+    return {{}, name + " cannot be null"};
   }
-  const std::string& text = *value;
+  const std::string_view text = *value;
+  const std::string quoted = " '" + quoted_excerpt(text) + "'";
+  // An empty value where one is needed says what it must be.
+  auto expected = [&](const std::string& what) -> ReadValue {
+    if (text.empty()) return {{}, name + " is empty; it must be " + what};
+    return {{}, name + quoted + " must be " + what};
+  };
   switch (field.type) {
     case FieldType::text:
-      // Core's one text grammar: valid UTF-8, no U+0000, the field's length.
-      if (auto problem = text_problem(text, name, static_cast<std::size_t>(field.max))) {
-        return {{}, std::move(*problem), {}};
+    case FieldType::officer:
+    case FieldType::team: {
+      // Core's one text grammar: valid UTF-8, no U+0000, the field's length (a name's for an
+      // officer's username and a team's).
+      const auto longest =
+          field.type == FieldType::text ? static_cast<std::size_t>(field.max) : kMaxShortText;
+      if (auto problem = text_problem(text, name, longest)) return {{}, std::move(*problem)};
+      if (text.empty() && (field.required || field.type != FieldType::text)) {
+        return {{}, name + " is empty; it must have a value"};
       }
-      if (field.required && text.empty()) return {{}, name + " cannot be empty", {}};
-      return {text, {}, {}};
+      return {std::string(text), {}};
+    }
     case FieldType::date: {
       auto date = parse_date(text);
-      if (!date)
-        return {{}, name + " '" + quoted_excerpt(text) + "' is not a real date (YYYY-MM-DD)", {}};
-      return {format_date(*date), {}, {}};
+      if (text.empty()) return expected("a date (YYYY-MM-DD)");
+      if (!date) return {{}, name + quoted + " is not a real date (YYYY-MM-DD)"};
+      return {format_date(*date), {}};
     }
     case FieldType::instant: {
       auto instant = parse_instant(text);
       if (!instant) {
-        return {{},
-                name + " '" + quoted_excerpt(text) + "' is not an instant (YYYY-MM-DDTHH:MM:SSZ)", {}};
+        const std::string what = "an ISO-8601 instant with a time zone (e.g. 2024-01-05T10:00:00Z)";
+        if (text.empty()) return expected(what);
+        return {{}, name + quoted + " is not " + what};
       }
-      return {format_instant(*instant), {}, {}};
+      return {format_instant(*instant), {}};
     }
     case FieldType::yes_no:
-      if (const auto yes = parse_yes_no(text)) return {*yes ? 1LL : 0LL, {}, {}};
-      return {{}, name + " must be yes or no", {}};
+      if (const auto yes = parse_yes_no(text)) return {*yes ? 1LL : 0LL, {}};
+      return expected("yes or no");
     case FieldType::integer: {
       long long number = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
       if (ec != std::errc() || end != text.data() + text.size() || number < field.min ||
           number > field.max) {
-        return {{},
-                name + " must be a whole number from " + std::to_string(field.min) + " to " +
-                    std::to_string(field.max), {}};
+        return expected("a whole number from " + std::to_string(field.min) + " to " +
+                        std::to_string(field.max));
       }
-      return {number, {}, {}};
+      return {number, {}};
     }
     case FieldType::choice:
       for (auto choice : field.choices) {
-        if (choice == text) return {text, {}, {}};
+        if (choice == text) return {std::string(text), {}};
       }
-      return {{}, name + " must be one of " + choices_text(field), {}};
+      if (text.empty()) return expected("one of " + choices_text(field));
+      return {{}, name + quoted + " is not one of " + choices_text(field)};
+    case FieldType::reference:
+      if (!base::is_uuid(text)) {
+        return {{}, name + " must be the id (a UUID) of a " + std::string(field.references)};
+      }
+      return {std::string(text), {}};
+    case FieldType::attendees:
+      if (text.empty()) return {{}, name + " must name at least one officer"};
+      if (auto problem = text_problem(text, name, kMaxLongText)) return {{}, std::move(*problem)};
+      return {std::string(text), {}};
+  }
+  return {{}, name + " has an unknown type"};
+}
+
+Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names) {
+  ReadValue read =
+      read_value(field, value ? std::optional<std::string_view>(*value) : std::nullopt);
+  if (read.problem) return {{}, std::move(read.problem), {}};
+  const std::string name(field.name);
+  switch (field.type) {
     case FieldType::officer: {
-      auto id = names.officer_id(text);
-      if (!id) return {{}, name + ": no officer has the username '" + quoted_excerpt(text) + "'", {}};
+      auto id = names.officer_id(*value);
+      if (!id)
+        return {{}, name + ": no officer has the username '" + quoted_excerpt(*value) + "'", {}};
       return {*id, {}, {}};
     }
     case FieldType::team: {
-      auto id = names.team_id(text);
-      if (!id) return {{}, name + ": there is no team called '" + quoted_excerpt(text) + "'", {}};
+      auto id = names.team_id(*value);
+      if (!id) return {{}, name + ": there is no team called '" + quoted_excerpt(*value) + "'", {}};
       return {*id, {}, {}};
     }
-    case FieldType::reference:
-      if (!base::is_uuid(text))
-        return {{}, name + " must be the id (a UUID) of a " + std::string(field.references), {}};
-      return {text, {}, {}};
     case FieldType::attendees: {
-      // Checked one by one by the engine, which stores them in visit_attendees.
-      if (text.empty()) return {{}, name + " must name at least one officer", {}};
-      Converted attendees{text, {}, {}};
-      for (const auto& username : attendee_usernames(text)) {
+      // Each attendee must be an officer; the engine stores them in visit_attendees.
+      Converted attendees{std::move(read.stored), {}, {}};
+      for (const auto& username : attendee_usernames(*value)) {
         auto id = names.officer_id(username);
         if (!id) {
-          return {{}, name + ": no officer has the username '" + quoted_excerpt(username) + "'", {}};
+          return {
+              {}, name + ": no officer has the username '" + quoted_excerpt(username) + "'", {}};
         }
         attendees.attendee_ids.push_back(std::move(*id));
       }
       return attendees;
     }
+    default:
+      return {std::move(read.stored), {}, {}};
   }
-  return {{}, name + " has an unknown type", {}};
 }
 
 std::vector<std::string> attendee_usernames(std::string_view list) {

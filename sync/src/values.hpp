@@ -16,9 +16,6 @@
 
 namespace vigil::sync {
 
-// A stored value: NULL, an integer or text.
-using StoredValue = std::variant<std::monostate, long long, std::string>;
-
 // Looks up officers and teams by name and id, caching what it has seen for one batch or pull.
 class Names {
  public:
@@ -36,12 +33,12 @@ class Names {
       team_names_;
 };
 
-// Checks a wire value against its field and gives its stored form, or a sentence saying what is
-// wrong ("risk_level must be one of low|medium|high|very_high"). References are checked for form
+// Reads a wire value by its field's grammar (read_value) and gives its stored form, officers and
+// teams looked up by name, or a sentence saying what is wrong. References are checked for form
 // here and for existence by the engine.
 struct Converted {
   StoredValue stored;
-  std::optional<std::string> error;  // what is wrong with the value, if anything
+  std::optional<std::string> error;       // what is wrong with the value, if anything
   std::vector<std::string> attendee_ids;  // attendees: each officer's id, in the order given
 };
 Converted to_stored(const FieldSpec& field, const std::optional<std::string>& value, Names& names);
@@ -51,9 +48,9 @@ Converted to_stored(const FieldSpec& field, const std::optional<std::string>& va
 // column's value: canonical dates and instants, ids for names, 0/1).
 struct ParsedField {
   const FieldSpec* spec = nullptr;
-  std::optional<std::string> text;       // as sent
-  std::optional<std::string> base;       // an update's base, as sent
-  StoredValue stored;                    // as the column holds it
+  std::optional<std::string> text;        // as sent
+  std::optional<std::string> base;        // an update's base, as sent
+  StoredValue stored;                     // as the column holds it
   std::vector<std::string> attendee_ids;  // attendees: the officers' ids, in the order sent
 
   // The stored text of a field that holds text (a reference, a name's id, a date, a choice).

@@ -129,14 +129,16 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
        "'shoe_size' is not a field of a nominal"},
       {w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "maybe"}},
                 {{"no_fixed_abode", "no"}}),
-       "no_fixed_abode must be yes or no"},
+       "no_fixed_abode 'maybe' must be yes or no"},
       {w.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),
        "only a supervisor may create a nominal"},
   };
   Change bad_date = w.visit(nominal, "pc.a");
   bad_date.fields["occurred_at"] = "2026-02-30T10:00:00Z";
   cases.push_back(
-      {bad_date, "occurred_at '2026-02-30T10:00:00Z' is not an instant (YYYY-MM-DDTHH:MM:SSZ)"});
+      {bad_date,
+       "occurred_at '2026-02-30T10:00:00Z' is not an ISO-8601 instant with a time zone (e.g. "
+       "2024-01-05T10:00:00Z)"});
   Change stranger = w.visit(nominal, "pc.a;nobody");
   cases.push_back({stranger, "attendees: no officer has the username 'nobody'"});
   Change bad_clock = w.visit(nominal, "pc.a");

@@ -229,7 +229,7 @@ TEST_CASE("import: bad rows across files are all reported and nothing is written
       {"nominals.csv", 7, "this row has 11 fields but the header has 12"},
       {"nominals.csv", 9, "mappa_category '2' does not match kind 'rso' (MAPPA category 1)"},
       {"assessments.csv", 3, "assessor 'nobody' is not a known officer"},
-      {"plans.csv", 4, "visit_every_months '0' must be empty or a whole number from 1 to 120"},
+      {"plans.csv", 4, "visit_every_months '0' must be a whole number from 1 to 120"},
       {"visits.csv", 2, "nominal_ref 'N999' is not a known nominal"},
       {"visits.csv", 4,
        "occurred_at '2024-02-03 10:00' is not an ISO-8601 instant with a time zone (e.g. "

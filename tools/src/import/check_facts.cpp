@@ -59,7 +59,7 @@ void Importer::check_plans(Table& t) {
     auto nominal_ref = row.text(C::nominal_ref);
     check_nominal_reference(row, C::nominal_ref, nominal_ref);
     auto started_on = row.past_date(C::started_on);
-    auto every = row.optional_whole_number(C::visit_every_months, 1, 120);
+    auto every = row.whole_number(C::visit_every_months);
     auto double_crewed = row.yes_no(C::double_crewed);
     if (!row.ok()) return;
 

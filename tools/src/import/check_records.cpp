@@ -50,10 +50,10 @@ void Importer::check_nominals(Table& t) {
     auto ref = row.text(C::ref);
     if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
     auto surname = row.text(C::surname);
-    auto forenames = row.optional_text(C::forenames);
+    auto forenames = row.text(C::forenames);
     auto date_of_birth = row.past_date(C::date_of_birth);
     auto kind = row.choice<NominalKind>(C::kind);
-    auto mappa_category = row.optional_whole_number(C::mappa_category, 1, 3);
+    auto mappa_category = row.whole_number(C::mappa_category);
     if (kind && mappa_category && mappa_category != mappa_category_of(*kind)) {
       // docs/domain.md: the kind is the MAPPA category (a potentially dangerous person has none);
       // a row that says otherwise is contradictory and a person must decide which is right.
@@ -63,14 +63,14 @@ void Importer::check_nominals(Table& t) {
                   (expected ? " (MAPPA category " + std::to_string(*expected) + ")"
                             : " (no MAPPA category: leave it empty)"));
     }
-    auto mappa_level = row.whole_number(C::mappa_level, 1, 3);
+    auto mappa_level = row.whole_number(C::mappa_level);
     auto risk_level = row.choice<RiskLevel>(C::risk_level);
-    auto officer = row.optional_text(C::officer);
+    auto officer = row.text(C::officer);
     if (officer) check_officer_reference(row, C::officer, *officer);
     auto team = row.text(C::team);
     check_team_reference(row, C::team, team);
     auto no_fixed_abode = row.yes_no(C::no_fixed_abode);
-    auto area = row.optional_text(C::area);
+    auto area = row.text(C::area);
     if (!row.ok()) return;
 
     NominalFields fields;
@@ -95,13 +95,13 @@ void Importer::check_suspects(Table& t) {
     auto ref = row.text(C::ref);
     if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
     auto surname = row.text(C::surname);
-    auto forenames = row.optional_text(C::forenames);
+    auto forenames = row.text(C::forenames);
     auto offence = row.text(C::offence);
-    auto harm = row.whole_number(C::harm, 1, 5);
+    auto harm = row.whole_number(C::harm);
     auto outstanding_since = row.past_date(C::outstanding_since);
-    auto circulated_on = row.optional_past_date(C::circulated_on);
-    auto last_trace_on = row.optional_past_date(C::last_trace_on);
-    auto officer = row.optional_text(C::officer);
+    auto circulated_on = row.past_date(C::circulated_on);
+    auto last_trace_on = row.past_date(C::last_trace_on);
+    auto officer = row.text(C::officer);
     if (officer) check_officer_reference(row, C::officer, *officer);
     auto team = row.text(C::team);
     check_team_reference(row, C::team, team);
@@ -122,12 +122,12 @@ void Importer::check_bail(Table& t) {
     auto ref = row.text(C::ref);
     if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
     auto surname = row.text(C::surname);
-    auto forenames = row.optional_text(C::forenames);
+    auto forenames = row.text(C::forenames);
     auto offence = row.text(C::offence);
     auto arrested_on = row.past_date(C::arrested_on);
     auto case_type = row.choice<CaseType>(C::case_type);
     auto status = row.choice<BailStatus>(C::status);
-    auto officer = row.optional_text(C::officer);
+    auto officer = row.text(C::officer);
     if (officer) check_officer_reference(row, C::officer, *officer);
     auto team = row.text(C::team);
     check_team_reference(row, C::team, team);

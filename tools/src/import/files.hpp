@@ -9,12 +9,20 @@
 
 namespace vigil::backoffice::import_detail {
 
+// The field of the sync entity table whose grammar a column's values follow: one grammar for a
+// value, whatever the door it comes in by (docs/import-format.md, "Values").
+struct ColumnField {
+  std::string_view entity, field;
+};
+
 // The files and their columns, in the order they are checked and written: a file refers only
 // to the files before it (nominals name officers and teams, visits name nominals and officers).
 struct OfficersCsv {
   static constexpr std::string_view kFile = "officers.csv";
   enum Column : std::size_t { username, name, role, team };
   static constexpr std::array<std::string_view, 4> kColumns{"username", "name", "role", "team"};
+  static constexpr std::array<ColumnField, 4> kFields{
+      {{"officer", "username"}, {"officer", "name"}, {"officer", "role"}, {"officer", "team"}}};
 };
 
 struct NominalsCsv {
@@ -36,6 +44,18 @@ struct NominalsCsv {
   static constexpr std::array<std::string_view, 12> kColumns{
       "ref",         "surname",    "forenames", "date_of_birth", "kind",           "mappa_category",
       "mappa_level", "risk_level", "officer",   "team",          "no_fixed_abode", "area"};
+  static constexpr std::array<ColumnField, 12> kFields{{{"nominal", "ref"},
+                                                        {"nominal", "surname"},
+                                                        {"nominal", "forenames"},
+                                                        {"nominal", "date_of_birth"},
+                                                        {"nominal", "kind"},
+                                                        {"nominal", "mappa_category"},
+                                                        {"nominal", "mappa_level"},
+                                                        {"nominal", "risk_level"},
+                                                        {"nominal", "officer"},
+                                                        {"nominal", "team"},
+                                                        {"nominal", "no_fixed_abode"},
+                                                        {"nominal", "area"}}};
 };
 
 struct AssessmentsCsv {
@@ -43,6 +63,11 @@ struct AssessmentsCsv {
   enum Column : std::size_t { nominal_ref, assessed_on, risk_level, assessor };
   static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "assessed_on",
                                                             "risk_level", "assessor"};
+  // A reference names its record by the referenced entity's key (nominal_ref, assessor).
+  static constexpr std::array<ColumnField, 4> kFields{{{"nominal", "ref"},
+                                                       {"assessment", "assessed_on"},
+                                                       {"assessment", "risk_level"},
+                                                       {"officer", "username"}}};
 };
 
 struct PlansCsv {
@@ -50,6 +75,10 @@ struct PlansCsv {
   enum Column : std::size_t { nominal_ref, started_on, visit_every_months, double_crewed };
   static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "started_on",
                                                             "visit_every_months", "double_crewed"};
+  static constexpr std::array<ColumnField, 4> kFields{{{"nominal", "ref"},
+                                                       {"plan", "started_on"},
+                                                       {"plan", "visit_every_months"},
+                                                       {"plan", "double_crewed"}}};
 };
 
 struct VisitsCsv {
@@ -57,6 +86,11 @@ struct VisitsCsv {
   enum Column : std::size_t { nominal_ref, occurred_at, announced, outcome, attendees };
   static constexpr std::array<std::string_view, 5> kColumns{"nominal_ref", "occurred_at",
                                                             "announced", "outcome", "attendees"};
+  static constexpr std::array<ColumnField, 5> kFields{{{"nominal", "ref"},
+                                                       {"visit", "occurred_at"},
+                                                       {"visit", "announced"},
+                                                       {"visit", "outcome"},
+                                                       {"visit", "attendees"}}};
 };
 
 struct SuspectsCsv {
@@ -76,6 +110,16 @@ struct SuspectsCsv {
   static constexpr std::array<std::string_view, 10> kColumns{
       "ref",           "surname",       "forenames", "offence", "harm", "outstanding_since",
       "circulated_on", "last_trace_on", "officer",   "team"};
+  static constexpr std::array<ColumnField, 10> kFields{{{"suspect", "ref"},
+                                                        {"suspect", "surname"},
+                                                        {"suspect", "forenames"},
+                                                        {"suspect", "offence"},
+                                                        {"suspect", "harm"},
+                                                        {"suspect", "outstanding_since"},
+                                                        {"suspect", "circulated_on"},
+                                                        {"suspect", "last_trace_on"},
+                                                        {"suspect", "officer"},
+                                                        {"suspect", "team"}}};
 };
 
 struct BailCsv {
@@ -94,6 +138,15 @@ struct BailCsv {
   static constexpr std::array<std::string_view, 9> kColumns{"ref",     "surname",     "forenames",
                                                             "offence", "arrested_on", "case_type",
                                                             "status",  "officer",     "team"};
+  static constexpr std::array<ColumnField, 9> kFields{{{"bail_case", "ref"},
+                                                       {"bail_case", "surname"},
+                                                       {"bail_case", "forenames"},
+                                                       {"bail_case", "offence"},
+                                                       {"bail_case", "arrested_on"},
+                                                       {"bail_case", "case_type"},
+                                                       {"bail_case", "status"},
+                                                       {"bail_case", "officer"},
+                                                       {"bail_case", "team"}}};
 };
 
 inline constexpr std::array<std::string_view, 7> kFileOrder{

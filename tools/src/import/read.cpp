@@ -31,6 +31,9 @@ void Importer::add_table() {
   table.file = std::string(Spec::kFile);
   table.columns = Spec::kColumns;
   table.positions.assign(Spec::kColumns.size(), kMissing);
+  for (const auto& column : Spec::kFields) {
+    table.fields.push_back(&sync::field_of(column.entity, column.field));
+  }
   result_.counts[table.file] = {};
 
   auto whole = read_whole(file, open_error);

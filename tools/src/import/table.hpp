@@ -13,6 +13,7 @@
 #include <system_error>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "import/files.hpp"
@@ -20,6 +21,7 @@
 #include "vigil/rules/dates.hpp"
 #include "vigil/rules/domain.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/sync/entities.hpp"
 #include "vigil/tools/import.hpp"
 
 namespace vigil::backoffice::import_detail {
@@ -45,7 +47,8 @@ struct Table {
   bool header_ok = false;
   std::size_t header_width = 0;
   std::vector<std::size_t> positions;  // column -> field index in a row, kMissing when absent
-  std::vector<base::CsvRecord> rows;   // the data rows, header removed
+  std::vector<const sync::FieldSpec*> fields;  // column -> its field in the entity table
+  std::vector<base::CsvRecord> rows;           // the data rows, header removed
   std::vector<ImportProblem> problems;
 };
 
@@ -75,114 +78,74 @@ class Row {
     ok_ = false;
   }
 
-  // Text that must be present. Every column read as text is a short word (a name, a reference,
-  // a place, an offence): at most kMaxShortText characters, as at every other door.
-  std::optional<std::string> text(std::size_t column) {
-    auto value = (*this)[column];
-    if (value.empty()) {
-      problem(label(column) + " is empty; it must have a value");
+  // The cell read by its column's field in the sync entity table (files.hpp, kFields): the
+  // stored value (an empty cell is null where the field takes null), or nullopt after recording
+  // what is wrong in the grammar's own sentence, the one every door gives.
+  std::optional<sync::StoredValue> read(std::size_t column) {
+    const sync::FieldSpec& field = *table_.fields[column];
+    const std::string_view cell = (*this)[column];
+    auto value = sync::read_value(
+        field, cell.empty() && sync::takes_null(field) ? std::nullopt : std::optional(cell),
+        table_.columns[column]);
+    if (value.problem) {
+      problem(std::move(*value.problem));
       return std::nullopt;
     }
-    if (!allowed_text(column, value)) return std::nullopt;
-    return std::string(value);
+    return std::move(value.stored);
   }
 
-  // Text that may be empty (returned as ""); nullopt, with the problem recorded, when the value
-  // is not allowed.
-  std::optional<std::string> optional_text(std::size_t column) {
-    auto value = (*this)[column];
-    if (!allowed_text(column, value)) return std::nullopt;
-    return std::string(value);
-  }
-
-  // The one grammar of text (valid UTF-8, no U+0000, a length limit): false after recording
-  // the problem.
-  bool allowed_text(std::size_t column, std::string_view value) {
-    auto reason = text_problem(value, table_.columns[column], kMaxShortText);
-    if (!reason) return true;
-    problem(std::move(*reason));
-    return false;
+  // Text, a name or a reference by its key ("" where the field may be empty).
+  std::optional<std::string> text(std::size_t column) {
+    auto value = read(column);
+    if (!value) return std::nullopt;
+    if (auto* text = std::get_if<std::string>(&*value)) return std::move(*text);
+    return std::string();  // an officer left empty: none
   }
 
   template <class E>
   std::optional<E> choice(std::size_t column) {
-    auto value = (*this)[column];
-    if (auto parsed = parse_enum<E>(value)) return parsed;
-    if (value.empty()) {
-      problem(label(column) + " is empty; it must be one of " + allowed_values<E>());
-    } else {
-      problem(label(column) + " " + in_quotes(value) + " is not one of " + allowed_values<E>());
-    }
-    return std::nullopt;
+    auto value = text(column);
+    if (!value) return std::nullopt;
+    return parse_enum<E>(*value);  // the field's choices are the enumeration's names
   }
 
   std::optional<bool> yes_no(std::size_t column) {
-    auto value = (*this)[column];
-    if (auto parsed = parse_yes_no(value)) return parsed;
-    problem(value.empty() ? label(column) + " is empty; it must be yes or no"
-                          : label(column) + " " + in_quotes(value) + " must be yes or no");
-    return std::nullopt;
+    auto value = read(column);
+    if (!value) return std::nullopt;
+    return std::get<long long>(*value) != 0;
   }
 
-  std::optional<std::int64_t> whole_number(std::size_t column, std::int64_t low,
-                                           std::int64_t high) {
-    auto value = (*this)[column];
-    auto range = [&] {
-      return "a whole number from " + std::to_string(low) + " to " + std::to_string(high);
-    };
-    if (value.empty()) {
-      problem(label(column) + " is empty; it must be " + range());
-      return std::nullopt;
-    }
-    auto number = parse_number(value, low, high);
-    if (!number) problem(label(column) + " " + in_quotes(value) + " must be " + range());
-    return number;
+  // A whole number within the field's range; nullopt also for an empty cell where the field
+  // takes none (row.ok() tells the two apart).
+  std::optional<std::int64_t> whole_number(std::size_t column) {
+    auto value = read(column);
+    if (!value || !std::holds_alternative<long long>(*value)) return std::nullopt;
+    return std::get<long long>(*value);
   }
 
-  // Empty is allowed and means "none".
-  std::optional<std::int64_t> optional_whole_number(std::size_t column, std::int64_t low,
-                                                    std::int64_t high) {
-    auto value = (*this)[column];
-    if (value.empty()) return std::nullopt;
-    auto number = parse_number(value, low, high);
-    if (!number) {
-      problem(label(column) + " " + in_quotes(value) + " must be empty or a whole number from " +
-              std::to_string(low) + " to " + std::to_string(high));
-    }
-    return number;
-  }
-
-  // A civil date that has happened: today or earlier. Returned as stored, 'YYYY-MM-DD'.
+  // A civil date that has happened: today or earlier, as stored ('YYYY-MM-DD'); nullopt also
+  // for an empty cell where the field takes none.
   std::optional<std::string> past_date(std::size_t column) {
-    auto value = (*this)[column];
-    if (value.empty()) {
-      problem(label(column) + " is empty; it must be a date (YYYY-MM-DD)");
+    auto value = read(column);
+    if (!value || !std::holds_alternative<std::string>(*value)) return std::nullopt;
+    std::string date = std::get<std::string>(std::move(*value));
+    if (*parse_date(date) > clock_.today) {
+      problem(label(column) + " " + in_quotes((*this)[column]) + " is in the future");
       return std::nullopt;
     }
-    return checked_date(column, value);
+    return date;
   }
 
-  // As past_date, but empty is allowed (and returned as nullopt with no problem).
-  std::optional<std::string> optional_past_date(std::size_t column) {
-    auto value = (*this)[column];
-    if (value.empty()) return std::nullopt;
-    return checked_date(column, value);
-  }
-
-  // An instant with a time zone that has happened, returned as stored (UTC, 'Z').
+  // An instant with a time zone that has happened, as stored (UTC, 'Z').
   std::optional<std::string> past_instant(std::size_t column) {
-    auto value = (*this)[column];
-    auto parsed = parse_instant(value);
-    if (!parsed) {
-      problem(label(column) + " " + in_quotes(value) +
-              " is not an ISO-8601 instant with a time zone (e.g. 2024-01-05T10:00:00Z)");
+    auto value = read(column);
+    if (!value) return std::nullopt;
+    std::string instant = std::get<std::string>(std::move(*value));
+    if (*parse_instant(instant) > clock_.now) {
+      problem(label(column) + " " + in_quotes((*this)[column]) + " is in the future");
       return std::nullopt;
     }
-    if (*parsed > clock_.now) {
-      problem(label(column) + " " + in_quotes(value) + " is in the future");
-      return std::nullopt;
-    }
-    return canonical_instant(value, *parsed);
+    return instant;
   }
 
   // Records a problem when `key` was already seen in this file; what() names it in the reason.
@@ -196,28 +159,6 @@ class Row {
   }
 
  private:
-  static std::optional<std::int64_t> parse_number(std::string_view value, std::int64_t low,
-                                                  std::int64_t high) {
-    std::int64_t number = 0;
-    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (error != std::errc() || end != value.data() + value.size()) return std::nullopt;
-    if (number < low || number > high) return std::nullopt;
-    return number;
-  }
-
-  std::optional<std::string> checked_date(std::size_t column, std::string_view value) {
-    auto parsed = parse_date(value);
-    if (!parsed) {
-      problem(label(column) + " " + in_quotes(value) + " is not a real date (YYYY-MM-DD)");
-      return std::nullopt;
-    }
-    if (*parsed > clock_.today) {
-      problem(label(column) + " " + in_quotes(value) + " is in the future");
-      return std::nullopt;
-    }
-    return std::string(value);  // parse_date accepts only the stored form
-  }
-
   Table& table_;
   const base::CsvRecord& record_;
   const Clock& clock_;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "vigil/rules/domain.hpp"
@@ -86,5 +87,29 @@ struct EntitySpec {
 
 const std::vector<EntitySpec>& entities();
 const EntitySpec* find_entity(std::string_view name);
+// The field of an entity the caller knows is there (a door that maps its own names onto the
+// table, as `vigil import` maps its columns); throws vigil::Error (internal) when it is not.
+const FieldSpec& field_of(std::string_view entity, std::string_view field);
+
+// A value as its column holds it: NULL, an integer (yes/no as 0/1) or text (dates and instants
+// in their canonical form).
+using StoredValue = std::variant<std::monostate, long long, std::string>;
+
+// A value read by the field's grammar: its stored form, or one sentence saying what is wrong,
+// naming the value by `label` ("risk_level 'extreme' is not one of low|medium|high|very_high").
+struct ReadValue {
+  StoredValue stored;
+  std::optional<std::string> problem;
+};
+
+// The one grammar of a field's value, whatever the door it comes in by (a push, the tablet, an
+// import file): nullopt is null, which only a field without a required value and without a
+// column default takes. Form only: officers and teams are checked as names and references as
+// UUIDs; whether they exist is the caller's to look up. `label` defaults to the field's name.
+ReadValue read_value(const FieldSpec& field, const std::optional<std::string_view>& text,
+                     std::string_view label = {});
+// Whether the field takes null for "nothing" (a date, a number, an officer not required); the
+// others hold their column's default ('' for text, 0 for no).
+bool takes_null(const FieldSpec& field);
 
 }  // namespace vigil::sync
