@@ -91,15 +91,9 @@ void write_report_figures(base::JsonWriter& json, const ReportScopeFigures& f) {
 int run_report(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
                                               {"as-of"}, {"runs"},    {"out"}};
-  const base::Args args(words, kOptions);
-  if (args.help()) {
-    std::cout << kReportHelp;
-    return base::kExitOk;
-  }
-  if (!args.positionals().empty()) {
-    throw base::UsageError("vigil-bench report takes no arguments, only options; got '" +
-                           args.positionals().front() + "'");
-  }
+  const auto options = bench_options(words, kOptions, "report", kReportHelp);
+  if (!options) return base::kExitOk;
+  const base::Args& args = *options;
   const SeedChoice choice = seed_choice(args, "national");
   const backoffice::SeedOptions& seed_options = choice.options;
   const std::optional<std::string> runs_text = args.value("runs");

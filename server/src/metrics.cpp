@@ -1,5 +1,6 @@
 #include "vigil/server/metrics.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <mutex>
@@ -14,15 +15,8 @@ namespace {
 enum class Type { counter, gauge, histogram };
 
 const char* type_name(Type type) {
-  switch (type) {
-    case Type::counter:
-      return "counter";
-    case Type::gauge:
-      return "gauge";
-    case Type::histogram:
-      return "histogram";
-  }
-  return "untyped";
+  static constexpr std::array<const char*, 3> kNames{"counter", "gauge", "histogram"};
+  return kNames.at(static_cast<std::size_t>(type));
 }
 
 bool valid_name(std::string_view name, bool colons) {

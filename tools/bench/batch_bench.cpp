@@ -36,15 +36,9 @@ constexpr double kAimPeakMib = 1024;
 int run_batch_bench(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
                                               {"as-of"}, {"runs"},    {"out"}};
-  const base::Args args(words, kOptions);
-  if (args.help()) {
-    std::cout << kBatchHelp;
-    return base::kExitOk;
-  }
-  if (!args.positionals().empty()) {
-    throw base::UsageError("vigil-bench batch takes no arguments, only options; got '" +
-                           args.positionals().front() + "'");
-  }
+  const auto options = bench_options(words, kOptions, "batch", kBatchHelp);
+  if (!options) return base::kExitOk;
+  const base::Args& args = *options;
   const SeedChoice choice = seed_choice(args, "national");
   const int runs = positive_number(args, "runs", 2, 100);
   const std::filesystem::path out = args.value("out").value_or("build/bench/batch.json");

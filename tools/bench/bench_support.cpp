@@ -87,6 +87,22 @@ TemporaryDatabase::~TemporaryDatabase() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
+std::optional<base::Args> bench_options(std::span<const std::string> words,
+                                        std::span<const base::Option> options,
+                                        std::string_view name, std::string_view help) {
+  base::Args args(words, options);
+  if (args.help()) {
+    std::cout << help;
+    return std::nullopt;
+  }
+  if (!args.positionals().empty()) {
+    throw base::UsageError("vigil-bench " + std::string(name) +
+                           " takes no arguments, only options; got '" + args.positionals().front() +
+                           "'");
+  }
+  return args;
+}
+
 int positive_number(const base::Args& args, std::string_view name, int fallback, int most) {
   const auto text = args.value(name);
   if (!text) return fallback;

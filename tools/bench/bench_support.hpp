@@ -61,6 +61,12 @@ class TemporaryDatabase {
   std::filesystem::path dir_;
 };
 
+// The options of `vigil-bench NAME`, which takes no arguments; nullopt once `help` is printed
+// for --help. Throws base::UsageError for an unknown option or an argument.
+std::optional<base::Args> bench_options(std::span<const std::string> words,
+                                        std::span<const base::Option> options,
+                                        std::string_view name, std::string_view help);
+
 // --name N: a whole number from 1 to `most`, or `fallback` when the option is absent.
 int positive_number(const base::Args& args, std::string_view name, int fallback,
                     int most = 1'000'000);

@@ -88,15 +88,9 @@ std::int64_t count(const std::filesystem::path& path, const char* sql) {
 int run_field(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
                                               {"nominals"}, {"visits"},  {"out"}};
-  const base::Args args(words, kOptions);
-  if (args.help()) {
-    std::cout << kFieldHelp;
-    return base::kExitOk;
-  }
-  if (!args.positionals().empty()) {
-    throw base::UsageError("vigil-bench field takes no arguments, only options; got '" +
-                           args.positionals().front() + "'");
-  }
+  const auto options = bench_options(words, kOptions, "field", kFieldHelp);
+  if (!options) return base::kExitOk;
+  const base::Args& args = *options;
   const SeedChoice choice = seed_choice(args, "force");
   const int nominals = positive_number(args, "nominals", 50, 100000);
   const int visits = positive_number(args, "visits", 1000, 1'000'000);

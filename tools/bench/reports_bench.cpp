@@ -82,15 +82,9 @@ int run_reports(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"},     {"seed"},
                                               {"as-of"}, {"supervisors"}, {"rounds"},
                                               {"out"},   {"cold", false}};
-  const base::Args args(words, kOptions);
-  if (args.help()) {
-    std::cout << kReportsHelp;
-    return base::kExitOk;
-  }
-  if (!args.positionals().empty()) {
-    throw base::UsageError("vigil-bench reports takes no arguments, only options; got '" +
-                           args.positionals().front() + "'");
-  }
+  const auto options = bench_options(words, kOptions, "reports", kReportsHelp);
+  if (!options) return base::kExitOk;
+  const base::Args& args = *options;
   const SeedChoice choice = seed_choice(args, "national");
   const int wanted = positive_number(args, "supervisors", 20, 500);
   const int rounds = positive_number(args, "rounds", 10, 10000);

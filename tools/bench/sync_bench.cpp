@@ -730,15 +730,9 @@ int run_sync(std::span<const std::string> words) {
                                               {"threads"},
                                               {"sql-profile", false},
                                               {"out"}};
-  const base::Args args(words, kOptions);
-  if (args.help()) {
-    std::cout << kSyncHelp;
-    return base::kExitOk;
-  }
-  if (!args.positionals().empty()) {
-    throw base::UsageError("vigil-bench sync takes no arguments, only options; got '" +
-                           args.positionals().front() + "'");
-  }
+  const auto options = bench_options(words, kOptions, "sync", kSyncHelp);
+  if (!options) return base::kExitOk;
+  const base::Args& args = *options;
   const SeedChoice choice = seed_choice(args, "force");
   const int devices = positive_number(args, "devices", 8, 200);
   const int batch = positive_number(args, "batch", 200, kMaxBatch);

@@ -1,27 +1,15 @@
 #include "vigil/base/error.hpp"
 
+#include <array>
 #include <utility>
 
 namespace vigil {
 
 const char* to_string(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::database:
-      return "database";
-    case ErrorCode::constraint:
-      return "constraint";
-    case ErrorCode::migration:
-      return "migration";
-    case ErrorCode::io:
-      return "io";
-    case ErrorCode::invalid_input:
-      return "invalid_input";
-    case ErrorCode::not_found:
-      return "not_found";
-    case ErrorCode::internal:
-      return "internal";
-  }
-  return "unknown";
+  // In the order of the enumeration.
+  static constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::internal) + 1>
+      kNames{"database", "constraint", "migration", "io", "invalid_input", "not_found", "internal"};
+  return kNames.at(static_cast<std::size_t>(code));
 }
 
 Error::Error(ErrorCode code, const std::string& message, std::string context)

@@ -1,6 +1,7 @@
 #include "vigil/rules/bail.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 namespace vigil {
@@ -150,19 +151,10 @@ std::optional<BailStage> next_extension(const BailTimetable& timetable, Date cur
 }
 
 std::string_view bail_authority_label(BailAuthority authority) {
-  switch (authority) {
-    case BailAuthority::custody_officer:
-      return "custody officer";
-    case BailAuthority::inspector:
-      return "inspector";
-    case BailAuthority::superintendent:
-      return "superintendent";
-    case BailAuthority::assistant_chief_constable:
-      return "assistant chief constable";
-    case BailAuthority::magistrates_court:
-      return "magistrates' court";
-  }
-  return "unknown authority";
+  static constexpr std::array<std::string_view, enum_count<BailAuthority>()> kLabels{
+      "custody officer", "inspector", "superintendent", "assistant chief constable",
+      "magistrates' court"};
+  return kLabels.at(index_of(authority));
 }
 
 Date rui_review_due(Date last_review_or_release, const Policy& policy) {

@@ -3,17 +3,9 @@
 namespace vigil {
 
 std::string_view risk_label(RiskLevel level) {
-  switch (level) {
-    case RiskLevel::low:
-      return "low";
-    case RiskLevel::medium:
-      return "medium";
-    case RiskLevel::high:
-      return "high";
-    case RiskLevel::very_high:
-      return "very high";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, enum_count<RiskLevel>()> kLabels{
+      "low", "medium", "high", "very high"};
+  return kLabels.at(index_of(level));
 }
 
 }  // namespace vigil

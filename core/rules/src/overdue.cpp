@@ -5,6 +5,7 @@
 #include "vigil/rules/visit_rules.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <tuple>
@@ -26,19 +27,9 @@ std::string format_factor(double factor) {
 namespace {
 
 std::string_view kind_label(OverdueKind kind) {
-  switch (kind) {
-    case OverdueKind::visit:
-      return "visit";
-    case OverdueKind::assessment:
-      return "risk assessment";
-    case OverdueKind::plan_review:
-      return "plan review";
-    case OverdueKind::action:
-      return "plan action";
-    case OverdueKind::notification:
-      return "notification";
-  }
-  return "item";
+  static constexpr std::array<std::string_view, enum_count<OverdueKind>()> kLabels{
+      "visit", "risk assessment", "plan review", "plan action", "notification"};
+  return kLabels.at(index_of(kind));
 }
 
 template <class T>
