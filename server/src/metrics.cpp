@@ -1,5 +1,6 @@
 #include "vigil/server/metrics.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -15,7 +16,10 @@ namespace {
 enum class Type { counter, gauge, histogram };
 
 const char* type_name(Type type) {
-  static constexpr std::array<const char*, 3> kNames{"counter", "gauge", "histogram"};
+  static constexpr std::array<const char*, static_cast<std::size_t>(Type::histogram) + 1> kNames{
+      "counter", "gauge", "histogram"};
+  static_assert(std::ranges::none_of(kNames, [](const char* name) { return name == nullptr; }),
+                "every type has its name");
   return kNames.at(static_cast<std::size_t>(type));
 }
 

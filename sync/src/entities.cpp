@@ -36,6 +36,10 @@ FieldSpec text(std::string_view name, bool required, Editor editor) {
 FieldSpec note(std::string_view name, bool required, Editor editor) {
   return {name, name, T::text, required, editor, {}, 0, static_cast<long long>(kMaxLongText)};
 }
+FieldSpec may_be_empty(FieldSpec field) {
+  field.may_be_empty = true;
+  return field;
+}
 FieldSpec typed(std::string_view name, FieldType type, bool required, Editor editor) {
   return {name, name, type, required, editor};
 }
@@ -96,7 +100,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::supervisor),
-                     text("forenames", false, E::supervisor),
+                     may_be_empty(text("forenames", true, E::supervisor)),
                      typed("date_of_birth", T::date, true, E::supervisor),
                      choice("kind", names_of<NominalKind>(), true, E::supervisor),
                      integer("mappa_category", 1, 3, false, E::supervisor),
@@ -156,7 +160,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::supervisor),
-                     text("forenames", false, E::supervisor),
+                     may_be_empty(text("forenames", true, E::supervisor)),
                      text("offence", true, E::supervisor),
                      integer("harm", 1, 5, true, E::supervisor),
                      typed("outstanding_since", T::date, true, E::supervisor),
@@ -174,7 +178,7 @@ std::vector<EntitySpec> build() {
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::officer),
-                     text("forenames", false, E::officer),
+                     may_be_empty(text("forenames", true, E::officer)),
                      text("offence", true, E::officer),
                      typed("arrested_on", T::date, true, E::nobody),
                      choice("case_type", names_of<CaseType>(), true, E::nobody),

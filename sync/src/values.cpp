@@ -86,7 +86,8 @@ ReadValue read_value(const FieldSpec& field, const std::optional<std::string_vie
       const auto longest =
           field.type == FieldType::text ? static_cast<std::size_t>(field.max) : kMaxShortText;
       if (auto problem = text_problem(text, name, longest)) return {{}, std::move(*problem)};
-      if (text.empty() && (field.required || field.type != FieldType::text)) {
+      if (text.empty() &&
+          ((field.required && !field.may_be_empty) || field.type != FieldType::text)) {
         return {{}, name + " is empty; it must have a value"};
       }
       return {std::string(text), {}};

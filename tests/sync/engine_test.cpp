@@ -703,3 +703,27 @@ TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one i
   CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", in_time.entity_id) == "0");
   CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", off.entity_id) == "1");
 }
+
+TEST_CASE("a person known by one name: forenames must be sent, and may be empty",
+          "[sync][engine]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  FieldValues bail{{"ref", "B-77"},
+                   {"surname", "Smithy"},
+                   {"forenames", ""},
+                   {"offence", "burglary"},
+                   {"arrested_on", "2026-11-10"},
+                   {"case_type", "standard"},
+                   {"status", "bail"},
+                   {"team", "North"}};
+  const Change one_name = w.change("bail_case", base::make_uuid(w.random), Operation::create, bail);
+  CHECK(w.push_one(pc, one_name).outcome == Outcome::applied);
+  CHECK(w.text("SELECT forenames FROM bail_cases WHERE id = ?", one_name.entity_id).empty());
+  // Left out, it is refused by the entity table, before the database is asked.
+  bail.erase("forenames");
+  bail["ref"] = "B-78";
+  const auto left_out =
+      w.push_one(pc, w.change("bail_case", base::make_uuid(w.random), Operation::create, bail));
+  CHECK(left_out.outcome == Outcome::rejected);
+  CHECK(left_out.reason == "forenames is required for a bail case");
+}

@@ -65,11 +65,13 @@ TEST_CASE("a value's stored form: canonical dates and instants, 0/1, whole numbe
 
 TEST_CASE("what may be left empty: a person known by one name, an optional date or officer",
           "[sync][grammar]") {
-  // Forenames may be empty at every door (the import always took one-name people).
+  // Forenames must be sent but may be empty at every door (the import always took one-name
+  // people); the column holds '' then, never NULL.
   for (const char* entity : {"nominal", "suspect", "bail_case"}) {
     const FieldSpec& forenames = field_of(entity, "forenames");
-    CHECK_FALSE(forenames.required);
+    CHECK(forenames.required);
     CHECK_FALSE(read_value(forenames, "").problem);
+    CHECK(read_value(forenames, "").stored == StoredValue(std::string()));
   }
   CHECK(takes_null(field_of("suspect", "circulated_on")));
   CHECK(takes_null(field_of("nominal", "officer")));

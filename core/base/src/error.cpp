@@ -1,5 +1,6 @@
 #include "vigil/base/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -9,6 +10,8 @@ const char* to_string(ErrorCode code) {
   // In the order of the enumeration.
   static constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::internal) + 1>
       kNames{"database", "constraint", "migration", "io", "invalid_input", "not_found", "internal"};
+  static_assert(std::ranges::none_of(kNames, [](const char* name) { return name == nullptr; }),
+                "every error code has its name");
   return kNames.at(static_cast<std::size_t>(code));
 }
 

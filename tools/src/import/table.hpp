@@ -106,7 +106,10 @@ class Row {
   std::optional<E> choice(std::size_t column) {
     auto value = text(column);
     if (!value) return std::nullopt;
-    return parse_enum<E>(*value);  // the field's choices are the enumeration's names
+    auto parsed = parse_enum<E>(*value);  // the field's choices are the enumeration's names
+    if (!parsed)
+      problem(label(column) + " " + in_quotes(*value) + " is not one of " + allowed_values<E>());
+    return parsed;
   }
 
   std::optional<bool> yes_no(std::size_t column) {

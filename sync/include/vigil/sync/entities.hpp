@@ -44,6 +44,8 @@ struct FieldSpec {
   std::span<const std::string_view> choices = {};
   long long min = 0, max = 0;        // integers; text: max is the longest, in characters
   std::string_view references = {};  // references: the entity named
+  // Text that must be sent but may be empty: a person known by one name has no forenames.
+  bool may_be_empty = false;
 };
 
 struct EntitySpec {
