@@ -225,7 +225,7 @@ struct Tablet::Impl {
                                              {"observations", visit.note},
                                              {"risk_change", visit.risk_change},
                                              {"attendees", attendees}})};
-    if (failed_entry(visit.outcome)) {
+    if (is_failed_entry(visit.outcome)) {
       changes.push_back(make_change("failed_entry", base::make_time_ordered_uuid(),
                                     Operation::append,
                                     {{"nominal_id", nominal},
@@ -247,31 +247,24 @@ struct Tablet::Impl {
     // helps nobody.
     if (auto why = sync::Replica(db).check(changes.front(), author().role)) throw bad_input(*why);
     const std::string id = nominal_id(visit.nominal_ref);
-    std::vector<std::string> warnings;
     const Date today = london_date(now());
-    const Policy policy = store::policy_in_force(db, today);
     auto plan = db.prepare(
         "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? AND "
         "started_on <= ? ORDER BY started_on DESC, id DESC LIMIT 1");
     plan.bind_all(id, format_date(today));
-    const bool has_plan = plan.step();
-    // As the overdue rules judge crewing (core's visit_rules).
-    const bool double_crewed = has_plan && plan.column_int(0) != 0;
-    const int crew = required_crew(double_crewed, policy);
+    VisitAtTheDoor door;
+    door.nominal_ref = visit.nominal_ref;
     std::vector<std::string> attendees = visit.attendees;
     std::sort(attendees.begin(), attendees.end());
     attendees.erase(std::unique(attendees.begin(), attendees.end()), attendees.end());
-    const int present = static_cast<int>(attendees.size());
-    if (under_crewed(present, double_crewed, policy)) {
-      warnings.push_back("The plan for " + visit.nominal_ref + " requires " + std::to_string(crew) +
-                         " officers at each visit; " + std::to_string(present) +
-                         (present == 1 ? " is" : " are") + " recorded.");
+    door.attendees = static_cast<int>(attendees.size());
+    door.announced = visit.announced;
+    door.outcome = visit.outcome;
+    if (plan.step()) {
+      door.plan_double_crewed = plan.column_int(0) != 0;
+      door.plan_unannounced = plan.column_int(1) != 0;
     }
-    if (visit.announced && has_plan && plan.column_int(1) != 0) {
-      warnings.push_back("The plan for " + visit.nominal_ref +
-                         " asks for unannounced visits; this one was pre-arranged.");
-    }
-    if (failed_entry(visit.outcome)) {
+    if (is_failed_entry(visit.outcome)) {
       // Failed entries since the nominal was last seen at a visit.
       auto failed = db.prepare(
           "SELECT count(*) FROM failed_entries WHERE nominal_id = ?1 AND attempted_at > "
@@ -279,20 +272,9 @@ struct Tablet::Impl {
           "outcome = 'seen'), '')");
       failed.bind(1, id);
       failed.step();
-      const auto count = failed.column_int(0) + 1;
-      if (warrant_may_be_sought(static_cast<int>(count))) {
-        warnings.push_back("This is failed entry " + std::to_string(count) + " at " +
-                           visit.nominal_ref +
-                           " since the nominal was last seen: two or more allow a magistrate's "
-                           "warrant to be sought.");
-        static_assert(kFailedEntriesForWarrant == 2, "the warning says \"two or more\"");
-      }
+      door.failed_entries_before = static_cast<int>(failed.column_int(0));
     }
-    return warnings;
-  }
-
-  static bool failed_entry(VisitOutcome outcome) {
-    return outcome == VisitOutcome::no_answer || outcome == VisitOutcome::refused;
+    return vigil::visit_warnings(door, store::policy_in_force(db, today));
   }
 };
 

@@ -10,6 +10,35 @@ bool under_crewed(int attendees, bool plan_double_crewed, const Policy& policy) 
   return attendees < required_crew(plan_double_crewed, policy);
 }
 
+bool is_failed_entry(VisitOutcome outcome) {
+  return outcome == VisitOutcome::no_answer || outcome == VisitOutcome::refused;
+}
+
+std::vector<std::string> visit_warnings(const VisitAtTheDoor& visit, const Policy& policy) {
+  std::vector<std::string> warnings;
+  if (under_crewed(visit.attendees, visit.plan_double_crewed, policy)) {
+    warnings.push_back("The plan for " + visit.nominal_ref + " requires " +
+                       std::to_string(required_crew(visit.plan_double_crewed, policy)) +
+                       " officers at each visit; " + std::to_string(visit.attendees) +
+                       (visit.attendees == 1 ? " is" : " are") + " recorded.");
+  }
+  if (visit.announced && visit.plan_unannounced) {
+    warnings.push_back("The plan for " + visit.nominal_ref +
+                       " asks for unannounced visits; this one was pre-arranged.");
+  }
+  if (is_failed_entry(visit.outcome)) {
+    const int count = visit.failed_entries_before + 1;
+    if (warrant_may_be_sought(count)) {
+      warnings.push_back("This is failed entry " + std::to_string(count) + " at " +
+                         visit.nominal_ref +
+                         " since the nominal was last seen: two or more allow a magistrate's "
+                         "warrant to be sought.");
+      static_assert(kFailedEntriesForWarrant == 2, "the warning says \"two or more\"");
+    }
+  }
+  return warnings;
+}
+
 std::string required_crew_sql(const std::string& double_crewed, int crew_parameter) {
   return "(CASE WHEN " + double_crewed + " = 1 THEN ?" + std::to_string(crew_parameter) +
          " ELSE 1 END)";

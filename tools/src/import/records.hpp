@@ -1,6 +1,5 @@
 // What the importer compares and writes: what the database holds (Stored*, *Fields, *Facts),
-// the rows of the files that passed every check (*Row), and the MAPPA category a kind of nominal
-// has (mappa_category_of, docs/domain.md). Private to import/.
+// and the rows of the files that passed every check (*Row). Private to import/.
 #pragma once
 
 #include <cstdint>
@@ -132,19 +131,5 @@ struct VisitRow {
   std::string outcome;
   std::vector<std::string> attendees;  // usernames, as listed: the first recorded the visit
 };
-
-inline std::optional<std::int64_t> mappa_category_of(NominalKind kind) {
-  switch (kind) {
-    case NominalKind::rso:
-      return 1;
-    case NominalKind::violent:
-      return 2;
-    case NominalKind::other:
-      return 3;
-    case NominalKind::pdp:
-      return std::nullopt;
-  }
-  return std::nullopt;
-}
 
 }  // namespace vigil::backoffice::import_detail

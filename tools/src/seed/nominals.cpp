@@ -35,20 +35,7 @@ void Seeder::write_nominals(Writers& w) {
   std::int64_t number = 0;
   for (const auto& n : nominals_) {
     ++number;
-    std::optional<int> category;
-    switch (n.kind) {
-      case NominalKind::rso:
-        category = 1;
-        break;
-      case NominalKind::violent:
-        category = 2;
-        break;
-      case NominalKind::other:
-        category = 3;
-        break;
-      case NominalKind::pdp:
-        break;
-    }
+    const std::optional<int> category = mappa_category_of(n.kind);
     const std::array<int, 3> levels = n.risk == RiskLevel::very_high
                                           ? std::array<int, 3>{45, 40, 15}
                                       : n.risk == RiskLevel::high ? std::array<int, 3>{80, 17, 3}

@@ -67,6 +67,10 @@ struct EnumNames<NominalKind> {
   static constexpr std::array<std::string_view, 4> names{"rso", "violent", "other", "pdp"};
 };
 
+// The MAPPA category a kind of nominal is (docs/domain.md, "Nominal"): 1 for a registered sex
+// offender, 2 violent, 3 other dangerous; a potentially dangerous person has none.
+std::optional<int> mappa_category_of(NominalKind kind);
+
 enum class Role { officer, supervisor, admin };
 template <>
 struct EnumNames<Role> {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "vigil/rules/domain.hpp"
 #include "vigil/rules/policy.hpp"
 
 namespace vigil {
@@ -27,5 +29,24 @@ inline constexpr int kFailedEntriesForWarrant = 2;
 inline bool warrant_may_be_sought(int failed_entries_since_seen) {
   return failed_entries_since_seen >= kFailedEntriesForWarrant;
 }
+
+// A failed entry: nobody answered, or entry was refused. Each is recorded beside its visit.
+bool is_failed_entry(VisitOutcome outcome);
+
+// A visit about to be saved, and what its nominal's plan in force and record say.
+struct VisitAtTheDoor {
+  std::string nominal_ref;
+  int attendees = 0;  // distinct officers present
+  bool announced = false;
+  VisitOutcome outcome = VisitOutcome::seen;
+  bool plan_double_crewed = false;  // false when there is no plan in force
+  bool plan_unannounced = false;
+  int failed_entries_before = 0;  // since the nominal was last seen, before this visit
+};
+
+// What the officer is told before the visit is saved, in this order: a visit short of its crew,
+// a pre-arranged visit where the plan asks for unannounced ones, and a failed entry that allows
+// a warrant to be sought. Nothing stops the visit being saved: it happened.
+std::vector<std::string> visit_warnings(const VisitAtTheDoor& visit, const Policy& policy);
 
 }  // namespace vigil
