@@ -2,6 +2,8 @@
 // a caller written in C.
 #include "vigil/mobile.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -21,23 +23,13 @@ thread_local std::string last_error;
 
 vigil_status status_of(vigil::mobile::Problem problem) {
   using vigil::mobile::Problem;
-  switch (problem) {
-    case Problem::bad_input:
-      return VIGIL_BAD_INPUT;
-    case Problem::not_enrolled:
-      return VIGIL_NOT_ENROLLED;
-    case Problem::locked:
-      return VIGIL_LOCKED;
-    case Problem::wrong_password:
-      return VIGIL_WRONG_PASSWORD;
-    case Problem::refused:
-      return VIGIL_REFUSED;
-    case Problem::unreachable:
-      return VIGIL_UNREACHABLE;
-    case Problem::wiped:
-      return VIGIL_WIPED;
-  }
-  return VIGIL_FAILED;
+  // In the order of Problem.
+  static constexpr std::array<vigil_status, static_cast<std::size_t>(Problem::wiped) + 1> kStatuses{
+      VIGIL_BAD_INPUT, VIGIL_NOT_ENROLLED, VIGIL_LOCKED, VIGIL_WRONG_PASSWORD,
+      VIGIL_REFUSED,   VIGIL_UNREACHABLE,  VIGIL_WIPED};
+  static_assert(std::ranges::none_of(kStatuses, [](vigil_status s) { return s == VIGIL_OK; }),
+                "every problem has its status");
+  return kStatuses.at(static_cast<std::size_t>(problem));
 }
 
 // Runs `work`, turning whatever it throws into a status and this thread's last error.
