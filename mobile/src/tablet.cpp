@@ -133,19 +133,17 @@ struct Tablet::Impl {
 
   // ---- finding what the officer names
 
-  std::string nominal_id(const std::string& ref) {
-    auto s = db.prepare("SELECT id FROM nominals WHERE ref = ?");
-    s.bind_all(ref);
-    if (!s.step())
-      throw bad_input("no nominal in this tablet's scope has the reference '" + ref + "'");
-    return s.column_text(0);
-  }
+  std::string nominal_id(const std::string& ref) { return id_by_ref("nominals", "nominal", ref); }
+  std::string suspect_id(const std::string& ref) { return id_by_ref("suspects", "suspect", ref); }
 
-  std::string suspect_id(const std::string& ref) {
-    auto s = db.prepare("SELECT id FROM suspects WHERE ref = ?");
+  // The id of the record of `table` the officer names by its reference (`what` names the kind).
+  std::string id_by_ref(std::string_view table, std::string_view what, const std::string& ref) {
+    auto s = db.prepare("SELECT id FROM " + std::string(table) + " WHERE ref = ?");
     s.bind_all(ref);
-    if (!s.step())
-      throw bad_input("no suspect in this tablet's scope has the reference '" + ref + "'");
+    if (!s.step()) {
+      throw bad_input("no " + std::string(what) + " in this tablet's scope has the reference '" +
+                      ref + "'");
+    }
     return s.column_text(0);
   }
 
