@@ -1,7 +1,6 @@
 #include "vigil/sync/read_audit.hpp"
 
 #include "vigil/base/digest.hpp"
-#include "vigil/rules/dates.hpp"
 
 namespace vigil::sync {
 
