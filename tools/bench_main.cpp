@@ -94,20 +94,13 @@ int run_report(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "report", kReportHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "national");
-  const backoffice::SeedOptions& seed_options = choice.options;
   const std::optional<std::string> runs_text = args.value("runs");
   const int force_runs = positive_number(args, "runs", 20);
   const int team_runs = runs_text ? force_runs : 200;
-  const std::filesystem::path out = args.value("out").value_or("build/bench/report.json");
 
-  const BenchDatabase database(args);
-
-  std::cout << "vigil-bench report: " << choice.profile_name << " profile, seed "
-            << seed_options.seed << ", as of " << format_date(seed_options.as_of) << "\n";
-
-  // Seed (unless the database given already holds nominals).
-  const Seeding seeding = seed_if_empty(database.path(), seed_options);
+  const SeededBench bench(args, "report", "national");
+  const auto& [choice, database, out, seeding] = bench;
+  const backoffice::SeedOptions& seed_options = choice.options;
 
   // The reports run on a fresh connection, as the server's would.
   store::Database db(database.path());

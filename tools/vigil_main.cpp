@@ -537,98 +537,46 @@ ReportRequest report_request(const base::Args& args) {
   return r;
 }
 
+// How `vigil report` makes one kind of report and renders it in each format.
+template <class Report>
+struct ReportRenderers {
+  Report (*make)(store::Database&, vigil::Date, const vigil::reports::ReportScope&);
+  std::string (*json)(const Report&, const vigil::reports::ReportStamp*);
+  std::string (*csv)(const Report&);
+  std::string (*table)(const Report&);
+};
+constexpr ReportRenderers<vigil::reports::OverdueReport> kOverdueRenderers{
+    vigil::reports::overdue_report, vigil::reports::overdue_report_json,
+    vigil::reports::overdue_report_csv, vigil::reports::overdue_report_table};
+constexpr ReportRenderers<vigil::reports::SuspectsReport> kSuspectsRenderers{
+    vigil::reports::suspects_report, vigil::reports::suspects_report_json,
+    vigil::reports::suspects_report_csv, vigil::reports::suspects_report_table};
+constexpr ReportRenderers<vigil::reports::ComplianceReport> kComplianceRenderers{
+    vigil::reports::compliance_report, vigil::reports::compliance_report_json,
+    vigil::reports::compliance_report_csv, vigil::reports::compliance_report_table};
+
+// A report in the format asked for: JSON stamped with its scope's freshness, CSV, or the table.
+template <class Report>
+int print_report(const base::Args& args, const ReportRenderers<Report>& render) {
+  auto [db, as_of, format, scope] = report_request(args);
+  const Report report = render.make(db, as_of, scope);
+  if (format == "json") {
+    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
+    std::cout << render.json(report, &stamp) << '\n';
+  } else {
+    std::cout << (format == "csv" ? render.csv(report) : render.table(report));
+  }
+  return 0;
+}
+
 int cmd_report_overdue(const base::Args& args) {
-  auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::reports::overdue_report(db, as_of, scope);
-  if (format == "json") {
-    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::reports::overdue_report_json(report, &stamp) << '\n';
-  } else if (format == "csv") {
-    std::cout << vigil::reports::overdue_report_csv(report);
-  } else {
-    std::cout << vigil::reports::overdue_report_table(report);
-  }
-  return 0;
+  return print_report(args, kOverdueRenderers);
 }
-
 int cmd_report_suspects(const base::Args& args) {
-  auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::reports::suspects_report(db, as_of, scope);
-  if (format == "json") {
-    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::reports::suspects_report_json(report, &stamp) << '\n';
-  } else if (format == "csv") {
-    std::cout << vigil::reports::suspects_report_csv(report);
-  } else {
-    std::printf("Suspects as of %s\n\nBail ending within %d days or ended: %zu\n",
-                vigil::format_date(as_of).c_str(), vigil::reports::kSuspectsLookaheadDays,
-                report.bail.size());
-    for (const auto& b : report.bail) {
-      std::printf(
-          "  %-12s  ends %s  %s  %s\n", b.ref.c_str(), vigil::format_date(b.current_end).c_str(),
-          b.days_left < 0 ? ("ENDED " + vigil::counted(-b.days_left, "day") + " ago").c_str()
-                          : ("in " + vigil::counted(b.days_left, "day")).c_str(),
-          b.extension
-              ? ("extension by " + std::string(vigil::bail_authority_label(b.extension->authority)))
-                    .c_str()
-              : (b.days_left < 0 ? "lapsed: too late to extend" : "no further extension"));
-    }
-    std::printf("\nRUI reviews due: %zu\n", report.rui.size());
-    for (const auto& r : report.rui) {
-      std::printf("  %-12s  due %s  %d days overdue\n", r.ref.c_str(),
-                  vigil::format_date(r.due).c_str(), r.days_overdue);
-    }
-    std::printf("\nOutstanding suspects: %zu\n", report.suspects.size());
-    for (const auto& s : report.suspects) {
-      std::printf("  %6d  %-12s  harm %d  %4d days outstanding  %4d days since a trace%s\n",
-                  s.priority, s.ref.c_str(), s.harm, s.days_outstanding, s.days_since_trace,
-                  s.no_trace_flag ? "  NO TRACE" : "");
-    }
-    std::printf("\nArrests in the last year: %d; on bail %.1f and RUI %.1f per 1,000\n",
-                report.rates.arrests, report.rates.bail_per_1000, report.rates.rui_per_1000);
-  }
-  return 0;
+  return print_report(args, kSuspectsRenderers);
 }
-
 int cmd_report_compliance(const base::Args& args) {
-  auto [db, as_of, format, scope] = report_request(args);
-  const auto report = vigil::reports::compliance_report(db, as_of, scope);
-  if (format == "json") {
-    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
-    std::cout << vigil::reports::compliance_report_json(report, &stamp) << '\n';
-  } else if (format == "csv") {
-    std::cout << vigil::reports::compliance_report_csv(report);
-  } else {
-    std::printf("Compliance, %s to %s\n\n", vigil::format_date(report.from).c_str(),
-                vigil::format_date(as_of).c_str());
-    std::printf("Visits below the plan's crew: %zu\n", report.under_crewed.size());
-    for (const auto& v : report.under_crewed) {
-      std::printf("  %s  %-12s  %-14s  %d of %d\n", v.occurred_at.c_str(), v.nominal_ref.c_str(),
-                  v.officer.c_str(), v.attendees, v.required);
-    }
-    std::printf("\nPre-arranged visits by officer and month:\n");
-    for (const auto& a : report.announced) {
-      std::printf("  %-14s  %s  %3d of %3d  %5.1f%%\n", a.officer.c_str(), a.month.c_str(),
-                  a.announced, a.visits, a.share * 100);
-    }
-    std::printf("\nPlan defects: %zu\n", report.plan_defects.size());
-    for (const auto& d : report.plan_defects) {
-      std::printf("  %-12s  %s%s\n", d.nominal_ref.c_str(), d.problem.c_str(),
-                  d.action.empty() ? "" : (": " + d.action).c_str());
-    }
-    std::printf("\nCaseloads:\n");
-    for (const auto& c : report.caseloads) {
-      std::printf("  %-14s  %3d of %d%s\n", c.officer.c_str(), c.nominals, c.limit,
-                  c.over ? "  OVER" : "");
-    }
-    std::printf("\nOne officer alone at one nominal %d times or more: %zu\n",
-                vigil::reports::kRepeatedSoloVisits, report.repeated_solo.size());
-    for (const auto& r : report.repeated_solo) {
-      std::printf("  %-14s  %-12s  %d visits, last %s\n", r.officer.c_str(), r.nominal_ref.c_str(),
-                  r.visits, r.last_at.c_str());
-    }
-  }
-  return 0;
+  return print_report(args, kComplianceRenderers);
 }
 
 int cmd_report_devices(const base::Args& args) {
@@ -746,11 +694,8 @@ int cmd_audit_verify(const base::Args& args) {
     vigil::base::JsonWriter w;
     w.begin_object().field("whole", breaks.empty()).key("breaks").begin_array();
     for (const auto& b : breaks) {
-      w.begin_object()
-          .field("device_id", b.device_id)
-          .field("chain_index", b.chain_index)
-          .field("problem", b.problem)
-          .end_object();
+      w.object(
+          {{"device_id", b.device_id}, {"chain_index", b.chain_index}, {"problem", b.problem}});
     }
     w.end_array().end_object();
     std::cout << w.str() << '\n';
@@ -801,15 +746,10 @@ int cmd_audit_show(const base::Args& args) {
     const auto entity_id = rows.column_optional_text(5);
     if (json) {
       vigil::base::JsonWriter w;
-      w.begin_object()
-          .field("occurred_at", rows.column_text(0))
-          .field("officer", username)
-          .field("device_id", device)
-          .field("action", rows.column_text(3))
-          .field("entity", rows.column_text(4))
-          .field("entity_id", entity_id)
-          .field("reason", rows.column_text(6))
-          .end_object();
+      w.object({base::member("occurred_at", rows.column_text(0)), base::member("officer", username),
+                base::member("device_id", device), base::member("action", rows.column_text(3)),
+                base::member("entity", rows.column_text(4)), base::member("entity_id", entity_id),
+                base::member("reason", rows.column_text(6))});
       std::cout << (first ? "" : ",") << w.str();
     } else {
       std::printf("%-20s  %-14s  %-36s  %-11s  %-14s  %-36s  %s\n",
@@ -1046,20 +986,6 @@ int run(const std::vector<std::string>& words) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> words(argv + 1, argv + argc);
-  try {
-    return run(words);
-  } catch (const base::UsageError& error) {
-    std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::base::kExitUsage;
-  } catch (const Failure& error) {
-    std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::base::kExitFailure;
-  } catch (const vigil::Error& error) {
-    std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::base::kExitFailure;
-  } catch (const std::exception& error) {
-    std::cerr << "vigil: " << error.what() << '\n';
-    return vigil::base::kExitFailure;
-  }
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  return base::run_program("vigil", [&] { return run(words); });
 }

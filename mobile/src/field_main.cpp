@@ -386,17 +386,11 @@ int run(const std::vector<std::string>& words) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> words(argv + 1, argv + argc);
-  try {
-    return run(words);
-  } catch (const base::UsageError& error) {
-    std::cerr << "vigil-field: " << error.what() << '\n';
-    return vigil::base::kExitUsage;
-  } catch (const vigil::mobile::TabletError& error) {
-    std::cerr << "vigil-field: " << error.what() << '\n';
-    return exit_status(error.problem());
-  } catch (const std::exception& error) {
-    std::cerr << "vigil-field: " << error.what() << '\n';
-    return vigil::base::kExitFailure;
-  }
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  return base::run_program(
+      "vigil-field", [&] { return run(words); }, {},
+      [](const std::exception& error) {
+        const auto* tablet = dynamic_cast<const vigil::mobile::TabletError*>(&error);
+        return tablet != nullptr ? exit_status(tablet->problem()) : vigil::base::kExitFailure;
+      });
 }

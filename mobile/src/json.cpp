@@ -21,19 +21,14 @@ void fields(base::JsonWriter& w, const sync::FieldValues& values) {
 
 std::string to_json(const SyncReport& r) {
   base::JsonWriter w;
-  w.begin_object()
-      .field("pushed", r.pushed)
-      .field("applied", r.applied)
-      .field("duplicates", r.duplicates)
-      .field("conflicts", r.conflicts)
-      .field("rejected", r.rejected);
+  w.begin_object().fields({base::member("pushed", r.pushed), base::member("applied", r.applied),
+                           base::member("duplicates", r.duplicates),
+                           base::member("conflicts", r.conflicts),
+                           base::member("rejected", r.rejected)});
   strings(w, "rejections", r.rejections);
-  w.field("received", r.received)
-      .field("purged", r.purged)
-      .field("set_aside", r.set_aside)
-      .field("took_scope", r.took_scope)
-      .field("drift", r.drift)
-      .field("open_conflicts", r.open_conflicts)
+  w.fields({base::member("received", r.received), base::member("purged", r.purged),
+            base::member("set_aside", r.set_aside), base::member("took_scope", r.took_scope),
+            base::member("drift", r.drift), base::member("open_conflicts", r.open_conflicts)})
       .end_object();
   return w.str();
 }
@@ -43,16 +38,14 @@ std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Da
   w.begin_object().field("as_of", format_date(as_of)).key("items").begin_array();
   for (const auto& e : entries) {
     w.begin_object()
-        .field("nominal_ref", e.nominal_ref)
-        .field("name", e.name)
-        .field("officer", e.officer)
-        .field("risk_level", std::string(to_string(e.risk_level)))
+        .fields({base::member("nominal_ref", e.nominal_ref), base::member("name", e.name),
+                 base::member("officer", e.officer),
+                 base::member("risk_level", std::string(to_string(e.risk_level)))})
         .field("next_visit_due",
                e.next_visit_due ? std::optional(format_date(*e.next_visit_due)) : std::nullopt)
-        .field("days_overdue", e.days_overdue)
-        .field("priority", e.priority)
-        .field("double_crewed", e.double_crewed)
-        .field("no_fixed_abode", e.no_fixed_abode);
+        .fields({base::member("days_overdue", e.days_overdue), base::member("priority", e.priority),
+                 base::member("double_crewed", e.double_crewed),
+                 base::member("no_fixed_abode", e.no_fixed_abode)});
     strings(w, "reasons", e.reasons);
     w.end_object();
   }
@@ -98,45 +91,30 @@ std::string warnings_json(const std::vector<std::string>& warnings) {
 std::string to_json(const TabletStatus& s) {
   base::JsonWriter w;
   w.begin_object()
-      .field("enrolled", s.enrolled)
-      .field("locked", s.locked)
-      .field("scope_complete", s.scope_complete)
-      .field("server", s.server)
-      .field("officer", s.officer)
-      .field("role", std::string(to_string(s.role)))
-      .field("device_id", s.device_id)
-      .field("pending", s.pending)
-      .field("last_sync_at", s.last_sync_at)
+      .fields({base::member("enrolled", s.enrolled), base::member("locked", s.locked),
+               base::member("scope_complete", s.scope_complete), base::member("server", s.server),
+               base::member("officer", s.officer),
+               base::member("role", std::string(to_string(s.role))),
+               base::member("device_id", s.device_id), base::member("pending", s.pending),
+               base::member("last_sync_at", s.last_sync_at)})
       .key("rejected")
       .begin_array();
   for (const auto& r : s.rejected) {
-    w.begin_object()
-        .field("change_id", r.change_id)
-        .field("entity", r.entity)
-        .field("entity_id", r.entity_id)
-        .field("reason", r.reason)
-        .end_object();
+    w.object({base::member("change_id", r.change_id), base::member("entity", r.entity),
+              base::member("entity_id", r.entity_id), base::member("reason", r.reason)});
   }
   w.end_array().key("set_aside").begin_array();
   for (const auto& r : s.set_aside) {
-    w.begin_object()
-        .field("entity", r.entity)
-        .field("entity_id", r.entity_id)
-        .field("reason", r.reason)
-        .field("set_aside_at", r.set_aside_at)
-        .end_object();
+    w.object({base::member("entity", r.entity), base::member("entity_id", r.entity_id),
+              base::member("reason", r.reason), base::member("set_aside_at", r.set_aside_at)});
   }
   w.end_array().key("open_conflicts").begin_array();
   for (const auto& c : s.open_conflicts) {
-    w.begin_object()
-        .field("id", c.id)
-        .field("entity", c.entity)
-        .field("entity_id", c.entity_id)
-        .field("field", c.field)
-        .field("winning_value", c.winning_value)
-        .field("losing_value", c.losing_value)
-        .field("detected_at", c.detected_at)
-        .end_object();
+    w.object({base::member("id", c.id), base::member("entity", c.entity),
+              base::member("entity_id", c.entity_id), base::member("field", c.field),
+              base::member("winning_value", c.winning_value),
+              base::member("losing_value", c.losing_value),
+              base::member("detected_at", c.detected_at)});
   }
   w.end_array().end_object();
   return w.str();

@@ -261,11 +261,8 @@ Response Api::handle(const Request& request) {
   } catch (const HttpError& error) {
     if (error.wipe) {
       base::JsonWriter w;
-      w.begin_object()
-          .field("error", error.code)
-          .field("message", error.message)
-          .field("wipe", true)
-          .end_object();
+      w.object({base::member("error", error.code), base::member("message", error.message),
+                base::member("wipe", true)});
       response = json_response(error.status, w.str());
     } else {
       response = error_response(error.status, error.code, error.message);

@@ -15,7 +15,8 @@ void insert_audit_row(store::Database& db, const AuditRow& r) {
 
 // Durable: a read is answered only once its audit row is on disk.
 AuditQueue::AuditQueue(const std::filesystem::path& database)
-    : db_(open_durable(database, FileMap::off)) {}
+    : db_(open_durable(database, FileMap::off)),
+      group_commit_([this](const auto& group) { write_group(group); }) {}
 
 void AuditQueue::write(AuditRow row) {
   std::vector<AuditRow> rows;
@@ -24,40 +25,15 @@ void AuditQueue::write(AuditRow row) {
 }
 
 void AuditQueue::write(std::vector<AuditRow> rows) {
-  if (rows.empty()) return;
-  Waiting me{std::move(rows), nullptr, false};
-  std::unique_lock lock(mutex_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (writing_) {
-      changed_.wait(lock);
-      continue;
-    }
-    // This thread writes every row waiting, its own among them. (Taken by swap, which cannot
-    // throw: nothing may leave the queue marked as being written with no one writing it.)
-    std::deque<Waiting*> group;
-    group.swap(queue_);
-    writing_ = true;
-    lock.unlock();
-    std::exception_ptr error;
-    try {
-      store::Transaction transaction(db_);
-      for (const auto* waiting : group) {
-        for (const auto& row : waiting->rows) insert_audit_row(db_, row);
-      }
-      transaction.commit();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    lock.lock();
-    for (auto* waiting : group) {
-      waiting->error = error;
-      waiting->done = true;
-    }
-    writing_ = false;
-    changed_.notify_all();
+  if (!rows.empty()) group_commit_.submit(rows);
+}
+
+void AuditQueue::write_group(const std::vector<std::vector<AuditRow>*>& group) {
+  store::Transaction transaction(db_);
+  for (const auto* rows : group) {
+    for (const auto& row : *rows) insert_audit_row(db_, row);
   }
-  if (me.error) std::rethrow_exception(me.error);
+  transaction.commit();
 }
 
 }  // namespace vigil::server

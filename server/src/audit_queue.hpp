@@ -1,20 +1,17 @@
 // Audit rows written with group commit. Every report read writes its audit row before the report
 // is answered, and a commit waits for the disk; twenty supervisors opening the dashboard at once
-// would otherwise queue for twenty waits, one after another. A row handed to write() joins the
-// rows waiting; the first caller to find the queue's connection free writes every row then
-// waiting in one transaction and one commit, and each caller returns once its row is on disk.
+// would otherwise queue for twenty waits, one after another. So rows are written by group commit
+// (group_commit.hpp): every row waiting in one transaction and one commit, and each caller returns
+// once its row is on disk.
 // Thread-safe. Private to server/.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "group_commit.hpp"
 #include "vigil/store/store.hpp"
 
 namespace vigil::server {
@@ -42,17 +39,10 @@ class AuditQueue {
   void write(std::vector<AuditRow> rows);
 
  private:
-  struct Waiting {
-    std::vector<AuditRow> rows;
-    std::exception_ptr error;
-    bool done = false;
-  };
+  void write_group(const std::vector<std::vector<AuditRow>*>& group);
 
   store::Database db_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Waiting*> queue_;
-  bool writing_ = false;
+  GroupCommit<std::vector<AuditRow>> group_commit_;
 };
 
 }  // namespace vigil::server

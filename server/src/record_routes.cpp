@@ -18,18 +18,14 @@ namespace vigil::server {
 namespace {
 
 void write_nominal_summary(base::JsonWriter& w, const store::Statement& s) {
-  w.field("id", s.column_text(0))
-      .field("ref", s.column_text(1))
-      .field("surname", s.column_text(2))
-      .field("forenames", s.column_text(3))
-      .field("kind", s.column_text(4))
-      .field("risk_level", s.column_text(5))
-      .field("officer", s.column_optional_text(6))
-      .field("team", s.column_text(7))
-      .field("area", s.column_text(8))
-      .field("no_fixed_abode", s.column_int(9) != 0)
-      .field("status", s.column_text(10))
-      .field("current_risk_level", s.column_text(12));
+  w.fields({base::member("id", s.column_text(0)), base::member("ref", s.column_text(1)),
+            base::member("surname", s.column_text(2)), base::member("forenames", s.column_text(3)),
+            base::member("kind", s.column_text(4)), base::member("risk_level", s.column_text(5)),
+            base::member("officer", s.column_optional_text(6)),
+            base::member("team", s.column_text(7)), base::member("area", s.column_text(8)),
+            base::member("no_fixed_abode", s.column_int(9) != 0),
+            base::member("status", s.column_text(10)),
+            base::member("current_risk_level", s.column_text(12))});
 }
 
 // The columns write_nominal_summary reads, the current risk level as of ?1 (today in London) by
@@ -105,14 +101,12 @@ Response Api::Impl::nominal(const Call& call) {
   plans.bind_all(id);
   w.key("plans").begin_array();
   while (plans.step()) {
-    w.begin_object()
-        .field("id", plans.column_text(0))
-        .field("started_on", plans.column_text(1))
-        .field("last_reviewed_on", plans.column_optional_text(2))
-        .field("visit_every_months", plans.column_optional_int(3))
-        .field("double_crewed", plans.column_int(4) != 0)
-        .field("unannounced_required", plans.column_int(5) != 0)
-        .end_object();
+    w.object({base::member("id", plans.column_text(0)),
+              base::member("started_on", plans.column_text(1)),
+              base::member("last_reviewed_on", plans.column_optional_text(2)),
+              base::member("visit_every_months", plans.column_optional_int(3)),
+              base::member("double_crewed", plans.column_int(4) != 0),
+              base::member("unannounced_required", plans.column_int(5) != 0)});
   }
   w.end_array();
   auto visits = db.prepare(
@@ -122,13 +116,11 @@ Response Api::Impl::nominal(const Call& call) {
   visits.bind_all(id);
   w.key("recent_visits").begin_array();
   while (visits.step()) {
-    w.begin_object()
-        .field("id", visits.column_text(0))
-        .field("occurred_at", visits.column_text(1))
-        .field("announced", visits.column_int(2) != 0)
-        .field("outcome", visits.column_text(3))
-        .field("attendees", visits.column_text(4))
-        .end_object();
+    w.object({base::member("id", visits.column_text(0)),
+              base::member("occurred_at", visits.column_text(1)),
+              base::member("announced", visits.column_int(2) != 0),
+              base::member("outcome", visits.column_text(3)),
+              base::member("attendees", visits.column_text(4))});
   }
   w.end_array().end_object();
   audit(db, &caller, "read", "nominal", id,
@@ -221,11 +213,8 @@ Response Api::Impl::decide(const Call& call) {
     fail(400, "rejected", outcome.reason);
   }
   base::JsonWriter w;
-  w.begin_object()
-      .field("conflict_id", conflict_id)
-      .field("keep", keep->second)
-      .field("seq", outcome.seq)
-      .end_object();
+  w.object({base::member("conflict_id", conflict_id), base::member("keep", keep->second),
+            base::member("seq", outcome.seq)});
   return json_response(200, w.str());
 }
 

@@ -63,40 +63,37 @@ vigil::http::ServerOptions server_options(const vigil::base::Args& args) {
   return options;
 }
 
+int serve(const std::vector<std::string>& words) {
+  static const vigil::base::Option kOptions[] = {
+      {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}};
+  const vigil::base::Args args(words, kOptions);
+  if (args.help()) {
+    std::cout << kUsage;
+    return vigil::base::kExitOk;
+  }
+  if (!args.positionals().empty()) {
+    throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
+  }
+  vigil::server::ApiOptions api_options;
+  api_options.database = args.required("db");
+  api_options.warm_reports = true;  // the morning's reports ready before the morning asks
+  auto options = server_options(args);
+  api_options.connections_ahead = options.handler_threads;
+  vigil::server::Api api(api_options);
+  vigil::http::HttpServer server(
+      options, [&api](const vigil::http::Request& request) { return api.handle(request); });
+  std::fprintf(stderr, "vigil-server: serving %s on %s://%s:%u\n", api_options.database.c_str(),
+               options.tls_certificate_file ? "https" : "http", options.address.c_str(),
+               static_cast<unsigned>(server.port()));
+  server.run(true);
+  std::fprintf(stderr, "vigil-server: stopped\n");
+  return vigil::base::kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string> words(argv + 1, argv + argc);
-  try {
-    static const vigil::base::Option kOptions[] = {
-        {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}};
-    const vigil::base::Args args(words, kOptions);
-    if (args.help()) {
-      std::cout << kUsage;
-      return vigil::base::kExitOk;
-    }
-    if (!args.positionals().empty()) {
-      throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
-    }
-    vigil::server::ApiOptions api_options;
-    api_options.database = args.required("db");
-    api_options.warm_reports = true;  // the morning's reports ready before the morning asks
-    auto options = server_options(args);
-    api_options.connections_ahead = options.handler_threads;
-    vigil::server::Api api(api_options);
-    vigil::http::HttpServer server(
-        options, [&api](const vigil::http::Request& request) { return api.handle(request); });
-    std::fprintf(stderr, "vigil-server: serving %s on %s://%s:%u\n", api_options.database.c_str(),
-                 options.tls_certificate_file ? "https" : "http", options.address.c_str(),
-                 static_cast<unsigned>(server.port()));
-    server.run(true);
-    std::fprintf(stderr, "vigil-server: stopped\n");
-    return vigil::base::kExitOk;
-  } catch (const base::UsageError& error) {
-    std::cerr << "vigil-server: " << error.what() << "\n(run vigil-server --help for usage)\n";
-    return vigil::base::kExitUsage;
-  } catch (const std::exception& error) {
-    std::cerr << "vigil-server: " << error.what() << '\n';
-    return vigil::base::kExitFailure;
-  }
+  return base::run_program(
+      "vigil-server", [&] { return serve(words); }, "run vigil-server --help for usage");
 }

@@ -148,12 +148,8 @@ Response Api::Impl::login(const Call& call) {
   audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);
   transaction.commit();
   base::JsonWriter w;
-  w.begin_object()
-      .field("token", token)
-      .field("device_id", device_id)
-      .field("officer", username)
-      .field("role", role)
-      .end_object();
+  w.object({base::member("token", token), base::member("device_id", device_id),
+            base::member("officer", username), base::member("role", role)});
   return json_response(200, w.str());
 }
 

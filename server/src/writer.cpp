@@ -36,17 +36,12 @@ store::Database open_durable(const std::filesystem::path& database, FileMap map)
   return store::Database(database, options);
 }
 
-struct Writer::Waiting {
-  const sync::Caller& caller;
-  const sync::PushRequest& request;
-  sync::PushResponse response;
-  std::exception_ptr error;
-  bool done = false;
-};
-
 Writer::Writer(const std::filesystem::path& database, sync::SyncEngine& engine)
     : engine_(engine),
       db_(open_writer(database)),
+      // A group holds its first push and those after it while they fit in kGroupChanges.
+      group_commit_([this](const auto& group) { write_group(group); }, &Writer::changes_in,
+                    kGroupChanges),
       checkpoint_db_(open_durable(database, FileMap::off)) {
   // Replaces SQLite's own checkpoint after each commit (wal_autocheckpoint) with ours.
   sqlite3_wal_hook(db_.handle(), &Writer::on_wal_commit, this);
@@ -64,40 +59,17 @@ Writer::~Writer() {
 }
 
 sync::PushResponse Writer::push(const sync::Caller& caller, const sync::PushRequest& request) {
-  Waiting me{caller, request, {}, nullptr, false};
-  std::unique_lock lock(queue_mutex_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (writing_) {
-      queue_changed_.wait(lock);
-      continue;
-    }
-    // This thread writes the next group, which holds its own push or one queued before it.
-    writing_ = true;
-    std::deque<Waiting*> group;
-    std::size_t changes = 0;
-    while (!queue_.empty() &&
-           (group.empty() || changes + queue_.front()->request.changes.size() <= kGroupChanges)) {
-      changes += queue_.front()->request.changes.size();
-      group.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    lock.unlock();
-    write_group(group);
-    lock.lock();
-    for (auto* waiting : group) waiting->done = true;
-    writing_ = false;
-    queue_changed_.notify_all();
-  }
-  if (me.error) std::rethrow_exception(me.error);
-  return std::move(me.response);
+  Pending pending{caller, request, {}, nullptr};
+  group_commit_.submit(pending);
+  if (pending.error) std::rethrow_exception(pending.error);
+  return std::move(pending.response);
 }
 
-void Writer::write_group(std::deque<Waiting*>& group) {
+void Writer::write_group(const std::vector<Pending*>& group) {
   if (group.size() > 1) {
     std::vector<sync::SyncEngine::Submission> submissions;
     submissions.reserve(group.size());
-    for (const auto* waiting : group) submissions.push_back({waiting->caller, waiting->request});
+    for (const auto* push : group) submissions.push_back({push->caller, push->request});
     try {
       auto responses = engine_.push_together(db_, submissions);
       for (std::size_t i = 0; i < group.size(); ++i) group[i]->response = std::move(responses[i]);
@@ -109,11 +81,11 @@ void Writer::write_group(std::deque<Waiting*>& group) {
       db_.reset_statements();
     }
   }
-  for (auto* waiting : group) {
+  for (auto* push : group) {
     try {
-      waiting->response = engine_.push(db_, waiting->caller, waiting->request);
+      push->response = engine_.push(db_, push->caller, push->request);
     } catch (...) {
-      waiting->error = std::current_exception();
+      push->error = std::current_exception();
       db_.reset_statements();
     }
   }

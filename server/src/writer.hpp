@@ -3,10 +3,11 @@
 // commit and the background checkpoint.
 // Private to server/.
 //
-// Group commit: a push that arrives while another is being written waits; when the writer is
-// free, the waiting thread that gets there first takes every push then waiting and writes them
-// in one transaction with one commit, then answers each. Under load the disk is waited for once
-// for many pushes; a lone push is written at once, alone.
+// Group commit (group_commit.hpp): a push that arrives while another is being written waits;
+// when the writer is free, the waiting thread that gets there first takes the pushes then waiting
+// (up to a bound on their changes) and writes them in one transaction with one commit, then
+// answers each. Under load the disk is waited for once for many pushes; a lone push is written at
+// once, alone.
 //
 // Background checkpoint: commits do not copy the write-ahead log back into the database (which
 // takes two more waits for the disk); a thread of its own, with its own connection, does that
@@ -18,12 +19,13 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "group_commit.hpp"
 #include "vigil/store/store.hpp"
 #include "vigil/sync/engine.hpp"
 
@@ -55,18 +57,22 @@ class Writer {
   sync::PushResponse push(const sync::Caller& caller, const sync::PushRequest& request);
 
  private:
-  struct Waiting;
-  void write_group(std::deque<Waiting*>& group);
+  // A push, and what the writer made of it.
+  struct Pending {
+    const sync::Caller& caller;
+    const sync::PushRequest& request;
+    sync::PushResponse response;
+    std::exception_ptr error;  // this push failed; the others of its group may not have
+  };
+  static std::size_t changes_in(const Pending& push) { return push.request.changes.size(); }
+  void write_group(const std::vector<Pending*>& group);
   static int on_wal_commit(void* self, struct sqlite3* db, const char* name, int pages);
   void checkpoint_loop();
 
   sync::SyncEngine& engine_;
   store::Database db_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_changed_;
-  std::deque<Waiting*> queue_;
-  bool writing_ = false;  // a thread is writing a group: the only one using db_ and engine_
+  GroupCommit<Pending> group_commit_;  // its writing thread is the only one using db_, engine_
 
   store::Database checkpoint_db_;
   std::mutex checkpoint_mutex_;

@@ -165,11 +165,8 @@ void SyncClient::wipe() {
 Enrolment SyncClient::sign_in(const std::string& username, const std::string& password,
                               const std::string& device_name) {
   base::JsonWriter body;
-  body.begin_object()
-      .field("username", username)
-      .field("password", password)
-      .field("device_name", device_name)
-      .end_object();
+  body.object({base::member("username", username), base::member("password", password),
+               base::member("device_name", device_name)});
   const Answer answer = call("POST", "/api/v1/auth/login", body.str());
   if (answer.status == 401) {
     throw SyncError(SyncProblem::refused, "The server did not accept that username and password.");

@@ -461,30 +461,20 @@ PullResponse decode_pull_response(std::string_view json) {
 }
 
 std::string encode(const std::vector<ConflictRecord>& conflicts) {
-  base::JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (const auto& c : conflicts) {
-    w.begin_object()
-        .field("id", c.id)
-        .field("entity", c.entity)
-        .field("entity_id", c.entity_id)
-        .field("field", c.field)
-        .field("winning_value", c.winning_value)
-        .field("losing_value", c.losing_value)
-        .field("winning_change", c.winning_change)
-        .field("losing_change", c.losing_change)
-        .field("winning_device", c.winning_device)
-        .field("losing_device", c.losing_device)
-        .field("winning_clock", c.winning_clock)
-        .field("losing_clock", c.losing_clock)
-        .field("detected_at", c.detected_at)
-        .field("status", c.status)
-        .field("decided_by", c.decided_by)
-        .field("decision", c.decision)
-        .end_object();
-  }
-  w.end_array().end_object();
-  return w.str();
+  return base::items_json(conflicts, [](base::JsonWriter& w, const ConflictRecord& c) {
+    w.object({base::member("id", c.id), base::member("entity", c.entity),
+              base::member("entity_id", c.entity_id), base::member("field", c.field),
+              base::member("winning_value", c.winning_value),
+              base::member("losing_value", c.losing_value),
+              base::member("winning_change", c.winning_change),
+              base::member("losing_change", c.losing_change),
+              base::member("winning_device", c.winning_device),
+              base::member("losing_device", c.losing_device),
+              base::member("winning_clock", c.winning_clock),
+              base::member("losing_clock", c.losing_clock),
+              base::member("detected_at", c.detected_at), base::member("status", c.status),
+              base::member("decided_by", c.decided_by), base::member("decision", c.decision)});
+  });
 }
 
 std::vector<ConflictRecord> decode_conflicts(std::string_view json) {

@@ -10,11 +10,7 @@ using namespace vigil;
 
 namespace {
 
-struct Visits {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "force.db");
-  store::Database db{dir.path() / "force.db"};
-
+struct Visits : ForceDatabase {
   void visit(const std::string& nominal, const std::string& at, bool announced,
              std::vector<std::string> attendees) {
     const std::string id = base::make_uuid();

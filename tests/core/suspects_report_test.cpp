@@ -11,10 +11,7 @@ using namespace vigil;
 
 namespace {
 
-struct Cases {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "force.db");
-  store::Database db{dir.path() / "force.db"};
+struct Cases : ForceDatabase {
   int number = 0;
 
   std::string bail_case(const std::string& arrested_on, const std::string& status,

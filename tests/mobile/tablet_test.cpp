@@ -2,9 +2,7 @@
 // itself where a process must die. What the issue asks of the tablet: nothing recorded offline
 // is lost or sent twice, a revoked tablet wipes itself, a record moved away leaves, the read audit
 // is verified, and a conflict reaches a supervisor and its decision both tablets.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <catch2/catch.hpp>
 
@@ -20,6 +18,8 @@
 #include "certificate.hpp"
 #include "holding_proxy.hpp"
 #include "live_server.hpp"
+#include "queries.hpp"
+#include "spawn.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
@@ -32,8 +32,6 @@
 #include "vigil/store/devices.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/import.hpp"
-
-extern char** environ;
 
 using namespace vigil;
 using vigil::mobile::Problem;
@@ -67,11 +65,8 @@ struct Force {
     return link;
   }
 
-  std::int64_t server_count(const std::string& sql) {
-    store::Database db(dir.path() / "server.db");
-    auto s = db.prepare(sql);
-    s.step();
-    return s.column_int(0);
+  std::int64_t server_count(const std::string& sql) const {
+    return count_of(dir.path() / "server.db", sql);
   }
 };
 
@@ -82,13 +77,6 @@ mobile::VisitInput visit_to(const std::string& ref, std::vector<std::string> att
   visit.outcome = VisitOutcome::seen;
   visit.attendees = std::move(attendees);
   return visit;
-}
-
-std::int64_t store_count(const std::filesystem::path& path, const std::string& sql) {
-  store::Database db(path);
-  auto s = db.prepare(sql);
-  s.step();
-  return s.column_int(0);
 }
 
 Date today() {
@@ -154,12 +142,7 @@ TEST_CASE(
   }
   proxy.hold_push_answers(true);
   const std::string program = std::string(VIGIL_BIN_DIR) + "/vigil-field";
-  std::vector<std::string> words{program, "--store", path.string(), "sync"};
-  std::vector<char*> argv;
-  for (auto& w : words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+  const pid_t pid = spawn_program({program, "--store", path.string(), "sync"});
   REQUIRE(proxy.wait_for_held_answer());
   ::kill(pid, SIGKILL);
   int status = 0;
@@ -177,7 +160,7 @@ TEST_CASE(
   CHECK(tablet.status().pending == 0);
   CHECK(f.server_count("SELECT count(*) FROM visits") == 5);
   CHECK(f.server_count("SELECT count(*) FROM changes WHERE entity = 'visit'") == 5);
-  CHECK(store_count(path, "SELECT count(*) FROM visits") == 5);
+  CHECK(count_of(path, "SELECT count(*) FROM visits") == 5);
 }
 
 TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[mobile][tablet]") {
@@ -201,9 +184,9 @@ TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[
               "synced. Enrol it again to use it.");
   }
   CHECK_FALSE(tablet->status().enrolled);
-  CHECK(store_count(path, "SELECT count(*) FROM nominals") == 0);
-  CHECK(store_count(path, "SELECT count(*) FROM outbox") == 0);
-  CHECK(store_count(path, "SELECT count(*) FROM sync_state") == 0);
+  CHECK(count_of(path, "SELECT count(*) FROM nominals") == 0);
+  CHECK(count_of(path, "SELECT count(*) FROM outbox") == 0);
+  CHECK(count_of(path, "SELECT count(*) FROM sync_state") == 0);
   CHECK_THROWS_AS(tablet->caseload(today()), TabletError);
 }
 
@@ -223,7 +206,7 @@ TEST_CASE("a nominal moved to another team leaves the old team's tablets at thei
   std::set<std::string> refs;
   for (const auto& entry : officer->caseload(today())) refs.insert(entry.nominal_ref);
   CHECK(refs == std::set<std::string>{"NOM-1", "NOM-3", "NOM-4"});
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM plans") == 3);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM plans") == 3);
   try {
     officer->show("NOM-2", "curious");
     FAIL("the tablet still shows a nominal of another team");
@@ -329,7 +312,7 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   CHECK(second[0] ==
         "This is failed entry 2 at NOM-1 since the nominal was last seen: two or more allow a "
         "magistrate's warrant to be sought.");
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM failed_entries") == 2);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM failed_entries") == 2);
 
   // What the server would refuse is refused here first, and nothing is saved.
   visit.attendees = {"pc.a", "nobody"};
@@ -345,16 +328,8 @@ TEST_CASE("a tablet app written in C drives the engine through vigil/mobile.h al
   Force f;
   const std::string program = std::string(VIGIL_BIN_DIR) + "/c_api_client";
   const auto output = f.dir.path() / "c_api_client.out";
-  std::vector<std::string> words{program, f.store("c.db").string(), f.url(), "pc.a", kTestPassword};
-  std::vector<char*> argv;
-  for (auto& w : words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = spawn_program(
+      {program, f.store("c.db").string(), f.url(), "pc.a", kTestPassword}, OutputTo{1, output});
   int status = 0;
   ::waitpid(pid, &status, 0);
   std::ifstream in(output);
@@ -412,8 +387,8 @@ TEST_CASE("a first sync cut off part way goes on from the page it reached", "[mo
   CHECK_THROWS_AS(tablet.enrol(proxy.url(), "pc.a", kTestPassword, "tablet", link), TabletError);
   // Signed in, with two pages stored and the place to go on from.
   CHECK(tablet.status().enrolled);
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM teams") == 2);
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM teams") == 2);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
 
   CHECK_FALSE(tablet.status().scope_complete);
 
@@ -453,7 +428,7 @@ TEST_CASE("a resync cut off part way is finished by the next sync, not followed 
   CHECK(report.took_scope);
   CHECK(tablet->status().scope_complete);
   CHECK(tablet->caseload(today()).size() == 4);
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM visits") == 1);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM visits") == 1);
 }
 
 TEST_CASE("the tablet reaches a server over plain HTTP only on this machine", "[mobile][tablet]") {
@@ -510,7 +485,7 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   auto report = tablet->sync(Force::quick());
   CHECK(report.took_scope);
   CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
-  CHECK(store_count(path, "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
+  CHECK(count_of(path, "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
   CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
 
   // A record lost from the tablet's store comes back.
@@ -522,8 +497,8 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   }
   report = tablet->sync(Force::quick());
   CHECK(report.took_scope);
-  CHECK(store_count(path, "SELECT count(*) FROM plans") == 4);
-  CHECK(store_count(path, "SELECT count(*) FROM visits") == 1);
+  CHECK(count_of(path, "SELECT count(*) FROM plans") == 4);
+  CHECK(count_of(path, "SELECT count(*) FROM visits") == 1);
 }
 
 TEST_CASE("what an import changes reaches the tablets at their next pull", "[mobile][tablet]") {
@@ -586,8 +561,8 @@ TEST_CASE("an officer or policy version the back office adds reaches every table
     CHECK_FALSE(report.took_scope);  // followed, not found as drift
     CHECK(report.received == 3);     // the team, the officer, the policy version
   }
-  CHECK(store_count(f.store("pc-south.db"), "SELECT count(*) FROM officers") == 10);
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM policy_versions") == 2);
+  CHECK(count_of(f.store("pc-south.db"), "SELECT count(*) FROM officers") == 10);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM policy_versions") == 2);
   // The new officer can attend a visit at once.
   north->record_visit(visit_to("NOM-2", {"pc.a", "pc.new"}));
   CHECK(north->sync(Force::quick()).applied == 1);
@@ -636,7 +611,7 @@ TEST_CASE("a record the tablet cannot store is set aside with its reason; the sc
   CHECK(status.set_aside[0].entity_id == "00000000-0000-4000-8000-0000000000b2");
   CHECK_FALSE(status.set_aside[0].reason.empty());
   CHECK(status.scope_complete);
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 4);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 4);
   // The officer goes on working and syncing.
   tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
   const auto report = tablet->sync(Force::quick());
@@ -933,5 +908,5 @@ TEST_CASE(
   } catch (const TabletError& error) {
     CHECK(error.problem() == Problem::wiped);
   }
-  CHECK(store_count(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
+  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
 }

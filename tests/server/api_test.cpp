@@ -666,17 +666,27 @@ std::string make_area_conflict(World& world, Device& a, Device& b, const std::st
   return world.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
 }
 
-TEST_CASE(
+namespace {
+
+// A fresh server with North's pc.a and pc.b, who make a conflict, and their sergeant, who may
+// decide it, signed in in that order.
+struct NorthConflict {
+  World world;
+  Device a = world.device("pc.a");
+  Device b = world.device("pc.b");
+  Device sergeant = world.device("sgt.north");
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(
+    NorthConflict,
     "api: concurrent edits make one open conflict; only a supervisor of the team decides it, "
     "once, and the kept value reaches every tablet",
     "[server][api][security][conflict]") {
   // Protects: conflicts are shown to the team, decided only by its supervisors (not officers,
   // not another team's sergeant), decided once, and the decision syncs.
-  World world;
   const std::string nominal = world.force().north_nominals[2];
-  Device a = world.device("pc.a");
-  Device b = world.device("pc.b");
-  Device sergeant = world.device("sgt.north");
   Device other_sergeant = world.device("sgt.south");
   a.pull();
   b.pull();
@@ -744,15 +754,12 @@ TEST_CASE(
   CHECK(pulled_value(b.pull(), nominal, "area") == "Docks");
 }
 
-TEST_CASE("api: decisions racing on one conflict: one is taken, the others are 409",
-          "[server][api][conflict]") {
+TEST_CASE_METHOD(NorthConflict,
+                 "api: decisions racing on one conflict: one is taken, the others are 409",
+                 "[server][api][conflict]") {
   // Protects: a conflict is decided exactly once even when two supervisors press at once; the
   // one who lost the race is told it was already decided, not that their request was bad.
-  World world;
   const std::string nominal = world.force().north_nominals[1];
-  Device a = world.device("pc.a");
-  Device b = world.device("pc.b");
-  Device sergeant = world.device("sgt.north");
   Device admin = world.device("admin");
   const std::string id = make_area_conflict(world, a, b, nominal);
   REQUIRE(id != "<no row>");
@@ -789,11 +796,8 @@ TEST_CASE(
   // Protects: a lost tablet can be cut off by its sergeant at once, its next request telling it
   // to wipe its store; officers cannot see or revoke devices; sergeants act on their team only.
   World world;
-  Device pc = world.device("pc.a");
-  Device pc_b = world.device("pc.b");
-  Device sergeant = world.device("sgt.north");
-  Device south_pc = world.device("pc.south");
-  Device south_sergeant = world.device("sgt.south");
+  auto [pc, pc_b, sergeant, south_pc, south_sergeant] =
+      world.devices("pc.a", "pc.b", "sgt.north", "pc.south", "sgt.south");
 
   check_error(pc.get("/api/v1/devices"), 403, "forbidden");
   check_error(pc.post("/api/v1/devices/" + pc_b.session.device_id + "/revoke", "{}"), 403,
@@ -909,14 +913,11 @@ TEST_CASE("api: pull parameters out of range are 400", "[server][api]") {
   CHECK(pc.get("/api/v1/sync/pull?since=0&limit=1").status == 200);
 }
 
-TEST_CASE("api: a tablet's decision on a conflict already decided is refused in plain words",
-          "[server][api][conflict]") {
+TEST_CASE_METHOD(NorthConflict,
+                 "api: a tablet's decision on a conflict already decided is refused in plain words",
+                 "[server][api][conflict]") {
   // Protects: a refusal a person can read, not "the database refused the change: ...".
-  World world;
   const std::string nominal = world.force().north_nominals[1];
-  Device a = world.device("pc.a");
-  Device b = world.device("pc.b");
-  Device sergeant = world.device("sgt.north");
   const std::string id = make_area_conflict(world, a, b, nominal);
   REQUIRE(sergeant.post("/api/v1/conflicts/" + id + "/decision", "{\"keep\":\"winning\"}").status ==
           200);
@@ -933,11 +934,9 @@ TEST_CASE("api: a value holding a NUL character is refused whole, never cut shor
   // only up to the NUL, so the push is refused with a sentence and nothing is stored.
   World world;
   Device pc = world.device("pc.a");
-  Change visit = pc.visit(world.force().north_nominals[0]);
-  visit.fields["observations"] = std::string("before\0after", 12);
-  PushRequest request;
-  request.changes.push_back(visit);
-  const auto result = pc.post("/api/v1/sync/push", encode(request));
+  const Change visit = pc.visit(world.force().north_nominals[0],
+                                {{"observations", std::string("before\0after", 12)}});
+  const auto result = pc.post_push(visit);
   CHECK(result.status == 400);
   CHECK(result.body.find("U+0000") != std::string::npos);
   CHECK(world.text("SELECT count(*) FROM visits WHERE id = ?", visit.entity_id) == "0");

@@ -46,9 +46,7 @@ TEST_CASE("boundaries: an old cursor never carries a record that has left the ca
   // Found: a North nominal moved to South and back; South's officer pulling from a cursor before
   // the moves received it as it stands now, visits made after it left South included.
   World world;
-  Device admin = world.device("admin");
-  Device south = world.device("pc.south");
-  Device north = world.device("pc.a");
+  auto [admin, south, north] = world.devices("admin", "pc.south", "pc.a");
   REQUIRE(south.push_one(south.visit(world.force().south_nominals[0])).outcome == Outcome::applied);
   south.pull();
   const std::int64_t before_moves = south.cursor;
@@ -174,9 +172,7 @@ TEST_CASE(
   // Found: a decision wrote a stamp that sorted below the standing write, so the field went
   // back and the next pull handed tablets a value the server no longer held.
   World world;
-  Device first = world.device("pc.a");
-  Device second = world.device("pc.b");
-  Device sergeant = world.device("sgt.north");
+  auto [first, second, sergeant] = world.devices("pc.a", "pc.b", "sgt.north");
   const std::string nominal = world.force().north_nominals[1];
   // The standing edit from a tablet four minutes fast; the other, made offline, loses.
   Change fast =
@@ -218,9 +214,7 @@ TEST_CASE("boundaries: with its database file gone, the server acknowledges noth
   Device pc = world.device("pc.a");
   REQUIRE(pc.push_one(pc.visit(world.force().north_nominals[0])).outcome == Outcome::applied);
   std::filesystem::rename(world.database(), world.database().string() + ".moved");
-  PushRequest request;
-  request.changes.push_back(pc.visit(world.force().north_nominals[0]));
-  const auto pushed = pc.post("/api/v1/sync/push", encode(request));
+  const auto pushed = pc.post_push(pc.visit(world.force().north_nominals[0]));
   check_error(pushed, 503, "database_gone");
   check_error(world.client()->get("/healthz"), 503, "database_gone");
   // Put back, it is still not the file at the path the server trusts: restart to serve again.
@@ -256,10 +250,8 @@ TEST_CASE("boundaries: only an administrator revokes an administrator's device",
           "[server][boundaries][security]") {
   // Found: a supervisor revoked the administrator's device (the administrator is in their team).
   World world;
-  Device admin = world.device("admin");
-  Device sergeant = world.device("sgt.north");
-  Device south_sergeant = world.device("sgt.south");
-  Device pc = world.device("pc.a");
+  auto [admin, sergeant, south_sergeant, pc] =
+      world.devices("admin", "sgt.north", "sgt.south", "pc.a");
   check_error(sergeant.post("/api/v1/devices/" + admin.session.device_id + "/revoke", "{}"), 403,
               "forbidden");
   CHECK(world.count("SELECT count(*) FROM devices WHERE id = ? AND revoked_at IS NULL",
@@ -328,11 +320,9 @@ TEST_CASE(
   // Found: pushed invalid UTF-8 was stored and sent out to tablets, which refused it.
   World world;
   Device pc = world.device("pc.a");
-  Change visit = pc.visit(world.force().north_nominals[0]);
-  visit.fields["observations"] = std::string("caf\xc3", 4);
-  PushRequest request;
-  request.changes.push_back(visit);
-  const auto result = pc.post("/api/v1/sync/push", encode(request));
+  const Change visit =
+      pc.visit(world.force().north_nominals[0], {{"observations", std::string("caf\xc3", 4)}});
+  const auto result = pc.post_push(visit);
   check_error(result, 400, "bad_request");
   CHECK(result.body.find("observations") != std::string::npos);
   CHECK(world.count("SELECT count(*) FROM visits WHERE id = ?", visit.entity_id) == 0);

@@ -97,6 +97,23 @@ Instant instant_of(std::int64_t ms) {
   return Instant(std::chrono::seconds(ms / 1000));
 }
 
+// An edit of one field of a nominal a store holds, from the value it holds there, made on
+// `device_id` at `made_at`; the clock is stamped when it is recorded.
+Change nominal_update(store::Database& db, std::mt19937_64& random, const std::string& device_id,
+                      Instant made_at, const std::string& nominal, const std::string& field,
+                      std::string value) {
+  Change c;
+  c.change_id = base::make_uuid(random);
+  c.device_id = device_id;
+  c.device_time = format_instant(made_at);
+  c.entity = "nominal";
+  c.entity_id = nominal;
+  c.operation = Operation::update;
+  c.fields = {{field, std::move(value)}};
+  c.base = {{field, Replica(db).fields_of("nominal", nominal)->at(field)}};
+  return c;
+}
+
 // Enrols a new store at `path` as `user` with the server and takes its scope, at `ms`.
 void enrol_store(InProcessServer& server, const std::filesystem::path& path,
                  const std::string& user, std::int64_t ms) {
@@ -139,15 +156,8 @@ class Template {
     store::Database db(dir() / "admin.db");
     const std::string nominal = ids_in(db, "nominals").front();
     std::mt19937_64 random(1);
-    Change first;
-    first.change_id = base::make_uuid(random);
-    first.device_id = DeviceState(db).get(kDeviceId).value();
-    first.device_time = format_instant(instant_of(kThen));
-    first.entity = "nominal";
-    first.entity_id = nominal;
-    first.operation = Operation::update;
-    first.fields = {{"area", "Harbour"}};
-    first.base = {{"area", Replica(db).fields_of("nominal", nominal)->at("area")}};
+    const Change first = nominal_update(db, random, DeviceState(db).get(kDeviceId).value(),
+                                        instant_of(kThen), nominal, "area", "Harbour");
     HybridClock clock([] { return kThen; });
     auto officer = db.prepare("SELECT id FROM officers WHERE username = ?");
     officer.bind_all(kAdmin);
@@ -531,15 +541,9 @@ TEST_CASE("tablets converge on the server whatever the order, losses and repeats
         const auto nominals = ids_in(sergeant.db, "nominals");
         if (!nominals.empty()) {
           const std::string id = nominals[random() % nominals.size()];
-          Change move;
-          move.change_id = base::make_uuid(random);
-          move.device_id = sergeant.author.device_id;
-          move.device_time = format_instant(sergeant.now());
-          move.entity = "nominal";
-          move.entity_id = id;
-          move.operation = Operation::update;
-          move.fields = {{"team", from_north ? "South" : "North"}};
-          move.base = {{"team", Replica(sergeant.db).fields_of("nominal", id)->at("team")}};
+          const Change move =
+              nominal_update(sergeant.db, random, sergeant.author.device_id, sergeant.now(), id,
+                             "team", from_north ? "South" : "North");
           one.now_ms += 1000;
           DeviceState state(sergeant.db);
           REQUIRE_FALSE(state.record({move}, sergeant.author, sergeant.clock));
@@ -675,15 +679,8 @@ TEST_CASE("a scope taken while the server's log is empty takes what landed meanw
   std::mt19937_64 random(1);
   const auto land = [&] {
     const std::string nominal = ids_in(sergeant.db, "nominals").front();
-    Change change;
-    change.change_id = base::make_uuid(random);
-    change.device_id = sergeant.author.device_id;
-    change.device_time = format_instant(sergeant.now());
-    change.entity = "nominal";
-    change.entity_id = nominal;
-    change.operation = Operation::update;
-    change.fields = {{"area", "Docks"}};
-    change.base = {{"area", Replica(sergeant.db).fields_of("nominal", nominal)->at("area")}};
+    const Change change = nominal_update(sergeant.db, random, sergeant.author.device_id,
+                                         sergeant.now(), nominal, "area", "Docks");
     REQUIRE_FALSE(DeviceState(sergeant.db).record({change}, sergeant.author, sergeant.clock));
     FaultyTransport plain(server, random);
     SyncClient client(

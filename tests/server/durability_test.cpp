@@ -1,9 +1,7 @@
 // Durability: the real vigil-server, killed with SIGKILL at random moments while a tablet pushes,
 // loses no change it acknowledged, and the tablet's retry after the restart neither loses nor
 // duplicates anything (docs/house-style.md, "Data": nothing acknowledged before it is durable).
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -16,14 +14,13 @@
 #include <thread>
 
 #include "live_server.hpp"
+#include "spawn.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -32,15 +29,8 @@ class ServerProcess {
  public:
   ServerProcess(const std::filesystem::path& db, const std::filesystem::path& log) {
     const std::string program = std::string(VIGIL_BIN_DIR) + "/vigil-server";
-    std::vector<std::string> words{program, "--db", db.string(), "--listen", "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    REQUIRE(posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    pid_ =
+        spawn_program({program, "--db", db.string(), "--listen", "127.0.0.1:0"}, OutputTo{2, log});
     // The server names its port on stderr once it listens.
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));

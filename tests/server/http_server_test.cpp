@@ -48,6 +48,39 @@ Response echo(const Request& request) {
   return response;
 }
 
+// What the echo server, started afresh with the test options, sends back to `bytes`.
+RawReply echo_raw(const std::string& bytes) {
+  HttpServer server(test_options(), echo);
+  server.start();
+  vigil::http::Client client("127.0.0.1", server.port());
+  return client.send_raw(bytes);
+}
+
+// The echo server, started, counting the requests that reached its handler, and a client of it.
+struct CountingEcho {
+  CountingEcho() { server.start(); }
+
+  std::atomic<int> calls{0};
+  HttpServer server{test_options(), [this](const Request& request) {
+                      ++calls;
+                      return echo(request);
+                    }};
+  vigil::http::Client client{"127.0.0.1", server.port()};
+};
+
+// Why the echo server could not start with `options`: a vigil::Error of code io. A server that
+// starts fails the test, `accepted` saying what should have been refused.
+std::string start_failure(const ServerOptions& options, const std::string& accepted) {
+  try {
+    HttpServer server(options, echo);
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::io);
+    return e.what();
+  }
+  FAIL(accepted);
+  return "";
+}
+
 std::string count_of(const std::string& text, const std::string& what) {
   std::size_t count = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
@@ -106,10 +139,7 @@ TEST_CASE("http: a round trip, two requests on one kept-alive connection", "[ser
 }
 
 TEST_CASE("http: pipelined requests are answered in order on one connection", "[server][http]") {
-  HttpServer server(test_options(), echo);
-  server.start();
-  vigil::http::Client client("127.0.0.1", server.port());
-  const auto raw = client.send_raw(
+  const auto raw = echo_raw(
       "GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\nConnection: "
       "close\r\n\r\n");
   CHECK(raw.closed_by_server);
@@ -205,16 +235,9 @@ TEST_CASE("http: headers over the limit get 431", "[server][http]") {
   CHECK(result.body.find(R"({"error":"headers_too_large")") == 0);
 }
 
-TEST_CASE("http: garbage gets 400 or a closed connection, and the server carries on",
-          "[server][http]") {
-  std::atomic<int> calls{0};
-  HttpServer server(test_options(), [&](const Request& request) {
-    ++calls;
-    return echo(request);
-  });
-  server.start();
-  vigil::http::Client client("127.0.0.1", server.port());
-
+TEST_CASE_METHOD(CountingEcho,
+                 "http: garbage gets 400 or a closed connection, and the server carries on",
+                 "[server][http]") {
   for (const std::string& garbage :
        {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
         std::string("HELLO THERE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
@@ -235,14 +258,8 @@ TEST_CASE("http: garbage gets 400 or a closed connection, and the server carries
   CHECK(next.get("/still-here").status == 200);
 }
 
-TEST_CASE("http: a path with an encoded NUL or a bad escape gets 400", "[server][http]") {
-  std::atomic<int> calls{0};
-  HttpServer server(test_options(), [&](const Request& request) {
-    ++calls;
-    return echo(request);
-  });
-  server.start();
-  vigil::http::Client client("127.0.0.1", server.port());
+TEST_CASE_METHOD(CountingEcho, "http: a path with an encoded NUL or a bad escape gets 400",
+                 "[server][http]") {
   for (const char* target : {"/a%00b", "/a%zz", "/a?x=%0"}) {
     auto result = client.get(target);
     CHECK(result.status == 400);
@@ -304,10 +321,7 @@ TEST_CASE("http: a silent or stalled client is cut off by the timeouts", "[serve
 }
 
 TEST_CASE("http: Expect 100-continue is answered before the body", "[server][http]") {
-  HttpServer server(test_options(), echo);
-  server.start();
-  vigil::http::Client client("127.0.0.1", server.port());
-  const auto raw = client.send_raw(
+  const auto raw = echo_raw(
       "POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
       "Connection: close\r\n\r\nhello");
   CHECK(raw.received.find("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK") == 0);
@@ -315,10 +329,7 @@ TEST_CASE("http: Expect 100-continue is answered before the body", "[server][htt
 }
 
 TEST_CASE("http: HEAD gets the headers without the body", "[server][http]") {
-  HttpServer server(test_options(), echo);
-  server.start();
-  vigil::http::Client client("127.0.0.1", server.port());
-  const auto raw = client.send_raw("HEAD /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto raw = echo_raw("HEAD /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(raw.received.find("HTTP/1.1 200 OK") == 0);
   CHECK(raw.received.find("Content-Length: ") != std::string::npos);
   CHECK(raw.received.find("\r\n\r\n") == raw.received.size() - 4);
@@ -356,23 +367,13 @@ TEST_CASE("http: certificate and key problems are reported clearly", "[server][h
   auto options = test_options();
   options.tls_certificate_file = (certificate.dir.path() / "missing.pem").string();
   options.tls_private_key_file = certificate.key;
-  try {
-    HttpServer server(options, echo);
-    FAIL("a missing certificate was accepted");
-  } catch (const Error& e) {
-    CHECK(e.code() == ErrorCode::io);
-    CHECK(std::string(e.what()).find("missing.pem") != std::string::npos);
-  }
+  CHECK(start_failure(options, "a missing certificate was accepted").find("missing.pem") !=
+        std::string::npos);
 
   options.tls_certificate_file = certificate.certificate;
   options.tls_private_key_file = certificate.certificate;  // a certificate is not a key
-  try {
-    HttpServer server(options, echo);
-    FAIL("a certificate was accepted as a key");
-  } catch (const Error& e) {
-    CHECK(e.code() == ErrorCode::io);
-    CHECK(std::string(e.what()).find("cert.pem") != std::string::npos);
-  }
+  CHECK(start_failure(options, "a certificate was accepted as a key").find("cert.pem") !=
+        std::string::npos);
 
   options.tls_private_key_file.reset();
   CHECK_THROWS_AS(HttpServer(options, echo), Error);
@@ -383,13 +384,8 @@ TEST_CASE("http: a port in use is reported, port 0 picks a free one", "[server][
   REQUIRE(first.port() != 0);
   auto options = test_options();
   options.port = first.port();
-  try {
-    HttpServer second(options, echo);
-    FAIL("two servers listened on one port");
-  } catch (const Error& e) {
-    CHECK(e.code() == ErrorCode::io);
-    CHECK(std::string(e.what()).find(std::to_string(first.port())) != std::string::npos);
-  }
+  CHECK(start_failure(options, "two servers listened on one port")
+            .find(std::to_string(first.port())) != std::string::npos);
   options.port = 0;
   options.address = "not-an-address";
   CHECK_THROWS_AS(HttpServer(options, echo), Error);

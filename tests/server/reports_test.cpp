@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "live_server.hpp"
+#include "queries.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -21,29 +22,6 @@
 #include "vigil/reports/backlog_trend.hpp"
 
 namespace {
-
-struct Reports {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "server.db");
-  LiveServer server{dir.path() / "server.db"};
-
-  struct Signed {
-    std::unique_ptr<vigil::http::Client> http;
-    Session session;
-    vigil::http::Reply get(const std::string& target) { return http->get(target, session.auth()); }
-  };
-  Signed as(const std::string& username) {
-    Signed s{server.client(), {}};
-    s.session = sign_in(*s.http, username, kTestPassword, username + "'s tablet");
-    return s;
-  }
-  std::int64_t count(const std::string& sql) {
-    vigil::store::Database db(dir.path() / "server.db");
-    auto s = db.prepare(sql);
-    s.step();
-    return s.column_int(0);
-  }
-};
 
 rapidjson::Document parse(const std::string& body) {
   rapidjson::Document document;
@@ -58,16 +36,38 @@ std::vector<std::string> strings(const rapidjson::Value& array) {
   return out;
 }
 
+struct Reports {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "server.db");
+  LiveServer server{dir.path() / "server.db"};
+
+  struct Signed {
+    std::unique_ptr<vigil::http::Client> http;
+    Session session;
+    vigil::http::Reply get(const std::string& target) { return http->get(target, session.auth()); }
+    // The answer to `target`, which must be 200, as JSON.
+    rapidjson::Document json(const std::string& target) {
+      const auto result = get(target);
+      INFO(result.body);
+      REQUIRE(result.status == 200);
+      return parse(result.body);
+    }
+  };
+  Signed as(const std::string& username) {
+    Signed s{server.client(), {}};
+    s.session = sign_in(*s.http, username, kTestPassword, username + "'s tablet");
+    return s;
+  }
+  std::int64_t count(const std::string& sql) { return count_of(dir.path() / "server.db", sql); }
+};
+
 }  // namespace
 
-TEST_CASE("reports: an officer's overdue report is their team's, stamped and audited",
-          "[server][reports]") {
-  Reports r;
-  auto pc = r.as("pc.a");
-  const auto result = pc.get("/api/v1/reports/overdue?as_of=2026-11-22");
-  INFO(result.body);
-  REQUIRE(result.status == 200);
-  const auto report = parse(result.body);
+TEST_CASE_METHOD(Reports,
+                 "reports: an officer's overdue report is their team's, stamped and audited",
+                 "[server][reports]") {
+  auto pc = as("pc.a");
+  const auto report = pc.json("/api/v1/reports/overdue?as_of=2026-11-22");
   CHECK(std::string(report["as_of"].GetString()) == "2026-11-22");
   CHECK(strings(report["scope"]["teams"]) == std::vector<std::string>{"North"});
   CHECK_FALSE(report["scope"]["force"].GetBool());
@@ -83,36 +83,35 @@ TEST_CASE("reports: an officer's overdue report is their team's, stamped and aud
   CHECK(freshness["devices"].GetInt() == 1);
   CHECK(freshness["never_synced"].GetInt() == 0);
   CHECK(std::string(freshness["items"][0]["officer"].GetString()) == "pc.a");
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 1);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 1);
 
   // Another team's report: refused, and the attempt is audited.
   const auto refused = pc.get("/api/v1/reports/overdue?team=South");
   CHECK(refused.status == 403);
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'report'") ==
-        1);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'report'") == 1);
 }
 
-TEST_CASE("reports: a supervisor's covers the teams they supervise, an administrator's the force",
-          "[server][reports]") {
-  Reports r;
-  auto sergeant = r.as("sgt.north");
-  auto south = r.as("pc.south");  // a tablet in South, for the force's freshness
+TEST_CASE_METHOD(
+    Reports,
+    "reports: a supervisor's covers the teams they supervise, an administrator's the force",
+    "[server][reports]") {
+  auto sergeant = as("sgt.north");
+  auto south = as("pc.south");  // a tablet in South, for the force's freshness
   const auto north = parse(sergeant.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
   CHECK(strings(north["scope"]["teams"]) == std::vector<std::string>{"North"});
-  auto admin = r.as("admin");
-  const auto force = parse(admin.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
-  CHECK(force["scope"]["force"].GetBool());
-  CHECK(force["summary"]["total"].GetInt() > north["summary"]["total"].GetInt());
-  CHECK(force["freshness"]["devices"].GetInt() == 3);
+  auto admin = as("admin");
+  const auto force_wide = parse(admin.get("/api/v1/reports/overdue?as_of=2026-11-22").body);
+  CHECK(force_wide["scope"]["force"].GetBool());
+  CHECK(force_wide["summary"]["total"].GetInt() > north["summary"]["total"].GetInt());
+  CHECK(force_wide["freshness"]["devices"].GetInt() == 3);
   const auto one = parse(admin.get("/api/v1/reports/overdue?as_of=2026-11-22&team=South").body);
   CHECK(strings(one["scope"]["teams"]) == std::vector<std::string>{"South"});
   CHECK(one["freshness"]["devices"].GetInt() == 1);
 }
 
-TEST_CASE("reports: CSV carries the same rows, with the stamp in the headers",
-          "[server][reports]") {
-  Reports r;
-  auto pc = r.as("pc.a");
+TEST_CASE_METHOD(Reports, "reports: CSV carries the same rows, with the stamp in the headers",
+                 "[server][reports]") {
+  auto pc = as("pc.a");
   const auto csv = pc.get("/api/v1/reports/overdue?as_of=2026-11-22&format=csv");
   REQUIRE(csv.status == 200);
   CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
@@ -130,15 +129,15 @@ TEST_CASE("reports: CSV carries the same rows, with the stamp in the headers",
   CHECK(pc.get("/api/v1/reports/overdue?format=xml").status == 400);
 }
 
-TEST_CASE("reports: the devices report is for supervisors and says which tablets went quiet",
-          "[server][reports]") {
-  Reports r;
-  auto pc = r.as("pc.a");
+TEST_CASE_METHOD(Reports,
+                 "reports: the devices report is for supervisors and says which tablets went quiet",
+                 "[server][reports]") {
+  auto pc = as("pc.a");
   CHECK(pc.get("/api/v1/reports/devices").status == 403);
-  auto sergeant = r.as("sgt.north");
+  auto sergeant = as("sgt.north");
   {
     // pc.a's tablet last made contact two days ago.
-    vigil::store::Database db(r.dir.path() / "server.db");
+    vigil::store::Database db(dir.path() / "server.db");
     db.prepare(
           "UPDATE devices SET last_contact_at = '2020-01-01T00:00:00Z', last_pending = 7 "
           "WHERE officer_id = (SELECT id FROM officers WHERE username = 'pc.a')")
@@ -156,14 +155,10 @@ TEST_CASE("reports: the devices report is for supervisors and says which tablets
   CHECK(csv.body.find(",7,") != std::string::npos);
 }
 
-TEST_CASE("reports: the suspects report covers the caller's scope, JSON or CSV",
-          "[server][reports]") {
-  Reports r;
-  auto pc = r.as("pc.a");
-  const auto result = pc.get("/api/v1/reports/suspects?as_of=2026-11-22");
-  INFO(result.body);
-  REQUIRE(result.status == 200);
-  const auto report = parse(result.body);
+TEST_CASE_METHOD(Reports, "reports: the suspects report covers the caller's scope, JSON or CSV",
+                 "[server][reports]") {
+  auto pc = as("pc.a");
+  const auto report = pc.json("/api/v1/reports/suspects?as_of=2026-11-22");
   CHECK(strings(report["scope"]["teams"]) == std::vector<std::string>{"North"});
   // The test force's North suspect, never traced: flagged.
   REQUIRE(report["outstanding_suspects"].Size() == 1);
@@ -174,17 +169,13 @@ TEST_CASE("reports: the suspects report covers the caller's scope, JSON or CSV",
   CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
   CHECK(csv.body.find("\r\nsuspect,SUS-1,") != std::string::npos);
   CHECK(pc.get("/api/v1/reports/suspects?team=South").status == 403);
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
 }
 
-TEST_CASE("reports: the compliance report covers the caller's scope, JSON or CSV",
-          "[server][reports]") {
-  Reports r;
-  auto sergeant = r.as("sgt.north");
-  const auto result = sergeant.get("/api/v1/reports/compliance?as_of=2026-11-22");
-  INFO(result.body);
-  REQUIRE(result.status == 200);
-  const auto report = parse(result.body);
+TEST_CASE_METHOD(Reports, "reports: the compliance report covers the caller's scope, JSON or CSV",
+                 "[server][reports]") {
+  auto sergeant = as("sgt.north");
+  const auto report = sergeant.json("/api/v1/reports/compliance?as_of=2026-11-22");
   CHECK(std::string(report["from"].GetString()) == "2026-05-27");
   CHECK(report["plan_defects"].Size() == 4);  // every North plan has no actions
   CHECK(report["caseloads"].Size() == 1);
@@ -192,25 +183,22 @@ TEST_CASE("reports: the compliance report covers the caller's scope, JSON or CSV
   CHECK(csv.body.rfind("section,officer,nominal_ref,team,date,count,limit,detail\r\n", 0) == 0);
   CHECK(csv.body.find("plan_defect,,NOM-1,North,2026-01-01,0,,no actions\r\n") !=
         std::string::npos);
-  CHECK(r.as("pc.south").get("/api/v1/reports/compliance?team=North").status == 403);
+  CHECK(as("pc.south").get("/api/v1/reports/compliance?team=North").status == 403);
 }
 
-TEST_CASE("reports: the backlog trend reads the nightly snapshots over the caller's scope",
-          "[server][reports][trend]") {
-  Reports r;
+TEST_CASE_METHOD(Reports,
+                 "reports: the backlog trend reads the nightly snapshots over the caller's scope",
+                 "[server][reports][trend]") {
   {
     // Two nights as the nightly run stores them, from the force-wide overdue report.
-    vigil::store::Database db(r.dir.path() / "server.db");
+    vigil::store::Database db(dir.path() / "server.db");
     for (const char* night : {"2026-11-20", "2026-11-21"}) {
       const auto report = vigil::reports::overdue_report(db, *vigil::parse_date(night), {});
       vigil::reports::record_backlog_snapshot(db, report, std::string(night) + "T02:00:00Z");
     }
   }
-  auto pc = r.as("pc.a");
-  const auto result = pc.get("/api/v1/reports/trend?as_of=2026-11-22");
-  INFO(result.body);
-  REQUIRE(result.status == 200);
-  const auto trend = parse(result.body);
+  auto pc = as("pc.a");
+  const auto trend = pc.json("/api/v1/reports/trend?as_of=2026-11-22");
   CHECK(strings(trend["scope"]["teams"]) == std::vector<std::string>{"North"});
   CHECK(std::string(trend["from"].GetString()) == "2026-08-25");
   REQUIRE(trend["points"].Size() == 2);
@@ -219,10 +207,10 @@ TEST_CASE("reports: the backlog trend reads the nightly snapshots over the calle
   const auto north = trend["points"][1]["total"].GetInt();
   const auto overdue = parse(pc.get("/api/v1/reports/overdue?as_of=2026-11-21").body);
   CHECK(north == overdue["summary"]["total"].GetInt());
-  const auto force = parse(r.as("admin").get("/api/v1/reports/trend?as_of=2026-11-22").body);
-  CHECK(force["scope"]["force"].GetBool());
-  CHECK(strings(force["scope"]["teams"]) == std::vector<std::string>{"North", "South"});
-  CHECK(force["points"][1]["total"].GetInt() > north);
+  const auto force_wide = parse(as("admin").get("/api/v1/reports/trend?as_of=2026-11-22").body);
+  CHECK(force_wide["scope"]["force"].GetBool());
+  CHECK(strings(force_wide["scope"]["teams"]) == std::vector<std::string>{"North", "South"});
+  CHECK(force_wide["points"][1]["total"].GetInt() > north);
 
   const auto csv = pc.get("/api/v1/reports/trend?as_of=2026-11-22&format=csv");
   CHECK(csv.headers.at("content-type") == "text/csv; charset=utf-8");
@@ -231,12 +219,12 @@ TEST_CASE("reports: the backlog trend reads the nightly snapshots over the calle
   CHECK(pc.get("/api/v1/reports/trend?team=South").status == 403);
 }
 
-TEST_CASE("nominals: a briefing lists the active nominals of no fixed abode or high risk now",
-          "[server][nominals]") {
-  Reports r;
+TEST_CASE_METHOD(
+    Reports, "nominals: a briefing lists the active nominals of no fixed abode or high risk now",
+    "[server][nominals]") {
   {
-    vigil::store::Database db(r.dir.path() / "server.db");
-    const auto& north = r.force.north_nominals;
+    vigil::store::Database db(dir.path() / "server.db");
+    const auto& north = force.north_nominals;
     db.execute("UPDATE nominals SET risk_level = 'low'");
     // NOM-1 was recorded low and since assessed very high; NOM-2 sleeps rough by the river;
     // NOM-3 also has no fixed abode but is no longer managed; NOM-4 was high and assessed low.
@@ -253,25 +241,21 @@ TEST_CASE("nominals: a briefing lists the active nominals of no fixed abode or h
         .run();
     db.prepare("UPDATE nominals SET risk_level = 'high' WHERE id = ?").bind_all(north[3]).run();
   }
-  auto sergeant = r.as("sgt.north");
-  const auto result = sergeant.get("/api/v1/nominals?briefing=true");
-  INFO(result.body);
-  REQUIRE(result.status == 200);
-  const auto list = parse(result.body);
+  auto sergeant = as("sgt.north");
+  const auto list = sergeant.json("/api/v1/nominals?briefing=true");
   REQUIRE(list["items"].Size() == 2);
   CHECK(std::string(list["items"][0]["ref"].GetString()) == "NOM-1");
   CHECK(std::string(list["items"][0]["risk_level"].GetString()) == "low");
   CHECK(std::string(list["items"][0]["current_risk_level"].GetString()) == "very_high");
   CHECK(std::string(list["items"][1]["area"].GetString()) == "Riverside");
   // Only what is listed is audited as read.
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'nominal'") ==
-        2);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'nominal'") == 2);
 
   CHECK(parse(sergeant.get("/api/v1/nominals?team=North").body)["items"].Size() == 4);
   CHECK(sergeant.get("/api/v1/nominals?briefing=yes").status == 400);
   CHECK(sergeant.get("/api/v1/nominals?team=South").status == 403);
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'nominal' "
-                "AND reason LIKE 'list of nominals for team ''South''%'") == 1);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND entity = 'nominal' "
+              "AND reason LIKE 'list of nominals for team ''South''%'") == 1);
 }
 
 namespace {
@@ -302,11 +286,11 @@ std::string cache_count(Reports::Signed& anyone, const char* result) {
 
 }  // namespace
 
-TEST_CASE("reports: a report is made once and served again until a change in its scope lands",
-          "[server][reports][cache]") {
-  Reports r;
-  auto pc = r.as("pc.a");
-  auto south = r.as("pc.south");
+TEST_CASE_METHOD(
+    Reports, "reports: a report is made once and served again until a change in its scope lands",
+    "[server][reports][cache]") {
+  auto pc = as("pc.a");
+  auto south = as("pc.south");
   // Today's reports are the ones kept (the server's clock is the real one here).
   const std::string today = vigil::format_date(vigil::london_date(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())));
@@ -319,11 +303,11 @@ TEST_CASE("reports: a report is made once and served again until a change in its
   CHECK(cache_count(pc, "miss") == "1");
   CHECK(cache_count(pc, "hit") == "1");
   // Every read is audited, cached or not.
-  CHECK(r.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
+  CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
 
   // A visit in South changes nothing of North's: still served from the cache.
   const auto pushed_south =
-      south.http->post("/api/v1/sync/push", visit_push(r.force.south_nominals[0], "pc.south", 1),
+      south.http->post("/api/v1/sync/push", visit_push(force.south_nominals[0], "pc.south", 1),
                        south.session.auth());
   REQUIRE(pushed_south.status == 200);
   REQUIRE(pushed_south.body.find("\"applied\"") != std::string::npos);
@@ -332,7 +316,7 @@ TEST_CASE("reports: a report is made once and served again until a change in its
 
   // A visit at a North nominal is seen in North's next report at once.
   const auto pushed = pc.http->post(
-      "/api/v1/sync/push", visit_push(r.force.north_nominals[0], "pc.a", 2), pc.session.auth());
+      "/api/v1/sync/push", visit_push(force.north_nominals[0], "pc.a", 2), pc.session.auth());
   REQUIRE(pushed.status == 200);
   REQUIRE(pushed.body.find("\"applied\"") != std::string::npos);
   const auto after = parse(pc.get("/api/v1/reports/overdue?as_of=" + today).body);
@@ -345,14 +329,14 @@ TEST_CASE("reports: a report is made once and served again until a change in its
   CHECK(cache_count(pc, "hit") == "2");
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    Reports,
     "reports: a visit the back office imports beside the running server is in the next "
     "report at once",
     "[server][reports][cache]") {
   // The cache trusts the change log: a back-office write that a kept report did not see must
   // have logged a change in the report's teams, or a supervisor would be shown the old report.
-  Reports r;
-  auto pc = r.as("pc.a");  // a tablet has enrolled: from now on the back office logs its writes
+  auto pc = as("pc.a");  // a tablet has enrolled: from now on the back office logs its writes
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   const std::string today = vigil::format_date(vigil::london_date(now));
@@ -361,15 +345,15 @@ TEST_CASE(
   pc.get("/api/v1/reports/overdue?as_of=" + today);
   REQUIRE(cache_count(pc, "hit") == "1");  // kept
 
-  const auto files = r.dir.path() / "spreadsheets";
+  const auto files = dir.path() / "spreadsheets";
   std::filesystem::create_directories(files);
   std::ofstream(files / "visits.csv")
       << "nominal_ref,occurred_at,announced,outcome,attendees\n"
       << "NOM-1," << vigil::format_instant(now - std::chrono::minutes(1)) << ",no,seen,pc.a\n";
   const auto imported =
       run_command(std::string(VIGIL_BIN_DIR) + "/vigil import --db '" +
-                      (r.dir.path() / "server.db").string() + "' '" + files.string() + "'",
-                  "", r.dir.path());
+                      (dir.path() / "server.db").string() + "' '" + files.string() + "'",
+                  "", dir.path());
   INFO(imported.out << imported.err);
   REQUIRE(imported.status == 0);
 
@@ -378,11 +362,11 @@ TEST_CASE(
   CHECK(cache_count(pc, "miss") == "2");  // made again, not served from the cache
 }
 
-TEST_CASE("reports: a dashboard sign-in is no tablet, and signing out ends its token",
-          "[server][reports][devices]") {
-  Reports r;
-  auto sergeant = r.as("sgt.north");  // a tablet
-  auto http = r.server.client();
+TEST_CASE_METHOD(Reports,
+                 "reports: a dashboard sign-in is no tablet, and signing out ends its token",
+                 "[server][reports][devices]") {
+  auto sergeant = as("sgt.north");  // a tablet
+  auto http = server.client();
   const auto signed_in =
       http->post("/api/v1/auth/login",
                  std::string("{\"username\":\"sgt.north\",\"password\":\"") + kTestPassword +

@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 #include <cereal/archives/json.hpp>
 
+#include <array>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -16,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "changes.hpp"
 #include "live_server.hpp"
+#include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
@@ -132,28 +135,26 @@ struct Device {
   Change change(const std::string& entity, const std::string& entity_id, Operation operation,
                 FieldValues fields, FieldValues base = {}, std::int64_t clock_ms = 0) {
     static std::atomic<std::int64_t> last{wall_ms()};
-    Change c;
-    c.change_id = base::make_uuid();
+    Change c = make_change(base::make_uuid(), entity, entity_id, operation, std::move(fields),
+                           std::move(base), clock_ms != 0 ? clock_ms : ++last,
+                           format_instant(std::chrono::time_point_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now())));
     c.device_id = session.device_id;
-    c.entity = entity;
-    c.entity_id = entity_id;
-    c.operation = operation;
-    c.fields = std::move(fields);
-    c.base = std::move(base);
-    c.clock = format_stamp({clock_ms != 0 ? clock_ms : ++last, 0});
-    c.device_time = format_instant(
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     return c;
   }
 
-  Change visit(const std::string& nominal_id) {
-    return change("visit", base::make_uuid(), Operation::append,
-                  {{"nominal_id", nominal_id},
-                   {"occurred_at", "2026-11-22T09:30:00Z"},
-                   {"recorded_at", "2026-11-22T09:45:00Z"},
-                   {"announced", "no"},
-                   {"outcome", "seen"},
-                   {"attendees", username}});
+  // A visit to the nominal by this tablet's officer; `extra` adds fields or replaces them.
+  Change visit(const std::string& nominal_id, const FieldValues& extra = {}) {
+    FieldValues fields = visit_fields(nominal_id, username);
+    for (const auto& [name, value] : extra) fields[name] = value;
+    return change("visit", base::make_uuid(), Operation::append, std::move(fields));
+  }
+
+  // A push of `change` alone, as sent, for a test that looks at the answer itself.
+  vigil::http::Reply post_push(const Change& c) {
+    PushRequest request;
+    request.changes.push_back(c);
+    return post("/api/v1/sync/push", encode(request));
   }
 };
 
@@ -175,14 +176,16 @@ class World {
     d.session = sign_in(*d.http, username, kTestPassword, username + "'s tablet");
     return d;
   }
+  // A signed-in tablet for each username, signed in in the order given: for
+  // `auto [admin, pc] = world.devices("admin", "pc.a");`.
+  template <class... Usernames>
+  std::array<Device, sizeof...(Usernames)> devices(const Usernames&... usernames) {
+    return {device(usernames)...};
+  }
 
   template <class... Args>
   std::int64_t count(const std::string& sql, const Args&... args) {
-    store::Database db(database());
-    auto s = db.prepare(sql);
-    if constexpr (sizeof...(Args) > 0) s.bind_all(args...);
-    REQUIRE(s.step());
-    return s.column_int(0);
+    return count_of(database(), sql, args...);
   }
   template <class... Args>
   std::string text(const std::string& sql, const Args&... args) {

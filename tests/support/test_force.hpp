@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/base/password.hpp"
 #include "vigil/rules/policy.hpp"
@@ -89,36 +90,31 @@ struct TestForce {
         if (team == std::string("North")) force.north_plans.push_back(plan_id);
       }
     }
-    force.north_suspect = vigil::base::make_uuid(random);
-    db.prepare(
-          "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
-          "team_id) VALUES (?, 'SUS-1', 'Suspect', 'Sam', 'burglary', 2, '2026-10-01', ?)")
-        .bind_all(force.north_suspect, force.team_ids["North"])
-        .run();
-    force.north_bail_case = vigil::base::make_uuid(random);
-    db.prepare(
-          "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
-          "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
-          "'standard', 'bail', ?)")
-        .bind_all(force.north_bail_case, force.team_ids["North"])
-        .run();
-    force.north_order = vigil::base::make_uuid(random);
-    db.prepare(
-          "INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
-          "'2025-06-01', 'Northtown Crown Court')")
-        .bind_all(force.north_order, force.north_nominals[0])
-        .run();
-    db.prepare(
-          "INSERT INTO order_conditions (id, order_id, text) VALUES (?, ?, 'Not to enter "
-          "any park')")
-        .bind_all(vigil::base::make_uuid(random), force.north_order)
-        .run();
-    db.prepare(
-          "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, "
-          "body, created_at) VALUES (?, 1, '2020-01-01', 'Chief Constable', 'National "
-          "defaults', ?, '2026-01-01T00:00:00Z')")
-        .bind_all(vigil::base::make_uuid(random), std::string(vigil::default_policy_json()))
-        .run();
+    // Inserts one row whose id (the first parameter) comes from the seed, and returns the id.
+    const auto add = [&](const char* sql, const auto&... values) {
+      const std::string id = vigil::base::make_uuid(random);
+      db.prepare(sql).bind_all(id, values...).run();
+      return id;
+    };
+    force.north_suspect =
+        add("INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
+            "team_id) VALUES (?, 'SUS-1', 'Suspect', 'Sam', 'burglary', 2, '2026-10-01', ?)",
+            force.team_ids["North"]);
+    force.north_bail_case =
+        add("INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
+            "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
+            "'standard', 'bail', ?)",
+            force.team_ids["North"]);
+    force.north_order =
+        add("INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
+            "'2025-06-01', 'Northtown Crown Court')",
+            force.north_nominals[0]);
+    add("INSERT INTO order_conditions (id, order_id, text) VALUES (?, ?, 'Not to enter any park')",
+        force.north_order);
+    add("INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, body, "
+        "created_at) VALUES (?, 1, '2020-01-01', 'Chief Constable', 'National defaults', ?, "
+        "'2026-01-01T00:00:00Z')",
+        std::string(vigil::default_policy_json()));
     transaction.commit();
     return force;
   }
@@ -132,3 +128,11 @@ inline std::map<std::string, std::optional<std::string>> nominal_with_taken_ref(
           {"kind", "violent"},   {"mappa_level", "1"},
           {"risk_level", "low"}, {"team", "North"}};
 }
+
+// The test force in a fresh database, and a connection to it: the fixture of the tests that work
+// on the database directly.
+struct ForceDatabase {
+  TempDir dir;
+  TestForce force = TestForce::create(dir.path() / "force.db");
+  vigil::store::Database db{dir.path() / "force.db"};
+};

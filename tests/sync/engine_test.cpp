@@ -4,6 +4,8 @@
 #include <random>
 #include <set>
 
+#include "changes.hpp"
+#include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
@@ -15,39 +17,21 @@ using namespace vigil::sync;
 
 namespace {
 
-struct World {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "server.db");
-  store::Database db{dir.path() / "server.db"};
+// The server's database, and its merge engine.
+struct World : ForceDatabase {
   SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
   std::mt19937_64 random{7};
   std::int64_t wall = 1795000000000;
 
   Caller caller(const std::string& username, const std::string& device) {
-    auto s = db.prepare("SELECT id, role FROM officers WHERE username = ?");
-    s.bind_all(username);
-    s.step();
-    Caller c;
-    c.officer_id = s.column_text(0);
-    c.username = username;
-    c.role = parse_enum<Role>(s.column_view(1)).value();
-    c.device_id = device;
-    c.team_ids = scope_teams(db, c.officer_id, c.role);
-    return c;
+    return caller_of(db, username, device);
   }
 
+  // Stamped at `at`, or else a millisecond after the change before.
   Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
                 FieldValues base = {}, std::int64_t at = 0) {
-    Change c;
-    c.change_id = base::make_uuid(random);
-    c.entity = entity;
-    c.entity_id = id;
-    c.operation = op;
-    c.fields = std::move(fields);
-    c.base = std::move(base);
-    c.clock = format_stamp({at != 0 ? at : ++wall, 0});
-    c.device_time = "2026-11-22T10:00:00Z";
-    return c;
+    return make_change(base::make_uuid(random), entity, id, op, std::move(fields), std::move(base),
+                       at != 0 ? at : ++wall);
   }
 
   ChangeOutcome push_one(const Caller& who, const Change& c) {
@@ -58,24 +42,7 @@ struct World {
 
   Change visit(const std::string& nominal_id, const std::string& attendees) {
     return change("visit", base::make_uuid(random), Operation::append,
-                  {{"nominal_id", nominal_id},
-                   {"occurred_at", "2026-11-22T09:30:00Z"},
-                   {"recorded_at", "2026-11-22T09:45:00Z"},
-                   {"announced", "no"},
-                   {"outcome", "seen"},
-                   {"attendees", attendees}});
-  }
-
-  std::string text(const std::string& sql, const std::string& key) {
-    auto s = db.prepare(sql);
-    s.bind_all(key);
-    return s.step() ? s.column_text(0) : "<none>";
-  }
-
-  std::int64_t count(const std::string& sql) {
-    auto s = db.prepare(sql);
-    s.step();
-    return s.column_int(0);
+                  visit_fields(nominal_id, attendees));
   }
 };
 
@@ -89,16 +56,16 @@ TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplic
   const auto first = w.push_one(pc, v);
   CHECK(first.outcome == Outcome::applied);
   CHECK(first.seq > 0);
-  CHECK(w.count("SELECT count(*) FROM visit_attendees") == 2);
-  CHECK(w.text("SELECT recorded_by FROM visits WHERE id = ?", v.entity_id) ==
+  CHECK(count_of(w.db, "SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(text_of(w.db, "SELECT recorded_by FROM visits WHERE id = ?", v.entity_id) ==
         w.force.officer_ids["pc.a"]);
 
   const auto again = w.push_one(pc, v);
   CHECK(again.outcome == Outcome::duplicate);
   CHECK(again.first_outcome == Outcome::applied);
   CHECK(again.seq == first.seq);
-  CHECK(w.count("SELECT count(*) FROM visits") == 1);
-  CHECK(w.count("SELECT count(*) FROM changes") == 1);
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 1);
+  CHECK(count_of(w.db, "SELECT count(*) FROM changes") == 1);
 }
 
 TEST_CASE("bad changes are rejected with a reason and kept, and change nothing else",
@@ -156,10 +123,10 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
     CHECK(again.first_outcome == Outcome::rejected);
     CHECK(again.reason == c.reason);
   }
-  CHECK(w.count("SELECT count(*) FROM visits") == 0);
-  CHECK(w.count("SELECT count(*) FROM changes WHERE outcome = 'rejected'") ==
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 0);
+  CHECK(count_of(w.db, "SELECT count(*) FROM changes WHERE outcome = 'rejected'") ==
         static_cast<std::int64_t>(cases.size()));
-  CHECK(w.text("SELECT risk_level FROM nominals WHERE id = ?", nominal) == "high");
+  CHECK(text_of(w.db, "SELECT risk_level FROM nominals WHERE id = ?", nominal) == "high");
 }
 
 TEST_CASE("a change to another team's record is refused and the attempt audited",
@@ -169,10 +136,11 @@ TEST_CASE("a change to another team's record is refused and the attempt audited"
   const auto outcome = w.push_one(pc, w.visit(w.force.south_nominals[0], "pc.a"));
   CHECK(outcome.outcome == Outcome::rejected);
   CHECK(outcome.reason == "the visit belongs to a team outside yours");
-  CHECK(w.count(
+  CHECK(count_of(
+            w.db,
             "SELECT count(*) FROM audit_log WHERE action = 'denied' AND officer_id IS NOT NULL") ==
         1);
-  CHECK(w.count("SELECT count(*) FROM visits") == 0);
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 0);
 }
 
 TEST_CASE("SQL and HTML in values are stored and returned literally", "[sync][engine]") {
@@ -182,7 +150,7 @@ TEST_CASE("SQL and HTML in values are stored and returned literally", "[sync][en
   Change v = w.visit(w.force.north_nominals[0], "pc.a");
   v.fields["observations"] = nasty;
   REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
-  CHECK(w.text("SELECT observations FROM visits WHERE id = ?", v.entity_id) == nasty);
+  CHECK(text_of(w.db, "SELECT observations FROM visits WHERE id = ?", v.entity_id) == nasty);
   const auto pulled = w.engine.pull(w.db, pc, 0, 1000);
   bool found = false;
   for (const auto& item : pulled.items) {
@@ -209,7 +177,7 @@ TEST_CASE(
     const auto second = w.push_one(a_first ? b : a, a_first ? from_b : from_a);
     CHECK(first.outcome == Outcome::applied);
     CHECK(second.outcome == Outcome::conflict);
-    CHECK(w.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Harbour");
+    CHECK(text_of(w.db, "SELECT area FROM nominals WHERE id = ?", nominal) == "Harbour");
     auto s = w.db.prepare(
         "SELECT field, winning_value, losing_value, winning_change, losing_change, status "
         "FROM conflicts");
@@ -235,7 +203,7 @@ TEST_CASE("edits of different fields of one record do not conflict", "[sync][eng
   CHECK(w.push_one(b, w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "yes"}},
                                {{"no_fixed_abode", "no"}}))
             .outcome == Outcome::applied);
-  CHECK(w.count("SELECT count(*) FROM conflicts") == 0);
+  CHECK(count_of(w.db, "SELECT count(*) FROM conflicts") == 0);
 }
 
 TEST_CASE("a supervisor keeps the losing value and the decision travels as a change",
@@ -249,8 +217,9 @@ TEST_CASE("a supervisor keeps the losing value and the decision travels as a cha
              w.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}));
   w.push_one(
       b, w.change("nominal", nominal, Operation::update, {{"area", "Harbour"}}, {{"area", ""}}));
-  const std::string conflict = w.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
-  const auto cursor = w.count("SELECT max(seq) FROM changes");
+  const std::string conflict =
+      text_of(w.db, "SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const auto cursor = count_of(w.db, "SELECT max(seq) FROM changes");
 
   // An officer may not decide.
   const auto refused =
@@ -263,9 +232,9 @@ TEST_CASE("a supervisor keeps the losing value and the decision travels as a cha
       w.change("conflict_decision", base::make_uuid(), Operation::append,
                {{"conflict_id", conflict}, {"keep", "losing"}, {"note", "Docks is right"}}));
   CHECK(decided.outcome == Outcome::applied);
-  CHECK(w.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Docks");
-  CHECK(w.text("SELECT status FROM conflicts WHERE id = ?", conflict) == "decided");
-  CHECK(w.text("SELECT decision FROM conflicts WHERE id = ?", conflict) ==
+  CHECK(text_of(w.db, "SELECT area FROM nominals WHERE id = ?", nominal) == "Docks");
+  CHECK(text_of(w.db, "SELECT status FROM conflicts WHERE id = ?", conflict) == "decided");
+  CHECK(text_of(w.db, "SELECT decision FROM conflicts WHERE id = ?", conflict) ==
         "losing: Docks is right");
 
   // Both tablets learn the kept value from their next pull.
@@ -317,7 +286,7 @@ TEST_CASE(
   const Caller sergeant = w.caller("sgt.north", "device-g");
   const std::string nominal = w.force.north_nominals[3];
   w.push_one(north, w.visit(nominal, "pc.a"));
-  const auto cursor = w.count("SELECT max(seq) FROM changes");
+  const auto cursor = count_of(w.db, "SELECT max(seq) FROM changes");
   const auto moved = w.push_one(sergeant, w.change("nominal", nominal, Operation::update,
                                                    {{"team", "South"}}, {{"team", "North"}}));
   REQUIRE(moved.outcome == Outcome::applied);
@@ -386,9 +355,9 @@ TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch 
   CHECK(response.outcomes[1].outcome == Outcome::rejected);
   CHECK(response.outcomes[1].reason.find("the database refused the change") == 0);
   CHECK(response.outcomes[2].outcome == Outcome::applied);
-  CHECK(w.count("SELECT count(*) FROM visits") == 2);
-  CHECK(w.count("SELECT count(*) FROM nominals WHERE surname = 'Twin'") == 0);
-  CHECK(w.count("SELECT count(*) FROM changes") == 3);
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 2);
+  CHECK(count_of(w.db, "SELECT count(*) FROM nominals WHERE surname = 'Twin'") == 0);
+  CHECK(count_of(w.db, "SELECT count(*) FROM changes") == 3);
 }
 
 TEST_CASE("a created record's change carries the record exactly as stored, defaults included",
@@ -397,7 +366,7 @@ TEST_CASE("a created record's change carries the record exactly as stored, defau
   // tablet pulls must still hold what a first sync of the record would.
   World w;
   const Caller sergeant = w.caller("sgt.north", "device-s");
-  const auto cursor = w.count("SELECT coalesce(max(seq), 0) FROM changes");
+  const auto cursor = count_of(w.db, "SELECT coalesce(max(seq), 0) FROM changes");
   // Attendees out of order and one twice; a number with a leading zero; optional fields left
   // out, so their defaults (no, '', active) are what is stored.
   const Change visit = w.visit(w.force.north_nominals[0], "pc.b;sgt.north;pc.b");
@@ -475,8 +444,8 @@ TEST_CASE("pushes written together are answered as if written one after another"
   // In order: each push's changes follow the ones before it.
   CHECK(responses[0].outcomes[1].seq < responses[1].outcomes[1].seq);
   CHECK(responses[1].outcomes[1].seq < responses[3].outcomes[0].seq);
-  CHECK(w.count("SELECT count(*) FROM visits") == 4);
-  CHECK(w.count("SELECT count(*) FROM changes") == 5);
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 4);
+  CHECK(count_of(w.db, "SELECT count(*) FROM changes") == 5);
 }
 
 TEST_CASE("keeping a losing team moves the record: purged from the old team, sent to the new",
@@ -500,14 +469,16 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   REQUIRE(w.push_one(second, w.change("nominal", nominal, Operation::update, {{"team", "East"}},
                                       {{"team", "North"}}, w.wall + 100))
               .outcome == Outcome::conflict);
-  const std::string conflict = w.text("SELECT id FROM conflicts WHERE entity_id = ?", nominal);
-  const auto cursor = w.count("SELECT max(seq) FROM changes");
+  const std::string conflict =
+      text_of(w.db, "SELECT id FROM conflicts WHERE entity_id = ?", nominal);
+  const auto cursor = count_of(w.db, "SELECT max(seq) FROM changes");
 
   REQUIRE(w.push_one(first, w.change("conflict_decision", base::make_uuid(), Operation::append,
                                      {{"conflict_id", conflict}, {"keep", "losing"}}))
               .outcome == Outcome::applied);
-  CHECK(w.text("SELECT t.name FROM nominals n JOIN teams t ON t.id = n.team_id WHERE n.id = ?",
-               nominal) == "East");
+  CHECK(text_of(w.db,
+                "SELECT t.name FROM nominals n JOIN teams t ON t.id = n.team_id WHERE n.id = ?",
+                nominal) == "East");
   const auto pulled = w.engine.pull(w.db, south, cursor, 100);
   bool purged = false;
   for (const auto& item : pulled.items) {
@@ -570,7 +541,7 @@ TEST_CASE(
   CHECK(
       w.push_one(admin, w.change("team", base::make_uuid(), Operation::create, {{"name", "East"}}))
           .outcome == Outcome::rejected);
-  CHECK(w.count("SELECT count(*) FROM teams") == 2);
+  CHECK(count_of(w.db, "SELECT count(*) FROM teams") == 2);
 }
 
 TEST_CASE("what the back office changes shows in the scope digest, which has no sequence for it",
@@ -622,8 +593,9 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   CHECK(w.push_one(pc, events[0]).outcome == Outcome::applied);
   CHECK(w.push_one(pc, events[1]).outcome == Outcome::applied);
   CHECK(verify_read_chains(w.db).empty());
-  CHECK(w.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND device_id = "
-                "'device-a' AND chain_index IS NOT NULL") == 2);
+  CHECK(count_of(w.db,
+                 "SELECT count(*) FROM audit_log WHERE action = 'read' AND device_id = "
+                 "'device-a' AND chain_index IS NOT NULL") == 2);
 
   // Event 2 altered on the tablet after it was chained: refused, and the gap it leaves shows.
   Change altered = events[2];
@@ -664,21 +636,23 @@ TEST_CASE("a change is read once: the log keeps the text sent, the record holds 
   v.fields["announced"] = "yes";
   REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
   // The column holds the canonical instant, 0/1 and officer ids...
-  CHECK(w.text("SELECT occurred_at FROM visits WHERE id = ?", v.entity_id) ==
+  CHECK(text_of(w.db, "SELECT occurred_at FROM visits WHERE id = ?", v.entity_id) ==
         "2026-11-18T09:30:00Z");
-  CHECK(w.text("SELECT announced FROM visits WHERE id = ?", v.entity_id) == "1");
-  CHECK(w.text("SELECT group_concat(officer_id) FROM (SELECT officer_id FROM visit_attendees "
-               "WHERE visit_id = ? ORDER BY officer_id)",
-               v.entity_id) ==
+  CHECK(text_of(w.db, "SELECT announced FROM visits WHERE id = ?", v.entity_id) == "1");
+  CHECK(text_of(w.db,
+                "SELECT group_concat(officer_id) FROM (SELECT officer_id FROM visit_attendees "
+                "WHERE visit_id = ? ORDER BY officer_id)",
+                v.entity_id) ==
         std::min(w.force.officer_ids["pc.a"], w.force.officer_ids["pc.b"]) + "," +
             std::max(w.force.officer_ids["pc.a"], w.force.officer_ids["pc.b"]));
   // ...while the change log keeps what the tablet sent, and what the record holds as a tablet
   // reads it back (attendees sorted).
-  const std::string fields = w.text("SELECT fields FROM changes WHERE entity_id = ?", v.entity_id);
+  const std::string fields =
+      text_of(w.db, "SELECT fields FROM changes WHERE entity_id = ?", v.entity_id);
   CHECK(fields.find("2026-11-18T10:30:00+01:00") != std::string::npos);
   CHECK(fields.find("pc.b;pc.a") != std::string::npos);
   const std::string applied =
-      w.text("SELECT applied FROM changes WHERE entity_id = ?", v.entity_id);
+      text_of(w.db, "SELECT applied FROM changes WHERE entity_id = ?", v.entity_id);
   CHECK(applied.find("2026-11-18T09:30:00Z") != std::string::npos);
   CHECK(applied.find("pc.a;pc.b") != std::string::npos);
 }
@@ -700,8 +674,8 @@ TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one i
   second.device_time = off.device_time;
   second.changes.push_back(off);
   REQUIRE(w.engine.push(w.db, pc, second).outcomes.front().outcome == Outcome::applied);
-  CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", in_time.entity_id) == "0");
-  CHECK(w.text("SELECT clock_skew_flag FROM visits WHERE id = ?", off.entity_id) == "1");
+  CHECK(text_of(w.db, "SELECT clock_skew_flag FROM visits WHERE id = ?", in_time.entity_id) == "0");
+  CHECK(text_of(w.db, "SELECT clock_skew_flag FROM visits WHERE id = ?", off.entity_id) == "1");
 }
 
 TEST_CASE("a person known by one name: forenames must be sent, and may be empty",
@@ -718,7 +692,7 @@ TEST_CASE("a person known by one name: forenames must be sent, and may be empty"
                    {"team", "North"}};
   const Change one_name = w.change("bail_case", base::make_uuid(w.random), Operation::create, bail);
   CHECK(w.push_one(pc, one_name).outcome == Outcome::applied);
-  CHECK(w.text("SELECT forenames FROM bail_cases WHERE id = ?", one_name.entity_id).empty());
+  CHECK(text_of(w.db, "SELECT forenames FROM bail_cases WHERE id = ?", one_name.entity_id).empty());
   // Left out, it is refused by the entity table, before the database is asked.
   bail.erase("forenames");
   bail["ref"] = "B-78";

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "changes.hpp"
+#include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
@@ -16,14 +18,12 @@ using namespace vigil::sync;
 
 namespace {
 
-struct Pair {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "server.db");
-  store::Database server{dir.path() / "server.db"};
+// The server's database (db) and its merge engine, and a tablet's store with its replica.
+struct Pair : ForceDatabase {
   store::Database tablet = [this] {
-    store::Database db(dir.path() / "tablet.db");
-    store::migrate(db);
-    return db;
+    store::Database opened(dir.path() / "tablet.db");
+    store::migrate(opened);
+    return opened;
   }();
   SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
   Replica replica{tablet};
@@ -32,42 +32,24 @@ struct Pair {
   std::int64_t cursor = 0;
 
   Caller caller(const std::string& username, const std::string& device) {
-    auto s = server.prepare("SELECT id, role FROM officers WHERE username = ?");
-    s.bind_all(username);
-    s.step();
-    Caller c{s.column_text(0), username, parse_enum<Role>(s.column_view(1)).value(), device, {}};
-    c.team_ids = scope_teams(server, c.officer_id, c.role);
-    return c;
+    return caller_of(db, username, device);
   }
 
   Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
                 FieldValues base = {}) {
-    Change c;
-    c.change_id = base::make_uuid(random);
-    c.entity = entity;
-    c.entity_id = id;
-    c.operation = op;
-    c.fields = std::move(fields);
-    c.base = std::move(base);
-    c.clock = format_stamp({++wall, 0});
-    c.device_time = "2026-11-22T10:00:00Z";
-    return c;
+    return make_change(base::make_uuid(random), entity, id, op, std::move(fields), std::move(base),
+                       ++wall);
   }
 
   Change visit(const std::string& nominal_id, const std::string& attendees) {
     return change("visit", base::make_uuid(random), Operation::append,
-                  {{"nominal_id", nominal_id},
-                   {"occurred_at", "2026-11-22T09:30:00Z"},
-                   {"recorded_at", "2026-11-22T09:45:00Z"},
-                   {"announced", "no"},
-                   {"outcome", "seen"},
-                   {"attendees", attendees}});
+                  visit_fields(nominal_id, attendees));
   }
 
   Outcome push(const Caller& who, const Change& c) {
     PushRequest request;
     request.changes.push_back(c);
-    return engine.push(server, who, request).outcomes.front().outcome;
+    return engine.push(db, who, request).outcomes.front().outcome;
   }
 
   // Pulls everything after the cursor (the whole scope the first time) into the tablet.
@@ -75,7 +57,7 @@ struct Pair {
     PullResponse page;
     std::string resume;
     do {
-      page = engine.pull(server, who, cursor, 5, resume);
+      page = engine.pull(db, who, cursor, 5, resume);
       store::Transaction transaction(tablet);
       for (const auto& item : page.items) REQUIRE(replica.apply(item));
       transaction.commit();
@@ -87,12 +69,6 @@ struct Pair {
       }
     } while (page.more);
     return page.digest;
-  }
-
-  std::int64_t count(const std::string& sql) {
-    auto s = tablet.prepare(sql);
-    s.step();
-    return s.column_int(0);
   }
 };
 
@@ -107,10 +83,10 @@ TEST_CASE("a tablet that takes its scope and the changes after holds what the se
 
   const std::string first = p.pull(pc);
   CHECK(p.replica.digest() == first);
-  CHECK(p.count("SELECT count(*) FROM nominals") == 4);
-  CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
-  CHECK(p.count("SELECT count(*) FROM officers") == 9);
-  CHECK(p.count("SELECT count(*) FROM order_conditions") == 1);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals") == 4);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM officers") == 9);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM order_conditions") == 1);
 
   // Changes after the cursor: a visit, an area corrected, then a nominal moved to South.
   const std::string moving = p.force.north_nominals[1];
@@ -119,14 +95,14 @@ TEST_CASE("a tablet that takes its scope and the changes after holds what the se
                               {{"area", "Docks"}}, {{"area", ""}})) == Outcome::applied);
   const std::string after_edits = p.pull(pc);
   CHECK(p.replica.digest() == after_edits);
-  CHECK(p.count("SELECT count(*) FROM nominals WHERE area = 'Docks'") == 1);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals WHERE area = 'Docks'") == 1);
   REQUIRE(p.push(sergeant, p.change("nominal", moving, Operation::update, {{"team", "South"}},
                                     {{"team", "North"}})) == Outcome::applied);
   const std::string after_move = p.pull(pc);
   CHECK(p.replica.digest() == after_move);
-  CHECK(p.count("SELECT count(*) FROM nominals") == 3);
-  CHECK(p.count("SELECT count(*) FROM visits WHERE nominal_id = '" + moving + "'") == 0);
-  CHECK(p.count("SELECT count(*) FROM plans") == 3);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals") == 3);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM visits WHERE nominal_id = '" + moving + "'") == 0);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM plans") == 3);
 }
 
 TEST_CASE("what an officer records on the tablet is checked as the server checks it",
@@ -143,19 +119,21 @@ TEST_CASE("what an officer records on the tablet is checked as the server checks
                          author) == "only a supervisor may change risk_level");
   CHECK(p.replica.record(p.visit(p.force.south_nominals[0], "pc.a"), author) ==
         "nominal_id: there is no nominal with id " + p.force.south_nominals[0]);
-  CHECK(p.count("SELECT count(*) FROM visits") == 0);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM visits") == 0);
 
   // A good visit is shown at once, as the server will store it; once pushed and pulled back the
   // tablet holds it with the server's sequence, and the digests agree again.
   const Change good = p.visit(p.force.north_nominals[0], "pc.b;pc.a;pc.a");
   CHECK_FALSE(p.replica.record(good, author));
-  CHECK(p.count("SELECT count(*) FROM visit_attendees") == 2);
-  CHECK(p.count("SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") == 1);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM visit_attendees") == 2);
+  CHECK(count_of(p.tablet,
+                 "SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") ==
+        1);
   CHECK(p.replica.record(good, author) == "a visit with id " + good.entity_id + " already exists");
   REQUIRE(p.push(pc, good) == Outcome::applied);
   const std::string pulled = p.pull(pc);
   CHECK(p.replica.digest() == pulled);
-  CHECK(p.count("SELECT count(*) FROM visits WHERE sync_seq > 0") == 1);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM visits WHERE sync_seq > 0") == 1);
 }
 
 TEST_CASE("a change to a record the tablet does not hold shows the tablet has drifted",

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "queries.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -84,6 +85,13 @@ std::vector<std::string> broken(const vigil::backoffice::Reconciliation& r) {
   return names;
 }
 
+// The invariant `name`, which must be the only one broken.
+const vigil::backoffice::Check& only_broken(const vigil::backoffice::Reconciliation& r,
+                                            const std::string& name) {
+  CHECK(broken(r) == std::vector<std::string>{name});
+  return invariant(r, name);
+}
+
 std::string record(const vigil::backoffice::Finding& f, const std::string& name) {
   for (const auto& [key, value] : f.records) {
     if (key == name) return value;
@@ -112,10 +120,8 @@ TEST_CASE("batch: a whole database passes every check, exit status 0", "[batch]"
     CHECK(std::filesystem::exists(night.dir.path() / "out" / file));
   }
   // The night's backlog is stored for the trend.
-  vigil::store::Database db(night.path);
-  auto s = db.prepare("SELECT count(*) FROM backlog_snapshots WHERE as_of = '2026-11-22'");
-  s.step();
-  CHECK(s.column_int(0) == 1);
+  CHECK(count_of(night.path, "SELECT count(*) FROM backlog_snapshots WHERE as_of = '2026-11-22'") ==
+        1);
 }
 
 TEST_CASE("batch: an applied change whose record is missing, or applied twice", "[batch]") {
@@ -124,8 +130,7 @@ TEST_CASE("batch: an applied change whose record is missing, or applied twice", 
   night.change(2, "nominal", night.force.north_nominals[0], "create");
   night.change(3, "nominal", night.force.north_nominals[0], "create");
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"changes_applied_once"});
-  const auto& check = invariant(r, "changes_applied_once");
+  const auto& check = only_broken(r, "changes_applied_once");
   REQUIRE(check.findings.size() == 2);
   CHECK(record(check.findings[0], "entity_id") == "visit-that-is-not-there");
   CHECK(record(check.findings[0], "seq") == "1");
@@ -164,8 +169,7 @@ TEST_CASE("batch: gaps in the server's sequence, inside and at the end", "[batch
     night.change(seq, "nominal", night.force.north_nominals[0], seq == 1 ? "create" : "update");
   night.damage("DELETE FROM changes WHERE seq IN (3, 4, 6)");
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"sequence_without_gaps"});
-  const auto& check = invariant(r, "sequence_without_gaps");
+  const auto& check = only_broken(r, "sequence_without_gaps");
   REQUIRE(check.findings.size() == 2);
   CHECK(check.findings[0].detail == "changes 3 to 4 are missing from the change log");
   CHECK(check.findings[1].detail == "change 6 is missing from the change log");
@@ -195,8 +199,7 @@ TEST_CASE("batch: a device's read audit with an event missing", "[batch]") {
   REQUIRE(broken(night.reconcile()).empty());
   night.damage("DELETE FROM audit_log WHERE id = 'read-1'");
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"read_audit_chains_whole"});
-  const auto& check = invariant(r, "read_audit_chains_whole");
+  const auto& check = only_broken(r, "read_audit_chains_whole");
   REQUIRE_FALSE(check.findings.empty());
   CHECK(record(check.findings[0], "device_id") == "device-7");
   CHECK(record(check.findings[0], "chain_index") == "1");
@@ -220,8 +223,7 @@ TEST_CASE("batch: a decision acknowledged as applied whose conflict is still ope
         .run();
   }
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"changes_applied_once"});
-  const auto& check = invariant(r, "changes_applied_once");
+  const auto& check = only_broken(r, "changes_applied_once");
   REQUIRE(check.findings.size() == 1);
   CHECK(record(check.findings[0], "entity_id") == "conflict-1");
   // Open since the 21st: not yet 72 hours at the cut-off (the end of the 22nd).
@@ -266,8 +268,7 @@ TEST_CASE("batch: a visit whose nominal is not in the records", "[batch]") {
       "('visit-orphan', 'nominal-gone', '2026-11-01T10:00:00Z', '2026-11-01T10:00:00Z', 0, "
       "'no_answer')");
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"visits_have_nominals"});
-  const auto& check = invariant(r, "visits_have_nominals");
+  const auto& check = only_broken(r, "visits_have_nominals");
   REQUIRE(check.findings.size() == 1);
   CHECK(record(check.findings[0], "visit_id") == "visit-orphan");
   CHECK(record(check.findings[0], "nominal_id") == "nominal-gone");
@@ -283,8 +284,7 @@ TEST_CASE("batch: an active nominal with no officer, assessment or plan", "[batc
   night.damage("UPDATE nominals SET status = 'inactive', officer_id = NULL WHERE id = '" +
                north[3] + "'");
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"active_nominals_managed"});
-  const auto& check = invariant(r, "active_nominals_managed");
+  const auto& check = only_broken(r, "active_nominals_managed");
   REQUIRE(check.findings.size() == 3);
   CHECK(check.findings[0].detail == "the active nominal has no managing officer");
   CHECK(record(check.findings[0], "nominal_ref") == "NOM-1");
@@ -307,8 +307,7 @@ TEST_CASE("batch: a visit below the crew its plan required", "[batch]") {
         .run();
   }
   const auto r = night.reconcile();
-  CHECK(broken(r) == std::vector<std::string>{"plans_crewing_met"});
-  const auto& check = invariant(r, "plans_crewing_met");
+  const auto& check = only_broken(r, "plans_crewing_met");
   REQUIRE(check.findings.size() == 1);
   CHECK(record(check.findings[0], "visit_id") == "visit-alone");
   CHECK(check.findings[0].detail == "1 officer attended where the plan required 2");
@@ -380,10 +379,7 @@ TEST_CASE("batch: refuses an output folder that is not the nightly run's, and wr
   CHECK(run.status == 1);
   CHECK(run.err.find("is a file, not a folder") != std::string::npos);
   CHECK(read_file(night.dir.path() / "notes.txt") == "mine");
-  vigil::store::Database db(night.path);
-  auto snapshots = db.prepare("SELECT count(*) FROM backlog_snapshots");
-  snapshots.step();
-  CHECK(snapshots.column_int(0) == 0);
+  CHECK(count_of(night.path, "SELECT count(*) FROM backlog_snapshots") == 0);
 }
 
 TEST_CASE("batch: bad usage and a missing database", "[batch][cli]") {

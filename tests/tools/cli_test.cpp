@@ -21,55 +21,83 @@ bool one_sentence(const std::string& err) {
   return err.rfind("vigil: ", 0) == 0 && err.find('\n') == err.size() - 1;
 }
 
+// Runs `arguments`, which must succeed, and checks the whole of what it printed.
+void check_prints(const std::string& arguments, const TempDir& dir, const std::string& out) {
+  INFO("vigil " << arguments);
+  const auto r = vigil(arguments, dir);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out == out);
+}
+
+// Runs `arguments` and checks its exit status and the whole of what it said on standard error;
+// the result is returned for any further checks.
+CommandResult check_refused(const std::string& arguments, const TempDir& dir, int status,
+                            const std::string& err, const std::string& input = "") {
+  INFO("vigil " << arguments);
+  auto r = vigil(arguments, dir, input);
+  CHECK(r.status == status);
+  CHECK(r.err == err);
+  return r;
+}
+
+// A new database in `dir`, made by `vigil init`: the --db option that names it.
+std::string init_database(const TempDir& dir) {
+  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
+  REQUIRE(vigil("init " + db, dir).status == 0);
+  return db;
+}
+
+// An empty folder in `dir` to import CSV files from.
+std::filesystem::path csv_folder(const TempDir& dir) {
+  const auto csv = dir.path() / "csv";
+  std::filesystem::create_directories(csv);
+  return csv;
+}
+
 }  // namespace
 
 TEST_CASE("vigil calc bail prints the timetable of the law in force at arrest", "[cli][bail]") {
   TempDir dir;
-  auto r = vigil("calc bail --arrested 2017-04-03 --json", dir);
-  CHECK(r.status == 0);
-  CHECK(r.out ==
-        "{\"bail_start\":\"2017-04-04\",\"regime\":\"2017\",\"stages\":["
-        "{\"authority\":\"inspector\",\"ends\":\"2017-05-01\"},"
-        "{\"authority\":\"superintendent\",\"ends\":\"2017-07-03\"},"
-        "{\"authority\":\"magistrates_court\",\"ends\":\"2017-10-03\"}]}\n");
-  r = vigil("calc bail --arrested 2017-04-02 --json", dir);
-  CHECK(r.out == "{\"bail_start\":\"2017-04-03\",\"regime\":\"none\",\"stages\":[]}\n");
-  r = vigil("calc bail --arrested 2022-10-28 --case-type serious_fraud --json", dir);
-  CHECK(r.out.rfind("{\"bail_start\":\"2022-10-29\",\"regime\":\"2022\",\"stages\":["
-                    "{\"authority\":\"custody_officer\",\"ends\":\"2023-04-28\"}",
-                    0) == 0);
+  check_prints("calc bail --arrested 2017-04-03 --json", dir,
+               "{\"bail_start\":\"2017-04-04\",\"regime\":\"2017\",\"stages\":["
+               "{\"authority\":\"inspector\",\"ends\":\"2017-05-01\"},"
+               "{\"authority\":\"superintendent\",\"ends\":\"2017-07-03\"},"
+               "{\"authority\":\"magistrates_court\",\"ends\":\"2017-10-03\"}]}\n");
+  CHECK(vigil("calc bail --arrested 2017-04-02 --json", dir).out ==
+        "{\"bail_start\":\"2017-04-03\",\"regime\":\"none\",\"stages\":[]}\n");
+  CHECK(vigil("calc bail --arrested 2022-10-28 --case-type serious_fraud --json", dir)
+            .out.rfind("{\"bail_start\":\"2022-10-29\",\"regime\":\"2022\",\"stages\":["
+                       "{\"authority\":\"custody_officer\",\"ends\":\"2023-04-28\"}",
+                       0) == 0);
 }
 
 TEST_CASE("vigil calc visit and notification answer in the contract's JSON", "[cli]") {
   TempDir dir;
   // 31 January + 3 months = 30 April (no 31 April); 1 May is one day late.
-  auto r = vigil("calc visit --risk high --last-seen 2024-01-31 --as-of 2024-05-01 --json", dir);
-  CHECK(r.status == 0);
-  CHECK(r.out == "{\"due\":\"2024-04-30\",\"days_overdue\":1}\n");
-  r = vigil("calc notification --relevant-date 2020-01-10 --disposal caution --json", dir);
-  CHECK(r.out == "{\"indefinite\":false,\"ends\":\"2022-01-09\"}\n");
-  r = vigil("calc notification --relevant-date 2020-01-10 --disposal prison --months 30 --json",
-            dir);
-  CHECK(r.out == "{\"indefinite\":true,\"ends\":null}\n");
+  check_prints("calc visit --risk high --last-seen 2024-01-31 --as-of 2024-05-01 --json", dir,
+               "{\"due\":\"2024-04-30\",\"days_overdue\":1}\n");
+  CHECK(vigil("calc notification --relevant-date 2020-01-10 --disposal caution --json", dir).out ==
+        "{\"indefinite\":false,\"ends\":\"2022-01-09\"}\n");
+  CHECK(vigil("calc notification --relevant-date 2020-01-10 --disposal prison --months 30 --json",
+              dir)
+            .out == "{\"indefinite\":true,\"ends\":null}\n");
 }
 
 TEST_CASE("bad usage exits 2 with one sentence naming the problem", "[cli]") {
   TempDir dir;
-  auto r = vigil("calc visit --risk extreme --last-seen 2024-01-31 --as-of 2024-05-01", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --risk 'extreme' is not one of low|medium|high|very_high\n");
-  r = vigil("calc bail --arrested 2023-02-29", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --arrested '2023-02-29' is not a real date in the form YYYY-MM-DD\n");
-  r = vigil("report overdue --db x.db --as-of 2024-01-01 --colour", dir);
-  CHECK(r.status == 2);
-  CHECK(one_sentence(r.err));
-  r = vigil("frobnicate", dir);
-  CHECK(r.status == 2);
-  CHECK(one_sentence(r.err));
-  r = vigil("calc notification --relevant-date 2020-01-10 --disposal prison", dir);
-  CHECK(r.status == 2);
-  CHECK(one_sentence(r.err));
+  check_refused("calc visit --risk extreme --last-seen 2024-01-31 --as-of 2024-05-01", dir, 2,
+                "vigil: --risk 'extreme' is not one of low|medium|high|very_high\n");
+  check_refused("calc bail --arrested 2023-02-29", dir, 2,
+                "vigil: --arrested '2023-02-29' is not a real date in the form YYYY-MM-DD\n");
+  for (const char* arguments :
+       {"report overdue --db x.db --as-of 2024-01-01 --colour", "frobnicate",
+        "calc notification --relevant-date 2020-01-10 --disposal prison"}) {
+    INFO(arguments);
+    const auto r = vigil(arguments, dir);
+    CHECK(r.status == 2);
+    CHECK(one_sentence(r.err));
+  }
   CHECK(vigil("report overdue --help", dir).status == 0);
   CHECK(vigil("--help", dir).status == 0);
 }
@@ -82,37 +110,30 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.err.find("does not exist; create it with 'vigil init") != std::string::npos);
 
   CHECK(vigil("init " + db, dir).status == 0);
-  r = vigil("officer add " + db +
-                " --username sgt.north --name 'Ann North' --role supervisor "
-                "--team 'North 1'",
-            dir, "a long enough password\n");
-  CHECK(r.status == 0);
-  r = vigil("officer add " + db +
-                " --username pc.short --name 'Pat Short' --role officer "
-                "--team 'North 1'",
-            dir, "short\n");
-  CHECK(r.status == 1);
-  CHECK(r.err == "vigil: the password must be at least 10 characters long\n");
-  r = vigil("officer add " + db +
-                " --username sgt.north --name 'Again' --role officer "
-                "--team 'North 1'",
-            dir, "a long enough password\n");
-  CHECK(r.status == 1);
-  CHECK(r.err == "vigil: officer 'sgt.north' already exists\n");
-  r = vigil("officer list " + db + " --json", dir);
-  CHECK(r.status == 0);
-  CHECK(r.out ==
-        "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
-        "\"supervisor\",\"team\":\"North 1\"}]}\n");
+  CHECK(vigil("officer add " + db +
+                  " --username sgt.north --name 'Ann North' --role supervisor "
+                  "--team 'North 1'",
+              dir, "a long enough password\n")
+            .status == 0);
+  check_refused("officer add " + db +
+                    " --username pc.short --name 'Pat Short' --role officer "
+                    "--team 'North 1'",
+                dir, 1, "vigil: the password must be at least 10 characters long\n", "short\n");
+  check_refused("officer add " + db +
+                    " --username sgt.north --name 'Again' --role officer "
+                    "--team 'North 1'",
+                dir, 1, "vigil: officer 'sgt.north' already exists\n", "a long enough password\n");
+  check_prints("officer list " + db + " --json", dir,
+               "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
+               "\"supervisor\",\"team\":\"North 1\"}]}\n");
   CHECK(
       vigil("officer password " + db + " --username sgt.north", dir, "another long one\n").status ==
       0);
   CHECK(vigil("officer password " + db + " --username nobody", dir, "another long one\n").status ==
         1);
 
-  r = vigil("report overdue " + db + " --as-of 2024-06-30 --team 'No Such Team'", dir);
-  CHECK(r.status == 1);
-  CHECK(r.err == "vigil: team 'No Such Team' is not a known team\n");
+  check_refused("report overdue " + db + " --as-of 2024-06-30 --team 'No Such Team'", dir, 1,
+                "vigil: team 'No Such Team' is not a known team\n");
   r = vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
   CHECK(r.status == 0);
   CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"generated_at\":", 0) == 0);
@@ -149,10 +170,8 @@ TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migr
 TEST_CASE("vigil import names every bad row and imports nothing, then imports good files once",
           "[cli][import]") {
   TempDir dir;
-  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
-  const auto csv = dir.path() / "csv";
-  std::filesystem::create_directories(csv);
+  const std::string db = init_database(dir);
+  const auto csv = csv_folder(dir);
   std::ofstream(csv / "officers.csv") << "username,name,role,team\n"
                                          "sgt.north,Ann North,supervisor,North 1\n"
                                          "pc.ahmed,Sam Ahmed,officer,North 1\n";
@@ -189,6 +208,14 @@ std::string stated_range(const std::string& err) {
   return from == std::string::npos ? "" : err.substr(from, err.size() - 1 - from);
 }
 
+// Runs `command` with `arguments`, which it must refuse as bad usage saying `err`, and checks that
+// its --help states the same range as the error does.
+void check_range_refusal(const std::string& command, const std::string& arguments,
+                         const TempDir& dir, const std::string& err) {
+  const auto r = check_refused(command + " " + arguments, dir, 2, err);
+  CHECK(vigil(command + " --help", dir).out.find(stated_range(r.err)) != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the range",
@@ -206,29 +233,23 @@ TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the ra
 
   // One past either end, and the year that printed year 10000.
   for (const char* arrested : {"2198-01-01", "1899-12-31", "9999-12-31", "0000-01-01"}) {
-    r = vigil(std::string("calc bail --arrested ") + arrested, dir);
-    CHECK(r.status == 2);
-    CHECK(r.err == std::string("vigil: --arrested '") + arrested +
-                       "' must be a date from 1900-01-01 to 2197-12-31\n");
+    r = check_refused(std::string("calc bail --arrested ") + arrested, dir, 2,
+                      std::string("vigil: --arrested '") + arrested +
+                          "' must be a date from 1900-01-01 to 2197-12-31\n");
   }
   CHECK(vigil("calc bail --help", dir).out.find(stated_range(r.err)) != std::string::npos);
 
   // A conditional discharge of the longest length, from the latest relevant date.
-  r = vigil(
+  check_prints(
       "calc notification --relevant-date 2099-12-31 --disposal conditional_discharge --months "
       "1200 --json",
-      dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "{\"indefinite\":false,\"ends\":\"2199-12-30\"}\n");
-  r = vigil("calc notification --relevant-date 2100-01-01 --disposal caution", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err ==
-        "vigil: --relevant-date '2100-01-01' must be a date from 1900-01-01 to 2099-12-31\n");
-  CHECK(vigil("calc notification --help", dir).out.find(stated_range(r.err)) != std::string::npos);
+      dir, "{\"indefinite\":false,\"ends\":\"2199-12-30\"}\n");
+  check_range_refusal(
+      "calc notification", "--relevant-date 2100-01-01 --disposal caution", dir,
+      "vigil: --relevant-date '2100-01-01' must be a date from 1900-01-01 to 2099-12-31\n");
 
   // Visits: at most every 120 months under any policy a force may record.
-  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
+  const std::string db = init_database(dir);
   std::string policy = vigil("policy show " + db, dir).out;
   // The first "low" is visit_every_months's.
   const auto low = policy.find("12", policy.find("\"low\""));
@@ -239,18 +260,13 @@ TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the ra
                     "' --effective 2100-01-01 --approved-by 'ACC Jones' --rationale 'Test'",
                 dir)
               .status == 0);
-  r = vigil("calc visit " + db + " --risk low --last-seen 2189-12-31 --as-of 2199-12-31 --json",
-            dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "{\"due\":\"2199-12-31\",\"days_overdue\":0}\n");
-  r = vigil("calc visit --risk low --last-seen 2190-01-01 --as-of 2199-12-31", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --last-seen '2190-01-01' must be a date from 1900-01-01 to 2189-12-31\n");
-  CHECK(vigil("calc visit --help", dir).out.find(stated_range(r.err)) != std::string::npos);
-  r = vigil("calc visit --risk low --last-seen 2024-01-01 --as-of 2200-01-01", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --as-of '2200-01-01' must be a date from 1900-01-01 to 2199-12-31\n");
-  CHECK(vigil("calc visit --help", dir).out.find(stated_range(r.err)) != std::string::npos);
+  check_prints("calc visit " + db + " --risk low --last-seen 2189-12-31 --as-of 2199-12-31 --json",
+               dir, "{\"due\":\"2199-12-31\",\"days_overdue\":0}\n");
+  check_range_refusal(
+      "calc visit", "--risk low --last-seen 2190-01-01 --as-of 2199-12-31", dir,
+      "vigil: --last-seen '2190-01-01' must be a date from 1900-01-01 to 2189-12-31\n");
+  check_range_refusal("calc visit", "--risk low --last-seen 2024-01-01 --as-of 2200-01-01", dir,
+                      "vigil: --as-of '2200-01-01' must be a date from 1900-01-01 to 2199-12-31\n");
 }
 
 TEST_CASE("vigil calc states one range for --months and --age, in --help, error and check",
@@ -263,11 +279,10 @@ TEST_CASE("vigil calc states one range for --months and --age, in --help, error 
   CHECK(vigil(discharge + "--months 1200", dir).status == 0);
   std::string err;
   for (const char* months : {"0", "1201", "100000"}) {
-    auto r = vigil(discharge + "--months " + months, dir);
-    CHECK(r.status == 2);
-    CHECK(r.err ==
-          std::string("vigil: --months '") + months + "' must be a whole number from 1 to 1200\n");
-    err = r.err;
+    err = check_refused(discharge + "--months " + months, dir, 2,
+                        std::string("vigil: --months '") + months +
+                            "' must be a whole number from 1 to 1200\n")
+              .err;
   }
   const std::string help = vigil("calc notification --help", dir).out;
   CHECK(help.find(stated_range(err)) != std::string::npos);
@@ -275,11 +290,10 @@ TEST_CASE("vigil calc states one range for --months and --age, in --help, error 
   CHECK(vigil(discharge + "--months 12 --age 0", dir).status == 0);
   CHECK(vigil(discharge + "--months 12 --age 130", dir).status == 0);
   for (const char* age : {"-1", "131", "200"}) {
-    auto r = vigil(discharge + "--months 12 --age " + age, dir);
-    CHECK(r.status == 2);
-    CHECK(r.err ==
-          std::string("vigil: --age '") + age + "' must be a whole number from 0 to 130\n");
-    err = r.err;
+    err = check_refused(
+              discharge + "--months 12 --age " + age, dir, 2,
+              std::string("vigil: --age '") + age + "' must be a whole number from 0 to 130\n")
+              .err;
   }
   CHECK(help.find(stated_range(err)) != std::string::npos);
 }
@@ -287,60 +301,48 @@ TEST_CASE("vigil calc states one range for --months and --age, in --help, error 
 TEST_CASE("back-office commands refuse text that is not valid UTF-8 or too long, storing nothing",
           "[cli][text]") {
   TempDir dir;
-  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
+  const std::string db = init_database(dir);
   const std::string long_word(201, 'a');
   const std::string add = "officer add " + db + " --role officer ";
-  auto r = vigil(add + "--username " + long_word + " --name 'Ann' --team North", dir,
-                 "a long enough password\n");
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --username is longer than 200 characters\n");
-  r = vigil(add + "--username pc.ann --name \"$(printf 'Ann\\377')\" --team North", dir,
-            "a long enough password\n");
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --name is not valid UTF-8 text (byte 4)\n");
-  r = vigil(add + "--username pc.ann --name Ann --team " + long_word, dir,
-            "a long enough password\n");
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --team is longer than 200 characters\n");
+  const std::string password = "a long enough password\n";
+  check_refused(add + "--username " + long_word + " --name 'Ann' --team North", dir, 2,
+                "vigil: --username is longer than 200 characters\n", password);
+  check_refused(add + "--username pc.ann --name \"$(printf 'Ann\\377')\" --team North", dir, 2,
+                "vigil: --name is not valid UTF-8 text (byte 4)\n", password);
+  check_refused(add + "--username pc.ann --name Ann --team " + long_word, dir, 2,
+                "vigil: --team is longer than 200 characters\n", password);
   // 200 characters of two bytes each are 200 characters.
   std::string longest_name;
   for (int i = 0; i < 200; ++i) longest_name += "\xC3\xA9";
-  r = vigil(add + "--username pc.ann --name '" + longest_name + "' --team North", dir,
-            "a long enough password\n");
-  CHECK(r.status == 0);
+  CHECK(vigil(add + "--username pc.ann --name '" + longest_name + "' --team North", dir, password)
+            .status == 0);
   CHECK(vigil("officer list " + db + " --json", dir).out.find("\"pc.ann\"") != std::string::npos);
   // A bad username is quoted, at most 40 characters of it.
-  r = vigil(add + "--username 'has space " + std::string(100, 'x') + "' --name Ann --team North",
-            dir, "a long enough password\n");
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --username 'has space " + std::string(30, 'x') +
-                     "...' must be one word without ';' or ','\n");
+  check_refused(
+      add + "--username 'has space " + std::string(100, 'x') + "' --name Ann --team North", dir, 2,
+      "vigil: --username 'has space " + std::string(30, 'x') +
+          "...' must be one word without ';' or ','\n",
+      password);
 
-  r = vigil("device revoke " + db + " --id nope --reason " + std::string(20001, 'r'), dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --reason is longer than 20,000 characters\n");
+  check_refused("device revoke " + db + " --id nope --reason " + std::string(20001, 'r'), dir, 2,
+                "vigil: --reason is longer than 20,000 characters\n");
 
   std::ofstream(dir.path() / "policy.json") << vigil("policy show " + db, dir).out;
   const std::string policy_add = "policy add " + db + " --file '" +
                                  (dir.path() / "policy.json").string() +
                                  "' --effective 2030-01-01 ";
-  r = vigil(policy_add + "--approved-by " + long_word + " --rationale Why", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --approved-by is longer than 200 characters\n");
-  r = vigil(policy_add + "--approved-by ACC --rationale \"$(printf 'Why\\300')\"", dir);
-  CHECK(r.status == 2);
-  CHECK(r.err == "vigil: --rationale is not valid UTF-8 text (byte 4)\n");
+  check_refused(policy_add + "--approved-by " + long_word + " --rationale Why", dir, 2,
+                "vigil: --approved-by is longer than 200 characters\n");
+  check_refused(policy_add + "--approved-by ACC --rationale \"$(printf 'Why\\300')\"", dir, 2,
+                "vigil: --rationale is not valid UTF-8 text (byte 4)\n");
   CHECK(vigil("policy add --help", dir).status == 0);
 }
 
 TEST_CASE("vigil import opens no symbolic link and quotes at most 40 characters of a value",
           "[cli][import]") {
   TempDir dir;
-  const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
-  const auto csv = dir.path() / "csv";
-  std::filesystem::create_directories(csv);
+  const std::string db = init_database(dir);
+  const auto csv = csv_folder(dir);
   // Another file the person running the import can read; its first line must not be printed.
   std::ofstream(dir.path() / "elsewhere.txt") << "secret-first-line:x:0:0\nmore\n";
   std::filesystem::create_symlink(dir.path() / "elsewhere.txt", csv / "officers.csv");
@@ -354,9 +356,8 @@ TEST_CASE("vigil import opens no symbolic link and quotes at most 40 characters 
   std::ofstream(csv / "officers.csv") << "username,name,role,team\n"
                                          "pc.ann,Ann,"
                                       << std::string(10000, 'z') << ",North\n";
-  r = vigil("import " + db + " '" + csv.string() + "'", dir);
-  CHECK(r.status == 1);
-  CHECK(r.err == "officers.csv:2: role '" + std::string(40, 'z') +
-                     "...' is not one of officer|supervisor|admin\n"
-                     "vigil: nothing was imported: 1 problem found.\n");
+  check_refused("import " + db + " '" + csv.string() + "'", dir, 1,
+                "officers.csv:2: role '" + std::string(40, 'z') +
+                    "...' is not one of officer|supervisor|admin\n"
+                    "vigil: nothing was imported: 1 problem found.\n");
 }

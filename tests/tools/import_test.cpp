@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "database_dump.hpp"
+#include "queries.hpp"
 #include "temp_dir.hpp"
 #include "vigil/base/progress.hpp"
 #include "vigil/store/migrate.hpp"
@@ -41,16 +42,9 @@ class ImportFixture {
     return backoffice::import_directory(db_, dir, progress);
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto statement = db_.prepare(sql);
-    REQUIRE(statement.step());
-    return statement.column_int(0);
-  }
+  std::int64_t count(const std::string& sql) { return count_of(db_, sql); }
   std::string text(const std::string& sql, const std::string& parameter) {
-    auto statement = db_.prepare(sql);
-    statement.bind_all(parameter);
-    REQUIRE(statement.step());
-    return statement.column_text(0);
+    return text_of(db_, sql, parameter);
   }
 
   std::string dump() { return dump_database(db_); }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "queries.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -18,17 +19,16 @@ CommandResult run_vigil(const std::string& arguments, const TempDir& dir) {
   return run_command(kVigil + " " + arguments, "", dir.path());
 }
 
-bool one_sentence(const std::string& err) {
-  return err.rfind("vigil: ", 0) == 0 && err.find('\n') == err.size() - 1;
+// Runs `arguments`, which must succeed, and checks the whole of what it printed.
+void check_prints(const std::string& arguments, const TempDir& dir, const std::string& out) {
+  const auto r = run_vigil(arguments, dir);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out == out);
 }
 
-std::int64_t count(const std::filesystem::path& path, const std::string& sql,
-                   const std::string& parameter = "") {
-  vigil::store::Database db(path);
-  auto statement = db.prepare(sql);
-  if (!parameter.empty()) statement.bind_all(parameter);
-  REQUIRE(statement.step());
-  return statement.column_int(0);
+bool one_sentence(const std::string& err) {
+  return err.rfind("vigil: ", 0) == 0 && err.find('\n') == err.size() - 1;
 }
 
 constexpr const char* kTabletA1 = "11111111-1111-4111-8111-111111111111";
@@ -76,47 +76,44 @@ TEST_CASE(
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out == "Officer pc.a disabled: sign-in refused and 2 devices revoked.\n");
-  CHECK(count(path, "SELECT active FROM officers WHERE username = ?", "pc.a") == 0);
+  CHECK(count_of(path, "SELECT active FROM officers WHERE username = ?", "pc.a") == 0);
   // Revoked as `vigil device revoke` revokes: the device refused and told to wipe, an audit row.
-  CHECK(count(path,
-              "SELECT count(*) FROM devices WHERE officer_id = ? AND revoked_at IS NOT NULL AND "
-              "revoke_reason = 'officer disabled'",
-              pc_a) == 2);
-  CHECK(count(path,
-              "SELECT count(*) FROM audit_log WHERE action = 'revoke' AND entity = 'device' AND "
-              "reason = 'officer disabled' AND entity_id IN (?, '" +
-                  std::string(kTabletA2) + "')",
-              kTabletA1) == 2);
-  CHECK(count(path, "SELECT count(*) FROM devices WHERE id = ? AND revoked_at IS NULL",
-              kTabletSouth) == 1);
-  CHECK(count(path, "SELECT count(*) FROM devices WHERE id = ? AND revoke_reason = 'lost'",
-              kTabletLost) == 1);
+  CHECK(count_of(path,
+                 "SELECT count(*) FROM devices WHERE officer_id = ? AND revoked_at IS NOT NULL AND "
+                 "revoke_reason = 'officer disabled'",
+                 pc_a) == 2);
+  CHECK(count_of(path,
+                 "SELECT count(*) FROM audit_log WHERE action = 'revoke' AND entity = 'device' AND "
+                 "reason = 'officer disabled' AND entity_id IN (?, '" +
+                     std::string(kTabletA2) + "')",
+                 kTabletA1) == 2);
+  CHECK(count_of(path, "SELECT count(*) FROM devices WHERE id = ? AND revoked_at IS NULL",
+                 kTabletSouth) == 1);
+  CHECK(count_of(path, "SELECT count(*) FROM devices WHERE id = ? AND revoke_reason = 'lost'",
+                 kTabletLost) == 1);
   // The officer's record reaches every tablet, as `vigil officer add` does.
-  CHECK(count(path,
-              "SELECT count(*) FROM changes WHERE entity = 'officer' AND entity_id = ? AND "
-              "device_id = 'back-office' AND operation = 'update' AND "
-              "fields LIKE '%\"active\":\"no\"%'",
-              pc_a) == 1);
+  CHECK(count_of(path,
+                 "SELECT count(*) FROM changes WHERE entity = 'officer' AND entity_id = ? AND "
+                 "device_id = 'back-office' AND operation = 'update' AND "
+                 "fields LIKE '%\"active\":\"no\"%'",
+                 pc_a) == 1);
 
   // Again: nothing left to revoke, the officer stays disabled.
-  r = run_vigil("officer disable " + db + " --username pc.a --json", dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "{\"username\":\"pc.a\",\"active\":false,\"devices_revoked\":0}\n");
+  check_prints("officer disable " + db + " --username pc.a --json", dir,
+               "{\"username\":\"pc.a\",\"active\":false,\"devices_revoked\":0}\n");
 
-  r = run_vigil("officer enable " + db + " --username pc.a --json", dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "{\"username\":\"pc.a\",\"active\":true,\"devices_revoked\":0}\n");
-  CHECK(count(path, "SELECT active FROM officers WHERE username = ?", "pc.a") == 1);
+  check_prints("officer enable " + db + " --username pc.a --json", dir,
+               "{\"username\":\"pc.a\",\"active\":true,\"devices_revoked\":0}\n");
+  CHECK(count_of(path, "SELECT active FROM officers WHERE username = ?", "pc.a") == 1);
   // Revoked devices stay revoked: the officer enrols afresh.
-  CHECK(count(path, "SELECT count(*) FROM devices WHERE officer_id = ? AND revoked_at IS NULL",
-              pc_a) == 0);
-  CHECK(count(path,
-              "SELECT count(*) FROM changes WHERE entity = 'officer' AND entity_id = ? AND "
-              "fields LIKE '%\"active\":\"yes\"%'",
-              pc_a) == 1);
-  r = run_vigil("officer enable " + db + " --username pc.a", dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "Officer pc.a enabled: they may sign in again.\n");
+  CHECK(count_of(path, "SELECT count(*) FROM devices WHERE officer_id = ? AND revoked_at IS NULL",
+                 pc_a) == 0);
+  CHECK(count_of(path,
+                 "SELECT count(*) FROM changes WHERE entity = 'officer' AND entity_id = ? AND "
+                 "fields LIKE '%\"active\":\"yes\"%'",
+                 pc_a) == 1);
+  check_prints("officer enable " + db + " --username pc.a", dir,
+               "Officer pc.a enabled: they may sign in again.\n");
 }
 
 TEST_CASE("officer disable and enable refuse an unknown officer with one sentence",
@@ -134,7 +131,7 @@ TEST_CASE("officer disable and enable refuse an unknown officer with one sentenc
   CHECK(r.status == 2);
   CHECK(one_sentence(r.err));
   CHECK(run_vigil("officer disable --help", dir).status == 0);
-  CHECK(count(path, "SELECT count(*) FROM officers WHERE active = 0") == 0);
+  CHECK(count_of(path, "SELECT count(*) FROM officers WHERE active = 0") == 0);
 }
 
 namespace {
@@ -205,9 +202,7 @@ TEST_CASE("audit show lists the audit rows oldest first, by officer and from a L
   CHECK(r.out.find("2026-07-03T10:00:00Z  -") != std::string::npos);
   CHECK(r.out.find("officers.csv 3 rows") != std::string::npos);
 
-  r = run_vigil("audit show " + db + " --since 2027-01-01 --json", dir);
-  REQUIRE(r.status == 0);
-  CHECK(r.out == "[]\n");
+  check_prints("audit show " + db + " --since 2027-01-01 --json", dir, "[]\n");
 }
 
 TEST_CASE("audit show refuses an unknown officer and a date that is not one", "[cli][audit]") {

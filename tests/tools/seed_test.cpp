@@ -4,9 +4,12 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "database_dump.hpp"
+#include "queries.hpp"
+#include "record_tables.hpp"
 #include "temp_dir.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
@@ -44,15 +47,7 @@ SharedDemo& shared_demo() {
 }
 
 std::int64_t count_rows(store::Database& db, const std::string& table) {
-  auto s = db.prepare("SELECT count(*) FROM \"" + table + "\"");
-  s.step();
-  return s.column_int(0);
-}
-
-std::int64_t count_of(store::Database& db, const std::string& sql) {
-  auto s = db.prepare(sql);
-  s.step();
-  return s.column_int(0);
+  return count_of(db, "SELECT count(*) FROM \"" + table + "\"");
 }
 
 // The only values the seed cannot make reproducible: the random salt inside the Argon2id
@@ -61,12 +56,6 @@ std::string dump(store::Database& db) {
   return dump_database(db, {{"officers", "password_hash"},
                             {"policy_versions", "id"},
                             {"policy_versions", "created_at"}});
-}
-
-std::string column_of(store::Database& db, const char* sql) {
-  auto s = db.prepare(sql);
-  s.step();
-  return s.column_text(0);
 }
 
 }  // namespace
@@ -86,8 +75,8 @@ TEST_CASE("the same profile, seed and as-of date give the same database; another
   CHECK(first_dump != dump(other));
   const char* names = "SELECT group_concat(surname || forenames) FROM nominals ORDER BY ref";
   const char* visits = "SELECT group_concat(occurred_at) FROM visits ORDER BY occurred_at";
-  CHECK(column_of(first.db, names) != column_of(other, names));
-  CHECK(column_of(first.db, visits) != column_of(other, visits));
+  CHECK(text_of(first.db, names) != text_of(other, names));
+  CHECK(text_of(first.db, visits) != text_of(other, visits));
 }
 
 TEST_CASE("the demo profile has the documented shape", "[seed]") {
@@ -100,31 +89,9 @@ TEST_CASE("the demo profile has the documented shape", "[seed]") {
     INFO(table);
     CHECK(count_rows(db, table) == rows);
   }
-  for (const char* table : {"teams",
-                            "officers",
-                            "team_supervisors",
-                            "nominals",
-                            "addresses",
-                            "assessments",
-                            "plans",
-                            "plan_actions",
-                            "visits",
-                            "visit_attendees",
-                            "failed_entries",
-                            "orders",
-                            "order_conditions",
-                            "breaches",
-                            "notification_requirements",
-                            "notifications",
-                            "safeguarding_referrals",
-                            "referral_steps",
-                            "suspects",
-                            "trace_enquiries",
-                            "bail_cases",
-                            "bail_extensions",
-                            "bail_conditions",
-                            "rui_reviews",
-                            "policy_versions"}) {
+  for (const char* table : kRecordTables) {
+    // A demo amends about one visit in 300, so it may hold no amendment.
+    if (std::string_view(table) == "visit_amendments") continue;
     INFO(table);
     CHECK(count_rows(db, table) > 0);
   }

@@ -39,13 +39,9 @@ int run_batch_bench(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "batch", kBatchHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "national");
   const int runs = positive_number(args, "runs", 2, 100);
-  const std::filesystem::path out = args.value("out").value_or("build/bench/batch.json");
-  const BenchDatabase database(args);
-  std::cout << "vigil-bench batch: " << choice.profile_name << " profile, seed "
-            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
-  const Seeding seeding = seed_if_empty(database.path(), choice.options);
+  const SeededBench bench(args, "batch", "national");
+  const auto& [choice, database, out, seeding] = bench;
   const TemporaryDatabase scratch;  // its folder holds the batch's output
 
   base::JsonWriter json(true);

@@ -116,6 +116,16 @@ int positive_number(const base::Args& args, std::string_view name, int fallback,
                          grouped(most));
 }
 
+SeededBench::SeededBench(const base::Args& args, std::string_view name,
+                         std::string_view default_profile)
+    : choice(seed_choice(args, default_profile)),
+      database(args),
+      out(args.value("out").value_or("build/bench/" + std::string(name) + ".json")) {
+  std::cout << "vigil-bench " << name << ": " << choice.profile_name << " profile, seed "
+            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
+  seeding = seed_if_empty(database.path(), choice.options);
+}
+
 SeedChoice seed_choice(const base::Args& args, std::string_view default_profile) {
   SeedChoice choice;
   choice.profile_name = args.value("profile").value_or(std::string(default_profile));

@@ -105,6 +105,18 @@ struct Seeding {
 // way; the connection is closed (and the WAL checkpointed) before it returns.
 Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options);
 
+// What every seeding benchmark starts from: its choice of data (--profile, --seed, --as-of), its
+// database (--db or a temporary one), where its figures go (--out, else build/bench/NAME.json),
+// and the database seeded unless it held nominals already, once `vigil-bench NAME` has said
+// which data it runs on.
+struct SeededBench {
+  SeededBench(const base::Args& args, std::string_view name, std::string_view default_profile);
+  SeedChoice choice;
+  BenchDatabase database;
+  std::filesystem::path out;
+  Seeding seeding;
+};
+
 // The real server (Api and HttpServer, durable: every commit synchronous=FULL), as vigil-server
 // runs it, in this process on an ephemeral 127.0.0.1 port; stopped when it goes.
 class LoopbackServer {

@@ -91,14 +91,10 @@ int run_field(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "field", kFieldHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "force");
   const int nominals = positive_number(args, "nominals", 50, 100000);
   const int visits = positive_number(args, "visits", 1000, 1'000'000);
-  const std::filesystem::path out = args.value("out").value_or("build/bench/field.json");
-  const BenchDatabase database(args);
-  std::cout << "vigil-bench field: " << choice.profile_name << " profile, seed "
-            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
-  const Seeding seeding = seed_if_empty(database.path(), choice.options);
+  const SeededBench bench(args, "field", "force");
+  const auto& [choice, database, out, seeding] = bench;
   const std::string team = count(database.path(),
                                  "SELECT count(*) FROM officers WHERE "
                                  "username = 'pc.bench'") == 0

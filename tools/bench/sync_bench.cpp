@@ -733,7 +733,6 @@ int run_sync(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "sync", kSyncHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "force");
   const int devices = positive_number(args, "devices", 8, 200);
   const int batch = positive_number(args, "batch", 200, kMaxBatch);
   const int wanted = positive_number(args, "changes", 100000, 100'000'000);
@@ -741,13 +740,10 @@ int run_sync(std::span<const std::string> words) {
   const int pull_limit = positive_number(args, "pull-limit", 1000, 10000);
   const int threads = positive_number(args, "threads", 2, 64);
   const bool sql_profile = args.flag("sql-profile");
-  const std::filesystem::path out = args.value("out").value_or("build/bench/sync.json");
   const int batches_per_device = (wanted + devices * batch - 1) / (devices * batch);
 
-  const BenchDatabase database(args);
-  std::cout << "vigil-bench sync: " << choice.profile_name << " profile, seed "
-            << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";
-  const Seeding seeding = seed_if_empty(database.path(), choice.options);
+  const SeededBench bench(args, "sync", "force");
+  const auto& [choice, database, out, seeding] = bench;
 
   // Who signs in: the pulled officer from the team with the fewest nominals (the nearest the
   // profile has to a caseload of 50), the tablets from the other teams, biggest first.

@@ -7,6 +7,21 @@
 
 namespace vigil::base {
 
+int run_program(std::string_view program, const std::function<int()>& body,
+                std::string_view usage_hint,
+                const std::function<int(const std::exception&)>& status_of) {
+  try {
+    return body();
+  } catch (const UsageError& error) {
+    std::cerr << program << ": " << error.what() << '\n';
+    if (!usage_hint.empty()) std::cerr << '(' << usage_hint << ")\n";
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    std::cerr << program << ": " << error.what() << '\n';
+    return status_of ? status_of(error) : kExitFailure;
+  }
+}
+
 Args::Args(std::span<const std::string> words, std::span<const Option> options) {
   auto find = [&](std::string_view name) -> const Option* {
     for (const auto& option : options) {

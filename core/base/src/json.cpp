@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <type_traits>
 #include <variant>
 
 namespace vigil::base {
@@ -28,20 +29,20 @@ struct JsonWriter::Impl {
 JsonWriter::JsonWriter(bool pretty) : impl_(std::make_unique<Impl>(pretty)) {}
 JsonWriter::~JsonWriter() = default;
 
-JsonWriter& JsonWriter::begin_object() {
-  impl_->with([](auto& w) { w.StartObject(); });
-  return *this;
-}
-JsonWriter& JsonWriter::end_object() {
-  impl_->with([](auto& w) { w.EndObject(); });
-  return *this;
-}
-JsonWriter& JsonWriter::begin_array() {
-  impl_->with([](auto& w) { w.StartArray(); });
-  return *this;
-}
-JsonWriter& JsonWriter::end_array() {
-  impl_->with([](auto& w) { w.EndArray(); });
+JsonWriter& JsonWriter::bracket(Bracket which) {
+  impl_->with([which](auto& w) {
+    switch (which) {
+      case Bracket::open_object:
+        return w.StartObject();
+      case Bracket::close_object:
+        return w.EndObject();
+      case Bracket::open_array:
+        return w.StartArray();
+      case Bracket::close_array:
+        return w.EndArray();
+    }
+    return false;
+  });
   return *this;
 }
 JsonWriter& JsonWriter::key(std::string_view name) {
@@ -67,6 +68,24 @@ JsonWriter& JsonWriter::value(bool flag) {
 }
 JsonWriter& JsonWriter::null() {
   impl_->with([](auto& w) { w.Null(); });
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const JsonValue& v) {
+  std::visit(
+      [this](const auto& held) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(held)>, std::monostate>) {
+          null();
+        } else {
+          value(held);
+        }
+      },
+      v.value_);
+  return *this;
+}
+
+JsonWriter& JsonWriter::fields(std::initializer_list<JsonMember> members) {
+  for (const auto& m : members) key(m.name).value(m.value);
   return *this;
 }
 

@@ -94,18 +94,16 @@ BacklogTrend backlog_trend(store::Database& db, Date as_of, const ReportScope& s
 }
 
 std::string backlog_trend_json(const BacklogTrend& trend, const ReportStamp* stamp) {
-  base::JsonWriter w;
-  w.begin_object();
-  write_report_head(w, trend.as_of, stamp);
-  w.field("from", format_date(trend.from)).field("days", kTrendDays);
-  w.key("points").begin_array();
-  for (const auto& point : trend.points) {
-    w.begin_object().field("as_of", format_date(point.as_of)).field("total", point.total);
-    write_backlog_counts(w, point.by_risk, point.by_age_band);
-    w.end_object();
-  }
-  w.end_array().end_object();
-  return w.str();
+  return report_json(trend.as_of, stamp, [&](base::JsonWriter& w) {
+    w.field("from", format_date(trend.from)).field("days", kTrendDays);
+    w.key("points").begin_array();
+    for (const auto& point : trend.points) {
+      w.begin_object().field("as_of", format_date(point.as_of)).field("total", point.total);
+      write_backlog_counts(w, point.by_risk, point.by_age_band);
+      w.end_object();
+    }
+    w.end_array();
+  });
 }
 
 std::string backlog_trend_csv(const BacklogTrend& trend) {

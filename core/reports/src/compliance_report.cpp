@@ -1,5 +1,6 @@
 #include "vigil/reports/compliance_report.hpp"
 
+#include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/json.hpp"
 #include "vigil/reports/report_stamp.hpp"
@@ -127,65 +128,42 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 }
 
 std::string compliance_report_json(const ComplianceReport& report, const ReportStamp* stamp) {
-  base::JsonWriter w;
-  w.begin_object();
-  write_report_head(w, report.as_of, stamp);
-  w.field("from", format_date(report.from));
-  w.key("under_crewed_visits").begin_array();
-  for (const auto& v : report.under_crewed) {
-    w.begin_object()
-        .field("visit_id", v.visit_id)
-        .field("nominal_ref", v.nominal_ref)
-        .field("officer", v.officer)
-        .field("team", v.team)
-        .field("occurred_at", v.occurred_at)
-        .field("attendees", v.attendees)
-        .field("required", v.required)
-        .end_object();
-  }
-  w.end_array().key("announced_share").begin_array();
-  for (const auto& a : report.announced) {
-    w.begin_object()
-        .field("officer", a.officer)
-        .field("team", a.team)
-        .field("month", a.month)
-        .field("visits", a.visits)
-        .field("announced", a.announced)
-        .field("share", static_cast<double>(std::lround(a.share * 1000)) / 1000)
-        .end_object();
-  }
-  w.end_array().key("plan_defects").begin_array();
-  for (const auto& d : report.plan_defects) {
-    w.begin_object()
-        .field("nominal_ref", d.nominal_ref)
-        .field("team", d.team)
-        .field("plan_started_on", d.plan_started_on)
-        .field("problem", d.problem)
-        .field("action", d.action)
-        .end_object();
-  }
-  w.end_array().key("caseloads").begin_array();
-  for (const auto& c : report.caseloads) {
-    w.begin_object()
-        .field("officer", c.officer)
-        .field("team", c.team)
-        .field("nominals", c.nominals)
-        .field("limit", c.limit)
-        .field("over", c.over)
-        .end_object();
-  }
-  w.end_array().key("repeated_solo_visits").begin_array();
-  for (const auto& r : report.repeated_solo) {
-    w.begin_object()
-        .field("officer", r.officer)
-        .field("nominal_ref", r.nominal_ref)
-        .field("team", r.team)
-        .field("visits", r.visits)
-        .field("last_at", r.last_at)
-        .end_object();
-  }
-  w.end_array().end_object();
-  return w.str();
+  return report_json(report.as_of, stamp, [&](base::JsonWriter& w) {
+    w.field("from", format_date(report.from));
+    w.key("under_crewed_visits").begin_array();
+    for (const auto& v : report.under_crewed) {
+      w.object({base::member("visit_id", v.visit_id), base::member("nominal_ref", v.nominal_ref),
+                base::member("officer", v.officer), base::member("team", v.team),
+                base::member("occurred_at", v.occurred_at), base::member("attendees", v.attendees),
+                base::member("required", v.required)});
+    }
+    w.end_array().key("announced_share").begin_array();
+    for (const auto& a : report.announced) {
+      w.object({base::member("officer", a.officer), base::member("team", a.team),
+                base::member("month", a.month), base::member("visits", a.visits),
+                base::member("announced", a.announced),
+                base::member("share", static_cast<double>(std::lround(a.share * 1000)) / 1000)});
+    }
+    w.end_array().key("plan_defects").begin_array();
+    for (const auto& d : report.plan_defects) {
+      w.object({base::member("nominal_ref", d.nominal_ref), base::member("team", d.team),
+                base::member("plan_started_on", d.plan_started_on),
+                base::member("problem", d.problem), base::member("action", d.action)});
+    }
+    w.end_array().key("caseloads").begin_array();
+    for (const auto& c : report.caseloads) {
+      w.object({base::member("officer", c.officer), base::member("team", c.team),
+                base::member("nominals", c.nominals), base::member("limit", c.limit),
+                base::member("over", c.over)});
+    }
+    w.end_array().key("repeated_solo_visits").begin_array();
+    for (const auto& r : report.repeated_solo) {
+      w.object({base::member("officer", r.officer), base::member("nominal_ref", r.nominal_ref),
+                base::member("team", r.team), base::member("visits", r.visits),
+                base::member("last_at", r.last_at)});
+    }
+    w.end_array();
+  });
 }
 
 std::string compliance_report_csv(const ComplianceReport& report) {
@@ -215,6 +193,39 @@ std::string compliance_report_csv(const ComplianceReport& report) {
   }
   for (const auto& r : report.repeated_solo) {
     row("repeated_solo", r.officer, r.nominal_ref, r.team, r.last_at, r.visits, 0, "visits alone");
+  }
+  return out;
+}
+
+std::string compliance_report_table(const ComplianceReport& report) {
+  std::string out;
+  append_line(out, "Compliance, %s to %s\n\n", format_date(report.from).c_str(),
+              format_date(report.as_of).c_str());
+  append_line(out, "Visits below the plan's crew: %zu\n", report.under_crewed.size());
+  for (const auto& v : report.under_crewed) {
+    append_line(out, "  %s  %-12s  %-14s  %d of %d\n", v.occurred_at.c_str(), v.nominal_ref.c_str(),
+                v.officer.c_str(), v.attendees, v.required);
+  }
+  append_line(out, "\nPre-arranged visits by officer and month:\n");
+  for (const auto& a : report.announced) {
+    append_line(out, "  %-14s  %s  %3d of %3d  %5.1f%%\n", a.officer.c_str(), a.month.c_str(),
+                a.announced, a.visits, a.share * 100);
+  }
+  append_line(out, "\nPlan defects: %zu\n", report.plan_defects.size());
+  for (const auto& d : report.plan_defects) {
+    const std::string action = d.action.empty() ? "" : ": " + d.action;
+    append_line(out, "  %-12s  %s%s\n", d.nominal_ref.c_str(), d.problem.c_str(), action.c_str());
+  }
+  append_line(out, "\nCaseloads:\n");
+  for (const auto& c : report.caseloads) {
+    append_line(out, "  %-14s  %3d of %d%s\n", c.officer.c_str(), c.nominals, c.limit,
+                c.over ? "  OVER" : "");
+  }
+  append_line(out, "\nOne officer alone at one nominal %d times or more: %zu\n",
+              kRepeatedSoloVisits, report.repeated_solo.size());
+  for (const auto& r : report.repeated_solo) {
+    append_line(out, "  %-14s  %-12s  %d visits, last %s\n", r.officer.c_str(),
+                r.nominal_ref.c_str(), r.visits, r.last_at.c_str());
   }
   return out;
 }

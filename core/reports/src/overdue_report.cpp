@@ -159,6 +159,16 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     auto it = names.find(id);
     return it == names.end() ? std::string() : it->second;
   };
+  // take(facts, instant) for each row (nominal id, instant) before the day's end, of a nominal in
+  // the report.
+  auto for_each_instant = [&find, &day_end](auto& s, auto take) {
+    s.bind(2, day_end);
+    while (s.step()) {
+      auto* f = find(s.column_view(0));
+      auto instant = parse_instant(s.column_view(1));
+      if (f != nullptr && instant) take(*f, *instant);
+    }
+  };
   {
     auto s = queries.prepare(
         "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), n.team_id, "
@@ -239,26 +249,17 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   {
     auto s = queries.prepare(queries.facts("x.nominal_id, x.occurred_at", "visits x",
                                            "AND x.risk_change <> '' AND x.occurred_at < ?2"));
-    s.bind(2, day_end);
-    while (s.step()) {
-      auto* f = find(s.column_view(0));
-      auto instant = parse_instant(s.column_view(1));
-      if (f == nullptr || !instant) continue;
-      const Date on = london_date(*instant);
+    for_each_instant(s, [](NominalFacts& f, Instant at) {
+      const Date on = london_date(at);
       // Only a change after the last assessment prompts an early review; the earliest counts.
-      if (f->last_assessment_on && on <= *f->last_assessment_on) continue;
-      if (!f->risk_change_on || on < *f->risk_change_on) f->risk_change_on = on;
-    }
+      if (f.last_assessment_on && on <= *f.last_assessment_on) return;
+      if (!f.risk_change_on || on < *f.risk_change_on) f.risk_change_on = on;
+    });
   }
   {
     auto s = queries.prepare(queries.facts("x.nominal_id, max(x.occurred_at)", "breaches x",
                                            "AND x.occurred_at < ?2 GROUP BY x.nominal_id"));
-    s.bind(2, day_end);
-    while (s.step()) {
-      auto* f = find(s.column_view(0));
-      auto instant = parse_instant(s.column_view(1));
-      if (f != nullptr && instant) f->last_breach_on = london_date(*instant);
-    }
+    for_each_instant(s, [](NominalFacts& f, Instant at) { f.last_breach_on = london_date(at); });
   }
   {
     // Actions late on the as-of date: due before it, and open now or completed after it.
@@ -406,32 +407,29 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
 }
 
 std::string overdue_report_json(const OverdueReport& report, const ReportStamp* stamp) {
-  base::JsonWriter w;
-  w.begin_object();
-  write_report_head(w, report.as_of, stamp);
-  w.key("items").begin_array();
-  for (const auto& item : report.items) write_item(w, item);
-  w.end_array();
-  const auto& s = report.summary;
-  w.key("summary").begin_object();
-  w.field("total", s.total);
-  w.field("nominals", s.nominals);
-  w.field("unscheduled", s.unscheduled);
-  w.field("policy_version", report.policy_version);
-  write_backlog_counts(w, s.by_risk, s.by_age_band);
-  w.key("oldest").begin_object();
-  for (std::size_t i = 0; i < s.oldest_by_risk.size(); ++i) {
-    w.key(to_string(static_cast<RiskLevel>(i)));
-    if (s.oldest_by_risk[i]) {
-      write_item(w, *s.oldest_by_risk[i]);
-    } else {
-      w.null();
+  return report_json(report.as_of, stamp, [&](base::JsonWriter& w) {
+    w.key("items").begin_array();
+    for (const auto& item : report.items) write_item(w, item);
+    w.end_array();
+    const auto& s = report.summary;
+    w.key("summary").begin_object();
+    w.field("total", s.total);
+    w.field("nominals", s.nominals);
+    w.field("unscheduled", s.unscheduled);
+    w.field("policy_version", report.policy_version);
+    write_backlog_counts(w, s.by_risk, s.by_age_band);
+    w.key("oldest").begin_object();
+    for (std::size_t i = 0; i < s.oldest_by_risk.size(); ++i) {
+      w.key(to_string(static_cast<RiskLevel>(i)));
+      if (s.oldest_by_risk[i]) {
+        write_item(w, *s.oldest_by_risk[i]);
+      } else {
+        w.null();
+      }
     }
-  }
-  w.end_object();
-  w.end_object();
-  w.end_object();
-  return w.str();
+    w.end_object();
+    w.end_object();
+  });
 }
 
 void write_backlog_counts(base::JsonWriter& w, const std::array<int, 4>& by_risk,

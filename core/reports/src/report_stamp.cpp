@@ -60,30 +60,32 @@ void write_stamp(base::JsonWriter& w, const ReportStamp& stamp) {
   w.end_array().field("force", stamp.force).end_object();
   w.key("freshness")
       .begin_object()
-      .field("devices", static_cast<std::int64_t>(stamp.devices.size()))
-      .field("never_synced", never_synced(stamp))
-      .field("oldest_sync", oldest_sync(stamp))
+      .fields({base::member("devices", static_cast<std::int64_t>(stamp.devices.size())),
+               base::member("never_synced", never_synced(stamp)),
+               base::member("oldest_sync", oldest_sync(stamp))})
       .key("items")
       .begin_array();
   for (const auto& d : stamp.devices) {
-    w.begin_object()
-        .field("device_id", d.id)
-        .field("name", d.name)
-        .field("officer", d.officer)
-        .field("team", d.team)
-        .field("last_sync_at", d.last_contact_at)
-        .field("pending_changes", d.pending_changes)
-        .end_object();
+    w.object({base::member("device_id", d.id), base::member("name", d.name),
+              base::member("officer", d.officer), base::member("team", d.team),
+              base::member("last_sync_at", d.last_contact_at),
+              base::member("pending_changes", d.pending_changes)});
   }
   w.end_array().end_object();
 }
 
-void write_report_head(base::JsonWriter& w, Date as_of, const ReportStamp* stamp) {
+std::string report_json(Date as_of, const ReportStamp* stamp,
+                        const std::function<void(base::JsonWriter&)>& write_body) {
+  base::JsonWriter w;
+  w.begin_object();
   if (stamp != nullptr) {
     write_stamp(w, *stamp);
   } else {
     w.field("as_of", format_date(as_of));
   }
+  write_body(w);
+  w.end_object();
+  return w.str();
 }
 
 std::string stamped_json(std::string_view unstamped, const ReportStamp& stamp) {
@@ -117,17 +119,13 @@ std::string devices_report_json(const ReportStamp& stamp, Instant now) {
   for (const auto& d : stamp.devices) {
     const bool quiet = silent_over_24h(d, now);
     silent_count += quiet ? 1 : 0;
-    w.begin_object()
-        .field("device_id", d.id)
-        .field("name", d.name)
-        .field("officer", d.officer)
-        .field("team", d.team)
-        .field("enrolled_at", d.enrolled_at)
-        .field("last_contact_at", d.last_contact_at)
-        .field("pending_changes", d.pending_changes)
-        .field("clock_skew_ms", d.clock_skew_ms)
-        .field("silent_over_24h", quiet)
-        .end_object();
+    w.object({base::member("device_id", d.id), base::member("name", d.name),
+              base::member("officer", d.officer), base::member("team", d.team),
+              base::member("enrolled_at", d.enrolled_at),
+              base::member("last_contact_at", d.last_contact_at),
+              base::member("pending_changes", d.pending_changes),
+              base::member("clock_skew_ms", d.clock_skew_ms),
+              base::member("silent_over_24h", quiet)});
   }
   w.end_array().key("summary").begin_object();
   w.field("devices", static_cast<std::int64_t>(stamp.devices.size()))

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/json.hpp"
 #include "vigil/reports/report_stamp.hpp"
 #include "vigil/rules/policy.hpp"
+#include "vigil/rules/text.hpp"
 #include "vigil/store/policy_versions.hpp"
 
 namespace vigil::reports {
@@ -143,82 +145,66 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
 }
 
 std::string suspects_report_json(const SuspectsReport& report, const ReportStamp* stamp) {
-  base::JsonWriter w;
-  w.begin_object();
-  write_report_head(w, report.as_of, stamp);
-  w.key("bail").begin_array();
-  for (const auto& b : report.bail) {
-    w.begin_object()
-        .field("ref", b.ref)
-        .field("name", b.name)
-        .field("officer", b.officer)
-        .field("team", b.team)
-        .field("arrested_on", format_date(b.arrested_on))
-        .field("bail_ends", format_date(b.current_end))
-        .field("days_left", b.days_left)
-        .field("ended", b.days_left < 0);
-    w.key("extension");
-    if (b.extension) {
-      w.begin_object()
-          .field("authority", std::string(to_string(b.extension->authority)))
-          .field("label", std::string(bail_authority_label(b.extension->authority)))
-          .field("by", format_date(b.current_end))
-          .field("furthest", format_date(b.extension->ends))
-          .end_object();
-    } else {
-      w.null();
+  return report_json(report.as_of, stamp, [&](base::JsonWriter& w) {
+    w.key("bail").begin_array();
+    for (const auto& b : report.bail) {
+      w.begin_object().fields({base::member("ref", b.ref), base::member("name", b.name),
+                               base::member("officer", b.officer), base::member("team", b.team),
+                               base::member("arrested_on", format_date(b.arrested_on)),
+                               base::member("bail_ends", format_date(b.current_end)),
+                               base::member("days_left", b.days_left),
+                               base::member("ended", b.days_left < 0)});
+      w.key("extension");
+      if (b.extension) {
+        w.object({base::member("authority", std::string(to_string(b.extension->authority))),
+                  base::member("label", std::string(bail_authority_label(b.extension->authority))),
+                  base::member("by", format_date(b.current_end)),
+                  base::member("furthest", format_date(b.extension->ends))});
+      } else {
+        w.null();
+      }
+      w.end_object();
     }
-    w.end_object();
-  }
-  w.end_array().key("rui_reviews").begin_array();
-  for (const auto& r : report.rui) {
-    w.begin_object()
-        .field("ref", r.ref)
-        .field("name", r.name)
-        .field("officer", r.officer)
-        .field("team", r.team)
-        .field("last_review", format_date(r.last_review))
-        .field("due", format_date(r.due))
-        .field("days_overdue", r.days_overdue)
-        .field("expected_finish_on", r.expected_finish_on
-                                         ? std::optional(format_date(*r.expected_finish_on))
-                                         : std::nullopt)
+    w.end_array().key("rui_reviews").begin_array();
+    for (const auto& r : report.rui) {
+      w.object(
+          {base::member("ref", r.ref), base::member("name", r.name),
+           base::member("officer", r.officer), base::member("team", r.team),
+           base::member("last_review", format_date(r.last_review)),
+           base::member("due", format_date(r.due)), base::member("days_overdue", r.days_overdue),
+           base::member("expected_finish_on",
+                        r.expected_finish_on ? std::optional(format_date(*r.expected_finish_on))
+                                             : std::nullopt)});
+    }
+    w.end_array().key("outstanding_suspects").begin_array();
+    for (const auto& s : report.suspects) {
+      w.begin_object()
+          .fields({base::member("ref", s.ref), base::member("name", s.name),
+                   base::member("offence", s.offence), base::member("officer", s.officer),
+                   base::member("team", s.team), base::member("harm", s.harm),
+                   base::member("days_outstanding", s.days_outstanding)})
+          .field("last_trace_on",
+                 s.last_trace_on ? std::optional(format_date(*s.last_trace_on)) : std::nullopt)
+          .fields({base::member("days_since_trace", s.days_since_trace),
+                   base::member("no_trace_flag", s.no_trace_flag),
+                   base::member("circulated", s.circulated),
+                   base::member("review_due", format_date(s.review_due)),
+                   base::member("priority", s.priority)})
+          .key("reasons")
+          .begin_array();
+      for (const auto& reason : s.reasons) w.value(reason);
+      w.end_array().end_object();
+    }
+    w.end_array();
+    const auto& r = report.rates;
+    w.key("rates")
+        .begin_object()
+        .fields({base::member("arrests", r.arrests), base::member("on_bail", r.on_bail),
+                 base::member("under_investigation", r.under_investigation),
+                 base::member("bail_per_1000_arrests", std::round(r.bail_per_1000 * 10) / 10),
+                 base::member("rui_per_1000_arrests", std::round(r.rui_per_1000 * 10) / 10)})
         .end_object();
-  }
-  w.end_array().key("outstanding_suspects").begin_array();
-  for (const auto& s : report.suspects) {
-    w.begin_object()
-        .field("ref", s.ref)
-        .field("name", s.name)
-        .field("offence", s.offence)
-        .field("officer", s.officer)
-        .field("team", s.team)
-        .field("harm", s.harm)
-        .field("days_outstanding", s.days_outstanding)
-        .field("last_trace_on",
-               s.last_trace_on ? std::optional(format_date(*s.last_trace_on)) : std::nullopt)
-        .field("days_since_trace", s.days_since_trace)
-        .field("no_trace_flag", s.no_trace_flag)
-        .field("circulated", s.circulated)
-        .field("review_due", format_date(s.review_due))
-        .field("priority", s.priority)
-        .key("reasons")
-        .begin_array();
-    for (const auto& reason : s.reasons) w.value(reason);
-    w.end_array().end_object();
-  }
-  w.end_array();
-  const auto& r = report.rates;
-  w.key("rates")
-      .begin_object()
-      .field("arrests", r.arrests)
-      .field("on_bail", r.on_bail)
-      .field("under_investigation", r.under_investigation)
-      .field("bail_per_1000_arrests", std::round(r.bail_per_1000 * 10) / 10)
-      .field("rui_per_1000_arrests", std::round(r.rui_per_1000 * 10) / 10)
-      .end_object();
-  w.end_object();
-  return w.str();
+  });
 }
 
 std::string suspects_report_csv(const SuspectsReport& report) {
@@ -246,6 +232,36 @@ std::string suspects_report_csv(const SuspectsReport& report) {
     row("suspect", s.ref, s.name, s.officer, s.team, s.review_due, s.days_since_trace, "",
         std::to_string(s.priority), reasons);
   }
+  return out;
+}
+
+std::string suspects_report_table(const SuspectsReport& report) {
+  std::string out;
+  append_line(out, "Suspects as of %s\n\nBail ending within %d days or ended: %zu\n",
+              format_date(report.as_of).c_str(), kSuspectsLookaheadDays, report.bail.size());
+  for (const auto& b : report.bail) {
+    const std::string when = b.days_left < 0 ? "ENDED " + counted(-b.days_left, "day") + " ago"
+                                             : "in " + counted(b.days_left, "day");
+    const std::string next =
+        b.extension ? "extension by " + std::string(bail_authority_label(b.extension->authority))
+        : b.days_left < 0 ? "lapsed: too late to extend"
+                          : "no further extension";
+    append_line(out, "  %-12s  ends %s  %s  %s\n", b.ref.c_str(),
+                format_date(b.current_end).c_str(), when.c_str(), next.c_str());
+  }
+  append_line(out, "\nRUI reviews due: %zu\n", report.rui.size());
+  for (const auto& r : report.rui) {
+    append_line(out, "  %-12s  due %s  %d days overdue\n", r.ref.c_str(),
+                format_date(r.due).c_str(), r.days_overdue);
+  }
+  append_line(out, "\nOutstanding suspects: %zu\n", report.suspects.size());
+  for (const auto& s : report.suspects) {
+    append_line(out, "  %6d  %-12s  harm %d  %4d days outstanding  %4d days since a trace%s\n",
+                s.priority, s.ref.c_str(), s.harm, s.days_outstanding, s.days_since_trace,
+                s.no_trace_flag ? "  NO TRACE" : "");
+  }
+  append_line(out, "\nArrests in the last year: %d; on bail %.1f and RUI %.1f per 1,000\n",
+              report.rates.arrests, report.rates.bail_per_1000, report.rates.rui_per_1000);
   return out;
 }
 

@@ -53,25 +53,16 @@ std::optional<DeviceOwner> device_owner(store::Database& db, const std::string& 
 }
 
 std::string devices_json(const std::vector<DeviceInfo>& devices) {
-  base::JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (const auto& d : devices) {
-    w.begin_object()
-        .field("id", d.id)
-        .field("name", d.name)
-        .field("kind", d.kind)
-        .field("officer", d.officer)
-        .field("team", d.team)
-        .field("enrolled_at", d.enrolled_at)
-        .field("last_contact_at", d.last_contact_at)
-        .field("pending_changes", d.pending_changes)
-        .field("clock_skew_ms", d.clock_skew_ms)
-        .field("revoked", d.revoked_at.has_value())
-        .field("revoked_at", d.revoked_at)
-        .end_object();
-  }
-  w.end_array().end_object();
-  return w.str();
+  return base::items_json(devices, [](base::JsonWriter& w, const DeviceInfo& d) {
+    w.object({base::member("id", d.id), base::member("name", d.name), base::member("kind", d.kind),
+              base::member("officer", d.officer), base::member("team", d.team),
+              base::member("enrolled_at", d.enrolled_at),
+              base::member("last_contact_at", d.last_contact_at),
+              base::member("pending_changes", d.pending_changes),
+              base::member("clock_skew_ms", d.clock_skew_ms),
+              base::member("revoked", d.revoked_at.has_value()),
+              base::member("revoked_at", d.revoked_at)});
+  });
 }
 
 bool revoke_device(store::Database& db, const std::string& device_id, const Revoker& by,

@@ -71,17 +71,14 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
 
   base::JsonWriter manifest;
   manifest.begin_object()
-      .field("as_of", format_date(as_of))
-      .field("run_at", format_instant(run_at))
-      .field("clean", r.clean())
+      .fields(
+          {{"as_of", format_date(as_of)}, {"run_at", format_instant(run_at)}, {"clean", r.clean()}})
       .key("files")
       .begin_array();
   for (const auto& [name, bytes] : files) {
-    manifest.begin_object()
-        .field("name", name)
-        .field("bytes", static_cast<std::int64_t>(bytes.size()))
-        .field("sha256", base::sha256_hex(bytes))
-        .end_object();
+    manifest.object({base::member("name", name),
+                     base::member("bytes", static_cast<std::int64_t>(bytes.size())),
+                     base::member("sha256", base::sha256_hex(bytes))});
   }
   manifest.end_array().end_object();
   files["manifest.json"] = manifest.str() + "\n";

@@ -50,9 +50,8 @@ namespace {
 
 void write_check(base::JsonWriter& w, const Check& check) {
   w.begin_object()
-      .field("name", check.name)
-      .field("description", check.description)
-      .field("count", static_cast<std::int64_t>(check.findings.size()))
+      .fields({base::member("name", check.name), base::member("description", check.description),
+               base::member("count", static_cast<std::int64_t>(check.findings.size()))})
       .key("items")
       .begin_array();
   for (const auto& f : check.findings) {
@@ -82,10 +81,9 @@ Reconciliation reconcile(store::Database& db, Date as_of) {
 
 std::string reconciliation_json(const Reconciliation& r) {
   base::JsonWriter w;
-  w.begin_object()
-      .field("as_of", format_date(r.as_of))
-      .field("cutoff", format_instant(r.cutoff))
-      .field("clean", r.clean());
+  w.begin_object().fields({base::member("as_of", format_date(r.as_of)),
+                           base::member("cutoff", format_instant(r.cutoff)),
+                           base::member("clean", r.clean())});
   w.key("sync").begin_object().key("changes_by_outcome").begin_object();
   for (const auto& [outcome, n] : r.changes_by_outcome) w.field(outcome, n);
   w.end_object().field("devices", r.devices_synced).end_object();

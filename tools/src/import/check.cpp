@@ -58,11 +58,31 @@ void Importer::check_team_reference(Row& row, std::size_t column,
   }
 }
 
-void Importer::check_nominal_reference(Row& row, std::size_t column,
-                                       const std::optional<std::string>& ref) {
+std::optional<std::string> Importer::check_nominal_reference(Row& row, std::size_t column) {
+  auto ref = row.text(column);
   if (ref && !known_nominal(*ref)) {
     row.problem(row.label(column) + " " + in_quotes(*ref) + " is not a known nominal");
   }
+  return ref;
+}
+
+Importer::Person Importer::check_person(Row& row, std::unordered_map<std::string, int>& seen,
+                                        std::size_t ref, std::size_t surname,
+                                        std::size_t forenames) {
+  Person person{row.text(ref), std::nullopt, std::nullopt};
+  if (person.ref) row.unique(seen, *person.ref, [&] { return "ref " + in_quotes(*person.ref); });
+  person.surname = row.text(surname);
+  person.forenames = row.text(forenames);
+  return person;
+}
+
+Importer::Keeper Importer::check_keeper(Row& row, std::size_t officer, std::size_t team) {
+  Keeper keeper;
+  keeper.officer = row.text(officer);
+  if (keeper.officer) check_officer_reference(row, officer, *keeper.officer);
+  keeper.team = row.text(team);
+  check_team_reference(row, team, keeper.team);
+  return keeper;
 }
 
 // Usernames joined by ';', each known and listed once; at least one.

@@ -27,10 +27,8 @@ void Importer::check_fact(Row& row, const FactsByKey<Facts>& stored, const std::
 void Importer::check_assessments(Table& t) {
   using C = AssessmentsCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_row(t, [&](Row& row) {
-    if (!row.checkable()) return;
-    auto nominal_ref = row.text(C::nominal_ref);
-    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+  for_each_checkable_row(t, [&](Row& row) {
+    auto nominal_ref = check_nominal_reference(row, C::nominal_ref);
     auto assessed_on = row.past_date(C::assessed_on);
     auto risk_level = row.choice<RiskLevel>(C::risk_level);
     auto assessor = row.text(C::assessor);
@@ -54,10 +52,8 @@ void Importer::check_assessments(Table& t) {
 void Importer::check_plans(Table& t) {
   using C = PlansCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_row(t, [&](Row& row) {
-    if (!row.checkable()) return;
-    auto nominal_ref = row.text(C::nominal_ref);
-    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+  for_each_checkable_row(t, [&](Row& row) {
+    auto nominal_ref = check_nominal_reference(row, C::nominal_ref);
     auto started_on = row.past_date(C::started_on);
     auto every = row.whole_number(C::visit_every_months);
     auto double_crewed = row.yes_no(C::double_crewed);
@@ -79,10 +75,8 @@ void Importer::check_plans(Table& t) {
 void Importer::check_visits(Table& t) {
   using C = VisitsCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_row(t, [&](Row& row) {
-    if (!row.checkable()) return;
-    auto nominal_ref = row.text(C::nominal_ref);
-    check_nominal_reference(row, C::nominal_ref, nominal_ref);
+  for_each_checkable_row(t, [&](Row& row) {
+    auto nominal_ref = check_nominal_reference(row, C::nominal_ref);
     auto occurred_at = row.past_instant(C::occurred_at);
     auto announced = row.yes_no(C::announced);
     auto outcome = row.choice<VisitOutcome>(C::outcome);

@@ -47,10 +47,8 @@ void Importer::check_nominals(Table& t) {
     if (!key.empty()) new_nominal_refs_.insert(key);
     if (!row.checkable()) return;
 
-    auto ref = row.text(C::ref);
-    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
-    auto surname = row.text(C::surname);
-    auto forenames = row.text(C::forenames);
+    const auto [ref, surname, forenames] =
+        check_person(row, seen, C::ref, C::surname, C::forenames);
     auto date_of_birth = row.past_date(C::date_of_birth);
     auto kind = row.choice<NominalKind>(C::kind);
     auto mappa_category = row.whole_number(C::mappa_category);
@@ -65,10 +63,7 @@ void Importer::check_nominals(Table& t) {
     }
     auto mappa_level = row.whole_number(C::mappa_level);
     auto risk_level = row.choice<RiskLevel>(C::risk_level);
-    auto officer = row.text(C::officer);
-    if (officer) check_officer_reference(row, C::officer, *officer);
-    auto team = row.text(C::team);
-    check_team_reference(row, C::team, team);
+    const auto [officer, team] = check_keeper(row, C::officer, C::team);
     auto no_fixed_abode = row.yes_no(C::no_fixed_abode);
     auto area = row.text(C::area);
     if (!row.ok()) return;
@@ -90,21 +85,15 @@ void Importer::check_nominals(Table& t) {
 void Importer::check_suspects(Table& t) {
   using C = SuspectsCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_row(t, [&](Row& row) {
-    if (!row.checkable()) return;
-    auto ref = row.text(C::ref);
-    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
-    auto surname = row.text(C::surname);
-    auto forenames = row.text(C::forenames);
+  for_each_checkable_row(t, [&](Row& row) {
+    const auto [ref, surname, forenames] =
+        check_person(row, seen, C::ref, C::surname, C::forenames);
     auto offence = row.text(C::offence);
     auto harm = row.whole_number(C::harm);
     auto outstanding_since = row.past_date(C::outstanding_since);
     auto circulated_on = row.past_date(C::circulated_on);
     auto last_trace_on = row.past_date(C::last_trace_on);
-    auto officer = row.text(C::officer);
-    if (officer) check_officer_reference(row, C::officer, *officer);
-    auto team = row.text(C::team);
-    check_team_reference(row, C::team, team);
+    const auto [officer, team] = check_keeper(row, C::officer, C::team);
     if (!row.ok()) return;
 
     SuspectFields fields{*surname,      *forenames,         *offence,
@@ -117,20 +106,14 @@ void Importer::check_suspects(Table& t) {
 void Importer::check_bail(Table& t) {
   using C = BailCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_row(t, [&](Row& row) {
-    if (!row.checkable()) return;
-    auto ref = row.text(C::ref);
-    if (ref) row.unique(seen, *ref, [&] { return "ref " + in_quotes(*ref); });
-    auto surname = row.text(C::surname);
-    auto forenames = row.text(C::forenames);
+  for_each_checkable_row(t, [&](Row& row) {
+    const auto [ref, surname, forenames] =
+        check_person(row, seen, C::ref, C::surname, C::forenames);
     auto offence = row.text(C::offence);
     auto arrested_on = row.past_date(C::arrested_on);
     auto case_type = row.choice<CaseType>(C::case_type);
     auto status = row.choice<BailStatus>(C::status);
-    auto officer = row.text(C::officer);
-    if (officer) check_officer_reference(row, C::officer, *officer);
-    auto team = row.text(C::team);
-    check_team_reference(row, C::team, team);
+    const auto [officer, team] = check_keeper(row, C::officer, C::team);
     if (!row.ok()) return;
 
     BailFields fields{*surname,

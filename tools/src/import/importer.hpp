@@ -126,6 +126,14 @@ class Importer {
       check(row);
     }
   }
+  // for_each_row over the rows that can be checked (Row::checkable), for a file whose rows define
+  // no key that others refer to.
+  template <class Check>
+  void for_each_checkable_row(Table& t, Check check) {
+    for_each_row(t, [&](Row& row) {
+      if (row.checkable()) check(row);
+    });
+  }
 
   void check_all();
   bool known_officer(const std::string& username) const;
@@ -135,7 +143,19 @@ class Importer {
   const std::string* stored_nominal_id(const std::string& ref) const;
   void check_officer_reference(Row& row, std::size_t column, const std::string& username);
   void check_team_reference(Row& row, std::size_t column, const std::optional<std::string>& name);
-  void check_nominal_reference(Row& row, std::size_t column, const std::optional<std::string>& ref);
+  // The nominal's ref in this column, reported unless it is a known nominal's.
+  std::optional<std::string> check_nominal_reference(Row& row, std::size_t column);
+  // A nominal's, suspect's or bail case's ref (once in the file), surname and forenames.
+  struct Person {
+    std::optional<std::string> ref, surname, forenames;
+  };
+  Person check_person(Row& row, std::unordered_map<std::string, int>& seen, std::size_t ref,
+                      std::size_t surname, std::size_t forenames);
+  // Who keeps a record: the officer (empty: none) and the team, each known.
+  struct Keeper {
+    std::optional<std::string> officer, team;
+  };
+  Keeper check_keeper(Row& row, std::size_t officer, std::size_t team);
   std::vector<std::string> check_attendees(Row& row, std::size_t column);
 
   void check_officers(Table& t);
@@ -173,6 +193,9 @@ class Importer {
 
   template <class Facts>
   static bool add_fact(FactsByKey<Facts>& stored, const std::string& key, const Facts& facts);
+  template <class Row, class Facts, class KeyedFacts, class Insert>
+  void write_facts(const char* entity, std::string_view file, const std::vector<Row>& rows,
+                   FactsByKey<Facts>& stored, KeyedFacts keyed_facts, Insert insert);
   void write_assessments();
   void write_plans();
   void write_visits();

@@ -13,6 +13,31 @@
 
 namespace vigil::backoffice::import_detail {
 
+// Adds each row's fact unless it is recorded already: keyed_facts gives its key and facts,
+// insert writes it under a new id.
+template <class Row, class Facts, class KeyedFacts, class Insert>
+void Importer::write_facts(const char* entity, std::string_view file, const std::vector<Row>& rows,
+                           FactsByKey<Facts>& stored, KeyedFacts keyed_facts, Insert insert) {
+  if (rows.empty()) return;
+  auto& count = counts(file);
+  stage(file, rows.size());
+  std::int64_t done = 0;
+  for (const auto& row : rows) {
+    progress_.update(++done);
+    const std::string& nominal = nominal_id(row.nominal_ref);
+    const auto [key, facts] = keyed_facts(row, nominal);
+    if (!add_fact(stored, key, facts)) {
+      ++count.unchanged;
+      continue;
+    }
+    const std::string id = base::make_uuid();
+    insert(id, nominal, row, facts);
+    written_records_.push_back({entity, id, true, std::nullopt});
+    ++count.inserted;
+    written_ = true;
+  }
+}
+
 // Inserts a fact unless an identical one is recorded (checked earlier: a different one would
 // have been a problem). True when inserted.
 template <class Facts>
@@ -27,53 +52,35 @@ bool Importer::add_fact(FactsByKey<Facts>& stored, const std::string& key, const
 }
 
 void Importer::write_assessments() {
-  if (assessment_rows_.empty()) return;
   auto insert = db_.prepare(
       "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level, assessor_id) "
       "VALUES (?, ?, ?, ?, ?)");
-  auto& count = counts(AssessmentsCsv::kFile);
-  stage(AssessmentsCsv::kFile, assessment_rows_.size());
-  std::int64_t done = 0;
-  for (const auto& row : assessment_rows_) {
-    progress_.update(++done);
-    const std::string& nominal = nominal_id(row.nominal_ref);
-    AssessmentFacts facts{row.risk_level, officer_id(row.assessor)};
-    if (!add_fact(assessments_, fact_key(nominal, row.assessed_on), facts)) {
-      ++count.unchanged;
-      continue;
-    }
-    const std::string id = base::make_uuid();
-    insert.bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id).run();
-    written_records_.push_back({"assessment", id, true, std::nullopt});
-    ++count.inserted;
-    written_ = true;
-  }
+  write_facts(
+      "assessment", AssessmentsCsv::kFile, assessment_rows_, assessments_,
+      [&](const AssessmentRow& row, const std::string& nominal) {
+        return std::pair{fact_key(nominal, row.assessed_on),
+                         AssessmentFacts{row.risk_level, officer_id(row.assessor)}};
+      },
+      [&](const std::string& id, const std::string& nominal, const AssessmentRow& row,
+          const AssessmentFacts& facts) {
+        insert.bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id).run();
+      });
 }
 
 void Importer::write_plans() {
-  if (plan_rows_.empty()) return;
   auto insert = db_.prepare(
       "INSERT INTO plans (id, nominal_id, started_on, visit_every_months, double_crewed) "
       "VALUES (?, ?, ?, ?, ?)");
-  auto& count = counts(PlansCsv::kFile);
-  stage(PlansCsv::kFile, plan_rows_.size());
-  std::int64_t done = 0;
-  for (const auto& row : plan_rows_) {
-    progress_.update(++done);
-    const std::string& nominal = nominal_id(row.nominal_ref);
-    if (!add_fact(plans_, fact_key(nominal, row.started_on), row.facts)) {
-      ++count.unchanged;
-      continue;
-    }
-    const std::string id = base::make_uuid();
-    insert
-        .bind_all(id, nominal, row.started_on, row.facts.visit_every_months,
-                  row.facts.double_crewed)
-        .run();
-    written_records_.push_back({"plan", id, true, std::nullopt});
-    ++count.inserted;
-    written_ = true;
-  }
+  write_facts(
+      "plan", PlansCsv::kFile, plan_rows_, plans_,
+      [&](const PlanRow& row, const std::string& nominal) {
+        return std::pair{fact_key(nominal, row.started_on), row.facts};
+      },
+      [&](const std::string& id, const std::string& nominal, const PlanRow& row,
+          const PlanFacts& facts) {
+        insert.bind_all(id, nominal, row.started_on, facts.visit_every_months, facts.double_crewed)
+            .run();
+      });
 }
 
 void Importer::write_visits() {

@@ -18,13 +18,9 @@ namespace vigil::backoffice::seed_detail {
 // Notifications by registered sex offenders
 
 void Seeder::write_notifications(Writers& w) {
-  progress_.stage("notifications", static_cast<std::int64_t>(nominals_.size()));
-  std::int64_t done = 0;
   std::vector<PlannedNotification> planned;
-  for (const auto& n : nominals_) {
-    w.flush_if_large();
-    progress_.update(++done);
-    if (!n.notification) continue;
+  for_each_nominal(w, "notifications", [&](const NominalSketch& n) {
+    if (!n.notification) return;
     const NotificationSketch& s = *n.notification;
     w.notification_requirements.insert(n.id, calendar_.text(s.relevant_date), to_string(s.disposal),
                                        s.months, s.age);
@@ -90,19 +86,15 @@ void Seeder::write_notifications(Writers& w) {
       w.notifications.insert(dice_.uuid(), n.id, p.kind, calendar_.text(p.event_on),
                              p.excluded_days, calendar_.text(p.notified_on), p.detail);
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Safeguarding referrals
 
 void Seeder::write_referrals(Writers& w) {
-  progress_.stage("safeguarding referrals", static_cast<std::int64_t>(nominals_.size()));
-  std::int64_t done = 0;
-  for (const auto& n : nominals_) {
-    w.flush_if_large();
-    progress_.update(++done);
-    if (!n.referral) continue;
+  for_each_nominal(w, "safeguarding referrals", [&](const NominalSketch& n) {
+    if (!n.referral) return;
     const Day earliest = std::max(n.managed_since, plus_days(as_of_, -400));
     const Day sent = plus_days(earliest, dice_.between(0, days_from(earliest, as_of_)));
     const std::string referral_id = dice_.uuid();
@@ -131,7 +123,7 @@ void Seeder::write_referrals(Writers& w) {
       previous_done = done_on.has_value();
       if (done_on) previous_on = *done_on;
     }
-  }
+  });
 }
 
 }  // namespace vigil::backoffice::seed_detail

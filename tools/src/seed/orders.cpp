@@ -68,12 +68,8 @@ Seeder::OrderShape Seeder::order_for(NominalKind kind) {
 }
 
 void Seeder::write_orders(Writers& w) {
-  progress_.stage("orders", static_cast<std::int64_t>(nominals_.size()));
-  std::int64_t done = 0;
-  for (const auto& n : nominals_) {
-    w.flush_if_large();
-    progress_.update(++done);
-    if (!n.has_order) continue;
+  for_each_nominal(w, "orders", [&](const NominalSketch& n) {
+    if (!n.has_order) return;
     const OrderShape shape = order_for(n.kind);
     std::optional<int> length;
     if (shape.max_days == 0) {
@@ -133,7 +129,7 @@ void Seeder::write_orders(Writers& w) {
                           officer_id(n.officer));
       }
     }
-  }
+  });
 }
 
 }  // namespace vigil::backoffice::seed_detail

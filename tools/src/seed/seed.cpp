@@ -113,6 +113,17 @@ SeedCounts Seeder::run() {
 // Preconditions and policy
 
 // An `init` may already have made an admin: the seed then keeps that one and adds none.
+void Seeder::for_each_nominal(Writers& w, std::string_view stage,
+                              const std::function<void(const NominalSketch&)>& write) {
+  progress_.stage(stage, static_cast<std::int64_t>(nominals_.size()));
+  std::int64_t done = 0;
+  for (const auto& n : nominals_) {
+    w.flush_if_large();
+    progress_.update(++done);
+    write(n);
+  }
+}
+
 bool Seeder::has_admin() {
   auto admins = db_.prepare("SELECT count(*) FROM officers WHERE role = 'admin'");
   admins.step();

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -354,6 +355,10 @@ class Seeder {
 
   OrderShape order_for(NominalKind kind);
   void write_orders(Writers& w);
+
+  // write(n) for every nominal, as one stage of the progress (seed.cpp).
+  void for_each_nominal(Writers& w, std::string_view stage,
+                        const std::function<void(const NominalSketch&)>& write);
 
   // Notifications by registered sex offenders, and safeguarding referrals (notifications.cpp)
   struct PlannedNotification {

@@ -12,17 +12,8 @@ namespace {
 
 // The planned visit frequency, when a plan sets one: at least as often as policy.
 int plan_months_for(RiskLevel level) {
-  switch (level) {
-    case RiskLevel::very_high:
-      return 1;
-    case RiskLevel::high:
-      return 2;
-    case RiskLevel::medium:
-      return 4;
-    case RiskLevel::low:
-      return 6;
-  }
-  return 12;
+  static constexpr std::array<int, enum_count<RiskLevel>()> kMonths{6, 4, 2, 1};
+  return kMonths.at(index_of(level));
 }
 
 }  // namespace
@@ -241,31 +232,20 @@ NominalSketch Seeder::sketch_nominal(std::size_t officer, const Designation& des
 NotificationSketch Seeder::sketch_notification(NominalSketch& n, const Designation& designation) {
   NotificationSketch s;
   s.age = dice_.chance(0.03) ? dice_.between(14, 17) : dice_.between(18, 70);
-  switch (dice_.weighted(std::array<int, 6>{70, 3, 2, 8, 4, 13})) {
-    case 0: {
-      s.disposal = Disposal::prison;
-      const auto band = dice_.weighted(std::array<int, 3>{15, 40, 45});
-      s.months = band == 0   ? dice_.between(1, 6)
-                 : band == 1 ? dice_.between(7, 29)
-                             : dice_.between(30, 180);
-      break;
-    }
-    case 1:
-      s.disposal = Disposal::hospital;
-      break;
-    case 2:
-      s.disposal = Disposal::hospital_restricted;
-      break;
-    case 3:
-      s.disposal = Disposal::caution;
-      break;
-    case 4:
-      s.disposal = Disposal::conditional_discharge;
-      s.months = dice_.between(12, 36);
-      break;
-    default:
-      s.disposal = Disposal::other;
-      break;
+  static constexpr std::array<Disposal, 6> kDisposals{Disposal::prison,
+                                                      Disposal::hospital,
+                                                      Disposal::hospital_restricted,
+                                                      Disposal::caution,
+                                                      Disposal::conditional_discharge,
+                                                      Disposal::other};
+  s.disposal = kDisposals[dice_.weighted(std::array<int, 6>{70, 3, 2, 8, 4, 13})];
+  if (s.disposal == Disposal::prison) {
+    const auto band = dice_.weighted(std::array<int, 3>{15, 40, 45});
+    s.months = band == 0   ? dice_.between(1, 6)
+               : band == 1 ? dice_.between(7, 29)
+                           : dice_.between(30, 180);
+  } else if (s.disposal == Disposal::conditional_discharge) {
+    s.months = dice_.between(12, 36);
   }
   // The period, in days; nullopt: indefinite.
   auto period = [&]() -> std::optional<int> {

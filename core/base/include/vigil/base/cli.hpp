@@ -3,14 +3,15 @@
 // positionals anywhere, and one clear sentence (exit status 2) for bad usage.
 #pragma once
 
+#include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
-#include <stdexcept>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
 #include "vigil/base/error.hpp"
 
 namespace vigil::base {
@@ -50,6 +51,14 @@ class Args {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+
+// How each program's main runs its body: what the body returns is the exit status; an exception
+// is printed as "PROGRAM: SENTENCE" on stderr and becomes exit status 2 for a UsageError (with
+// `usage_hint`, when given, on the line after) and status_of(error) for any other (1 unless
+// status_of is given).
+int run_program(std::string_view program, const std::function<int()>& body,
+                std::string_view usage_hint = {},
+                const std::function<int(const std::exception&)>& status_of = {});
 
 // True when the stream is a terminal (progress is shown only there).
 bool is_terminal(int fd);

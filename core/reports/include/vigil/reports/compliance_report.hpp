@@ -68,5 +68,7 @@ std::string compliance_report_json(const ComplianceReport& report,
 // nominal_ref, team, date, count, limit (the crew required, the visits of the month, the caseload
 // limit), detail.
 std::string compliance_report_csv(const ComplianceReport& report);
+// The report as text for a terminal, section by section.
+std::string compliance_report_table(const ComplianceReport& report);
 
 }  // namespace vigil::reports

@@ -5,6 +5,7 @@
 // The caller owns the Database; one thread. Throws vigil::Error when the database fails.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,10 @@ ReportStamp stamp_report(store::Database& db, Date as_of,
 // "oldest_sync", "items": [{device_id, name, officer, team, last_sync_at, pending_changes}]}
 // into an open object.
 void write_stamp(base::JsonWriter& w, const ReportStamp& stamp);
-// How every report's JSON begins: the stamp when there is one, else only "as_of".
-void write_report_head(base::JsonWriter& w, Date as_of, const ReportStamp* stamp);
+// A report's whole JSON object: its head (the stamp when there is one, else only "as_of"), then
+// the members write_body writes.
+std::string report_json(Date as_of, const ReportStamp* stamp,
+                        const std::function<void(base::JsonWriter&)>& write_body);
 // A report's JSON written without a stamp (so beginning {"as_of":"DATE"), stamped afterwards: the
 // same bytes as writing it with the stamp. A report kept for many readers is written once and
 // stamped for each. vigil::Error (internal) when the JSON does not begin with the stamp's date.

@@ -73,5 +73,7 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
 // review's due date, a suspect's review date), days (left, overdue, since the last trace),
 // authority, priority, detail.
 std::string suspects_report_csv(const SuspectsReport& report);
+// The report as text for a terminal: bail, RUI reviews, outstanding suspects and the rates.
+std::string suspects_report_table(const SuspectsReport& report);
 
 }  // namespace vigil::reports
