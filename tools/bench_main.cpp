@@ -94,13 +94,14 @@ int run_report(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "report", kReportHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
+  const SeedChoice choice = seed_choice(args, "national");
+  const backoffice::SeedOptions& seed_options = choice.options;
   const std::optional<std::string> runs_text = args.value("runs");
   const int force_runs = positive_number(args, "runs", 20);
   const int team_runs = runs_text ? force_runs : 200;
 
-  const SeededBench bench(args, "report", "national");
-  const auto& [choice, database, out, seeding] = bench;
-  const backoffice::SeedOptions& seed_options = choice.options;
+  const SeededBench bench(args, "report", choice);
+  const auto& [database, out, seeding] = bench;
 
   // The reports run on a fresh connection, as the server's would.
   store::Database db(database.path());

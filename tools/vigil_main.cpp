@@ -694,8 +694,8 @@ int cmd_audit_verify(const base::Args& args) {
     vigil::base::JsonWriter w;
     w.begin_object().field("whole", breaks.empty()).key("breaks").begin_array();
     for (const auto& b : breaks) {
-      w.object(
-          {{"device_id", b.device_id}, {"chain_index", b.chain_index}, {"problem", b.problem}});
+      w.object({base::member("device_id", b.device_id), base::member("chain_index", b.chain_index),
+                base::member("problem", b.problem)});
     }
     w.end_array().end_object();
     std::cout << w.str() << '\n';

@@ -11,7 +11,8 @@ void strings(base::JsonWriter& w, const char* key, const std::vector<std::string
   w.end_array();
 }
 
-void fields(base::JsonWriter& w, const sync::FieldValues& values) {
+// A record as the tablet holds it: each field by name, null where it has no value.
+void record_object(base::JsonWriter& w, const sync::FieldValues& values) {
   w.begin_object();
   for (const auto& [name, value] : values) w.field(name, value);
   w.end_object();
@@ -56,7 +57,7 @@ std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Da
 std::string to_json(const NominalRecord& record) {
   base::JsonWriter w;
   w.begin_object().key("nominal");
-  fields(w, record.nominal);
+  record_object(w, record.nominal);
   const std::pair<const char*, const std::vector<sync::FieldValues>*> lists[] = {
       {"addresses", &record.addresses},
       {"plans", &record.plans},
@@ -65,7 +66,7 @@ std::string to_json(const NominalRecord& record) {
       {"visits", &record.visits}};
   for (const auto& [name, list] : lists) {
     w.key(name).begin_array();
-    for (const auto& values : *list) fields(w, values);
+    for (const auto& values : *list) record_object(w, values);
     w.end_array();
   }
   w.end_object();

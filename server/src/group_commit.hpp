@@ -9,10 +9,9 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <functional>
-#include <iterator>
+#include <list>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -35,16 +34,16 @@ class GroupCommit {
   void submit(Item& item) {
     Queued me{&item, nullptr, false};
     std::unique_lock lock(mutex_);
-    queue_.push_back(&me);
+    queue_.push_back(&me);  // should this throw, nothing is queued
     while (!me.done) {
       if (writing_) {
         changed_.wait(lock);
         continue;
       }
-      // Copied before the queue gives them up, so an allocation that fails leaves every item
-      // queued and no group marked as being written with no one writing it.
-      std::vector<Queued*> group(queue_.begin(), queue_.begin() + group_length());
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(group.size()));
+      // Taken by splice, which cannot throw: no item may be left queued once its caller has
+      // gone, nor the queue marked as being written with no one writing it.
+      std::list<Queued*> group;
+      group.splice(group.end(), queue_, queue_.begin(), group_end());
       writing_ = true;
       lock.unlock();
       std::exception_ptr error;
@@ -73,18 +72,18 @@ class GroupCommit {
     std::exception_ptr error;
     bool done;
   };
+  using Queue = std::list<Queued*>;
 
-  // How many of the queued items the next group takes (the queue is never empty here).
-  std::ptrdiff_t group_length() const {
-    if (size_ == nullptr) return static_cast<std::ptrdiff_t>(queue_.size());
-    std::size_t taken = 0;
-    std::size_t total = 0;
-    while (taken < queue_.size() &&
-           (taken == 0 || total + size_(*queue_[taken]->item) <= max_size_)) {
-      total += size_(*queue_[taken]->item);
-      ++taken;
+  // Where the next group ends in the queue, which is never empty here: after its first item,
+  // and after each next one while their sizes add up to at most max_size_.
+  typename Queue::iterator group_end() {
+    if (size_ == nullptr) return queue_.end();
+    auto end = queue_.begin();
+    std::size_t total = size_(*(*end)->item);
+    for (++end; end != queue_.end() && total + size_(*(*end)->item) <= max_size_; ++end) {
+      total += size_(*(*end)->item);
     }
-    return static_cast<std::ptrdiff_t>(taken);
+    return end;
   }
 
   Write write_;
@@ -92,7 +91,7 @@ class GroupCommit {
   std::size_t max_size_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Queued*> queue_;
+  Queue queue_;
   bool writing_ = false;
 };
 

@@ -39,9 +39,10 @@ int run_batch_bench(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "batch", kBatchHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
+  const SeedChoice choice = seed_choice(args, "national");
   const int runs = positive_number(args, "runs", 2, 100);
-  const SeededBench bench(args, "batch", "national");
-  const auto& [choice, database, out, seeding] = bench;
+  const SeededBench bench(args, "batch", choice);
+  const auto& [database, out, seeding] = bench;
   const TemporaryDatabase scratch;  // its folder holds the batch's output
 
   base::JsonWriter json(true);

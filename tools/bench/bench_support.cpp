@@ -116,10 +116,8 @@ int positive_number(const base::Args& args, std::string_view name, int fallback,
                          grouped(most));
 }
 
-SeededBench::SeededBench(const base::Args& args, std::string_view name,
-                         std::string_view default_profile)
-    : choice(seed_choice(args, default_profile)),
-      database(args),
+SeededBench::SeededBench(const base::Args& args, std::string_view name, const SeedChoice& choice)
+    : database(args),
       out(args.value("out").value_or("build/bench/" + std::string(name) + ".json")) {
   std::cout << "vigil-bench " << name << ": " << choice.profile_name << " profile, seed "
             << choice.options.seed << ", as of " << format_date(choice.options.as_of) << "\n";

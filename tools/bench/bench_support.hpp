@@ -105,13 +105,12 @@ struct Seeding {
 // way; the connection is closed (and the WAL checkpointed) before it returns.
 Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options);
 
-// What every seeding benchmark starts from: its choice of data (--profile, --seed, --as-of), its
-// database (--db or a temporary one), where its figures go (--out, else build/bench/NAME.json),
-// and the database seeded unless it held nominals already, once `vigil-bench NAME` has said
-// which data it runs on.
+// What every seeding benchmark starts from, once its options are read: its database (--db or a
+// temporary one) seeded with the data chosen unless it held nominals already, after
+// `vigil-bench NAME` has said which data it runs on; and where its figures go (--out, else
+// build/bench/NAME.json).
 struct SeededBench {
-  SeededBench(const base::Args& args, std::string_view name, std::string_view default_profile);
-  SeedChoice choice;
+  SeededBench(const base::Args& args, std::string_view name, const SeedChoice& choice);
   BenchDatabase database;
   std::filesystem::path out;
   Seeding seeding;

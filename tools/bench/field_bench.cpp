@@ -91,10 +91,11 @@ int run_field(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "field", kFieldHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
+  const SeedChoice choice = seed_choice(args, "force");
   const int nominals = positive_number(args, "nominals", 50, 100000);
   const int visits = positive_number(args, "visits", 1000, 1'000'000);
-  const SeededBench bench(args, "field", "force");
-  const auto& [choice, database, out, seeding] = bench;
+  const SeededBench bench(args, "field", choice);
+  const auto& [database, out, seeding] = bench;
   const std::string team = count(database.path(),
                                  "SELECT count(*) FROM officers WHERE "
                                  "username = 'pc.bench'") == 0

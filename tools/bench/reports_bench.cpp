@@ -85,10 +85,11 @@ int run_reports(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "reports", kReportsHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
+  const SeedChoice choice = seed_choice(args, "national");
   const int wanted = positive_number(args, "supervisors", 20, 500);
   const int rounds = positive_number(args, "rounds", 10, 10000);
-  const SeededBench bench(args, "reports", "national");
-  const auto& [choice, database, out, seeding] = bench;
+  const SeededBench bench(args, "reports", choice);
+  const auto& [database, out, seeding] = bench;
 
   // One supervisor of each team, the biggest teams first, and an administrator.
   std::vector<std::string> supervisors;

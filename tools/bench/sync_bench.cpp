@@ -733,6 +733,7 @@ int run_sync(std::span<const std::string> words) {
   const auto options = bench_options(words, kOptions, "sync", kSyncHelp);
   if (!options) return base::kExitOk;
   const base::Args& args = *options;
+  const SeedChoice choice = seed_choice(args, "force");
   const int devices = positive_number(args, "devices", 8, 200);
   const int batch = positive_number(args, "batch", 200, kMaxBatch);
   const int wanted = positive_number(args, "changes", 100000, 100'000'000);
@@ -742,8 +743,8 @@ int run_sync(std::span<const std::string> words) {
   const bool sql_profile = args.flag("sql-profile");
   const int batches_per_device = (wanted + devices * batch - 1) / (devices * batch);
 
-  const SeededBench bench(args, "sync", "force");
-  const auto& [choice, database, out, seeding] = bench;
+  const SeededBench bench(args, "sync", choice);
+  const auto& [database, out, seeding] = bench;
 
   // Who signs in: the pulled officer from the team with the fewest nominals (the nearest the
   // profile has to a caseload of 50), the tablets from the other teams, biggest first.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/json.hpp"
@@ -459,20 +460,16 @@ std::string overdue_report_csv(const OverdueReport& report) {
 
 std::string overdue_report_table(const OverdueReport& report) {
   std::string out;
-  char line[512];
-  std::snprintf(line, sizeof line, "Overdue as of %s: %d items across %d nominals\n\n",
-                format_date(report.as_of).c_str(), report.summary.total, report.summary.nominals);
-  out += line;
-  std::snprintf(line, sizeof line, "%8s  %-9s  %-12s  %-10s  %6s  %-12s  %-14s  %-12s  %s\n",
-                "PRIORITY", "RISK", "KIND", "DUE", "DAYS", "NOMINAL", "OFFICER", "TEAM", "WHY");
-  out += line;
+  append_line(out, "Overdue as of %s: %d items across %d nominals\n\n",
+              format_date(report.as_of).c_str(), report.summary.total, report.summary.nominals);
+  append_line(out, "%8s  %-9s  %-12s  %-10s  %6s  %-12s  %-14s  %-12s  %s\n", "PRIORITY", "RISK",
+              "KIND", "DUE", "DAYS", "NOMINAL", "OFFICER", "TEAM", "WHY");
   for (const auto& item : report.items) {
-    std::snprintf(line, sizeof line, "%8d  %-9s  %-12s  %-10s  %6d  %-12s  %-14s  %-12s  ",
-                  item.priority, std::string(to_string(item.risk_level)).c_str(),
-                  std::string(to_string(item.kind)).c_str(), format_date(item.due).c_str(),
-                  item.days_overdue, item.nominal_ref.c_str(), item.officer.c_str(),
-                  item.team.c_str());
-    out += line;
+    append_line(out, "%8d  %-9s  %-12s  %-10s  %6d  %-12s  %-14s  %-12s  ", item.priority,
+                std::string(to_string(item.risk_level)).c_str(),
+                std::string(to_string(item.kind)).c_str(), format_date(item.due).c_str(),
+                item.days_overdue, item.nominal_ref.c_str(), item.officer.c_str(),
+                item.team.c_str());
     out += join(item.reasons, "; ");
     if (!item.detail.empty()) out += " [" + item.detail + "]";
     out += '\n';
@@ -491,17 +488,14 @@ std::string overdue_report_table(const OverdueReport& report) {
   for (std::size_t i = s.oldest_by_risk.size(); i-- > 0;) {
     const auto& oldest = s.oldest_by_risk[i];
     if (!oldest) continue;
-    std::snprintf(line, sizeof line, "  %-9s  %s %s, due %s, %d days overdue (%s)\n",
-                  std::string(risk_label(static_cast<RiskLevel>(i))).c_str(),
-                  oldest->nominal_ref.c_str(), std::string(to_string(oldest->kind)).c_str(),
-                  format_date(oldest->due).c_str(), oldest->days_overdue, oldest->officer.c_str());
-    out += line;
+    append_line(out, "  %-9s  %s %s, due %s, %d days overdue (%s)\n",
+                std::string(risk_label(static_cast<RiskLevel>(i))).c_str(),
+                oldest->nominal_ref.c_str(), std::string(to_string(oldest->kind)).c_str(),
+                format_date(oldest->due).c_str(), oldest->days_overdue, oldest->officer.c_str());
   }
   if (s.unscheduled > 0) {
-    std::snprintf(line, sizeof line,
-                  "\n%d nominals have no plan, assessment or seen visit to schedule from.\n",
-                  s.unscheduled);
-    out += line;
+    append_line(out, "\n%d nominals have no plan, assessment or seen visit to schedule from.\n",
+                s.unscheduled);
   }
   return out;
 }

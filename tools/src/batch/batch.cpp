@@ -71,8 +71,8 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
 
   base::JsonWriter manifest;
   manifest.begin_object()
-      .fields(
-          {{"as_of", format_date(as_of)}, {"run_at", format_instant(run_at)}, {"clean", r.clean()}})
+      .fields({base::member("as_of", format_date(as_of)),
+               base::member("run_at", format_instant(run_at)), base::member("clean", r.clean())})
       .key("files")
       .begin_array();
   for (const auto& [name, bytes] : files) {

@@ -12,13 +12,17 @@
 
 namespace vigil::backoffice::import_detail {
 
-// A fact already recorded under the same key must be identical: facts are never replaced.
-template <class Facts, class Describe>
-void Importer::check_fact(Row& row, const FactsByKey<Facts>& stored, const std::string& key,
-                          const Facts& facts, Describe what, std::string_view why) {
-  auto found = stored.find(key);
+template <class Facts, class MakeFacts, class Describe>
+void Importer::check_fact(Row& row, std::unordered_map<std::string, int>& seen,
+                          const std::string& nominal_ref, const std::string& when,
+                          const FactsByKey<Facts>& stored, MakeFacts facts, Describe what,
+                          std::string_view why) {
+  row.unique(seen, fact_key(nominal_ref, when), what);
+  const auto* nominal_id = stored_nominal_id(nominal_ref);
+  if (nominal_id == nullptr) return;  // a new nominal has no facts yet
+  auto found = stored.find(fact_key(*nominal_id, when));
   if (found == stored.end()) return;
-  if (std::find(found->second.begin(), found->second.end(), facts) != found->second.end()) {
+  if (std::find(found->second.begin(), found->second.end(), facts()) != found->second.end()) {
     return;
   }
   row.problem(what() + " is already recorded with different details; " + std::string(why));
@@ -38,13 +42,12 @@ void Importer::check_assessments(Table& t) {
     auto what = [&] {
       return "an assessment of " + quoted_excerpt(*nominal_ref) + " on " + *assessed_on;
     };
-    row.unique(seen, fact_key(*nominal_ref, *assessed_on), what);
     AssessmentRow out{*nominal_ref, *assessed_on, std::string(to_string(*risk_level)), *assessor};
-    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
-      AssessmentFacts facts{out.risk_level, officer_id_for_comparison(out.assessor)};
-      check_fact(row, assessments_, fact_key(*nominal_id, out.assessed_on), facts, what,
-                 "assessments are facts and are never replaced");
-    }
+    auto facts = [&] {
+      return AssessmentFacts{out.risk_level, officer_id_for_comparison(out.assessor)};
+    };
+    check_fact(row, seen, out.nominal_ref, out.assessed_on, assessments_, facts, what,
+               "assessments are facts and are never replaced");
     if (row.ok()) assessment_rows_.push_back(std::move(out));
   });
 }
@@ -62,12 +65,10 @@ void Importer::check_plans(Table& t) {
     auto what = [&] {
       return "a plan for " + quoted_excerpt(*nominal_ref) + " started on " + *started_on;
     };
-    row.unique(seen, fact_key(*nominal_ref, *started_on), what);
     PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed}};
-    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
-      check_fact(row, plans_, fact_key(*nominal_id, out.started_on), out.facts, what,
-                 "the import only adds plans and never replaces one");
-    }
+    auto facts = [&] { return out.facts; };
+    check_fact(row, seen, out.nominal_ref, out.started_on, plans_, facts, what,
+               "the import only adds plans and never replaces one");
     if (row.ok()) plan_rows_.push_back(std::move(out));
   });
 }
@@ -86,18 +87,18 @@ void Importer::check_visits(Table& t) {
     auto what = [&] {
       return "a visit to " + quoted_excerpt(*nominal_ref) + " at " + *occurred_at;
     };
-    row.unique(seen, fact_key(*nominal_ref, *occurred_at), what);
     VisitRow out{*nominal_ref, *occurred_at, *announced, std::string(to_string(*outcome)),
                  std::move(attendees)};
-    if (const auto* nominal_id = stored_nominal_id(out.nominal_ref)) {
-      VisitFacts facts{out.announced, out.outcome, {}};
+    auto facts = [&] {
+      VisitFacts f{out.announced, out.outcome, {}};
       for (const auto& username : out.attendees) {
-        facts.attendee_ids.push_back(officer_id_for_comparison(username));
+        f.attendee_ids.push_back(officer_id_for_comparison(username));
       }
-      std::sort(facts.attendee_ids.begin(), facts.attendee_ids.end());
-      check_fact(row, visits_, fact_key(*nominal_id, out.occurred_at), facts, what,
-                 "visits are evidence and are only amended, never replaced");
-    }
+      std::sort(f.attendee_ids.begin(), f.attendee_ids.end());
+      return f;
+    };
+    check_fact(row, seen, out.nominal_ref, out.occurred_at, visits_, facts, what,
+               "visits are evidence and are only amended, never replaced");
     if (row.ok()) visit_rows_.push_back(std::move(out));
   });
 }

@@ -163,9 +163,14 @@ class Importer {
   void check_suspects(Table& t);
   void check_bail(Table& t);
 
-  template <class Facts, class Describe>
-  static void check_fact(Row& row, const FactsByKey<Facts>& stored, const std::string& key,
-                         const Facts& facts, Describe what, std::string_view why);
+  // A fact (`what`: an assessment, a plan, a visit) is in its file once for its nominal and time,
+  // and a nominal already stored holds no different one at that time (`why`: facts are never
+  // replaced). facts() makes what is compared with the stored facts.
+  template <class Facts, class MakeFacts, class Describe>
+  void check_fact(Row& row, std::unordered_map<std::string, int>& seen,
+                  const std::string& nominal_ref, const std::string& when,
+                  const FactsByKey<Facts>& stored, MakeFacts facts, Describe what,
+                  std::string_view why);
   void check_assessments(Table& t);
   void check_plans(Table& t);
   void check_visits(Table& t);
@@ -193,8 +198,8 @@ class Importer {
 
   template <class Facts>
   static bool add_fact(FactsByKey<Facts>& stored, const std::string& key, const Facts& facts);
-  template <class Row, class Facts, class KeyedFacts, class Insert>
-  void write_facts(const char* entity, std::string_view file, const std::vector<Row>& rows,
+  template <class Record, class Facts, class KeyedFacts, class Insert>
+  void write_facts(const char* entity, std::string_view file, const std::vector<Record>& rows,
                    FactsByKey<Facts>& stored, KeyedFacts keyed_facts, Insert insert);
   void write_assessments();
   void write_plans();

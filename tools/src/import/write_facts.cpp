@@ -15,9 +15,10 @@ namespace vigil::backoffice::import_detail {
 
 // Adds each row's fact unless it is recorded already: keyed_facts gives its key and facts,
 // insert writes it under a new id.
-template <class Row, class Facts, class KeyedFacts, class Insert>
-void Importer::write_facts(const char* entity, std::string_view file, const std::vector<Row>& rows,
-                           FactsByKey<Facts>& stored, KeyedFacts keyed_facts, Insert insert) {
+template <class Record, class Facts, class KeyedFacts, class Insert>
+void Importer::write_facts(const char* entity, std::string_view file,
+                           const std::vector<Record>& rows, FactsByKey<Facts>& stored,
+                           KeyedFacts keyed_facts, Insert insert) {
   if (rows.empty()) return;
   auto& count = counts(file);
   stage(file, rows.size());

@@ -109,10 +109,6 @@ SeedCounts Seeder::run() {
   return counts;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Preconditions and policy
-
-// An `init` may already have made an admin: the seed then keeps that one and adds none.
 void Seeder::for_each_nominal(Writers& w, std::string_view stage,
                               const std::function<void(const NominalSketch&)>& write) {
   progress_.stage(stage, static_cast<std::int64_t>(nominals_.size()));
@@ -124,6 +120,10 @@ void Seeder::for_each_nominal(Writers& w, std::string_view stage,
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Preconditions and policy
+
+// An `init` may already have made an admin: the seed then keeps that one and adds none.
 bool Seeder::has_admin() {
   auto admins = db_.prepare("SELECT count(*) FROM officers WHERE role = 'admin'");
   admins.step();

@@ -52,9 +52,10 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-// How each program's main runs its body: what the body returns is the exit status; an exception
-// is printed as "PROGRAM: SENTENCE" on stderr and becomes exit status 2 for a UsageError (with
-// `usage_hint`, when given, on the line after) and status_of(error) for any other (1 unless
+// How the mains of vigil, vigil-field and vigil-server run their body (vigil-bench names the
+// benchmark in its messages and keeps its own): what the body returns is the exit status; an
+// exception is printed as "PROGRAM: SENTENCE" on stderr and becomes exit status 2 for a UsageError
+// (with `usage_hint`, when given, on the line after) and status_of(error) for any other (1 unless
 // status_of is given).
 int run_program(std::string_view program, const std::function<int()>& body,
                 std::string_view usage_hint = {},

@@ -35,7 +35,8 @@ class JsonValue {
   Held value_;
 };
 
-// A member of an object written in one call: member("name", value).
+// A member of an object written in one call: member("name", value). It views its name and text,
+// so it is made inside the call that writes it and never kept.
 struct JsonMember {
   std::string_view name;
   JsonValue value;
