@@ -20,7 +20,15 @@ constexpr std::string_view kItemKinds[] = {"change", "record", "purge"};
 // Deeper nesting than any message has is refused before parsing: the parser recurses, and a
 // body of eight megabytes of '[' must not exhaust the stack. Text holding U+0000 is refused too:
 // the decoder would cut it short there, silently losing the rest of what an officer wrote.
+// Numbers other than whole ones of at most 19 digits (a 64-bit integer's) are refused too: the
+// protocol has no other, and the reader's full-precision conversion of a long fraction with an
+// exponent reads past the end of its table of powers of ten.
 constexpr int kMaxDepth = 16;
+constexpr std::size_t kMaxDigits = 19;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 void check_shape(std::string_view json) {
   int depth = 0;
@@ -44,6 +52,16 @@ void check_shape(std::string_view json) {
       if (++depth > kMaxDepth) throw WireError("the message nests deeper than 16 levels");
     } else if (c == '}' || c == ']') {
       --depth;
+    } else if (c == '-' || is_digit(c)) {
+      std::size_t end = c == '-' ? i + 1 : i;
+      while (end < json.size() && is_digit(json[end])) ++end;
+      const std::size_t digits = end - i - (c == '-' ? 1 : 0);
+      const bool more =
+          end < json.size() && (json[end] == '.' || json[end] == 'e' || json[end] == 'E');
+      if (digits > kMaxDigits || (digits > 0 && more)) {
+        throw WireError("a number in the message is not a whole number of at most 19 digits");
+      }
+      i = end - 1;
     }
   }
 }
