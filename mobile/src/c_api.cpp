@@ -144,6 +144,13 @@ vigil_status vigil_lock(vigil_tablet* tablet) {
   return guarded([&] { tablet->tablet.lock(); });
 }
 
+vigil_status vigil_change_password(vigil_tablet* tablet, const char* current, const char* next) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (current == nullptr) return missing("the current password");
+  if (next == nullptr) return missing("the new password");
+  return guarded([&] { tablet->tablet.change_password(current, next); });
+}
+
 vigil_status vigil_unlock(vigil_tablet* tablet, const char* password) {
   if (tablet == nullptr) return missing("the tablet");
   if (password == nullptr) return missing("the password");

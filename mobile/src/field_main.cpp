@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "key_agent.hpp"
 #include "vigil/base/cli.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/mobile/json.hpp"
@@ -27,9 +28,13 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  enrol --server URL --username U [--device-name NAME] [--ca-file PEM]\n"
-    "      Sign in (password on standard input), keep the device's token and an offline unlock\n"
-    "      verifier, and take the scope.\n"
+    "      Sign in (password on standard input), make the store encrypted under a key the\n"
+    "      password unlocks, keep the device's token inside it, and take the scope.\n"
     "  lock | unlock        Lock the tablet; unlock it with the password (standard input).\n"
+    "                       Unlocked, it stays so across commands until the policy's idle time\n"
+    "                       (5 minutes) passes without one; 10 wrong passwords in a row wipe it.\n"
+    "  password             Change the password that unlocks the tablet (current, then new\n"
+    "                       twice, on standard input); the store is not rewritten.\n"
     "  sync [--json]        Send what was recorded, receive what changed; prints both, with\n"
     "                       conflicts and rejections.\n"
     "  caseload [--as-of DATE] [--json]\n"
@@ -291,6 +296,47 @@ int cmd_status(Tablet& tablet, const base::Args& args) {
   return vigil::base::kExitOk;
 }
 
+int cmd_password(Tablet& tablet, const base::Args&) {
+  const std::string current = vigil::base::read_secret("Current password: ");
+  const std::string next = vigil::base::read_secret("New password: ");
+  if (vigil::base::read_secret("New password again: ") != next) {
+    throw base::UsageError("the two new passwords differ; the password is unchanged");
+  }
+  tablet.change_password(current, next);
+  std::cout << "password changed\n";
+  return vigil::base::kExitOk;
+}
+
+// The key agent (key_agent.hpp) keeps the tablet unlocked from one command to the next.
+int run_with_key_agent(const std::string& store, const std::string& name,
+                       int (*command)(Tablet&, const base::Args&), const base::Args& args) {
+  namespace key_agent = vigil::mobile::key_agent;
+  Tablet tablet(store);
+  const bool unlocks = name == "enrol" || name == "unlock";
+  if (!unlocks) {
+    if (auto key = key_agent::fetch(store)) {
+      try {
+        tablet.resume(*key);
+      } catch (const vigil::mobile::TabletError&) {
+        key_agent::stop(store);  // not this store's key any more: the store was enrolled again
+      }
+    }
+  }
+  if (name == "lock") key_agent::stop(store);
+  int status = 0;
+  try {
+    status = command(tablet, args);
+  } catch (const vigil::mobile::TabletError& error) {
+    if (error.problem() == vigil::mobile::Problem::wiped ||
+        error.problem() == vigil::mobile::Problem::locked) {
+      key_agent::stop(store);
+    }
+    throw;
+  }
+  if (unlocks) key_agent::start(store, tablet.store_key(), tablet.idle_limit());
+  return status;
+}
+
 struct Command {
   const char* name;
   int (*run)(Tablet&, const base::Args&);
@@ -360,6 +406,7 @@ int run(const std::vector<std::string>& words) {
       {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
       {"trace", cmd_trace, {{"note"}}},
       {"status", cmd_status, {{"json", false}}},
+      {"password", cmd_password, {}},
   };
   const std::string& name = words[at];
   const auto command = std::find_if(commands.begin(), commands.end(),
@@ -379,8 +426,7 @@ int run(const std::vector<std::string>& words) {
   if (!takes_positional && !args.positionals().empty()) {
     throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }
-  Tablet tablet(store);
-  return command->run(tablet, args);
+  return run_with_key_agent(store, name, command->run, args);
 }
 
 }  // namespace

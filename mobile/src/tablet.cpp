@@ -1,13 +1,18 @@
 #include "vigil/mobile/tablet.hpp"
 
 #include <algorithm>
+#include <array>
+#include <fstream>
 
 #include "server_link.hpp"
+#include "store_key.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/base/json.hpp"
 #include "vigil/base/password.hpp"
+#include "vigil/base/seal.hpp"
 #include "vigil/reports/overdue_report.hpp"
+#include "vigil/rules/dates.hpp"
 #include "vigil/rules/policy.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/rules/visit_rules.hpp"
@@ -40,72 +45,253 @@ TabletError bad_input(const std::string& message) {
   return TabletError(Problem::bad_input, sentence(message));
 }
 
+// The files SQLite keeps for a store at `path`.
+constexpr std::array<const char*, 4> kStoreFiles{"", "-wal", "-shm", "-journal"};
+
+void remove_store_files(const std::filesystem::path& path) {
+  for (const char* suffix : kStoreFiles) {
+    std::error_code ignored;
+    std::filesystem::remove(path.string() + suffix, ignored);
+  }
+}
+
+// A store made before stores were sealed begins as every SQLite file does; a sealed one does not.
+bool is_plain_store(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 16> head{};
+  return in.read(head.data(), head.size()) &&
+         std::string_view(head.data(), head.size()) == std::string_view("SQLite format 3\0", 16);
+}
+
+// Overwrites a file with zeros, flushes it and deletes it: for the plain store an upgrade
+// replaced, whose records must not stay readable on the disk.
+void shred(const std::filesystem::path& path) {
+  std::error_code unknown;
+  const auto size = std::filesystem::file_size(path, unknown);
+  if (!unknown) {
+    std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
+    const std::string zeros(std::size_t{64} * 1024, '\0');
+    for (std::uintmax_t done = 0; out && done < size; done += zeros.size()) {
+      out.write(zeros.data(),
+                static_cast<std::streamsize>(std::min<std::uintmax_t>(zeros.size(), size - done)));
+    }
+    out.flush();
+  }
+  std::filesystem::remove(path, unknown);
+}
+
+store::Database open_sealed(const std::filesystem::path& path, const base::SecretKey& key) {
+  // A tablet commits each record the officer makes as soon as it is made: full durability.
+  store::OpenOptions options;
+  options.seal = &key;
+  store::Database db(path, options);
+  store::migrate(db);
+  return db;
+}
+
 }  // namespace
 
 struct Tablet::Impl {
   std::filesystem::path path;
   Clock clock;
-  store::Database db;
-  sync::DeviceState state{db};
+  // What exists only while the tablet is unlocked: the store's key and the connection that reads
+  // the store with it. Locking drops both.
+  struct Unlocked {
+    base::SecretKey key;
+    store::Database db;
+    sync::DeviceState state{db};
+    Unlocked(const std::filesystem::path& path, const base::SecretKey& k)
+        : key(k), db(open_sealed(path, key)) {}
+  };
+  std::unique_ptr<Unlocked> unlocked;
+  Instant last_used{};
+  std::chrono::seconds idle_limit{300};
   sync::HybridClock hlc{[this] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch())
         .count();
   }};
 
   Impl(const std::filesystem::path& p, Clock c)
-      : path(p),
-        clock(c ? std::move(c) : Clock([] {
+      : path(p), clock(c ? std::move(c) : Clock([] {
           return std::chrono::time_point_cast<std::chrono::seconds>(
               std::chrono::system_clock::now());
-        })),
-        db(open(p)) {
-    restore_clock();
+        })) {
+    const auto folder = std::filesystem::absolute(path).parent_path();
+    if (!std::filesystem::is_directory(folder)) {
+      throw Error(ErrorCode::io,
+                  "The folder " + folder.string() + " of the tablet's store does not exist.");
+    }
+    finish_upgrade();
   }
 
-  static store::Database open(const std::filesystem::path& p) {
-    // A tablet commits each record the officer makes as soon as it is made: full durability.
-    store::Database db(p);
-    store::migrate(db);
-    return db;
-  }
+  // Callers have checked the tablet is unlocked.
+  store::Database& db() { return unlocked->db; }
+  sync::DeviceState& state() { return unlocked->state; }
 
   Instant now() const { return clock(); }
 
+  std::filesystem::path key_path() const { return StoreKey::path_for(path); }
+  std::filesystem::path sealing_path() const { return path.string() + ".sealing"; }
+  std::filesystem::path replaced_path() const { return path.string() + ".plain"; }
+  std::filesystem::path new_key_path() const { return key_path().string() + ".new"; }
+
   // Another process may have used the store since this one opened it (vigil-field runs each
   // command as a process of its own): its last stamp is taken in, so stamps never go back.
-  void restore_clock() { state.restore_clock(hlc); }
+  void restore_clock() { state().restore_clock(hlc); }
 
-  bool enrolled() { return state.get(kToken).has_value(); }
+  // ---- locked and unlocked
+
+  // A store made before stores were sealed, enrolled: its state, read without a key.
+  std::optional<std::pair<std::string, std::string>> plain_enrolment() {
+    if (!std::filesystem::exists(path) || !is_plain_store(path)) return std::nullopt;
+    store::Database plain(path);
+    sync::DeviceState legacy(plain);
+    if (!legacy.get(kToken)) return std::nullopt;
+    return std::pair{legacy.get(kServer).value_or(""), legacy.get(kUsername).value_or("")};
+  }
+
+  bool enrolled() { return unlocked || std::filesystem::exists(key_path()) || plain_enrolment(); }
+
   void require_enrolled() {
     if (!enrolled()) {
       throw TabletError(Problem::not_enrolled,
                         "This tablet is not enrolled with a server yet: enrol it first.");
     }
   }
+
+  // Every use of the store's records passes here: a tablet left alone longer than the policy's
+  // idle limit locks itself before it shows or does anything.
   void require_unlocked() {
-    require_enrolled();
-    if (state.get(kLocked) == "1") {
-      throw TabletError(Problem::locked, "The tablet is locked: unlock it with your password.");
+    if (!unlocked) {
+      require_enrolled();
+      throw TabletError(Problem::locked,
+                        "The tablet is locked: unlock it first with your password.");
     }
+    if (now() - last_used > idle_limit) {
+      unlocked.reset();
+      throw TabletError(Problem::locked,
+                        "The tablet locked itself after " +
+                            counted(static_cast<int>(idle_limit.count()), "second") +
+                            " without use: unlock it first with your password.");
+    }
+    last_used = now();
+  }
+
+  // Opens the store with its key and takes the policy's limits from it.
+  void open_with(const base::SecretKey& key) {
+    unlocked = std::make_unique<Unlocked>(path, key);
+    restore_clock();
+    last_used = now();
+    follow_policy();
+  }
+
+  // The idle limit and the wrong passwords that wipe: from the policy in force, which a sync may
+  // have changed. The count the locked tablet needs is kept in the key file.
+  void follow_policy() {
+    const Policy policy = store::policy_in_force(db(), london_date(now()));
+    idle_limit = std::chrono::seconds(policy.tablet_idle_lock_seconds);
+    if (auto stored = StoreKey::read(path);
+        stored && stored->wipe_after != policy.tablet_wrong_passwords_before_wipe) {
+      stored->wipe_after = policy.tablet_wrong_passwords_before_wipe;
+      stored->write(key_path());
+    }
+  }
+
+  // Nothing of the force's may stay: the key goes first, since without it no page of the store
+  // can be read whatever else survives; then the store's files.
+  void erase_store() {
+    StoreKey::destroy(key_path());
+    unlocked.reset();
+    remove_store_files(path);
+  }
+
+  // ---- the upgrade of a plain store (made before stores were sealed)
+
+  // Sealed at the first unlock after the upgrade: copied into a sealed store beside it, checked,
+  // then put in its place, its key file last. Each step leaves either the plain store in use or
+  // the sealed one: finish_upgrade takes an interrupted upgrade on from where it stopped.
+  void upgrade(const std::string& password) {
+    base::SecretKey key = base::SecretKey::random();
+    std::string server, username;
+    {
+      store::Database plain(path);
+      sync::DeviceState legacy(plain);
+      if (!base::verify_password(legacy.get(kUnlockVerifier).value_or(""), password)) {
+        throw TabletError(Problem::wrong_password,
+                          "That is not the password this tablet was enrolled with; the tablet "
+                          "stays locked.");
+      }
+      server = legacy.get(kServer).value_or("");
+      username = legacy.get(kUsername).value_or("");
+      const int pending = legacy.outbox_count("pending");
+      remove_store_files(sealing_path());
+      store::copy_sealed(plain, sealing_path(), key);
+      store::Database sealed = open_sealed(sealing_path(), key);
+      sync::DeviceState copied(sealed);
+      copied.erase(kUnlockVerifier);  // the key file's wrapping proves the password now
+      copied.erase(kLocked);
+      if (copied.outbox_count("pending") != pending) {
+        throw Error(ErrorCode::internal,
+                    "the sealed copy of the store lost changes waiting to go up");
+      }
+      StoreKey(
+          key, password, server, username,
+          store::policy_in_force(sealed, london_date(now())).tablet_wrong_passwords_before_wipe)
+          .write(new_key_path());
+    }
+    // The plain store's log went with its connection; one still there means another process has
+    // the store open, and it would be read as the sealed store's.
+    if (std::filesystem::exists(path.string() + "-wal")) {
+      throw TabletError(Problem::bad_input,
+                        "Another program has this tablet's store open: close it and unlock again.");
+    }
+    std::filesystem::create_hard_link(path, replaced_path());
+    std::filesystem::rename(sealing_path(), path);
+    finish_upgrade();
+    open_with(key);
+  }
+
+  void finish_upgrade() {
+    std::error_code ignored;
+    const bool switched = std::filesystem::exists(path) && !is_plain_store(path);
+    if (std::filesystem::exists(new_key_path())) {
+      if (switched) {
+        std::filesystem::rename(new_key_path(), key_path());
+      } else {
+        std::filesystem::remove(new_key_path(), ignored);
+      }
+    }
+    if (std::filesystem::exists(replaced_path())) {
+      // Before the switch it is a second name of the store in use; after, the plain store's last.
+      if (switched) {
+        shred(replaced_path());
+        for (const char* suffix : {"-wal", "-shm"}) {
+          std::filesystem::remove(replaced_path().string() + suffix, ignored);
+        }
+      } else {
+        std::filesystem::remove(replaced_path(), ignored);
+      }
+    }
+    if (!switched) remove_store_files(sealing_path());
   }
 
   sync::Author author() {
     return {officer_id(),
-            parse_enum<Role>(state.get(kRole).value_or("officer")).value_or(Role::officer),
-            state.get(kDeviceId).value_or("")};
+            parse_enum<Role>(state().get(kRole).value_or("officer")).value_or(Role::officer),
+            state().get(kDeviceId).value_or("")};
   }
 
   // The officer's own id, which arrives with the scope's officers: kept once known.
   std::string officer_id() {
-    if (auto known = state.get(kOfficerId)) return *known;
-    auto s = db.prepare("SELECT id FROM officers WHERE username = ?");
-    s.bind_all(state.get(kUsername).value_or(""));
+    if (auto known = state().get(kOfficerId)) return *known;
+    auto s = db().prepare("SELECT id FROM officers WHERE username = ?");
+    s.bind_all(state().get(kUsername).value_or(""));
     if (!s.step()) {
       throw TabletError(Problem::not_enrolled,
                         "This tablet has not yet received its scope: sync it before recording.");
     }
     std::string id = s.column_text(0);
-    state.set(kOfficerId, id);
+    state().set(kOfficerId, id);
     return id;
   }
 
@@ -115,7 +301,7 @@ struct Tablet::Impl {
                      FieldValues fields, FieldValues base = {}) {
     Change c;
     c.change_id = base::make_time_ordered_uuid();
-    c.device_id = state.get(kDeviceId).value_or("");
+    c.device_id = state().get(kDeviceId).value_or("");
     c.entity = std::move(entity);
     c.entity_id = std::move(entity_id);
     c.operation = operation;
@@ -128,7 +314,7 @@ struct Tablet::Impl {
 
   // Stores the changes and puts them in the outbox, all in one transaction: all or none.
   void record(std::vector<Change> changes) {
-    if (auto why = state.record(std::move(changes), author(), hlc)) throw bad_input(*why);
+    if (auto why = state().record(std::move(changes), author(), hlc)) throw bad_input(*why);
   }
 
   // ---- finding what the officer names
@@ -138,7 +324,7 @@ struct Tablet::Impl {
 
   // The id of the record of `table` the officer names by its reference (`what` names the kind).
   std::string id_by_ref(std::string_view table, std::string_view what, const std::string& ref) {
-    auto s = db.prepare("SELECT id FROM " + std::string(table) + " WHERE ref = ?");
+    auto s = db().prepare("SELECT id FROM " + std::string(table) + " WHERE ref = ?");
     s.bind_all(ref);
     if (!s.step()) {
       throw bad_input("no " + std::string(what) + " in this tablet's scope has the reference '" +
@@ -150,7 +336,7 @@ struct Tablet::Impl {
   // ---- talking to the server
 
   ServerLink link(const LinkOptions& options) {
-    return ServerLink(parse_server_url(state.get(kServer).value_or("")), options);
+    return ServerLink(parse_server_url(state().get(kServer).value_or("")), options);
   }
 
   static sync::SyncOptions sync_options(const LinkOptions& link) {
@@ -166,9 +352,11 @@ struct Tablet::Impl {
   template <typename Work>
   auto with_client(LinkOptions options, Work work) {
     // The authority the tablet was enrolled to trust, unless told otherwise.
-    if (options.ca_file.empty()) options.ca_file = state.get(kCaFile).value_or("");
+    if (options.ca_file.empty()) options.ca_file = state().get(kCaFile).value_or("");
     ServerLink server = link(options);
-    sync::SyncClient client(db, hlc, clock, server, sync_options(options));
+    sync::SyncOptions sync = sync_options(options);
+    sync.erase_store = [this] { erase_store(); };
+    sync::SyncClient client(db(), hlc, clock, server, sync);
     try {
       return work(client);
     } catch (const sync::SyncError& error) {
@@ -195,7 +383,7 @@ struct Tablet::Impl {
   // ---- the caseload
 
   std::vector<reports::CaseloadEntry> caseload(Date as_of) {
-    return vigil::reports::caseload(db, as_of);
+    return vigil::reports::caseload(db(), as_of);
   }
 
   // ---- visits at the door
@@ -243,10 +431,10 @@ struct Tablet::Impl {
                                           const std::vector<Change>& changes) {
     // What the server would refuse is said first: a warning about a visit that cannot be saved
     // helps nobody.
-    if (auto why = sync::Replica(db).check(changes.front(), author().role)) throw bad_input(*why);
+    if (auto why = sync::Replica(db()).check(changes.front(), author().role)) throw bad_input(*why);
     const std::string id = nominal_id(visit.nominal_ref);
     const Date today = london_date(now());
-    auto plan = db.prepare(
+    auto plan = db().prepare(
         "SELECT double_crewed, unannounced_required FROM plans WHERE nominal_id = ? AND "
         "started_on <= ? ORDER BY started_on DESC, id DESC LIMIT 1");
     plan.bind_all(id, format_date(today));
@@ -264,7 +452,7 @@ struct Tablet::Impl {
     }
     if (is_failed_entry(visit.outcome)) {
       // Failed entries since the nominal was last seen at a visit.
-      auto failed = db.prepare(
+      auto failed = db().prepare(
           "SELECT count(*) FROM failed_entries WHERE nominal_id = ?1 AND attempted_at > "
           "coalesce((SELECT max(occurred_at) FROM visits WHERE nominal_id = ?1 AND "
           "outcome = 'seen'), '')");
@@ -272,11 +460,25 @@ struct Tablet::Impl {
       failed.step();
       door.failed_entries_before = static_cast<int>(failed.column_int(0));
     }
-    return vigil::visit_warnings(door, store::policy_in_force(db, today));
+    return vigil::visit_warnings(door, store::policy_in_force(db(), today));
   }
 };
 
 // ---------------------------------------------------------------------------------------------
+
+store::Database open_store(const std::filesystem::path& path, const std::string& password) {
+  const auto stored = StoreKey::read(path);
+  if (!stored) {
+    throw TabletError(Problem::not_enrolled, "No sealed store's key file is at " +
+                                                 StoreKey::path_for(path).string() + ".");
+  }
+  const auto key = stored->unwrap(password);
+  if (!key) {
+    throw TabletError(Problem::wrong_password,
+                      "That is not the password of the store at " + path.string() + ".");
+  }
+  return open_sealed(path, *key);
+}
 
 Tablet::Tablet(const std::filesystem::path& path, Clock clock)
     : impl_(std::make_unique<Impl>(path, std::move(clock))) {}
@@ -288,59 +490,126 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
                          const LinkOptions& link) {
   auto& m = *impl_;
   if (m.enrolled()) {
-    throw TabletError(Problem::bad_input, "This tablet is already enrolled for " +
-                                              m.state.get(kUsername).value_or("") + " with " +
-                                              m.state.get(kServer).value_or("") +
-                                              "; use a new store to enrol again.");
+    const auto stored = StoreKey::read(m.path);
+    const auto plain = stored ? std::nullopt : m.plain_enrolment();
+    const std::string who = stored ? stored->username() : plain ? plain->second : "";
+    const std::string where = stored ? stored->server() : plain ? plain->first : "";
+    throw TabletError(Problem::bad_input, "This tablet is already enrolled for " + who + " with " +
+                                              where + "; use a new store to enrol again.");
   }
   if (username.empty()) throw bad_input("the username is empty");
   parse_server_url(server_url);  // refused here, before anything is kept, when malformed
-  m.state.set(kServer, server_url);
+  // What an interrupted enrolment left has no key and holds nothing anyone can read.
+  remove_store_files(m.path);
+  m.unlocked = std::make_unique<Impl::Unlocked>(m.path, base::SecretKey::random());
+  m.last_used = m.now();
+  m.restore_clock();
+  m.state().set(kServer, server_url);
   sync::Enrolment enrolment;
   try {
     enrolment = m.with_client(link, [&](sync::SyncClient& client) {
       return client.sign_in(username, password, device_name);
     });
-  } catch (const TabletError&) {
-    m.state.erase(kServer);
-    throw;
-  }
-  {
-    store::Transaction transaction(m.db);
-    m.state.keep_enrolment(enrolment, username);
-    // Argon2id: the officer unlocks the tablet offline, and a stolen store does not give up the
-    // password.
-    m.state.set(kUnlockVerifier, base::hash_password(password));
-    m.state.set(kLocked, "0");
+    store::Transaction transaction(m.db());
+    m.state().keep_enrolment(enrolment, username);
     if (!link.ca_file.empty()) {
-      m.state.set(kCaFile, std::filesystem::absolute(link.ca_file).string());
+      m.state().set(kCaFile, std::filesystem::absolute(link.ca_file).string());
     }
     transaction.commit();
+    // The key file last: a store is enrolled once it has one. The password the server has just
+    // accepted is the one that unlocks the tablet offline.
+    StoreKey(m.unlocked->key, password, server_url, username,
+             Policy{}.tablet_wrong_passwords_before_wipe)
+        .write(m.key_path());
+  } catch (...) {
+    m.unlocked.reset();
+    remove_store_files(m.path);
+    throw;
   }
   SyncReport report = m.sync_all(link);
+  m.follow_policy();
   m.officer_id();
   return report;
 }
 
 void Tablet::lock() {
   impl_->require_enrolled();
-  impl_->state.set(kLocked, "1");
+  impl_->unlocked.reset();
 }
 
 void Tablet::unlock(const std::string& password) {
   auto& m = *impl_;
   m.require_enrolled();
-  if (!base::verify_password(m.state.get(kUnlockVerifier).value_or(""), password)) {
-    throw TabletError(Problem::wrong_password,
-                      "That is not the password this tablet was "
-                      "enrolled with; the tablet stays locked.");
+  m.unlocked.reset();
+  auto stored = StoreKey::read(m.path);
+  if (!stored) {
+    m.upgrade(password);
+    return;
   }
-  m.state.set(kLocked, "0");
+  const auto key = stored->unwrap(password);
+  if (!key) {
+    ++stored->wrong_passwords;
+    if (stored->wrong_passwords >= stored->wipe_after) {
+      m.erase_store();
+      throw TabletError(Problem::wiped,
+                        "After " + counted(stored->wrong_passwords, "wrong password") +
+                            " in a row the tablet has wiped its store: nothing of the force's is "
+                            "left on it. Enrol it again to use it.");
+    }
+    stored->write(m.key_path());
+    const int left = stored->wipe_after - stored->wrong_passwords;
+    throw TabletError(Problem::wrong_password,
+                      "That is not the password this tablet was enrolled with; the tablet stays "
+                      "locked (" +
+                          counted(left, "more wrong password") + " in a row and it wipes itself).");
+  }
+  if (stored->wrong_passwords != 0) {
+    stored->wrong_passwords = 0;
+    stored->write(m.key_path());
+  }
+  m.open_with(*key);
+}
+
+void Tablet::resume(const base::SecretKey& key) {
+  auto& m = *impl_;
+  m.require_enrolled();
+  try {
+    m.open_with(key);
+  } catch (const Error&) {
+    m.unlocked.reset();
+    throw TabletError(Problem::locked, "The tablet is locked: unlock it first with your password.");
+  }
+}
+
+const base::SecretKey& Tablet::store_key() {
+  impl_->require_unlocked();
+  return impl_->unlocked->key;
+}
+
+std::chrono::seconds Tablet::idle_limit() const {
+  return impl_->idle_limit;
+}
+
+void Tablet::change_password(const std::string& current, const std::string& next) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  if (auto problem = base::password_problem(next)) throw bad_input(*problem);
+  auto stored = StoreKey::read(m.path);
+  if (!stored || !stored->unwrap(current)) {
+    throw TabletError(Problem::wrong_password,
+                      "That is not the tablet's current password; it is unchanged.");
+  }
+  // The same key, wrapped again: not a page of the store is rewritten.
+  stored->rewrap(m.unlocked->key, next);
+  stored->write(m.key_path());
 }
 
 SyncReport Tablet::sync(const LinkOptions& link) {
-  impl_->require_enrolled();
-  return impl_->sync_all(link);
+  auto& m = *impl_;
+  m.require_unlocked();
+  SyncReport report = m.sync_all(link);
+  m.follow_policy();
+  return report;
 }
 
 std::vector<reports::CaseloadEntry> Tablet::caseload(Date as_of) {
@@ -355,13 +624,13 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   // The read is recorded before anything is shown. The chain's head is read inside the write
   // transaction, so two reads at once cannot both take the same place in it.
   {
-    sync::Replica replica(m.db);
-    store::Transaction transaction(m.db);
+    sync::Replica replica(m.db());
+    store::Transaction transaction(m.db());
     m.restore_clock();
     sync::ReadEvent event;
-    event.device_id = m.state.get(kDeviceId).value_or("");
-    event.chain_index = std::stoll(m.state.get(kReadChainIndex).value_or("0"));
-    event.prev_hash = m.state.get(kReadChainHash).value_or("");
+    event.device_id = m.state().get(kDeviceId).value_or("");
+    event.chain_index = std::stoll(m.state().get(kReadChainIndex).value_or("0"));
+    event.prev_hash = m.state().get(kReadChainHash).value_or("");
     event.nominal_id = id;
     event.occurred_at = format_instant(m.now());
     event.reason = reason;
@@ -375,13 +644,13 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
                        {"prev_hash", event.prev_hash},
                        {"hash", hash}});
     if (auto refused = replica.record(read, m.author())) throw bad_input(*refused);
-    m.state.add_to_outbox(read);
-    m.state.set(kReadChainIndex, std::to_string(event.chain_index + 1));
-    m.state.set(kReadChainHash, hash);
-    m.state.keep_clock(m.hlc);
+    m.state().add_to_outbox(read);
+    m.state().set(kReadChainIndex, std::to_string(event.chain_index + 1));
+    m.state().set(kReadChainHash, hash);
+    m.state().keep_clock(m.hlc);
     transaction.commit();
   }
-  sync::Replica replica(m.db);
+  sync::Replica replica(m.db());
   NominalRecord record;
   record.nominal = replica.fields_of("nominal", id).value_or(FieldValues{});
   record.addresses = replica.children_of("address", id);
@@ -417,7 +686,7 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
   m.require_unlocked();
   if (reason.empty()) throw bad_input("an amendment needs its reason (--reason)");
   if (changes.empty()) throw bad_input("the amendment changes nothing: name a field to amend");
-  sync::Replica replica(m.db);
+  sync::Replica replica(m.db());
   auto visit = replica.fields_of("visit", visit_id);
   if (!visit) throw bad_input("this tablet holds no visit with id " + visit_id);
   // Each amended value must be one a visit could have held: checked as a visit would be.
@@ -444,7 +713,7 @@ Recorded Tablet::update_nominal(const std::string& nominal_ref, const FieldValue
   m.require_unlocked();
   if (values.empty()) throw bad_input("name a field to change (--set FIELD=VALUE)");
   const std::string id = m.nominal_id(nominal_ref);
-  const auto current = sync::Replica(m.db).fields_of("nominal", id).value_or(FieldValues{});
+  const auto current = sync::Replica(m.db()).fields_of("nominal", id).value_or(FieldValues{});
   FieldValues base;
   for (const auto& [field, value] : values) {
     const auto found = current.find(field);
@@ -462,7 +731,8 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
   auto& m = *impl_;
   m.require_unlocked();
   const std::string nominal = m.nominal_id(nominal_ref);
-  auto orders = m.db.prepare("SELECT id FROM orders WHERE nominal_id = ? AND (id = ? OR kind = ?)");
+  auto orders =
+      m.db().prepare("SELECT id FROM orders WHERE nominal_id = ? AND (id = ? OR kind = ?)");
   orders.bind_all(nominal, order, order);
   std::vector<std::string> found;
   while (orders.step()) found.push_back(orders.column_text(0));
@@ -501,19 +771,32 @@ TabletStatus Tablet::status() {
   TabletStatus status;
   status.enrolled = m.enrolled();
   if (!status.enrolled) return status;
-  status.locked = m.state.get(kLocked) == "1";
-  status.scope_complete = m.state.get(kScopeTaken) == "1";
-  status.server = m.state.get(kServer).value_or("");
-  status.officer = m.state.get(kUsername).value_or("");
-  status.device_id = m.state.get(kDeviceId).value_or("");
+  status.locked = !m.unlocked;
+  if (status.locked) {
+    // Locked, the tablet says whose it is and nothing that is inside the store.
+    if (const auto stored = StoreKey::read(m.path)) {
+      status.server = stored->server();
+      status.officer = stored->username();
+    } else if (const auto plain = m.plain_enrolment()) {
+      std::tie(status.server, status.officer) = *plain;
+    }
+    return status;
+  }
+  if (m.now() - m.last_used > m.idle_limit) {
+    m.unlocked.reset();  // the idle time ran out: locked, as require_unlocked would find it
+    status.locked = true;
+    return status;
+  }
+  status.scope_complete = m.state().get(kScopeTaken) == "1";
+  status.server = m.state().get(kServer).value_or("");
+  status.officer = m.state().get(kUsername).value_or("");
+  status.device_id = m.state().get(kDeviceId).value_or("");
   status.role = m.author().role;
-  status.pending = m.state.outbox_count("pending");
-  status.last_sync_at = m.state.get(kLastSync);
-  // Locked, the tablet says how much is waiting but nothing of what the records hold.
-  if (status.locked) return status;
-  status.rejected = m.state.rejected_changes();
-  status.set_aside = m.state.set_aside_records();
-  for (auto& c : m.state.kept_conflicts()) {
+  status.pending = m.state().outbox_count("pending");
+  status.last_sync_at = m.state().get(kLastSync);
+  status.rejected = m.state().rejected_changes();
+  status.set_aside = m.state().set_aside_records();
+  for (auto& c : m.state().kept_conflicts()) {
     if (c.status == "open") status.open_conflicts.push_back(std::move(c));
   }
   return status;

@@ -125,6 +125,17 @@ void SyncClient::wipe() {
   const int pending = state_.outbox_count("pending");
   const std::string server = state_.get(kServer).value_or("the server");
   const std::filesystem::path path = db_.path();
+  const auto said = [&] {
+    return SyncError(
+        SyncProblem::wiped,
+        server + " has revoked this tablet, so its store has been wiped" +
+            (pending > 0 ? ", with " + counted(pending, "change") + " not yet synced" : "") +
+            ". Enrol it again to use it.");
+  };
+  if (options_.erase_store) {
+    options_.erase_store();
+    throw said();
+  }
   db_ = store::Database(path.string() + ".wiping");  // let go of the store's files
   std::error_code failed;
   for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -155,11 +166,7 @@ void SyncClient::wipe() {
                                             path.string() + "' could not be deleted (" +
                                             failed.message() + "); it has been emptied instead.");
   }
-  throw SyncError(
-      SyncProblem::wiped,
-      server + " has revoked this tablet, so its store has been wiped" +
-          (pending > 0 ? ", with " + counted(pending, "change") + " not yet synced" : "") +
-          ". Enrol it again to use it.");
+  throw said();
 }
 
 Enrolment SyncClient::sign_in(const std::string& username, const std::string& password,

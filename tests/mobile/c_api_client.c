@@ -84,10 +84,21 @@ int main(int argc, char** argv) {
 
   check(vigil_lock(tablet) == VIGIL_OK, "lock");
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_LOCKED, "a locked tablet shows nothing");
+  check(contains(vigil_last_error(), "unlock it first"), "a locked tablet says unlock first");
+  check(vigil_sync(tablet, &json) == VIGIL_LOCKED, "a locked tablet does nothing with the server");
   check(vigil_unlock(tablet, "guess") == VIGIL_WRONG_PASSWORD, "a wrong password stays locked");
+  check(contains(vigil_last_error(), "9 more wrong passwords"), "it says how many are left");
   check(vigil_unlock(tablet, argv[4]) == VIGIL_OK, "unlock");
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_OK, "the caseload again");
   release(&json);
+  check(vigil_change_password(tablet, argv[4], "a new passphrase") == VIGIL_OK, "change password");
+  vigil_close(tablet);
+
+  /* A handle opened again is locked: closing dropped the key. */
+  check(vigil_open(argv[1], &tablet) == VIGIL_OK, "open the store again");
+  check(vigil_caseload(tablet, NULL, &json) == VIGIL_LOCKED, "locked when opened");
+  check(vigil_unlock(tablet, argv[4]) == VIGIL_WRONG_PASSWORD, "the old password is gone");
+  check(vigil_unlock(tablet, "a new passphrase") == VIGIL_OK, "the new password unlocks");
   vigil_close(tablet);
   vigil_close(NULL);
   return failures == 0 ? 0 : 1;

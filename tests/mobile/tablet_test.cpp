@@ -19,6 +19,7 @@
 #include "holding_proxy.hpp"
 #include "live_server.hpp"
 #include "queries.hpp"
+#include "run_command.hpp"
 #include "spawn.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -67,6 +68,15 @@ struct Force {
 
   std::int64_t server_count(const std::string& sql) const {
     return count_of(dir.path() / "server.db", sql);
+  }
+
+  // A tablet's store is sealed: read with the officer's password, as unlock opens it.
+  store::Database open(const std::string& name) const {
+    return mobile::open_store(store(name), kTestPassword);
+  }
+  std::int64_t store_count(const std::string& name, const std::string& sql) const {
+    auto db = open(name);
+    return count_of(db, sql);
   }
 };
 
@@ -142,6 +152,10 @@ TEST_CASE(
   }
   proxy.hold_push_answers(true);
   const std::string program = std::string(VIGIL_BIN_DIR) + "/vigil-field";
+  // vigil-field unlocks the store (its key agent keeps it so for the next command) and syncs.
+  REQUIRE(
+      run_command(program + " --store " + path.string() + " unlock", kTestPassword, f.dir.path())
+          .status == 0);
   const pid_t pid = spawn_program({program, "--store", path.string(), "sync"});
   REQUIRE(proxy.wait_for_held_answer());
   ::kill(pid, SIGKILL);
@@ -153,6 +167,7 @@ TEST_CASE(
 
   proxy.hold_push_answers(false);
   Tablet tablet(path);
+  tablet.unlock(kTestPassword);  // the process that was killed took its key with it
   CHECK(tablet.status().pending == 5);
   const auto report = tablet.sync(Force::quick());
   CHECK(report.duplicates == 5);
@@ -160,7 +175,7 @@ TEST_CASE(
   CHECK(tablet.status().pending == 0);
   CHECK(f.server_count("SELECT count(*) FROM visits") == 5);
   CHECK(f.server_count("SELECT count(*) FROM changes WHERE entity = 'visit'") == 5);
-  CHECK(count_of(path, "SELECT count(*) FROM visits") == 5);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM visits") == 5);
 }
 
 TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[mobile][tablet]") {
@@ -184,9 +199,10 @@ TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[
               "synced. Enrol it again to use it.");
   }
   CHECK_FALSE(tablet->status().enrolled);
-  CHECK(count_of(path, "SELECT count(*) FROM nominals") == 0);
-  CHECK(count_of(path, "SELECT count(*) FROM outbox") == 0);
-  CHECK(count_of(path, "SELECT count(*) FROM sync_state") == 0);
+  // Nothing of the store is left: its key first, then every file SQLite kept for it.
+  for (const char* suffix : {".key", "", "-wal", "-shm", "-journal"}) {
+    CHECK_FALSE(std::filesystem::exists(path.string() + suffix));
+  }
   CHECK_THROWS_AS(tablet->caseload(today()), TabletError);
 }
 
@@ -206,7 +222,7 @@ TEST_CASE("a nominal moved to another team leaves the old team's tablets at thei
   std::set<std::string> refs;
   for (const auto& entry : officer->caseload(today())) refs.insert(entry.nominal_ref);
   CHECK(refs == std::set<std::string>{"NOM-1", "NOM-3", "NOM-4"});
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM plans") == 3);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM plans") == 3);
   try {
     officer->show("NOM-2", "curious");
     FAIL("the tablet still shows a nominal of another team");
@@ -236,7 +252,7 @@ TEST_CASE("the server verifies each tablet's read audit and finds the event alte
   tablet->show("NOM-1", "looking up an address");
   tablet->show("NOM-2", "visit preparation");
   {
-    store::Database db(path);
+    auto db = f.open("pc-a.db");
     auto s = db.prepare(
         "UPDATE outbox SET fields = replace(fields, 'looking up an address', 'routine') WHERE "
         "fields LIKE '%looking up an address%'");
@@ -312,7 +328,7 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   CHECK(second[0] ==
         "This is failed entry 2 at NOM-1 since the nominal was last seen: two or more allow a "
         "magistrate's warrant to be sought.");
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM failed_entries") == 2);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM failed_entries") == 2);
 
   // What the server would refuse is refused here first, and nothing is saved.
   visit.attendees = {"pc.a", "nobody"};
@@ -387,8 +403,8 @@ TEST_CASE("a first sync cut off part way goes on from the page it reached", "[mo
   CHECK_THROWS_AS(tablet.enrol(proxy.url(), "pc.a", kTestPassword, "tablet", link), TabletError);
   // Signed in, with two pages stored and the place to go on from.
   CHECK(tablet.status().enrolled);
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM teams") == 2);
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM teams") == 2);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM nominals") == 0);
 
   CHECK_FALSE(tablet.status().scope_complete);
 
@@ -428,7 +444,7 @@ TEST_CASE("a resync cut off part way is finished by the next sync, not followed 
   CHECK(report.took_scope);
   CHECK(tablet->status().scope_complete);
   CHECK(tablet->caseload(today()).size() == 4);
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM visits") == 1);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM visits") == 1);
 }
 
 TEST_CASE("the tablet reaches a server over plain HTTP only on this machine", "[mobile][tablet]") {
@@ -485,20 +501,20 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   auto report = tablet->sync(Force::quick());
   CHECK(report.took_scope);
   CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
-  CHECK(count_of(path, "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
+  CHECK(f.store_count("pc-a.db", "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
   CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
 
   // A record lost from the tablet's store comes back.
   {
-    store::Database db(path);
+    auto db = f.open("pc-a.db");
     db.execute(
         "DELETE FROM plans WHERE nominal_id = (SELECT id FROM nominals WHERE ref = "
         "'NOM-3')");
   }
   report = tablet->sync(Force::quick());
   CHECK(report.took_scope);
-  CHECK(count_of(path, "SELECT count(*) FROM plans") == 4);
-  CHECK(count_of(path, "SELECT count(*) FROM visits") == 1);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM plans") == 4);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM visits") == 1);
 }
 
 TEST_CASE("what an import changes reaches the tablets at their next pull", "[mobile][tablet]") {
@@ -561,8 +577,8 @@ TEST_CASE("an officer or policy version the back office adds reaches every table
     CHECK_FALSE(report.took_scope);  // followed, not found as drift
     CHECK(report.received == 3);     // the team, the officer, the policy version
   }
-  CHECK(count_of(f.store("pc-south.db"), "SELECT count(*) FROM officers") == 10);
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM policy_versions") == 2);
+  CHECK(f.store_count("pc-south.db", "SELECT count(*) FROM officers") == 10);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM policy_versions") == 2);
   // The new officer can attend a visit at once.
   north->record_visit(visit_to("NOM-2", {"pc.a", "pc.new"}));
   CHECK(north->sync(Force::quick()).applied == 1);
@@ -611,7 +627,7 @@ TEST_CASE("a record the tablet cannot store is set aside with its reason; the sc
   CHECK(status.set_aside[0].entity_id == "00000000-0000-4000-8000-0000000000b2");
   CHECK_FALSE(status.set_aside[0].reason.empty());
   CHECK(status.scope_complete);
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 4);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM nominals") == 4);
   // The officer goes on working and syncing.
   tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
   const auto report = tablet->sync(Force::quick());
@@ -808,7 +824,7 @@ TEST_CASE(
       // Each holds exactly its team's nominals as the server has them.
       const auto held = [&](const char* store) {
         std::set<std::string> ids;
-        store::Database s(f.store(store));
+        auto s = f.open(store);
         auto rows = s.prepare("SELECT id FROM nominals");
         while (rows.step()) ids.insert(rows.column_text(0));
         return ids;
@@ -898,7 +914,7 @@ TEST_CASE(
   auto tablet = f.enrolled("pc.a", "pc-a.db");
   tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
   {
-    store::Database store(f.store("pc-a.db"));
+    auto store = f.open("pc-a.db");
     store.prepare("UPDATE sync_state SET value = ? WHERE key = 'server'").bind_all(url).run();
   }
   answer = 2;
@@ -908,5 +924,6 @@ TEST_CASE(
   } catch (const TabletError& error) {
     CHECK(error.problem() == Problem::wiped);
   }
-  CHECK(count_of(f.store("pc-a.db"), "SELECT count(*) FROM nominals") == 0);
+  CHECK_FALSE(std::filesystem::exists(f.store("pc-a.db").string() + ".key"));
+  CHECK_FALSE(std::filesystem::exists(f.store("pc-a.db")));
 }

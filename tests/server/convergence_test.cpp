@@ -695,7 +695,7 @@ TEST_CASE("a scope taken while the server's log is empty takes what landed meanw
   LandingMidway transport(server, land);
   SyncClient client(
       db, clock, [] { return instant_of(kStartMs); }, transport,
-      SyncOptions{1, std::chrono::milliseconds(0), 5, 200});
+      SyncOptions{1, std::chrono::milliseconds(0), 5, 200, {}});
   const auto enrolment = client.sign_in("pc.a", kTestPassword, "pc.a's tablet");
   {
     DeviceState state(db);

@@ -8,17 +8,32 @@
 #include "vigil/base/error.hpp"
 
 namespace vigil::base {
-namespace {
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
+std::string to_hex(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (std::size_t i = 0; i < size; ++i) {
+  std::string out(bytes.size() * 2, '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
     out[2 * i] = kDigits[bytes[i] >> 4];
     out[2 * i + 1] = kDigits[bytes[i] & 0xf];
   }
   return out;
 }
-}  // namespace
+
+bool from_hex(std::string_view hex, std::span<std::uint8_t> out) {
+  if (hex.size() != out.size() * 2) return false;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = digit(hex[2 * i]);
+    const int low = digit(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return true;
+}
 
 struct Sha256::Impl {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
@@ -42,19 +57,23 @@ std::string Sha256::hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(impl_->context, digest, &size);
-  return to_hex(digest, size);
+  return to_hex(std::span<const std::uint8_t>(digest, size));
 }
 
 std::string sha256_hex(std::string_view bytes) {
   return Sha256().add(bytes).hex();
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
+void random_bytes(std::span<std::uint8_t> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
     throw Error(ErrorCode::internal, "the operating system's random source failed");
   }
-  return to_hex(buffer.data(), buffer.size());
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<std::uint8_t> buffer(bytes);
+  random_bytes(buffer);
+  return to_hex(buffer);
 }
 
 }  // namespace vigil::base

@@ -3,19 +3,16 @@
 #include <argon2.h>
 
 #include <array>
-#include <fstream>
 #include <vector>
 
+#include "vigil/base/digest.hpp"
 #include "vigil/base/error.hpp"
 
 namespace vigil::base {
 
 std::string hash_password(std::string_view password, PasswordCost cost) {
-  std::array<unsigned char, 16> salt{};
-  std::ifstream random("/dev/urandom", std::ios::binary);
-  if (!random.read(reinterpret_cast<char*>(salt.data()), salt.size())) {
-    throw Error(ErrorCode::io, "cannot read random bytes for a password salt");
-  }
+  std::array<std::uint8_t, 16> salt{};
+  random_bytes(salt);
   constexpr std::size_t kHashLength = 32;
   std::size_t length = argon2_encodedlen(cost.time_cost, cost.memory_kib, cost.parallelism,
                                          salt.size(), kHashLength, Argon2_id);

@@ -31,6 +31,19 @@ class Reader {
              int low, int high) {
     const auto* v = member(object, path, name);
     if (v == nullptr) return;
+    check_whole(*v, path, name, out, low, high);
+  }
+
+  // A field later versions added: a document without it keeps the default.
+  void optional_whole(const rapidjson::Value& object, const char* name, int& out, int low,
+                      int high) {
+    auto it = object.FindMember(name);
+    if (it != object.MemberEnd()) check_whole(it->value, "", name, out, low, high);
+  }
+
+  void check_whole(const rapidjson::Value& value, const std::string& path, const char* name,
+                   int& out, int low, int high) {
+    const auto* v = &value;
     if (!v->IsInt() || v->GetInt() < low || v->GetInt() > high) {
       fail("policy field " + path + name + " must be a whole number from " + std::to_string(low) +
            " to " + std::to_string(high));
@@ -105,6 +118,9 @@ PolicyParse parse_policy(std::string_view json) {
   r.whole(doc, "", "suspect_no_trace_flag_days", p.suspect_no_trace_flag_days, 1, 365);
   r.whole(doc, "", "recent_breach_days", p.recent_breach_days, 1, 3650);
   r.whole(doc, "", "caseload_per_officer", p.caseload_per_officer, 1, 1000);
+  r.optional_whole(doc, "tablet_idle_lock_seconds", p.tablet_idle_lock_seconds, 5, 3600);
+  r.optional_whole(doc, "tablet_wrong_passwords_before_wipe", p.tablet_wrong_passwords_before_wipe,
+                   3, 100);
   if (const auto* weights = r.object(doc, "", "priority")) {
     if (const auto* risk = r.object(*weights, "priority.", "risk_weight")) {
       for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {
@@ -148,6 +164,8 @@ std::string policy_to_json(const Policy& p) {
   w.field("suspect_no_trace_flag_days", p.suspect_no_trace_flag_days);
   w.field("recent_breach_days", p.recent_breach_days);
   w.field("caseload_per_officer", p.caseload_per_officer);
+  w.field("tablet_idle_lock_seconds", p.tablet_idle_lock_seconds);
+  w.field("tablet_wrong_passwords_before_wipe", p.tablet_wrong_passwords_before_wipe);
   w.key("priority").begin_object();
   w.key("risk_weight").begin_object();
   for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {

@@ -7,10 +7,21 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sealed_vfs.hpp"
 #include "vigil/base/error.hpp"
 
 namespace vigil::store {
 namespace {
+
+// The error for a failure of SQLite on `db`: a page of a sealed store that failed its
+// authentication is said in one sentence; anything else names what failed, with SQLite's code.
+Error failure(sqlite3* db, int rc, const std::string& what, const std::string& context) {
+  if (rc == SQLITE_IOERR_DATA) {
+    if (auto refused = refusal_of(db)) return Error(ErrorCode::database, *refused, context);
+  }
+  return Error((rc & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::constraint : ErrorCode::database, what,
+               context);
+}
 
 std::string describe(sqlite3* db, int rc, std::string_view sql) {
   std::string context = "sqlite code " + std::to_string(rc);
@@ -29,18 +40,19 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
     return true;
   }();
   (void)configured;
-  int flags = SQLITE_OPEN_NOMUTEX;
+  // URIs: a plain store's upgrade names the sealed VFS of its copy in one (copy_sealed).
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   if (options.read_only) {
     flags |= SQLITE_OPEN_READONLY;
   } else {
     flags |= SQLITE_OPEN_READWRITE;
     if (options.create) flags |= SQLITE_OPEN_CREATE;
   }
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (options.seal != nullptr) vfs_ = std::make_unique<SealedVfs>(*options.seal);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs_ ? vfs_->name() : nullptr);
   if (rc != SQLITE_OK) {
     std::string context = describe(db_, rc, {});
-    sqlite3_close(db_);
-    db_ = nullptr;
+    close();
     throw Error(ErrorCode::database, "cannot open database " + path.string(), context);
   }
   sqlite3_extended_result_codes(db_, 1);
@@ -59,15 +71,46 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
   // The first statements are the first to read the file: one that is not a database, or is
   // damaged, fails here, and the constructor that throws has no destructor to close the handle.
   try {
+    if (vfs_) {
+      // Room at the end of every page for its nonce and tag, on pages of the size the VFS
+      // seals; both take effect when the file is made and are fixed in it from then on.
+      int reserve = static_cast<int>(base::kSealBytes);
+      sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+      execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
+      execute("PRAGMA temp_store = MEMORY");
+      options.mmap_bytes = 0;
+    }
     execute("PRAGMA foreign_keys = ON");
     execute("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
     if (!options.read_only) execute("PRAGMA journal_mode = WAL");
     set_durability(options.durability);
+    if (vfs_) require_sealed_layout();
   } catch (...) {
-    sqlite3_close_v2(db_);
-    db_ = nullptr;
+    close();
     throw;
   }
+}
+
+// A sealed store runs in WAL mode on pages of the sealed size with room for the seal: anything
+// else would put pages on disk the VFS cannot seal (a rollback journal) or cannot read.
+void Database::require_sealed_layout() {
+  auto mode = prepare("PRAGMA journal_mode");
+  auto size = prepare("PRAGMA page_size");
+  int reserve = -1;
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+  if (!mode.step() || mode.column_text(0) != "wal" || !size.step() ||
+      size.column_int(0) != kSealedPageSize || reserve != static_cast<int>(base::kSealBytes)) {
+    throw Error(ErrorCode::database,
+                "the store " + path_.string() + " is not laid out as a sealed store",
+                "journal mode, page size or reserved bytes differ");
+  }
+}
+
+void Database::close() noexcept {
+  cache_.reset();
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+  db_ = nullptr;
+  vfs_.reset();
 }
 
 struct Database::Cache {
@@ -75,19 +118,19 @@ struct Database::Cache {
 };
 
 Database::~Database() {
-  cache_.reset();
-  if (db_ != nullptr) sqlite3_close_v2(db_);
+  close();
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)),
+    : vfs_(std::move(other.vfs_)),
+      db_(std::exchange(other.db_, nullptr)),
       path_(std::move(other.path_)),
       cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    cache_.reset();
-    if (db_ != nullptr) sqlite3_close_v2(db_);
+    close();
+    vfs_ = std::move(other.vfs_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
     cache_ = std::move(other.cache_);
@@ -120,7 +163,7 @@ void Database::execute(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string what = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    throw Error(ErrorCode::database, "database statement failed: " + what, describe(db_, rc, sql));
+    throw failure(db_, rc, "database statement failed: " + what, describe(db_, rc, sql));
   }
 }
 
@@ -153,9 +196,8 @@ Statement::Statement(Database& db, std::string_view sql) : db_(db.handle()) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) {
-    throw Error(ErrorCode::database,
-                "cannot prepare statement: " + std::string(sqlite3_errmsg(db_)),
-                describe(db_, rc, sql));
+    throw failure(db_, rc, "cannot prepare statement: " + std::string(sqlite3_errmsg(db_)),
+                  describe(db_, rc, sql));
   }
 }
 
@@ -176,8 +218,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 }
 
 void Statement::fail(int rc, const char* what) const {
-  throw Error((rc & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::constraint : ErrorCode::database,
-              std::string(what) + ": " + sqlite3_errmsg(db_), describe(db_, rc, sql()));
+  throw failure(db_, rc, std::string(what) + ": " + sqlite3_errmsg(db_), describe(db_, rc, sql()));
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -262,6 +303,29 @@ std::optional<std::int64_t> Statement::column_optional_int(int column) const {
 
 const char* Statement::sql() const {
   return stmt_ != nullptr ? sqlite3_sql(stmt_) : "";
+}
+
+void copy_sealed(Database& plain, const std::filesystem::path& target, const base::SecretKey& key) {
+  const SealedVfs vfs(key);
+  // The copy takes its page size and reserved bytes from what the source asks for.
+  int reserve = static_cast<int>(base::kSealBytes);
+  sqlite3_file_control(plain.handle(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+  plain.execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(target).string()) {
+    if (c == '%' || c == '?' || c == '#' || c == '\'') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      uri += {'%', kHex[byte >> 4], kHex[byte & 0xf]};
+    } else {
+      uri += c;
+    }
+  }
+  uri += "?vfs=";
+  uri += vfs.name();
+  auto vacuum = plain.prepare("VACUUM INTO ?");
+  vacuum.bind(1, uri);
+  vacuum.run();
 }
 
 Transaction::Transaction(Database& db) : db_(db) {

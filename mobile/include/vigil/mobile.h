@@ -27,26 +27,33 @@ typedef enum vigil_status {
   VIGIL_WRONG_PASSWORD = 4, /* unlock: not the password the tablet was enrolled with */
   VIGIL_REFUSED = 5,        /* the server refused: wrong sign-in, a bad answer */
   VIGIL_UNREACHABLE = 6,    /* the server could not be reached; everything recorded is kept */
-  VIGIL_WIPED = 7,          /* the server revoked this device: its store has been wiped */
+  VIGIL_WIPED = 7,          /* the store has been wiped: revoked, or too many wrong passwords */
   VIGIL_FAILED = 8          /* the store itself failed (disk full, a damaged file) */
 } vigil_status;
 
-/* Opens the store at `path`, creating it when missing. */
+/* Opens the store at `path`, locked: nothing in it can be read until vigil_unlock (the store is
+ * encrypted; docs/tablet-at-rest.md). A store that does not exist yet is made by vigil_enrol. */
 vigil_status vigil_open(const char* path, vigil_tablet** out);
-/* Closes the store; NULL is allowed. */
+/* Closes the store, dropping its key; NULL is allowed. */
 void vigil_close(vigil_tablet* tablet);
 
 /* The message of this thread's last failed call ("" when none failed). */
 const char* vigil_last_error(void);
 void vigil_free_string(char* text);
 
-/* Signs in (`ca_file` may be NULL: the system's authorities only), keeps the device's token and
- * an offline unlock verifier, and takes the scope. *report_json as vigil_sync's. */
+/* Signs in (`ca_file` may be NULL: the system's authorities only), makes the encrypted store whose
+ * key the password unlocks, keeps the device's token inside it, and takes the scope; the tablet is
+ * left unlocked. *report_json as vigil_sync's. */
 vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const char* username,
                          const char* password, const char* device_name, const char* ca_file,
                          char** report_json);
+/* Locking drops the key. The tablet also locks itself when the policy's idle time (5 minutes by
+ * default) passes between calls: call vigil_lock as the app goes to the background. A wrong
+ * password counts; the policy's number of them in a row (10) wipes the store (VIGIL_WIPED). */
 vigil_status vigil_lock(vigil_tablet* tablet);
 vigil_status vigil_unlock(vigil_tablet* tablet, const char* password);
+/* Wraps the store's key by a new password (the store is not rewritten); unlocked only. */
+vigil_status vigil_change_password(vigil_tablet* tablet, const char* current, const char* next);
 
 /* Pushes what was recorded, pulls what changed: {"pushed", "applied", "duplicates", "conflicts",
  * "rejected", "rejections", "received", "purged", "took_scope", "drift", "open_conflicts"}. */

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "vigil/base/error.hpp"
+#include "vigil/base/seal.hpp"
 #include "vigil/reports/caseload.hpp"
 #include "vigil/rules/dates.hpp"
 #include "vigil/rules/domain.hpp"
@@ -41,7 +42,7 @@ enum class Problem {
   wrong_password,
   refused,      // the server refused the request (wrong password at enrolment, revoked device)
   unreachable,  // the server could not be reached or did not answer
-  wiped,        // the server revoked this device and its store has been wiped
+  wiped,  // the store has been wiped: the server revoked the device, or too many wrong passwords
 };
 
 class TabletError : public Error {
@@ -108,26 +109,47 @@ struct TabletStatus {
   std::vector<SetAsideRecord> set_aside;  // what the tablet could not store from its pulls
 };
 
+// The sealed store at `path` opened with the officer's password, as unlock opens it, for a support
+// tool (or a test) reading what a store holds. Wrong passwords are not counted here: whoever holds
+// the files can try passwords without any program's counter, which is why the key is derived
+// with Argon2id. TabletError not_enrolled or wrong_password.
+store::Database open_store(const std::filesystem::path& path, const std::string& password);
+
 class Tablet {
  public:
   using Clock = std::function<Instant()>;
-  // Opens the store at `path`, creating and migrating it when needed. `clock` is the tablet's
-  // wall clock (injected so tests control it).
+  // The store at `path`, locked (created at enrolment). `clock` is the tablet's wall clock
+  // (injected so tests control it); the idle limit is counted on it.
   explicit Tablet(const std::filesystem::path& path, Clock clock = nullptr);
   ~Tablet();
   Tablet(const Tablet&) = delete;
   Tablet& operator=(const Tablet&) = delete;
 
-  // Signs in to the server as this officer, keeps the device's token and an Argon2id verifier of
-  // the password (so the officer can unlock offline), then takes the scope. A store already
-  // enrolled is refused: wipe it first.
+  // Signs in to the server as this officer, makes a sealed store (docs/tablet-at-rest.md) whose
+  // random key the password wraps (so the officer unlocks offline, and a store without the
+  // password is unreadable), keeps the device's token inside it, then takes the scope. Leaves
+  // the tablet unlocked. A store already enrolled is refused: wipe it first.
   SyncReport enrol(const std::string& server_url, const std::string& username,
                    const std::string& password, const std::string& device_name,
                    const LinkOptions& link = {});
+  // Drops the key and closes the store: nothing of it can be read until unlock. A Tablet starts
+  // locked, and locks itself when the policy's idle limit passes without use.
   void lock();
+  // Unwraps the key with the password and opens the store. A wrong password counts; the policy's
+  // number of them in a row wipes the store (TabletError wiped). A store made before stores
+  // were sealed is sealed here, its outbox whole.
   void unlock(const std::string& password);
+  // Opens the store with a key another process of this officer's unlocked it with (vigil-field's
+  // key agent); TabletError locked when it is not this store's key.
+  void resume(const base::SecretKey& key);
+  // The key of the unlocked store, for the key agent; TabletError locked when locked.
+  [[nodiscard]] const base::SecretKey& store_key();
+  [[nodiscard]] std::chrono::seconds idle_limit() const;
+  // Wraps the key by a new password; the store itself is not rewritten.
+  void change_password(const std::string& current, const std::string& next);
 
   // Pushes the outbox, then pulls what changed; takes the scope afresh when the digests differ.
+  // Locked, the tablet does nothing with the server.
   SyncReport sync(const LinkOptions& link = {});
 
   // Every nominal in scope, highest priority first.

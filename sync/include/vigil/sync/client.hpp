@@ -55,6 +55,9 @@ struct SyncOptions {
   std::chrono::milliseconds first_backoff{500};  // pause after a failed try, doubled each time
   int page_size = 1000;                          // records asked for in each page of a pull
   int push_batch = 200;  // changes in one push: small enough to finish over a poor connection
+  // How the device's store is erased when the server has revoked the device; the client uses the
+  // store no more after it. Without one, its files are deleted and an empty store opened there.
+  std::function<void()> erase_store;
 };
 
 // What kind of problem a SyncError reports.

@@ -1,8 +1,10 @@
-// SHA-256, for the sync scope digest, read-audit hash chains, bearer tokens at rest and the
-// nightly run's manifest. One implementation (OpenSSL's) for the whole product.
+// SHA-256, random bytes and hex, for the sync scope digest, read-audit hash chains, bearer tokens
+// at rest and the nightly run's manifest. One implementation (OpenSSL's) for the whole product.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,5 +27,11 @@ class Sha256 {
 std::string sha256_hex(std::string_view bytes);
 // n bytes from the operating system's random source, as 2n hex characters (tokens).
 std::string random_hex(std::size_t bytes);
+// Fills `out` from the operating system's random source.
+void random_bytes(std::span<std::uint8_t> out);
+
+// Hex text and back; from_hex is false unless `hex` is exactly 2 * out.size() hex digits.
+std::string to_hex(std::span<const std::uint8_t> bytes);
+[[nodiscard]] bool from_hex(std::string_view hex, std::span<std::uint8_t> out);
 
 }  // namespace vigil::base

@@ -36,6 +36,10 @@ struct Policy {
   int suspect_no_trace_flag_days = 7;
   int recent_breach_days = 90;
   int caseload_per_officer = 50;
+  // The tablet locks itself after this long without use, and wipes itself after this many wrong
+  // passwords in a row. Optional in a policy document (added after version 1): these defaults.
+  int tablet_idle_lock_seconds = 300;
+  int tablet_wrong_passwords_before_wipe = 10;
   PriorityWeights priority;
 
   int visit_months(RiskLevel level) const { return visit_every_months[index_of(level)]; }

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/base/seal.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -28,13 +30,18 @@ struct OpenOptions {
   // Bytes of the file SQLite may memory-map for reads: reports over a national database read
   // hundreds of megabytes, and read() system calls would otherwise cost more than the queries.
   std::int64_t mmap_bytes = std::int64_t{1} << 32;
+  // When set, every page of the file and of its log is encrypted and authenticated with this key
+  // (the tablet's store: sealed_vfs.hpp); memory maps and on-disk temporary files are then off.
+  const base::SecretKey* seal = nullptr;
 };
 
 class Statement;
+class SealedVfs;
 
 class Database {
  public:
-  // Opens (or creates) the database in WAL mode with foreign keys enforced.
+  // Opens (or creates) the database in WAL mode with foreign keys enforced. A path beginning
+  // "file:" is read as an SQLite URI.
   explicit Database(const std::filesystem::path& path, OpenOptions options = {});
   ~Database();
   Database(Database&& other) noexcept;
@@ -62,6 +69,9 @@ class Database {
 
  private:
   struct Cache;
+  void close() noexcept;
+  void require_sealed_layout();
+  std::unique_ptr<SealedVfs> vfs_;  // outlives the connection that uses it
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
   std::unique_ptr<Cache> cache_;  // finalised before the connection closes
@@ -122,6 +132,10 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+// Copies the plain database `plain` into a new sealed file at `target` (made readable by its owner
+// only), sealed with `key`: the upgrade of a store made before stores were sealed.
+void copy_sealed(Database& plain, const std::filesystem::path& target, const base::SecretKey& key);
 
 // BEGIN IMMEDIATE on construction (so a writer fails early rather than mid-way), ROLLBACK on
 // destruction unless commit() ran.

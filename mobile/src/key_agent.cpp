@@ -1,0 +1,176 @@
+#include "key_agent.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "store_key.hpp"
+#include "vigil/base/digest.hpp"
+#include "vigil/base/error.hpp"
+
+namespace vigil::mobile::key_agent {
+namespace {
+
+constexpr char kGiveKey = 'K';
+constexpr char kEnd = 'E';
+
+// The socket's abstract name: the store's full path, hashed (abstract names have no permissions,
+// hence the check of the peer's user on both sides).
+sockaddr_un address_of(const std::filesystem::path& store, socklen_t& length) {
+  std::error_code unknown;
+  auto full = std::filesystem::weakly_canonical(std::filesystem::absolute(store), unknown);
+  if (unknown) full = std::filesystem::absolute(store);
+  const std::string name = "vigil-field/" + base::sha256_hex(full.string());
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  address.sun_path[0] = '\0';
+  std::memcpy(address.sun_path + 1, name.data(), name.size());
+  length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  return address;
+}
+
+bool same_user(int fd) {
+  ucred peer{};
+  socklen_t size = sizeof(peer);
+  return ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 && peer.uid == ::getuid();
+}
+
+// A connection to the store's agent, or -1 when none answers.
+int connect_to(const std::filesystem::path& store) {
+  socklen_t length = 0;
+  const sockaddr_un address = address_of(store, length);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 || !same_user(fd)) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool send_byte(int fd, char byte) {
+  return ::send(fd, &byte, 1, MSG_NOSIGNAL) == 1;
+}
+
+bool receive_all(int fd, std::uint8_t* out, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::recv(fd, out, size, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    out += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// The identity of the store's key file, so the agent notices it deleted or replaced.
+std::optional<std::pair<dev_t, ino_t>> key_file_identity(const std::filesystem::path& store) {
+  struct stat info {};
+  if (::stat(StoreKey::path_for(store).c_str(), &info) != 0) return std::nullopt;
+  return std::pair{info.st_dev, info.st_ino};
+}
+
+// The agent's life, in the child process: it never returns.
+[[noreturn]] void serve(int listener, const std::filesystem::path& store, base::SecretKey key,
+                        std::chrono::seconds idle_limit) {
+  // Not held by the terminal or by a caller's pipes; nothing of the parent's open but the
+  // socket; the key not swapped to disk, and the process neither dumped nor traced.
+  ::setsid();
+  if (listener != 3) {
+    ::dup2(listener, 3);
+    listener = 3;
+  }
+  ::close_range(4, ~0U, 0);
+  const int null = ::open("/dev/null", O_RDWR);
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+  if (null > 2) ::close(null);
+  ::mlock(&key, sizeof(key));
+  ::prctl(PR_SET_DUMPABLE, 0);
+  const auto identity = key_file_identity(store);
+  auto deadline = std::chrono::steady_clock::now() + idle_limit;
+  for (;;) {
+    if (std::chrono::steady_clock::now() >= deadline || !identity ||
+        key_file_identity(store) != identity) {
+      break;
+    }
+    pollfd waiting{listener, POLLIN, 0};
+    if (::poll(&waiting, 1, 1000) <= 0) continue;
+    const int peer = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (peer < 0) continue;
+    char request = 0;
+    timeval patience{1, 0};
+    ::setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience));
+    const bool asked = same_user(peer) && ::recv(peer, &request, 1, 0) == 1;
+    if (asked && request == kGiveKey) {
+      ::send(peer, key.bytes().data(), key.bytes().size(), MSG_NOSIGNAL);
+      deadline = std::chrono::steady_clock::now() + idle_limit;
+    }
+    if (asked && request == kEnd) {
+      ::close(listener);  // the name is free before `stop` hears the agent has gone
+      ::close(peer);
+      break;
+    }
+    ::close(peer);
+  }
+  key = base::SecretKey();  // cleared before the process ends
+  ::_exit(0);
+}
+
+}  // namespace
+
+void start(const std::filesystem::path& store, const base::SecretKey& key,
+           std::chrono::seconds idle_limit) {
+  stop(store);
+  socklen_t length = 0;
+  const sockaddr_un address = address_of(store, length);
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0 || ::bind(listener, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
+      ::listen(listener, 8) != 0) {
+    if (listener >= 0) ::close(listener);
+    throw Error(ErrorCode::io, std::string("cannot start the tablet's key agent: ") +
+                                   std::strerror(errno));
+  }
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(listener);
+    throw Error(ErrorCode::io, std::string("cannot start the tablet's key agent: ") +
+                                   std::strerror(errno));
+  }
+  if (child == 0) serve(listener, store, key, idle_limit);
+  // Listening before the fork: the next command finds the agent at once.
+  ::close(listener);
+}
+
+std::optional<base::SecretKey> fetch(const std::filesystem::path& store) {
+  const int fd = connect_to(store);
+  if (fd < 0) return std::nullopt;
+  std::array<std::uint8_t, base::kKeyBytes> bytes{};
+  std::optional<base::SecretKey> key;
+  if (send_byte(fd, kGiveKey) && receive_all(fd, bytes.data(), bytes.size())) key.emplace(bytes);
+  ::close(fd);
+  std::fill(bytes.begin(), bytes.end(), 0);
+  return key;
+}
+
+void stop(const std::filesystem::path& store) {
+  const int fd = connect_to(store);
+  if (fd < 0) return;
+  send_byte(fd, kEnd);
+  // The agent closes its end as it goes; waiting for that means a new one can take the name.
+  char ignored = 0;
+  timeval patience{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience));
+  ::recv(fd, &ignored, 1, 0);
+  ::close(fd);
+}
+
+}  // namespace vigil::mobile::key_agent
