@@ -136,14 +136,14 @@ void start(const std::filesystem::path& store, const base::SecretKey& key,
   if (listener < 0 || ::bind(listener, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
       ::listen(listener, 8) != 0) {
     if (listener >= 0) ::close(listener);
-    throw Error(ErrorCode::io, std::string("cannot start the tablet's key agent: ") +
-                                   std::strerror(errno));
+    throw Error(ErrorCode::io,
+                std::string("cannot start the tablet's key agent: ") + std::strerror(errno));
   }
   const pid_t child = ::fork();
   if (child < 0) {
     ::close(listener);
-    throw Error(ErrorCode::io, std::string("cannot start the tablet's key agent: ") +
-                                   std::strerror(errno));
+    throw Error(ErrorCode::io,
+                std::string("cannot start the tablet's key agent: ") + std::strerror(errno));
   }
   if (child == 0) serve(listener, store, key, idle_limit);
   // Listening before the fork: the next command finds the agent at once.

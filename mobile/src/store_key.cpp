@@ -19,8 +19,8 @@ namespace {
 constexpr std::string_view kHeading = "vigil store key 1";
 
 Error io_failure(const std::filesystem::path& path, const std::string& what) {
-  return Error(ErrorCode::io, "cannot " + what + " the key file " + path.string() + ": " +
-                                  std::strerror(errno));
+  return Error(ErrorCode::io,
+               "cannot " + what + " the key file " + path.string() + ": " + std::strerror(errno));
 }
 
 // Writes all of `text` to `fd`, then flushes it to the disk.
@@ -35,7 +35,8 @@ bool write_all(int fd, std::string_view text) {
 }
 
 void sync_directory(const std::filesystem::path& file) {
-  const auto directory = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  const auto directory =
+      file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
@@ -94,8 +95,9 @@ std::optional<StoreKey> StoreKey::read(const std::filesystem::path& store) {
   std::string line;
   int number = 0;
   auto damaged = [&](const std::string& why) {
-    return TabletError(Problem::bad_input, "The key file " + path.string() + " is damaged at line " +
-                                               std::to_string(number) + ": " + why +
+    return TabletError(Problem::bad_input, "The key file " + path.string() +
+                                               " is damaged at line " + std::to_string(number) +
+                                               ": " + why +
                                                "; the store cannot be unlocked without it.");
   };
   std::vector<bool> seen(7, false);
@@ -158,8 +160,8 @@ void StoreKey::write(const std::filesystem::path& path) const {
   std::ostringstream text;
   text << kHeading << "\nserver " << server_ << "\nusername " << username_ << "\nargon2id "
        << cost_.time_cost << ' ' << cost_.memory_kib << ' ' << cost_.parallelism << "\nsalt "
-       << base::to_hex(salt_) << "\nkey " << base::to_hex(both)
-       << "\nwrong_passwords " << wrong_passwords << "\nwipe_after " << wipe_after << '\n';
+       << base::to_hex(salt_) << "\nkey " << base::to_hex(both) << "\nwrong_passwords "
+       << wrong_passwords << "\nwipe_after " << wipe_after << '\n';
   const std::filesystem::path fresh = path.string() + ".new";
   ::unlink(fresh.c_str());
   const int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "certificate.hpp"
+#include "field_force.hpp"
 #include "holding_proxy.hpp"
 #include "live_server.hpp"
 #include "queries.hpp"
@@ -38,63 +39,6 @@ using namespace vigil;
 using vigil::mobile::Problem;
 using vigil::mobile::Tablet;
 using vigil::mobile::TabletError;
-
-namespace {
-
-struct Force {
-  TempDir dir;
-  TestForce force = TestForce::create(dir.path() / "server.db");
-  LiveServer server{dir.path() / "server.db"};
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
-  std::filesystem::path store(const std::string& name) const { return dir.path() / name; }
-
-  // A tablet enrolled as `username`, its scope taken.
-  std::unique_ptr<Tablet> enrolled(const std::string& username, const std::string& name,
-                                   const std::string& at = "") {
-    auto tablet = std::make_unique<Tablet>(store(name));
-    tablet->enrol(at.empty() ? url() : at, username, kTestPassword, name, quick());
-    return tablet;
-  }
-
-  // Gives up on an absent server quickly: the tests wait for nothing.
-  static mobile::LinkOptions quick() {
-    mobile::LinkOptions link;
-    link.timeout = std::chrono::milliseconds(5000);
-    link.attempts = 2;
-    link.first_backoff = std::chrono::milliseconds(10);
-    return link;
-  }
-
-  std::int64_t server_count(const std::string& sql) const {
-    return count_of(dir.path() / "server.db", sql);
-  }
-
-  // A tablet's store is sealed: read with the officer's password, as unlock opens it.
-  store::Database open(const std::string& name) const {
-    return mobile::open_store(store(name), kTestPassword);
-  }
-  std::int64_t store_count(const std::string& name, const std::string& sql) const {
-    auto db = open(name);
-    return count_of(db, sql);
-  }
-};
-
-mobile::VisitInput visit_to(const std::string& ref, std::vector<std::string> attendees) {
-  mobile::VisitInput visit;
-  visit.nominal_ref = ref;
-  visit.announced = false;
-  visit.outcome = VisitOutcome::seen;
-  visit.attendees = std::move(attendees);
-  return visit;
-}
-
-Date today() {
-  return london_date(
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
-}  // namespace
 
 TEST_CASE("100 visits recorded while the server is down all reach its overdue report",
           "[mobile][tablet]") {

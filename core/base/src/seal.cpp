@@ -41,7 +41,8 @@ SecretKey SecretKey::random() {
 }
 
 void seal_in_place(const SecretKey& key, std::span<std::uint8_t> data,
-                   std::span<const std::uint8_t> context, std::span<std::uint8_t, kSealBytes> seal) {
+                   std::span<const std::uint8_t> context,
+                   std::span<std::uint8_t, kSealBytes> seal) {
   const auto nonce = seal.first<kNonceBytes>();
   const auto tag = seal.last<kTagBytes>();
   random_bytes(nonce);
@@ -51,11 +52,11 @@ void seal_in_place(const SecretKey& key, std::span<std::uint8_t> data,
                          nonce.data()) != 1 ||
       EVP_EncryptUpdate(cipher.get(), nullptr, &written, context.data(),
                         length_of(context.size())) != 1 ||
-      EVP_EncryptUpdate(cipher.get(), data.data(), &written, data.data(),
-                        length_of(data.size())) != 1 ||
+      EVP_EncryptUpdate(cipher.get(), data.data(), &written, data.data(), length_of(data.size())) !=
+          1 ||
       EVP_EncryptFinal_ex(cipher.get(), data.data() + written, &written) != 1 ||
-      EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_GET_TAG, length_of(tag.size()),
-                          tag.data()) != 1) {
+      EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_GET_TAG, length_of(tag.size()), tag.data()) !=
+          1) {
     throw Error(ErrorCode::internal, "OpenSSL could not encrypt a page");
   }
 }
@@ -72,10 +73,10 @@ bool open_in_place(const SecretKey& key, std::span<std::uint8_t> data,
                          nonce.data()) != 1 ||
       EVP_DecryptUpdate(cipher.get(), nullptr, &written, context.data(),
                         length_of(context.size())) != 1 ||
-      EVP_DecryptUpdate(cipher.get(), data.data(), &written, data.data(),
-                        length_of(data.size())) != 1 ||
-      EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_SET_TAG, length_of(tag.size()),
-                          tag.data()) != 1) {
+      EVP_DecryptUpdate(cipher.get(), data.data(), &written, data.data(), length_of(data.size())) !=
+          1 ||
+      EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_SET_TAG, length_of(tag.size()), tag.data()) !=
+          1) {
     throw Error(ErrorCode::internal, "OpenSSL could not decrypt a page");
   }
   // The one step that fails when anything sealed was altered.
@@ -85,12 +86,12 @@ bool open_in_place(const SecretKey& key, std::span<std::uint8_t> data,
 SecretKey derive_key(std::string_view password, std::span<const std::uint8_t> salt,
                      const PasswordCost& cost) {
   std::array<std::uint8_t, kKeyBytes> raw{};
-  const int rc = argon2id_hash_raw(cost.time_cost, cost.memory_kib, cost.parallelism,
-                                   password.data(), password.size(), salt.data(), salt.size(),
-                                   raw.data(), raw.size());
+  const int rc =
+      argon2id_hash_raw(cost.time_cost, cost.memory_kib, cost.parallelism, password.data(),
+                        password.size(), salt.data(), salt.size(), raw.data(), raw.size());
   if (rc != ARGON2_OK) {
-    throw Error(ErrorCode::internal,
-                std::string("deriving a key from the password failed: ") + argon2_error_message(rc));
+    throw Error(ErrorCode::internal, std::string("deriving a key from the password failed: ") +
+                                         argon2_error_message(rc));
   }
   SecretKey key(raw);
   OPENSSL_cleanse(raw.data(), raw.size());

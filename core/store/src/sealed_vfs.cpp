@@ -19,7 +19,7 @@ namespace {
 
 constexpr int kPage = kSealedPageSize;
 constexpr int kSealed = kPage - static_cast<int>(base::kSealBytes);  // bytes of a page encrypted
-constexpr sqlite3_int64 kLogHeader = 32;   // the write-ahead log's own header
+constexpr sqlite3_int64 kLogHeader = 32;    // the write-ahead log's own header
 constexpr sqlite3_int64 kFrameHeader = 24;  // each frame's header, before its page
 constexpr sqlite3_int64 kFrame = kFrameHeader + kPage;
 
@@ -33,6 +33,7 @@ int sealed_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 o
 }  // namespace
 
 struct SealedVfs::State {
+  const SealedVfs* owner = nullptr;
   base::SecretKey key;
   sqlite3_vfs* real = nullptr;  // the operating system's VFS, which does the file work
   sqlite3_vfs vfs{};
@@ -105,9 +106,8 @@ int read_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 inde
   // A page cut short is as altered as one changed.
   const auto context = place(kind, index);
   const std::span<std::uint8_t> page(f->page);
-  if (rc != SQLITE_OK ||
-      !base::open_in_place(f->vfs->key, page.first(kSealed), context,
-                           page.subspan(kSealed).first<base::kSealBytes>())) {
+  if (rc != SQLITE_OK || !base::open_in_place(f->vfs->key, page.first(kSealed), context,
+                                              page.subspan(kSealed).first<base::kSealBytes>())) {
     return SQLITE_IOERR_DATA;
   }
   std::fill(f->page.begin() + kSealed, f->page.end(), 0);
@@ -119,7 +119,8 @@ int write_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 ind
   const std::span<std::uint8_t> page(f->page);
   // SQLite leaves the reserved bytes zero. Were it ever to put something there, sealing would
   // lose it (and with it a log checksum): refused loudly rather than lost quietly.
-  if (!std::all_of(f->page.begin() + kSealed, f->page.end(), [](std::uint8_t b) { return b == 0; })) {
+  if (!std::all_of(f->page.begin() + kSealed, f->page.end(),
+                   [](std::uint8_t b) { return b == 0; })) {
     return SQLITE_IOERR_WRITE;
   }
   base::seal_in_place(f->vfs->key, page.first(kSealed), place(kind, index),
@@ -421,6 +422,7 @@ std::atomic<unsigned> next_vfs{0};
 
 SealedVfs::SealedVfs(const base::SecretKey& key) : state_(std::make_unique<State>()) {
   State& s = *state_;
+  s.owner = this;
   s.key = key;
   s.real = sqlite3_vfs_find(nullptr);
   if (s.real == nullptr || s.real->iVersion < 2) {
@@ -463,9 +465,8 @@ SealedVfs::SealedVfs(const base::SecretKey& key) : state_(std::make_unique<State
   s.memory_methods.xDeviceCharacteristics = memory_device;
 
   s.vfs.iVersion = 2;
-  s.vfs.szOsFile = static_cast<int>(
-      std::max(SealedFile::real_offset() + static_cast<std::size_t>(s.real->szOsFile),
-               sizeof(MemoryFile)));
+  s.vfs.szOsFile = static_cast<int>(std::max(
+      SealedFile::real_offset() + static_cast<std::size_t>(s.real->szOsFile), sizeof(MemoryFile)));
   s.vfs.mxPathname = s.real->mxPathname;
   s.vfs.zName = s.name.c_str();
   s.vfs.pAppData = &s;
@@ -491,8 +492,10 @@ const char* SealedVfs::name() const {
   return state_->name.c_str();
 }
 
-std::optional<std::string> SealedVfs::refused_page() const {
-  return state_->refused;
+std::optional<std::string> SealedVfs::refusal() const {
+  if (!state_->refused) return std::nullopt;
+  return "The store has been altered on disk: " + *state_->refused +
+         " fails its authentication, so it is not read.";
 }
 
 std::optional<std::string> refusal_of(sqlite3* db) {
@@ -502,10 +505,7 @@ std::optional<std::string> refusal_of(sqlite3* db) {
       vfs == nullptr || vfs->xOpen != vfs_open) {
     return std::nullopt;
   }
-  const auto& refused = state_of(vfs)->refused;
-  if (!refused) return std::nullopt;
-  return "The store has been altered on disk: " + *refused +
-         " fails its authentication, so it is not read.";
+  return state_of(vfs)->owner->refusal();
 }
 
 }  // namespace vigil::store

@@ -44,8 +44,9 @@ class SealedVfs {
   SealedVfs& operator=(const SealedVfs&) = delete;
 
   [[nodiscard]] const char* name() const;
-  // The last page refused, as "page 3 of pc.db" (nothing when none was).
-  [[nodiscard]] std::optional<std::string> refused_page() const;
+  // The sentence for the last page refused, naming it ("page 3 of /path/pc.db"); nothing when
+  // none was.
+  [[nodiscard]] std::optional<std::string> refusal() const;
 
   struct State;
 
@@ -53,8 +54,8 @@ class SealedVfs {
   std::unique_ptr<State> state_;
 };
 
-// The sentence for a statement SQLite failed with SQLITE_IOERR_DATA on `db`: which page of which
-// file was refused. Nothing when `db` is not sealed or refused nothing.
+// The same for a connection: nothing when `db` is not sealed, refused nothing, or has no file
+// open (a failed open: ask its SealedVfs).
 [[nodiscard]] std::optional<std::string> refusal_of(sqlite3* db);
 
 }  // namespace vigil::store

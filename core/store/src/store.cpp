@@ -16,7 +16,9 @@ namespace {
 // The error for a failure of SQLite on `db`: a page of a sealed store that failed its
 // authentication is said in one sentence; anything else names what failed, with SQLite's code.
 Error failure(sqlite3* db, int rc, const std::string& what, const std::string& context) {
-  if (rc == SQLITE_IOERR_DATA) {
+  // The extended code: sqlite3_open_v2 answers with the primary one (SQLITE_IOERR).
+  if (rc == SQLITE_IOERR_DATA ||
+      (db != nullptr && sqlite3_extended_errcode(db) == SQLITE_IOERR_DATA)) {
     if (auto refused = refusal_of(db)) return Error(ErrorCode::database, *refused, context);
   }
   return Error((rc & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::constraint : ErrorCode::database, what,
@@ -51,9 +53,12 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
   if (options.seal != nullptr) vfs_ = std::make_unique<SealedVfs>(*options.seal);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs_ ? vfs_->name() : nullptr);
   if (rc != SQLITE_OK) {
-    std::string context = describe(db_, rc, {});
+    // Opening reads the header of page 1: an altered one is refused there.
+    const auto refused = vfs_ ? vfs_->refusal() : std::nullopt;
+    Error error(ErrorCode::database, refused.value_or("cannot open database " + path.string()),
+                describe(db_, rc, {}));
     close();
-    throw Error(ErrorCode::database, "cannot open database " + path.string(), context);
+    throw error;
   }
   sqlite3_extended_result_codes(db_, 1);
   // A writer waits for another rather than failing at once (server threads, batch beside server),
@@ -72,11 +77,12 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
   // damaged, fails here, and the constructor that throws has no destructor to close the handle.
   try {
     if (vfs_) {
-      // Room at the end of every page for its nonce and tag, on pages of the size the VFS
-      // seals; both take effect when the file is made and are fixed in it from then on.
+      // Pages of the size the VFS seals, with room at the end of each for its nonce and tag (in
+      // that order: setting the page size forgets the reserved bytes asked for); both take
+      // effect when the file is made and are fixed in it from then on.
+      execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
       int reserve = static_cast<int>(base::kSealBytes);
       sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
-      execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
       execute("PRAGMA temp_store = MEMORY");
       options.mmap_bytes = 0;
     }
@@ -307,10 +313,11 @@ const char* Statement::sql() const {
 
 void copy_sealed(Database& plain, const std::filesystem::path& target, const base::SecretKey& key) {
   const SealedVfs vfs(key);
-  // The copy takes its page size and reserved bytes from what the source asks for.
+  // The copy takes its page size and reserved bytes from what the source asks for (the page size
+  // first: setting it forgets the reserved bytes asked for).
+  plain.execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
   int reserve = static_cast<int>(base::kSealBytes);
   sqlite3_file_control(plain.handle(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
-  plain.execute("PRAGMA page_size = " + std::to_string(kSealedPageSize));
   std::string uri = "file:";
   for (const char c : std::filesystem::absolute(target).string()) {
     if (c == '%' || c == '?' || c == '#' || c == '\'') {
