@@ -85,6 +85,9 @@ store::Database open_sealed(const std::filesystem::path& path, const base::Secre
   store::OpenOptions options;
   options.seal = &key;
   store::Database db(path, options);
+  // What is deleted or overwritten is zeroed in its page, not left there: the read audit's spent
+  // chain keys above all.
+  db.execute("PRAGMA secure_delete = ON");
   store::migrate(db);
   return db;
 }
@@ -634,7 +637,8 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
     event.nominal_id = id;
     event.occurred_at = format_instant(m.now());
     event.reason = reason;
-    const std::string hash = sync::read_event_hash(event);
+    const auto key = m.state().get(kReadChainKey);
+    const std::string hash = sync::read_event_link(event, key);
     const Change read =
         m.make_change("read_event", base::make_time_ordered_uuid(), Operation::append,
                       {{"nominal_id", id},
@@ -647,6 +651,8 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
     m.state().add_to_outbox(read);
     m.state().set(kReadChainIndex, std::to_string(event.chain_index + 1));
     m.state().set(kReadChainHash, hash);
+    // The key that made this link is overwritten (secure_delete): it cannot make it again.
+    if (key) m.state().set(kReadChainKey, sync::next_chain_key(*key));
     m.state().keep_clock(m.hlc);
     transaction.commit();
   }

@@ -68,8 +68,8 @@ Caller Api::Impl::authenticate(store::Database& db, const Call& call) {
 
 Response Api::Impl::login(const Call& call) {
   const Request& request = call.request;
-  const auto body =
-      sync::decode_string_object(request.body, {"username", "password", "device_name", "kind"});
+  const auto body = sync::decode_string_object(
+      request.body, {"username", "password", "device_name", "kind", "read_audit"});
   auto member = [&](const char* name) {
     auto it = body.find(name);
     if (it == body.end() || it->second.empty()) {
@@ -92,6 +92,13 @@ Response Api::Impl::login(const Call& call) {
   // The dashboard's sign-in is the page's own, shipped with the server: only a tablet's speaks
   // the sync protocol.
   if (kind == "tablet") require_same_protocol(request);
+  // A tablet that asks is given the key of its read audit's chain (sync/read_audit.hpp).
+  const auto read_audit = body.find("read_audit");
+  if (read_audit != body.end() && (read_audit->second != "keyed" || kind != "tablet")) {
+    fail(400, "bad_request", "read_audit must be \"keyed\", and only from a tablet");
+  }
+  const std::optional<std::string> audit_key =
+      read_audit != body.end() ? std::optional(base::random_hex(32)) : std::nullopt;
   const Instant now = options.now();
   // Failures are counted per username from one address, and per address. A guesser of one
   // username is refused (429) from their address for the window, while the officer signs in
@@ -141,15 +148,18 @@ Response Api::Impl::login(const Call& call) {
   const std::string token = base::random_hex(32);
   const std::string device_id = base::make_time_ordered_uuid();
   store::Transaction transaction(*db);
-  store::enrol_device(
-      *db, {device_id, officer_id, device_name, base::sha256_hex(token), kind, now_text()});
+  store::enrol_device(*db, {device_id, officer_id, device_name, base::sha256_hex(token), kind,
+                            now_text(), audit_key});
   Caller caller{
       officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
   audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);
   transaction.commit();
   base::JsonWriter w;
-  w.object({base::member("token", token), base::member("device_id", device_id),
+  w.begin_object();
+  w.fields({base::member("token", token), base::member("device_id", device_id),
             base::member("officer", username), base::member("role", role)});
+  if (audit_key) w.field("audit_key", *audit_key);
+  w.end_object();
   return json_response(200, w.str());
 }
 

@@ -173,7 +173,7 @@ Enrolment SyncClient::sign_in(const std::string& username, const std::string& pa
                               const std::string& device_name) {
   base::JsonWriter body;
   body.object({base::member("username", username), base::member("password", password),
-               base::member("device_name", device_name)});
+               base::member("device_name", device_name), base::member("read_audit", "keyed")});
   const Answer answer = call("POST", "/api/v1/auth/login", body.str());
   if (answer.status == 401) {
     throw SyncError(SyncProblem::refused, "The server did not accept that username and password.");
@@ -184,9 +184,11 @@ Enrolment SyncClient::sign_in(const std::string& username, const std::string& pa
   }
   if (answer.status != 200) refused(answer, "the sign-in");
   auto fields = understood<std::map<std::string, std::string>>("answer to the sign-in", [&] {
-    return decode_string_object(answer.body, {"token", "device_id", "officer", "role"});
+    return decode_string_object(answer.body,
+                                {"token", "device_id", "officer", "role", "audit_key"});
   });
-  return {fields["token"], fields["device_id"], fields["officer"], fields["role"]};
+  return {fields["token"], fields["device_id"], fields["officer"], fields["role"],
+          fields["audit_key"]};
 }
 
 SyncReport SyncClient::sync() {

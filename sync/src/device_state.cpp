@@ -41,6 +41,7 @@ void DeviceState::keep_enrolment(const Enrolment& enrolment, const std::string& 
   set(kDeviceId, enrolment.device_id);
   set(kUsername, username);
   set(kRole, enrolment.role);
+  if (!enrolment.audit_key.empty()) set(kReadChainKey, enrolment.audit_key);
 }
 
 void DeviceState::restore_clock(HybridClock& clock) {

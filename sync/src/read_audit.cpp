@@ -1,25 +1,61 @@
 #include "vigil/sync/read_audit.hpp"
 
+#include <array>
+
 #include "vigil/base/digest.hpp"
+#include "vigil/base/seal.hpp"
 
 namespace vigil::sync {
+namespace {
 
-std::string read_event_hash(const ReadEvent& event) {
-  base::Sha256 digest;
-  digest.add("vigil read event 1\n");
+std::array<std::uint8_t, 32> key_bytes(const std::string& hex) {
+  std::array<std::uint8_t, 32> key{};
+  if (!base::from_hex(hex, key)) {
+    throw Error(ErrorCode::internal, "a read audit chain key is not 64 hex digits");
+  }
+  return key;
+}
+
+// The device's audit key (the one it was given at sign-in), or nothing: a plain chain.
+std::optional<std::string> audit_key_of(store::Database& db, const std::string& device_id) {
+  auto& key = db.cached("SELECT audit_key FROM devices WHERE id = ?");
+  key.bind_all(device_id);
+  std::optional<std::string> found;
+  if (key.step()) found = key.column_optional_text(0);
+  key.reset();
+  return found;
+}
+
+// The key of event `index` of a keyed chain, from the key the device was given.
+std::string chain_key_at(std::string key, std::int64_t index) {
+  for (std::int64_t i = 0; i < index; ++i) key = next_chain_key(key);
+  return key;
+}
+
+}  // namespace
+
+std::string read_event_link(const ReadEvent& event, const std::optional<std::string>& chain_key) {
+  std::string text = chain_key ? "vigil read event 2\n" : "vigil read event 1\n";
   for (const std::string& field :
        {event.device_id, std::to_string(event.chain_index), event.prev_hash, event.nominal_id,
         event.occurred_at, event.reason}) {
-    digest.add(std::to_string(field.size())).add(":").add(field).add("\n");
+    text += std::to_string(field.size()) + ":" + field + "\n";
   }
-  return digest.hex();
+  if (!chain_key) return base::sha256_hex(text);
+  return base::hmac_sha256_hex(key_bytes(*chain_key), text);
+}
+
+std::string next_chain_key(const std::string& chain_key) {
+  return base::hmac_sha256_hex(key_bytes(chain_key), "vigil read audit: the next key");
 }
 
 std::optional<std::string> check_read_event(store::Database& db, const ReadEvent& event,
                                             std::string_view hash) {
   const std::string& device_id = event.device_id;
   const std::string index = std::to_string(event.chain_index);
-  if (read_event_hash(event) != hash) {
+  auto key = audit_key_of(db, device_id);
+  if (key) key = chain_key_at(*key, event.chain_index);
+  if (read_event_link(event, key) != hash) {
     return "read event " + index +
            " of this device does not match its hash: the tablet's read audit has been altered";
   }
@@ -71,6 +107,9 @@ std::vector<ChainBreak> verify_read_chains(store::Database& db) {
   std::string device;
   std::int64_t expected = 0;
   std::string last_hash;
+  // A keyed device's key for event `key_index`, moved on as its chain is walked.
+  std::optional<std::string> key;
+  std::int64_t key_index = 0;
   while (s.step()) {
     ReadEvent e{s.column_text(0), s.column_int(1),  s.column_text(2),
                 s.column_text(3), s.column_text(4), s.column_text(5)};
@@ -79,6 +118,12 @@ std::vector<ChainBreak> verify_read_chains(store::Database& db) {
       device = e.device_id;
       expected = 0;
       last_hash.clear();
+      key = audit_key_of(db, device);
+      key_index = 0;
+    }
+    if (key && e.chain_index > key_index) {
+      key = chain_key_at(*key, e.chain_index - key_index);
+      key_index = e.chain_index;
     }
     auto broken = [&](std::int64_t at, std::string problem) {
       breaks.push_back({device, at, std::move(problem)});
@@ -96,7 +141,7 @@ std::vector<ChainBreak> verify_read_chains(store::Database& db) {
       broken(e.chain_index, "read event " + std::to_string(e.chain_index) +
                                 " does not follow the event before it");
     }
-    if (read_event_hash(e) != hash) {
+    if (read_event_link(e, key) != hash) {
       broken(e.chain_index,
              "read event " + std::to_string(e.chain_index) + " does not match its hash");
     }

@@ -56,7 +56,8 @@ void fill(const std::filesystem::path& path, const SecretKey& key, int rows) {
 // Every page: the schema and every row of the table (a failure throws, so no REQUIRE here), then
 // SQLite's own check of the file's structure.
 void read_everything(Database& db) {
-  auto rows = db.prepare("SELECT (SELECT count(*) FROM sqlite_schema), sum(length(text)) FROM notes");
+  auto rows =
+      db.prepare("SELECT (SELECT count(*) FROM sqlite_schema), sum(length(text)) FROM notes");
   rows.step();
   auto check = db.prepare("PRAGMA integrity_check");
   check.step();
@@ -127,8 +128,7 @@ TEST_CASE("a byte altered in any page of a sealed store is refused with a senten
   }
 }
 
-TEST_CASE("a page altered in a sealed store's log is refused when it is read",
-          "[store][sealed]") {
+TEST_CASE("a page altered in a sealed store's log is refused when it is read", "[store][sealed]") {
   TempDir dir;
   const auto path = dir.path() / "tablet.db";
   const SecretKey key = SecretKey::random();

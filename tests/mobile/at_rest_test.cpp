@@ -20,6 +20,7 @@
 #include "vigil/rules/text.hpp"
 #include "vigil/store/migrate.hpp"
 #include "vigil/sync/device_state.hpp"
+#include "vigil/sync/read_audit.hpp"
 
 using namespace vigil;
 using vigil::mobile::Problem;
@@ -81,9 +82,10 @@ std::string vigil_field(const Force& f, const std::string& store) {
 
 }  // namespace
 
-TEST_CASE("no byte of a tablet's files holds a surname, an address or the token: in use, locked "
-          "and killed mid-write",
-          "[mobile][at_rest]") {
+TEST_CASE(
+    "no byte of a tablet's files holds a surname, an address or the token: in use, locked "
+    "and killed mid-write",
+    "[mobile][at_rest]") {
   Force f;
   auto tablet = f.enrolled("pc.a", "pc-a.db");
   tablet->update_nominal("NOM-2", {{"area", kAddress}});
@@ -179,7 +181,8 @@ TEST_CASE("a byte altered in the store on disk is refused with a sentence, never
     bytes[page * 4096 + 2000] = static_cast<char>(bytes[page * 4096 + 2000] ^ 0x20);
   }
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  const auto unlocked = run_command(vigil_field(f, "pc-a.db") + "unlock", kTestPassword, f.dir.path());
+  const auto unlocked =
+      run_command(vigil_field(f, "pc-a.db") + "unlock", kTestPassword, f.dir.path());
   const auto shown = run_command(vigil_field(f, "pc-a.db") + "caseload", "", f.dir.path());
   const auto& refused = unlocked.status != 0 ? unlocked : shown;
   CHECK(refused.status == 1);
@@ -252,12 +255,13 @@ TEST_CASE("ten wrong passwords in a row wipe the tablet, and it says so", "[mobi
       FAIL("a wrong password unlocked the tablet");
     } catch (const TabletError& error) {
       CHECK(error.problem() == Problem::wrong_password);
-      CHECK(std::string(error.what()).find(counted(10 - i, "more wrong password") +
-                                           " in a row and it wipes itself") != std::string::npos);
+      CHECK(std::string(error.what())
+                .find(counted(10 - i, "more wrong password") + " in a row and it wipes itself") !=
+            std::string::npos);
     }
   }
-  const auto wiped = run_command(vigil_field(f, "pc-a.db") + "unlock", "still not it\n",
-                                 f.dir.path());
+  const auto wiped =
+      run_command(vigil_field(f, "pc-a.db") + "unlock", "still not it\n", f.dir.path());
   CHECK(wiped.status == 1);
   CHECK(wiped.err ==
         "vigil-field: After 10 wrong passwords in a row the tablet has wiped its store: nothing of "
@@ -314,13 +318,14 @@ TEST_CASE("a store made before stores were sealed is sealed at its first unlock,
         "name <> 'schema_migrations'");
     while (names.step()) tables.push_back(names.column_text(0));
     for (const auto& table : tables) {
-      const auto columns = static_cast<int>(
-          count_of(sealed, "SELECT count(*) FROM pragma_table_info(?)", table));
+      const auto columns =
+          static_cast<int>(count_of(sealed, "SELECT count(*) FROM pragma_table_info(?)", table));
       auto rows = sealed.prepare("SELECT * FROM \"" + table + "\"");
       while (rows.step()) {
         std::string marks;
         for (int c = 0; c < columns; ++c) marks += c == 0 ? "?" : ", ?";
-        auto insert = plain.prepare("INSERT OR REPLACE INTO \"" + table + "\" VALUES (" + marks + ")");
+        auto insert =
+            plain.prepare("INSERT OR REPLACE INTO \"" + table + "\" VALUES (" + marks + ")");
         for (int c = 0; c < columns; ++c) {
           if (rows.is_null(c)) {
             insert.bind(c + 1, std::nullopt);
@@ -357,9 +362,100 @@ TEST_CASE("a store made before stores were sealed is sealed at its first unlock,
   const std::string sealed = bytes_of(path);
   CHECK(sealed.find(kAddress) == std::string::npos);
   CHECK(sealed.find("Surname1") == std::string::npos);
-  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM sync_state WHERE key IN "
-                                 "('unlock_verifier', 'locked')") == 0);
+  CHECK(f.store_count("pc-a.db",
+                      "SELECT count(*) FROM sync_state WHERE key IN "
+                      "('unlock_verifier', 'locked')") == 0);
   tablet.unlock(kTestPassword);
   CHECK(tablet.sync(Force::quick()).applied == 3);
   CHECK(f.server_count("SELECT count(*) FROM visits WHERE observations LIKE '%Acacia%'") == 3);
+}
+
+TEST_CASE("a read audit tail rewritten on the tablet, links and all, is refused by the server",
+          "[mobile][at_rest][audit]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  const std::string device = tablet->status().device_id;
+  // The server gave the tablet its chain's key at sign-in, and keeps it.
+  const auto given = [&] {
+    store::Database server_db(f.dir.path() / "server.db");
+    return text_of(server_db, "SELECT audit_key FROM devices WHERE id = ?", device);
+  }();
+  REQUIRE(given.size() == 64);
+  tablet->show("NOM-1", "visit preparation");
+  tablet->sync(Force::quick());
+
+  // Two reads not yet synced; then whoever holds the password hides the first one's reason,
+  // making every link again with all the tablet holds: its chain's key as it now stands, or
+  // plain SHA-256 as an unkeyed chain would have it.
+  tablet->show("NOM-2", "looking up an address");
+  tablet->show("NOM-3", "visit preparation");
+  tablet->lock();
+  {
+    auto db = f.open("pc-a.db");
+    const std::string key_now =
+        text_of(db, "SELECT value FROM sync_state WHERE key = 'read_chain_key'");
+    CHECK(key_now != given);  // the key the first events were made with is gone
+    CHECK(key_now == sync::next_chain_key(sync::next_chain_key(sync::next_chain_key(given))));
+    for (const std::optional<std::string>& forging_key :
+         {std::optional<std::string>(key_now), std::optional<std::string>()}) {
+      // Event 0 has gone up; event 1 names its link.
+      std::string prev = text_of(
+          db,
+          "SELECT json_extract(fields, '$.prev_hash') FROM outbox WHERE entity = 'read_event' "
+          "AND json_extract(fields, '$.chain_index') = '1'");
+      for (const char* index : {"1", "2"}) {
+        auto event_row = first_row(
+            db,
+            "SELECT json_extract(fields, '$.nominal_id'), json_extract(fields, '$.occurred_at'), "
+            "json_extract(fields, '$.reason'), change_id FROM outbox WHERE entity = 'read_event' "
+            "AND json_extract(fields, '$.chain_index') = ?",
+            std::string(index));
+        sync::ReadEvent event{device,
+                              std::stoll(index),
+                              prev,
+                              event_row.column_text(0),
+                              event_row.column_text(1),
+                              std::string(index) == "1" ? "routine" : event_row.column_text(2)};
+        const std::string change_id = event_row.column_text(3);
+        const std::string link = sync::read_event_link(event, forging_key);
+        db.prepare(
+              "UPDATE outbox SET fields = json_set(fields, '$.reason', ?, '$.prev_hash', ?, "
+              "'$.hash', ?) WHERE change_id = ?")
+            .bind_all(event.reason, prev, link, change_id)
+            .run();
+        prev = link;
+      }
+      // Made with the key the server derives for event 1, the rewrite would have passed.
+      CHECK(sync::read_event_link(sync::ReadEvent{device, 1, "", "", "", ""},
+                                  sync::next_chain_key(given)) !=
+            sync::read_event_link(sync::ReadEvent{device, 1, "", "", "", ""}, forging_key));
+    }
+  }
+  tablet->unlock(kTestPassword);
+  const auto report = tablet->sync(Force::quick());
+  CHECK(report.rejected == 2);
+  REQUIRE_FALSE(report.rejections.empty());
+  CHECK(report.rejections[0].find("read event 1 of this device does not match its hash") !=
+        std::string::npos);
+  store::Database server_db(f.dir.path() / "server.db");
+  CHECK(f.server_count("SELECT count(*) FROM audit_log WHERE action = 'read' AND reason = "
+                       "'routine'") == 0);
+  // What did arrive, untouched, verifies under the keys the server derives.
+  CHECK(sync::verify_read_chains(server_db).empty());
+}
+
+TEST_CASE(
+    "read events made under the key verify on the server, and a device without one keeps "
+    "plain links",
+    "[mobile][at_rest][audit]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  for (int i = 0; i < 5; ++i) tablet->show("NOM-" + std::to_string(1 + i % 4), "supervision");
+  CHECK(tablet->sync(Force::quick()).applied == 5);
+  store::Database server_db(f.dir.path() / "server.db");
+  CHECK(sync::verify_read_chains(server_db).empty());
+  // The same events checked as a plain chain do not hold: the links are keyed.
+  server_db.execute("UPDATE devices SET audit_key = NULL");
+  const auto breaks = sync::verify_read_chains(server_db);
+  CHECK(breaks.size() == 5);
 }

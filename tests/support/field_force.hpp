@@ -23,8 +23,9 @@ struct Force {
   std::filesystem::path store(const std::string& name) const { return dir.path() / name; }
 
   // A tablet enrolled as `username`, its scope taken.
-  std::unique_ptr<vigil::mobile::Tablet> enrolled(const std::string& username, const std::string& name,
-                                   const std::string& at = "") {
+  std::unique_ptr<vigil::mobile::Tablet> enrolled(const std::string& username,
+                                                  const std::string& name,
+                                                  const std::string& at = "") {
     auto tablet = std::make_unique<vigil::mobile::Tablet>(store(name));
     tablet->enrol(at.empty() ? url() : at, username, kTestPassword, name, quick());
     return tablet;
@@ -53,7 +54,8 @@ struct Force {
   }
 };
 
-inline vigil::mobile::VisitInput visit_to(const std::string& ref, std::vector<std::string> attendees) {
+inline vigil::mobile::VisitInput visit_to(const std::string& ref,
+                                          std::vector<std::string> attendees) {
   vigil::mobile::VisitInput visit;
   visit.nominal_ref = ref;
   visit.announced = false;
@@ -66,4 +68,3 @@ inline vigil::Date today() {
   return vigil::london_date(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
-

@@ -581,7 +581,7 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
                 w.force.north_nominals[0],
                 "2026-11-22T10:0" + std::to_string(i) + ":00Z",
                 "visit preparation"};
-    prev = read_event_hash(e);
+    prev = read_event_link(e, std::nullopt);
     events.push_back(w.change("read_event", base::make_uuid(w.random), Operation::append,
                               {{"nominal_id", e.nominal_id},
                                {"occurred_at", e.occurred_at},

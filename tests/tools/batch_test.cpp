@@ -186,7 +186,7 @@ TEST_CASE("batch: a device's read audit with an event missing", "[batch]") {
                                  night.force.north_nominals[0],
                                  "2026-11-22T10:0" + std::to_string(index) + ":00Z",
                                  "visit"};
-    const std::string hash = vigil::sync::read_event_hash(event);
+    const std::string hash = vigil::sync::read_event_link(event, std::nullopt);
     vigil::store::Database db(night.path);
     db.prepare(
           "INSERT INTO audit_log (id, occurred_at, device_id, action, entity, entity_id, reason, "

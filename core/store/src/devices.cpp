@@ -7,10 +7,10 @@ namespace vigil::store {
 
 void enrol_device(store::Database& db, const NewDevice& device) {
   auto s = db.prepare(
-      "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at, kind) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO devices (id, officer_id, name, token_hash, enrolled_at, last_contact_at, kind, "
+      "audit_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind_all(device.id, device.officer_id, device.name, device.token_hash, device.enrolled_at,
-             device.enrolled_at, device.kind);
+             device.enrolled_at, device.kind, device.audit_key);
   s.run();
 }
 

@@ -36,7 +36,8 @@ inline constexpr const char* kNeedsResync = "needs_resync";    // "1": take the 
 inline constexpr const char* kServerDigest = "server_digest";  // the scope digest last pulled
 inline constexpr const char* kLastSync = "last_sync_at";
 inline constexpr const char* kReadChainIndex = "read_chain_index";  // the next read event's index
-inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's hash
+inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's link
+inline constexpr const char* kReadChainKey = "read_chain_key";  // the next read event's key (keyed)
 
 // A change the server refused, kept in the outbox with its reason until the officer has seen it.
 struct RejectedChange {
@@ -49,9 +50,10 @@ struct SetAsideRecord {
   std::string entity, entity_id, reason, set_aside_at;
 };
 
-// What the server answered to a sign-in: the device's bearer token and id, and who signed in.
+// What the server answered to a sign-in: the device's bearer token and id, who signed in, and the
+// key of its read audit's chain ("" from a server that gives none: read_audit.hpp).
 struct Enrolment {
-  std::string token, device_id, officer, role;
+  std::string token, device_id, officer, role, audit_key;
 };
 
 class DeviceState {

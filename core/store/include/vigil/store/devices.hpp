@@ -24,8 +24,9 @@ struct DeviceInfo {
 // the device's alone.
 struct NewDevice {
   std::string id, officer_id, name, token_hash;
-  std::string kind;         // "tablet", or "browser" for a dashboard session
-  std::string enrolled_at;  // also its first contact
+  std::string kind;                      // "tablet", or "browser" for a dashboard session
+  std::string enrolled_at;               // also its first contact
+  std::optional<std::string> audit_key;  // the key of its read audit's chain, when it asked for one
 };
 // Records the device, in the caller's transaction (with the audit row of the sign-in).
 void enrol_device(store::Database& db, const NewDevice& device);
