@@ -26,9 +26,37 @@ std::optional<std::string> audit_key_of(store::Database& db, const std::string& 
   return found;
 }
 
-// The key of event `index` of a keyed chain, from the key the device was given.
-std::string chain_key_at(std::string key, std::int64_t index) {
-  for (std::int64_t i = 0; i < index; ++i) key = next_chain_key(key);
+// `key` (the key of event `from`) moved on to event `to`.
+std::string chain_key_at(std::string key, std::int64_t from, std::int64_t to) {
+  for (std::int64_t i = from; i < to; ++i) key = next_chain_key(key);
+  return key;
+}
+
+// The key of event `index` of the device's keyed chain (nothing for a plain chain): from the key
+// kept for the last event checked when it lies at or before `index`, else from the one given.
+// The key after it is kept in turn. Each key follows from the one given alone, so what is kept
+// is only a short cut, right whatever becomes of the event.
+std::optional<std::string> event_key(store::Database& db, const std::string& device_id,
+                                     std::int64_t index) {
+  auto& kept = db.cached(
+      "SELECT audit_key, audit_key_index, audit_key_at FROM devices WHERE id = ? AND audit_key "
+      "IS NOT NULL");
+  kept.bind_all(device_id);
+  if (!kept.step()) {
+    kept.reset();
+    return std::nullopt;
+  }
+  std::string key = kept.column_text(0);
+  std::int64_t from = 0;
+  if (!kept.is_null(1) && kept.column_int(1) <= index) {
+    from = kept.column_int(1);
+    key = kept.column_text(2);
+  }
+  kept.reset();
+  key = chain_key_at(key, from, index);
+  auto& keep = db.cached("UPDATE devices SET audit_key_index = ?, audit_key_at = ? WHERE id = ?");
+  keep.bind_all(index + 1, next_chain_key(key), device_id);
+  keep.run();
   return key;
 }
 
@@ -53,9 +81,7 @@ std::optional<std::string> check_read_event(store::Database& db, const ReadEvent
                                             std::string_view hash) {
   const std::string& device_id = event.device_id;
   const std::string index = std::to_string(event.chain_index);
-  auto key = audit_key_of(db, device_id);
-  if (key) key = chain_key_at(*key, event.chain_index);
-  if (read_event_link(event, key) != hash) {
+  if (read_event_link(event, event_key(db, device_id, event.chain_index)) != hash) {
     return "read event " + index +
            " of this device does not match its hash: the tablet's read audit has been altered";
   }
@@ -122,7 +148,7 @@ std::vector<ChainBreak> verify_read_chains(store::Database& db) {
       key_index = 0;
     }
     if (key && e.chain_index > key_index) {
-      key = chain_key_at(*key, e.chain_index - key_index);
+      key = chain_key_at(*key, key_index, e.chain_index);
       key_index = e.chain_index;
     }
     auto broken = [&](std::int64_t at, std::string problem) {

@@ -459,3 +459,48 @@ TEST_CASE(
   const auto breaks = sync::verify_read_chains(server_db);
   CHECK(breaks.size() == 5);
 }
+
+TEST_CASE("an upgrade cut off on either side of its switch is finished when the store is opened",
+          "[mobile][at_rest]") {
+  Force f;
+  const auto path = f.store("pc-a.db");
+  f.enrolled("pc.a", "pc-a.db")->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  const std::string store = path.string();
+
+  // Cut off after the switch: the sealed store in place, its key file still under its new name,
+  // the plain store's last name beside it.
+  std::filesystem::rename(store + ".key", store + ".key.new");
+  std::ofstream(store + ".plain") << "SQLite format 3" << kAddress;
+  {
+    Tablet tablet(path);
+    CHECK(std::filesystem::exists(store + ".key"));
+    CHECK_FALSE(std::filesystem::exists(store + ".key.new"));
+    CHECK_FALSE(std::filesystem::exists(store + ".plain"));  // overwritten, then deleted
+    tablet.unlock(kTestPassword);
+    CHECK(tablet.status().pending == 1);
+  }
+
+  // Cut off before the switch: a plain store still in use, and a half-made sealed copy with its
+  // key file beside it. They go; the plain store stays as it was, to be sealed at its unlock.
+  const auto plain = f.dir.path() / "plain.db";
+  {
+    store::Database db(plain);
+    store::migrate(db);
+  }
+  TempDir elsewhere;
+  for (const char* suffix : {"", ".key"}) {
+    std::filesystem::rename(store + suffix, elsewhere.path() / ("pc-a.db" + std::string(suffix)));
+  }
+  std::filesystem::rename(plain, path);
+  std::filesystem::copy_file(elsewhere.path() / "pc-a.db", store + ".sealing");
+  std::filesystem::copy_file(elsewhere.path() / "pc-a.db.key", store + ".key.new");
+  std::filesystem::create_hard_link(path, store + ".plain");
+  {
+    Tablet tablet(path);
+    for (const char* suffix : {".sealing", ".key.new", ".plain", ".key"}) {
+      INFO(suffix);
+      CHECK_FALSE(std::filesystem::exists(store + suffix));
+    }
+    CHECK(bytes_of(path).starts_with("SQLite format 3"));  // the plain store, untouched
+  }
+}

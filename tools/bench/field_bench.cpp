@@ -76,8 +76,7 @@ std::int64_t file_bytes(const std::filesystem::path& path) {
   return bytes;
 }
 
-std::int64_t count(const std::filesystem::path& path, const char* sql) {
-  store::Database db(path);
+std::int64_t count(store::Database db, const char* sql) {
   auto s = db.prepare(sql);
   s.step();
   return s.column_int(0);
@@ -96,7 +95,7 @@ int run_field(std::span<const std::string> words) {
   const int visits = positive_number(args, "visits", 1000, 1'000'000);
   const SeededBench bench(args, "field", choice);
   const auto& [database, out, seeding] = bench;
-  const std::string team = count(database.path(),
+  const std::string team = count(store::Database(database.path()),
                                  "SELECT count(*) FROM officers WHERE "
                                  "username = 'pc.bench'") == 0
                                ? carve_caseload(database.path(), nominals)
@@ -110,14 +109,16 @@ int run_field(std::span<const std::string> words) {
   const auto store = scratch.file("tablet.db");
   mobile::Tablet tablet(store);
 
-  // Enrolment: sign-in (an Argon2id check on the server, another to make the unlock verifier on
-  // the tablet) and the first sync of the whole scope.
+  // Enrolment: sign-in (an Argon2id check on the server, another on the tablet to derive the key
+  // that wraps its store's key) and the first sync of the whole scope into the sealed store.
   PeakMemory::reset();
   auto start = Clock::now();
   const auto enrolled = tablet.enrol(url, kOfficer, backoffice::kSeedPassword, "bench tablet");
   const double enrol_s = seconds_since(start);
   const double enrol_peak = PeakMemory::mib();
-  const std::int64_t scope_visits = count(store, "SELECT count(*) FROM visits");
+  // The tablet's store is sealed: read with the officer's password, as unlock opens it.
+  const std::int64_t scope_visits =
+      count(mobile::open_store(store, backoffice::kSeedPassword), "SELECT count(*) FROM visits");
   const std::int64_t store_after_enrol = file_bytes(store);
   std::cout << "enrol and first sync of " << team << ": " << grouped(enrolled.received)
             << " records (" << grouped(scope_visits) << " visits) in " << fixed(enrol_s * 1000, 1)
@@ -191,7 +192,7 @@ int run_field(std::span<const std::string> words) {
   const std::int64_t store_bytes = file_bytes(store);
   std::int64_t checkpointed = 0;
   {
-    store::Database db(store);
+    auto db = mobile::open_store(store, backoffice::kSeedPassword);
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   }
   checkpointed = file_bytes(store);

@@ -26,11 +26,13 @@ inline constexpr const char* kDeviceId = "device_id";
 inline constexpr const char* kUsername = "username";
 inline constexpr const char* kOfficerId = "officer_id";
 inline constexpr const char* kRole = "role";
-inline constexpr const char* kUnlockVerifier = "unlock_verifier";  // Argon2id of the password
-inline constexpr const char* kLocked = "locked";                   // "1" while locked
-inline constexpr const char* kClock = "clock";                     // the last stamp issued or seen
-inline constexpr const char* kCursor = "cursor";                   // the pull cursor
-inline constexpr const char* kScopeTaken = "scope_taken";          // "1" once a first sync finished
+// Kept by stores made before stores were sealed, read and dropped when one is sealed: an Argon2id
+// verifier of the password, and the lock flag.
+inline constexpr const char* kUnlockVerifier = "unlock_verifier";
+inline constexpr const char* kLocked = "locked";
+inline constexpr const char* kClock = "clock";             // the last stamp issued or seen
+inline constexpr const char* kCursor = "cursor";           // the pull cursor
+inline constexpr const char* kScopeTaken = "scope_taken";  // "1" once a first sync finished
 inline constexpr const char* kResume = "resume";  // where an interrupted first sync goes on
 inline constexpr const char* kNeedsResync = "needs_resync";    // "1": take the scope afresh
 inline constexpr const char* kServerDigest = "server_digest";  // the scope digest last pulled

@@ -1,6 +1,6 @@
-// Officers' passwords and the tablet's offline unlock verifier: Argon2id, encoded with its
-// parameters and salt so they can change later. Thread-safe; throws vigil::Error only if the
-// hashing library itself fails.
+// Officers' passwords (and, in stores made before stores were sealed, the tablet's unlock
+// verifier): Argon2id, encoded with its parameters and salt so they can change later. Thread-safe;
+// throws vigil::Error only if the hashing library itself fails.
 #pragma once
 
 #include <optional>
