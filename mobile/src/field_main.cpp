@@ -333,7 +333,14 @@ int run_with_key_agent(const std::string& store, const std::string& name,
     }
     throw;
   }
-  if (unlocks) key_agent::start(store, tablet.store_key(), tablet.idle_limit());
+  if (unlocks) {
+    try {
+      key_agent::start(store, tablet.store_key(), tablet.idle_limit());
+    } catch (const vigil::Error& error) {
+      // Unlocked all the same, for this command: the next one asks for the password again.
+      std::cerr << "warning: " << error.what() << "; each command will ask to be unlocked\n";
+    }
+  }
   return status;
 }
 
@@ -433,6 +440,9 @@ int run(const std::vector<std::string>& words) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 3 && words[0] == vigil::mobile::key_agent::kAgentCommand) {
+    vigil::mobile::key_agent::serve(words[1], std::chrono::seconds(std::stoll(words[2])));
+  }
   return base::run_program(
       "vigil-field", [&] { return run(words); }, {},
       [](const std::exception& error) {

@@ -63,7 +63,7 @@ bool send_byte(int fd, char byte) {
 
 bool receive_all(int fd, std::uint8_t* out, std::size_t size) {
   while (size > 0) {
-    const ssize_t n = ::recv(fd, out, size, 0);
+    const ssize_t n = ::read(fd, out, size);  // a socket or a pipe
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     out += n;
@@ -79,22 +79,28 @@ std::optional<std::pair<dev_t, ino_t>> key_file_identity(const std::filesystem::
   return std::pair{info.st_dev, info.st_ino};
 }
 
-// The agent's life, in the child process: it never returns.
-[[noreturn]] void serve(int listener, const std::filesystem::path& store, base::SecretKey key,
-                        std::chrono::seconds idle_limit) {
-  // Not held by the terminal or by a caller's pipes; nothing of the parent's open but the
-  // socket; the key not swapped to disk, and the process neither dumped nor traced.
+constexpr int kListenerFd = 3;  // the agent's socket, bound by the command that starts it
+constexpr int kKeyFd = 4;       // where that command writes the key, once
+
+}  // namespace
+
+void serve(const std::filesystem::path& store, std::chrono::seconds idle_limit) {
+  // A new program (the command that started it exec'd it), so nothing of that command's memory;
+  // none of its files open but the socket and the key's pipe; not held by the terminal or a
+  // caller's pipes; nothing swapped to disk, and the process neither dumped nor traced.
+  ::prctl(PR_SET_DUMPABLE, 0);
+  ::mlockall(MCL_CURRENT | MCL_FUTURE);
   ::setsid();
-  if (listener != 3) {
-    ::dup2(listener, 3);
-    listener = 3;
-  }
-  ::close_range(4, ~0U, 0);
   const int null = ::open("/dev/null", O_RDWR);
   for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
   if (null > 2) ::close(null);
-  ::mlock(&key, sizeof(key));
-  ::prctl(PR_SET_DUMPABLE, 0);
+  std::array<std::uint8_t, base::kKeyBytes> bytes{};
+  const bool received = receive_all(kKeyFd, bytes.data(), bytes.size());
+  ::close(kKeyFd);
+  if (!received) ::_exit(1);
+  base::SecretKey key(bytes);
+  std::fill(bytes.begin(), bytes.end(), 0);
+  const int listener = kListenerFd;
   const auto identity = key_file_identity(store);
   auto deadline = std::chrono::steady_clock::now() + idle_limit;
   for (;;) {
@@ -125,8 +131,6 @@ std::optional<std::pair<dev_t, ino_t>> key_file_identity(const std::filesystem::
   ::_exit(0);
 }
 
-}  // namespace
-
 void start(const std::filesystem::path& store, const base::SecretKey& key,
            std::chrono::seconds idle_limit) {
   stop(store);
@@ -139,15 +143,41 @@ void start(const std::filesystem::path& store, const base::SecretKey& key,
     throw Error(ErrorCode::io,
                 std::string("cannot start the tablet's key agent: ") + std::strerror(errno));
   }
-  const pid_t child = ::fork();
-  if (child < 0) {
+  int key_pipe[2];
+  if (::pipe2(key_pipe, O_CLOEXEC) != 0) {
     ::close(listener);
     throw Error(ErrorCode::io,
                 std::string("cannot start the tablet's key agent: ") + std::strerror(errno));
   }
-  if (child == 0) serve(listener, store, key, idle_limit);
-  // Listening before the fork: the next command finds the agent at once.
+  const std::string store_text = std::filesystem::absolute(store).string();
+  const std::string idle_text = std::to_string(idle_limit.count());
+  const pid_t child = ::fork();
+  if (child == 0) {
+    // vigil-field again, as the agent: a fresh program, given the socket and the key's pipe.
+    ::dup2(listener, kListenerFd);
+    ::dup2(key_pipe[0], kKeyFd);
+    ::close_range(kKeyFd + 1, ~0U, 0);
+    const char* argv[] = {"vigil-field", kAgentCommand, store_text.c_str(), idle_text.c_str(),
+                          nullptr};
+    ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+    ::_exit(127);
+  }
+  // Listening before the agent starts: the next command finds it at once.
   ::close(listener);
+  ::close(key_pipe[0]);
+  bool handed = child > 0;
+  std::string_view bytes(reinterpret_cast<const char*>(key.bytes().data()), key.bytes().size());
+  while (handed && !bytes.empty()) {
+    const ssize_t n = ::write(key_pipe[1], bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    handed = n > 0;
+    if (handed) bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  ::close(key_pipe[1]);
+  if (!handed) {
+    throw Error(ErrorCode::io,
+                std::string("cannot start the tablet's key agent: ") + std::strerror(errno));
+  }
 }
 
 std::optional<base::SecretKey> fetch(const std::filesystem::path& store) {

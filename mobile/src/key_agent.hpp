@@ -17,13 +17,19 @@
 
 namespace vigil::mobile::key_agent {
 
-// Starts the store's agent holding `key` (ending one already running). Returns once the agent
-// answers.
+// vigil-field's hidden command that runs the agent: `vigil-field --key-agent STORE SECONDS`.
+inline constexpr const char* kAgentCommand = "--key-agent";
+
+// Starts the store's agent holding `key` (ending one already running): vigil-field run again
+// (the running program, /proc/self/exe) as the agent, its socket bound before it starts so the
+// next command finds it, the key handed over a pipe. For vigil-field only.
 void start(const std::filesystem::path& store, const base::SecretKey& key,
            std::chrono::seconds idle_limit);
 // The key the store's agent holds, which starts its idle time again; nothing when none runs.
 [[nodiscard]] std::optional<base::SecretKey> fetch(const std::filesystem::path& store);
 // Ends the store's agent, if one runs.
 void stop(const std::filesystem::path& store);
+// The agent's life, in the program start() runs: never returns.
+[[noreturn]] void serve(const std::filesystem::path& store, std::chrono::seconds idle_limit);
 
 }  // namespace vigil::mobile::key_agent

@@ -23,16 +23,18 @@ Error io_failure(const std::filesystem::path& path, const std::string& what) {
                "cannot " + what + " the key file " + path.string() + ": " + std::strerror(errno));
 }
 
-// Writes all of `text` to `fd`, then flushes it to the disk.
-bool write_all(int fd, std::string_view text) {
+// Writes all of `text` to `fd`, then (unless told not to) flushes it to the disk.
+bool write_all(int fd, std::string_view text, bool flush = true) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     text.remove_prefix(static_cast<std::size_t>(n));
   }
-  return ::fsync(fd) == 0;
+  return !flush || ::fsync(fd) == 0;
 }
+
+}  // namespace
 
 void sync_directory(const std::filesystem::path& file) {
   const auto directory =
@@ -43,8 +45,6 @@ void sync_directory(const std::filesystem::path& file) {
     ::close(fd);
   }
 }
-
-}  // namespace
 
 std::filesystem::path StoreKey::path_for(const std::filesystem::path& store) {
   return store.string() + ".key";
@@ -162,7 +162,8 @@ void StoreKey::write(const std::filesystem::path& path) const {
        << cost_.time_cost << ' ' << cost_.memory_kib << ' ' << cost_.parallelism << "\nsalt "
        << base::to_hex(salt_) << "\nkey " << base::to_hex(both) << "\nwrong_passwords "
        << wrong_passwords << "\nwipe_after " << wipe_after << '\n';
-  const std::filesystem::path fresh = path.string() + ".new";
+  // A name of its own: a key file cut off half-written is never taken for anything.
+  const std::filesystem::path fresh = path.string() + ".writing";
   ::unlink(fresh.c_str());
   const int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) throw io_failure(fresh, "create");
@@ -174,11 +175,26 @@ void StoreKey::write(const std::filesystem::path& path) const {
 }
 
 void StoreKey::destroy(const std::filesystem::path& path) {
+  shred_file(path);
+}
+
+void shred_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0) {
     std::error_code unknown;
     const auto size = std::filesystem::file_size(path, unknown);
-    if (!unknown) write_all(fd, std::string(size, '\0'));
+    // In chunks: the plain store an upgrade replaces may be large.
+    const std::string zeros(std::size_t{1} << 16, '\0');
+    for (std::uintmax_t done = 0; !unknown && done < size; done += zeros.size()) {
+      if (!write_all(
+              fd,
+              std::string_view(zeros).substr(
+                  0, static_cast<std::size_t>(std::min<std::uintmax_t>(zeros.size(), size - done))),
+              false)) {
+        break;
+      }
+    }
+    ::fsync(fd);  // the zeros reach the disk before the name goes
     ::close(fd);
   }
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw io_failure(path, "delete");

@@ -57,4 +57,10 @@ class StoreKey {
   std::array<std::uint8_t, base::kSealBytes> seal_{};
 };
 
+// Overwrites a file with zeros, flushes it to the disk, deletes it and flushes its folder. (On
+// flash the zeros may land elsewhere than the old blocks: what is on it must be sealed regardless.)
+void shred_file(const std::filesystem::path& path);
+// Flushes the folder holding `file`, so a rename or a deletion in it survives a crash.
+void sync_directory(const std::filesystem::path& file);
+
 }  // namespace vigil::mobile

@@ -63,23 +63,6 @@ bool is_plain_store(const std::filesystem::path& path) {
          std::string_view(head.data(), head.size()) == std::string_view("SQLite format 3\0", 16);
 }
 
-// Overwrites a file with zeros, flushes it and deletes it: for the plain store an upgrade
-// replaced, whose records must not stay readable on the disk.
-void shred(const std::filesystem::path& path) {
-  std::error_code unknown;
-  const auto size = std::filesystem::file_size(path, unknown);
-  if (!unknown) {
-    std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);
-    const std::string zeros(std::size_t{64} * 1024, '\0');
-    for (std::uintmax_t done = 0; out && done < size; done += zeros.size()) {
-      out.write(zeros.data(),
-                static_cast<std::streamsize>(std::min<std::uintmax_t>(zeros.size(), size - done)));
-    }
-    out.flush();
-  }
-  std::filesystem::remove(path, unknown);
-}
-
 store::Database open_sealed(const std::filesystem::path& path, const base::SecretKey& key) {
   // A tablet commits each record the officer makes as soon as it is made: full durability.
   store::OpenOptions options;
@@ -136,7 +119,8 @@ struct Tablet::Impl {
   std::filesystem::path key_path() const { return StoreKey::path_for(path); }
   std::filesystem::path sealing_path() const { return path.string() + ".sealing"; }
   std::filesystem::path replaced_path() const { return path.string() + ".plain"; }
-  std::filesystem::path new_key_path() const { return key_path().string() + ".new"; }
+  // The key file an upgrade has made, until the sealed store is in place.
+  std::filesystem::path new_key_path() const { return key_path().string() + ".upgrade"; }
 
   // Another process may have used the store since this one opened it (vigil-field runs each
   // command as a process of its own): its last stamp is taken in, so stamps never go back.
@@ -208,6 +192,31 @@ struct Tablet::Impl {
     remove_store_files(path);
   }
 
+  // The store's key from the password. The try is counted in the key file before the password is
+  // tried, so a count that cannot be written makes no guess free, and cleared when it is right.
+  // The policy's number of wrong ones in a row wipes the store; `wrong` says what a wrong one
+  // means.
+  base::SecretKey unwrap_counted(StoreKey& stored, const std::string& password,
+                                 const std::string& wrong) {
+    ++stored.wrong_passwords;
+    stored.write(key_path());
+    if (auto key = stored.unwrap(password)) {
+      stored.wrong_passwords = 0;
+      stored.write(key_path());
+      return *key;
+    }
+    if (stored.wrong_passwords >= stored.wipe_after) {
+      erase_store();
+      throw TabletError(Problem::wiped,
+                        "After " + counted(stored.wrong_passwords, "wrong password") +
+                            " in a row the tablet has wiped its store: nothing of the force's is "
+                            "left on it. Enrol it again to use it.");
+    }
+    const int left = stored.wipe_after - stored.wrong_passwords;
+    throw TabletError(Problem::wrong_password, wrong + " (" + counted(left, "more wrong password") +
+                                                   " in a row and it wipes itself).");
+  }
+
   // ---- the upgrade of a plain store (made before stores were sealed)
 
   // Sealed at the first unlock after the upgrade: copied into a sealed store beside it, checked,
@@ -250,6 +259,7 @@ struct Tablet::Impl {
     }
     std::filesystem::create_hard_link(path, replaced_path());
     std::filesystem::rename(sealing_path(), path);
+    sync_directory(path);  // the switch is on the disk before anything of the plain store goes
     finish_upgrade();
     open_with(key);
   }
@@ -260,6 +270,7 @@ struct Tablet::Impl {
     if (std::filesystem::exists(new_key_path())) {
       if (switched) {
         std::filesystem::rename(new_key_path(), key_path());
+        sync_directory(key_path());
       } else {
         std::filesystem::remove(new_key_path(), ignored);
       }
@@ -267,7 +278,7 @@ struct Tablet::Impl {
     if (std::filesystem::exists(replaced_path())) {
       // Before the switch it is a second name of the store in use; after, the plain store's last.
       if (switched) {
-        shred(replaced_path());
+        shred_file(replaced_path());
         for (const char* suffix : {"-wal", "-shm"}) {
           std::filesystem::remove(replaced_path().string() + suffix, ignored);
         }
@@ -549,28 +560,9 @@ void Tablet::unlock(const std::string& password) {
     m.upgrade(password);
     return;
   }
-  const auto key = stored->unwrap(password);
-  if (!key) {
-    ++stored->wrong_passwords;
-    if (stored->wrong_passwords >= stored->wipe_after) {
-      m.erase_store();
-      throw TabletError(Problem::wiped,
-                        "After " + counted(stored->wrong_passwords, "wrong password") +
-                            " in a row the tablet has wiped its store: nothing of the force's is "
-                            "left on it. Enrol it again to use it.");
-    }
-    stored->write(m.key_path());
-    const int left = stored->wipe_after - stored->wrong_passwords;
-    throw TabletError(Problem::wrong_password,
-                      "That is not the password this tablet was enrolled with; the tablet stays "
-                      "locked (" +
-                          counted(left, "more wrong password") + " in a row and it wipes itself).");
-  }
-  if (stored->wrong_passwords != 0) {
-    stored->wrong_passwords = 0;
-    stored->write(m.key_path());
-  }
-  m.open_with(*key);
+  m.open_with(m.unwrap_counted(*stored, password,
+                               "That is not the password this tablet was enrolled with; the "
+                               "tablet stays locked"));
 }
 
 void Tablet::resume(const base::SecretKey& key) {
@@ -598,10 +590,13 @@ void Tablet::change_password(const std::string& current, const std::string& next
   m.require_unlocked();
   if (auto problem = base::password_problem(next)) throw bad_input(*problem);
   auto stored = StoreKey::read(m.path);
-  if (!stored || !stored->unwrap(current)) {
-    throw TabletError(Problem::wrong_password,
-                      "That is not the tablet's current password; it is unchanged.");
+  if (!stored) {
+    throw TabletError(Problem::not_enrolled,
+                      "The tablet's key file " + m.key_path().string() + " is missing.");
   }
+  // A guess here counts as at the unlock: an unlocked tablet in a thief's hands is no oracle.
+  m.unwrap_counted(*stored, current, "That is not the tablet's current password; it is unchanged");
+  stored = StoreKey::read(m.path);
   // The same key, wrapped again: not a page of the store is rewritten.
   stored->rewrap(m.unlocked->key, next);
   stored->write(m.key_path());
@@ -656,6 +651,10 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
     m.state().keep_clock(m.hlc);
     transaction.commit();
   }
+  // The page that held the spent key has an earlier version in the log: the log is emptied into
+  // the store (where secure_delete zeroed the key) and cut back, so cutting the log short on disk
+  // cannot bring the spent key back.
+  m.db().execute("PRAGMA wal_checkpoint(TRUNCATE)");
   sync::Replica replica(m.db());
   NominalRecord record;
   record.nominal = replica.fields_of("nominal", id).value_or(FieldValues{});

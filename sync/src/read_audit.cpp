@@ -32,19 +32,28 @@ std::string chain_key_at(std::string key, std::int64_t from, std::int64_t to) {
   return key;
 }
 
-// The key of event `index` of the device's keyed chain (nothing for a plain chain): from the key
-// kept for the last event checked when it lies at or before `index`, else from the one given.
-// The key after it is kept in turn. Each key follows from the one given alone, so what is kept
-// is only a short cut, right whatever becomes of the event.
-std::optional<std::string> event_key(store::Database& db, const std::string& device_id,
-                                     std::int64_t index) {
+// Steps of the chain's key the server takes to check one event: a tablet's events arrive in order,
+// each one step from the last, so only a hostile client asks for more, and each step costs
+// microseconds of the one thread that writes.
+constexpr std::int64_t kMostKeySteps = 1000;
+
+struct EventKey {
+  std::optional<std::string> key;  // nothing: a plain chain
+  bool too_far = false;            // more than kMostKeySteps from any key the server holds
+};
+
+// The key of event `index` of the device's keyed chain: from the key kept for the last event
+// checked when it lies at or before `index`, else from the one given. The key after it is kept
+// in turn. Each key follows from the one given alone, so what is kept is only a short cut, right
+// whatever becomes of the event.
+EventKey event_key(store::Database& db, const std::string& device_id, std::int64_t index) {
   auto& kept = db.cached(
       "SELECT audit_key, audit_key_index, audit_key_at FROM devices WHERE id = ? AND audit_key "
       "IS NOT NULL");
   kept.bind_all(device_id);
   if (!kept.step()) {
     kept.reset();
-    return std::nullopt;
+    return {};
   }
   std::string key = kept.column_text(0);
   std::int64_t from = 0;
@@ -53,11 +62,12 @@ std::optional<std::string> event_key(store::Database& db, const std::string& dev
     key = kept.column_text(2);
   }
   kept.reset();
+  if (index - from > kMostKeySteps) return {std::nullopt, true};
   key = chain_key_at(key, from, index);
   auto& keep = db.cached("UPDATE devices SET audit_key_index = ?, audit_key_at = ? WHERE id = ?");
   keep.bind_all(index + 1, next_chain_key(key), device_id);
   keep.run();
-  return key;
+  return {key, false};
 }
 
 }  // namespace
@@ -81,10 +91,7 @@ std::optional<std::string> check_read_event(store::Database& db, const ReadEvent
                                             std::string_view hash) {
   const std::string& device_id = event.device_id;
   const std::string index = std::to_string(event.chain_index);
-  if (read_event_link(event, event_key(db, device_id, event.chain_index)) != hash) {
-    return "read event " + index +
-           " of this device does not match its hash: the tablet's read audit has been altered";
-  }
+  // The checks that cost a lookup come first; the link, which may cost steps of the key, last.
   if (event.chain_index == 0 && !event.prev_hash.empty()) {
     return "read event 0 of this device names an event before it";
   }
@@ -120,7 +127,17 @@ std::optional<std::string> check_read_event(store::Database& db, const ReadEvent
     problem = "read event " + index + " names a nominal this device was never sent";
   }
   sent.reset();
-  return problem;
+  if (problem) return problem;
+  const EventKey key = event_key(db, device_id, event.chain_index);
+  if (key.too_far) {
+    return "read event " + index + " of this device is more than " + std::to_string(kMostKeySteps) +
+           " events away from the last the server checked: its link cannot be checked";
+  }
+  if (read_event_link(event, key.key) != hash) {
+    return "read event " + index +
+           " of this device does not match its hash: the tablet's read audit has been altered";
+  }
+  return std::nullopt;
 }
 
 std::vector<ChainBreak> verify_read_chains(store::Database& db) {

@@ -266,7 +266,7 @@ TEST_CASE("ten wrong passwords in a row wipe the tablet, and it says so", "[mobi
   CHECK(wiped.err ==
         "vigil-field: After 10 wrong passwords in a row the tablet has wiped its store: nothing of "
         "the force's is left on it. Enrol it again to use it.\n");
-  for (const char* suffix : {"", ".key", "-wal", "-shm", "-journal", ".key.new"}) {
+  for (const char* suffix : {"", ".key", "-wal", "-shm", "-journal", ".key.upgrade"}) {
     CHECK_FALSE(std::filesystem::exists(path.string() + suffix));
   }
   CHECK(files_of(f, "pc-a.db").empty());
@@ -282,7 +282,8 @@ TEST_CASE("a password change wraps the key again and leaves the store as it was"
   const std::string before = bytes_of(path);
   tablet->unlock(kTestPassword);
   CHECK_THROWS_WITH(tablet->change_password("a wrong one", "a new passphrase"),
-                    "That is not the tablet's current password; it is unchanged.");
+                    "That is not the tablet's current password; it is unchanged (9 more wrong "
+                    "passwords in a row and it wipes itself).");
   CHECK_THROWS_AS(tablet->change_password(kTestPassword, "short"), TabletError);
   tablet->change_password(kTestPassword, "a new passphrase");
   tablet->lock();
@@ -355,7 +356,7 @@ TEST_CASE("a store made before stores were sealed is sealed at its first unlock,
   tablet.unlock(kTestPassword);
   CHECK(tablet.status().pending == 3);
   CHECK(std::filesystem::exists(path.string() + ".key"));
-  for (const char* suffix : {".plain", ".sealing", ".key.new"}) {
+  for (const char* suffix : {".plain", ".sealing", ".key.upgrade"}) {
     CHECK_FALSE(std::filesystem::exists(path.string() + suffix));
   }
   tablet.lock();
@@ -467,14 +468,23 @@ TEST_CASE("an upgrade cut off on either side of its switch is finished when the 
   f.enrolled("pc.a", "pc-a.db")->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
   const std::string store = path.string();
 
+  // A key file's rewrite cut off (a wrong password counted, a password changed) leaves its new
+  // copy half-written under a name of its own: never taken for the key.
+  std::ofstream(store + ".key.writing") << "vigil store key 1\nserver ";
+  {
+    Tablet tablet(path);
+    tablet.unlock(kTestPassword);
+    CHECK(tablet.status().pending == 1);
+  }
+
   // Cut off after the switch: the sealed store in place, its key file still under its new name,
   // the plain store's last name beside it.
-  std::filesystem::rename(store + ".key", store + ".key.new");
+  std::filesystem::rename(store + ".key", store + ".key.upgrade");
   std::ofstream(store + ".plain") << "SQLite format 3" << kAddress;
   {
     Tablet tablet(path);
     CHECK(std::filesystem::exists(store + ".key"));
-    CHECK_FALSE(std::filesystem::exists(store + ".key.new"));
+    CHECK_FALSE(std::filesystem::exists(store + ".key.upgrade"));
     CHECK_FALSE(std::filesystem::exists(store + ".plain"));  // overwritten, then deleted
     tablet.unlock(kTestPassword);
     CHECK(tablet.status().pending == 1);
@@ -493,11 +503,11 @@ TEST_CASE("an upgrade cut off on either side of its switch is finished when the 
   }
   std::filesystem::rename(plain, path);
   std::filesystem::copy_file(elsewhere.path() / "pc-a.db", store + ".sealing");
-  std::filesystem::copy_file(elsewhere.path() / "pc-a.db.key", store + ".key.new");
+  std::filesystem::copy_file(elsewhere.path() / "pc-a.db.key", store + ".key.upgrade");
   std::filesystem::create_hard_link(path, store + ".plain");
   {
     Tablet tablet(path);
-    for (const char* suffix : {".sealing", ".key.new", ".plain", ".key"}) {
+    for (const char* suffix : {".sealing", ".key.upgrade", ".plain", ".key"}) {
       INFO(suffix);
       CHECK_FALSE(std::filesystem::exists(store + suffix));
     }

@@ -8,7 +8,9 @@
 #include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
+#include "vigil/base/digest.hpp"
 #include "vigil/base/ids.hpp"
+#include "vigil/store/devices.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -625,6 +627,60 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
   Change borrowed = events[0];
   borrowed.change_id = base::make_uuid(w.random);
   CHECK(w.push_one(w.caller("pc.b", "device-b"), borrowed).outcome == Outcome::rejected);
+}
+
+TEST_CASE("a keyed device's read events are checked under the key for each, at most a step away",
+          "[sync][engine][audit]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-k");
+  const std::string given = base::random_hex(32);
+  store::enrol_device(w.db, {"device-k", pc.officer_id, "keyed tablet", "hash", "tablet",
+                             "2026-11-22T09:00:00Z", given});
+  w.db.prepare(
+          "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
+          "entity_id, reason) VALUES (?, '2026-11-22T09:00:00Z', ?, 'device-k', 'read', 'nominal', "
+          "?, 'sync pull since 0')")
+      .bind_all(base::make_uuid(w.random), pc.officer_id, w.force.north_nominals[0])
+      .run();
+  auto event = [&](std::int64_t index, const std::string& prev,
+                   const std::optional<std::string>& key) {
+    ReadEvent e{"device-k",         index, prev, w.force.north_nominals[0], "2026-11-22T10:00:00Z",
+                "visit preparation"};
+    const std::string link = read_event_link(e, key);
+    return std::pair{link, w.change("read_event", base::make_uuid(w.random), Operation::append,
+                                    {{"nominal_id", e.nominal_id},
+                                     {"occurred_at", e.occurred_at},
+                                     {"reason", e.reason},
+                                     {"chain_index", std::to_string(index)},
+                                     {"prev_hash", prev},
+                                     {"hash", link}})};
+  };
+  std::string key = given;
+  std::string prev;
+  for (int i = 0; i < 3; ++i) {
+    auto [link, change] = event(i, prev, key);
+    CHECK(w.push_one(pc, change).outcome == Outcome::applied);
+    prev = link;
+    key = next_chain_key(key);
+  }
+  CHECK(verify_read_chains(w.db).empty());
+  // Linked as a plain chain, or under a spent key: refused.
+  for (const auto& wrong : {std::optional<std::string>(), std::optional<std::string>(given)}) {
+    const auto refused = w.push_one(pc, event(3, prev, wrong).second);
+    CHECK(refused.outcome == Outcome::rejected);
+    CHECK(refused.reason ==
+          "read event 3 of this device does not match its hash: the tablet's read audit has been "
+          "altered");
+  }
+  // An index a hostile client sends far ahead would cost the writer a step of the key for each
+  // event between: refused without them.
+  const auto far = w.push_one(pc, event(std::int64_t{1} << 49, prev, key).second);
+  CHECK(far.outcome == Outcome::rejected);
+  CHECK(far.reason ==
+        "read event 562949953421312 of this device is more than 1000 events away from the last the "
+        "server checked: its link cannot be checked");
+  CHECK(w.push_one(pc, event(3, prev, key).second).outcome == Outcome::applied);
+  CHECK(verify_read_chains(w.db).empty());
 }
 
 TEST_CASE("a change is read once: the log keeps the text sent, the record holds it stored",

@@ -75,14 +75,26 @@ SealedVfs::State* state_of(sqlite3_vfs* vfs) {
   return static_cast<SealedVfs::State*>(vfs->pAppData);
 }
 
-// Where a page belongs, authenticated with it: the file's kind and the page's number in it.
-std::array<std::uint8_t, 9> place(Kind kind, sqlite3_int64 index) {
-  std::array<std::uint8_t, 9> context{};
-  context[0] = static_cast<std::uint8_t>(kind);
+// Where a page belongs, authenticated with it: the file's kind and the page's number in it; for a
+// frame of the log, also the first 16 bytes of its header (the database page it holds, the size
+// of the database at a commit, the log's two salts), so a frame cannot be made to land on
+// another page, to end a transaction it did not end, or to join another log. (The header's
+// checksums are left out: SQLite writes them again when a transaction rewrites a frame.)
+struct Place {
+  std::array<std::uint8_t, 9 + 16> bytes{};
+  std::size_t size = 9;
+  [[nodiscard]] std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
+};
+
+int place_of(SealedFile* f, sqlite3_int64 page_offset, sqlite3_int64 index, Place& place) {
+  place.bytes[0] = static_cast<std::uint8_t>(f->kind);
   for (std::size_t i = 0; i < 8; ++i) {
-    context[8 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(index) >> (8 * i));
+    place.bytes[8 - i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(index) >> (8 * i));
   }
-  return context;
+  if (f->kind == Kind::database) return SQLITE_OK;
+  sqlite3_file* real = f->real();
+  place.size = place.bytes.size();
+  return real->pMethods->xRead(real, place.bytes.data() + 9, 16, page_offset - kFrameHeader);
 }
 
 int refuse(SealedFile* f, Kind kind, sqlite3_int64 index) {
@@ -95,7 +107,7 @@ int refuse(SealedFile* f, Kind kind, sqlite3_int64 index) {
 // Reads the sealed page at `offset` of the real file into f->page and opens it. SQLITE_OK with
 // the plaintext (reserved bytes zero); SQLITE_IOERR_SHORT_READ with zeros when the page lies past
 // the end of the file; SQLITE_IOERR_DATA when it fails authentication.
-int read_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 index) {
+int read_page(SealedFile* f, sqlite3_int64 offset, sqlite3_int64 index) {
   sqlite3_file* real = f->real();
   const int rc = real->pMethods->xRead(real, f->page.data(), kPage, offset);
   if (rc == SQLITE_IOERR_SHORT_READ &&
@@ -103,11 +115,12 @@ int read_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 inde
     return rc;  // nothing there yet: SQLite expects zeros
   }
   if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
-  // A page cut short is as altered as one changed.
-  const auto context = place(kind, index);
+  // A page cut short, or a frame whose header is, is as altered as one changed.
+  Place place;
   const std::span<std::uint8_t> page(f->page);
-  if (rc != SQLITE_OK || !base::open_in_place(f->vfs->key, page.first(kSealed), context,
-                                              page.subspan(kSealed).first<base::kSealBytes>())) {
+  if (rc != SQLITE_OK || place_of(f, offset, index, place) != SQLITE_OK ||
+      !base::open_in_place(f->vfs->key, page.first(kSealed), place.view(),
+                           page.subspan(kSealed).first<base::kSealBytes>())) {
     return SQLITE_IOERR_DATA;
   }
   std::fill(f->page.begin() + kSealed, f->page.end(), 0);
@@ -115,7 +128,7 @@ int read_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 inde
 }
 
 // Seals f->page (plaintext) and writes it at `offset` of the real file.
-int write_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 index) {
+int write_page(SealedFile* f, sqlite3_int64 offset, sqlite3_int64 index) {
   const std::span<std::uint8_t> page(f->page);
   // SQLite leaves the reserved bytes zero. Were it ever to put something there, sealing would
   // lose it (and with it a log checksum): refused loudly rather than lost quietly.
@@ -123,7 +136,10 @@ int write_page(SealedFile* f, sqlite3_int64 offset, Kind kind, sqlite3_int64 ind
                    [](std::uint8_t b) { return b == 0; })) {
     return SQLITE_IOERR_WRITE;
   }
-  base::seal_in_place(f->vfs->key, page.first(kSealed), place(kind, index),
+  // A frame's header is written before its page: it is there to be read.
+  Place place;
+  if (place_of(f, offset, index, place) != SQLITE_OK) return SQLITE_IOERR_WRITE;
+  base::seal_in_place(f->vfs->key, page.first(kSealed), place.view(),
                       page.subspan(kSealed).first<base::kSealBytes>());
   sqlite3_file* real = f->real();
   return real->pMethods->xWrite(real, f->page.data(), kPage, offset);
@@ -163,7 +179,20 @@ Stretch stretch_at(Kind kind, sqlite3_int64 offset, int amount) {
   return s;
 }
 
-int sealed_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+// No C++ exception may unwind through SQLite's C frames: what OpenSSL or the allocator throws is
+// SQLite's I/O error (or out-of-memory) instead.
+template <class Body>
+int guarded(int failure, Body body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (...) {
+    return failure;
+  }
+}
+
+int sealed_read_unguarded(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
   SealedFile* f = sealed(file);
   sqlite3_file* real = f->real();
   auto* to = static_cast<std::uint8_t*>(out);
@@ -181,7 +210,7 @@ int sealed_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset)
         return rc;
       }
     } else {
-      const int rc = read_page(f, s.page_offset, f->kind, s.index);
+      const int rc = read_page(f, s.page_offset, s.index);
       if (rc == SQLITE_IOERR_SHORT_READ) {
         short_read = true;
       } else if (rc == SQLITE_IOERR_DATA && recovering) {
@@ -203,7 +232,12 @@ int sealed_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset)
   return short_read ? SQLITE_IOERR_SHORT_READ : SQLITE_OK;
 }
 
-int sealed_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) {
+int sealed_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+  return guarded(SQLITE_IOERR_READ,
+                 [&] { return sealed_read_unguarded(file, out, amount, offset); });
+}
+
+int sealed_write_unguarded(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) {
   SealedFile* f = sealed(file);
   sqlite3_file* real = f->real();
   const auto* from = static_cast<const std::uint8_t*>(in);
@@ -215,12 +249,12 @@ int sealed_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 o
     } else {
       if (s.length < kPage) {
         // Part of a page: the rest is what is there already (nothing, past the end).
-        rc = read_page(f, s.page_offset, f->kind, s.index);
+        rc = read_page(f, s.page_offset, s.index);
         if (rc == SQLITE_IOERR_DATA) return refuse(f, f->kind, s.index);
         if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
       }
       std::memcpy(f->page.data() + s.within, from, static_cast<std::size_t>(s.length));
-      rc = write_page(f, s.page_offset, f->kind, s.index);
+      rc = write_page(f, s.page_offset, s.index);
     }
     if (rc != SQLITE_OK) return rc;
     from += s.length;
@@ -228,6 +262,11 @@ int sealed_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 o
     amount -= s.length;
   }
   return SQLITE_OK;
+}
+
+int sealed_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) {
+  return guarded(SQLITE_IOERR_WRITE,
+                 [&] { return sealed_write_unguarded(file, in, amount, offset); });
 }
 
 int sealed_close(sqlite3_file* file) {
@@ -307,15 +346,19 @@ int memory_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset)
   return SQLITE_IOERR_SHORT_READ;
 }
 int memory_write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) {
-  auto& bytes = memory(file);
-  const auto end = static_cast<std::size_t>(offset + amount);
-  if (bytes.size() < end) bytes.resize(end);
-  std::memcpy(bytes.data() + offset, in, static_cast<std::size_t>(amount));
-  return SQLITE_OK;
+  return guarded(SQLITE_IOERR_WRITE, [&] {
+    auto& bytes = memory(file);
+    const auto end = static_cast<std::size_t>(offset + amount);
+    if (bytes.size() < end) bytes.resize(end);
+    std::memcpy(bytes.data() + offset, in, static_cast<std::size_t>(amount));
+    return SQLITE_OK;
+  });
 }
 int memory_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  memory(file).resize(static_cast<std::size_t>(size));
-  return SQLITE_OK;
+  return guarded(SQLITE_IOERR_TRUNCATE, [&] {
+    memory(file).resize(static_cast<std::size_t>(size));
+    return SQLITE_OK;
+  });
 }
 int memory_sync(sqlite3_file*, int) {
   return SQLITE_OK;
@@ -367,10 +410,17 @@ int vfs_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, 
   if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && (flags & SQLITE_OPEN_CREATE) != 0 && name != nullptr) {
     if (const int rc = create_private(name); rc != SQLITE_OK) return rc;
   }
-  auto* f = new (file) SealedFile{};
-  f->vfs = state;
-  f->kind = (flags & SQLITE_OPEN_WAL) != 0 ? Kind::log : Kind::database;
-  f->name = name != nullptr ? name : "";
+  SealedFile* f = nullptr;
+  try {
+    f = new (file) SealedFile{};
+    f->vfs = state;
+    f->kind = (flags & SQLITE_OPEN_WAL) != 0 ? Kind::log : Kind::database;
+    f->name = name != nullptr ? name : "";
+  } catch (const std::bad_alloc&) {
+    if (f != nullptr) f->~SealedFile();
+    file->pMethods = nullptr;
+    return SQLITE_NOMEM;
+  }
   const int rc = state->real->xOpen(state->real, name, f->real(), flags, out_flags);
   if (rc != SQLITE_OK) {
     f->~SealedFile();

@@ -42,8 +42,9 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
     return true;
   }();
   (void)configured;
-  // URIs: a plain store's upgrade names the sealed VFS of its copy in one (copy_sealed).
-  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  // URIs for plain databases only: a plain store's upgrade names the sealed VFS of its copy in one
+  // (copy_sealed), while a sealed store's name must never choose another VFS ("?vfs=unix").
+  int flags = SQLITE_OPEN_NOMUTEX | (options.seal == nullptr ? SQLITE_OPEN_URI : 0);
   if (options.read_only) {
     flags |= SQLITE_OPEN_READONLY;
   } else {
@@ -114,7 +115,14 @@ void Database::require_sealed_layout() {
 
 void Database::close() noexcept {
   cache_.reset();
-  if (db_ != nullptr) sqlite3_close_v2(db_);
+  if (db_ != nullptr && vfs_ && sqlite3_close(db_) != SQLITE_OK) {
+    // A statement outlived its Database: the connection lives on until it is finalised, and the
+    // VFS its files go through must too.
+    sqlite3_close_v2(db_);
+    static_cast<void>(vfs_.release());
+  } else if (db_ != nullptr && !vfs_) {
+    sqlite3_close_v2(db_);
+  }
   db_ = nullptr;
   vfs_.reset();
 }

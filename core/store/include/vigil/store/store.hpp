@@ -41,7 +41,7 @@ class SealedVfs;
 class Database {
  public:
   // Opens (or creates) the database in WAL mode with foreign keys enforced. A path beginning
-  // "file:" is read as an SQLite URI.
+  // "file:" is read as an SQLite URI, unless the database is sealed.
   explicit Database(const std::filesystem::path& path, OpenOptions options = {});
   ~Database();
   Database(Database&& other) noexcept;
