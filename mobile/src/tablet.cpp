@@ -188,8 +188,12 @@ struct Tablet::Impl {
   // can be read whatever else survives; then the store's files.
   void erase_store() {
     StoreKey::destroy(key_path());
+    // Wrapped keys anywhere else too: a rewrite or an upgrade a crash cut short.
+    shred_file(key_path().string() + ".writing");
+    shred_file(new_key_path());
     unlocked.reset();
     remove_store_files(path);
+    remove_store_files(sealing_path());
   }
 
   // The store's key from the password. The try is counted in the key file before the password is
