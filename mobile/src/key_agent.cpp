@@ -153,9 +153,15 @@ void start(const std::filesystem::path& store, const base::SecretKey& key,
   const std::string idle_text = std::to_string(idle_limit.count());
   const pid_t child = ::fork();
   if (child == 0) {
-    // vigil-field again, as the agent: a fresh program, given the socket and the key's pipe.
-    ::dup2(listener, kListenerFd);
-    ::dup2(key_pipe[0], kKeyFd);
+    // vigil-field again, as the agent: a fresh program, given the socket and the key's pipe as
+    // descriptors 3 and 4 (through copies above both, so neither is overwritten on the way, and
+    // each lands without close-on-exec).
+    const int socket_copy = ::fcntl(listener, F_DUPFD, 10);
+    const int pipe_copy = ::fcntl(key_pipe[0], F_DUPFD, 10);
+    if (socket_copy < 0 || pipe_copy < 0 || ::dup2(socket_copy, kListenerFd) < 0 ||
+        ::dup2(pipe_copy, kKeyFd) < 0) {
+      ::_exit(127);
+    }
     ::close_range(kKeyFd + 1, ~0U, 0);
     const char* argv[] = {"vigil-field", kAgentCommand, store_text.c_str(), idle_text.c_str(),
                           nullptr};

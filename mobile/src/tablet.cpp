@@ -63,10 +63,14 @@ bool is_plain_store(const std::filesystem::path& path) {
          std::string_view(head.data(), head.size()) == std::string_view("SQLite format 3\0", 16);
 }
 
-store::Database open_sealed(const std::filesystem::path& path, const base::SecretKey& key) {
+// The sealed store at `path`; made there only at enrolment (`create`): a key file whose store has
+// gone opens nothing.
+store::Database open_sealed(const std::filesystem::path& path, const base::SecretKey& key,
+                            bool create = false) {
   // A tablet commits each record the officer makes as soon as it is made: full durability.
   store::OpenOptions options;
   options.seal = &key;
+  options.create = create;
   store::Database db(path, options);
   // What is deleted or overwritten is zeroed in its page, not left there: the read audit's spent
   // chain keys above all.
@@ -86,8 +90,8 @@ struct Tablet::Impl {
     base::SecretKey key;
     store::Database db;
     sync::DeviceState state{db};
-    Unlocked(const std::filesystem::path& path, const base::SecretKey& k)
-        : key(k), db(open_sealed(path, key)) {}
+    Unlocked(const std::filesystem::path& path, const base::SecretKey& k, bool create = false)
+        : key(k), db(open_sealed(path, key, create)) {}
   };
   std::unique_ptr<Unlocked> unlocked;
   Instant last_used{};
@@ -137,7 +141,11 @@ struct Tablet::Impl {
     return std::pair{legacy.get(kServer).value_or(""), legacy.get(kUsername).value_or("")};
   }
 
-  bool enrolled() { return unlocked || std::filesystem::exists(key_path()) || plain_enrolment(); }
+  // A sealed store is its file and its key file: either alone is nothing anyone can use.
+  bool enrolled() {
+    return unlocked || (std::filesystem::exists(key_path()) && std::filesystem::exists(path)) ||
+           plain_enrolment();
+  }
 
   void require_enrolled() {
     if (!enrolled()) {
@@ -517,9 +525,11 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
   }
   if (username.empty()) throw bad_input("the username is empty");
   parse_server_url(server_url);  // refused here, before anything is kept, when malformed
-  // What an interrupted enrolment left has no key and holds nothing anyone can read.
+  // What an interrupted enrolment left has no key and holds nothing anyone can read; a key file
+  // whose store has gone has nothing to open.
   remove_store_files(m.path);
-  m.unlocked = std::make_unique<Impl::Unlocked>(m.path, base::SecretKey::random());
+  StoreKey::destroy(m.key_path());
+  m.unlocked = std::make_unique<Impl::Unlocked>(m.path, base::SecretKey::random(), true);
   m.last_used = m.now();
   m.restore_clock();
   m.state().set(kServer, server_url);

@@ -70,7 +70,7 @@ SyncClient::SyncClient(store::Database& db, HybridClock& clock, Clock now, Trans
       clock_(clock),
       now_(std::move(now)),
       transport_(transport),
-      options_(options),
+      options_(std::move(options)),
       state_(db) {}
 
 // One exchange, tried again with a growing pause while the server cannot be reached or says it

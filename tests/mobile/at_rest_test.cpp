@@ -516,3 +516,20 @@ TEST_CASE("an upgrade cut off on either side of its switch is finished when the 
     CHECK(bytes_of(path).starts_with("SQLite format 3"));  // the plain store, untouched
   }
 }
+
+TEST_CASE("a key file whose store has gone opens nothing, and the tablet can be enrolled again",
+          "[mobile][at_rest]") {
+  Force f;
+  const auto path = f.store("pc-a.db");
+  f.enrolled("pc.a", "pc-a.db")->lock();
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path.string() + suffix);
+  }
+  Tablet tablet(path);
+  CHECK_FALSE(tablet.status().enrolled);
+  CHECK_THROWS_WITH(tablet.unlock(kTestPassword),
+                    "This tablet is not enrolled with a server yet: enrol it first.");
+  CHECK_FALSE(std::filesystem::exists(path));  // unlocking made no empty store
+  tablet.enrol(f.url(), "pc.a", kTestPassword, "pc.a again", Force::quick());
+  CHECK(tablet.caseload(today()).size() == 4);
+}
