@@ -274,6 +274,11 @@ int cmd_status(Tablet& tablet, const base::Args& args) {
     return vigil::base::kExitOk;
   }
   std::cout << s.officer << " on " << s.server << (s.locked ? " (locked)" : "") << '\n';
+  if (s.locked) {
+    // Nothing of what the store holds, not even how much is waiting: it cannot be read.
+    std::cout << "unlock the tablet to see what is waiting, rejected or in conflict\n";
+    return vigil::base::kExitOk;
+  }
   if (!s.scope_complete) {
     std::cout << "the scope is not all here yet: sync to finish taking it\n";
   }

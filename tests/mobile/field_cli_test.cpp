@@ -89,6 +89,10 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
   r = f.run("status --json");
   CHECK(has(r.out, "\"locked\":true"));
   CHECK(has(r.out, "\"rejected\":[]"));
+  r = f.run("status");
+  CHECK(r.out ==
+        "pc.a on " + f.url() +
+            " (locked)\nunlock the tablet to see what is waiting, rejected or in conflict\n");
   r = f.run("show NOM-1");
   CHECK(r.status == 1);
   CHECK(has(r.err, "locked"));
