@@ -87,6 +87,18 @@ vigil::mobile::VisitInput visit_input(const vigil_visit& v) {
   }
   visit.risk_change = text(v.risk_change);
   visit.note = text(v.note);
+  visit.crew_reason = text(v.crew_reason);
+  visit.announced_reason = text(v.announced_reason);
+  visit.devices_checked = text(v.devices_checked);
+  if (v.not_as_planned != nullptr && *v.not_as_planned != '\0') {
+    visit.not_as_planned = vigil::parse_enum<vigil::NotAsPlanned>(v.not_as_planned);
+    if (!visit.not_as_planned) {
+      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                       "The reason code '" + text(v.not_as_planned) +
+                                           "' is not one of " +
+                                           vigil::allowed_values<vigil::NotAsPlanned>() + ".");
+    }
+  }
   if (v.occurred_at != nullptr) {
     const auto at = vigil::parse_instant(v.occurred_at);
     if (!at) {

@@ -39,12 +39,16 @@ constexpr const char* kUsage =
     "                       conflicts and rejections.\n"
     "  caseload [--as-of DATE] [--json]\n"
     "                       Every nominal in scope: next visit due, days overdue, priority.\n"
-    "  show REF [--reason TEXT] [--json]\n"
-    "                       A nominal's record; the read is audited.\n"
+    "  show REF --reason TEXT [--json]\n"
+    "                       A nominal's record; the read is audited with its reason.\n"
     "  visit REF --announced yes|no --outcome seen|no_answer|refused|not_at_address\n"
     "        --attendee U [--attendee U ...] [--risk-change TEXT] [--note TEXT]\n"
-    "        [--occurred-at INSTANT]\n"
-    "                       Record a visit; warnings are shown before it is saved.\n"
+    "        [--occurred-at INSTANT] [--crew-reason TEXT] [--announced-reason TEXT]\n"
+    "        [--not-as-planned staff_shortage|no_vehicle|offender_not_present|other]\n"
+    "        [--devices-checked TEXT]\n"
+    "                       Record a visit; warnings are shown before it is saved, and one\n"
+    "                       that asks why (fewer officers than the plan's crew, pre-arranged\n"
+    "                       where the plan asks for unannounced) needs its reason option.\n"
     "  amend VISIT_ID --reason TEXT [--occurred-at I] [--announced yes|no] [--outcome O]\n"
     "        [--attendee U ...] [--risk-change TEXT] [--note TEXT]\n"
     "                       Record an amendment of a visit (the visit itself never changes).\n"
@@ -93,8 +97,8 @@ std::string one_positional(const base::Args& args, const char* what) {
   return args.positionals().front();
 }
 
-void print_warnings(const std::vector<std::string>& warnings) {
-  for (const auto& warning : warnings) std::cerr << "warning: " << warning << '\n';
+void print_warnings(const std::vector<vigil::VisitWarning>& warnings) {
+  for (const auto& warning : warnings) std::cerr << "warning: " << warning.text << '\n';
 }
 
 int cmd_enrol(Tablet& tablet, const base::Args& args) {
@@ -158,7 +162,7 @@ int cmd_caseload(Tablet& tablet, const base::Args& args) {
 
 int cmd_show(Tablet& tablet, const base::Args& args) {
   const auto record =
-      tablet.show(one_positional(args, "nominal reference"), args.value("reason").value_or(""));
+      tablet.show(one_positional(args, "nominal reference"), args.required("reason"));
   const auto lists = {std::pair{"addresses", &record.addresses},
                       {"plans", &record.plans},
                       {"assessments", &record.assessments},
@@ -206,6 +210,16 @@ int cmd_visit(Tablet& tablet, const base::Args& args) {
   visit.risk_change = args.value("risk-change").value_or("");
   visit.note = args.value("note").value_or("");
   if (auto at = args.value("occurred-at")) visit.occurred_at = instant_option(*at, "occurred-at");
+  visit.crew_reason = args.value("crew-reason").value_or("");
+  visit.announced_reason = args.value("announced-reason").value_or("");
+  visit.devices_checked = args.value("devices-checked").value_or("");
+  if (auto code = args.value("not-as-planned")) {
+    visit.not_as_planned = vigil::parse_enum<vigil::NotAsPlanned>(*code);
+    if (!visit.not_as_planned) {
+      throw base::UsageError("--not-as-planned '" + *code + "' is not one of " +
+                             vigil::allowed_values<vigil::NotAsPlanned>());
+    }
+  }
   // The officer hears the warnings before the visit is saved; it is saved all the same, since
   // what happened at the door is evidence either way.
   print_warnings(tablet.visit_warnings(visit));
@@ -404,7 +418,11 @@ int run(const std::vector<std::string>& words) {
         {"attendee", true, true},
         {"risk-change"},
         {"note"},
-        {"occurred-at"}}},
+        {"occurred-at"},
+        {"crew-reason"},
+        {"announced-reason"},
+        {"not-as-planned"},
+        {"devices-checked"}}},
       {"amend",
        cmd_amend,
        {{"reason"},

@@ -18,6 +18,35 @@ void record_object(base::JsonWriter& w, const sync::FieldValues& values) {
   w.end_object();
 }
 
+void caseload_items(base::JsonWriter& w, const std::vector<reports::CaseloadEntry>& entries) {
+  w.begin_array();
+  for (const auto& e : entries) {
+    w.begin_object()
+        .fields({base::member("nominal_ref", e.nominal_ref), base::member("name", e.name),
+                 base::member("officer", e.officer),
+                 base::member("risk_level", std::string(to_string(e.risk_level)))})
+        .field("next_visit_due",
+               e.next_visit_due ? std::optional(format_date(*e.next_visit_due)) : std::nullopt)
+        .fields({base::member("days_overdue", e.days_overdue), base::member("priority", e.priority),
+                 base::member("double_crewed", e.double_crewed),
+                 base::member("no_fixed_abode", e.no_fixed_abode)});
+    strings(w, "reasons", e.reasons);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// Each warning with its kind and the visit's field that must then say why ("" when none).
+void warnings_array(base::JsonWriter& w, const std::vector<VisitWarning>& warnings) {
+  w.key("warnings").begin_array();
+  for (const auto& warning : warnings) {
+    w.object({base::member("kind", std::string(to_string(warning.kind))),
+              base::member("text", warning.text),
+              base::member("reason_field", std::string(reason_field(warning.kind)))});
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string to_json(const SyncReport& r) {
@@ -36,21 +65,9 @@ std::string to_json(const SyncReport& r) {
 
 std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Date as_of) {
   base::JsonWriter w;
-  w.begin_object().field("as_of", format_date(as_of)).key("items").begin_array();
-  for (const auto& e : entries) {
-    w.begin_object()
-        .fields({base::member("nominal_ref", e.nominal_ref), base::member("name", e.name),
-                 base::member("officer", e.officer),
-                 base::member("risk_level", std::string(to_string(e.risk_level)))})
-        .field("next_visit_due",
-               e.next_visit_due ? std::optional(format_date(*e.next_visit_due)) : std::nullopt)
-        .fields({base::member("days_overdue", e.days_overdue), base::member("priority", e.priority),
-                 base::member("double_crewed", e.double_crewed),
-                 base::member("no_fixed_abode", e.no_fixed_abode)});
-    strings(w, "reasons", e.reasons);
-    w.end_object();
-  }
-  w.end_array().end_object();
+  w.begin_object().field("as_of", format_date(as_of)).key("items");
+  caseload_items(w, entries);
+  w.end_object();
   return w.str();
 }
 
@@ -61,14 +78,28 @@ std::string to_json(const NominalRecord& record) {
   const std::pair<const char*, const std::vector<sync::FieldValues>*> lists[] = {
       {"addresses", &record.addresses},
       {"plans", &record.plans},
+      {"actions", &record.actions},
       {"assessments", &record.assessments},
       {"orders", &record.orders},
-      {"visits", &record.visits}};
+      {"conditions", &record.conditions},
+      {"visits", &record.visits},
+      {"amendments", &record.amendments},
+      {"failed_entries", &record.failed_entries},
+      {"breaches", &record.breaches},
+      {"notifications", &record.notifications}};
   for (const auto& [name, list] : lists) {
     w.key(name).begin_array();
     for (const auto& values : *list) record_object(w, values);
     w.end_array();
   }
+  w.key("notification_requirement");
+  if (record.notification_requirement) {
+    record_object(w, *record.notification_requirement);
+  } else {
+    w.null();
+  }
+  w.key("due");
+  caseload_items(w, record.due);
   w.end_object();
   return w.str();
 }
@@ -76,16 +107,41 @@ std::string to_json(const NominalRecord& record) {
 std::string to_json(const Recorded& recorded) {
   base::JsonWriter w;
   w.begin_object().field("id", recorded.id);
-  strings(w, "warnings", recorded.warnings);
+  warnings_array(w, recorded.warnings);
   w.end_object();
   return w.str();
 }
 
-std::string warnings_json(const std::vector<std::string>& warnings) {
+std::string warnings_json(const std::vector<VisitWarning>& warnings) {
   base::JsonWriter w;
   w.begin_object();
-  strings(w, "warnings", warnings);
+  warnings_array(w, warnings);
   w.end_object();
+  return w.str();
+}
+
+std::string officers_json(const std::vector<OfficerEntry>& officers) {
+  base::JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& o : officers) {
+    w.object({base::member("username", o.username), base::member("name", o.name),
+              base::member("team", o.team), base::member("active", o.active)});
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+std::string suspects_json(const std::vector<SuspectRecord>& suspects) {
+  base::JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& s : suspects) {
+    w.begin_object().key("suspect");
+    record_object(w, s.suspect);
+    w.key("traces").begin_array();
+    for (const auto& t : s.traces) record_object(w, t);
+    w.end_array().end_object();
+  }
+  w.end_array().end_object();
   return w.str();
 }
 

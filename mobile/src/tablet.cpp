@@ -436,7 +436,13 @@ struct Tablet::Impl {
                                              {"outcome", std::string(to_string(visit.outcome))},
                                              {"observations", visit.note},
                                              {"risk_change", visit.risk_change},
-                                             {"attendees", attendees}})};
+                                             {"attendees", attendees},
+                                             {"crew_reason", visit.crew_reason},
+                                             {"announced_reason", visit.announced_reason},
+                                             {"devices_checked", visit.devices_checked}})};
+    if (visit.not_as_planned) {
+      changes.front().fields["not_as_planned"] = std::string(to_string(*visit.not_as_planned));
+    }
     if (is_failed_entry(visit.outcome)) {
       changes.push_back(make_change("failed_entry", base::make_time_ordered_uuid(),
                                     Operation::append,
@@ -448,13 +454,13 @@ struct Tablet::Impl {
     return changes;
   }
 
-  std::vector<std::string> visit_warnings(const VisitInput& visit) {
+  std::vector<VisitWarning> visit_warnings(const VisitInput& visit) {
     return visit_warnings(visit, visit_changes(visit));
   }
 
   // The warnings about a visit whose changes are made already.
-  std::vector<std::string> visit_warnings(const VisitInput& visit,
-                                          const std::vector<Change>& changes) {
+  std::vector<VisitWarning> visit_warnings(const VisitInput& visit,
+                                           const std::vector<Change>& changes) {
     // What the server would refuse is said first: a warning about a visit that cannot be saved
     // helps nobody.
     if (auto why = sync::Replica(db()).check(changes.front(), author().role)) throw bad_input(*why);
@@ -633,6 +639,10 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   auto& m = *impl_;
   m.require_unlocked();
   const std::string id = m.nominal_id(nominal_ref);
+  if (is_blank(reason)) {
+    throw bad_input("say why you are opening " + nominal_ref +
+                    "'s record: each look at it is recorded with its reason");
+  }
   // The read is recorded before anything is shown. The chain's head is read inside the write
   // transaction, so two reads at once cannot both take the same place in it.
   {
@@ -677,13 +687,33 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   record.assessments = replica.children_of("assessment", id);
   record.plans = replica.children_of("plan", id);
   record.orders = replica.children_of("order", id);
+  std::stable_sort(record.visits.begin(), record.visits.end(), [](const auto& a, const auto& b) {
+    return a.at("occurred_at").value_or("") < b.at("occurred_at").value_or("");
+  });
+  const auto gather = [&](std::vector<FieldValues>& into, const std::string& entity,
+                          const std::vector<FieldValues>& parents) {
+    for (const auto& parent : parents) {
+      auto children = replica.children_of(entity, parent.at("id").value_or(""));
+      into.insert(into.end(), children.begin(), children.end());
+    }
+  };
+  gather(record.amendments, "visit_amendment", record.visits);
+  gather(record.actions, "plan_action", record.plans);
+  gather(record.conditions, "order_condition", record.orders);
+  record.breaches = replica.children_of("breach", id);
+  record.notifications = replica.children_of("notification", id);
+  record.failed_entries = replica.children_of("failed_entry", id);
+  if (auto requirement = replica.children_of("notification_requirement", id);
+      !requirement.empty()) {
+    record.notification_requirement = std::move(requirement.front());
+  }
   for (auto& entry : m.caseload(london_date(m.now()))) {
     if (entry.nominal_id == id) record.due.push_back(std::move(entry));
   }
   return record;
 }
 
-std::vector<std::string> Tablet::visit_warnings(const VisitInput& visit) {
+std::vector<VisitWarning> Tablet::visit_warnings(const VisitInput& visit) {
   impl_->require_unlocked();
   return impl_->visit_warnings(visit);
 }
@@ -694,6 +724,13 @@ Recorded Tablet::record_visit(const VisitInput& visit) {
   const auto changes = m.visit_changes(visit);
   Recorded recorded;
   recorded.warnings = m.visit_warnings(visit, changes);
+  // A warning that asks why is answered before the visit is saved: a supervisor reviews it.
+  for (const auto& warning : recorded.warnings) {
+    const std::string_view field = reason_field(warning.kind);
+    if (!field.empty() && is_blank(changes.front().fields.at(std::string(field)).value_or(""))) {
+      throw bad_input(warning.text + " Say why (" + std::string(field) + ") to save the visit");
+    }
+  }
   recorded.id = changes.front().entity_id;
   m.record(changes);
   return recorded;
@@ -762,14 +799,21 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
     throw bad_input(nominal_ref + " has " + std::to_string(found.size()) + " orders of kind '" +
                     order + "': name the order by its id");
   }
+  // A condition named by its id is the order's own; anything else is the condition's words.
+  FieldValues fields{{"nominal_id", nominal},
+                     {"order_id", found.front()},
+                     {"condition_text", condition},
+                     {"occurred_at", format_instant(m.now())},
+                     {"action_taken", action}};
+  auto named = m.db().prepare("SELECT text FROM order_conditions WHERE id = ? AND order_id = ?");
+  named.bind_all(condition, found.front());
+  if (named.step()) {
+    fields["condition_id"] = condition;
+    fields["condition_text"] = named.column_text(0);
+  }
   Recorded recorded;
   recorded.id = base::make_time_ordered_uuid();
-  m.record({m.make_change("breach", recorded.id, Operation::append,
-                          {{"nominal_id", nominal},
-                           {"order_id", found.front()},
-                           {"condition_text", condition},
-                           {"occurred_at", format_instant(m.now())},
-                           {"action_taken", action}})});
+  m.record({m.make_change("breach", recorded.id, Operation::append, std::move(fields))});
   return recorded;
 }
 
@@ -782,6 +826,76 @@ Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string&
                           {{"suspect_id", m.suspect_id(suspect_ref)},
                            {"occurred_at", format_instant(m.now())},
                            {"note", note}})});
+  return recorded;
+}
+
+std::vector<OfficerEntry> Tablet::officers() {
+  auto& m = *impl_;
+  m.require_unlocked();
+  const std::string me = m.state().get(kUsername).value_or("");
+  auto s = m.db().prepare(
+      "SELECT o.username, o.name, coalesce(t.name, ''), o.active FROM officers o "
+      "LEFT JOIN teams t ON t.id = o.team_id "
+      "ORDER BY o.username <> ?1, o.team_id IS NOT (SELECT team_id FROM officers WHERE "
+      "username = ?1), o.name, o.username");
+  s.bind_all(me);
+  std::vector<OfficerEntry> all;
+  while (s.step()) {
+    all.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0});
+  }
+  return all;
+}
+
+std::vector<SuspectRecord> Tablet::suspects() {
+  auto& m = *impl_;
+  m.require_unlocked();
+  sync::Replica replica(m.db());
+  std::vector<SuspectRecord> all;
+  auto s = m.db().prepare("SELECT id FROM suspects ORDER BY harm DESC, outstanding_since, ref");
+  while (s.step()) {
+    const std::string id = s.column_text(0);
+    all.push_back({replica.fields_of("suspect", id).value_or(FieldValues{}),
+                   replica.children_of("trace_enquiry", id)});
+    all.back().suspect["id"] = id;
+  }
+  return all;
+}
+
+Recorded Tablet::record_assessment(const std::string& nominal_ref, RiskLevel risk_level,
+                                   const std::string& risk_factors,
+                                   const std::string& protective_factors) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  Recorded recorded;
+  recorded.id = base::make_time_ordered_uuid();
+  m.record({m.make_change("assessment", recorded.id, Operation::append,
+                          {{"nominal_id", m.nominal_id(nominal_ref)},
+                           {"assessed_on", format_date(london_date(m.now()))},
+                           {"risk_level", std::string(to_string(risk_level))},
+                           {"risk_factors", risk_factors},
+                           {"protective_factors", protective_factors}})});
+  return recorded;
+}
+
+Recorded Tablet::update_action(const std::string& action_id, const std::string& status) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  const auto current = sync::Replica(m.db()).fields_of("plan_action", action_id);
+  if (!current) throw bad_input("this tablet holds no plan action with id " + action_id);
+  // Only what changes travels, each with the value the officer saw (the base) for the merge.
+  FieldValues values, base;
+  const auto set = [&](const std::string& field, std::optional<std::string> value) {
+    if (current->at(field) == value) return;
+    base[field] = current->at(field);
+    values[field] = std::move(value);
+  };
+  set("status", status);
+  set("completed_on",
+      status == "done" ? std::optional(format_date(london_date(m.now()))) : std::nullopt);
+  if (values.empty()) throw bad_input("the action is " + status + " already");
+  Recorded recorded;
+  recorded.id = action_id;
+  m.record({m.make_change("plan_action", action_id, Operation::update, values, base)});
   return recorded;
 }
 

@@ -33,11 +33,17 @@ TEST_CASE("the warnings before a visit is saved: crew, a pre-arranged visit, a w
   visit.failed_entries_before = 1;
   const auto warnings = visit_warnings(visit, policy);
   REQUIRE(warnings.size() == 3);
-  CHECK(warnings[0] == "The plan for NOM-1 requires " + std::to_string(policy.visit_crew) +
-                           " officers at each visit; 1 is recorded.");
-  CHECK(warnings[1] ==
+  CHECK(warnings[0].kind == VisitWarningKind::short_crew);
+  CHECK(reason_field(warnings[0].kind) == "crew_reason");
+  CHECK(warnings[1].kind == VisitWarningKind::pre_arranged);
+  CHECK(reason_field(warnings[1].kind) == "announced_reason");
+  CHECK(warnings[2].kind == VisitWarningKind::warrant);
+  CHECK(reason_field(warnings[2].kind).empty());
+  CHECK(warnings[0].text == "The plan for NOM-1 requires " + std::to_string(policy.visit_crew) +
+                                " officers at each visit; 1 is recorded.");
+  CHECK(warnings[1].text ==
         "The plan for NOM-1 asks for unannounced visits; this one was pre-arranged.");
-  CHECK(warnings[2] ==
+  CHECK(warnings[2].text ==
         "This is failed entry 2 at NOM-1 since the nominal was last seen: two or more allow a "
         "magistrate's warrant to be sought.");
 

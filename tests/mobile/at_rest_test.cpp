@@ -161,9 +161,9 @@ TEST_CASE("a copied store, its lock flag edited or not, yields nothing without t
   CHECK_THROWS_WITH(thief.caseload(today()), Catch::Contains("unlock it first"));
   CHECK_THROWS_AS(thief.sync(Force::quick()), TabletError);
   CHECK_THROWS_WITH(thief.unlock("password1234"), Catch::Contains("not the password"));
-  const auto shown = run_command(
-      std::string(VIGIL_BIN_DIR) + "/vigil-field --store '" + copy.string() + "' show NOM-1", "",
-      f.dir.path());
+  const auto shown = run_command(std::string(VIGIL_BIN_DIR) + "/vigil-field --store '" +
+                                     copy.string() + "' show NOM-1 --reason 'a look'",
+                                 "", f.dir.path());
   CHECK(shown.status == 1);
   CHECK(shown.err == "vigil-field: The tablet is locked: unlock it first with your password.\n");
   CHECK(shown.out.empty());

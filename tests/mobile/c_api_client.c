@@ -30,7 +30,12 @@ int main(int argc, char** argv) {
   char* json = NULL;
   const char* pair[] = {"pc.a", "pc.b"};
   const char* alone[] = {"pc.a"};
-  vigil_visit visit = {"NOM-1", 0, "seen", alone, 1, NULL, "All well at the address", NULL};
+  vigil_visit visit = {.nominal_ref = "NOM-1",
+                       .announced = 0,
+                       .outcome = "seen",
+                       .attendees = alone,
+                       .attendee_count = 1,
+                       .note = "All well at the address"};
   if (argc != 5) {
     printf("usage: c_api_client STORE SERVER_URL USERNAME PASSWORD\n");
     return 2;
@@ -64,7 +69,11 @@ int main(int argc, char** argv) {
 
   check(vigil_visit_warnings(tablet, &visit, &json) == VIGIL_OK, "warnings before saving");
   check(contains(json, "requires 2 officers"), "single crewing is warned of");
+  check(contains(json, "\"reason_field\":\"crew_reason\""), "single crewing asks why");
   release(&json);
+  check(vigil_record_visit(tablet, &visit, &json) == VIGIL_BAD_INPUT,
+        "a single-crewed visit is not saved without its reason");
+  check(contains(vigil_last_error(), "crew_reason"), "the message names the reason asked for");
   visit.outcome = "answered";
   check(vigil_record_visit(tablet, &visit, &json) == VIGIL_BAD_INPUT, "a bad outcome");
   check(contains(vigil_last_error(), "answered"), "the message names the outcome");

@@ -54,8 +54,14 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
     CHECK(has(r.out, field));
   }
 
-  // Warnings before the visit is saved, on stderr; the visit is saved all the same.
+  // Warnings before the visit is saved, on stderr; one that asks why is answered before the visit
+  // is saved, and then it is saved all the same.
   r = f.run("visit NOM-1 --announced yes --outcome seen --attendee pc.a --note 'All well'");
+  CHECK(r.status == 2);
+  CHECK(has(r.err, "Say why (crew_reason) to save the visit."));
+  r = f.run(
+      "visit NOM-1 --announced yes --outcome seen --attendee pc.a --note 'All well' "
+      "--crew-reason 'Second officer off sick' --not-as-planned staff_shortage");
   CHECK(r.status == 0);
   CHECK(r.err == "warning: The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.\n");
   CHECK(has(r.out, "saved"));
@@ -93,12 +99,16 @@ TEST_CASE("vigil-field: enrol, record at the door, sync and read the answers", "
   CHECK(r.out ==
         "pc.a on " + f.url() +
             " (locked)\nunlock the tablet to see what is waiting, rejected or in conflict\n");
-  r = f.run("show NOM-1");
+  r = f.run("show NOM-1 --reason 'visit preparation'");
   CHECK(r.status == 1);
   CHECK(has(r.err, "locked"));
   CHECK(f.run("unlock", "wrong\n").status == 1);
   CHECK(f.run("unlock", std::string(kTestPassword) + "\n").status == 0);
-  CHECK(f.run("show NOM-1").status == 0);
+  CHECK(f.run("show NOM-1 --reason 'visit preparation'").status == 0);
+  // No record is shown without why it is opened.
+  r = f.run("show NOM-1");
+  CHECK(r.status == 2);
+  CHECK(has(r.err, "--reason"));
 }
 
 TEST_CASE("vigil-field: bad usage and bad input are one sentence and exit status 2",

@@ -258,7 +258,24 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   auto visit = visit_to("NOM-1", {"pc.a"});
   const auto single = tablet->visit_warnings(visit);
   REQUIRE(single.size() == 1);
-  CHECK(single[0] == "The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.");
+  CHECK(single[0].text == "The plan for NOM-1 requires 2 officers at each visit; 1 is recorded.");
+  CHECK(single[0].kind == VisitWarningKind::short_crew);
+  // A warning that asks why must have its reason: nothing is saved without it, and a blank
+  // reason is no reason.
+  CHECK_THROWS_WITH(tablet->record_visit(visit),
+                    "The plan for NOM-1 requires 2 officers at each visit; 1 is recorded. Say "
+                    "why (crew_reason) to save the visit.");
+  visit.crew_reason = "  ";
+  CHECK_THROWS(tablet->record_visit(visit));
+  CHECK(tablet->status().pending == 0);
+  visit.crew_reason = "Second officer called to an emergency on the way";
+  visit.occurred_at = std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now() - std::chrono::hours(1));
+  const auto alone = tablet->record_visit(visit);
+  visit.occurred_at.reset();
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM visits WHERE crew_reason LIKE 'Second%'") ==
+        1);
+  visit.crew_reason.clear();
   visit.attendees = {"pc.a", "pc.b"};
   CHECK(tablet->visit_warnings(visit).empty());
 
@@ -269,7 +286,7 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   visit.outcome = VisitOutcome::refused;
   const auto second = tablet->record_visit(visit).warnings;
   REQUIRE(second.size() == 1);
-  CHECK(second[0] ==
+  CHECK(second[0].text ==
         "This is failed entry 2 at NOM-1 since the nominal was last seen: two or more allow a "
         "magistrate's warrant to be sought.");
   CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM failed_entries") == 2);
@@ -280,7 +297,27 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
                     "Attendees: no officer has the username 'nobody'.");
   CHECK_THROWS_WITH(tablet->record_visit(visit_to("NOM-5", {"pc.a"})),
                     "No nominal in this tablet's scope has the reference 'NOM-5'.");
-  CHECK(tablet->status().pending == 4);  // two visits, two failed entries
+  CHECK(tablet->status().pending == 5);  // three visits, two failed entries
+
+  // A pre-arranged visit where the plan asks for unannounced ones needs its justification too.
+  f.server_execute("UPDATE plans SET unannounced_required = 1");
+  tablet->sync();
+  auto announced = visit_to("NOM-1", {"pc.a", "pc.b"});
+  announced.announced = true;
+  const auto asked = tablet->visit_warnings(announced);
+  REQUIRE(asked.size() == 1);
+  CHECK(reason_field(asked[0].kind) == "announced_reason");
+  CHECK_THROWS_WITH(tablet->record_visit(announced), Catch::Contains("Say why (announced_reason)"));
+  announced.announced_reason = "Appointment needed: the nominal works nights";
+  announced.not_as_planned = NotAsPlanned::offender_not_present;
+  announced.devices_checked = "Phone, laptop";
+  const auto saved = tablet->record_visit(announced);
+  tablet->sync();
+  CHECK(f.server_count("SELECT count(*) FROM visits WHERE id = '" + saved.id +
+                       "' AND announced_reason LIKE 'Appointment%' AND not_as_planned = "
+                       "'offender_not_present' AND devices_checked = 'Phone, laptop'") == 1);
+  CHECK(f.server_count("SELECT count(*) FROM visits WHERE id = '" + alone.id +
+                       "' AND crew_reason LIKE 'Second officer%'") == 1);
 }
 
 TEST_CASE("a tablet app written in C drives the engine through vigil/mobile.h alone",

@@ -44,6 +44,13 @@ struct Force {
     return count_of(dir.path() / "server.db", sql);
   }
 
+  // A change made behind the sync engine's back: tablets see it as drift and take their scope
+  // afresh at their next sync.
+  void server_execute(const std::string& sql) const {
+    vigil::store::Database db(dir.path() / "server.db");
+    db.execute(sql);
+  }
+
   // A tablet's store is sealed: read with the officer's password, as unlock opens it.
   vigil::store::Database open(const std::string& name) const {
     return vigil::mobile::open_store(store(name), kTestPassword);

@@ -72,9 +72,19 @@ typedef struct vigil_visit {
   const char* risk_change; /* NULL or "" for none */
   const char* note;        /* NULL or "" for none */
   const char* occurred_at; /* "YYYY-MM-DDTHH:MM:SSZ", or NULL for now */
+  /* Why it was not as the plan asks; each is required when its warning is given (its
+   * "reason_field"): fewer officers than the plan's crew, pre-arranged where the plan asks for
+   * unannounced visits. NULL or "" for none. */
+  const char* crew_reason;
+  const char* announced_reason;
+  const char* not_as_planned; /* "staff_shortage", "no_vehicle", "offender_not_present",
+                                 "other", or NULL */
+  const char* devices_checked;
 } vigil_visit;
 
-/* What the officer should hear before saving: {"warnings": [...]}. */
+/* What the officer should hear before saving: {"warnings": [{"kind", "text", "reason_field"}]};
+ * kind is "short_crew", "pre_arranged" or "warrant"; reason_field names the vigil_visit member
+ * that must then say why ("" when none). */
 vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit,
                                   char** warnings_json);
 /* Saves the visit: {"id", "warnings"}. */

@@ -22,8 +22,8 @@ void Seeder::write_notifications(Writers& w) {
   for_each_nominal(w, "notifications", [&](const NominalSketch& n) {
     if (!n.notification) return;
     const NotificationSketch& s = *n.notification;
-    w.notification_requirements.insert(n.id, calendar_.text(s.relevant_date), to_string(s.disposal),
-                                       s.months, s.age);
+    w.notification_requirements.insert(n.id, n.id, calendar_.text(s.relevant_date),
+                                       to_string(s.disposal), s.months, s.age);
     planned.clear();
     const Day floor = std::max(n.managed_since, window_start_);
     std::optional<Day> initial;

@@ -62,8 +62,8 @@ struct Writers {
                  "occurred_at, action_taken, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
         notification_requirements(
             db, "notification_requirements",
-            "INSERT INTO notification_requirements (nominal_id, relevant_date, disposal, months, "
-            "age_at_relevant) VALUES (?, ?, ?, ?, ?)"),
+            "INSERT INTO notification_requirements (id, nominal_id, relevant_date, disposal, "
+            "months, age_at_relevant) VALUES (?, ?, ?, ?, ?, ?)"),
         notifications(db, "notifications",
                       "INSERT INTO notifications (id, nominal_id, kind, event_on, excluded_days, "
                       "notified_on, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"),

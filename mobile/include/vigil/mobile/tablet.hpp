@@ -27,6 +27,7 @@
 #include "vigil/reports/caseload.hpp"
 #include "vigil/rules/dates.hpp"
 #include "vigil/rules/domain.hpp"
+#include "vigil/rules/visit_rules.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/wire.hpp"
@@ -79,18 +80,44 @@ struct VisitInput {
   std::string risk_change;
   std::string note;
   std::optional<Instant> occurred_at;  // now when absent
+  // Why the visit was not as its plan asks, required when its warning is given
+  // (vigil::reason_field): fewer officers than the plan's crew, pre-arranged where the plan asks
+  // for unannounced visits.
+  std::string crew_reason;
+  std::string announced_reason;
+  std::optional<NotAsPlanned> not_as_planned;  // the reason code when it did not go as planned
+  std::string devices_checked;
 };
 
 // A record made on the tablet.
 struct Recorded {
   std::string id;
-  std::vector<std::string> warnings;  // said before it was saved
+  std::vector<VisitWarning> warnings;  // said before it was saved
 };
 
+// A nominal's whole record on the tablet, every record in wire form (each with its "id").
 struct NominalRecord {
-  sync::FieldValues nominal;  // every field, in wire form
-  std::vector<sync::FieldValues> addresses, visits, assessments, plans, orders;
+  sync::FieldValues nominal;
+  std::vector<sync::FieldValues> addresses, assessments, plans, orders;
+  std::vector<sync::FieldValues> visits;      // oldest first
+  std::vector<sync::FieldValues> amendments;  // of those visits, each naming its visit_id
+  std::vector<sync::FieldValues> actions;     // of its plans, each naming its plan_id
+  std::vector<sync::FieldValues> conditions;  // of its orders, each naming its order_id
+  std::vector<sync::FieldValues> breaches, notifications, failed_entries;
+  std::optional<sync::FieldValues> notification_requirement;
   std::vector<reports::CaseloadEntry> due;  // what is due, as in the caseload
+};
+
+// An officer of the force, as the tablet names them when attendees are picked.
+struct OfficerEntry {
+  std::string username, name, team;
+  bool active = true;
+};
+
+// A suspect in scope, with their trace enquiries (oldest first).
+struct SuspectRecord {
+  sync::FieldValues suspect;
+  std::vector<sync::FieldValues> traces;
 };
 
 using RejectedChange = sync::RejectedChange;
@@ -154,23 +181,36 @@ class Tablet {
 
   // Every nominal in scope, highest priority first.
   std::vector<reports::CaseloadEntry> caseload(Date as_of);
-  // The nominal's record; writes a read-audit event (who, what, when, why), hash-chained.
+  // The nominal's record, only with why it is opened (s.62: each consultation has its
+  // justification); writes a read-audit event (who, what, when, why), hash-chained, first.
   NominalRecord show(const std::string& nominal_ref, const std::string& reason);
+  // The force's officers, the tablet's own first, then their team's, then the rest by name.
+  std::vector<OfficerEntry> officers();
+  // The suspects in scope, most harmful first.
+  std::vector<SuspectRecord> suspects();
 
   // What the officer should hear before the visit is saved: crewing short of the plan, a
   // pre-arranged visit where the plan asks for unannounced ones, a second failed entry.
-  std::vector<std::string> visit_warnings(const VisitInput& visit);
-  // Saves the visit (and a failed entry when nobody answered or entry was refused).
+  std::vector<VisitWarning> visit_warnings(const VisitInput& visit);
+  // Saves the visit (and a failed entry when nobody answered or entry was refused). A warning
+  // that asks why (reason_field) must have its reason in the input, or nothing is saved.
   Recorded record_visit(const VisitInput& visit);
   // A further record amending a visit: the changed fields (wire names) and why.
   Recorded amend_visit(const std::string& visit_id, const std::string& reason,
                        const sync::FieldValues& changes);
   // Changes fields of a nominal the officer may change (address area, no fixed abode, ...).
   Recorded update_nominal(const std::string& nominal_ref, const sync::FieldValues& values);
-  // `order` is the order's kind (shpo, ...) when the nominal has one of that kind, or its id.
+  // `order` is the order's kind (shpo, ...) when the nominal has one of that kind, or its id;
+  // `condition` is the id of one of its conditions, or the condition's words.
   Recorded record_breach(const std::string& nominal_ref, const std::string& order,
                          const std::string& condition, const std::string& action);
   Recorded record_trace(const std::string& suspect_ref, const std::string& note);
+  // An assessment made today; the rules then make the plan's review due.
+  Recorded record_assessment(const std::string& nominal_ref, RiskLevel risk_level,
+                             const std::string& risk_factors,
+                             const std::string& protective_factors);
+  // An action of a plan moves on: "open", "done" (completed today) or "cancelled".
+  Recorded update_action(const std::string& action_id, const std::string& status);
 
   TabletStatus status();
 

@@ -84,6 +84,14 @@ struct EnumNames<VisitOutcome> {
                                                          "not_at_address"};
 };
 
+// Why a visit did not happen as its plan asked: the reason code the officer picks at the door.
+enum class NotAsPlanned { staff_shortage, no_vehicle, offender_not_present, other };
+template <>
+struct EnumNames<NotAsPlanned> {
+  static constexpr std::array<std::string_view, 4> names{"staff_shortage", "no_vehicle",
+                                                         "offender_not_present", "other"};
+};
+
 enum class CaseType { standard, serious_fraud };
 template <>
 struct EnumNames<CaseType> {

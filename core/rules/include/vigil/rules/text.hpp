@@ -44,6 +44,12 @@ inline std::string_view yes_no(bool value) {
   return value ? "yes" : "no";
 }
 
+// Whether `text` says nothing: empty, or only spaces, tabs and line breaks. A reason the rules ask
+// for is not given by a space.
+inline bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 // At most the first `max_chars` characters of `text` (cut on a character boundary, with "..."
 // when cut), with control characters shown as '?': a bad value quoted in an error message.
 std::string quoted_excerpt(std::string_view text, std::size_t max_chars = 40);

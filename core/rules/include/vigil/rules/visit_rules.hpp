@@ -46,7 +46,21 @@ struct VisitAtTheDoor {
 
 // What the officer is told before the visit is saved, in this order: a visit short of its crew,
 // a pre-arranged visit where the plan asks for unannounced ones, and a failed entry that allows
-// a warrant to be sought. Nothing stops the visit being saved: it happened.
-std::vector<std::string> visit_warnings(const VisitAtTheDoor& visit, const Policy& policy);
+// a warrant to be sought.
+enum class VisitWarningKind { short_crew, pre_arranged, warrant };
+template <>
+struct EnumNames<VisitWarningKind> {
+  static constexpr std::array<std::string_view, 3> names{"short_crew", "pre_arranged", "warrant"};
+};
+struct VisitWarning {
+  VisitWarningKind kind;
+  std::string text;
+};
+std::vector<VisitWarning> visit_warnings(const VisitAtTheDoor& visit, const Policy& policy);
+
+// The visit's field that must then say why (a supervisor reviews it): "crew_reason" for a visit
+// short of its crew, "announced_reason" for a pre-arranged one, "" when none is asked. Nothing
+// stops the visit being saved once the officer has said why: it happened.
+std::string_view reason_field(VisitWarningKind kind);
 
 }  // namespace vigil
