@@ -402,6 +402,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.authorization = to_std(message[bhttp::field::authorization]);
     request.content_type = to_std(message[bhttp::field::content_type]);
     request.protocol = to_std(message["Vigil-Protocol"]);
+    request.host = to_std(message[bhttp::field::host]);
+    request.origin = to_std(message[bhttp::field::origin]);
+    request.cookie = to_std(message[bhttp::field::cookie]);
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
     const bool keep_alive = message.keep_alive();

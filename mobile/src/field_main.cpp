@@ -3,6 +3,7 @@
 // here holds a rule. Exit status: 0 done, 1 failed (the server could not be reached or refused,
 // the tablet is locked or was wiped), 2 bad usage or bad input; errors are one sentence on
 // stderr, warnings at the door go to stderr too, before the record is saved.
+#include <charconv>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -11,6 +12,7 @@
 #include "key_agent.hpp"
 #include "vigil/base/cli.hpp"
 #include "vigil/base/error.hpp"
+#include "vigil/mobile/field_app.hpp"
 #include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
 #include "vigil/rules/text.hpp"
@@ -58,6 +60,8 @@ constexpr const char* kUsage =
     "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
     "  trace SUSPECT_REF --note TEXT\n"
     "                       Record a trace enquiry for an outstanding suspect.\n"
+    "  serve [--port N]     Serve the officer's app on 127.0.0.1 (docs/field-app.md) until\n"
+    "                       interrupted; prints the one address that opens it, once.\n"
     "  status [--json]      Changes waiting, last sync, rejected changes, records set aside,\n"
     "                       open conflicts.\n"
     "\n"
@@ -191,6 +195,23 @@ int cmd_show(Tablet& tablet, const base::Args& args) {
               << (e.next_visit_due ? vigil::format_date(*e.next_visit_due) : "not scheduled")
               << ", priority " << e.priority << '\n';
   }
+  return vigil::base::kExitOk;
+}
+
+int cmd_serve(Tablet& tablet, const base::Args& args) {
+  vigil::mobile::AppOptions options;
+  if (auto port = args.value("port")) {
+    unsigned number = 0;
+    const auto [end, error] = std::from_chars(port->data(), port->data() + port->size(), number);
+    if (error != std::errc() || end != port->data() + port->size() || number > 65535) {
+      throw base::UsageError("--port '" + *port + "' is not a port (0 to 65535)");
+    }
+    options.port = static_cast<unsigned short>(number);
+  }
+  vigil::mobile::FieldApp app(tablet, options);
+  std::cout << "vigil-field: the app is at " << app.launch_url()
+            << " (open it once; stop with Ctrl-C)" << std::endl;
+  app.run(true);
   return vigil::base::kExitOk;
 }
 
@@ -436,6 +457,7 @@ int run(const std::vector<std::string>& words) {
       {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
       {"trace", cmd_trace, {{"note"}}},
       {"status", cmd_status, {{"json", false}}},
+      {"serve", cmd_serve, {{"port"}}},
       {"password", cmd_password, {}},
   };
   const std::string& name = words[at];

@@ -29,7 +29,7 @@ void caseload_items(base::JsonWriter& w, const std::vector<reports::CaseloadEntr
                e.next_visit_due ? std::optional(format_date(*e.next_visit_due)) : std::nullopt)
         .fields({base::member("days_overdue", e.days_overdue), base::member("priority", e.priority),
                  base::member("double_crewed", e.double_crewed),
-                 base::member("no_fixed_abode", e.no_fixed_abode)});
+                 base::member("no_fixed_abode", e.no_fixed_abode), base::member("area", e.area)});
     strings(w, "reasons", e.reasons);
     w.end_object();
   }

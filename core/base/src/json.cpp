@@ -71,6 +71,11 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  impl_->with([&](auto& w) { w.RawValue(json.data(), json.size(), rapidjson::kObjectType); });
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(const JsonValue& v) {
   std::visit(
       [this](const auto& held) {

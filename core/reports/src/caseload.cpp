@@ -29,18 +29,26 @@ std::vector<CaseloadEntry> caseload(store::Database& db, Date as_of) {
   all.reserve(facts.size());
   for (auto& f : facts) all.push_back(&f);
   load_visit_crewing(db, all);
-  std::map<std::string, std::pair<std::string, bool>> people;  // id -> name, no fixed abode
-  auto names = db.prepare("SELECT id, surname || ', ' || forenames, no_fixed_abode FROM nominals");
+  struct Person {
+    std::string name, area;
+    bool no_fixed_abode = false;
+  };
+  std::map<std::string, Person> people;
+  auto names =
+      db.prepare("SELECT id, surname || ', ' || forenames, no_fixed_abode, area FROM nominals");
   while (names.step()) {
-    people[names.column_text(0)] = {names.column_text(1), names.column_int(2) != 0};
+    people[names.column_text(0)] = {names.column_text(1), names.column_text(3),
+                                    names.column_int(2) != 0};
   }
   std::vector<CaseloadEntry> entries;
   for (const auto& f : facts) {
     CaseloadEntry e;
     e.nominal_id = f.nominal_id;
     e.nominal_ref = f.ref;
-    e.name = people[f.nominal_id].first;
-    e.no_fixed_abode = people[f.nominal_id].second;
+    const Person& person = people[f.nominal_id];
+    e.name = person.name;
+    e.no_fixed_abode = person.no_fixed_abode;
+    e.area = person.area;
     e.officer = f.officer;
     e.risk_level = current_risk(f);
     e.next_visit_due = next_visit_due(f, policy);

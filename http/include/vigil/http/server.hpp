@@ -28,6 +28,8 @@ struct Request {
   std::string authorization;                 // the Authorization header, as sent
   std::string protocol;  // the Vigil-Protocol header (the sync protocol's version), as sent
   std::string content_type;
+  // Host, Origin and Cookie, as sent: what a local app checks to know a request is its own page's.
+  std::string host, origin, cookie;
   std::string body;
   std::string remote_address;  // the peer's IP address, for throttling and the audit
 };

@@ -12,7 +12,7 @@ namespace vigil::mobile {
 
 std::string to_json(const SyncReport& report);
 // {"as_of", "items": [{nominal_ref, name, officer, risk_level, next_visit_due, days_overdue,
-// priority, double_crewed, no_fixed_abode, reasons}]}
+// priority, double_crewed, no_fixed_abode, area, reasons}]}
 std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Date as_of);
 // {"nominal", "addresses", "plans", "actions", "assessments", "orders", "conditions", "visits",
 // "amendments", "failed_entries", "breaches", "notifications", "notification_requirement", "due"}

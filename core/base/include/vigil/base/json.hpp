@@ -65,6 +65,9 @@ class JsonWriter {
   JsonWriter& value(double number);
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // A value that is already JSON, written by another JsonWriter (never text from outside):
+  // one answer built from others.
+  JsonWriter& raw(std::string_view json);
   template <class T>
   JsonWriter& value(const std::optional<T>& maybe) {
     return maybe ? value(*maybe) : null();

@@ -26,6 +26,7 @@ struct CaseloadEntry {
   int priority = 0;      // the highest of the nominal's overdue items (0: nothing late)
   bool double_crewed = false;
   bool no_fixed_abode = false;
+  std::string area;  // where the nominal is found: for one of no fixed abode, the only place
   std::vector<std::string> reasons;  // behind the priority
 };
 
