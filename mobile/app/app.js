@@ -254,7 +254,7 @@ function caseloadRow(item) {
 // ----- A nominal: why first, then the record
 
 function renderAskWhy(ref) {
-  const form = el("form", { id: "why-form" },
+  const form = el("form", { id: "why-form", novalidate: true },
     el("fieldset", {},
       el("legend", { text: `Why are you opening ${ref}'s record? Every look is recorded.` }),
       READ_REASONS.map((reason, i) => el("label", { class: "choice", for: `why-${i}` },
@@ -284,7 +284,7 @@ function renderAskWhy(ref) {
 }
 
 function facts(pairs) {
-  return el("dl", { class: "facts" }, pairs.filter(([, value]) => value !== null && value !== undefined && value !== "").map(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })]));
+  return el("dl", { class: "facts" }, pairs.filter(([, value]) => value !== null && value !== undefined && value !== "").flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })]));
 }
 
 function renderNominal() {
@@ -396,7 +396,9 @@ async function renderVisit(ref) {
   };
   // The warnings are asked for again whenever the visit changes; one that asks why gets its box.
   let checked = false;
-  form.addEventListener("change", () => { checked = false; });
+  form.addEventListener("change", (event) => {
+    if (!event.target.closest("#visit-warnings")) checked = false;  // a reason typed changes no warning
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     $("visit-error").textContent = "";

@@ -140,14 +140,14 @@ VisitInput visit_from(const std::map<std::string, std::string>& body) {
 }
 
 const std::initializer_list<std::string_view> kVisitMembers{
-    "nominal_ref",      "announced",      "outcome",         "attendees",
-    "risk_change",      "observations",   "crew_reason",     "announced_reason",
-    "not_as_planned",   "devices_checked", "occurred_at"};
+    "nominal_ref",    "announced",       "outcome",     "attendees",
+    "risk_change",    "observations",    "crew_reason", "announced_reason",
+    "not_as_planned", "devices_checked", "occurred_at"};
 
 // The fields of a visit an amendment may change, as the app names them.
 const std::initializer_list<std::string_view> kAmendable{
-    "occurred_at", "announced", "outcome", "attendees", "risk_change", "observations",
-    "crew_reason", "announced_reason", "not_as_planned", "devices_checked"};
+    "occurred_at",  "announced",   "outcome",          "attendees",      "risk_change",
+    "observations", "crew_reason", "announced_reason", "not_as_planned", "devices_checked"};
 
 }  // namespace
 
@@ -205,8 +205,8 @@ struct FieldApp::Impl {
     std::unique_lock lock(turn);
     const auto cookie = cookie_value(request.cookie, kCookie);
     if (!cookie || !same_secret(*cookie, session)) {
-      Response refused = error_answer(
-          401, "no_session", "Open the app from the address vigil-field serve printed.");
+      Response refused = error_answer(401, "no_session",
+                                      "Open the app from the address vigil-field serve printed.");
       if (request.path == "/") {
         refused.content_type = "text/plain; charset=utf-8";
         refused.body = "Open the app from the address vigil-field serve printed.\n";
@@ -219,8 +219,9 @@ struct FieldApp::Impl {
     }
     const auto found = routes.find({request.method, request.path});
     if (found == routes.end()) {
-      return error_answer(404, "not_found", "The app has no " + request.method + " " +
-                                                quoted_excerpt(request.path) + ".");
+      return error_answer(
+          404, "not_found",
+          "The app has no " + request.method + " " + quoted_excerpt(request.path) + ".");
     }
     try {
       return found->second(request);
@@ -247,9 +248,9 @@ struct FieldApp::Impl {
     session = base::random_hex(32);
     Response r = answer(303, "");
     r.headers.emplace_back("Location", "/");
-    r.headers.emplace_back("Set-Cookie",
-                           std::string(kCookie) + "=" + session + "; Path=/; HttpOnly; "
-                                                                  "SameSite=Strict");
+    r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + session +
+                                             "; Path=/; HttpOnly; "
+                                             "SameSite=Strict");
     return r;
   }
 
@@ -267,6 +268,8 @@ struct FieldApp::Impl {
     routes[{"GET", "/"}] = [](const Request&) {
       return answer(200, std::string(app_html()), "text/html; charset=utf-8");
     };
+    // Browsers ask for an icon unbidden; the app has none.
+    routes[{"GET", "/favicon.ico"}] = [](const Request&) { return answer(204, ""); };
     routes[{"GET", "/app.css"}] = [](const Request&) {
       return answer(200, std::string(app_css()), "text/css; charset=utf-8");
     };
@@ -331,17 +334,17 @@ struct FieldApp::Impl {
       return answer(200, suspects_json(tablet.suspects()));
     };
     routes[{"POST", "/api/visit/warnings"}] = [this](const Request& r) {
-      return answer(200, warnings_json(tablet.visit_warnings(visit_from(body_of(r, kVisitMembers)))));
+      return answer(200,
+                    warnings_json(tablet.visit_warnings(visit_from(body_of(r, kVisitMembers)))));
     };
     routes[{"POST", "/api/visit"}] = [this](const Request& r) {
       return answer(200, to_json(tablet.record_visit(visit_from(body_of(r, kVisitMembers)))));
     };
     routes[{"POST", "/api/amend"}] = [this](const Request& r) {
-      auto body = sync::decode_string_object(r.body, {"visit_id", "reason", "occurred_at",
-                                                      "announced", "outcome", "attendees",
-                                                      "risk_change", "observations", "crew_reason",
-                                                      "announced_reason", "not_as_planned",
-                                                      "devices_checked"});
+      auto body = sync::decode_string_object(
+          r.body,
+          {"visit_id", "reason", "occurred_at", "announced", "outcome", "attendees", "risk_change",
+           "observations", "crew_reason", "announced_reason", "not_as_planned", "devices_checked"});
       sync::FieldValues changes;
       for (const auto field : kAmendable) {
         if (const auto value = member(body, std::string(field)); !value.empty()) {
@@ -353,17 +356,16 @@ struct FieldApp::Impl {
     };
     routes[{"POST", "/api/breach"}] = [this](const Request& r) {
       const auto body = body_of(r, {"ref", "order", "condition", "action"});
-      return answer(200, to_json(tablet.record_breach(member(body, "ref"), member(body, "order"),
-                                                      member(body, "condition"),
-                                                      member(body, "action"))));
+      return answer(
+          200, to_json(tablet.record_breach(member(body, "ref"), member(body, "order"),
+                                            member(body, "condition"), member(body, "action"))));
     };
     routes[{"POST", "/api/trace"}] = [this](const Request& r) {
       const auto body = body_of(r, {"ref", "note"});
       return answer(200, to_json(tablet.record_trace(member(body, "ref"), member(body, "note"))));
     };
     routes[{"POST", "/api/assessment"}] = [this](const Request& r) {
-      const auto body =
-          body_of(r, {"ref", "risk_level", "risk_factors", "protective_factors"});
+      const auto body = body_of(r, {"ref", "risk_level", "risk_factors", "protective_factors"});
       const auto level = parse_enum<RiskLevel>(member(body, "risk_level"));
       if (!level) throw bad("Pick the risk level: one of " + allowed_values<RiskLevel>() + ".");
       return answer(200, to_json(tablet.record_assessment(member(body, "ref"), *level,

@@ -252,3 +252,26 @@ TEST_CASE("a plain database copied into a sealed one keeps every row", "[store][
   read_everything(sealed);
   CHECK(count_of(sealed, "SELECT count(*) FROM notes") == 100);
 }
+
+TEST_CASE("a transaction larger than the page cache commits and reads back in one connection",
+          "[store][sealed]") {
+  // A transaction whose pages spill from SQLite's cache into the log, and are changed again,
+  // rewrites those frames in place; until it commits, SQLite writes its further frames with the
+  // salts and checksums of their headers zero and fills them in at the commit. Every page must
+  // read back in the same connection afterwards (the tablet's app keeps one open for hours).
+  TempDir dir;
+  const auto path = dir.path() / "long.db";
+  const SecretKey key = SecretKey::random();
+  Database db(path, sealed_with(key));
+  db.execute("PRAGMA cache_size = 8");
+  db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
+  for (int round = 0; round < 3; ++round) {
+    vigil::store::Transaction transaction(db);
+    auto insert = db.prepare("INSERT INTO notes (text) VALUES (?)");
+    for (int i = 0; i < 400; ++i) insert.bind_all(kSecret + std::string(300, 'x')).run();
+    db.execute("UPDATE notes SET text = text || 'y'");
+    transaction.commit();
+  }
+  read_everything(db);
+  CHECK(count_of(db, "SELECT count(*) FROM notes WHERE text LIKE '%y'") == 1200);
+}

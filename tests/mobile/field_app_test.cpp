@@ -85,8 +85,8 @@ TEST_CASE("a request without the session, or from another Host or Origin, is ref
   CHECK(a.client.get("/api/caseload", {{"Cookie", session}, {"Host", "localhost:1"}}).status ==
         403);
   // A page of another origin gets nothing even when the browser sends the cookie.
-  const auto foreign = a.client.post("/api/lock", "{}",
-                                     {{"Cookie", session}, {"Origin", "http://evil.example"}});
+  const auto foreign =
+      a.client.post("/api/lock", "{}", {{"Cookie", session}, {"Origin", "http://evil.example"}});
   CHECK(foreign.status == 403);
   CHECK(a.client.get("/api/caseload", {{"Cookie", session}, {"Origin", "null"}}).status == 403);
   // A change must say it comes from the app's own page.
@@ -97,8 +97,7 @@ TEST_CASE("a request without the session, or from another Host or Origin, is ref
   CHECK(a.tablet->status().locked);
 }
 
-TEST_CASE("the app's answers: locked, bad input and a read only with its reason",
-          "[mobile][app]") {
+TEST_CASE("the app's answers: locked, bad input and a read only with its reason", "[mobile][app]") {
   App a;
   const std::string session = a.launch();
   const std::map<std::string, std::string> headers{{"Cookie", session}, {"Origin", a.origin}};
@@ -116,8 +115,8 @@ TEST_CASE("the app's answers: locked, bad input and a read only with its reason"
                         "SELECT count(*) FROM outbox WHERE entity = 'read_event' AND fields "
                         "LIKE '%Visit preparation%'") == 1);
   // A member the app does not send, or a value the record cannot hold, is one sentence.
-  CHECK(a.client.post("/api/show", R"({"ref":"NOM-1","reason":"x","extra":"y"})", headers)
-            .status == 400);
+  CHECK(a.client.post("/api/show", R"({"ref":"NOM-1","reason":"x","extra":"y"})", headers).status ==
+        400);
   const auto bad_visit = a.client.post(
       "/api/visit", R"({"nominal_ref":"NOM-1","announced":"maybe","outcome":"seen"})", headers);
   CHECK(bad_visit.status == 400);
@@ -130,8 +129,8 @@ TEST_CASE("the app's answers: locked, bad input and a read only with its reason"
   CHECK(locked.body.find("NOM-1") == std::string::npos);
   const auto wrong = a.client.post("/api/unlock", R"({"password":"not it"})", headers);
   CHECK(wrong.status == 401);
-  CHECK(a.client.post("/api/unlock", std::string(R"({"password":")") + kTestPassword + "\"}",
-                      headers)
-            .status == 200);
+  CHECK(
+      a.client.post("/api/unlock", std::string(R"({"password":")") + kTestPassword + "\"}", headers)
+          .status == 200);
   CHECK(a.client.get("/api/caseload", headers).status == 200);
 }

@@ -76,12 +76,15 @@ SealedVfs::State* state_of(sqlite3_vfs* vfs) {
 }
 
 // Where a page belongs, authenticated with it: the file's kind and the page's number in it; for a
-// frame of the log, also the first 16 bytes of its header (the database page it holds, the size
-// of the database at a commit, the log's two salts), so a frame cannot be made to land on
-// another page, to end a transaction it did not end, or to join another log. (The header's
-// checksums are left out: SQLite writes them again when a transaction rewrites a frame.)
+// frame of the log, also the first 8 bytes of its header (the database page it holds, the size of
+// the database at a commit), so a frame cannot be made to land on another page or end a
+// transaction it did not end. The salts and checksums (bytes 8 to 23) are left out: while a
+// transaction has rewritten one of its own frames in place, SQLite writes its further frames with
+// those bytes zero and fills them in at the commit, after their pages are written. Frames of an
+// older log cannot be mixed into this one all the same: SQLite's checksums chain each frame to the
+// one before over its plaintext, which only the key opens.
 struct Place {
-  std::array<std::uint8_t, 9 + 16> bytes{};
+  std::array<std::uint8_t, 9 + 8> bytes{};
   std::size_t size = 9;
   [[nodiscard]] std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
 };
@@ -94,7 +97,7 @@ int place_of(SealedFile* f, sqlite3_int64 page_offset, sqlite3_int64 index, Plac
   if (f->kind == Kind::database) return SQLITE_OK;
   sqlite3_file* real = f->real();
   place.size = place.bytes.size();
-  return real->pMethods->xRead(real, place.bytes.data() + 9, 16, page_offset - kFrameHeader);
+  return real->pMethods->xRead(real, place.bytes.data() + 9, 8, page_offset - kFrameHeader);
 }
 
 int refuse(SealedFile* f, Kind kind, sqlite3_int64 index) {

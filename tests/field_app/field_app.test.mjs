@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+// The officer's app in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by
+// playwright-core, every screen checked by axe-core (WCAG 2.1 AA) at 768x1024 portrait and
+// 1280x800 landscape. The test makes its own force: the demo database, a real vigil-server, a
+// tablet enrolled as pc.doyle with vigil-field, and its app served by `vigil-field serve`.
+//
+//   node field_app.test.mjs --bin DIR --out DIR
+//
+// Each check states the behaviour it protects. Screenshots of every screen go to DIR; a failing
+// check also leaves one of the page as it was. Prints one line per check; exits 0 when all pass,
+// 1 when any fails, 2 on bad usage.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PASSWORD = "vigil-demo-password";
+const CHROMIUM = "/usr/bin/chromium";
+const TEAM = "North 1";
+
+function die(status, sentence) {
+  process.stderr.write(`field_app.test.mjs: ${sentence}\n`);
+  process.exit(status);
+}
+
+let chromium;
+let axeSource;
+try {
+  ({ chromium } = await import("playwright-core"));
+  axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+} catch (error) {
+  die(1, `playwright-core or axe-core is not installed (${error.code ?? error.message}): run ` +
+    `\`npm ci --no-audit --no-fund\` in ${here} (tools/dev test does it)`);
+}
+
+const options = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  const name = process.argv[i];
+  if (!["--bin", "--out"].includes(name) || process.argv[i + 1] === undefined) {
+    die(2, `unexpected argument '${name}'; usage: node field_app.test.mjs --bin DIR --out DIR`);
+  }
+  options[name.slice(2)] = process.argv[i + 1];
+}
+if (!options.bin || !options.out) die(2, "--bin and --out are both needed");
+const bin = (program) => path.resolve(options.bin, program);
+const out = options.out;
+mkdirSync(out, { recursive: true });
+const scratch = mkdtempSync(path.join(os.tmpdir(), "vigil-field-app-"));
+const db = path.join(scratch, "demo.db");
+const store = path.join(scratch, "pc-doyle.db");
+const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+
+// ----- the force: programs as a force and an officer run them
+
+function run(program, args, input) {
+  return execFileSync(bin(program), args, { input, cwd: scratch, encoding: "utf8" });
+}
+function sql(query) {
+  return execFileSync("sqlite3", ["-json", db, query], { encoding: "utf8" }).trim();
+}
+function rows(query) {
+  const text = sql(query);
+  return text ? JSON.parse(text) : [];
+}
+
+// Starts a program that prints its address on a line of its output; resolves to [child, url].
+function started(program, args, stream, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin(program), args, { cwd: scratch, stdio: ["ignore", "pipe", "pipe"] });
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`${program} did not start: ${seen}`)), 20000);
+    // Everything it says is kept beside the screenshots, for a failure's cause.
+    const log = createWriteStream(path.join(out, `${program}.log`), { flags: "a" });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    child[stream].on("data", (chunk) => {
+      seen += chunk;
+      const found = seen.match(pattern);
+      if (found) {
+        clearTimeout(timer);
+        resolve([child, found[0]]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`${program} stopped (${code}): ${seen}`)));
+  });
+}
+
+let server;
+let serverUrl;
+let serverPort = 0;
+async function startServer() {
+  [server, serverUrl] = await started("vigil-server", ["--db", db, "--listen", `127.0.0.1:${serverPort}`], "stderr", /http:\/\/127\.0\.0\.1:\d+/);
+  serverPort = Number(new URL(serverUrl).port);
+}
+function stopServer() {
+  return new Promise((resolve) => {
+    server.once("exit", resolve);
+    server.kill("SIGTERM");
+  });
+}
+
+run("vigil", ["seed", "--db", db, "--profile", "demo", "--as-of", "2026-11-22"]);
+await startServer();
+run("vigil-field", ["--store", store, "enrol", "--server", serverUrl, "--username", "pc.doyle", "--device-name", "app test"], `${PASSWORD}\n`);
+run("vigil-field", ["--store", store, "lock"]);
+const [app, launchUrl] = await started("vigil-field", ["--store", store, "serve", "--port", "0"], "stdout", /http:\/\/127\.0\.0\.1:\d+\/\?launch=[0-9a-f]+/);
+const appOrigin = new URL(launchUrl).origin;
+
+// A request as any other process on the tablet could send it, with whatever headers it likes.
+function raw(method, target, headers = {}, body = "") {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${appOrigin}${target}`, { method, headers }, (response) => {
+      let text = "";
+      response.on("data", (chunk) => { text += chunk; });
+      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, body: text }));
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+// ----- the browser
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
+const outside = [];
+const consoleErrors = [];
+const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+const page = await context.newPage();
+page.on("request", (request) => { if (!request.url().startsWith(appOrigin)) outside.push(request.url()); });
+page.on("console", (message) => {
+  // The app's own refusals (a wrong password, a locked tablet) are answers it shows, not errors.
+  if (message.type() === "error" && !/status of (40[013]|423|503)/.test(message.text())) consoleErrors.push(message.text());
+});
+page.on("pageerror", (error) => consoleErrors.push(String(error)));
+
+let passed = 0;
+let failed = 0;
+async function check(name, body) {
+  try {
+    await body();
+    ++passed;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    ++failed;
+    console.log(`FAIL ${name}\n     ${String(error.message ?? error).split("\n").join("\n     ")}`);
+    await page.screenshot({ path: path.join(out, `failed-${passed + failed}.png`), fullPage: true }).catch(() => {});
+  }
+}
+
+// axe-core in the page (evaluated through the browser's debugging protocol, which the page's
+// Content-Security-Policy does not govern), WCAG 2.1 A and AA; then screenshots at both sizes and
+// at 200% text, where nothing may need sideways scrolling.
+async function screenChecked(name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  assert.deepEqual(violations, [], `axe-core found violations on ${name}`);
+  for (const [label, viewport] of [["portrait", { width: 768, height: 1024 }], ["landscape", { width: 1280, height: 800 }]]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: path.join(out, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.screenshot({ path: path.join(out, `${name}-200-percent.png`), fullPage: true });
+  await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
+  await page.setViewportSize({ width: 768, height: 1024 });
+  assert.ok(overflow <= 0, `${name} at 200% text needs ${overflow}px of sideways scrolling`);
+  const small = await page.evaluate(() => [...document.querySelectorAll("button, a.button, .tabs a, .caseload a, input[type=radio], input[type=checkbox]")]
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => {
+      const box = (e.closest("label.choice") ?? e).getBoundingClientRect();
+      return { what: e.id || e.textContent.trim().slice(0, 30), width: box.width, height: box.height };
+    })
+    .filter((b) => b.width < 44 || b.height < 44));
+  assert.deepEqual(small, [], `touch targets under 44 px on ${name}`);
+}
+
+try {
+  await check("the launch address opens the app once; without its cookie, or from another Host or Origin, nothing answers", async () => {
+    assert.equal((await raw("GET", "/api/status")).status, 401);
+    assert.equal((await raw("GET", "/", { Host: "evil.example" })).status, 403);
+    await page.goto(launchUrl);
+    assert.equal(new URL(page.url()).search, "", "the launch token leaves the address bar");
+    const cookies = await context.cookies();
+    assert.equal(cookies.length, 1);
+    assert.equal(cookies[0].httpOnly, true);
+    assert.equal(cookies[0].sameSite, "Strict");
+    const session = `${cookies[0].name}=${cookies[0].value}`;
+    assert.equal((await raw("GET", new URL(launchUrl).pathname + new URL(launchUrl).search)).status, 403, "a second launch is refused");
+    assert.equal((await raw("POST", "/api/lock", { Cookie: session, Origin: "http://evil.example", "Content-Type": "application/json" }, "{}")).status, 403);
+    assert.equal((await raw("GET", "/api/status", { Cookie: session, Host: "localhost:1" })).status, 403);
+    const own = await raw("GET", "/api/status", { Cookie: session });
+    assert.equal(own.status, 200);
+    assert.match(own.headers["content-security-policy"], /script-src 'self'/);
+  });
+
+  await check("a locked tablet shows the unlock screen; a wrong password is said, the right one unlocks", async () => {
+    await page.waitForSelector("#screen-unlock:not([hidden])");
+    await screenChecked("unlock");
+    await page.fill("#unlock-password", "not the password");
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("#unlock-error").textContent.includes("not the password"));
+    await page.fill("#unlock-password", PASSWORD);
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#caseload li");
+  });
+
+  await check("today: the caseload equals `vigil report overdue --team` for the same team and date, notifications included", async () => {
+    const report = JSON.parse(run("vigil", ["report", "overdue", "--db", db, "--as-of", today, "--team", TEAM, "--format", "json"]));
+    const highest = new Map();
+    for (const item of report.items) highest.set(item.nominal_ref, Math.max(highest.get(item.nominal_ref) ?? 0, item.priority));
+    assert.ok([...report.items].some((item) => item.kind === "notification"), "the demo force has a late notification to compare");
+    const shown = await page.$$eval("#caseload li", (items) => items.map((li) => ({ ref: li.dataset.ref, priority: Number(li.querySelector(".priority").textContent.replace("priority ", "")) })));
+    const inScope = rows(`SELECT n.ref FROM nominals n JOIN teams t ON t.id = n.team_id WHERE t.name = '${TEAM}'`).map((r) => r.ref);
+    assert.equal(shown.length, inScope.length, "every nominal of the team is on the tablet");
+    for (const row of shown) assert.equal(row.priority, highest.get(row.ref) ?? 0, `priority of ${row.ref}`);
+    const order = shown.map((row) => row.priority);
+    assert.deepEqual(order, [...order].sort((a, b) => b - a), "highest priority first");
+    await screenChecked("today");
+  });
+
+  await check("today: filters and search narrow the list", async () => {
+    const all = await page.$$eval("#caseload li", (items) => items.length);
+    await page.check("#filter-overdue");
+    const overdue = await page.$$eval("#caseload li", (items) => items.length);
+    assert.ok(overdue > 0 && overdue < all, `overdue only: ${overdue} of ${all}`);
+    await page.uncheck("#filter-overdue");
+    const first = await page.$eval("#caseload li", (li) => li.dataset.ref);
+    await page.fill("#filter-search", first);
+    assert.deepEqual(await page.$$eval("#caseload li", (items) => items.map((li) => li.dataset.ref)), [first]);
+    await page.fill("#filter-search", "");
+  });
+
+  let ref;
+  await check("a nominal: nothing is shown before the reason; the read is audited with it", async () => {
+    ref = await page.$eval("#caseload li", (li) => li.dataset.ref);
+    const surname = rows(`SELECT surname FROM nominals WHERE ref = '${ref}'`)[0].surname;
+    await page.click(`#caseload li[data-ref="${ref}"] a`);
+    await page.waitForSelector("#why-form");
+    assert.ok(!(await page.textContent("main")).includes(surname), "the surname is not shown before the reason");
+    await screenChecked("nominal-why");
+    await page.click("#why-form button[type=submit]");
+    assert.match(await page.textContent("#why-error"), /Pick why/);
+    await page.check("#why-0");
+    await page.fill("#why-text", "door knock this afternoon");
+    await page.click("#why-form button[type=submit]");
+    await page.waitForSelector("#record-visit");
+    assert.ok((await page.textContent("main")).includes(surname));
+    await screenChecked("nominal");
+    await page.click("#sync-now");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    const audit = JSON.parse(run("vigil", ["audit", "show", "--db", db, "--officer", "pc.doyle", "--json"]));
+    const reads = (audit.items ?? audit).filter((event) => String(event.reason ?? "").includes("door knock this afternoon"));
+    assert.equal(reads.length, 1, "one read in the audit chain, with its reason");
+    assert.match(run("vigil", ["audit", "verify", "--db", db]), /whole|intact|ok/i);
+  });
+
+  await check("record a visit: single crewing warns and needs its reason; it is saved offline and reaches the server once", async () => {
+    await stopServer();
+    await page.click("#record-visit");
+    await page.waitForSelector("#visit-form");
+    await screenChecked("visit");
+    await page.click("#save-visit");
+    await page.waitForSelector('#visit-warnings .warning[data-kind="short_crew"]');
+    await screenChecked("visit-warnings");
+    await page.click("#save-visit");
+    await page.waitForFunction(() => document.querySelector("#visit-error").textContent.includes("Say why"));
+    await page.fill("#crew_reason", "Second officer sent to an emergency");
+    await page.click("#save-visit");
+    await page.waitForSelector("#saved-notice");
+    await screenChecked("visit-saved");
+    await page.click("#sync-now");
+    await page.waitForFunction(() => document.querySelector("#link-state").textContent.startsWith("Offline"));
+    assert.match(await page.textContent("#link-state"), /1 change waits/, "the visit waits, kept on the tablet");
+    await startServer();
+    await page.click("#sync-now");
+    await page.waitForFunction(() => document.querySelector("#link-state").textContent.startsWith("Online"));
+    assert.match(await page.textContent("#link-state"), /0 changes wait/);
+    const visits = rows("SELECT count(*) AS n FROM visits WHERE crew_reason = 'Second officer sent to an emergency'");
+    assert.equal(visits[0].n, 1, "the visit reached the server exactly once");
+  });
+
+  await check("the second failed entry warns of the warrant threshold", async () => {
+    for (let attempt = 1; attempt <= 2; ++attempt) {
+      await page.goto(`${appOrigin}/#visit/${encodeURIComponent(ref)}`);
+      await page.waitForSelector("#visit-form");
+      await page.check("#outcome-no_answer");
+      await page.selectOption("#not-as-planned", "offender_not_present");
+      await page.check("#attendee-1");
+      await page.click("#save-visit");
+      if (attempt === 2) {
+        await page.waitForSelector('#visit-warnings .warning[data-kind="warrant"]');
+        await page.click("#save-visit");
+      }
+      await page.waitForSelector("#saved-notice");
+    }
+  });
+
+  await check("suspects in scope, with their trace enquiries", async () => {
+    await page.click("#tab-suspects");
+    await page.waitForSelector('#screen-title:has-text("Suspects")');
+    await screenChecked("suspects");
+  });
+
+  await check("sync: what waits, what was rejected, what lost a conflict", async () => {
+    await page.click("#tab-sync");
+    await page.waitForSelector("#sync-summary");
+    await screenChecked("sync");
+  });
+
+  await check("locking hides everything", async () => {
+    await page.click("#lock-now");
+    await page.waitForSelector("#screen-unlock:not([hidden])");
+    const text = await page.textContent("body");
+    const names = rows(`SELECT surname FROM nominals n JOIN teams t ON t.id = n.team_id WHERE t.name = '${TEAM}'`).map((r) => r.surname);
+    assert.deepEqual(names.filter((name) => text.includes(name)), [], "no surname left on the page");
+    assert.equal(await page.$$eval("#screen-app *", (nodes) => nodes.length), 0);
+  });
+
+  await check("the app loaded nothing from anywhere else and logged no error", async () => {
+    assert.deepEqual(outside, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+} finally {
+  await browser.close();
+  app.kill("SIGTERM");
+  server.kill("SIGTERM");
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
