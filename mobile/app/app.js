@@ -79,12 +79,14 @@ async function api(method, path, body) {
   try {
     response = await fetch(path, options);
   } catch (error) {
+    lockScreen("The app on this tablet is not answering: start it again.");
     throw new Problem("app_gone", "The app on this tablet is not answering: start it again.");
   }
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     const problem = new Problem(answer.problem || "failed", answer.error || `The tablet answered ${response.status}.`);
-    if (problem.kind === "locked" || problem.kind === "wiped") lockScreen(problem.message);
+    // Locked, wiped, or no longer this page's session: nothing of the store stays on screen.
+    if (["locked", "wiped", "no_session"].includes(problem.kind)) lockScreen(problem.message);
     throw problem;
   }
   return answer;
@@ -94,6 +96,8 @@ async function api(method, path, body) {
 
 // Everything shown goes: what was on screen is not left behind the unlock form.
 function lockScreen(message) {
+  history.replaceState(null, "", "/");  // no nominal's reference left in the address bar
+  state.filters = { area: "", risk: "", overdueOnly: false, search: "" };
   state.caseload = null;
   state.record = null;
   state.officers = null;
@@ -128,8 +132,8 @@ async function unlock(event) {
 }
 
 async function lockNow() {
+  lockScreen("Locked.");  // at once, even while a sync holds the tablet
   await api("POST", "/api/lock").catch(() => {});
-  lockScreen("Locked.");
 }
 
 // ----- the banner: online or offline, what waits, the last sync
@@ -169,19 +173,22 @@ function when(instant) {
 }
 
 let syncing = false;
-async function syncNow() {
+// `background`: the page's own timer asked, not the officer; the tablet does not count it as use,
+// and the screen on show is left as it is (redrawing it would be use too).
+async function syncNow(background = false) {
   if (syncing || !state.status || state.status.tablet.locked) return null;
   syncing = true;
   $("link-state").textContent = "Syncing…";
   let report = null;
   try {
-    report = await api("POST", "/api/sync");
+    report = await api("POST", "/api/sync", background === true ? { background: "yes" } : {});
   } catch (error) {
     report = { error: error.message };
   } finally {
     syncing = false;
   }
   await refreshStatus();
+  if (background === true) return report;
   if (location.hash.startsWith("#sync")) renderSync(report);
   else if (location.hash.startsWith("#today") && !report.error) renderToday();
   return report;
@@ -545,7 +552,7 @@ function renderSync(report) {
     el("p", { id: "sync-summary", text: `${tablet.pending} ${tablet.pending === 1 ? "change waits" : "changes wait"} to go up. ${tablet.last_sync_at ? `Last sync ${when(tablet.last_sync_at)}.` : "Never synced."}` }),
     report?.error ? el("p", { class: "error", role: "alert", text: report.error }) : null,
     report && !report.error ? el("p", { class: "notice", text: `Sent ${report.pushed}, applied ${report.applied}, received ${report.received}.` }) : null,
-    el("div", { class: "actions" }, el("button", { type: "button", id: "sync-page-now", text: "Sync now", onclick: syncNow })),
+    el("div", { class: "actions" }, el("button", { type: "button", id: "sync-page-now", text: "Sync now", onclick: () => syncNow() })),
     el("h2", { text: "Rejected by the server" }),
     tablet.rejected.length ? el("ul", { class: "records", id: "rejected" }, tablet.rejected.map((r) => el("li", {}, el("strong", { text: `${r.entity} ${r.entity_id}` }), el("p", { text: r.reason })))) : el("p", { text: "Nothing rejected." }),
     el("h2", { text: "Edits that lost a conflict" }),
@@ -576,7 +583,7 @@ async function route() {
 
 async function start() {
   $("unlock-form").addEventListener("submit", unlock);
-  $("sync-now").addEventListener("click", syncNow);
+  $("sync-now").addEventListener("click", () => syncNow());
   $("lock-now").addEventListener("click", lockNow);
   window.addEventListener("hashchange", route);
   window.addEventListener("online", syncSoon);
@@ -589,7 +596,7 @@ async function start() {
     syncSoon();
   }
   setInterval(refreshStatus, STATUS_EVERY_MS);
-  setInterval(() => { if (state.status && !state.status.tablet.locked) syncNow(); }, SYNC_EVERY_MS);
+  setInterval(() => { if (state.status && !state.status.tablet.locked) syncNow(true); }, SYNC_EVERY_MS);
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -1,5 +1,6 @@
 #include "vigil/mobile/field_app.hpp"
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -183,7 +184,15 @@ struct FieldApp::Impl {
   std::string own_origin() const { return "http://" + own_host; }
 
   Response handle(const Request& request) {
-    Response response = route(request);
+    Response response;
+    try {
+      response = route(request);
+    } catch (const std::exception& error) {
+      // Answered here, so even a failure carries the headers below; the cause goes to the log.
+      std::fprintf(stderr, "vigil-field: the app failed on %s %s: %s\n", request.method.c_str(),
+                   quoted_excerpt(request.path).c_str(), error.what());
+      response = error_answer(500, "failed", "The tablet failed to do that; nothing was changed.");
+    }
     response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     response.headers.emplace_back("Referrer-Policy", "no-referrer");
@@ -296,11 +305,14 @@ struct FieldApp::Impl {
       tablet.lock();
       return answer(200, "{}");
     };
-    routes[{"POST", "/api/sync"}] = [this](const Request&) {
+    routes[{"POST", "/api/sync"}] = [this](const Request& r) {
+      // The page's own timer syncs in the background; that keeps no idle tablet unlocked.
+      const bool background = member(body_of(r, {"background"}), "background") == "yes";
       last_attempt_at = format_instant(
           std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
       try {
-        const auto report = tablet.sync(options.link);
+        const auto report = tablet.sync(
+            options.link, background ? Tablet::Asked::in_background : Tablet::Asked::by_officer);
         online = true;
         last_sync_error.clear();
         return answer(200, to_json(report));

@@ -155,8 +155,9 @@ struct Tablet::Impl {
   }
 
   // Every use of the store's records passes here: a tablet left alone longer than the policy's
-  // idle limit locks itself before it shows or does anything.
-  void require_unlocked() {
+  // idle limit locks itself before it shows or does anything. What the officer did not ask for
+  // (an app's sync in the background) is not use: it keeps no tablet unlocked.
+  void require_unlocked(bool officer_asked = true) {
     if (!unlocked) {
       require_enrolled();
       throw TabletError(Problem::locked,
@@ -169,7 +170,7 @@ struct Tablet::Impl {
                             counted(static_cast<int>(idle_limit.count()), "second") +
                             " without use: unlock it first with your password.");
     }
-    last_used = now();
+    if (officer_asked) last_used = now();
   }
 
   // Opens the store with its key and takes the policy's limits from it.
@@ -622,9 +623,9 @@ void Tablet::change_password(const std::string& current, const std::string& next
   stored->write(m.key_path());
 }
 
-SyncReport Tablet::sync(const LinkOptions& link) {
+SyncReport Tablet::sync(const LinkOptions& link, Asked asked) {
   auto& m = *impl_;
-  m.require_unlocked();
+  m.require_unlocked(asked == Asked::by_officer);
   SyncReport report = m.sync_all(link);
   m.follow_policy();
   return report;

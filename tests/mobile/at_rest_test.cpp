@@ -212,6 +212,16 @@ TEST_CASE("a tablet left alone for the policy's idle time locks itself", "[mobil
     CHECK(tablet.status().locked);
     tablet.unlock(kTestPassword);
     CHECK(tablet.caseload(today()).size() == 4);
+
+    // An app's syncs in the background are not use: a tablet left with its app open still locks.
+    for (int i = 0; i < 5; ++i) {
+      now += std::chrono::seconds(60);
+      if (i < 4) tablet.sync(Force::quick(), Tablet::Asked::in_background);
+    }
+    now += std::chrono::seconds(1);  // 301 seconds since the officer last did anything
+    CHECK_THROWS_WITH(tablet.sync(Force::quick(), Tablet::Asked::in_background),
+                      Catch::Contains("locked itself after 300 seconds"));
+    tablet.unlock(kTestPassword);
   }
 
   // vigil-field counts from the last command: a policy of 5 seconds, taken by a sync.

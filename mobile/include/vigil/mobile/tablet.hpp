@@ -176,8 +176,10 @@ class Tablet {
   void change_password(const std::string& current, const std::string& next);
 
   // Pushes the outbox, then pulls what changed; takes the scope afresh when the digests differ.
-  // Locked, the tablet does nothing with the server.
-  SyncReport sync(const LinkOptions& link = {});
+  // Locked, the tablet does nothing with the server. A sync an app starts by itself
+  // (Asked::in_background) does not count as use, so it never keeps an idle tablet unlocked.
+  enum class Asked { by_officer, in_background };
+  SyncReport sync(const LinkOptions& link = {}, Asked asked = Asked::by_officer);
 
   // Every nominal in scope, highest priority first.
   std::vector<reports::CaseloadEntry> caseload(Date as_of);
