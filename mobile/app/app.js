@@ -537,8 +537,8 @@ async function renderSuspects() {
         message.textContent = error.message;
       }
     });
-    return el("li", {}, el("strong", { text: `${s.surname}, ${s.forenames} (${s.ref})` }),
-      facts([["Offence", s.offence], ["Harm", s.harm], ["Outstanding since", s.outstanding_since], ["Status", s.status], ["Last trace", s.last_trace_on]]),
+    return el("li", { "data-ref": s.ref }, el("strong", { text: `${s.surname}, ${s.forenames} (${s.ref})` }),
+      facts([["Offence", s.offence], ["Harm", `${s.harm} (1 is the most harmful)`], ["Outstanding since", s.outstanding_since], ["Status", s.status], ["Last trace", s.last_trace_on]]),
       traces.length ? el("ul", {}, traces.map((t) => el("li", { text: `${when(t.occurred_at)}: ${t.note}` }))) : el("p", { class: "muted", text: "No trace enquiries yet." }),
       form);
   })) : el("p", { text: "No suspects in your scope." }));

@@ -193,6 +193,14 @@ struct FieldApp::Impl {
                    quoted_excerpt(request.path).c_str(), error.what());
       response = error_answer(500, "failed", "The tablet failed to do that; nothing was changed.");
     }
+    // Each refusal is said in the app's log (the journal, or the shell's stderr): a page or a
+    // program knocking at the app is seen. The request's values are not repeated, only where.
+    if (response.status == 401 || response.status == 403) {
+      std::fprintf(stderr, "vigil-field: refused %s %s (%d, Host %s, Origin %s)\n",
+                   quoted_excerpt(request.method).c_str(), quoted_excerpt(request.path).c_str(),
+                   response.status, quoted_excerpt(request.host).c_str(),
+                   request.origin.empty() ? "none" : quoted_excerpt(request.origin).c_str());
+    }
     response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     response.headers.emplace_back("Referrer-Policy", "no-referrer");

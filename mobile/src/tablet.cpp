@@ -852,7 +852,7 @@ std::vector<SuspectRecord> Tablet::suspects() {
   m.require_unlocked();
   sync::Replica replica(m.db());
   std::vector<SuspectRecord> all;
-  auto s = m.db().prepare("SELECT id FROM suspects ORDER BY harm DESC, outstanding_since, ref");
+  auto s = m.db().prepare("SELECT id FROM suspects ORDER BY harm, outstanding_since, ref");
   while (s.step()) {
     const std::string id = s.column_text(0);
     all.push_back({replica.fields_of("suspect", id).value_or(FieldValues{}),

@@ -68,6 +68,8 @@ function rows(query) {
   return text ? JSON.parse(text) : [];
 }
 
+const logged = new Set();  // programs whose log this run has begun
+
 // Starts a program that prints its address on a line of its output; resolves to [child, url].
 function started(program, args, stream, pattern) {
   return new Promise((resolve, reject) => {
@@ -75,7 +77,8 @@ function started(program, args, stream, pattern) {
     let seen = "";
     const timer = setTimeout(() => reject(new Error(`${program} did not start: ${seen}`)), 20000);
     // Everything it says is kept beside the screenshots, for a failure's cause.
-    const log = createWriteStream(path.join(out, `${program}.log`), { flags: "a" });
+    const log = createWriteStream(path.join(out, `${program}.log`), { flags: logged.has(program) ? "a" : "w" });
+    logged.add(program);
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     child[stream].on("data", (chunk) => {
@@ -194,6 +197,9 @@ try {
     assert.equal((await raw("GET", new URL(launchUrl).pathname + new URL(launchUrl).search)).status, 403, "a second launch is refused");
     assert.equal((await raw("POST", "/api/lock", { Cookie: session, Origin: "http://evil.example", "Content-Type": "application/json" }, "{}")).status, 403);
     assert.equal((await raw("GET", "/api/status", { Cookie: session, Host: "localhost:1" })).status, 403);
+    const log = readFileSync(path.join(out, "vigil-field.log"), "utf8");
+    assert.match(log, /refused POST \/api\/lock \(403, Host 127\.0\.0\.1:\d+, Origin http:\/\/evil\.example\)/, "each refusal is in the app's log");
+    assert.ok(!log.includes(session.split("=")[1]), "the log never holds the session");
     const own = await raw("GET", "/api/status", { Cookie: session });
     assert.equal(own.status, 200);
     assert.match(own.headers["content-security-policy"], /script-src 'self'/);
@@ -301,10 +307,23 @@ try {
     }
   });
 
-  await check("suspects in scope, with their trace enquiries", async () => {
+  await check("suspects in scope, most harmful first (harm 1), with their trace enquiries", async () => {
     await page.click("#tab-suspects");
     await page.waitForSelector('#screen-title:has-text("Suspects")');
+    const expected = rows(`SELECT s.ref FROM suspects s JOIN teams t ON t.id = s.team_id WHERE t.name = '${TEAM}' ORDER BY s.harm, s.outstanding_since, s.ref`).map((r) => r.ref);
+    assert.ok(expected.length > 0, "the demo force's team has suspects to show");
+    const shown = await page.$$eval("#suspects > li", (items) => items.map((li) => li.dataset.ref));
+    assert.deepEqual(shown, expected);
     await screenChecked("suspects");
+    const first = expected[0];
+    await page.fill(`#suspects > li[data-ref="${first}"] input`, "Not at the last known address");
+    await page.click(`#suspects > li[data-ref="${first}"] button`);
+    await page.waitForFunction((ref) => document.querySelector(`#suspects > li[data-ref="${ref}"] [role=status]`).textContent.startsWith("Saved"), first);
+    await page.click("#tab-today");
+    await page.waitForSelector("#caseload li");
+    await page.click("#tab-suspects");
+    await page.waitForSelector(`#suspects > li[data-ref="${first}"]`);
+    assert.match(await page.textContent(`#suspects > li[data-ref="${first}"]`), /Not at the last known address/, "the enquiry is listed with the suspect");
   });
 
   await check("sync: what waits, what was rejected, what lost a conflict", async () => {

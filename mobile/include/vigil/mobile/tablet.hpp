@@ -188,7 +188,7 @@ class Tablet {
   NominalRecord show(const std::string& nominal_ref, const std::string& reason);
   // The force's officers, the tablet's own first, then their team's, then the rest by name.
   std::vector<OfficerEntry> officers();
-  // The suspects in scope, most harmful first.
+  // The suspects in scope, most harmful first (harm 1), then the longest outstanding.
   std::vector<SuspectRecord> suspects();
 
   // What the officer should hear before the visit is saved: crewing short of the plan, a
