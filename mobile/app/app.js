@@ -46,7 +46,8 @@ function screen() {
 // Shows one of the app's screens; its heading takes the focus, so a screen reader says where it is.
 function show(title, ...content) {
   const target = screen();
-  target.replaceChildren(el("h1", { id: "screen-title", tabindex: "-1", text: title }), ...content);
+  // What a screen leaves out (a null or false part) is not drawn: replaceChildren would write it.
+  target.replaceChildren(el("h1", { id: "screen-title", tabindex: "-1", text: title }), ...content.flat().filter((part) => part !== null && part !== undefined && part !== false));
   target.setAttribute("aria-labelledby", "screen-title");
   target.hidden = false;
   $("screen-unlock").hidden = true;
@@ -279,9 +280,10 @@ function renderAskWhy(ref) {
       return;
     }
     try {
-      state.record = await api("POST", "/api/show", { ref, reason: detail ? `${picked.value}: ${detail}` : picked.value });
-      state.record.ref = ref;
-      renderNominal();
+      const reason = detail ? `${picked.value}: ${detail}` : picked.value;
+      state.record = await api("POST", "/api/show", { ref, reason });
+      Object.assign(state.record, { ref, reason });
+      route();  // the screen that asked for the record: the record itself, or a form over it
     } catch (error) {
       if (error.kind !== "locked") $("why-error").textContent = error.message;
     }
@@ -339,6 +341,7 @@ function actionItem(a) {
   select.addEventListener("change", async () => {
     try {
       await api("POST", "/api/action", { id: a.id, status: select.value });
+      touched(state.record?.ref);
       message.textContent = "Saved; it goes to the server at the next sync.";
       syncSoon();
     } catch (error) {
@@ -440,6 +443,7 @@ async function renderVisit(ref) {
         return;
       }
       const saved = await api("POST", "/api/visit", read());
+      touched(ref);
       location.hash = `#saved/${encodeURIComponent(ref)}/${saved.id}`;
       syncSoon();
     } catch (error) {
@@ -467,32 +471,54 @@ function simpleForm(id, title, fields, submitWord, send, back) {
   show(title, form);
 }
 
-function requireRecord(ref) {
-  if (state.record && state.record.ref === ref) return true;
+// What the officer records changes the record: the one on screen is marked stale, and read again
+// (for the same reason, audited as any read) only when a screen next shows it.
+function touched(ref) {
+  if (state.record && state.record.ref === ref) state.record.stale = true;
+}
+
+// Whether the record of `ref` is open (read with a reason), read afresh first when stale.
+async function currentRecord(ref) {
+  if (!state.record || state.record.ref !== ref) return false;
+  if (state.record.stale) {
+    const { reason } = state.record;
+    state.record = null;
+    state.record = await api("POST", "/api/show", { ref, reason });
+    Object.assign(state.record, { ref, reason });
+  }
+  return true;
+}
+
+// The record of `ref` for a screen that needs it; when it is not open, asks why first (and the
+// screen is drawn again once it is).
+async function requireRecord(ref) {
+  if (await currentRecord(ref)) return true;
   renderAskWhy(ref);
   return false;
 }
 
-function renderAmend(ref, visitId) {
-  if (!requireRecord(ref)) return;
+async function renderAmend(ref, visitId) {
+  if (!(await requireRecord(ref))) return;
   const visit = state.record.visits.find((v) => v.id === visitId);
   if (!visit) return show("Amend a visit", el("p", { text: "This tablet holds no such visit." }));
   simpleForm("amend-form", `Amend the visit of ${when(visit.occurred_at)}`, [
     el("label", { for: "amend-reason", text: "Why it is amended (required)" }), el("input", { id: "amend-reason", type: "text", required: true }),
     el("label", { for: "amend-attendees", text: "Attendees (usernames, separated by ;)" }), el("input", { id: "amend-attendees", type: "text", value: visit.attendees }),
     el("label", { for: "amend-outcome", text: "Outcome" }), el("select", { id: "amend-outcome" }, OUTCOMES.map(([value, word]) => el("option", { value, text: word, selected: value === visit.outcome }))),
+    el("label", { for: "amend-not-as-planned", text: "If it did not go as planned, why" }), el("select", { id: "amend-not-as-planned" }, NOT_AS_PLANNED.map(([value, word]) => el("option", { value, text: word, selected: value === (visit.not_as_planned || "") }))),
     el("label", { for: "amend-observations", text: "Observations" }), el("textarea", { id: "amend-observations" }, visit.observations || ""),
   ], "Save the amendment", (form) => {
     const body = { visit_id: visitId, reason: $("amend-reason").value };
     if ($("amend-attendees").value !== visit.attendees) body.attendees = $("amend-attendees").value;
     if ($("amend-outcome").value !== visit.outcome) body.outcome = $("amend-outcome").value;
+    if ($("amend-not-as-planned").value !== (visit.not_as_planned || "")) body.not_as_planned = $("amend-not-as-planned").value;
     if ($("amend-observations").value !== (visit.observations || "")) body.observations = $("amend-observations").value;
-    return api("POST", "/api/amend", body).then(() => { state.record = null; });
+    return api("POST", "/api/amend", body).then(() => touched(ref));
   }, `#nominal/${encodeURIComponent(ref)}`);
 }
 
-function renderBreach(ref) {
-  if (!requireRecord(ref)) return;
+async function renderBreach(ref) {
+  if (!(await requireRecord(ref))) return;
   const r = state.record;
   const options = r.conditions.map((c) => {
     const order = r.orders.find((o) => o.id === c.order_id);
@@ -503,7 +529,7 @@ function renderBreach(ref) {
     el("label", { for: "breach-action", text: "Action taken (required)" }), el("input", { id: "breach-action", type: "text", required: true }),
   ], "Save the breach", () => {
     const [order, condition] = $("breach-condition").value.split("|");
-    return api("POST", "/api/breach", { ref, order, condition, action: $("breach-action").value }).then(() => { state.record = null; });
+    return api("POST", "/api/breach", { ref, order, condition, action: $("breach-action").value }).then(() => touched(ref));
   }, `#nominal/${encodeURIComponent(ref)}`);
 }
 
@@ -514,7 +540,7 @@ function renderAssessment(ref) {
     el("label", { for: "assessment-protective", text: "Protective factors" }), el("textarea", { id: "assessment-protective" }),
   ], "Save the assessment", () => api("POST", "/api/assessment", {
     ref, risk_level: $("assessment-risk").value, risk_factors: $("assessment-risk-factors").value, protective_factors: $("assessment-protective").value,
-  }).then(() => { state.record = null; }), `#today`);
+  }).then(() => touched(ref)), `#nominal/${encodeURIComponent(ref)}`);
 }
 
 // ----- Suspects
@@ -554,9 +580,86 @@ function renderSync(report) {
     report && !report.error ? el("p", { class: "notice", text: `Sent ${report.pushed}, applied ${report.applied}, received ${report.received}.` }) : null,
     el("div", { class: "actions" }, el("button", { type: "button", id: "sync-page-now", text: "Sync now", onclick: () => syncNow() })),
     el("h2", { text: "Rejected by the server" }),
-    tablet.rejected.length ? el("ul", { class: "records", id: "rejected" }, tablet.rejected.map((r) => el("li", {}, el("strong", { text: `${r.entity} ${r.entity_id}` }), el("p", { text: r.reason })))) : el("p", { text: "Nothing rejected." }),
+    tablet.rejected.length ? el("ul", { class: "records", id: "rejected" }, tablet.rejected.map(rejectedItem)) : el("p", { text: "Nothing rejected." }),
     el("h2", { text: "Edits that lost a conflict" }),
     tablet.open_conflicts.length ? el("ul", { class: "records", id: "conflicts" }, tablet.open_conflicts.map((c) => el("li", { text: `${c.entity} ${c.field}: kept “${c.winning_value ?? ""}”, yours was “${c.losing_value ?? ""}”; a supervisor decides.` }))) : el("p", { text: "No open conflicts." }));
+}
+
+// What the officer recorded, in words (the wire's names are the sync protocol's).
+const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
+
+function kindOf(r) {
+  return `${KIND_WORDS[r.entity] ?? r.entity}${r.subject ? ` — ${r.subject}` : ""}`;
+}
+
+// A rejected change: what it carried and why the server refused it; the officer corrects it and
+// sends it again, or lets it go (the server keeps it, refused, for the supervisor).
+function rejectedItem(r) {
+  const message = el("p", { role: "status" });
+  const letGo = el("button", { type: "button", class: "secondary", text: "Let go" });
+  letGo.addEventListener("click", async () => {
+    try {
+      await api("POST", "/api/let-go", { change_id: r.change_id });
+      await refreshStatus();
+      renderSync(null);
+    } catch (error) {
+      message.textContent = error.message;
+    }
+  });
+  return el("li", { "data-change": r.change_id },
+    el("strong", { text: kindOf(r) }),
+    el("p", { class: "error", text: r.reason }),
+    facts(Object.entries(r.fields).filter(([name]) => !name.endsWith("_id")).map(([name, value]) => [fieldWord(name), name.endsWith("_at") && value ? when(value) : value ?? ""])),
+    el("div", { class: "actions" }, el("a", { href: `#correct/${encodeURIComponent(r.change_id)}`, class: "button", text: "Correct" }), letGo),
+    message);
+}
+
+function fieldWord(name) {
+  const words = name.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// Correcting a rejected change. A breach names its condition from the nominal's orders, so the
+// record is opened first (with a reason, as any look at it); anything else is corrected field by
+// field, its references kept as they were.
+async function renderCorrect(changeId) {
+  const r = state.status.tablet.rejected.find((x) => x.change_id === changeId);
+  if (!r) return show("Correct a change", el("p", { text: "No rejected change has this id: it was corrected or let go." }), el("a", { href: "#sync", class: "button", text: "Back to sync" }));
+  const send = async (corrections) => {
+    await api("POST", "/api/correct", { change_id: r.change_id, ...corrections });
+    touched(r.subject);
+    await refreshStatus();
+  };
+  const intro = [el("p", { class: "error", text: `The server refused it: ${r.reason}` })];
+  if (r.entity === "breach" && r.subject) {
+    if (!(await requireRecord(r.subject))) return;
+    const record = state.record;
+    const options = record.conditions.map((c) => {
+      const order = record.orders.find((o) => o.id === c.order_id);
+      return el("option", { value: `${c.order_id}|${c.id}`, text: `${order ? order.kind.toUpperCase() : ""}: ${c.text}`, selected: c.id === r.fields.condition_id });
+    });
+    return simpleForm("correct-form", `Correct: ${kindOf(r)}`, [
+      ...intro,
+      el("label", { for: "correct-condition", text: "Which condition" }), el("select", { id: "correct-condition", required: true }, options),
+      el("label", { for: "correct-action", text: "Action taken (required)" }), el("input", { id: "correct-action", type: "text", required: true, value: r.fields.action_taken ?? "" }),
+    ], "Send it again", () => {
+      const [order, condition] = $("correct-condition").value.split("|");
+      const text = record.conditions.find((c) => c.id === condition)?.text ?? "";
+      return send({ order_id: order, condition_id: condition, condition_text: text, action_taken: $("correct-action").value });
+    }, "#sync");
+  }
+  const editable = Object.entries(r.fields).filter(([name]) => !name.endsWith("_id"));
+  return simpleForm("correct-form", `Correct: ${kindOf(r)}`, [
+    ...intro,
+    editable.map(([name, value], i) => [el("label", { for: `correct-${i}`, text: fieldWord(name) }), el("input", { id: `correct-${i}`, type: "text", "data-field": name, value: value ?? "" })]),
+  ], "Send it again", (form) => {
+    const corrections = {};
+    for (const input of form.querySelectorAll("input[data-field]")) {
+      const before = r.fields[input.dataset.field] ?? "";
+      if (input.value !== before) corrections[input.dataset.field] = input.value;
+    }
+    return send(corrections);
+  }, "#sync");
 }
 
 // ----- routes
@@ -568,12 +671,13 @@ async function route() {
     switch (name) {
       case "suspects": return await renderSuspects();
       case "sync": return renderSync(null);
-      case "nominal": return state.record && state.record.ref === rest[0] ? renderNominal() : renderAskWhy(rest[0]);
+      case "nominal": return (await currentRecord(rest[0])) ? renderNominal() : renderAskWhy(rest[0]);
       case "visit": return await renderVisit(rest[0]);
       case "saved": return show("Visit saved", el("p", { class: "notice", id: "saved-notice", text: "The visit is saved on this tablet. It goes to the server at the next sync." }), el("a", { href: "#today", class: "button", text: "Back to today" }));
-      case "amend": return renderAmend(rest[0], rest[1]);
-      case "breach": return renderBreach(rest[0]);
+      case "amend": return await renderAmend(rest[0], rest[1]);
+      case "breach": return await renderBreach(rest[0]);
       case "assessment": return renderAssessment(rest[0]);
+      case "correct": return await renderCorrect(rest[0]);
       default: return await renderToday();
     }
   } catch (error) {

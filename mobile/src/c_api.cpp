@@ -6,14 +6,21 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "vigil/base/error.hpp"
+#include "vigil/mobile/field_app.hpp"
 #include "vigil/mobile/json.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/sync/wire.hpp"
 
 struct vigil_tablet {
   vigil::mobile::Tablet tablet;
+  std::mutex turn;     // the calls, and the served app's requests, take turns on the tablet
+  std::mutex serving;  // guards `app`: starting and stopping it
+  std::unique_ptr<vigil::mobile::FieldApp> app;  // declared last: stopped before the tablet goes
   explicit vigil_tablet(const char* path) : tablet(path) {}
 };
 
@@ -42,6 +49,10 @@ vigil_status guarded(Work work) {
   } catch (const vigil::mobile::TabletError& error) {
     last_error = error.what();
     return status_of(error.problem());
+  } catch (const vigil::Error& error) {
+    // Input the engine could not read (a malformed JSON object of fields) is the caller's.
+    last_error = error.what();
+    return error.code() == vigil::ErrorCode::invalid_input ? VIGIL_BAD_INPUT : VIGIL_FAILED;
   } catch (const std::exception& error) {
     last_error = error.what();
     return VIGIL_FAILED;
@@ -49,6 +60,13 @@ vigil_status guarded(Work work) {
     last_error = "an unexpected failure inside the tablet engine";
     return VIGIL_FAILED;
   }
+}
+
+// guarded(), in the tablet's turn (the header's threading rule).
+template <class Work>
+vigil_status in_turn(vigil_tablet* tablet, Work work) {
+  std::unique_lock lock(tablet->turn);
+  return guarded(work);
 }
 
 vigil_status missing(const char* what) {
@@ -111,6 +129,16 @@ vigil::mobile::VisitInput visit_input(const vigil_visit& v) {
   return visit;
 }
 
+// The corrected or changed fields a caller passes as one JSON object of wire names.
+vigil::sync::FieldValues fields_from(const char* json) {
+  if (json == nullptr || *json == '\0') return {};
+  return vigil::sync::decode_fields(json);
+}
+
+void answer(char** out, const std::string& json) {
+  if (out != nullptr) *out = copy(json);
+}
+
 }  // namespace
 
 extern "C" {
@@ -142,7 +170,7 @@ vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const cha
   if (server_url == nullptr) return missing("the server's address");
   if (username == nullptr) return missing("the username");
   if (password == nullptr) return missing("the password");
-  return guarded([&] {
+  return in_turn(tablet, [&] {
     vigil::mobile::LinkOptions link;
     link.ca_file = text(ca_file);
     const auto report = tablet->tablet.enrol(server_url, username, password,
@@ -153,26 +181,26 @@ vigil_status vigil_enrol(vigil_tablet* tablet, const char* server_url, const cha
 
 vigil_status vigil_lock(vigil_tablet* tablet) {
   if (tablet == nullptr) return missing("the tablet");
-  return guarded([&] { tablet->tablet.lock(); });
+  return in_turn(tablet, [&] { tablet->tablet.lock(); });
 }
 
 vigil_status vigil_change_password(vigil_tablet* tablet, const char* current, const char* next) {
   if (tablet == nullptr) return missing("the tablet");
   if (current == nullptr) return missing("the current password");
   if (next == nullptr) return missing("the new password");
-  return guarded([&] { tablet->tablet.change_password(current, next); });
+  return in_turn(tablet, [&] { tablet->tablet.change_password(current, next); });
 }
 
 vigil_status vigil_unlock(vigil_tablet* tablet, const char* password) {
   if (tablet == nullptr) return missing("the tablet");
   if (password == nullptr) return missing("the password");
-  return guarded([&] { tablet->tablet.unlock(password); });
+  return in_turn(tablet, [&] { tablet->tablet.unlock(password); });
 }
 
 vigil_status vigil_sync(vigil_tablet* tablet, char** report_json) {
   if (report_json != nullptr) *report_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
-  return guarded([&] {
+  return in_turn(tablet, [&] {
     const auto report = tablet->tablet.sync();
     if (report_json != nullptr) *report_json = copy(vigil::mobile::to_json(report));
   });
@@ -182,7 +210,7 @@ vigil_status vigil_caseload(vigil_tablet* tablet, const char* as_of, char** case
   if (caseload_json == nullptr) return missing("the place for the caseload");
   *caseload_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
-  return guarded([&] {
+  return in_turn(tablet, [&] {
     vigil::Date date = vigil::london_date(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     if (as_of != nullptr) {
@@ -204,7 +232,7 @@ vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit
   *warnings_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   if (visit == nullptr) return missing("the visit");
-  return guarded([&] {
+  return in_turn(tablet, [&] {
     *warnings_json =
         copy(vigil::mobile::warnings_json(tablet->tablet.visit_warnings(visit_input(*visit))));
   });
@@ -215,7 +243,7 @@ vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
   if (recorded_json != nullptr) *recorded_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
   if (visit == nullptr) return missing("the visit");
-  return guarded([&] {
+  return in_turn(tablet, [&] {
     const auto recorded = tablet->tablet.record_visit(visit_input(*visit));
     if (recorded_json != nullptr) *recorded_json = copy(vigil::mobile::to_json(recorded));
   });
@@ -225,7 +253,148 @@ vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json) {
   if (status_json == nullptr) return missing("the place for the status");
   *status_json = nullptr;
   if (tablet == nullptr) return missing("the tablet");
-  return guarded([&] { *status_json = copy(vigil::mobile::to_json(tablet->tablet.status())); });
+  return in_turn(tablet,
+                 [&] { *status_json = copy(vigil::mobile::to_json(tablet->tablet.status())); });
+}
+
+vigil_status vigil_show(vigil_tablet* tablet, const char* nominal_ref, const char* reason,
+                        char** record_json) {
+  if (record_json == nullptr) return missing("the place for the record");
+  *record_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (nominal_ref == nullptr) return missing("the nominal's reference");
+  if (reason == nullptr) return missing("why the record is opened");
+  return in_turn(tablet, [&] {
+    *record_json = copy(vigil::mobile::to_json(tablet->tablet.show(nominal_ref, reason)));
+  });
+}
+
+vigil_status vigil_officers(vigil_tablet* tablet, char** officers_json) {
+  if (officers_json == nullptr) return missing("the place for the officers");
+  *officers_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  return in_turn(tablet, [&] {
+    *officers_json = copy(vigil::mobile::officers_json(tablet->tablet.officers()));
+  });
+}
+
+vigil_status vigil_suspects(vigil_tablet* tablet, char** suspects_json) {
+  if (suspects_json == nullptr) return missing("the place for the suspects");
+  *suspects_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  return in_turn(tablet, [&] {
+    *suspects_json = copy(vigil::mobile::suspects_json(tablet->tablet.suspects()));
+  });
+}
+
+vigil_status vigil_amend_visit(vigil_tablet* tablet, const char* visit_id, const char* reason,
+                               const char* changes_json, char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (visit_id == nullptr) return missing("the visit's id");
+  if (reason == nullptr) return missing("why the visit is amended");
+  return in_turn(tablet, [&] {
+    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.amend_visit(
+                              visit_id, reason, fields_from(changes_json))));
+  });
+}
+
+vigil_status vigil_record_breach(vigil_tablet* tablet, const char* nominal_ref, const char* order,
+                                 const char* condition, const char* action, char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (nominal_ref == nullptr) return missing("the nominal's reference");
+  if (order == nullptr) return missing("the order");
+  if (condition == nullptr) return missing("the condition");
+  if (action == nullptr) return missing("the action taken");
+  return in_turn(tablet, [&] {
+    answer(recorded_json, vigil::mobile::to_json(
+                              tablet->tablet.record_breach(nominal_ref, order, condition, action)));
+  });
+}
+
+vigil_status vigil_record_trace(vigil_tablet* tablet, const char* suspect_ref, const char* note,
+                                char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (suspect_ref == nullptr) return missing("the suspect's reference");
+  if (note == nullptr) return missing("the enquiry's note");
+  return in_turn(tablet, [&] {
+    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.record_trace(suspect_ref, note)));
+  });
+}
+
+vigil_status vigil_record_assessment(vigil_tablet* tablet, const char* nominal_ref,
+                                     const char* risk_level, const char* risk_factors,
+                                     const char* protective_factors, char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (nominal_ref == nullptr) return missing("the nominal's reference");
+  return in_turn(tablet, [&] {
+    const auto level = vigil::parse_enum<vigil::RiskLevel>(text(risk_level));
+    if (!level) {
+      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                       "The risk level '" + text(risk_level) + "' is not one of " +
+                                           vigil::allowed_values<vigil::RiskLevel>() + ".");
+    }
+    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.record_assessment(
+                              nominal_ref, *level, text(risk_factors), text(protective_factors))));
+  });
+}
+
+vigil_status vigil_update_action(vigil_tablet* tablet, const char* action_id, const char* status,
+                                 char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (action_id == nullptr) return missing("the action's id");
+  if (status == nullptr) return missing("the action's status");
+  return in_turn(tablet, [&] {
+    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.update_action(action_id, status)));
+  });
+}
+
+vigil_status vigil_correct(vigil_tablet* tablet, const char* change_id,
+                           const char* corrections_json, char** recorded_json) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  if (change_id == nullptr) return missing("the rejected change's id");
+  return in_turn(tablet, [&] {
+    answer(recorded_json, vigil::mobile::to_json(
+                              tablet->tablet.correct(change_id, fields_from(corrections_json))));
+  });
+}
+
+vigil_status vigil_let_go(vigil_tablet* tablet, const char* change_id) {
+  if (tablet == nullptr) return missing("the tablet");
+  if (change_id == nullptr) return missing("the rejected change's id");
+  return in_turn(tablet, [&] { tablet->tablet.let_go(change_id); });
+}
+
+vigil_status vigil_serve_start(vigil_tablet* tablet, unsigned short port, char** launch_url) {
+  if (launch_url == nullptr) return missing("the place for the launch address");
+  *launch_url = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  // Not in the tablet's turn: the app takes that turn for each of its requests.
+  std::unique_lock lock(tablet->serving);
+  return guarded([&] {
+    if (tablet->app) {
+      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                       "The app is already serving this tablet: stop it first.");
+    }
+    vigil::mobile::AppOptions options;
+    options.port = port;
+    options.turn = &tablet->turn;
+    auto app = std::make_unique<vigil::mobile::FieldApp>(tablet->tablet, options);
+    app->start();
+    *launch_url = copy(app->launch_url());
+    tablet->app = std::move(app);
+  });
+}
+
+vigil_status vigil_serve_stop(vigil_tablet* tablet) {
+  if (tablet == nullptr) return missing("the tablet");
+  std::unique_lock lock(tablet->serving);
+  return guarded([&] { tablet->app.reset(); });
 }
 
 }  // extern "C"

@@ -155,7 +155,8 @@ const std::initializer_list<std::string_view> kAmendable{
 struct FieldApp::Impl {
   Tablet& tablet;
   AppOptions options;
-  std::mutex turn;  // the tablet serves one request at a time
+  std::mutex own_turn;
+  std::mutex& turn;  // the tablet serves one request at a time (AppOptions::turn)
   std::string launch_token = base::random_hex(32);
   bool launched = false;
   std::string session;  // the session cookie's value, once launched
@@ -168,7 +169,8 @@ struct FieldApp::Impl {
   using Route = std::function<Response(const Request&)>;
   std::map<std::pair<std::string, std::string>, Route> routes;
 
-  Impl(Tablet& t, AppOptions o) : tablet(t), options(std::move(o)) {
+  Impl(Tablet& t, AppOptions o)
+      : tablet(t), options(std::move(o)), turn(options.turn ? *options.turn : own_turn) {
     add_routes();
     http::ServerOptions server_options;
     server_options.address = "127.0.0.1";
@@ -396,6 +398,22 @@ struct FieldApp::Impl {
       const auto body = body_of(r, {"id", "status"});
       return answer(200, to_json(tablet.update_action(member(body, "id"), member(body, "status"))));
     };
+    // A rejected change made again: its change_id and, beside it, the corrected fields (wire
+    // names; the tablet refuses any its kind of record has not).
+    routes[{"POST", "/api/correct"}] = [this](const Request& r) {
+      auto fields = sync::decode_fields(r.body);
+      const auto change_id = fields.find("change_id");
+      if (change_id == fields.end() || !change_id->second) {
+        throw bad("Name the rejected change to correct (change_id).");
+      }
+      const std::string id = *change_id->second;
+      fields.erase(change_id);
+      return answer(200, to_json(tablet.correct(id, fields)));
+    };
+    routes[{"POST", "/api/let-go"}] = [this](const Request& r) {
+      tablet.let_go(member(body_of(r, {"change_id"}), "change_id"));
+      return answer(200, "{}");
+    };
   }
 };
 
@@ -413,6 +431,12 @@ std::string FieldApp::launch_url() const {
 
 unsigned short FieldApp::port() const {
   return impl_->server->port();
+}
+
+std::vector<std::pair<std::string, std::string>> FieldApp::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, handler] : impl_->routes) out.push_back(key);
+  return out;
 }
 
 void FieldApp::run(bool stop_on_signals) {

@@ -60,6 +60,11 @@ constexpr const char* kUsage =
     "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
     "  trace SUSPECT_REF --note TEXT\n"
     "                       Record a trace enquiry for an outstanding suspect.\n"
+    "  correct CHANGE_ID --set FIELD=VALUE [--set FIELD=VALUE ...]\n"
+    "                       Make a change the server rejected again, corrected (status lists\n"
+    "                       them with their ids); it goes up at the next sync.\n"
+    "  let-go CHANGE_ID     Drop a rejected change once its reason is read (the server keeps it,\n"
+    "                       refused, for the supervisor).\n"
     "  serve [--port N]     Serve the officer's app on 127.0.0.1 (docs/field-app.md) until\n"
     "                       interrupted; prints the one address that opens it, once.\n"
     "  status [--json]      Changes waiting, last sync, rejected changes, records set aside,\n"
@@ -268,7 +273,8 @@ int cmd_amend(Tablet& tablet, const base::Args& args) {
   return vigil::base::kExitOk;
 }
 
-int cmd_nominal(Tablet& tablet, const base::Args& args) {
+// The --set FIELD=VALUE options, as field values.
+vigil::sync::FieldValues assignments(const base::Args& args) {
   vigil::sync::FieldValues values;
   for (const auto& assignment : args.values("set")) {
     const auto equals = assignment.find('=');
@@ -277,6 +283,11 @@ int cmd_nominal(Tablet& tablet, const base::Args& args) {
     }
     values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
   }
+  return values;
+}
+
+int cmd_nominal(Tablet& tablet, const base::Args& args) {
+  const auto values = assignments(args);
   const std::string ref = one_positional(args, "nominal reference");
   tablet.update_nominal(ref, values);
   std::cout << ref << " changed; it goes to the server at the next sync\n";
@@ -295,6 +306,20 @@ int cmd_trace(Tablet& tablet, const base::Args& args) {
   const auto recorded =
       tablet.record_trace(one_positional(args, "suspect reference"), args.required("note"));
   std::cout << "trace enquiry " << recorded.id << " saved\n";
+  return vigil::base::kExitOk;
+}
+
+int cmd_correct(Tablet& tablet, const base::Args& args) {
+  const auto values = assignments(args);
+  if (values.empty()) throw base::UsageError("name what to correct (--set FIELD=VALUE)");
+  const auto recorded = tablet.correct(one_positional(args, "change id"), values);
+  std::cout << "corrected; " << recorded.id << " goes to the server at the next sync\n";
+  return vigil::base::kExitOk;
+}
+
+int cmd_let_go(Tablet& tablet, const base::Args& args) {
+  tablet.let_go(one_positional(args, "change id"));
+  std::cout << "let go; the server keeps it as rejected\n";
   return vigil::base::kExitOk;
 }
 
@@ -321,7 +346,8 @@ int cmd_status(Tablet& tablet, const base::Args& args) {
             << "last successful sync: " << s.last_sync_at.value_or("never") << '\n'
             << "rejected changes: " << s.rejected.size() << '\n';
   for (const auto& r : s.rejected) {
-    std::cout << "  " << r.entity << " " << r.entity_id << ": " << r.reason << '\n';
+    std::cout << "  change " << r.change_id << ": " << r.entity << " " << r.entity_id
+              << (r.subject.empty() ? "" : " of " + r.subject) << ": " << r.reason << '\n';
   }
   std::cout << "records the tablet could not store (set aside): " << s.set_aside.size() << '\n';
   for (const auto& r : s.set_aside) {
@@ -456,6 +482,8 @@ int run(const std::vector<std::string>& words) {
       {"nominal", cmd_nominal, {{"set", true, true}}},
       {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
       {"trace", cmd_trace, {{"note"}}},
+      {"correct", cmd_correct, {{"set", true, true}}},
+      {"let-go", cmd_let_go, {}},
       {"status", cmd_status, {{"json", false}}},
       {"serve", cmd_serve, {{"port"}}},
       {"password", cmd_password, {}},
@@ -474,7 +502,8 @@ int run(const std::vector<std::string>& words) {
     return vigil::base::kExitOk;
   }
   const bool takes_positional = name == "show" || name == "visit" || name == "amend" ||
-                                name == "nominal" || name == "breach" || name == "trace";
+                                name == "nominal" || name == "breach" || name == "trace" ||
+                                name == "correct" || name == "let-go";
   if (!takes_positional && !args.positionals().empty()) {
     throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }

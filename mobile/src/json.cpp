@@ -157,8 +157,14 @@ std::string to_json(const TabletStatus& s) {
       .key("rejected")
       .begin_array();
   for (const auto& r : s.rejected) {
-    w.object({base::member("change_id", r.change_id), base::member("entity", r.entity),
-              base::member("entity_id", r.entity_id), base::member("reason", r.reason)});
+    w.begin_object()
+        .fields({base::member("change_id", r.change_id), base::member("entity", r.entity),
+                 base::member("entity_id", r.entity_id), base::member("reason", r.reason),
+                 base::member("operation", std::string(to_string(r.operation))),
+                 base::member("subject", r.subject)})
+        .key("fields");
+    record_object(w, r.fields);
+    w.end_object();
   }
   w.end_array().key("set_aside").begin_array();
   for (const auto& r : s.set_aside) {

@@ -340,8 +340,11 @@ struct Tablet::Impl {
   }
 
   // Stores the changes and puts them in the outbox, all in one transaction: all or none.
-  void record(std::vector<Change> changes) {
-    if (auto why = state().record(std::move(changes), author(), hlc)) throw bad_input(*why);
+  // `corrects`: the rejected change these correct (DeviceState::record).
+  void record(std::vector<Change> changes, const std::string& corrects = {}) {
+    if (auto why = state().record(std::move(changes), author(), hlc, corrects)) {
+      throw bad_input(*why);
+    }
   }
 
   // ---- finding what the officer names
@@ -746,10 +749,15 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
   sync::Replica replica(m.db());
   auto visit = replica.fields_of("visit", visit_id);
   if (!visit) throw bad_input("this tablet holds no visit with id " + visit_id);
-  // Each amended value must be one a visit could have held: checked as a visit would be.
-  Change as_amended = m.make_change("visit", base::make_uuid(), Operation::append, *visit);
+  // Each amended value must be one a visit could have held: checked as a visit would be, made
+  // of the fields the visit holds (one it left empty is absent from a change, never null).
+  FieldValues held;
+  for (const auto& [field, value] : *visit) {
+    if (value) held[field] = value;
+  }
+  Change as_amended = m.make_change("visit", base::make_uuid(), Operation::append, held);
   for (const auto& [field, value] : changes) {
-    if (field == "nominal_id" || field == "recorded_at" || !visit->count(field)) {
+    if (field == "nominal_id" || field == "recorded_at" || !visit->contains(field)) {
       throw bad_input("'" + field + "' is not a field of a visit that can be amended");
     }
     as_amended.fields[field] = value;
@@ -800,22 +808,76 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
     throw bad_input(nominal_ref + " has " + std::to_string(found.size()) + " orders of kind '" +
                     order + "': name the order by its id");
   }
-  // A condition named by its id is the order's own; anything else is the condition's words.
+  // A condition named by its id, or by its words as the order has them, is linked to the order's
+  // own condition; other words are kept as the officer wrote them.
   FieldValues fields{{"nominal_id", nominal},
                      {"order_id", found.front()},
                      {"condition_text", condition},
                      {"occurred_at", format_instant(m.now())},
                      {"action_taken", action}};
-  auto named = m.db().prepare("SELECT text FROM order_conditions WHERE id = ? AND order_id = ?");
-  named.bind_all(condition, found.front());
+  auto named = m.db().prepare(
+      "SELECT id, text FROM order_conditions WHERE order_id = ?1 AND (id = ?2 OR lower(text) = "
+      "lower(?2)) ORDER BY id = ?2 DESC LIMIT 1");
+  named.bind_all(found.front(), condition);
   if (named.step()) {
-    fields["condition_id"] = condition;
-    fields["condition_text"] = named.column_text(0);
+    fields["condition_id"] = named.column_text(0);
+    fields["condition_text"] = named.column_text(1);
   }
   Recorded recorded;
   recorded.id = base::make_time_ordered_uuid();
   m.record({m.make_change("breach", recorded.id, Operation::append, std::move(fields))});
   return recorded;
+}
+
+Recorded Tablet::correct(const std::string& change_id, const FieldValues& corrections) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  // Until the scope is taken afresh the store still shows the refused change as made.
+  if (m.state().get(kNeedsResync) == "1") {
+    throw bad_input(
+        "the tablet has not yet taken its scope again since the server refused a "
+        "change: sync, then correct it");
+  }
+  auto rejected = m.state().rejected_change(change_id);
+  if (!rejected) throw bad_input("no change the server rejected has the id '" + change_id + "'");
+  const auto* spec = sync::find_entity(rejected->entity);
+  FieldValues fields = rejected->fields;
+  for (const auto& [name, value] : corrections) {
+    if (spec == nullptr || spec->field(name) == nullptr) {
+      throw bad_input("'" + name + "' is not a field of " + rejected->entity);
+    }
+    // What the record hangs from is not the officer's to move by a correction.
+    if (name == spec->parent_field && fields[name] != value) {
+      throw bad_input(name + " cannot be corrected: record it again against the other record");
+    }
+    fields[name] = value;
+  }
+  // An update is made against what the tablet holds now, taken afresh from the server.
+  FieldValues base;
+  if (rejected->operation == Operation::update) {
+    const auto current = sync::Replica(m.db())
+                             .fields_of(rejected->entity, rejected->entity_id)
+                             .value_or(FieldValues{});
+    for (const auto& [name, value] : fields) {
+      const auto found = current.find(name);
+      base[name] = found == current.end() ? std::nullopt : found->second;
+    }
+  }
+  Recorded recorded;
+  recorded.id = rejected->entity_id;
+  m.record({m.make_change(rejected->entity, rejected->entity_id, rejected->operation,
+                          std::move(fields), std::move(base))},
+           change_id);
+  return recorded;
+}
+
+void Tablet::let_go(const std::string& change_id) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  if (!m.state().rejected_change(change_id)) {
+    throw bad_input("no change the server rejected has the id '" + change_id + "'");
+  }
+  m.state().forget_rejected(change_id);
 }
 
 Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string& note) {

@@ -1,6 +1,7 @@
 #include "vigil/sync/device_state.hpp"
 
 #include "values.hpp"
+#include "vigil/sync/entities.hpp"
 
 namespace vigil::sync {
 
@@ -55,7 +56,7 @@ void DeviceState::keep_clock(const HybridClock& clock) {
 }
 
 std::optional<std::string> DeviceState::record(std::vector<Change> changes, const Author& author,
-                                               HybridClock& clock) {
+                                               HybridClock& clock, const std::string& corrects) {
   Replica replica(*db_);
   store::Transaction transaction(*db_);
   restore_clock(clock);
@@ -64,6 +65,7 @@ std::optional<std::string> DeviceState::record(std::vector<Change> changes, cons
     if (auto reason = replica.record(change, author)) return reason;
     add_to_outbox(change);
   }
+  if (!corrects.empty()) forget_rejected(corrects);
   keep_clock(clock);
   transaction.commit();
   return std::nullopt;
@@ -125,15 +127,63 @@ void DeviceState::reject(const std::string& change_id, const std::string& reason
   s.run();
 }
 
+namespace {
+
+constexpr const char* kRejectedColumns =
+    "SELECT change_id, entity, entity_id, reason, operation, fields FROM outbox "
+    "WHERE state = 'rejected' ";
+
+// The reference of the nominal or suspect a record of `entity` with these fields hangs from,
+// following its parents as the store holds them; "" when it holds none of them.
+std::string subject_of(store::Database& db, const std::string& entity, const std::string& id,
+                       const FieldValues& fields, int depth = 0) {
+  if (entity == "nominal" || entity == "suspect") {
+    auto s = db.prepare("SELECT ref FROM " + entity + "s WHERE id = ?");
+    s.bind_all(id);
+    return s.step() ? s.column_text(0) : std::string();
+  }
+  const EntitySpec* spec = find_entity(entity);
+  if (spec == nullptr || spec->parent_field.empty() || depth > 4) return {};
+  const auto parent = fields.find(std::string(spec->parent_field));
+  if (parent == fields.end() || !parent->second) return {};
+  const std::string parent_entity(spec->field(spec->parent_field)->references);
+  const auto parent_fields = Replica(db).fields_of(parent_entity, *parent->second);
+  return subject_of(db, parent_entity, *parent->second, parent_fields.value_or(FieldValues{}),
+                    depth + 1);
+}
+
+RejectedChange rejected_from_row(store::Database& db, store::Statement& s) {
+  RejectedChange rejected{s.column_text(0),
+                          s.column_text(1),
+                          s.column_text(2),
+                          s.column_text(3),
+                          parse_enum<Operation>(s.column_view(4)).value_or(Operation::append),
+                          decode_fields(s.column_view(5)),
+                          {}};
+  rejected.subject = subject_of(db, rejected.entity, rejected.entity_id, rejected.fields);
+  return rejected;
+}
+
+}  // namespace
+
 std::vector<RejectedChange> DeviceState::rejected_changes() {
   std::vector<RejectedChange> out;
-  auto s = db_->prepare(
-      "SELECT change_id, entity, entity_id, reason FROM outbox WHERE state = 'rejected' "
-      "ORDER BY position");
-  while (s.step()) {
-    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)});
-  }
+  auto s = db_->prepare(std::string(kRejectedColumns) + "ORDER BY position");
+  while (s.step()) out.push_back(rejected_from_row(*db_, s));
   return out;
+}
+
+std::optional<RejectedChange> DeviceState::rejected_change(const std::string& change_id) {
+  auto s = db_->prepare(std::string(kRejectedColumns) + "AND change_id = ?");
+  s.bind_all(change_id);
+  if (!s.step()) return std::nullopt;
+  return rejected_from_row(*db_, s);
+}
+
+void DeviceState::forget_rejected(const std::string& change_id) {
+  auto& s = db_->cached("DELETE FROM outbox WHERE change_id = ? AND state = 'rejected'");
+  s.bind_all(change_id);
+  s.run();
 }
 
 void DeviceState::set_aside(const std::string& entity, const std::string& entity_id,

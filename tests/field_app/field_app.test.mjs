@@ -93,6 +93,17 @@ function started(program, args, stream, pattern) {
   });
 }
 
+// What a program has written to its log once it says `pattern` (its output reaches the file a
+// moment after it is written), or all of it after five seconds.
+async function logSaying(program, pattern) {
+  const file = path.join(out, `${program}.log`);
+  for (let waited = 0; ; waited += 100) {
+    const text = readFileSync(file, "utf8");
+    if (pattern.test(text) || waited >= 5000) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 let server;
 let serverUrl;
 let serverPort = 0;
@@ -100,8 +111,11 @@ async function startServer() {
   [server, serverUrl] = await started("vigil-server", ["--db", db, "--listen", `127.0.0.1:${serverPort}`], "stderr", /http:\/\/127\.0\.0\.1:\d+/);
   serverPort = Number(new URL(serverUrl).port);
 }
+// Resolves once the server has stopped; at once when it already had (a check that failed
+// between stopping and starting it leaves it stopped for the next).
 function stopServer() {
   return new Promise((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) return resolve();
     server.once("exit", resolve);
     server.kill("SIGTERM");
   });
@@ -152,6 +166,8 @@ async function check(name, body) {
     ++failed;
     console.log(`FAIL ${name}\n     ${String(error.message ?? error).split("\n").join("\n     ")}`);
     await page.screenshot({ path: path.join(out, `failed-${passed + failed}.png`), fullPage: true }).catch(() => {});
+    // The next check starts with the server up, whatever this one left.
+    if (server.exitCode !== null || server.signalCode !== null) await startServer().catch(() => {});
   }
 }
 
@@ -159,6 +175,10 @@ async function check(name, body) {
 // Content-Security-Policy does not govern), WCAG 2.1 A and AA; then screenshots at both sizes and
 // at 200% text, where nothing may need sideways scrolling.
 async function screenChecked(name) {
+  // A value the script failed to have (a part left out, a member missing) shows as a word.
+  const leaked = await page.evaluate(() => [...document.querySelectorAll("main *, main")].flatMap((e) => [...e.childNodes])
+    .filter((n) => n.nodeType === Node.TEXT_NODE && /\b(null|undefined|NaN|\[object Object\])\b/.test(n.textContent)).map((n) => n.textContent));
+  assert.deepEqual(leaked, [], `${name} shows what the script failed to have`);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
   const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
@@ -197,7 +217,7 @@ try {
     assert.equal((await raw("GET", new URL(launchUrl).pathname + new URL(launchUrl).search)).status, 403, "a second launch is refused");
     assert.equal((await raw("POST", "/api/lock", { Cookie: session, Origin: "http://evil.example", "Content-Type": "application/json" }, "{}")).status, 403);
     assert.equal((await raw("GET", "/api/status", { Cookie: session, Host: "localhost:1" })).status, 403);
-    const log = readFileSync(path.join(out, "vigil-field.log"), "utf8");
+    const log = await logSaying("vigil-field", /refused POST \/api\/lock/);
     assert.match(log, /refused POST \/api\/lock \(403, Host 127\.0\.0\.1:\d+, Origin http:\/\/evil\.example\)/, "each refusal is in the app's log");
     assert.ok(!log.includes(session.split("=")[1]), "the log never holds the session");
     const own = await raw("GET", "/api/status", { Cookie: session });
@@ -305,6 +325,117 @@ try {
       }
       await page.waitForSelector("#saved-notice");
     }
+  });
+
+  await check("a rejected change is shown with its reason, corrected and accepted", async () => {
+    // A nominal of the team with an order of two conditions, one never breached: the court varies
+    // the order (that condition goes) while the tablet, offline, records a breach of it.
+    const [target] = rows(`SELECT n.ref, o.id AS order_id, c.id AS gone, c.text AS gone_text, k.id AS kept, k.text AS kept_text
+      FROM nominals n JOIN teams t ON t.id = n.team_id JOIN orders o ON o.nominal_id = n.id
+      JOIN order_conditions c ON c.order_id = o.id JOIN order_conditions k ON k.order_id = o.id AND k.id <> c.id
+      WHERE t.name = '${TEAM}' AND NOT EXISTS (SELECT 1 FROM breaches b WHERE b.condition_id = c.id)
+      ORDER BY n.ref, c.id, k.id LIMIT 1`);
+    assert.ok(target, "the demo force's team has an order with two conditions");
+    await stopServer();
+    await page.goto(`${appOrigin}/#nominal/${encodeURIComponent(target.ref)}`);
+    await page.waitForSelector("#why-form");
+    await page.check("#why-2");
+    await page.click("#why-form button[type=submit]");
+    await page.click(`a[href="#breach/${encodeURIComponent(target.ref)}"]`);
+    await page.waitForSelector("#breach-form");
+    await page.selectOption("#breach-condition", `${target.order_id}|${target.gone}`);
+    await page.fill("#breach-action", "Arrested at the address");
+    await page.click("#breach-form button[type=submit]");
+    // Back on the record, read again for the same reason, with the breach on it.
+    await page.waitForSelector("#record-visit");
+    assert.match(await page.textContent("main"), /Arrested at the address/);
+    sql(`DELETE FROM order_conditions WHERE id = '${target.gone}'`);
+    await startServer();
+    await page.click("#tab-sync");
+    await page.click("#sync-page-now");
+    const item = "#rejected li";
+    await page.waitForSelector(item);
+    assert.match(await page.textContent(item), new RegExp(`Breach — ${target.ref}`));
+    assert.match(await page.textContent(item), /there is no order condition/, "the server's reason is shown");
+    assert.match(await page.textContent(item), /Arrested at the address/, "what the officer recorded is shown");
+    await screenChecked("sync-rejected");
+    assert.equal(rows("SELECT count(*) AS n FROM breaches WHERE action_taken = 'Arrested at the address'")[0].n, 0);
+
+    await page.click(`${item} a:has-text("Correct")`);
+    // The breach names a condition of the nominal's orders, from its record: still open (for the
+    // reason given above), it is read again, as its page would be.
+    await page.waitForSelector("#correct-form");
+    assert.match(await page.textContent("#correct-form"), /there is no order condition/);
+    await screenChecked("correct");
+    await page.selectOption("#correct-condition", `${target.order_id}|${target.kept}`);
+    await page.click("#correct-form button[type=submit]");
+    await page.waitForSelector("#sync-summary");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    assert.ok(!(await page.textContent("#link-state")).includes("rejected"), "nothing is left rejected");
+    const breaches = rows(`SELECT condition_id, condition_text FROM breaches WHERE action_taken = 'Arrested at the address'`);
+    assert.deepEqual(breaches, [{ condition_id: target.kept, condition_text: target.kept_text }], "the corrected breach reached the server once");
+  });
+
+  await check("a pre-arranged visit where the plan asks for unannounced ones needs its reason; amend, assess and move an action on, each reaching the server", async () => {
+    const [target] = rows(`SELECT n.ref, a.id AS action FROM nominals n JOIN teams t ON t.id = n.team_id
+      JOIN plans p ON p.nominal_id = n.id JOIN plan_actions a ON a.plan_id = p.id
+      WHERE t.name = '${TEAM}' AND p.unannounced_required = 1 AND a.status = 'open'
+        AND p.started_on = (SELECT max(started_on) FROM plans q WHERE q.nominal_id = n.id)
+      ORDER BY n.ref, a.id LIMIT 1`);
+    assert.ok(target, "the demo force's team has a nominal whose plan asks for unannounced visits, with an open action");
+    const open = encodeURIComponent(target.ref);
+    await page.goto(`${appOrigin}/#nominal/${open}`);
+    await page.waitForSelector("#why-form");
+    await page.check("#why-3");
+    await page.click("#why-form button[type=submit]");
+    await page.click("#record-visit");
+    await page.waitForSelector("#visit-form");
+    await page.check("#attendee-1");  // the plan's crew of two
+    await page.check("#announced-yes");
+    await page.click("#save-visit");
+    await page.waitForSelector('#visit-warnings .warning[data-kind="pre_arranged"]');
+    assert.equal(await page.$$eval("#visit-warnings .warning", (w) => w.length), 1, "only the pre-arranged warning");
+    await page.click("#save-visit");
+    await page.waitForFunction(() => document.querySelector("#visit-error").textContent.includes("Say why"));
+    await page.fill("#announced_reason", "Appointment made to see the new partner");
+    await page.click("#save-visit");
+    await page.waitForSelector("#saved-notice");
+
+    // Back on the record (read again for the same reason): the visit just saved is there to amend.
+    await page.goto(`${appOrigin}/#nominal/${open}`);
+    await page.waitForSelector("#visits");
+    assert.match(await page.textContent("#visits li:first-child"), /Appointment made to see the new partner/);
+    await page.click("#visits li:first-child a");
+    await page.waitForSelector("#amend-form");
+    await screenChecked("amend");
+    await page.click("#amend-form button[type=submit]");
+    assert.ok(await page.$("#amend-form"), "no amendment is saved without its reason");
+    await page.fill("#amend-reason", "The partner was there too");
+    await page.fill("#amend-observations", "Partner present; both seen");
+    await page.click("#amend-form button[type=submit]");
+    await page.waitForSelector("#visits");
+    assert.match(await page.textContent("#visits li:first-child"), /Amended .*: The partner was there too/);
+
+    await page.click(`a[href="#assessment/${open}"]`);
+    await page.waitForSelector("#assessment-form");
+    await screenChecked("assessment");
+    await page.selectOption("#assessment-risk", "very_high");
+    await page.fill("#assessment-risk-factors", "New partner has two young children");
+    await page.click("#assessment-form button[type=submit]");
+    await page.waitForSelector("#visits");
+    assert.match(await page.textContent("main"), /Very high — risk: New partner has two young children/);
+
+    await page.selectOption(`#action-${target.action}`, "done");
+    await page.waitForFunction((id) => document.querySelector(`#action-${id}`).parentElement.querySelector("[role=status]").textContent.startsWith("Saved"), target.action);
+
+    await page.click("#sync-now");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    const reached = rows(`SELECT
+      (SELECT count(*) FROM visits WHERE announced = 1 AND announced_reason = 'Appointment made to see the new partner') AS visits,
+      (SELECT count(*) FROM visit_amendments WHERE reason = 'The partner was there too') AS amendments,
+      (SELECT count(*) FROM assessments WHERE risk_level = 'very_high' AND risk_factors = 'New partner has two young children') AS assessments,
+      (SELECT count(*) FROM plan_actions WHERE id = '${target.action}' AND status = 'done') AS actions`)[0];
+    assert.deepEqual(reached, { visits: 1, amendments: 1, assessments: 1, actions: 1 });
   });
 
   await check("suspects in scope, most harmful first (harm 1), with their trace enquiries", async () => {

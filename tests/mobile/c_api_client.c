@@ -1,8 +1,13 @@
 /* A tablet app's use of the C API, written in C and including only vigil/mobile.h: run by
  * mobile_tests against a real server as `c_api_client STORE SERVER_URL USERNAME PASSWORD`.
  * Prints each failed check and exits 1 if any failed. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "vigil/mobile.h"
 
@@ -25,9 +30,105 @@ static void release(char** json) {
   *json = NULL;
 }
 
+/* Copies the text of the first "name":"..." in `json` into `out` ("" when there is none). */
+static void member_of(const char* json, const char* name, char* out, size_t size) {
+  char key[64];
+  const char* at;
+  size_t n = 0;
+  out[0] = '\0';
+  snprintf(key, sizeof key, "\"%s\":\"", name);
+  at = json == NULL ? NULL : strstr(json, key);
+  if (at == NULL) return;
+  at += strlen(key);
+  while (at[n] != '\0' && at[n] != '"' && n + 1 < size) {
+    out[n] = at[n];
+    ++n;
+  }
+  out[n] = '\0';
+}
+
+/* One HTTP/1.1 request to the app on 127.0.0.1:port, as its web view would send it; the whole
+ * answer (status line, headers, body) goes into `answer`. Returns 0 when nothing answered. */
+static int ask_app(int port, const char* request, char* answer, size_t size) {
+  struct sockaddr_in address;
+  size_t got = 0;
+  ssize_t n;
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  memset(&address, 0, sizeof address);
+  address.sin_family = AF_INET;
+  address.sin_port = htons((unsigned short)port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  answer[0] = '\0';
+  if (s < 0 || connect(s, (struct sockaddr*)&address, sizeof address) != 0) {
+    if (s >= 0) close(s);
+    return 0;
+  }
+  if (write(s, request, strlen(request)) != (ssize_t)strlen(request)) {
+    close(s);
+    return 0;
+  }
+  while (got + 1 < size && (n = read(s, answer + got, size - got - 1)) > 0) got += (size_t)n;
+  answer[got] = '\0';
+  close(s);
+  return got > 0;
+}
+
+/* The app served through the C API answers its web view: the launch address sets the session,
+ * and with it the app shows the tablet's status, while the C calls go on beside it. */
+static void serve_the_app(vigil_tablet* tablet) {
+  char* url = NULL;
+  char* json = NULL;
+  char request[512], answer[16384], token[80], cookie[80];
+  const char* at;
+  int port;
+  check(vigil_serve_start(tablet, 0, &url) == VIGIL_OK, "serve the app");
+  check(contains(url, "http://127.0.0.1:") && contains(url, "/?launch="), "the launch address");
+  if (url == NULL) return;
+  check(vigil_serve_start(tablet, 0, &json) == VIGIL_BAD_INPUT, "one app per tablet");
+  port = atoi(url + strlen("http://127.0.0.1:"));
+  snprintf(token, sizeof token, "%s", strstr(url, "launch=") + strlen("launch="));
+
+  snprintf(request, sizeof request,
+           "GET /?launch=%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", token,
+           port);
+  check(ask_app(port, request, answer, sizeof answer), "the app answers its launch address");
+  check(contains(answer, " 303 "), "the launch address opens the app");
+  at = strstr(answer, "vigil_app=");
+  check(at != NULL && contains(answer, "HttpOnly"), "the launch sets an HttpOnly session cookie");
+  cookie[0] = '\0';
+  if (at != NULL) {
+    size_t n = 0;
+    while (at[n] != '\0' && at[n] != ';' && at[n] != '\r' && n + 1 < sizeof cookie) {
+      cookie[n] = at[n];
+      ++n;
+    }
+    cookie[n] = '\0';
+  }
+  snprintf(request, sizeof request,
+           "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n"
+           "Connection: close\r\n\r\n",
+           port, cookie);
+  check(ask_app(port, request, answer, sizeof answer), "the app answers with its session");
+  check(contains(answer, " 200 ") && contains(answer, "\"officer\":\"pc.a\""),
+        "the app shows the tablet it serves");
+  check(vigil_status_json(tablet, &json) == VIGIL_OK, "the C calls go on while the app serves");
+  release(&json);
+  snprintf(request, sizeof request,
+           "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", port);
+  check(ask_app(port, request, answer, sizeof answer) && contains(answer, " 401 "),
+        "without the session the app refuses");
+
+  check(vigil_serve_stop(tablet) == VIGIL_OK, "stop the app");
+  check(!ask_app(port, request, answer, sizeof answer), "a stopped app answers nothing");
+  check(vigil_serve_stop(tablet) == VIGIL_OK, "stopping a stopped app is harmless");
+  vigil_free_string(url);
+}
+
 int main(int argc, char** argv) {
   vigil_tablet* tablet = NULL;
   char* json = NULL;
+  char visit_id[64];
+  static const char own_first[] = "{\"items\":[{\"username\":\"pc.a\"";
   const char* pair[] = {"pc.a", "pc.b"};
   const char* alone[] = {"pc.a"};
   vigil_visit visit = {.nominal_ref = "NOM-1",
@@ -82,6 +183,7 @@ int main(int argc, char** argv) {
   visit.attendee_count = 2;
   check(vigil_record_visit(tablet, &visit, &json) == VIGIL_OK, "record a visit");
   check(contains(json, "\"warnings\":[]"), "a double-crewed visit has no warnings");
+  member_of(json, "id", visit_id, sizeof visit_id);
   release(&json);
   check(vigil_status_json(tablet, &json) == VIGIL_OK, "status");
   check(contains(json, "\"pending\":1"), "one change waiting");
@@ -90,6 +192,62 @@ int main(int argc, char** argv) {
   check(vigil_sync(tablet, &json) == VIGIL_OK, "sync");
   check(contains(json, "\"applied\":1"), "the visit was applied");
   release(&json);
+
+  /* Everything else the officer's app does. A record is shown only with why. */
+  check(vigil_show(tablet, "NOM-1", "", &json) == VIGIL_BAD_INPUT, "no record without a reason");
+  check(vigil_show(tablet, "NOM-1", "Visit preparation", &json) == VIGIL_OK, "show with a reason");
+  check(contains(json, "Not to enter any park"), "the record holds the order's condition");
+  check(contains(json, visit_id), "the record holds the visit just made");
+  release(&json);
+  check(vigil_amend_visit(tablet, visit_id, "Wrong outcome recorded", "{\"outcome\":\"refused\"}",
+                          &json) == VIGIL_OK,
+        "amend a visit");
+  release(&json);
+  check(vigil_amend_visit(tablet, visit_id, "Bad", "{\"outcome\":", &json) == VIGIL_BAD_INPUT,
+        "a malformed change is refused");
+  check(contains(vigil_last_error(), "JSON"), "the message says the change is not JSON");
+  check(vigil_record_breach(tablet, "NOM-1", "shpo", "Not to enter any park", "Arrested", &json) ==
+            VIGIL_OK,
+        "record a breach");
+  release(&json);
+  check(vigil_record_breach(tablet, "NOM-1", "curfew", "Not to go out", "Arrested", &json) ==
+            VIGIL_BAD_INPUT,
+        "a breach of an order the nominal has not is refused");
+  check(contains(vigil_last_error(), "no order 'curfew'"), "the message names the order");
+  check(
+      vigil_record_assessment(tablet, "NOM-1", "medium", "Drinking again", NULL, &json) == VIGIL_OK,
+      "record an assessment");
+  release(&json);
+  check(vigil_record_assessment(tablet, "NOM-1", "dire", NULL, NULL, &json) == VIGIL_BAD_INPUT,
+        "an unknown risk level is refused");
+  check(contains(vigil_last_error(), "dire"), "the message names the risk level");
+  check(vigil_suspects(tablet, &json) == VIGIL_OK, "the suspects in scope");
+  check(contains(json, "\"ref\":\"SUS-1\""), "the suspects hold SUS-1");
+  release(&json);
+  check(vigil_record_trace(tablet, "SUS-1", "Not at the last known address", &json) == VIGIL_OK,
+        "record a trace enquiry");
+  release(&json);
+  check(vigil_officers(tablet, &json) == VIGIL_OK, "the force's officers");
+  check(strncmp(json == NULL ? "" : json, own_first, sizeof own_first - 1) == 0,
+        "the tablet's own officer first");
+  release(&json);
+  check(vigil_update_action(tablet, "no-such-action", "done", &json) == VIGIL_BAD_INPUT,
+        "an action the tablet does not hold is refused");
+  check(vigil_correct(tablet, "no-such-change", "{}", &json) == VIGIL_BAD_INPUT,
+        "no correction of a change that was not rejected");
+  check(vigil_let_go(tablet, "no-such-change") == VIGIL_BAD_INPUT,
+        "no letting go of a change that was not rejected");
+  check(vigil_sync(tablet, &json) == VIGIL_OK, "sync what the app's calls recorded");
+  /* The amendment, the breach, the assessment, the trace enquiry and the read. */
+  check(contains(json, "\"applied\":5") && contains(json, "\"rejected\":0"),
+        "each reached the server");
+  release(&json);
+  check(vigil_status_json(tablet, &json) == VIGIL_OK, "status after the sync");
+  check(contains(json, "\"rejected\":[]") && contains(json, "\"open_conflicts\":[]"),
+        "nothing rejected, no conflict open");
+  release(&json);
+
+  serve_the_app(tablet);
 
   check(vigil_lock(tablet) == VIGIL_OK, "lock");
   check(vigil_caseload(tablet, NULL, &json) == VIGIL_LOCKED, "a locked tablet shows nothing");

@@ -3,6 +3,9 @@
 // loopback port and spoken to over HTTP as a hostile page or process would. The screens
 // themselves are tested in Chromium (tests/field_app/).
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <set>
 
 #include "field_force.hpp"
 #include "vigil/http/client.hpp"
@@ -95,6 +98,38 @@ TEST_CASE("a request without the session, or from another Host or Origin, is ref
   const auto own = a.client.post("/api/lock", "{}", {{"Cookie", session}, {"Origin", a.origin}});
   CHECK(own.status == 200);
   CHECK(a.tablet->status().locked);
+}
+
+TEST_CASE("every route of the app, and only those docs/field-app.md lists, is closed to others",
+          "[mobile][app]") {
+  App a;
+  const std::string session = a.launch();
+  // The routes docs/field-app.md's table gives ("| `POST /api/sync` |"), and the page's own files.
+  std::set<std::pair<std::string, std::string>> documented{
+      {"GET", "/"}, {"GET", "/app.css"}, {"GET", "/app.js"}, {"GET", "/favicon.ico"}};
+  std::ifstream doc(std::string(VIGIL_SOURCE_DIR) + "/docs/field-app.md");
+  const std::regex row(R"(^\| `(GET|POST) (/api/[a-z/-]+)` \|)");
+  for (std::string line; std::getline(doc, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, row)) documented.insert({m[1], m[2]});
+  }
+  const auto routes = a.app.routes();
+  CHECK(std::set(routes.begin(), routes.end()) == documented);
+  for (const auto& route : routes) {
+    // Named copies: clang cannot capture structured bindings in the lambda below.
+    const std::string method = route.first;
+    const std::string path = route.second;
+    INFO(method << " " << path);
+    const auto ask = [&](const std::map<std::string, std::string>& headers) {
+      return method == "GET" ? a.client.get(path, headers).status
+                             : a.client.post(path, "{}", headers).status;
+    };
+    CHECK(ask({}) == 401);
+    CHECK(ask({{"Cookie", "vigil_app=" + std::string(64, '0')}}) == 401);
+    CHECK(ask({{"Cookie", session}, {"Origin", "http://127.0.0.1:1"}}) == 403);
+    CHECK(ask({{"Cookie", session}, {"Host", "localhost:" + std::to_string(a.app.port())}}) == 403);
+    if (method != "GET") CHECK(ask({{"Cookie", session}}) == 403);  // a change says its origin
+  }
 }
 
 TEST_CASE("the app's answers: locked, bad input and a read only with its reason", "[mobile][app]") {

@@ -216,6 +216,89 @@ TEST_CASE("the server verifies each tablet's read audit and finds the event alte
   CHECK(breaks[0].problem == "read event 3 is missing");
 }
 
+TEST_CASE("a breach named by its condition's words is linked to that condition",
+          "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_breach("NOM-1", "shpo", "not to enter ANY park", "arrested at the gate");
+  tablet->record_breach("NOM-1", "shpo", "Threatened a neighbour", "words of advice");
+  CHECK(tablet->sync(Force::quick()).applied == 2);
+  // The words as the order has them link the breach to the condition; other words are kept as
+  // the officer wrote them, linked to no condition.
+  CHECK(f.server_count("SELECT count(*) FROM breaches b JOIN order_conditions c ON c.id = "
+                       "b.condition_id WHERE b.condition_text = 'Not to enter any park'") == 1);
+  CHECK(f.server_count("SELECT count(*) FROM breaches WHERE condition_id IS NULL AND "
+                       "condition_text = 'Threatened a neighbour'") == 1);
+}
+
+TEST_CASE("a change the server rejected is corrected by the officer and accepted, or let go",
+          "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  auto sergeant = f.enrolled("sgt.north", "sgt.db");
+  const std::string park = "Not to enter any park";
+  std::string park_id;
+  {
+    store::Database server_db(f.dir.path() / "server.db");
+    auto s = server_db.prepare("SELECT id FROM order_conditions WHERE text = ?");
+    s.bind_all(park);
+    REQUIRE(s.step());
+    park_id = s.column_text(0);
+  }
+  tablet->record_breach("NOM-1", "shpo", park_id, "arrested at the gate");
+  tablet->record_visit(visit_to("NOM-2", {"pc.a", "pc.b"}));
+  // While the tablet is offline the court varies the order (the park condition goes, another
+  // comes), and NOM-2 moves to South.
+  const std::string schools = vigil::base::make_uuid();
+  f.server_execute("INSERT INTO order_conditions (id, order_id, text) VALUES ('" + schools +
+                   "', '" + f.force.north_order +
+                   "', 'Not to approach any school'); DELETE FROM order_conditions WHERE text = '" +
+                   park + "'");
+  sergeant->update_nominal("NOM-2", {{"team", "South"}});
+  sergeant->sync(Force::quick());
+
+  auto report = tablet->sync(Force::quick());
+  CHECK(report.rejected == 2);
+  auto rejected = tablet->status().rejected;
+  REQUIRE(rejected.size() == 2);
+  const auto breach = rejected[0];
+  CHECK(breach.entity == "breach");
+  CHECK(breach.subject == "NOM-1");
+  CHECK(breach.reason.find("there is no order condition") != std::string::npos);
+  CHECK(breach.fields.at("action_taken") == "arrested at the gate");
+  CHECK(rejected[1].entity == "visit");
+  CHECK(rejected[1].subject.empty());  // NOM-2 is no longer on this tablet
+  CHECK(f.server_count("SELECT count(*) FROM breaches") == 0);
+
+  // A correction is checked as any change: a condition of no order on this tablet is refused,
+  // and what the record hangs from cannot be moved; the rejected change stays as it was.
+  CHECK_THROWS_WITH(tablet->correct(breach.change_id, {{"condition_id", vigil::base::make_uuid()}}),
+                    Catch::Contains("condition"));
+  CHECK_THROWS_WITH(tablet->correct(breach.change_id, {{"nominal_id", f.force.north_nominals[1]}}),
+                    Catch::Contains("cannot be corrected"));
+  CHECK_THROWS_WITH(tablet->correct(breach.change_id, {{"colour", "red"}}),
+                    Catch::Contains("not a field of breach"));
+  CHECK(tablet->status().rejected.size() == 2);
+  CHECK(tablet->status().pending == 0);
+
+  tablet->correct(breach.change_id,
+                  {{"condition_id", schools}, {"condition_text", "Not to approach any school"}});
+  CHECK(tablet->status().rejected.size() == 1);
+  CHECK(tablet->status().pending == 1);
+  tablet->let_go(rejected[1].change_id);
+  CHECK(tablet->status().rejected.empty());
+  CHECK_THROWS_AS(tablet->let_go(rejected[1].change_id), TabletError);
+
+  report = tablet->sync(Force::quick());
+  CHECK(report.applied == 1);
+  CHECK(report.rejected == 0);
+  CHECK(f.server_count("SELECT count(*) FROM breaches WHERE condition_id = '" + schools +
+                       "' AND action_taken = 'arrested at the gate' AND id = '" + breach.entity_id +
+                       "'") == 1);
+  // The server keeps both refusals for the supervisor, whatever the tablet did with them.
+  CHECK(f.server_count("SELECT count(*) FROM changes WHERE outcome = 'rejected'") == 2);
+}
+
 TEST_CASE("two tablets editing one field offline make one conflict, decided for both",
           "[mobile][tablet][conflict]") {
   Force f;
@@ -705,7 +788,7 @@ TEST_CASE(
               if (officer.visits.empty()) break;
               try {
                 officer.tablet->amend_visit(pick(officer.visits), "Wrong outcome entered",
-                                            {{"outcome", "not_seen"}});
+                                            {{"outcome", "no_answer"}});
               } catch (const TabletError&) {
                 // The visit's nominal has left the team: the tablet no longer holds it.
               }

@@ -6,7 +6,8 @@
  *   for the officer, valid on the calling thread until its next call into this library.
  * - Answers come as JSON text (the forms `vigil-field --json` prints) in *out, allocated here and
  *   released with vigil_free_string(); *out is NULL when the call fails.
- * - A handle is used by one thread at a time; different handles may be used at once.
+ * - A handle's calls take turns: a call waits while another thread's call, or the app served by
+ *   vigil_serve_start, uses the same tablet. Different handles may be used at once.
  */
 #ifndef VIGIL_MOBILE_H
 #define VIGIL_MOBILE_H
@@ -92,8 +93,64 @@ vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
                                 char** recorded_json);
 
 /* {"enrolled", "locked", "server", "officer", "role", "device_id", "pending", "last_sync_at",
- * "rejected", "open_conflicts"}. */
+ * "rejected", "open_conflicts", "set_aside"}. Each rejected change has "change_id", "entity",
+ * "entity_id", "operation", "subject" (the nominal's or suspect's reference), "reason" and the
+ * "fields" it carried; each open conflict the field, the value kept and the officer's value that
+ * lost (a supervisor decides). */
 vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json);
+
+/* A nominal's record, only with why it is opened ("Visit preparation", and any words): the read
+ * is written to the tablet's hash-chained read audit first, and reaches the server at the next
+ * sync. {"nominal", "addresses", "plans", "actions", "assessments", "orders", "conditions",
+ * "visits", "amendments", "failed_entries", "breaches", "notifications",
+ * "notification_requirement", "due"}. */
+vigil_status vigil_show(vigil_tablet* tablet, const char* nominal_ref, const char* reason,
+                        char** record_json);
+/* The force's officers, the tablet's own first, then their team's: {"items": [{"username",
+ * "name", "team", "active"}]}, for picking attendees. */
+vigil_status vigil_officers(vigil_tablet* tablet, char** officers_json);
+/* The suspects in scope, most harmful first (harm 1), with their trace enquiries:
+ * {"items": [{"suspect", "traces"}]}. */
+vigil_status vigil_suspects(vigil_tablet* tablet, char** suspects_json);
+
+/* The recording calls answer {"id"} in *recorded_json (which may be NULL when not wanted). */
+
+/* A further record amending a visit: why (required) and the changed fields, a JSON object of the
+ * visit's field names ("occurred_at", "announced", "outcome", "attendees" as "a;b", ...). */
+vigil_status vigil_amend_visit(vigil_tablet* tablet, const char* visit_id, const char* reason,
+                               const char* changes_json, char** recorded_json);
+/* A breach of a condition of one of the nominal's orders: `order` is its kind ("shpo") or id,
+ * `condition` a condition's id or its words; `action` what was done about it (required). */
+vigil_status vigil_record_breach(vigil_tablet* tablet, const char* nominal_ref, const char* order,
+                                 const char* condition, const char* action, char** recorded_json);
+/* A trace enquiry made for a suspect in scope. */
+vigil_status vigil_record_trace(vigil_tablet* tablet, const char* suspect_ref, const char* note,
+                                char** recorded_json);
+/* An assessment made today: `risk_level` "low", "medium", "high" or "very_high"; the factors may
+ * be NULL. The rules then make the plan's review due. */
+vigil_status vigil_record_assessment(vigil_tablet* tablet, const char* nominal_ref,
+                                     const char* risk_level, const char* risk_factors,
+                                     const char* protective_factors, char** recorded_json);
+/* An action of a plan moves on: "open", "done" (completed today) or "cancelled". */
+vigil_status vigil_update_action(vigil_tablet* tablet, const char* action_id, const char* status,
+                                 char** recorded_json);
+/* A change the server rejected (vigil_status_json lists them), made again with the corrected
+ * fields, a JSON object as vigil_amend_visit's; it goes at the next sync. What the record hangs
+ * from (the nominal) cannot be corrected: record it again instead. */
+vigil_status vigil_correct(vigil_tablet* tablet, const char* change_id,
+                           const char* corrections_json, char** recorded_json);
+/* The officer has read why a change was rejected and lets it go; the server keeps it, refused,
+ * for the supervisor. */
+vigil_status vigil_let_go(vigil_tablet* tablet, const char* change_id);
+
+/* Serves the officer's app (the screens vigil-field serve serves) on 127.0.0.1 at `port` (0: a
+ * free port) for the shell's web view, over this tablet; *launch_url is the one-time address to
+ * open ("http://127.0.0.1:PORT/?launch=TOKEN"), which sets the page's session. One app per
+ * handle: a second start is refused until vigil_serve_stop. The app's syncs reach the server as
+ * vigil_sync's do. */
+vigil_status vigil_serve_start(vigil_tablet* tablet, unsigned short port, char** launch_url);
+/* Stops the app (a no-op when it is not serving); vigil_close stops it too. */
+vigil_status vigil_serve_stop(vigil_tablet* tablet);
 
 #ifdef __cplusplus
 }

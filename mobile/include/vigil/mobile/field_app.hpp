@@ -8,11 +8,15 @@
 // (Content-Security-Policy); and what it shows goes when the tablet locks.
 //
 // Threading: the app's requests come on the HTTP server's threads and take turns on the tablet
-// (one at a time, as a Tablet requires). The Tablet must outlive the app.
+// (one at a time, as a Tablet requires; AppOptions::turn shares the turn with other users). The
+// Tablet must outlive the app.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "vigil/mobile/tablet.hpp"
 
@@ -21,6 +25,9 @@ namespace vigil::mobile {
 struct AppOptions {
   unsigned short port = 0;  // 0: a free port, chosen by the system
   LinkOptions link;         // how the app's syncs reach the server
+  // The turn every other user of the Tablet takes (the C API's calls while a native shell's app
+  // serves), so the app's requests and theirs never use the tablet at once; null: the app's own.
+  std::mutex* turn = nullptr;
 };
 
 class FieldApp {
@@ -34,6 +41,8 @@ class FieldApp {
   // "http://127.0.0.1:PORT/?launch=TOKEN": opens the app once; any later use of it is refused.
   [[nodiscard]] std::string launch_url() const;
   [[nodiscard]] unsigned short port() const;
+  // Every (method, path) the app answers, for the test that closes each to other pages.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
 
   // Serves until stop() or, with stop_on_signals, SIGINT or SIGTERM.
   void run(bool stop_on_signals);

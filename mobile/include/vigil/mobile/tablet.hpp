@@ -214,6 +214,14 @@ class Tablet {
   // An action of a plan moves on: "open", "done" (completed today) or "cancelled".
   Recorded update_action(const std::string& action_id, const std::string& status);
 
+  // A change the server rejected, made again with `corrections` (wire names) over what it carried:
+  // a new change, checked as any other, which takes the rejected one's place in the outbox. Only
+  // once the scope has been taken afresh after the refusal (the next sync does it).
+  Recorded correct(const std::string& change_id, const sync::FieldValues& corrections);
+  // The officer has read why a change was rejected and lets it go (the server keeps it as refused,
+  // for the supervisor).
+  void let_go(const std::string& change_id);
+
   TabletStatus status();
 
  private:

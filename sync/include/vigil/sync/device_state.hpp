@@ -41,9 +41,14 @@ inline constexpr const char* kReadChainIndex = "read_chain_index";  // the next 
 inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's link
 inline constexpr const char* kReadChainKey = "read_chain_key";  // the next read event's key (keyed)
 
-// A change the server refused, kept in the outbox with its reason until the officer has seen it.
+// A change the server refused, kept in the outbox with its reason and what it carried until the
+// officer has corrected it (made again, corrected, as a new change) or let it go.
 struct RejectedChange {
   std::string change_id, entity, entity_id, reason;
+  Operation operation = Operation::append;
+  FieldValues fields;
+  // The reference of the nominal or suspect it concerns, when the store holds them ("" if not).
+  std::string subject;
 };
 
 // A record a pull brought that the device could not store, kept aside with why, so one record
@@ -80,9 +85,11 @@ class DeviceState {
   // Stores the changes in the replica and puts them in the outbox, all in one transaction: all or
   // none. Each is stamped inside the write transaction, after the last stamp any process gave on
   // this store. Returns why the first refused change would be refused by the server; nothing is
-  // then stored.
+  // then stored. `corrects` names a rejected change these changes correct: it leaves the outbox
+  // in the same transaction.
   [[nodiscard]] std::optional<std::string> record(std::vector<Change> changes, const Author& author,
-                                                  HybridClock& clock);
+                                                  HybridClock& clock,
+                                                  const std::string& corrects = {});
 
   // The outbox, in the order the changes were made.
   void add_to_outbox(const Change& change);
@@ -91,6 +98,9 @@ class DeviceState {
   void acknowledge(const std::string& change_id);
   void reject(const std::string& change_id, const std::string& reason);
   [[nodiscard]] std::vector<RejectedChange> rejected_changes();
+  [[nodiscard]] std::optional<RejectedChange> rejected_change(const std::string& change_id);
+  // The officer has seen the refusal and lets the change go (the server keeps it, refused).
+  void forget_rejected(const std::string& change_id);
 
   // What a pull brought that the store could not take (set_aside); replaced by entity and id.
   void set_aside(const std::string& entity, const std::string& entity_id, std::int64_t seq,
