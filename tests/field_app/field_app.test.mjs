@@ -343,6 +343,7 @@ try {
     await page.click("#why-form button[type=submit]");
     await page.click(`a[href="#breach/${encodeURIComponent(target.ref)}"]`);
     await page.waitForSelector("#breach-form");
+    await screenChecked("breach");
     await page.selectOption("#breach-condition", `${target.order_id}|${target.gone}`);
     await page.fill("#breach-action", "Arrested at the address");
     await page.click("#breach-form button[type=submit]");
