@@ -70,7 +70,12 @@ class Problem extends Error {
   }
 }
 
+// Counts the page's locks: an answer to a request sent before the last lock is dropped, so a
+// record read while a sync held the tablet never reaches the screen after Lock.
+let lockGeneration = 0;
+
 async function api(method, path, body) {
+  const generation = lockGeneration;
   const options = { method, headers: {}, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
@@ -84,6 +89,7 @@ async function api(method, path, body) {
     throw new Problem("app_gone", "The app on this tablet is not answering: start it again.");
   }
   const answer = await response.json().catch(() => ({}));
+  if (generation !== lockGeneration && path !== "/api/unlock") throw new Problem("locked", "Locked.");
   if (!response.ok) {
     const problem = new Problem(answer.problem || "failed", answer.error || `The tablet answered ${response.status}.`);
     // Locked, wiped, or no longer this page's session: nothing of the store stays on screen.
@@ -97,7 +103,11 @@ async function api(method, path, body) {
 
 // Everything shown goes: what was on screen is not left behind the unlock form.
 function lockScreen(message) {
+  ++lockGeneration;
   history.replaceState(null, "", "/");  // no nominal's reference left in the address bar
+  // Of the last status only whose tablet it is stays (not what was rejected, nor its references).
+  const officer = state.status?.tablet?.officer;
+  if (state.status) state.status = { tablet: { enrolled: true, locked: true, officer } };
   state.filters = { area: "", risk: "", overdueOnly: false, search: "" };
   state.caseload = null;
   state.record = null;
@@ -188,6 +198,8 @@ async function syncNow(background = false) {
   } finally {
     syncing = false;
   }
+  // What the sync brought may rename, add or disable officers: the list is asked for again.
+  if (report && !report.error && report.received > 0) state.officers = null;
   await refreshStatus();
   if (background === true) return report;
   if (location.hash.startsWith("#sync")) renderSync(report);
@@ -588,6 +600,11 @@ function renderSync(report) {
 // What the officer recorded, in words (the wire's names are the sync protocol's).
 const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
 
+// Fields the tablet stamps when a record is made (Tablet::correct refuses to change them), and the
+// notes, corrected in a box of several lines.
+const STAMPED = ["recorded_at", "amended_at", "assessed_on", "attempted_at", "changes"];
+const NOTES = ["observations", "risk_change", "crew_reason", "announced_reason", "devices_checked", "action_taken", "note", "reason", "risk_factors", "protective_factors", "condition_text"];
+
 function kindOf(r) {
   return `${KIND_WORDS[r.entity] ?? r.entity}${r.subject ? ` — ${r.subject}` : ""}`;
 }
@@ -610,7 +627,8 @@ function rejectedItem(r) {
     el("strong", { text: kindOf(r) }),
     el("p", { class: "error", text: r.reason }),
     facts(Object.entries(r.fields).filter(([name]) => !name.endsWith("_id")).map(([name, value]) => [fieldWord(name), name.endsWith("_at") && value ? when(value) : value ?? ""])),
-    el("div", { class: "actions" }, el("a", { href: `#correct/${encodeURIComponent(r.change_id)}`, class: "button", text: "Correct" }), letGo),
+    // A read of a record is a link of the read audit's chain: never made again, only let go.
+    el("div", { class: "actions" }, r.entity === "read_event" ? null : el("a", { href: `#correct/${encodeURIComponent(r.change_id)}`, class: "button", text: "Correct" }), letGo),
     message);
 }
 
@@ -648,15 +666,23 @@ async function renderCorrect(changeId) {
       return send({ order_id: order, condition_id: condition, condition_text: text, action_taken: $("correct-action").value });
     }, "#sync");
   }
-  const editable = Object.entries(r.fields).filter(([name]) => !name.endsWith("_id"));
+  // The officer's words and choices are corrected; what the record hangs from and what the
+  // tablet stamped are shown as they were (the tablet refuses to change them).
+  const fixed = (name) => name.endsWith("_id") || STAMPED.includes(name) || (name === "occurred_at" && r.entity !== "visit");
+  const entries = Object.entries(r.fields);
   return simpleForm("correct-form", `Correct: ${kindOf(r)}`, [
     ...intro,
-    editable.map(([name, value], i) => [el("label", { for: `correct-${i}`, text: fieldWord(name) }), el("input", { id: `correct-${i}`, type: "text", "data-field": name, value: value ?? "" })]),
+    facts(entries.filter(([name]) => fixed(name) && !name.endsWith("_id")).map(([name, value]) => [fieldWord(name), name.endsWith("_at") && value ? when(value) : value ?? ""])),
+    ...entries.filter(([name]) => !fixed(name)).flatMap(([name, value], i) => [
+      el("label", { for: `correct-${i}`, text: fieldWord(name) }),
+      NOTES.includes(name)
+        ? el("textarea", { id: `correct-${i}`, "data-field": name }, value ?? "")
+        : el("input", { id: `correct-${i}`, type: "text", "data-field": name, value: value ?? "" })]),
   ], "Send it again", (form) => {
     const corrections = {};
-    for (const input of form.querySelectorAll("input[data-field]")) {
-      const before = r.fields[input.dataset.field] ?? "";
-      if (input.value !== before) corrections[input.dataset.field] = input.value;
+    for (const input of form.querySelectorAll("[data-field]")) {
+      // Against what was drawn (a text box gives back a note's line breaks as it was given them).
+      if (input.value !== input.defaultValue) corrections[input.dataset.field] = input.value;
     }
     return send(corrections);
   }, "#sync");

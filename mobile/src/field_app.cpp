@@ -108,15 +108,8 @@ VisitInput visit_from(const std::map<std::string, std::string>& body) {
     throw bad("Pick the visit's outcome: one of " + allowed_values<VisitOutcome>() + ".");
   }
   visit.outcome = *outcome;
-  const std::string attendee_list = member(body, "attendees");
-  std::string_view attendees = attendee_list;
-  while (!attendees.empty()) {
-    const auto end = attendees.find(';');
-    if (const auto name = attendees.substr(0, end); !name.empty()) {
-      visit.attendees.emplace_back(name);
-    }
-    if (end == std::string_view::npos) break;
-    attendees.remove_prefix(end + 1);
+  if (const auto attendees = member(body, "attendees"); !attendees.empty()) {
+    visit.attendees = sync::attendee_usernames(attendees);
   }
   visit.risk_change = member(body, "risk_change");
   visit.note = member(body, "observations");

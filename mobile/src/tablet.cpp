@@ -23,6 +23,7 @@
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/sync/replica.hpp"
+#include "vigil/sync/wire.hpp"
 
 namespace vigil::mobile {
 namespace {
@@ -34,6 +35,16 @@ using sync::Operation;
 
 // A visit recorded later than this after the tablet's clock is refused: it has not happened.
 constexpr auto kFutureSlack = std::chrono::minutes(5);
+
+// Fields the tablet fills in itself when a record is made (times, the changes an amendment
+// carries): a correction of a rejected change may not alter them. A visit's time is the
+// officer's to give (vigil-field visit --occurred-at), so it may be corrected.
+bool is_stamped(std::string_view entity, std::string_view field) {
+  static constexpr std::string_view kStamped[] = {"recorded_at", "amended_at", "assessed_on",
+                                                  "attempted_at", "changes"};
+  if (field == "occurred_at") return entity != "visit";
+  return std::find(std::begin(kStamped), std::end(kStamped), field) != std::end(kStamped);
+}
 
 std::string sentence(std::string text) {
   if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
@@ -462,6 +473,46 @@ struct Tablet::Impl {
     return visit_warnings(visit, visit_changes(visit));
   }
 
+  // A warning that asks why is answered before the visit is saved: a supervisor reviews it.
+  void require_reasons(const std::vector<VisitWarning>& warnings, const FieldValues& visit) {
+    for (const auto& warning : warnings) {
+      const std::string field(reason_field(warning.kind));
+      const auto given = visit.find(field);
+      if (!field.empty() && (given == visit.end() || is_blank(given->second.value_or("")))) {
+        throw bad_input(warning.text + " Say why (" + field + ") to save the visit");
+      }
+    }
+  }
+
+  // A visit's fields (wire names) made again by a correction, checked as record_visit checks a
+  // visit: the server's checks, no time later than now, and each warning's reason.
+  void check_visit_again(const FieldValues& fields) {
+    const auto text = [&](const char* name) {
+      const auto found = fields.find(name);
+      return found == fields.end() ? std::string() : found->second.value_or("");
+    };
+    auto ref = db().prepare("SELECT ref FROM nominals WHERE id = ?");
+    ref.bind_all(text("nominal_id"));
+    if (!ref.step()) {
+      throw bad_input("the visit's nominal is no longer on this tablet: let the visit go");
+    }
+    VisitInput visit;
+    visit.nominal_ref = ref.column_text(0);
+    visit.announced = text("announced") == "yes";
+    const auto outcome = parse_enum<VisitOutcome>(text("outcome"));
+    if (!outcome) throw bad_input("outcome '" + text("outcome") + "' is not a visit's outcome");
+    visit.outcome = *outcome;
+    visit.attendees = sync::attendee_usernames(text("attendees"));
+    const auto at = parse_instant(text("occurred_at"));
+    if (!at) throw bad_input("occurred_at '" + text("occurred_at") + "' is not an instant");
+    if (*at > now() + kFutureSlack) {
+      throw bad_input("the visit cannot have happened at " + format_instant(*at) +
+                      ", which is later than now");
+    }
+    const Change as_corrected = make_change("visit", base::make_uuid(), Operation::append, fields);
+    require_reasons(visit_warnings(visit, {as_corrected}), fields);
+  }
+
   // The warnings about a visit whose changes are made already.
   std::vector<VisitWarning> visit_warnings(const VisitInput& visit,
                                            const std::vector<Change>& changes) {
@@ -728,13 +779,7 @@ Recorded Tablet::record_visit(const VisitInput& visit) {
   const auto changes = m.visit_changes(visit);
   Recorded recorded;
   recorded.warnings = m.visit_warnings(visit, changes);
-  // A warning that asks why is answered before the visit is saved: a supervisor reviews it.
-  for (const auto& warning : recorded.warnings) {
-    const std::string_view field = reason_field(warning.kind);
-    if (!field.empty() && is_blank(changes.front().fields.at(std::string(field)).value_or(""))) {
-      throw bad_input(warning.text + " Say why (" + std::string(field) + ") to save the visit");
-    }
-  }
+  m.require_reasons(recorded.warnings, changes.front().fields);
   recorded.id = changes.front().entity_id;
   m.record(changes);
   return recorded;
@@ -840,6 +885,10 @@ Recorded Tablet::correct(const std::string& change_id, const FieldValues& correc
   }
   auto rejected = m.state().rejected_change(change_id);
   if (!rejected) throw bad_input("no change the server rejected has the id '" + change_id + "'");
+  // A read of a record is a link of the read audit's chain: it is never made again.
+  if (rejected->entity == "read_event") {
+    throw bad_input("a read of a record is kept as it was read, never corrected: let it go");
+  }
   const auto* spec = sync::find_entity(rejected->entity);
   FieldValues fields = rejected->fields;
   for (const auto& [name, value] : corrections) {
@@ -850,11 +899,22 @@ Recorded Tablet::correct(const std::string& change_id, const FieldValues& correc
     if (name == spec->parent_field && fields[name] != value) {
       throw bad_input(name + " cannot be corrected: record it again against the other record");
     }
+    // What the tablet stamped (when it was recorded, what an amendment changed) is not the
+    // officer's words; only a visit's time is theirs to give.
+    if (is_stamped(rejected->entity, name) && fields[name] != value) {
+      throw bad_input(name + " is stamped by the tablet and cannot be corrected");
+    }
     fields[name] = value;
   }
-  // An update is made against what the tablet holds now, taken afresh from the server.
+  // A visit corrected is checked as a visit recorded at the door: its time, and the reason each
+  // warning asks for.
+  if (rejected->entity == "visit") m.check_visit_again(fields);
   FieldValues base;
   if (rejected->operation == Operation::update) {
+    // An update carries only what is corrected, against what the tablet holds now, taken afresh
+    // from the server: a field the officer did not touch never overwrites a newer edit.
+    if (corrections.empty()) throw bad_input("name what to correct");
+    fields = corrections;
     const auto current = sync::Replica(m.db())
                              .fields_of(rejected->entity, rejected->entity_id)
                              .value_or(FieldValues{});

@@ -61,9 +61,6 @@ struct ParsedField {
 std::optional<std::string> to_wire(const FieldSpec& field, const store::Statement& row, int column,
                                    Names& names);
 
-// The usernames of an attendees field ("pc.a;pc.b"), in the order given.
-std::vector<std::string> attendee_usernames(std::string_view list);
-
 // The wire form of a stored value.
 std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names);
 

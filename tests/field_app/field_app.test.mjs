@@ -177,7 +177,7 @@ async function check(name, body) {
 async function screenChecked(name) {
   // A value the script failed to have (a part left out, a member missing) shows as a word.
   const leaked = await page.evaluate(() => [...document.querySelectorAll("main *, main")].flatMap((e) => [...e.childNodes])
-    .filter((n) => n.nodeType === Node.TEXT_NODE && /\b(null|undefined|NaN|\[object Object\])\b/.test(n.textContent)).map((n) => n.textContent));
+    .filter((n) => n.nodeType === Node.TEXT_NODE && /\b(null|undefined|NaN)\b|\[object \w+\]/.test(n.textContent)).map((n) => n.textContent));
   assert.deepEqual(leaked, [], `${name} shows what the script failed to have`);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
@@ -375,6 +375,44 @@ try {
     assert.ok(!(await page.textContent("#link-state")).includes("rejected"), "nothing is left rejected");
     const breaches = rows(`SELECT condition_id, condition_text FROM breaches WHERE action_taken = 'Arrested at the address'`);
     assert.deepEqual(breaches, [{ condition_id: target.kept, condition_text: target.kept_text }], "the corrected breach reached the server once");
+  });
+
+  // The officer keeps the new username afterwards: the server and the tablet both know it so.
+  await check("a rejected visit is corrected field by field, its stamped times kept", async () => {
+    // While the tablet is offline the second attendee's username changes on the server, which then
+    // knows no such officer.
+    await stopServer();
+    await page.goto(`${appOrigin}/#visit/${encodeURIComponent(ref)}`);
+    await page.waitForSelector("#visit-form");
+    await page.check("#attendee-1");
+    const second = await page.$eval("#attendee-1", (box) => box.value);
+    await page.click("#save-visit");
+    const warned = await page.waitForSelector("#saved-notice, #visit-warnings .warning", { timeout: 10000 });
+    if (!(await warned.evaluate((node) => node.id === "saved-notice"))) {
+      for (const field of await page.$$eval("#visit-warnings textarea", (boxes) => boxes.map((b) => b.id))) await page.fill(`#${field}`, "Agreed with the sergeant");
+      await page.click("#save-visit");
+      await page.waitForSelector("#saved-notice");
+    }
+    sql(`UPDATE officers SET username = '${second}.renamed' WHERE username = '${second}'`);
+    await startServer();
+    await page.click("#tab-sync");
+    await page.click("#sync-page-now");
+    const item = "#rejected li";
+    await page.waitForSelector(item);
+    assert.match(await page.textContent(item), new RegExp(`no officer has the username '${second.replace(".", "\\.")}'`));
+    await page.click(`${item} a:has-text("Correct")`);
+    await page.waitForSelector("#correct-form");
+    await screenChecked("correct-visit");
+    const attendees = page.locator('#correct-form [data-field="attendees"]');
+    assert.equal(await attendees.inputValue(), `pc.doyle;${second}`);
+    assert.equal(await page.$('#correct-form [data-field="recorded_at"]'), null, "the time it was recorded is not the officer's to correct");
+    await attendees.fill(`pc.doyle;${second}.renamed`);
+    await page.click("#correct-form button[type=submit]");
+    await page.waitForSelector("#sync-summary");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    assert.ok(!(await page.textContent("#link-state")).includes("rejected"), "nothing is left rejected");
+    const reached = rows(`SELECT count(*) AS n FROM visit_attendees a JOIN officers o ON o.id = a.officer_id WHERE o.username = '${second}.renamed'`);
+    assert.ok(reached[0].n >= 1, "the corrected visit reached the server with the officer's new username");
   });
 
   await check("a pre-arranged visit where the plan asks for unannounced ones needs its reason; amend, assess and move an action on, each reaching the server", async () => {

@@ -299,6 +299,36 @@ TEST_CASE("a change the server rejected is corrected by the officer and accepted
   CHECK(f.server_count("SELECT count(*) FROM changes WHERE outcome = 'rejected'") == 2);
 }
 
+TEST_CASE("a corrected visit is checked as one recorded at the door; stamped fields stay",
+          "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  // The plan asks for two officers; while the tablet is offline pc.b's username changes, so the
+  // server no longer knows the visit's second attendee.
+  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  f.server_execute("UPDATE officers SET username = 'pc.bee' WHERE username = 'pc.b'");
+  CHECK(tablet->sync(Force::quick()).rejected == 1);
+  const auto rejected = tablet->status().rejected;
+  REQUIRE(rejected.size() == 1);
+  const std::string id = rejected[0].change_id;
+  CHECK(rejected[0].reason.find("no officer has the username 'pc.b'") != std::string::npos);
+
+  // Alone, the visit is short of the plan's crew: saved only with why, as at the door.
+  CHECK_THROWS_WITH(tablet->correct(id, {{"attendees", "pc.a"}}), Catch::Contains("crew_reason"));
+  CHECK_THROWS_WITH(tablet->correct(id, {{"occurred_at", "2099-01-01T09:00:00Z"}}),
+                    Catch::Contains("later than now"));
+  CHECK_THROWS_WITH(tablet->correct(id, {{"recorded_at", "2026-01-01T09:00:00Z"}}),
+                    Catch::Contains("stamped by the tablet"));
+  CHECK(tablet->status().rejected.size() == 1);
+
+  tablet->correct(id, {{"attendees", "pc.a;pc.bee"}});
+  CHECK(tablet->sync(Force::quick()).applied == 1);
+  CHECK(f.server_count("SELECT count(*) FROM visits v JOIN visit_attendees a ON a.visit_id = v.id "
+                       "JOIN officers o ON o.id = a.officer_id WHERE o.username = 'pc.bee' AND "
+                       "v.id = '" +
+                       rejected[0].entity_id + "'") == 1);
+}
+
 TEST_CASE("two tablets editing one field offline make one conflict, decided for both",
           "[mobile][tablet][conflict]") {
   Force f;

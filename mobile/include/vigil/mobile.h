@@ -7,7 +7,8 @@
  * - Answers come as JSON text (the forms `vigil-field --json` prints) in *out, allocated here and
  *   released with vigil_free_string(); *out is NULL when the call fails.
  * - A handle's calls take turns: a call waits while another thread's call, or the app served by
- *   vigil_serve_start, uses the same tablet. Different handles may be used at once.
+ *   vigil_serve_start, uses the same tablet; vigil_close must not overlap any other call on the
+ *   handle. Different handles may be used at once.
  */
 #ifndef VIGIL_MOBILE_H
 #define VIGIL_MOBILE_H
@@ -136,7 +137,9 @@ vigil_status vigil_update_action(vigil_tablet* tablet, const char* action_id, co
                                  char** recorded_json);
 /* A change the server rejected (vigil_status_json lists them), made again with the corrected
  * fields, a JSON object as vigil_amend_visit's; it goes at the next sync. What the record hangs
- * from (the nominal) cannot be corrected: record it again instead. */
+ * from (a nominal, a suspect, a visit) and what the tablet stamped (times of recording) cannot
+ * be corrected (record it again instead), nor a read of a record (let it go); a corrected visit
+ * is checked as one recorded at the door. */
 vigil_status vigil_correct(vigil_tablet* tablet, const char* change_id,
                            const char* corrections_json, char** recorded_json);
 /* The officer has read why a change was rejected and lets it go; the server keeps it, refused,

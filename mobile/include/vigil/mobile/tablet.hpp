@@ -215,7 +215,9 @@ class Tablet {
   Recorded update_action(const std::string& action_id, const std::string& status);
 
   // A change the server rejected, made again with `corrections` (wire names) over what it carried:
-  // a new change, checked as any other, which takes the rejected one's place in the outbox. Only
+  // a new change, checked as any other (a visit as one recorded at the door), which takes the
+  // rejected one's place in the outbox; an update carries only the corrected fields. What the
+  // record hangs from, what the tablet stamped, and a read of a record are not corrected. Only
   // once the scope has been taken afresh after the refusal (the next sync does it).
   Recorded correct(const std::string& change_id, const sync::FieldValues& corrections);
   // The officer has read why a change was rejected and lets it go (the server keeps it as refused,

@@ -130,6 +130,10 @@ PullResponse decode_pull_response(std::string_view json);
 std::string encode(const std::vector<ConflictRecord>& conflicts);
 std::vector<ConflictRecord> decode_conflicts(std::string_view json);
 
+// The usernames of an attendees field ("pc.a;pc.b"), in the order given (an empty name between
+// two ';' is kept, for the checks to refuse).
+std::vector<std::string> attendee_usernames(std::string_view list);
+
 // One object of field values (strings and nulls), as the changes log and the tablet's outbox keep
 // them.
 std::string encode_fields(const FieldValues& fields);
