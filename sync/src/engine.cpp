@@ -496,6 +496,21 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     return reject("the change names another device than the one sending it");
   }
   const EntitySpec& spec = *parsed.spec;
+  // When something happened (a visit, a breach, a trace enquiry) is never later than now: a visit
+  // dated ahead would count as seen once its day came, and hide that it is overdue.
+  for (const auto& field : spec.fields) {
+    if (field.type != FieldType::instant) continue;
+    const auto given = change.fields.find(std::string(field.name));
+    if (given == change.fields.end() || !given->second) continue;
+    const auto at = parse_instant(*given->second);
+    if (at &&
+        std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
+            batch.received_ms + kClockSkewLimitMs) {
+      return reject(std::string(field.name) + " " + *given->second +
+                    " is more than 5 minutes after the server's clock: what happened cannot be "
+                    "dated in the future");
+    }
+  }
   const ServerSteps* steps = spec.server_steps;
 
   // Scope: the record's team (or its parent's) must be one of the caller's teams.

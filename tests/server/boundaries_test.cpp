@@ -165,6 +165,36 @@ TEST_CASE("boundaries: a stamp from the future is refused, and real edits then s
   CHECK(world.text("SELECT area FROM nominals WHERE id = ?", nominal) == "Riverside");
 }
 
+TEST_CASE("boundaries: what happened cannot be dated in the future",
+          "[server][boundaries][clock]") {
+  // Found: a visit pushed with occurred_at years ahead was applied, and would count as the
+  // nominal seen once its day came, hiding that the visit was overdue.
+  World world;
+  Device pc = world.device("pc.a");
+  const std::string nominal = world.force().north_nominals[0];
+  const auto visit = [&](const std::string& at) {
+    return pc.change("visit", base::make_uuid(), Operation::append,
+                     {{"nominal_id", nominal},
+                      {"occurred_at", at},
+                      {"recorded_at", "2026-11-22T09:00:00Z"},
+                      {"announced", "no"},
+                      {"outcome", "seen"},
+                      {"attendees", "pc.a;pc.b"}});
+  };
+  const auto ahead = pc.push_one(visit("2031-01-01T09:00:00Z"));
+  CHECK(ahead.outcome == Outcome::rejected);
+  CHECK(ahead.reason.find("occurred_at 2031-01-01T09:00:00Z is more than 5 minutes after") !=
+        std::string::npos);
+  const auto breach = pc.push_one(pc.change("breach", base::make_uuid(), Operation::append,
+                                            {{"nominal_id", nominal},
+                                             {"order_id", world.force().north_order},
+                                             {"occurred_at", "2031-01-01T09:00:00Z"},
+                                             {"action_taken", "arrested"}}));
+  CHECK(breach.outcome == Outcome::rejected);
+  CHECK(world.count("SELECT count(*) FROM visits WHERE occurred_at > '2030'") == 0);
+  CHECK(pc.push_one(visit("2026-11-22T09:00:00Z")).outcome == Outcome::applied);
+}
+
 TEST_CASE(
     "boundaries: a supervisor's decision settles the field on every copy, whatever stamps "
     "the edits carried",

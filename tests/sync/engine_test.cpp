@@ -21,7 +21,9 @@ namespace {
 
 // The server's database, and its merge engine.
 struct World : ForceDatabase {
-  SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
+  SyncEngine engine{[] {
+    return Instant{std::chrono::seconds(1796000000)};
+  }};  // 2026-11-29, after every fixture's date
   std::mt19937_64 random{7};
   std::int64_t wall = 1795000000000;
 

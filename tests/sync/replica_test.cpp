@@ -25,7 +25,9 @@ struct Pair : ForceDatabase {
     store::migrate(opened);
     return opened;
   }();
-  SyncEngine engine{[] { return Instant{std::chrono::seconds(1795000000)}; }};
+  SyncEngine engine{[] {
+    return Instant{std::chrono::seconds(1796000000)};
+  }};  // 2026-11-29, after every fixture's date
   Replica replica{tablet};
   std::mt19937_64 random{11};
   std::int64_t wall = 1795000000000;
