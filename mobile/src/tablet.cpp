@@ -429,14 +429,19 @@ struct Tablet::Impl {
 
   // ---- visits at the door
 
-  // The visit's changes: the visit, and a failed entry when nobody answered or entry was refused.
-  std::vector<Change> visit_changes(const VisitInput& visit) {
-    if (visit.attendees.empty()) throw bad_input("name at least one officer who attended");
-    const Instant at = visit.occurred_at.value_or(now());
+  // A visit dated later than the tablet's clock (beyond its slack) has not happened.
+  void require_happened(Instant at) {
     if (at > now() + kFutureSlack) {
       throw bad_input("the visit cannot have happened at " + format_instant(at) +
                       ", which is later than now");
     }
+  }
+
+  // The visit's changes: the visit, and a failed entry when nobody answered or entry was refused.
+  std::vector<Change> visit_changes(const VisitInput& visit) {
+    if (visit.attendees.empty()) throw bad_input("name at least one officer who attended");
+    const Instant at = visit.occurred_at.value_or(now());
+    require_happened(at);
     const std::string nominal = nominal_id(visit.nominal_ref);
     std::string attendees;
     for (const auto& username : visit.attendees) {
@@ -505,10 +510,7 @@ struct Tablet::Impl {
     visit.attendees = sync::attendee_usernames(text("attendees"));
     const auto at = parse_instant(text("occurred_at"));
     if (!at) throw bad_input("occurred_at '" + text("occurred_at") + "' is not an instant");
-    if (*at > now() + kFutureSlack) {
-      throw bad_input("the visit cannot have happened at " + format_instant(*at) +
-                      ", which is later than now");
-    }
+    require_happened(*at);
     const Change as_corrected = make_change("visit", base::make_uuid(), Operation::append, fields);
     require_reasons(visit_warnings(visit, {as_corrected}), fields);
   }
