@@ -23,7 +23,7 @@ namespace {
 struct World : ForceDatabase {
   SyncEngine engine{[] {
     return Instant{std::chrono::seconds(1796000000)};
-  }};  // 2026-11-29, after every fixture's date
+  }};  // 2026-11-30T00:53:20Z, after every fixture's date
   std::mt19937_64 random{7};
   std::int64_t wall = 1795000000000;
 
@@ -719,11 +719,11 @@ TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one i
           "[sync][engine]") {
   World w;
   const Caller pc = w.caller("pc.a", "device-a");
-  // The engine's clock reads 2026-11-18T11:06:40Z.
+  // The engine's clock reads 2026-11-30T00:53:20Z.
   Change in_time = w.visit(w.force.north_nominals[0], "pc.a");
-  in_time.device_time = "2026-11-18T11:07:00Z";
+  in_time.device_time = "2026-11-30T00:54:00Z";
   Change off = w.visit(w.force.north_nominals[0], "pc.a");
-  off.device_time = "2026-11-18T10:30:00Z";  // over 5 minutes behind
+  off.device_time = "2026-11-30T00:10:00Z";  // over 5 minutes behind
   PushRequest first;
   first.device_time = in_time.device_time;
   first.changes.push_back(in_time);

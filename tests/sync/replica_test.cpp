@@ -27,7 +27,7 @@ struct Pair : ForceDatabase {
   }();
   SyncEngine engine{[] {
     return Instant{std::chrono::seconds(1796000000)};
-  }};  // 2026-11-29, after every fixture's date
+  }};  // 2026-11-30T00:53:20Z, after every fixture's date
   Replica replica{tablet};
   std::mt19937_64 random{11};
   std::int64_t wall = 1795000000000;
