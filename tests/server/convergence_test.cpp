@@ -91,7 +91,7 @@ View view_of(store::Database& db) {
 }
 
 // Where every world's time starts: the tablets' and the server's clocks (2026-11-18).
-constexpr std::int64_t kStartMs = 1795000000000;
+constexpr std::int64_t kStartMs = 1796000000000;  // 2026-11-30T00:53:20Z, after the fixtures' dates
 
 Instant instant_of(std::int64_t ms) {
   return Instant(std::chrono::seconds(ms / 1000));
