@@ -91,10 +91,9 @@ void write_report_figures(base::JsonWriter& json, const ReportScopeFigures& f) {
 int run_report(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
                                               {"as-of"}, {"runs"},    {"out"}};
-  const auto options = bench_options(words, kOptions, "report", kReportHelp);
+  const auto options = bench_options(words, kOptions, "report", kReportHelp, "national");
   if (!options) return base::kExitOk;
-  const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "national");
+  const auto& [args, choice] = *options;
   const backoffice::SeedOptions& seed_options = choice.options;
   const std::optional<std::string> runs_text = args.value("runs");
   const int force_runs = positive_number(args, "runs", 20);

@@ -1,5 +1,6 @@
 #include "vigil/mobile/field_app.hpp"
 
+#include <array>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -45,26 +46,21 @@ Response error_answer(int status, const std::string& problem, const std::string&
   return answer(status, w.str());
 }
 
-// The HTTP status and the word the app's script reads for each kind of problem.
-std::pair<int, std::string> status_of(Problem problem) {
-  switch (problem) {
-    case Problem::bad_input:
-      return {400, "bad_input"};
-    case Problem::not_enrolled:
-      return {409, "not_enrolled"};
-    case Problem::locked:
-      return {423, "locked"};
-    case Problem::wrong_password:
-      return {401, "wrong_password"};
-    case Problem::refused:
-      return {502, "refused"};
-    case Problem::unreachable:
-      return {503, "unreachable"};
-    case Problem::wiped:
-      return {410, "wiped"};
-  }
-  return {500, "failed"};
-}
+// The HTTP status and the word the app's script reads for each kind of problem, in the order of
+// Problem.
+struct ProblemAnswer {
+  int status;
+  std::string_view word;
+};
+constexpr std::array<ProblemAnswer, static_cast<std::size_t>(Problem::wiped) + 1> kProblemAnswers{{
+    {400, "bad_input"},
+    {409, "not_enrolled"},
+    {423, "locked"},
+    {401, "wrong_password"},
+    {502, "refused"},
+    {503, "unreachable"},
+    {410, "wiped"},
+}};
 
 // A value from the cookie header "a=1; b=2".
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
@@ -238,8 +234,8 @@ struct FieldApp::Impl {
     try {
       return found->second(request);
     } catch (const TabletError& error) {
-      const auto [status, problem] = status_of(error.problem());
-      return error_answer(status, problem, error.what());
+      const ProblemAnswer& answer = kProblemAnswers.at(static_cast<std::size_t>(error.problem()));
+      return error_answer(answer.status, std::string(answer.word), error.what());
     } catch (const Error& error) {
       if (error.code() == ErrorCode::invalid_input) {
         return error_answer(400, "bad_input", error.what());

@@ -358,6 +358,25 @@ struct Tablet::Impl {
     }
   }
 
+  // A new fact of `entity`, stored and in the outbox: what the officer is told was recorded.
+  Recorded record_fact(std::string entity, FieldValues fields) {
+    Recorded recorded;
+    recorded.id = base::make_time_ordered_uuid();
+    record({make_change(std::move(entity), recorded.id, Operation::append, std::move(fields))});
+    return recorded;
+  }
+
+  // An edit of record `id` of `entity`: the changed values, each with the value the officer saw
+  // (its base) for the server's merge.
+  Recorded record_update(std::string entity, const std::string& id, FieldValues values,
+                         FieldValues base) {
+    Recorded recorded;
+    recorded.id = id;
+    record({make_change(std::move(entity), id, Operation::update, std::move(values),
+                        std::move(base))});
+    return recorded;
+  }
+
   // ---- finding what the officer names
 
   std::string nominal_id(const std::string& ref) { return id_by_ref("nominals", "nominal", ref); }
@@ -810,14 +829,10 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
     as_amended.fields[field] = value;
   }
   if (const auto why = replica.check(as_amended, Role::admin)) throw bad_input(*why);
-  Recorded recorded;
-  recorded.id = base::make_time_ordered_uuid();
-  m.record({m.make_change("visit_amendment", recorded.id, Operation::append,
-                          {{"visit_id", visit_id},
-                           {"reason", reason},
-                           {"changes", sync::encode_fields(changes)},
-                           {"amended_at", format_instant(m.now())}})});
-  return recorded;
+  return m.record_fact("visit_amendment", {{"visit_id", visit_id},
+                                           {"reason", reason},
+                                           {"changes", sync::encode_fields(changes)},
+                                           {"amended_at", format_instant(m.now())}});
 }
 
 Recorded Tablet::update_nominal(const std::string& nominal_ref, const FieldValues& values) {
@@ -832,10 +847,7 @@ Recorded Tablet::update_nominal(const std::string& nominal_ref, const FieldValue
     if (found == current.end()) throw bad_input("'" + field + "' is not a field of a nominal");
     base[field] = found->second;
   }
-  Recorded recorded;
-  recorded.id = id;
-  m.record({m.make_change("nominal", id, Operation::update, values, base)});
-  return recorded;
+  return m.record_update("nominal", id, values, std::move(base));
 }
 
 Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string& order,
@@ -870,10 +882,7 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
     fields["condition_id"] = named.column_text(0);
     fields["condition_text"] = named.column_text(1);
   }
-  Recorded recorded;
-  recorded.id = base::make_time_ordered_uuid();
-  m.record({m.make_change("breach", recorded.id, Operation::append, std::move(fields))});
-  return recorded;
+  return m.record_fact("breach", std::move(fields));
 }
 
 Recorded Tablet::correct(const std::string& change_id, const FieldValues& corrections) {
@@ -945,13 +954,9 @@ void Tablet::let_go(const std::string& change_id) {
 Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string& note) {
   auto& m = *impl_;
   m.require_unlocked();
-  Recorded recorded;
-  recorded.id = base::make_time_ordered_uuid();
-  m.record({m.make_change("trace_enquiry", recorded.id, Operation::append,
-                          {{"suspect_id", m.suspect_id(suspect_ref)},
-                           {"occurred_at", format_instant(m.now())},
-                           {"note", note}})});
-  return recorded;
+  return m.record_fact("trace_enquiry", {{"suspect_id", m.suspect_id(suspect_ref)},
+                                         {"occurred_at", format_instant(m.now())},
+                                         {"note", note}});
 }
 
 std::vector<OfficerEntry> Tablet::officers() {
@@ -991,15 +996,11 @@ Recorded Tablet::record_assessment(const std::string& nominal_ref, RiskLevel ris
                                    const std::string& protective_factors) {
   auto& m = *impl_;
   m.require_unlocked();
-  Recorded recorded;
-  recorded.id = base::make_time_ordered_uuid();
-  m.record({m.make_change("assessment", recorded.id, Operation::append,
-                          {{"nominal_id", m.nominal_id(nominal_ref)},
-                           {"assessed_on", format_date(london_date(m.now()))},
-                           {"risk_level", std::string(to_string(risk_level))},
-                           {"risk_factors", risk_factors},
-                           {"protective_factors", protective_factors}})});
-  return recorded;
+  return m.record_fact("assessment", {{"nominal_id", m.nominal_id(nominal_ref)},
+                                      {"assessed_on", format_date(london_date(m.now()))},
+                                      {"risk_level", std::string(to_string(risk_level))},
+                                      {"risk_factors", risk_factors},
+                                      {"protective_factors", protective_factors}});
 }
 
 Recorded Tablet::update_action(const std::string& action_id, const std::string& status) {
@@ -1018,10 +1019,7 @@ Recorded Tablet::update_action(const std::string& action_id, const std::string& 
   set("completed_on",
       status == "done" ? std::optional(format_date(london_date(m.now()))) : std::nullopt);
   if (values.empty()) throw bad_input("the action is " + status + " already");
-  Recorded recorded;
-  recorded.id = action_id;
-  m.record({m.make_change("plan_action", action_id, Operation::update, values, base)});
-  return recorded;
+  return m.record_update("plan_action", action_id, std::move(values), std::move(base));
 }
 
 TabletStatus Tablet::status() {

@@ -53,6 +53,21 @@ void fill(const std::filesystem::path& path, const SecretKey& key, int rows) {
   transaction.commit();
 }
 
+// A scratch folder with a sealed store, tablet.db, of `rows` rows under a fresh key.
+struct FilledStore {
+  explicit FilledStore(int rows) { fill(path, key, rows); }
+  TempDir dir;
+  std::filesystem::path path = dir.path() / "tablet.db";
+  SecretKey key = SecretKey::random();
+};
+
+// A connection that keeps its writes in the store's log (no checkpoint) while it is open.
+Database keeping_its_log(const std::filesystem::path& path, const SecretKey& key) {
+  Database db(path, sealed_with(key));
+  db.execute("PRAGMA wal_autocheckpoint = 0");
+  return db;
+}
+
 // Every page: the schema and every row of the table (a failure throws, so no REQUIRE here), then
 // SQLite's own check of the file's structure.
 void read_everything(Database& db) {
@@ -68,14 +83,11 @@ void read_everything(Database& db) {
 
 TEST_CASE("a sealed store holds nothing in clear on disk and reads back what was written",
           "[store][sealed]") {
-  TempDir dir;
-  const auto path = dir.path() / "tablet.db";
-  const SecretKey key = SecretKey::random();
+  const FilledStore store(500);
+  const auto& [dir, path, key] = store;
   {
-    fill(path, key, 500);
     // While the connection is open, its log holds the last writes: sealed too.
-    Database db(path, sealed_with(key));
-    db.execute("PRAGMA wal_autocheckpoint = 0");
+    Database db = keeping_its_log(path, key);
     db.prepare("INSERT INTO notes (text) VALUES (?)").bind_all(kSecret + " in the log").run();
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const auto file = path.string() + suffix;
@@ -131,12 +143,9 @@ TEST_CASE("a byte altered in any page of a sealed store is refused with a senten
 // A store whose writer keeps its last change in the log, the byte at `offset` of the log flipped,
 // then read by a second connection through that log: what the reader was told.
 std::string read_through_altered_log(std::size_t offset) {
-  TempDir dir;
-  const auto path = dir.path() / "tablet.db";
-  const SecretKey key = SecretKey::random();
-  fill(path, key, 10);
-  Database writer(path, sealed_with(key));
-  writer.execute("PRAGMA wal_autocheckpoint = 0");
+  const FilledStore store(10);
+  const auto& [dir, path, key] = store;
+  Database writer = keeping_its_log(path, key);
   writer.prepare("UPDATE notes SET text = ?").bind_all(kSecret + " changed").run();
   const auto log = path.string() + "-wal";
   std::string frames = bytes_of(log);
@@ -170,10 +179,8 @@ TEST_CASE("a frame altered in a sealed store's log is refused when it is read", 
 
 TEST_CASE("a sealed store killed mid-write opens again with every commit it made",
           "[store][sealed]") {
-  TempDir dir;
-  const auto path = dir.path() / "tablet.db";
-  const SecretKey key = SecretKey::random();
-  fill(path, key, 1);
+  const FilledStore store(1);
+  const auto& [dir, path, key] = store;
   std::mt19937 random(11);
   for (int round = 0; round < 12; ++round) {
     int pipe_fds[2];
@@ -211,10 +218,8 @@ TEST_CASE("a sealed store killed mid-write opens again with every commit it made
 }
 
 TEST_CASE("a sealed store's temporary work and journals never reach the disk", "[store][sealed]") {
-  TempDir dir;
-  const auto path = dir.path() / "tablet.db";
-  const SecretKey key = SecretKey::random();
-  fill(path, key, 2000);
+  const FilledStore store(2000);
+  const auto& [dir, path, key] = store;
   Database db(path, sealed_with(key));
   // A sort too large for memory's default cache, a temporary table, a statement journal.
   db.execute("PRAGMA cache_size = 10");

@@ -16,32 +16,11 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Checks, PASSWORD, chromiumOf, launchChromium, readOptions } from "../support/browser_test.mjs";
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PASSWORD = "vigil-demo-password";
-const CHROMIUM = "/usr/bin/chromium";
-
-function die(status, sentence) {
-  process.stderr.write(`dashboard.test.mjs: ${sentence}\n`);
-  process.exit(status);
-}
-
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (error) {
-  die(1, `playwright-core is not installed (${error.code ?? error.message}): run ` +
-    `\`npm ci --no-audit --no-fund\` in ${here} (tools/dev test does it)`);
-}
-
-const options = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  const name = process.argv[i];
-  if (!["--base-url", "--out", "--as-of"].includes(name) || process.argv[i + 1] === undefined) {
-    die(2, `unexpected argument '${name}'; usage: node dashboard.test.mjs --base-url URL --out DIR --as-of DATE`);
-  }
-  options[name.slice(2)] = process.argv[i + 1];
-}
-if (!options["base-url"] || !options.out || !options["as-of"]) die(2, "--base-url, --out and --as-of are all needed");
+const options = readOptions("dashboard.test.mjs", ["base-url", "out", "as-of"]);
+const chromium = await chromiumOf("dashboard.test.mjs", here, () => import("playwright-core"));
 const base = options["base-url"];
 const out = options.out;
 const asOf = options["as-of"];
@@ -66,11 +45,7 @@ async function login(username) {
 
 // ----- the browser
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  // Root in a container has no user namespace for Chromium's sandbox.
-  args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-});
+const browser = await launchChromium(chromium);
 
 // Every page is watched: any request to somewhere other than the server, any error in its
 // console (a Content-Security-Policy refusal included) or uncaught exception fails the run.
@@ -100,20 +75,11 @@ async function signIn(page, username, password = PASSWORD) {
 
 const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
 
-let passed = 0;
-let failed = 0;
-let current = null;
-async function check(name, body) {
-  try {
-    await body();
-    ++passed;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    ++failed;
-    console.log(`FAIL ${name}\n     ${String(error.message ?? error).split("\n").join("\n     ")}`);
-    if (current) await shot(current, `failed-${passed + failed}`).catch(() => {});
-  }
-}
+let current = null;  // the page a failed check leaves a screenshot of
+const checks = new Checks(async (number) => {
+  if (current) await shot(current, `failed-${number}`);
+});
+const check = (name, body) => checks.check(name, body);
 
 // Two of pc.doyle's tablets change one North 1 nominal's area from the same starting value: the
 // server keeps the later and lists the other as an open conflict, which this returns.
@@ -349,5 +315,4 @@ await check("the page made no request outside the server and logged no error", a
 });
 
 await browser.close();
-console.log(`${passed} passed, ${failed} failed; screenshots in ${out}`);
-process.exit(failed === 0 ? 0 : 1);
+checks.finish(`; screenshots in ${out}`);

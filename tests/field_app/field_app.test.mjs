@@ -18,35 +18,21 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { Checks, PASSWORD, chromiumOf, failWith, launchChromium, readOptions } from "../support/browser_test.mjs";
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PASSWORD = "vigil-demo-password";
-const CHROMIUM = "/usr/bin/chromium";
+const SCRIPT = "field_app.test.mjs";
 const TEAM = "North 1";
 
-function die(status, sentence) {
-  process.stderr.write(`field_app.test.mjs: ${sentence}\n`);
-  process.exit(status);
-}
-
-let chromium;
+const options = readOptions(SCRIPT, ["bin", "out"]);
+const chromium = await chromiumOf(SCRIPT, here, () => import("playwright-core"));
 let axeSource;
 try {
-  ({ chromium } = await import("playwright-core"));
   axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 } catch (error) {
-  die(1, `playwright-core or axe-core is not installed (${error.code ?? error.message}): run ` +
+  failWith(SCRIPT)(1, `axe-core is not installed (${error.code ?? error.message}): run ` +
     `\`npm ci --no-audit --no-fund\` in ${here} (tools/dev test does it)`);
 }
-
-const options = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  const name = process.argv[i];
-  if (!["--bin", "--out"].includes(name) || process.argv[i + 1] === undefined) {
-    die(2, `unexpected argument '${name}'; usage: node field_app.test.mjs --bin DIR --out DIR`);
-  }
-  options[name.slice(2)] = process.argv[i + 1];
-}
-if (!options.bin || !options.out) die(2, "--bin and --out are both needed");
 const bin = (program) => path.resolve(options.bin, program);
 const out = options.out;
 mkdirSync(out, { recursive: true });
@@ -143,7 +129,7 @@ function raw(method, target, headers = {}, body = "") {
 
 // ----- the browser
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
+const browser = await launchChromium(chromium);
 const outside = [];
 const consoleErrors = [];
 const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
@@ -155,21 +141,12 @@ page.on("console", (message) => {
 });
 page.on("pageerror", (error) => consoleErrors.push(String(error)));
 
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    ++passed;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    ++failed;
-    console.log(`FAIL ${name}\n     ${String(error.message ?? error).split("\n").join("\n     ")}`);
-    await page.screenshot({ path: path.join(out, `failed-${passed + failed}.png`), fullPage: true }).catch(() => {});
-    // The next check starts with the server up, whatever this one left.
-    if (server.exitCode !== null || server.signalCode !== null) await startServer().catch(() => {});
-  }
-}
+const checks = new Checks(async (number) => {
+  await page.screenshot({ path: path.join(out, `failed-${number}.png`), fullPage: true }).catch(() => {});
+  // The next check starts with the server up, whatever this one left.
+  if (server.exitCode !== null || server.signalCode !== null) await startServer();
+});
+const check = (name, body) => checks.check(name, body);
 
 // axe-core in the page (evaluated through the browser's debugging protocol, which the page's
 // Content-Security-Policy does not govern), WCAG 2.1 A and AA; then screenshots at both sizes and
@@ -522,5 +499,4 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+checks.finish();

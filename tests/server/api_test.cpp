@@ -397,9 +397,10 @@ TEST_CASE("api: a push that is not JSON or has the wrong types is 400 naming the
 
 TEST_CASE("api: changes the server will not take are rejected with a reason and change nothing",
           "[server][api][security]") {
-  // Protects: unknown kinds and fields, an officer editing a supervisor's field and an update
-  // without its base are refused one by one with a reason a person can read; the refusal is kept
-  // in the change log (so a retry gets the same answer) and nothing else is written.
+  // Protects: through the API, an unknown kind, an officer editing a supervisor's field, another
+  // team's record and a hostile id are refused one by one with a reason a person can read; the
+  // refusal is kept in the change log (so a retry gets the same answer) and nothing else is
+  // written. Every reason the engine gives is pinned in tests/sync/engine_test.cpp.
   World world;
   Device pc = world.device("pc.a");
   const std::string nominal = world.force().north_nominals[0];
@@ -412,13 +413,9 @@ TEST_CASE("api: changes the server will not take are rejected with a reason and 
   const std::vector<std::pair<Change, std::string>> cases = {
       {pc.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}),
        "'spaceship' is not a kind of record Vigil syncs"},
-      {pc.change("nominal", nominal, Operation::update, {{"shoe_size", "9"}}, {{"shoe_size", "8"}}),
-       "'shoe_size' is not a field of a nominal"},
       {pc.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
                  {{"risk_level", "high"}}),
        "only a supervisor may change risk_level"},
-      {pc.change("nominal", nominal, Operation::update, {{"area", "Docks"}}),
-       "the update of area has no base value"},
       {pc.change("nominal", south, Operation::update, {{"area", "Docks"}}, {{"area", ""}}),
        "the nominal belongs to a team outside yours"},
       {pc.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),

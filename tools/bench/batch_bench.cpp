@@ -36,10 +36,9 @@ constexpr double kAimPeakMib = 1024;
 int run_batch_bench(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
                                               {"as-of"}, {"runs"},    {"out"}};
-  const auto options = bench_options(words, kOptions, "batch", kBatchHelp);
+  const auto options = bench_options(words, kOptions, "batch", kBatchHelp, "national");
   if (!options) return base::kExitOk;
-  const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "national");
+  const auto& [args, choice] = *options;
   const int runs = positive_number(args, "runs", 2, 100);
   const SeededBench bench(args, "batch", choice);
   const auto& [database, out, seeding] = bench;

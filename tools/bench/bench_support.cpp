@@ -87,9 +87,10 @@ TemporaryDatabase::~TemporaryDatabase() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-std::optional<base::Args> bench_options(std::span<const std::string> words,
-                                        std::span<const base::Option> options,
-                                        std::string_view name, std::string_view help) {
+std::optional<BenchOptions> bench_options(std::span<const std::string> words,
+                                          std::span<const base::Option> options,
+                                          std::string_view name, std::string_view help,
+                                          std::string_view default_profile) {
   base::Args args(words, options);
   if (args.help()) {
     std::cout << help;
@@ -100,7 +101,8 @@ std::optional<base::Args> bench_options(std::span<const std::string> words,
                            " takes no arguments, only options; got '" + args.positionals().front() +
                            "'");
   }
-  return args;
+  SeedChoice choice = seed_choice(args, default_profile);
+  return BenchOptions{std::move(args), std::move(choice)};
 }
 
 int positive_number(const base::Args& args, std::string_view name, int fallback, int most) {

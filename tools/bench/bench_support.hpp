@@ -61,12 +61,6 @@ class TemporaryDatabase {
   std::filesystem::path dir_;
 };
 
-// The options of `vigil-bench NAME`, which takes no arguments; nullopt once `help` is printed
-// for --help. Throws base::UsageError for an unknown option or an argument.
-std::optional<base::Args> bench_options(std::span<const std::string> words,
-                                        std::span<const base::Option> options,
-                                        std::string_view name, std::string_view help);
-
 // --name N: a whole number from 1 to `most`, or `fallback` when the option is absent.
 int positive_number(const base::Args& args, std::string_view name, int fallback,
                     int most = 1'000'000);
@@ -77,6 +71,18 @@ struct SeedChoice {
   std::string profile_name;
 };
 SeedChoice seed_choice(const base::Args& args, std::string_view default_profile);
+
+// The options of `vigil-bench NAME`, which takes no arguments, and the seeding they choose
+// (`default_profile` unless --profile names one); nullopt once `help` is printed for --help.
+// Throws base::UsageError for an unknown option or an argument.
+struct BenchOptions {
+  base::Args args;
+  SeedChoice choice;
+};
+std::optional<BenchOptions> bench_options(std::span<const std::string> words,
+                                          std::span<const base::Option> options,
+                                          std::string_view name, std::string_view help,
+                                          std::string_view default_profile);
 
 // The database a benchmark runs on: --db PATH (kept) or a temporary one (removed at the end).
 class BenchDatabase {

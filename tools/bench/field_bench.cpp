@@ -172,10 +172,9 @@ AppFigures time_the_app(mobile::Tablet& tablet) {
 int run_field(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
                                               {"nominals"}, {"visits"},  {"out"}};
-  const auto options = bench_options(words, kOptions, "field", kFieldHelp);
+  const auto options = bench_options(words, kOptions, "field", kFieldHelp, "force");
   if (!options) return base::kExitOk;
-  const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "force");
+  const auto& [args, choice] = *options;
   const int nominals = positive_number(args, "nominals", 50, 100000);
   const int visits = positive_number(args, "visits", 1000, 1'000'000);
   const SeededBench bench(args, "field", choice);

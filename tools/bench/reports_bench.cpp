@@ -82,10 +82,9 @@ int run_reports(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {{"db"},    {"profile"},     {"seed"},
                                               {"as-of"}, {"supervisors"}, {"rounds"},
                                               {"out"},   {"cold", false}};
-  const auto options = bench_options(words, kOptions, "reports", kReportsHelp);
+  const auto options = bench_options(words, kOptions, "reports", kReportsHelp, "national");
   if (!options) return base::kExitOk;
-  const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "national");
+  const auto& [args, choice] = *options;
   const int wanted = positive_number(args, "supervisors", 20, 500);
   const int rounds = positive_number(args, "rounds", 10, 10000);
   const SeededBench bench(args, "reports", choice);

@@ -730,10 +730,9 @@ int run_sync(std::span<const std::string> words) {
                                               {"threads"},
                                               {"sql-profile", false},
                                               {"out"}};
-  const auto options = bench_options(words, kOptions, "sync", kSyncHelp);
+  const auto options = bench_options(words, kOptions, "sync", kSyncHelp, "force");
   if (!options) return base::kExitOk;
-  const base::Args& args = *options;
-  const SeedChoice choice = seed_choice(args, "force");
+  const auto& [args, choice] = *options;
   const int devices = positive_number(args, "devices", 8, 200);
   const int batch = positive_number(args, "batch", 200, kMaxBatch);
   const int wanted = positive_number(args, "changes", 100000, 100'000'000);

@@ -79,13 +79,31 @@ class Reader {
   }
 };
 
-template <class E, std::size_t N, class T, class Read>
-void per_enum(const rapidjson::Value* object, std::array<T, N>& out, Read read) {
-  if (object == nullptr) return;
-  for (std::size_t i = 0; i < N; ++i) {
-    read(*object, std::string(to_string(static_cast<E>(i))), out[i]);
-  }
-}
+// The policy's whole-number settings, each with its range, read and written from this one list in
+// the document's order.
+struct WholeSetting {
+  const char* name;
+  int Policy::*member;
+  int low;
+  int high;
+  bool since_version_1;  // added after version 1: a document without it keeps the default
+};
+constexpr WholeSetting kWholeSettings[] = {
+    {"visit_crew", &Policy::visit_crew, 1, 6, false},
+    {"reassess_every_months", &Policy::reassess_every_months, 1, 120, false},
+    {"reassess_after_risk_change_days", &Policy::reassess_after_risk_change_days, 1, 365, false},
+    {"plan_review_every_months", &Policy::plan_review_every_months, 1, 120, false},
+    {"plan_review_after_reassessment_days", &Policy::plan_review_after_reassessment_days, 1, 365,
+     false},
+    {"rui_review_every_days", &Policy::rui_review_every_days, 1, 365, false},
+    {"suspect_review_every_days", &Policy::suspect_review_every_days, 1, 365, false},
+    {"suspect_no_trace_flag_days", &Policy::suspect_no_trace_flag_days, 1, 365, false},
+    {"recent_breach_days", &Policy::recent_breach_days, 1, 3650, false},
+    {"caseload_per_officer", &Policy::caseload_per_officer, 1, 1000, false},
+    {"tablet_idle_lock_seconds", &Policy::tablet_idle_lock_seconds, 5, 3600, true},
+    {"tablet_wrong_passwords_before_wipe", &Policy::tablet_wrong_passwords_before_wipe, 3, 100,
+     true},
+};
 
 }  // namespace
 
@@ -107,20 +125,14 @@ PolicyParse parse_policy(std::string_view json) {
       r.whole(*visits, "visit_every_months.", name.c_str(), p.visit_every_months[i], 1, 120);
     }
   }
-  r.whole(doc, "", "visit_crew", p.visit_crew, 1, 6);
-  r.whole(doc, "", "reassess_every_months", p.reassess_every_months, 1, 120);
-  r.whole(doc, "", "reassess_after_risk_change_days", p.reassess_after_risk_change_days, 1, 365);
-  r.whole(doc, "", "plan_review_every_months", p.plan_review_every_months, 1, 120);
-  r.whole(doc, "", "plan_review_after_reassessment_days", p.plan_review_after_reassessment_days, 1,
-          365);
-  r.whole(doc, "", "rui_review_every_days", p.rui_review_every_days, 1, 365);
-  r.whole(doc, "", "suspect_review_every_days", p.suspect_review_every_days, 1, 365);
-  r.whole(doc, "", "suspect_no_trace_flag_days", p.suspect_no_trace_flag_days, 1, 365);
-  r.whole(doc, "", "recent_breach_days", p.recent_breach_days, 1, 3650);
-  r.whole(doc, "", "caseload_per_officer", p.caseload_per_officer, 1, 1000);
-  r.optional_whole(doc, "tablet_idle_lock_seconds", p.tablet_idle_lock_seconds, 5, 3600);
-  r.optional_whole(doc, "tablet_wrong_passwords_before_wipe", p.tablet_wrong_passwords_before_wipe,
-                   3, 100);
+  for (const WholeSetting& setting : kWholeSettings) {
+    int& out = p.*setting.member;
+    if (setting.since_version_1) {
+      r.optional_whole(doc, setting.name, out, setting.low, setting.high);
+    } else {
+      r.whole(doc, "", setting.name, out, setting.low, setting.high);
+    }
+  }
   if (const auto* weights = r.object(doc, "", "priority")) {
     if (const auto* risk = r.object(*weights, "priority.", "risk_weight")) {
       for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {
@@ -154,18 +166,7 @@ std::string policy_to_json(const Policy& p) {
     w.field(to_string(static_cast<RiskLevel>(i)), p.visit_every_months[i]);
   }
   w.end_object();
-  w.field("visit_crew", p.visit_crew);
-  w.field("reassess_every_months", p.reassess_every_months);
-  w.field("reassess_after_risk_change_days", p.reassess_after_risk_change_days);
-  w.field("plan_review_every_months", p.plan_review_every_months);
-  w.field("plan_review_after_reassessment_days", p.plan_review_after_reassessment_days);
-  w.field("rui_review_every_days", p.rui_review_every_days);
-  w.field("suspect_review_every_days", p.suspect_review_every_days);
-  w.field("suspect_no_trace_flag_days", p.suspect_no_trace_flag_days);
-  w.field("recent_breach_days", p.recent_breach_days);
-  w.field("caseload_per_officer", p.caseload_per_officer);
-  w.field("tablet_idle_lock_seconds", p.tablet_idle_lock_seconds);
-  w.field("tablet_wrong_passwords_before_wipe", p.tablet_wrong_passwords_before_wipe);
+  for (const WholeSetting& setting : kWholeSettings) w.field(setting.name, p.*setting.member);
   w.key("priority").begin_object();
   w.key("risk_weight").begin_object();
   for (std::size_t i = 0; i < p.priority.risk_weight.size(); ++i) {

@@ -280,51 +280,24 @@ int sealed_close(sqlite3_file* file) {
   return rc;
 }
 
-// The rest of a file's methods are the real file's.
-#define VIGIL_FORWARD(method, ...) \
-  sealed(file)->real()->pMethods->method(sealed(file)->real() __VA_OPT__(, ) __VA_ARGS__)
+// The rest of a file's methods are the real file's: Forwarded<&sqlite3_io_methods::xLock>::call
+// is an xLock that calls the real file's xLock.
+template <auto Method>
+struct Forwarded;
+template <class Result, class... Args,
+          Result (*sqlite3_io_methods::*Method)(sqlite3_file*, Args...)>
+struct Forwarded<Method> {
+  static Result call(sqlite3_file* file, Args... args) {
+    sqlite3_file* real = sealed(file)->real();
+    return (real->pMethods->*Method)(real, args...);
+  }
+};
 
-int sealed_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  return VIGIL_FORWARD(xTruncate, size);
-}
-int sealed_sync(sqlite3_file* file, int flags) {
-  return VIGIL_FORWARD(xSync, flags);
-}
-int sealed_size(sqlite3_file* file, sqlite3_int64* size) {
-  return VIGIL_FORWARD(xFileSize, size);
-}
-int sealed_lock(sqlite3_file* file, int level) {
-  return VIGIL_FORWARD(xLock, level);
-}
-int sealed_unlock(sqlite3_file* file, int level) {
-  return VIGIL_FORWARD(xUnlock, level);
-}
-int sealed_check_lock(sqlite3_file* file, int* out) {
-  return VIGIL_FORWARD(xCheckReservedLock, out);
-}
-int sealed_control(sqlite3_file* file, int op, void* arg) {
-  return VIGIL_FORWARD(xFileControl, op, arg);
-}
-int sealed_sector(sqlite3_file* file) {
-  return VIGIL_FORWARD(xSectorSize);
-}
 int sealed_device(sqlite3_file* file) {
   // Batch-atomic writes would bypass the journal this VFS keeps in memory.
-  return VIGIL_FORWARD(xDeviceCharacteristics) & ~SQLITE_IOCAP_BATCH_ATOMIC;
+  return Forwarded<&sqlite3_io_methods::xDeviceCharacteristics>::call(file) &
+         ~SQLITE_IOCAP_BATCH_ATOMIC;
 }
-int sealed_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-  return VIGIL_FORWARD(xShmMap, region, size, extend, out);
-}
-int sealed_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
-  return VIGIL_FORWARD(xShmLock, offset, n, flags);
-}
-void sealed_shm_barrier(sqlite3_file* file) {
-  VIGIL_FORWARD(xShmBarrier);
-}
-int sealed_shm_unmap(sqlite3_file* file, int remove) {
-  return VIGIL_FORWARD(xShmUnmap, remove);
-}
-#undef VIGIL_FORWARD
 
 // No memory map: every page goes through sealed_read.
 int sealed_fetch(sqlite3_file*, sqlite3_int64, int, void** out) {
@@ -487,19 +460,19 @@ SealedVfs::SealedVfs(const base::SecretKey& key) : state_(std::make_unique<State
   s.sealed_methods.xClose = sealed_close;
   s.sealed_methods.xRead = sealed_read;
   s.sealed_methods.xWrite = sealed_write;
-  s.sealed_methods.xTruncate = sealed_truncate;
-  s.sealed_methods.xSync = sealed_sync;
-  s.sealed_methods.xFileSize = sealed_size;
-  s.sealed_methods.xLock = sealed_lock;
-  s.sealed_methods.xUnlock = sealed_unlock;
-  s.sealed_methods.xCheckReservedLock = sealed_check_lock;
-  s.sealed_methods.xFileControl = sealed_control;
-  s.sealed_methods.xSectorSize = sealed_sector;
+  s.sealed_methods.xTruncate = Forwarded<&sqlite3_io_methods::xTruncate>::call;
+  s.sealed_methods.xSync = Forwarded<&sqlite3_io_methods::xSync>::call;
+  s.sealed_methods.xFileSize = Forwarded<&sqlite3_io_methods::xFileSize>::call;
+  s.sealed_methods.xLock = Forwarded<&sqlite3_io_methods::xLock>::call;
+  s.sealed_methods.xUnlock = Forwarded<&sqlite3_io_methods::xUnlock>::call;
+  s.sealed_methods.xCheckReservedLock = Forwarded<&sqlite3_io_methods::xCheckReservedLock>::call;
+  s.sealed_methods.xFileControl = Forwarded<&sqlite3_io_methods::xFileControl>::call;
+  s.sealed_methods.xSectorSize = Forwarded<&sqlite3_io_methods::xSectorSize>::call;
   s.sealed_methods.xDeviceCharacteristics = sealed_device;
-  s.sealed_methods.xShmMap = sealed_shm_map;
-  s.sealed_methods.xShmLock = sealed_shm_lock;
-  s.sealed_methods.xShmBarrier = sealed_shm_barrier;
-  s.sealed_methods.xShmUnmap = sealed_shm_unmap;
+  s.sealed_methods.xShmMap = Forwarded<&sqlite3_io_methods::xShmMap>::call;
+  s.sealed_methods.xShmLock = Forwarded<&sqlite3_io_methods::xShmLock>::call;
+  s.sealed_methods.xShmBarrier = Forwarded<&sqlite3_io_methods::xShmBarrier>::call;
+  s.sealed_methods.xShmUnmap = Forwarded<&sqlite3_io_methods::xShmUnmap>::call;
   s.sealed_methods.xFetch = sealed_fetch;
   s.sealed_methods.xUnfetch = sealed_unfetch;
 
