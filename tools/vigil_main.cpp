@@ -849,7 +849,9 @@ const std::vector<Command>& commands() {
        "vigil batch --db DB --as-of DATE --out DIR [--json]",
        "The nightly run: check the data's invariants, flag what the morning meeting should see, "
        "write the reports, a printable summary and a manifest into DIR, and store the night's "
-       "backlog for the trend. Exit status 3 when an invariant is broken.",
+       "backlog for the trend. Exit status 3 only when the data is broken (an integrity "
+       "invariant); what practice missed (visits below their crew, nominals without a plan) is "
+       "flagged and never fails the run.",
        cmd_batch,
        {{"db"}, {"as-of"}, {"out"}, {"json", false}}},
       {"device list",

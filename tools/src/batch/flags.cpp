@@ -1,6 +1,10 @@
-// The nightly run's flags: what the morning meeting should look at (night.hpp).
+// The nightly run's flags: what the morning meeting should look at, among them the findings of
+// practice (visits below their crew, nominals no one manages), never the run's exit status
+// (night.hpp).
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "batch/night.hpp"
@@ -97,6 +101,56 @@ Check overdue_high_risk(const Night& night) {
                  {"due", format_date(item.due)}},
                 std::to_string(item.days_overdue) +
                     (item.days_overdue == 1 ? " day overdue" : " days overdue")));
+  }
+  return check;
+}
+
+Check nominals_unmanaged(store::Database& db) {
+  Check check{"active_nominals_unmanaged",
+              "Active nominals without a managing officer, a risk assessment or a plan.",
+              {}};
+  auto s = db.prepare(
+      "SELECT n.ref, coalesce(t.name, n.team_id), n.officer_id IS NULL OR NOT EXISTS (SELECT 1 "
+      "FROM officers o WHERE o.id = n.officer_id AND o.active = 1), NOT EXISTS (SELECT 1 FROM "
+      "assessments a WHERE a.nominal_id = n.id), NOT EXISTS (SELECT 1 FROM plans p WHERE "
+      "p.nominal_id = n.id) FROM nominals n LEFT JOIN teams t ON t.id = n.team_id "
+      "WHERE n.status = 'active' ORDER BY n.ref");
+  while (s.step()) {
+    std::vector<std::string> missing;
+    if (s.column_int(2) != 0) missing.emplace_back("managing officer");
+    if (s.column_int(3) != 0) missing.emplace_back("risk assessment");
+    if (s.column_int(4) != 0) missing.emplace_back("plan");
+    if (missing.empty()) continue;
+    std::string list;
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == missing.size() ? " or " : ", ") + missing[i];
+    }
+    check.findings.push_back(
+        finding({{"nominal_ref", s.column_text(0)}, {"team", s.column_text(1)}},
+                "the active nominal has no " + list));
+  }
+  return check;
+}
+
+Check visits_below_crew(const Night& night) {
+  Check check{"visits_below_crew",
+              "Visits in the " + std::to_string(reports::kComplianceDays) +
+                  " days up to the as-of date with fewer officers than their plan required.",
+              {}};
+  // The compliance report lists them most recent first; the run lists them by time, then id.
+  auto visits = night.compliance.under_crewed;
+  std::sort(visits.begin(), visits.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.occurred_at, a.visit_id) < std::tie(b.occurred_at, b.visit_id);
+  });
+  for (const auto& v : visits) {
+    check.findings.push_back(finding({{"visit_id", v.visit_id},
+                                      {"nominal_ref", v.nominal_ref},
+                                      {"officer", v.officer},
+                                      {"team", v.team},
+                                      {"occurred_at", v.occurred_at}},
+                                     counted(v.attendees, "officer") +
+                                         " attended where the plan required " +
+                                         std::to_string(v.required)));
   }
   return check;
 }

@@ -34,19 +34,22 @@ Night read_night(store::Database& db, Date as_of, base::Progress& progress);
 
 Finding finding(std::vector<std::pair<std::string, std::string>> records, std::string detail);
 
-// Invariants (invariants.cpp): rules the data must keep; a breach fails the run.
+// Invariants (invariants.cpp): the integrity of the data, which every write keeps; a breach means
+// the data is broken and fails the run.
 Check applied_once(store::Database& db);
 Check sequence_without_gaps(store::Database& db);
 Check read_audit_whole(store::Database& db);
 Check visits_have_nominals(store::Database& db);
-Check nominals_managed(store::Database& db);
-Check crewing_met(const reports::ComplianceReport& compliance);
+Check references_present(store::Database& db);
 
-// Flags (flags.cpp): what the morning meeting should look at; they never fail the run.
+// Flags (flags.cpp): what the morning meeting should look at, the findings of practice among
+// them; they never fail the run.
 Check silent_with_pending(const Night& night);
 Check clock_skew(store::Database& db, const Night& night);
 Check old_conflicts(store::Database& db, const Night& night);
 Check overdue_high_risk(const Night& night);
+Check visits_below_crew(const Night& night);
+Check nominals_unmanaged(store::Database& db);
 Check bail_ending(const Night& night);
 Check suspects_untraced(const Night& night);
 

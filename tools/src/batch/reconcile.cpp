@@ -21,13 +21,14 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, base::Pr
   progress.stage("read audit");
   r.invariants.push_back(read_audit_whole(db));
   r.invariants.push_back(visits_have_nominals(db));
-  r.invariants.push_back(nominals_managed(db));
-  r.invariants.push_back(crewing_met(night.compliance));
+  r.invariants.push_back(references_present(db));
   progress.stage("flags");
   r.flags.push_back(silent_with_pending(night));
   r.flags.push_back(clock_skew(db, night));
   r.flags.push_back(old_conflicts(db, night));
   r.flags.push_back(overdue_high_risk(night));
+  r.flags.push_back(visits_below_crew(night));
+  r.flags.push_back(nominals_unmanaged(db));
   r.flags.push_back(bail_ending(night));
   r.flags.push_back(suspects_untraced(night));
   auto day = db.prepare(

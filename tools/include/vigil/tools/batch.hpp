@@ -38,8 +38,8 @@ struct Check {
 struct Reconciliation {
   Date as_of;
   Instant cutoff;                 // the end of the as-of day, Europe/London
-  std::vector<Check> invariants;  // each empty when kept
-  std::vector<Check> flags;
+  std::vector<Check> invariants;  // the data's integrity: each empty when kept
+  std::vector<Check> flags;       // what the morning meeting should see, practice findings too
   // The day's sync: changes received during the as-of day by outcome, and devices heard from.
   std::map<std::string, std::int64_t> changes_by_outcome;
   std::int64_t devices_synced = 0;
