@@ -28,10 +28,10 @@
 #include "vigil/rules/policy.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/store/devices.hpp"
-#include "vigil/store/migrate.hpp"
 #include "vigil/store/officers.hpp"
 #include "vigil/store/policy_versions.hpp"
 #include "vigil/sync/back_office.hpp"
+#include "vigil/sync/effective_visit.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
 #include "vigil/tools/import.hpp"
@@ -41,6 +41,7 @@ namespace {
 
 namespace base = vigil::base;
 namespace store = vigil::store;
+namespace sync = vigil::sync;
 namespace reports = vigil::reports;
 
 struct Command {
@@ -179,7 +180,7 @@ store::Database open_existing(const base::Args& args) {
 store::Database open_or_create(const std::filesystem::path& path) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   store::Database db(path);
-  store::migrate(db);
+  sync::migrate(db);
   return db;
 }
 

@@ -16,9 +16,9 @@
 #include "vigil/rules/policy.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/rules/visit_rules.hpp"
-#include "vigil/store/migrate.hpp"
 #include "vigil/store/policy_versions.hpp"
 #include "vigil/sync/device_state.hpp"
+#include "vigil/sync/effective_visit.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/read_audit.hpp"
@@ -86,7 +86,7 @@ store::Database open_sealed(const std::filesystem::path& path, const base::Secre
   // What is deleted or overwritten is zeroed in its page, not left there: the read audit's spent
   // chain keys above all.
   db.execute("PRAGMA secure_delete = ON");
-  store::migrate(db);
+  sync::migrate(db);
   return db;
 }
 
@@ -562,7 +562,7 @@ struct Tablet::Impl {
       // Failed entries since the nominal was last seen at a visit.
       auto failed = db().prepare(
           "SELECT count(*) FROM failed_entries WHERE nominal_id = ?1 AND attempted_at > "
-          "coalesce((SELECT max(occurred_at) FROM visits WHERE nominal_id = ?1 AND "
+          "coalesce((SELECT max(occurred_at) FROM effective_visits WHERE nominal_id = ?1 AND "
           "outcome = 'seen'), '')");
       failed.bind(1, id);
       failed.step();
@@ -812,23 +812,14 @@ Recorded Tablet::amend_visit(const std::string& visit_id, const std::string& rea
   m.require_unlocked();
   if (reason.empty()) throw bad_input("an amendment needs its reason (--reason)");
   if (changes.empty()) throw bad_input("the amendment changes nothing: name a field to amend");
-  sync::Replica replica(m.db());
-  auto visit = replica.fields_of("visit", visit_id);
-  if (!visit) throw bad_input("this tablet holds no visit with id " + visit_id);
-  // Each amended value must be one a visit could have held: checked as a visit would be, made
-  // of the fields the visit holds (one it left empty is absent from a change, never null).
-  FieldValues held;
-  for (const auto& [field, value] : *visit) {
-    if (value) held[field] = value;
+  if (!sync::Replica(m.db()).fields_of("visit", visit_id)) {
+    throw bad_input("this tablet holds no visit with id " + visit_id);
   }
-  Change as_amended = m.make_change("visit", base::make_uuid(), Operation::append, held);
-  for (const auto& [field, value] : changes) {
-    if (field == "nominal_id" || field == "recorded_at" || !visit->contains(field)) {
-      throw bad_input("'" + field + "' is not a field of a visit that can be amended");
-    }
-    as_amended.fields[field] = value;
+  // Each amended value is checked as the server checks it (a visit's field, a visit's value)
+  // when the amendment is recorded; a visit cannot be amended to a time that has not come.
+  if (const auto at = changes.find("occurred_at"); at != changes.end() && at->second) {
+    if (const auto instant = parse_instant(*at->second)) m.require_happened(*instant);
   }
-  if (const auto why = replica.check(as_amended, Role::admin)) throw bad_input(*why);
   return m.record_fact("visit_amendment", {{"visit_id", visit_id},
                                            {"reason", reason},
                                            {"changes", sync::encode_fields(changes)},

@@ -109,18 +109,41 @@ Response Api::Impl::nominal(const Call& call) {
               base::member("unannounced_required", plans.column_int(5) != 0)});
   }
   w.end_array();
+  // Each visit as its amendments leave it (the effective visit, which the deadlines count), and
+  // as it was recorded when it has been amended.
+  const auto attendees = [](const char* which) {
+    return "(SELECT group_concat(username, ';') FROM (SELECT o.username FROM visit_attendees a "
+           "JOIN officers o ON o.id = a.officer_id WHERE a.visit_id = v.id AND a." +
+           std::string(which) + " = 1 ORDER BY o.username))";
+  };
   auto visits = db.prepare(
-      "SELECT v.id, v.occurred_at, v.announced, v.outcome, (SELECT group_concat(o.username, ';') "
-      "FROM visit_attendees a JOIN officers o ON o.id = a.officer_id WHERE a.visit_id = v.id) "
-      "FROM visits v WHERE v.nominal_id = ? ORDER BY v.occurred_at DESC LIMIT 20");
+      "SELECT v.id, v.effective_occurred_at, v.effective_announced, v.effective_outcome, " +
+      attendees("present") +
+      ", (SELECT count(*) FROM visit_amendments m WHERE m.visit_id = v.id), v.occurred_at, "
+      "v.announced, v.outcome, " +
+      attendees("recorded") +
+      " FROM visits v WHERE v.nominal_id = ? ORDER BY v.effective_occurred_at DESC, v.id "
+      "LIMIT 20");
   visits.bind_all(id);
   w.key("recent_visits").begin_array();
   while (visits.step()) {
-    w.object({base::member("id", visits.column_text(0)),
-              base::member("occurred_at", visits.column_text(1)),
-              base::member("announced", visits.column_int(2) != 0),
-              base::member("outcome", visits.column_text(3)),
-              base::member("attendees", visits.column_text(4))});
+    const std::int64_t amendments = visits.column_int(5);
+    w.begin_object().fields({base::member("id", visits.column_text(0)),
+                             base::member("occurred_at", visits.column_text(1)),
+                             base::member("announced", visits.column_int(2) != 0),
+                             base::member("outcome", visits.column_text(3)),
+                             base::member("attendees", visits.column_text(4)),
+                             base::member("amendments", amendments)});
+    w.key("as_recorded");
+    if (amendments == 0) {
+      w.null();
+    } else {
+      w.object({base::member("occurred_at", visits.column_text(6)),
+                base::member("announced", visits.column_int(7) != 0),
+                base::member("outcome", visits.column_text(8)),
+                base::member("attendees", visits.column_text(9))});
+    }
+    w.end_object();
   }
   w.end_array().end_object();
   audit(db, &caller, "read", "nominal", id,

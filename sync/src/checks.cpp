@@ -1,5 +1,7 @@
 #include "checks.hpp"
 
+#include "record_steps.hpp"
+
 #include "vigil/base/ids.hpp"
 #include "vigil/rules/text.hpp"
 
@@ -222,6 +224,9 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
         return reject(std::string(field.name) + " is required for " + article(spec->name));
       }
     }
+  }
+  if (spec->record_steps != nullptr && spec->record_steps->check != nullptr) {
+    if (auto why = spec->record_steps->check(db, names, parsed)) return reject(std::move(*why));
   }
   return parsed;
 }

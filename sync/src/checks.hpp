@@ -50,6 +50,9 @@ struct ParsedChange {
   HlcStamp stamp;
   bool creating = false;            // a create or an append, not an update
   std::vector<ParsedField> fields;  // each field sent, in the change's (name) order
+  // A visit amendment: the visit's fields it changes, each read as a visit's
+  // (RecordSteps::check).
+  std::vector<ParsedField> inner;
 
   // The field as sent, or nullptr when the change does not carry it.
   const ParsedField* find(const FieldSpec* field) const;

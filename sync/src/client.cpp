@@ -8,7 +8,7 @@
 #include "vigil/base/json.hpp"
 #include "vigil/base/url.hpp"
 #include "vigil/rules/text.hpp"
-#include "vigil/store/migrate.hpp"
+#include "vigil/sync/effective_visit.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/replica.hpp"
@@ -58,7 +58,7 @@ Decoded understood(const std::string& what, Decode decode) {
 
 store::Database open_store(const std::filesystem::path& path) {
   store::Database db(path);
-  store::migrate(db);
+  sync::migrate(db);
   return db;
 }
 

@@ -8,6 +8,7 @@
 
 #include "checks.hpp"
 #include "field_history.hpp"
+#include "record_steps.hpp"
 #include "server_steps.hpp"
 #include "values.hpp"
 #include "vigil/base/digest.hpp"
@@ -496,19 +497,20 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     return reject("the change names another device than the one sending it");
   }
   const EntitySpec& spec = *parsed.spec;
-  // When something happened (a visit, a breach, a trace enquiry) is never later than now: a visit
-  // dated ahead would count as seen once its day came, and hide that it is overdue.
-  for (const auto& field : spec.fields) {
-    if (field.type != FieldType::instant) continue;
-    const auto given = change.fields.find(std::string(field.name));
-    if (given == change.fields.end() || !given->second) continue;
-    const auto at = parse_instant(*given->second);
-    if (at &&
-        std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
-            batch.received_ms + kClockSkewLimitMs) {
-      return reject(std::string(field.name) + " " + *given->second +
-                    " is more than 5 minutes after the server's clock: what happened cannot be "
-                    "dated in the future");
+  // When something happened (a visit, a breach, a trace enquiry, a visit as amended) is never
+  // later than now: a visit dated ahead would count as seen once its day came, and hide that it
+  // is overdue.
+  for (const auto* fields : {&parsed.fields, &parsed.inner}) {
+    for (const auto& field : *fields) {
+      if (field.spec->type != FieldType::instant || !field.text) continue;
+      const auto at = parse_instant(field.stored_text());
+      if (at &&
+          std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
+              batch.received_ms + kClockSkewLimitMs) {
+        return reject(std::string(field.spec->name) + " " + *field.text +
+                      " is more than 5 minutes after the server's clock: what happened cannot be "
+                      "dated in the future");
+      }
     }
   }
   const ServerSteps* steps = spec.server_steps;
@@ -569,6 +571,7 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   }
   if (parsed.creating) {
     insert_record(db, batch, parsed, seq);
+    settle_stored(db, spec, change.entity_id);
     if (spec.mutable_record) {
       FieldHistory history(db);
       for (const auto& field : parsed.fields) {

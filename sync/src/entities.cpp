@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "record_steps.hpp"
 #include "server_steps.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/rules/text.hpp"
@@ -196,6 +197,7 @@ std::vector<EntitySpec> build() {
                  .device_column = "device_id",
                  .received_column = "received_at",
                  .clock_skew_column = "clock_skew_flag",
+                 .record_steps = &kVisitSteps,
                  .fields = {
                      reference("nominal_id", "nominal"),
                      typed("occurred_at", T::instant, true, E::nobody),
@@ -216,9 +218,11 @@ std::vector<EntitySpec> build() {
                  .table = "visit_amendments",
                  .parent_field = "visit_id",
                  .author_column = "amended_by",
+                 .record_steps = &kVisitAmendmentSteps,
                  .fields = {
                      reference("visit_id", "visit"),
                      note("reason", true, E::nobody),
+                     // A JSON object of the visit's fields it changes and their new values.
                      note("changes", true, E::nobody),
                      typed("amended_at", T::instant, true, E::nobody),
                  }});

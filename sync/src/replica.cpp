@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "record_steps.hpp"
 #include "values.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/rules/text.hpp"
@@ -170,9 +171,11 @@ bool Replica::apply(const PullItem& item) {
     } else {
       upsert(db_, *spec, item.entity_id, *row, writer);
     }
-    if (spec->field("attendees") != nullptr && item.fields.count("attendees") != 0) {
-      return store_attendees(db_, names, item.entity_id, row->attendees);
+    if (spec->field("attendees") != nullptr && item.fields.count("attendees") != 0 &&
+        !store_attendees(db_, names, item.entity_id, row->attendees)) {
+      return false;
     }
+    settle_stored(db_, *spec, item.entity_id);
   } catch (const Error& error) {
     // A record whose parent the store does not hold, or a value its schema refuses.
     if (error.code() == ErrorCode::constraint) return false;
@@ -247,6 +250,7 @@ std::optional<std::string> Replica::record(const Change& change, const Author& a
   }
   upsert(db_, spec, change.entity_id, row, {0, change.clock, author.device_id});
   if (row.attendees) store_attendees(db_, names, change.entity_id, row.attendees);
+  settle_stored(db_, spec, change.entity_id);
   return std::nullopt;
 }
 

@@ -287,9 +287,11 @@ std::string record_columns(const EntitySpec& spec) {
   for (const auto& field : spec.fields) {
     if (!columns.empty()) columns += ", ";
     if (field.type == FieldType::attendees) {
+      // The attendees as recorded: an amendment's travel with the amendment.
       columns +=
           "(SELECT group_concat(username, ';') FROM (SELECT o.username FROM visit_attendees va "
-          "JOIN officers o ON o.id = va.officer_id WHERE va.visit_id = x.id ORDER BY o.username))";
+          "JOIN officers o ON o.id = va.officer_id WHERE va.visit_id = x.id AND va.recorded = 1 "
+          "ORDER BY o.username))";
     } else {
       columns += "x." + std::string(field.column);
     }

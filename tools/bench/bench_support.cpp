@@ -15,8 +15,8 @@
 #include "vigil/base/progress.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
-#include "vigil/store/migrate.hpp"
 #include "vigil/store/store.hpp"
+#include "vigil/sync/effective_visit.hpp"
 
 namespace vigil::bench {
 
@@ -168,7 +168,7 @@ BenchDatabase::BenchDatabase(const base::Args& args) {
 Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedOptions& options) {
   Seeding seeding;
   store::Database db(path);
-  store::migrate(db);
+  sync::migrate(db);
   {
     auto nominals = db.prepare("SELECT count(*) FROM nominals");
     if (nominals.step()) seeding.existing_nominals = nominals.column_int(0);

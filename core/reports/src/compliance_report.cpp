@@ -39,10 +39,11 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   auto crewed = db.prepare(
       "SELECT id, ref, officer, team, occurred_at, crew FROM (SELECT v.id, n.ref, "
       "coalesce(o.username, '') AS officer, t.name AS team, v.occurred_at, "
-      "(SELECT count(*) FROM visit_attendees a WHERE a.visit_id = v.id) AS crew, "
+      "(SELECT count(*) FROM effective_visit_attendees a WHERE a.visit_id = v.id) AS crew, "
       "(SELECT p.double_crewed FROM plans p WHERE p.nominal_id = v.nominal_id AND "
       "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
-      "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id "
+      "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN effective_visits v ON v.nominal_id = "
+      "n.id "
       "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
       std::string(kInPeriod) + "AND" + scoped + ") WHERE crew > 0 AND crew < " +
       required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
@@ -57,7 +58,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // Pre-arranged visits by the officer who recorded them, month by month.
   auto announced = db.prepare(
       "SELECT o.username, t.name, substr(v.occurred_at, 1, 7) AS month, count(*), "
-      "sum(v.announced) FROM nominals n CROSS JOIN visits v ON v.nominal_id = n.id JOIN "
+      "sum(v.announced) FROM nominals n CROSS JOIN effective_visits v ON v.nominal_id = n.id JOIN "
       "officers o ON o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
       std::string(kInPeriod) + "AND" + scoped + "GROUP BY o.id, month ORDER BY o.username, month");
   bind(announced);
@@ -113,10 +114,11 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // One officer alone at one nominal's door, again and again.
   auto solo = db.prepare(
       "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM nominals n CROSS "
-      "JOIN visits v ON v.nominal_id = n.id JOIN visit_attendees a ON a.visit_id = v.id JOIN "
+      "JOIN effective_visits v ON v.nominal_id = n.id JOIN effective_visit_attendees a ON "
+      "a.visit_id = v.id JOIN "
       "officers o ON o.id = a.officer_id JOIN teams t ON t.id = n.team_id WHERE" +
       std::string(kInPeriod) + "AND" + scoped +
-      "AND (SELECT count(*) FROM visit_attendees b WHERE b.visit_id = v.id) = 1 "
+      "AND (SELECT count(*) FROM effective_visit_attendees b WHERE b.visit_id = v.id) = 1 "
       "GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4 ORDER BY 4 DESC, 1, 2");
   bind(solo);
   solo.bind(4, kRepeatedSoloVisits);

@@ -238,7 +238,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     // visits by nominal, outcome and time, which answers without reading the visits themselves.
     // Seeking in id order walks that index forwards, which is much faster than at random.
     auto s = queries.prepare(
-        "SELECT n.id, (SELECT max(x.occurred_at) FROM visits x WHERE x.nominal_id = n.id AND "
+        "SELECT n.id, (SELECT max(x.occurred_at) FROM effective_visits x WHERE x.nominal_id = n.id "
+        "AND "
         "x.outcome = 'seen' AND x.occurred_at < ?2) AS seen FROM nominals n" +
         queries.nominal_scope() + "ORDER BY n.id");
     s.bind(2, day_end);
@@ -248,7 +249,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    auto s = queries.prepare(queries.facts("x.nominal_id, x.occurred_at", "visits x",
+    auto s = queries.prepare(queries.facts("x.nominal_id, x.occurred_at", "effective_visits x",
                                            "AND x.risk_change <> '' AND x.occurred_at < ?2"));
     for_each_instant(s, [](NominalFacts& f, Instant at) {
       const Date on = london_date(at);
@@ -340,8 +341,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
 void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts) {
   // Stored instants are in the canonical form format_instant writes, so they match as text.
   auto count = db.prepare(
-      "SELECT count(*) FROM visit_attendees WHERE visit_id = (SELECT id FROM visits WHERE "
-      "nominal_id = ? AND outcome = 'seen' AND occurred_at = ? LIMIT 1)");
+      "SELECT count(*) FROM effective_visit_attendees WHERE visit_id = (SELECT id FROM "
+      "effective_visits WHERE nominal_id = ? AND outcome = 'seen' AND occurred_at = ? LIMIT 1)");
   for (auto* f : facts) {
     if (!f->last_seen_at) continue;
     count.bind_all(f->nominal_id, format_instant(*f->last_seen_at));

@@ -86,7 +86,9 @@ void Importer::load_visits() {
                   Loaded{fact_key(select.column_text(1), occurred_at),
                          VisitFacts{select.column_int(3) != 0, select.column_text(4), {}}});
   }
-  auto attendees = db_.prepare("SELECT visit_id, officer_id FROM visit_attendees");
+  // The visit as recorded, which is what a file's row is compared with.
+  auto attendees =
+      db_.prepare("SELECT visit_id, officer_id FROM visit_attendees WHERE recorded = 1");
   while (attendees.step()) {
     auto found = by_id.find(attendees.column_text(0));
     if (found != by_id.end()) found->second.facts.attendee_ids.push_back(attendees.column_text(1));

@@ -18,6 +18,9 @@ namespace vigil::sync {
 // What only one kind of record does when the server takes it (a read event's chain, a
 // decision's conflict): kept with the server's merge engine, named by the entity's description.
 struct ServerSteps;
+// What only one kind of record must be and does on the server and the tablet alike (a visit
+// amendment's changes, and the effective visit it settles): sync/src/record_steps.hpp.
+struct RecordSteps;
 
 enum class FieldType {
   text,       // free text
@@ -75,6 +78,8 @@ struct EntitySpec {
   bool outside_scope_allowed = false;
   // The entity's own steps on the server, if it has any (sync/src/server_steps.hpp).
   const ServerSteps* server_steps = nullptr;
+  // The entity's own checks and steps wherever it is stored, if it has any.
+  const RecordSteps* record_steps = nullptr;
   std::vector<FieldSpec> fields;
 
   const FieldSpec* field(std::string_view field_name) const;

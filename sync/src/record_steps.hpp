@@ -1,0 +1,34 @@
+// What only one kind of record must be and does, on the server and on the tablet alike, named by
+// the entity's description (entities.cpp, `record_steps`), so neither asks for an entity by name:
+// a visit amendment's changes must be a visit's, and storing one settles its visit's effective
+// values (effective_visit.cpp). Private to sync/.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "checks.hpp"
+#include "vigil/store/store.hpp"
+
+namespace vigil::sync {
+
+struct RecordSteps {
+  // Why the change cannot be taken beyond its fields' own values, asked by parse_change once they
+  // are read; it may fill the change's `inner` fields. nullptr: nothing more.
+  std::optional<std::string> (*check)(store::Database& db, Names& names,
+                                      ParsedChange& change) = nullptr;
+  // What storing the record with this id settles elsewhere, run after every store of it (a new
+  // record, a record pulled, the server's copy of the tablet's own). nullptr: nothing.
+  void (*stored)(store::Database& db, const std::string& id) = nullptr;
+};
+
+// A visit's effective values follow its amendments, whatever stored the visit last.
+extern const RecordSteps kVisitSteps;
+// An amendment changes only what a visit holds, each value as a visit's; storing one settles its
+// visit.
+extern const RecordSteps kVisitAmendmentSteps;
+
+// Runs the entity's `stored` step for the record, if it has one.
+void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id);
+
+}  // namespace vigil::sync
