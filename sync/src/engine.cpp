@@ -501,13 +501,14 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   // later than now: a visit dated ahead would count as seen once its day came, and hide that it
   // is overdue.
   for (const auto* fields : {&parsed.fields, &parsed.inner}) {
+    const std::string where = fields == &parsed.inner ? "changes: " : "";
     for (const auto& field : *fields) {
       if (field.spec->type != FieldType::instant || !field.text) continue;
       const auto at = parse_instant(field.stored_text());
       if (at &&
           std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
               batch.received_ms + kClockSkewLimitMs) {
-        return reject(std::string(field.spec->name) + " " + *field.text +
+        return reject(where + std::string(field.spec->name) + " " + *field.text +
                       " is more than 5 minutes after the server's clock: what happened cannot be "
                       "dated in the future");
       }

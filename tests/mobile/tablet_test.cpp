@@ -29,6 +29,7 @@
 #include "vigil/http/client.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/mobile/tablet.hpp"
+#include "vigil/reports/compliance_report.hpp"
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/rules/policy.hpp"
 #include "vigil/store/devices.hpp"
@@ -327,6 +328,47 @@ TEST_CASE("a corrected visit is checked as one recorded at the door; stamped fie
                        "JOIN officers o ON o.id = a.officer_id WHERE o.username = 'pc.bee' AND "
                        "v.id = '" +
                        rejected[0].entity_id + "'") == 1);
+}
+
+TEST_CASE("an amended visit counts: on the tablet's caseload and in the server's reports",
+          "[mobile][tablet][amendment]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  const auto nom1 = [&] {
+    for (const auto& entry : tablet->caseload(today())) {
+      if (entry.nominal_ref == "NOM-1") return entry;
+    }
+    FAIL("NOM-1 is not in the caseload");
+    throw std::logic_error("unreachable");
+  };
+  const int overdue = nom1().days_overdue;
+  REQUIRE(overdue > 0);
+
+  // Recorded as nobody answering, by pc.a alone; the plan asks for two officers.
+  auto visit = visit_to("NOM-1", {"pc.a"});
+  visit.outcome = VisitOutcome::no_answer;
+  visit.crew_reason = "Second officer called away";
+  const std::string visit_id = tablet->record_visit(visit).id;
+  CHECK(nom1().days_overdue == overdue);
+
+  // The officer finds it was entered wrong: NOM-1 was seen, and pc.b was there.
+  tablet->amend_visit(visit_id, "Wrong outcome and crew entered",
+                      {{"outcome", "seen"}, {"attendees", "pc.a;pc.b"}});
+  CHECK(nom1().days_overdue == 0);
+  CHECK(nom1().next_visit_due > today());
+
+  CHECK(tablet->sync(Force::quick()).applied == 3);  // the visit, its failed entry, the amendment
+  vigil::store::Database server(f.dir.path() / "server.db");
+  const auto overdue_report = reports::overdue_report(server, today(), {});
+  for (const auto& item : overdue_report.items) {
+    if (item.nominal_ref == "NOM-1") CHECK(item.kind != OverdueKind::visit);
+  }
+  for (const auto& under : reports::compliance_report(server, today(), {}).under_crewed) {
+    CHECK(under.visit_id != visit_id);
+  }
+  // The visit as recorded stays as the officer first entered it.
+  CHECK(f.server_count("SELECT count(*) FROM visits WHERE outcome = 'no_answer' AND id = '" +
+                       visit_id + "'") == 1);
 }
 
 TEST_CASE("two tablets editing one field offline make one conflict, decided for both",

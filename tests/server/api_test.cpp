@@ -308,7 +308,15 @@ TEST_CASE("api: one nominal: another team's is 403 and audited as denied, unknow
   check_error(pc.get("/api/v1/nominals/" + base::query_escaped("' OR '1'='1")), 404, "not_found");
 
   const std::string own = force.north_nominals[0];
-  REQUIRE(pc.push_one(pc.visit(own)).outcome == Outcome::applied);
+  const Change visit = pc.visit(own);
+  REQUIRE(pc.push_one(visit).outcome == Outcome::applied);
+  // Amended: pc.b was there too. The record shows the visit as it counts, and as recorded.
+  REQUIRE(pc.push_one(pc.change("visit_amendment", base::make_uuid(), Operation::append,
+                                {{"visit_id", visit.entity_id},
+                                 {"reason", "second officer left off"},
+                                 {"changes", encode_fields({{"attendees", "pc.a;pc.b"}})},
+                                 {"amended_at", "2026-11-22T12:00:00Z"}}))
+              .outcome == Outcome::applied);
   const auto result = pc.get("/api/v1/nominals/" + own + "?reason=" +
                              base::query_escaped("home visit tomorrow; check address"));
   REQUIRE(result.status == 200);
@@ -324,7 +332,9 @@ TEST_CASE("api: one nominal: another team's is 403 and audited as denied, unknow
   REQUIRE(body["recent_visits"].IsArray());
   REQUIRE(body["recent_visits"].Size() == 1u);
   CHECK(member(body["recent_visits"][0u], "outcome") == "seen");
-  CHECK(member(body["recent_visits"][0u], "attendees") == "pc.a");
+  CHECK(member(body["recent_visits"][0u], "attendees") == "pc.a;pc.b");
+  CHECK(member(body["recent_visits"][0u], "amendments") == "1");
+  CHECK(member(body["recent_visits"][0u]["as_recorded"], "attendees") == "pc.a");
   CHECK(world.text("SELECT reason FROM audit_log WHERE action = 'read' AND entity_id = ? AND "
                    "device_id = ?",
                    own, pc.session.device_id) == "home visit tomorrow; check address");

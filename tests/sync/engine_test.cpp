@@ -48,6 +48,16 @@ struct World : ForceDatabase {
     return change("visit", base::make_uuid(random), Operation::append,
                   visit_fields(nominal_id, attendees));
   }
+
+  // An amendment of the visit: `changes` as sent, the JSON object of the fields it changes.
+  Change amendment(const std::string& visit_id, const std::string& changes,
+                   const std::string& amended_at) {
+    return change("visit_amendment", base::make_uuid(random), Operation::append,
+                  {{"visit_id", visit_id},
+                   {"reason", "corrected after the visit"},
+                   {"changes", changes},
+                   {"amended_at", amended_at}});
+  }
 };
 
 }  // namespace
@@ -758,4 +768,101 @@ TEST_CASE("a person known by one name: forenames must be sent, and may be empty"
       w.push_one(pc, w.change("bail_case", base::make_uuid(w.random), Operation::create, bail));
   CHECK(left_out.outcome == Outcome::rejected);
   CHECK(left_out.reason == "forenames is required for a bail case");
+}
+
+TEST_CASE("an amendment's changes are checked by the server as a visit's fields would be",
+          "[sync][engine][amendment]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const Change v = w.visit(w.force.north_nominals[0], "pc.a");
+  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  struct Case {
+    std::string changes;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {"not json", "changes must be a JSON object of the visit's fields and their new values"},
+      {"{}", "the amendment changes nothing: name a field of the visit to amend"},
+      {encode_fields({{"shoe_size", "9"}}),
+       "'shoe_size' is not a field of a visit that can be amended"},
+      {encode_fields({{"nominal_id", w.force.north_nominals[1]}}),
+       "'nominal_id' is not a field of a visit that can be amended"},
+      {encode_fields({{"recorded_at", "2026-11-22T09:40:00Z"}}),
+       "'recorded_at' is not a field of a visit that can be amended"},
+      {encode_fields({{"outcome", "vanished"}}),
+       "changes: outcome 'vanished' is not one of seen|no_answer|refused|not_at_address"},
+      {encode_fields({{"attendees", "pc.a;nobody"}}),
+       "changes: attendees: no officer has the username 'nobody'"},
+      // The engine's clock reads 2026-11-30T00:53:20Z: a visit cannot be moved to next week.
+      {encode_fields({{"occurred_at", "2026-12-07T10:00:00Z"}}),
+       "changes: occurred_at 2026-12-07T10:00:00Z is more than 5 minutes after the server's "
+       "clock: what happened cannot be dated in the future"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.changes);
+    const auto outcome =
+        w.push_one(pc, w.amendment(v.entity_id, c.changes, "2026-11-22T11:00:00Z"));
+    CHECK(outcome.outcome == Outcome::rejected);
+    CHECK(outcome.reason == c.reason);
+  }
+  CHECK(count_of(w.db, "SELECT count(*) FROM visit_amendments") == 0);
+  CHECK(text_of(w.db, "SELECT outcome FROM effective_visits WHERE id = ?", v.entity_id) == "seen");
+}
+
+TEST_CASE("a visit's amendments, in order, make the effective visit; the visit as recorded stays",
+          "[sync][engine][amendment]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const Change v = w.visit(w.force.north_nominals[0], "pc.a");
+  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  const auto amend = [&](const FieldValues& changes, const std::string& at) {
+    return w.amendment(v.entity_id, encode_fields(changes), at);
+  };
+  const auto effective = [&](const std::string& column) {
+    return text_of(w.db, "SELECT " + column + " FROM effective_visits WHERE id = ?", v.entity_id);
+  };
+  const auto present = [&] {
+    return text_of(w.db,
+                   "SELECT group_concat(o.username, ';') FROM (SELECT o.username FROM "
+                   "effective_visit_attendees a JOIN officers o ON o.id = a.officer_id WHERE "
+                   "a.visit_id = ? ORDER BY o.username) o",
+                   v.entity_id);
+  };
+
+  // The later amendment is pushed first: the order is the amendments' time, not their arrival.
+  REQUIRE(w.push_one(
+               pc, amend({{"outcome", "no_answer"}, {"attendees", "pc.a"}}, "2026-11-22T12:00:00Z"))
+              .outcome == Outcome::applied);
+  REQUIRE(w.push_one(pc, amend({{"outcome", "refused"},
+                                {"attendees", "pc.a;pc.b"},
+                                {"announced", "yes"},
+                                {"occurred_at", "2026-11-22T09:00:00Z"}},
+                               "2026-11-22T11:00:00Z"))
+              .outcome == Outcome::applied);
+  CHECK(effective("outcome") == "no_answer");  // the later amendment's
+  CHECK(effective("announced") == "1");        // only the earlier one named it
+  CHECK(effective("occurred_at") == "2026-11-22T09:00:00Z");
+  CHECK(present() == "pc.a");  // the later amendment took pc.b away again
+
+  // A second officer added after the event: the crew counts two.
+  REQUIRE(w.push_one(pc, amend({{"attendees", "pc.b;pc.a"}}, "2026-11-22T13:00:00Z")).outcome ==
+          Outcome::applied);
+  CHECK(present() == "pc.a;pc.b");
+
+  // The visit as recorded is unchanged, and is what syncs.
+  CHECK(text_of(w.db,
+                "SELECT outcome || ' ' || announced || ' ' || occurred_at FROM visits "
+                "WHERE id = ?",
+                v.entity_id) == "seen 0 2026-11-22T09:30:00Z");
+  CHECK(count_of(w.db, "SELECT count(*) FROM visit_attendees WHERE recorded = 1") == 1);
+  // A tablet taking its scope afresh gets the visit as recorded, and its amendments beside it.
+  const auto scope = w.engine.pull(w.db, pc, 0, 1000);
+  int amendments = 0;
+  for (const auto& item : scope.items) {
+    if (item.entity == "visit_amendment") ++amendments;
+    if (item.entity_id != v.entity_id) continue;
+    CHECK(item.fields.at("attendees") == "pc.a");
+    CHECK(item.fields.at("outcome") == "seen");
+  }
+  CHECK(amendments == 3);
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "changes.hpp"
 #include "queries.hpp"
 #include "run_command.hpp"
 #include "temp_dir.hpp"
@@ -367,6 +368,42 @@ TEST_CASE("batch: a visit below the crew its plan required is flagged, and the r
                      "than their plan required. (1)") != std::string::npos);
   CHECK(read_file(night.dir.path() / "out" / "reconcile.json").find("visit-alone") !=
         std::string::npos);
+}
+
+TEST_CASE("batch: a visit amended to add the second officer meets its crew", "[batch][amendment]") {
+  Night night;
+  {
+    vigil::store::Database db(night.path);
+    // Through the merge engine, as the tablet sent them, a day before the as-of date.
+    vigil::sync::SyncEngine engine([] { return vigil::Instant{std::chrono::seconds(1795262400)}; });
+    const auto pc = caller_of(db, "pc.a", "device-a");
+    const auto push = [&](const vigil::sync::Change& change) {
+      vigil::sync::PushRequest request;
+      request.changes.push_back(change);
+      const auto outcome = engine.push(db, pc, request).outcomes.front();
+      INFO(outcome.reason);
+      REQUIRE(outcome.outcome == vigil::sync::Outcome::applied);
+    };
+    const std::string visit_id = vigil::base::make_uuid();
+    auto visit = visit_fields(night.force.north_nominals[0], "pc.a");
+    visit["occurred_at"] = "2026-11-20T10:00:00Z";
+    visit["recorded_at"] = "2026-11-20T10:05:00Z";
+    push(make_change(vigil::base::make_uuid(), "visit", visit_id, vigil::sync::Operation::append,
+                     visit, {}, 1795262400000));
+    REQUIRE(flag(night.reconcile(), "visits_below_crew").findings.size() == 1);
+    // pc.b was there and left off the record: the amendment says so.
+    push(make_change(vigil::base::make_uuid(), "visit_amendment", vigil::base::make_uuid(),
+                     vigil::sync::Operation::append,
+                     {{"visit_id", visit_id},
+                      {"reason", "pc.b attended and was left off"},
+                      {"changes", vigil::sync::encode_fields({{"attendees", "pc.a;pc.b"}})},
+                      {"amended_at", "2026-11-21T09:00:00Z"}},
+                     {}, 1795262400001));
+  }
+  const auto r = night.reconcile();
+  CHECK(broken(r).empty());
+  CHECK(flag(r, "visits_below_crew").findings.empty());
+  CHECK(night.batch().status == 0);
 }
 
 TEST_CASE("batch: two runs for one date write the same bytes, the manifest's run time aside",
