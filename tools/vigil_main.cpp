@@ -605,7 +605,12 @@ int cmd_report_devices(const base::Args& args) {
                   d.team.c_str(), d.last_contact_at.value_or("never").c_str(),
                   d.pending_changes ? std::to_string(*d.pending_changes).c_str() : "",
                   d.clock_skew_ms ? std::to_string(*d.clock_skew_ms).c_str() : "",
-                  vigil::reports::silent_over_24h(d, at) ? "silent over 24 hours" : "");
+                  vigil::reports::silent_with_changes(d, at)
+                      ? ("silent over 24 hours with changes waiting since " +
+                         d.oldest_pending_at.value_or("before its last contact"))
+                            .c_str()
+                  : vigil::reports::silent_over_24h(d, at) ? "silent over 24 hours"
+                                                           : "");
     }
   }
   return 0;

@@ -570,13 +570,15 @@ async function complianceView() {
 async function devicesView() {
   const report = await api(`/api/v1/reports/devices${reportQuery()}`);
   return { report, content: section("Tablets",
-    el("p", { class: "hint" }, `${plural(report.summary.devices, "device")}; ${number(report.summary.silent_over_24h)} silent for over 24 hours.`),
+    el("p", { class: "hint" }, `${plural(report.summary.devices, "device")}; ${number(report.summary.silent_over_24h)} silent for over 24 hours, ${number(report.summary.silent_with_changes)} of them holding changes.`),
     report.items.length
-      ? simpleTable(["Device", "Officer", "Team", "Last contact", "Changes pending then", "Clock skew", ""],
+      ? simpleTable(["Device", "Officer", "Team", "Last contact", "Changes pending then", "Oldest waiting since", "Clock skew", ""],
         report.items.map((d) => [d.name, d.officer, d.team, instant(d.last_contact_at),
           d.pending_changes === null ? "—" : number(d.pending_changes),
+          d.oldest_pending_at === null ? "—" : instant(d.oldest_pending_at),
           d.clock_skew_ms === null ? "—" : `${(d.clock_skew_ms / 1000).toFixed(1)} s`,
-          el("span", { class: d.silent_over_24h ? "status overdue" : "status ok" }, d.silent_over_24h ? "Silent over 24 h" : "In contact")]))
+          el("span", { class: d.silent_over_24h ? "status overdue" : "status ok" },
+            d.silent_with_changes ? "Silent over 24 h, holding changes" : d.silent_over_24h ? "Silent over 24 h" : "In contact")]))
       : empty("No tablets in this scope.")) };
 }
 

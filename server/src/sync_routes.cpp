@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api_impl.hpp"
+#include "vigil/rules/dates.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::server {
@@ -54,9 +55,22 @@ Response Api::Impl::pull(const Call& call) {
   const auto since = integer_param(request, "since").value_or(0);
   const auto limit = integer_param(request, "limit").value_or(1000);
   if (limit < 1 || limit > 10000) fail(400, "bad_request", "limit must be from 1 to 10000");
+  // What waits in the tablet's outbox, said at every contact (a tablet of an older version says
+  // nothing, and what it last said stands).
+  const auto pending = integer_param(request, "pending");
+  std::optional<std::string> oldest_pending;
+  if (const auto given = request.query.find("oldest_pending"); given != request.query.end()) {
+    const auto at = parse_instant(given->second);
+    if (!at)
+      fail(400, "bad_request", "oldest_pending must be an ISO-8601 instant with a time zone");
+    oldest_pending = format_instant(*at);
+  }
   {
-    auto contact = db.prepare("UPDATE devices SET last_contact_at = ? WHERE id = ?");
-    contact.bind_all(now_text(), caller.device_id);
+    auto contact = db.prepare(
+        "UPDATE devices SET last_contact_at = ?1, last_pending = coalesce(?2, last_pending), "
+        "oldest_pending_at = CASE WHEN ?2 IS NULL THEN oldest_pending_at ELSE ?3 END WHERE id = "
+        "?4");
+    contact.bind_all(now_text(), pending, oldest_pending, caller.device_id);
     contact.run();
   }
   std::set<sync::Disclosure> disclosed;

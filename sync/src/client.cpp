@@ -214,6 +214,7 @@ void SyncClient::push(SyncReport& report) {
     PushRequest request;
     request.changes = batch;
     request.pending = state_.outbox_count("pending") - static_cast<int>(batch.size());
+    request.oldest_pending = state_.oldest_pending(static_cast<int>(batch.size())).value_or("");
     request.device_time = format_instant(now_());
     const Answer answer = call("POST", "/api/v1/sync/push", encode(request));
     if (answer.status == 413 && size > 1) {
@@ -298,8 +299,14 @@ void SyncClient::pull(SyncReport& report) {
 }
 
 PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume) {
+  // Every contact says what waits in the outbox, so a tablet whose pushes stopped getting through
+  // is still seen to hold work.
   std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
-                       "&limit=" + std::to_string(options_.page_size);
+                       "&limit=" + std::to_string(options_.page_size) +
+                       "&pending=" + std::to_string(state_.outbox_count("pending"));
+  if (const auto oldest = state_.oldest_pending()) {
+    target += "&oldest_pending=" + base::query_escaped(*oldest);
+  }
   if (!resume.empty()) target += "&resume=" + base::query_escaped(resume);
   const Answer answer = call("GET", target);
   if (answer.status != 200) refused(answer, "the pull");

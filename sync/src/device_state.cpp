@@ -115,6 +115,17 @@ int DeviceState::outbox_count(const char* state) {
   return count;
 }
 
+std::optional<std::string> DeviceState::oldest_pending(int sent) {
+  // The outbox is in the order the changes were made.
+  auto& s = db_->cached(
+      "SELECT device_time FROM outbox WHERE state = 'pending' ORDER BY position LIMIT 1 OFFSET ?");
+  s.bind_all(sent);
+  std::optional<std::string> oldest;
+  if (s.step()) oldest = s.column_text(0);
+  s.reset();
+  return oldest;
+}
+
 void DeviceState::acknowledge(const std::string& change_id) {
   auto& s = db_->cached("DELETE FROM outbox WHERE change_id = ?");
   s.bind_all(change_id);

@@ -318,8 +318,12 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
     batch.clock_skewed = std::llabs(*skew_ms) > kClockSkewLimitMs;
   }
   auto contact = db.prepare(
-      "UPDATE devices SET last_contact_at = ?, last_pending = ?, clock_skew_ms = ? WHERE id = ?");
-  contact.bind_all(batch.received_at, request.pending, skew_ms, caller.device_id);
+      "UPDATE devices SET last_contact_at = ?, last_pending = ?, oldest_pending_at = ?, "
+      "clock_skew_ms = ? WHERE id = ?");
+  // Stored as every instant is (UTC, to the second); the decoder has checked it reads.
+  std::optional<std::string> oldest;
+  if (const auto at = parse_instant(request.oldest_pending)) oldest = format_instant(*at);
+  contact.bind_all(batch.received_at, request.pending, oldest, skew_ms, caller.device_id);
   contact.run();
 
   auto seen = db.prepare("SELECT seq, outcome, reason FROM changes WHERE change_id = ?");

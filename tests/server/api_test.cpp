@@ -492,7 +492,8 @@ TEST_CASE("api: the same push twice is answered duplicate with the first outcome
   CHECK(world.count("SELECT count(*) FROM changes") == 2);
 
   // The raw answer names first_outcome, as the API document says.
-  const auto raw = parse(pc.post("/api/v1/sync/push", encode(PushRequest{{visit}, 0, ""})).body);
+  const auto raw =
+      parse(pc.post("/api/v1/sync/push", encode(PushRequest{{visit}, 0, "", ""})).body);
   CHECK(member(raw["outcomes"][0u], "outcome") == "duplicate");
   CHECK(member(raw["outcomes"][0u], "first_outcome") == "applied");
 

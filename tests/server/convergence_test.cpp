@@ -17,6 +17,7 @@
 #include <set>
 
 #include "in_process_server.hpp"
+#include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
@@ -713,6 +714,71 @@ TEST_CASE("a scope taken while the server's log is empty takes what landed meanw
   CHECK(difference(officer.view(), view_of(scope)) == "");
   CHECK(Replica(db).digest() == scope.digest);
   CHECK(DeviceState(db).cursor() > 0);
+}
+
+// A link on which pushes get through until `pushes` of them have, and then never again; pulls
+// still do, as on a signal too poor for a push's body.
+class PushesStop : public Transport {
+ public:
+  PushesStop(InProcessServer& server, int pushes) : server_(server), left_(pushes) {}
+  Answer exchange(std::string_view method, const std::string& target, const std::string& body,
+                  const std::string& token) override {
+    if (method == "POST" && target == "/api/v1/sync/push" && left_-- <= 0) {
+      throw TransportFailure("the connection dropped");
+    }
+    return server_.handle(method, target, body, token);
+  }
+
+ private:
+  InProcessServer& server_;
+  int left_;
+};
+
+TEST_CASE("a tablet says what waits in its outbox at every contact, and the server keeps it",
+          "[sync][client]") {
+  TempDir dir;
+  TestForce::create(dir.path() / "server.db", 11, 3);
+  InProcessServer server(dir.path() / "server.db", [] { return instant_of(kStartMs); });
+  enrol_store(server, dir.path() / "pc.db", "pc.a", kStartMs);
+  std::int64_t now = kStartMs;
+  Device pc(dir.path() / "pc.db", "pc.a", now, 0);
+  std::mt19937_64 random(1);
+  // Three edits made a minute apart while offline.
+  const std::string nominal = ids_in(pc.db, "nominals").front();
+  for (const char* area : {"Docks", "Harbour", "Quay"}) {
+    now += 60000;
+    const Change change =
+        nominal_update(pc.db, random, pc.author.device_id, pc.now(), nominal, "area", area);
+    REQUIRE_FALSE(DeviceState(pc.db).record({change}, pc.author, pc.clock));
+  }
+  const auto device = [&] {
+    store::Database db(dir.path() / "server.db");
+    return text_of(db,
+                   "SELECT last_pending || ' ' || coalesce(oldest_pending_at, 'none') FROM devices "
+                   "WHERE id = ?",
+                   pc.author.device_id);
+  };
+  // Pushed one at a time, the first gets through and says two wait, the oldest made at 00:55.
+  PushesStop link(server, 1);
+  SyncClient client(
+      pc.db, pc.clock, [&] { return pc.now(); }, link,
+      SyncOptions{1, std::chrono::milliseconds(0), 1000, 1, {}});
+  CHECK_THROWS_AS(client.sync(), SyncError);
+  CHECK(device() == "2 2026-11-30T00:55:20Z");
+  CHECK(pc.pending() == 2);
+
+  // A pull alone says so too: an officer's work recorded while a long pull ran is seen.
+  const std::string token = DeviceState(pc.db).get(kToken).value();
+  REQUIRE(server.handle("GET", "/api/v1/sync/pull?since=0&limit=1&pending=5", {}, token).status ==
+          200);
+  CHECK(device() == "5 none");
+
+  // Once everything has gone, nothing waits.
+  FaultyTransport plain(server, random);
+  SyncClient again(
+      pc.db, pc.clock, [&] { return pc.now(); }, plain);
+  CHECK(again.sync().pushed == 2);
+  CHECK(device() == "0 none");
 }
 
 // A server that always says more follows, from the same place.

@@ -135,24 +135,34 @@ TEST_CASE_METHOD(Reports,
   auto pc = as("pc.a");
   CHECK(pc.get("/api/v1/reports/devices").status == 403);
   auto sergeant = as("sgt.north");
+  // At its contact pc.a's tablet says 7 changes wait, the oldest made an hour before (in its own
+  // time zone); a time that is not one is refused and changes nothing.
+  CHECK(pc.get("/api/v1/sync/pull?since=0&pending=7&oldest_pending=yesterday").status == 400);
+  CHECK(pc.get("/api/v1/sync/pull?since=0&pending=7&oldest_pending=2019-12-31T23%3A00%3A00-01%3A00")
+            .status == 200);
   {
-    // pc.a's tablet last made contact two days ago.
+    // ... and that contact was two days ago: nothing has been heard from it since.
     vigil::store::Database db(dir.path() / "server.db");
     db.prepare(
-          "UPDATE devices SET last_contact_at = '2020-01-01T00:00:00Z', last_pending = 7 "
+          "UPDATE devices SET last_contact_at = '2020-01-01T01:00:00Z' "
           "WHERE officer_id = (SELECT id FROM officers WHERE username = 'pc.a')")
         .run();
   }
   const auto report = parse(sergeant.get("/api/v1/reports/devices").body);
   CHECK(report["summary"]["devices"].GetInt() == 2);
   CHECK(report["summary"]["silent_over_24h"].GetInt() == 1);
+  CHECK(report["summary"]["silent_with_changes"].GetInt() == 1);
   const auto& first = report["items"][0];  // the stalest first
   CHECK(std::string(first["officer"].GetString()) == "pc.a");
   CHECK(first["silent_over_24h"].GetBool());
+  CHECK(first["silent_with_changes"].GetBool());
   CHECK(first["pending_changes"].GetInt() == 7);
+  CHECK(std::string(first["oldest_pending_at"].GetString()) == "2020-01-01T00:00:00Z");
+  CHECK_FALSE(report["items"][1]["silent_with_changes"].GetBool());
   const auto csv = sergeant.get("/api/v1/reports/devices?format=csv");
   CHECK(csv.status == 200);
   CHECK(csv.body.find(",7,") != std::string::npos);
+  CHECK(csv.body.find(",yes,2020-01-01T00:00:00Z,yes\r\n") != std::string::npos);
 }
 
 TEST_CASE_METHOD(Reports, "reports: the suspects report covers the caller's scope, JSON or CSV",

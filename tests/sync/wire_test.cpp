@@ -33,6 +33,7 @@ TEST_CASE("a push request survives encoding and decoding unchanged", "[sync][wir
   change.device_time = "2026-11-22T10:00:00Z";
   request.changes.push_back(change);
   request.pending = 3;
+  request.oldest_pending = "2026-11-21T18:00:00Z";
   request.device_time = "2026-11-22T10:00:01Z";
 
   const PushRequest back = decode_push_request(encode(request));
@@ -44,7 +45,12 @@ TEST_CASE("a push request survives encoding and decoding unchanged", "[sync][wir
   CHECK(c.base == change.base);
   CHECK(c.clock == change.clock);
   CHECK(back.pending == 3);
+  CHECK(back.oldest_pending == request.oldest_pending);
   CHECK(back.device_time == request.device_time);
+  // Nothing waiting: the member is left out, and a server of an earlier version reads the push.
+  request.pending = 0;
+  request.oldest_pending.clear();
+  CHECK(encode(request).find("oldest_pending") == std::string::npos);
 }
 
 TEST_CASE("bad push messages are refused with the place named", "[sync][wire]") {
@@ -54,6 +60,8 @@ TEST_CASE("bad push messages are refused with the place named", "[sync][wire]") 
   CHECK(decode_error(R"({"changes": [1]})") == "changes[0] must be an object");
   CHECK(decode_error(R"({"changes": [], "extra": 1})") == "extra is not a known member");
   CHECK(decode_error(R"({"changes": [], "pending": "3"})") == "pending must be a whole number");
+  CHECK(decode_error(R"({"changes": [], "oldest_pending": "last week"})") ==
+        "oldest_pending must be an ISO-8601 instant with a time zone");
   CHECK(decode_error(R"({"changes": [{"change_id": 7}]})") ==
         "changes[0].change_id must be a string");
   CHECK(decode_error(

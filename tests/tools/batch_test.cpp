@@ -250,12 +250,14 @@ TEST_CASE("batch: flags a tablet gone quiet holding changes, and a conflict left
           "[batch]") {
   Night night;
   night.damage(
-      "INSERT INTO devices (id, officer_id, name, enrolled_at, last_contact_at, last_pending) "
-      "VALUES ('tablet-quiet', '" +
+      "INSERT INTO devices (id, officer_id, name, enrolled_at, last_contact_at, last_pending, "
+      "oldest_pending_at) VALUES ('tablet-quiet', '" +
       night.force.officer_ids.at("pc.a") +
-      "', 'Tablet 9', '2026-11-01T08:00:00Z', '2026-11-20T17:00:00Z', 12), ('tablet-fine', '" +
+      "', 'Tablet 9', '2026-11-01T08:00:00Z', '2026-11-20T17:00:00Z', 12, "
+      "'2026-11-19T09:30:00Z'), ('tablet-fine', '" +
       night.force.officer_ids.at("pc.a") +
-      "', 'Tablet 10', '2026-11-01T08:00:00Z', '2026-11-22T17:00:00Z', 3)");
+      "', 'Tablet 10', '2026-11-01T08:00:00Z', '2026-11-22T17:00:00Z', 3, "
+      "'2026-11-22T16:00:00Z')");
   night.damage(
       "INSERT INTO conflicts (id, entity, entity_id, field, winning_change, losing_change, "
       "winning_device, losing_device, winning_clock, losing_clock, detected_at) VALUES "
@@ -268,6 +270,9 @@ TEST_CASE("batch: flags a tablet gone quiet holding changes, and a conflict left
     if (flag.name == "devices_silent_with_pending_changes") {
       REQUIRE(flag.findings.size() == 1);
       CHECK(record(flag.findings[0], "device_id") == "tablet-quiet");
+      CHECK(flag.findings[0].detail ==
+            "12 changes were waiting on the tablet at its last contact, the oldest made at "
+            "2026-11-19T09:30:00Z");
     } else if (flag.name == "conflicts_open_over_72_hours") {
       REQUIRE(flag.findings.size() == 1);
       CHECK(record(flag.findings[0], "conflict_id") == "conflict-old");

@@ -145,11 +145,12 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.out.find("\"items\":[],\"summary\":{\"total\":0") != std::string::npos);
   r = vigil("report devices " + db + " --json", dir);
   CHECK(r.status == 0);
-  CHECK(r.out.find("\"summary\":{\"devices\":0,\"silent_over_24h\":0}") != std::string::npos);
+  CHECK(r.out.find("\"summary\":{\"devices\":0,\"silent_over_24h\":0,\"silent_with_changes\":0}") !=
+        std::string::npos);
   r = vigil("report devices " + db + " --format csv", dir);
   CHECK(r.out ==
         "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,"
-        "clock_skew_ms,silent_over_24h\r\n");
+        "clock_skew_ms,silent_over_24h,oldest_pending_at,silent_with_changes\r\n");
 }
 
 TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migrate]") {

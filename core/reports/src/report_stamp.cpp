@@ -110,26 +110,36 @@ bool silent_over_24h(const store::DeviceInfo& device, Instant now) {
   return !last || now - *last > kSilentAfter;
 }
 
+bool silent_with_changes(const store::DeviceInfo& device, Instant now) {
+  return device.pending_changes.value_or(0) > 0 && silent_over_24h(device, now);
+}
+
 std::string devices_report_json(const ReportStamp& stamp, Instant now) {
   base::JsonWriter w;
   w.begin_object();
   write_stamp(w, stamp);
   std::int64_t silent_count = 0;
+  std::int64_t holding_count = 0;
   w.key("items").begin_array();
   for (const auto& d : stamp.devices) {
     const bool quiet = silent_over_24h(d, now);
+    const bool holding = silent_with_changes(d, now);
     silent_count += quiet ? 1 : 0;
+    holding_count += holding ? 1 : 0;
     w.object({base::member("device_id", d.id), base::member("name", d.name),
               base::member("officer", d.officer), base::member("team", d.team),
               base::member("enrolled_at", d.enrolled_at),
               base::member("last_contact_at", d.last_contact_at),
               base::member("pending_changes", d.pending_changes),
+              base::member("oldest_pending_at", d.oldest_pending_at),
               base::member("clock_skew_ms", d.clock_skew_ms),
-              base::member("silent_over_24h", quiet)});
+              base::member("silent_over_24h", quiet),
+              base::member("silent_with_changes", holding)});
   }
   w.end_array().key("summary").begin_object();
   w.field("devices", static_cast<std::int64_t>(stamp.devices.size()))
       .field("silent_over_24h", silent_count)
+      .field("silent_with_changes", holding_count)
       .end_object();
   w.end_object();
   return w.str();
@@ -138,7 +148,7 @@ std::string devices_report_json(const ReportStamp& stamp, Instant now) {
 std::string devices_report_csv(const ReportStamp& stamp, Instant now) {
   std::string out =
       "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,clock_skew_ms,"
-      "silent_over_24h\r\n";
+      "silent_over_24h,oldest_pending_at,silent_with_changes\r\n";
   auto number = [](const std::optional<std::int64_t>& n) {
     return n ? std::to_string(*n) : std::string();
   };
@@ -147,7 +157,9 @@ std::string devices_report_csv(const ReportStamp& stamp, Instant now) {
            base::csv_field(d.officer) + ',' + base::csv_field(d.team) + ',' +
            base::csv_field(d.enrolled_at) + ',' + base::csv_field(d.last_contact_at.value_or("")) +
            ',' + number(d.pending_changes) + ',' + number(d.clock_skew_ms) + ',' +
-           (silent_over_24h(d, now) ? "yes" : "no") + "\r\n";
+           (silent_over_24h(d, now) ? "yes" : "no") + ',' +
+           base::csv_field(d.oldest_pending_at.value_or("")) + ',' +
+           (silent_with_changes(d, now) ? "yes" : "no") + "\r\n";
   }
   return out;
 }

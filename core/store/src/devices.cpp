@@ -20,7 +20,8 @@ std::vector<DeviceInfo> list_devices(store::Database& db,
   // report's stamp lists its teams' devices, so a team's list must not read the whole force's.
   constexpr const char* kColumns =
       "SELECT d.id, d.name, o.username, t.name, d.enrolled_at, d.last_contact_at, d.last_pending, "
-      "d.clock_skew_ms, d.revoked_at, d.kind FROM devices d JOIN officers o ON o.id = d.officer_id "
+      "d.oldest_pending_at, d.clock_skew_ms, d.revoked_at, d.kind FROM devices d JOIN officers o "
+      "ON o.id = d.officer_id "
       "JOIN teams t ON t.id = o.team_id ";
   constexpr const char* kOrder = " ORDER BY t.name, o.username, d.enrolled_at, d.id";
   // Kept on the connection: every report the server serves is stamped with this list.
@@ -32,7 +33,8 @@ std::vector<DeviceInfo> list_devices(store::Database& db,
   while (s.step()) {
     out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
                    s.column_text(4), s.column_optional_text(5), s.column_optional_int(6),
-                   s.column_optional_int(7), s.column_optional_text(8), s.column_text(9)});
+                   s.column_optional_text(7), s.column_optional_int(8), s.column_optional_text(9),
+                   s.column_text(10)});
   }
   return out;
 }
@@ -59,6 +61,7 @@ std::string devices_json(const std::vector<DeviceInfo>& devices) {
               base::member("enrolled_at", d.enrolled_at),
               base::member("last_contact_at", d.last_contact_at),
               base::member("pending_changes", d.pending_changes),
+              base::member("oldest_pending_at", d.oldest_pending_at),
               base::member("clock_skew_ms", d.clock_skew_ms),
               base::member("revoked", d.revoked_at.has_value()),
               base::member("revoked_at", d.revoked_at)});

@@ -26,7 +26,7 @@ Check silent_with_pending(const Night& night) {
               "contact.",
               {}};
   for (const auto& d : night.stamp.devices) {
-    if (!reports::silent_over_24h(d, night.cutoff) || d.pending_changes.value_or(0) <= 0) continue;
+    if (!reports::silent_with_changes(d, night.cutoff)) continue;
     check.findings.push_back(
         finding({{"device_id", d.id},
                  {"name", d.name},
@@ -34,7 +34,8 @@ Check silent_with_pending(const Night& night) {
                  {"team", d.team},
                  {"last_contact_at", d.last_contact_at.value_or("never")}},
                 std::to_string(*d.pending_changes) +
-                    " changes were waiting on the tablet at its last contact"));
+                    " changes were waiting on the tablet at its last contact" +
+                    (d.oldest_pending_at ? ", the oldest made at " + *d.oldest_pending_at : "")));
   }
   return check;
 }

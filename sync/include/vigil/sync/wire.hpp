@@ -78,8 +78,9 @@ struct ChangeOutcome {
 
 struct PushRequest {
   std::vector<Change> changes;
-  std::int64_t pending = 0;  // changes the device still holds after this batch
-  std::string device_time;   // the device's wall time when it sent the batch
+  std::int64_t pending = 0;    // changes the device still holds after this batch
+  std::string oldest_pending;  // when the oldest of those was made (empty: none)
+  std::string device_time;     // the device's wall time when it sent the batch
 };
 
 struct PushResponse {

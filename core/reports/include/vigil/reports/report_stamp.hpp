@@ -48,10 +48,12 @@ std::string report_json(Date as_of, const ReportStamp* stamp,
 std::string stamped_json(std::string_view unstamped, const ReportStamp& stamp);
 
 // The devices report is the freshness itself, device by device: last contact, the changes it said
-// it still held then, its clock's skew, and whether it has been silent for over 24 hours at `now`
-// (never having synced counts as silent).
+// it still held then and when the oldest of them was made, its clock's skew, and whether it has
+// been silent for over 24 hours at `now` (never having synced counts as silent) — with changes
+// waiting, an officer's work the server has not seen (the nightly run flags those).
 inline constexpr std::chrono::hours kSilentAfter{24};
 bool silent_over_24h(const store::DeviceInfo& device, Instant now);
+bool silent_with_changes(const store::DeviceInfo& device, Instant now);
 std::string devices_report_json(const ReportStamp& stamp, Instant now);
 std::string devices_report_csv(const ReportStamp& stamp, Instant now);
 

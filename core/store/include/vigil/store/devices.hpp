@@ -14,8 +14,9 @@ namespace vigil::store {
 struct DeviceInfo {
   std::string id, name, officer, team, enrolled_at;  // officer by username, team by name
   std::optional<std::string> last_contact_at;
-  std::optional<std::int64_t> pending_changes;  // what it said it still held at its last sync
-  std::optional<std::int64_t> clock_skew_ms;    // its clock minus the server's, last contact
+  std::optional<std::int64_t> pending_changes;   // what it said it still held at its last sync
+  std::optional<std::string> oldest_pending_at;  // when the oldest of those was made
+  std::optional<std::int64_t> clock_skew_ms;     // its clock minus the server's, last contact
   std::optional<std::string> revoked_at;
   std::string kind = "tablet";  // or "browser": a dashboard sign-in, which holds no records
 };
