@@ -278,6 +278,11 @@ TEST_CASE("batch: flags a tablet gone quiet holding changes, and a conflict left
       CHECK(record(flag.findings[0], "conflict_id") == "conflict-old");
     }
   }
+  // The morning page lists the quiet tablet under its flag, for the meeting to chase.
+  REQUIRE(night.batch().status == 0);
+  const std::string page = read_file(night.dir.path() / "out" / "summary.html");
+  CHECK(page.find("Tablet 9") != std::string::npos);
+  CHECK(page.find("Tablet 10") == std::string::npos);
 }
 
 TEST_CASE("batch: a visit whose nominal is not in the records: the data is broken, exit 3",
