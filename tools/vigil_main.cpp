@@ -775,9 +775,13 @@ int cmd_audit_show(const base::Args& args) {
 int cmd_batch(const base::Args& args) {
   const auto as_of = date_option(args, "as-of");
   const std::filesystem::path out = args.required("out");
+  std::optional<std::string> signing_key;
+  if (const auto file = args.value("sign-key")) {
+    signing_key = vigil::backoffice::read_signing_key(*file);
+  }
   auto db = open_existing(args);
   auto progress = vigil::base::Progress::on_terminal();
-  const auto result = vigil::backoffice::run_batch(db, as_of, out, now(), progress);
+  const auto result = vigil::backoffice::run_batch(db, as_of, out, now(), progress, signing_key);
   const auto& r = result.reconciliation;
   if (args.flag("json")) {
     std::cout << vigil::backoffice::reconciliation_json(r);
@@ -802,6 +806,44 @@ int cmd_batch(const base::Args& args) {
     return kExitBroken;
   }
   return 0;
+}
+
+int cmd_batch_keygen(const base::Args& args) {
+  const auto files = vigil::backoffice::make_batch_key(args.required("out"));
+  std::cout << "Wrote the private key " << files.private_key.string()
+            << " (keep it to the nightly run's user) and the public key "
+            << files.public_key.string() << " (give it to whoever checks the output).\n"
+            << "Fingerprint: " << files.fingerprint << '\n';
+  return 0;
+}
+
+int cmd_batch_verify(const base::Args& args) {
+  if (args.positionals().size() != 1) {
+    throw base::UsageError("name the one folder a nightly run wrote");
+  }
+  const std::filesystem::path folder = args.positionals().front();
+  const auto check = vigil::backoffice::verify_output(folder, args.required("public-key"));
+  if (args.flag("json")) {
+    vigil::base::JsonWriter w;
+    w.begin_object()
+        .fields({base::member("verified", check.problems.empty()),
+                 base::member("files", static_cast<std::int64_t>(check.files)),
+                 base::member("fingerprint", check.fingerprint)})
+        .key("problems")
+        .begin_array();
+    for (const auto& problem : check.problems) w.value(problem);
+    w.end_array().end_object();
+    std::cout << w.str() << '\n';
+  } else if (check.problems.empty()) {
+    std::cout << folder.string() << ": the " << check.files
+              << " files its manifest lists are as the nightly run wrote them, and the manifest "
+                 "is signed by the key "
+              << check.fingerprint << ".\n";
+  } else {
+    for (const auto& problem : check.problems)
+      std::cout << folder.string() << ": " << problem << '\n';
+  }
+  return check.problems.empty() ? 0 : kExitBroken;
 }
 
 // --- dispatch ----------------------------------------------------------------------------------
@@ -852,14 +894,28 @@ const std::vector<Command>& commands() {
        cmd_audit_show,
        {{"db"}, {"officer"}, {"since"}, {"json", false}}},
       {"batch",
-       "vigil batch --db DB --as-of DATE --out DIR [--json]",
+       "vigil batch --db DB --as-of DATE --out DIR [--sign-key FILE] [--json]",
        "The nightly run: check the data's invariants, flag what the morning meeting should see, "
        "write the reports, a printable summary and a manifest into DIR, and store the night's "
        "backlog for the trend. Exit status 3 only when the data is broken (an integrity "
        "invariant); what practice missed (visits below their crew, nominals without a plan) is "
-       "flagged and never fails the run.",
+       "flagged and never fails the run. With --sign-key (from vigil batch keygen), manifest.sig "
+       "signs the manifest.",
        cmd_batch,
-       {{"db"}, {"as-of"}, {"out"}, {"json", false}}},
+       {{"db"}, {"as-of"}, {"out"}, {"sign-key"}, {"json", false}}},
+      {"batch keygen",
+       "vigil batch keygen --out DIR",
+       "Make the nightly run's Ed25519 signing key pair in DIR: batch-signing.key (private, "
+       "owner-only) and batch-signing.pub; refuses to replace either.",
+       cmd_batch_keygen,
+       {{"out"}}},
+      {"batch verify",
+       "vigil batch verify DIR --public-key FILE [--json]",
+       "Check a nightly run's output folder: every file as the manifest lists it, none added or "
+       "removed, and the manifest signed under the public key. Exit status 3 when anything "
+       "differs.",
+       cmd_batch_verify,
+       {{"public-key"}, {"json", false}}},
       {"device list",
        "vigil device list --db DB [--json]",
        "List the devices officers have signed in on, with last contact and state.",
@@ -985,7 +1041,9 @@ int run(const std::vector<std::string>& words) {
     }
     return vigil::base::kExitOk;
   }
-  if (!args.positionals().empty() && std::string(chosen->name) != "import") {
+  // Only import and batch verify take a folder without an option's name.
+  if (!args.positionals().empty() && std::string(chosen->name) != "import" &&
+      std::string(chosen->name) != "batch verify") {
     throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }
   return chosen->run(args);

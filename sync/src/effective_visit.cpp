@@ -93,6 +93,11 @@ std::optional<std::string> check_amendment(store::Database&, Names& names, Parse
   FieldValues fields;
   try {
     fields = decode_fields(*given->text);
+  } catch (const WireError& error) {
+    // A member at fault is named (given twice, not text); anything else is no object at all.
+    const std::string what = error.what();
+    if (what.rfind("the field values", 0) != 0) return "changes: " + what;
+    return "changes must be a JSON object of the visit's fields and their new values";
   } catch (const Error&) {
     return "changes must be a JSON object of the visit's fields and their new values";
   }

@@ -192,6 +192,9 @@ void enter(In& ar, const std::string& path, bool array) {
 // Reads the value of the member `key` at `path` (a string or null) into fields.
 void read_field_value(In& ar, const std::string& path, const std::string& key,
                       FieldValues& fields) {
+  // A member given twice would mean one thing to a reader that keeps the first and another to
+  // one that keeps the last.
+  if (fields.count(key)) throw WireError(path + " is given twice");
   try {
     std::string value;
     ar(value);

@@ -783,6 +783,9 @@ TEST_CASE("an amendment's changes are checked by the server as a visit's fields 
   const std::vector<Case> cases = {
       {"not json", "changes must be a JSON object of the visit's fields and their new values"},
       {"{}", "the amendment changes nothing: name a field of the visit to amend"},
+      // Read one way by a reader that keeps the first, another by one that keeps the last.
+      {R"({"outcome":"bogus","outcome":"refused"})", "changes: outcome is given twice"},
+      {R"({"announced":1})", "changes: announced must be a string or null"},
       {encode_fields({{"shoe_size", "9"}}),
        "'shoe_size' is not a field of a visit that can be amended"},
       {encode_fields({{"nominal_id", w.force.north_nominals[1]}}),

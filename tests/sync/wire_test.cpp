@@ -60,6 +60,8 @@ TEST_CASE("bad push messages are refused with the place named", "[sync][wire]") 
   CHECK(decode_error(R"({"changes": [1]})") == "changes[0] must be an object");
   CHECK(decode_error(R"({"changes": [], "extra": 1})") == "extra is not a known member");
   CHECK(decode_error(R"({"changes": [], "pending": "3"})") == "pending must be a whole number");
+  CHECK(decode_error(R"({"changes": [{"fields": {"area": "a", "area": "b"}}]})") ==
+        "changes[0].fields.area is given twice");
   CHECK(decode_error(R"({"changes": [], "oldest_pending": "last week"})") ==
         "oldest_pending must be an ISO-8601 instant with a time zone");
   CHECK(decode_error(R"({"changes": [{"change_id": 7}]})") ==

@@ -61,6 +61,12 @@ struct Night {
     return vigil::backoffice::reconcile(db, *vigil::parse_date("2026-11-22"));
   }
 
+  // `vigil ARGUMENTS` run in the test's folder, so relative names stay there.
+  CommandResult vigil(const std::string& arguments) {
+    return run_command("cd '" + dir.path().string() + "' && " + kVigil + " " + arguments, "",
+                       dir.path());
+  }
+
   CommandResult batch(const std::string& out = "out") {
     return run_command(kVigil + " batch --db '" + path.string() + "' --as-of 2026-11-22 --out '" +
                            (dir.path() / out).string() + "'",
@@ -448,6 +454,108 @@ TEST_CASE("batch: two runs for one date write the same bytes, the manifest's run
   CHECK(without_run_at(read_file(first / "manifest.json")) ==
         without_run_at(read_file(second / "manifest.json")));
   CHECK(read_file(first / "manifest.json").find("\"name\":\"summary.html\"") != std::string::npos);
+}
+
+TEST_CASE("batch: signed output; a changed, added or removed byte fails batch verify",
+          "[batch][signed]") {
+  Night night;
+  const auto dir = night.dir.path();
+  const auto vigil = [&](const std::string& arguments) { return night.vigil(arguments); };
+  auto made = vigil("batch keygen --out keys");
+  INFO(made.out << made.err);
+  REQUIRE(made.status == 0);
+  CHECK(made.out.find("Fingerprint: ") != std::string::npos);
+  const auto key = dir / "keys" / "batch-signing.key";
+  CHECK((std::filesystem::status(key).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  // A second key pair would orphan what the first signed: refused, the first kept.
+  const std::string first_key = read_file(key);
+  CHECK(vigil("batch keygen --out keys").status == 1);
+  CHECK(read_file(key) == first_key);
+
+  const std::string run = "batch --db '" + night.path.string() +
+                          "' --as-of 2026-11-22 --out out --sign-key keys/batch-signing.key";
+  REQUIRE(vigil(run).status == 0);
+  const std::string verify = "batch verify out --public-key keys/batch-signing.pub";
+  auto checked = vigil(verify);
+  INFO(checked.out << checked.err);
+  REQUIRE(checked.status == 0);
+  CHECK(checked.out.find("the 8 files its manifest lists are as the nightly run wrote them") !=
+        std::string::npos);
+
+  // One byte changed in any file, the manifest and its signature included, is found.
+  const auto out = dir / "out";
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    names.push_back(entry.path().filename().string());
+  }
+  REQUIRE(names.size() == 10);
+  for (const auto& name : names) {
+    INFO(name);
+    const std::string original = read_file(out / name);
+    std::string changed = original;
+    changed[changed.size() / 2] ^= 1;
+    { std::ofstream(out / name, std::ios::binary) << changed; }
+    const auto after = vigil(verify);
+    CHECK(after.status == 3);
+    CHECK(after.out.find(name == "manifest.json" || name == "manifest.sig"
+                             ? "manifest.sig is not the signature of manifest.json"
+                             : name + " was changed") != std::string::npos);
+    { std::ofstream(out / name, std::ios::binary) << original; }
+  }
+  REQUIRE(vigil(verify).status == 0);
+
+  // Added, removed, unsigned, or checked under another key.
+  { std::ofstream(out / "extra.csv") << "a,b\n"; }
+  CHECK(vigil(verify).out.find("extra.csv was added") != std::string::npos);
+  std::filesystem::remove(out / "extra.csv");
+  const std::string overdue = read_file(out / "overdue.csv");
+  std::filesystem::remove(out / "overdue.csv");
+  CHECK(vigil(verify).out.find("overdue.csv was removed") != std::string::npos);
+  { std::ofstream(out / "overdue.csv", std::ios::binary) << overdue; }
+  REQUIRE(vigil("batch keygen --out other").status == 0);
+  const auto other = vigil("batch verify out --public-key other/batch-signing.pub");
+  CHECK(other.status == 3);
+  CHECK(other.out.find("another key signed it") != std::string::npos);
+  REQUIRE(vigil(run.substr(0, run.find(" --sign-key"))).status == 0);  // unsigned
+  const auto unsigned_run = vigil(verify);
+  CHECK(unsigned_run.status == 3);
+  CHECK(unsigned_run.out.find("manifest.sig is missing") != std::string::npos);
+}
+
+TEST_CASE("batch: a signing key others can read, or one that is no key, is refused before the run",
+          "[batch][signed]") {
+  Night night;
+  const auto dir = night.dir.path();
+  const auto vigil = [&](const std::string& arguments) { return night.vigil(arguments); };
+  REQUIRE(vigil("batch keygen --out keys").status == 0);
+  const auto key = dir / "keys" / "batch-signing.key";
+  const auto sign_with = [&](const std::string& file) {
+    return vigil("batch --db '" + night.path.string() +
+                 "' --as-of 2026-11-22 --out out --sign-key '" + file + "'");
+  };
+  std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  auto r = sign_with(key.string());
+  CHECK(r.status == 1);
+  CHECK(r.err.find("can be read by any user of this machine") != std::string::npos);
+  std::filesystem::permissions(key, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::remove);
+  // The public key is no private key.
+  const auto public_key = dir / "keys" / "batch-signing.pub";
+  std::filesystem::permissions(public_key, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::remove);
+  r = sign_with(public_key.string());
+  CHECK(r.status == 1);
+  CHECK(r.err == "vigil: the signing key is not an Ed25519 private key in PEM\n");
+  CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  // Checking with what is no public key, or a folder that is not there.
+  std::filesystem::create_directory(dir / "out");
+  r = vigil("batch verify out --public-key keys/batch-signing.key");
+  CHECK(r.status == 1);
+  CHECK(r.err == "vigil: the public key is not an Ed25519 public key in PEM\n");
+  r = vigil("batch verify --public-key keys/batch-signing.pub");
+  CHECK(r.status == 2);
 }
 
 TEST_CASE("batch: a rerun replaces the output whole, and an interrupted run's leftovers go",

@@ -11,6 +11,7 @@
 #include "batch/publish.hpp"
 #include "vigil/base/digest.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/base/signature.hpp"
 
 namespace vigil::backoffice {
 namespace {
@@ -31,7 +32,8 @@ using batch_detail::sync_folder;
 using batch_detail::write_file;
 
 BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::path& out,
-                      Instant run_at, base::Progress& progress) {
+                      Instant run_at, base::Progress& progress,
+                      const std::optional<std::string>& signing_key) {
   BatchResult result;
   std::map<std::string, std::string> files;  // name -> bytes
   std::filesystem::path target = std::filesystem::absolute(out).lexically_normal();
@@ -82,6 +84,7 @@ BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::pa
   }
   manifest.end_array().end_object();
   files["manifest.json"] = manifest.str() + "\n";
+  if (signing_key) files["manifest.sig"] = base::sign_message(*signing_key, files["manifest.json"]);
 
   // Written aside (what an interrupted run left there goes first), then renamed into place.
   const std::filesystem::path partial = target.string() + ".partial";

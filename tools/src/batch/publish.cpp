@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "vigil/base/error.hpp"
 
@@ -15,9 +17,9 @@ namespace vigil::backoffice::batch_detail {
 namespace {
 
 // The files a run writes: an output folder holding anything else is not the nightly run's.
-constexpr const char* kOutputFiles[] = {"compliance.json", "devices.json", "manifest.json",
-                                        "overdue.csv",     "overdue.json", "reconcile.json",
-                                        "summary.html",    "suspects.csv", "suspects.json"};
+constexpr const char* kOutputFiles[] = {
+    "compliance.json", "devices.json",   "manifest.json", "manifest.sig", "overdue.csv",
+    "overdue.json",    "reconcile.json", "summary.html",  "suspects.csv", "suspects.json"};
 
 }  // namespace
 
@@ -74,6 +76,15 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
   ok = ok && ::fsync(fd) == 0;
   if (fd >= 0) ok = ::close(fd) == 0 && ok;
   if (!ok) throw Error(ErrorCode::io, "cannot write " + path.string());
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(bytes).str();
 }
 
 void sync_folder(const std::filesystem::path& folder) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace vigil::backoffice::batch_detail {
@@ -24,6 +25,8 @@ class OutputLock {
 };
 
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+// The file's bytes, or nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& path);
 void sync_folder(const std::filesystem::path& folder);
 void publish(const std::filesystem::path& partial, const std::filesystem::path& out);
 

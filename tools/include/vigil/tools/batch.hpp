@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,9 +55,37 @@ struct BatchResult {
 
 // Runs the whole night: reads, checks, writes every file into `out` (made afresh beside it and
 // renamed into place, so an interrupted run leaves the previous output whole), and stores the
-// night's backlog snapshot. `run_at` is the real time, written only into the manifest.
+// night's backlog snapshot. `run_at` is the real time, written only into the manifest. With a
+// signing key (read_signing_key), manifest.sig beside the manifest is its Ed25519 signature: the
+// manifest holds every other file's SHA-256, so the signature vouches for them all.
 BatchResult run_batch(store::Database& db, Date as_of, const std::filesystem::path& out,
-                      Instant run_at, base::Progress& progress);
+                      Instant run_at, base::Progress& progress,
+                      const std::optional<std::string>& signing_key = std::nullopt);
+
+// The run's signing key pair, made into `folder` (created when absent): batch-signing.key, the
+// private key, readable by its owner only, and batch-signing.pub, the public key for whoever
+// checks the output. Refuses, writing nothing, when either file is there already.
+struct BatchKeyFiles {
+  std::filesystem::path private_key, public_key;
+  std::string fingerprint;  // of the public key (base::public_key_fingerprint)
+};
+BatchKeyFiles make_batch_key(const std::filesystem::path& folder);
+
+// The private key in `file`, checked before the night is read: an Ed25519 private key in PEM,
+// readable by no other user. Throws vigil::Error (invalid_input) saying what is wrong.
+std::string read_signing_key(const std::filesystem::path& file);
+
+// A run's output checked against its manifest, and the manifest against its signature under the
+// public key in `public_key_file`: each problem (a file changed, added or removed; the signature
+// missing, or not the manifest's under that key) in one sentence. Throws vigil::Error
+// (invalid_input) when the folder or the key cannot be read as one.
+struct OutputCheck {
+  std::size_t files = 0;              // listed in the manifest
+  std::string fingerprint;            // of the public key
+  std::vector<std::string> problems;  // empty: the output is as the run signed it
+};
+OutputCheck verify_output(const std::filesystem::path& folder,
+                          const std::filesystem::path& public_key_file);
 
 // The checks alone, on the snapshot the caller holds open.
 Reconciliation reconcile(store::Database& db, Date as_of);
