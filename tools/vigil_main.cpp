@@ -822,20 +822,24 @@ int cmd_batch_verify(const base::Args& args) {
     throw base::UsageError("name the one folder a nightly run wrote");
   }
   const std::filesystem::path folder = args.positionals().front();
-  const auto check = vigil::backoffice::verify_output(folder, args.required("public-key"));
+  std::optional<std::string> as_of;
+  if (args.value("as-of")) as_of = vigil::format_date(date_option(args, "as-of"));
+  const auto check = vigil::backoffice::verify_output(folder, args.required("public-key"), as_of);
   if (args.flag("json")) {
     vigil::base::JsonWriter w;
     w.begin_object()
         .fields({base::member("verified", check.problems.empty()),
                  base::member("files", static_cast<std::int64_t>(check.files)),
-                 base::member("fingerprint", check.fingerprint)})
+                 base::member("fingerprint", check.fingerprint), base::member("as_of", check.as_of),
+                 base::member("run_at", check.run_at), base::member("clean", check.clean)})
         .key("problems")
         .begin_array();
     for (const auto& problem : check.problems) w.value(problem);
     w.end_array().end_object();
     std::cout << w.str() << '\n';
   } else if (check.problems.empty()) {
-    std::cout << folder.string() << ": the " << check.files
+    std::cout << folder.string() << ": the run for " << check.as_of << ", made at " << check.run_at
+              << (check.clean ? " (data whole)" : " (data broken)") << ": the " << check.files
               << " files its manifest lists are as the nightly run wrote them, and the manifest "
                  "is signed by the key "
               << check.fingerprint << ".\n";
@@ -910,12 +914,12 @@ const std::vector<Command>& commands() {
        cmd_batch_keygen,
        {{"out"}}},
       {"batch verify",
-       "vigil batch verify DIR --public-key FILE [--json]",
+       "vigil batch verify DIR --public-key FILE [--as-of DATE] [--json]",
        "Check a nightly run's output folder: every file as the manifest lists it, none added or "
-       "removed, and the manifest signed under the public key. Exit status 3 when anything "
-       "differs.",
+       "removed, the manifest signed under the public key and, with --as-of, the run of that "
+       "date. Exit status 3 when anything differs.",
        cmd_batch_verify,
-       {{"public-key"}, {"json", false}}},
+       {{"public-key"}, {"as-of"}, {"json", false}}},
       {"device list",
        "vigil device list --db DB [--json]",
        "List the devices officers have signed in on, with last contact and state.",

@@ -22,24 +22,27 @@ std::optional<std::int64_t> integer_param(const Request& request, const std::str
   return value;
 }
 
-// What a tablet says waits in its outbox, checked as far as the server can: a count no tablet
-// could hold, a time ahead of the server's clock, or a time with nothing waiting is refused
-// (400), so the devices report never shows what cannot be.
+// What a tablet says waits in its outbox (`pending`, and `oldest_pending` in the query of a push
+// or a pull): what cannot be — a count no tablet holds, a time with nothing waiting — is refused
+// (400), and nothing is noted. Returns the oldest waiting change's time to keep: none when not
+// given, or when ahead of the server's clock (a tablet whose clock runs fast: its contact is
+// still noted, the time it gave is not).
 constexpr std::int64_t kMostPending = 10'000'000;
 
-void check_outbox_report(std::int64_t pending, const std::optional<Instant>& oldest, Instant now) {
-  if (pending > kMostPending) {
+std::optional<std::string> outbox_oldest(const Request& request,
+                                         const std::optional<std::int64_t>& pending, Instant now) {
+  if (pending && *pending > kMostPending) {
     fail(400, "bad_request", "pending must be at most 10,000,000: no tablet holds more");
   }
-  if (!oldest) return;
-  if (pending == 0) {
+  const auto given = request.query.find("oldest_pending");
+  if (given == request.query.end()) return std::nullopt;
+  const auto at = parse_instant(given->second);
+  if (!at) fail(400, "bad_request", "oldest_pending must be an ISO-8601 instant with a time zone");
+  if (pending.value_or(0) == 0) {
     fail(400, "bad_request", "oldest_pending names a change waiting, but pending says none waits");
   }
-  if (*oldest - now > std::chrono::milliseconds(sync::kClockSkewLimitMs)) {
-    fail(400, "bad_request",
-         "oldest_pending is more than 5 minutes after the server's clock: a change waiting was "
-         "made no later than now");
-  }
+  if (*at - now > std::chrono::milliseconds(sync::kClockSkewLimitMs)) return std::nullopt;
+  return format_instant(*at);
 }
 
 }  // namespace
@@ -55,9 +58,7 @@ Response Api::Impl::push(const Call& call) {
   }
   if (push.changes.size() > 5000)
     fail(413, "too_many_changes", "push at most 5,000 changes at once");
-  check_outbox_report(
-      push.pending, push.oldest_pending.empty() ? std::nullopt : parse_instant(push.oldest_pending),
-      options.now());
+  push.oldest_pending = outbox_oldest(request, push.pending, options.now()).value_or("");
   const sync::PushResponse result = writer->push(caller, push);
   require_database_intact();  // committed into a file no longer the database: not acknowledged
   std::uint64_t counts[4] = {};
@@ -81,15 +82,7 @@ Response Api::Impl::pull(const Call& call) {
   // What waits in the tablet's outbox, said at every contact (a tablet of an older version says
   // nothing, and what it last said stands).
   const auto pending = integer_param(request, "pending");
-  std::optional<Instant> oldest_pending;
-  if (const auto given = request.query.find("oldest_pending"); given != request.query.end()) {
-    oldest_pending = parse_instant(given->second);
-    if (!oldest_pending) {
-      fail(400, "bad_request", "oldest_pending must be an ISO-8601 instant with a time zone");
-    }
-    if (!pending) fail(400, "bad_request", "oldest_pending comes with pending, how many wait");
-  }
-  if (pending) check_outbox_report(*pending, oldest_pending, options.now());
+  const auto oldest_pending = outbox_oldest(request, pending, options.now());
   std::set<sync::Disclosure> disclosed;
   const auto page =
       engine.pull(db, caller, since, static_cast<int>(limit),
@@ -100,9 +93,7 @@ Response Api::Impl::pull(const Call& call) {
         "UPDATE devices SET last_contact_at = ?1, last_pending = coalesce(?2, last_pending), "
         "oldest_pending_at = CASE WHEN ?2 IS NULL THEN oldest_pending_at ELSE ?3 END "
         "WHERE id = ?4");
-    contact.bind_all(now_text(), pending,
-                     oldest_pending ? std::optional(format_instant(*oldest_pending)) : std::nullopt,
-                     caller.device_id);
+    contact.bind_all(now_text(), pending, oldest_pending, caller.device_id);
     contact.run();
   }
   // Each record the page carried is disclosed to the device: audited before the answer goes.

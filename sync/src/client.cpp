@@ -62,6 +62,14 @@ store::Database open_store(const std::filesystem::path& path) {
   return db;
 }
 
+// The push's target: when changes wait beyond the batch, when the oldest was made, in the query
+// (a server of an earlier version ignores it; the body's members it would refuse).
+std::string push_target(const DeviceState::OutboxReport& waiting) {
+  std::string target = "/api/v1/sync/push";
+  if (waiting.oldest) target += "?oldest_pending=" + base::query_escaped(*waiting.oldest);
+  return target;
+}
+
 }  // namespace
 
 SyncClient::SyncClient(store::Database& db, HybridClock& clock, Clock now, Transport& transport,
@@ -213,10 +221,10 @@ void SyncClient::push(SyncReport& report) {
     if (batch.empty()) return;
     PushRequest request;
     request.changes = batch;
-    request.pending = state_.outbox_count("pending") - static_cast<int>(batch.size());
-    request.oldest_pending = state_.oldest_pending(static_cast<int>(batch.size())).value_or("");
+    const auto waiting = state_.outbox_report(static_cast<int>(batch.size()));
+    request.pending = waiting.pending;
     request.device_time = format_instant(now_());
-    const Answer answer = call("POST", "/api/v1/sync/push", encode(request));
+    const Answer answer = call("POST", push_target(waiting), encode(request));
     if (answer.status == 413 && size > 1) {
       size /= 2;  // long notes: send fewer at a time
       continue;
@@ -301,12 +309,11 @@ void SyncClient::pull(SyncReport& report) {
 PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume) {
   // Every contact says what waits in the outbox, so a tablet whose pushes stopped getting through
   // is still seen to hold work.
+  const auto waiting = state_.outbox_report();
   std::string target = "/api/v1/sync/pull?since=" + std::to_string(since) +
                        "&limit=" + std::to_string(options_.page_size) +
-                       "&pending=" + std::to_string(state_.outbox_count("pending"));
-  if (const auto oldest = state_.oldest_pending()) {
-    target += "&oldest_pending=" + base::query_escaped(*oldest);
-  }
+                       "&pending=" + std::to_string(waiting.pending);
+  if (waiting.oldest) target += "&oldest_pending=" + base::query_escaped(*waiting.oldest);
   if (!resume.empty()) target += "&resume=" + base::query_escaped(resume);
   const Answer answer = call("GET", target);
   if (answer.status != 200) refused(answer, "the pull");

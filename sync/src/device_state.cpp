@@ -115,15 +115,17 @@ int DeviceState::outbox_count(const char* state) {
   return count;
 }
 
-std::optional<std::string> DeviceState::oldest_pending(int sent) {
+DeviceState::OutboxReport DeviceState::outbox_report(int sent) {
   // The outbox is in the order the changes were made.
   auto& s = db_->cached(
-      "SELECT device_time FROM outbox WHERE state = 'pending' ORDER BY position LIMIT 1 OFFSET ?");
+      "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') - ?1, (SELECT device_time "
+      "FROM outbox WHERE state = 'pending' ORDER BY position LIMIT 1 OFFSET ?1)");
   s.bind_all(sent);
-  std::optional<std::string> oldest;
-  if (s.step()) oldest = s.column_text(0);
+  s.step();
+  OutboxReport report{static_cast<int>(s.column_int(0)), s.column_optional_text(1)};
   s.reset();
-  return oldest;
+  if (report.pending <= 0) report = {};
+  return report;
 }
 
 void DeviceState::acknowledge(const std::string& change_id) {

@@ -172,13 +172,17 @@ void settle_visit(store::Database& db, const std::string& visit_id) {
 
 store::MigrationReport migrate(store::Database& db) {
   const store::MigrationReport report = store::migrate(db);
-  constexpr int kEffectiveVisits = 11;
-  if (report.from_version == 0 || report.from_version >= kEffectiveVisits) return report;
+  // What an upgrade listed (migration 0013) is settled and struck off in one transaction; a store
+  // with nothing listed is not written to.
+  std::vector<std::string> listed;
+  {
+    auto visits = db.prepare("SELECT visit_id FROM visits_to_settle ORDER BY visit_id");
+    while (visits.step()) listed.push_back(visits.column_text(0));
+  }
+  if (listed.empty()) return report;
   store::Transaction transaction(db);
-  std::vector<std::string> amended;
-  auto visits = db.prepare("SELECT DISTINCT visit_id FROM visit_amendments ORDER BY visit_id");
-  while (visits.step()) amended.push_back(visits.column_text(0));
-  for (const auto& visit_id : amended) settle_visit(db, visit_id);
+  for (const auto& visit_id : listed) settle_visit(db, visit_id);
+  db.execute("DELETE FROM visits_to_settle");
   transaction.commit();
   return report;
 }

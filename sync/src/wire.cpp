@@ -318,11 +318,8 @@ auto decode(std::string_view json, const char* what, Read read) {
 std::string encode(const PushRequest& request) {
   return write_message([&](Out& ar) {
     write_array(ar, "changes", request.changes, [&](const Change& c) { write_change(ar, c); });
-    ar(cereal::make_nvp("pending", request.pending));
-    if (!request.oldest_pending.empty()) {
-      ar(cereal::make_nvp("oldest_pending", request.oldest_pending));
-    }
-    ar(cereal::make_nvp("device_time", request.device_time));
+    ar(cereal::make_nvp("pending", request.pending),
+       cereal::make_nvp("device_time", request.device_time));
   });
 }
 
@@ -375,11 +372,6 @@ PushRequest decode_push_request(std::string_view json) {
       } else if (name == "pending") {
         request.pending = read_integer(ar, path);
         if (request.pending < 0) throw WireError("pending must not be negative");
-      } else if (name == "oldest_pending") {
-        request.oldest_pending = read_text(ar, path);
-        if (!parse_instant(request.oldest_pending)) {
-          throw WireError("oldest_pending must be an ISO-8601 instant with a time zone");
-        }
       } else if (name == "device_time") {
         request.device_time = read_text(ar, path);
       } else {

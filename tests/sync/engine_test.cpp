@@ -11,6 +11,7 @@
 #include "vigil/base/digest.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/store/devices.hpp"
+#include "vigil/sync/effective_visit.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -47,6 +48,13 @@ struct World : ForceDatabase {
   Change visit(const std::string& nominal_id, const std::string& attendees) {
     return change("visit", base::make_uuid(random), Operation::append,
                   visit_fields(nominal_id, attendees));
+  }
+
+  // A visit by the caller alone, taken in.
+  Change applied_visit(const Caller& who, const std::string& nominal_id) {
+    Change v = visit(nominal_id, who.username);
+    REQUIRE(push_one(who, v).outcome == Outcome::applied);
+    return v;
   }
 
   // An amendment of the visit: `changes` as sent, the JSON object of the fields it changes.
@@ -774,8 +782,7 @@ TEST_CASE("an amendment's changes are checked by the server as a visit's fields 
           "[sync][engine][amendment]") {
   World w;
   const Caller pc = w.caller("pc.a", "device-a");
-  const Change v = w.visit(w.force.north_nominals[0], "pc.a");
-  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   struct Case {
     std::string changes;
     std::string reason;
@@ -816,8 +823,7 @@ TEST_CASE("a visit's amendments, in order, make the effective visit; the visit a
           "[sync][engine][amendment]") {
   World w;
   const Caller pc = w.caller("pc.a", "device-a");
-  const Change v = w.visit(w.force.north_nominals[0], "pc.a");
-  REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
+  const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   const auto amend = [&](const FieldValues& changes, const std::string& at) {
     return w.amendment(v.entity_id, encode_fields(changes), at);
   };
@@ -868,4 +874,25 @@ TEST_CASE("a visit's amendments, in order, make the effective visit; the visit a
     CHECK(item.fields.at("outcome") == "seen");
   }
   CHECK(amendments == 3);
+}
+
+TEST_CASE("a store upgraded while holding amendments settles them, however often it is stopped",
+          "[sync][amendment]") {
+  World w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
+  // An amendment as an earlier version kept it: stored, never settled, and listed by the upgrade.
+  w.db.prepare(
+          "INSERT INTO visit_amendments (id, visit_id, reason, changes, amended_by, amended_at) "
+          "VALUES ('a1', ?, 'before the upgrade', '{\"outcome\":\"refused\"}', ?, "
+          "'2026-11-22T11:00:00Z')")
+      .bind_all(v.entity_id, w.force.officer_ids.at("pc.a"))
+      .run();
+  w.db.prepare("INSERT INTO visits_to_settle (visit_id) VALUES (?)").bind_all(v.entity_id).run();
+  REQUIRE(text_of(w.db, "SELECT outcome FROM effective_visits WHERE id = ?", v.entity_id) ==
+          "seen");
+  sync::migrate(w.db);
+  CHECK(text_of(w.db, "SELECT outcome FROM effective_visits WHERE id = ?", v.entity_id) ==
+        "refused");
+  CHECK(count_of(w.db, "SELECT count(*) FROM visits_to_settle") == 0);
 }

@@ -480,7 +480,14 @@ TEST_CASE("batch: signed output; a changed, added or removed byte fails batch ve
   auto checked = vigil(verify);
   INFO(checked.out << checked.err);
   REQUIRE(checked.status == 0);
-  CHECK(checked.out.find("the 8 files its manifest lists are as the nightly run wrote them") !=
+  CHECK(checked.out.find("the run for 2026-11-22, made at ") != std::string::npos);
+  CHECK(checked.out.find("(data whole): the 8 files its manifest lists are as the nightly run "
+                         "wrote them") != std::string::npos);
+  // Another night's signed output swapped in whole is found when the night is named.
+  CHECK(vigil(verify + " --as-of 2026-11-22").status == 0);
+  const auto other_night = vigil(verify + " --as-of 2026-11-23");
+  CHECK(other_night.status == 3);
+  CHECK(other_night.out.find("the output is the run for 2026-11-22, not for 2026-11-23") !=
         std::string::npos);
 
   // One byte changed in any file, the manifest and its signature included, is found.
@@ -534,17 +541,20 @@ TEST_CASE("batch: a signing key others can read, or one that is no key, is refus
     return vigil("batch --db '" + night.path.string() +
                  "' --as-of 2026-11-22 --out out --sign-key '" + file + "'");
   };
-  std::filesystem::permissions(key, std::filesystem::perms::others_read,
-                               std::filesystem::perm_options::add);
-  auto r = sign_with(key.string());
-  CHECK(r.status == 1);
-  CHECK(r.err.find("can be read by any user of this machine") != std::string::npos);
-  std::filesystem::permissions(key, std::filesystem::perms::others_read,
-                               std::filesystem::perm_options::remove);
+  CommandResult r;
+  for (const auto readers :
+       {std::filesystem::perms::others_read, std::filesystem::perms::group_read}) {
+    std::filesystem::permissions(key, readers, std::filesystem::perm_options::add);
+    r = sign_with(key.string());
+    CHECK(r.status == 1);
+    CHECK(r.err.find("can be read by users other than its owner") != std::string::npos);
+    std::filesystem::permissions(key, readers, std::filesystem::perm_options::remove);
+  }
   // The public key is no private key.
   const auto public_key = dir / "keys" / "batch-signing.pub";
-  std::filesystem::permissions(public_key, std::filesystem::perms::others_read,
-                               std::filesystem::perm_options::remove);
+  std::filesystem::permissions(
+      public_key, std::filesystem::perms::others_read | std::filesystem::perms::group_read,
+      std::filesystem::perm_options::remove);
   r = sign_with(public_key.string());
   CHECK(r.status == 1);
   CHECK(r.err == "vigil: the signing key is not an Ed25519 private key in PEM\n");

@@ -29,7 +29,8 @@ Bio memory_of(std::string_view pem) {
 
 std::string pem_of(const std::function<int(BIO*)>& write) {
   Bio bio(BIO_new(BIO_s_mem()), &BIO_free);
-  if (!bio || write(bio.get()) != 1) throw Error(ErrorCode::internal, "OpenSSL could not write a key");
+  if (!bio || write(bio.get()) != 1)
+    throw Error(ErrorCode::internal, "OpenSSL could not write a key");
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(size));
@@ -37,7 +38,10 @@ std::string pem_of(const std::function<int(BIO*)>& write) {
 
 Key private_key(std::string_view pem) {
   Bio bio = memory_of(pem);
-  Key key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  // No passphrase is ever asked for: a key that needs one is refused, not prompted for on a
+  // terminal a scheduled run does not have.
+  const auto no_passphrase = [](char*, int, int, void*) { return 0; };
+  Key key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr), &EVP_PKEY_free);
   if (!key || EVP_PKEY_id(key.get()) != EVP_PKEY_ED25519) {
     ERR_clear_error();  // what OpenSSL queued about the text it could not read
     throw Error(ErrorCode::invalid_input, "the signing key is not an Ed25519 private key in PEM");

@@ -66,7 +66,11 @@ OutputLock::~OutputLock() {
 
 // On disk before it is renamed into place: written, flushed to the disk, closed, each checked.
 void write_file(const std::filesystem::path& path, const std::string& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  write_and_close(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640), path,
+                  bytes);
+}
+
+void write_and_close(int fd, const std::filesystem::path& path, const std::string& bytes) {
   bool ok = fd >= 0;
   for (std::size_t done = 0; ok && done < bytes.size();) {
     const auto wrote = ::write(fd, bytes.data() + done, bytes.size() - done);

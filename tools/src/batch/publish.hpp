@@ -25,6 +25,8 @@ class OutputLock {
 };
 
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+// The same through a descriptor already open on `path` (-1: it could not be opened), closed after.
+void write_and_close(int fd, const std::filesystem::path& path, const std::string& bytes);
 // The file's bytes, or nullopt when it cannot be read.
 std::optional<std::string> read_file(const std::filesystem::path& path);
 void sync_folder(const std::filesystem::path& folder);

@@ -25,13 +25,16 @@ constexpr const char* kPublicKeyName = "batch-signing.pub";
 constexpr const char* kManifest = "manifest.json";
 constexpr const char* kSignature = "manifest.sig";
 
-// Written whole or not at all, never over a file already there.
+// Written through the one descriptor that created it (never a file or link already there, never
+// the path opened again), with exactly `mode` whatever the umask.
 void write_new(const std::filesystem::path& path, const std::string& bytes, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0) throw Error(ErrorCode::io, "cannot create " + path.string());
-  ::close(fd);
-  batch_detail::write_file(path, bytes);
-  ::chmod(path.c_str(), mode);  // whatever the umask took away, and nothing more
+  if (::fchmod(fd, mode) != 0) {
+    ::close(fd);
+    throw Error(ErrorCode::io, "cannot set the permissions of " + path.string());
+  }
+  batch_detail::write_and_close(fd, path, bytes);
 }
 
 // A manifest's file name names a file in the folder itself, never one elsewhere.
@@ -47,8 +50,9 @@ BatchKeyFiles make_batch_key(const std::filesystem::path& folder) {
   for (const auto& file : {files.private_key, files.public_key}) {
     if (std::filesystem::exists(std::filesystem::symlink_status(file))) {
       throw Error(ErrorCode::invalid_input,
-                  file.string() + " is there already; a new key would orphan every output it "
-                                  "signed, so move it away first if that is what you want");
+                  file.string() +
+                      " is there already; a new key would orphan every output it "
+                      "signed, so move it away first if that is what you want");
     }
   }
   std::filesystem::create_directories(folder);
@@ -64,10 +68,10 @@ std::string read_signing_key(const std::filesystem::path& file) {
   if (::stat(file.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
     throw Error(ErrorCode::invalid_input, "--sign-key " + file.string() + " is not a file");
   }
-  if ((status.st_mode & S_IRWXO) != 0) {
+  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     throw Error(ErrorCode::invalid_input,
                 "--sign-key " + file.string() +
-                    " can be read by any user of this machine; make it its owner's alone "
+                    " can be read by users other than its owner; make it its owner's alone "
                     "(chmod 600) before signing with it");
   }
   const auto pem = batch_detail::read_file(file);
@@ -78,7 +82,8 @@ std::string read_signing_key(const std::filesystem::path& file) {
 }
 
 OutputCheck verify_output(const std::filesystem::path& folder,
-                          const std::filesystem::path& public_key_file) {
+                          const std::filesystem::path& public_key_file,
+                          const std::optional<std::string>& as_of) {
   const auto public_pem = batch_detail::read_file(public_key_file);
   if (!public_pem || std::filesystem::is_directory(public_key_file)) {
     throw Error(ErrorCode::invalid_input, "cannot read --public-key " + public_key_file.string());
@@ -96,8 +101,9 @@ OutputCheck verify_output(const std::filesystem::path& folder,
   }
   const auto signature = batch_detail::read_file(folder / kSignature);
   if (!signature) {
-    check.problems.push_back(std::string(kSignature) +
-                             " is missing: the output was not signed, or its signature was removed");
+    check.problems.push_back(
+        std::string(kSignature) +
+        " is missing: the output was not signed, or its signature was removed");
   } else if (!base::signature_holds(*public_pem, *manifest, *signature)) {
     check.problems.push_back(std::string(kSignature) + " is not the signature of " + kManifest +
                              " under this key: the manifest was changed, or another key signed it");
@@ -113,6 +119,17 @@ OutputCheck verify_output(const std::filesystem::path& folder,
   if (listed == nullptr) {
     check.problems.push_back(std::string(kManifest) + " is not a nightly run's manifest");
     return check;
+  }
+  const auto text = [&](const char* name) {
+    return document.HasMember(name) && document[name].IsString() ? document[name].GetString() : "";
+  };
+  check.as_of = text("as_of");
+  check.run_at = text("run_at");
+  check.clean =
+      document.HasMember("clean") && document["clean"].IsBool() && document["clean"].GetBool();
+  if (as_of && *as_of != check.as_of) {
+    check.problems.push_back("the output is the run for " + check.as_of + ", not for " + *as_of +
+                             ": another night's output stands in its place");
   }
   std::set<std::string> names{kManifest, kSignature};
   for (const auto& entry : listed->GetArray()) {

@@ -95,10 +95,14 @@ class DeviceState {
   void add_to_outbox(const Change& change);
   [[nodiscard]] std::vector<Change> pending_changes(int limit);
   [[nodiscard]] int outbox_count(const char* state);  // "pending" or "rejected"
-  // When the oldest change waiting to go up was made, once the first `sent` of them have gone
-  // (the batch a push carries); nullopt when none would be left. What the tablet tells the
-  // server at each contact, with how many wait.
-  [[nodiscard]] std::optional<std::string> oldest_pending(int sent = 0);
+  // What waits to go up once the first `sent` changes have gone (the batch a push carries): how
+  // many, and when the oldest of them was made. Read in one statement, so the two agree however
+  // another process records meanwhile. What the tablet tells the server at each contact.
+  struct OutboxReport {
+    int pending = 0;
+    std::optional<std::string> oldest;
+  };
+  [[nodiscard]] OutboxReport outbox_report(int sent = 0);
   void acknowledge(const std::string& change_id);
   void reject(const std::string& change_id, const std::string& reason);
   [[nodiscard]] std::vector<RejectedChange> rejected_changes();

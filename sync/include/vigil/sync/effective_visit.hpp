@@ -18,8 +18,9 @@ namespace vigil::sync {
 void settle_visit(store::Database& db, const std::string& visit_id);
 
 // store::migrate, then what a migration cannot do in SQL: the visits amended before the store
-// kept effective visits (schema version 11) are settled. Every program that opens a store to
-// bring it up to date calls this.
+// kept effective visits, which the upgrade listed (migration 0013), are settled, until none is
+// left however often the program was stopped. Every program that opens a store to bring it up to
+// date calls this.
 store::MigrationReport migrate(store::Database& db);
 
 }  // namespace vigil::sync

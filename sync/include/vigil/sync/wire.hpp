@@ -78,9 +78,11 @@ struct ChangeOutcome {
 
 struct PushRequest {
   std::vector<Change> changes;
-  std::int64_t pending = 0;    // changes the device still holds after this batch
-  std::string oldest_pending;  // when the oldest of those was made (empty: none)
-  std::string device_time;     // the device's wall time when it sent the batch
+  std::int64_t pending = 0;  // changes the device still holds after this batch
+  // When the oldest of those was made (empty: none). Travels in the push's query, not its body,
+  // so a server of an earlier version, which refuses a member it does not know, takes the push.
+  std::string oldest_pending;
+  std::string device_time;  // the device's wall time when it sent the batch
 };
 
 struct PushResponse {

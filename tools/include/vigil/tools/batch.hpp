@@ -77,15 +77,19 @@ std::string read_signing_key(const std::filesystem::path& file);
 
 // A run's output checked against its manifest, and the manifest against its signature under the
 // public key in `public_key_file`: each problem (a file changed, added or removed; the signature
-// missing, or not the manifest's under that key) in one sentence. Throws vigil::Error
+// missing, or not the manifest's under that key; a run of another date than `as_of`, when given,
+// as a whole earlier output swapped in would be) in one sentence. Throws vigil::Error
 // (invalid_input) when the folder or the key cannot be read as one.
 struct OutputCheck {
   std::size_t files = 0;              // listed in the manifest
   std::string fingerprint;            // of the public key
+  std::string as_of, run_at;          // the manifest's: the night's date, when the run was made
+  bool clean = false;                 // the manifest's: every invariant kept
   std::vector<std::string> problems;  // empty: the output is as the run signed it
 };
 OutputCheck verify_output(const std::filesystem::path& folder,
-                          const std::filesystem::path& public_key_file);
+                          const std::filesystem::path& public_key_file,
+                          const std::optional<std::string>& as_of = std::nullopt);
 
 // The checks alone, on the snapshot the caller holds open.
 Reconciliation reconcile(store::Database& db, Date as_of);
