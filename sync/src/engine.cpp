@@ -320,9 +320,11 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
   auto contact = db.prepare(
       "UPDATE devices SET last_contact_at = ?, last_pending = ?, oldest_pending_at = ?, "
       "clock_skew_ms = ? WHERE id = ?");
-  // Stored as every instant is (UTC, to the second); the decoder has checked it reads.
-  std::optional<std::string> oldest;
-  if (const auto at = parse_instant(request.oldest_pending)) oldest = format_instant(*at);
+  // The push route has checked it and put it in UTC (empty: nothing waits, or a time that
+  // cannot be).
+  const auto oldest = request.oldest_pending.empty()
+                          ? std::nullopt
+                          : std::optional<std::string>(request.oldest_pending);
   contact.bind_all(batch.received_at, request.pending, oldest, skew_ms, caller.device_id);
   contact.run();
 
