@@ -330,16 +330,27 @@ function renderNominal() {
     el("h2", { text: "Orders" }),
     r.orders.length ? el("ul", { class: "records" }, r.orders.map((o) => el("li", {},
       el("strong", { text: `${o.kind.toUpperCase()} made ${o.made_on}${o.ends_on ? `, ends ${o.ends_on}` : ", until further order"}` }),
-      el("ul", {}, r.conditions.filter((c) => c.order_id === o.id).map((c) => el("li", { text: `${c.text}${c.ends_on ? ` (until ${c.ends_on})` : ""}` })))))) : el("p", { text: "No orders." }),
+      el("ul", {}, r.conditions.filter((c) => c.order_id === o.id).map((c) => el("li", { text: `${c.text}${c.foreign_travel === "yes" ? " (foreign travel)" : ""}: ${c.starts_on ? `from ${c.starts_on} ` : ""}${c.ends_on ? `until ${c.ends_on}` : o.ends_on ? `until ${o.ends_on}` : "until further order"}${c.renewed_on ? `, renewed ${c.renewed_on}` : ""}` })))))) : el("p", { text: "No orders." }),
     el("h2", { text: "Notifications" }),
     r.notification_requirement ? facts([["Relevant date", r.notification_requirement.relevant_date], ["Disposal", r.notification_requirement.disposal]]) : null,
     list(r.notifications, (x) => `${x.kind}: ${x.event_on}${x.notified_on ? `, notified ${x.notified_on}` : ", not yet notified"}`, "No notifications."),
     el("h2", { text: "Last visits" }),
     r.visits.length ? el("ul", { class: "records", id: "visits" }, r.visits.slice(-10).reverse().map(visitItem)) : el("p", { text: "No visits." }),
     el("h2", { text: "Breaches" }),
-    list(r.breaches, (b) => `${b.occurred_at}: ${b.condition_text} — ${b.action_taken}`, "No breaches."),
+    r.breaches.length ? el("ul", { class: "records", id: "breaches" }, r.breaches.map((b) => breachItem(r, b))) : el("p", { text: "No breaches." }),
   ];
   show(`${n.surname}, ${n.forenames}`, ...sections);
+}
+
+// A breach with what has been done about it since, and the way to record more: one not followed
+// up within a day is flagged to the morning meeting.
+function breachItem(r, b) {
+  const followUps = r.follow_ups.filter((f) => f.breach_id === b.id);
+  const last = followUps[followUps.length - 1];
+  return el("li", {},
+    el("strong", { text: `${b.occurred_at}: ${b.condition_text}` }), ` — ${b.action_taken}`,
+    followUps.length ? el("ul", {}, followUps.map((f) => el("li", { text: `${f.followed_up_at}: ${f.action_taken} (${f.status === "closed" ? "closed" : "still open"})` }))) : el("p", { class: "overdue", text: "Not followed up yet." }),
+    last && last.status === "closed" ? null : el("a", { href: `#follow-up/${encodeURIComponent(r.ref)}/${encodeURIComponent(b.id)}`, class: "button secondary", text: "Record the follow-up" }));
 }
 
 function list(items, line, none) {
@@ -545,6 +556,18 @@ async function renderBreach(ref) {
   }, `#nominal/${encodeURIComponent(ref)}`);
 }
 
+async function renderFollowUp(ref, breachId) {
+  if (!(await requireRecord(ref))) return;
+  const breach = state.record.breaches.find((b) => b.id === breachId);
+  if (!breach) return show("No such breach", el("p", { class: "error", role: "alert", text: `${ref} has no breach with that id on this tablet.` }));
+  simpleForm("follow-up-form", `Follow up the breach of ${breach.occurred_at} by ${ref}`, [
+    el("label", { for: "follow-up-action", text: "What was done (required)" }), el("input", { id: "follow-up-action", type: "text", required: true }),
+    el("label", { for: "follow-up-status", text: "Is it finished?" }), el("select", { id: "follow-up-status" }, el("option", { value: "open", text: "Not yet: still open" }), el("option", { value: "closed", text: "Yes: closed" })),
+  ], "Save the follow-up", () => api("POST", "/api/breach-follow-up", {
+    breach_id: breachId, action: $("follow-up-action").value, status: $("follow-up-status").value,
+  }).then(() => touched(ref)), `#nominal/${encodeURIComponent(ref)}`);
+}
+
 function renderAssessment(ref) {
   simpleForm("assessment-form", `Record an assessment of ${ref}`, [
     el("label", { for: "assessment-risk", text: "Risk level" }), el("select", { id: "assessment-risk" }, Object.entries(RISK_WORDS).map(([value, word]) => el("option", { value, text: word }))),
@@ -598,7 +621,7 @@ function renderSync(report) {
 }
 
 // What the officer recorded, in words (the wire's names are the sync protocol's).
-const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
+const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", breach_follow_up: "Follow-up of a breach", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
 
 // Fields the tablet stamps when a record is made (Tablet::correct refuses to change them), and the
 // notes, corrected in a box of several lines.
@@ -702,6 +725,7 @@ async function route() {
       case "saved": return show("Visit saved", el("p", { class: "notice", id: "saved-notice", text: "The visit is saved on this tablet. It goes to the server at the next sync." }), el("a", { href: "#today", class: "button", text: "Back to today" }));
       case "amend": return await renderAmend(rest[0], rest[1]);
       case "breach": return await renderBreach(rest[0]);
+      case "follow-up": return await renderFollowUp(rest[0], rest[1]);
       case "assessment": return renderAssessment(rest[0]);
       case "correct": return await renderCorrect(rest[0]);
       default: return await renderToday();

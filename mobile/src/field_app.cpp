@@ -371,6 +371,12 @@ struct FieldApp::Impl {
           200, to_json(tablet.record_breach(member(body, "ref"), member(body, "order"),
                                             member(body, "condition"), member(body, "action"))));
     };
+    routes[{"POST", "/api/breach-follow-up"}] = [this](const Request& r) {
+      const auto body = body_of(r, {"breach_id", "action", "status"});
+      return answer(
+          200, to_json(tablet.follow_up_breach(member(body, "breach_id"), member(body, "action"),
+                                               member(body, "status"))));
+    };
     routes[{"POST", "/api/trace"}] = [this](const Request& r) {
       const auto body = body_of(r, {"ref", "note"});
       return answer(200, to_json(tablet.record_trace(member(body, "ref"), member(body, "note"))));

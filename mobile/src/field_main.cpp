@@ -58,6 +58,8 @@ constexpr const char* kUsage =
     "                       Change what an officer may change (area, no_fixed_abode, ...).\n"
     "  breach REF --order ORDER --condition TEXT --action TEXT\n"
     "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
+    "  follow-up BREACH_ID --action TEXT --status open|closed\n"
+    "                       Record what was done about a breach (show --json has their ids).\n"
     "  trace SUSPECT_REF --note TEXT\n"
     "                       Record a trace enquiry for an outstanding suspect.\n"
     "  correct CHANGE_ID --set FIELD=VALUE [--set FIELD=VALUE ...]\n"
@@ -302,6 +304,13 @@ int cmd_breach(Tablet& tablet, const base::Args& args) {
   return vigil::base::kExitOk;
 }
 
+int cmd_follow_up(Tablet& tablet, const base::Args& args) {
+  const auto recorded = tablet.follow_up_breach(one_positional(args, "breach id"),
+                                                args.required("action"), args.required("status"));
+  std::cout << "follow-up " << recorded.id << " saved\n";
+  return vigil::base::kExitOk;
+}
+
 int cmd_trace(Tablet& tablet, const base::Args& args) {
   const auto recorded =
       tablet.record_trace(one_positional(args, "suspect reference"), args.required("note"));
@@ -481,6 +490,7 @@ int run(const std::vector<std::string>& words) {
         {"note"}}},
       {"nominal", cmd_nominal, {{"set", true, true}}},
       {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
+      {"follow-up", cmd_follow_up, {{"action"}, {"status"}}},
       {"trace", cmd_trace, {{"note"}}},
       {"correct", cmd_correct, {{"set", true, true}}},
       {"let-go", cmd_let_go, {}},
@@ -502,8 +512,8 @@ int run(const std::vector<std::string>& words) {
     return vigil::base::kExitOk;
   }
   const bool takes_positional = name == "show" || name == "visit" || name == "amend" ||
-                                name == "nominal" || name == "breach" || name == "trace" ||
-                                name == "correct" || name == "let-go";
+                                name == "nominal" || name == "breach" || name == "follow-up" ||
+                                name == "trace" || name == "correct" || name == "let-go";
   if (!takes_positional && !args.positionals().empty()) {
     throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }

@@ -86,6 +86,7 @@ std::string to_json(const NominalRecord& record) {
       {"amendments", &record.amendments},
       {"failed_entries", &record.failed_entries},
       {"breaches", &record.breaches},
+      {"follow_ups", &record.follow_ups},
       {"notifications", &record.notifications}};
   for (const auto& [name, list] : lists) {
     w.key(name).begin_array();

@@ -777,6 +777,7 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   gather(record.actions, "plan_action", record.plans);
   gather(record.conditions, "order_condition", record.orders);
   record.breaches = replica.children_of("breach", id);
+  gather(record.follow_ups, "breach_follow_up", record.breaches);
   record.notifications = replica.children_of("notification", id);
   record.failed_entries = replica.children_of("failed_entry", id);
   if (auto requirement = replica.children_of("notification_requirement", id);
@@ -874,6 +875,16 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
     fields["condition_text"] = named.column_text(1);
   }
   return m.record_fact("breach", std::move(fields));
+}
+
+Recorded Tablet::follow_up_breach(const std::string& breach_id, const std::string& action,
+                                  const std::string& status) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  return m.record_fact("breach_follow_up", {{"breach_id", breach_id},
+                                            {"followed_up_at", format_instant(m.now())},
+                                            {"action_taken", action},
+                                            {"status", status}});
 }
 
 Recorded Tablet::correct(const std::string& change_id, const FieldValues& corrections) {

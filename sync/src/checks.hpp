@@ -36,10 +36,6 @@ std::optional<RootRecord> root_of(store::Database& db, std::string_view entity,
 std::optional<std::string> team_of(store::Database& db, std::string_view entity,
                                    const std::string& id);
 
-// "plan_action" as a person reads it: "plan action"; with its article: "a plan action".
-std::string noun(std::string_view entity);
-std::string article(std::string_view entity);
-
 // A change read once, at the door: its entity, its stamp, and each field sent, checked and
 // converted to what will be stored. Everything after this works from these typed values; only
 // the change log, field history and conflicts keep the text as it was sent.

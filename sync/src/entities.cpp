@@ -23,8 +23,9 @@ constexpr std::array<std::string_view, 4> kSuspectStatus{"outstanding", "arreste
                                                          "closed"};
 constexpr std::array<std::string_view, 4> kNotificationKinds{"initial", "change", "periodic",
                                                              "foreign_travel"};
+constexpr std::array<std::string_view, 6> kBailConditionKinds{
+    "no_contact", "exclusion_zone", "curfew", "passport_surrender", "residence", "other"};
 constexpr std::array<std::string_view, 2> kDecisionKeeps{"winning", "losing"};
-constexpr std::array<std::string_view, 6> kOrderKinds{"shpo", "sro", "voo", "spo", "dvpo", "cbo"};
 
 using T = FieldType;
 using E = Editor;
@@ -129,12 +130,27 @@ std::vector<EntitySpec> build() {
                      typed("from_date", T::date, false, E::officer),
                      typed("to_date", T::date, false, E::officer),
                  }});
+  // Before the plans, which name the assessment they follow: a tablet stores each record as it
+  // comes.
+  all.push_back({.name = "assessment",
+                 .table = "assessments",
+                 .parent_field = "nominal_id",
+                 .author_column = "assessor_id",
+                 .fields = {
+                     reference("nominal_id", "nominal"),
+                     typed("assessed_on", T::date, true, E::nobody),
+                     choice("risk_level", names_of<RiskLevel>(), true, E::nobody),
+                     note("risk_factors", false, E::nobody),
+                     note("protective_factors", false, E::nobody),
+                 }});
   all.push_back({.name = "plan",
                  .table = "plans",
                  .mutable_record = true,
                  .parent_field = "nominal_id",
                  .fields = {
                      reference("nominal_id", "nominal"),
+                     // The assessment the plan follows, one of the same nominal's.
+                     reference("assessment_id", "assessment", false),
                      typed("started_on", T::date, true, E::nobody),
                      typed("last_reviewed_on", T::date, false, E::officer),
                      integer("visit_every_months", 1, 120, false, E::supervisor),
@@ -152,6 +168,7 @@ std::vector<EntitySpec> build() {
                      typed("due_on", T::date, false, E::officer),
                      choice("status", kActionStatus, false, E::officer),
                      typed("completed_on", T::date, false, E::officer),
+                     text("partner_agency", false, E::officer),
                  }});
   all.push_back({.name = "suspect",
                  .table = "suspects",
@@ -188,6 +205,31 @@ std::vector<EntitySpec> build() {
                      typed("expected_finish_on", T::date, false, E::officer),
                      officer("officer", "officer_id", E::supervisor),
                      {"team", "team_id", T::team, true, E::supervisor},
+                 }});
+  // A bail case's extensions and conditions come from the back office (custody records); tablets
+  // receive them so the officer in charge sees the deadline and what the suspect must keep to.
+  all.push_back({.name = "bail_extension",
+                 .table = "bail_extensions",
+                 .back_office = true,
+                 .parent_field = "bail_case_id",
+                 .fields = {
+                     reference("bail_case_id", "bail_case"),
+                     typed("extended_to", T::date, true, E::nobody),
+                     choice("authority", names_of<BailAuthority>(), true, E::nobody),
+                     text("authorised_by", true, E::nobody),
+                     typed("authorised_on", T::date, true, E::nobody),
+                     typed("representations_considered", T::yes_no, true, E::nobody),
+                 }});
+  all.push_back({.name = "bail_condition",
+                 .table = "bail_conditions",
+                 .mutable_record = true,
+                 .back_office = true,
+                 .parent_field = "bail_case_id",
+                 .fields = {
+                     reference("bail_case_id", "bail_case"),
+                     choice("kind", kBailConditionKinds, true, E::nobody),
+                     note("detail", false, E::nobody),
+                     note("victim_views", false, E::nobody),
                  }});
   // Facts -------------------------------------------------------------------------------------
   all.push_back({.name = "visit",
@@ -236,17 +278,6 @@ std::vector<EntitySpec> build() {
                      typed("attempted_at", T::instant, true, E::nobody),
                      note("reason", false, E::nobody),
                  }});
-  all.push_back({.name = "assessment",
-                 .table = "assessments",
-                 .parent_field = "nominal_id",
-                 .author_column = "assessor_id",
-                 .fields = {
-                     reference("nominal_id", "nominal"),
-                     typed("assessed_on", T::date, true, E::nobody),
-                     choice("risk_level", names_of<RiskLevel>(), true, E::nobody),
-                     note("risk_factors", false, E::nobody),
-                     note("protective_factors", false, E::nobody),
-                 }});
   // A court's orders and their conditions come from the back office; a breach names them.
   all.push_back({.name = "order",
                  .table = "orders",
@@ -255,7 +286,7 @@ std::vector<EntitySpec> build() {
                  .parent_field = "nominal_id",
                  .fields = {
                      reference("nominal_id", "nominal"),
-                     choice("kind", kOrderKinds, true, E::nobody),
+                     choice("kind", names_of<OrderKind>(), true, E::nobody),
                      typed("made_on", T::date, true, E::nobody),
                      typed("ends_on", T::date, false, E::nobody),
                      text("court", false, E::nobody),
@@ -270,6 +301,10 @@ std::vector<EntitySpec> build() {
                      note("text", true, E::nobody),
                      typed("foreign_travel", T::yes_no, false, E::nobody),
                      typed("ends_on", T::date, false, E::nobody),
+                     // Each condition runs its own period within the order's (core/rules,
+                     // orders.hpp): from the order's making unless it starts later.
+                     typed("starts_on", T::date, false, E::nobody),
+                     typed("renewed_on", T::date, false, E::nobody),
                  }});
   all.push_back({.name = "breach",
                  .table = "breaches",
@@ -282,6 +317,18 @@ std::vector<EntitySpec> build() {
                      note("condition_text", false, E::nobody),
                      typed("occurred_at", T::instant, true, E::nobody),
                      note("action_taken", true, E::nobody),
+                 }});
+  // What was done about a breach afterwards, by whoever did it: a breach without one a day after
+  // it happened is flagged (core/rules, orders.hpp).
+  all.push_back({.name = "breach_follow_up",
+                 .table = "breach_follow_ups",
+                 .parent_field = "breach_id",
+                 .author_column = "officer_id",
+                 .fields = {
+                     reference("breach_id", "breach"),
+                     typed("followed_up_at", T::instant, true, E::nobody),
+                     note("action_taken", true, E::nobody),
+                     choice("status", names_of<FollowUpStatus>(), true, E::nobody),
                  }});
   // What starts and bounds a registered sex offender's notification period: kept by the back
   // office, received by tablets so their caseload has the server's notification deadlines.

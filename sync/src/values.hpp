@@ -64,8 +64,6 @@ std::optional<std::string> to_wire(const FieldSpec& field, const store::Statemen
 // The wire form of a stored value.
 std::optional<std::string> to_wire(const FieldSpec& field, const StoredValue& value, Names& names);
 
-void bind_stored(store::Statement& statement, int index, const StoredValue& value);
-
 // The default of each column of `table` that has one, as stored ('' and 0 in this schema).
 std::map<std::string, StoredValue> column_defaults(store::Database& db, std::string_view table);
 

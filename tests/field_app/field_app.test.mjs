@@ -352,6 +352,32 @@ try {
     assert.ok(!(await page.textContent("#link-state")).includes("rejected"), "nothing is left rejected");
     const breaches = rows(`SELECT condition_id, condition_text FROM breaches WHERE action_taken = 'Arrested at the address'`);
     assert.deepEqual(breaches, [{ condition_id: target.kept, condition_text: target.kept_text }], "the corrected breach reached the server once");
+
+    // The breach is then followed up from the nominal's record, and the follow-up reaches the server.
+    const [breach] = rows(`SELECT id FROM breaches WHERE action_taken = 'Arrested at the address'`);
+    await page.goto(`${appOrigin}/#nominal/${encodeURIComponent(target.ref)}`);
+    const shown = await page.waitForSelector("#why-form, #record-visit");
+    if (await shown.evaluate((node) => node.id === "why-form")) {
+      await page.check("#why-2");
+      await page.click("#why-form button[type=submit]");
+    }
+    const followUp = `a[href="#follow-up/${encodeURIComponent(target.ref)}/${encodeURIComponent(breach.id)}"]`;
+    await page.waitForSelector(followUp);
+    assert.match(await page.textContent("#breaches"), /Not followed up yet/);
+    await page.click(followUp);
+    await page.waitForSelector("#follow-up-form");
+    await screenChecked("follow-up");
+    await page.fill("#follow-up-action", "Charged with the breach; remanded");
+    await page.selectOption("#follow-up-status", "closed");
+    await page.click("#follow-up-form button[type=submit]");
+    await page.waitForSelector("#record-visit");
+    assert.match(await page.textContent("#breaches"), /Charged with the breach; remanded \(closed\)/);
+    assert.equal(await page.$(followUp), null, "a closed breach offers no further follow-up");
+    await page.click("#tab-sync");
+    await page.click("#sync-page-now");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    assert.deepEqual(rows(`SELECT breach_id, action_taken, status FROM breach_follow_ups WHERE breach_id = '${breach.id}'`),
+      [{ breach_id: breach.id, action_taken: "Charged with the breach; remanded", status: "closed" }]);
   });
 
   // The officer keeps the new username afterwards: the server and the tablet both know it so.

@@ -232,6 +232,34 @@ TEST_CASE("a breach named by its condition's words is linked to that condition",
                        "condition_text = 'Threatened a neighbour'") == 1);
 }
 
+TEST_CASE(
+    "a breach is followed up on the tablet, offline too, and the follow-up reaches the "
+    "server and the breach's record",
+    "[mobile][tablet][orders]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  const auto breach = tablet->record_breach("NOM-1", "shpo", "Not to enter any park", "arrested");
+  tablet->follow_up_breach(breach.id, "interviewed under caution", "open");
+  tablet->follow_up_breach(breach.id, "charged with the breach", "closed");
+  // A follow-up names a breach this tablet holds, with a status it knows; nothing else is kept.
+  CHECK_THROWS_WITH(tablet->follow_up_breach(vigil::base::make_uuid(), "done", "closed"),
+                    Catch::Contains("there is no breach with id"));
+  CHECK_THROWS_WITH(
+      tablet->follow_up_breach(breach.id, "done", "finished"),
+      Catch::Contains("status 'finished' is not one of open|closed", Catch::CaseSensitive::No));
+  CHECK_THROWS_WITH(tablet->follow_up_breach(breach.id, "", "closed"),
+                    Catch::Contains("action_taken is empty", Catch::CaseSensitive::No));
+  CHECK(tablet->status().pending == 3);
+  CHECK(tablet->sync(Force::quick()).applied == 3);
+  CHECK(f.server_count("SELECT count(*) FROM breach_follow_ups f JOIN officers o ON o.id = "
+                       "f.officer_id WHERE f.breach_id = '" +
+                       breach.id + "' AND o.username = 'pc.a'") == 2);
+  const auto record = tablet->show("NOM-1", "routine");
+  REQUIRE(record.follow_ups.size() == 2);
+  CHECK(record.follow_ups[1].at("status") == "closed");
+  CHECK(record.follow_ups[1].at("breach_id") == breach.id);
+}
+
 TEST_CASE("a change the server rejected is corrected by the officer and accepted, or let go",
           "[mobile][tablet]") {
   Force f;

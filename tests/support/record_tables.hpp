@@ -6,7 +6,7 @@
 // People and teams, nominals with their plans and visits, orders, notifications, referrals,
 // suspects, bail, and the policy: everything but what the server and the tablets keep of
 // devices, the audit trail and syncing.
-inline constexpr std::array<const char*, 26> kRecordTables{"teams",
+inline constexpr std::array<const char*, 27> kRecordTables{"teams",
                                                            "officers",
                                                            "team_supervisors",
                                                            "nominals",
@@ -21,6 +21,7 @@ inline constexpr std::array<const char*, 26> kRecordTables{"teams",
                                                            "orders",
                                                            "order_conditions",
                                                            "breaches",
+                                                           "breach_follow_ups",
                                                            "notification_requirements",
                                                            "notifications",
                                                            "safeguarding_referrals",

@@ -291,6 +291,51 @@ TEST_CASE("batch: flags a tablet gone quiet holding changes, and a conflict left
   CHECK(page.find("Tablet 10") == std::string::npos);
 }
 
+TEST_CASE("batch: a breach with no follow-up 24 hours after it happened is flagged and listed",
+          "[batch][orders]") {
+  Night night;
+  const auto& nominal = night.force.north_nominals[0];
+  night.damage("INSERT INTO orders (id, nominal_id, kind, made_on) VALUES ('order-1', '" + nominal +
+               "', 'shpo', '2026-01-01')");
+  const auto breach = [&](const std::string& id, const std::string& at) {
+    night.damage(
+        "INSERT INTO breaches (id, nominal_id, order_id, condition_text, occurred_at, "
+        "action_taken) VALUES ('" +
+        id + "', '" + nominal + "', 'order-1', 'No contact with children', '" + at +
+        "', 'Reported to the court')");
+  };
+  const auto follow_up = [&](const std::string& breach_id, const std::string& at) {
+    night.damage(
+        "INSERT INTO breach_follow_ups (id, breach_id, followed_up_at, action_taken, status) "
+        "VALUES ('" +
+        vigil::base::make_uuid() + "', '" + breach_id + "', '" + at + "', 'Interviewed', 'open')");
+  };
+  // The run's cut-off is the end of 2026-11-22 (UTC in November).
+  breach("b-late", "2026-11-21T23:00:00Z");   // 25 hours before it, nothing done
+  breach("b-fresh", "2026-11-22T08:00:00Z");  // 16 hours: not yet due
+  breach("b-done", "2026-11-20T10:00:00Z");
+  follow_up("b-done", "2026-11-20T15:00:00Z");
+  // Followed up only after the cut-off: as of the run, nothing had been done.
+  breach("b-after", "2026-11-20T10:00:00Z");
+  follow_up("b-after", "2026-11-23T09:00:00Z");
+  const auto r = night.reconcile();
+  CHECK(broken(r).empty());
+  const auto& check = flag(r, "breaches_not_followed_up");
+  REQUIRE(check.findings.size() == 2);
+  CHECK(record(check.findings[0], "breach_id") == "b-after");
+  CHECK(check.findings[0].detail ==
+        "a breach of the shpo (No contact with children) with no follow-up after 62 hours");
+  CHECK(record(check.findings[1], "breach_id") == "b-late");
+  CHECK(record(check.findings[1], "nominal_ref") == "NOM-1");
+  CHECK(check.findings[1].detail ==
+        "a breach of the shpo (No contact with children) with no follow-up after 25 hours");
+  // A practice finding: listed on the morning page, never the exit status.
+  REQUIRE(night.batch().status == 0);
+  const std::string page = read_file(night.dir.path() / "out" / "summary.html");
+  CHECK(page.find("<h2>Breaches of an order with nothing recorded about them 24 hours after they "
+                  "happened.</h2>") != std::string::npos);
+}
+
 TEST_CASE("batch: a visit whose nominal is not in the records: the data is broken, exit 3",
           "[batch]") {
   Night night;

@@ -9,6 +9,7 @@
 
 #include "batch/night.hpp"
 #include "vigil/rules/bail.hpp"
+#include "vigil/rules/orders.hpp"
 #include "vigil/rules/text.hpp"
 
 namespace vigil::backoffice::batch_detail {
@@ -152,6 +153,38 @@ Check visits_below_crew(const Night& night) {
                                      counted(v.attendees, "officer") +
                                          " attended where the plan required " +
                                          std::to_string(v.required)));
+  }
+  return check;
+}
+
+Check breaches_not_followed_up(store::Database& db, const Night& night) {
+  Check check{"breaches_not_followed_up",
+              "Breaches of an order with nothing recorded about them 24 hours after they "
+              "happened.",
+              {}};
+  // What was followed up after the run's cutoff was not yet, as of the run.
+  auto s = db.prepare(
+      "SELECT b.id, n.ref, coalesce(t.name, n.team_id), coalesce(o.username, ''), b.occurred_at, "
+      "r.kind, b.condition_text, (SELECT min(f.followed_up_at) FROM breach_follow_ups f WHERE "
+      "f.breach_id = b.id AND f.followed_up_at <= ?1) FROM breaches b JOIN nominals n ON n.id = "
+      "b.nominal_id JOIN orders r ON r.id = b.order_id LEFT JOIN teams t ON t.id = n.team_id LEFT "
+      "JOIN officers o ON o.id = n.officer_id WHERE b.occurred_at <= ?1 ORDER BY b.occurred_at, "
+      "b.id");
+  s.bind_all(format_instant(night.cutoff));
+  while (s.step()) {
+    const auto occurred = parse_instant(s.column_text(4));
+    const auto first = s.is_null(7) ? std::nullopt : parse_instant(s.column_text(7));
+    if (!occurred || !breach_awaiting_follow_up(*occurred, first, night.cutoff)) continue;
+    const auto hours =
+        std::chrono::duration_cast<std::chrono::hours>(night.cutoff - *occurred).count();
+    check.findings.push_back(finding({{"breach_id", s.column_text(0)},
+                                      {"nominal_ref", s.column_text(1)},
+                                      {"team", s.column_text(2)},
+                                      {"officer", s.column_text(3)},
+                                      {"occurred_at", s.column_text(4)}},
+                                     "a breach of the " + s.column_text(5) + " (" +
+                                         s.column_text(6) + ") with no follow-up after " +
+                                         counted(static_cast<int>(hours), "hour")));
   }
   return check;
 }

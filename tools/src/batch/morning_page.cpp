@@ -191,7 +191,8 @@ std::string summary_html(const Night& night, const Reconciliation& r,
   html += "</p></div><div>" + trend_chart(trend) + "<p>Overdue items each night, last " +
           std::to_string(reports::kTrendDays) + " days.</p></div></div>\n";
   // One page: every flag counted, and those the meeting acts on first listed under it: the
-  // high-risk backlog, bail about to end, and officers' work held on tablets gone quiet.
+  // high-risk backlog, bail about to end, and (when there are any) officers' work held on tablets
+  // gone quiet and breaches nobody has followed up.
   html += "<h2>Flags</h2><table><thead><tr><th>What</th><th>Count</th></tr></thead><tbody>";
   for (const auto& flag : r.flags) {
     html += "<tr><td>" + html_escaped(flag.description) + "</td><td>" +
@@ -199,10 +200,11 @@ std::string summary_html(const Night& night, const Reconciliation& r,
   }
   html += "</tbody></table>\n";
   for (const auto& flag : r.flags) {
-    if (flag.name != "overdue_high_risk" && flag.name != "bail_ending_within_7_days" &&
-        (flag.name != "devices_silent_with_pending_changes" || flag.findings.empty())) {
-      continue;
-    }
+    const bool always =
+        flag.name == "overdue_high_risk" || flag.name == "bail_ending_within_7_days";
+    const bool when_any = flag.name == "devices_silent_with_pending_changes" ||
+                          flag.name == "breaches_not_followed_up";
+    if (!always && !(when_any && !flag.findings.empty())) continue;
     html += "<h2>" + html_escaped(flag.description) + "</h2>" + findings_table(flag, 6) + "\n";
   }
   return html + "<p>Every item and breach is listed in reconcile.json.</p></body></html>\n";

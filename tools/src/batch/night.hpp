@@ -50,6 +50,7 @@ Check old_conflicts(store::Database& db, const Night& night);
 Check overdue_high_risk(const Night& night);
 Check visits_below_crew(const Night& night);
 Check nominals_unmanaged(store::Database& db);
+Check breaches_not_followed_up(store::Database& db, const Night& night);
 Check bail_ending(const Night& night);
 Check suspects_untraced(const Night& night);
 

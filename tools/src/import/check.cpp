@@ -19,6 +19,9 @@ void Importer::check_all() {
   if (auto* t = table(VisitsCsv::kFile)) check_visits(*t);
   if (auto* t = table(SuspectsCsv::kFile)) check_suspects(*t);
   if (auto* t = table(BailCsv::kFile)) check_bail(*t);
+  for (const auto& spec : linked_files()) {
+    if (auto* t = table(spec.file)) check_linked(*t, spec);
+  }
 }
 
 bool Importer::known_officer(const std::string& username) const {
@@ -31,6 +34,17 @@ bool Importer::known_team(const std::string& name) const {
 
 bool Importer::known_nominal(const std::string& ref) const {
   return nominals_.count(ref) != 0 || new_nominal_refs_.count(ref) != 0;
+}
+
+bool Importer::known_assessment(const std::string& nominal_ref,
+                                const std::string& assessed_on) const {
+  if (const auto* id = stored_nominal_id(nominal_ref);
+      id != nullptr && assessments_.count(fact_key(*id, assessed_on)) != 0) {
+    return true;
+  }
+  return std::any_of(assessment_rows_.begin(), assessment_rows_.end(), [&](const auto& row) {
+    return row.nominal_ref == nominal_ref && row.assessed_on == assessed_on;
+  });
 }
 
 // For comparing facts before anything is written: an officer new in this import has no id

@@ -37,14 +37,18 @@ void Importer::check_assessments(Table& t) {
     auto risk_level = row.choice<RiskLevel>(C::risk_level);
     auto assessor = row.text(C::assessor);
     if (assessor) check_officer_reference(row, C::assessor, *assessor);
+    auto risk_factors = row.text(C::risk_factors);
+    auto protective_factors = row.text(C::protective_factors);
     if (!row.ok()) return;
 
     auto what = [&] {
       return "an assessment of " + quoted_excerpt(*nominal_ref) + " on " + *assessed_on;
     };
-    AssessmentRow out{*nominal_ref, *assessed_on, std::string(to_string(*risk_level)), *assessor};
+    AssessmentRow out{*nominal_ref, *assessed_on,  std::string(to_string(*risk_level)),
+                      *assessor,    *risk_factors, *protective_factors};
     auto facts = [&] {
-      return AssessmentFacts{out.risk_level, officer_id_for_comparison(out.assessor)};
+      return AssessmentFacts{out.risk_level, officer_id_for_comparison(out.assessor),
+                             out.risk_factors, out.protective_factors};
     };
     check_fact(row, seen, out.nominal_ref, out.assessed_on, assessments_, facts, what,
                "assessments are facts and are never replaced");
@@ -60,12 +64,25 @@ void Importer::check_plans(Table& t) {
     auto started_on = row.past_date(C::started_on);
     auto every = row.whole_number(C::visit_every_months);
     auto double_crewed = row.yes_no(C::double_crewed);
+    // Left empty, or a file without the column: visits may be announced.
+    auto unannounced = row[C::unannounced_required].empty() ? std::optional<bool>(false)
+                                                            : row.yes_no(C::unannounced_required);
+    std::optional<std::string> follows;
+    if (!row[C::follows_assessment_on].empty()) {
+      follows = row.text(C::follows_assessment_on);
+      if (follows && nominal_ref && !known_assessment(*nominal_ref, *follows)) {
+        row.problem("follows_assessment_on " + in_quotes(*follows) +
+                    " is the date of no "
+                    "assessment of " +
+                    quoted_excerpt(*nominal_ref));
+      }
+    }
     if (!row.ok()) return;
 
     auto what = [&] {
       return "a plan for " + quoted_excerpt(*nominal_ref) + " started on " + *started_on;
     };
-    PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed}};
+    PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed, *unannounced, follows}};
     auto facts = [&] { return out.facts; };
     check_fact(row, seen, out.nominal_ref, out.started_on, plans_, facts, what,
                "the import only adds plans and never replaces one");

@@ -106,7 +106,10 @@ void Importer::check_suspects(Table& t) {
 void Importer::check_bail(Table& t) {
   using C = BailCsv;
   std::unordered_map<std::string, int> seen;
-  for_each_checkable_row(t, [&](Row& row) {
+  for_each_row(t, [&](Row& row) {
+    // A row with a problem still defines its case, for the extensions and conditions naming it.
+    if (std::string key(row[C::ref]); !key.empty()) new_bail_refs_.insert(std::move(key));
+    if (!row.checkable()) return;
     const auto [ref, surname, forenames] =
         check_person(row, seen, C::ref, C::surname, C::forenames);
     auto offence = row.text(C::offence);

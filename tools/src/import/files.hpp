@@ -60,25 +60,49 @@ struct NominalsCsv {
 
 struct AssessmentsCsv {
   static constexpr std::string_view kFile = "assessments.csv";
-  enum Column : std::size_t { nominal_ref, assessed_on, risk_level, assessor };
-  static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "assessed_on",
-                                                            "risk_level", "assessor"};
+  enum Column : std::size_t {
+    nominal_ref,
+    assessed_on,
+    risk_level,
+    assessor,
+    risk_factors,
+    protective_factors
+  };
+  static constexpr std::array<std::string_view, 6> kColumns{
+      "nominal_ref", "assessed_on", "risk_level", "assessor", "risk_factors", "protective_factors"};
+  // The columns every file has; the others may be left out (a file written before they were
+  // read), and are then empty in every row.
+  static constexpr std::size_t kRequired = 4;
   // A reference names its record by the referenced entity's key (nominal_ref, assessor).
-  static constexpr std::array<ColumnField, 4> kFields{{{"nominal", "ref"},
+  static constexpr std::array<ColumnField, 6> kFields{{{"nominal", "ref"},
                                                        {"assessment", "assessed_on"},
                                                        {"assessment", "risk_level"},
-                                                       {"officer", "username"}}};
+                                                       {"officer", "username"},
+                                                       {"assessment", "risk_factors"},
+                                                       {"assessment", "protective_factors"}}};
 };
 
 struct PlansCsv {
   static constexpr std::string_view kFile = "plans.csv";
-  enum Column : std::size_t { nominal_ref, started_on, visit_every_months, double_crewed };
-  static constexpr std::array<std::string_view, 4> kColumns{"nominal_ref", "started_on",
-                                                            "visit_every_months", "double_crewed"};
-  static constexpr std::array<ColumnField, 4> kFields{{{"nominal", "ref"},
+  enum Column : std::size_t {
+    nominal_ref,
+    started_on,
+    visit_every_months,
+    double_crewed,
+    unannounced_required,
+    follows_assessment_on
+  };
+  static constexpr std::array<std::string_view, 6> kColumns{
+      "nominal_ref",   "started_on",           "visit_every_months",
+      "double_crewed", "unannounced_required", "follows_assessment_on"};
+  static constexpr std::size_t kRequired = 4;
+  // The assessment a plan follows is named by its date: one of the same nominal's.
+  static constexpr std::array<ColumnField, 6> kFields{{{"nominal", "ref"},
                                                        {"plan", "started_on"},
                                                        {"plan", "visit_every_months"},
-                                                       {"plan", "double_crewed"}}};
+                                                       {"plan", "double_crewed"},
+                                                       {"plan", "unannounced_required"},
+                                                       {"assessment", "assessed_on"}}};
 };
 
 struct VisitsCsv {

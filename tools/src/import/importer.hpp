@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include "import/linked.hpp"
 #include "import/records.hpp"
 #include "import/table.hpp"
 #include "vigil/base/csv.hpp"
@@ -74,12 +77,23 @@ class Importer {
 
   ImportResult run();
 
+  // What the linked files' rules look at (linked.hpp, LinkedRule): a record of a linked file by
+  // its key, the records of a linked file that hang from one parent, and a bail case's arrest (its
+  // date and case type), each as this import would leave it.
+  const std::vector<sync::StoredValue>* linked_values(std::string_view file,
+                                                      const std::string& key) const;
+  std::vector<const std::vector<sync::StoredValue>*> linked_siblings(
+      std::string_view file, const std::string& parent_key) const;
+  std::optional<std::pair<Date, CaseType>> bail_arrest(const std::string& ref) const;
+
  private:
   // Phase 1: the files (read.cpp) --------------------------------------------------------------
 
   bool read_files();
   template <class Spec>
   void add_table();
+  void add_table(std::string_view file, std::span<const std::string_view> columns,
+                 std::size_t required_columns, std::span<const ColumnField> fields);
 
   // Why a file could not be read.
   struct Unreadable {
@@ -139,6 +153,8 @@ class Importer {
   bool known_officer(const std::string& username) const;
   bool known_team(const std::string& name) const;
   bool known_nominal(const std::string& ref) const;
+  // Whether the nominal has an assessment on that date, recorded or in this import.
+  bool known_assessment(const std::string& nominal_ref, const std::string& assessed_on) const;
   std::string officer_id_for_comparison(const std::string& username) const;
   const std::string* stored_nominal_id(const std::string& ref) const;
   void check_officer_reference(Row& row, std::size_t column, const std::string& username);
@@ -174,6 +190,22 @@ class Importer {
   void check_assessments(Table& t);
   void check_plans(Table& t);
   void check_visits(Table& t);
+
+  // Linked files (linked.cpp) ------------------------------------------------------------------
+
+  // A record of a linked file: stored (with its id), or new in this import (id "" until written).
+  struct LinkedRecord {
+    std::string id;
+    std::string parent_key;
+    std::vector<sync::StoredValue> values;  // a row's, column by column; officers by username
+    bool changed = false;                   // a stored record a row of this import changes
+  };
+  void load_linked();
+  std::unordered_map<std::string, std::string> parent_keys(Parent parent);
+  bool known_parent(Parent parent, const std::string& key);
+  void check_linked(Table& t, const LinkedFile& spec);
+  std::string parent_id(Parent parent, const std::string& key);
+  void write_linked(const LinkedFile& spec);
 
   void collect_problems();  // import.cpp
 
@@ -230,6 +262,13 @@ class Importer {
   std::unordered_set<std::string> new_usernames_;
   std::unordered_set<std::string> new_teams_;
   std::unordered_set<std::string> new_nominal_refs_;
+  std::unordered_set<std::string> new_bail_refs_;
+  std::unordered_set<std::string> defined_orders_;  // by key, by any row of orders.csv
+
+  // The linked files' records by file, then by key (linked.hpp); and the keys of each file's
+  // rows that passed every check, in file order, with their lines.
+  std::map<std::string_view, std::unordered_map<std::string, LinkedRecord>, std::less<>> linked_;
+  std::map<std::string_view, std::vector<std::pair<std::string, int>>, std::less<>> linked_rows_;
 
   // Rows that passed every check, in file order.
   std::vector<OfficerRow> officer_rows_;

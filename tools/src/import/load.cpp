@@ -25,14 +25,19 @@ void Importer::load_database() {
     supervisions_.emplace(supervisors.column_text(0), supervisors.column_text(1));
   }
 
+  // What each file present refers to: a plan follows an assessment, a linked file's records hang
+  // from nominals, plans and bail cases.
+  bool any_linked = false;
+  for (const auto& spec : linked_files()) any_linked = any_linked || table(spec.file) != nullptr;
   bool needs_nominals = table(NominalsCsv::kFile) || table(AssessmentsCsv::kFile) ||
-                        table(PlansCsv::kFile) || table(VisitsCsv::kFile);
+                        table(PlansCsv::kFile) || table(VisitsCsv::kFile) || any_linked;
   if (needs_nominals) load_nominals();
-  if (table(AssessmentsCsv::kFile)) load_assessments();
-  if (table(PlansCsv::kFile)) load_plans();
+  if (table(AssessmentsCsv::kFile) || table(PlansCsv::kFile)) load_assessments();
+  if (table(PlansCsv::kFile) || table("plan_actions.csv")) load_plans();
   if (table(VisitsCsv::kFile)) load_visits();
   if (table(SuspectsCsv::kFile)) load_suspects();
-  if (table(BailCsv::kFile)) load_bail();
+  if (table(BailCsv::kFile) || any_linked) load_bail();
+  if (any_linked) load_linked();
 }
 
 void Importer::load_nominals() {
@@ -51,20 +56,25 @@ void Importer::load_nominals() {
 }
 
 void Importer::load_assessments() {
-  auto select =
-      db_.prepare("SELECT nominal_id, assessed_on, risk_level, assessor_id FROM assessments");
+  auto select = db_.prepare(
+      "SELECT nominal_id, assessed_on, risk_level, assessor_id, risk_factors, "
+      "protective_factors FROM assessments");
   while (select.step()) {
     assessments_[fact_key(select.column_text(0), select.column_text(1))].push_back(
-        AssessmentFacts{select.column_text(2), select.column_optional_text(3)});
+        AssessmentFacts{select.column_text(2), select.column_optional_text(3),
+                        select.column_text(4), select.column_text(5)});
   }
 }
 
 void Importer::load_plans() {
-  auto select =
-      db_.prepare("SELECT nominal_id, started_on, visit_every_months, double_crewed FROM plans");
+  auto select = db_.prepare(
+      "SELECT p.nominal_id, p.started_on, p.visit_every_months, p.double_crewed, "
+      "p.unannounced_required, a.assessed_on FROM plans p LEFT JOIN assessments a ON "
+      "a.id = p.assessment_id");
   while (select.step()) {
     plans_[fact_key(select.column_text(0), select.column_text(1))].push_back(
-        PlanFacts{select.column_optional_int(2), select.column_int(3) != 0});
+        PlanFacts{select.column_optional_int(2), select.column_int(3) != 0,
+                  select.column_int(4) != 0, select.column_optional_text(5)});
   }
 }
 

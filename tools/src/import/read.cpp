@@ -23,15 +23,23 @@ void Importer::add_table() {
   // Opened without following a link, and read through that descriptor: a link planted in the
   // folder (to a file only the person importing may read) is refused, and nothing can swap the
   // file between a check and the open. The folder itself was opened once, by read_files.
-  FileDescriptor file(::openat(dir_fd_.get(), std::string(Spec::kFile).c_str(),
+  std::size_t required = Spec::kColumns.size();
+  if constexpr (requires { Spec::kRequired; }) required = Spec::kRequired;
+  add_table(Spec::kFile, Spec::kColumns, required, Spec::kFields);
+}
+
+void Importer::add_table(std::string_view name, std::span<const std::string_view> columns,
+                         std::size_t required_columns, std::span<const ColumnField> fields) {
+  FileDescriptor file(::openat(dir_fd_.get(), std::string(name).c_str(),
                                O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   const int open_error = errno;
   if (!file && open_error == ENOENT) return;  // this import has no such file
   Table& table = tables_.emplace_back();
-  table.file = std::string(Spec::kFile);
-  table.columns = Spec::kColumns;
-  table.positions.assign(Spec::kColumns.size(), kMissing);
-  for (const auto& column : Spec::kFields) {
+  table.file = std::string(name);
+  table.columns = columns;
+  table.required_columns = required_columns;
+  table.positions.assign(columns.size(), kMissing);
+  for (const auto& column : fields) {
     table.fields.push_back(&sync::field_of(column.entity, column.field));
   }
   result_.counts[table.file] = {};
@@ -86,9 +94,10 @@ bool Importer::read_files() {
     return false;
   }
   // A file named in the wrong case would otherwise be silently skipped on this file system.
+  const auto files = import_files();
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
     std::string name = entry.path().filename().string();
-    for (auto known : kFileOrder) {
+    for (auto known : files) {
       if (name != known && equals_ignoring_case(name, known)) {
         result_.problems.push_back({name, 0,
                                     "file names are lower case: rename '" + name + "' to '" +
@@ -103,11 +112,14 @@ bool Importer::read_files() {
   add_table<VisitsCsv>();
   add_table<SuspectsCsv>();
   add_table<BailCsv>();
+  for (const auto& spec : linked_files()) {
+    add_table(spec.file, spec.columns, spec.columns.size(), spec.fields);
+  }
   if (tables_.empty() && result_.problems.empty()) {
     result_.problems.push_back({dir_.string(), 0,
                                 "directory '" + dir_.string() +
-                                    "' holds none of the files vigil import reads (" +
-                                    join(kFileOrder) + ")"});
+                                    "' holds none of the files vigil import reads (" + join(files) +
+                                    ")"});
   }
   return !tables_.empty();
 }
@@ -166,7 +178,7 @@ void Importer::match_header(Table& table, const base::CsvRecord& header) {
     }
     table.positions[column] = i;
   }
-  for (std::size_t column = 0; column < table.columns.size(); ++column) {
+  for (std::size_t column = 0; column < table.required_columns; ++column) {
     if (table.positions[column] == kMissing) {
       report("missing column " + in_quotes(table.columns[column]) + expected);
     }

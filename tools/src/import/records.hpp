@@ -73,12 +73,16 @@ using StoredByRef = std::unordered_map<std::string, Stored<Fields>>;
 struct AssessmentFacts {
   std::string risk_level;
   std::optional<std::string> assessor_id;
+  std::string risk_factors;
+  std::string protective_factors;
   bool operator==(const AssessmentFacts&) const = default;
 };
 
 struct PlanFacts {
   std::optional<std::int64_t> visit_every_months;
   bool double_crewed = false;
+  bool unannounced_required = false;
+  std::optional<std::string> follows_assessment_on;  // the date of the assessment it follows
   bool operator==(const PlanFacts&) const = default;
 };
 
@@ -116,6 +120,8 @@ struct AssessmentRow {
   std::string assessed_on;
   std::string risk_level;
   std::string assessor;
+  std::string risk_factors;
+  std::string protective_factors;
 };
 
 struct PlanRow {

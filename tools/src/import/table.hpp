@@ -44,6 +44,7 @@ struct Clock {
 struct Table {
   std::string file;
   std::span<const std::string_view> columns;
+  std::size_t required_columns = 0;  // the first ones; a file may leave out those after them
   bool header_ok = false;
   std::size_t header_width = 0;
   std::vector<std::size_t> positions;  // column -> field index in a row, kMissing when absent

@@ -19,6 +19,7 @@ void Importer::write_all() {
   write_visits();
   write_suspects();
   write_bail();
+  for (const auto& spec : linked_files()) write_linked(spec);
 }
 
 void Importer::stage(std::string_view file, std::size_t rows) {
@@ -64,7 +65,7 @@ const std::string& Importer::nominal_id(const std::string& ref) const {
 void Importer::write_audit() {
   std::string reason = "imported from " + dir_.string() + ":";
   bool first = true;
-  for (auto file : kFileOrder) {
+  for (auto file : import_files()) {
     auto found = result_.counts.find(std::string(file));
     if (found == result_.counts.end()) continue;
     const auto& c = found->second;

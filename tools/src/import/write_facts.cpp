@@ -54,24 +54,29 @@ bool Importer::add_fact(FactsByKey<Facts>& stored, const std::string& key, const
 
 void Importer::write_assessments() {
   auto insert = db_.prepare(
-      "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level, assessor_id) "
-      "VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level, assessor_id, "
+      "risk_factors, protective_factors) VALUES (?, ?, ?, ?, ?, ?, ?)");
   write_facts(
       "assessment", AssessmentsCsv::kFile, assessment_rows_, assessments_,
       [&](const AssessmentRow& row, const std::string& nominal) {
         return std::pair{fact_key(nominal, row.assessed_on),
-                         AssessmentFacts{row.risk_level, officer_id(row.assessor)}};
+                         AssessmentFacts{row.risk_level, officer_id(row.assessor), row.risk_factors,
+                                         row.protective_factors}};
       },
       [&](const std::string& id, const std::string& nominal, const AssessmentRow& row,
           const AssessmentFacts& facts) {
-        insert.bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id).run();
+        insert
+            .bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id,
+                      facts.risk_factors, facts.protective_factors)
+            .run();
       });
 }
 
 void Importer::write_plans() {
   auto insert = db_.prepare(
-      "INSERT INTO plans (id, nominal_id, started_on, visit_every_months, double_crewed) "
-      "VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO plans (id, nominal_id, started_on, visit_every_months, double_crewed, "
+      "unannounced_required, assessment_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM "
+      "assessments WHERE nominal_id = ?2 AND assessed_on = ?7 ORDER BY rowid LIMIT 1))");
   write_facts(
       "plan", PlansCsv::kFile, plan_rows_, plans_,
       [&](const PlanRow& row, const std::string& nominal) {
@@ -79,7 +84,9 @@ void Importer::write_plans() {
       },
       [&](const std::string& id, const std::string& nominal, const PlanRow& row,
           const PlanFacts& facts) {
-        insert.bind_all(id, nominal, row.started_on, facts.visit_every_months, facts.double_crewed)
+        insert
+            .bind_all(id, nominal, row.started_on, facts.visit_every_months, facts.double_crewed,
+                      facts.unannounced_required, facts.follows_assessment_on)
             .run();
       });
 }

@@ -1,6 +1,8 @@
 // The seed's orders, their conditions and breaches (Seeder, seeder.hpp).
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,8 +15,9 @@
 namespace vigil::backoffice::seed_detail {
 
 Seeder::OrderShape Seeder::order_for(NominalKind kind) {
+  // At least five years, whatever leap days they hold.
   static const OrderShape kShpo{"shpo",
-                                5 * 365,
+                                5 * 365 + 2,
                                 0,
                                 {"Not to have unsupervised contact with any child under 16",
                                  "Not to use any device capable of accessing the internet "
@@ -103,7 +106,7 @@ void Seeder::write_orders(Writers& w) {
       // Each prohibition may have its own period; most run with the order.
       std::optional<Day> condition_ends = ends;
       if (!ends && dice_.chance(0.3))
-        condition_ends = plus_days(made, dice_.between(5 * 365, 10 * 365));
+        condition_ends = plus_days(made, dice_.between(5 * 365 + 2, 10 * 365));
       w.order_conditions.insert(conditions.back().id, order_id, text, false,
                                 calendar_.text(condition_ends));
     }
@@ -123,10 +126,24 @@ void Seeder::write_orders(Writers& w) {
         const Condition& breached = dice_.pick(conditions);
         const Day on = plus_days(as_of_, -days);
         const std::string id = dice_.uuid();
-        const auto occurred = calendar_.text(calendar_.at(on, dice_.between(7 * 3600, 22 * 3600)));
+        const Instant occurred_at = calendar_.at(on, dice_.between(7 * 3600, 22 * 3600));
+        const auto occurred = calendar_.text(occurred_at);
         const std::string_view action = dice_.pick(kBreachActions);
         w.breaches.insert(id, n.id, order_id, breached.id, breached.text, occurred.view(), action,
                           officer_id(n.officer));
+        // Followed up within the day, most of them: one in sixteen of the last 90 days' is not,
+        // for the morning meeting to see. Decided by the id's digits, so the seed's other draws
+        // are as they were.
+        const auto digit = [&](std::size_t i) {
+          const char c = id[i];
+          return c >= 'a' ? c - 'a' + 10 : c - '0';
+        };
+        if (digit(0) == 0 && days <= 90) continue;
+        const auto followed = calendar_.text(occurred_at + std::chrono::hours(1 + digit(1)));
+        w.breach_follow_ups.insert(
+            dice_.uuid(), id, followed.view(),
+            kFollowUpActions[static_cast<std::size_t>(digit(2)) % std::size(kFollowUpActions)],
+            days > 28 ? "closed" : "open", officer_id(n.officer));
       }
     }
   });

@@ -95,6 +95,10 @@ inline constexpr std::string_view kBreachActions[] = {
     "Arrested and charged with breach", "Formal warning given", "Reported to the court",
     "Recall to prison requested", "Referred to MAPPA meeting"};
 
+inline constexpr std::string_view kFollowUpActions[] = {
+    "Interviewed under caution", "Case file sent to the CPS", "Warning letter served",
+    "Discussed at the MAPPA meeting", "Court date set for the breach"};
+
 inline constexpr std::string_view kTraceNotes[] = {"Home address visited; not present",
                                                    "PNC and local systems checked",
                                                    "Enquiries with known associates",

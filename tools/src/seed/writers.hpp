@@ -60,6 +60,9 @@ struct Writers {
         breaches(db, "breaches",
                  "INSERT INTO breaches (id, nominal_id, order_id, condition_id, condition_text, "
                  "occurred_at, action_taken, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        breach_follow_ups(db, "breach_follow_ups",
+                          "INSERT INTO breach_follow_ups (id, breach_id, followed_up_at, "
+                          "action_taken, status, officer_id) VALUES (?, ?, ?, ?, ?, ?)"),
         notification_requirements(
             db, "notification_requirements",
             "INSERT INTO notification_requirements (id, nominal_id, relevant_date, disposal, "
@@ -107,7 +110,7 @@ struct Writers {
     for (TableWriter* writer : all()) writer->flush();
   }
 
-  std::array<TableWriter*, 25> all() {
+  std::array<TableWriter*, 26> all() {
     return {&teams,
             &officers,
             &team_supervisors,
@@ -123,6 +126,7 @@ struct Writers {
             &orders,
             &order_conditions,
             &breaches,
+            &breach_follow_ups,
             &notification_requirements,
             &notifications,
             &safeguarding_referrals,
@@ -137,9 +141,9 @@ struct Writers {
 
   TableWriter teams, officers, team_supervisors, nominals, addresses, assessments, plans,
       plan_actions, visits, visit_attendees, visit_amendments, failed_entries, orders,
-      order_conditions, breaches, notification_requirements, notifications, safeguarding_referrals,
-      referral_steps, suspects, trace_enquiries, bail_cases, bail_extensions, bail_conditions,
-      rui_reviews;
+      order_conditions, breaches, breach_follow_ups, notification_requirements, notifications,
+      safeguarding_referrals, referral_steps, suspects, trace_enquiries, bail_cases,
+      bail_extensions, bail_conditions, rui_reviews;
 };
 
 }  // namespace vigil::backoffice::seed_detail

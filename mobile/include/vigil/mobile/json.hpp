@@ -15,7 +15,8 @@ std::string to_json(const SyncReport& report);
 // priority, double_crewed, no_fixed_abode, area, reasons}]}
 std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Date as_of);
 // {"nominal", "addresses", "plans", "actions", "assessments", "orders", "conditions", "visits",
-// "amendments", "failed_entries", "breaches", "notifications", "notification_requirement", "due"}
+// "amendments", "failed_entries", "breaches", "follow_ups" (of the breaches), "notifications",
+// "notification_requirement", "due"}
 std::string to_json(const NominalRecord& record);
 // {"id", "warnings": [{kind, text, reason_field}]}
 std::string to_json(const Recorded& recorded);

@@ -104,6 +104,7 @@ struct NominalRecord {
   std::vector<sync::FieldValues> actions;     // of its plans, each naming its plan_id
   std::vector<sync::FieldValues> conditions;  // of its orders, each naming its order_id
   std::vector<sync::FieldValues> breaches, notifications, failed_entries;
+  std::vector<sync::FieldValues> follow_ups;  // of its breaches, each naming its breach_id
   std::optional<sync::FieldValues> notification_requirement;
   std::vector<reports::CaseloadEntry> due;  // what is due, as in the caseload
 };
@@ -206,6 +207,9 @@ class Tablet {
   // `condition` is the id of one of its conditions, or the condition's words.
   Recorded record_breach(const std::string& nominal_ref, const std::string& order,
                          const std::string& condition, const std::string& action);
+  // What was done about a breach since (`status` "open" while it goes on, "closed" when done).
+  Recorded follow_up_breach(const std::string& breach_id, const std::string& action,
+                            const std::string& status);
   Recorded record_trace(const std::string& suspect_ref, const std::string& note);
   // An assessment made today; the rules then make the plan's review due.
   Recorded record_assessment(const std::string& nominal_ref, RiskLevel risk_level,

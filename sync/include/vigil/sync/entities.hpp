@@ -13,6 +13,10 @@
 
 #include "vigil/rules/domain.hpp"
 
+namespace vigil::store {
+class Statement;
+}
+
 namespace vigil::sync {
 
 // What only one kind of record does when the server takes it (a read event's chain, a
@@ -118,5 +122,12 @@ ReadValue read_value(const FieldSpec& field, const std::optional<std::string_vie
 // Whether the field takes null for "nothing" (a date, a number, an officer not required); the
 // others hold their column's default ('' for text, 0 for no).
 bool takes_null(const FieldSpec& field);
+
+// Binds a stored value to a statement's parameter (numbered from 1), as its column holds it.
+void bind_stored(store::Statement& statement, int index, const StoredValue& value);
+
+// "plan_action" as a person reads it: "plan action"; with its article: "a plan action".
+std::string noun(std::string_view entity);
+std::string article(std::string_view entity);
 
 }  // namespace vigil::sync

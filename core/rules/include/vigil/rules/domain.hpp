@@ -141,6 +141,23 @@ struct EnumNames<BailRegime> {
   static constexpr std::array<std::string_view, 3> names{"none", "2017", "2022"};
 };
 
+// The orders a court makes against a nominal (docs/domain.md, "Orders and breaches"): sexual harm
+// prevention, sexual risk, violent offender, stalking protection, domestic violence protection and
+// criminal behaviour orders.
+enum class OrderKind { shpo, sro, voo, spo, dvpo, cbo };
+template <>
+struct EnumNames<OrderKind> {
+  static constexpr std::array<std::string_view, 6> names{"shpo", "sro",  "voo",
+                                                         "spo",  "dvpo", "cbo"};
+};
+
+// Whether what was done about a breach of an order is still going on or finished.
+enum class FollowUpStatus { open, closed };
+template <>
+struct EnumNames<FollowUpStatus> {
+  static constexpr std::array<std::string_view, 2> names{"open", "closed"};
+};
+
 // What an overdue item is overdue for.
 enum class OverdueKind { visit, assessment, plan_review, action, notification };
 template <>

@@ -1,0 +1,552 @@
+// The linked files of `vigil import` (linked.hpp): described once each, then loaded, checked,
+// compared and written by one code path over the sync entity table (Importer, importer.hpp).
+#include "import/linked.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "import/importer.hpp"
+#include "vigil/base/error.hpp"
+#include "vigil/base/ids.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/rules/orders.hpp"
+#include "vigil/rules/text.hpp"
+
+namespace vigil::backoffice::import_detail {
+
+namespace {
+
+using sync::StoredValue;
+
+// A value's text: a key's part, or a date or a word a rule reads. Null is "".
+std::string text_of(const StoredValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* number = std::get_if<long long>(&value)) return std::to_string(*number);
+  return {};
+}
+
+std::optional<Date> date_of(const StoredValue& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  return text != nullptr ? parse_date(*text) : std::nullopt;
+}
+
+std::string joined_key(const std::vector<StoredValue>& values, std::size_t count) {
+  std::string key;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) key += kKeySeparator;
+    key += text_of(values[i]);
+  }
+  return key;
+}
+
+// The rules each file's rows keep beyond their values' grammar (core/rules) ---------------------
+
+std::optional<std::string> order_rule(const Importer&, const std::string&,
+                                      const std::vector<StoredValue>& v) {
+  // nominal_ref, kind, made_on, ends_on, court
+  return order_period_problem(
+      {*parse_enum<OrderKind>(text_of(v[1])), *date_of(v[2]), date_of(v[3])});
+}
+
+std::optional<std::string> condition_rule(const Importer& importer, const std::string& order_key,
+                                          const std::vector<StoredValue>& v) {
+  // nominal_ref, order_kind, order_made_on, text, foreign_travel, starts_on, ends_on, renewed_on
+  const auto* order = importer.linked_values("orders.csv", order_key);
+  if (order == nullptr) return std::nullopt;  // reported as an unknown order
+  const OrderPeriod period{*parse_enum<OrderKind>(text_of((*order)[1])), *date_of((*order)[2]),
+                           date_of((*order)[3])};
+  return condition_period_problem(
+      period, {date_of(v[5]), date_of(v[6]), std::get<long long>(v[4]) != 0, date_of(v[7])});
+}
+
+std::optional<std::string> address_rule(const Importer&, const std::string&,
+                                        const std::vector<StoredValue>& v) {
+  // nominal_ref, kind, line1, postcode, line2, town, area, from_date, to_date
+  const auto from = date_of(v[7]);
+  const auto to = date_of(v[8]);
+  if (from && to && *to < *from) {
+    return "to_date " + format_date(*to) + " is before from_date " + format_date(*from);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> extension_rule(const Importer& importer, const std::string& bail_ref,
+                                          const std::vector<StoredValue>& v) {
+  // bail_ref, extended_to, authority, authorised_by, authorised_on, representations_considered
+  const auto arrest = importer.bail_arrest(bail_ref);
+  if (!arrest) return std::nullopt;  // reported as an unknown bail case
+  const BailTimetable timetable = bail_timetable(arrest->first, arrest->second);
+  const Date extended_to = *date_of(v[1]);
+  // The period it extends: the latest of the case's other extensions that ends before it, or the
+  // first period the law allows.
+  Date current_end = timetable.stages.empty() ? timetable.bail_start : timetable.stages[0].ends;
+  for (const auto* other : importer.linked_siblings("bail_extensions.csv", bail_ref)) {
+    const auto other_to = date_of((*other)[1]);
+    if (other_to && *other_to<extended_to&& * other_to> current_end) current_end = *other_to;
+  }
+  const auto decision =
+      check_extension(timetable, {current_end, *parse_enum<BailAuthority>(text_of(v[2])),
+                                  *date_of(v[4]), extended_to, std::get<long long>(v[5]) != 0});
+  if (decision.valid) return std::nullopt;
+  return decision.reason;
+}
+
+// The files ---------------------------------------------------------------------------------
+
+constexpr std::array<std::string_view, 9> kAddressColumns{
+    "nominal_ref", "kind", "line1", "postcode", "line2", "town", "area", "from_date", "to_date"};
+constexpr std::array<ColumnField, 9> kAddressFields{{{"nominal", "ref"},
+                                                     {"address", "kind"},
+                                                     {"address", "line1"},
+                                                     {"address", "postcode"},
+                                                     {"address", "line2"},
+                                                     {"address", "town"},
+                                                     {"address", "area"},
+                                                     {"address", "from_date"},
+                                                     {"address", "to_date"}}};
+
+constexpr std::array<std::string_view, 5> kOrderColumns{"nominal_ref", "kind", "made_on", "ends_on",
+                                                        "court"};
+constexpr std::array<ColumnField, 5> kOrderFields{{{"nominal", "ref"},
+                                                   {"order", "kind"},
+                                                   {"order", "made_on"},
+                                                   {"order", "ends_on"},
+                                                   {"order", "court"}}};
+constexpr std::array<std::string_view, 1> kOrderPast{"made_on"};
+
+constexpr std::array<std::string_view, 8> kConditionColumns{
+    "nominal_ref",    "order_kind", "order_made_on", "text",
+    "foreign_travel", "starts_on",  "ends_on",       "renewed_on"};
+constexpr std::array<ColumnField, 8> kConditionFields{{{"nominal", "ref"},
+                                                       {"order", "kind"},
+                                                       {"order", "made_on"},
+                                                       {"order_condition", "text"},
+                                                       {"order_condition", "foreign_travel"},
+                                                       {"order_condition", "starts_on"},
+                                                       {"order_condition", "ends_on"},
+                                                       {"order_condition", "renewed_on"}}};
+constexpr std::array<std::string_view, 1> kConditionPast{"renewed_on"};
+
+constexpr std::array<std::string_view, 8> kActionColumns{
+    "nominal_ref", "plan_started_on", "description",  "owner",
+    "due_on",      "status",          "completed_on", "partner_agency"};
+constexpr std::array<ColumnField, 8> kActionFields{{{"nominal", "ref"},
+                                                    {"plan", "started_on"},
+                                                    {"plan_action", "description"},
+                                                    {"plan_action", "owner"},
+                                                    {"plan_action", "due_on"},
+                                                    {"plan_action", "status"},
+                                                    {"plan_action", "completed_on"},
+                                                    {"plan_action", "partner_agency"}}};
+constexpr std::array<std::string_view, 1> kActionPast{"completed_on"};
+
+constexpr std::array<std::string_view, 5> kRequirementColumns{
+    "nominal_ref", "relevant_date", "disposal", "months", "age_at_relevant"};
+constexpr std::array<ColumnField, 5> kRequirementFields{
+    {{"nominal", "ref"},
+     {"notification_requirement", "relevant_date"},
+     {"notification_requirement", "disposal"},
+     {"notification_requirement", "months"},
+     {"notification_requirement", "age_at_relevant"}}};
+constexpr std::array<std::string_view, 1> kRequirementPast{"relevant_date"};
+
+constexpr std::array<std::string_view, 6> kExtensionColumns{
+    "bail_ref",      "extended_to",   "authority",
+    "authorised_by", "authorised_on", "representations_considered"};
+constexpr std::array<ColumnField, 6> kExtensionFields{
+    {{"bail_case", "ref"},
+     {"bail_extension", "extended_to"},
+     {"bail_extension", "authority"},
+     {"bail_extension", "authorised_by"},
+     {"bail_extension", "authorised_on"},
+     {"bail_extension", "representations_considered"}}};
+constexpr std::array<std::string_view, 1> kExtensionPast{"authorised_on"};
+
+constexpr std::array<std::string_view, 4> kBailConditionColumns{"bail_ref", "kind", "detail",
+                                                                "victim_views"};
+constexpr std::array<ColumnField, 4> kBailConditionFields{{{"bail_case", "ref"},
+                                                           {"bail_condition", "kind"},
+                                                           {"bail_condition", "detail"},
+                                                           {"bail_condition", "victim_views"}}};
+
+const std::array<LinkedFile, 7> kLinkedFiles{{
+    {"addresses.csv",
+     "address",
+     Parent::nominal,
+     kAddressColumns,
+     kAddressFields,
+     4,
+     {},
+     address_rule},
+    {"orders.csv", "order", Parent::nominal, kOrderColumns, kOrderFields, 3, kOrderPast,
+     order_rule},
+    {"order_conditions.csv", "order_condition", Parent::order, kConditionColumns, kConditionFields,
+     4, kConditionPast, condition_rule},
+    {"plan_actions.csv", "plan_action", Parent::plan, kActionColumns, kActionFields, 3, kActionPast,
+     nullptr},
+    {"notification_requirements.csv", "notification_requirement", Parent::nominal,
+     kRequirementColumns, kRequirementFields, 1, kRequirementPast, nullptr},
+    {"bail_extensions.csv", "bail_extension", Parent::bail_case, kExtensionColumns,
+     kExtensionFields, 2, kExtensionPast, extension_rule},
+    {"bail_conditions.csv",
+     "bail_condition",
+     Parent::bail_case,
+     kBailConditionColumns,
+     kBailConditionFields,
+     3,
+     {},
+     nullptr},
+}};
+
+const sync::EntitySpec& entity_of(const LinkedFile& spec) {
+  const auto* entity = sync::find_entity(spec.entity);
+  if (entity == nullptr) {
+    throw Error(ErrorCode::internal, "import: no entity " + std::string(spec.entity));
+  }
+  return *entity;
+}
+
+// The field a column of the file fills in its own entity (not the parent's key).
+const sync::FieldSpec& own_field(const LinkedFile& spec, std::size_t column) {
+  return sync::field_of(spec.fields[column].entity, spec.fields[column].field);
+}
+
+bool holds_integer(const sync::FieldSpec& field) {
+  return field.type == sync::FieldType::yes_no || field.type == sync::FieldType::integer;
+}
+
+}  // namespace
+
+std::span<const LinkedFile> linked_files() {
+  return kLinkedFiles;
+}
+
+std::size_t parent_width(Parent parent) {
+  switch (parent) {
+    case Parent::nominal:
+    case Parent::bail_case:
+      return 1;
+    case Parent::plan:
+      return 2;
+    case Parent::order:
+      return 3;
+  }
+  return 1;
+}
+
+std::vector<std::string_view> import_files() {
+  std::vector<std::string_view> files(kFileOrder.begin(), kFileOrder.end());
+  for (const auto& spec : kLinkedFiles) files.push_back(spec.file);
+  return files;
+}
+
+// Loading ------------------------------------------------------------------------------------
+
+std::unordered_map<std::string, std::string> Importer::parent_keys(Parent parent) {
+  std::unordered_map<std::string, std::string> keys;  // parent id -> key
+  switch (parent) {
+    case Parent::nominal:
+      for (const auto& [ref, nominal] : nominals_) keys.emplace(nominal.id, ref);
+      break;
+    case Parent::bail_case:
+      for (const auto& [ref, bail] : bail_cases_) keys.emplace(bail.id, ref);
+      break;
+    case Parent::order:
+      for (const auto& [key, order] : linked_["orders.csv"]) keys.emplace(order.id, key);
+      break;
+    case Parent::plan: {
+      auto plans = db_.prepare(
+          "SELECT p.id, n.ref, p.started_on FROM plans p JOIN nominals n ON n.id = p.nominal_id");
+      while (plans.step()) {
+        keys.emplace(plans.column_text(0),
+                     plans.column_text(1) + kKeySeparator + plans.column_text(2));
+      }
+      break;
+    }
+  }
+  return keys;
+}
+
+void Importer::load_linked() {
+  std::unordered_map<std::string, std::string> usernames;  // officer id -> username
+  for (const auto& [username, officer] : officers_) usernames.emplace(officer.id, username);
+  for (const auto& spec : kLinkedFiles) {
+    const auto& entity = entity_of(spec);
+    const std::size_t width = parent_width(spec.parent);
+    std::string sql = "SELECT x.id, x." + std::string(entity.field(entity.parent_field)->column);
+    for (std::size_t c = width; c < spec.columns.size(); ++c) {
+      sql += ", x." + std::string(own_field(spec, c).column);
+    }
+    auto select = db_.prepare(sql + " FROM " + std::string(entity.table) + " x ORDER BY x.rowid");
+    const auto keys = parent_keys(spec.parent);
+    auto& records = linked_[spec.file];
+    while (select.step()) {
+      const auto parent = keys.find(select.column_text(1));
+      if (parent == keys.end()) continue;  // hangs from nothing a file names
+      LinkedRecord record{select.column_text(0), parent->second, {}, false};
+      // The parent's key, part by part, then the record's own values as a row would give them.
+      std::string_view rest = parent->second;
+      for (std::size_t c = 0; c < width; ++c) {
+        const auto end = std::min(rest.find(kKeySeparator), rest.size());
+        record.values.emplace_back(std::string(rest.substr(0, end)));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+      }
+      for (std::size_t c = width; c < spec.columns.size(); ++c) {
+        const auto& field = own_field(spec, c);
+        const int column = static_cast<int>(c - width) + 2;
+        if (select.is_null(column)) {
+          record.values.emplace_back();
+        } else if (holds_integer(field)) {
+          record.values.emplace_back(static_cast<long long>(select.column_int(column)));
+        } else if (field.type == sync::FieldType::officer) {
+          const auto found = usernames.find(select.column_text(column));
+          record.values.emplace_back(found != usernames.end() ? found->second
+                                                              : select.column_text(column));
+        } else {
+          record.values.emplace_back(select.column_text(column));
+        }
+      }
+      // Two stored records with one key (two tablets recorded the same): the first stands for it.
+      records.emplace(joined_key(record.values, spec.key_columns), std::move(record));
+    }
+  }
+}
+
+// Checking -----------------------------------------------------------------------------------
+
+bool Importer::known_parent(Parent parent, const std::string& key) {
+  switch (parent) {
+    case Parent::nominal:
+      return known_nominal(key);
+    case Parent::bail_case:
+      return bail_cases_.count(key) != 0 || new_bail_refs_.count(key) != 0;
+    case Parent::order:
+      return linked_["orders.csv"].count(key) != 0 || defined_orders_.count(key) != 0;
+    case Parent::plan: {
+      const auto split = key.find(kKeySeparator);
+      const std::string ref = key.substr(0, split);
+      const std::string started_on = key.substr(split + 1);
+      if (const auto* id = stored_nominal_id(ref);
+          id != nullptr && plans_.count(fact_key(*id, started_on)) != 0) {
+        return true;
+      }
+      return std::any_of(plan_rows_.begin(), plan_rows_.end(), [&](const PlanRow& row) {
+        return row.nominal_ref == ref && row.started_on == started_on;
+      });
+    }
+  }
+  return false;
+}
+
+void Importer::check_linked(Table& t, const LinkedFile& spec) {
+  const auto& entity = entity_of(spec);
+  const std::size_t width = parent_width(spec.parent);
+  std::unordered_map<std::string, int> seen;
+  auto& records = linked_[spec.file];
+  auto& rows = linked_rows_[spec.file];
+  for_each_row(t, [&](Row& row) {
+    if (spec.file == "orders.csv") {
+      // A row with a problem still defines its order, for the conditions that name it.
+      std::string key;
+      for (std::size_t c = 0; c < spec.key_columns; ++c) {
+        key += (c > 0 ? std::string(1, kKeySeparator) : std::string()) + std::string(row[c]);
+      }
+      defined_orders_.insert(std::move(key));
+    }
+    if (!row.checkable()) return;
+    std::vector<StoredValue> values;
+    for (std::size_t c = 0; c < spec.columns.size(); ++c) {
+      auto value = row.read(c);
+      if (!value) {
+        values.emplace_back();
+        continue;
+      }
+      const bool past = std::find(spec.past_dates.begin(), spec.past_dates.end(),
+                                  spec.columns[c]) != spec.past_dates.end();
+      if (const auto day = date_of(*value); past && day && *day > clock_.today) {
+        row.problem(row.label(c) + " " + in_quotes(row[c]) + " is in the future");
+      }
+      if (c >= width && own_field(spec, c).type == sync::FieldType::officer) {
+        check_officer_reference(row, c, text_of(*value));
+      }
+      values.push_back(std::move(*value));
+    }
+    if (!row.ok()) return;
+    const std::string parent_key = joined_key(values, width);
+    if (!known_parent(spec.parent, parent_key)) {
+      std::string named;
+      for (std::size_t c = 0; c < width; ++c) {
+        named += (c == 0           ? ""
+                  : c + 1 == width ? " and "
+                                   : ", ") +
+                 row.label(c) + " " + in_quotes(text_of(values[c]));
+      }
+      row.problem(named + " name" + (width == 1 ? "s" : "") + " no " +
+                  (spec.parent == Parent::nominal     ? "known nominal"
+                   : spec.parent == Parent::bail_case ? "known bail case"
+                   : spec.parent == Parent::order     ? "order known in the database or orders.csv"
+                                                      : "plan known in the database or plans.csv"));
+      return;
+    }
+    const std::string key = joined_key(values, spec.key_columns);
+    // "a bail extension with bail_ref 'B1' and extended_to '2024-03-01'"
+    const auto described = [&] {
+      std::string named;
+      for (std::size_t c = 0; c < spec.key_columns; ++c) {
+        named += (c == 0                      ? ""
+                  : c + 1 == spec.key_columns ? " and "
+                                              : ", ") +
+                 row.label(c) + " " + in_quotes(text_of(values[c]));
+      }
+      return sync::article(entity.name) + " with " + named;
+    };
+    row.unique(seen, key, described);
+    if (!row.ok()) return;
+    auto found = records.find(key);
+    if (found == records.end()) {
+      records.emplace(key, LinkedRecord{{}, parent_key, std::move(values), true});
+    } else if (found->second.values != values) {
+      if (!entity.mutable_record) {
+        row.problem(described() +
+                    " is already recorded with different details; it is a fact, never replaced");
+        return;
+      }
+      found->second.values = std::move(values);
+      found->second.changed = true;
+    }
+    rows.push_back({key, row.line()});
+  });
+  if (spec.rule == nullptr) return;
+  // Every row read: a rule sees the row's siblings, whichever line they are on.
+  for (const auto& [key, line] : rows) {
+    const auto& record = records.at(key);
+    if (auto problem = spec.rule(*this, record.parent_key, record.values)) {
+      t.problems.push_back({t.file, line, std::move(*problem)});
+    }
+  }
+}
+
+const std::vector<StoredValue>* Importer::linked_values(std::string_view file,
+                                                        const std::string& key) const {
+  const auto records = linked_.find(file);
+  if (records == linked_.end()) return nullptr;
+  const auto found = records->second.find(key);
+  return found != records->second.end() ? &found->second.values : nullptr;
+}
+
+std::vector<const std::vector<StoredValue>*> Importer::linked_siblings(
+    std::string_view file, const std::string& parent_key) const {
+  std::vector<const std::vector<StoredValue>*> out;
+  const auto records = linked_.find(file);
+  if (records == linked_.end()) return out;
+  for (const auto& [key, record] : records->second) {
+    if (record.parent_key == parent_key) out.push_back(&record.values);
+  }
+  return out;
+}
+
+std::optional<std::pair<Date, CaseType>> Importer::bail_arrest(const std::string& ref) const {
+  const auto arrest = [](const BailFields& fields) -> std::optional<std::pair<Date, CaseType>> {
+    const auto arrested_on = parse_date(fields.arrested_on);
+    const auto case_type = parse_enum<CaseType>(fields.case_type);
+    if (!arrested_on || !case_type) return std::nullopt;
+    return std::pair{*arrested_on, *case_type};
+  };
+  for (const auto& row : bail_rows_) {
+    if (row.ref == ref) return arrest(row.fields);
+  }
+  const auto stored = bail_cases_.find(ref);
+  return stored != bail_cases_.end() ? arrest(stored->second.fields) : std::nullopt;
+}
+
+// Writing ------------------------------------------------------------------------------------
+
+std::string Importer::parent_id(Parent parent, const std::string& key) {
+  switch (parent) {
+    case Parent::nominal:
+      return nominal_id(key);
+    case Parent::bail_case:
+      return bail_cases_.at(key).id;
+    case Parent::order:
+      return linked_["orders.csv"].at(key).id;
+    case Parent::plan: {
+      const auto split = key.find(kKeySeparator);
+      auto plan = db_.prepare(
+          "SELECT id FROM plans WHERE nominal_id = ? AND started_on = ? ORDER BY rowid LIMIT 1");
+      plan.bind_all(nominal_id(key.substr(0, split)), key.substr(split + 1));
+      if (!plan.step()) {
+        throw Error(ErrorCode::internal, "import: a plan was checked but not written", key);
+      }
+      return plan.column_text(0);
+    }
+  }
+  return {};
+}
+
+void Importer::write_linked(const LinkedFile& spec) {
+  const auto rows = linked_rows_.find(spec.file);
+  if (rows == linked_rows_.end() || rows->second.empty()) return;
+  const auto& entity = entity_of(spec);
+  const std::size_t width = parent_width(spec.parent);
+  std::string columns = "id, " + std::string(entity.field(entity.parent_field)->column);
+  std::string marks = "?, ?";
+  std::string sets;
+  for (std::size_t c = width; c < spec.columns.size(); ++c) {
+    const std::string column(own_field(spec, c).column);
+    columns += ", " + column;
+    marks += ", ?";
+    if (c >= spec.key_columns) sets += (sets.empty() ? "" : ", ") + column + " = ?";
+  }
+  const std::string table(entity.table);
+  auto insert = db_.prepare("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")");
+  std::optional<store::Statement> update;
+  if (!sets.empty())
+    update.emplace(db_.prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
+  // A value as its column holds it: an officer by id.
+  const auto stored = [&](std::size_t c, const StoredValue& value) -> StoredValue {
+    if (own_field(spec, c).type != sync::FieldType::officer) return value;
+    const auto id = officer_id(text_of(value));
+    return id ? StoredValue{*id} : StoredValue{};
+  };
+  auto& count = counts(spec.file);
+  stage(spec.file, rows->second.size());
+  std::int64_t done = 0;
+  auto& records = linked_[spec.file];
+  for (const auto& [key, line] : rows->second) {
+    progress_.update(++done);
+    auto& record = records.at(key);
+    if (record.id.empty()) {
+      record.id = base::make_uuid();
+      int index = 0;
+      insert.bind(++index, record.id);
+      insert.bind(++index, parent_id(spec.parent, record.parent_key));
+      for (std::size_t c = width; c < spec.columns.size(); ++c) {
+        sync::bind_stored(insert, ++index, stored(c, record.values[c]));
+      }
+      insert.run();
+      written_records_.push_back({std::string(spec.entity), record.id, true, std::nullopt});
+      ++count.inserted;
+    } else if (record.changed && update) {
+      int index = 0;
+      for (std::size_t c = spec.key_columns; c < spec.columns.size(); ++c) {
+        sync::bind_stored(*update, ++index, stored(c, record.values[c]));
+      }
+      update->bind(++index, record.id);
+      update->run();
+      written_records_.push_back({std::string(spec.entity), record.id, false, std::nullopt});
+      ++count.updated;
+    } else {
+      ++count.unchanged;
+      continue;
+    }
+    record.changed = false;  // a key listed twice is a problem, but never written twice
+    written_ = true;
+  }
+}
+
+}  // namespace vigil::backoffice::import_detail
