@@ -21,6 +21,7 @@
 #include "vigil/reports/compliance_report.hpp"
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/safeguarding_report.hpp"
 #include "vigil/reports/suspects_report.hpp"
 #include "vigil/rules/bail.hpp"
 #include "vigil/rules/notification.hpp"
@@ -552,6 +553,9 @@ constexpr ReportRenderers<vigil::reports::OverdueReport> kOverdueRenderers{
 constexpr ReportRenderers<vigil::reports::SuspectsReport> kSuspectsRenderers{
     vigil::reports::suspects_report, vigil::reports::suspects_report_json,
     vigil::reports::suspects_report_csv, vigil::reports::suspects_report_table};
+constexpr ReportRenderers<vigil::reports::SafeguardingReport> kSafeguardingRenderers{
+    vigil::reports::safeguarding_report, vigil::reports::safeguarding_report_json,
+    vigil::reports::safeguarding_report_csv, vigil::reports::safeguarding_report_table};
 constexpr ReportRenderers<vigil::reports::ComplianceReport> kComplianceRenderers{
     vigil::reports::compliance_report, vigil::reports::compliance_report_json,
     vigil::reports::compliance_report_csv, vigil::reports::compliance_report_table};
@@ -575,6 +579,9 @@ int cmd_report_overdue(const base::Args& args) {
 }
 int cmd_report_suspects(const base::Args& args) {
   return print_report(args, kSuspectsRenderers);
+}
+int cmd_report_safeguarding(const base::Args& args) {
+  return print_report(args, kSafeguardingRenderers);
 }
 int cmd_report_compliance(const base::Args& args) {
   return print_report(args, kComplianceRenderers);
@@ -967,6 +974,12 @@ const std::vector<Command>& commands() {
        "Bail ending within 7 days or ended, with who must extend it; RUI reviews due; "
        "outstanding suspects by priority; bail and RUI per 1,000 arrests.",
        cmd_report_suspects,
+       {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
+      {"report safeguarding",
+       "vigil report safeguarding --db DB --as-of DATE [--team T] [--format table|json|csv]",
+       "Safeguarding referrals without feedback, with their timers and those to chase; young "
+       "people with three or more encounters (the policy's number), by anonymised number.",
+       cmd_report_safeguarding,
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report compliance",
        "vigil report compliance --db DB --as-of DATE [--team T] [--format table|json|csv]",

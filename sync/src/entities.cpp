@@ -231,6 +231,48 @@ std::vector<EntitySpec> build() {
                      note("detail", false, E::nobody),
                      note("victim_views", false, E::nobody),
                  }});
+  // A young person at risk of exploitation, known by an anonymised number (never a name), and the
+  // referrals made for them to the safeguarding partnership, each step dated as it happens.
+  all.push_back({.name = "young_person",
+                 .table = "young_people",
+                 .mutable_record = true,
+                 .team_column = "team_id",
+                 .fields = {
+                     text("number", true, E::nobody),
+                     text("home_area", false, E::officer),
+                     {"team", "team_id", T::team, true, E::supervisor},
+                 }});
+  // Each encounter with them, before the referrals that may name one.
+  all.push_back({.name = "encounter",
+                 .table = "encounters",
+                 .parent_field = "young_person_id",
+                 .author_column = "officer_id",
+                 .fields = {
+                     reference("young_person_id", "young_person"),
+                     text("ref", true, E::nobody),
+                     typed("occurred_at", T::instant, true, E::nobody),
+                     text("place", true, E::nobody),
+                     typed("criminal_exploitation", T::yes_no, false, E::nobody),
+                     typed("sexual_exploitation", T::yes_no, false, E::nobody),
+                     note("markers", false, E::nobody),
+                 }});
+  all.push_back({.name = "safeguarding_referral",
+                 .table = "safeguarding_referrals",
+                 .mutable_record = true,
+                 .parent_field = "young_person_id",
+                 .fields = {
+                     reference("young_person_id", "young_person"),
+                     // The encounter it was made for, one of the same young person's.
+                     reference("encounter_id", "encounter", false),
+                     text("agency", true, E::officer),
+                     text("contact_name", true, E::officer),
+                     note("concern", false, E::officer),
+                     typed("sent_on", T::date, true, E::nobody),
+                     typed("acknowledged_on", T::date, false, E::officer),
+                     typed("actioned_on", T::date, false, E::officer),
+                     typed("feedback_on", T::date, false, E::officer),
+                     officer("officer", "officer_id", E::officer),
+                 }});
   // Facts -------------------------------------------------------------------------------------
   all.push_back({.name = "visit",
                  .table = "visits",
@@ -354,6 +396,16 @@ std::vector<EntitySpec> build() {
                      integer("excluded_days", 0, 36500, false, E::nobody),
                      typed("notified_on", T::date, false, E::nobody),
                      note("detail", false, E::nobody),
+                 }});
+  // A referral whose acknowledgement or feedback is overdue is chased: each chase a fact.
+  all.push_back({.name = "referral_chase",
+                 .table = "referral_chases",
+                 .parent_field = "referral_id",
+                 .author_column = "officer_id",
+                 .fields = {
+                     reference("referral_id", "safeguarding_referral"),
+                     typed("chased_on", T::date, true, E::nobody),
+                     note("note", false, E::nobody),
                  }});
   all.push_back({.name = "trace_enquiry",
                  .table = "trace_enquiries",

@@ -336,6 +336,77 @@ TEST_CASE("batch: a breach with no follow-up 24 hours after it happened is flagg
                   "happened.</h2>") != std::string::npos);
 }
 
+TEST_CASE(
+    "batch: a referral without feedback past its due date is chased, and a young person "
+    "met three times goes to the panel; both on the morning page",
+    "[batch][safeguarding]") {
+  Night night;
+  const std::string north = night.force.team_ids.at("North");
+  night.damage(
+      "INSERT INTO young_people (id, number, home_area, team_id) VALUES ('yp-1', "
+      "'YP-000001', 'Riverside', '" +
+      north + "'), ('yp-2', 'YP-000002', '', '" + north + "')");
+  const auto encounter = [&](const std::string& id, const std::string& young_person,
+                             const std::string& at, const std::string& place) {
+    night.damage(
+        "INSERT INTO encounters (id, young_person_id, ref, occurred_at, place, "
+        "criminal_exploitation) VALUES ('" +
+        id + "', '" + young_person + "', 'ENC-" + id + "', '" + at + "', '" + place + "', 1)");
+  };
+  encounter("e1", "yp-1", "2026-09-01T20:00:00Z", "Railway station");
+  encounter("e2", "yp-1", "2026-10-12T21:00:00Z", "Railway station");
+  encounter("e3", "yp-1", "2026-11-22T22:00:00Z", "Bus station");  // the as-of date, London
+  encounter("e4", "yp-1", "2026-11-23T09:00:00Z", "Bus station");  // after it: not yet
+  encounter("e5", "yp-2", "2026-11-19T18:00:00Z", "Park");
+  // Sent 1 October and acknowledged: the feedback was due 28 October. Sent 20 November: the
+  // acknowledgement is due on the 22nd, not yet overdue. A third was fed back.
+  night.damage(
+      "INSERT INTO safeguarding_referrals (id, young_person_id, encounter_id, agency, "
+      "contact_name, sent_on, acknowledged_on, feedback_on) VALUES ('r-1', 'yp-1', 'e2', "
+      "'Children''s services', 'J. Ray', '2026-10-01', '2026-10-02', NULL), ('r-2', 'yp-2', "
+      "'e5', 'Children''s services', 'J. Ray', '2026-11-20', NULL, NULL), ('r-3', 'yp-1', 'e1', "
+      "'Children''s services', 'J. Ray', '2026-09-02', '2026-09-03', '2026-09-20')");
+  auto r = night.reconcile();
+  CHECK(broken(r).empty());
+  const auto& overdue = flag(r, "safeguarding_referrals_overdue");
+  REQUIRE(overdue.findings.size() == 1);
+  CHECK(record(overdue.findings[0], "referral_id") == "r-1");
+  CHECK(record(overdue.findings[0], "subject") == "YP-000001");
+  CHECK(overdue.findings[0].detail == "no feedback, 25 days overdue; to be chased");
+  const auto& panel = flag(r, "young_people_repeat_encounters");
+  REQUIRE(panel.findings.size() == 1);
+  CHECK(record(panel.findings[0], "young_person") == "YP-000001");
+  CHECK(panel.findings[0].detail ==
+        "3 encounters (3 criminal, 0 sexual exploitation); 2 referrals");
+
+  // Chased on 2 November: still without feedback, no longer to be chased.
+  night.damage(
+      "INSERT INTO referral_chases (id, referral_id, chased_on) VALUES ('c-1', 'r-1', "
+      "'2026-11-02')");
+  r = night.reconcile();
+  CHECK(flag(r, "safeguarding_referrals_overdue").findings.at(0).detail ==
+        "no feedback, 25 days overdue; last chased 2026-11-02");
+  REQUIRE(night.batch().status == 0);
+  const std::string page = read_file(night.dir.path() / "out" / "summary.html");
+  CHECK(page.find("<h2>Safeguarding referrals whose acknowledgement or feedback is overdue") !=
+        std::string::npos);
+  CHECK(page.find("<h2>Young people with 3 or more encounters") != std::string::npos);
+  CHECK(page.find("YP-000001") != std::string::npos);
+
+  // The report lists every referral still without feedback, the one not yet due too.
+  const auto report =
+      night.vigil("report safeguarding --db force.db --as-of 2026-11-22 --format csv");
+  REQUIRE(report.status == 0);
+  CHECK(report.out ==
+        "section,subject,team,date,days,detail\r\n"
+        "referral,YP-000001,North,2026-10-01,52,Children's services (J. Ray): acknowledged "
+        "2026-10-02; feedback 25 days overdue; last chased 2026-11-02\r\n"
+        "referral,YP-000002,North,2026-11-20,2,Children's services (J. Ray): acknowledgement due "
+        "2026-11-22; feedback due 2026-12-17\r\n"
+        "young_person,YP-000001,North,2026-11-22,3,\"3 criminal, 0 sexual exploitation; 2 "
+        "referrals; met at Railway station; Bus station\"\r\n");
+}
+
 TEST_CASE("batch: a visit whose nominal is not in the records: the data is broken, exit 3",
           "[batch]") {
   Night night;

@@ -185,7 +185,8 @@ TEST_CASE("nothing the seed records happened after the as-of date", "[seed]") {
       {"notifications", "event_on"},
       {"notifications", "notified_on"},
       {"safeguarding_referrals", "sent_on"},
-      {"referral_steps", "done_on"},
+      {"safeguarding_referrals", "feedback_on"},
+      {"referral_chases", "chased_on"},
       {"suspects", "outstanding_since"},
       {"suspects", "circulated_on"},
       {"suspects", "last_trace_on"},
@@ -205,7 +206,8 @@ TEST_CASE("nothing the seed records happened after the as-of date", "[seed]") {
       {"officers", "created_at"},         {"visits", "occurred_at"},
       {"visits", "recorded_at"},          {"visits", "received_at"},
       {"visit_amendments", "amended_at"}, {"failed_entries", "attempted_at"},
-      {"breaches", "occurred_at"},        {"trace_enquiries", "occurred_at"}};
+      {"breaches", "occurred_at"},        {"trace_enquiries", "occurred_at"},
+      {"encounters", "occurred_at"},      {"breach_follow_ups", "followed_up_at"}};
   for (const auto& [table, column] : event_instants) {
     INFO(table << "." << column);
     auto s = db.prepare("SELECT max(" + column + ") FROM " + table);

@@ -103,6 +103,9 @@ constexpr WholeSetting kWholeSettings[] = {
     {"tablet_idle_lock_seconds", &Policy::tablet_idle_lock_seconds, 5, 3600, true},
     {"tablet_wrong_passwords_before_wipe", &Policy::tablet_wrong_passwords_before_wipe, 3, 100,
      true},
+    {"referral_acknowledge_days", &Policy::referral_acknowledge_days, 1, 90, true},
+    {"referral_feedback_days", &Policy::referral_feedback_days, 1, 365, true},
+    {"repeat_encounters", &Policy::repeat_encounters, 2, 100, true},
 };
 
 }  // namespace

@@ -189,6 +189,45 @@ Check breaches_not_followed_up(store::Database& db, const Night& night) {
   return check;
 }
 
+Check referrals_overdue(const Night& night) {
+  Check check{"safeguarding_referrals_overdue",
+              "Safeguarding referrals whose acknowledgement or feedback is overdue, most overdue "
+              "first.",
+              {}};
+  for (const auto& r : night.safeguarding.without_feedback) {
+    const int late = std::max(r.state.acknowledgement_days_overdue, r.state.feedback_days_overdue);
+    if (late == 0) continue;
+    const bool acknowledgement = r.state.acknowledgement_days_overdue > 0;
+    check.findings.push_back(
+        finding({{"referral_id", r.id},
+                 {"subject", r.subject},
+                 {"team", r.team},
+                 {"agency", r.agency},
+                 {"sent_on", format_date(r.sent_on)}},
+                std::string(acknowledgement ? "not acknowledged, " : "no feedback, ") +
+                    counted(late, "day") + " overdue" +
+                    (r.last_chased_on ? "; last chased " + format_date(*r.last_chased_on) : "") +
+                    (r.state.to_chase ? "; to be chased" : "")));
+  }
+  return check;
+}
+
+Check repeat_encounters(const Night& night) {
+  const int threshold = night.safeguarding.repeat_threshold;
+  Check check{"young_people_repeat_encounters",
+              "Young people with " + std::to_string(threshold) +
+                  " or more encounters, for the panel, most encounters first.",
+              {}};
+  for (const auto& y : night.safeguarding.repeat_young_people) {
+    check.findings.push_back(
+        finding({{"young_person", y.number}, {"team", y.team}, {"last_at", y.last_at}},
+                counted(y.encounters, "encounter") + " (" + std::to_string(y.criminal) +
+                    " criminal, " + std::to_string(y.sexual) + " sexual exploitation); " +
+                    counted(y.referrals, "referral")));
+  }
+  return check;
+}
+
 Check bail_ending(const Night& night) {
   Check check{"bail_ending_within_7_days",
               "Pre-charge bail periods ending within 7 days of the as-of date, or already ended.",

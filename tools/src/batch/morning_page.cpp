@@ -192,7 +192,8 @@ std::string summary_html(const Night& night, const Reconciliation& r,
           std::to_string(reports::kTrendDays) + " days.</p></div></div>\n";
   // One page: every flag counted, and those the meeting acts on first listed under it: the
   // high-risk backlog, bail about to end, and (when there are any) officers' work held on tablets
-  // gone quiet and breaches nobody has followed up.
+  // gone quiet, breaches nobody has followed up, safeguarding referrals overdue and the young
+  // people the panel should see.
   html += "<h2>Flags</h2><table><thead><tr><th>What</th><th>Count</th></tr></thead><tbody>";
   for (const auto& flag : r.flags) {
     html += "<tr><td>" + html_escaped(flag.description) + "</td><td>" +
@@ -203,7 +204,9 @@ std::string summary_html(const Night& night, const Reconciliation& r,
     const bool always =
         flag.name == "overdue_high_risk" || flag.name == "bail_ending_within_7_days";
     const bool when_any = flag.name == "devices_silent_with_pending_changes" ||
-                          flag.name == "breaches_not_followed_up";
+                          flag.name == "breaches_not_followed_up" ||
+                          flag.name == "safeguarding_referrals_overdue" ||
+                          flag.name == "young_people_repeat_encounters";
     if (!always && !(when_any && !flag.findings.empty())) continue;
     html += "<h2>" + html_escaped(flag.description) + "</h2>" + findings_table(flag, 6) + "\n";
   }

@@ -14,6 +14,8 @@ Night read_night(store::Database& db, Date as_of, base::Progress& progress) {
   night.suspects = reports::suspects_report(db, as_of, {});
   progress.stage("compliance report");
   night.compliance = reports::compliance_report(db, as_of, {});
+  progress.stage("safeguarding report");
+  night.safeguarding = reports::safeguarding_report(db, as_of, {});
   night.stamp = reports::stamp_report(db, as_of, {}, night.cutoff);
   // As of the cut-off, so that two runs for one date agree.
   night.stamp.generated_at = format_instant(night.cutoff);

@@ -12,6 +12,7 @@
 #include "vigil/reports/compliance_report.hpp"
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/safeguarding_report.hpp"
 #include "vigil/reports/suspects_report.hpp"
 #include "vigil/rules/dates.hpp"
 #include "vigil/store/store.hpp"
@@ -27,6 +28,7 @@ struct Night {
   reports::OverdueReport overdue;
   reports::SuspectsReport suspects;
   reports::ComplianceReport compliance;
+  reports::SafeguardingReport safeguarding;
   reports::ReportStamp stamp;
 };
 
@@ -51,6 +53,8 @@ Check overdue_high_risk(const Night& night);
 Check visits_below_crew(const Night& night);
 Check nominals_unmanaged(store::Database& db);
 Check breaches_not_followed_up(store::Database& db, const Night& night);
+Check referrals_overdue(const Night& night);
+Check repeat_encounters(const Night& night);
 Check bail_ending(const Night& night);
 Check suspects_untraced(const Night& night);
 

@@ -30,6 +30,8 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, base::Pr
   r.flags.push_back(visits_below_crew(night));
   r.flags.push_back(nominals_unmanaged(db));
   r.flags.push_back(breaches_not_followed_up(db, night));
+  r.flags.push_back(referrals_overdue(night));
+  r.flags.push_back(repeat_encounters(night));
   r.flags.push_back(bail_ending(night));
   r.flags.push_back(suspects_untraced(night));
   auto day = db.prepare(

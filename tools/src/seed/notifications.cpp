@@ -1,4 +1,4 @@
-// The seed's notifications by registered sex offenders and its safeguarding referrals (Seeder,
+// The seed's notifications by registered sex offenders (Seeder,
 // seeder.hpp).
 #include <algorithm>
 #include <cstdint>
@@ -85,43 +85,6 @@ void Seeder::write_notifications(Writers& w) {
     for (const auto& p : planned) {
       w.notifications.insert(dice_.uuid(), n.id, p.kind, calendar_.text(p.event_on),
                              p.excluded_days, calendar_.text(p.notified_on), p.detail);
-    }
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Safeguarding referrals
-
-void Seeder::write_referrals(Writers& w) {
-  for_each_nominal(w, "safeguarding referrals", [&](const NominalSketch& n) {
-    if (!n.referral) return;
-    const Day earliest = std::max(n.managed_since, plus_days(as_of_, -400));
-    const Day sent = plus_days(earliest, dice_.between(0, days_from(earliest, as_of_)));
-    const std::string referral_id = dice_.uuid();
-    const std::string_view agency = dice_.pick(kAgencies);
-    const std::string contact = person_name();
-    const std::string_view concern = dice_.pick(kConcerns);
-    w.safeguarding_referrals.insert(referral_id, n.id, agency, contact, concern,
-                                    calendar_.text(sent), officer_id(n.officer));
-    // Every step has a timer because the loop used to break silently: some never close.
-    bool previous_done = true;
-    Day previous_on = sent;
-    for (auto [step, days] : {std::pair<std::string_view, int>{"acknowledged", 3},
-                              {"actioned", 14},
-                              {"fed_back", 28}}) {
-      const Day due = days_beginning_with(Date{sent}, days);
-      std::optional<Day> done_on;
-      if (previous_done && dice_.chance(0.85)) {
-        const Day when = std::max(
-            previous_on,
-            plus_days(due, dice_.chance(0.8) ? -dice_.between(0, 2) : dice_.between(1, 12)));
-        if (when <= as_of_) done_on = when;
-      }
-      w.referral_steps.insert(dice_.uuid(), referral_id, step, calendar_.text(due),
-                              calendar_.text(done_on),
-                              done_on ? "Confirmed by the named contact" : "");
-      previous_done = done_on.has_value();
-      if (done_on) previous_on = *done_on;
     }
   });
 }

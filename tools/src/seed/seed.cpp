@@ -96,8 +96,8 @@ SeedCounts Seeder::run() {
   // Each stage's rows are all written before the next stage, whose rows may refer to them.
   for (auto stage : {&Seeder::write_nominals, &Seeder::write_addresses, &Seeder::write_assessments,
                      &Seeder::write_plans, &Seeder::write_visits, &Seeder::write_orders,
-                     &Seeder::write_notifications, &Seeder::write_referrals,
-                     &Seeder::write_suspects, &Seeder::write_bail_cases}) {
+                     &Seeder::write_notifications, &Seeder::write_suspects,
+                     &Seeder::write_bail_cases, &Seeder::write_young_people}) {
     (this->*stage)(writers);
     writers.flush();
   }

@@ -8,7 +8,8 @@
 //   nominals.cpp       nominals, addresses, assessments and plans
 //   visits.cpp         visits, their attendees, failed entries and amendments
 //   orders.cpp         orders, conditions and breaches
-//   notifications.cpp  notifications and safeguarding referrals
+//   notifications.cpp  notifications by registered sex offenders
+//   young_people.cpp   young people at risk, their encounters and safeguarding referrals
 //   suspects.cpp       outstanding suspects and trace enquiries
 //   bail.cpp           pre-charge bail and released under investigation
 // The word lists are in words.hpp, the tables written to in writers.hpp. Private to seed/.
@@ -370,7 +371,13 @@ class Seeder {
   };
 
   void write_notifications(Writers& w);
-  void write_referrals(Writers& w);
+  // Young people at risk, their encounters and referrals (young_people.cpp): last, so the draws of
+  // the other stages do not depend on them.
+  void write_young_people(Writers& w);
+  void write_referral(Writers& w, const std::string& young_person_id,
+                      const std::optional<std::string>& encounter_id,
+                      const std::optional<std::string>& nominal_id, std::string_view concern,
+                      Day sent, const std::string& officer);
 
   // Outstanding suspects (suspects.cpp)
   const Offence& offence_of_harm(int harm);

@@ -86,6 +86,18 @@ inline constexpr std::string_view kAgencies[] = {
     "Children's services", "Adult social care",  "Housing",
     "Probation service",   "Education (school)", "Health visiting team"};
 
+// Where young people at risk of exploitation are met, and what officers note of it.
+inline constexpr std::string_view kEncounterPlaces[] = {
+    "Railway station",      "Bus station", "Town centre",        "Retail park",
+    "Fast food restaurant", "Park",        "Address of concern", "Hotel"};
+inline constexpr std::string_view kExploitationMarkers[] = {
+    "Found with a large amount of cash",
+    "Travelling out of area alone",
+    "With older associates",
+    "Carrying more than one phone",
+    "Reported missing from home",
+    "New clothes and gifts of unknown origin"};
+
 inline constexpr std::string_view kConcerns[] = {
     "Nominal living with a partner who has children", "Nominal seen near a primary school",
     "Vulnerable adult at the nominal's address", "Nominal at risk of homelessness",

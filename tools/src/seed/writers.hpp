@@ -70,13 +70,21 @@ struct Writers {
         notifications(db, "notifications",
                       "INSERT INTO notifications (id, nominal_id, kind, event_on, excluded_days, "
                       "notified_on, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        young_people(db, "young_people",
+                     "INSERT INTO young_people (id, number, home_area, team_id) VALUES (?, ?, ?, "
+                     "?)"),
+        encounters(db, "encounters",
+                   "INSERT INTO encounters (id, young_person_id, ref, occurred_at, place, "
+                   "criminal_exploitation, sexual_exploitation, markers, officer_id) VALUES (?, "
+                   "?, ?, ?, ?, ?, ?, ?, ?)"),
         safeguarding_referrals(db, "safeguarding_referrals",
-                               "INSERT INTO safeguarding_referrals (id, nominal_id, agency, "
-                               "contact_name, concern, sent_on, officer_id) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-        referral_steps(db, "referral_steps",
-                       "INSERT INTO referral_steps (id, referral_id, step, due_on, done_on, note) "
-                       "VALUES (?, ?, ?, ?, ?, ?)"),
+                               "INSERT INTO safeguarding_referrals (id, young_person_id, "
+                               "encounter_id, nominal_id, agency, contact_name, concern, sent_on, "
+                               "acknowledged_on, actioned_on, feedback_on, officer_id) VALUES (?, "
+                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        referral_chases(db, "referral_chases",
+                        "INSERT INTO referral_chases (id, referral_id, chased_on, note, "
+                        "officer_id) VALUES (?, ?, ?, ?, ?)"),
         suspects(db, "suspects",
                  "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, "
                  "outstanding_since, circulated_on, last_trace_on, last_review_on, status, "
@@ -110,7 +118,7 @@ struct Writers {
     for (TableWriter* writer : all()) writer->flush();
   }
 
-  std::array<TableWriter*, 26> all() {
+  std::array<TableWriter*, 28> all() {
     return {&teams,
             &officers,
             &team_supervisors,
@@ -129,8 +137,10 @@ struct Writers {
             &breach_follow_ups,
             &notification_requirements,
             &notifications,
+            &young_people,
+            &encounters,
             &safeguarding_referrals,
-            &referral_steps,
+            &referral_chases,
             &suspects,
             &trace_enquiries,
             &bail_cases,
@@ -142,8 +152,8 @@ struct Writers {
   TableWriter teams, officers, team_supervisors, nominals, addresses, assessments, plans,
       plan_actions, visits, visit_attendees, visit_amendments, failed_entries, orders,
       order_conditions, breaches, breach_follow_ups, notification_requirements, notifications,
-      safeguarding_referrals, referral_steps, suspects, trace_enquiries, bail_cases,
-      bail_extensions, bail_conditions, rui_reviews;
+      young_people, encounters, safeguarding_referrals, referral_chases, suspects, trace_enquiries,
+      bail_cases, bail_extensions, bail_conditions, rui_reviews;
 };
 
 }  // namespace vigil::backoffice::seed_detail

@@ -40,6 +40,12 @@ struct Policy {
   // passwords in a row. Optional in a policy document (added after version 1): these defaults.
   int tablet_idle_lock_seconds = 300;
   int tablet_wrong_passwords_before_wipe = 10;
+  // A safeguarding referral is acknowledged within, and fed back on within, these many days
+  // beginning with the day it was sent (weekends count); a young person with this many
+  // encounters or more goes to the panel. Optional in a policy document (added after version 1).
+  int referral_acknowledge_days = 3;
+  int referral_feedback_days = 28;
+  int repeat_encounters = 3;
   PriorityWeights priority;
 
   int visit_months(RiskLevel level) const { return visit_every_months[index_of(level)]; }
