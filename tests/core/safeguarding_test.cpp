@@ -10,7 +10,9 @@ using vigil::testing::d;
 
 namespace {
 
-std::optional<Date> on(const char* text) { return text ? std::optional<Date>(d(text)) : std::nullopt; }
+std::optional<Date> on(const char* text) {
+  return text ? std::optional<Date>(d(text)) : std::nullopt;
+}
 
 ReferralState state(const char* sent, const char* acknowledged, const char* feedback,
                     const char* chased, const char* as_of) {
@@ -20,8 +22,9 @@ ReferralState state(const char* sent, const char* acknowledged, const char* feed
 
 }  // namespace
 
-TEST_CASE("A referral's acknowledgement is due within 3 days and its feedback within 28, "
-          "weekends counted") {
+TEST_CASE(
+    "A referral's acknowledgement is due within 3 days and its feedback within 28, "
+    "weekends counted") {
   // Sent on Friday 2026-11-06: acknowledged by Sunday the 8th, fed back by Thursday 3 December.
   const auto s = state("2026-11-06", nullptr, nullptr, nullptr, "2026-11-08");
   CHECK(s.acknowledgement_due == d("2026-11-08"));

@@ -236,6 +236,20 @@ void write_linked_files(ImportFixture& fixture) {
   fixture.write("bail_conditions.csv",
                 "bail_ref,kind,detail,victim_views\n"
                 "B1,no_contact,Not to contact the complainant,Asked for no contact\n");
+  fixture.write("young_people.csv",
+                "number,team,home_area\n"
+                "YP-000001,North,Riverside\n"
+                "YP-000002,South,\n");
+  fixture.write("encounters.csv",
+                "young_person,ref,occurred_at,place,criminal_exploitation,sexual_exploitation,"
+                "markers\n"
+                "YP-000001,ENC-1,2024-05-01T21:00:00+01:00,Railway station,yes,no,Two phones\n"
+                "YP-000001,ENC-2,2024-05-09T20:00:00Z,Bus station,yes,no,\n");
+  fixture.write("safeguarding_referrals.csv",
+                "young_person,sent_on,agency,contact_name,concern,acknowledged_on,actioned_on,"
+                "feedback_on,officer\n"
+                "YP-000001,2024-05-10,Children's services,J. Ray,Criminal exploitation,2024-05-"
+                "11,,,asmith\n");
 }
 
 }  // namespace
@@ -249,7 +263,7 @@ TEST_CASE(
   write_linked_files(fixture);
   auto result = fixture.run();
   require_ok(result);
-  CHECK(result.counts.size() == 14);
+  CHECK(result.counts.size() == 17);
 
   CHECK(fixture.count("SELECT count(*) FROM assessments WHERE risk_factors = 'Contact with "
                       "children; alcohol' AND protective_factors = 'Stable job'") == 1);
@@ -278,6 +292,14 @@ TEST_CASE(
                       "e.representations_considered = 1") == 1);
   CHECK(fixture.count("SELECT count(*) FROM bail_conditions WHERE kind = 'no_contact' AND "
                       "victim_views = 'Asked for no contact'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM young_people y JOIN teams t ON t.id = y.team_id WHERE "
+                      "y.number = 'YP-000002' AND t.name = 'South'") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM encounters e JOIN young_people y ON y.id = "
+                      "e.young_person_id WHERE y.number = 'YP-000001' AND e.occurred_at = "
+                      "'2024-05-01T20:00:00Z' AND e.criminal_exploitation = 1") == 1);
+  CHECK(fixture.count("SELECT count(*) FROM safeguarding_referrals r JOIN officers o ON o.id = "
+                      "r.officer_id WHERE o.username = 'asmith' AND r.acknowledged_on = "
+                      "'2024-05-11' AND r.feedback_on IS NULL") == 1);
 
   const std::string first = fixture.dump();
   require_unchanged_by_import_again(fixture, first);
@@ -345,6 +367,18 @@ TEST_CASE(
                 "representations_considered\n"
                 "B1,2024-12-01,inspector,Insp A. Shah,2024-08-20,yes\n"
                 "B9,2024-12-01,superintendent,Supt R. Khan,2024-08-20,yes\n");
+  fixture.write("young_people.csv",
+                "number,team,home_area\n"
+                "YP-000001,Nowhere,\n");
+  fixture.write("encounters.csv",
+                "young_person,ref,occurred_at,place,criminal_exploitation,sexual_exploitation,"
+                "markers\n"
+                "YP-000001,ENC-1,2099-05-01T21:00:00Z,Park,no,no,\n"
+                "YP-000009,ENC-2,2024-05-01T21:00:00Z,Park,no,no,\n");
+  fixture.write("safeguarding_referrals.csv",
+                "young_person,sent_on,agency,contact_name,concern,acknowledged_on,actioned_on,"
+                "feedback_on,officer\n"
+                "YP-000001,2024-05-10,Children's services,J. Ray,,2024-05-09,,,\n");
   auto result = fixture.run();
   CHECK(describe(result.problems) ==
         "orders.csv:3: a violent offender order runs 2 to 5 years: made on 2024-01-05, it ends "
@@ -367,7 +401,13 @@ TEST_CASE(
         "plan_actions.csv:3: owner 'zed' is not a known officer\n"
         "bail_extensions.csv:2: an extension to 2024-12-01 must be authorised by a "
         "superintendent or a more senior officer, not an inspector\n"
-        "bail_extensions.csv:3: bail_ref 'B9' names no known bail case\n");
+        "bail_extensions.csv:3: bail_ref 'B9' names no known bail case\n"
+        "young_people.csv:2: team 'Nowhere' is not a known team\n"
+        "encounters.csv:2: occurred_at '2099-05-01T21:00:00Z' is in the future\n"
+        "encounters.csv:3: young_person 'YP-000009' names no young person known in the database "
+        "or young_people.csv\n"
+        "safeguarding_referrals.csv:2: acknowledged_on 2024-05-09 is before the referral was "
+        "sent on 2024-05-10\n");
   CHECK(fixture.count("SELECT count(*) FROM nominals") == 0);
   CHECK(fixture.count("SELECT count(*) FROM orders") == 0);
 }

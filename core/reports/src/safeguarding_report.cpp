@@ -169,9 +169,9 @@ std::string safeguarding_report_csv(const SafeguardingReport& report) {
     for (const auto& place : y.places) places += (places.empty() ? "" : "; ") + place;
     out += "young_person," + base::csv_field(y.number) + ',' + base::csv_field(y.team) + ',' +
            y.last_at.substr(0, 10) + ',' + std::to_string(y.encounters) + ',' +
-           base::csv_field(std::to_string(y.criminal) + " criminal, " +
-                           std::to_string(y.sexual) + " sexual exploitation; " +
-                           counted(y.referrals, "referral") + "; met at " + places) +
+           base::csv_field(std::to_string(y.criminal) + " criminal, " + std::to_string(y.sexual) +
+                           " sexual exploitation; " + counted(y.referrals, "referral") +
+                           "; met at " + places) +
            "\r\n";
   }
   return out;

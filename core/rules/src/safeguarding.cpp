@@ -6,7 +6,8 @@ namespace vigil {
 
 ReferralState referral_state(const ReferralSteps& referral, Date as_of, const Policy& policy) {
   ReferralState state;
-  state.acknowledgement_due = days_beginning_with(referral.sent_on, policy.referral_acknowledge_days);
+  state.acknowledgement_due =
+      days_beginning_with(referral.sent_on, policy.referral_acknowledge_days);
   state.feedback_due = days_beginning_with(referral.sent_on, policy.referral_feedback_days);
   // The latest due date passed of a step not done: a chase after it covers every step missed.
   std::optional<Date> missed;

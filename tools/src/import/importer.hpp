@@ -9,6 +9,9 @@
 //   write.cpp          phase 3: the ids written rows refer to, and the audit
 //   write_records.cpp  phase 3: officers, nominals, suspects and bail cases
 //   write_facts.cpp    phase 3: assessments, plans and visits
+//   linked.cpp         every phase of the linked files (linked.hpp): addresses, orders and their
+//                      conditions, plan actions, notification requirements, bail extensions and
+//                      conditions, young people, encounters and safeguarding referrals
 // Private to import/.
 #pragma once
 
@@ -263,7 +266,8 @@ class Importer {
   std::unordered_set<std::string> new_teams_;
   std::unordered_set<std::string> new_nominal_refs_;
   std::unordered_set<std::string> new_bail_refs_;
-  std::unordered_set<std::string> defined_orders_;  // by key, by any row of orders.csv
+  // The keys each linked file's rows define, problems or not (an order, a young person).
+  std::map<std::string_view, std::unordered_set<std::string>, std::less<>> defined_;
 
   // The linked files' records by file, then by key (linked.hpp); and the keys of each file's
   // rows that passed every check, in file order, with their lines.

@@ -96,6 +96,22 @@ std::optional<std::string> extension_rule(const Importer& importer, const std::s
   return decision.reason;
 }
 
+std::optional<std::string> referral_rule(const Importer&, const std::string&,
+                                         const std::vector<StoredValue>& v) {
+  // young_person, sent_on, agency, contact_name, concern, acknowledged_on, actioned_on,
+  // feedback_on, officer
+  const Date sent = *date_of(v[1]);
+  for (const std::size_t c : {std::size_t{5}, std::size_t{6}, std::size_t{7}}) {
+    if (const auto step = date_of(v[c]); step && *step < sent) {
+      return std::string(c == 5   ? "acknowledged_on"
+                         : c == 6 ? "actioned_on"
+                                  : "feedback_on") +
+             " " + format_date(*step) + " is before the referral was sent on " + format_date(sent);
+    }
+  }
+  return std::nullopt;
+}
+
 // The files ---------------------------------------------------------------------------------
 
 constexpr std::array<std::string_view, 9> kAddressColumns{
@@ -174,7 +190,38 @@ constexpr std::array<ColumnField, 4> kBailConditionFields{{{"bail_case", "ref"},
                                                            {"bail_condition", "detail"},
                                                            {"bail_condition", "victim_views"}}};
 
-const std::array<LinkedFile, 7> kLinkedFiles{{
+constexpr std::array<std::string_view, 3> kYoungPersonColumns{"number", "team", "home_area"};
+constexpr std::array<ColumnField, 3> kYoungPersonFields{
+    {{"young_person", "number"}, {"young_person", "team"}, {"young_person", "home_area"}}};
+
+constexpr std::array<std::string_view, 7> kEncounterColumns{
+    "young_person",        "ref",    "occurred_at", "place", "criminal_exploitation",
+    "sexual_exploitation", "markers"};
+constexpr std::array<ColumnField, 7> kEncounterFields{{{"young_person", "number"},
+                                                       {"encounter", "ref"},
+                                                       {"encounter", "occurred_at"},
+                                                       {"encounter", "place"},
+                                                       {"encounter", "criminal_exploitation"},
+                                                       {"encounter", "sexual_exploitation"},
+                                                       {"encounter", "markers"}}};
+constexpr std::array<std::string_view, 1> kEncounterPast{"occurred_at"};
+
+constexpr std::array<std::string_view, 9> kReferralColumns{
+    "young_person",    "sent_on",     "agency",      "contact_name", "concern",
+    "acknowledged_on", "actioned_on", "feedback_on", "officer"};
+constexpr std::array<ColumnField, 9> kReferralFields{{{"young_person", "number"},
+                                                      {"safeguarding_referral", "sent_on"},
+                                                      {"safeguarding_referral", "agency"},
+                                                      {"safeguarding_referral", "contact_name"},
+                                                      {"safeguarding_referral", "concern"},
+                                                      {"safeguarding_referral", "acknowledged_on"},
+                                                      {"safeguarding_referral", "actioned_on"},
+                                                      {"safeguarding_referral", "feedback_on"},
+                                                      {"safeguarding_referral", "officer"}}};
+constexpr std::array<std::string_view, 4> kReferralPast{"sent_on", "acknowledged_on", "actioned_on",
+                                                        "feedback_on"};
+
+const std::array<LinkedFile, 10> kLinkedFiles{{
     {"addresses.csv",
      "address",
      Parent::nominal,
@@ -201,6 +248,18 @@ const std::array<LinkedFile, 7> kLinkedFiles{{
      3,
      {},
      nullptr},
+    {"young_people.csv",
+     "young_person",
+     Parent::none,
+     kYoungPersonColumns,
+     kYoungPersonFields,
+     1,
+     {},
+     nullptr},
+    {"encounters.csv", "encounter", Parent::young_person, kEncounterColumns, kEncounterFields, 2,
+     kEncounterPast, nullptr},
+    {"safeguarding_referrals.csv", "safeguarding_referral", Parent::young_person, kReferralColumns,
+     kReferralFields, 3, kReferralPast, referral_rule},
 }};
 
 const sync::EntitySpec& entity_of(const LinkedFile& spec) {
@@ -228,8 +287,11 @@ std::span<const LinkedFile> linked_files() {
 
 std::size_t parent_width(Parent parent) {
   switch (parent) {
+    case Parent::none:
+      return 0;
     case Parent::nominal:
     case Parent::bail_case:
+    case Parent::young_person:
       return 1;
     case Parent::plan:
       return 2;
@@ -250,6 +312,13 @@ std::vector<std::string_view> import_files() {
 std::unordered_map<std::string, std::string> Importer::parent_keys(Parent parent) {
   std::unordered_map<std::string, std::string> keys;  // parent id -> key
   switch (parent) {
+    case Parent::none:
+      break;
+    case Parent::young_person:
+      for (const auto& [key, young_person] : linked_["young_people.csv"]) {
+        keys.emplace(young_person.id, key);
+      }
+      break;
     case Parent::nominal:
       for (const auto& [ref, nominal] : nominals_) keys.emplace(nominal.id, ref);
       break;
@@ -273,12 +342,17 @@ std::unordered_map<std::string, std::string> Importer::parent_keys(Parent parent
 }
 
 void Importer::load_linked() {
-  std::unordered_map<std::string, std::string> usernames;  // officer id -> username
-  for (const auto& [username, officer] : officers_) usernames.emplace(officer.id, username);
+  // Officers and teams as a file names them.
+  std::unordered_map<std::string, std::string> names;  // officer or team id -> username or name
+  for (const auto& [username, officer] : officers_) names.emplace(officer.id, username);
+  for (const auto& [name, id] : team_ids_) names.emplace(id, name);
   for (const auto& spec : kLinkedFiles) {
     const auto& entity = entity_of(spec);
     const std::size_t width = parent_width(spec.parent);
-    std::string sql = "SELECT x.id, x." + std::string(entity.field(entity.parent_field)->column);
+    // The parent's column when there is a parent; the record's own columns from `first` on.
+    std::string sql = "SELECT x.id";
+    if (width > 0) sql += ", x." + std::string(entity.field(entity.parent_field)->column);
+    const int first = width > 0 ? 2 : 1;
     for (std::size_t c = width; c < spec.columns.size(); ++c) {
       sql += ", x." + std::string(own_field(spec, c).column);
     }
@@ -286,11 +360,15 @@ void Importer::load_linked() {
     const auto keys = parent_keys(spec.parent);
     auto& records = linked_[spec.file];
     while (select.step()) {
-      const auto parent = keys.find(select.column_text(1));
-      if (parent == keys.end()) continue;  // hangs from nothing a file names
-      LinkedRecord record{select.column_text(0), parent->second, {}, false};
+      std::string parent_key;
+      if (width > 0) {
+        const auto parent = keys.find(select.column_text(1));
+        if (parent == keys.end()) continue;  // hangs from nothing a file names
+        parent_key = parent->second;
+      }
+      LinkedRecord record{select.column_text(0), parent_key, {}, false};
       // The parent's key, part by part, then the record's own values as a row would give them.
-      std::string_view rest = parent->second;
+      std::string_view rest = parent_key;
       for (std::size_t c = 0; c < width; ++c) {
         const auto end = std::min(rest.find(kKeySeparator), rest.size());
         record.values.emplace_back(std::string(rest.substr(0, end)));
@@ -298,15 +376,15 @@ void Importer::load_linked() {
       }
       for (std::size_t c = width; c < spec.columns.size(); ++c) {
         const auto& field = own_field(spec, c);
-        const int column = static_cast<int>(c - width) + 2;
+        const int column = static_cast<int>(c - width) + first;
         if (select.is_null(column)) {
           record.values.emplace_back();
         } else if (holds_integer(field)) {
           record.values.emplace_back(static_cast<long long>(select.column_int(column)));
-        } else if (field.type == sync::FieldType::officer) {
-          const auto found = usernames.find(select.column_text(column));
-          record.values.emplace_back(found != usernames.end() ? found->second
-                                                              : select.column_text(column));
+        } else if (field.type == sync::FieldType::officer || field.type == sync::FieldType::team) {
+          const auto found = names.find(select.column_text(column));
+          record.values.emplace_back(found != names.end() ? found->second
+                                                          : select.column_text(column));
         } else {
           record.values.emplace_back(select.column_text(column));
         }
@@ -321,12 +399,17 @@ void Importer::load_linked() {
 
 bool Importer::known_parent(Parent parent, const std::string& key) {
   switch (parent) {
+    case Parent::none:
+      return true;
     case Parent::nominal:
       return known_nominal(key);
     case Parent::bail_case:
       return bail_cases_.count(key) != 0 || new_bail_refs_.count(key) != 0;
     case Parent::order:
-      return linked_["orders.csv"].count(key) != 0 || defined_orders_.count(key) != 0;
+      return linked_["orders.csv"].count(key) != 0 || defined_["orders.csv"].count(key) != 0;
+    case Parent::young_person:
+      return linked_["young_people.csv"].count(key) != 0 ||
+             defined_["young_people.csv"].count(key) != 0;
     case Parent::plan: {
       const auto split = key.find(kKeySeparator);
       const std::string ref = key.substr(0, split);
@@ -350,14 +433,13 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
   auto& records = linked_[spec.file];
   auto& rows = linked_rows_[spec.file];
   for_each_row(t, [&](Row& row) {
-    if (spec.file == "orders.csv") {
-      // A row with a problem still defines its order, for the conditions that name it.
-      std::string key;
-      for (std::size_t c = 0; c < spec.key_columns; ++c) {
-        key += (c > 0 ? std::string(1, kKeySeparator) : std::string()) + std::string(row[c]);
-      }
-      defined_orders_.insert(std::move(key));
+    // A row with a problem still defines its record (an order, a young person), so the rows
+    // naming it are not reported too.
+    std::string defined;
+    for (std::size_t c = 0; c < spec.key_columns; ++c) {
+      defined += (c > 0 ? std::string(1, kKeySeparator) : std::string()) + std::string(row[c]);
     }
+    defined_[spec.file].insert(std::move(defined));
     if (!row.checkable()) return;
     std::vector<StoredValue> values;
     for (std::size_t c = 0; c < spec.columns.size(); ++c) {
@@ -368,11 +450,18 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
       }
       const bool past = std::find(spec.past_dates.begin(), spec.past_dates.end(),
                                   spec.columns[c]) != spec.past_dates.end();
-      if (const auto day = date_of(*value); past && day && *day > clock_.today) {
+      const auto& field = sync::field_of(spec.fields[c].entity, spec.fields[c].field);
+      const bool future = field.type == sync::FieldType::instant
+                              ? parse_instant(text_of(*value)).value_or(clock_.now) > clock_.now
+                              : date_of(*value).value_or(clock_.today) > clock_.today;
+      if (past && future) {
         row.problem(row.label(c) + " " + in_quotes(row[c]) + " is in the future");
       }
-      if (c >= width && own_field(spec, c).type == sync::FieldType::officer) {
+      if (c >= width && field.type == sync::FieldType::officer) {
         check_officer_reference(row, c, text_of(*value));
+      }
+      if (c >= width && field.type == sync::FieldType::team) {
+        check_team_reference(row, c, text_of(*value));
       }
       values.push_back(std::move(*value));
     }
@@ -390,7 +479,9 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
                   (spec.parent == Parent::nominal     ? "known nominal"
                    : spec.parent == Parent::bail_case ? "known bail case"
                    : spec.parent == Parent::order     ? "order known in the database or orders.csv"
-                                                      : "plan known in the database or plans.csv"));
+                   : spec.parent == Parent::plan      ? "plan known in the database or plans.csv"
+                                                      : "young person known in the database or "
+                                                        "young_people.csv"));
       return;
     }
     const std::string key = joined_key(values, spec.key_columns);
@@ -468,6 +559,10 @@ std::optional<std::pair<Date, CaseType>> Importer::bail_arrest(const std::string
 
 std::string Importer::parent_id(Parent parent, const std::string& key) {
   switch (parent) {
+    case Parent::none:
+      return {};
+    case Parent::young_person:
+      return linked_["young_people.csv"].at(key).id;
     case Parent::nominal:
       return nominal_id(key);
     case Parent::bail_case:
@@ -493,8 +588,12 @@ void Importer::write_linked(const LinkedFile& spec) {
   if (rows == linked_rows_.end() || rows->second.empty()) return;
   const auto& entity = entity_of(spec);
   const std::size_t width = parent_width(spec.parent);
-  std::string columns = "id, " + std::string(entity.field(entity.parent_field)->column);
-  std::string marks = "?, ?";
+  std::string columns = "id";
+  std::string marks = "?";
+  if (width > 0) {
+    columns += ", " + std::string(entity.field(entity.parent_field)->column);
+    marks += ", ?";
+  }
   std::string sets;
   for (std::size_t c = width; c < spec.columns.size(); ++c) {
     const std::string column(own_field(spec, c).column);
@@ -507,9 +606,11 @@ void Importer::write_linked(const LinkedFile& spec) {
   std::optional<store::Statement> update;
   if (!sets.empty())
     update.emplace(db_.prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
-  // A value as its column holds it: an officer by id.
+  // A value as its column holds it: an officer or a team by id.
   const auto stored = [&](std::size_t c, const StoredValue& value) -> StoredValue {
-    if (own_field(spec, c).type != sync::FieldType::officer) return value;
+    const auto type = own_field(spec, c).type;
+    if (type == sync::FieldType::team) return team_id(text_of(value));
+    if (type != sync::FieldType::officer) return value;
     const auto id = officer_id(text_of(value));
     return id ? StoredValue{*id} : StoredValue{};
   };
@@ -524,7 +625,7 @@ void Importer::write_linked(const LinkedFile& spec) {
       record.id = base::make_uuid();
       int index = 0;
       insert.bind(++index, record.id);
-      insert.bind(++index, parent_id(spec.parent, record.parent_key));
+      if (width > 0) insert.bind(++index, parent_id(spec.parent, record.parent_key));
       for (std::size_t c = width; c < spec.columns.size(); ++c) {
         sync::bind_stored(insert, ++index, stored(c, record.values[c]));
       }

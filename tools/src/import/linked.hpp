@@ -22,8 +22,9 @@ class Importer;
 
 // What a linked file's rows hang from, named by the first columns of each row: a nominal by its
 // ref; a bail case by its ref; an order by its nominal's ref, its kind and the day it was made; a
-// plan by its nominal's ref and the day it started.
-enum class Parent { nominal, bail_case, order, plan };
+// plan by its nominal's ref and the day it started; a young person by their number. `none`: a
+// record kept by a team, named by its own key (a young person by number), its team a column.
+enum class Parent { none, nominal, bail_case, order, plan, young_person };
 
 // A rule of the domain a row must keep beyond its values' grammar, given the row's values (one
 // per column, as stored; officers by username) and the key of the record it hangs from; the
@@ -45,13 +46,14 @@ struct LinkedFile {
   // from the others of the same parent. A file holds a key once; a stored record with the key is
   // the same record, updated (a mutable record) or left (a fact equal to it).
   std::size_t key_columns;
-  // Columns whose date may not be after today (a date something was done).
+  // Columns whose date or instant may not be after now (when something was done).
   std::span<const std::string_view> past_dates;
   LinkedRule rule = nullptr;
 };
 
 // The linked files, in the order they are checked and written (after the other files: each
-// hangs from what they define, and conditions from the orders before them).
+// hangs from what they define, conditions from the orders before them, encounters and referrals
+// from the young people before them).
 std::span<const LinkedFile> linked_files();
 
 // Every file `vigil import` reads, in the order they are checked and written.

@@ -38,7 +38,7 @@ struct RepeatYoungPerson {
 
 struct SafeguardingReport {
   Date as_of;
-  int repeat_threshold = 3;  // the policy's
+  int repeat_threshold = 3;                                // the policy's
   std::vector<ReferralAwaitingFeedback> without_feedback;  // most overdue first
   std::vector<RepeatYoungPerson> repeat_young_people;      // most encounters first
 };
