@@ -9,6 +9,7 @@
 #include "vigil/base/ids.hpp"
 #include "vigil/base/json.hpp"
 #include "vigil/reports/overdue_report.hpp"
+#include "vigil/reports/people.hpp"
 #include "vigil/rules/overdue.hpp"
 #include "vigil/store/devices.hpp"
 #include "vigil/sync/hlc.hpp"
@@ -95,6 +96,20 @@ Response Api::Impl::nominal(const Call& call) {
   w.begin_object();
   write_nominal_summary(w, s);
   s.reset();
+  // The same person as a suspect or a bail case in the caller's teams (docs/domain.md, "One
+  // person").
+  auto person = db.prepare("SELECT surname, forenames, date_of_birth FROM nominals WHERE id = ?");
+  person.bind_all(id);
+  person.step();
+  const auto same = reports::suspects_and_bail_of(
+      db, {person.column_text(0), person.column_text(1), person.column_text(2)},
+      base::json_string_array(caller.team_ids));
+  person.reset();
+  w.key("same_person").begin_object().key("suspects").begin_array();
+  for (const auto& ref : same.suspects) w.value(ref);
+  w.end_array().key("bail_cases").begin_array();
+  for (const auto& ref : same.bail_cases) w.value(ref);
+  w.end_array().end_object();
   auto plans = db.prepare(
       "SELECT id, started_on, last_reviewed_on, visit_every_months, double_crewed, "
       "unannounced_required FROM plans WHERE nominal_id = ? ORDER BY started_on DESC");

@@ -231,4 +231,35 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
   return parsed;
 }
 
+namespace {
+
+std::optional<std::string> check_bail_case(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* suspect = change.find("suspect_id");
+  if (suspect == nullptr || !std::holds_alternative<std::string>(suspect->stored)) {
+    return std::nullopt;
+  }
+  const ParsedField* team = change.find("team");
+  std::optional<std::string> case_team;
+  if (team != nullptr && std::holds_alternative<std::string>(team->stored)) {
+    case_team = team->stored_text();
+  } else {
+    auto& stored = db.cached("SELECT team_id FROM bail_cases WHERE id = ?");
+    stored.bind_all(change.change->entity_id);
+    if (stored.step()) case_team = stored.column_text(0);
+    stored.reset();
+  }
+  auto& of = db.cached("SELECT team_id FROM suspects WHERE id = ?");
+  of.bind_all(suspect->stored_text());
+  const std::optional<std::string> suspect_team =
+      of.step() ? std::optional(of.column_text(0)) : std::nullopt;
+  of.reset();
+  if (case_team && suspect_team == case_team) return std::nullopt;
+  return "suspect_id: the suspect with id " + suspect->stored_text() +
+         " is not one of this bail case's team";
+}
+
+}  // namespace
+
+const RecordSteps kBailCaseSteps{.check = check_bail_case};
+
 }  // namespace vigil::sync

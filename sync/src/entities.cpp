@@ -185,27 +185,33 @@ std::vector<EntitySpec> build() {
                      typed("circulated_on", T::date, false, E::officer),
                      typed("last_trace_on", T::date, false, E::officer),
                      typed("last_review_on", T::date, false, E::supervisor),
+                     typed("date_of_birth", T::date, false, E::supervisor),
                      choice("status", kSuspectStatus, false, E::officer),
                      officer("officer", "officer_id", E::supervisor),
                      {"team", "team_id", T::team, true, E::supervisor},
                  }});
-  all.push_back({.name = "bail_case",
-                 .table = "bail_cases",
-                 .mutable_record = true,
-                 .team_column = "team_id",
-                 .fields = {
-                     text("ref", true, E::nobody),
-                     text("surname", true, E::officer),
-                     may_be_empty(text("forenames", true, E::officer)),
-                     text("offence", true, E::officer),
-                     typed("arrested_on", T::date, true, E::nobody),
-                     choice("case_type", names_of<CaseType>(), true, E::nobody),
-                     choice("status", names_of<BailStatus>(), true, E::officer),
-                     typed("answer_bail_on", T::date, false, E::officer),
-                     typed("expected_finish_on", T::date, false, E::officer),
-                     officer("officer", "officer_id", E::supervisor),
-                     {"team", "team_id", T::team, true, E::supervisor},
-                 }});
+  all.push_back(
+      {.name = "bail_case",
+       .table = "bail_cases",
+       .mutable_record = true,
+       .team_column = "team_id",
+       .record_steps = &kBailCaseSteps,
+       .fields = {
+           text("ref", true, E::nobody),
+           text("surname", true, E::officer),
+           may_be_empty(text("forenames", true, E::officer)),
+           text("offence", true, E::officer),
+           typed("arrested_on", T::date, true, E::nobody),
+           choice("case_type", names_of<CaseType>(), true, E::nobody),
+           choice("status", names_of<BailStatus>(), true, E::officer),
+           typed("answer_bail_on", T::date, false, E::officer),
+           typed("expected_finish_on", T::date, false, E::officer),
+           officer("officer", "officer_id", E::supervisor),
+           {"team", "team_id", T::team, true, E::supervisor},
+           typed("date_of_birth", T::date, false, E::officer),
+           // The suspect the case is about, one of the case's team (kBailCaseSteps).
+           {"suspect_id", "suspect_id", T::reference, false, E::officer, {}, 0, 0, "suspect"},
+       }});
   // A bail case's extensions and conditions come from the back office (custody records); tablets
   // receive them so the officer in charge sees the deadline and what the suspect must keep to.
   all.push_back({.name = "bail_extension",

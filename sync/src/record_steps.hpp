@@ -28,6 +28,10 @@ extern const RecordSteps kVisitSteps;
 // visit.
 extern const RecordSteps kVisitAmendmentSteps;
 
+// A bail case names its suspect only within its own team: the suspect's team is checked against
+// the case's (the one sent, or the one stored), so no device links a case to another team's record.
+extern const RecordSteps kBailCaseSteps;
+
 // Runs the entity's `stored` step for the record, if it has one.
 void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id);
 

@@ -140,6 +140,56 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
   CHECK_FALSE(other.pull().empty());
 }
 
+TEST_CASE("boundaries: a bail case may name only a suspect of its own team",
+          "[server][boundaries][security][people]") {
+  World world;
+  Device north = world.device("pc.a");
+  Device south = world.device("pc.south");
+  // South creates a case about North's suspect: refused, and nothing is stored.
+  const std::string case_id = base::make_uuid();
+  const auto foreign = south.push_one(south.change("bail_case", case_id, Operation::create,
+                                                   {{"ref", "B-SOUTH-9"},
+                                                    {"surname", "Doe"},
+                                                    {"forenames", "Jo"},
+                                                    {"offence", "theft"},
+                                                    {"arrested_on", "2026-11-01"},
+                                                    {"case_type", "standard"},
+                                                    {"status", "bail"},
+                                                    {"team", "South"},
+                                                    {"suspect_id", world.force().north_suspect}}));
+  CHECK(foreign.outcome == Outcome::rejected);
+  CHECK(foreign.reason == "suspect_id: the suspect with id " + world.force().north_suspect +
+                              " is not one of this bail case's team");
+  CHECK(world.count("SELECT count(*) FROM bail_cases WHERE ref = 'B-SOUTH-9'") == 0);
+  // North links its own case to its own suspect.
+  const auto own = north.push_one(
+      north.change("bail_case", world.force().north_bail_case, Operation::update,
+                   {{"suspect_id", world.force().north_suspect}}, {{"suspect_id", std::nullopt}}));
+  CHECK(own.outcome == Outcome::applied);
+  CHECK(world.count("SELECT count(*) FROM bail_cases WHERE suspect_id = ?",
+                    world.force().north_suspect) == 1);
+
+  // The nominal's record names the suspects and cases that are the same person, in the caller's
+  // teams only: the South suspect of that name and date of birth is not disclosed to North.
+  {
+    store::Database db(world.database());
+    db.execute(
+        "UPDATE nominals SET surname = 'Suspect', forenames = 'Sam', date_of_birth = "
+        "'1990-02-03' WHERE id = '" +
+        world.force().north_nominals[0] + "'");
+    db.execute("UPDATE suspects SET surname = 'SUSPECTT', date_of_birth = '1990-02-03'");
+    db.execute(
+        "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, "
+        "outstanding_since, team_id, date_of_birth) VALUES ('" +
+        base::make_uuid() + "', 'SUS-SOUTH', 'Suspect', 'Sam', 'theft', 3, '2026-10-01', '" +
+        world.force().team_ids.at("South") + "', '1990-02-03')");
+  }
+  const auto record = north.get("/api/v1/nominals/" + world.force().north_nominals[0]);
+  REQUIRE(record.status == 200);
+  CHECK(record.body.find("\"same_person\":{\"suspects\":[\"SUS-1\"],\"bail_cases\":[]}") !=
+        std::string::npos);
+}
+
 TEST_CASE("boundaries: a stamp from the future is refused, and real edits then stand",
           "[server][boundaries][clock]") {
   // Found: a change stamped 9999999999999999.99999 was applied, and every later real edit of the

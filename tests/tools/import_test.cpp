@@ -9,6 +9,7 @@
 #include "queries.hpp"
 #include "temp_dir.hpp"
 #include "vigil/base/progress.hpp"
+#include "vigil/reports/suspects_report.hpp"
 #include "vigil/store/migrate.hpp"
 #include "vigil/store/store.hpp"
 #include "vigil/tools/import.hpp"
@@ -410,6 +411,53 @@ TEST_CASE(
         "sent on 2024-05-10\n");
   CHECK(fixture.count("SELECT count(*) FROM nominals") == 0);
   CHECK(fixture.count("SELECT count(*) FROM orders") == 0);
+}
+
+TEST_CASE("import: a bail case names its suspect, and each is shown with the nominal they are",
+          "[import][people]") {
+  ImportFixture fixture;
+  write_all_files(fixture);
+  // Browne, Jim, born 1980-05-01, is nominal N1 (Brown, "Jim, James") spelled otherwise.
+  fixture.write("suspects.csv", kSuspectsHeader.substr(0, kSuspectsHeader.size() - 1) +
+                                    ",date_of_birth\n" +
+                                    "S1,Black,Sam,burglary,2,2024-01-01,2024-01-05,,asmith,North,\n"
+                                    "S2,Browne,Jim,assault,1,2024-04-01,,,asmith,North,1980-05-01\n"
+                                    "S3,White,Kay,theft,3,2024-04-01,,,cwhite,South,\n");
+  const std::string bail_header =
+      "ref,surname,forenames,offence,arrested_on,case_type,status,officer,team,date_of_birth,"
+      "suspect_ref\n";
+  fixture.write("bail.csv", bail_header +
+                                "B1,Grey,Pat,fraud,2024-03-01,serious_fraud,bail,,South,,\n"
+                                "B2,BROWN,Jim,assault,2024-03-01,standard,bail,,North,1980-05-01,"
+                                "S2\n");
+  require_ok(fixture.run());
+  CHECK(fixture.count("SELECT count(*) FROM bail_cases c JOIN suspects s ON s.id = c.suspect_id "
+                      "WHERE c.ref = 'B2' AND s.ref = 'S2'") == 1);
+
+  // Bail starts 2024-03-02: the custody officer's three months end 2024-06-01.
+  const auto report = reports::suspects_report(fixture.db(), *parse_date("2024-05-30"), {});
+  REQUIRE(report.bail.size() == 1);
+  CHECK(report.bail[0].ref == "B2");
+  CHECK(report.bail[0].nominal_ref == std::optional<std::string>("N1"));
+  CHECK(report.bail[0].suspect_ref == std::optional<std::string>("S2"));
+  for (const auto& suspect : report.suspects) {
+    INFO(suspect.ref);
+    CHECK(suspect.nominal_ref ==
+          (suspect.ref == "S2" ? std::optional<std::string>("N1") : std::nullopt));
+  }
+  // A team's report names only its own nominals.
+  const auto south = reports::suspects_report(fixture.db(), *parse_date("2024-05-30"),
+                                              reports::ReportScope{{"South"}});
+  for (const auto& suspect : south.suspects) CHECK_FALSE(suspect.nominal_ref);
+
+  // A case may name only a suspect its own team keeps, and a suspect there is.
+  fixture.write("bail.csv", bail_header +
+                                "B3,White,Kay,theft,2024-03-01,standard,bail,,North,,S3\n"
+                                "B4,Grey,Al,theft,2024-03-01,standard,bail,,North,,S9\n");
+  CHECK(describe(fixture.run().problems) ==
+        "bail.csv:2: suspect_ref 'S3' is a suspect of team 'South', not of the case's team "
+        "'North'\n"
+        "bail.csv:3: suspect_ref 'S9' is not a known suspect\n");
 }
 
 TEST_CASE("import: bad rows across files are all reported and nothing is written", "[import]") {

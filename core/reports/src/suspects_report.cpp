@@ -8,6 +8,7 @@
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/reports/people.hpp"
 #include "vigil/reports/report_stamp.hpp"
 #include "vigil/rules/policy.hpp"
 #include "vigil/rules/text.hpp"
@@ -38,11 +39,16 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(o.username, ''), t.name, "
       "c.arrested_on, c.case_type, c.status, c.expected_finish_on, "
       "(SELECT max(e.extended_to) FROM bail_extensions e WHERE e.bail_case_id = c.id), "
-      "(SELECT max(r.reviewed_on) FROM rui_reviews r WHERE r.bail_case_id = c.id) "
-      "FROM bail_cases c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON "
+      "(SELECT max(r.reviewed_on) FROM rui_reviews r WHERE r.bail_case_id = c.id), c.surname, "
+      "c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s WHERE s.id = "
+      "c.suspect_id) FROM bail_cases c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON "
       "o.id = c.officer_id WHERE (c.status = 'bail' OR c.status = 'rui') AND" +
       in_scope + "ORDER BY c.ref");
   cases.bind(1, teams);
+  const auto person = [&](const store::Statement& s, int first) {
+    return nominal_of(
+        db, {s.column_text(first), s.column_text(first + 1), s.column_text(first + 2)}, teams);
+  };
   while (cases.step()) {
     const Date arrested_on = date_column(cases, 4);
     const auto case_type = parse_enum<CaseType>(cases.column_view(5)).value_or(CaseType::standard);
@@ -56,14 +62,16 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       // authorised after expiry is invalid), so none is named.
       report.bail.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
                              cases.column_text(3), arrested_on, end, days_left,
-                             days_left < 0 ? std::nullopt : next_stage(timetable, end)});
+                             days_left < 0 ? std::nullopt : next_stage(timetable, end),
+                             person(cases, 10), cases.column_optional_text(13)});
     } else {
       const Date last = optional_date_column(cases, 9).value_or(arrested_on);
       const Date due = rui_review_due(last, policy);
       if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
       report.rui.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
                             cases.column_text(3), last, due, std::max(0, days_between(due, as_of)),
-                            optional_date_column(cases, 7)});
+                            optional_date_column(cases, 7), person(cases, 10),
+                            cases.column_optional_text(13)});
     }
   }
   std::sort(report.bail.begin(), report.bail.end(), [](const auto& a, const auto& b) {
@@ -78,7 +86,8 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
       "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, c.last_review_on, "
       "(SELECT substr(max(e.occurred_at), 1, 10) FROM trace_enquiries e WHERE "
-      "e.suspect_id = c.id) FROM suspects c JOIN teams t ON t.id = c.team_id LEFT JOIN officers "
+      "e.suspect_id = c.id), c.surname, c.forenames, coalesce(c.date_of_birth, '') FROM suspects "
+      "c JOIN teams t ON t.id = c.team_id LEFT JOIN officers "
       "o ON o.id = c.officer_id WHERE c.status = 'outstanding' AND" +
       in_scope + "ORDER BY c.ref");
   suspects.bind(1, teams);
@@ -119,6 +128,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       s.reasons.push_back("not circulated (" + format_share(kNotCirculatedShare) + ")");
     }
     s.priority = static_cast<int>(std::lround(10.0 * harm_weight * age * aggravation));
+    s.nominal_ref = person(suspects, 11);
     report.suspects.push_back(std::move(s));
   }
   std::sort(report.suspects.begin(), report.suspects.end(), [](const auto& a, const auto& b) {
@@ -148,12 +158,13 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
   return report_json(report.as_of, stamp, [&](base::JsonWriter& w) {
     w.key("bail").begin_array();
     for (const auto& b : report.bail) {
-      w.begin_object().fields({base::member("ref", b.ref), base::member("name", b.name),
-                               base::member("officer", b.officer), base::member("team", b.team),
-                               base::member("arrested_on", format_date(b.arrested_on)),
-                               base::member("bail_ends", format_date(b.current_end)),
-                               base::member("days_left", b.days_left),
-                               base::member("ended", b.days_left < 0)});
+      w.begin_object().fields(
+          {base::member("ref", b.ref), base::member("name", b.name),
+           base::member("officer", b.officer), base::member("team", b.team),
+           base::member("arrested_on", format_date(b.arrested_on)),
+           base::member("bail_ends", format_date(b.current_end)),
+           base::member("days_left", b.days_left), base::member("ended", b.days_left < 0),
+           base::member("nominal_ref", b.nominal_ref), base::member("suspect_ref", b.suspect_ref)});
       w.key("extension");
       if (b.extension) {
         w.object({base::member("authority", std::string(to_string(b.extension->authority))),
@@ -174,7 +185,8 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
            base::member("due", format_date(r.due)), base::member("days_overdue", r.days_overdue),
            base::member("expected_finish_on",
                         r.expected_finish_on ? std::optional(format_date(*r.expected_finish_on))
-                                             : std::nullopt)});
+                                             : std::nullopt),
+           base::member("nominal_ref", r.nominal_ref), base::member("suspect_ref", r.suspect_ref)});
     }
     w.end_array().key("outstanding_suspects").begin_array();
     for (const auto& s : report.suspects) {
@@ -182,7 +194,8 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
           .fields({base::member("ref", s.ref), base::member("name", s.name),
                    base::member("offence", s.offence), base::member("officer", s.officer),
                    base::member("team", s.team), base::member("harm", s.harm),
-                   base::member("days_outstanding", s.days_outstanding)})
+                   base::member("days_outstanding", s.days_outstanding),
+                   base::member("nominal_ref", s.nominal_ref)})
           .field("last_trace_on",
                  s.last_trace_on ? std::optional(format_date(*s.last_trace_on)) : std::nullopt)
           .fields({base::member("days_since_trace", s.days_since_trace),

@@ -94,13 +94,26 @@ void Importer::check_suspects(Table& t) {
     auto circulated_on = row.past_date(C::circulated_on);
     auto last_trace_on = row.past_date(C::last_trace_on);
     const auto [officer, team] = check_keeper(row, C::officer, C::team);
+    auto date_of_birth = row.past_date(C::date_of_birth);
     if (!row.ok()) return;
 
-    SuspectFields fields{*surname,      *forenames,         *offence,
-                         *harm,         *outstanding_since, circulated_on,
-                         last_trace_on, std::nullopt,       std::string()};
+    SuspectFields fields{*surname,           *forenames,    *offence,      *harm,
+                         *outstanding_since, circulated_on, last_trace_on, std::nullopt,
+                         std::string(),      date_of_birth};
     suspect_rows_.push_back({*ref, std::move(fields), *officer, *team});
   });
+}
+
+std::optional<std::string> Importer::team_of_suspect(const std::string& ref) const {
+  for (const auto& row : suspect_rows_) {
+    if (row.ref == ref) return row.team;
+  }
+  const auto stored = suspects_.find(ref);
+  if (stored == suspects_.end()) return std::nullopt;
+  for (const auto& [name, id] : team_ids_) {
+    if (id == stored->second.fields.team_id) return name;
+  }
+  return std::nullopt;
 }
 
 void Importer::check_bail(Table& t) {
@@ -117,6 +130,19 @@ void Importer::check_bail(Table& t) {
     auto case_type = row.choice<CaseType>(C::case_type);
     auto status = row.choice<BailStatus>(C::status);
     const auto [officer, team] = check_keeper(row, C::officer, C::team);
+    auto date_of_birth = row.past_date(C::date_of_birth);
+    std::optional<std::string> suspect_ref;
+    if (!row[C::suspect_ref].empty()) {
+      suspect_ref = row.text(C::suspect_ref);
+      // The suspect must be known, and kept by the case's own team.
+      const auto suspect_team = suspect_ref ? team_of_suspect(*suspect_ref) : std::nullopt;
+      if (suspect_ref && !suspect_team) {
+        row.problem("suspect_ref " + in_quotes(*suspect_ref) + " is not a known suspect");
+      } else if (suspect_ref && team && *suspect_team != *team) {
+        row.problem("suspect_ref " + in_quotes(*suspect_ref) + " is a suspect of team " +
+                    in_quotes(*suspect_team) + ", not of the case's team " + in_quotes(*team));
+      }
+    }
     if (!row.ok()) return;
 
     BailFields fields{*surname,
@@ -126,7 +152,9 @@ void Importer::check_bail(Table& t) {
                       std::string(to_string(*case_type)),
                       std::string(to_string(*status)),
                       std::nullopt,
-                      std::string()};
+                      std::string(),
+                      date_of_birth,
+                      suspect_ref};
     bail_rows_.push_back({*ref, std::move(fields), *officer, *team});
   });
 }

@@ -129,12 +129,14 @@ struct SuspectsCsv {
     circulated_on,
     last_trace_on,
     officer,
-    team
+    team,
+    date_of_birth
   };
-  static constexpr std::array<std::string_view, 10> kColumns{
-      "ref",           "surname",       "forenames", "offence", "harm", "outstanding_since",
-      "circulated_on", "last_trace_on", "officer",   "team"};
-  static constexpr std::array<ColumnField, 10> kFields{{{"suspect", "ref"},
+  static constexpr std::array<std::string_view, 11> kColumns{
+      "ref",           "surname",       "forenames", "offence", "harm",         "outstanding_since",
+      "circulated_on", "last_trace_on", "officer",   "team",    "date_of_birth"};
+  static constexpr std::size_t kRequired = 10;
+  static constexpr std::array<ColumnField, 11> kFields{{{"suspect", "ref"},
                                                         {"suspect", "surname"},
                                                         {"suspect", "forenames"},
                                                         {"suspect", "offence"},
@@ -143,7 +145,8 @@ struct SuspectsCsv {
                                                         {"suspect", "circulated_on"},
                                                         {"suspect", "last_trace_on"},
                                                         {"suspect", "officer"},
-                                                        {"suspect", "team"}}};
+                                                        {"suspect", "team"},
+                                                        {"suspect", "date_of_birth"}}};
 };
 
 struct BailCsv {
@@ -157,20 +160,26 @@ struct BailCsv {
     case_type,
     status,
     officer,
-    team
+    team,
+    date_of_birth,
+    suspect_ref
   };
-  static constexpr std::array<std::string_view, 9> kColumns{"ref",     "surname",     "forenames",
-                                                            "offence", "arrested_on", "case_type",
-                                                            "status",  "officer",     "team"};
-  static constexpr std::array<ColumnField, 9> kFields{{{"bail_case", "ref"},
-                                                       {"bail_case", "surname"},
-                                                       {"bail_case", "forenames"},
-                                                       {"bail_case", "offence"},
-                                                       {"bail_case", "arrested_on"},
-                                                       {"bail_case", "case_type"},
-                                                       {"bail_case", "status"},
-                                                       {"bail_case", "officer"},
-                                                       {"bail_case", "team"}}};
+  static constexpr std::array<std::string_view, 11> kColumns{
+      "ref",    "surname", "forenames", "offence",       "arrested_on", "case_type",
+      "status", "officer", "team",      "date_of_birth", "suspect_ref"};
+  static constexpr std::size_t kRequired = 9;
+  // The suspect a case is about is named by the suspect's ref.
+  static constexpr std::array<ColumnField, 11> kFields{{{"bail_case", "ref"},
+                                                        {"bail_case", "surname"},
+                                                        {"bail_case", "forenames"},
+                                                        {"bail_case", "offence"},
+                                                        {"bail_case", "arrested_on"},
+                                                        {"bail_case", "case_type"},
+                                                        {"bail_case", "status"},
+                                                        {"bail_case", "officer"},
+                                                        {"bail_case", "team"},
+                                                        {"bail_case", "date_of_birth"},
+                                                        {"suspect", "ref"}}};
 };
 
 inline constexpr std::array<std::string_view, 7> kFileOrder{

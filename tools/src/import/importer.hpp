@@ -181,6 +181,8 @@ class Importer {
   void check_nominals(Table& t);
   void check_suspects(Table& t);
   void check_bail(Table& t);
+  // The team, by name, of the suspect with this ref as this import leaves it; nullopt: none such.
+  std::optional<std::string> team_of_suspect(const std::string& ref) const;
 
   // A fact (`what`: an assessment, a plan, a visit) is in its file once for its nominal and time,
   // and a nominal already stored holds no different one at that time (`why`: facts are never

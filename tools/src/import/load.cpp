@@ -35,7 +35,7 @@ void Importer::load_database() {
   if (table(AssessmentsCsv::kFile) || table(PlansCsv::kFile)) load_assessments();
   if (table(PlansCsv::kFile) || table("plan_actions.csv")) load_plans();
   if (table(VisitsCsv::kFile)) load_visits();
-  if (table(SuspectsCsv::kFile)) load_suspects();
+  if (table(SuspectsCsv::kFile) || table(BailCsv::kFile)) load_suspects();
   if (table(BailCsv::kFile) || any_linked) load_bail();
   if (any_linked) load_linked();
 }
@@ -112,13 +112,13 @@ void Importer::load_visits() {
 void Importer::load_suspects() {
   auto select = db_.prepare(
       "SELECT id, ref, surname, forenames, offence, harm, outstanding_since, circulated_on, "
-      "last_trace_on, officer_id, team_id FROM suspects");
+      "last_trace_on, officer_id, team_id, date_of_birth FROM suspects");
   while (select.step()) {
     SuspectFields fields{select.column_text(2),          select.column_text(3),
                          select.column_text(4),          select.column_int(5),
                          select.column_text(6),          select.column_optional_text(7),
                          select.column_optional_text(8), select.column_optional_text(9),
-                         select.column_text(10)};
+                         select.column_text(10),         select.column_optional_text(11)};
     suspects_.emplace(select.column_text(1),
                       Stored<SuspectFields>{select.column_text(0), std::move(fields)});
   }
@@ -126,12 +126,15 @@ void Importer::load_suspects() {
 
 void Importer::load_bail() {
   auto select = db_.prepare(
-      "SELECT id, ref, surname, forenames, offence, arrested_on, case_type, status, "
-      "officer_id, team_id FROM bail_cases");
+      "SELECT c.id, c.ref, c.surname, c.forenames, c.offence, c.arrested_on, c.case_type, "
+      "c.status, c.officer_id, c.team_id, c.date_of_birth, s.ref FROM bail_cases c LEFT JOIN "
+      "suspects s ON s.id = c.suspect_id");
   while (select.step()) {
-    BailFields fields{select.column_text(2),          select.column_text(3), select.column_text(4),
-                      select.column_text(5),          select.column_text(6), select.column_text(7),
-                      select.column_optional_text(8), select.column_text(9)};
+    BailFields fields{select.column_text(2),           select.column_text(3),
+                      select.column_text(4),           select.column_text(5),
+                      select.column_text(6),           select.column_text(7),
+                      select.column_optional_text(8),  select.column_text(9),
+                      select.column_optional_text(10), select.column_optional_text(11)};
     bail_cases_.emplace(select.column_text(1),
                         Stored<BailFields>{select.column_text(0), std::move(fields)});
   }

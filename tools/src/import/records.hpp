@@ -46,6 +46,7 @@ struct SuspectFields {
   std::optional<std::string> last_trace_on;
   std::optional<std::string> officer_id;
   std::string team_id;
+  std::optional<std::string> date_of_birth;
   bool operator==(const SuspectFields&) const = default;
 };
 
@@ -58,6 +59,8 @@ struct BailFields {
   std::string status;
   std::optional<std::string> officer_id;
   std::string team_id;
+  std::optional<std::string> date_of_birth;
+  std::optional<std::string> suspect_ref;  // the suspect the case is about, by ref
   bool operator==(const BailFields&) const = default;
 };
 

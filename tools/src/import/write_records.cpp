@@ -127,16 +127,16 @@ void Importer::write_suspects() {
   if (suspect_rows_.empty()) return;
   auto insert = db_.prepare(
       "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
-      "circulated_on, last_trace_on, officer_id, team_id) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      "circulated_on, last_trace_on, officer_id, team_id, date_of_birth) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   auto update = db_.prepare(
       "UPDATE suspects SET ref = ?2, surname = ?3, forenames = ?4, offence = ?5, harm = ?6, "
       "outstanding_since = ?7, circulated_on = ?8, last_trace_on = ?9, officer_id = ?10, "
-      "team_id = ?11 WHERE id = ?1");
+      "team_id = ?11, date_of_birth = ?12 WHERE id = ?1");
   auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
                  const SuspectFields& f) {
     statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.harm, f.outstanding_since,
-                       f.circulated_on, f.last_trace_on, f.officer_id, f.team_id);
+                       f.circulated_on, f.last_trace_on, f.officer_id, f.team_id, f.date_of_birth);
   };
   write_records("suspect", SuspectsCsv::kFile, suspect_rows_, suspects_, insert, update, bind);
 }
@@ -145,15 +145,16 @@ void Importer::write_bail() {
   if (bail_rows_.empty()) return;
   auto insert = db_.prepare(
       "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
-      "status, officer_id, team_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "status, officer_id, team_id, date_of_birth, suspect_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+      "?7, ?8, ?9, ?10, ?11, (SELECT id FROM suspects WHERE ref = ?12))");
   auto update = db_.prepare(
       "UPDATE bail_cases SET ref = ?2, surname = ?3, forenames = ?4, offence = ?5, "
-      "arrested_on = ?6, case_type = ?7, status = ?8, officer_id = ?9, team_id = ?10 "
-      "WHERE id = ?1");
+      "arrested_on = ?6, case_type = ?7, status = ?8, officer_id = ?9, team_id = ?10, "
+      "date_of_birth = ?11, suspect_id = (SELECT id FROM suspects WHERE ref = ?12) WHERE id = ?1");
   auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
                  const BailFields& f) {
     statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.arrested_on, f.case_type,
-                       f.status, f.officer_id, f.team_id);
+                       f.status, f.officer_id, f.team_id, f.date_of_birth, f.suspect_ref);
   };
   write_records("bail_case", BailCsv::kFile, bail_rows_, bail_cases_, insert, update, bind);
 }

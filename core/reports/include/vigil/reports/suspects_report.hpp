@@ -26,6 +26,9 @@ struct BailDeadline {
   // Who must authorise bail beyond current_end, before it, and the furthest they may extend it
   // to; absent past every stage, and once the period has ended (too late to extend).
   std::optional<BailStage> extension;
+  // The same person elsewhere in the report's scope: the nominal they are, and the suspect the
+  // case is about (docs/domain.md, "One person").
+  std::optional<std::string> nominal_ref, suspect_ref;
 };
 
 struct RuiReview {
@@ -34,6 +37,7 @@ struct RuiReview {
   Date due;
   int days_overdue = 0;
   std::optional<Date> expected_finish_on;
+  std::optional<std::string> nominal_ref, suspect_ref;
 };
 
 struct OutstandingSuspect {
@@ -46,7 +50,8 @@ struct OutstandingSuspect {
   bool no_trace_flag = false;  // no trace activity for the policy's days
   Date review_due;
   int priority = 0;
-  std::vector<std::string> reasons;  // behind the priority, most important first
+  std::vector<std::string> reasons;        // behind the priority, most important first
+  std::optional<std::string> nominal_ref;  // the nominal the suspect is, in the report's scope
 };
 
 struct ArrestRates {
