@@ -135,6 +135,8 @@ const std::vector<Api::Impl::Route>& Api::Impl::route_table() {
       {{"GET", "/api/v1/reports/overdue", kSignedIn, true, ""}, &Impl::overdue_report_page},
       {{"GET", "/api/v1/reports/suspects", kSignedIn, true, ""}, &Impl::suspects_report_page},
       {{"GET", "/api/v1/reports/compliance", kSignedIn, true, ""}, &Impl::compliance_report_page},
+      {{"GET", "/api/v1/reports/safeguarding", kSignedIn, true, ""},
+       &Impl::safeguarding_report_page},
       {{"GET", "/api/v1/reports/trend", kSignedIn, true, ""}, &Impl::trend_report_page},
       {{"GET", "/api/v1/reports/devices", kSupervisor, true, "see the devices report"},
        &Impl::devices_report_page},

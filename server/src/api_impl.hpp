@@ -138,6 +138,7 @@ struct Api::Impl {
   // --- report_routes.cpp
   Response overdue_report_page(const Call& call);
   Response suspects_report_page(const Call& call);
+  Response safeguarding_report_page(const Call& call);
   Response compliance_report_page(const Call& call);
   Response trend_report_page(const Call& call);
   Response devices_report_page(const Call& call);

@@ -13,6 +13,7 @@
 #include "vigil/reports/compliance_report.hpp"
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/reports/report_stamp.hpp"
+#include "vigil/reports/safeguarding_report.hpp"
 #include "vigil/reports/suspects_report.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/sync/back_office.hpp"
@@ -187,6 +188,11 @@ Response Api::Impl::overdue_report_page(const Call& call) {
 Response Api::Impl::suspects_report_page(const Call& call) {
   return scoped_report(call, "suspects", reports::suspects_report, reports::suspects_report_json,
                        reports::suspects_report_csv);
+}
+
+Response Api::Impl::safeguarding_report_page(const Call& call) {
+  return scoped_report(call, "safeguarding", reports::safeguarding_report,
+                       reports::safeguarding_report_json, reports::safeguarding_report_csv);
 }
 
 Response Api::Impl::compliance_report_page(const Call& call) {

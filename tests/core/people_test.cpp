@@ -16,7 +16,7 @@ TEST_CASE("Spellings of one name are alike; other names are not") {
   CHECK(names_alike("Thomson", "Thompson"));
   CHECK(names_alike("Jonh", "John"));  // two letters swapped
   CHECK(names_alike("Zoe", "Zoë"));
-  CHECK_FALSE(names_alike("Ann", "Jan"));     // short names must match whole
+  CHECK_FALSE(names_alike("Ann", "Jan"));  // short names must match whole
   CHECK_FALSE(names_alike("Brown", "Green"));
   CHECK_FALSE(names_alike("Smith", "Smythe-Jones"));
   CHECK_FALSE(names_alike("", ""));

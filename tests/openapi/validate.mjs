@@ -594,6 +594,8 @@ class Tour {
       `/api/v1/reports/overdue?team=${encodeURIComponent(`no such team ${now}`)}`, { token, expect: [403] });
     await this.send("suspects report", "GET", "/api/v1/reports/suspects?as_of=2026-11-22", { token });
     await this.send("suspects report as CSV", "GET", "/api/v1/reports/suspects?format=csv", { token });
+    await this.send("safeguarding report", "GET", "/api/v1/reports/safeguarding?as_of=2026-11-22", { token });
+    await this.send("safeguarding report as CSV", "GET", "/api/v1/reports/safeguarding?format=csv", { token });
     await this.send("compliance report", "GET", "/api/v1/reports/compliance?as_of=2026-11-22", { token });
     await this.send("compliance report as CSV", "GET", "/api/v1/reports/compliance?format=csv", { token });
     await this.send("backlog trend", "GET", "/api/v1/reports/trend?as_of=2026-11-22", { token });

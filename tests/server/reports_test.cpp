@@ -196,6 +196,44 @@ TEST_CASE_METHOD(Reports, "reports: the suspects report covers the caller's scop
   CHECK(count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'report'") == 2);
 }
 
+TEST_CASE_METHOD(Reports,
+                 "reports: the safeguarding report names young people of the caller's teams only",
+                 "[server][reports][safeguarding]") {
+  {
+    vigil::store::Database db(dir.path() / "server.db");
+    db.execute("INSERT INTO young_people (id, number, team_id) VALUES ('yp-n', 'YP-NORTH', '" +
+               force.team_ids.at("North") + "'), ('yp-s', 'YP-SOUTH', '" +
+               force.team_ids.at("South") + "')");
+    for (const std::string young_person : {"yp-n", "yp-s"}) {
+      for (int i = 1; i <= 3; ++i) {
+        db.execute(
+            "INSERT INTO encounters (id, young_person_id, ref, occurred_at, place) VALUES "
+            "('" +
+            young_person + std::to_string(i) + "', '" + young_person + "', 'E" + std::to_string(i) +
+            "', '2026-11-0" + std::to_string(i) +
+            "T20:00:00Z', "
+            "'Park')");
+      }
+      db.execute(
+          "INSERT INTO safeguarding_referrals (id, young_person_id, agency, contact_name, "
+          "sent_on) VALUES ('r-" +
+          young_person + "', '" + young_person +
+          "', 'Children''s services', 'J. Ray', '2026-11-01')");
+    }
+  }
+  auto pc = as("pc.a");
+  const auto report = pc.json("/api/v1/reports/safeguarding?as_of=2026-11-22");
+  REQUIRE(report["repeat_young_people"].Size() == 1);
+  CHECK(std::string(report["repeat_young_people"][0]["number"].GetString()) == "YP-NORTH");
+  REQUIRE(report["referrals_without_feedback"].Size() == 1);
+  const auto& referral = report["referrals_without_feedback"][0];
+  CHECK(std::string(referral["subject"].GetString()) == "YP-NORTH");
+  // Sent 1 November: acknowledgement due the 3rd, 19 days overdue; never chased.
+  CHECK(referral["acknowledgement_days_overdue"].GetInt() == 19);
+  CHECK(referral["to_chase"].GetBool());
+  CHECK(pc.get("/api/v1/reports/safeguarding?team=South").status == 403);
+}
+
 TEST_CASE_METHOD(Reports, "reports: the compliance report covers the caller's scope, JSON or CSV",
                  "[server][reports]") {
   auto sergeant = as("sgt.north");
