@@ -105,10 +105,18 @@ Response Api::Impl::nominal(const Call& call) {
       db, {person.column_text(0), person.column_text(1), person.column_text(2)},
       base::json_string_array(caller.team_ids));
   person.reset();
+  // Each disclosed, so each is audited as read with why.
+  const auto disclose = [&](const std::vector<reports::MatchedRecord>& records,
+                            const char* entity) {
+    for (const auto& record : records) {
+      w.value(record.ref);
+      audit(db, &caller, "read", entity, record.id, "same person as a nominal read");
+    }
+  };
   w.key("same_person").begin_object().key("suspects").begin_array();
-  for (const auto& ref : same.suspects) w.value(ref);
+  disclose(same.suspects, "suspect");
   w.end_array().key("bail_cases").begin_array();
-  for (const auto& ref : same.bail_cases) w.value(ref);
+  disclose(same.bail_cases, "bail_case");
   w.end_array().end_object();
   auto plans = db.prepare(
       "SELECT id, started_on, last_reviewed_on, visit_every_months, double_crewed, "

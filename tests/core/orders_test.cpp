@@ -80,6 +80,9 @@ TEST_CASE("A condition runs within its order") {
   CHECK(problem(sro, condition("2025-01-01", "2024-12-31")) ==
         "the condition ends on 2024-12-31, before it starts on 2025-01-01");
   CHECK(problem(sro, condition("2025-01-01", "2025-12-31")).empty());
+  // Starting after the order has ended, it would never be in force.
+  CHECK(problem(sro, condition("2026-03-01", nullptr)) ==
+        "the condition starts on 2026-03-01, after its order ends on 2026-02-28");
 }
 
 TEST_CASE("A condition is in force from its first to its last day") {

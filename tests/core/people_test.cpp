@@ -28,4 +28,6 @@ TEST_CASE("One person: the same date of birth, surnames and first forenames alik
   CHECK_FALSE(same_person("Stephens", "Mark", "1980-01-01", "Stevens", "Mark", "1980-01-02"));
   CHECK_FALSE(same_person("Stephens", "Mark", "", "Stephens", "Mark", ""));
   CHECK_FALSE(same_person("Stephens", "Mark", "1980-01-01", "Stephens", "Paul", "1980-01-01"));
+  // A hyphenated forename is its first part as much as a spaced one.
+  CHECK(same_person("Martin", "Jean-Paul", "1975-06-30", "Martin", "Jean", "1975-06-30"));
 }

@@ -41,7 +41,8 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       "(SELECT max(e.extended_to) FROM bail_extensions e WHERE e.bail_case_id = c.id), "
       "(SELECT max(r.reviewed_on) FROM rui_reviews r WHERE r.bail_case_id = c.id), c.surname, "
       "c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s WHERE s.id = "
-      "c.suspect_id) FROM bail_cases c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON "
+      "c.suspect_id AND s.team_id = c.team_id) FROM bail_cases c JOIN teams t ON t.id = c.team_id "
+      "LEFT JOIN officers o ON "
       "o.id = c.officer_id WHERE (c.status = 'bail' OR c.status = 'rui') AND" +
       in_scope + "ORDER BY c.ref");
   cases.bind(1, teams);

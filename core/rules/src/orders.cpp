@@ -86,6 +86,10 @@ std::optional<std::string> condition_period_problem(const OrderPeriod& order,
     return "the condition ends on " + format_date(*condition.ends_on) + ", before it starts on " +
            format_date(first);
   }
+  if (order.ends_on && first > *order.ends_on) {
+    return "the condition starts on " + format_date(first) + ", after its order ends on " +
+           format_date(*order.ends_on);
+  }
   if (condition.ends_on && order.ends_on && *condition.ends_on > *order.ends_on) {
     return "the condition ends on " + format_date(*condition.ends_on) +
            ", after its order ends on " + format_date(*order.ends_on);

@@ -51,7 +51,8 @@ std::string_view first_word(std::string_view names) {
   const auto start = names.find_first_not_of(" \t");
   if (start == std::string_view::npos) return {};
   names.remove_prefix(start);
-  return names.substr(0, names.find_first_of(" \t"));
+  // "Jean-Paul" is Jean as much as "Jean Paul" is.
+  return names.substr(0, names.find_first_of(" \t-"));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "vigil/rules/bail.hpp"
 #include "vigil/rules/orders.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/store/policy_versions.hpp"
 
 namespace vigil::backoffice::batch_detail {
 
@@ -162,15 +163,21 @@ Check breaches_not_followed_up(store::Database& db, const Night& night) {
               "Breaches of an order with nothing recorded about them 24 hours after they "
               "happened.",
               {}};
-  // What was followed up after the run's cutoff was not yet, as of the run.
+  // What was followed up after the run's cutoff was not yet, as of the run. Breaches of the last
+  // recent_breach_days (90) only: the meeting chases what can still be acted on, and the years of
+  // breaches recorded before follow-ups were kept do not ring every night.
   auto s = db.prepare(
       "SELECT b.id, n.ref, coalesce(t.name, n.team_id), coalesce(o.username, ''), b.occurred_at, "
       "r.kind, b.condition_text, (SELECT min(f.followed_up_at) FROM breach_follow_ups f WHERE "
       "f.breach_id = b.id AND f.followed_up_at <= ?1) FROM breaches b JOIN nominals n ON n.id = "
       "b.nominal_id JOIN orders r ON r.id = b.order_id LEFT JOIN teams t ON t.id = n.team_id LEFT "
-      "JOIN officers o ON o.id = n.officer_id WHERE b.occurred_at <= ?1 ORDER BY b.occurred_at, "
-      "b.id");
-  s.bind_all(format_instant(night.cutoff));
+      "JOIN officers o ON o.id = n.officer_id WHERE b.occurred_at <= ?1 AND b.occurred_at >= ?2 "
+      "ORDER "
+      "BY b.occurred_at, b.id");
+  s.bind_all(format_instant(night.cutoff),
+             format_instant(
+                 night.cutoff -
+                 std::chrono::days(store::policy_in_force(db, night.as_of).recent_breach_days)));
   while (s.step()) {
     const auto occurred = parse_instant(s.column_text(4));
     const auto first = s.is_null(7) ? std::nullopt : parse_instant(s.column_text(7));

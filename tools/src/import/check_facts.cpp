@@ -28,6 +28,18 @@ void Importer::check_fact(Row& row, std::unordered_map<std::string, int>& seen,
   row.problem(what() + " is already recorded with different details; " + std::string(why));
 }
 
+// The first fact recorded for the nominal (by ref) at that time, or nullptr: what a file without
+// an optional column is compared as having.
+template <class Facts>
+const Facts* Importer::recorded_fact(const FactsByKey<Facts>& stored,
+                                     const std::string& nominal_ref,
+                                     const std::string& when) const {
+  const auto* nominal_id = stored_nominal_id(nominal_ref);
+  if (nominal_id == nullptr) return nullptr;
+  const auto found = stored.find(fact_key(*nominal_id, when));
+  return found == stored.end() || found->second.empty() ? nullptr : &found->second.front();
+}
+
 void Importer::check_assessments(Table& t) {
   using C = AssessmentsCsv;
   std::unordered_map<std::string, int> seen;
@@ -46,6 +58,14 @@ void Importer::check_assessments(Table& t) {
     };
     AssessmentRow out{*nominal_ref, *assessed_on,  std::string(to_string(*risk_level)),
                       *assessor,    *risk_factors, *protective_factors};
+    // A file without the factors' columns leaves them as recorded: compared as the recorded
+    // fact has them, and an identical row adds nothing.
+    if (!row.has(C::risk_factors) || !row.has(C::protective_factors)) {
+      if (const auto* recorded = recorded_fact(assessments_, out.nominal_ref, out.assessed_on)) {
+        if (!row.has(C::risk_factors)) out.risk_factors = recorded->risk_factors;
+        if (!row.has(C::protective_factors)) out.protective_factors = recorded->protective_factors;
+      }
+    }
     auto facts = [&] {
       return AssessmentFacts{out.risk_level, officer_id_for_comparison(out.assessor),
                              out.risk_factors, out.protective_factors};
@@ -83,6 +103,14 @@ void Importer::check_plans(Table& t) {
       return "a plan for " + quoted_excerpt(*nominal_ref) + " started on " + *started_on;
     };
     PlanRow out{*nominal_ref, *started_on, PlanFacts{every, *double_crewed, *unannounced, follows}};
+    if (const auto* recorded = recorded_fact(plans_, out.nominal_ref, out.started_on)) {
+      if (!row.has(C::unannounced_required)) {
+        out.facts.unannounced_required = recorded->unannounced_required;
+      }
+      if (!row.has(C::follows_assessment_on)) {
+        out.facts.follows_assessment_on = recorded->follows_assessment_on;
+      }
+    }
     auto facts = [&] { return out.facts; };
     check_fact(row, seen, out.nominal_ref, out.started_on, plans_, facts, what,
                "the import only adds plans and never replaces one");

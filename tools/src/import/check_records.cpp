@@ -100,6 +100,11 @@ void Importer::check_suspects(Table& t) {
     SuspectFields fields{*surname,           *forenames,    *offence,      *harm,
                          *outstanding_since, circulated_on, last_trace_on, std::nullopt,
                          std::string(),      date_of_birth};
+    // A file without the column leaves the stored date of birth as it is.
+    if (const auto stored = suspects_.find(*ref);
+        !row.has(C::date_of_birth) && stored != suspects_.end()) {
+      fields.date_of_birth = stored->second.fields.date_of_birth;
+    }
     suspect_rows_.push_back({*ref, std::move(fields), *officer, *team});
   });
 }
@@ -155,6 +160,10 @@ void Importer::check_bail(Table& t) {
                       std::string(),
                       date_of_birth,
                       suspect_ref};
+    if (const auto stored = bail_cases_.find(*ref); stored != bail_cases_.end()) {
+      if (!row.has(C::date_of_birth)) fields.date_of_birth = stored->second.fields.date_of_birth;
+      if (!row.has(C::suspect_ref)) fields.suspect_ref = stored->second.fields.suspect_ref;
+    }
     bail_rows_.push_back({*ref, std::move(fields), *officer, *team});
   });
 }

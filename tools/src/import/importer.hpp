@@ -192,6 +192,9 @@ class Importer {
                   const std::string& nominal_ref, const std::string& when,
                   const FactsByKey<Facts>& stored, MakeFacts facts, Describe what,
                   std::string_view why);
+  template <class Facts>
+  const Facts* recorded_fact(const FactsByKey<Facts>& stored, const std::string& nominal_ref,
+                             const std::string& when) const;
   void check_assessments(Table& t);
   void check_plans(Table& t);
   void check_visits(Table& t);
@@ -204,6 +207,9 @@ class Importer {
     std::string parent_key;
     std::vector<sync::StoredValue> values;  // a row's, column by column; officers by username
     bool changed = false;                   // a stored record a row of this import changes
+    // A record kept by a team that a row moves to another: the team it leaves, by name, so the
+    // old team's tablets drop it (and what hangs from it) and the new team's receive it whole.
+    std::optional<std::string> previous_team;
   };
   void load_linked();
   std::unordered_map<std::string, std::string> parent_keys(Parent parent);

@@ -366,7 +366,7 @@ void Importer::load_linked() {
         if (parent == keys.end()) continue;  // hangs from nothing a file names
         parent_key = parent->second;
       }
-      LinkedRecord record{select.column_text(0), parent_key, {}, false};
+      LinkedRecord record{select.column_text(0), parent_key, {}, false, std::nullopt};
       // The parent's key, part by part, then the record's own values as a row would give them.
       std::string_view rest = parent_key;
       for (std::size_t c = 0; c < width; ++c) {
@@ -500,12 +500,19 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
     if (!row.ok()) return;
     auto found = records.find(key);
     if (found == records.end()) {
-      records.emplace(key, LinkedRecord{{}, parent_key, std::move(values), true});
+      records.emplace(key, LinkedRecord{{}, parent_key, std::move(values), true, std::nullopt});
     } else if (found->second.values != values) {
       if (!entity.mutable_record) {
         row.problem(described() +
                     " is already recorded with different details; it is a fact, never replaced");
         return;
+      }
+      for (std::size_t c = 0; c < values.size(); ++c) {
+        const auto& field = sync::field_of(spec.fields[c].entity, spec.fields[c].field);
+        if (field.type == sync::FieldType::team && values[c] != found->second.values[c] &&
+            !found->second.previous_team) {
+          found->second.previous_team = text_of(found->second.values[c]);
+        }
       }
       found->second.values = std::move(values);
       found->second.changed = true;
@@ -639,7 +646,13 @@ void Importer::write_linked(const LinkedFile& spec) {
       }
       update->bind(++index, record.id);
       update->run();
-      written_records_.push_back({std::string(spec.entity), record.id, false, std::nullopt});
+      std::optional<std::string> previous_team_id;
+      if (record.previous_team) {
+        if (const auto team = team_ids_.find(*record.previous_team); team != team_ids_.end()) {
+          previous_team_id = team->second;
+        }
+      }
+      written_records_.push_back({std::string(spec.entity), record.id, false, previous_team_id});
       ++count.updated;
     } else {
       ++count.unchanged;

@@ -128,7 +128,7 @@ void Importer::load_bail() {
   auto select = db_.prepare(
       "SELECT c.id, c.ref, c.surname, c.forenames, c.offence, c.arrested_on, c.case_type, "
       "c.status, c.officer_id, c.team_id, c.date_of_birth, s.ref FROM bail_cases c LEFT JOIN "
-      "suspects s ON s.id = c.suspect_id");
+      "suspects s ON s.id = c.suspect_id AND s.team_id = c.team_id");
   while (select.step()) {
     BailFields fields{select.column_text(2),           select.column_text(3),
                       select.column_text(4),           select.column_text(5),

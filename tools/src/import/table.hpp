@@ -67,6 +67,10 @@ class Row {
     return table_.header_ok && record_.fields.size() == table_.header_width;
   }
 
+  // Whether the file has the column: one that may be left out (Table::required_columns) and was
+  // keeps what is stored, rather than reading as empty.
+  bool has(std::size_t column) const { return table_.positions[column] != kMissing; }
+
   std::string_view operator[](std::size_t column) const {
     std::size_t position = table_.positions[column];
     if (position == kMissing || position >= record_.fields.size()) return {};

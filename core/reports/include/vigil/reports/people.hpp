@@ -15,10 +15,15 @@ struct PersonRecord {
   std::string surname, forenames, date_of_birth;
 };
 
-// The refs of the suspects and bail cases, in the teams (their ids as a JSON array; nullopt: the
-// whole force), that are this person.
+// A record that is the person: its id (for the read audit) and its ref (for the reader).
+struct MatchedRecord {
+  std::string id, ref;
+};
+
+// The suspects and bail cases, in the teams (their ids as a JSON array; nullopt: the whole
+// force), that are this person, by ref.
 struct PersonMatches {
-  std::vector<std::string> suspects, bail_cases;
+  std::vector<MatchedRecord> suspects, bail_cases;
 };
 PersonMatches suspects_and_bail_of(store::Database& db, const PersonRecord& person,
                                    const std::optional<std::string>& team_ids);
