@@ -568,6 +568,23 @@ async function renderFollowUp(ref, breachId) {
   }).then(() => touched(ref)), `#nominal/${encodeURIComponent(ref)}`);
 }
 
+// A young person at risk of exploitation is known only by their anonymised number: no name is
+// asked for or kept.
+function renderEncounter() {
+  simpleForm("encounter-form", "Record an encounter with a young person", [
+    el("label", { for: "encounter-number", text: "Their anonymised number (required)" }), el("input", { id: "encounter-number", type: "text", required: true, autocomplete: "off" }),
+    el("label", { for: "encounter-place", text: "Where (required)" }), el("input", { id: "encounter-place", type: "text", required: true }),
+    el("label", { class: "choice", for: "encounter-criminal" }, el("input", { id: "encounter-criminal", type: "checkbox" }), "Signs of criminal exploitation"),
+    el("label", { class: "choice", for: "encounter-sexual" }, el("input", { id: "encounter-sexual", type: "checkbox" }), "Signs of sexual exploitation"),
+    el("label", { for: "encounter-markers", text: "What was seen" }), el("textarea", { id: "encounter-markers" }),
+    el("label", { for: "encounter-home-area", text: "Home area, if known (whose partnership takes a referral)" }), el("input", { id: "encounter-home-area", type: "text" }),
+  ], "Save the encounter", () => api("POST", "/api/encounter", {
+    young_person: $("encounter-number").value, place: $("encounter-place").value,
+    criminal: $("encounter-criminal").checked ? "yes" : "no", sexual: $("encounter-sexual").checked ? "yes" : "no",
+    markers: $("encounter-markers").value, home_area: $("encounter-home-area").value,
+  }), "#suspects");
+}
+
 function renderAssessment(ref) {
   simpleForm("assessment-form", `Record an assessment of ${ref}`, [
     el("label", { for: "assessment-risk", text: "Risk level" }), el("select", { id: "assessment-risk" }, Object.entries(RISK_WORDS).map(([value, word]) => el("option", { value, text: word }))),
@@ -582,7 +599,8 @@ function renderAssessment(ref) {
 
 async function renderSuspects() {
   const { items } = await api("GET", "/api/suspects");
-  show("Suspects", items.length ? el("ul", { class: "records", id: "suspects" }, items.map(({ suspect: s, traces }) => {
+  const encounter = el("p", {}, el("a", { href: "#encounter", class: "button secondary", id: "record-encounter", text: "Record an encounter with a young person" }));
+  show("Suspects", encounter, items.length ? el("ul", { class: "records", id: "suspects" }, items.map(({ suspect: s, traces }) => {
     const note = el("input", { type: "text", id: `trace-${s.id}` });
     const message = el("p", { role: "status" });
     const form = el("form", {}, el("label", { for: `trace-${s.id}`, text: "Trace enquiry made" }), note,
@@ -621,7 +639,7 @@ function renderSync(report) {
 }
 
 // What the officer recorded, in words (the wire's names are the sync protocol's).
-const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", breach_follow_up: "Follow-up of a breach", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
+const KIND_WORDS = { visit: "Visit", visit_amendment: "Amendment of a visit", failed_entry: "Failed entry", assessment: "Assessment", breach: "Breach", breach_follow_up: "Follow-up of a breach", young_person: "Young person", encounter: "Encounter with a young person", safeguarding_referral: "Safeguarding referral", referral_chase: "Chase of a referral", plan_action: "Progress of an action", nominal: "Change to a nominal", trace_enquiry: "Trace enquiry", read_event: "Opening of a record" };
 
 // Fields the tablet stamps when a record is made (Tablet::correct refuses to change them), and the
 // notes, corrected in a box of several lines.
@@ -727,6 +745,7 @@ async function route() {
       case "breach": return await renderBreach(rest[0]);
       case "follow-up": return await renderFollowUp(rest[0], rest[1]);
       case "assessment": return renderAssessment(rest[0]);
+      case "encounter": return renderEncounter();
       case "correct": return await renderCorrect(rest[0]);
       default: return await renderToday();
     }

@@ -377,6 +377,18 @@ struct FieldApp::Impl {
           200, to_json(tablet.follow_up_breach(member(body, "breach_id"), member(body, "action"),
                                                member(body, "status"))));
     };
+    routes[{"POST", "/api/encounter"}] = [this](const Request& r) {
+      const auto body =
+          body_of(r, {"young_person", "place", "criminal", "sexual", "markers", "home_area"});
+      EncounterInput encounter;
+      encounter.young_person = member(body, "young_person");
+      encounter.place = member(body, "place");
+      encounter.criminal_exploitation = member(body, "criminal") == "yes";
+      encounter.sexual_exploitation = member(body, "sexual") == "yes";
+      encounter.markers = member(body, "markers");
+      encounter.home_area = member(body, "home_area");
+      return answer(200, to_json(tablet.record_encounter(encounter)));
+    };
     routes[{"POST", "/api/trace"}] = [this](const Request& r) {
       const auto body = body_of(r, {"ref", "note"});
       return answer(200, to_json(tablet.record_trace(member(body, "ref"), member(body, "note"))));

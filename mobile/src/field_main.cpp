@@ -60,6 +60,12 @@ constexpr const char* kUsage =
     "                       Record a breach of an order (ORDER: its kind, such as shpo, or id).\n"
     "  follow-up BREACH_ID --action TEXT --status open|closed\n"
     "                       Record what was done about a breach (show --json has their ids).\n"
+    "  encounter NUMBER --place TEXT [--criminal] [--sexual] [--markers TEXT]\n"
+    "        [--home-area TEXT]\n"
+    "                       Record an encounter with a young person at risk, by their\n"
+    "                       anonymised number (new to the tablet: recorded with it).\n"
+    "  chase REFERRAL_ID [--note TEXT]\n"
+    "                       Record a chase of an overdue safeguarding referral.\n"
     "  trace SUSPECT_REF --note TEXT\n"
     "                       Record a trace enquiry for an outstanding suspect.\n"
     "  correct CHANGE_ID --set FIELD=VALUE [--set FIELD=VALUE ...]\n"
@@ -311,6 +317,26 @@ int cmd_follow_up(Tablet& tablet, const base::Args& args) {
   return vigil::base::kExitOk;
 }
 
+int cmd_encounter(Tablet& tablet, const base::Args& args) {
+  vigil::mobile::EncounterInput encounter;
+  encounter.young_person = one_positional(args, "young person's number");
+  encounter.place = args.required("place");
+  encounter.criminal_exploitation = args.flag("criminal");
+  encounter.sexual_exploitation = args.flag("sexual");
+  encounter.markers = args.value("markers").value_or("");
+  encounter.home_area = args.value("home-area").value_or("");
+  const auto recorded = tablet.record_encounter(encounter);
+  std::cout << "encounter " << recorded.id << " saved\n";
+  return vigil::base::kExitOk;
+}
+
+int cmd_chase(Tablet& tablet, const base::Args& args) {
+  const auto recorded =
+      tablet.chase_referral(one_positional(args, "referral id"), args.value("note").value_or(""));
+  std::cout << "chase " << recorded.id << " saved\n";
+  return vigil::base::kExitOk;
+}
+
 int cmd_trace(Tablet& tablet, const base::Args& args) {
   const auto recorded =
       tablet.record_trace(one_positional(args, "suspect reference"), args.required("note"));
@@ -491,6 +517,10 @@ int run(const std::vector<std::string>& words) {
       {"nominal", cmd_nominal, {{"set", true, true}}},
       {"breach", cmd_breach, {{"order"}, {"condition"}, {"action"}}},
       {"follow-up", cmd_follow_up, {{"action"}, {"status"}}},
+      {"encounter",
+       cmd_encounter,
+       {{"place"}, {"criminal", false}, {"sexual", false}, {"markers"}, {"home-area"}}},
+      {"chase", cmd_chase, {{"note"}}},
       {"trace", cmd_trace, {{"note"}}},
       {"correct", cmd_correct, {{"set", true, true}}},
       {"let-go", cmd_let_go, {}},
@@ -513,7 +543,8 @@ int run(const std::vector<std::string>& words) {
   }
   const bool takes_positional = name == "show" || name == "visit" || name == "amend" ||
                                 name == "nominal" || name == "breach" || name == "follow-up" ||
-                                name == "trace" || name == "correct" || name == "let-go";
+                                name == "encounter" || name == "chase" || name == "trace" ||
+                                name == "correct" || name == "let-go";
   if (!takes_positional && !args.positionals().empty()) {
     throw base::UsageError("unexpected argument '" + args.positionals().front() + "'");
   }

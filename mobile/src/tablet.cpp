@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fstream>
 
 #include "server_link.hpp"
@@ -959,6 +960,53 @@ Recorded Tablet::record_trace(const std::string& suspect_ref, const std::string&
   return m.record_fact("trace_enquiry", {{"suspect_id", m.suspect_id(suspect_ref)},
                                          {"occurred_at", format_instant(m.now())},
                                          {"note", note}});
+}
+
+Recorded Tablet::record_encounter(const EncounterInput& encounter) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  std::vector<Change> changes;
+  auto known = m.db().prepare("SELECT id FROM young_people WHERE number = ?");
+  known.bind_all(encounter.young_person);
+  std::string young_person_id;
+  if (known.step()) {
+    young_person_id = known.column_text(0);
+  } else {
+    auto team = m.db().prepare(
+        "SELECT t.name FROM officers o JOIN teams t ON t.id = o.team_id WHERE o.id = ?");
+    team.bind_all(m.officer_id());
+    if (!team.step()) throw bad_input("this tablet does not know its officer's team");
+    young_person_id = base::make_time_ordered_uuid();
+    changes.push_back(m.make_change("young_person", young_person_id, Operation::create,
+                                    {{"number", encounter.young_person},
+                                     {"home_area", encounter.home_area},
+                                     {"team", team.column_text(0)}}));
+  }
+  known.reset();
+  Recorded recorded;
+  recorded.id = base::make_time_ordered_uuid();
+  // The encounter's own reference, readable over the radio: ENC- and the start of its id.
+  std::string ref = "ENC-" + recorded.id.substr(0, 8);
+  for (auto& c : ref) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  changes.push_back(
+      m.make_change("encounter", recorded.id, Operation::append,
+                    {{"young_person_id", young_person_id},
+                     {"ref", ref},
+                     {"occurred_at", format_instant(m.now())},
+                     {"place", encounter.place},
+                     {"criminal_exploitation", encounter.criminal_exploitation ? "yes" : "no"},
+                     {"sexual_exploitation", encounter.sexual_exploitation ? "yes" : "no"},
+                     {"markers", encounter.markers}}));
+  m.record(std::move(changes));
+  return recorded;
+}
+
+Recorded Tablet::chase_referral(const std::string& referral_id, const std::string& note) {
+  auto& m = *impl_;
+  m.require_unlocked();
+  return m.record_fact("referral_chase", {{"referral_id", referral_id},
+                                          {"chased_on", format_date(london_date(m.now()))},
+                                          {"note", note}});
 }
 
 std::vector<OfficerEntry> Tablet::officers() {

@@ -499,6 +499,25 @@ try {
     assert.match(await page.textContent(`#suspects > li[data-ref="${first}"]`), /Not at the last known address/, "the enquiry is listed with the suspect");
   });
 
+  await check("an encounter with a young person is recorded by number, and reaches the server", async () => {
+    await page.click("#tab-suspects");
+    await page.click("#record-encounter");
+    await page.waitForSelector("#encounter-form");
+    await screenChecked("encounter");
+    await page.fill("#encounter-number", "YP-APP-1");
+    await page.fill("#encounter-place", "Railway station");
+    await page.check("#encounter-criminal");
+    await page.fill("#encounter-markers", "Travelling out of area alone");
+    await page.click("#encounter-form button[type=submit]");
+    await page.waitForSelector('#screen-title:has-text("Suspects")');
+    await page.click("#tab-sync");
+    await page.click("#sync-page-now");
+    await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));
+    assert.deepEqual(rows(`SELECT y.number, t.name AS team, e.place, e.criminal_exploitation, e.sexual_exploitation FROM encounters e
+      JOIN young_people y ON y.id = e.young_person_id JOIN teams t ON t.id = y.team_id WHERE y.number = 'YP-APP-1'`),
+      [{ number: "YP-APP-1", team: TEAM, place: "Railway station", criminal_exploitation: 1, sexual_exploitation: 0 }]);
+  });
+
   await check("sync: what waits, what was rejected, what lost a conflict", async () => {
     await page.click("#tab-sync");
     await page.waitForSelector("#sync-summary");

@@ -260,6 +260,52 @@ TEST_CASE(
   CHECK(record.follow_ups[1].at("breach_id") == breach.id);
 }
 
+TEST_CASE(
+    "an encounter with a young person is recorded on the tablet by number, offline too; an "
+    "overdue referral is chased",
+    "[mobile][tablet][safeguarding]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  vigil::mobile::EncounterInput met;
+  met.young_person = "YP-000777";
+  met.place = "Railway station";
+  met.criminal_exploitation = true;
+  met.markers = "Two phones, a large amount of cash";
+  met.home_area = "Riverside";
+  tablet->record_encounter(met);
+  // Met again: the same young person, not a second record of them.
+  met.place = "Bus station";
+  met.markers = "";
+  tablet->record_encounter(met);
+  // Nothing saved without where it happened.
+  met.place = "";
+  CHECK_THROWS_WITH(tablet->record_encounter(met),
+                    Catch::Contains("place is empty", Catch::CaseSensitive::No));
+  CHECK(tablet->status().pending == 3);
+  CHECK(tablet->sync(Force::quick()).applied == 3);
+  CHECK(f.server_count("SELECT count(*) FROM young_people y JOIN teams t ON t.id = y.team_id "
+                       "WHERE y.number = 'YP-000777' AND t.name = 'North' AND y.home_area = "
+                       "'Riverside'") == 1);
+  CHECK(f.server_count("SELECT count(*) FROM encounters e JOIN officers o ON o.id = e.officer_id "
+                       "WHERE o.username = 'pc.a' AND e.ref LIKE 'ENC-%'") == 2);
+
+  // The referral made for the child comes to the tablet at its next sync; chased from there.
+  const std::string referral = vigil::base::make_uuid();
+  f.server_execute(
+      "INSERT INTO safeguarding_referrals (id, young_person_id, agency, "
+      "contact_name, sent_on) SELECT '" +
+      referral +
+      "', id, 'Children''s services', 'J. Ray', '2026-01-05' FROM young_people "
+      "WHERE number = 'YP-000777'");
+  tablet->sync(Force::quick());
+  tablet->chase_referral(referral, "Rang the named contact");
+  CHECK_THROWS_WITH(tablet->chase_referral(vigil::base::make_uuid(), ""),
+                    Catch::Contains("there is no safeguarding referral with id"));
+  CHECK(tablet->sync(Force::quick()).applied == 1);
+  CHECK(f.server_count("SELECT count(*) FROM referral_chases WHERE referral_id = '" + referral +
+                       "' AND note = 'Rang the named contact'") == 1);
+}
+
 TEST_CASE("a change the server rejected is corrected by the officer and accepted, or let go",
           "[mobile][tablet]") {
   Force f;

@@ -95,6 +95,14 @@ struct Recorded {
   std::vector<VisitWarning> warnings;  // said before it was saved
 };
 
+struct EncounterInput {
+  std::string young_person;  // the anonymised number
+  std::string place;
+  bool criminal_exploitation = false, sexual_exploitation = false;
+  std::string markers;
+  std::string home_area;  // for a young person new to the tablet
+};
+
 // A nominal's whole record on the tablet, every record in wire form (each with its "id").
 struct NominalRecord {
   sync::FieldValues nominal;
@@ -211,6 +219,12 @@ class Tablet {
   Recorded follow_up_breach(const std::string& breach_id, const std::string& action,
                             const std::string& status);
   Recorded record_trace(const std::string& suspect_ref, const std::string& note);
+  // An encounter, now, with a young person at risk of exploitation, known by their anonymised
+  // number (never a name): one this tablet does not hold yet is recorded with it, kept by the
+  // officer's team, in the same change set.
+  Recorded record_encounter(const EncounterInput& encounter);
+  // A chase, today, of a safeguarding referral whose acknowledgement or feedback is overdue.
+  Recorded chase_referral(const std::string& referral_id, const std::string& note);
   // An assessment made today; the rules then make the plan's review due.
   Recorded record_assessment(const std::string& nominal_ref, RiskLevel risk_level,
                              const std::string& risk_factors,
