@@ -50,9 +50,10 @@ int rows_with(const std::string& csv, const std::string& column, const std::stri
 
 }  // namespace
 
-TEST_CASE("import: a force imported from every file kind; its exported reports agree with an "
-          "independent count",
-          "[import][linked][force]") {
+TEST_CASE(
+    "import: a force imported from every file kind; its exported reports agree with an "
+    "independent count",
+    "[import][linked][force]") {
   TempDir dir;
   const auto csv = dir.path() / "csv";
   std::filesystem::create_directories(csv);
@@ -92,16 +93,17 @@ TEST_CASE("import: a force imported from every file kind; its exported reports a
     const std::string team = i % 2 == 0 ? "North" : "South";
     const std::string officer = i % 2 == 0 ? "pc.n" : "pc.s";
     const int risk = i % 4;
-    files["nominals.csv"] += std::string(ref) + ",Surname" + ref + ",Given,1980-01-01,violent,2,1," +
-                             risks[risk] + "," + officer + "," + team + ",no,\n";
-    files["assessments.csv"] += std::string(ref) + ",2024-01-10," + risks[risk] + "," + officer +
-                                ",Alcohol,Work\n";
+    files["nominals.csv"] += std::string(ref) + ",Surname" + ref +
+                             ",Given,1980-01-01,violent,2,1," + risks[risk] + "," + officer + "," +
+                             team + ",no,\n";
+    files["assessments.csv"] +=
+        std::string(ref) + ",2024-01-10," + risks[risk] + "," + officer + ",Alcohol,Work\n";
     files["plans.csv"] += std::string(ref) + ",2024-01-15,,no,no,2024-01-10\n";
     // Seen every few days from June on: some are due again before the as-of date, some not.
     const auto seen = chrono::sys_days{chrono::year{2024} / chrono::June / 1} + chrono::days(i * 4);
     const chrono::year_month_day seen_on{seen};
-    files["visits.csv"] += std::string(ref) + "," + text(seen_on) + "T10:00:00Z,no,seen," +
-                           officer + "\n";
+    files["visits.csv"] +=
+        std::string(ref) + "," + text(seen_on) + "T10:00:00Z,no,seen," + officer + "\n";
     if (plus_months(seen_on, months_by_risk[risk]) < as_of) ++visits_overdue;
     // One action each: due in turn either side of the as-of date, a third of them done.
     const chrono::year_month_day due{chrono::sys_days{as_of} + chrono::days(i % 3 == 0 ? 5 : -i)};

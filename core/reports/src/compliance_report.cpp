@@ -14,11 +14,6 @@ namespace {
 // Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
 // ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
 // keeps that order), so a team's report reads its own visits by index, not the force's.
-// The scope, written for the one case or the other so a team's report reads its team's nominals
-// by index instead of testing every nominal of the force.
-std::string in_scope(const std::optional<std::string>& teams) {
-  return teams ? " n.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
-}
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
 
 }  // namespace
@@ -30,7 +25,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   store::ReadSnapshot snapshot(db);
   const Policy policy = store::policy_in_force(db, as_of);
   const auto teams = scope_team_ids(db, scope);
-  const std::string scoped = in_scope(teams);
+  const std::string scoped = scope_condition(teams, "n.team_id");
   const std::string from = format_date(report.from) + "T00:00:00Z";
   const std::string until = format_date(add_days(as_of, 1)) + "T00:00:00Z";
   auto bind = [&](store::Statement& s) { s.bind(1, teams).bind(2, from).bind(3, until); };

@@ -101,6 +101,11 @@ std::optional<Date> optional_date_column(const store::Statement& s, int column) 
   return date_column(s, column);
 }
 
+std::string scope_condition(const std::optional<std::string>& team_ids, std::string_view column) {
+  return team_ids ? " " + std::string(column) + " IN (SELECT value FROM json_each(?1)) "
+                  : std::string(" ?1 IS NULL ");
+}
+
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
   if (scope.teams.empty()) return std::nullopt;
   auto ids = db.prepare(

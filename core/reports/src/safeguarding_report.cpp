@@ -42,8 +42,7 @@ SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const Re
   const Policy policy = store::policy_in_force(db, as_of);
   report.repeat_threshold = policy.repeat_encounters;
   const auto teams = scope_team_ids(db, scope);
-  const std::string in_scope =
-      teams ? " t.id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
+  const std::string in_scope = scope_condition(teams, "t.id");
   const std::string day = format_date(as_of);
 
   // Referrals sent by the as-of date and not fed back by it; what happened after it is not yet.

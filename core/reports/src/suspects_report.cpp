@@ -29,10 +29,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   store::ReadSnapshot snapshot(db);
   const Policy policy = store::policy_in_force(db, as_of);
   const auto teams = scope_team_ids(db, scope);
-  // Written for the one case or the other, so a team's report reads its team's rows by index
-  // instead of testing every row of the force.
-  const std::string in_scope =
-      teams ? " c.team_id IN (SELECT value FROM json_each(?1)) " : " ?1 IS NULL ";
+  const std::string in_scope = scope_condition(teams, "c.team_id");
 
   // Bail and RUI cases open now, with their latest extension and latest review.
   auto cases = db.prepare(

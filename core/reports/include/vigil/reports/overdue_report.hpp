@@ -27,6 +27,11 @@ struct ReportScope {
 // The scope's team ids as a JSON array (bound and read with json_each), or nullopt for the whole
 // force: what every report's queries filter on.
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope);
+// The condition that keeps a report's query to its scope, the scope's team ids bound as ?1:
+// `column` in those teams, or, for the whole force, one on ?1 (NULL) that always holds. Written
+// for the one case or the other, so a team's report reads its own rows by index rather than
+// testing every row of the force.
+std::string scope_condition(const std::optional<std::string>& team_ids, std::string_view column);
 
 // A date column of a report's query. Stored dates were checked on the way in, so one that does
 // not parse is a damaged database: vigil::Error (database) naming it.
