@@ -262,4 +262,29 @@ std::optional<std::string> check_bail_case(store::Database& db, Names&, ParsedCh
 
 const RecordSteps kBailCaseSteps{.check = check_bail_case};
 
+namespace {
+
+std::optional<std::string> check_follow_up(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* breach = change.find("breach_id");
+  const ParsedField* at = change.find("followed_up_at");
+  if (breach == nullptr || at == nullptr || !std::holds_alternative<std::string>(at->stored)) {
+    return std::nullopt;
+  }
+  auto& occurred = db.cached("SELECT occurred_at FROM breaches WHERE id = ?");
+  occurred.bind_all(breach->stored_text());
+  std::optional<std::string> breach_at;
+  if (occurred.step()) breach_at = occurred.column_text(0);
+  occurred.reset();
+  // Both instants are stored as UTC text of one form, so they compare as text.
+  if (breach_at && at->stored_text() < *breach_at) {
+    return "followed_up_at " + at->stored_text() + " is before the breach it follows up, at " +
+           *breach_at;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const RecordSteps kBreachFollowUpSteps{.check = check_follow_up};
+
 }  // namespace vigil::sync

@@ -372,6 +372,7 @@ std::vector<EntitySpec> build() {
                  .table = "breach_follow_ups",
                  .parent_field = "breach_id",
                  .author_column = "officer_id",
+                 .record_steps = &kBreachFollowUpSteps,
                  .fields = {
                      reference("breach_id", "breach"),
                      typed("followed_up_at", T::instant, true, E::nobody),

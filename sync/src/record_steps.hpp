@@ -31,6 +31,8 @@ extern const RecordSteps kVisitAmendmentSteps;
 // A bail case names its suspect only within its own team: the suspect's team is checked against
 // the case's (the one sent, or the one stored), so no device links a case to another team's record.
 extern const RecordSteps kBailCaseSteps;
+// A follow-up of a breach comes after the breach: one dated before it is refused.
+extern const RecordSteps kBreachFollowUpSteps;
 
 // Runs the entity's `stored` step for the record, if it has one.
 void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id);

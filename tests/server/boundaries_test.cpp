@@ -140,6 +140,38 @@ TEST_CASE("boundaries: a pushed record may name only records of its own nominal"
   CHECK_FALSE(other.pull().empty());
 }
 
+TEST_CASE(
+    "boundaries: a breach's follow-up is dated after the breach, and only one of the "
+    "caller's team",
+    "[server][boundaries][security][orders]") {
+  World world;
+  Device north = world.device("pc.a");
+  Device south = world.device("pc.south");
+  const std::string breach = base::make_uuid();
+  REQUIRE(north
+              .push_one(north.change("breach", breach, Operation::append,
+                                     {{"nominal_id", world.force().north_nominals[0]},
+                                      {"order_id", world.force().north_order},
+                                      {"occurred_at", "2026-11-22T09:00:00Z"},
+                                      {"action_taken", "arrested"}}))
+              .outcome == Outcome::applied);
+  const auto follow_up = [&](Device& device, const std::string& at) {
+    return device.push_one(device.change("breach_follow_up", base::make_uuid(), Operation::append,
+                                         {{"breach_id", breach},
+                                          {"followed_up_at", at},
+                                          {"action_taken", "charged"},
+                                          {"status", "closed"}}));
+  };
+  const auto early = follow_up(north, "2026-11-22T08:59:59Z");
+  CHECK(early.outcome == Outcome::rejected);
+  CHECK(early.reason ==
+        "followed_up_at 2026-11-22T08:59:59Z is before the breach it follows up, at "
+        "2026-11-22T09:00:00Z");
+  CHECK(follow_up(south, "2026-11-23T09:00:00Z").outcome == Outcome::rejected);
+  CHECK(follow_up(north, "2026-11-23T09:00:00Z").outcome == Outcome::applied);
+  CHECK(world.count("SELECT count(*) FROM breach_follow_ups") == 1);
+}
+
 TEST_CASE("boundaries: a bail case may name only a suspect of its own team",
           "[server][boundaries][security][people]") {
   World world;
