@@ -11,7 +11,6 @@
 #include "vigil/rules/bail.hpp"
 #include "vigil/rules/orders.hpp"
 #include "vigil/rules/text.hpp"
-#include "vigil/store/policy_versions.hpp"
 
 namespace vigil::backoffice::batch_detail {
 
@@ -175,9 +174,7 @@ Check breaches_not_followed_up(store::Database& db, const Night& night) {
       "ORDER "
       "BY b.occurred_at, b.id");
   s.bind_all(format_instant(night.cutoff),
-             format_instant(
-                 night.cutoff -
-                 std::chrono::days(store::policy_in_force(db, night.as_of).recent_breach_days)));
+             format_instant(night.cutoff - std::chrono::days(night.policy.recent_breach_days)));
   while (s.step()) {
     const auto occurred = parse_instant(s.column_text(4));
     const auto first = s.is_null(7) ? std::nullopt : parse_instant(s.column_text(7));

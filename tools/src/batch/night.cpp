@@ -1,6 +1,8 @@
 // What one night's checks read, made once in the snapshot (night.hpp).
 #include "batch/night.hpp"
 
+#include "vigil/store/policy_versions.hpp"
+
 namespace vigil::backoffice::batch_detail {
 
 Night read_night(store::Database& db, Date as_of, base::Progress& progress) {
@@ -8,6 +10,7 @@ Night read_night(store::Database& db, Date as_of, base::Progress& progress) {
   night.as_of = as_of;
   night.cutoff = london_midnight(add_days(as_of, 1));
   night.day_start = format_instant(london_midnight(as_of));
+  night.policy = store::policy_in_force(db, as_of);
   progress.stage("overdue report");
   night.overdue = reports::overdue_report(db, as_of, {});
   progress.stage("suspects report");

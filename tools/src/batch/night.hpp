@@ -15,6 +15,7 @@
 #include "vigil/reports/safeguarding_report.hpp"
 #include "vigil/reports/suspects_report.hpp"
 #include "vigil/rules/dates.hpp"
+#include "vigil/rules/policy.hpp"
 #include "vigil/store/store.hpp"
 #include "vigil/tools/batch.hpp"
 
@@ -25,6 +26,7 @@ struct Night {
   Date as_of;
   Instant cutoff;         // the end of the as-of day, Europe/London
   std::string day_start;  // its start, as stored instants are written
+  Policy policy;          // in force on the as-of date
   reports::OverdueReport overdue;
   reports::SuspectsReport suspects;
   reports::ComplianceReport compliance;

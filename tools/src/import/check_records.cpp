@@ -164,6 +164,7 @@ void Importer::check_bail(Table& t) {
       if (!row.has(C::date_of_birth)) fields.date_of_birth = stored->second.fields.date_of_birth;
       if (!row.has(C::suspect_ref)) fields.suspect_ref = stored->second.fields.suspect_ref;
     }
+    bail_row_by_ref_.emplace(*ref, bail_rows_.size());
     bail_rows_.push_back({*ref, std::move(fields), *officer, *team});
   });
 }

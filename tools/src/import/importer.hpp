@@ -281,6 +281,12 @@ class Importer {
   // rows that passed every check, in file order, with their lines.
   std::map<std::string_view, std::unordered_map<std::string, LinkedRecord>, std::less<>> linked_;
   std::map<std::string_view, std::vector<std::pair<std::string, int>>, std::less<>> linked_rows_;
+  // The records of a linked file by their parent's key, made once its rows are all read (the
+  // rules ask for a record's siblings once per row).
+  std::map<std::string_view,
+           std::unordered_map<std::string, std::vector<const std::vector<sync::StoredValue>*>>,
+           std::less<>>
+      linked_by_parent_;
 
   // Rows that passed every check, in file order.
   std::vector<OfficerRow> officer_rows_;
@@ -290,6 +296,7 @@ class Importer {
   std::vector<VisitRow> visit_rows_;
   std::vector<RecordRow<SuspectFields>> suspect_rows_;
   std::vector<RecordRow<BailFields>> bail_rows_;
+  std::unordered_map<std::string, std::size_t> bail_row_by_ref_;  // ref -> its place in bail_rows_
 
   std::optional<store::Statement> insert_team_;
   int teams_created_ = 0;

@@ -270,9 +270,12 @@ const sync::EntitySpec& entity_of(const LinkedFile& spec) {
   return *entity;
 }
 
-// The field a column of the file fills in its own entity (not the parent's key).
-const sync::FieldSpec& own_field(const LinkedFile& spec, std::size_t column) {
-  return sync::field_of(spec.fields[column].entity, spec.fields[column].field);
+// The field each column of the file fills, looked up once per file rather than once per cell.
+std::vector<const sync::FieldSpec*> fields_of(const LinkedFile& spec) {
+  std::vector<const sync::FieldSpec*> fields;
+  for (const auto& column : spec.fields)
+    fields.push_back(&sync::field_of(column.entity, column.field));
+  return fields;
 }
 
 bool holds_integer(const sync::FieldSpec& field) {
@@ -353,8 +356,9 @@ void Importer::load_linked() {
     std::string sql = "SELECT x.id";
     if (width > 0) sql += ", x." + std::string(entity.field(entity.parent_field)->column);
     const int first = width > 0 ? 2 : 1;
+    const auto fields = fields_of(spec);
     for (std::size_t c = width; c < spec.columns.size(); ++c) {
-      sql += ", x." + std::string(own_field(spec, c).column);
+      sql += ", x." + std::string(fields[c]->column);
     }
     auto select = db_.prepare(sql + " FROM " + std::string(entity.table) + " x ORDER BY x.rowid");
     const auto keys = parent_keys(spec.parent);
@@ -375,7 +379,7 @@ void Importer::load_linked() {
         rest.remove_prefix(std::min(end + 1, rest.size()));
       }
       for (std::size_t c = width; c < spec.columns.size(); ++c) {
-        const auto& field = own_field(spec, c);
+        const auto& field = *fields[c];
         const int column = static_cast<int>(c - width) + first;
         if (select.is_null(column)) {
           record.values.emplace_back();
@@ -450,7 +454,7 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
       }
       const bool past = std::find(spec.past_dates.begin(), spec.past_dates.end(),
                                   spec.columns[c]) != spec.past_dates.end();
-      const auto& field = sync::field_of(spec.fields[c].entity, spec.fields[c].field);
+      const auto& field = *t.fields[c];
       const bool future = field.type == sync::FieldType::instant
                               ? parse_instant(text_of(*value)).value_or(clock_.now) > clock_.now
                               : date_of(*value).value_or(clock_.today) > clock_.today;
@@ -508,8 +512,7 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
         return;
       }
       for (std::size_t c = 0; c < values.size(); ++c) {
-        const auto& field = sync::field_of(spec.fields[c].entity, spec.fields[c].field);
-        if (field.type == sync::FieldType::team && values[c] != found->second.values[c] &&
+        if (t.fields[c]->type == sync::FieldType::team && values[c] != found->second.values[c] &&
             !found->second.previous_team) {
           found->second.previous_team = text_of(found->second.values[c]);
         }
@@ -521,6 +524,8 @@ void Importer::check_linked(Table& t, const LinkedFile& spec) {
   });
   if (spec.rule == nullptr) return;
   // Every row read: a rule sees the row's siblings, whichever line they are on.
+  auto& by_parent = linked_by_parent_[spec.file];
+  for (const auto& [key, record] : records) by_parent[record.parent_key].push_back(&record.values);
   for (const auto& [key, line] : rows) {
     const auto& record = records.at(key);
     if (auto problem = spec.rule(*this, record.parent_key, record.values)) {
@@ -539,13 +544,11 @@ const std::vector<StoredValue>* Importer::linked_values(std::string_view file,
 
 std::vector<const std::vector<StoredValue>*> Importer::linked_siblings(
     std::string_view file, const std::string& parent_key) const {
-  std::vector<const std::vector<StoredValue>*> out;
-  const auto records = linked_.find(file);
-  if (records == linked_.end()) return out;
-  for (const auto& [key, record] : records->second) {
-    if (record.parent_key == parent_key) out.push_back(&record.values);
-  }
-  return out;
+  const auto records = linked_by_parent_.find(file);
+  if (records == linked_by_parent_.end()) return {};
+  const auto siblings = records->second.find(parent_key);
+  return siblings != records->second.end() ? siblings->second
+                                           : std::vector<const std::vector<StoredValue>*>{};
 }
 
 std::optional<std::pair<Date, CaseType>> Importer::bail_arrest(const std::string& ref) const {
@@ -555,8 +558,8 @@ std::optional<std::pair<Date, CaseType>> Importer::bail_arrest(const std::string
     if (!arrested_on || !case_type) return std::nullopt;
     return std::pair{*arrested_on, *case_type};
   };
-  for (const auto& row : bail_rows_) {
-    if (row.ref == ref) return arrest(row.fields);
+  if (const auto row = bail_row_by_ref_.find(ref); row != bail_row_by_ref_.end()) {
+    return arrest(bail_rows_[row->second].fields);
   }
   const auto stored = bail_cases_.find(ref);
   return stored != bail_cases_.end() ? arrest(stored->second.fields) : std::nullopt;
@@ -602,8 +605,9 @@ void Importer::write_linked(const LinkedFile& spec) {
     marks += ", ?";
   }
   std::string sets;
+  const auto fields = fields_of(spec);
   for (std::size_t c = width; c < spec.columns.size(); ++c) {
-    const std::string column(own_field(spec, c).column);
+    const std::string column(fields[c]->column);
     columns += ", " + column;
     marks += ", ?";
     if (c >= spec.key_columns) sets += (sets.empty() ? "" : ", ") + column + " = ?";
@@ -615,7 +619,7 @@ void Importer::write_linked(const LinkedFile& spec) {
     update.emplace(db_.prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?"));
   // A value as its column holds it: an officer or a team by id.
   const auto stored = [&](std::size_t c, const StoredValue& value) -> StoredValue {
-    const auto type = own_field(spec, c).type;
+    const auto type = fields[c]->type;
     if (type == sync::FieldType::team) return team_id(text_of(value));
     if (type != sync::FieldType::officer) return value;
     const auto id = officer_id(text_of(value));
