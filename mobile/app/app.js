@@ -216,7 +216,7 @@ function syncSoon() {
 // ----- Today: the caseload
 
 async function renderToday() {
-  const answer = await api("GET", "/api/caseload");
+  const [answer, returned] = await Promise.all([api("GET", "/api/caseload"), api("GET", "/api/returned")]);
   state.caseload = answer;
   const items = answer.items;
   const areas = [...new Set(items.map((item) => item.area).filter(Boolean))].sort();
@@ -243,6 +243,7 @@ async function renderToday() {
   };
   for (const control of [search, area, risk, overdue]) control.addEventListener("input", draw);
   show("Today",
+    returnedPanel(returned.items),
     el("div", { class: "filters" },
       el("div", {}, el("label", { for: "filter-search", text: "Search by name or reference" }), search),
       el("div", {}, el("label", { for: "filter-area", text: "Area" }), area),
@@ -250,6 +251,19 @@ async function renderToday() {
       el("div", {}, el("label", { class: "choice", for: "filter-overdue" }, overdue, "Overdue only"))),
     count, list);
   draw();
+}
+
+// What a supervisor returned with a comment: the officer's own first, each leading to its nominal.
+const SUBJECT_WORDS = { visit: "Visit", assessment: "Assessment", plan: "Plan", plan_action: "Action", breach: "Breach", change: "Rejected change" };
+function returnedPanel(items) {
+  if (items.length === 0) return null;
+  return el("section", { class: "returned", id: "returned", "aria-labelledby": "returned-title" },
+    el("h3", { id: "returned-title", text: `Returned by your supervisor (${items.length})` }),
+    el("ul", {}, items.map((r) => el("li", { "data-subject": r.subject_id },
+      el("strong", { text: `${SUBJECT_WORDS[r.subject] ?? r.subject}${r.nominal_ref ? ` for ${r.nominal_ref}` : ""}${r.mine ? "" : " (your team's)"}` }),
+      el("p", { text: r.comment }),
+      el("p", { class: "muted", text: `Returned ${when(r.decided_at)}` }),
+      r.nominal_ref ? el("a", { href: `#nominal/${encodeURIComponent(r.nominal_ref)}`, text: "Open the record" }) : null))));
 }
 
 function caseloadRow(item) {

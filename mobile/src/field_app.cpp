@@ -344,6 +344,9 @@ struct FieldApp::Impl {
     routes[{"GET", "/api/suspects"}] = [this](const Request&) {
       return answer(200, suspects_json(tablet.suspects()));
     };
+    routes[{"GET", "/api/returned"}] = [this](const Request&) {
+      return answer(200, returned_json(tablet.returned()));
+    };
     routes[{"POST", "/api/visit/warnings"}] = [this](const Request& r) {
       return answer(200,
                     warnings_json(tablet.visit_warnings(visit_from(body_of(r, kVisitMembers)))));

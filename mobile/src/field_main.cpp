@@ -75,6 +75,8 @@ constexpr const char* kUsage =
     "                       refused, for the supervisor).\n"
     "  serve [--port N]     Serve the officer's app on 127.0.0.1 (docs/field-app.md) until\n"
     "                       interrupted; prints the one address that opens it, once.\n"
+    "  returned [--json]    What a supervisor returned with a comment and has not signed off\n"
+    "                       since: the officer's own first (received at a sync).\n"
     "  status [--json]      Changes waiting, last sync, rejected changes, records set aside,\n"
     "                       open conflicts.\n"
     "\n"
@@ -358,6 +360,21 @@ int cmd_let_go(Tablet& tablet, const base::Args& args) {
   return vigil::base::kExitOk;
 }
 
+int cmd_returned(Tablet& tablet, const base::Args& args) {
+  const auto items = tablet.returned();
+  if (args.flag("json")) {
+    std::cout << vigil::mobile::returned_json(items) << '\n';
+    return vigil::base::kExitOk;
+  }
+  std::cout << "returned by a supervisor: " << items.size() << '\n';
+  for (const auto& r : items) {
+    std::cout << "  " << (r.mine ? "yours: " : "team's: ") << r.subject << " " << r.subject_id
+              << (r.nominal_ref.empty() ? "" : " of " + r.nominal_ref) << ", " << r.decided_at
+              << ": " << r.comment << '\n';
+  }
+  return vigil::base::kExitOk;
+}
+
 int cmd_status(Tablet& tablet, const base::Args& args) {
   const auto s = tablet.status();
   if (args.flag("json")) {
@@ -524,6 +541,7 @@ int run(const std::vector<std::string>& words) {
       {"trace", cmd_trace, {{"note"}}},
       {"correct", cmd_correct, {{"set", true, true}}},
       {"let-go", cmd_let_go, {}},
+      {"returned", cmd_returned, {{"json", false}}},
       {"status", cmd_status, {{"json", false}}},
       {"serve", cmd_serve, {{"port"}}},
       {"password", cmd_password, {}},

@@ -1,5 +1,7 @@
 #include "vigil/mobile/json.hpp"
 
+#include "vigil/sync/nominal_record.hpp"
+
 #include "vigil/base/json.hpp"
 
 namespace vigil::mobile {
@@ -73,32 +75,8 @@ std::string caseload_json(const std::vector<reports::CaseloadEntry>& entries, Da
 
 std::string to_json(const NominalRecord& record) {
   base::JsonWriter w;
-  w.begin_object().key("nominal");
-  record_object(w, record.nominal);
-  const std::pair<const char*, const std::vector<sync::FieldValues>*> lists[] = {
-      {"addresses", &record.addresses},
-      {"plans", &record.plans},
-      {"actions", &record.actions},
-      {"assessments", &record.assessments},
-      {"orders", &record.orders},
-      {"conditions", &record.conditions},
-      {"visits", &record.visits},
-      {"amendments", &record.amendments},
-      {"failed_entries", &record.failed_entries},
-      {"breaches", &record.breaches},
-      {"follow_ups", &record.follow_ups},
-      {"notifications", &record.notifications}};
-  for (const auto& [name, list] : lists) {
-    w.key(name).begin_array();
-    for (const auto& values : *list) record_object(w, values);
-    w.end_array();
-  }
-  w.key("notification_requirement");
-  if (record.notification_requirement) {
-    record_object(w, *record.notification_requirement);
-  } else {
-    w.null();
-  }
+  w.begin_object();
+  sync::write_record_members(w, record);
   w.key("due");
   caseload_items(w, record.due);
   w.end_object();
@@ -141,6 +119,19 @@ std::string suspects_json(const std::vector<SuspectRecord>& suspects) {
     w.key("traces").begin_array();
     for (const auto& t : s.traces) record_object(w, t);
     w.end_array().end_object();
+  }
+  w.end_array().end_object();
+  return w.str();
+}
+
+std::string returned_json(const std::vector<ReturnedItem>& items) {
+  base::JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& r : items) {
+    w.object({base::member("decision_id", r.decision_id), base::member("subject", r.subject),
+              base::member("subject_id", r.subject_id), base::member("comment", r.comment),
+              base::member("decided_at", r.decided_at), base::member("nominal_ref", r.nominal_ref),
+              base::member("mine", r.mine)});
   }
   w.end_array().end_object();
   return w.str();

@@ -22,6 +22,7 @@
 #include "vigil/sync/effective_visit.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
+#include "vigil/sync/nominal_record.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/sync/replica.hpp"
 #include "vigil/sync/wire.hpp"
@@ -756,35 +757,8 @@ NominalRecord Tablet::show(const std::string& nominal_ref, const std::string& re
   // the store (where secure_delete zeroed the key) and cut back, so cutting the log short on disk
   // cannot bring the spent key back.
   m.db().execute("PRAGMA wal_checkpoint(TRUNCATE)");
-  sync::Replica replica(m.db());
   NominalRecord record;
-  record.nominal = replica.fields_of("nominal", id).value_or(FieldValues{});
-  record.addresses = replica.children_of("address", id);
-  record.visits = replica.children_of("visit", id);
-  record.assessments = replica.children_of("assessment", id);
-  record.plans = replica.children_of("plan", id);
-  record.orders = replica.children_of("order", id);
-  std::stable_sort(record.visits.begin(), record.visits.end(), [](const auto& a, const auto& b) {
-    return a.at("occurred_at").value_or("") < b.at("occurred_at").value_or("");
-  });
-  const auto gather = [&](std::vector<FieldValues>& into, const std::string& entity,
-                          const std::vector<FieldValues>& parents) {
-    for (const auto& parent : parents) {
-      auto children = replica.children_of(entity, parent.at("id").value_or(""));
-      into.insert(into.end(), children.begin(), children.end());
-    }
-  };
-  gather(record.amendments, "visit_amendment", record.visits);
-  gather(record.actions, "plan_action", record.plans);
-  gather(record.conditions, "order_condition", record.orders);
-  record.breaches = replica.children_of("breach", id);
-  gather(record.follow_ups, "breach_follow_up", record.breaches);
-  record.notifications = replica.children_of("notification", id);
-  record.failed_entries = replica.children_of("failed_entry", id);
-  if (auto requirement = replica.children_of("notification_requirement", id);
-      !requirement.empty()) {
-    record.notification_requirement = std::move(requirement.front());
-  }
+  static_cast<sync::NominalRecord&>(record) = sync::read_nominal_record(m.db(), id);
   for (auto& entry : m.caseload(london_date(m.now()))) {
     if (entry.nominal_id == id) record.due.push_back(std::move(entry));
   }
@@ -1038,6 +1012,44 @@ std::vector<SuspectRecord> Tablet::suspects() {
                    replica.children_of("trace_enquiry", id)});
     all.back().suspect["id"] = id;
   }
+  return all;
+}
+
+std::vector<ReturnedItem> Tablet::returned() {
+  auto& m = *impl_;
+  m.require_unlocked();
+  const std::string me = m.officer_id();
+  // The latest decision on each subject, by the supervisor's time and then its id; returned ones
+  // only. The subject's nominal, and whether the work is the officer's, by the subject's kind.
+  auto s = m.db().prepare(
+      "SELECT d.id, d.subject, d.subject_id, d.comment, d.decided_at, coalesce(nv.ref, na.ref, "
+      "np.ref, nx.ref, nb.ref, ''), CASE d.subject WHEN 'visit' THEN EXISTS (SELECT 1 FROM "
+      "visit_attendees a WHERE a.visit_id = d.subject_id AND a.officer_id = ?1) WHEN "
+      "'plan_action' THEN coalesce(x.owner_id = ?1 OR nx.officer_id = ?1, 0) ELSE "
+      "coalesce(na.officer_id = ?1 OR np.officer_id = ?1 OR nb.officer_id = ?1, 0) END FROM "
+      "review_decisions d LEFT JOIN visits v ON d.subject = 'visit' AND v.id = d.subject_id LEFT "
+      "JOIN nominals nv ON nv.id = v.nominal_id LEFT JOIN assessments a ON d.subject = "
+      "'assessment' AND a.id = d.subject_id LEFT JOIN nominals na ON na.id = a.nominal_id LEFT "
+      "JOIN plans p ON d.subject = 'plan' AND p.id = d.subject_id LEFT JOIN nominals np ON np.id "
+      "= p.nominal_id LEFT JOIN plan_actions x ON d.subject = 'plan_action' AND x.id = "
+      "d.subject_id LEFT JOIN plans xp ON xp.id = x.plan_id LEFT JOIN nominals nx ON nx.id = "
+      "xp.nominal_id LEFT JOIN breaches b ON d.subject = 'breach' AND b.id = d.subject_id LEFT "
+      "JOIN nominals nb ON nb.id = b.nominal_id WHERE d.decision = 'returned' AND NOT EXISTS "
+      "(SELECT 1 FROM review_decisions e WHERE e.subject_id = d.subject_id AND (e.decided_at > "
+      "d.decided_at OR (e.decided_at = d.decided_at AND e.id > d.id))) ORDER BY d.decided_at, "
+      "d.id");
+  s.bind_all(me);
+  std::vector<ReturnedItem> all;
+  while (s.step()) {
+    ReturnedItem item{s.column_text(0), s.column_text(1), s.column_text(2),    s.column_text(3),
+                      s.column_text(4), s.column_text(5), s.column_int(6) != 0};
+    // A rejected change is the officer's when this tablet sent it.
+    if (item.subject == "change") {
+      item.mine = m.state().rejected_change(item.subject_id).has_value();
+    }
+    all.push_back(std::move(item));
+  }
+  std::stable_partition(all.begin(), all.end(), [](const ReturnedItem& r) { return r.mine; });
   return all;
 }
 

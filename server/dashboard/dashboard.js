@@ -18,7 +18,11 @@ const KIND_LABELS = {
   visit: "Home visit", assessment: "Risk assessment", plan_review: "Plan review",
   action: "Plan action", notification: "Notification",
 };
-const VIEWS = ["worklist", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing"];
+const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing"];
+const SUBJECT_LABELS = {
+  visit: "Visit", assessment: "Assessment", plan: "Plan", plan_action: "Plan action",
+  breach: "Breach", change: "Rejected change",
+};
 const SESSION_KEY = "vigil.session";
 
 // ----- small helpers
@@ -645,6 +649,90 @@ function conflictCard(c, supervisor, nominal) {
   return card;
 }
 
+// The review queue: what officers did that waits for the supervisor, the visits short of their
+// crew or pre-arranged against the plan first; each signed off or returned with a comment. A
+// decision is a fact that reaches the officer's tablet at its next sync.
+async function reviewView() {
+  const { team } = route();
+  const queue = await api(`/api/v1/review-queue${team ? `?team=${encodeURIComponent(team)}` : ""}`);
+  const s = queue.summary;
+  const cards = el("div", { class: "cards" },
+    el("div", { class: "card" }, el("span", { class: "figure" }, number(s.waiting)), el("span", {}, "waiting for review")),
+    el("div", { class: "card" }, el("span", { class: "figure" }, number(s.first)), el("span", {}, "short of crew or pre-arranged")),
+    el("div", { class: "card" }, el("span", { class: "figure" }, number(s.oldest_days)), el("span", {}, "days, the longest wait")),
+    el("div", { class: "card" }, el("span", { class: "figure" }, number(s.returned)), el("span", {}, "returned, with the officer")));
+  const older = Object.entries(queue.older_unreviewed).filter(([, n]) => n > 0);
+  const olderNote = older.length === 0 ? null : el("p", { class: "hint older" },
+    `Older than ${queue.window_days} days and never reviewed (not listed): ${older.map(([k, n]) => `${number(n)} ${(SUBJECT_LABELS[k] ?? k).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ")}.`);
+  // What to show: every kind, or one.
+  const kinds = [...new Set(queue.waiting.map((i) => i.subject))];
+  const filter = el("select", { id: "review-kind", name: "kind" },
+    el("option", { value: "" }, `Everything (${queue.waiting.length})`),
+    kinds.map((k) => el("option", { value: k }, `${SUBJECT_LABELS[k] ?? k} (${queue.waiting.filter((i) => i.subject === k).length})`)));
+  const waiting = el("div", { class: "review-items", id: "review-waiting" });
+  const draw = () => {
+    const shown = queue.waiting.filter((i) => !filter.value || i.subject === filter.value);
+    waiting.replaceChildren(...(shown.length ? shown.map((item) => reviewCard(item, true)) : [empty("Nothing waits for review.")]));
+  };
+  filter.addEventListener("change", draw);
+  draw();
+  const returned = el("div", { class: "review-items", id: "review-returned" });
+  if (queue.returned.length === 0) returned.append(empty("Nothing is with an officer."));
+  for (const item of queue.returned) returned.append(reviewCard(item, false));
+  return { content: el("div", {},
+    section("Review queue",
+      el("p", { class: "hint" }, `Visits short of their crew or pre-arranged against the plan come first, with the officer's reasons; ${queue.sample_percent}% of visits are drawn at random for dip sampling.`),
+      cards, olderNote,
+      el("div", { class: "filters" }, el("label", { for: "review-kind" }, "Show "), filter),
+      waiting),
+    section("Returned to officers", returned)) };
+}
+
+function reviewCard(item, decide) {
+  const waited = `${plural(item.days_waiting, "day")} ${decide ? "waiting" : "with the officer"}`;
+  const card = el("article", { class: item.first ? "review first" : "review", "data-subject": item.subject_id },
+    el("h3", {}, `${SUBJECT_LABELS[item.subject] ?? item.subject}${item.nominal_ref ? ` for ${item.nominal_ref}` : ""}: ${item.summary}`),
+    el("p", { class: "meta" }, `${item.officer ?? "No officer named"}, ${item.team}; ${waited} (since ${instant(item.since)}).`),
+    el("ul", { class: "reasons" }, item.reasons.map((r) => el("li", {}, r))),
+    item.returned ? el("p", { class: "returned" }, `Returned by ${item.returned.reviewer}: “${item.returned.comment}”`) : null);
+  if (!decide) return card;
+  const status = el("p", { class: "result", role: "status" });
+  const label = `review-comment-${item.subject_id}`;
+  const form = el("form", { class: "decide" },
+    el("label", { for: label }, "Comment (needed to return it)"),
+    el("textarea", { id: label, name: "comment", rows: 2, maxlength: 2000 }),
+    el("div", { class: "buttons" },
+      el("button", { type: "submit", value: "signed_off" }, "Sign off"),
+      el("button", { type: "submit", value: "returned" }, "Return to the officer")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const decision = event.submitter?.value ?? "signed_off";
+    const comment = form.comment.value.trim();
+    if (decision === "returned" && !comment) {
+      status.textContent = "Say what the officer is to do before returning it.";
+      status.classList.add("error");
+      form.comment.focus();
+      return;
+    }
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    try {
+      const body = { team: item.team, subject: item.subject, subject_id: item.subject_id, decision };
+      if (comment) body.comment = comment;
+      await api("/api/v1/reviews", { method: "POST", body });
+      form.remove();
+      card.classList.add("decided");
+      status.classList.remove("error");
+      status.textContent = decision === "returned" ? "Returned to the officer; their tablet shows it at its next sync." : "Signed off.";
+    } catch (error) {
+      status.textContent = sentence(error.message);
+      status.classList.add("error");
+      for (const button of form.querySelectorAll("button")) button.disabled = false;
+    }
+  });
+  card.append(form, status);
+  return card;
+}
+
 async function briefingView() {
   const { team } = route();
   const list = await api(`/api/v1/nominals?briefing=true${team ? `&team=${encodeURIComponent(team)}` : ""}`);
@@ -676,7 +764,7 @@ async function briefingView() {
 }
 
 const VIEW_RENDERERS = {
-  worklist: worklistView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
+  worklist: worklistView, review: reviewView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
   devices: devicesView, conflicts: conflictsView, briefing: briefingView,
 };
 

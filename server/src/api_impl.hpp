@@ -4,6 +4,7 @@
 //   sync_routes.cpp     push and pull, the tablets' routes
 //   record_routes.cpp   nominals, conflicts and their decisions, devices and revocation
 //   report_routes.cpp   the reports, their cache and what the warmer makes ahead
+//   desk_routes.cpp     the supervisors' desk: the review queue and its decisions
 //   service_routes.cpp  the dashboard's files, health, metrics and the OpenAPI document
 // Private to server/.
 #pragma once
@@ -45,6 +46,9 @@ struct HttpError {
 };
 
 [[noreturn]] void fail(int status, std::string code, std::string message);
+
+// The scope of a read as the audit log says it: "the force", or "teams A, B".
+std::string scope_words(const std::vector<std::string>& teams);
 
 // What a route's handler is given. On a route open to all, `db` and `caller` are null; on the
 // others the caller was authenticated on `db`, a connection the handler may use for the rest.
@@ -156,6 +160,17 @@ struct Api::Impl {
   template <class Make, class Json, class Csv>
   Response scoped_report(const Call& call, std::string_view name, Make make, Json json, Csv csv,
                          bool cached = true);
+
+  // --- desk_routes.cpp
+  Response review_queue_page(const Call& call);
+  Response review(const Call& call);
+  // Takes in one new record (a fact) as a change from the caller's own session, through the
+  // writer and the merge engine as a tablet's push is: checked, scoped, logged and synced alike.
+  struct Written {
+    std::string entity_id;
+    sync::ChangeOutcome outcome;
+  };
+  Written write_as_caller(const Call& call, std::string entity, sync::FieldValues fields);
 
   // --- service_routes.cpp
   Response dashboard_page(const Call& call);

@@ -6,17 +6,18 @@
 #include <vector>
 
 #include "api_impl.hpp"
-#include "vigil/base/ids.hpp"
 #include "vigil/base/json.hpp"
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/reports/people.hpp"
 #include "vigil/rules/overdue.hpp"
 #include "vigil/store/devices.hpp"
-#include "vigil/sync/hlc.hpp"
+#include "vigil/sync/nominal_record.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::server {
 namespace {
+
+constexpr int kReadsShown = 100;  // the latest reads of a record a nominal's page lists
 
 void write_nominal_summary(base::JsonWriter& w, const store::Statement& s) {
   w.fields({base::member("id", s.column_text(0)), base::member("ref", s.column_text(1)),
@@ -37,6 +38,101 @@ std::string nominal_columns() {
          current_risk_sql(1) +
          " FROM nominals n JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = "
          "n.officer_id ";
+}
+
+// What a nominal's page shows beside the summary: the whole record as a tablet holds it, the
+// conflicts on it and its records, its moves between officers and teams, the supervisors'
+// reviews of its records and, for a supervisor, who opened it and why (the read audit).
+void write_record_page(store::Database& db, const Caller& caller, const std::string& id,
+                       base::JsonWriter& w) {
+  w.key("record").begin_object();
+  sync::write_record_members(w, sync::read_nominal_record(db, id));
+  w.end_object();
+  // The nominal's records by id: what its conflicts and reviews name.
+  const std::string records =
+      "(SELECT ?1 UNION ALL SELECT id FROM addresses WHERE nominal_id = ?1 UNION ALL SELECT id "
+      "FROM plans WHERE nominal_id = ?1 UNION ALL SELECT a.id FROM plan_actions a JOIN plans p ON "
+      "p.id = a.plan_id WHERE p.nominal_id = ?1 UNION ALL SELECT id FROM visits WHERE nominal_id = "
+      "?1 UNION ALL SELECT id FROM assessments WHERE nominal_id = ?1 UNION ALL SELECT id FROM "
+      "breaches WHERE nominal_id = ?1)";
+  auto conflicts = db.prepare(
+      "SELECT c.id, c.entity, c.field, c.winning_value, c.losing_value, c.detected_at, c.status, "
+      "c.decision, coalesce(o.username, '') FROM conflicts c LEFT JOIN officers o ON o.id = "
+      "c.decided_by WHERE c.entity_id IN " +
+      records + " ORDER BY c.detected_at, c.id");
+  conflicts.bind_all(id);
+  w.key("conflicts").begin_array();
+  while (conflicts.step()) {
+    w.object({base::member("id", conflicts.column_text(0)),
+              base::member("entity", conflicts.column_text(1)),
+              base::member("field", conflicts.column_text(2)),
+              base::member("winning_value", conflicts.column_optional_text(3)),
+              base::member("losing_value", conflicts.column_optional_text(4)),
+              base::member("detected_at", conflicts.column_text(5)),
+              base::member("status", conflicts.column_text(6)),
+              base::member("decision", conflicts.column_optional_text(7)),
+              base::member("decided_by", conflicts.column_text(8))});
+  }
+  w.end_array();
+  // A move is a change of the nominal's team or officer taken in through sync, with the values
+  // it replaced.
+  auto moves = db.prepare(
+      "SELECT c.received_at, coalesce(o.username, ''), json_extract(c.base, '$.team'), "
+      "json_extract(c.fields, '$.team'), json_extract(c.base, '$.officer'), "
+      "json_extract(c.fields, '$.officer'), json_type(c.fields, '$.team') IS NOT NULL, "
+      "json_type(c.fields, '$.officer') IS NOT NULL FROM changes c LEFT JOIN officers o ON o.id "
+      "= c.officer_id WHERE c.entity = 'nominal' AND c.entity_id = ?1 AND c.outcome <> "
+      "'rejected' AND (json_type(c.fields, '$.team') IS NOT NULL OR json_type(c.fields, "
+      "'$.officer') IS NOT NULL) ORDER BY c.seq");
+  moves.bind_all(id);
+  w.key("transfers").begin_array();
+  while (moves.step()) {
+    const bool team = moves.column_int(6) != 0, officer = moves.column_int(7) != 0;
+    w.object({base::member("at", moves.column_text(0)), base::member("by", moves.column_text(1)),
+              base::member("from_team", team ? moves.column_optional_text(2) : std::nullopt),
+              base::member("to_team", team ? moves.column_optional_text(3) : std::nullopt),
+              base::member("from_officer", officer ? moves.column_optional_text(4) : std::nullopt),
+              base::member("to_officer", officer ? moves.column_optional_text(5) : std::nullopt)});
+  }
+  w.end_array();
+  auto reviews = db.prepare(
+      "SELECT d.subject, d.subject_id, d.decision, d.comment, d.received_at, coalesce(o.username, "
+      "'') FROM review_decisions d LEFT JOIN officers o ON o.id = d.reviewer_id WHERE "
+      "d.subject_id IN " +
+      records + " ORDER BY d.sync_seq");
+  reviews.bind_all(id);
+  w.key("reviews").begin_array();
+  while (reviews.step()) {
+    w.object({base::member("subject", reviews.column_text(0)),
+              base::member("subject_id", reviews.column_text(1)),
+              base::member("decision", reviews.column_text(2)),
+              base::member("comment", reviews.column_text(3)),
+              base::member("at", reviews.column_text(4)),
+              base::member("reviewer", reviews.column_text(5))});
+  }
+  w.end_array();
+  // Who opened the record and why: the latest reads, for supervisors only (an officer's own
+  // reads are theirs to know from their tablet).
+  w.key("read_audit");
+  if (caller.role == Role::officer) {
+    w.null();
+    return;
+  }
+  auto reads = db.prepare(
+      "SELECT a.occurred_at, coalesce(o.username, ''), a.reason, coalesce(d.name, '') FROM "
+      "audit_log a LEFT JOIN officers o ON o.id = a.officer_id LEFT JOIN devices d ON d.id = "
+      "a.device_id WHERE a.entity = 'nominal' AND a.entity_id = ?1 AND a.action = 'read' ORDER "
+      "BY a.occurred_at DESC LIMIT " +
+      std::to_string(kReadsShown));
+  reads.bind_all(id);
+  w.begin_array();
+  while (reads.step()) {
+    w.object({base::member("at", reads.column_text(0)),
+              base::member("officer", reads.column_text(1)),
+              base::member("reason", reads.column_text(2)),
+              base::member("device", reads.column_text(3))});
+  }
+  w.end_array();
 }
 
 }  // namespace
@@ -80,11 +176,12 @@ Response Api::Impl::nominal(const Call& call) {
   const Request& request = call.request;
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
-  const std::string& id = call.id;
   store::Transaction transaction(db);
-  auto s = db.prepare(nominal_columns() + "WHERE n.id = ?2");
-  s.bind_all(format_date(london_date(options.now())), id);
-  if (!s.step()) fail(404, "not_found", "there is no nominal with id " + id);
+  // By id, or by the nominal's reference (what every report's rows carry).
+  auto s = db.prepare(nominal_columns() + "WHERE n.id = ?2 OR n.ref = ?2");
+  s.bind_all(format_date(london_date(options.now())), call.id);
+  if (!s.step()) fail(404, "not_found", "there is no nominal with id or reference " + call.id);
+  const std::string id = s.column_text(0);
   const std::string team_id = s.column_text(11);
   if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) == caller.team_ids.end()) {
     s.reset();
@@ -168,7 +265,9 @@ Response Api::Impl::nominal(const Call& call) {
     }
     w.end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  write_record_page(db, caller, id, w);
+  w.end_object();
   audit(db, &caller, "read", "nominal", id,
         request.query.count("reason") ? request.query.at("reason") : "");
   transaction.commit();
@@ -226,25 +325,10 @@ Response Api::Impl::decide(const Call& call) {
   }
   if (!*was_open) fail(409, "conflict_decided", "the conflict has already been decided");
   // The decision is a fact like any other, so it goes through the engine and syncs.
-  sync::PushRequest push;
-  sync::Change change;
-  change.change_id = base::make_time_ordered_uuid();
-  change.device_id = caller.device_id;
-  change.entity = "conflict_decision";
-  change.entity_id = base::make_time_ordered_uuid();
-  change.operation = sync::Operation::append;
-  change.fields["conflict_id"] = conflict_id;
-  change.fields["keep"] = keep->second;
-  if (auto note = body.find("note"); note != body.end()) change.fields["note"] = note->second;
-  change.device_time = now_text();
-  change.clock = sync::format_stamp(sync::HlcStamp{
-      std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
-          .count(),
-      0});
-  push.changes.push_back(change);
-  const sync::PushResponse result = writer->push(caller, push);
-  require_database_intact();
-  const auto& outcome = result.outcomes.front();
+  sync::FieldValues fields{{"conflict_id", conflict_id}, {"keep", keep->second}};
+  if (auto note = body.find("note"); note != body.end()) fields["note"] = note->second;
+  const auto written = write_as_caller(call, "conflict_decision", std::move(fields));
+  const auto& outcome = written.outcome;
   if (outcome.outcome == sync::Outcome::rejected) {
     // Between the checks above and the push, another decision may have got in first, a later
     // write may have settled the conflict away, or the record may have left the caller's

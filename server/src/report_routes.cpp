@@ -90,13 +90,14 @@ struct Made {
   std::string json;
 };
 
-std::string join_names(const std::vector<std::string>& names) {
+}  // namespace
+
+std::string scope_words(const std::vector<std::string>& teams) {
+  if (teams.empty()) return "the force";
   std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& name : teams) out += (out.empty() ? "teams " : ", ") + name;
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> Api::Impl::requested_teams(const Call& call, std::string_view what,
                                                     std::string_view entity) {
@@ -170,10 +171,9 @@ Response Api::Impl::scoped_report(const Call& call, std::string_view name, Make 
                     {{"result", hit ? "hit" : "miss"}});
   }
   const reports::ReportStamp stamp = reports::stamp_report(db, as_of, teams, options.now());
-  audits->write(
-      audit_row(&caller, "read", "report", std::nullopt,
-                std::string(name) + " report as of " + format_date(as_of) + " for " +
-                    (teams.empty() ? std::string("the force") : "teams " + join_names(teams))));
+  audits->write(audit_row(
+      &caller, "read", "report", std::nullopt,
+      std::string(name) + " report as of " + format_date(as_of) + " for " + scope_words(teams)));
   std::string body = as_csv   ? csv(report->report)
                      : cached ? reports::stamped_json(report->json, stamp)
                               : json(report->report, &stamp);
@@ -230,8 +230,7 @@ Response Api::Impl::devices_report_page(const Call& call) {
   const Instant now = options.now();
   const reports::ReportStamp stamp = reports::stamp_report(db, london_date(now), teams, now);
   audits->write(audit_row(&caller, "read", "report", std::nullopt,
-                          "devices report for " + (teams.empty() ? std::string("the force")
-                                                                 : "teams " + join_names(teams))));
+                          "devices report for " + scope_words(teams)));
   return report_response(
       csv, csv ? reports::devices_report_csv(stamp, now) : reports::devices_report_json(stamp, now),
       stamp, "devices");

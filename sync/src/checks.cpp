@@ -288,3 +288,87 @@ std::optional<std::string> check_follow_up(store::Database& db, Names&, ParsedCh
 const RecordSteps kBreachFollowUpSteps{.check = check_follow_up};
 
 }  // namespace vigil::sync
+
+namespace vigil::sync {
+namespace {
+
+// The team of the record a review decision names, by the subject's own way to its team; nullopt
+// when there is no such record here. A rejected change is kept only by the server (its changes
+// log): a tablet has none to name.
+std::optional<std::string> subject_team(store::Database& db, ReviewSubject subject,
+                                        const std::string& id) {
+  const char* sql = nullptr;
+  switch (subject) {
+    case ReviewSubject::visit:
+      sql = "SELECT n.team_id FROM visits x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
+      break;
+    case ReviewSubject::assessment:
+      sql =
+          "SELECT n.team_id FROM assessments x JOIN nominals n ON n.id = x.nominal_id WHERE "
+          "x.id = ?";
+      break;
+    case ReviewSubject::plan:
+      sql = "SELECT n.team_id FROM plans x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
+      break;
+    case ReviewSubject::plan_action:
+      sql =
+          "SELECT n.team_id FROM plan_actions x JOIN plans p ON p.id = x.plan_id JOIN nominals n "
+          "ON n.id = p.nominal_id WHERE x.id = ?";
+      break;
+    case ReviewSubject::breach:
+      sql =
+          "SELECT n.team_id FROM breaches x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
+      break;
+    case ReviewSubject::change: {
+      auto& log =
+          db.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'");
+      const bool server = log.step();
+      log.reset();
+      if (!server) return std::nullopt;
+      sql =
+          "SELECT o.team_id FROM changes x JOIN officers o ON o.id = x.officer_id WHERE "
+          "x.change_id = ? AND x.outcome = 'rejected'";
+      break;
+    }
+  }
+  auto& of = db.cached(sql);
+  of.bind_all(id);
+  std::optional<std::string> team;
+  if (of.step()) team = of.column_text(0);
+  of.reset();
+  return team;
+}
+
+std::optional<std::string> check_review(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* subject = change.find("subject");
+  const ParsedField* id = change.find("subject_id");
+  const ParsedField* team = change.find("team");
+  const ParsedField* decision = change.find("decision");
+  if (subject == nullptr || id == nullptr || team == nullptr || decision == nullptr) {
+    return std::nullopt;  // reported as a required field missing
+  }
+  const ParsedField* comment = change.find("comment");
+  if (decision->stored_text() == to_string(ReviewDecision::returned) &&
+      (comment == nullptr || !comment->text || comment->text->empty())) {
+    return std::string(
+        "a decision that returns the record to the officer needs a comment "
+        "saying what to do");
+  }
+  const auto kind = parse_enum<ReviewSubject>(subject->stored_text());
+  const std::string& subject_id = id->stored_text();
+  if (!base::is_uuid(subject_id)) return "subject_id must be a UUID";
+  const auto of = subject_team(db, *kind, subject_id);
+  const std::string what = *kind == ReviewSubject::change ? std::string("rejected change")
+                                                          : noun(subject->stored_text());
+  if (!of) return "subject_id: there is no " + what + " with id " + subject_id;
+  if (*of != team->stored_text()) {
+    return "subject_id: the " + what + " with id " + subject_id + " is not one of this team's";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const RecordSteps kReviewDecisionSteps{.check = check_review};
+
+}  // namespace vigil::sync

@@ -463,6 +463,24 @@ std::vector<EntitySpec> build() {
                      choice("keep", kDecisionKeeps, true, E::nobody),
                      note("note", false, E::nobody),
                  }});
+  // A supervisor's review of an officer's work: signed off, or returned to the officer with a
+  // comment. A fact the team's tablets receive, so the officer sees what came back to them; its
+  // team is checked against its subject's (kReviewDecisionSteps).
+  all.push_back({.name = "review_decision",
+                 .table = "review_decisions",
+                 .supervisor_creates = true,
+                 .team_column = "team_id",
+                 .author_column = "reviewer_id",
+                 .received_column = "received_at",
+                 .record_steps = &kReviewDecisionSteps,
+                 .fields = {
+                     {"team", "team_id", T::team, true, E::nobody},
+                     choice("subject", names_of<ReviewSubject>(), true, E::nobody),
+                     text("subject_id", true, E::nobody),
+                     choice("decision", names_of<ReviewDecision>(), true, E::nobody),
+                     note("comment", false, E::nobody),
+                     typed("decided_at", T::instant, true, E::nobody),
+                 }});
   return all;
 }
 

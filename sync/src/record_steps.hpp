@@ -34,6 +34,10 @@ extern const RecordSteps kBailCaseSteps;
 // A follow-up of a breach comes after the breach: one dated before it is refused.
 extern const RecordSteps kBreachFollowUpSteps;
 
+// A review decision names a record of its own team (a rejected change by its officer's team), and
+// one that returns the record to the officer says why.
+extern const RecordSteps kReviewDecisionSteps;
+
 // Runs the entity's `stored` step for the record, if it has one.
 void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id);
 

@@ -9,10 +9,11 @@
 // print) and the printed briefing as PDF go to DIR; a failing check also leaves a screenshot of
 // the page as it was. Prints one line per check; exits 0 when all pass, 1 when any fails, 2 on bad
 // usage. The answers the page shows are compared with the API's own, fetched here with a token
-// of the same officer.
+// of the same officer. Every view is checked by axe-core (WCAG 2.1 A and AA).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +22,14 @@ import { Checks, PASSWORD, chromiumOf, launchChromium, readOptions } from "../su
 const here = path.dirname(fileURLToPath(import.meta.url));
 const options = readOptions("dashboard.test.mjs", ["base-url", "out", "as-of"]);
 const chromium = await chromiumOf("dashboard.test.mjs", here, () => import("playwright-core"));
+let axeSource;
+try {
+  axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+} catch (error) {
+  console.error(`dashboard.test.mjs: axe-core is not installed (${error.code ?? error.message}): run ` +
+    `\`npm ci --no-audit --no-fund\` in ${here} (tools/dev test does it)`);
+  process.exit(1);
+}
 const base = options["base-url"];
 const out = options.out;
 const asOf = options["as-of"];
@@ -74,6 +83,15 @@ async function signIn(page, username, password = PASSWORD) {
 }
 
 const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+
+// axe-core in the page (evaluated through the browser's debugging protocol, which the page's
+// Content-Security-Policy does not govern): no WCAG 2.1 A or AA violation on the view shown.
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  assert.deepEqual(violations, [], `axe-core found violations on ${name}`);
+}
 
 let current = null;  // the page a failed check leaves a screenshot of
 const checks = new Checks(async (number) => {
@@ -141,6 +159,7 @@ await check("a supervisor signs in and sees the seeded overdue items, highest pr
   assert.deepEqual(reasons, expected.body.items[0].reasons, "the first row shows the reasons behind its priority");
   assert.match(await page.textContent("#freshness"), new RegExp(`As of ${asOf} for North 1`));
   await shot(page, "supervisor-worklist");
+  await accessible(page, "supervisor-worklist");
 });
 
 await check("the worklist sorts by a column and back, and filters by risk", async () => {
@@ -176,6 +195,7 @@ await check("the backlog chart draws items by risk level and age band, and the t
   const dots = await page.$$eval("svg.chart circle.dot.all title", (titles) => titles.map((t) => t.textContent));
   assert.deepEqual(dots, ["2026-11-19: 9", "2026-11-20: 6", "2026-11-21: 4"]);
   await shot(page, "supervisor-backlog");
+  await accessible(page, "supervisor-backlog");
 });
 
 await check("the suspects and bail board, compliance and devices views show their reports", async () => {
@@ -186,6 +206,7 @@ await check("the suspects and bail board, compliance and devices views show thei
   assert.deepEqual(refs, expected.body.outstanding_suspects.map((s) => s.ref), "outstanding suspects by priority");
   assert.match(await page.textContent("#view"), /Bail ending within 7 days or ended/);
   await shot(page, "supervisor-suspects");
+  await accessible(page, "supervisor-suspects");
   const compliance = await call("GET", `/api/v1/reports/compliance?as_of=${asOf}`, { token: supervisorToken });
   await page.click("#views a[data-view=compliance]");
   await page.waitForSelector("text=Caseloads against 1:50");
@@ -194,12 +215,80 @@ await check("the suspects and bail board, compliance and devices views show thei
     .querySelectorAll("tbody tr td:first-child")].map((td) => td.textContent));
   assert.deepEqual(officers, compliance.body.caseloads.map((c) => c.officer), "a caseload row per officer");
   await shot(page, "supervisor-compliance");
+  await accessible(page, "supervisor-compliance");
   // The devices view lists tablets: the test's API sign-ins, not the dashboard's own.
   await page.click("#views a[data-view=devices]");
   await page.waitForSelector("#view h2:text('Tablets')");
   const names = await cellTexts(page, "#view tbody tr td:first-child");
   assert.ok(names.includes("dashboard test"), `tablets listed: ${names}`);
   assert.ok(!names.includes("Dashboard"), "a dashboard sign-in is not a tablet");
+  await accessible(page, "supervisor-devices");
+});
+
+// Two visits pc.doyle made alone, pushed from a tablet: each waits in the review queue.
+async function visitsAlone(count) {
+  const tablet = await login("pc.doyle");
+  const list = await call("GET", "/api/v1/nominals?team=North%201", { token: tablet });
+  // Nominals whose plan in force asks for two officers, from the end of the list (the conflicts
+  // take theirs from the start).
+  const chosen = [];
+  for (const nominal of [...list.body.items].reverse()) {
+    const record = await call("GET", `/api/v1/nominals/${nominal.id}?reason=review%20test`, { token: tablet });
+    if (record.body.plans[0]?.double_crewed) chosen.push(nominal);
+    if (chosen.length === count) break;
+  }
+  assert.equal(chosen.length, count, "North 1 has nominals whose plans ask for two officers");
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const ids = [];
+  const changes = chosen.map((nominal, i) => {
+    const id = randomUUID();
+    ids.push(id);
+    return {
+      change_id: randomUUID(), entity: "visit", entity_id: id, operation: "append",
+      fields: {
+        nominal_id: nominal.id, occurred_at: now, recorded_at: now, announced: "no", outcome: "seen",
+        attendees: "pc.doyle", crew_reason: `Colleague called away (${i + 1})`, not_as_planned: "staff_shortage",
+      },
+      clock: `${String(Date.now()).padStart(16, "0")}.${String(i).padStart(5, "0")}`, device_time: now,
+    };
+  });
+  const pushed = await call("POST", "/api/v1/sync/push", { token: tablet, body: { changes, pending: 0, device_time: now } });
+  assert.deepEqual(pushed.body.outcomes.map((o) => o.outcome), changes.map(() => "applied"));
+  return ids;
+}
+
+await check("a supervisor signs off one visit made alone and returns another in the review queue", async () => {
+  const [signed, returned] = await visitsAlone(2);
+  await page.click("#views a[data-view=review]");
+  const signedCard = page.locator(`article[data-subject="${signed}"]`);
+  const returnedCard = page.locator(`article[data-subject="${returned}"]`);
+  await signedCard.waitFor();
+  const expected = await call("GET", "/api/v1/review-queue?team=North%201", { token: supervisorToken });
+  const item = expected.body.waiting.find((i) => i.subject_id === signed);
+  assert.ok(item, "the server's queue holds the visit");
+  assert.ok(item.first, "a visit short of its crew is listed first");
+  assert.deepEqual(await signedCard.locator(".reasons li").allTextContents(), item.reasons, "the card gives the server's reasons");
+  assert.ok(item.reasons.some((r) => r.includes("Colleague called away (1)")), "the officer's own words are among them");
+  await shot(page, "supervisor-review");
+  await accessible(page, "supervisor-review");
+  // A return without a comment is stopped in the page, before anything is sent.
+  await returnedCard.locator("button[value=returned]").click();
+  await returnedCard.locator(".result").filter({ hasText: "Say what the officer is to do" }).waitFor();
+  await returnedCard.locator("textarea").fill("Book the next visit double-crewed");
+  await returnedCard.locator("button[value=returned]").click();
+  await returnedCard.locator(".result").filter({ hasText: "Returned to the officer" }).waitFor();
+  await signedCard.locator("button[value=signed_off]").click();
+  await signedCard.locator(".result").filter({ hasText: "Signed off" }).waitFor();
+
+  const after = await call("GET", "/api/v1/review-queue?team=North%201", { token: supervisorToken });
+  assert.equal(after.body.waiting.some((i) => i.subject_id === signed || i.subject_id === returned), false, "neither waits for the supervisor");
+  const back = after.body.returned.find((i) => i.subject_id === returned);
+  assert.ok(back, "the returned visit is listed as with the officer");
+  assert.equal(back.returned.comment, "Book the next visit double-crewed");
+  assert.equal(back.returned.reviewer, "sgt.north");
+  await page.reload();
+  await page.locator(`#view article[data-subject="${returned}"] .returned`).waitFor();
+  assert.equal(await page.locator(`#view article[data-subject="${signed}"]`).count(), 0, "the signed-off visit is gone");
 });
 
 await check("a supervisor decides a conflict in the page, and the decision holds on the server", async () => {
@@ -212,6 +301,7 @@ await check("a supervisor decides a conflict in the page, and the decision holds
   assert.equal(await card.locator(".winning").textContent(), conflict.winning_value);
   assert.equal(await card.locator(".losing").textContent(), conflict.losing_value);
   await shot(page, "supervisor-conflicts");
+  await accessible(page, "supervisor-conflicts");
   await card.locator("input[value=losing]").check();
   await card.locator("input[name=note]").fill("Confirmed with the offender manager");
   await card.locator("button[type=submit]").click();
@@ -241,6 +331,7 @@ await check("the neighbourhood briefing lists no-fixed-abode and high-risk nomin
   for (const n of expected.body.items.filter((x) => x.area)) {
     assert.ok(areas.some((a) => a.startsWith(`${n.area} (`)), `an area heading for ${n.area}`);
   }
+  await accessible(page, "briefing");
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.isVisible("#views"), false, "the navigation does not print");
   assert.equal(await page.isVisible(".briefing .print"), false, "the print button does not print");
@@ -274,6 +365,7 @@ await check("an officer sees only their own team, and cannot reach another team'
   const choices = await officer.$$eval("#scope option", (options) => options.map((o) => o.textContent));
   assert.deepEqual(choices, ["North 1"], "the scope picker offers the officer's team only");
   assert.equal(await officer.isVisible("#views a[data-view=devices]"), false, "no devices view");
+  assert.equal(await officer.isVisible("#views a[data-view=review]"), false, "no review queue");
 
   for (const view of ["worklist", "suspects", "briefing"]) {
     const refused = officer.waitForResponse((r) =>

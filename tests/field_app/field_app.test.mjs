@@ -518,6 +518,30 @@ try {
       [{ number: "YP-APP-1", team: TEAM, place: "Railway station", criminal_exploitation: 1, sexual_exploitation: 0 }]);
   });
 
+  await check("a visit the supervisor returns is shown on Today, with the comment, after the next sync", async () => {
+    const [visit] = rows("SELECT id FROM visits WHERE crew_reason = 'Second officer sent to an emergency'");
+    const api = async (method, target, body, token) => {
+      const response = await fetch(serverUrl + target, {
+        method, body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const signedIn = await api("POST", "/api/v1/auth/login", { username: "sgt.north", password: PASSWORD, device_name: "app test desk", kind: "browser" });
+    assert.equal(signedIn.status, 200);
+    const returned = await api("POST", "/api/v1/reviews", { team: TEAM, subject: "visit", subject_id: visit.id, decision: "returned", comment: "Book the next visit with a colleague" }, signedIn.body.token);
+    assert.equal(returned.status, 201, JSON.stringify(returned.body));
+    await page.click("#tab-today");
+    await page.waitForSelector("#caseload li");
+    assert.equal(await page.locator("#returned").count(), 0, "nothing shows before the tablet has synced");
+    await page.click("#sync-now");
+    await page.waitForFunction(() => document.querySelector("#link-state").textContent.startsWith("Online"));
+    await page.click("#tab-today");
+    await page.waitForSelector(`#returned li[data-subject="${visit.id}"]`);
+    assert.match(await page.textContent(`#returned li[data-subject="${visit.id}"]`), /Book the next visit with a colleague/);
+    await screenChecked("today-returned");
+  });
+
   await check("sync: what waits, what was rejected, what lost a conflict", async () => {
     await page.click("#tab-sync");
     await page.waitForSelector("#sync-summary");

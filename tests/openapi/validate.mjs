@@ -501,6 +501,7 @@ class Tour {
     // (duplicates). The refused change goes first: it takes a number in the server's log too, so
     // the visit's is at least 2 and "the changes after the one before it" is a real cursor.
     let visitSeq = null;
+    let rejectedChangeId = null;
     const stamp = clockFrom(Date.now());
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     if (nominal) {
@@ -528,6 +529,7 @@ class Tour {
       report(outcomes.join() === "rejected,applied", "push outcomes are rejected, applied",
         [`got ${JSON.stringify(pushed?.body?.outcomes)}`]);
       visitSeq = pushed?.body?.outcomes?.[1]?.seq ?? null;
+      rejectedChangeId = batch.changes[0].change_id;
       const again = await this.send("push the same changes again", "POST", "/api/v1/sync/push", { token, body: batch });
       const repeats = again?.body?.outcomes?.map((o) => `${o.outcome}/${o.first_outcome}`) ?? [];
       report(repeats.join() === "duplicate/rejected,duplicate/applied", "repeated changes are duplicates with their first outcome",
@@ -586,6 +588,25 @@ class Tour {
       { token, body: { keep: "winning" }, expect: byRole(404, 403) });
 
     await this.send("devices", "GET", "/api/v1/devices", { token, expect: byRole(200, 403) });
+    // The desk: the rejected change waits in the review queue; a return needs a comment; a
+    // sign-off takes it out.
+    const queue = await this.send("review queue", "GET", "/api/v1/review-queue", { token, expect: byRole(200, 403) });
+    if (queue?.status === 200 && rejectedChangeId) {
+      const item = queue.body.waiting.find((i) => i.subject === "change" && i.subject_id === rejectedChangeId);
+      report(item !== undefined, "the rejected change waits in the review queue", ["not in GET /api/v1/review-queue"]);
+      if (item) {
+        const decision = { team: item.team, subject: "change", subject_id: rejectedChangeId };
+        await this.send("return without a comment", "POST", "/api/v1/reviews",
+          { token, body: { ...decision, decision: "returned" }, expect: [400] });
+        await this.send("sign off the rejected change", "POST", "/api/v1/reviews",
+          { token, body: { ...decision, decision: "signed_off", comment: "openapi check" }, expect: [201] });
+        await this.send("review queue of one team", "GET", `/api/v1/review-queue?team=${encodeURIComponent(item.team)}`, { token });
+      }
+    }
+    await this.send("review for a team outside the scope", "POST", "/api/v1/reviews",
+      { token, body: { team: `no such team ${now}`, subject: "visit", subject_id: randomUUID(), decision: "signed_off" }, expect: [403] });
+    await this.send("review with an unknown member", "POST", "/api/v1/reviews",
+      { token, body: { team: "x", subject: "visit", subject_id: randomUUID(), decision: "signed_off", extra: 1 }, expect: [400, 403] });
     await this.send("overdue report", "GET", "/api/v1/reports/overdue?as_of=2026-11-22", { token });
     await this.send("overdue report as CSV", "GET", "/api/v1/reports/overdue?format=csv", { token });
     await this.send("overdue report, impossible date", "GET", "/api/v1/reports/overdue?as_of=2026-02-30",

@@ -109,6 +109,16 @@ class Matrix {
         nominal);
   }
 
+  // A visit to a nominal of the team, pushed by one of its tablets: something to review.
+  std::string fresh_visit(const std::string& team) {
+    Device& d = team == "North" ? north_editor_ : south_editor_;
+    const std::string nominal =
+        team == "North" ? world_.force().north_nominals[2] : world_.force().south_nominals[2];
+    const auto visit = d.visit(nominal);
+    REQUIRE(d.push_one(visit).outcome == Outcome::applied);
+    return visit.entity_id;
+  }
+
   // A tablet of an officer of the team, to be revoked.
   std::string fresh_device(const std::string& team) {
     return world_.device(team == "North" ? "pc.b" : "pc.south").session.device_id;
@@ -159,7 +169,13 @@ class Matrix {
       ask.target = "/api/v1/devices/" + fresh_device(team) + "/revoke";
       ask.body = "{\"reason\":\"matrix\"}";
       ask.status = cell.role != Asker::officer && in_scope ? 200 : 403;
-    } else if (path == "/api/v1/reports/devices") {
+    } else if (path == "/api/v1/reviews") {
+      ask.target = path;
+      ask.body = "{\"team\":\"" + team + "\",\"subject\":\"visit\",\"subject_id\":\"" +
+                 fresh_visit(team) + "\",\"decision\":\"signed_off\"}";
+      ask.status = cell.role != Asker::officer && in_scope ? 201 : 403;
+    } else if (path == "/api/v1/reports/devices" || path == "/api/v1/review-queue") {
+      // A supervisor's reads of their teams: the tablets, and what waits for review.
       ask.target = path + "?team=" + team;
       ask.status = cell.role != Asker::officer && in_scope ? 200 : 403;
       ask.discloses = true;
@@ -200,7 +216,7 @@ TEST_CASE(
     "sign-in",
     "[server][boundaries][matrix]") {
   Matrix matrix;
-  REQUIRE(matrix.routes().size() >= 21);
+  REQUIRE(matrix.routes().size() >= 23);
   int cells = 0;
   for (const auto& [route, documented] : matrix.routes()) {
     for (Asker role : {Asker::officer, Asker::supervisor, Asker::admin}) {

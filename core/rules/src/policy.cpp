@@ -106,6 +106,8 @@ constexpr WholeSetting kWholeSettings[] = {
     {"referral_acknowledge_days", &Policy::referral_acknowledge_days, 1, 90, true},
     {"referral_feedback_days", &Policy::referral_feedback_days, 1, 365, true},
     {"repeat_encounters", &Policy::repeat_encounters, 2, 100, true},
+    {"review_sample_percent", &Policy::review_sample_percent, 0, 100, true},
+    {"review_window_days", &Policy::review_window_days, 7, 3650, true},
 };
 
 }  // namespace

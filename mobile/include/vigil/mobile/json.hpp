@@ -25,6 +25,8 @@ std::string warnings_json(const std::vector<VisitWarning>& warnings);
 std::string officers_json(const std::vector<OfficerEntry>& officers);
 // {"items": [{"suspect": {...}, "traces": [...]}]}
 std::string suspects_json(const std::vector<SuspectRecord>& suspects);
+// {"items": [{decision_id, subject, subject_id, comment, decided_at, nominal_ref, mine}]}
+std::string returned_json(const std::vector<ReturnedItem>& items);
 std::string to_json(const TabletStatus& status);
 
 }  // namespace vigil::mobile

@@ -30,6 +30,7 @@
 #include "vigil/rules/visit_rules.hpp"
 #include "vigil/sync/client.hpp"
 #include "vigil/sync/engine.hpp"
+#include "vigil/sync/nominal_record.hpp"
 #include "vigil/sync/wire.hpp"
 
 namespace vigil::mobile {
@@ -103,18 +104,10 @@ struct EncounterInput {
   std::string home_area;  // for a young person new to the tablet
 };
 
-// A nominal's whole record on the tablet, every record in wire form (each with its "id").
-struct NominalRecord {
-  sync::FieldValues nominal;
-  std::vector<sync::FieldValues> addresses, assessments, plans, orders;
-  std::vector<sync::FieldValues> visits;      // oldest first
-  std::vector<sync::FieldValues> amendments;  // of those visits, each naming its visit_id
-  std::vector<sync::FieldValues> actions;     // of its plans, each naming its plan_id
-  std::vector<sync::FieldValues> conditions;  // of its orders, each naming its order_id
-  std::vector<sync::FieldValues> breaches, notifications, failed_entries;
-  std::vector<sync::FieldValues> follow_ups;  // of its breaches, each naming its breach_id
-  std::optional<sync::FieldValues> notification_requirement;
-  std::vector<reports::CaseloadEntry> due;  // what is due, as in the caseload
+// A nominal's whole record on the tablet, every record in wire form (each with its "id"), and
+// what is due for the nominal, as in the caseload.
+struct NominalRecord : sync::NominalRecord {
+  std::vector<reports::CaseloadEntry> due;
 };
 
 // An officer of the force, as the tablet names them when attendees are picked.
@@ -127,6 +120,15 @@ struct OfficerEntry {
 struct SuspectRecord {
   sync::FieldValues suspect;
   std::vector<sync::FieldValues> traces;
+};
+
+// What a supervisor returned to the team with a comment, and not since signed off: the latest
+// decision on its subject, received at a sync. `mine` when it is the officer's own work (a visit
+// they attended, an action they own, a record of a nominal they manage, a change they sent).
+struct ReturnedItem {
+  std::string decision_id, subject, subject_id, comment, decided_at;
+  std::string nominal_ref;  // "" when the subject is not held here, or not a nominal's
+  bool mine = false;
 };
 
 using RejectedChange = sync::RejectedChange;
@@ -199,6 +201,8 @@ class Tablet {
   std::vector<OfficerEntry> officers();
   // The suspects in scope, most harmful first (harm 1), then the longest outstanding.
   std::vector<SuspectRecord> suspects();
+  // What a supervisor returned, the officer's own first, the oldest first within each.
+  std::vector<ReturnedItem> returned();
 
   // What the officer should hear before the visit is saved: crewing short of the plan, a
   // pre-arranged visit where the plan asks for unannounced ones, a second failed entry.

@@ -158,6 +158,19 @@ struct EnumNames<FollowUpStatus> {
   static constexpr std::array<std::string_view, 2> names{"open", "closed"};
 };
 
+// What a supervisor reviews (docs/domain.md, "Review"), and what they decide about it.
+enum class ReviewSubject { visit, assessment, plan, plan_action, breach, change };
+template <>
+struct EnumNames<ReviewSubject> {
+  static constexpr std::array<std::string_view, 6> names{"visit",       "assessment", "plan",
+                                                         "plan_action", "breach",     "change"};
+};
+enum class ReviewDecision { signed_off, returned };
+template <>
+struct EnumNames<ReviewDecision> {
+  static constexpr std::array<std::string_view, 2> names{"signed_off", "returned"};
+};
+
 // What an overdue item is overdue for.
 enum class OverdueKind { visit, assessment, plan_review, action, notification };
 template <>

@@ -46,6 +46,12 @@ struct Policy {
   int referral_acknowledge_days = 3;
   int referral_feedback_days = 28;
   int repeat_encounters = 3;
+  // The share of each officer's visits drawn at random into their supervisor's review queue
+  // (dip sampling). Optional in a policy document (added after version 1).
+  int review_sample_percent = 10;
+  // The review queue lists what waited this long or less; older work never reviewed is counted
+  // beside it, never hidden. Optional in a policy document (added after version 1).
+  int review_window_days = 90;
   PriorityWeights priority;
 
   int visit_months(RiskLevel level) const { return visit_every_months[index_of(level)]; }
