@@ -18,7 +18,7 @@ const KIND_LABELS = {
   visit: "Home visit", assessment: "Risk assessment", plan_review: "Plan review",
   action: "Plan action", notification: "Notification",
 };
-const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing"];
+const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing", "nominal"];
 const SUBJECT_LABELS = {
   visit: "Visit", assessment: "Assessment", plan: "Plan", plan_action: "Plan action",
   breach: "Breach", change: "Rejected change",
@@ -61,6 +61,8 @@ const percent = (share) => `${Math.round(share * 100)}%`;
 const riskChip = (risk) => el("span", { class: `risk risk-${risk}` }, RISK_LABELS[risk] ?? risk);
 const instant = (text) => (text ? text.replace("T", " ").replace(/:\d\dZ$/, " UTC") : "never");
 const plural = (n, one, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
+// A nominal's reference as a link to their page (reached from every row that names one).
+const nominalLink = (ref) => (ref ? el("a", { href: `#nominal?id=${encodeURIComponent(ref)}`, class: "nominal-link" }, ref) : "");
 
 // ----- session and API
 
@@ -111,17 +113,21 @@ async function api(path, { method = "GET", body } = {}) {
   return json;
 }
 
-// ----- address: #view?team=NAME&as_of=DATE
+// ----- address: #view?team=NAME&as_of=DATE (and id=REF for a nominal's page)
 
 function route() {
   const [view, query] = location.hash.replace(/^#/, "").split("?");
   const params = new URLSearchParams(query ?? "");
-  return { view: VIEWS.includes(view) ? view : "worklist", team: params.get("team") ?? "", asOf: params.get("as_of") ?? "" };
+  return {
+    view: VIEWS.includes(view) ? view : "worklist", team: params.get("team") ?? "", asOf: params.get("as_of") ?? "",
+    id: params.get("id") ?? "",
+  };
 }
 
 function go(changes) {
   const next = { ...route(), ...changes };
   const params = new URLSearchParams();
+  if (next.view === "nominal" && next.id) params.set("id", next.id);
   if (next.team) params.set("team", next.team);
   if (next.asOf) params.set("as_of", next.asOf);
   const query = params.toString();
@@ -357,7 +363,7 @@ async function worklistView() {
   const sort = { key: "priority", descending: true };
   const columns = [
     { key: "priority", label: "Priority", numeric: true },
-    { key: "nominal_ref", label: "Nominal" },
+    { key: "nominal_ref", label: "Nominal", cell: (i) => nominalLink(i.nominal_ref) },
     { key: "kind", label: "What is late", cell: (i) => [KIND_LABELS[i.kind] ?? i.kind, i.detail ? el("div", { class: "detail" }, i.detail) : null] },
     { key: "risk_level", label: "Risk", value: (i) => RISKS.length - RISKS.indexOf(i.risk_level), cell: (i) => riskChip(i.risk_level), numeric: true },
     { key: "due", label: "Due" },
@@ -490,7 +496,7 @@ async function backlogView() {
     section("Backlog over the last 90 days", trendChart(trend)),
     section("The longest overdue at each risk level",
       oldest.length ? simpleTable(["Risk", "Nominal", "What is late", "Due", "Days late", "Officer"],
-        oldest.map((i) => [riskChip(i.risk_level), i.nominal_ref, KIND_LABELS[i.kind] ?? i.kind, i.due, number(i.days_overdue), i.officer]))
+        oldest.map((i) => [riskChip(i.risk_level), nominalLink(i.nominal_ref), KIND_LABELS[i.kind] ?? i.kind, i.due, number(i.days_overdue), i.officer]))
         : empty("Nothing is overdue."))) };
 }
 
@@ -552,13 +558,13 @@ async function complianceView() {
     section("Visits with fewer officers than the plan required",
       report.under_crewed_visits.length
         ? simpleTable(["Nominal", "Officer", "When", "Officers present", "Plan required"],
-          report.under_crewed_visits.map((v) => [v.nominal_ref, v.officer, instant(v.occurred_at), number(v.attendees), number(v.required)]))
+          report.under_crewed_visits.map((v) => [nominalLink(v.nominal_ref), v.officer, instant(v.occurred_at), number(v.attendees), number(v.required)]))
         : empty("Every visit had the crew its plan required.")),
     section("Pre-arranged visits, by officer and month", shareTable),
     section("Plan defects",
       report.plan_defects.length
         ? simpleTable(["Nominal", "Plan started", "Problem", "Action"],
-          report.plan_defects.map((d) => [d.nominal_ref, d.plan_started_on, d.problem, d.action]))
+          report.plan_defects.map((d) => [nominalLink(d.nominal_ref), d.plan_started_on, d.problem, d.action]))
         : empty("No plan is missing actions, owners or due dates.")),
     section("Caseloads against 1:50",
       simpleTable(["Officer", "Team", "Nominals", "Limit", ""],
@@ -567,7 +573,7 @@ async function complianceView() {
     section("The same officer alone at the same nominal, again and again",
       report.repeated_solo_visits.length
         ? simpleTable(["Officer", "Nominal", "Visits alone", "Last"],
-          report.repeated_solo_visits.map((v) => [v.officer, v.nominal_ref, number(v.visits), instant(v.last_at)]))
+          report.repeated_solo_visits.map((v) => [v.officer, nominalLink(v.nominal_ref), number(v.visits), instant(v.last_at)]))
         : empty("No officer visited one nominal alone three or more times."))) };
 }
 
@@ -692,6 +698,7 @@ function reviewCard(item, decide) {
   const waited = `${plural(item.days_waiting, "day")} ${decide ? "waiting" : "with the officer"}`;
   const card = el("article", { class: item.first ? "review first" : "review", "data-subject": item.subject_id },
     el("h3", {}, `${SUBJECT_LABELS[item.subject] ?? item.subject}${item.nominal_ref ? ` for ${item.nominal_ref}` : ""}: ${item.summary}`),
+    item.nominal_ref ? el("p", { class: "meta" }, nominalLink(item.nominal_ref), " — the whole record") : null,
     el("p", { class: "meta" }, `${item.officer ?? "No officer named"}, ${item.team}; ${waited} (since ${instant(item.since)}).`),
     el("ul", { class: "reasons" }, item.reasons.map((r) => el("li", {}, r))),
     item.returned ? el("p", { class: "returned" }, `Returned by ${item.returned.reviewer}: “${item.returned.comment}”`) : null);
@@ -759,13 +766,88 @@ async function briefingView() {
       el("h3", {}, `${area} (${byArea.get(area).length})`),
       simpleTable(["Nominal", "Name", "Risk", "Kind", "No fixed abode", "Officer"],
         byArea.get(area).sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref)).map((n) => [
-          n.ref, `${n.surname}, ${n.forenames}`, riskChip(n.current_risk_level), n.kind.toUpperCase(),
+          nominalLink(n.ref), `${n.surname}, ${n.forenames}`, riskChip(n.current_risk_level), n.kind.toUpperCase(),
           n.no_fixed_abode ? "Yes" : "No", n.officer ?? "unassigned"]))))) };
 }
 
+// A nominal's page: the reason for opening it first (each read is audited with it), then the
+// whole record, its timeline, and for a supervisor who opened it and why.
+const READ_REASONS = ["Supervisory review", "Case management", "Morning meeting", "Risk assessment"];
+async function nominalView() {
+  const { id } = route();
+  if (!id) throw new ApiError(400, "No nominal was named.");
+  const asked = readReason.get(id);
+  if (!asked) {
+    const form = el("form", { id: "read-reason", class: "decide" },
+      el("label", { for: "reason" }, `Why are you opening ${id}'s record? It is recorded in the audit log.`),
+      el("input", { id: "reason", name: "reason", list: "reasons", required: true, maxlength: 200, value: READ_REASONS[0] }),
+      el("datalist", { id: "reasons" }, READ_REASONS.map((r) => el("option", { value: r }))),
+      el("button", { type: "submit" }, "Open the record"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      readReason.set(id, form.reason.value.trim());
+      render();
+    });
+    return { content: section(`Nominal ${id}`, form) };
+  }
+  const n = await api(`/api/v1/nominals/${encodeURIComponent(id)}?reason=${encodeURIComponent(asked)}`);
+  readReason.delete(id);  // the next visit to the page asks again, and is audited again
+  const r = n.record;
+  const actionsOf = (planId) => r.actions.filter((a) => a.plan_id === planId);
+  const conditionsOf = (orderId) => r.conditions.filter((c) => c.order_id === orderId);
+  const followUpsOf = (breachId) => r.follow_ups.filter((f) => f.breach_id === breachId);
+  const amendmentsOf = (visitId) => r.amendments.filter((m) => m.visit_id === visitId);
+  // Everything that happened, newest first.
+  const events = [
+    ...r.visits.map((v) => ({ at: v.occurred_at, what: "Visit", detail: `${v.outcome.replace(/_/g, " ")}, ${v.announced === "yes" ? "pre-arranged" : "unannounced"}, by ${(v.attendees ?? "").replace(/;/g, ", ")}${amendmentsOf(v.id).length ? `; amended ${plural(amendmentsOf(v.id).length, "time")}` : ""}${v.risk_change ? `; risk change: ${v.risk_change}` : ""}` })),
+    ...r.failed_entries.map((f) => ({ at: f.attempted_at, what: "Failed entry", detail: f.reason ?? "" })),
+    ...r.assessments.map((a) => ({ at: a.assessed_on, what: "Risk assessment", detail: `${RISK_LABELS[a.risk_level] ?? a.risk_level} risk` })),
+    ...r.plans.map((p) => ({ at: p.started_on, what: "Plan started", detail: `visit every ${p.visit_every_months ?? "?"} months${p.double_crewed === "yes" ? ", double-crewed" : ""}` })),
+    ...r.breaches.map((b) => ({ at: b.occurred_at, what: "Breach", detail: `${b.condition_text ?? ""}${followUpsOf(b.id).length ? `; ${plural(followUpsOf(b.id).length, "follow-up")}` : "; not followed up"}` })),
+    ...r.notifications.map((x) => ({ at: x.notified_on ?? x.event_on, what: "Notification", detail: `${(x.kind ?? "").replace(/_/g, " ")} of ${x.event_on}` })),
+    ...n.transfers.map((t) => ({ at: t.at, what: "Moved", detail: [t.to_team ? `to ${t.to_team}${t.from_team ? ` from ${t.from_team}` : ""}` : null, t.to_officer !== null || t.from_officer !== null ? `officer ${t.to_officer ?? "none"}${t.from_officer ? ` (was ${t.from_officer})` : ""}` : null].filter(Boolean).join("; ") + ` by ${t.by}` })),
+    ...n.conflicts.map((c) => ({ at: c.detected_at, what: "Conflict", detail: `${c.field.replace(/_/g, " ")}: ${c.status === "open" ? "open" : `decided by ${c.decided_by} (${c.decision})`}` })),
+    ...n.reviews.map((v) => ({ at: v.at, what: v.decision === "returned" ? "Returned" : "Signed off", detail: `${SUBJECT_LABELS[v.subject] ?? v.subject} by ${v.reviewer}${v.comment ? `: ${v.comment}` : ""}` })),
+  ].filter((e) => e.at).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const header = el("header", { class: "nominal-head" },
+    el("h2", {}, `${n.ref} ${n.surname}, ${n.forenames}`),
+    el("p", {}, riskChip(n.current_risk_level), ` ${n.kind.toUpperCase()}, ${n.status}; ${n.officer ?? "no officer"}, ${n.team}${n.area ? `; ${n.area}` : ""}${n.no_fixed_abode ? "; no fixed abode" : ""}.`),
+    n.same_person.suspects.length || n.same_person.bail_cases.length
+      ? el("p", { class: "hint" }, `The same person: ${[...n.same_person.suspects.map((x) => `suspect ${x}`), ...n.same_person.bail_cases.map((x) => `bail case ${x}`)].join(", ")}.`)
+      : null);
+  const plans = r.plans.length
+    ? r.plans.map((p) => el("div", { class: "plan" },
+      el("h3", {}, `Plan from ${p.started_on}${p.last_reviewed_on ? `, reviewed ${p.last_reviewed_on}` : ""}`),
+      actionsOf(p.id).length
+        ? simpleTable(["Action", "Owner", "Due", "Status", "Partner agency"],
+          actionsOf(p.id).map((a) => [a.description, a.owner ?? "none", a.due_on ?? "none", a.status ?? "open", a.partner_agency ?? ""]))
+        : empty("No actions.")))
+    : [empty("No plan.")];
+  const orders = r.orders.length
+    ? r.orders.map((o) => el("div", { class: "order" },
+      el("h3", {}, `${(o.kind ?? "").toUpperCase()} made ${o.made_on}${o.ends_on ? `, ends ${o.ends_on}` : ""}`),
+      el("ul", {}, conditionsOf(o.id).map((c) => el("li", {}, `${c.text}${c.ends_on ? ` (to ${c.ends_on})` : ""}`)))))
+    : [empty("No orders.")];
+  return { content: el("div", { class: "nominal-page" },
+    section("Nominal", header),
+    section("Timeline", events.length
+      ? simpleTable(["When", "What", "Detail"], events.map((e) => [e.at.length > 10 ? instant(e.at) : e.at, e.what, e.detail]))
+      : empty("Nothing recorded yet.")),
+    section("Plans and actions", plans),
+    section("Orders and conditions", orders),
+    section("Addresses", r.addresses.length
+      ? simpleTable(["Kind", "Address", "From", "To"], r.addresses.map((a) => [a.kind, [a.line1, a.line2, a.town, a.postcode].filter(Boolean).join(", "), a.from_date ?? "", a.to_date ?? ""]))
+      : empty("No address recorded.")),
+    n.read_audit === null ? null : section("Who opened this record, and why",
+      n.read_audit.length
+        ? simpleTable(["When", "Officer", "Why", "Device"], n.read_audit.map((x) => [instant(x.at), x.officer, x.reason, x.device]))
+        : empty("No reads recorded."))) };
+}
+const readReason = new Map();  // the reason given for opening a record, until it is opened
+
 const VIEW_RENDERERS = {
   worklist: worklistView, review: reviewView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
-  devices: devicesView, conflicts: conflictsView, briefing: briefingView,
+  devices: devicesView, conflicts: conflictsView, briefing: briefingView, nominal: nominalView,
 };
 
 // ----- wiring

@@ -319,6 +319,30 @@ await check("a supervisor decides a conflict in the page, and the decision holds
   assert.equal(await page.locator(`article[data-conflict="${conflict.id}"]`).count(), 0, "no longer listed as open");
 });
 
+await check("a nominal's page opens from a worklist row once a reason is given, and shows the record, its timeline and who read it", async () => {
+  await page.click("#views a[data-view=worklist]");
+  await page.waitForSelector("#worklist tbody tr");
+  const link = page.locator("#worklist tbody tr:first-child td.nominal_ref a");
+  const ref = (await link.textContent()).trim();
+  await link.click();
+  await page.waitForSelector("#read-reason");
+  await accessible(page, "nominal-reason");
+  await page.fill("#reason", "Checking the backlog at the morning meeting");
+  await page.click("#read-reason button[type=submit]");
+  await page.waitForSelector(".nominal-head h2");
+  assert.match(await page.textContent(".nominal-head h2"), new RegExp(`^${ref} `));
+  const expected = await call("GET", `/api/v1/nominals/${encodeURIComponent(ref)}?reason=dashboard%20test`, { token: supervisorToken });
+  assert.equal(expected.status, 200);
+  assert.equal(expected.body.ref, ref, "the page and the API name the same nominal");
+  assert.ok(expected.body.read_audit.some((x) => x.officer === "sgt.north" && x.reason === "Checking the backlog at the morning meeting"),
+    "the page's read is in the audit with its reason");
+  const rows = await page.locator("#view .panel").filter({ hasText: "Timeline" }).locator("tbody tr").count();
+  assert.ok(rows >= expected.body.record.visits.length, `the timeline has a row per visit at least (${rows})`);
+  assert.ok(await page.isVisible("text=Who opened this record, and why"), "a supervisor sees the read audit");
+  await shot(page, "supervisor-nominal");
+  await accessible(page, "supervisor-nominal");
+});
+
 await check("the neighbourhood briefing lists no-fixed-abode and high-risk nominals by area, and prints without controls", async () => {
   await page.click("#views a[data-view=briefing]");
   await page.waitForSelector(".briefing .area");
