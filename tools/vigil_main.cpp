@@ -283,29 +283,13 @@ int cmd_officer_password(const base::Args& args) {
   return 0;
 }
 
-// `officer disable` and `officer enable`: whether the officer may sign in. Disabling also revokes
-// every device of theirs, so a tablet already holding their caseload is told to wipe it.
+// `officer disable` and `officer enable`: whether the officer may sign in (sync's
+// set_officer_access, which the dashboard's door uses too).
 int set_officer_access(const base::Args& args, bool active) {
   auto db = open_existing(args);
   const auto officer = existing_officer(db, args.required("username"));
-  {
-    store::Transaction transaction(db);
-    vigil::store::set_officer_active(db, officer.id, active);
-    // Tablets hold every officer's record (to name who did what): they learn of it at their
-    // next pull, as of an officer added.
-    vigil::sync::log_back_office_writes(db, {{"officer", officer.id, false, std::nullopt}}, now());
-    transaction.commit();
-  }
-  // Each device is revoked (and audited) as `vigil device revoke` revokes one, in a transaction
-  // of its own. The officer is refused first: until the last device is revoked, the server
-  // already refuses every request of an inactive officer's devices, and a disable cut short is
-  // finished by running it again.
-  int revoked = 0;
-  if (!active) {
-    for (const auto& device : vigil::store::unrevoked_device_ids(db, officer.id)) {
-      if (vigil::store::revoke_device(db, device, {}, "officer disabled", now_instant())) ++revoked;
-    }
-  }
+  const int revoked =
+      vigil::sync::set_officer_access(db, officer.id, active, {}, "officer disabled", now());
   if (args.flag("json")) {
     vigil::base::JsonWriter w;
     w.begin_object().field("username", officer.username).field("active", active);

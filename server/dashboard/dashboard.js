@@ -18,7 +18,7 @@ const KIND_LABELS = {
   visit: "Home visit", assessment: "Risk assessment", plan_review: "Plan review",
   action: "Plan action", notification: "Notification",
 };
-const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "conflicts", "briefing", "nominal"];
+const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "officers", "conflicts", "briefing", "nominal"];
 const SUBJECT_LABELS = {
   visit: "Visit", assessment: "Assessment", plan: "Plan", plan_action: "Plan action",
   breach: "Breach", change: "Rejected change",
@@ -845,9 +845,64 @@ async function nominalView() {
 }
 const readReason = new Map();  // the reason given for opening a record, until it is opened
 
+// Officers and their tablets: who may sign in, on what, and when each device was last in touch.
+// A supervisor disables an officer of their team (every device of theirs is revoked, and a tablet
+// wipes itself at its next contact) or revokes one device; an administrator any but their own.
+async function officersView() {
+  const list = await api("/api/v1/officers");
+  const me = session();
+  const mayChange = (o) => o.username !== me.officer && (me.role === "admin" || o.role === "officer");
+  const rows = list.items.map((o) => {
+    const status = el("span", { role: "status", class: "result" });
+    const toggle = mayChange(o) ? el("button", {
+      type: "button", class: o.active ? "danger" : null, "data-officer": o.username,
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        const enable = !o.active;
+        if (!enable && !window.confirm(`Disable ${o.username}? They cannot sign in, and each of their ${plural(o.devices.filter((d) => !d.revoked_at).length, "device")} is revoked: a tablet wipes itself at its next contact.`)) return;
+        button.disabled = true;
+        try {
+          const answer = await api(`/api/v1/officers/${encodeURIComponent(o.id)}/${enable ? "enable" : "disable"}`, { method: "POST", body: {} });
+          status.textContent = enable ? `${o.username} may sign in again.` : `${o.username} disabled; ${plural(answer.devices_revoked, "device")} revoked.`;
+          setTimeout(render, 1500);
+        } catch (error) {
+          status.textContent = sentence(error.message);
+          button.disabled = false;
+        }
+      },
+    }, o.active ? "Disable" : "Enable") : null;
+    const devices = o.devices.length
+      ? el("ul", { class: "devices" }, o.devices.map((d) => el("li", {},
+        `${d.name} (${d.kind === "browser" ? "dashboard" : "tablet"}): last contact ${instant(d.last_contact_at)}`,
+        d.revoked_at ? el("span", { class: "status overdue" }, ` revoked ${instant(d.revoked_at)}`)
+          : me.role !== "admin" && o.role === "admin" ? null : el("button", {
+            type: "button", class: "small", "data-device": d.id,
+            onclick: async (event) => {
+              const button = event.currentTarget;
+              button.disabled = true;
+              try {
+                await api(`/api/v1/devices/${encodeURIComponent(d.id)}/revoke`, { method: "POST", body: { reason: "revoked at the desk" } });
+                button.replaceWith(el("span", { class: "status overdue" }, " revoked"));
+              } catch (error) {
+                status.textContent = sentence(error.message);
+                button.disabled = false;
+              }
+            },
+          }, "Revoke"))))
+      : "No devices";
+    return [o.username, o.name, o.role, o.team,
+      el("span", { class: o.active ? "status ok" : "status overdue" }, o.active ? "May sign in" : "Disabled"),
+      devices, [toggle, status]];
+  });
+  return { content: section("Officers and tablets",
+    el("p", { class: "hint" }, "Disabling an officer stops their sign-in and revokes every device of theirs: a tablet wipes itself at its next contact."),
+    rows.length ? simpleTable(["Officer", "Name", "Role", "Team", "Access", "Devices and last contact", ""], rows) : empty("No officers in this scope.")) };
+}
+
 const VIEW_RENDERERS = {
   worklist: worklistView, review: reviewView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
-  devices: devicesView, conflicts: conflictsView, briefing: briefingView, nominal: nominalView,
+  devices: devicesView, officers: officersView, conflicts: conflictsView, briefing: briefingView,
+  nominal: nominalView,
 };
 
 // ----- wiring

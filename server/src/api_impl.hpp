@@ -4,7 +4,7 @@
 //   sync_routes.cpp     push and pull, the tablets' routes
 //   record_routes.cpp   nominals, conflicts and their decisions, devices and revocation
 //   report_routes.cpp   the reports, their cache and what the warmer makes ahead
-//   desk_routes.cpp     the supervisors' desk: the review queue and its decisions
+//   desk_routes.cpp     the supervisors' desk: the review queue and its decisions, officers' access
 //   service_routes.cpp  the dashboard's files, health, metrics and the OpenAPI document
 // Private to server/.
 #pragma once
@@ -164,6 +164,10 @@ struct Api::Impl {
   // --- desk_routes.cpp
   Response review_queue_page(const Call& call);
   Response review(const Call& call);
+  Response officers(const Call& call);
+  Response disable_officer(const Call& call);
+  Response enable_officer(const Call& call);
+  Response officer_access(const Call& call, bool active);
   // Takes in one new record (a fact) as a change from the caller's own session, through the
   // writer and the merge engine as a tablet's push is: checked, scoped, logged and synced alike.
   struct Written {

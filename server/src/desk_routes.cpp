@@ -1,5 +1,6 @@
 // The supervisors' desk (docs/http-api.md, "The desk"): the review queue over the caller's teams
-// and the decisions on its items. Every write is a change from the caller's own session, taken in
+// and the decisions on its items, and the officers of those teams with their devices, whose
+// access a supervisor can change. Every write is a change from the caller's own session, taken in
 // by the merge engine like a tablet's (so it is checked, scoped, logged and synced the same way).
 #include <algorithm>
 #include <string>
@@ -9,6 +10,8 @@
 #include "vigil/base/json.hpp"
 #include "vigil/reports/review_queue.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/store/devices.hpp"
+#include "vigil/sync/back_office.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -83,6 +86,100 @@ Response Api::Impl::review(const Call& call) {
   base::JsonWriter w;
   w.object({base::member("id", written.entity_id), base::member("seq", written.outcome.seq)});
   return json_response(201, w.str());
+}
+
+}  // namespace vigil::server
+
+namespace vigil::server {
+
+Response Api::Impl::officers(const Call& call) {
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  // The officers of the caller's teams with their devices (tablets and dashboard sign-ins), each
+  // with its last contact: who may sign in, and on what.
+  auto s = db.prepare(
+      "SELECT o.id, o.username, o.name, o.role, t.name, o.active FROM officers o JOIN teams t ON "
+      "t.id = o.team_id WHERE o.team_id IN (SELECT value FROM json_each(?)) ORDER BY t.name, "
+      "o.role DESC, o.username");
+  s.bind_all(base::json_string_array(caller.team_ids));
+  const auto devices = store::list_devices(db, caller.team_ids);
+  std::vector<AuditRow> rows;
+  base::JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  while (s.step()) {
+    const std::string username = s.column_text(1);
+    w.begin_object().fields(
+        {base::member("id", s.column_text(0)), base::member("username", username),
+         base::member("name", s.column_text(2)), base::member("role", s.column_text(3)),
+         base::member("team", s.column_text(4)), base::member("active", s.column_int(5) != 0)});
+    w.key("devices").begin_array();
+    for (const auto& d : devices) {
+      if (d.officer != username) continue;
+      w.object({base::member("id", d.id), base::member("name", d.name),
+                base::member("kind", d.kind), base::member("enrolled_at", d.enrolled_at),
+                base::member("last_contact_at", d.last_contact_at),
+                base::member("revoked_at", d.revoked_at)});
+    }
+    w.end_array().end_object();
+    rows.push_back(audit_row(&caller, "read", "officer", s.column_text(0), "list of officers"));
+  }
+  w.end_array().end_object();
+  audits->write(std::move(rows));
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::officer_access(const Call& call, bool active) {
+  store::Database& db = *call.db;
+  const Caller& caller = *call.caller;
+  const std::string& officer_id = call.id;
+  std::string reason;
+  if (!call.request.body.empty()) {
+    const auto body = sync::decode_string_object(call.request.body, {"reason"});
+    if (auto it = body.find("reason"); it != body.end()) reason = it->second;
+  }
+  auto s = db.prepare("SELECT role, team_id, username FROM officers WHERE id = ?");
+  s.bind_all(officer_id);
+  if (!s.step()) fail(404, "not_found", "there is no officer with id " + officer_id);
+  const auto role = parse_enum<Role>(s.column_view(0)).value_or(Role::officer);
+  const std::string team_id = s.column_text(1), username = s.column_text(2);
+  s.reset();
+  const char* what = active ? "enabling of an officer" : "disabling of an officer";
+  if (officer_id == caller.officer_id) {
+    // Nobody locks themselves out (nor the force's last administrator, by this door).
+    refuse(caller, call, 403, "forbidden", "you cannot change your own access", what, "officer",
+           officer_id);
+  }
+  if (caller.role != Role::admin) {
+    if (role != Role::officer) {
+      refuse(caller, call, 403, "forbidden",
+             "only an administrator may change a supervisor's or an administrator's access", what,
+             "officer", officer_id);
+    }
+    if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) ==
+        caller.team_ids.end()) {
+      refuse(caller, call, 403, "forbidden", "the officer is not of a team you supervise", what,
+             "officer", officer_id);
+    }
+  }
+  const int revoked = sync::set_officer_access(
+      db, officer_id, active, {caller.officer_id, caller.device_id},
+      reason.empty() ? std::string(active ? "officer enabled" : "officer disabled") : reason,
+      options.now());
+  audits->write({audit_row(
+      &caller, "update", "officer", officer_id,
+      std::string(active ? "enabled" : "disabled") + (reason.empty() ? "" : ": " + reason))});
+  base::JsonWriter w;
+  w.object({base::member("id", officer_id), base::member("username", username),
+            base::member("active", active), base::member("devices_revoked", revoked)});
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::disable_officer(const Call& call) {
+  return officer_access(call, false);
+}
+
+Response Api::Impl::enable_officer(const Call& call) {
+  return officer_access(call, true);
 }
 
 }  // namespace vigil::server

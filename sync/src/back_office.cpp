@@ -4,6 +4,7 @@
 #include "values.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
+#include "vigil/store/officers.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/hlc.hpp"
 
@@ -57,6 +58,25 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
     stamp_record.bind_all(seq, stamp, kBackOfficeDevice, write.id);
     stamp_record.run();
   }
+}
+
+int set_officer_access(store::Database& db, const std::string& officer_id, bool active,
+                       const store::Revoker& by, const std::string& reason, Instant now) {
+  {
+    store::Transaction transaction(db);
+    store::set_officer_active(db, officer_id, active);
+    // Tablets hold every officer's record (to name who did what): they learn of it at their next
+    // pull, as of an officer added.
+    log_back_office_writes(db, {{"officer", officer_id, false, std::nullopt}}, now);
+    transaction.commit();
+  }
+  int revoked = 0;
+  if (!active) {
+    for (const auto& device : store::unrevoked_device_ids(db, officer_id)) {
+      if (store::revoke_device(db, device, by, reason, format_instant(now))) ++revoked;
+    }
+  }
+  return revoked;
 }
 
 }  // namespace vigil::sync

@@ -343,6 +343,27 @@ await check("a nominal's page opens from a worklist row once a reason is given, 
   await accessible(page, "supervisor-nominal");
 });
 
+await check("a supervisor disables an officer of their team at the desk: sign-in is refused and their tablets revoked; enabling lets them back", async () => {
+  const tablet = await login("pc.jones");
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.click("#views a[data-view=officers]");
+  const toggle = page.locator('button[data-officer="pc.jones"]');
+  await toggle.waitFor();
+  await accessible(page, "supervisor-officers");
+  await shot(page, "supervisor-officers");
+  assert.equal(await page.locator('button[data-officer="sgt.north"]').count(), 0, "no button to disable oneself");
+  await toggle.click();
+  await page.locator("#view .result").filter({ hasText: "pc.jones disabled" }).waitFor();
+  assert.equal((await call("POST", "/api/v1/auth/login", { body: { username: "pc.jones", password: PASSWORD, device_name: "x" } })).status, 401, "sign-in refused");
+  const revoked = await call("GET", "/api/v1/sync/pull?since=0", { token: tablet });
+  assert.equal(revoked.status, 401);
+  assert.equal(revoked.body.wipe, true, "the tablet is told to wipe");
+  await page.locator('button[data-officer="pc.jones"]', { hasText: "Enable" }).waitFor();
+  await page.click('button[data-officer="pc.jones"]');
+  await page.locator("#view .result").filter({ hasText: "may sign in again" }).waitFor();
+  assert.equal((await call("POST", "/api/v1/auth/login", { body: { username: "pc.jones", password: PASSWORD, device_name: "x" } })).status, 200);
+});
+
 await check("the neighbourhood briefing lists no-fixed-abode and high-risk nominals by area, and prints without controls", async () => {
   await page.click("#views a[data-view=briefing]");
   await page.waitForSelector(".briefing .area");
@@ -390,6 +411,7 @@ await check("an officer sees only their own team, and cannot reach another team'
   assert.deepEqual(choices, ["North 1"], "the scope picker offers the officer's team only");
   assert.equal(await officer.isVisible("#views a[data-view=devices]"), false, "no devices view");
   assert.equal(await officer.isVisible("#views a[data-view=review]"), false, "no review queue");
+  assert.equal(await officer.isVisible("#views a[data-view=officers]"), false, "no officers' access");
 
   for (const view of ["worklist", "suspects", "briefing"]) {
     const refused = officer.waitForResponse((r) =>

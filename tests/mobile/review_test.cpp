@@ -147,3 +147,45 @@ TEST_CASE(
   CHECK(aged.doc["older_unreviewed"]["visit"].GetInt() == 1);
   CHECK(aged.doc["window_days"].GetInt() == 90);
 }
+
+TEST_CASE(
+    "a supervisor disables an officer at the desk: the officer cannot sign in and their tablet "
+    "wipes itself; only their own team's supervisor may, and never on themselves",
+    "[mobile][review][officers]") {
+  Force f;
+  auto tablet = f.enrolled("pc.b", "pc-b.db");
+  const std::string pc_b = f.force.officer_ids.at("pc.b");
+  auto http = f.server.client();
+  const Session sergeant = sign_in(*http, "sgt.north", kTestPassword);
+  const Session south = sign_in(*http, "sgt.south", kTestPassword);
+  const std::string disable = "/api/v1/officers/" + pc_b + "/disable";
+  CHECK(http->post(disable, "{\"reason\":\"left the force\"}", south.auth()).status == 403);
+  CHECK(http->post("/api/v1/officers/" + f.force.officer_ids.at("sgt.north") + "/disable", "",
+                   sergeant.auth())
+            .status == 403);
+  CHECK(http->post("/api/v1/officers/" + f.force.officer_ids.at("admin") + "/disable", "",
+                   sergeant.auth())
+            .status == 403);
+
+  const auto disabled = http->post(disable, "{\"reason\":\"left the force\"}", sergeant.auth());
+  INFO(disabled.body);
+  REQUIRE(disabled.status == 200);
+  CHECK(disabled.body.find("\"devices_revoked\":1") != std::string::npos);
+  CHECK_THROWS_AS(sign_in(*http, "pc.b", kTestPassword), std::runtime_error);
+  try {
+    tablet->sync(Force::quick());
+    FAIL("a disabled officer's tablet synced");
+  } catch (const vigil::mobile::TabletError& error) {
+    CHECK(error.problem() == vigil::mobile::Problem::wiped);
+  }
+  CHECK(f.server_count("SELECT count(*) FROM audit_log WHERE action = 'update' AND entity = "
+                       "'officer' AND reason = 'disabled: left the force'") == 1);
+  // The desk lists the officer as unable to sign in, their tablet revoked.
+  const auto listed = http->get("/api/v1/officers", sergeant.auth());
+  REQUIRE(listed.status == 200);
+  CHECK(listed.body.find("\"username\":\"pc.b\",\"name\":\"pc.b\",\"role\":\"officer\",\"team\":"
+                         "\"North\",\"active\":false") != std::string::npos);
+
+  REQUIRE(http->post("/api/v1/officers/" + pc_b + "/enable", "", sergeant.auth()).status == 200);
+  CHECK_NOTHROW(sign_in(*http, "pc.b", kTestPassword));
+}

@@ -12,7 +12,9 @@
 #include <set>
 
 #include "api_world.hpp"
+#include "vigil/base/password.hpp"
 #include "vigil/server/api.hpp"
+#include "vigil/store/officers.hpp"
 
 using namespace api_world;
 
@@ -119,6 +121,20 @@ class Matrix {
     return visit.entity_id;
   }
 
+  // A new officer of the team, signed in on a tablet: someone to disable or enable.
+  std::string fresh_officer(const std::string& team) {
+    const std::string username = "matrix." + std::to_string(++officers_);
+    static const std::string hash = vigil::base::hash_password(kTestPassword);
+    {
+      vigil::store::Database db(world_.database());
+      vigil::store::add_officer(db, {{}, username, username, vigil::Role::officer, team},
+                                *vigil::store::find_team_id(db, team), hash,
+                                "2026-01-01T00:00:00Z");
+    }
+    world_.device(username);
+    return world_.text("SELECT id FROM officers WHERE username = ?", username);
+  }
+
   // A tablet of an officer of the team, to be revoked.
   std::string fresh_device(const std::string& team) {
     return world_.device(team == "North" ? "pc.b" : "pc.south").session.device_id;
@@ -161,10 +177,16 @@ class Matrix {
       ask.target = "/api/v1/conflicts/" + fresh_conflict(team) + "/decision";
       ask.body = "{\"keep\":\"winning\"}";
       ask.status = cell.role != Asker::officer && in_scope ? 200 : 403;
-    } else if (path == "/api/v1/devices") {
+    } else if (path == "/api/v1/devices" || path == "/api/v1/officers") {
+      // The scope's devices and officers: a supervisor's (an administrator's: the force's).
       ask.target = path;
       ask.status = cell.role == Asker::officer ? 403 : 200;
       ask.discloses = true;
+    } else if (path == "/api/v1/officers/{id}/disable" || path == "/api/v1/officers/{id}/enable") {
+      const std::string action = path.substr(path.rfind('/'));
+      ask.target = "/api/v1/officers/" + fresh_officer(team) + action;
+      ask.body = "{\"reason\":\"matrix\"}";
+      ask.status = cell.role != Asker::officer && in_scope ? 200 : 403;
     } else if (path == "/api/v1/devices/{id}/revoke") {
       ask.target = "/api/v1/devices/" + fresh_device(team) + "/revoke";
       ask.body = "{\"reason\":\"matrix\"}";
@@ -201,6 +223,7 @@ class Matrix {
   Device south_editor_ = world_.device("pc.south");
   Device south_other_ = world_.device("sgt.south");
   int edits_ = 0;
+  int officers_ = 0;
   std::map<std::pair<std::string, std::string>, std::set<int>> routes_;
 };
 
@@ -216,7 +239,7 @@ TEST_CASE(
     "sign-in",
     "[server][boundaries][matrix]") {
   Matrix matrix;
-  REQUIRE(matrix.routes().size() >= 23);
+  REQUIRE(matrix.routes().size() >= 26);
   int cells = 0;
   for (const auto& [route, documented] : matrix.routes()) {
     for (Asker role : {Asker::officer, Asker::supervisor, Asker::admin}) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "vigil/rules/dates.hpp"
+#include "vigil/store/devices.hpp"
 #include "vigil/store/store.hpp"
 
 namespace vigil::sync {
@@ -35,5 +36,15 @@ inline constexpr const char* kEveryTablet = "*";
 // the change's sequence number.
 void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWrite>& writes,
                             Instant now);
+
+// Whether an officer may sign in, as `vigil officer disable|enable` and a supervisor at the
+// dashboard set it: the officer's record changes (and is logged, so every tablet learns of it),
+// and disabling revokes every device of theirs, each audited as a revocation by `by`, so a tablet
+// already holding their caseload is told to wipe it. The officer is refused first, each device
+// revoked in a transaction of its own: until the last is revoked the server already refuses an
+// inactive officer's devices, and a disable cut short is finished by running it again. Returns
+// the devices revoked.
+int set_officer_access(store::Database& db, const std::string& officer_id, bool active,
+                       const store::Revoker& by, const std::string& reason, Instant now);
 
 }  // namespace vigil::sync
