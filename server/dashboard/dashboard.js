@@ -802,7 +802,7 @@ async function nominalView() {
     ...r.visits.map((v) => ({ at: v.occurred_at, what: "Visit", detail: `${v.outcome.replace(/_/g, " ")}, ${v.announced === "yes" ? "pre-arranged" : "unannounced"}, by ${(v.attendees ?? "").replace(/;/g, ", ")}${amendmentsOf(v.id).length ? `; amended ${plural(amendmentsOf(v.id).length, "time")}` : ""}${v.risk_change ? `; risk change: ${v.risk_change}` : ""}` })),
     ...r.failed_entries.map((f) => ({ at: f.attempted_at, what: "Failed entry", detail: f.reason ?? "" })),
     ...r.assessments.map((a) => ({ at: a.assessed_on, what: "Risk assessment", detail: `${RISK_LABELS[a.risk_level] ?? a.risk_level} risk` })),
-    ...r.plans.map((p) => ({ at: p.started_on, what: "Plan started", detail: `visit every ${p.visit_every_months ?? "?"} months${p.double_crewed === "yes" ? ", double-crewed" : ""}` })),
+    ...r.plans.map((p) => ({ at: p.started_on, what: "Plan started", detail: `${p.visit_every_months ? `visit every ${p.visit_every_months} months` : "visits as often as the policy sets for the risk level"}${p.double_crewed === "yes" ? ", double-crewed" : ""}` })),
     ...r.breaches.map((b) => ({ at: b.occurred_at, what: "Breach", detail: `${b.condition_text ?? ""}${followUpsOf(b.id).length ? `; ${plural(followUpsOf(b.id).length, "follow-up")}` : "; not followed up"}` })),
     ...r.notifications.map((x) => ({ at: x.notified_on ?? x.event_on, what: "Notification", detail: `${(x.kind ?? "").replace(/_/g, " ")} of ${x.event_on}` })),
     ...n.transfers.map((t) => ({ at: t.at, what: "Moved", detail: [t.to_team ? `to ${t.to_team}${t.from_team ? ` from ${t.from_team}` : ""}` : null, t.to_officer !== null || t.from_officer !== null ? `officer ${t.to_officer ?? "none"}${t.from_officer ? ` (was ${t.from_officer})` : ""}` : null].filter(Boolean).join("; ") + ` by ${t.by}` })),
@@ -828,8 +828,48 @@ async function nominalView() {
       el("h3", {}, `${(o.kind ?? "").toUpperCase()} made ${o.made_on}${o.ends_on ? `, ends ${o.ends_on}` : ""}`),
       el("ul", {}, conditionsOf(o.id).map((c) => el("li", {}, `${c.text}${c.ends_on ? ` (to ${c.ends_on})` : ""}`)))))
     : [empty("No orders.")];
+  const supervisor = session().role !== "officer";
+  const today = new Date().toISOString().slice(0, 10);
+  // Done: the page is read again (and audited again, with the same reason) to show it.
+  const written = (what) => { readReason.set(id, asked); setTimeout(render, 800); return `${what} recorded.`; };
+  const deskForms = [
+    supervisor ? deskForm(`plan-form`, "Write a new plan", [
+      { name: "visit_every_months", label: "Visit every (months)", type: "number", min: 1, max: 120, value: r.plans[0]?.visit_every_months ?? 3 },
+      { name: "double_crewed", label: "Two officers at each visit", type: "checkbox", checked: true },
+      { name: "unannounced_required", label: "Unannounced visits", type: "checkbox", checked: true },
+    ], "Write the plan", async (values) => {
+      await api("/api/v1/records", { method: "POST", body: { entity: "plan", operation: "create", fields: {
+        nominal_id: n.id, started_on: today, visit_every_months: values.visit_every_months,
+        double_crewed: values.double_crewed, unannounced_required: values.unannounced_required,
+        ...(r.assessments.length ? { assessment_id: r.assessments[r.assessments.length - 1].id } : {}),
+      } } });
+      return written("The plan is");
+    }) : null,
+    r.plans.length ? deskForm(`action-form`, `Add an action to the plan from ${r.plans[0].started_on}`, [
+      { name: "description", label: "Action", required: true },
+      { name: "owner", label: "Owner (username)", required: true, value: n.officer ?? "" },
+      { name: "due_on", label: "Due", type: "date", required: true },
+      { name: "partner_agency", label: "Partner agency (if any)" },
+    ], "Add the action", async (values) => {
+      const fields = { plan_id: r.plans[0].id, description: values.description, owner: values.owner, due_on: values.due_on, status: "open" };
+      if (values.partner_agency) fields.partner_agency = values.partner_agency;
+      await api("/api/v1/records", { method: "POST", body: { entity: "plan_action", operation: "create", fields } });
+      return written("The action is");
+    }) : null,
+    deskForm(`assessment-form`, "Record a risk assessment", [
+      { name: "risk_level", label: "Risk level", type: "select", options: RISKS.map((k) => [k, RISK_LABELS[k]]), value: n.current_risk_level },
+      { name: "risk_factors", label: "Risk factors", type: "textarea" },
+      { name: "protective_factors", label: "Protective factors", type: "textarea" },
+    ], "Record the assessment", async (values) => {
+      await api("/api/v1/records", { method: "POST", body: { entity: "assessment", operation: "append", fields: {
+        nominal_id: n.id, assessed_on: today, risk_level: values.risk_level, risk_factors: values.risk_factors, protective_factors: values.protective_factors,
+      } } });
+      return written("The assessment is");
+    }),
+  ];
   return { content: el("div", { class: "nominal-page" },
     section("Nominal", header),
+    section("Case management", el("div", { class: "desk-forms" }, deskForms)),
     section("Timeline", events.length
       ? simpleTable(["When", "What", "Detail"], events.map((e) => [e.at.length > 10 ? instant(e.at) : e.at, e.what, e.detail]))
       : empty("Nothing recorded yet.")),
@@ -844,6 +884,43 @@ async function nominalView() {
         : empty("No reads recorded."))) };
 }
 const readReason = new Map();  // the reason given for opening a record, until it is opened
+
+// A small form of the desk: labelled fields (text, number, date, checkbox, select, textarea), one
+// button, and a status line with the server's sentence when it refuses. `send` gets the values
+// (checkboxes as "yes"/"no") and returns what to say when it is done.
+function deskForm(id, title, fields, button, send) {
+  const status = el("p", { class: "result", role: "status" });
+  const inputs = fields.map((f) => {
+    const fieldId = `${id}-${f.name}`;
+    const control = f.type === "select"
+      ? el("select", { id: fieldId, name: f.name }, f.options.map(([value, label]) => el("option", { value, selected: value === f.value }, label)))
+      : f.type === "textarea"
+        ? el("textarea", { id: fieldId, name: f.name, rows: 2, maxlength: 2000 })
+        : el("input", { id: fieldId, name: f.name, type: f.type ?? "text", required: f.required, min: f.min, max: f.max, value: f.type === "checkbox" ? null : f.value ?? "", checked: f.checked });
+    return f.type === "checkbox"
+      ? el("label", { class: "check" }, control, ` ${f.label}`)
+      : el("div", { class: "field" }, el("label", { for: fieldId }, f.label), control);
+  });
+  const form = el("form", { id, class: "decide desk" }, el("h3", {}, title), inputs, el("button", { type: "submit" }, button), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = {};
+    for (const f of fields) {
+      const control = form.elements[f.name];
+      values[f.name] = f.type === "checkbox" ? (control.checked ? "yes" : "no") : control.value.trim();
+    }
+    form.querySelector("button").disabled = true;
+    try {
+      status.classList.remove("error");
+      status.textContent = await send(values);
+    } catch (error) {
+      status.textContent = sentence(error.message);
+      status.classList.add("error");
+      form.querySelector("button").disabled = false;
+    }
+  });
+  return form;
+}
 
 // Officers and their tablets: who may sign in, on what, and when each device was last in touch.
 // A supervisor disables an officer of their team (every device of theirs is revoked, and a tablet

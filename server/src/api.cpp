@@ -135,6 +135,7 @@ const std::vector<Api::Impl::Route>& Api::Impl::route_table() {
       {{"GET", "/api/v1/review-queue", kSupervisor, true, "see the review queue"},
        &Impl::review_queue_page},
       {{"POST", "/api/v1/reviews", kSupervisor, true, "decide a review"}, &Impl::review},
+      {{"POST", "/api/v1/records", kSignedIn, true, ""}, &Impl::record},
       {{"GET", "/api/v1/officers", kSupervisor, true, "list officers"}, &Impl::officers},
       {{"POST", "/api/v1/officers/{id}/disable", kSupervisor, true, "disable an officer"},
        &Impl::disable_officer},

@@ -174,7 +174,11 @@ struct Api::Impl {
     std::string entity_id;
     sync::ChangeOutcome outcome;
   };
+  Written write_as_caller(const Call& call, sync::Change change);
+  // A new fact of `entity` with these fields.
   Written write_as_caller(const Call& call, std::string entity, sync::FieldValues fields);
+  // POST /api/v1/records: any record the caller may write, as a tablet would write it.
+  Response record(const Call& call);
 
   // --- service_routes.cpp
   Response dashboard_page(const Call& call);

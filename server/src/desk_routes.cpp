@@ -17,27 +17,58 @@
 
 namespace vigil::server {
 
-Api::Impl::Written Api::Impl::write_as_caller(const Call& call, std::string entity,
-                                              sync::FieldValues fields) {
-  sync::PushRequest push;
-  sync::Change change;
+Api::Impl::Written Api::Impl::write_as_caller(const Call& call, sync::Change change) {
   change.change_id = base::make_time_ordered_uuid();
   change.device_id = call.caller->device_id;
-  change.entity = std::move(entity);
-  change.entity_id = base::make_time_ordered_uuid();
-  change.operation = sync::Operation::append;
-  change.fields = std::move(fields);
+  if (change.entity_id.empty()) change.entity_id = base::make_time_ordered_uuid();
   change.device_time = now_text();
   change.clock = sync::format_stamp(sync::HlcStamp{
       std::chrono::duration_cast<std::chrono::milliseconds>(options.now().time_since_epoch())
           .count(),
       0});
   Written written{change.entity_id, {}};
+  sync::PushRequest push;
   push.changes.push_back(std::move(change));
   sync::PushResponse result = writer->push(*call.caller, push);
   require_database_intact();
   written.outcome = std::move(result.outcomes.front());
   return written;
+}
+
+Api::Impl::Written Api::Impl::write_as_caller(const Call& call, std::string entity,
+                                              sync::FieldValues fields) {
+  sync::Change change;
+  change.entity = std::move(entity);
+  change.operation = sync::Operation::append;
+  change.fields = std::move(fields);
+  return write_as_caller(call, std::move(change));
+}
+
+Response Api::Impl::record(const Call& call) {
+  const Caller& caller = *call.caller;
+  sync::Change change = sync::decode_desk_change(call.request.body);
+  const std::string entity = change.entity;
+  const auto written = write_as_caller(call, std::move(change));
+  const auto& outcome = written.outcome;
+  if (outcome.outcome == sync::Outcome::rejected) {
+    switch (outcome.refusal) {
+      case sync::ChangeOutcome::Refusal::scope:
+        // The engine has audited the attempt, as it does a tablet's.
+        fail(403, "forbidden", outcome.reason);
+      case sync::ChangeOutcome::Refusal::role:
+        refuse(caller, call, 403, "forbidden", outcome.reason,
+               "a write the caller's role may not make", quoted_excerpt(entity, 100),
+               written.entity_id);
+      case sync::ChangeOutcome::Refusal::none:
+        break;
+    }
+    fail(400, "rejected", outcome.reason);
+  }
+  base::JsonWriter w;
+  w.object({base::member("entity", entity), base::member("id", written.entity_id),
+            base::member("seq", outcome.seq),
+            base::member("outcome", std::string(to_string(outcome.outcome)))});
+  return json_response(201, w.str());
 }
 
 Response Api::Impl::review_queue_page(const Call& call) {

@@ -3,6 +3,7 @@
 #include "record_steps.hpp"
 
 #include "vigil/base/ids.hpp"
+#include "vigil/rules/bail.hpp"
 #include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
@@ -172,6 +173,7 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
   const bool creating = change.operation != Operation::update;
   parsed.creating = creating;
   if (creating && spec->supervisor_creates && role == Role::officer) {
+    parsed.role_refused = true;
     return reject("only a supervisor may create " + article(spec->name));
   }
   if (creating && !change.base.empty()) return reject("base belongs to updates only");
@@ -189,6 +191,7 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
         return reject(name + " cannot be changed once recorded");
       }
       if (field->editor == Editor::supervisor && role == Role::officer) {
+        parsed.role_refused = true;
         return reject("only a supervisor may change " + name);
       }
       const auto base_given = change.base.find(name);
@@ -261,6 +264,50 @@ std::optional<std::string> check_bail_case(store::Database& db, Names&, ParsedCh
 }  // namespace
 
 const RecordSteps kBailCaseSteps{.check = check_bail_case};
+
+namespace {
+
+std::optional<std::string> check_bail_extension(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* bail_case = change.find("bail_case_id");
+  const ParsedField* to = change.find("extended_to");
+  const ParsedField* authority = change.find("authority");
+  const ParsedField* on = change.find("authorised_on");
+  const ParsedField* considered = change.find("representations_considered");
+  if (bail_case == nullptr || to == nullptr || authority == nullptr || on == nullptr ||
+      considered == nullptr) {
+    return std::nullopt;  // reported as a required field missing
+  }
+  auto& arrest = db.cached("SELECT arrested_on, case_type FROM bail_cases WHERE id = ?");
+  arrest.bind_all(bail_case->stored_text());
+  if (!arrest.step()) {
+    arrest.reset();
+    return std::nullopt;  // reported as an unknown bail case
+  }
+  const auto arrested_on = parse_date(arrest.column_view(0));
+  const auto case_type = parse_enum<CaseType>(arrest.column_view(1));
+  arrest.reset();
+  if (!arrested_on || !case_type) return std::nullopt;
+  const BailTimetable timetable = bail_timetable(*arrested_on, *case_type);
+  const Date extended_to = *parse_date(to->stored_text());
+  std::vector<Date> others;
+  auto& earlier = db.cached("SELECT extended_to FROM bail_extensions WHERE bail_case_id = ?");
+  earlier.bind_all(bail_case->stored_text());
+  while (earlier.step()) {
+    if (const auto other = parse_date(earlier.column_view(0))) others.push_back(*other);
+  }
+  earlier.reset();
+  const auto decision =
+      check_extension(timetable, {period_extended(timetable, others, extended_to),
+                                  *parse_enum<BailAuthority>(authority->stored_text()),
+                                  *parse_date(on->stored_text()), extended_to,
+                                  std::get<long long>(considered->stored) != 0});
+  if (decision.valid) return std::nullopt;
+  return decision.reason;
+}
+
+}  // namespace
+
+const RecordSteps kBailExtensionSteps{.check = check_bail_extension};
 
 namespace {
 

@@ -41,6 +41,7 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
 // the change log, field history and conflicts keep the text as it was sent.
 struct ParsedChange {
   std::optional<std::string> reason;  // why the change cannot be taken, if it cannot
+  bool role_refused = false;          // the reason is that the caller's role may not make it
   const Change* change = nullptr;
   const EntitySpec* spec = nullptr;
   HlcStamp stamp;

@@ -363,6 +363,7 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
     outcome.outcome = taken.outcome;
     outcome.reason = std::move(taken.reason);
     outcome.seq = taken.seq;
+    outcome.refusal = taken.refusal;
     if (outcome.outcome == Outcome::rejected) {
       // Kept, so a retry gets the same answer and the supervisor can see what was refused.
       auto& keep = db.cached(
@@ -491,7 +492,11 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   // The change is read once, here; the parent of a new record is looked up once, with its team,
   // below.
   const ParsedChange parsed = parse_change(db, batch.names, change, caller.role, true);
-  if (parsed.reason) return reject(*parsed.reason);
+  if (parsed.reason) {
+    Taken refused = reject(*parsed.reason);
+    if (parsed.role_refused) refused.refusal = ChangeOutcome::Refusal::role;
+    return refused;
+  }
   // A stamp from the future would win every later edit of the field on every copy, and the
   // server's clock, having seen it, would carry it on: refused beyond the skew the server flags.
   if (parsed.stamp.wall_ms > batch.received_ms + kClockSkewLimitMs) {
@@ -533,7 +538,9 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     audit.bind_all(base::make_time_ordered_uuid(), batch.received_at, caller.officer_id,
                    caller.device_id, spec.name, change.entity_id);
     audit.run();
-    return reject("the " + noun(spec.name) + " belongs to a team outside yours");
+    Taken refused = reject("the " + noun(spec.name) + " belongs to a team outside yours");
+    refused.refusal = ChangeOutcome::Refusal::scope;
+    return refused;
   }
   clock_.observe(parsed.stamp);
 

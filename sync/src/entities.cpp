@@ -143,9 +143,11 @@ std::vector<EntitySpec> build() {
                      note("risk_factors", false, E::nobody),
                      note("protective_factors", false, E::nobody),
                  }});
+  // A plan is written by a supervisor (an officer progresses its actions and records its review).
   all.push_back({.name = "plan",
                  .table = "plans",
                  .mutable_record = true,
+                 .supervisor_creates = true,
                  .parent_field = "nominal_id",
                  .fields = {
                      reference("nominal_id", "nominal"),
@@ -212,12 +214,15 @@ std::vector<EntitySpec> build() {
            // The suspect the case is about, one of the case's team (kBailCaseSteps).
            {"suspect_id", "suspect_id", T::reference, false, E::officer, {}, 0, 0, "suspect"},
        }});
-  // A bail case's extensions and conditions come from the back office (custody records); tablets
-  // receive them so the officer in charge sees the deadline and what the suspect must keep to.
+  // A bail case's extensions are recorded by a supervisor (at the desk, or imported from custody
+  // records), each checked against the law's ranks and periods (kBailExtensionSteps); its
+  // conditions come from the back office. Tablets receive both, so the officer in charge sees the
+  // deadline and what the suspect must keep to.
   all.push_back({.name = "bail_extension",
                  .table = "bail_extensions",
-                 .back_office = true,
+                 .supervisor_creates = true,
                  .parent_field = "bail_case_id",
+                 .record_steps = &kBailExtensionSteps,
                  .fields = {
                      reference("bail_case_id", "bail_case"),
                      typed("extended_to", T::date, true, E::nobody),

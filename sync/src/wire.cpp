@@ -247,28 +247,42 @@ void require(bool present, const std::string& path) {
   if (!present) throw WireError(path + " is missing");
 }
 
+// What a change says of its record, whoever made it: entity, entity_id, operation, fields and
+// base. False when `name` is none of these.
+struct RecordMembers {
+  bool entity = false, entity_id = false, operation = false;
+};
+bool read_record_member(In& ar, std::string_view name, const std::string& path, Change& change,
+                        RecordMembers& seen) {
+  if (name == "entity") {
+    change.entity = read_text(ar, path), seen.entity = true;
+  } else if (name == "entity_id") {
+    change.entity_id = read_text(ar, path), seen.entity_id = true;
+  } else if (name == "operation") {
+    const auto op = parse_enum<Operation>(read_text(ar, path));
+    if (!op) throw WireError(path + " must be create, update or append");
+    change.operation = *op, seen.operation = true;
+  } else if (name == "fields") {
+    change.fields = read_fields(ar, path);
+  } else if (name == "base") {
+    change.base = read_fields(ar, path);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Change read_change(In& ar, const std::string& where) {
   Change change;
-  bool has_id = false, has_entity = false, has_entity_id = false, has_operation = false,
-       has_clock = false;
+  RecordMembers seen;
+  bool has_id = false, has_clock = false;
   read_object(ar, [&](std::string_view name) {
     const std::string path = member_path(where, name);
+    if (read_record_member(ar, name, path, change, seen)) return;
     if (name == "change_id") {
       change.change_id = read_text(ar, path), has_id = true;
     } else if (name == "device_id") {
       change.device_id = read_text(ar, path);
-    } else if (name == "entity") {
-      change.entity = read_text(ar, path), has_entity = true;
-    } else if (name == "entity_id") {
-      change.entity_id = read_text(ar, path), has_entity_id = true;
-    } else if (name == "operation") {
-      const auto op = parse_enum<Operation>(read_text(ar, path));
-      if (!op) throw WireError(path + " must be create, update or append");
-      change.operation = *op, has_operation = true;
-    } else if (name == "fields") {
-      change.fields = read_fields(ar, path);
-    } else if (name == "base") {
-      change.base = read_fields(ar, path);
     } else if (name == "clock") {
       change.clock = read_text(ar, path), has_clock = true;
     } else if (name == "device_time") {
@@ -278,9 +292,9 @@ Change read_change(In& ar, const std::string& where) {
     }
   });
   require(has_id, member_path(where, "change_id"));
-  require(has_entity, member_path(where, "entity"));
-  require(has_entity_id, member_path(where, "entity_id"));
-  require(has_operation, member_path(where, "operation"));
+  require(seen.entity, member_path(where, "entity"));
+  require(seen.entity_id, member_path(where, "entity_id"));
+  require(seen.operation, member_path(where, "operation"));
   require(has_clock, member_path(where, "clock"));
   return change;
 }
@@ -553,6 +567,26 @@ std::string encode_fields(const FieldValues& fields) {
   for (const auto& [name, value] : fields) w.field(name, value);
   w.end_object();
   return w.str();
+}
+
+Change decode_desk_change(std::string_view json) {
+  return decode(json, "record", [](In& ar) {
+    Change change;
+    RecordMembers seen;
+    read_object(ar, [&](std::string_view name) {
+      const std::string path(name);
+      if (!read_record_member(ar, name, path, change, seen)) unknown_member(path);
+    });
+    require(seen.entity, "entity");
+    require(seen.operation, "operation");
+    if (change.operation == Operation::update && change.entity_id.empty()) {
+      throw WireError("entity_id is missing: an update names the record it changes");
+    }
+    if (change.operation != Operation::update && !change.entity_id.empty()) {
+      throw WireError("entity_id is made by the server for a new record: leave it out");
+    }
+    return change;
+  });
 }
 
 FieldValues decode_fields(std::string_view json) {

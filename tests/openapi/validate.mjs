@@ -603,6 +603,16 @@ class Tour {
         await this.send("review queue of one team", "GET", `/api/v1/review-queue?team=${encodeURIComponent(item.team)}`, { token });
       }
     }
+    if (nominal) {
+      await this.send("an assessment written at the desk", "POST", "/api/v1/records", {
+        token, expect: [201],
+        body: { entity: "assessment", operation: "append", fields: { nominal_id: nominal.id, assessed_on: now.slice(0, 10), risk_level: "high" } },
+      });
+    }
+    await this.send("a desk record without its entity", "POST", "/api/v1/records",
+      { token, body: { operation: "append", fields: {} }, expect: [400] });
+    await this.send("a desk update naming no record", "POST", "/api/v1/records",
+      { token, body: { entity: "plan", operation: "update", fields: { last_reviewed_on: "2026-11-01" } }, expect: [400] });
     await this.send("review for a team outside the scope", "POST", "/api/v1/reviews",
       { token, body: { team: `no such team ${now}`, subject: "visit", subject_id: randomUUID(), decision: "signed_off" }, expect: [403] });
     await this.send("review with an unknown member", "POST", "/api/v1/reviews",

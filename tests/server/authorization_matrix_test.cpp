@@ -191,6 +191,12 @@ class Matrix {
       ask.target = "/api/v1/devices/" + fresh_device(team) + "/revoke";
       ask.body = "{\"reason\":\"matrix\"}";
       ask.status = cell.role != Asker::officer && in_scope ? 200 : 403;
+    } else if (path == "/api/v1/records") {
+      // Anyone signed in writes what their role may in their own teams: an assessment here.
+      ask.target = path;
+      ask.body = R"({"entity":"assessment","operation":"append","fields":{"nominal_id":")" +
+                 nominal + R"(","assessed_on":"2026-11-20","risk_level":"high"}})";
+      ask.status = in_scope ? 201 : 403;
     } else if (path == "/api/v1/reviews") {
       ask.target = path;
       ask.body = "{\"team\":\"" + team + "\",\"subject\":\"visit\",\"subject_id\":\"" +
@@ -239,7 +245,7 @@ TEST_CASE(
     "sign-in",
     "[server][boundaries][matrix]") {
   Matrix matrix;
-  REQUIRE(matrix.routes().size() >= 26);
+  REQUIRE(matrix.routes().size() >= 27);
   int cells = 0;
   for (const auto& [route, documented] : matrix.routes()) {
     for (Asker role : {Asker::officer, Asker::supervisor, Asker::admin}) {

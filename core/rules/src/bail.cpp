@@ -177,4 +177,13 @@ bool suspect_trace_overdue(std::optional<Date> last_trace_on, Date outstanding_s
   return as_of > suspect_trace_due(last_trace_on, outstanding_since, policy);
 }
 
+Date period_extended(const BailTimetable& timetable, const std::vector<Date>& other_extensions,
+                     Date extended_to) {
+  Date current_end = timetable.stages.empty() ? timetable.bail_start : timetable.stages[0].ends;
+  for (const Date other : other_extensions) {
+    if (other < extended_to && other > current_end) current_end = other;
+  }
+  return current_end;
+}
+
 }  // namespace vigil

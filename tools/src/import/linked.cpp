@@ -82,13 +82,11 @@ std::optional<std::string> extension_rule(const Importer& importer, const std::s
   if (!arrest) return std::nullopt;  // reported as an unknown bail case
   const BailTimetable timetable = bail_timetable(arrest->first, arrest->second);
   const Date extended_to = *date_of(v[1]);
-  // The period it extends: the latest of the case's other extensions that ends before it, or the
-  // first period the law allows.
-  Date current_end = timetable.stages.empty() ? timetable.bail_start : timetable.stages[0].ends;
+  std::vector<Date> others;
   for (const auto* other : importer.linked_siblings("bail_extensions.csv", bail_ref)) {
-    const auto other_to = date_of((*other)[1]);
-    if (other_to && *other_to<extended_to&& * other_to> current_end) current_end = *other_to;
+    if (const auto other_to = date_of((*other)[1])) others.push_back(*other_to);
   }
+  const Date current_end = period_extended(timetable, others, extended_to);
   const auto decision =
       check_extension(timetable, {current_end, *parse_enum<BailAuthority>(text_of(v[2])),
                                   *date_of(v[4]), extended_to, std::get<long long>(v[5]) != 0});

@@ -95,6 +95,7 @@ class SyncEngine {
     Outcome outcome = Outcome::applied;
     std::string reason;
     std::int64_t seq = 0;
+    ChangeOutcome::Refusal refusal = ChangeOutcome::Refusal::none;
   };
   [[nodiscard]] Taken apply(store::Database& db, struct PushBatch& batch, const Change& change);
   Now now_;

@@ -74,6 +74,11 @@ struct ChangeOutcome {
   std::optional<Outcome> first_outcome;  // duplicates: the outcome the change had the first time
   std::string reason;                    // rejected: why, for a person to read
   std::int64_t seq = 0;                  // the server's sequence number (0 when not applied)
+  // Why a rejected change was refused, for the server's own doors (never on the wire): the
+  // caller's role may not make it, or its record is outside the caller's teams (each a 403 at
+  // the dashboard's door, where a tablet's push answers every refusal as a rejected outcome).
+  enum class Refusal { none, role, scope };
+  Refusal refusal = Refusal::none;
 };
 
 struct PushRequest {
@@ -136,6 +141,12 @@ std::vector<ConflictRecord> decode_conflicts(std::string_view json);
 // The usernames of an attendees field ("pc.a;pc.b"), in the order given (an empty name between
 // two ';' is kept, for the checks to refuse).
 std::vector<std::string> attendee_usernames(std::string_view list);
+
+// A record written at the dashboard (POST /api/v1/records): {"entity", "operation", "entity_id"
+// (an update's), "fields", "base" (an update's)}. The server fills the rest of the change (its
+// id, the caller's session as its device, a clock stamp): the caller states what, never when or
+// as whom.
+Change decode_desk_change(std::string_view json);
 
 // One object of field values (strings and nulls), as the changes log and the tablet's outbox keep
 // them.

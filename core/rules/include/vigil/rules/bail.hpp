@@ -67,6 +67,12 @@ struct ExtensionDecision {
 ExtensionDecision check_extension(const BailTimetable& timetable,
                                   const BailExtensionRequest& request);
 
+// The end of the period an extension to `extended_to` extends: the latest of the case's other
+// extensions that ends before it, or the first period the law allows. What every door that
+// records an extension checks it from (the import, the sync engine).
+Date period_extended(const BailTimetable& timetable, const std::vector<Date>& other_extensions,
+                     Date extended_to);
+
 // The date an extension (or first authorisation) beyond the current end is needed by, and who
 // must give it; nullopt when none applies (regime none, or past every stage). `ends` here is
 // the deadline, which is current_end itself (extensions must be authorised before the current
