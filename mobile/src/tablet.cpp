@@ -1035,7 +1035,8 @@ std::vector<ReturnedItem> Tablet::returned() {
       "d.subject_id LEFT JOIN plans xp ON xp.id = x.plan_id LEFT JOIN nominals nx ON nx.id = "
       "xp.nominal_id LEFT JOIN breaches b ON d.subject = 'breach' AND b.id = d.subject_id LEFT "
       "JOIN nominals nb ON nb.id = b.nominal_id WHERE d.decision = 'returned' AND NOT EXISTS "
-      "(SELECT 1 FROM review_decisions e WHERE e.subject_id = d.subject_id AND (e.decided_at > "
+      "(SELECT 1 FROM review_decisions e WHERE e.subject_id = d.subject_id AND e.subject = "
+      "d.subject AND (e.decided_at > "
       "d.decided_at OR (e.decided_at = d.decided_at AND e.id > d.id))) ORDER BY d.decided_at, "
       "d.id");
   s.bind_all(me);

@@ -47,6 +47,12 @@ Api::Impl::Written Api::Impl::write_as_caller(const Call& call, std::string enti
 Response Api::Impl::record(const Call& call) {
   const Caller& caller = *call.caller;
   sync::Change change = sync::decode_desk_change(call.request.body);
+  // A read of a record is audited by the server as it answers (here) or by a tablet's chain of
+  // read events (sync): never written at the desk, where anyone could write any.
+  if (change.entity == "read_event") {
+    fail(400, "bad_request",
+         "a read event is recorded when a record is opened, not written: open the nominal's page");
+  }
   const std::string entity = change.entity;
   const auto written = write_as_caller(call, std::move(change));
   const auto& outcome = written.outcome;
@@ -181,14 +187,15 @@ Response Api::Impl::officer_access(const Call& call, bool active) {
            officer_id);
   }
   if (caller.role != Role::admin) {
-    if (role != Role::officer) {
-      refuse(caller, call, 403, "forbidden",
-             "only an administrator may change a supervisor's or an administrator's access", what,
-             "officer", officer_id);
-    }
+    // The team first: nothing is said of an officer outside the caller's teams, not even a role.
     if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) ==
         caller.team_ids.end()) {
       refuse(caller, call, 403, "forbidden", "the officer is not of a team you supervise", what,
+             "officer", officer_id);
+    }
+    if (role != Role::officer) {
+      refuse(caller, call, 403, "forbidden",
+             "only an administrator may change a supervisor's or an administrator's access", what,
              "officer", officer_id);
     }
   }

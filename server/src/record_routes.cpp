@@ -48,17 +48,19 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
   w.key("record").begin_object();
   sync::write_record_members(w, sync::read_nominal_record(db, id));
   w.end_object();
-  // The nominal's records by id: what its conflicts and reviews name.
+  // The nominal's records by kind and id: what its conflicts and reviews name. By both, since an
+  // id is unique only among records of its kind.
   const std::string records =
-      "(SELECT ?1 UNION ALL SELECT id FROM addresses WHERE nominal_id = ?1 UNION ALL SELECT id "
-      "FROM plans WHERE nominal_id = ?1 UNION ALL SELECT a.id FROM plan_actions a JOIN plans p ON "
-      "p.id = a.plan_id WHERE p.nominal_id = ?1 UNION ALL SELECT id FROM visits WHERE nominal_id = "
-      "?1 UNION ALL SELECT id FROM assessments WHERE nominal_id = ?1 UNION ALL SELECT id FROM "
-      "breaches WHERE nominal_id = ?1)";
+      "(SELECT 'nominal' AS kind, ?1 AS id UNION ALL SELECT 'address', id FROM addresses WHERE "
+      "nominal_id = ?1 UNION ALL SELECT 'plan', id FROM plans WHERE nominal_id = ?1 UNION ALL "
+      "SELECT 'plan_action', a.id FROM plan_actions a JOIN plans p ON p.id = a.plan_id WHERE "
+      "p.nominal_id = ?1 UNION ALL SELECT 'visit', id FROM visits WHERE nominal_id = ?1 UNION ALL "
+      "SELECT 'assessment', id FROM assessments WHERE nominal_id = ?1 UNION ALL SELECT 'breach', "
+      "id FROM breaches WHERE nominal_id = ?1)";
   auto conflicts = db.prepare(
       "SELECT c.id, c.entity, c.field, c.winning_value, c.losing_value, c.detected_at, c.status, "
       "c.decision, coalesce(o.username, '') FROM conflicts c LEFT JOIN officers o ON o.id = "
-      "c.decided_by WHERE c.entity_id IN " +
+      "c.decided_by WHERE (c.entity, c.entity_id) IN " +
       records + " ORDER BY c.detected_at, c.id");
   conflicts.bind_all(id);
   w.key("conflicts").begin_array();
@@ -98,7 +100,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
   auto reviews = db.prepare(
       "SELECT d.subject, d.subject_id, d.decision, d.comment, d.received_at, coalesce(o.username, "
       "'') FROM review_decisions d LEFT JOIN officers o ON o.id = d.reviewer_id WHERE "
-      "d.subject_id IN " +
+      "(d.subject, d.subject_id) IN " +
       records + " ORDER BY d.sync_seq");
   reviews.bind_all(id);
   w.key("reviews").begin_array();

@@ -141,7 +141,7 @@ const ParsedField* ParsedChange::find(const FieldSpec* field) const {
 }
 
 ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
-                          bool parent_checked_elsewhere) {
+                          bool on_server) {
   ParsedChange parsed;
   parsed.change = &change;
   auto reject = [&](std::string why) {
@@ -154,6 +154,7 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
   if (spec == nullptr)
     return reject("'" + quoted_excerpt(change.entity) + "' is not a kind of record Vigil syncs");
   if (spec->back_office) {
+    parsed.role_refused = true;  // no role may: refused (and audited) as a role's refusal
     return reject(article(spec->name) +
                   " is kept by the back office: no device creates or "
                   "changes one");
@@ -202,8 +203,8 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
     }
     auto converted = to_stored(*field, value, names);
     if (converted.error) return reject(std::move(*converted.error));
-    const bool parent = parent_checked_elsewhere && creating && spec->team_column.empty() &&
-                        name == spec->parent_field;
+    const bool parent =
+        on_server && creating && spec->team_column.empty() && name == spec->parent_field;
     if (field->type == FieldType::reference && value && !parent &&
         !record_exists(db, field->references, *value)) {
       return reject(name + ": there is no " + noun(field->references) + " with id " + *value);
@@ -228,10 +229,16 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
       }
     }
   }
-  if (spec->record_steps != nullptr && spec->record_steps->check != nullptr) {
-    if (auto why = spec->record_steps->check(db, names, parsed)) return reject(std::move(*why));
+  if (!on_server) {
+    if (auto why = record_checks(db, names, parsed)) return reject(std::move(*why));
   }
   return parsed;
+}
+
+std::optional<std::string> record_checks(store::Database& db, Names& names, ParsedChange& parsed) {
+  const EntitySpec& spec = *parsed.spec;
+  if (spec.record_steps == nullptr || spec.record_steps->check == nullptr) return std::nullopt;
+  return spec.record_steps->check(db, names, parsed);
 }
 
 namespace {

@@ -58,10 +58,15 @@ struct ParsedChange {
 
 // Reads and checks the change's form, its entity and operation, that `role` may make it, and
 // each field's value; every record a reference names must exist in `db`, except the parent of a
-// new record when `parent_checked_elsewhere` (the server looks the parent up once, with its
-// team). Says nothing of scope: the server checks it against the caller's teams, and a tablet
-// holds only its own scope.
+// new record when `on_server` (the server looks the parent up once, with its team). Says nothing
+// of scope: the server checks it against the caller's teams, and a tablet holds only its own
+// scope. The entity's own checks (RecordSteps::check) run here on a tablet; on the server they
+// run once the scope is known to be the caller's (record_checks), so a change about another
+// team's record learns nothing of it from their answers.
 ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
-                          bool parent_checked_elsewhere);
+                          bool on_server);
+// The entity's own checks of a change parse_change has read: why it cannot be taken, if it
+// cannot (they may fill the change's `inner` fields).
+std::optional<std::string> record_checks(store::Database& db, Names& names, ParsedChange& parsed);
 
 }  // namespace vigil::sync

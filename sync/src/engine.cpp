@@ -491,7 +491,7 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   auto reject = [](std::string why) { return Taken{Outcome::rejected, std::move(why), 0}; };
   // The change is read once, here; the parent of a new record is looked up once, with its team,
   // below.
-  const ParsedChange parsed = parse_change(db, batch.names, change, caller.role, true);
+  ParsedChange parsed = parse_change(db, batch.names, change, caller.role, true);
   if (parsed.reason) {
     Taken refused = reject(*parsed.reason);
     if (parsed.role_refused) refused.refusal = ChangeOutcome::Refusal::role;
@@ -508,23 +508,6 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     return reject("the change names another device than the one sending it");
   }
   const EntitySpec& spec = *parsed.spec;
-  // When something happened (a visit, a breach, a trace enquiry, a visit as amended) is never
-  // later than now: a visit dated ahead would count as seen once its day came, and hide that it
-  // is overdue.
-  for (const auto* fields : {&parsed.fields, &parsed.inner}) {
-    const std::string where = fields == &parsed.inner ? "changes: " : "";
-    for (const auto& field : *fields) {
-      if (field.spec->type != FieldType::instant || !field.text) continue;
-      const auto at = parse_instant(field.stored_text());
-      if (at &&
-          std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
-              batch.received_ms + kClockSkewLimitMs) {
-        return reject(where + std::string(field.spec->name) + " " + *field.text +
-                      " is more than 5 minutes after the server's clock: what happened cannot be "
-                      "dated in the future");
-      }
-    }
-  }
   const ServerSteps* steps = spec.server_steps;
 
   // Scope: the record's team (or its parent's) must be one of the caller's teams.
@@ -541,6 +524,25 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
     Taken refused = reject("the " + noun(spec.name) + " belongs to a team outside yours");
     refused.refusal = ChangeOutcome::Refusal::scope;
     return refused;
+  }
+  // The record's own checks, once the record is known to be the caller's to touch.
+  if (auto why = record_checks(db, batch.names, parsed)) return reject(std::move(*why));
+  // When something happened (a visit, a breach, a trace enquiry, a visit as amended) is never
+  // later than now: a visit dated ahead would count as seen once its day came, and hide that it
+  // is overdue.
+  for (const auto* fields : {&parsed.fields, &parsed.inner}) {
+    const std::string where = fields == &parsed.inner ? "changes: " : "";
+    for (const auto& field : *fields) {
+      if (field.spec->type != FieldType::instant || !field.text) continue;
+      const auto at = parse_instant(field.stored_text());
+      if (at &&
+          std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() >
+              batch.received_ms + kClockSkewLimitMs) {
+        return reject(where + std::string(field.spec->name) + " " + *field.text +
+                      " is more than 5 minutes after the server's clock: what happened cannot be "
+                      "dated in the future");
+      }
+    }
   }
   clock_.observe(parsed.stamp);
 

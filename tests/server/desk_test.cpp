@@ -120,3 +120,55 @@ TEST_CASE("a bail extension at the desk is checked by the law's ranks and period
   CHECK(extended.status == 201);
   CHECK(world.count("SELECT count(*) FROM bail_extensions WHERE extended_to = '2027-05-01'") == 1);
 }
+
+TEST_CASE(
+    "the desk tells another team nothing: scope before the record's own checks, records "
+    "matched by kind and id, no read events written",
+    "[server][desk][boundaries]") {
+  World world;
+  auto [north, south, north_tablet, south_tablet] =
+      world.devices("sgt.north", "sgt.south", "pc.a", "pc.south");
+  // A bail extension naming another team's case is refused for its scope, audited, before the
+  // law's check could say anything of the case's dates.
+  const auto crossing =
+      south.post("/api/v1/records", record_body("bail_extension", "append",
+                                                {{"bail_case_id", world.force().north_bail_case},
+                                                 {"extended_to", "2027-05-01"},
+                                                 {"authority", "inspector"},
+                                                 {"authorised_by", "Insp Grey"},
+                                                 {"authorised_on", "1900-01-01"},
+                                                 {"representations_considered", "yes"}}));
+  CHECK(crossing.status == 403);
+  CHECK(crossing.body.find("arrest") == std::string::npos);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ?",
+                    south.session.device_id) == 1);
+
+  // South reviews one of its visits; a North tablet then makes an address whose id is that
+  // visit's. North's nominal page shows no South review: records are matched by kind and id.
+  const auto visit = south_tablet.visit(world.force().south_nominals[0],
+                                        {{"attendees", "pc.south"}, {"crew_reason", "alone"}});
+  REQUIRE(south_tablet.push_one(visit).outcome == Outcome::applied);
+  REQUIRE(south
+              .post("/api/v1/reviews", R"({"team":"South","subject":"visit","subject_id":")" +
+                                           visit.entity_id +
+                                           R"(","decision":"returned","comment":"South only"})")
+              .status == 201);
+  const std::string north_nominal = world.force().north_nominals[0];
+  REQUIRE(north_tablet
+              .push_one(north_tablet.change("address", visit.entity_id, Operation::create,
+                                            {{"nominal_id", north_nominal}, {"kind", "main"}}))
+              .outcome == Outcome::applied);
+  const auto page = north.get("/api/v1/nominals/" + north_nominal + "?reason=check");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("South only") == std::string::npos);
+  CHECK(parse(page.body)["reviews"].Size() == 0);
+
+  // A read event is never written at the desk.
+  const auto read =
+      north.post("/api/v1/records", record_body("read_event", "append",
+                                                {{"nominal_id", north_nominal},
+                                                 {"occurred_at", "2026-11-01T00:00:00Z"},
+                                                 {"chain_index", "0"},
+                                                 {"hash", "x"}}));
+  CHECK(read.status == 400);
+}

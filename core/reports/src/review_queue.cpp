@@ -29,12 +29,13 @@ class Decisions {
         window_start_(std::move(window_start)),
         latest_(db.prepare("SELECT d.decision, d.comment, d.received_at, coalesce(o.username, "
                            "''), d.sync_seq FROM review_decisions d LEFT JOIN officers o ON o.id "
-                           "= d.reviewer_id WHERE d.subject_id = ? ORDER BY d.sync_seq DESC "
-                           "LIMIT 1")) {}
+                           "= d.reviewer_id WHERE d.subject_id = ? AND d.subject = ? ORDER BY "
+                           "d.sync_seq DESC LIMIT 1")) {}
 
   // `last_seq`: the server's number for the officer's last change of it (0: none through sync).
   void place(ReviewItem item, std::int64_t last_seq) {
-    latest_.bind_all(item.subject_id);
+    // By kind and id: a record of another kind (or team) with the same id is another subject.
+    latest_.bind_all(item.subject_id, to_string(item.subject));
     if (latest_.step() && latest_.column_int(4) > last_seq) {
       if (latest_.column_view(0) != to_string(ReviewDecision::returned)) {
         latest_.reset();
@@ -160,8 +161,9 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
   auto created_since = db.prepare(
       "SELECT count(*) FROM changes WHERE entity = ? AND entity_id = ? AND operation <> 'update' "
       "AND outcome <> 'rejected' AND seq > ?");
-  auto last_decided =
-      db.prepare("SELECT coalesce(max(sync_seq), 0) FROM review_decisions WHERE subject_id = ?");
+  auto last_decided = db.prepare(
+      "SELECT coalesce(max(sync_seq), 0) FROM review_decisions WHERE subject_id = ? "
+      "AND subject = ?");
   while (written.step()) {
     ReviewItem item;
     const bool plan = written.column_view(0) == "plan";
@@ -175,7 +177,7 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     item.summary =
         plan ? "plan from " + written.column_text(7)
              : "assessment of " + written.column_text(7) + ", " + written.column_text(8) + " risk";
-    last_decided.bind_all(item.subject_id);
+    last_decided.bind_all(item.subject_id, to_string(item.subject));
     last_decided.step();
     const std::int64_t decided = last_decided.column_int(0);
     last_decided.reset();
