@@ -684,7 +684,9 @@ async function reviewView() {
   draw();
   const returned = el("div", { class: "review-items", id: "review-returned" });
   if (queue.returned.length === 0) returned.append(empty("Nothing is with an officer."));
-  for (const item of queue.returned) returned.append(reviewCard(item, false));
+  // A returned item can be signed off too: what the officer cannot change again (an assessment,
+  // a rejected change) is closed so.
+  for (const item of queue.returned) returned.append(reviewCard(item, true, true));
   return { content: el("div", {},
     section("Review queue",
       el("p", { class: "hint" }, `Visits short of their crew or pre-arranged against the plan come first, with the officer's reasons; ${queue.sample_percent}% of visits are drawn at random for dip sampling.`),
@@ -694,8 +696,8 @@ async function reviewView() {
     section("Returned to officers", returned)) };
 }
 
-function reviewCard(item, decide) {
-  const waited = `${plural(item.days_waiting, "day")} ${decide ? "waiting" : "with the officer"}`;
+function reviewCard(item, decide, withOfficer = false) {
+  const waited = `${plural(item.days_waiting, "day")} ${withOfficer ? "with the officer" : "waiting"}`;
   const card = el("article", { class: item.first ? "review first" : "review", "data-subject": item.subject_id },
     el("h3", {}, `${SUBJECT_LABELS[item.subject] ?? item.subject}${item.nominal_ref ? ` for ${item.nominal_ref}` : ""}: ${item.summary}`),
     item.nominal_ref ? el("p", { class: "meta" }, nominalLink(item.nominal_ref), " — the whole record") : null,
@@ -829,29 +831,35 @@ async function nominalView() {
       el("ul", {}, conditionsOf(o.id).map((c) => el("li", {}, `${c.text}${c.ends_on ? ` (to ${c.ends_on})` : ""}`)))))
     : [empty("No orders.")];
   const supervisor = session().role !== "officer";
-  const today = new Date().toISOString().slice(0, 10);
+  // Today in London, where the records' dates are kept (not the browser's UTC date).
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+  // The plan in force (the latest started by today) and the latest assessment, by their dates:
+  // the record lists them in the order they were stored.
+  const byDate = (key) => (a, b) => (a[key] < b[key] ? 1 : a[key] > b[key] ? -1 : 0);
+  const current = [...r.plans].filter((p) => p.started_on <= today).sort(byDate("started_on"))[0];
+  const latestAssessment = [...r.assessments].sort(byDate("assessed_on"))[0];
   // Done: the page is read again (and audited again, with the same reason) to show it.
   const written = (what) => { readReason.set(id, asked); setTimeout(render, 800); return `${what} recorded.`; };
   const deskForms = [
     supervisor ? deskForm(`plan-form`, "Write a new plan", [
-      { name: "visit_every_months", label: "Visit every (months)", type: "number", min: 1, max: 120, value: r.plans[0]?.visit_every_months ?? 3 },
+      { name: "visit_every_months", label: "Visit every (months)", type: "number", min: 1, max: 120, value: current?.visit_every_months ?? 3 },
       { name: "double_crewed", label: "Two officers at each visit", type: "checkbox", checked: true },
       { name: "unannounced_required", label: "Unannounced visits", type: "checkbox", checked: true },
     ], "Write the plan", async (values) => {
       await api("/api/v1/records", { method: "POST", body: { entity: "plan", operation: "create", fields: {
         nominal_id: n.id, started_on: today, visit_every_months: values.visit_every_months,
         double_crewed: values.double_crewed, unannounced_required: values.unannounced_required,
-        ...(r.assessments.length ? { assessment_id: r.assessments[r.assessments.length - 1].id } : {}),
+        ...(latestAssessment ? { assessment_id: latestAssessment.id } : {}),
       } } });
       return written("The plan is");
     }) : null,
-    r.plans.length ? deskForm(`action-form`, `Add an action to the plan from ${r.plans[0].started_on}`, [
+    current ? deskForm(`action-form`, `Add an action to the plan from ${current.started_on}`, [
       { name: "description", label: "Action", required: true },
       { name: "owner", label: "Owner (username)", required: true, value: n.officer ?? "" },
       { name: "due_on", label: "Due", type: "date", required: true },
       { name: "partner_agency", label: "Partner agency (if any)" },
     ], "Add the action", async (values) => {
-      const fields = { plan_id: r.plans[0].id, description: values.description, owner: values.owner, due_on: values.due_on, status: "open" };
+      const fields = { plan_id: current.id, description: values.description, owner: values.owner, due_on: values.due_on, status: "open" };
       if (values.partner_agency) fields.partner_agency = values.partner_agency;
       await api("/api/v1/records", { method: "POST", body: { entity: "plan_action", operation: "create", fields } });
       return written("The action is");

@@ -403,7 +403,7 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
   }
   const ParsedField* comment = change.find("comment");
   if (decision->stored_text() == to_string(ReviewDecision::returned) &&
-      (comment == nullptr || !comment->text || comment->text->empty())) {
+      (comment == nullptr || !comment->text || is_blank(*comment->text))) {
     return std::string(
         "a decision that returns the record to the officer needs a comment "
         "saying what to do");

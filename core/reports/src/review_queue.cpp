@@ -96,9 +96,8 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
   queue.window_days = policy.review_window_days;
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "n.team_id");
-  Decisions decisions(
-      db, queue, today,
-      format_instant(london_midnight(add_days(today, -(policy.review_window_days - 1)))));
+  Decisions decisions(db, queue, today,
+                      format_instant(london_midnight(add_days(today, -policy.review_window_days))));
 
   // Visits taken in through sync (the history a force imported is not reviewed here), as their
   // amendments leave them, with the plan in force when they happened.
@@ -254,13 +253,13 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     decisions.place(std::move(item), breaches.column_int(8));
   }
 
-  // Changes the server rejected, by their officer's team: what the officer recorded that did not
-  // count, and why.
+  // Changes the server rejected from tablets, by their officer's team: what the officer recorded
+  // that did not count, and why. (A refusal at the desk was answered there and then.)
   auto rejected = db.prepare(
       "SELECT c.change_id, c.entity, c.reason, c.received_at, o.username, t.name, c.seq FROM "
       "officers o "
       "JOIN teams t ON t.id = o.team_id JOIN changes c ON c.officer_id = o.id AND c.outcome = "
-      "'rejected' WHERE" +
+      "'rejected' JOIN devices d ON d.id = c.device_id AND d.kind = 'tablet' WHERE" +
       scope_condition(teams, "o.team_id"));
   rejected.bind(1, teams);
   while (rejected.step()) {
