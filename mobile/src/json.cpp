@@ -14,12 +14,6 @@ void strings(base::JsonWriter& w, const char* key, const std::vector<std::string
 }
 
 // A record as the tablet holds it: each field by name, null where it has no value.
-void record_object(base::JsonWriter& w, const sync::FieldValues& values) {
-  w.begin_object();
-  for (const auto& [name, value] : values) w.field(name, value);
-  w.end_object();
-}
-
 void caseload_items(base::JsonWriter& w, const std::vector<reports::CaseloadEntry>& entries) {
   w.begin_array();
   for (const auto& e : entries) {
@@ -115,9 +109,11 @@ std::string suspects_json(const std::vector<SuspectRecord>& suspects) {
   w.begin_object().key("items").begin_array();
   for (const auto& s : suspects) {
     w.begin_object().key("suspect");
-    record_object(w, s.suspect);
+    sync::write_record(w, s.suspect);
     w.key("traces").begin_array();
-    for (const auto& t : s.traces) record_object(w, t);
+    for (const auto& t : s.traces) sync::write_record(w, t);
+    w.end_array().key("actions").begin_array();
+    for (const auto& a : s.actions) sync::write_record(w, a);
     w.end_array().end_object();
   }
   w.end_array().end_object();
@@ -155,7 +151,7 @@ std::string to_json(const TabletStatus& s) {
                  base::member("operation", std::string(to_string(r.operation))),
                  base::member("subject", r.subject)})
         .key("fields");
-    record_object(w, r.fields);
+    sync::write_record(w, r.fields);
     w.end_object();
   }
   w.end_array().key("set_aside").begin_array();

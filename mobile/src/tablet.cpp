@@ -1009,7 +1009,8 @@ std::vector<SuspectRecord> Tablet::suspects() {
   while (s.step()) {
     const std::string id = s.column_text(0);
     all.push_back({replica.fields_of("suspect", id).value_or(FieldValues{}),
-                   replica.children_of("trace_enquiry", id)});
+                   replica.children_of("trace_enquiry", id),
+                   replica.children_of("suspect_action", id)});
     all.back().suspect["id"] = id;
   }
   return all;

@@ -18,11 +18,18 @@ const KIND_LABELS = {
   visit: "Home visit", assessment: "Risk assessment", plan_review: "Plan review",
   action: "Plan action", notification: "Notification",
 };
-const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "officers", "conflicts", "briefing", "nominal"];
+const VIEWS = ["worklist", "review", "backlog", "suspects", "compliance", "devices", "officers", "conflicts", "briefing", "nominal", "suspect", "bail"];
+// The views of one record, named by ?id=REF.
+const RECORD_VIEWS = ["nominal", "suspect", "bail"];
 const SUBJECT_LABELS = {
   visit: "Visit", assessment: "Assessment", plan: "Plan", plan_action: "Plan action",
   breach: "Breach", change: "Rejected change",
 };
+const DISPOSALS = [["prison", "Prison"], ["hospital", "Hospital order"], ["hospital_restricted", "Hospital order with restrictions"],
+  ["caution", "Caution"], ["conditional_discharge", "Conditional discharge"], ["other", "Other"]];
+// The ranks that may authorise bail, junior first (docs/domain.md, "Pre-charge bail").
+const BAIL_AUTHORITIES = [["custody_officer", "Custody officer"], ["inspector", "Inspector"], ["superintendent", "Superintendent"],
+  ["assistant_chief_constable", "Assistant chief constable or commander"], ["magistrates_court", "Magistrates' court"]];
 const SESSION_KEY = "vigil.session";
 
 // ----- small helpers
@@ -62,7 +69,12 @@ const riskChip = (risk) => el("span", { class: `risk risk-${risk}` }, RISK_LABEL
 const instant = (text) => (text ? text.replace("T", " ").replace(/:\d\dZ$/, " UTC") : "never");
 const plural = (n, one, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 // A nominal's reference as a link to their page (reached from every row that names one).
-const nominalLink = (ref) => (ref ? el("a", { href: `#nominal?id=${encodeURIComponent(ref)}`, class: "nominal-link" }, ref) : "");
+const recordLink = (view) => (ref) => (ref ? el("a", { href: `#${view}?id=${encodeURIComponent(ref)}`, class: "nominal-link" }, ref) : "");
+const nominalLink = recordLink("nominal");
+const suspectLink = recordLink("suspect");
+const bailLink = recordLink("bail");
+// Today in London, where the records' dates are kept (not the browser's UTC date).
+const londonToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
 
 // ----- session and API
 
@@ -127,7 +139,7 @@ function route() {
 function go(changes) {
   const next = { ...route(), ...changes };
   const params = new URLSearchParams();
-  if (next.view === "nominal" && next.id) params.set("id", next.id);
+  if (RECORD_VIEWS.includes(next.view) && next.id) params.set("id", next.id);
   if (next.team) params.set("team", next.team);
   if (next.asOf) params.set("as_of", next.asOf);
   const query = params.toString();
@@ -505,19 +517,21 @@ async function suspectsView() {
   const r = report.rates;
   const bail = report.bail.length
     ? simpleTable(["Case", "Suspect", "Officer", "Arrested", "Bail ends", "Status", "Extension needs"],
-      report.bail.map((b) => [b.ref, b.name, b.officer, b.arrested_on, b.bail_ends,
+      report.bail.map((b) => [bailLink(b.ref), b.name, b.officer, b.arrested_on, b.bail_ends,
         el("span", { class: b.ended ? "status overdue" : "status due" },
           b.ended ? `Ended ${plural(-b.days_left, "day")} ago` : b.days_left === 0 ? "Ends today" : `${plural(b.days_left, "day")} left`),
         b.extension ? `${b.extension.label}, before ${b.extension.by} (to ${b.extension.furthest} at most)` : b.ended ? "Too late to extend" : "No further extension"]))
     : empty("No bail period ends within 7 days, and none has ended unresolved.");
   const rui = report.rui_reviews.length
     ? simpleTable(["Case", "Suspect", "Officer", "Last review", "Review due", "Days late"],
-      report.rui_reviews.map((x) => [x.ref, x.name, x.officer, x.last_review ?? "none", x.due, number(x.days_overdue)]))
+      report.rui_reviews.map((x) => [bailLink(x.ref), x.name, x.officer, x.last_review ?? "none", x.due, number(x.days_overdue)]))
     : empty("No released-under-investigation review is due.");
   const suspects = report.outstanding_suspects.length
     ? sortableTable("suspects", [
-      { key: "priority", label: "Priority", numeric: true },
-      { key: "ref", label: "Ref" },
+      // The force's named list goes before every priority worked out, as the server orders it.
+      { key: "priority", label: "Priority", numeric: true, value: (s) => (s.listed ? 1e9 : 0) + s.priority,
+        cell: (s) => [number(s.priority), s.listed ? el("span", { class: "status due" }, " listed") : null] },
+      { key: "ref", label: "Ref", cell: (s) => suspectLink(s.ref) },
       { key: "name", label: "Suspect" },
       { key: "offence", label: "Offence" },
       { key: "harm", label: "Harm", numeric: true, value: (s) => -s.harm },
@@ -775,25 +789,56 @@ async function briefingView() {
 // A nominal's page: the reason for opening it first (each read is audited with it), then the
 // whole record, its timeline, and for a supervisor who opened it and why.
 const READ_REASONS = ["Supervisory review", "Case management", "Morning meeting", "Risk assessment"];
+// A record's page first asks why it is opened: the read is audited with the reason. Each opening
+// asks again (and is audited again); a page read again after a write there keeps its reason.
+// { reason, written } once given (`written(what)` says it is recorded and reads the page again),
+// else { content }: the question.
+function openingReason(view, id, title) {
+  const key = `${view}:${id}`;
+  const reason = readReason.get(key);
+  if (reason) {
+    readReason.delete(key);
+    const written = (what) => { readReason.set(key, reason); setTimeout(render, 800); return `${what} recorded.`; };
+    return { reason, written };
+  }
+  const form = el("form", { id: "read-reason", class: "decide" },
+    el("label", { for: "reason" }, `Why are you opening ${id}'s record? It is recorded in the audit log.`),
+    el("input", { id: "reason", name: "reason", list: "reasons", required: true, maxlength: 200, value: READ_REASONS[0] }),
+    el("datalist", { id: "reasons" }, READ_REASONS.map((r) => el("option", { value: r }))),
+    el("button", { type: "submit" }, "Open the record"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    readReason.set(key, form.reason.value.trim());
+    render();
+  });
+  return { content: section(`${title} ${id}`, form) };
+}
+
+// A change to a record at the desk: only the fields whose values differ from the record's, each
+// with the value it replaces (the base), so a change made meanwhile on a tablet is a conflict the
+// supervisor sees, never silently overwritten. null when nothing differs.
+function recordUpdate(entity, record, values) {
+  const fields = {};
+  const base = {};
+  for (const [name, value] of Object.entries(values)) {
+    const now = record[name] ?? null;
+    const next = value === "" ? null : value;
+    if (now === next) continue;
+    fields[name] = next;
+    base[name] = now;
+  }
+  if (!Object.keys(fields).length) return null;
+  return { entity, operation: "update", entity_id: record.id, fields, base };
+}
+const writeRecord = (body) => api("/api/v1/records", { method: "POST", body });
+
 async function nominalView() {
   const { id } = route();
   if (!id) throw new ApiError(400, "No nominal was named.");
-  const asked = readReason.get(id);
-  if (!asked) {
-    const form = el("form", { id: "read-reason", class: "decide" },
-      el("label", { for: "reason" }, `Why are you opening ${id}'s record? It is recorded in the audit log.`),
-      el("input", { id: "reason", name: "reason", list: "reasons", required: true, maxlength: 200, value: READ_REASONS[0] }),
-      el("datalist", { id: "reasons" }, READ_REASONS.map((r) => el("option", { value: r }))),
-      el("button", { type: "submit" }, "Open the record"));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      readReason.set(id, form.reason.value.trim());
-      render();
-    });
-    return { content: section(`Nominal ${id}`, form) };
-  }
+  const opening = openingReason("nominal", id, "Nominal");
+  if (!opening.reason) return opening;
+  const { reason: asked, written } = opening;
   const n = await api(`/api/v1/nominals/${encodeURIComponent(id)}?reason=${encodeURIComponent(asked)}`);
-  readReason.delete(id);  // the next visit to the page asks again, and is audited again
   const r = n.record;
   const actionsOf = (planId) => r.actions.filter((a) => a.plan_id === planId);
   const conditionsOf = (orderId) => r.conditions.filter((c) => c.order_id === orderId);
@@ -831,26 +876,23 @@ async function nominalView() {
       el("ul", {}, conditionsOf(o.id).map((c) => el("li", {}, `${c.text}${c.ends_on ? ` (to ${c.ends_on})` : ""}`)))))
     : [empty("No orders.")];
   const supervisor = session().role !== "officer";
-  // Today in London, where the records' dates are kept (not the browser's UTC date).
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+  const today = londonToday();
   // The plan in force (the latest started by today) and the latest assessment, by their dates:
   // the record lists them in the order they were stored.
   const byDate = (key) => (a, b) => (a[key] < b[key] ? 1 : a[key] > b[key] ? -1 : 0);
   const current = [...r.plans].filter((p) => p.started_on <= today).sort(byDate("started_on"))[0];
   const latestAssessment = [...r.assessments].sort(byDate("assessed_on"))[0];
-  // Done: the page is read again (and audited again, with the same reason) to show it.
-  const written = (what) => { readReason.set(id, asked); setTimeout(render, 800); return `${what} recorded.`; };
   const deskForms = [
     supervisor ? deskForm(`plan-form`, "Write a new plan", [
       { name: "visit_every_months", label: "Visit every (months)", type: "number", min: 1, max: 120, value: current?.visit_every_months ?? 3 },
       { name: "double_crewed", label: "Two officers at each visit", type: "checkbox", checked: true },
       { name: "unannounced_required", label: "Unannounced visits", type: "checkbox", checked: true },
     ], "Write the plan", async (values) => {
-      await api("/api/v1/records", { method: "POST", body: { entity: "plan", operation: "create", fields: {
+      await writeRecord({ entity: "plan", operation: "create", fields: {
         nominal_id: n.id, started_on: today, visit_every_months: values.visit_every_months,
         double_crewed: values.double_crewed, unannounced_required: values.unannounced_required,
         ...(latestAssessment ? { assessment_id: latestAssessment.id } : {}),
-      } } });
+      } });
       return written("The plan is");
     }) : null,
     current ? deskForm(`action-form`, `Add an action to the plan from ${current.started_on}`, [
@@ -861,7 +903,7 @@ async function nominalView() {
     ], "Add the action", async (values) => {
       const fields = { plan_id: current.id, description: values.description, owner: values.owner, due_on: values.due_on, status: "open" };
       if (values.partner_agency) fields.partner_agency = values.partner_agency;
-      await api("/api/v1/records", { method: "POST", body: { entity: "plan_action", operation: "create", fields } });
+      await writeRecord({ entity: "plan_action", operation: "create", fields });
       return written("The action is");
     }) : null,
     deskForm(`assessment-form`, "Record a risk assessment", [
@@ -869,11 +911,40 @@ async function nominalView() {
       { name: "risk_factors", label: "Risk factors", type: "textarea" },
       { name: "protective_factors", label: "Protective factors", type: "textarea" },
     ], "Record the assessment", async (values) => {
-      await api("/api/v1/records", { method: "POST", body: { entity: "assessment", operation: "append", fields: {
+      await writeRecord({ entity: "assessment", operation: "append", fields: {
         nominal_id: n.id, assessed_on: today, risk_level: values.risk_level, risk_factors: values.risk_factors, protective_factors: values.protective_factors,
-      } } });
+      } });
       return written("The assessment is");
     }),
+    // A move: the old team's tablets purge the nominal at their next sync, the new team's take it.
+    // Any team of the force (a transfer out of area goes to a team the supervisor cannot see).
+    supervisor ? deskForm("move-form", "Move to another officer or team", [
+      { name: "team", label: "Team", required: true, value: r.nominal.team, list: "my-teams" },
+      { name: "officer", label: "Officer (username; empty for none)", value: r.nominal.officer ?? "" },
+    ], "Move", async (values) => {
+      const change = recordUpdate("nominal", r.nominal, values);
+      if (!change) return "Nothing to change.";
+      await writeRecord(change);
+      return written("The move is");
+    }) : null,
+    // What starts and bounds a registered sex offender's notification period (one set each).
+    supervisor && n.kind === "rso" ? deskForm("requirement-form", r.notification_requirement ? "Change the notification requirements" : "Record the notification requirements", [
+      { name: "relevant_date", label: "Relevant date (conviction, finding or caution)", type: "date", required: true, value: r.notification_requirement?.relevant_date ?? "" },
+      { name: "disposal", label: "Disposal", type: "select", options: DISPOSALS, value: r.notification_requirement?.disposal ?? "prison" },
+      { name: "months", label: "Sentence or discharge (months, if it has one)", type: "number", min: 0, max: 1200, value: r.notification_requirement?.months ?? "" },
+      { name: "age_at_relevant", label: "Age on the relevant date", type: "number", min: 0, max: 150, value: r.notification_requirement?.age_at_relevant ?? "" },
+    ], "Record the requirements", async (values) => {
+      if (r.notification_requirement) {
+        const change = recordUpdate("notification_requirement", r.notification_requirement, values);
+        if (!change) return "Nothing to change.";
+        await writeRecord(change);
+      } else {
+        const fields = { nominal_id: n.id };
+        for (const [name, value] of Object.entries(values)) if (value !== "") fields[name] = value;
+        await writeRecord({ entity: "notification_requirement", operation: "create", fields });
+      }
+      return written("The notification requirements are");
+    }) : null,
   ];
   return { content: el("div", { class: "nominal-page" },
     section("Nominal", header),
@@ -893,6 +964,127 @@ async function nominalView() {
 }
 const readReason = new Map();  // the reason given for opening a record, until it is opened
 
+// A suspect's page: the actions set to find them, the supervisors' reviews, the trace enquiries
+// and the cases about them. A suspect with an open action is closed only by a supervisor, with a
+// reason for leaving it open (the server checks it: core's check_suspect_close).
+async function suspectView() {
+  const { id } = route();
+  if (!id) throw new ApiError(400, "No suspect was named.");
+  const opening = openingReason("suspect", id, "Suspect");
+  if (!opening.reason) return opening;
+  const { reason, written } = opening;
+  const d = await api(`/api/v1/suspects/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
+  const s = d.suspect;
+  const supervisor = session().role !== "officer";
+  const today = londonToday();
+  const closed = s.status === "closed";
+  const header = el("header", { class: "nominal-head" },
+    el("h2", {}, `${s.ref} ${s.surname}, ${s.forenames}`),
+    el("p", {}, `${s.offence}, harm ${s.harm}; ${(s.status ?? "outstanding").replace(/_/g, " ")} since ${s.outstanding_since}; ${s.officer ?? "no officer"}, ${s.team}.`),
+    d.priority_list ? el("p", { class: "status due" }, `On the ${d.priority_list} list.`) : null,
+    el("p", {}, closed ? `Closed${s.close_reason ? ` with actions open: ${s.close_reason}` : "."}` : `Next review due ${d.review_due}.`));
+  const actionRows = d.actions.map((a) => {
+    const status = el("span", { role: "status", class: "result" });
+    const open = (a.status ?? "open") === "open";
+    const done = open ? el("button", { type: "button", class: "small", "data-action": a.id, onclick: async (event) => {
+      event.currentTarget.disabled = true;
+      try {
+        await writeRecord(recordUpdate("suspect_action", a, { status: "done", completed_on: today }));
+        status.textContent = written("Done");
+      } catch (error) {
+        status.textContent = sentence(error.message);
+        event.target.disabled = false;
+      }
+    } }, "Mark done") : null;
+    return [a.description, a.owner ?? "none", a.due_on ?? "none", a.status ?? "open", [done, status]];
+  });
+  const forms = closed ? [] : [
+    deskForm("suspect-action-form", "Add an action", [
+      { name: "description", label: "Action", required: true },
+      { name: "owner", label: "Owner (username)", required: true, value: s.officer ?? "" },
+      { name: "due_on", label: "Due", type: "date", required: true },
+    ], "Add the action", async (values) => {
+      await writeRecord({ entity: "suspect_action", operation: "create", fields: { suspect_id: s.id, ...values, status: "open" } });
+      return written("The action is");
+    }),
+    supervisor ? deskForm("suspect-review-form", "Record a review", [
+      { name: "note", label: "What the review found and decided", type: "textarea", required: true },
+    ], "Record the review", async (values) => {
+      await writeRecord({ entity: "suspect_review", operation: "append", fields: { suspect_id: s.id, reviewed_on: today, note: values.note } });
+      return written("The review is");
+    }) : null,
+    // Closing: with every action done or cancelled by anyone; with one open, by a supervisor
+    // giving the reason (the server refuses it otherwise, and says why).
+    deskForm("close-form", "Close the suspect", [
+      ...(d.open_actions && supervisor ? [{ name: "close_reason", label: `Why close with ${plural(d.open_actions, "action")} open`, type: "textarea", required: true }] : []),
+    ], "Close", async (values) => {
+      await writeRecord(recordUpdate("suspect", s, { status: "closed", ...values }));
+      return written("The closing is");
+    }),
+  ];
+  return { content: el("div", { class: "nominal-page" },
+    section("Suspect", header),
+    forms.length ? section("Case management", el("div", { class: "desk-forms" }, forms),
+      d.open_actions && !supervisor ? el("p", { class: "hint" }, `${plural(d.open_actions, "action")} open: complete or cancel each before closing, or ask a supervisor.`) : null) : null,
+    section("Actions", actionRows.length ? simpleTable(["Action", "Owner", "Due", "Status", ""], actionRows) : empty("No actions.")),
+    section("Reviews", d.reviews.length ? simpleTable(["Reviewed", "By", "Found"], d.reviews.map((x) => [x.reviewed_on, x.reviewer, x.note])) : empty("Not reviewed yet.")),
+    section("Trace enquiries", d.traces.length ? simpleTable(["When", "Note"], [...d.traces].sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1)).map((t) => [instant(t.occurred_at), t.note])) : empty("No trace enquiries recorded.")),
+    section("Bail cases", d.bail_cases.length ? el("ul", {}, d.bail_cases.map((c) => el("li", {}, bailLink(c.ref), ` (${c.status})`))) : empty("None."))) };
+}
+
+// A bail case's page: when bail ends and who must extend it, its extensions, conditions and
+// reviews under investigation. An extension is checked by the server against the law's ranks
+// and periods, and refused with the reason.
+async function bailView() {
+  const { id } = route();
+  if (!id) throw new ApiError(400, "No bail case was named.");
+  const opening = openingReason("bail", id, "Bail case");
+  if (!opening.reason) return opening;
+  const { reason, written } = opening;
+  const d = await api(`/api/v1/bail-cases/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
+  const c = d.bail_case;
+  const p = d.bail_period;
+  const supervisor = session().role !== "officer";
+  const today = londonToday();
+  const period = c.status !== "bail" ? null : !p || p.ends === null ? "No statutory limit (arrested before 3 April 2017)."
+    : `Bail ends ${p.ends} (${p.days_left < 0 ? `ended ${plural(-p.days_left, "day")} ago` : `${plural(p.days_left, "day")} left`}). ${p.next_extension ? `${p.next_extension.label[0].toUpperCase()}${p.next_extension.label.slice(1)} may extend it to ${p.next_extension.furthest} at most, before it ends.` : p.days_left < 0 ? "Too late to extend." : "No further extension."}`;
+  const header = el("header", { class: "nominal-head" },
+    el("h2", {}, `${c.ref} ${c.surname}, ${c.forenames}`),
+    el("p", {}, `${c.offence}; arrested ${c.arrested_on}; ${c.status === "rui" ? "released under investigation" : c.status}; ${c.officer ?? "no officer"}, ${c.team}.`),
+    d.suspect_ref ? el("p", {}, "The suspect: ", suspectLink(d.suspect_ref)) : null,
+    period ? el("p", { class: p && p.days_left !== null && p.days_left <= 7 ? "status overdue" : null }, period) : null,
+    d.rui_review_due ? el("p", {}, `Next review under investigation due ${d.rui_review_due}${c.expected_finish_on ? `; expected to finish ${c.expected_finish_on}` : ""}.`) : null);
+  const forms = [
+    supervisor && c.status === "bail" ? deskForm("extension-form", "Record an extension", [
+      { name: "extended_to", label: "Extended to", type: "date", required: true, value: p?.next_extension?.furthest ?? "" },
+      { name: "authority", label: "Authorised by the rank of", type: "select", options: BAIL_AUTHORITIES, value: p?.next_extension?.authority ?? "inspector" },
+      { name: "authorised_by", label: "Name of who authorised it", required: true },
+      { name: "authorised_on", label: "Authorised on", type: "date", required: true, value: today },
+      { name: "representations_considered", label: "The suspect's representations were considered", type: "checkbox", checked: false },
+    ], "Record the extension", async (values) => {
+      await writeRecord({ entity: "bail_extension", operation: "append", fields: { bail_case_id: c.id, ...values } });
+      return written("The extension is");
+    }) : null,
+    c.status === "rui" ? deskForm("rui-review-form", "Record a review under investigation", [
+      { name: "expected_finish_on", label: "Expected to finish", type: "date", value: c.expected_finish_on ?? "" },
+      { name: "note", label: "What the review found", type: "textarea" },
+    ], "Record the review", async (values) => {
+      const fields = { bail_case_id: c.id, reviewed_on: today };
+      for (const [name, value] of Object.entries(values)) if (value !== "") fields[name] = value;
+      await writeRecord({ entity: "rui_review", operation: "append", fields });
+      return written("The review is");
+    }) : null,
+  ].filter(Boolean);
+  return { content: el("div", { class: "nominal-page" },
+    section("Bail case", header),
+    forms.length ? section("Case management", el("div", { class: "desk-forms" }, forms)) : null,
+    section("Extensions", d.extensions.length
+      ? simpleTable(["Extended to", "Rank", "By", "On", "Representations"], d.extensions.map((e) => [e.extended_to, BAIL_AUTHORITIES.find(([k]) => k === e.authority)?.[1] ?? e.authority, e.authorised_by, e.authorised_on, e.representations_considered === "yes" ? "considered" : "not considered"]))
+      : empty("No extensions.")),
+    section("Conditions", d.conditions.length ? simpleTable(["Condition", "Detail", "Victim's views"], d.conditions.map((x) => [x.kind.replace(/_/g, " "), x.detail ?? "", x.victim_views ?? ""])) : empty("No conditions.")),
+    section("Reviews under investigation", d.rui_reviews.length ? simpleTable(["Reviewed", "Expected finish", "Note"], d.rui_reviews.map((x) => [x.reviewed_on, x.expected_finish_on ?? "", x.note ?? ""])) : empty("None recorded."))) };
+}
+
 // A small form of the desk: labelled fields (text, number, date, checkbox, select, textarea), one
 // button, and a status line with the server's sentence when it refuses. `send` gets the values
 // (checkboxes as "yes"/"no") and returns what to say when it is done.
@@ -903,13 +1095,15 @@ function deskForm(id, title, fields, button, send) {
     const control = f.type === "select"
       ? el("select", { id: fieldId, name: f.name }, f.options.map(([value, label]) => el("option", { value, selected: value === f.value }, label)))
       : f.type === "textarea"
-        ? el("textarea", { id: fieldId, name: f.name, rows: 2, maxlength: 2000 })
-        : el("input", { id: fieldId, name: f.name, type: f.type ?? "text", required: f.required, min: f.min, max: f.max, value: f.type === "checkbox" ? null : f.value ?? "", checked: f.checked });
+        ? el("textarea", { id: fieldId, name: f.name, rows: 2, maxlength: 2000, required: f.required })
+        : el("input", { id: fieldId, name: f.name, type: f.type ?? "text", required: f.required, min: f.min, max: f.max, value: f.type === "checkbox" ? null : f.value ?? "", checked: f.checked, list: f.list });
     return f.type === "checkbox"
       ? el("label", { class: "check" }, control, ` ${f.label}`)
       : el("div", { class: "field" }, el("label", { for: fieldId }, f.label), control);
   });
-  const form = el("form", { id, class: "decide desk" }, el("h3", {}, title), inputs, el("button", { type: "submit" }, button), status);
+  // A field with `list` suggests the caller's teams.
+  const suggestions = fields.some((f) => f.list) ? el("datalist", { id: "my-teams" }, (session().teams ?? []).map((t) => el("option", { value: t }))) : null;
+  const form = el("form", { id, class: "decide desk" }, el("h3", {}, title), inputs, suggestions, el("button", { type: "submit" }, button), status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const values = {};
@@ -987,7 +1181,7 @@ async function officersView() {
 const VIEW_RENDERERS = {
   worklist: worklistView, review: reviewView, backlog: backlogView, suspects: suspectsView, compliance: complianceView,
   devices: devicesView, officers: officersView, conflicts: conflictsView, briefing: briefingView,
-  nominal: nominalView,
+  nominal: nominalView, suspect: suspectView, bail: bailView,
 };
 
 // ----- wiring

@@ -126,6 +126,8 @@ const std::vector<Api::Impl::Route>& Api::Impl::route_table() {
       {{"GET", "/api/v1/sync/pull", kTablet, true, ""}, &Impl::pull},
       {{"GET", "/api/v1/nominals", kSignedIn, true, ""}, &Impl::nominals},
       {{"GET", "/api/v1/nominals/{id}", kSignedIn, true, ""}, &Impl::nominal},
+      {{"GET", "/api/v1/suspects/{id}", kSignedIn, true, ""}, &Impl::suspect},
+      {{"GET", "/api/v1/bail-cases/{id}", kSignedIn, true, ""}, &Impl::bail_case},
       {{"GET", "/api/v1/conflicts", kSignedIn, true, ""}, &Impl::conflicts},
       {{"POST", "/api/v1/conflicts/{id}/decision", kSupervisor, true, "decide a conflict"},
        &Impl::decide},

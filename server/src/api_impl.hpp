@@ -139,6 +139,11 @@ struct Api::Impl {
   Response revoke(const Call& call);
   bool may_see_conflict(store::Database& db, const Caller& caller, const std::string& id);
 
+  // --- case_routes.cpp
+  Response suspect(const Call& call);
+  Response bail_case(const Call& call);
+  std::string case_in_scope(const Call& call, std::string_view entity, std::string_view noun);
+
   // --- report_routes.cpp
   Response overdue_report_page(const Call& call);
   Response suspects_report_page(const Call& call);

@@ -274,6 +274,32 @@ const RecordSteps kBailCaseSteps{.check = check_bail_case};
 
 namespace {
 
+std::optional<std::string> check_suspect(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* status = change.find("status");
+  if (status == nullptr || !std::holds_alternative<std::string>(status->stored) ||
+      status->stored_text() != "closed") {
+    return std::nullopt;
+  }
+  auto& open = db.cached(
+      "SELECT count(*), (SELECT status FROM suspects WHERE id = ?1) FROM suspect_actions WHERE "
+      "suspect_id = ?1 AND status = 'open'");
+  open.bind_all(change.change->entity_id);
+  open.step();
+  const auto open_actions = static_cast<int>(open.column_int(0));
+  const bool already_closed = open.column_view(1) == "closed";
+  open.reset();
+  if (already_closed) return std::nullopt;
+  const ParsedField* reason = change.find("close_reason");
+  return check_suspect_close(open_actions,
+                             reason != nullptr && reason->text && !is_blank(*reason->text));
+}
+
+}  // namespace
+
+const RecordSteps kSuspectSteps{.check = check_suspect};
+
+namespace {
+
 std::optional<std::string> check_bail_extension(store::Database& db, Names&, ParsedChange& change) {
   const ParsedField* bail_case = change.find("bail_case_id");
   const ParsedField* to = change.find("extended_to");
@@ -340,6 +366,26 @@ std::optional<std::string> check_follow_up(store::Database& db, Names&, ParsedCh
 }  // namespace
 
 const RecordSteps kBreachFollowUpSteps{.check = check_follow_up};
+
+namespace {
+
+std::optional<std::string> check_notification_requirement(store::Database& db, Names&,
+                                                          ParsedChange& change) {
+  const ParsedField* nominal = change.find("nominal_id");
+  if (!change.creating || nominal == nullptr) return std::nullopt;
+  auto& held = db.cached("SELECT id FROM notification_requirements WHERE nominal_id = ?");
+  held.bind_all(nominal->stored_text());
+  std::optional<std::string> existing;
+  if (held.step()) existing = held.column_text(0);
+  held.reset();
+  if (!existing || *existing == change.change->entity_id) return std::nullopt;
+  return "the nominal already has notification requirements (id " + *existing +
+         "): change those instead";
+}
+
+}  // namespace
+
+const RecordSteps kNotificationRequirementSteps{.check = check_notification_requirement};
 
 }  // namespace vigil::sync
 

@@ -177,6 +177,7 @@ std::vector<EntitySpec> build() {
                  .mutable_record = true,
                  .supervisor_creates = true,
                  .team_column = "team_id",
+                 .record_steps = &kSuspectSteps,
                  .fields = {
                      text("ref", true, E::nobody),
                      text("surname", true, E::supervisor),
@@ -191,6 +192,34 @@ std::vector<EntitySpec> build() {
                      choice("status", kSuspectStatus, false, E::officer),
                      officer("officer", "officer_id", E::supervisor),
                      {"team", "team_id", T::team, true, E::supervisor},
+                     // Why a supervisor closed the suspect with actions still open
+                     // (kSuspectSteps: without it, a suspect with an open action stays open).
+                     note("close_reason", false, E::supervisor),
+                 }});
+  // What is to be done to find and arrest a suspect, set and progressed by the team's officers.
+  all.push_back({.name = "suspect_action",
+                 .table = "suspect_actions",
+                 .mutable_record = true,
+                 .parent_field = "suspect_id",
+                 .fields = {
+                     reference("suspect_id", "suspect"),
+                     note("description", true, E::officer),
+                     officer("owner", "owner_id", E::officer),
+                     typed("due_on", T::date, false, E::officer),
+                     choice("status", kActionStatus, false, E::officer),
+                     typed("completed_on", T::date, false, E::officer),
+                 }});
+  // A supervisor's review of an outstanding suspect's case, with what they found: the next
+  // review falls due from the latest (core/rules, suspect_review_due).
+  all.push_back({.name = "suspect_review",
+                 .table = "suspect_reviews",
+                 .supervisor_creates = true,
+                 .parent_field = "suspect_id",
+                 .author_column = "reviewer_id",
+                 .fields = {
+                     reference("suspect_id", "suspect"),
+                     typed("reviewed_on", T::date, true, E::nobody),
+                     note("note", true, E::nobody),
                  }});
   all.push_back(
       {.name = "bail_case",
@@ -384,19 +413,21 @@ std::vector<EntitySpec> build() {
                      note("action_taken", true, E::nobody),
                      choice("status", names_of<FollowUpStatus>(), true, E::nobody),
                  }});
-  // What starts and bounds a registered sex offender's notification period: kept by the back
-  // office, received by tablets so their caseload has the server's notification deadlines.
+  // What starts and bounds a registered sex offender's notification period, one set per
+  // nominal (kNotificationRequirementSteps): recorded by a supervisor (at the desk, or imported)
+  // and received by tablets, so their caseload has the server's notification deadlines.
   all.push_back({.name = "notification_requirement",
                  .table = "notification_requirements",
                  .mutable_record = true,
-                 .back_office = true,
+                 .supervisor_creates = true,
                  .parent_field = "nominal_id",
+                 .record_steps = &kNotificationRequirementSteps,
                  .fields = {
                      reference("nominal_id", "nominal"),
-                     typed("relevant_date", T::date, true, E::nobody),
-                     choice("disposal", names_of<Disposal>(), true, E::nobody),
-                     integer("months", 0, 1200, false, E::nobody),
-                     integer("age_at_relevant", 0, 150, false, E::nobody),
+                     typed("relevant_date", T::date, true, E::supervisor),
+                     choice("disposal", names_of<Disposal>(), true, E::supervisor),
+                     integer("months", 0, 1200, false, E::supervisor),
+                     integer("age_at_relevant", 0, 150, false, E::supervisor),
                  }});
   all.push_back({.name = "notification",
                  .table = "notifications",

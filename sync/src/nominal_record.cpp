@@ -7,15 +7,11 @@
 #include "vigil/sync/replica.hpp"
 
 namespace vigil::sync {
-namespace {
-
-void record_object(base::JsonWriter& w, const FieldValues& values) {
+void write_record(base::JsonWriter& w, const FieldValues& values) {
   w.begin_object();
   for (const auto& [name, value] : values) w.field(name, value);
   w.end_object();
 }
-
-}  // namespace
 
 NominalRecord read_nominal_record(store::Database& db, const std::string& nominal_id) {
   Replica replica(db);
@@ -54,7 +50,7 @@ NominalRecord read_nominal_record(store::Database& db, const std::string& nomina
 
 void write_record_members(base::JsonWriter& w, const NominalRecord& record) {
   w.key("nominal");
-  record_object(w, record.nominal);
+  write_record(w, record.nominal);
   const std::pair<const char*, const std::vector<FieldValues>*> lists[] = {
       {"addresses", &record.addresses},
       {"plans", &record.plans},
@@ -70,12 +66,12 @@ void write_record_members(base::JsonWriter& w, const NominalRecord& record) {
       {"notifications", &record.notifications}};
   for (const auto& [name, list] : lists) {
     w.key(name).begin_array();
-    for (const auto& values : *list) record_object(w, values);
+    for (const auto& values : *list) write_record(w, values);
     w.end_array();
   }
   w.key("notification_requirement");
   if (record.notification_requirement) {
-    record_object(w, *record.notification_requirement);
+    write_record(w, *record.notification_requirement);
   } else {
     w.null();
   }

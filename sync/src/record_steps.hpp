@@ -28,12 +28,17 @@ extern const RecordSteps kVisitSteps;
 // visit.
 extern const RecordSteps kVisitAmendmentSteps;
 
+// A suspect is closed only with no action open, or by a supervisor with a reason for leaving
+// them open (core's check_suspect_close).
+extern const RecordSteps kSuspectSteps;
 // A bail case names its suspect only within its own team: the suspect's team is checked against
 // the case's (the one sent, or the one stored), so no device links a case to another team's record.
 extern const RecordSteps kBailCaseSteps;
 // A bail extension is one the law allows (core's check_extension): authorised in time, by a rank
 // senior enough for the period it extends to, the suspect's representations considered.
 extern const RecordSteps kBailExtensionSteps;
+// A nominal has one set of notification requirements: a second is refused, naming the first.
+extern const RecordSteps kNotificationRequirementSteps;
 // A follow-up of a breach comes after the breach: one dated before it is refused.
 extern const RecordSteps kBreachFollowUpSteps;
 

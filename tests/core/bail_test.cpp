@@ -482,3 +482,15 @@ TEST_CASE("a suspect with no trace activity for 7 days is flagged from the day a
     CHECK(suspect_trace_overdue(last, d("2024-02-01"), d("2024-03-05"), policy));
   }
 }
+
+TEST_CASE("a suspect is closed with an action open only by an override with a reason",
+          "[bail][suspects]") {
+  CHECK_FALSE(check_suspect_close(0, false));
+  CHECK_FALSE(check_suspect_close(2, true));
+  const auto one = check_suspect_close(1, false);
+  REQUIRE(one);
+  CHECK(*one ==
+        "the suspect has 1 open action: complete or cancel it first, or a supervisor closes the "
+        "suspect with a reason for leaving it open (close_reason)");
+  CHECK(check_suspect_close(3, false)->find("3 open actions") != std::string::npos);
+}

@@ -34,6 +34,32 @@ TEST_CASE("a bad policy is refused with the field named", "[policy]") {
         "policy field visit_every_months.high must be a whole number from 1 to 120");
 }
 
+TEST_CASE("a force's named priority list of suspects is policy, checked as the rest is",
+          "[policy][suspects]") {
+  // Without one (every document before it was added), there is no list.
+  CHECK_FALSE(default_policy().priority_list);
+  std::string json = default_policy_json();
+  const auto with = [&](const std::string& list) {
+    return parse_policy(json.substr(0, json.rfind('}')) + ", \"priority_list\": " + list + "}");
+  };
+  const auto parsed = with(R"({"name": "V100", "suspects": ["S-1", "S-2"]})");
+  REQUIRE(parsed.policy);
+  REQUIRE(parsed.policy->priority_list);
+  CHECK(parsed.policy->priority_list->name == "V100");
+  CHECK(parsed.policy->priority_list->suspects == std::vector<std::string>{"S-1", "S-2"});
+  // It survives the round trip.
+  const auto again = parse_policy(policy_to_json(*parsed.policy));
+  REQUIRE(again.policy);
+  CHECK(again.policy->priority_list->suspects == parsed.policy->priority_list->suspects);
+  CHECK(with(R"({"name": "", "suspects": []})").error.find("priority_list.name") !=
+        std::string::npos);
+  CHECK(with(R"({"name": "V100", "suspects": ["S-1", "S-1"]})").error ==
+        "policy field priority_list.suspects names S-1 twice");
+  CHECK(with(R"({"name": "V100", "suspects": [7]})").error.find("each text") != std::string::npos);
+  CHECK(with(R"({"name": "V100"})").error == "policy field priority_list.suspects is missing");
+  CHECK(with(R"([])").error.find("must be an object") != std::string::npos);
+}
+
 TEST_CASE("the policy in force is the newest effective on the date", "[policy]") {
   TempDir dir;
   store::Database db(dir.path() / "p.db");

@@ -110,6 +110,8 @@ TEST_CASE("suspects report: RUI reviews due, suspects by priority, rates per 1,0
   CHECK(report.rates.on_bail == 1);
   CHECK(report.rates.under_investigation == 2);
   CHECK(report.rates.rui_per_1000 == Approx(400.0));
-  // South sees none of North's.
-  CHECK(reports::suspects_report(c.db, as_of, reports::ReportScope{{"South"}}).suspects.empty());
+  // South sees its own suspect and none of North's.
+  const auto south = reports::suspects_report(c.db, as_of, reports::ReportScope{{"South"}});
+  REQUIRE(south.suspects.size() == 1);
+  CHECK(south.suspects.front().ref == "SUS-2");
 }

@@ -68,8 +68,9 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
     if (!url.startsWith(base) && !url.startsWith("data:") && !url.startsWith("blob:")) outside.push(url);
   });
   page.on("console", (message) => {
-    // A 403 or 401 the page asked for and handled is logged by Chromium as a failed load.
-    if (message.type() === "error" && !/status of 40[13]/.test(message.text())) consoleErrors.push(message.text());
+    // A 401 or 403 the page asked for and handled, or a 400 whose sentence it showed (a change
+    // the server refused, with its reason), is logged by Chromium as a failed load.
+    if (message.type() === "error" && !/status of 40[013]/.test(message.text())) consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
   return page;
@@ -364,6 +365,86 @@ await check("a supervisor adds an action to a plan that has none, on the nominal
   assert.equal(after.body.plan_defects.some((d) => d.nominal_ref === defect.nominal_ref && d.problem === "no actions"), false,
     "the plan has an action now");
   await shot(page, "supervisor-case-management");
+});
+
+await check("a bail extension by too junior a rank is refused on the case's page with the law's reason; the right rank records it", async () => {
+  // A case arrested ten days ago (today in London): the custody officer's three months run, and
+  // an extension past them needs an inspector.
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+  const arrested = new Date(Date.parse(`${today}T12:00:00Z`) - 10 * 86400000).toISOString().slice(0, 10);
+  const ref = `BAIL-T-${randomUUID().slice(0, 8)}`;
+  const made = await call("POST", "/api/v1/records", { token: supervisorToken, body: { entity: "bail_case", operation: "create", fields: {
+    ref, surname: "Ashdown", forenames: "Lee", offence: "assault", arrested_on: arrested, case_type: "standard", status: "bail", team: "North 1",
+  } } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await page.goto(`${base}/#bail?id=${encodeURIComponent(ref)}&team=North%201`);
+  await page.fill("#reason", "Bail deadline at the morning meeting");
+  await page.click("#read-reason button[type=submit]");
+  await page.waitForSelector("#extension-form");
+  const expected = await call("GET", `/api/v1/bail-cases/${ref}?reason=dashboard%20test`, { token: supervisorToken });
+  const next = expected.body.bail_period.next_extension;
+  assert.equal(next.authority, "inspector");
+  assert.match(await page.textContent(".nominal-head"), new RegExp(`Bail ends ${expected.body.bail_period.ends}`), "the page says when bail ends");
+  assert.equal(await page.inputValue("#extension-form-extended_to"), next.furthest, "the form offers the furthest the next rank may go");
+  await page.selectOption("#extension-form-authority", "custody_officer");
+  await page.fill("#extension-form-authorised_by", "PS Hale");
+  await page.check("#extension-form-representations_considered");
+  await accessible(page, "supervisor-bail-case");
+  await page.click("#extension-form button[type=submit]");
+  const refusal = page.locator("#extension-form .result.error");
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /must be authorised by an inspector or a more senior officer, not a custody officer/);
+  await shot(page, "supervisor-bail-extension-refused");
+  assert.equal((await call("GET", `/api/v1/bail-cases/${ref}`, { token: supervisorToken })).body.extensions.length, 0, "nothing was recorded");
+  await page.selectOption("#extension-form-authority", "inspector");
+  await page.fill("#extension-form-authorised_by", "Insp Grey");
+  await page.click("#extension-form button[type=submit]");
+  await page.locator(".nominal-page td", { hasText: "Insp Grey" }).waitFor();
+  assert.match(await page.textContent(".nominal-head"), new RegExp(`Bail ends ${next.furthest}`), "bail now ends where the extension took it");
+});
+
+await check("a suspect with an open action cannot be closed by an officer; a supervisor closes it with a reason, kept", async () => {
+  const report = await call("GET", `/api/v1/reports/suspects?team=North%201&as_of=${asOf}`, { token: supervisorToken });
+  const suspect = report.body.outstanding_suspects[0];
+  assert.ok(suspect, "North 1 has an outstanding suspect");
+  // From the suspects report, on the supervisor's page: an action is set.
+  await page.goto(`${base}/#suspects?team=North%201&as_of=${asOf}`);
+  await page.locator("#suspects a.nominal-link", { hasText: suspect.ref }).first().click();
+  await page.fill("#reason", "Reviewing outstanding suspects");
+  await page.click("#read-reason button[type=submit]");
+  await page.waitForSelector("#suspect-action-form");
+  await page.fill("#suspect-action-form-description", "Check the sister's address in Northtown");
+  await page.fill("#suspect-action-form-due_on", "2027-01-15");
+  await page.click("#suspect-action-form button[type=submit]");
+  await page.locator(".nominal-page td", { hasText: "Check the sister's address in Northtown" }).waitFor();
+  await accessible(page, "supervisor-suspect");
+  await shot(page, "supervisor-suspect");
+
+  // The officer's own page: closing is refused while the action is open, with the reason.
+  const officerPage = await newPage();
+  await signIn(officerPage, "pc.doyle");
+  await officerPage.goto(`${base}/#suspect?id=${encodeURIComponent(suspect.ref)}`);
+  await officerPage.fill("#reason", "Closing the case");
+  await officerPage.click("#read-reason button[type=submit]");
+  await officerPage.waitForSelector("#close-form");
+  assert.equal(await officerPage.locator("#close-form-close_reason").count(), 0, "an officer is not offered the override");
+  assert.equal(await officerPage.locator("#suspect-review-form").count(), 0, "nor a supervisor's review");
+  await officerPage.click("#close-form button[type=submit]");
+  const refused = officerPage.locator("#close-form .result.error");
+  await refused.waitFor();
+  assert.match(await refused.textContent(), /The suspect has 1 open action/);
+  await officerPage.screenshot({ path: path.join(out, "officer-suspect-close-refused.png"), fullPage: true });
+  await officerPage.context().close();
+  let now = await call("GET", `/api/v1/suspects/${encodeURIComponent(suspect.ref)}`, { token: supervisorToken });
+  assert.equal(now.body.suspect.status ?? "outstanding", "outstanding");
+
+  // The supervisor overrides with a reason: the suspect is closed and the reason kept.
+  await page.fill("#close-form-close_reason", "Charged by the neighbouring force; the action is theirs now");
+  await page.click("#close-form button[type=submit]");
+  await page.locator(".nominal-head", { hasText: "Closed with actions open" }).waitFor();
+  now = await call("GET", `/api/v1/suspects/${encodeURIComponent(suspect.ref)}`, { token: supervisorToken });
+  assert.equal(now.body.suspect.status, "closed");
+  assert.equal(now.body.suspect.close_reason, "Charged by the neighbouring force; the action is theirs now");
 });
 
 await check("a supervisor disables an officer of their team at the desk: sign-in is refused and their tablets revoked; enabling lets them back", async () => {

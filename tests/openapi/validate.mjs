@@ -623,7 +623,15 @@ class Tour {
       { token, expect: [400] });
     await this.send("overdue report, a team outside the scope", "GET",
       `/api/v1/reports/overdue?team=${encodeURIComponent(`no such team ${now}`)}`, { token, expect: [403] });
-    await this.send("suspects report", "GET", "/api/v1/reports/suspects?as_of=2026-11-22", { token });
+    const suspects = await this.send("suspects report", "GET", "/api/v1/reports/suspects?as_of=2026-11-22", { token });
+    // The pages the report's rows lead to: a suspect, and a case on bail or under investigation.
+    const suspect = suspects?.body?.outstanding_suspects?.[0];
+    if (suspect) await this.send("one suspect", "GET", `/api/v1/suspects/${encodeURIComponent(suspect.ref)}?reason=openapi%20check`, { token });
+    for (const row of [suspects?.body?.bail?.[0], suspects?.body?.rui_reviews?.[0]].filter(Boolean)) {
+      await this.send("one bail case", "GET", `/api/v1/bail-cases/${encodeURIComponent(row.ref)}?reason=openapi%20check`, { token });
+    }
+    await this.send("unknown suspect", "GET", `/api/v1/suspects/${randomUUID()}`, { token, expect: [404] });
+    await this.send("unknown bail case", "GET", `/api/v1/bail-cases/${randomUUID()}`, { token, expect: [404] });
     await this.send("suspects report as CSV", "GET", "/api/v1/reports/suspects?format=csv", { token });
     await this.send("safeguarding report", "GET", "/api/v1/reports/safeguarding?as_of=2026-11-22", { token });
     await this.send("safeguarding report as CSV", "GET", "/api/v1/reports/safeguarding?format=csv", { token });

@@ -15,6 +15,7 @@
 #include "vigil/base/password.hpp"
 #include "vigil/server/api.hpp"
 #include "vigil/store/officers.hpp"
+#include "vigil/sync/entities.hpp"
 
 using namespace api_world;
 
@@ -171,6 +172,14 @@ class Matrix {
       ask.target = "/api/v1/nominals/" + nominal;
       ask.status = in_scope ? 200 : 403;
       ask.discloses = true;
+    } else if (path == "/api/v1/suspects/{id}" || path == "/api/v1/bail-cases/{id}") {
+      // A suspect's or a bail case's page, by reference: anyone signed in, of their teams.
+      const bool suspect = path == "/api/v1/suspects/{id}";
+      ask.target = path.substr(0, path.rfind('/') + 1) +
+                   (suspect ? (own ? "SUS-1" : "SUS-2") : (own ? "BAIL-1" : "BAIL-2")) +
+                   "?reason=matrix";
+      ask.status = in_scope ? 200 : 403;
+      ask.discloses = true;
     } else if (path == "/api/v1/conflicts") {
       ask.target = path + "?status=all";
     } else if (path == "/api/v1/conflicts/{id}/decision") {
@@ -314,4 +323,17 @@ TEST_CASE(
   }
   CHECK(served == described);
   CHECK(open_served == open_described);
+}
+
+TEST_CASE("the OpenAPI document's Entity names exactly the entities of the sync entity table",
+          "[server][openapi]") {
+  // Both describe what a change may carry: an entity added to one and not the other fails here.
+  World world;
+  auto document = parse(world.client()->get("/api/v1/openapi.json").body);
+  std::set<std::string> described, served;
+  for (const auto& name : document["components"]["schemas"]["Entity"]["enum"].GetArray()) {
+    described.insert(name.GetString());
+  }
+  for (const auto& spec : vigil::sync::entities()) served.insert(std::string(spec.name));
+  CHECK(described == served);
 }

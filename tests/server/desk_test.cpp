@@ -172,3 +172,207 @@ TEST_CASE(
                                                  {"hash", "x"}}));
   CHECK(read.status == 400);
 }
+
+namespace {
+
+// {"entity": ..., "operation": "update", "entity_id": ..., "fields": {...}, "base": {...}}
+std::string update_body(const std::string& entity, const std::string& id, const FieldValues& fields,
+                        const FieldValues& base) {
+  return R"({"entity":")" + entity + R"(","operation":"update","entity_id":")" + id +
+         R"(","fields":)" + vigil::sync::encode_fields(fields) + R"(,"base":)" +
+         vigil::sync::encode_fields(base) + "}";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a suspect with an open action is closed only by a supervisor giving a reason; with none "
+    "open, by anyone of the team",
+    "[server][desk][suspects]") {
+  World world;
+  auto [sergeant, officer, south_sergeant, south_officer] =
+      world.devices("sgt.north", "pc.a", "sgt.south", "pc.south");
+  const std::string north = world.force().north_suspect, south = world.force().south_suspect;
+  const auto add_action = [](Device& device, const std::string& suspect) {
+    const auto added =
+        device.post("/api/v1/records", record_body("suspect_action", "create",
+                                                   {{"suspect_id", suspect},
+                                                    {"description", "Visit the known associate"},
+                                                    {"owner", device.username},
+                                                    {"due_on", "2026-12-20"},
+                                                    {"status", "open"}}));
+    INFO(added.body);
+    REQUIRE(added.status == 201);
+    return id_of(added);
+  };
+  const auto close = [](Device& device, const std::string& suspect, FieldValues extra = {}) {
+    FieldValues fields{{"status", "closed"}}, base{{"status", "outstanding"}};
+    for (const auto& [name, value] : extra) {
+      fields[name] = value;
+      base[name] = std::nullopt;
+    }
+    return device.post("/api/v1/records", update_body("suspect", suspect, fields, base));
+  };
+
+  // North: an officer's open action keeps the suspect open, for them and for the sergeant
+  // without a reason; an officer may not give the override's reason at all.
+  const std::string action = add_action(officer, north);
+  const auto refused = close(officer, north);
+  INFO(refused.body);
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("the suspect has 1 open action") != std::string::npos);
+  CHECK(close(officer, north, {{"close_reason", "found elsewhere"}}).status == 403);
+  CHECK(close(sergeant, north).status == 400);
+  CHECK(world.text("SELECT status FROM suspects WHERE id = ?", north) == "outstanding");
+  // The page says so: one action open.
+  const auto page = parse(officer.get("/api/v1/suspects/SUS-1?reason=closing").body);
+  CHECK(page["open_actions"].GetInt() == 1);
+  // Once the action is done the officer closes the suspect.
+  REQUIRE(officer
+              .post("/api/v1/records",
+                    update_body("suspect_action", action,
+                                {{"status", "done"}, {"completed_on", "2026-12-02"}},
+                                {{"status", "open"}, {"completed_on", std::nullopt}}))
+              .status == 201);
+  const auto closed = close(officer, north);
+  INFO(closed.body);
+  CHECK(closed.status == 201);
+  CHECK(world.text("SELECT status FROM suspects WHERE id = ?", north) == "closed");
+
+  // South: the supervisor overrides an open action with a reason, kept with the suspect.
+  add_action(south_officer, south);
+  CHECK(close(south_sergeant, south, {{"close_reason", "   "}}).status == 400);
+  const auto overridden =
+      close(south_sergeant, south, {{"close_reason", "Charged by another force"}});
+  INFO(overridden.body);
+  CHECK(overridden.status == 201);
+  CHECK(world.text("SELECT close_reason FROM suspects WHERE id = ?", south) ==
+        "Charged by another force");
+  // North's sergeant can do none of it to South's suspect: 403, audited.
+  CHECK(sergeant
+            .post("/api/v1/records", record_body("suspect_action", "create",
+                                                 {{"suspect_id", south}, {"description", "x"}}))
+            .status == 403);
+}
+
+TEST_CASE(
+    "a suspect's and a bail case's pages: reads audited with their reason, another team's "
+    "refused and audited, reviews by supervisors only",
+    "[server][desk][suspects]") {
+  World world;
+  auto [sergeant, officer, south] = world.devices("sgt.north", "pc.a", "sgt.south");
+  const std::string suspect = world.force().north_suspect;
+
+  // Reviews are a supervisor's; the next falls due from the latest.
+  const FieldValues review{
+      {"suspect_id", suspect}, {"reviewed_on", "2026-12-01"}, {"note", "Circulate on PNC"}};
+  CHECK(officer.post("/api/v1/records", record_body("suspect_review", "append", review)).status ==
+        403);
+  REQUIRE(
+      sergeant.post("/api/v1/records", record_body("suspect_review", "append", review)).status ==
+      201);
+  const auto read = sergeant.get("/api/v1/suspects/SUS-1?reason=morning%20meeting");
+  INFO(read.body);
+  REQUIRE(read.status == 200);
+  const auto page = parse(read.body);
+  CHECK(std::string(page["suspect"]["ref"].GetString()) == "SUS-1");
+  CHECK(std::string(page["review_due"].GetString()) == "2026-12-29");
+  CHECK(std::string(page["reviews"][0]["reviewer"].GetString()) == "sgt.north");
+  CHECK(page["priority_list"].IsNull());
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'suspect' "
+                    "AND entity_id = ? AND reason = 'morning meeting'",
+                    suspect) == 1);
+
+  // BAIL-1: arrested 2026-11-01 (2022 rules, standard): the custody officer's three months end
+  // 2027-02-01, and an inspector may extend to six.
+  const auto bail = parse(officer.get("/api/v1/bail-cases/BAIL-1?reason=deadline").body);
+  CHECK(std::string(bail["bail_period"]["regime"].GetString()) == "2022");
+  CHECK(std::string(bail["bail_period"]["ends"].GetString()) == "2027-02-01");
+  CHECK(std::string(bail["bail_period"]["next_extension"]["authority"].GetString()) == "inspector");
+  CHECK(std::string(bail["bail_period"]["next_extension"]["furthest"].GetString()) == "2027-05-01");
+  CHECK(bail["rui_review_due"].IsNull());
+
+  // Another team's: 403, audited; nobody's: 404.
+  CHECK(south.get("/api/v1/suspects/SUS-1").status == 403);
+  CHECK(south.get("/api/v1/bail-cases/" + world.force().north_bail_case).status == 403);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ? AND "
+                    "entity IN ('suspect', 'bail_case')",
+                    south.session.device_id) == 2);
+  CHECK(sergeant.get("/api/v1/suspects/SUS-404").status == 404);
+  // South's own case is under investigation: its review is due 28 days after the arrest.
+  const auto rui = parse(south.get("/api/v1/bail-cases/BAIL-2").body);
+  CHECK(std::string(rui["rui_review_due"].GetString()) == "2026-10-29");
+}
+
+TEST_CASE("a force's named priority list puts its suspects first in the suspects report",
+          "[server][desk][suspects]") {
+  World world;
+  auto [admin] = world.devices("admin");
+  // SUS-2 (harm 1) outranks SUS-1 (harm 2) by the formula; the list puts SUS-1 first.
+  const auto before = parse(admin.get("/api/v1/reports/suspects?as_of=2026-12-01").body);
+  REQUIRE(before["outstanding_suspects"].Size() == 2);
+  CHECK(std::string(before["outstanding_suspects"][0]["ref"].GetString()) == "SUS-2");
+  auto policy = vigil::default_policy();
+  policy.priority_list = vigil::Policy::PriorityList{"V100", {"SUS-1"}};
+  {
+    vigil::store::Database db(world.database());
+    db.prepare(
+          "INSERT INTO policy_versions (id, version, effective_from, approved_by, rationale, "
+          "body, created_at) VALUES ('b7b4f0c2-6a43-4bd5-9b55-0e6e3f1f0a11', 2, '2026-11-01', "
+          "'ACC Crime', 'The V100', ?, '2026-11-01T00:00:00Z')")
+        .bind_all(vigil::policy_to_json(policy))
+        .run();
+  }
+  const auto after = parse(admin.get("/api/v1/reports/suspects?as_of=2026-12-01").body);
+  const auto& first = after["outstanding_suspects"][0];
+  CHECK(std::string(first["ref"].GetString()) == "SUS-1");
+  CHECK(first["listed"].GetBool());
+  CHECK(std::string(first["reasons"][0].GetString()) == "on the V100 list");
+  CHECK(std::string(parse(admin.get("/api/v1/suspects/SUS-1").body)["priority_list"].GetString()) ==
+        "V100");
+}
+
+TEST_CASE(
+    "notification requirements are a supervisor's, one set per nominal; a move at the desk "
+    "purges the nominal from the old team's tablets",
+    "[server][desk]") {
+  World world;
+  auto [sergeant, officer] = world.devices("sgt.north", "pc.a");
+  const std::string nominal = world.force().north_nominals[2];  // NOM-3
+  const FieldValues requirement{{"nominal_id", nominal},
+                                {"relevant_date", "2020-03-01"},
+                                {"disposal", "prison"},
+                                {"months", "36"},
+                                {"age_at_relevant", "40"}};
+  CHECK(officer
+            .post("/api/v1/records", record_body("notification_requirement", "create", requirement))
+            .status == 403);
+  const auto made = sergeant.post("/api/v1/records",
+                                  record_body("notification_requirement", "create", requirement));
+  INFO(made.body);
+  REQUIRE(made.status == 201);
+  const auto second = sergeant.post("/api/v1/records",
+                                    record_body("notification_requirement", "create", requirement));
+  CHECK(second.status == 400);
+  CHECK(second.body.find("already has notification requirements") != std::string::npos);
+  CHECK(sergeant
+            .post("/api/v1/records", update_body("notification_requirement", id_of(made),
+                                                 {{"months", "48"}}, {{"months", "36"}}))
+            .status == 201);
+  CHECK(world.text("SELECT months FROM notification_requirements WHERE nominal_id = ?", nominal) ==
+        "48");
+
+  // North's tablet holds NOM-3. The sergeant hands it to South (a transfer out: South's sergeant
+  // cannot see it to take it), and the tablet purges it at its next sync.
+  officer.pull();
+  const auto moved =
+      sergeant.post("/api/v1/records",
+                    update_body("nominal", nominal, {{"team", "South"}, {"officer", "pc.south"}},
+                                {{"team", "North"}, {"officer", "pc.a"}}));
+  INFO(moved.body);
+  REQUIRE(moved.status == 201);
+  const auto pulled = officer.pull();
+  CHECK(std::count_if(pulled.begin(), pulled.end(), [&](const auto& item) {
+          return item.kind == PullItem::Kind::purge && item.entity_id == nominal;
+        }) == 1);
+}

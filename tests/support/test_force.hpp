@@ -27,6 +27,7 @@ struct TestForce {
   std::vector<std::string> north_nominals, south_nominals;
   std::vector<std::string> north_plans;
   std::string north_suspect, north_bail_case;
+  std::string south_suspect, south_bail_case;
   std::string north_order;  // on north_nominals[0], with one condition
 
   // Creates the database at `path` (which must not exist) and fills it.
@@ -105,6 +106,15 @@ struct TestForce {
             "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
             "'standard', 'bail', ?)",
             force.team_ids["North"]);
+    force.south_suspect =
+        add("INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
+            "team_id) VALUES (?, 'SUS-2', 'Southern', 'Sid', 'robbery', 1, '2026-09-01', ?)",
+            force.team_ids["South"]);
+    force.south_bail_case =
+        add("INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
+            "status, team_id) VALUES (?, 'BAIL-2', 'Released', 'Rae', 'fraud', '2026-10-01', "
+            "'standard', 'rui', ?)",
+            force.team_ids["South"]);
     force.north_order =
         add("INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
             "'2025-06-01', 'Northtown Crown Court')",

@@ -531,9 +531,13 @@ TEST_CASE(
   for (const auto& item : w.engine.pull(w.db, w.caller("pc.south", "device-s"), 0, 10000).items) {
     ++south[item.entity];
   }
-  CHECK(south ==
-        std::map<std::string, int>{
-            {"team", 2}, {"officer", 9}, {"policy_version", 1}, {"nominal", 4}, {"plan", 4}});
+  CHECK(south == std::map<std::string, int>{{"team", 2},
+                                            {"officer", 9},
+                                            {"policy_version", 1},
+                                            {"nominal", 4},
+                                            {"plan", 4},
+                                            {"suspect", 1},
+                                            {"bail_case", 1}});
   // Named before they are named by others: a tablet stores each record as it comes.
   CHECK(order.front() == "team");
   CHECK(std::find(order.begin(), order.end(), "officer") <

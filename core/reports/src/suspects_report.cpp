@@ -82,7 +82,9 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   // Outstanding suspects, with the last trace enquiry recorded for each.
   auto suspects = db.prepare(
       "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
-      "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, c.last_review_on, "
+      "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, "
+      "max(coalesce(c.last_review_on, ''), coalesce((SELECT max(r.reviewed_on) FROM "
+      "suspect_reviews r WHERE r.suspect_id = c.id), '')), "
       "(SELECT substr(max(e.occurred_at), 1, 10) FROM trace_enquiries e WHERE "
       "e.suspect_id = c.id), c.surname, c.forenames, coalesce(c.date_of_birth, '') FROM suspects "
       "c JOIN teams t ON t.id = c.team_id LEFT JOIN officers "
@@ -108,7 +110,15 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     s.days_since_trace = std::max(
         0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
     s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, policy);
-    s.review_due = suspect_review_due(optional_date_column(suspects, 9).value_or(since), policy);
+    // The later of the review date kept on the suspect and the last review recorded ('' when
+    // neither is).
+    const auto reviewed = parse_date(suspects.column_view(9));
+    s.review_due = suspect_review_due(reviewed.value_or(since), policy);
+    if (policy.priority_list) {
+      const auto& listed = policy.priority_list->suspects;
+      s.listed = std::find(listed.begin(), listed.end(), s.ref) != listed.end();
+      if (s.listed) s.reasons.push_back("on the " + policy.priority_list->name + " list");
+    }
     const double harm_weight = std::ldexp(1.0, 5 - s.harm);
     const double age = 1.0 + s.days_outstanding / 90.0;
     double aggravation = 1.0;
@@ -130,6 +140,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     report.suspects.push_back(std::move(s));
   }
   std::sort(report.suspects.begin(), report.suspects.end(), [](const auto& a, const auto& b) {
+    if (a.listed != b.listed) return a.listed;
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.days_outstanding != b.days_outstanding) return a.days_outstanding > b.days_outstanding;
     return a.ref < b.ref;
@@ -200,7 +211,7 @@ std::string suspects_report_json(const SuspectsReport& report, const ReportStamp
                    base::member("no_trace_flag", s.no_trace_flag),
                    base::member("circulated", s.circulated),
                    base::member("review_due", format_date(s.review_due)),
-                   base::member("priority", s.priority)})
+                   base::member("priority", s.priority), base::member("listed", s.listed)})
           .key("reasons")
           .begin_array();
       for (const auto& reason : s.reasons) w.value(reason);

@@ -177,6 +177,15 @@ bool suspect_trace_overdue(std::optional<Date> last_trace_on, Date outstanding_s
   return as_of > suspect_trace_due(last_trace_on, outstanding_since, policy);
 }
 
+std::optional<std::string> check_suspect_close(int open_actions, bool override_reason_given) {
+  if (open_actions <= 0 || override_reason_given) return std::nullopt;
+  return "the suspect has " + std::to_string(open_actions) + " open action" +
+         (open_actions == 1 ? "" : "s") + ": complete or cancel " +
+         (open_actions == 1 ? "it" : "them") +
+         " first, or a supervisor closes the suspect with a reason for leaving " +
+         (open_actions == 1 ? "it" : "them") + " open (close_reason)";
+}
+
 Date period_extended(const BailTimetable& timetable, const std::vector<Date>& other_extensions,
                      Date extended_to) {
   Date current_end = timetable.stages.empty() ? timetable.bail_start : timetable.stages[0].ends;

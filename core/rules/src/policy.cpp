@@ -1,10 +1,13 @@
 #include "vigil/rules/policy.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include "vigil/base/error.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/rules/text.hpp"
 
 namespace vigil {
 
@@ -110,6 +113,42 @@ constexpr WholeSetting kWholeSettings[] = {
     {"review_window_days", &Policy::review_window_days, 7, 3650, true},
 };
 
+constexpr std::size_t kPriorityListMost = 1000;
+
+// {"name": "V100", "suspects": ["S-0001", ...]}: a name to show, and each suspect's reference
+// once.
+Policy::PriorityList read_priority_list(const rapidjson::Value& value, Reader& r) {
+  Policy::PriorityList list;
+  const auto* name = value.IsObject() ? r.member(value, "priority_list.", "name") : nullptr;
+  const auto* refs = value.IsObject() ? r.member(value, "priority_list.", "suspects") : nullptr;
+  if (!value.IsObject()) {
+    r.error = "policy field priority_list must be an object with a name and suspects";
+  } else if (name != nullptr && (!name->IsString() || is_blank(name->GetString()) ||
+                                 name->GetStringLength() > kMaxShortText)) {
+    r.error = "policy field priority_list.name must be a name of 1 to " +
+              std::to_string(kMaxShortText) + " characters";
+  } else if (refs != nullptr && (!refs->IsArray() || refs->Size() > kPriorityListMost)) {
+    r.error = "policy field priority_list.suspects must be a list of at most " +
+              std::to_string(kPriorityListMost) + " suspects' references";
+  }
+  if (!r.error.empty()) return list;
+  list.name = name->GetString();
+  for (const auto& ref : refs->GetArray()) {
+    if (!ref.IsString() || is_blank(ref.GetString()) || ref.GetStringLength() > kMaxShortText) {
+      r.error = "policy field priority_list.suspects must hold suspects' references, each text";
+      return list;
+    }
+    if (std::find(list.suspects.begin(), list.suspects.end(), ref.GetString()) !=
+        list.suspects.end()) {
+      r.error =
+          std::string("policy field priority_list.suspects names ") + ref.GetString() + " twice";
+      return list;
+    }
+    list.suspects.emplace_back(ref.GetString());
+  }
+  return list;
+}
+
 }  // namespace
 
 PolicyParse parse_policy(std::string_view json) {
@@ -159,6 +198,9 @@ PolicyParse parse_policy(std::string_view json) {
       r.error = "policy field priority.days_per_step must be more than 0";
     }
   }
+  if (const auto list = doc.FindMember("priority_list"); list != doc.MemberEnd()) {
+    p.priority_list = read_priority_list(list->value, r);
+  }
   if (!r.error.empty()) return {std::nullopt, r.error};
   return {p, {}};
 }
@@ -188,6 +230,12 @@ std::string policy_to_json(const Policy& p) {
   w.field("crewing_not_met", p.priority.crewing_not_met);
   w.field("recent_breach", p.priority.recent_breach);
   w.end_object();
+  if (p.priority_list) {
+    w.key("priority_list").begin_object().field("name", p.priority_list->name);
+    w.key("suspects").begin_array();
+    for (const auto& ref : p.priority_list->suspects) w.value(ref);
+    w.end_array().end_object();
+  }
   w.end_object();
   return w.str();
 }

@@ -120,6 +120,7 @@ struct OfficerEntry {
 struct SuspectRecord {
   sync::FieldValues suspect;
   std::vector<sync::FieldValues> traces;
+  std::vector<sync::FieldValues> actions;  // what is to be done to find them, open or not
 };
 
 // What a supervisor returned to the team with a comment, and not since signed off: the latest

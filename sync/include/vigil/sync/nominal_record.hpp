@@ -35,6 +35,9 @@ struct NominalRecord {
 // nominal.
 NominalRecord read_nominal_record(store::Database& db, const std::string& nominal_id);
 
+// One record in wire form as a JSON object, each field a member (null when absent).
+void write_record(base::JsonWriter& w, const FieldValues& values);
+
 // The record's members, written into an open JSON object: "nominal", then "addresses", "plans",
 // "actions", "assessments", "orders", "conditions", "visits", "amendments", "failed_entries",
 // "breaches", "follow_ups", "notifications" (arrays of objects) and "notification_requirement"

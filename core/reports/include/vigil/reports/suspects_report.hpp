@@ -50,6 +50,9 @@ struct OutstandingSuspect {
   bool no_trace_flag = false;  // no trace activity for the policy's days
   Date review_due;
   int priority = 0;
+  // On the force's named priority list (policy's priority_list), which goes before every
+  // priority worked out.
+  bool listed = false;
   std::vector<std::string> reasons;        // behind the priority, most important first
   std::optional<std::string> nominal_ref;  // the nominal the suspect is, in the report's scope
 };

@@ -105,4 +105,9 @@ Date suspect_trace_due(std::optional<Date> last_trace_on, Date outstanding_since
 bool suspect_trace_overdue(std::optional<Date> last_trace_on, Date outstanding_since, Date as_of,
                            const Policy& policy);
 
+// A suspect is closed only when no action on their case is open, unless a supervisor closes them
+// with a reason for leaving the actions open (the override, kept with the suspect). Why not, in a
+// sentence, when the suspect may not be closed; nullopt when they may.
+std::optional<std::string> check_suspect_close(int open_actions, bool override_reason_given);
+
 }  // namespace vigil

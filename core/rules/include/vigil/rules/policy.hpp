@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/rules/dates.hpp"
 #include "vigil/rules/domain.hpp"
@@ -53,6 +54,14 @@ struct Policy {
   // beside it, never hidden. Optional in a policy document (added after version 1).
   int review_window_days = 90;
   PriorityWeights priority;
+  // A named list of suspects the force puts before every other (as the Met's V100 does), by
+  // reference: the suspects report lists them first, saying why. Optional in a policy document
+  // (added after version 1): no list.
+  struct PriorityList {
+    std::string name;
+    std::vector<std::string> suspects;  // references, as the suspects' records hold them
+  };
+  std::optional<PriorityList> priority_list;
 
   int visit_months(RiskLevel level) const { return visit_every_months[index_of(level)]; }
 };

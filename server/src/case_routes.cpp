@@ -1,0 +1,201 @@
+// A suspect's and a bail case's page at the desk: the whole record as a tablet of the team holds
+// it, with what the law and the policy make of it (when bail ends and who may extend it, when the
+// next review is due), so a supervisor records an extension, a review or a closing from there.
+// Each read is audited with its reason; a record of another team is refused, audited.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api_impl.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/rules/bail.hpp"
+#include "vigil/store/policy_versions.hpp"
+#include "vigil/sync/nominal_record.hpp"
+#include "vigil/sync/replica.hpp"
+
+namespace vigil::server {
+namespace {
+
+void write_records(base::JsonWriter& w, const char* name,
+                   const std::vector<sync::FieldValues>& all) {
+  w.key(name).begin_array();
+  for (const auto& values : all) sync::write_record(w, values);
+  w.end_array();
+}
+
+std::optional<Date> date_of(const sync::FieldValues& values, const std::string& field) {
+  const auto it = values.find(field);
+  return it == values.end() || !it->second ? std::nullopt : parse_date(*it->second);
+}
+
+// The latest of the records' dates in `field`.
+std::optional<Date> latest(const std::vector<sync::FieldValues>& all, const std::string& field) {
+  std::optional<Date> last;
+  for (const auto& values : all) {
+    const auto on = date_of(values, field);
+    if (on && (!last || *on > *last)) last = on;
+  }
+  return last;
+}
+
+}  // namespace
+
+// The record of `entity` (a suspect or a bail case) named by id or reference in the path, within
+// the caller's teams: its id. 404 when there is none; 403, audited, when it is another team's.
+std::string Api::Impl::case_in_scope(const Call& call, std::string_view entity,
+                                     std::string_view noun) {
+  const std::string table = entity == "suspect" ? "suspects" : "bail_cases";
+  auto s = call.db->prepare("SELECT id, team_id FROM " + table + " WHERE id = ?1 OR ref = ?1");
+  s.bind_all(call.id);
+  if (!s.step()) {
+    fail(404, "not_found", "there is no " + std::string(noun) + " with id or reference " + call.id);
+  }
+  std::string id = s.column_text(0);
+  const std::string team = s.column_text(1);
+  s.reset();
+  const auto& teams = call.caller->team_ids;
+  if (std::find(teams.begin(), teams.end(), team) == teams.end()) {
+    refuse(*call.caller, call, 403, "forbidden",
+           "the " + std::string(noun) + " belongs to a team outside yours", "read outside scope",
+           std::string(entity), id);
+  }
+  return id;
+}
+
+Response Api::Impl::suspect(const Call& call) {
+  store::Database& db = *call.db;
+  store::Transaction transaction(db);  // the read and its audit row together
+  const std::string id = case_in_scope(call, "suspect", "suspect");
+  sync::Replica replica(db);
+  auto suspect = replica.fields_of("suspect", id).value_or(sync::FieldValues{});
+  suspect["id"] = id;  // a record's wire fields leave out its id
+  const auto actions = replica.children_of("suspect_action", id);
+  const auto since = date_of(suspect, "outstanding_since");
+  const Date today = london_date(options.now());
+  const Policy policy = store::policy_in_force(db, today);
+  // The later of the review date kept on the suspect and the last review recorded.
+  std::optional<Date> reviewed = date_of(suspect, "last_review_on");
+  const auto open_actions = std::count_if(actions.begin(), actions.end(), [](const auto& a) {
+    const auto status = a.find("status");
+    return status == a.end() || status->second.value_or("open") == "open";
+  });
+  base::JsonWriter w;
+  w.begin_object().key("suspect");
+  sync::write_record(w, suspect);
+  write_records(w, "actions", actions);
+  // The supervisors' reviews, newest first, each with who made it (a fact's author, which its
+  // wire form does not carry).
+  auto reviews = db.prepare(
+      "SELECT r.id, r.reviewed_on, r.note, coalesce(o.username, '') FROM suspect_reviews r LEFT "
+      "JOIN officers o ON o.id = r.reviewer_id WHERE r.suspect_id = ? ORDER BY r.reviewed_on "
+      "DESC, r.sync_seq DESC");
+  reviews.bind_all(id);
+  w.key("reviews").begin_array();
+  while (reviews.step()) {
+    const auto on = parse_date(reviews.column_view(1));
+    if (on && (!reviewed || *on > *reviewed)) reviewed = on;
+    w.object({base::member("id", reviews.column_text(0)),
+              base::member("reviewed_on", reviews.column_text(1)),
+              base::member("note", reviews.column_text(2)),
+              base::member("reviewer", reviews.column_text(3))});
+  }
+  w.end_array();
+  write_records(w, "traces", replica.children_of("trace_enquiry", id));
+  w.field("open_actions", static_cast<std::int64_t>(open_actions));
+  w.field("review_due",
+          since ? std::optional(format_date(suspect_review_due(reviewed.value_or(*since), policy)))
+                : std::nullopt);
+  const auto& list = policy.priority_list;
+  const auto ref = suspect.find("ref");
+  w.field("priority_list", list && ref != suspect.end() && ref->second &&
+                                   std::find(list->suspects.begin(), list->suspects.end(),
+                                             *ref->second) != list->suspects.end()
+                               ? std::optional(list->name)
+                               : std::nullopt);
+  // The bail cases about this suspect, which are of the suspect's team (kBailCaseSteps).
+  auto cases = db.prepare("SELECT ref, status FROM bail_cases WHERE suspect_id = ? ORDER BY ref");
+  cases.bind_all(id);
+  w.key("bail_cases").begin_array();
+  while (cases.step()) {
+    w.object(
+        {base::member("ref", cases.column_text(0)), base::member("status", cases.column_text(1))});
+  }
+  w.end_array().end_object();
+  audit(db, call.caller, "read", "suspect", id,
+        call.request.query.count("reason") ? call.request.query.at("reason") : "");
+  transaction.commit();
+  return json_response(200, w.str());
+}
+
+Response Api::Impl::bail_case(const Call& call) {
+  store::Database& db = *call.db;
+  store::Transaction transaction(db);
+  const std::string id = case_in_scope(call, "bail_case", "bail case");
+  sync::Replica replica(db);
+  auto bail = replica.fields_of("bail_case", id).value_or(sync::FieldValues{});
+  bail["id"] = id;
+  const auto extensions = replica.children_of("bail_extension", id);
+  const auto reviews = replica.children_of("rui_review", id);
+  const Date today = london_date(options.now());
+  base::JsonWriter w;
+  w.begin_object().key("bail_case");
+  sync::write_record(w, bail);
+  write_records(w, "extensions", extensions);
+  write_records(w, "conditions", replica.children_of("bail_condition", id));
+  write_records(w, "rui_reviews", reviews);
+  // What the law makes of the arrest and the extensions so far: when bail ends now, and who
+  // must extend it, by when and how far.
+  const auto arrested = date_of(bail, "arrested_on");
+  const auto case_type = parse_enum<CaseType>(
+      bail.count("case_type") && bail.at("case_type") ? *bail.at("case_type") : std::string());
+  w.key("bail_period");
+  if (arrested && case_type) {
+    const BailTimetable timetable = bail_timetable(*arrested, *case_type);
+    w.begin_object().field("regime", std::string(to_string(timetable.regime)));
+    if (timetable.stages.empty()) {
+      w.fields({base::member("ends", std::optional<std::string>()),
+                base::member("days_left", std::optional<std::int64_t>())});
+      w.key("next_extension").null();
+    } else {
+      const Date ends = latest(extensions, "extended_to").value_or(timetable.stages.front().ends);
+      const int days_left = days_between(today, ends);
+      w.fields({base::member("ends", format_date(ends)),
+                base::member("days_left", static_cast<std::int64_t>(days_left))});
+      w.key("next_extension");
+      // Once the period has ended no extension can be given (docs/domain.md).
+      const auto next = days_left < 0 ? std::nullopt : next_stage(timetable, ends);
+      if (next) {
+        w.object({base::member("authority", std::string(to_string(next->authority))),
+                  base::member("label", std::string(bail_authority_label(next->authority))),
+                  base::member("by", format_date(ends)),
+                  base::member("furthest", format_date(next->ends))});
+      } else {
+        w.null();
+      }
+    }
+    w.end_object();
+  } else {
+    w.null();
+  }
+  const Policy policy = store::policy_in_force(db, today);
+  const bool rui = bail.count("status") && bail.at("status") == std::optional<std::string>("rui");
+  w.field("rui_review_due", rui && arrested
+                                ? std::optional(format_date(rui_review_due(
+                                      latest(reviews, "reviewed_on").value_or(*arrested), policy)))
+                                : std::nullopt);
+  // The suspect the case is about, of the case's team (kBailCaseSteps).
+  auto suspect = db.prepare(
+      "SELECT s.ref FROM bail_cases c JOIN suspects s ON s.id = c.suspect_id AND s.team_id = "
+      "c.team_id WHERE c.id = ?");
+  suspect.bind_all(id);
+  w.field("suspect_ref", suspect.step() ? suspect.column_optional_text(0) : std::nullopt);
+  suspect.reset();
+  w.end_object();
+  audit(db, call.caller, "read", "bail_case", id,
+        call.request.query.count("reason") ? call.request.query.at("reason") : "");
+  transaction.commit();
+  return json_response(200, w.str());
+}
+
+}  // namespace vigil::server
