@@ -154,6 +154,8 @@ constexpr Benchmark kBenchmarks[] = {
     {"reports", "20 supervisors asking for their team's reports at once over HTTP, and the force's",
      run_reports},
     {"batch", "the nightly run on the national profile: seconds and peak memory", run_batch_bench},
+    {"desk", "20 supervisors opening their review queue and a nominal's page at once over HTTP",
+     run_desk},
 };
 
 void print_usage(std::ostream& out) {

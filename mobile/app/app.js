@@ -18,6 +18,7 @@ const NOT_AS_PLANNED = [["", "It went as planned"], ["staff_shortage", "Staff sh
 const RISK_CHANGES = ["Relationship breakdown", "Job loss", "New contact with children", "Substance misuse"];
 const READ_REASONS = ["Visit preparation", "Visit at the door", "Risk assessment", "Plan review", "Intelligence check", "Supervisor's request"];
 const SYNC_EVERY_MS = 60000;
+const SYNC_TICK_MS = 5000;
 const STATUS_EVERY_MS = 10000;
 
 // ----- the page's parts
@@ -184,11 +185,13 @@ function when(instant) {
 }
 
 let syncing = false;
+let lastSyncStarted = 0;
 // `background`: the page's own timer asked, not the officer; the tablet does not count it as use,
 // and the screen on show is left as it is (redrawing it would be use too).
 async function syncNow(background = false) {
   if (syncing || !state.status || state.status.tablet.locked) return null;
   syncing = true;
+  lastSyncStarted = Date.now();
   $("link-state").textContent = "Syncing…";
   let report = null;
   try {
@@ -783,7 +786,11 @@ async function start() {
     syncSoon();
   }
   setInterval(refreshStatus, STATUS_EVERY_MS);
-  setInterval(() => { if (state.status && !state.status.tablet.locked) syncNow(true); }, SYNC_EVERY_MS);
+  // The background sync comes a minute after the last one, whoever asked for it: an officer who
+  // has just synced by hand is not synced again a moment later.
+  setInterval(() => {
+    if (state.status && !state.status.tablet.locked && Date.now() - lastSyncStarted >= SYNC_EVERY_MS) syncNow(true);
+  }, SYNC_TICK_MS);
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -922,7 +922,8 @@ async function nominalView() {
       { name: "team", label: "Team", required: true, value: r.nominal.team, list: "my-teams" },
       { name: "officer", label: "Officer (username; empty for none)", value: r.nominal.officer ?? "" },
     ], "Move", async (values) => {
-      const change = recordUpdate("nominal", r.nominal, values);
+      // The record as the page has it carries no id of its own: the nominal's is the page's.
+      const change = recordUpdate("nominal", { ...r.nominal, id: n.id }, values);
       if (!change) return "Nothing to change.";
       await writeRecord(change);
       return written("The move is");
@@ -1018,7 +1019,9 @@ async function suspectView() {
     deskForm("close-form", "Close the suspect", [
       ...(d.open_actions && supervisor ? [{ name: "close_reason", label: `Why close with ${plural(d.open_actions, "action")} open`, type: "textarea", required: true }] : []),
     ], "Close", async (values) => {
-      await writeRecord(recordUpdate("suspect", s, { status: "closed", ...values }));
+      // close_reason is always sent (empty when none is needed), so a reason left from an
+      // earlier closing never stands for this one.
+      await writeRecord(recordUpdate("suspect", s, { status: "closed", close_reason: values.close_reason ?? "" }));
       return written("The closing is");
     }),
   ];

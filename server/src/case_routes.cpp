@@ -46,7 +46,10 @@ std::optional<Date> latest(const std::vector<sync::FieldValues>& all, const std:
 std::string Api::Impl::case_in_scope(const Call& call, std::string_view entity,
                                      std::string_view noun) {
   const std::string table = entity == "suspect" ? "suspects" : "bail_cases";
-  auto s = call.db->prepare("SELECT id, team_id FROM " + table + " WHERE id = ?1 OR ref = ?1");
+  // An id names its record before a reference does: a record whose reference is another's id
+  // never stands in for it.
+  auto s = call.db->prepare("SELECT id, team_id FROM " + table +
+                            " WHERE id = ?1 OR ref = ?1 ORDER BY id = ?1 DESC LIMIT 1");
   s.bind_all(call.id);
   if (!s.step()) {
     fail(404, "not_found", "there is no " + std::string(noun) + " with id or reference " + call.id);
@@ -113,17 +116,26 @@ Response Api::Impl::suspect(const Call& call) {
                                              *ref->second) != list->suspects.end()
                                ? std::optional(list->name)
                                : std::nullopt);
-  // The bail cases about this suspect, which are of the suspect's team (kBailCaseSteps).
-  auto cases = db.prepare("SELECT ref, status FROM bail_cases WHERE suspect_id = ? ORDER BY ref");
+  // The bail cases about this suspect of the suspect's own team (a case moved to another team
+  // since it was linked is that team's to show), each disclosed and so audited as read.
+  auto cases = db.prepare(
+      "SELECT c.id, c.ref, c.status FROM bail_cases c JOIN suspects s ON s.id = c.suspect_id AND "
+      "s.team_id = c.team_id WHERE c.suspect_id = ? ORDER BY c.ref");
   cases.bind_all(id);
+  std::vector<std::string> disclosed;
   w.key("bail_cases").begin_array();
   while (cases.step()) {
+    disclosed.push_back(cases.column_text(0));
     w.object(
-        {base::member("ref", cases.column_text(0)), base::member("status", cases.column_text(1))});
+        {base::member("ref", cases.column_text(1)), base::member("status", cases.column_text(2))});
   }
   w.end_array().end_object();
-  audit(db, call.caller, "read", "suspect", id,
-        call.request.query.count("reason") ? call.request.query.at("reason") : "");
+  const std::string reason =
+      call.request.query.count("reason") ? call.request.query.at("reason") : "";
+  audit(db, call.caller, "read", "suspect", id, reason);
+  for (const auto& case_id : disclosed) {
+    audit(db, call.caller, "read", "bail_case", case_id, "bail case of a suspect read");
+  }
   transaction.commit();
   return json_response(200, w.str());
 }
@@ -186,14 +198,21 @@ Response Api::Impl::bail_case(const Call& call) {
                                 : std::nullopt);
   // The suspect the case is about, of the case's team (kBailCaseSteps).
   auto suspect = db.prepare(
-      "SELECT s.ref FROM bail_cases c JOIN suspects s ON s.id = c.suspect_id AND s.team_id = "
-      "c.team_id WHERE c.id = ?");
+      "SELECT s.id, s.ref FROM bail_cases c JOIN suspects s ON s.id = c.suspect_id AND "
+      "s.team_id = c.team_id WHERE c.id = ?");
   suspect.bind_all(id);
-  w.field("suspect_ref", suspect.step() ? suspect.column_optional_text(0) : std::nullopt);
+  std::optional<std::string> suspect_id, suspect_ref;
+  if (suspect.step()) {
+    suspect_id = suspect.column_text(0);
+    suspect_ref = suspect.column_text(1);
+  }
   suspect.reset();
+  w.field("suspect_ref", suspect_ref);
   w.end_object();
   audit(db, call.caller, "read", "bail_case", id,
         call.request.query.count("reason") ? call.request.query.at("reason") : "");
+  if (suspect_id)
+    audit(db, call.caller, "read", "suspect", *suspect_id, "suspect of a bail case read");
   transaction.commit();
   return json_response(200, w.str());
 }

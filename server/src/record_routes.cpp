@@ -179,8 +179,10 @@ Response Api::Impl::nominal(const Call& call) {
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
   store::Transaction transaction(db);
-  // By id, or by the nominal's reference (what every report's rows carry).
-  auto s = db.prepare(nominal_columns() + "WHERE n.id = ?2 OR n.ref = ?2");
+  // By id, or by the nominal's reference (what every report's rows carry); an id first, so a
+  // reference that is another nominal's id never stands in for it.
+  auto s = db.prepare(nominal_columns() +
+                      "WHERE n.id = ?2 OR n.ref = ?2 ORDER BY n.id = ?2 DESC LIMIT 1");
   s.bind_all(format_date(london_date(options.now())), call.id);
   if (!s.step()) fail(404, "not_found", "there is no nominal with id or reference " + call.id);
   const std::string id = s.column_text(0);

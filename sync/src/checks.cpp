@@ -4,6 +4,7 @@
 
 #include "vigil/base/ids.hpp"
 #include "vigil/rules/bail.hpp"
+#include "vigil/rules/dates.hpp"
 #include "vigil/rules/text.hpp"
 
 namespace vigil::sync {
@@ -297,6 +298,56 @@ std::optional<std::string> check_suspect(store::Database& db, Names&, ParsedChan
 }  // namespace
 
 const RecordSteps kSuspectSteps{.check = check_suspect};
+
+namespace {
+
+// An action left open on a closed suspect would be work nobody is asked to do: a new one, or one
+// set open again, needs the suspect reopened first. Closing an action, or changing one a
+// supervisor closed the suspect over, is always allowed.
+std::optional<std::string> check_suspect_action(store::Database& db, Names&, ParsedChange& change) {
+  const ParsedField* status = change.find("status");
+  const bool opens =
+      change.creating ? status == nullptr || !std::holds_alternative<std::string>(status->stored) ||
+                            status->stored_text() == "open"
+                      : status != nullptr && std::holds_alternative<std::string>(status->stored) &&
+                            status->stored_text() == "open";
+  if (!opens) return std::nullopt;
+  std::string suspect_id;
+  if (const ParsedField* suspect = change.find("suspect_id"); suspect != nullptr) {
+    suspect_id = suspect->stored_text();
+  } else {
+    auto& of = db.cached("SELECT suspect_id FROM suspect_actions WHERE id = ?");
+    of.bind_all(change.change->entity_id);
+    if (of.step()) suspect_id = of.column_text(0);
+    of.reset();
+  }
+  auto& closed = db.cached("SELECT ref FROM suspects WHERE id = ? AND status = 'closed'");
+  closed.bind_all(suspect_id);
+  std::optional<std::string> ref;
+  if (closed.step()) ref = closed.column_text(0);
+  closed.reset();
+  if (!ref) return std::nullopt;
+  return "the suspect " + *ref + " is closed: reopen the suspect before opening an action";
+}
+
+// A review is dated by the day it was made, never ahead: a review dated in the future would put
+// the next one off and hide that it is due.
+std::optional<std::string> check_suspect_review(store::Database&, Names&, ParsedChange& change) {
+  const ParsedField* on = change.find("reviewed_on");
+  if (on == nullptr || !std::holds_alternative<std::string>(on->stored)) return std::nullopt;
+  const auto reviewed_on = parse_date(on->stored_text());
+  const Date today = london_today();
+  if (reviewed_on && *reviewed_on > today) {
+    return "reviewed_on " + on->stored_text() + " is after today (" + format_date(today) +
+           "): a review is dated the day it was made";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const RecordSteps kSuspectActionSteps{.check = check_suspect_action};
+const RecordSteps kSuspectReviewSteps{.check = check_suspect_review};
 
 namespace {
 

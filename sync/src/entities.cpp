@@ -201,6 +201,7 @@ std::vector<EntitySpec> build() {
                  .table = "suspect_actions",
                  .mutable_record = true,
                  .parent_field = "suspect_id",
+                 .record_steps = &kSuspectActionSteps,
                  .fields = {
                      reference("suspect_id", "suspect"),
                      note("description", true, E::officer),
@@ -216,6 +217,7 @@ std::vector<EntitySpec> build() {
                  .supervisor_creates = true,
                  .parent_field = "suspect_id",
                  .author_column = "reviewer_id",
+                 .record_steps = &kSuspectReviewSteps,
                  .fields = {
                      reference("suspect_id", "suspect"),
                      typed("reviewed_on", T::date, true, E::nobody),

@@ -31,6 +31,10 @@ extern const RecordSteps kVisitAmendmentSteps;
 // A suspect is closed only with no action open, or by a supervisor with a reason for leaving
 // them open (core's check_suspect_close).
 extern const RecordSteps kSuspectSteps;
+// No action is opened (made, or set open again) on a closed suspect.
+extern const RecordSteps kSuspectActionSteps;
+// A suspect's review is not dated after today (London's day).
+extern const RecordSteps kSuspectReviewSteps;
 // A bail case names its suspect only within its own team: the suspect's team is checked against
 // the case's (the one sent, or the one stored), so no device links a case to another team's record.
 extern const RecordSteps kBailCaseSteps;

@@ -86,9 +86,11 @@ ReadValue read_value(const FieldSpec& field, const std::optional<std::string_vie
       const auto longest =
           field.type == FieldType::text ? static_cast<std::size_t>(field.max) : kMaxShortText;
       if (auto problem = text_problem(text, name, longest)) return {{}, std::move(*problem)};
-      if (text.empty() &&
+      // Spaces alone are no value: a note of blanks says nothing a reader can use.
+      if (is_blank(text) &&
           ((field.required && !field.may_be_empty) || field.type != FieldType::text)) {
-        return {{}, name + " is empty; it must have a value"};
+        return {{},
+                name + (text.empty() ? " is empty" : " is only spaces") + "; it must have a value"};
       }
       return {std::string(text), {}};
     }

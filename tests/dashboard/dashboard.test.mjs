@@ -367,6 +367,26 @@ await check("a supervisor adds an action to a plan that has none, on the nominal
   await shot(page, "supervisor-case-management");
 });
 
+await check("a supervisor moves a nominal to another officer from its page, and the record says so", async () => {
+  // From the middle of North 1's list (the conflicts and the visits alone take theirs from the
+  // ends).
+  const list = await call("GET", "/api/v1/nominals?team=North%201", { token: supervisorToken });
+  const nominal = list.body.items[Math.floor(list.body.items.length / 2)];
+  const before = await call("GET", `/api/v1/nominals/${nominal.id}?reason=dashboard%20test`, { token: supervisorToken });
+  const to = before.body.officer === "pc.jones" ? "pc.doyle" : "pc.jones";
+  await page.goto(`${base}/#nominal?id=${encodeURIComponent(nominal.ref)}&team=North%201`);
+  await page.fill("#reason", "Balancing caseloads");
+  await page.click("#read-reason button[type=submit]");
+  await page.waitForSelector("#move-form");
+  assert.equal(await page.inputValue("#move-form-team"), "North 1", "the form starts from the nominal's team");
+  await page.fill("#move-form-officer", to);
+  await page.click("#move-form button[type=submit]");
+  await page.locator(".nominal-head", { hasText: to }).waitFor();
+  const after = await call("GET", `/api/v1/nominals/${nominal.id}?reason=dashboard%20test`, { token: supervisorToken });
+  assert.equal(after.body.officer, to, "the nominal is now the other officer's");
+  assert.equal(after.body.team, "North 1", "and still North 1's");
+});
+
 await check("a bail extension by too junior a rank is refused on the case's page with the law's reason; the right rank records it", async () => {
   // A case arrested ten days ago (today in London): the custody officer's three months run, and
   // an extension past them needs an inspector.

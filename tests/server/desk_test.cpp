@@ -376,3 +376,111 @@ TEST_CASE(
           return item.kind == PullItem::Kind::purge && item.entity_id == nominal;
         }) == 1);
 }
+
+TEST_CASE(
+    "no action is opened on a closed suspect; a suspect's review is neither dated ahead nor "
+    "blank; a suspect's page shows and audits only its own team's bail cases; an id names its "
+    "own record before a reference",
+    "[server][desk][suspects]") {
+  World world;
+  auto [sergeant, officer] = world.devices("sgt.north", "pc.a");
+  const std::string suspect = world.force().north_suspect;
+  // Structured bindings are not captured by lambdas under C++20 clang: a reference is.
+  auto& officer_client = officer;
+  auto& sergeant_client = sergeant;
+  const auto action = [&](const FieldValues& extra) {
+    FieldValues fields{{"suspect_id", suspect}, {"description", "Check the sister's address"}};
+    for (const auto& [name, value] : extra) fields[name] = value;
+    return officer_client.post("/api/v1/records", record_body("suspect_action", "create", fields));
+  };
+
+  // Closed with nothing open: a new open action is refused, saying why; one recorded as done is
+  // history and kept; setting it open again is refused too.
+  REQUIRE(sergeant
+              .post("/api/v1/records", update_body("suspect", suspect, {{"status", "closed"}},
+                                                   {{"status", "outstanding"}}))
+              .status == 201);
+  const auto refused = action({{"status", "open"}});
+  INFO(refused.body);
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("the suspect SUS-1 is closed: reopen the suspect") != std::string::npos);
+  CHECK(action({}).status == 400);  // no status is an open action
+  const auto done = action({{"status", "done"}, {"completed_on", "2026-12-01"}});
+  INFO(done.body);
+  REQUIRE(done.status == 201);
+  CHECK(officer
+            .post("/api/v1/records", update_body("suspect_action", id_of(done),
+                                                 {{"status", "open"}}, {{"status", "done"}}))
+            .status == 400);
+  CHECK(world.count("SELECT count(*) FROM suspect_actions WHERE suspect_id = ? AND status = "
+                    "'open'",
+                    suspect) == 0);
+  // Reopened, the suspect takes actions again.
+  REQUIRE(officer
+              .post("/api/v1/records", update_body("suspect", suspect, {{"status", "outstanding"}},
+                                                   {{"status", "closed"}}))
+              .status == 201);
+  CHECK(action({{"status", "open"}}).status == 201);
+
+  // A review dated tomorrow would put the next one off; a note of spaces says nothing.
+  const auto today = vigil::london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  const auto review = [&](const std::string& on, const std::string& note) {
+    return sergeant_client.post(
+        "/api/v1/records",
+        record_body("suspect_review", "append",
+                    {{"suspect_id", suspect}, {"reviewed_on", on}, {"note", note}}));
+  };
+  const auto ahead =
+      review(vigil::format_date(date::year_month_day{date::sys_days{today} + date::days{1}}),
+             "Circulate on PNC");
+  INFO(ahead.body);
+  CHECK(ahead.status == 400);
+  CHECK(ahead.body.find("is after today") != std::string::npos);
+  const auto blank = review(vigil::format_date(today), "   ");
+  INFO(blank.body);
+  CHECK(blank.status == 400);
+  CHECK(blank.body.find("note is only spaces") != std::string::npos);
+  CHECK(world.count("SELECT count(*) FROM suspect_reviews") == 0);
+
+  // BAIL-1 names SUS-1: both pages say so, and each disclosure of the other record is audited.
+  REQUIRE(sergeant
+              .post("/api/v1/records",
+                    update_body("bail_case", world.force().north_bail_case,
+                                {{"suspect_id", suspect}}, {{"suspect_id", std::nullopt}}))
+              .status == 201);
+  auto page = parse(sergeant.get("/api/v1/suspects/SUS-1?reason=meeting").body);
+  REQUIRE(page["bail_cases"].Size() == 1);
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = "
+                    "'bail_case' AND entity_id = ? AND reason = 'bail case of a suspect read'",
+                    world.force().north_bail_case) == 1);
+  const auto bail = parse(sergeant.get("/api/v1/bail-cases/BAIL-1?reason=meeting").body);
+  CHECK(std::string(bail["suspect_ref"].GetString()) == "SUS-1");
+  CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'suspect' "
+                    "AND entity_id = ? AND reason = 'suspect of a bail case read'",
+                    suspect) == 1);
+  // Once the case is South's it is South's to show: North's page of the suspect no longer lists
+  // it.
+  {
+    vigil::store::Database db(world.database());
+    db.prepare("UPDATE bail_cases SET team_id = ? WHERE id = ?")
+        .bind_all(world.force().team_ids.at("South"), world.force().north_bail_case)
+        .run();
+  }
+  page = parse(sergeant.get("/api/v1/suspects/SUS-1?reason=meeting").body);
+  CHECK(page["bail_cases"].Size() == 0);
+
+  // A suspect whose reference is SUS-1's id: asked for by that id, the page is SUS-1's.
+  REQUIRE(sergeant
+              .post("/api/v1/records", record_body("suspect", "create",
+                                                   {{"ref", suspect},
+                                                    {"surname", "Decoy"},
+                                                    {"forenames", "Dee"},
+                                                    {"offence", "theft"},
+                                                    {"harm", "1"},
+                                                    {"outstanding_since", "2026-11-01"},
+                                                    {"team", "North"}}))
+              .status == 201);
+  page = parse(sergeant.get("/api/v1/suspects/" + suspect + "?reason=meeting").body);
+  CHECK(std::string(page["suspect"]["ref"].GetString()) == "SUS-1");
+}

@@ -13,10 +13,12 @@
 
 #include "vigil/base/error.hpp"
 #include "vigil/base/progress.hpp"
+#include "vigil/http/client.hpp"
 #include "vigil/http/server.hpp"
 #include "vigil/server/api.hpp"
 #include "vigil/store/store.hpp"
 #include "vigil/sync/effective_visit.hpp"
+#include "vigil/sync/wire.hpp"
 
 namespace vigil::bench {
 
@@ -194,6 +196,44 @@ Seeding seed_if_empty(const std::filesystem::path& path, const backoffice::SeedO
   // does not pay for it.
   db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   return seeding;
+}
+
+std::string sign_in_token(vigil::http::Client& client, const std::string& username,
+                          std::string_view device_name) {
+  base::JsonWriter body;
+  body.begin_object()
+      .field("username", username)
+      .field("password", backoffice::kSeedPassword)
+      .field("device_name", std::string(device_name))
+      .end_object();
+  const auto result = client.post("/api/v1/auth/login", body.str());
+  if (result.status != 200) {
+    throw Error(ErrorCode::internal, "signing in as " + username + " was answered " +
+                                         std::to_string(result.status) + ": " + result.body);
+  }
+  return sync::decode_string_object(result.body, {"token", "device_id", "officer", "role"})
+      .at("token");
+}
+
+DeskPeople desk_people(const std::filesystem::path& database, int wanted) {
+  DeskPeople people;
+  store::Database db(database);
+  auto s = db.prepare(
+      "SELECT o.username FROM officers o WHERE o.role = 'supervisor' AND o.active = 1 AND "
+      "o.password_hash IS NOT NULL AND o.id = (SELECT min(p.id) FROM officers p WHERE "
+      "p.team_id = o.team_id AND p.role = 'supervisor' AND p.password_hash IS NOT NULL) "
+      "ORDER BY (SELECT count(*) FROM nominals n WHERE n.team_id = o.team_id) DESC, o.username "
+      "LIMIT ?");
+  s.bind_all(wanted);
+  while (s.step()) people.supervisors.push_back(s.column_text(0));
+  auto a = db.prepare(
+      "SELECT username FROM officers WHERE role = 'admin' AND password_hash IS NOT NULL "
+      "ORDER BY username LIMIT 1");
+  if (a.step()) people.admin = a.column_text(0);
+  if (people.supervisors.empty() || people.admin.empty()) {
+    throw Error(ErrorCode::not_found, "the database has no supervisor or administrator to sign in");
+  }
+  return people;
 }
 
 void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,

@@ -19,6 +19,10 @@
 #include "vigil/base/json.hpp"
 #include "vigil/tools/seed.hpp"
 
+namespace vigil::http {
+class Client;
+}
+
 namespace vigil::bench {
 
 using Clock = std::chrono::steady_clock;
@@ -142,6 +146,20 @@ class LoopbackServer {
   std::unique_ptr<Impl> impl_;
 };
 
+// Signs `username` in with the seed's password over `client` and returns the session's token;
+// throws when the server refuses.
+std::string sign_in_token(vigil::http::Client& client, const std::string& username,
+                          std::string_view device_name);
+
+// Who sits at the desk in a seeded force: up to `wanted` supervisors who can sign in, one of each
+// team, the teams with the most nominals first, and an administrator. Throws when there is no
+// supervisor or no administrator.
+struct DeskPeople {
+  std::vector<std::string> supervisors;
+  std::string admin;
+};
+DeskPeople desk_people(const std::filesystem::path& database, int wanted);
+
 // "benchmark", "profile", "seed", "as_of", "database", "build" and "cpus" into an open object.
 void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
                       const BenchDatabase& database);
@@ -158,5 +176,7 @@ int run_field(std::span<const std::string> words);
 int run_reports(std::span<const std::string> words);
 // `vigil-bench batch` (batch_bench.cpp).
 int run_batch_bench(std::span<const std::string> words);
+// `vigil-bench desk` (desk_bench.cpp).
+int run_desk(std::span<const std::string> words);
 
 }  // namespace vigil::bench

@@ -12,7 +12,6 @@
 #include "bench_support.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/http/client.hpp"
-#include "vigil/sync/wire.hpp"
 
 namespace vigil::bench {
 namespace {
@@ -60,22 +59,6 @@ struct Asker {
   std::string token;
 };
 
-std::string token_of(vigil::http::Client& client, const std::string& username) {
-  base::JsonWriter body;
-  body.begin_object()
-      .field("username", username)
-      .field("password", backoffice::kSeedPassword)
-      .field("device_name", "morning meeting")
-      .end_object();
-  const auto result = client.post("/api/v1/auth/login", body.str());
-  if (result.status != 200) {
-    throw Error(ErrorCode::internal, "signing in as " + username + " was answered " +
-                                         std::to_string(result.status) + ": " + result.body);
-  }
-  return sync::decode_string_object(result.body, {"token", "device_id", "officer", "role"})
-      .at("token");
-}
-
 }  // namespace
 
 int run_reports(std::span<const std::string> words) {
@@ -90,27 +73,9 @@ int run_reports(std::span<const std::string> words) {
   const SeededBench bench(args, "reports", choice);
   const auto& [database, out, seeding] = bench;
 
-  // One supervisor of each team, the biggest teams first, and an administrator.
-  std::vector<std::string> supervisors;
-  std::string admin;
-  {
-    store::Database db(database.path());
-    auto s = db.prepare(
-        "SELECT o.username FROM officers o WHERE o.role = 'supervisor' AND o.active = 1 AND "
-        "o.password_hash IS NOT NULL AND o.id = (SELECT min(p.id) FROM officers p WHERE "
-        "p.team_id = o.team_id AND p.role = 'supervisor' AND p.password_hash IS NOT NULL) "
-        "ORDER BY (SELECT count(*) FROM nominals n WHERE n.team_id = o.team_id) DESC, o.username "
-        "LIMIT ?");
-    s.bind_all(wanted);
-    while (s.step()) supervisors.push_back(s.column_text(0));
-    auto a = db.prepare(
-        "SELECT username FROM officers WHERE role = 'admin' AND password_hash IS NOT NULL "
-        "ORDER BY username LIMIT 1");
-    if (a.step()) admin = a.column_text(0);
-  }
-  if (supervisors.empty() || admin.empty()) {
-    throw Error(ErrorCode::not_found, "the database has no supervisor or administrator to sign in");
-  }
+  const DeskPeople people = desk_people(database.path(), wanted);
+  const auto& supervisors = people.supervisors;
+  const auto& admin = people.admin;
 
   // As vigil-server runs: today's reports made ahead, unless --cold.
   const bool warm = !args.flag("cold");
@@ -121,12 +86,12 @@ int run_reports(std::span<const std::string> words) {
   for (const auto& username : supervisors) {
     Asker a{username, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
     a.client->set_timeout(std::chrono::seconds(120));
-    a.token = token_of(*a.client, username);
+    a.token = sign_in_token(*a.client, username, "morning meeting");
     askers.push_back(std::move(a));
   }
   Asker chief{admin, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
   chief.client->set_timeout(std::chrono::seconds(300));
-  chief.token = token_of(*chief.client, admin);
+  chief.token = sign_in_token(*chief.client, admin, "morning meeting");
   std::cout << "server: " << server.url() << "; " << askers.size()
             << " supervisors of different teams and " << admin << " signed in\n";
   double warm_seconds = 0;

@@ -198,7 +198,7 @@ PolicyParse parse_policy(std::string_view json) {
       r.error = "policy field priority.days_per_step must be more than 0";
     }
   }
-  if (const auto list = doc.FindMember("priority_list"); list != doc.MemberEnd()) {
+  if (auto list = doc.FindMember("priority_list"); list != doc.MemberEnd()) {
     p.priority_list = read_priority_list(list->value, r);
   }
   if (!r.error.empty()) return {std::nullopt, r.error};
