@@ -198,7 +198,10 @@ PolicyParse parse_policy(std::string_view json) {
       r.error = "policy field priority.days_per_step must be more than 0";
     }
   }
-  if (auto list = doc.FindMember("priority_list"); list != doc.MemberEnd()) {
+  // Through a const reference: a Document's own (non-const) member iterators compare ambiguously
+  // under C++20's reversed operators, which clang refuses.
+  const rapidjson::Value& root = doc;
+  if (const auto list = root.FindMember("priority_list"); list != root.MemberEnd()) {
     p.priority_list = read_priority_list(list->value, r);
   }
   if (!r.error.empty()) return {std::nullopt, r.error};
