@@ -50,6 +50,10 @@ struct HttpError {
 // The scope of a read as the audit log says it: "the force", or "teams A, B".
 std::string scope_words(const std::vector<std::string>& teams);
 
+// The last change that can alter what is worked out over these teams (empty: the whole force):
+// the generation a kept answer must have been made at (report_cache.hpp).
+std::int64_t scope_generation(store::Database& db, const std::vector<std::string>& teams);
+
 // What a route's handler is given. On a route open to all, `db` and `caller` are null; on the
 // others the caller was authenticated on `db`, a connection the handler may use for the rest.
 struct Call {

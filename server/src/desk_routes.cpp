@@ -11,6 +11,7 @@
 #include "vigil/reports/review_queue.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/store/devices.hpp"
+#include "vigil/store/policy_versions.hpp"
 #include "vigil/sync/back_office.hpp"
 #include "vigil/sync/hlc.hpp"
 #include "vigil/sync/wire.hpp"
@@ -80,7 +81,17 @@ Response Api::Impl::record(const Call& call) {
 Response Api::Impl::review_queue_page(const Call& call) {
   const Caller& caller = *call.caller;
   const auto teams = requested_teams(call, "review queue", "review queue");
-  const auto queue = reports::review_queue(*call.db, options.now(), reports::ReportScope{teams});
+  store::Database& db = *call.db;
+  const Instant now = options.now();
+  const reports::ReportScope scope{teams};
+  // The count of what waited longer than the window is most of the queue's work (a team's whole
+  // history): kept, like the reports, until a change lands in the teams, the day turns or the
+  // policy changes; the window itself is worked out for every request.
+  const auto older = reports.get<reports::OlderUnreviewed>(
+      "review queue, older " + format_date(london_date(now)) + " policy " +
+          std::to_string(store::latest_policy_version(db)) + ' ' + base::json_string_array(teams),
+      scope_generation(db, teams), [&] { return reports::review_queue(db, now, scope).older; });
+  const auto queue = reports::review_queue(db, now, scope, *older);
   audits->write(audit_row(&caller, "read", "review queue", std::nullopt,
                           "review queue for " + scope_words(teams)));
   return json_response(200, reports::review_queue_json(queue));

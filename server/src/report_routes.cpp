@@ -55,9 +55,18 @@ Response report_response(bool csv, std::string body, const reports::ReportStamp&
   return response;
 }
 
-// The last change that can alter a report over these teams (empty: the whole force): the
-// generation its cached copy must have been made at (report_cache.hpp). Each read is one
-// index probe: a team's changes, those for every tablet, and those that moved a record out.
+// A report and, when it is kept, its JSON written once unstamped: each reader gets it stamped
+// afresh.
+template <class Report>
+struct Made {
+  Report report;
+  std::string json;
+};
+
+}  // namespace
+
+// Each read is one index probe: a team's changes, those for every tablet, and those that moved a
+// record out.
 std::int64_t scope_generation(store::Database& db, const std::vector<std::string>& teams) {
   std::int64_t generation = 0;
   const auto newest = [&](const char* sql, const std::string& team) {
@@ -81,16 +90,6 @@ std::int64_t scope_generation(store::Database& db, const std::vector<std::string
   }
   return generation;
 }
-
-// A report and, when it is kept, its JSON written once unstamped: each reader gets it stamped
-// afresh.
-template <class Report>
-struct Made {
-  Report report;
-  std::string json;
-};
-
-}  // namespace
 
 std::string scope_words(const std::vector<std::string>& teams) {
   if (teams.empty()) return "the force";

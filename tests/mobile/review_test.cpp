@@ -142,10 +142,24 @@ TEST_CASE(
                    "'; UPDATE visit_amendments SET amended_at = '2020-01-02T00:00:00Z' WHERE "
                    "visit_id = '" +
                    other + "'");
+  // (The server keeps that count until a change lands in the team or the day turns; an edit of
+  // the database behind its back is not one, so the officer's next amendment stands for it.)
+  tablet->amend_visit(single, "Crew noted", {{"crew_reason", "pc.b called away"}});
+  tablet->sync(Force::quick());
   const auto aged = queue_of(*http, sergeant, "North");
   CHECK(aged.item("waiting", other) == nullptr);
+  CHECK(aged.item("waiting", single) != nullptr);
   CHECK(aged.doc["older_unreviewed"]["visit"].GetInt() == 1);
   CHECK(aged.doc["window_days"].GetInt() == 90);
+
+  // Returned, however long ago it was taken in, it is listed for the officer and no longer
+  // counted as never reviewed.
+  REQUIRE(http->post("/api/v1/reviews", decision("North", other, "returned", "Still no reason"),
+                     sergeant.auth())
+              .status == 201);
+  const auto old_returned = queue_of(*http, sergeant, "North");
+  CHECK(old_returned.item("returned", other) != nullptr);
+  CHECK(old_returned.doc["older_unreviewed"]["visit"].GetInt() == 0);
 }
 
 TEST_CASE(

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "bench_support.hpp"
+#include "sql_profile.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/url.hpp"
 #include "vigil/http/client.hpp"
@@ -25,7 +26,7 @@ namespace {
 constexpr const char* kDeskHelp =
     "usage: vigil-bench desk [--db PATH] [--profile national|force|demo] [--seed N]\n"
     "                        [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N] [--paint]\n"
-    "                        [--out FILE]\n"
+    "                        [--sql-profile] [--out FILE]\n"
     "\n"
     "Seeds a profile (national by default) into a fresh temporary database and serves it with\n"
     "the real server in this process over HTTP on a loopback port. --supervisors supervisors,\n"
@@ -45,6 +46,8 @@ constexpr const char* kDeskHelp =
     "                     playwright-core, which tools/dev test installs) as the largest team's\n"
     "                     supervisor while the others keep asking, and print the time to first\n"
     "                     paint and to the view drawn\n"
+    "  --sql-profile      also time every SQL statement the server runs in the rounds and print\n"
+    "                     the costliest (the profile slows them: for finding, not comparing)\n"
     "  --out FILE         where to write the figures as JSON (default build/bench/desk.json)\n";
 
 // What the issue asks of the desk's API calls on this machine.
@@ -61,8 +64,7 @@ struct Supervisor {
 };
 
 // `rounds` references of the team's nominals, spread over the team (ids are random).
-std::vector<std::string> nominals_of(store::Database& db, const std::string& username,
-                                     int rounds) {
+std::vector<std::string> nominals_of(store::Database& db, const std::string& username, int rounds) {
   auto s = db.prepare(
       "SELECT n.ref FROM nominals n WHERE n.team_id = (SELECT team_id FROM officers WHERE "
       "username = ?) ORDER BY n.id LIMIT ?");
@@ -82,9 +84,9 @@ std::string run_paint(const std::string& url, const std::string& username,
                 "--paint runs tools/bench/desk_paint.mjs: run vigil-bench from the repository's "
                 "root (tools/dev bench does)");
   }
-  const std::string command =
-      "node tools/bench/desk_paint.mjs --base-url '" + url + "' --username '" + username +
-      "' --nominal '" + nominal_ref + "' --runs " + std::to_string(runs);
+  const std::string command = "node tools/bench/desk_paint.mjs --base-url '" + url +
+                              "' --username '" + username + "' --nominal '" + nominal_ref +
+                              "' --runs " + std::to_string(runs);
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) throw Error(ErrorCode::internal, "could not run " + command);
   std::string output;
@@ -102,9 +104,9 @@ std::string run_paint(const std::string& url, const std::string& username,
 }  // namespace
 
 int run_desk(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {
-      {"db"},     {"profile"}, {"seed"},         {"as-of"}, {"supervisors"},
-      {"rounds"}, {"out"},     {"paint", false}};
+  static constexpr base::Option kOptions[] = {{"db"},    {"profile"},      {"seed"},
+                                              {"as-of"}, {"supervisors"},  {"rounds"},
+                                              {"out"},   {"paint", false}, {"sql-profile", false}};
   const auto options = bench_options(words, kOptions, "desk", kDeskHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
@@ -114,13 +116,17 @@ int run_desk(std::span<const std::string> words) {
   const auto& [database, out, seeding] = bench;
   const DeskPeople people = desk_people(database.path(), wanted);
 
+  const bool sql_profile = args.flag("sql-profile");
+  if (sql_profile) SqlProfile::install();
   LoopbackServer server(database.path(), 2);
   std::vector<Supervisor> supervisors;
   {
     store::Database db(database.path());
     for (const auto& username : people.supervisors) {
-      Supervisor s{username, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()),
-                   {}, nominals_of(db, username, rounds)};
+      Supervisor s{username,
+                   std::make_unique<vigil::http::Client>("127.0.0.1", server.port()),
+                   {},
+                   nominals_of(db, username, rounds)};
       s.client->set_timeout(std::chrono::seconds(120));
       s.token = sign_in_token(*s.client, username, "desk");
       supervisors.push_back(std::move(s));
@@ -151,19 +157,30 @@ int run_desk(std::span<const std::string> words) {
   std::vector<std::thread> threads;
   threads.reserve(supervisors.size());
   const auto start = Clock::now();
+  if (sql_profile) SqlProfile::start();
   for (auto& s : supervisors) {
     threads.emplace_back([&] {
       for (int round = 0; round < rounds; ++round) {
         round_done.arrive_and_wait();
         ask(s, kQueue, "/api/v1/review-queue");
         ask(s, kNominal,
-            "/api/v1/nominals/" + base::query_escaped(s.nominal_refs[static_cast<std::size_t>(round)]) +
+            "/api/v1/nominals/" +
+                base::query_escaped(s.nominal_refs[static_cast<std::size_t>(round)]) +
                 "?reason=" + base::query_escaped("reviewing the team's work"));
       }
     });
   }
   for (auto& t : threads) t.join();
   const double wall = seconds_since(start);
+  if (sql_profile) {
+    SqlProfile::stop();
+    const auto statements = SqlProfile::statements();
+    const auto [runs, total_ms] = SqlProfile::totals(statements);
+    std::cout << "SQL of the rounds (slowed by the profile): " << grouped(runs)
+              << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
+              << fixed(wall, 2) << " s\n";
+    SqlProfile::print_costliest(statements, 15);
+  }
   if (!failures.empty()) {
     throw Error(ErrorCode::internal,
                 std::to_string(failures.size()) + " calls failed, the first: " + failures[0]);

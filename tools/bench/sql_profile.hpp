@@ -26,6 +26,14 @@ class SqlProfile {
   };
   // Costliest first.
   static std::vector<Statement> statements();
+  struct Totals {
+    std::int64_t runs = 0;
+    double total_ms = 0;
+  };
+  static Totals totals(const std::vector<Statement>& statements);
+  // A line each for the `shown` costliest on standard output (share, time, runs, time a run, the
+  // SQL cut short), then one for the rest.
+  static void print_costliest(const std::vector<Statement>& statements, std::size_t shown);
 };
 
 }  // namespace vigil::bench

@@ -674,37 +674,12 @@ void print_push(const PushFigures& f) {
 // The costliest statements of the push phase; the rest are summed on one line.
 void print_sql_profile(const std::vector<SqlProfile::Statement>& statements,
                        const PushFigures& push) {
-  constexpr std::size_t kShown = 15;
-  double total_ms = 0;
-  std::int64_t runs = 0;
-  for (const auto& s : statements) {
-    total_ms += s.total_ms;
-    runs += s.runs;
-  }
+  const auto [runs, total_ms] = SqlProfile::totals(statements);
   std::cout << "SQL while pushing (slowed by the profile): " << grouped(runs) << " statements run, "
             << fixed(static_cast<double>(runs) / static_cast<double>(push.changes), 1)
             << " a change; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
             << fixed(push.seconds, 2) << " s\n";
-  double rest_ms = 0;
-  std::int64_t rest_runs = 0;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const auto& s = statements[i];
-    if (i >= kShown) {
-      rest_ms += s.total_ms;
-      rest_runs += s.runs;
-      continue;
-    }
-    std::string sql = s.sql.size() > 110 ? s.sql.substr(0, 107) + "..." : s.sql;
-    std::cout << "  " << fixed(100.0 * s.total_ms / total_ms, 1) << "%  " << fixed(s.total_ms, 0)
-              << " ms  " << grouped(s.runs) << " runs  "
-              << fixed(1000.0 * s.total_ms / static_cast<double>(s.runs), 1) << " us each  " << sql
-              << "\n";
-  }
-  if (rest_runs > 0) {
-    std::cout << "  " << fixed(100.0 * rest_ms / total_ms, 1) << "%  " << fixed(rest_ms, 0)
-              << " ms  " << grouped(rest_runs) << " runs of " << statements.size() - kShown
-              << " other statements\n";
-  }
+  SqlProfile::print_costliest(statements, 15);
 }
 
 void write_timings(base::JsonWriter& json, const Timings& t) {

@@ -85,7 +85,8 @@ ReviewItem item_of(ReviewSubject subject, const store::Statement& s) {
 
 }  // namespace
 
-ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope) {
+ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope,
+                         const std::optional<OlderUnreviewed>& older) {
   ReviewQueue queue;
   queue.now = format_instant(now);
   store::ReadSnapshot snapshot(db);
@@ -96,12 +97,13 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
   queue.window_days = policy.review_window_days;
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "n.team_id");
-  Decisions decisions(db, queue, today,
-                      format_instant(london_midnight(add_days(today, -policy.review_window_days))));
+  const std::string window_start =
+      format_instant(london_midnight(add_days(today, -policy.review_window_days)));
+  Decisions decisions(db, queue, today, window_start);
 
   // Visits taken in through sync (the history a force imported is not reviewed here), as their
   // amendments leave them, with the plan in force when they happened.
-  auto visits = db.prepare(
+  const std::string visit_columns =
       "SELECT v.id, n.id, n.ref, t.name, coalesce(o.username, ''), v.effective_occurred_at, "
       "v.effective_outcome, v.effective_announced, (SELECT count(*) FROM "
       "effective_visit_attendees a WHERE a.visit_id = v.id), coalesce(p.double_crewed, 0), "
@@ -109,12 +111,32 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
       "coalesce(v.not_as_planned, ''), v.effective_risk_change, v.sync_seq, max(v.received_at, "
       "coalesce((SELECT max(m.amended_at) FROM visit_amendments m WHERE m.visit_id = v.id), '')), "
       "max(v.sync_seq, coalesce((SELECT max(m.sync_seq) FROM visit_amendments m WHERE "
-      "m.visit_id = v.id), 0)) "
-      "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON v.nominal_id = n.id AND "
-      "v.received_at IS NOT NULL LEFT JOIN officers o ON o.id = v.recorded_by LEFT JOIN plans p "
-      "ON p.id = " +
-      plan_in_force("substr(v.effective_occurred_at, 1, 10)") + " WHERE" + in_scope);
+      "m.visit_id = v.id), 0)) ";
+  const std::string visit_joins =
+      " LEFT JOIN officers o ON o.id = v.recorded_by LEFT JOIN plans p ON p.id = " +
+      plan_in_force("substr(v.effective_occurred_at, 1, 10)") + " WHERE" + in_scope;
+  // With the count before the window known, only the visits that can be listed are read: those
+  // taken in within the window (by the index of a nominal's visits by arrival), and the few
+  // older ones amended within it or returned (listed however long ago). A team's whole history
+  // is most of the queue's time otherwise. (CROSS JOIN keeps SQLite to that order: from the
+  // few, not from the team's whole history.)
+  auto visits = db.prepare(
+      older ? visit_columns +
+                  "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON "
+                  "v.nominal_id = n.id AND v.received_at >= ?2" +
+                  visit_joins + "UNION ALL " + visit_columns +
+                  "FROM (SELECT m.visit_id AS id FROM visit_amendments m WHERE m.amended_at >= "
+                  "?2 UNION SELECT d.subject_id FROM review_decisions d WHERE d.subject = 'visit' "
+                  "AND d.decision = 'returned') s CROSS JOIN visits v ON v.id = s.id AND "
+                  "v.received_at < ?2 CROSS JOIN nominals n ON n.id = v.nominal_id JOIN teams t "
+                  "ON t.id = n.team_id" +
+                  visit_joins
+            : visit_columns +
+                  "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON "
+                  "v.nominal_id = n.id AND v.received_at IS NOT NULL" +
+                  visit_joins);
   visits.bind(1, teams);
+  if (older) visits.bind(2, window_start);
   while (visits.step()) {
     VisitUnderReview visit;
     visit.facts.nominal_ref = visits.column_text(2);
@@ -201,13 +223,16 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
       "SELECT a.id, n.id, n.ref, t.name, coalesce(ow.username, ofc.username, ''), "
       "a.description, a.due_on, a.owner_id IS NULL, p.started_on, (SELECT max(c.received_at) "
       "FROM changes c WHERE c.entity = 'plan_action' AND c.entity_id = a.id AND c.outcome <> "
-      "'rejected'), a.sync_seq FROM nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON "
-      "p.id = " +
-      plan_in_force("?2") +
-      " JOIN plan_actions a ON a.plan_id = p.id LEFT JOIN officers ow ON ow.id = a.owner_id LEFT "
-      "JOIN officers ofc ON ofc.id = n.officer_id WHERE n.status = 'active' AND a.status = 'open' "
-      "AND (a.owner_id IS NULL OR a.due_on IS NULL OR a.due_on < ?2) AND" +
-      in_scope);
+      "'rejected'), a.sync_seq FROM nominals n CROSS JOIN plans p ON p.nominal_id = n.id AND "
+      "p.started_on <= ?2 CROSS JOIN plan_actions a ON a.plan_id = p.id JOIN teams t ON t.id = "
+      "n.team_id LEFT JOIN officers ow ON ow.id = a.owner_id LEFT JOIN officers ofc ON ofc.id = "
+      "n.officer_id "
+      "WHERE n.status = 'active' AND a.status = 'open' AND (a.owner_id IS NULL OR a.due_on IS "
+      "NULL OR a.due_on < ?2) AND" +
+      in_scope +
+      // From the team's nominals (CROSS JOIN keeps SQLite from starting at every open action
+      // of the force).
+      "AND p.id = " + plan_in_force("?2"));
   actions.bind(1, teams).bind(2, day);
   while (actions.step()) {
     ReviewItem item = item_of(ReviewSubject::plan_action, actions);
@@ -276,6 +301,8 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     decisions.place(std::move(item), rejected.column_int(6));
   }
 
+  // What was counted above is only what the window's query read: the caller's count stands.
+  if (older) queue.older = *older;
   std::stable_sort(queue.waiting.begin(), queue.waiting.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first;
     return a.since < b.since;

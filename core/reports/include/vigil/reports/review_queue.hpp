@@ -10,7 +10,9 @@
 // the officer and is listed apart. What has waited longer than the policy's review window (90
 // days) is counted, not listed: the queue is for steering today's work, and the count says how
 // much was never reviewed. Worked out from the records and the decisions each time (the
-// queue is never stored). The caller owns the Database; one thread. Throws vigil::Error when the
+// queue is never stored); the count before the window may be given by a caller that kept it
+// (the server, while nothing in the teams has changed), and the visits before it are then not
+// read. The caller owns the Database; one thread. Throws vigil::Error when the
 // database fails.
 #pragma once
 
@@ -46,18 +48,24 @@ struct ReviewItem {
   std::optional<ReturnedTo> returned;
 };
 
+// Items before the review window never reviewed, by subject (ReviewSubject's order).
+using OlderUnreviewed = std::array<int, EnumNames<ReviewSubject>::names.size()>;
+
 struct ReviewQueue {
   std::string now;         // when it was worked out
   int sample_percent = 0;  // the policy's dip-sampling share
   int window_days = 0;     // the policy's review window
   // Items waiting for the supervisor from before the window, never reviewed: counted by subject
   // (ReviewSubject's order), not listed.
-  std::array<int, EnumNames<ReviewSubject>::names.size()> older{};
+  OlderUnreviewed older{};
   std::vector<ReviewItem> waiting;   // for the supervisor: first ones, then the longest waiting
   std::vector<ReviewItem> returned;  // with the officer, the longest waiting first
 };
 
-ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope);
+// `older`: the counts before the window, when the caller has them from an earlier answer at the
+// same state of the teams' records, the same day and policy; otherwise they are counted here.
+ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope,
+                         const std::optional<OlderUnreviewed>& older = std::nullopt);
 
 std::string review_queue_json(const ReviewQueue& queue);
 
