@@ -9,10 +9,13 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include "beast.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cctype>
 #include <optional>
 #include <string_view>
+
+#include "vigil/base/gzip.hpp"
+#include "vigil/base/url.hpp"
 
 namespace vigil::http {
 
@@ -35,11 +38,8 @@ struct Connection {
   }
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// What an answer may unpack to when the client sets no body_limit.
+constexpr std::size_t kGzipLimit = std::size_t{1} << 30;
 
 }  // namespace
 
@@ -146,7 +146,7 @@ struct Client::Impl {
     auto response = parser.release();
     result.status = static_cast<int>(response.result_int());
     for (const auto& field : response) {
-      result.headers[lower(field.name_string())] = std::string(field.value());
+      result.headers[base::ascii_lower(field.name_string())] = std::string(field.value());
     }
     result.body = std::move(response.body());
     if (!response.keep_alive()) close();
@@ -175,6 +175,13 @@ Reply Client::request(const std::string& method, const std::string& target, cons
   request.version(11);
   request.set(bhttp::field::host, impl_->where());
   if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+  bool asked_gzip = false;
+  if (impl_->options.accept_gzip && std::none_of(headers.begin(), headers.end(), [](const auto& h) {
+        return base::ascii_lower(h.first) == "accept-encoding";
+      })) {
+    request.set(bhttp::field::accept_encoding, "gzip");
+    asked_gzip = true;
+  }
   for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = body;
   request.prepare_payload();
@@ -188,7 +195,22 @@ Reply Client::request(const std::string& method, const std::string& target, cons
     }
     Reply result;
     const auto ec = impl_->exchange(request, result);
-    if (!ec) return result;
+    if (!ec) {
+      result.wire_bytes = result.body.size();
+      const auto encoding = result.headers.find("content-encoding");
+      if (asked_gzip && encoding != result.headers.end() &&
+          base::ascii_lower(encoding->second) == "gzip") {
+        try {
+          result.body = base::gunzip(result.body, impl_->options.body_limit.value_or(kGzipLimit));
+        } catch (const Error& e) {
+          std::string what = method;
+          what.append(" ").append(target).append(" to ").append(impl_->where());
+          throw ClientFailure(what.append(": ").append(e.what()));
+        }
+        result.headers.erase(encoding);
+      }
+      return result;
+    }
     impl_->close();
     if (!reused || attempt > 0 || ec == beast::error::timeout) {
       std::string what = method;

@@ -33,6 +33,7 @@
 #include <unordered_map>
 
 #include "vigil/base/error.hpp"
+#include "vigil/base/gzip.hpp"
 #include "vigil/base/json.hpp"
 
 namespace vigil::http {
@@ -126,6 +127,16 @@ Response error_response(int status, const std::string& code, const std::string& 
   response.status = status;
   response.body = error_body(code, message);
   return response;
+}
+
+// Packs a compressible answer for a client that accepts gzip, on the handler's thread (the
+// I/O threads only write).
+void gzip_if_accepted(const Request& request, Response& response) {
+  if (!response.compressible) return;
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (response.body.size() < kGzipFrom || !base::accepts_gzip(request.accept_encoding)) return;
+  response.body = base::gzip(response.body);
+  response.headers.emplace_back("Content-Encoding", "gzip");
 }
 
 bool is_framing_header(std::string_view name) {
@@ -405,6 +416,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.host = to_std(message[bhttp::field::host]);
     request.origin = to_std(message[bhttp::field::origin]);
     request.cookie = to_std(message[bhttp::field::cookie]);
+    request.accept_encoding = to_std(message[bhttp::field::accept_encoding]);
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
     const bool keep_alive = message.keep_alive();
@@ -414,6 +426,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                                  work = net::make_work_guard(server_.ioc)]() mutable {
       current_server = &self->server_;
       Response response = self->call_handler(request);
+      gzip_if_accepted(request, response);
       net::post(self->stream_.get_executor(), [self, response = std::move(response), version,
                                                keep_alive, head, work = std::move(work)]() mutable {
         self->write(std::move(response), version, keep_alive && !self->server_.stopping.load(),

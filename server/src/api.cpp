@@ -308,6 +308,9 @@ Response Api::handle(const Request& request) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
   response.headers.emplace_back(sync::kProtocolHeader, std::to_string(sync::kProtocolVersion));
+  // Pull pages, reports and the dashboard's files go gzipped to a client that asks. No answer to
+  // a GET holds a token (signing in is a POST), so none can give one away by its length.
+  response.compressible = request.method == "GET";
   // One series per route, never per record or per made-up path.
   const std::string route = found.pattern.empty() ? "other" : std::string(found.pattern);
   const double seconds =

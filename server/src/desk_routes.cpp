@@ -87,11 +87,16 @@ Response Api::Impl::review_queue_page(const Call& call) {
   // The count of what waited longer than the window is most of the queue's work (a team's whole
   // history): kept, like the reports, until a change lands in the teams, the day turns or the
   // policy changes; the window itself is worked out for every request.
+  std::optional<reports::ReviewQueue> full;
   const auto older = reports.get<reports::OlderUnreviewed>(
       "review queue, older " + format_date(london_date(now)) + " policy " +
           std::to_string(store::latest_policy_version(db)) + ' ' + base::json_string_array(teams),
-      scope_generation(db, teams), [&] { return reports::review_queue(db, now, scope).older; });
-  const auto queue = reports::review_queue(db, now, scope, *older);
+      scope_generation(db, teams), [&] {
+        full = reports::review_queue(db, now, scope);
+        return full->older;
+      });
+  // Counted here just now, the whole queue is at hand; kept, only the window is worked out.
+  const auto queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
   audits->write(audit_row(&caller, "read", "review queue", std::nullopt,
                           "review queue for " + scope_words(teams)));
   return json_response(200, reports::review_queue_json(queue));

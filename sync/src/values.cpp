@@ -303,22 +303,9 @@ std::string record_columns(const EntitySpec& spec) {
 
 ConflictRecord conflict_from_row(const store::Statement& row) {
   ConflictRecord c;
-  c.id = row.column_text(0);
-  c.entity = row.column_text(1);
-  c.entity_id = row.column_text(2);
-  c.field = row.column_text(3);
-  c.winning_value = row.column_optional_text(4);
-  c.losing_value = row.column_optional_text(5);
-  c.winning_change = row.column_text(6);
-  c.losing_change = row.column_text(7);
-  c.winning_device = row.column_text(8);
-  c.losing_device = row.column_text(9);
-  c.winning_clock = row.column_text(10);
-  c.losing_clock = row.column_text(11);
-  c.detected_at = row.column_text(12);
-  c.status = row.column_text(13);
-  c.decided_by = row.column_optional_text(14);
-  c.decision = row.column_optional_text(15);
+  row.columns(0, c.id, c.entity, c.entity_id, c.field, c.winning_value, c.losing_value,
+              c.winning_change, c.losing_change, c.winning_device, c.losing_device, c.winning_clock,
+              c.losing_clock, c.detected_at, c.status, c.decided_by, c.decision);
   return c;
 }
 

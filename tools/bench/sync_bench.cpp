@@ -220,7 +220,8 @@ Scope scope_of(const std::vector<sync::PullItem>& items, const std::string& user
 // The pages of a first sync as they came over the wire.
 struct WholeScope {
   std::vector<std::string> pages;
-  std::int64_t bytes = 0;
+  std::int64_t bytes = 0;       // unpacked
+  std::int64_t wire_bytes = 0;  // as sent (gzipped: the client asks)
 };
 
 // The page's resume token ("" on the last page). Read from the text rather than by decoding the
@@ -253,6 +254,7 @@ WholeScope pull_whole_scope(vigil::http::Client& client, const Session& session,
     }
     resume = resume_of(result.body);
     scope.bytes += static_cast<std::int64_t>(result.body.size());
+    scope.wire_bytes += static_cast<std::int64_t>(result.wire_bytes);
     scope.pages.push_back(std::move(result.body));
   } while (!resume.empty());
   return scope;
@@ -644,7 +646,7 @@ struct PullFigures {
   std::string officer, team;
   std::int64_t team_nominals = 0;
   std::map<std::string, std::int64_t> records;  // by entity
-  std::int64_t items = 0, bytes = 0;
+  std::int64_t items = 0, bytes = 0, wire_bytes = 0;
   std::string oldest_visit;
   std::int64_t pages = 0;
   Timings timings;
@@ -880,6 +882,7 @@ int run_sync(std::span<const std::string> words) {
     pull.peak_mib = PeakMemory::mib();
     pull.timings = summarise_times(std::move(ms));
     pull.bytes = scope.bytes;
+    pull.wire_bytes = scope.wire_bytes;
     pull.pages = static_cast<std::int64_t>(scope.pages.size());
     const std::vector<sync::PullItem> items = items_of(scope);
     pull.items = static_cast<std::int64_t>(items.size());
@@ -896,9 +899,10 @@ int run_sync(std::span<const std::string> words) {
             << " runs, " << pull.pages << (pull.pages == 1 ? " page" : " pages") << " of up to "
             << grouped(pull_limit) << "): " << grouped(pull.records["nominal"]) << " nominals, "
             << grouped(pull.records["visit"]) << " visits since " << pull.oldest_visit.substr(0, 10)
-            << ", " << grouped(pull.items) << " records, " << grouped(pull.bytes) << " bytes; min "
-            << fixed(pt.min_ms, 1) << " ms, p50 " << fixed(pt.p50_ms, 1) << " ms, max "
-            << fixed(pt.max_ms, 1) << " ms; peak memory " << fixed(pull.peak_mib, 0) << " MiB\n";
+            << ", " << grouped(pull.items) << " records, " << grouped(pull.bytes) << " bytes ("
+            << grouped(pull.wire_bytes) << " over the wire); min " << fixed(pt.min_ms, 1)
+            << " ms, p50 " << fixed(pt.p50_ms, 1) << " ms, max " << fixed(pt.max_ms, 1)
+            << " ms; peak memory " << fixed(pull.peak_mib, 0) << " MiB\n";
   if (pull.team_nominals > 60) {
     std::cout << "  (no team of this profile holds about 50 nominals: the smallest holds "
               << grouped(pull.team_nominals) << ", and an officer's scope is the whole team)\n";
@@ -997,6 +1001,7 @@ int run_sync(std::span<const std::string> words) {
       .field("team_nominals", pull.team_nominals)
       .field("items", pull.items)
       .field("bytes", pull.bytes)
+      .field("wire_bytes", pull.wire_bytes)
       .field("oldest_visit", pull.oldest_visit)
       .field("page_limit", pull_limit)
       .field("pages", pull.pages);

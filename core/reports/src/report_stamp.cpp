@@ -126,15 +126,11 @@ std::string devices_report_json(const ReportStamp& stamp, Instant now) {
     const bool holding = silent_with_changes(d, now);
     silent_count += quiet ? 1 : 0;
     holding_count += holding ? 1 : 0;
-    w.object({base::member("device_id", d.id), base::member("name", d.name),
-              base::member("officer", d.officer), base::member("team", d.team),
-              base::member("enrolled_at", d.enrolled_at),
-              base::member("last_contact_at", d.last_contact_at),
-              base::member("pending_changes", d.pending_changes),
-              base::member("oldest_pending_at", d.oldest_pending_at),
-              base::member("clock_skew_ms", d.clock_skew_ms),
-              base::member("silent_over_24h", quiet),
-              base::member("silent_with_changes", holding)});
+    w.begin_object().fields({base::member("device_id", d.id), base::member("name", d.name)});
+    store::write_device_contact(w, d);
+    w.fields(
+        {base::member("silent_over_24h", quiet), base::member("silent_with_changes", holding)});
+    w.end_object();
   }
   w.end_array().key("summary").begin_object();
   w.field("devices", static_cast<std::int64_t>(stamp.devices.size()))

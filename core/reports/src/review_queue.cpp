@@ -75,11 +75,7 @@ std::string day_start(std::string_view date) {
 ReviewItem item_of(ReviewSubject subject, const store::Statement& s) {
   ReviewItem item;
   item.subject = subject;
-  item.subject_id = s.column_text(0);
-  item.nominal_id = s.column_text(1);
-  item.nominal_ref = s.column_text(2);
-  item.team = s.column_text(3);
-  item.officer = s.column_text(4);
+  s.columns(0, item.subject_id, item.nominal_id, item.nominal_ref, item.team, item.officer);
   return item;
 }
 
@@ -144,13 +140,9 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     visit.facts.announced = visits.column_int(7) != 0;
     visit.facts.outcome =
         parse_enum<VisitOutcome>(visits.column_view(6)).value_or(VisitOutcome::seen);
-    visit.facts.plan_double_crewed = visits.column_int(9) != 0;
-    visit.facts.plan_unannounced = visits.column_int(10) != 0;
-    visit.crew_reason = visits.column_text(11);
-    visit.announced_reason = visits.column_text(12);
-    visit.not_as_planned = visits.column_text(13);
-    visit.risk_change = visits.column_text(14);
-    visit.server_seq = visits.column_int(15);
+    visits.columns(9, visit.facts.plan_double_crewed, visit.facts.plan_unannounced,
+                   visit.crew_reason, visit.announced_reason, visit.not_as_planned,
+                   visit.risk_change, visit.server_seq);
     auto why = visit_review_reasons(visit, policy);
     if (why.reasons.empty()) continue;
     ReviewItem item = item_of(ReviewSubject::visit, visits);
@@ -189,12 +181,8 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     ReviewItem item;
     const bool plan = written.column_view(0) == "plan";
     item.subject = plan ? ReviewSubject::plan : ReviewSubject::assessment;
-    item.subject_id = written.column_text(1);
-    item.since = written.column_text(2);
-    item.nominal_id = written.column_text(3);
-    item.nominal_ref = written.column_text(4);
-    item.team = written.column_text(5);
-    item.officer = written.column_text(6);
+    written.columns(1, item.subject_id, item.since, item.nominal_id, item.nominal_ref, item.team,
+                    item.officer);
     item.summary =
         plan ? "plan from " + written.column_text(7)
              : "assessment of " + written.column_text(7) + ", " + written.column_text(8) + " risk";

@@ -59,12 +59,7 @@ SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const Re
   referrals.bind(1, teams).bind(2, day);
   while (referrals.step()) {
     ReferralAwaitingFeedback r;
-    r.id = referrals.column_text(0);
-    r.subject = referrals.column_text(1);
-    r.team = referrals.column_text(2);
-    r.agency = referrals.column_text(3);
-    r.contact_name = referrals.column_text(4);
-    r.officer = referrals.column_text(5);
+    referrals.columns(0, r.id, r.subject, r.team, r.agency, r.contact_name, r.officer);
     r.sent_on = date_column(referrals, 6);
     r.acknowledged_on = optional_date_column(referrals, 7);
     r.last_chased_on = optional_date_column(referrals, 8);
@@ -99,15 +94,8 @@ SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const Re
       std::to_string(kPlacesShown));
   while (children.step()) {
     RepeatYoungPerson y;
-    y.number = children.column_text(1);
-    y.team = children.column_text(2);
-    y.home_area = children.column_text(3);
-    y.encounters = static_cast<int>(children.column_int(4));
-    y.criminal = static_cast<int>(children.column_int(5));
-    y.sexual = static_cast<int>(children.column_int(6));
-    y.first_at = children.column_text(7);
-    y.last_at = children.column_text(8);
-    y.referrals = static_cast<int>(children.column_int(9));
+    children.columns(1, y.number, y.team, y.home_area, y.encounters, y.criminal, y.sexual,
+                     y.first_at, y.last_at, y.referrals);
     places.bind_all(children.column_text(0), until);
     while (places.step()) y.places.push_back(places.column_text(0));
     places.reset();

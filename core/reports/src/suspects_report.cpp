@@ -93,11 +93,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   suspects.bind(1, teams);
   while (suspects.step()) {
     OutstandingSuspect s;
-    s.ref = suspects.column_text(0);
-    s.name = suspects.column_text(1);
-    s.offence = suspects.column_text(2);
-    s.officer = suspects.column_text(3);
-    s.team = suspects.column_text(4);
+    suspects.columns(0, s.ref, s.name, s.offence, s.officer, s.team);
     s.harm = static_cast<int>(std::clamp<std::int64_t>(suspects.column_int(5), 1, 5));
     const Date since = date_column(suspects, 6);
     s.circulated = !suspects.is_null(7);

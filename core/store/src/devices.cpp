@@ -56,16 +56,22 @@ std::optional<DeviceOwner> device_owner(store::Database& db, const std::string& 
 
 std::string devices_json(const std::vector<DeviceInfo>& devices) {
   return base::items_json(devices, [](base::JsonWriter& w, const DeviceInfo& d) {
-    w.object({base::member("id", d.id), base::member("name", d.name), base::member("kind", d.kind),
-              base::member("officer", d.officer), base::member("team", d.team),
-              base::member("enrolled_at", d.enrolled_at),
-              base::member("last_contact_at", d.last_contact_at),
-              base::member("pending_changes", d.pending_changes),
-              base::member("oldest_pending_at", d.oldest_pending_at),
-              base::member("clock_skew_ms", d.clock_skew_ms),
-              base::member("revoked", d.revoked_at.has_value()),
+    w.begin_object().fields(
+        {base::member("id", d.id), base::member("name", d.name), base::member("kind", d.kind)});
+    write_device_contact(w, d);
+    w.fields({base::member("revoked", d.revoked_at.has_value()),
               base::member("revoked_at", d.revoked_at)});
+    w.end_object();
   });
+}
+
+void write_device_contact(base::JsonWriter& w, const DeviceInfo& d) {
+  w.fields({base::member("officer", d.officer), base::member("team", d.team),
+            base::member("enrolled_at", d.enrolled_at),
+            base::member("last_contact_at", d.last_contact_at),
+            base::member("pending_changes", d.pending_changes),
+            base::member("oldest_pending_at", d.oldest_pending_at),
+            base::member("clock_skew_ms", d.clock_skew_ms)});
 }
 
 bool revoke_device(store::Database& db, const std::string& device_id, const Revoker& by,

@@ -25,12 +25,17 @@ struct ClientOptions {
   std::string ca_file;  // PEM certificates to trust besides the system's (a force's own CA)
   std::chrono::milliseconds timeout{10000};  // for each exchange, connection included
   std::optional<std::uint64_t> body_limit;   // a larger answer fails (none: no limit)
+  // Ask for answers gzipped (Accept-Encoding: gzip) and unpack them; the body_limit then holds
+  // for the unpacked body too (1 GiB when none is set). A caller's own Accept-Encoding header
+  // is sent as given, and what comes back is left packed.
+  bool accept_gzip = true;
 };
 
 struct Reply {
   int status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // names in lower case
+  std::size_t wire_bytes = 0;                  // the body as it came over the wire (gzipped or not)
 };
 
 // What came back from a probe (Client::send_raw).
@@ -53,8 +58,10 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // `headers` are sent as given; Host, Content-Length and (for a body) a JSON Content-Type are
-  // added unless given.
+  // `headers` are sent as given; Host, Content-Length, (for a body) a JSON Content-Type and
+  // (with accept_gzip) Accept-Encoding are added unless given. A gzipped answer to the client's
+  // own Accept-Encoding is unpacked (its Content-Encoding header dropped); one that does not
+  // unpack fails with ClientFailure.
   Reply request(const std::string& method, const std::string& target, const std::string& body = {},
                 const std::map<std::string, std::string>& headers = {});
   Reply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) {

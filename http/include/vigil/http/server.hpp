@@ -30,6 +30,7 @@ struct Request {
   std::string content_type;
   // Host, Origin and Cookie, as sent: what a local app checks to know a request is its own page's.
   std::string host, origin, cookie;
+  std::string accept_encoding;  // as sent
   std::string body;
   std::string remote_address;  // the peer's IP address, for throttling and the audit
 };
@@ -42,7 +43,15 @@ struct Response {
   // named here; Content-Length, Transfer-Encoding and Connection are the server's and ignored
   // here, as is a header holding a line break. A 204 or 304 is sent without its body.
   std::vector<std::pair<std::string, std::string>> headers;
+  // The body may be sent gzipped to a client whose Accept-Encoding accepts it (and is, from
+  // kGzipFrom bytes on; the answer then says Vary: Accept-Encoding). Not for an answer that
+  // holds a secret of the session, such as a token: compressed beside text an attacker chose,
+  // its length could tell the secret (BREACH).
+  bool compressible = false;
 };
+
+// The smallest compressible body that is gzipped: below it the gain is too small to count.
+inline constexpr std::size_t kGzipFrom = 1024;
 
 using Handler = std::function<Response(const Request&)>;
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/base/json.hpp"
 #include "vigil/store/store.hpp"
 
 namespace vigil::store {
@@ -49,6 +50,10 @@ std::optional<DeviceOwner> device_owner(store::Database& db, const std::string& 
 // {"items": [...]}, each device with id, name, kind, officer, team, enrolled_at, last_contact_at,
 // pending_changes, clock_skew_ms, revoked and revoked_at: the API's and `vigil device list`'s.
 std::string devices_json(const std::vector<DeviceInfo>& devices);
+// The members that describe a device's contact wherever one is listed (the devices list above,
+// the devices report), written into the object `w` has open: officer, team, enrolled_at,
+// last_contact_at, pending_changes, oldest_pending_at, clock_skew_ms.
+void write_device_contact(base::JsonWriter& w, const DeviceInfo& device);
 
 // Who revokes: an officer on one of their devices, or (both empty) the back office.
 struct Revoker {

@@ -124,10 +124,29 @@ class Statement {
   std::string_view column_view(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<std::int64_t> column_optional_int(int column) const;
+  // Reads the row's columns from `first` on into each argument in turn, as its type asks: text
+  // ("" for NULL), optional text, a whole number (64 bits or an int), an optional one, or a flag
+  // (non-zero).
+  template <class... Out>
+  void columns(int first, Out&... out) const {
+    int column = first;
+    (read_column(column++, out), ...);
+  }
 
   const char* sql() const;
 
  private:
+  void read_column(int column, std::string& out) const { out = column_text(column); }
+  void read_column(int column, std::optional<std::string>& out) const {
+    out = column_optional_text(column);
+  }
+  void read_column(int column, std::int64_t& out) const { out = column_int(column); }
+  void read_column(int column, std::optional<std::int64_t>& out) const {
+    out = column_optional_int(column);
+  }
+  void read_column(int column, int& out) const { out = static_cast<int>(column_int(column)); }
+  void read_column(int column, bool& out) const { out = column_int(column) != 0; }
+
   [[noreturn]] void fail(int rc, const char* what) const;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
