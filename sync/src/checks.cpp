@@ -306,11 +306,9 @@ namespace {
 // supervisor closed the suspect over, is always allowed.
 std::optional<std::string> check_suspect_action(store::Database& db, Names&, ParsedChange& change) {
   const ParsedField* status = change.find("status");
-  const bool opens =
-      change.creating ? status == nullptr || !std::holds_alternative<std::string>(status->stored) ||
-                            status->stored_text() == "open"
-                      : status != nullptr && std::holds_alternative<std::string>(status->stored) &&
-                            status->stored_text() == "open";
+  const bool given = status != nullptr && std::holds_alternative<std::string>(status->stored);
+  // A new action without a status is open, as the table's default makes it.
+  const bool opens = given ? status->stored_text() == "open" : change.creating;
   if (!opens) return std::nullopt;
   std::string suspect_id;
   if (const ParsedField* suspect = change.find("suspect_id"); suspect != nullptr) {

@@ -76,8 +76,8 @@ std::string gunzip(std::string_view packed, std::size_t limit) {
     if (rc != Z_OK && rc != Z_STREAM_END) break;
     const std::size_t produced = sizeof buffer - s.z.avail_out;
     if (out.size() + produced > limit) {
-      throw Error(ErrorCode::invalid_input, "gunzip: the body unpacks to more than " +
-                                                std::to_string(limit) + " bytes");
+      throw Error(ErrorCode::invalid_input,
+                  "gunzip: the body unpacks to more than " + std::to_string(limit) + " bytes");
     }
     out.append(buffer, produced);
     if (rc == Z_OK && produced == 0 && s.z.avail_in == 0) break;  // cut short
@@ -105,8 +105,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
     const std::string weight = ascii_lower(trimmed(item.substr(semicolon + 1)));
     if (weight.rfind("q=", 0) != 0) return true;
     const std::string value = weight.substr(2);
-    const bool zero = !value.empty() && value[0] == '0' &&
-                      value.find_first_not_of("0.", 1) == std::string::npos;
+    const bool zero =
+        !value.empty() && value[0] == '0' && value.find_first_not_of("0.", 1) == std::string::npos;
     return !zero;
   }
   return false;
