@@ -48,26 +48,30 @@ struct Client::Impl {
   unsigned short port;
   ClientOptions options;
   net::io_context ioc;
-  ssl::context tls_context{ssl::context::tls_client};
+  // Made only for TLS: the system's trusted authorities take milliseconds to load, which a
+  // plain connection (a tablet on this machine, a test, a benchmark) need not spend.
+  std::optional<ssl::context> tls_context;
   std::optional<Connection> connection;
   beast::flat_buffer buffer;
   int opened = 0;
 
   Impl(std::string h, unsigned short p, ClientOptions o)
       : host(std::move(h)), port(p), options(std::move(o)) {
+    if (!options.tls) return;
     // The server must prove who it is: its certificate chains to a trusted authority and names
     // the host asked for.
-    tls_context.set_verify_mode(ssl::verify_peer);
-    tls_context.set_default_verify_paths();
+    tls_context.emplace(ssl::context::tls_client);
+    tls_context->set_verify_mode(ssl::verify_peer);
+    tls_context->set_default_verify_paths();
     if (!options.ca_file.empty()) {
       beast::error_code ec;
-      tls_context.load_verify_file(options.ca_file, ec);
+      tls_context->load_verify_file(options.ca_file, ec);
       if (ec) {
         throw Error(ErrorCode::invalid_input, "Cannot read the certificates in '" +
                                                   options.ca_file + "': " + ec.message() + ".");
       }
     }
-    tls_context.set_verify_callback(ssl::host_name_verification(host));
+    tls_context->set_verify_callback(ssl::host_name_verification(host));
   }
 
   std::string where() const { return host + ":" + std::to_string(port); }
@@ -110,7 +114,7 @@ struct Client::Impl {
               [&](auto handler) { c.plain->async_connect(endpoints, handler); });
     if (ec) throw ClientFailure("cannot connect to " + where() + ": " + ec.message());
     if (options.tls) {
-      c.secure.emplace(std::move(*c.plain), tls_context);
+      c.secure.emplace(std::move(*c.plain), *tls_context);
       c.plain.reset();
       SSL_set_tlsext_host_name(c.secure->native_handle(), host.c_str());
       ec = wait(c.lowest(), deadline(), [&](auto handler) {

@@ -397,8 +397,23 @@ struct Tablet::Impl {
 
   // ---- talking to the server
 
-  ServerLink link(const LinkOptions& options) {
-    return ServerLink(parse_server_url(state().get(kServer).value_or("")), options);
+  // The link to the server is kept from one sync to the next, so its connection (and TLS session)
+  // stays open between the app's syncs: on a poor signal each sync is a round trip or two
+  // shorter. It is made afresh when the server or the link's options change; a connection the
+  // server has closed meanwhile is opened again by the HTTP client.
+  std::unique_ptr<ServerLink> kept_link;
+  std::string kept_link_for;
+
+  ServerLink& link(const LinkOptions& options) {
+    const std::string server = state().get(kServer).value_or("");
+    const std::string made_for =
+        server + '\n' + options.ca_file + '\n' + std::to_string(options.timeout.count());
+    if (!kept_link || kept_link_for != made_for) {
+      kept_link.reset();
+      kept_link = std::make_unique<ServerLink>(parse_server_url(server), options);
+      kept_link_for = made_for;
+    }
+    return *kept_link;
   }
 
   static sync::SyncOptions sync_options(const LinkOptions& link) {
@@ -406,6 +421,7 @@ struct Tablet::Impl {
     options.attempts = link.attempts;
     options.first_backoff = link.first_backoff;
     options.page_size = link.page_size;
+    options.check_every = link.check_every;
     return options;
   }
 
@@ -415,7 +431,7 @@ struct Tablet::Impl {
   auto with_client(LinkOptions options, Work work) {
     // The authority the tablet was enrolled to trust, unless told otherwise.
     if (options.ca_file.empty()) options.ca_file = state().get(kCaFile).value_or("");
-    ServerLink server = link(options);
+    ServerLink& server = link(options);
     sync::SyncOptions sync = sync_options(options);
     sync.erase_store = [this] { erase_store(); };
     sync::SyncClient client(db(), hlc, clock, server, sync);

@@ -150,6 +150,7 @@ Response Api::Impl::login(const Call& call) {
   store::Transaction transaction(*db);
   store::enrol_device(*db, {device_id, officer_id, device_name, base::sha256_hex(token), kind,
                             now_text(), audit_key});
+  if (kind == "tablet") sync::open_change_log(*db, officer_id, now);
   Caller caller{
       officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
   audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);

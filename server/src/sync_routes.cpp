@@ -83,10 +83,16 @@ Response Api::Impl::pull(const Call& call) {
   // nothing, and what it last said stands).
   const auto pending = integer_param(request, "pending");
   const auto oldest_pending = outbox_oldest(request, pending, options.now());
+  // A tablet that checks its copy now and then asks for the digest only when the page sends
+  // something (an older tablet asks nothing, and is sent it every time).
+  const auto digest = request.query.find("digest");
+  if (digest != request.query.end() && digest->second != "if_sent") {
+    fail(400, "bad_request", "digest must be if_sent");
+  }
   std::set<sync::Disclosure> disclosed;
-  const auto page =
-      engine.pull(db, caller, since, static_cast<int>(limit),
-                  request.query.count("resume") ? request.query.at("resume") : "", &disclosed);
+  const auto page = engine.pull(db, caller, since, static_cast<int>(limit),
+                                request.query.count("resume") ? request.query.at("resume") : "",
+                                &disclosed, digest != request.query.end());
   // Noted once the pull is answerable: a refused request changes nothing.
   {
     auto contact = db.prepare(

@@ -60,6 +60,14 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
   }
 }
 
+void open_change_log(store::Database& db, const std::string& officer_id, Instant now) {
+  auto logged = db.prepare("SELECT EXISTS (SELECT 1 FROM changes)");
+  logged.step();
+  if (logged.column_int(0) == 0) {
+    log_back_office_writes(db, {{"officer", officer_id, false, std::nullopt}}, now);
+  }
+}
+
 int set_officer_access(store::Database& db, const std::string& officer_id, bool active,
                        const store::Revoker& by, const std::string& reason, Instant now) {
   {

@@ -270,8 +270,9 @@ void SyncClient::push(SyncReport& report) {
 // Pulls what changed after the cursor, or the whole scope when the device has none yet, has
 // drifted, or was interrupted while taking it.
 void SyncClient::pull(SyncReport& report) {
-  // A cursor of 0 after a first sync means the server had no changes then; since=0 asks for
-  // the whole scope, which is what following from 0 amounts to.
+  // A cursor of 0 after a first sync means the server had no changes then (this server opens its
+  // log when a tablet enrols; an earlier one did not); since=0 asks for the whole scope, which is
+  // what following from 0 amounts to.
   bool whole = state_.get(kScopeTaken) != "1" || state_.get(kNeedsResync) == "1" ||
                state_.get(kResume).has_value() || state_.cursor() == 0;
   if (state_.get(kNeedsResync) == "1") {
@@ -285,7 +286,11 @@ void SyncClient::pull(SyncReport& report) {
     if (!failure && state_.cursor() > 0) failure = follow_changes(report);
     if (!failure) {
       const std::string theirs = state_.get(kServerDigest).value_or("");
-      if (theirs.empty() || theirs == Replica(db_).digest()) return;
+      if (theirs.empty()) return;  // nothing came, and no check was due
+      if (theirs == Replica(db_).digest()) {
+        state_.set(kDigestChecked, format_instant(now_()));
+        return;
+      }
       if (whole) {
         // What was set aside is what differs: shown by status, and tried again next time.
         if (!state_.set_aside_records().empty()) return;
@@ -306,7 +311,7 @@ void SyncClient::pull(SyncReport& report) {
   }
 }
 
-PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume) {
+PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume, bool digest_if_sent) {
   // Every contact says what waits in the outbox, so a tablet whose pushes stopped getting through
   // is still seen to hold work.
   const auto waiting = state_.outbox_report();
@@ -315,6 +320,7 @@ PullResponse SyncClient::fetch(std::int64_t since, const std::string& resume) {
                        "&pending=" + std::to_string(waiting.pending);
   if (waiting.oldest) target += "&oldest_pending=" + base::query_escaped(*waiting.oldest);
   if (!resume.empty()) target += "&resume=" + base::query_escaped(resume);
+  if (digest_if_sent) target += "&digest=if_sent";
   const Answer answer = call("GET", target);
   if (answer.status != 200) refused(answer, "the pull");
   return understood<PullResponse>("answer to a pull",
@@ -444,9 +450,13 @@ std::optional<std::string> SyncClient::take_scope(SyncReport& report) {
 }
 
 std::optional<std::string> SyncClient::follow_changes(SyncReport& report) {
+  // The copy is checked when anything comes, and otherwise when the last check is old enough.
+  const auto checked = parse_instant(state_.get(kDigestChecked).value_or(""));
+  bool check = !checked || now_() < *checked || now_() - *checked >= options_.check_every;
   for (int pages = 1;; ++pages) {
     const std::int64_t since = state_.cursor();
-    const auto page = fetch(since, "");
+    const auto page = fetch(since, "", !check);
+    check = check || !page.items.empty();
     if ((page.more && page.next <= since) || pages > kMostPages) stalled("the changes");
     auto failure = apply_page(
         page, false, [&] { state_.set_cursor(page.next); }, report);

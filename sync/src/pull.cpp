@@ -134,8 +134,8 @@ void read_subtree(store::Database& db, const std::string& root_entity, const std
 }  // namespace
 
 PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::int64_t since,
-                              int limit, const std::string& resume,
-                              std::set<Disclosure>* disclosed) {
+                              int limit, const std::string& resume, std::set<Disclosure>* disclosed,
+                              bool digest_if_sent) {
   PullResponse response;
   store::ReadSnapshot snapshot(db);
   response.server_time = format_instant(now_());
@@ -244,7 +244,10 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
     response.more = count == limit && response.next < newest;
   }
   // The digest describes the scope once the tablet has everything up to `next`.
-  if (!response.more) response.digest = scope_digest(db, caller.team_ids);
+  const bool sent = since <= 0 || !response.items.empty();
+  if (!response.more && (sent || !digest_if_sent)) {
+    response.digest = scope_digest(db, caller.team_ids);
+  }
   return response;
 }
 

@@ -302,7 +302,7 @@ TEST_CASE(
       referral +
       "', id, 'Children''s services', 'J. Ray', '2026-01-05' FROM young_people "
       "WHERE number = 'YP-000777'");
-  tablet->sync(Force::quick());
+  tablet->sync(Force::checking());
   tablet->chase_referral(referral, "Rang the named contact");
   CHECK_THROWS_WITH(tablet->chase_referral(vigil::base::make_uuid(), ""),
                     Catch::Contains("there is no safeguarding referral with id"));
@@ -534,7 +534,22 @@ TEST_CASE("the tablet warns at the door before a visit is saved", "[mobile][tabl
   CHECK(tablet->status().pending == 5);  // three visits, two failed entries
 
   // A pre-arranged visit where the plan asks for unannounced ones needs its justification too.
-  f.server_execute("UPDATE plans SET unannounced_required = 1");
+  // The sergeant says so at the desk; the tablet hears of it at its next sync.
+  {
+    auto http = f.server.client();
+    const Session sergeant = sign_in(*http, "sgt.north", kTestPassword);
+    store::Database db(f.dir.path() / "server.db");
+    auto plan = db.prepare(
+        "SELECT p.id FROM plans p JOIN nominals n ON n.id = p.nominal_id WHERE n.ref = 'NOM-1'");
+    REQUIRE(plan.step());
+    const auto written = http->post(
+        "/api/v1/records",
+        "{\"entity\":\"plan\",\"operation\":\"update\",\"entity_id\":\"" + plan.column_text(0) +
+            "\",\"fields\":{\"unannounced_required\":\"yes\"},"
+            "\"base\":{\"unannounced_required\":\"no\"}}",
+        sergeant.auth());
+    REQUIRE(written.status == 201);
+  }
   tablet->sync();
   auto announced = visit_to("NOM-1", {"pc.a", "pc.b"});
   announced.announced = true;
@@ -641,7 +656,7 @@ TEST_CASE("a resync cut off part way is finished by the next sync, not followed 
           "[mobile][tablet]") {
   Force f;
   HoldingProxy proxy(f.server.port());
-  auto link = Force::quick();
+  auto link = Force::checking();
   link.page_size = 5;
   auto tablet = std::make_unique<Tablet>(f.store("pc-a.db"));
   tablet->enrol(proxy.url(), "pc.a", kTestPassword, "tablet", link);
@@ -705,19 +720,19 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
   const auto path = f.store("pc-a.db");
   auto tablet = f.enrolled("pc.a", "pc-a.db");
   tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
-  tablet->sync(Force::quick());
-  CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
+  tablet->sync(Force::checking());
+  CHECK_FALSE(tablet->sync(Force::checking()).took_scope);
 
   // The back office deactivates an officer: no change in the log, but the digest differs.
   {
     store::Database db(f.dir.path() / "server.db");
     db.execute("UPDATE officers SET active = 0 WHERE username = 'pc.e'");
   }
-  auto report = tablet->sync(Force::quick());
+  auto report = tablet->sync(Force::checking());
   CHECK(report.took_scope);
   CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
   CHECK(f.store_count("pc-a.db", "SELECT active FROM officers WHERE username = 'pc.e'") == 0);
-  CHECK_FALSE(tablet->sync(Force::quick()).took_scope);
+  CHECK_FALSE(tablet->sync(Force::checking()).took_scope);
 
   // A record lost from the tablet's store comes back.
   {
@@ -726,10 +741,63 @@ TEST_CASE("a tablet whose copy has drifted from the server takes its scope afres
         "DELETE FROM plans WHERE nominal_id = (SELECT id FROM nominals WHERE ref = "
         "'NOM-3')");
   }
-  report = tablet->sync(Force::quick());
+  report = tablet->sync(Force::checking());
   CHECK(report.took_scope);
   CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM plans") == 4);
   CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM visits") == 1);
+}
+
+TEST_CASE("a sync that brings nothing checks the store against the server's only when it is due",
+          "[mobile][tablet]") {
+  Force f;
+  auto tablet = f.enrolled("pc.a", "pc-a.db");  // checked as the scope was taken
+  auto other = f.enrolled("pc.b", "pc-b.db");
+  auto hourly = Force::quick();
+  hourly.check_every = std::chrono::hours(1);
+  // Behind the sync engine's back: drift only the scope digest finds.
+  f.server_execute("UPDATE officers SET active = 0 WHERE username = 'pc.e'");
+  const auto active_e = "SELECT active FROM officers WHERE username = 'pc.e'";
+
+  // Nothing comes, and the last check is moments old: not checked, the tablet spared the work.
+  auto report = tablet->sync(hourly);
+  CHECK_FALSE(report.took_scope);
+  CHECK(f.store_count("pc-a.db", active_e) == 1);
+
+  // Something comes: checked at once, and the drift found.
+  other->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  other->sync(hourly);
+  report = tablet->sync(hourly);
+  CHECK(report.took_scope);
+  CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
+  CHECK(f.store_count("pc-a.db", active_e) == 0);
+
+  // When the check is due, a sync that brings nothing is checked too.
+  f.server_execute("UPDATE officers SET active = 1 WHERE username = 'pc.e'");
+  CHECK_FALSE(tablet->sync(hourly).took_scope);
+  auto every = hourly;
+  every.check_every = std::chrono::seconds(0);
+  report = tablet->sync(every);
+  CHECK(report.took_scope);
+  CHECK(f.store_count("pc-a.db", active_e) == 1);
+}
+
+TEST_CASE("a tablet enrolled before any change was logged follows from its cursor next time",
+          "[mobile][tablet]") {
+  // Every record of this force was written before any tablet existed: nothing is logged.
+  Force f;
+  const auto logged = [&] { return f.server_count("SELECT count(*) FROM changes"); };
+  REQUIRE(logged() == 0);
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  // The enrolment opened the log, so the scope it took ends at a cursor the tablet can follow.
+  CHECK(logged() == 1);
+  const auto next = tablet->sync(Force::quick());
+  CHECK_FALSE(next.took_scope);
+  CHECK(next.drift.empty());
+  // A second tablet finds the log open and leaves it as it is.
+  auto other = f.enrolled("pc.b", "pc-b.db");
+  CHECK(logged() == 1);
+  CHECK_FALSE(other->sync(Force::quick()).took_scope);
+  CHECK(other->caseload(today()).size() == tablet->caseload(today()).size());
 }
 
 TEST_CASE("what an import changes reaches the tablets at their next pull", "[mobile][tablet]") {

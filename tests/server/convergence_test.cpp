@@ -696,7 +696,7 @@ TEST_CASE("a scope taken while the server's log is empty takes what landed meanw
   LandingMidway transport(server, land);
   SyncClient client(
       db, clock, [] { return instant_of(kStartMs); }, transport,
-      SyncOptions{1, std::chrono::milliseconds(0), 5, 200, {}});
+      SyncOptions{1, std::chrono::milliseconds(0), 5, 200, {}, std::chrono::seconds(0)});
   const auto enrolment = client.sign_in("pc.a", kTestPassword, "pc.a's tablet");
   {
     DeviceState state(db);
@@ -762,7 +762,7 @@ TEST_CASE("a tablet says what waits in its outbox at every contact, and the serv
   PushesStop link(server, 1);
   SyncClient client(
       pc.db, pc.clock, [&] { return pc.now(); }, link,
-      SyncOptions{1, std::chrono::milliseconds(0), 1000, 1, {}});
+      SyncOptions{1, std::chrono::milliseconds(0), 1000, 1, {}, std::chrono::seconds(0)});
   CHECK_THROWS_AS(client.sync(), SyncError);
   CHECK(device() == "2 2026-11-30T00:55:20Z");
   CHECK(pc.pending() == 2);

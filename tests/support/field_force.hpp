@@ -40,6 +40,15 @@ struct Force {
     return link;
   }
 
+  // As quick(), and the tablet checks its store against the server's at every sync, so a change
+  // made behind the sync engine's back (server_execute) is found at the next one, not only when
+  // the check is due.
+  static vigil::mobile::LinkOptions checking() {
+    auto link = quick();
+    link.check_every = std::chrono::seconds(0);
+    return link;
+  }
+
   std::int64_t server_count(const std::string& sql) const {
     return count_of(dir.path() / "server.db", sql);
   }

@@ -77,11 +77,12 @@ struct Session {
 
 // Signs in through the API; throws when the server refuses.
 inline Session sign_in(vigil::http::Client& client, const std::string& username,
-                       const std::string& password,
-                       const std::string& device_name = "test tablet") {
-  const auto result = client.post("/api/v1/auth/login",
-                                  "{\"username\":\"" + username + "\",\"password\":\"" + password +
-                                      "\",\"device_name\":\"" + device_name + "\"}");
+                       const std::string& password, const std::string& device_name = "test tablet",
+                       const std::string& kind = "tablet") {
+  const auto result =
+      client.post("/api/v1/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" +
+                                            password + "\",\"device_name\":\"" + device_name +
+                                            "\",\"kind\":\"" + kind + "\"}");
   if (result.status != 200) {
     throw std::runtime_error("sign-in as " + username + " failed: " + result.body);
   }

@@ -299,6 +299,29 @@ TEST_CASE("a pull is scoped: records of the caller's teams only, then changes af
 }
 
 TEST_CASE(
+    "a pull asked for the digest only if it sends something leaves it out when it sends "
+    "nothing",
+    "[sync][engine][scope]") {
+  World w;
+  const Caller north = w.caller("pc.a", "device-a");
+  const Caller south = w.caller("pc.south", "device-s");
+  w.push_one(north, w.visit(w.force.north_nominals[1], "pc.a"));
+  const std::string scope = SyncEngine::scope_digest(w.db, north.team_ids);
+  // The whole scope always carries it.
+  CHECK(w.engine.pull(w.db, north, 0, 1000, "", nullptr, true).digest == scope);
+  // Following with nothing to send: left out when asked, there otherwise (an older tablet).
+  const auto idle = w.engine.pull(w.db, north, 1, 1000, "", nullptr, true);
+  CHECK(idle.items.empty());
+  CHECK(idle.digest.empty());
+  CHECK(w.engine.pull(w.db, north, 1, 1000).digest == scope);
+  // A change in the scope is sent, and the digest with it; another team's change sends nothing.
+  w.push_one(north, w.visit(w.force.north_nominals[0], "pc.a"));
+  const auto changed = w.engine.pull(w.db, north, 1, 1000, "", nullptr, true);
+  CHECK(changed.items.size() == 1);
+  CHECK(changed.digest == SyncEngine::scope_digest(w.db, north.team_ids));
+  CHECK(w.engine.pull(w.db, south, 1, 1000, "", nullptr, true).digest.empty());
+}
+TEST_CASE(
     "a nominal moved to another team is purged from the old team's tablets and sent whole "
     "to the new team's",
     "[sync][engine][scope]") {

@@ -64,7 +64,13 @@ struct LinkOptions {
   std::chrono::milliseconds timeout{30000};      // for each connection, request and answer
   int attempts = 4;                              // tries of each exchange before giving up
   std::chrono::milliseconds first_backoff{500};  // doubled after each failed try
-  int page_size = 1000;                          // records asked for in each page of a pull
+  // Records asked for in each page of a pull. Each page is a round trip: on a poor signal a
+  // first sync of a caseload of 50 (some 1,400 records) takes one page, of 260 two; a page of
+  // 5,000 is some 300 KB gzipped, a few seconds at 1 Mbit/s should the signal drop during it.
+  int page_size = 5000;
+  // How often a sync that brings nothing checks the store against the server's (the scope
+  // digest); a sync that brings anything always does. Zero: every sync.
+  std::chrono::seconds check_every{900};
 };
 
 // What a sync did (the sync client's report).

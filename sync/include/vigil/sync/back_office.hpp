@@ -37,6 +37,14 @@ inline constexpr const char* kEveryTablet = "*";
 void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWrite>& writes,
                             Instant now);
 
+// Opens the changes log, when a tablet enrols and nothing has been logged yet, with the enrolling
+// officer's record as it stands (written by no one: the log's first entry). A tablet follows the
+// log from the number its scope was taken at, and 0 numbers nothing (since=0 asks for the whole
+// scope): without this, a force whose records were all imported before any tablet existed would
+// hand its first tablets cursor 0, and each would take its whole scope again at its next sync.
+// The caller holds the transaction that enrolled the device.
+void open_change_log(store::Database& db, const std::string& officer_id, Instant now);
+
 // Whether an officer may sign in, as `vigil officer disable|enable` and a supervisor at the
 // dashboard set it: the officer's record changes (and is logged, so every tablet learns of it),
 // and disabling revokes every device of theirs, each audited as a revocation by `by`, so a tablet

@@ -37,6 +37,7 @@ inline constexpr const char* kResume = "resume";  // where an interrupted first 
 inline constexpr const char* kNeedsResync = "needs_resync";    // "1": take the scope afresh
 inline constexpr const char* kServerDigest = "server_digest";  // the scope digest last pulled
 inline constexpr const char* kLastSync = "last_sync_at";
+inline constexpr const char* kDigestChecked = "digest_checked_at";  // copy last found the server's
 inline constexpr const char* kReadChainIndex = "read_chain_index";  // the next read event's index
 inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's link
 inline constexpr const char* kReadChainKey = "read_chain_key";  // the next read event's key (keyed)

@@ -73,9 +73,12 @@ class SyncEngine {
   // teams as they are now are sent; one that left them since the cursor is a purge. Throws
   // WireError for a resume token it did not give. `disclosed`, when given, receives the records
   // whose content the page carried (each named by its root: the nominal, suspect or bail case),
-  // for the server to audit.
+  // for the server to audit. The last page carries the scope digest, unless `digest_if_sent` and
+  // it followed changes without sending any: a tablet that checks its copy only now and then
+  // (sync-protocol.md, "The digest") is spared working it out, and so is the server.
   PullResponse pull(store::Database& db, const Caller& caller, std::int64_t since, int limit,
-                    const std::string& resume = "", std::set<Disclosure>* disclosed = nullptr);
+                    const std::string& resume = "", std::set<Disclosure>* disclosed = nullptr,
+                    bool digest_if_sent = false);
 
   // SHA-256 over (entity, id, sync_seq) of every record in the teams, sorted; the tablet works
   // out the same over its store to detect drift.
