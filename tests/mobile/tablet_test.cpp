@@ -781,6 +781,43 @@ TEST_CASE("a sync that brings nothing checks the store against the server's only
   CHECK(f.store_count("pc-a.db", active_e) == 1);
 }
 
+TEST_CASE("a sync asks for the conflicts list only when it can have changed", "[mobile][tablet]") {
+  Force f;
+  auto a = f.enrolled("pc.a", "pc-a.db");
+  auto b = f.enrolled("pc.b", "pc-b.db");
+  auto http = f.server.client();
+  // How many times the server was asked for the list, from its metrics.
+  const auto lists = [&] {
+    const std::string series =
+        "vigil_http_requests_total{route=\"/api/v1/conflicts\",status=\"200\"} ";
+    const std::string metrics = http->get("/metrics").body;
+    const auto at = metrics.find(series);
+    return at == std::string::npos ? 0 : std::stoi(metrics.substr(at + series.size()));
+  };
+  const int enrolled = lists();
+  CHECK(enrolled == 2);  // each enrolment took its scope, and the list with it
+
+  // Only the tablet's own visit comes back, and it holds no open conflict: not asked.
+  a->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  CHECK(a->sync(Force::quick()).received == 1);
+  CHECK(lists() == enrolled);
+  // Another tablet's change comes: asked.
+  CHECK(b->sync(Force::quick()).received == 1);
+  CHECK(lists() == enrolled + 1);
+
+  // Two writes of one field: the later one's tablet is told of the conflict and asks; the
+  // other hears of the change and asks; each then holds it open, and asks at every sync until
+  // a supervisor has decided it.
+  a->update_nominal("NOM-1", {{"area", "Harbour"}});
+  b->update_nominal("NOM-1", {{"area", "Docks"}});
+  a->sync(Force::quick());
+  CHECK(b->sync(Force::quick()).open_conflicts == 1);
+  CHECK(a->sync(Force::quick()).open_conflicts == 1);
+  const int open = lists();
+  CHECK(a->sync(Force::quick()).open_conflicts == 1);
+  CHECK(lists() == open + 1);
+}
+
 TEST_CASE("a tablet enrolled before any change was logged follows from its cursor next time",
           "[mobile][tablet]") {
   // Every record of this force was written before any tablet existed: nothing is logged.

@@ -112,7 +112,8 @@ class SyncClient {
   [[nodiscard]] Enrolment sign_in(const std::string& username, const std::string& password,
                                   const std::string& device_name);
 
-  // Pushes the outbox, pulls what changed (or the whole scope), and keeps the conflicts list.
+  // Pushes the outbox, pulls what changed (or the whole scope), and keeps the conflicts list
+  // (asked for only when it can have changed: see refresh_conflicts).
   [[nodiscard]] SyncReport sync();
   // Pushes the outbox and nothing more: what the officer recorded reaches the server over a link
   // too poor for a pull.
@@ -137,6 +138,9 @@ class SyncClient {
   void refresh_conflicts(SyncReport& report);
 
   store::Database& db_;
+  // This sync pulled something another device (or the back office) wrote, or a purge: the
+  // conflicts on the scope may have changed.
+  bool heard_from_others_ = false;
   HybridClock& clock_;
   Clock now_;
   Transport& transport_;
