@@ -100,7 +100,7 @@ Api::Impl::Impl(ApiOptions o)
   pool.open_ahead(options.connections_ahead);
   writer = std::make_unique<Writer>(options.database, engine);
   audits = std::make_unique<AuditQueue>(options.database);
-  if (options.warm_reports) {
+  if (options.warm_reports && options.cache_reports) {
     warmer = std::make_unique<ReportWarmer>(
         pool, options.now,
         [this](store::Database& db, Date today, const std::vector<std::string>& teams) {

@@ -26,6 +26,8 @@ in flight and closes the database cleanly.
   --tls-cert FILE    serve HTTPS with this certificate chain (PEM) ...
   --tls-key FILE     ... and this private key (PEM); both or neither
   --threads N        I/O threads (default 2)
+  --no-report-cache  make every report when it is asked for: today's are not kept until a
+                     change lands in their teams, nor made ahead (for measuring the reports)
 )";
 
 namespace base = vigil::base;
@@ -65,7 +67,7 @@ vigil::http::ServerOptions server_options(const vigil::base::Args& args) {
 
 int serve(const std::vector<std::string>& words) {
   static const vigil::base::Option kOptions[] = {
-      {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}};
+      {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}, {"no-report-cache", false}};
   const vigil::base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kUsage;
@@ -77,6 +79,7 @@ int serve(const std::vector<std::string>& words) {
   vigil::server::ApiOptions api_options;
   api_options.database = args.required("db");
   api_options.warm_reports = true;  // the morning's reports ready before the morning asks
+  api_options.cache_reports = !args.flag("no-report-cache");
   auto options = server_options(args);
   api_options.connections_ahead = options.handler_threads;
   vigil::server::Api api(api_options);

@@ -483,3 +483,26 @@ TEST_CASE("reports: with warming on, today's reports are made before the first a
   CHECK(cache_count(pc, "hit") == "3");
   CHECK(cache_count(pc, "miss") == "0");
 }
+
+TEST_CASE("reports: with the cache off, every ask of today's report makes it, and nothing ahead",
+          "[server][reports][cache]") {
+  TempDir dir;
+  const TestForce force = TestForce::create(dir.path() / "server.db");
+  vigil::server::ApiOptions options;
+  options.warm_reports = true;  // as vigil-server runs: --no-report-cache wins over it
+  options.cache_reports = false;
+  LiveServer server{dir.path() / "server.db", options};
+  Reports::Signed pc{server.client(), {}};
+  pc.session = sign_in(*pc.http, "pc.a", kTestPassword, "pc.a's dashboard", "browser");
+  const std::string today = vigil::format_date(vigil::london_date(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())));
+  const auto first = pc.get("/api/v1/reports/overdue?as_of=" + today);
+  REQUIRE(first.status == 200);
+  const auto again = pc.get("/api/v1/reports/overdue?as_of=" + today);
+  CHECK(parse(again.body)["summary"]["total"].GetInt() ==
+        parse(first.body)["summary"]["total"].GetInt());
+  // Neither served from a cache nor counted as made for one, and none made ahead.
+  const auto metrics = pc.http->get("/metrics").body;
+  CHECK(metrics.find("vigil_report_cache_total") == std::string::npos);
+  CHECK(metrics.find("\nvigil_reports_warm 1") == std::string::npos);
+}

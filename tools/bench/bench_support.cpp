@@ -281,10 +281,11 @@ struct LoopbackServer::Impl {
 };
 
 LoopbackServer::LoopbackServer(const std::filesystem::path& database, int threads,
-                               LogError log_error, bool warm_reports) {
+                               LogError log_error, bool warm_reports, bool cache_reports) {
   server::ApiOptions api_options;
   api_options.database = database;
   api_options.warm_reports = warm_reports;
+  api_options.cache_reports = cache_reports;
   vigil::http::ServerOptions server_options;
   server_options.address = "127.0.0.1";
   server_options.port = 0;

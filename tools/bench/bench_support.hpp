@@ -131,9 +131,10 @@ struct SeededBench {
 class LoopbackServer {
  public:
   using LogError = std::function<void(const std::string&)>;
-  // warm_reports: ApiOptions::warm_reports, as vigil-server runs.
+  // warm_reports, cache_reports: ApiOptions's, as vigil-server runs (with --no-report-cache).
   LoopbackServer(const std::filesystem::path& database, int threads = 2,
-                 LogError log_error = nullptr, bool warm_reports = false);
+                 LogError log_error = nullptr, bool warm_reports = false,
+                 bool cache_reports = true);
   ~LoopbackServer();
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;

@@ -3,13 +3,16 @@
 // supervisors (one of each of 20 teams) ask for their team's reports at once, over and over,
 // while an administrator asks for the force-wide ones. Every report is timed as the client sees
 // it, over real HTTP.
+#include <atomic>
 #include <barrier>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "bench_support.hpp"
+#include "sql_profile.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/http/client.hpp"
 
@@ -18,7 +21,8 @@ namespace {
 
 constexpr const char* kReportsHelp =
     "usage: vigil-bench reports [--db PATH] [--profile national|force|demo] [--seed N]\n"
-    "                           [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N] [--out FILE]\n"
+    "                           [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N]\n"
+    "                           [--cold | --no-cache [--sql-profile]] [--out FILE]\n"
     "\n"
     "Seeds a profile (national by default) into a fresh temporary database and serves it with\n"
     "the real server in this process over HTTP on a loopback port. --supervisors supervisors,\n"
@@ -40,6 +44,13 @@ constexpr const char* kReportsHelp =
     "  --rounds N         times each supervisor asks for each report (default 10)\n"
     "  --cold             the server does not make reports ahead (ApiOptions::warm_reports):\n"
     "                     every first ask makes its report\n"
+    "  --no-cache         the server keeps no report (vigil-server --no-report-cache), so every\n"
+    "                     ask makes its report, as for any date: each supervisor asks for their\n"
+    "                     team's overdue, suspects and compliance reports alone, one after\n"
+    "                     another, then all at once; then the administrator alone asks for the\n"
+    "                     force-wide ones, with the peak memory of each\n"
+    "  --sql-profile      with --no-cache: also time every SQL statement the server runs for the\n"
+    "                     team reports asked alone, and print the costliest\n"
     "  --out FILE         where to write the figures as JSON (default build/bench/reports.json)\n";
 
 // What the issue asks of the reports on this machine.
@@ -59,12 +70,172 @@ struct Asker {
   std::string token;
 };
 
+// What the issue asks of the reports made when asked (--no-cache), on this machine.
+constexpr double kAimAloneTeamP99Ms = 10;
+constexpr double kAimTogetherTeamP99Ms = 50;
+constexpr double kAimForceMs[] = {250, 250, 500};  // overdue, suspects, compliance (p99)
+constexpr double kAimForcePeakMib = 256;
+constexpr int kForceRuns = 3;
+
+Asker signed_in(const std::string& username, unsigned short port) {
+  Asker a{username, std::make_unique<vigil::http::Client>("127.0.0.1", port), {}};
+  a.client->set_timeout(std::chrono::seconds(300));
+  a.token = sign_in_token(*a.client, username, "morning meeting");
+  return a;
+}
+
+// The process's anonymous memory now (RssAnon): its heap and stacks, not the files it maps.
+double anonymous_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::stod(line.substr(8)) / 1024.0;  // kB
+  }
+  return 0;
+}
+
+// Asks for a report and times it as the client sees it; a refusal stops the benchmark.
+double timed_ask(Asker& who, const std::string& target) {
+  const auto start = Clock::now();
+  const auto result = who.client->get(target, {{"Authorization", "Bearer " + who.token}});
+  const double ms = seconds_since(start) * 1000;
+  if (result.status != 200) {
+    throw Error(ErrorCode::internal,
+                who.username + " " + target + ": HTTP " + std::to_string(result.status));
+  }
+  return ms;
+}
+
+// The reports as they are made when asked, with no cache to serve them.
+int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
+                          const DeskPeople& people, int rounds, bool sql_profile) {
+  const auto& [database, out, seeding] = bench;
+  if (sql_profile) SqlProfile::install();
+  LoopbackServer server(database.path(), 2, nullptr, false, false);
+  const std::string as_of = format_date(choice.options.as_of);
+  std::vector<Asker> askers;
+  for (const auto& username : people.supervisors)
+    askers.push_back(signed_in(username, server.port()));
+  Asker chief = signed_in(people.admin, server.port());
+  std::cout << "server: " << server.url() << ", keeping no report; " << askers.size()
+            << " supervisors of different teams and " << people.admin << " signed in\n";
+  const auto target = [&](const char* report) {
+    return std::string("/api/v1/reports/") + report + "?as_of=" + as_of;
+  };
+  constexpr const char* kReports[] = {"overdue", "suspects", "compliance"};
+
+  // Each supervisor alone, one after another.
+  std::map<std::string, std::vector<double>> alone, together;
+  if (sql_profile) SqlProfile::start();
+  const auto started = Clock::now();
+  for (auto& a : askers) {
+    for (int round = 0; round < rounds; ++round) {
+      for (const char* report : kReports) alone[report].push_back(timed_ask(a, target(report)));
+    }
+  }
+  if (sql_profile) {
+    SqlProfile::stop();
+    const auto statements = SqlProfile::statements();
+    const auto [runs, total_ms] = SqlProfile::totals(statements);
+    std::cout << "SQL of the team reports asked alone (slowed by the profile): " << grouped(runs)
+              << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
+              << fixed(seconds_since(started), 2) << " s\n";
+    SqlProfile::print_costliest(statements, 12);
+  }
+  // All at once, in rounds in step.
+  std::mutex mutex;
+  std::barrier round_done(static_cast<std::ptrdiff_t>(askers.size()));
+  std::vector<std::thread> threads;
+  for (auto& a : askers) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < rounds; ++round) {
+        round_done.arrive_and_wait();
+        for (const char* report : kReports) {
+          const double ms = timed_ask(a, target(report));
+          std::lock_guard lock(mutex);
+          together[report].push_back(ms);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // The force-wide ones, the administrator alone, each with the memory it took: the process's
+  // own (anonymous) memory, sampled while the report is made, above what it held before. The
+  // server maps its database file into memory, and those pages are the file's, not the
+  // report's: the high-water mark of the process counts them.
+  std::map<std::string, std::vector<double>> force;
+  std::map<std::string, double> peak;
+  for (const char* report : kReports) {
+    for (int run = 0; run < kForceRuns; ++run) {
+      const double before = anonymous_mib();
+      std::atomic<bool> asking{true};
+      double highest = before;
+      std::thread sampler([&] {
+        while (asking) {
+          highest = std::max(highest, anonymous_mib());
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+      });
+      force[report].push_back(timed_ask(chief, target(report)));
+      asking = false;
+      sampler.join();
+      peak[report] = std::max(peak[report], highest - before);
+    }
+  }
+  server.stop();
+
+  base::JsonWriter json;
+  json.begin_object();
+  write_run_fields(json, "reports", choice, database);
+  write_seeding(json, seeding);
+  json.field("cache", false)
+      .field("supervisors", static_cast<std::int64_t>(askers.size()))
+      .field("rounds", rounds)
+      .key("reports")
+      .begin_array();
+  bool alone_met = true, together_met = true, force_met = true;
+  for (std::size_t r = 0; r < std::size(kReports); ++r) {
+    const char* report = kReports[r];
+    const Timings a = summarise_times(alone[report]);
+    const Timings t = summarise_times(together[report]);
+    const Timings f = summarise_times(force[report]);
+    alone_met &= a.p99_ms < kAimAloneTeamP99Ms;
+    together_met &= t.p99_ms < kAimTogetherTeamP99Ms;
+    force_met &= f.p99_ms < kAimForceMs[r] && peak[report] < kAimForcePeakMib;
+    std::cout << "team " << report << ", alone (" << a.runs << " asked): p50 " << fixed(a.p50_ms, 1)
+              << " ms, p99 " << fixed(a.p99_ms, 1) << " ms; with " << askers.size() << " at once ("
+              << t.runs << "): p50 " << fixed(t.p50_ms, 1) << " ms, p99 " << fixed(t.p99_ms, 1)
+              << " ms\n"
+              << "force-wide " << report << " (" << f.runs << " asked): p50 " << fixed(f.p50_ms, 1)
+              << " ms, p99 " << fixed(f.p99_ms, 1) << " ms (aim " << kAimForceMs[r]
+              << " ms); memory it took at its peak " << fixed(peak[report], 0) << " MiB\n";
+    json.begin_object()
+        .field("report", report)
+        .field("team_alone_p50_ms", a.p50_ms)
+        .field("team_alone_p99_ms", a.p99_ms)
+        .field("team_together_p50_ms", t.p50_ms)
+        .field("team_together_p99_ms", t.p99_ms)
+        .field("force_p50_ms", f.p50_ms)
+        .field("force_p99_ms", f.p99_ms)
+        .field("force_peak_mib", peak[report])
+        .end_object();
+  }
+  json.end_array().end_object();
+  std::cout << "aims: a team's reports alone under " << kAimAloneTeamP99Ms << " ms p99 "
+            << (alone_met ? "met" : "missed") << "; with " << askers.size() << " at once under "
+            << kAimTogetherTeamP99Ms << " ms p99 " << (together_met ? "met" : "missed")
+            << "; force-wide within their aims and under " << kAimForcePeakMib << " MiB "
+            << (force_met ? "met" : "missed") << "\n";
+  write_figures(out, json);
+  return base::kExitOk;
+}
+
 }  // namespace
 
 int run_reports(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},    {"profile"},     {"seed"},
-                                              {"as-of"}, {"supervisors"}, {"rounds"},
-                                              {"out"},   {"cold", false}};
+  static constexpr base::Option kOptions[] = {
+      {"db"},     {"profile"}, {"seed"},        {"as-of"},           {"supervisors"},
+      {"rounds"}, {"out"},     {"cold", false}, {"no-cache", false}, {"sql-profile", false}};
   const auto options = bench_options(words, kOptions, "reports", kReportsHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
@@ -74,6 +245,9 @@ int run_reports(std::span<const std::string> words) {
   const auto& [database, out, seeding] = bench;
 
   const DeskPeople people = desk_people(database.path(), wanted);
+  if (args.flag("no-cache")) {
+    return reports_without_cache(choice, bench, people, rounds, args.flag("sql-profile"));
+  }
   const auto& supervisors = people.supervisors;
   const auto& admin = people.admin;
 

@@ -37,6 +37,10 @@ struct ApiOptions {
   // once a minute, the force's every ten). vigil-server turns it on; tests that count what the
   // cache serves leave it off.
   bool warm_reports = false;
+  // Keep today's reports until a change lands in their teams (report_cache.hpp). Off
+  // (vigil-server --no-report-cache, vigil-bench reports --no-cache): every ask makes its report,
+  // as an ask for any other date does, and nothing is made ahead.
+  bool cache_reports = true;
   // Database connections opened at start-up, ready for the first requests, which come at once
   // (the morning meeting): as many as requests are handled at once (ServerOptions's
   // handler_threads). More are opened when needed.
