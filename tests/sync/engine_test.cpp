@@ -321,6 +321,7 @@ TEST_CASE(
   CHECK(changed.digest == SyncEngine::scope_digest(w.db, north.team_ids));
   CHECK(w.engine.pull(w.db, south, 1, 1000, "", nullptr, true).digest.empty());
 }
+
 TEST_CASE(
     "a nominal moved to another team is purged from the old team's tablets and sent whole "
     "to the new team's",

@@ -140,7 +140,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
     std::cout << "SQL of the team reports asked alone (slowed by the profile): " << grouped(runs)
               << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
               << fixed(seconds_since(started), 2) << " s\n";
-    SqlProfile::print_costliest(statements, 12);
+    SqlProfile::print_costliest(statements, 15);
   }
   // All at once, in rounds in step.
   std::mutex mutex;
