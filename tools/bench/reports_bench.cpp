@@ -114,6 +114,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
   LoopbackServer server(database.path(), 2, nullptr, false, false);
   const std::string as_of = format_date(choice.options.as_of);
   std::vector<Asker> askers;
+  askers.reserve(people.supervisors.size());
   for (const auto& username : people.supervisors)
     askers.push_back(signed_in(username, server.port()));
   Asker chief = signed_in(people.admin, server.port());
@@ -146,6 +147,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
   std::mutex mutex;
   std::barrier round_done(static_cast<std::ptrdiff_t>(askers.size()));
   std::vector<std::thread> threads;
+  threads.reserve(askers.size());
   for (auto& a : askers) {
     threads.emplace_back([&] {
       for (int round = 0; round < rounds; ++round) {
