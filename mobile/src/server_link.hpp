@@ -29,7 +29,8 @@ ServerAddress parse_server_url(std::string_view url);
 
 class ServerLink : public sync::Transport {
  public:
-  // Throws TabletError (bad_input) when the certificates in options.ca_file cannot be read.
+  // Throws TabletError (bad_input) when the certificates in options.ca_file cannot be read (for
+  // an https:// server: a plain one, on this machine only, uses none).
   ServerLink(const ServerAddress& address, const LinkOptions& options);
   ~ServerLink() override;
   ServerLink(const ServerLink&) = delete;

@@ -209,6 +209,8 @@ struct Tablet::Impl {
   // Nothing of the force's may stay: the key goes first, since without it no page of the store
   // can be read whatever else survives; then the store's files.
   void erase_store() {
+    // Called while a sync is using the link, which uses it no more once the store is wiped.
+    kept_link.reset();
     StoreKey::destroy(key_path());
     // Wrapped keys anywhere else too: a rewrite or an upgrade a crash cut short.
     shred_file(key_path().string() + ".writing");
@@ -397,22 +399,28 @@ struct Tablet::Impl {
 
   // ---- talking to the server
 
-  // The link to the server is kept from one sync to the next, so its connection (and TLS session)
-  // stays open between the app's syncs: on a poor signal each sync is a round trip or two
-  // shorter. It is made afresh when the server or the link's options change; a connection the
-  // server has closed meanwhile is opened again by the HTTP client.
+  // The link to the server is kept from one sync to the next while it is fresh, so its
+  // connection (and TLS session) stays open between syncs close together: on a poor signal each
+  // is a round trip or two shorter. It is made afresh when the server or the link's options
+  // change, and after kLinkFresh without use: the server closes a connection idle for a minute,
+  // and a mobile network may drop one without a word, which the tablet would learn only when its
+  // request timed out. It goes when the tablet is locked or wiped.
+  static constexpr std::chrono::seconds kLinkFresh{45};
   std::unique_ptr<ServerLink> kept_link;
   std::string kept_link_for;
+  std::chrono::steady_clock::time_point kept_link_used{};
 
   ServerLink& link(const LinkOptions& options) {
     const std::string server = state().get(kServer).value_or("");
     const std::string made_for =
         server + '\n' + options.ca_file + '\n' + std::to_string(options.timeout.count());
-    if (!kept_link || kept_link_for != made_for) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!kept_link || kept_link_for != made_for || now - kept_link_used > kLinkFresh) {
       kept_link.reset();
       kept_link = std::make_unique<ServerLink>(parse_server_url(server), options);
       kept_link_for = made_for;
     }
+    kept_link_used = now;
     return *kept_link;
   }
 
@@ -663,6 +671,7 @@ SyncReport Tablet::enrol(const std::string& server_url, const std::string& usern
 void Tablet::lock() {
   impl_->require_enrolled();
   impl_->unlocked.reset();
+  impl_->kept_link.reset();
 }
 
 void Tablet::unlock(const std::string& password) {

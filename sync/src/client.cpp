@@ -201,16 +201,16 @@ Enrolment SyncClient::sign_in(const std::string& username, const std::string& pa
 
 SyncReport SyncClient::sync() {
   SyncReport report;
-  heard_from_others_ = false;
   push(report);
   pull(report);
   // A conflict on the scope comes from a change the pull brings (or the push was told of), and
   // leaves the list when a supervisor decides it: when nothing but this tablet's own changes
-  // came back and it holds no open conflict, the list cannot have changed, and a round trip
-  // (a third of a small sync on a poor signal) is saved.
-  const bool may_have_changed = report.took_scope || report.conflicts > 0 || heard_from_others_ ||
-                                !state_.kept_conflicts().empty();
-  if (may_have_changed) refresh_conflicts(report);
+  // came back since the list was last kept, and it holds no open conflict, the list cannot have
+  // changed, and a round trip (a third of a small sync on a poor signal) is saved. What came is
+  // noted with it (kConflictsDue), so a sync cut off before the list is asked asks next time.
+  if (state_.get(kConflictsDue) == "1" || !state_.kept_conflicts().empty()) {
+    refresh_conflicts(report);
+  }
   state_.set(kLastSync, format_instant(now_()));
   return report;
 }
@@ -262,7 +262,10 @@ void SyncClient::push(SyncReport& report) {
         state_.set(kNeedsResync, "1");
       } else {
         if (outcome.outcome == Outcome::applied) ++report.applied;
-        if (first == Outcome::conflict) ++report.conflicts;
+        if (first == Outcome::conflict) {
+          ++report.conflicts;
+          state_.set(kConflictsDue, "1");
+        }
         state_.acknowledge(outcome.change_id);
       }
     }
@@ -344,6 +347,7 @@ std::optional<std::string> SyncClient::apply_page(const PullResponse& page, bool
   Replica replica(db_);
   const std::string now_text = format_instant(now_());
   const std::string own_device = state_.get(kDeviceId).value_or("");
+  bool others = false;  // something another device (or the back office) wrote, or a purge
   try {
     store::Transaction transaction(db_);
     if (clear_first) {
@@ -351,9 +355,7 @@ std::optional<std::string> SyncClient::apply_page(const PullResponse& page, bool
       state_.clear_set_aside();
     }
     for (const auto& item : page.items) {
-      if (item.kind != PullItem::Kind::change || item.device_id != own_device) {
-        heard_from_others_ = true;
-      }
+      others = others || item.kind != PullItem::Kind::change || item.device_id != own_device;
       db_.cached("SAVEPOINT item").run();
       std::string why;
       try {
@@ -383,6 +385,7 @@ std::optional<std::string> SyncClient::apply_page(const PullResponse& page, bool
       if (item.kind == PullItem::Kind::purge) ++report.purged;
     }
     report.set_aside += set_aside_orphans(now_text);
+    if (others) state_.set(kConflictsDue, "1");  // what others wrote may be in conflict
     advance();
     state_.keep_clock(clock_);
     if (!page.more) state_.set(kServerDigest, page.digest);
@@ -462,8 +465,11 @@ std::optional<std::string> SyncClient::take_scope(SyncReport& report) {
 
 std::optional<std::string> SyncClient::follow_changes(SyncReport& report) {
   // The copy is checked when anything comes, and otherwise when the last check is old enough.
+  // A scope just taken is always checked (sync-protocol.md: at most one take a sync, then the
+  // copies must agree).
   const auto checked = parse_instant(state_.get(kDigestChecked).value_or(""));
-  bool check = !checked || now_() < *checked || now_() - *checked >= options_.check_every;
+  bool check = report.took_scope || !checked || now_() < *checked ||
+               now_() - *checked >= options_.check_every;
   for (int pages = 1;; ++pages) {
     const std::int64_t since = state_.cursor();
     const auto page = fetch(since, "", !check);
@@ -485,6 +491,7 @@ void SyncClient::refresh_conflicts(SyncReport& report) {
       "list of conflicts", [&] { return decode_conflicts(answer.body); });
   store::Transaction transaction(db_);
   state_.keep_conflicts(conflicts);
+  state_.erase(kConflictsDue);
   transaction.commit();
   report.open_conflicts = static_cast<int>(std::count_if(
       conflicts.begin(), conflicts.end(), [](const auto& c) { return c.status == "open"; }));

@@ -771,14 +771,32 @@ TEST_CASE("a sync that brings nothing checks the store against the server's only
   CHECK(report.drift == "the tablet's copy differed from the server's (scope digest)");
   CHECK(f.store_count("pc-a.db", active_e) == 0);
 
-  // When the check is due, a sync that brings nothing is checked too.
+  // When the check is due, a sync that brings nothing is checked too: an hour on, or at once
+  // when the tablet's clock was set back past the last check.
+  Instant now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  Tablet clocked(f.store("pc-c.db"), [&] { return now; });
+  clocked.enrol(f.url(), "pc.c", kTestPassword, "pc-c.db", hourly);
   f.server_execute("UPDATE officers SET active = 1 WHERE username = 'pc.e'");
+  CHECK_FALSE(clocked.sync(hourly).took_scope);
+  CHECK(f.store_count("pc-c.db", active_e) == 0);
+  now += std::chrono::minutes(61);
+  clocked.unlock(kTestPassword);  // idle for an hour, it locked itself
+  report = clocked.sync(hourly);
+  CHECK(report.took_scope);
+  CHECK(f.store_count("pc-c.db", active_e) == 1);
+  f.server_execute("UPDATE officers SET active = 0 WHERE username = 'pc.e'");
+  CHECK_FALSE(clocked.sync(hourly).took_scope);
+  now -= std::chrono::hours(2);
+  CHECK(clocked.sync(hourly).took_scope);
+  CHECK(f.store_count("pc-c.db", active_e) == 0);
+  // Zero: every sync.
+  f.server_execute("UPDATE officers SET name = 'Renamed' WHERE username = 'pc.e'");
   CHECK_FALSE(tablet->sync(hourly).took_scope);
   auto every = hourly;
   every.check_every = std::chrono::seconds(0);
-  report = tablet->sync(every);
-  CHECK(report.took_scope);
-  CHECK(f.store_count("pc-a.db", active_e) == 1);
+  CHECK(tablet->sync(every).took_scope);
+  CHECK(f.store_count("pc-a.db", "SELECT count(*) FROM officers WHERE name = 'Renamed'") == 1);
 }
 
 TEST_CASE("a sync asks for the conflicts list only when it can have changed", "[mobile][tablet]") {
@@ -816,6 +834,30 @@ TEST_CASE("a sync asks for the conflicts list only when it can have changed", "[
   const int open = lists();
   CHECK(a->sync(Force::quick()).open_conflicts == 1);
   CHECK(lists() == open + 1);
+}
+
+TEST_CASE("a sync cut off before it asked for the conflicts list asks at the next one",
+          "[mobile][tablet]") {
+  Force f;
+  HoldingProxy proxy(f.server.port());
+  auto a = f.enrolled("pc.a", "pc-a.db");
+  auto b = f.enrolled("pc.b", "pc-b.db", proxy.url());
+  auto link = Force::quick();
+  link.attempts = 1;
+  a->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
+  a->sync(Force::quick());
+  // a's visit reaches b, and then the signal goes before the list is asked.
+  proxy.allow_conflict_lists(0);
+  CHECK_THROWS_AS(b->sync(link), TabletError);
+  CHECK(f.store_count("pc-b.db", "SELECT count(*) FROM visits") == 1);
+  // Nothing more comes, but what came may be in conflict: the next sync asks again (and is cut
+  // off again), and the one after, let through, keeps the list.
+  CHECK_THROWS_AS(b->sync(link), TabletError);
+  proxy.allow_conflict_lists(-1);
+  CHECK(b->sync(link).received == 0);
+  // Asked and kept: the sync after needs no list, so nothing is cut off.
+  proxy.allow_conflict_lists(0);
+  CHECK_NOTHROW(b->sync(link));
 }
 
 TEST_CASE("a tablet enrolled before any change was logged follows from its cursor next time",

@@ -63,6 +63,8 @@ class HoldingProxy {
   // Lets `pulls` more pull requests through, then cuts every connection that sends another;
   // a negative number lets them all through.
   void allow_pulls(int pulls) { pulls_allowed_ = pulls; }
+  // The same for asks of the conflicts list.
+  void allow_conflict_lists(int lists) { lists_allowed_ = lists; }
   // Waits (up to 20 s) until an answer to a push has been held back; false if none came.
   bool wait_for_held_answer() {
     std::unique_lock lock(mutex_);
@@ -105,6 +107,14 @@ class HoldingProxy {
     }
   }
 
+  // Whether bytes that carry `request` are to be cut off, counting those let through.
+  static bool cut(std::string_view bytes, std::string_view request, std::atomic<int>& allowed) {
+    if (bytes.find(request) == std::string_view::npos) return false;
+    if (allowed == 0) return true;
+    if (allowed > 0) --allowed;
+    return false;
+  }
+
   void relay(Connection* c, bool up) {
     const int from = up ? c->client : c->server;
     const int to = up ? c->server : c->client;
@@ -116,13 +126,11 @@ class HoldingProxy {
       if (up && bytes.find("POST /api/v1/sync/push") != std::string_view::npos) {
         c->carries_push = true;
       }
-      if (up && bytes.find("GET /api/v1/sync/pull") != std::string_view::npos) {
-        if (pulls_allowed_ == 0) {
-          ::shutdown(c->client, SHUT_RDWR);
-          ::shutdown(c->server, SHUT_RDWR);
-          break;
-        }
-        if (pulls_allowed_ > 0) --pulls_allowed_;
+      if (up && (cut(bytes, "GET /api/v1/sync/pull", pulls_allowed_) ||
+                 cut(bytes, "GET /api/v1/conflicts", lists_allowed_))) {
+        ::shutdown(c->client, SHUT_RDWR);
+        ::shutdown(c->server, SHUT_RDWR);
+        break;
       }
       if (!up && c->carries_push && holding_) {
         std::lock_guard lock(mutex_);
@@ -141,6 +149,7 @@ class HoldingProxy {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> holding_{false};
   std::atomic<int> pulls_allowed_{-1};
+  std::atomic<int> lists_allowed_{-1};
   std::thread acceptor_;
   std::mutex mutex_;
   std::condition_variable held_;

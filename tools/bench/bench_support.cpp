@@ -205,6 +205,7 @@ std::string sign_in_token(vigil::http::Client& client, const std::string& userna
       .field("username", username)
       .field("password", backoffice::kSeedPassword)
       .field("device_name", std::string(device_name))
+      .field("kind", "browser")
       .end_object();
   const auto result = client.post("/api/v1/auth/login", body.str());
   if (result.status != 200) {

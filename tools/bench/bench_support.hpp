@@ -147,8 +147,9 @@ class LoopbackServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Signs `username` in with the seed's password over `client` and returns the session's token;
-// throws when the server refuses.
+// Signs `username` in at the dashboard (kind "browser") with the seed's password over `client` and
+// returns the session's token; throws when the server refuses. Not as a tablet: the first
+// tablet's sign-in opens the change log, which would make every report made ahead again.
 std::string sign_in_token(vigil::http::Client& client, const std::string& username,
                           std::string_view device_name);
 

@@ -60,6 +60,8 @@ class Direction {
 
  private:
   void read() {
+    // The link is free for other connections meanwhile.
+    std::this_thread::sleep_until(opened_);
     std::string buffer(16384, '\0');
     Clock::time_point last{};
     for (;;) {
@@ -69,7 +71,7 @@ class Direction {
         const auto on_link = std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(static_cast<double>(n) * 8 / shape_.bits_per_second));
         std::lock_guard lock(way_.mutex);
-        way_.free_at = std::max({Clock::now(), way_.free_at, opened_}) + on_link;
+        way_.free_at = std::max(Clock::now(), way_.free_at) + on_link;
         burst = {way_.free_at + shape_.delay, buffer.substr(0, static_cast<std::size_t>(n))};
         way_.bytes += n;
       } else {
@@ -106,7 +108,11 @@ class Direction {
       while (sent < burst.bytes.size()) {
         const ssize_t n =
             ::send(to_, burst.bytes.data() + sent, burst.bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;  // the other end has gone
+        if (n <= 0) {
+          // The other end has gone: what is still coming this way has nowhere to go.
+          ::shutdown(from_, SHUT_RD);
+          return;
+        }
         sent += static_cast<std::size_t>(n);
       }
     }
@@ -163,7 +169,13 @@ struct SlowLink::Impl {
       if (::poll(&waiting, 1, 100) <= 0) continue;
       const int tablet = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
       if (tablet < 0) continue;
-      const int server = loopback_socket();
+      int server = -1;
+      try {
+        server = loopback_socket();
+      } catch (const Error&) {
+        ::close(tablet);  // out of sockets: the tablet sees its connection closed
+        continue;
+      }
       const sockaddr_in to = loopback(server_port);
       if (::connect(server, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
         ::close(server);

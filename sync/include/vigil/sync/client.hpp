@@ -138,9 +138,6 @@ class SyncClient {
   void refresh_conflicts(SyncReport& report);
 
   store::Database& db_;
-  // This sync pulled something another device (or the back office) wrote, or a purge: the
-  // conflicts on the scope may have changed.
-  bool heard_from_others_ = false;
   HybridClock& clock_;
   Clock now_;
   Transport& transport_;

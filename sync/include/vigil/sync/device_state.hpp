@@ -38,6 +38,8 @@ inline constexpr const char* kNeedsResync = "needs_resync";    // "1": take the 
 inline constexpr const char* kServerDigest = "server_digest";  // the scope digest last pulled
 inline constexpr const char* kLastSync = "last_sync_at";
 inline constexpr const char* kDigestChecked = "digest_checked_at";  // copy last found the server's
+// "1": something came (or a push was told of a conflict) since the conflicts list was last kept.
+inline constexpr const char* kConflictsDue = "conflicts_due";
 inline constexpr const char* kReadChainIndex = "read_chain_index";  // the next read event's index
 inline constexpr const char* kReadChainHash = "read_chain_hash";    // the last read event's link
 inline constexpr const char* kReadChainKey = "read_chain_key";  // the next read event's key (keyed)
