@@ -259,15 +259,9 @@ int run_reports(std::span<const std::string> words) {
   LoopbackServer server(database.path(), 2, nullptr, warm);
   const std::string as_of = format_date(choice.options.as_of);
   std::vector<Asker> askers;
-  for (const auto& username : supervisors) {
-    Asker a{username, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
-    a.client->set_timeout(std::chrono::seconds(120));
-    a.token = sign_in_token(*a.client, username, "morning meeting");
-    askers.push_back(std::move(a));
-  }
-  Asker chief{admin, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
-  chief.client->set_timeout(std::chrono::seconds(300));
-  chief.token = sign_in_token(*chief.client, admin, "morning meeting");
+  askers.reserve(supervisors.size());
+  for (const auto& username : supervisors) askers.push_back(signed_in(username, server.port()));
+  Asker chief = signed_in(admin, server.port());
   std::cout << "server: " << server.url() << "; " << askers.size()
             << " supervisors of different teams and " << admin << " signed in\n";
   double warm_seconds = 0;
