@@ -69,10 +69,15 @@ struct Api::Impl {
 
   ApiOptions options;
   DatabaseFile database_file;
-  // Pushes and decisions are written through the writer; reports are made on the makers'
-  // connections, which map the file (FileMap); everything else reads through the pool.
+  // Pushes and decisions are written through the writer; force-wide reports are made on the
+  // makers' connections, which map the file (FileMap); everything else, a team's reports too,
+  // reads through the pool. Another connection's commit empties a connection's page cache and
+  // drops its map: a force-wide report reads most of the file, which is cheaper mapped again; a
+  // team's reads a few thousand scattered pages, cheaper read again than faulted into a new map
+  // (report_pool).
   Pool pool;
   Pool makers;
+  Pool& report_pool(const std::vector<std::string>& teams) { return teams.empty() ? makers : pool; }
   sync::SyncEngine engine;
   std::unique_ptr<Writer> writer;
   // Report reads' audit rows, committed together when many arrive at once.

@@ -135,7 +135,7 @@ auto Api::Impl::kept_report(store::Database& db, std::string_view name, Make mak
   return reports.get<Made<Report>>(
       key, scope_generation(db, teams),
       [&] {
-        auto maker = makers.take();
+        auto maker = report_pool(teams).take();
         Made<Report> made{make(*maker, as_of, reports::ReportScope{teams}), {}};
         made.json = json(made.report, nullptr);
         return made;
@@ -161,9 +161,10 @@ Response Api::Impl::scoped_report(const Call& call, std::string_view name, Make 
   // a date of the caller's choosing must not fill the server's memory with force-wide reports.
   cached = cached && options.cache_reports && as_of == london_date(options.now());
   bool hit = false;
-  const auto report = cached ? kept_report(db, name, make, json, as_of, teams, &hit)
-                             : std::make_shared<const Made<Report>>(Made<Report>{
-                                   make(*makers.take(), as_of, reports::ReportScope{teams}), {}});
+  const auto report =
+      cached ? kept_report(db, name, make, json, as_of, teams, &hit)
+             : std::make_shared<const Made<Report>>(Made<Report>{
+                   make(*report_pool(teams).take(), as_of, reports::ReportScope{teams}), {}});
   if (cached) {
     metrics.counter("vigil_report_cache_total",
                     "Reports asked for, by whether the cached copy served (hit) or it was made.",

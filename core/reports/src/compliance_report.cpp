@@ -69,7 +69,9 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   }
 
   // The current plan of each active nominal: with no actions, or open actions without an owner
-  // or a due date (docs/domain.md: each action has both).
+  // or a due date (docs/domain.md: each action has both). The scope's current plans lead
+  // (CROSS JOIN): left to itself the planner reads every open action of the force through the
+  // status index, whatever the scope.
   auto defects = db.prepare(
       "WITH current AS (SELECT n.ref, t.name AS team, p.id AS plan_id, p.started_on FROM "
       "nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON p.id = (SELECT q.id FROM "
@@ -80,10 +82,10 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       "SELECT ref, team, started_on, 'no actions', '' FROM current c WHERE NOT EXISTS "
       "(SELECT 1 FROM plan_actions a WHERE a.plan_id = c.plan_id) "
       "UNION ALL SELECT ref, team, started_on, 'an action with no owner', a.description FROM "
-      "current c JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
+      "current c CROSS JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
       "a.owner_id IS NULL "
       "UNION ALL SELECT ref, team, started_on, 'an action with no due date', a.description FROM "
-      "current c JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
+      "current c CROSS JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
       "a.due_on IS NULL ORDER BY 1, 4, 5");
   bind(defects);
   defects.bind(4, format_date(as_of));
