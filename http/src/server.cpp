@@ -417,6 +417,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request.origin = to_std(message[bhttp::field::origin]);
     request.cookie = to_std(message[bhttp::field::cookie]);
     request.accept_encoding = to_std(message[bhttp::field::accept_encoding]);
+    request.request_id = to_std(message["X-Request-Id"]);
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
     const bool keep_alive = message.keep_alive();

@@ -1,7 +1,6 @@
 #include "vigil/server/api.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 #include "api_impl.hpp"
@@ -86,7 +85,8 @@ void require_undamaged(store::Database& db) {
 
 Api::Impl::Impl(ApiOptions o)
     : options(std::move(o)),
-      database_file(existing_database(options.database)),
+      log(options.log),
+      database_file(existing_database(options.database), log),
       pool(options.database, FileMap::off),
       makers(options.database, FileMap::on),
       engine(options.now) {
@@ -106,7 +106,7 @@ Api::Impl::Impl(ApiOptions o)
         [this](store::Database& db, Date today, const std::vector<std::string>& teams) {
           return warm_reports(db, today, teams);
         },
-        metrics);
+        metrics, log);
   }
 }
 
@@ -172,7 +172,7 @@ Api::Impl::Match Api::Impl::match(const Request& request) {
   return found;
 }
 
-Response Api::Impl::dispatch(const Request& request, const Match& found) {
+Response Api::Impl::dispatch(const Request& request, const Match& found, RequestLine& line) {
   if (!found.route && !found.allow.empty()) {
     throw HttpError{405, "method_not_allowed", request.path + " accepts " + found.allow + " only",
                     false, found.allow};
@@ -180,13 +180,15 @@ Response Api::Impl::dispatch(const Request& request, const Match& found) {
   if (!found.route) fail(404, "not_found", "there is no " + request.path);
   const ApiRoute& route = found.route->route;
   if (route.needs_database) require_database_intact();
-  Call call{request, route, nullptr, nullptr, found.id};
+  Call call{request, route, nullptr, nullptr, found.id, &line};
   if (route.access == Access::open) return (this->*found.route->handler)(call);
 
   auto db = pool.take();
   const Caller caller = authenticate(*db, call);
   call.db = &*db;
   call.caller = &caller;
+  line.officer_id = caller.officer_id;
+  line.device_id = caller.device_id;
   // Pushes and pulls are a tablet's: a dashboard session in a browser holds no store, so it
   // neither sends changes nor takes a scope.
   if (route.access == Access::tablet && caller.browser) {
@@ -265,12 +267,34 @@ Metrics& Api::metrics() {
   return impl_->metrics;
 }
 
+namespace {
+
+// What a refusal is to the operator: the security events they watch for.
+std::string security_event(const HttpError& error, std::string_view pattern) {
+  if (pattern == "/api/v1/auth/login") {
+    if (error.status == 429) return "sign_in_throttled";
+    if (error.status == 401) return "sign_in_refused";
+  }
+  if (error.wipe) return "device_revoked";
+  if (error.audit && error.audit->action == "denied") return "access_refused";
+  if (error.status == 401) return "unauthenticated";
+  return {};
+}
+
+}  // namespace
+
 Response Api::handle(const Request& request) {
   const auto started = std::chrono::steady_clock::now();
   const auto found = Impl::match(request);
+  // One series per route, never per record or per made-up path.
+  const std::string route = found.pattern.empty() ? "other" : std::string(found.pattern);
+  RequestLine line;
+  line.request_id = request_id_for(request.request_id);
+  line.method = request.method;
+  line.route = route;
   Response response;
   try {
-    response = impl_->dispatch(request, found);
+    response = impl_->dispatch(request, found, line);
   } catch (const HttpError& error) {
     if (error.wipe) {
       base::JsonWriter w;
@@ -281,13 +305,16 @@ Response Api::handle(const Request& request) {
       response = error_response(error.status, error.code, error.message);
     }
     if (!error.allow.empty()) response.headers.emplace_back("Allow", error.allow);
+    line.event = security_event(error, found.pattern);
     if (error.audit) {
+      if (!line.officer_id) line.officer_id = error.audit->officer_id;
+      if (!line.device_id) line.device_id = error.audit->device_id;
       try {
         impl_->audits->write(*error.audit);
       } catch (const std::exception& failure) {
         // The refusal stands whether or not its row could be written; the operator is told.
-        std::fprintf(stderr, "vigil-server: auditing a refusal of %s %s failed: %s\n",
-                     request.method.c_str(), request.path.c_str(), failure.what());
+        line.event = "failure";
+        line.cause = std::string("auditing the refusal failed: ") + failure.what();
       }
     }
   } catch (const sync::WireError& error) {
@@ -295,30 +322,32 @@ Response Api::handle(const Request& request) {
   } catch (const Error& error) {
     // The database failed (busy past its timeout, disk full): the client may retry; the
     // operator reads the cause in the log. Nothing of it reaches the client.
-    std::fprintf(stderr, "vigil-server: %s %s failed: %s (%s)\n", request.method.c_str(),
-                 request.path.c_str(), error.what(), error.context().c_str());
+    line.event = "failure";
+    line.cause = std::string(error.what()) + " (" + error.context() + ")";
     response =
         error_response(503, "unavailable", "the server could not complete the request; try again");
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "vigil-server: %s %s failed: %s\n", request.method.c_str(),
-                 request.path.c_str(), error.what());
+    line.event = "failure";
+    line.cause = error.what();
     response = error_response(500, "internal", "the server failed to handle the request");
   }
   if (response.status == 401) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
   response.headers.emplace_back(sync::kProtocolHeader, std::to_string(sync::kProtocolVersion));
+  response.headers.emplace_back("X-Request-Id", line.request_id);
   // Pull pages, reports and the dashboard's files go gzipped to a client that asks. No answer to
   // a GET holds a token (signing in is a POST), so none can give one away by its length.
   response.compressible = request.method == "GET";
-  // One series per route, never per record or per made-up path.
-  const std::string route = found.pattern.empty() ? "other" : std::string(found.pattern);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   impl_->metrics.counter("vigil_http_requests_total", "HTTP requests, by route and status.",
                          {{"route", route}, {"status", std::to_string(response.status)}});
   impl_->metrics.observe("vigil_http_request_duration_seconds", "HTTP request latency, by route.",
                          {{"route", route}}, seconds);
+  line.status = response.status;
+  line.duration_ms = seconds * 1000;
+  impl_->log.request(line);
   return response;
 }
 

@@ -21,6 +21,7 @@
 #include "pool.hpp"
 #include "report_cache.hpp"
 #include "report_warmer.hpp"
+#include "request_log.hpp"
 #include "throttle.hpp"
 #include "vigil/reports/report_stamp.hpp"
 #include "vigil/server/api.hpp"
@@ -62,12 +63,16 @@ struct Call {
   store::Database* db = nullptr;
   const Caller* caller = nullptr;
   std::string id;  // the path's {id}, when the route's pattern has one
+  // The request's line in the operator's log: dispatch names the caller in it; sign-in, whose
+  // caller is known only once it succeeds, names the officer and the new device itself.
+  RequestLine* log = nullptr;
 };
 
 struct Api::Impl {
   explicit Impl(ApiOptions o);
 
   ApiOptions options;
+  OperatorLog log;
   DatabaseFile database_file;
   // Pushes and decisions are written through the writer; force-wide reports are made on the
   // makers' connections, which map the file (FileMap); everything else, a team's reports too,
@@ -104,8 +109,9 @@ struct Api::Impl {
     std::string_view pattern;  // the path's pattern, whatever the method ("": no route has it)
   };
   static Match match(const Request& request);
-  // Checks the database, authenticates and checks the caller's access, then runs the handler.
-  Response dispatch(const Request& request, const Match& match);
+  // Checks the database, authenticates and checks the caller's access, then runs the handler;
+  // names the caller in the request's log line.
+  Response dispatch(const Request& request, const Match& match, RequestLine& line);
   std::string now_text();
   AuditRow audit_row(const Caller* caller, std::string_view action, std::string_view entity,
                      const std::optional<std::string>& entity_id, std::string_view reason);

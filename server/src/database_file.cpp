@@ -2,13 +2,12 @@
 
 #include <sys/stat.h>
 
-#include <cstdio>
-
 #include "vigil/base/error.hpp"
 
 namespace vigil::server {
 
-DatabaseFile::DatabaseFile(std::filesystem::path path) : path_(std::move(path)) {
+DatabaseFile::DatabaseFile(std::filesystem::path path, const OperatorLog& log)
+    : path_(std::move(path)), log_(log) {
   struct stat info {};
   if (::stat(path_.c_str(), &info) != 0) {
     throw Error(ErrorCode::io, "there is no database at " + path_.string());
@@ -24,7 +23,7 @@ bool DatabaseFile::intact() {
     return true;
   }
   if (!gone_.exchange(true)) {
-    std::fprintf(stderr, "vigil-server: %s\n", gone_message().c_str());
+    log_.failure(gone_message());
   }
   return false;
 }

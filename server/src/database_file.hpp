@@ -12,12 +12,15 @@
 #include <filesystem>
 #include <string>
 
+#include "request_log.hpp"
+
 namespace vigil::server {
 
 class DatabaseFile {
  public:
   // Notes which file `path` names now; throws vigil::Error when there is none.
-  explicit DatabaseFile(std::filesystem::path path);
+  // The log is told, once, when the file has gone.
+  DatabaseFile(std::filesystem::path path, const OperatorLog& log);
 
   // Whether `path` still names the file opened; once it does not, never again (a new file put
   // in its place is not the one the server's connections write to). A stat() call.
@@ -27,6 +30,7 @@ class DatabaseFile {
 
  private:
   std::filesystem::path path_;
+  const OperatorLog& log_;
   dev_t device_ = 0;
   ino_t inode_ = 0;
   std::atomic<bool> gone_{false};

@@ -5,16 +5,19 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "vigil/base/json.hpp"
 
 namespace vigil::server {
 
-ReportWarmer::ReportWarmer(Pool& pool, std::function<Instant()> now, Warm warm, Metrics& metrics)
-    : pool_(pool), now_(std::move(now)), warm_(std::move(warm)), metrics_(metrics), thread_([this] {
-        loop();
-      }) {}
+ReportWarmer::ReportWarmer(Pool& pool, std::function<Instant()> now, Warm warm, Metrics& metrics,
+                           const OperatorLog& log)
+    : pool_(pool),
+      now_(std::move(now)),
+      warm_(std::move(warm)),
+      metrics_(metrics),
+      log_(log),
+      thread_([this] { loop(); }) {}
 
 ReportWarmer::~ReportWarmer() {
   {
@@ -89,7 +92,7 @@ void ReportWarmer::loop() {
         first = false;
       }
     } catch (const std::exception& error) {
-      std::fprintf(stderr, "vigil-server: making reports ahead failed: %s\n", error.what());
+      log_.failure(std::string("making reports ahead failed: ") + error.what());
     }
     lock.lock();
     wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_; });

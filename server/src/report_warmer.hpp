@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pool.hpp"
+#include "request_log.hpp"
 #include "vigil/rules/dates.hpp"
 #include "vigil/server/metrics.hpp"
 
@@ -28,7 +29,9 @@ class ReportWarmer {
   // and says whether every one of them was found kept (nothing had changed).
   using Warm = std::function<bool(store::Database&, Date, const std::vector<std::string>&)>;
 
-  ReportWarmer(Pool& pool, std::function<Instant()> now, Warm warm, Metrics& metrics);
+  // A pass that fails is told to the log, and the next is tried five seconds on.
+  ReportWarmer(Pool& pool, std::function<Instant()> now, Warm warm, Metrics& metrics,
+               const OperatorLog& log);
   ~ReportWarmer();
   ReportWarmer(const ReportWarmer&) = delete;
   ReportWarmer& operator=(const ReportWarmer&) = delete;
@@ -46,6 +49,7 @@ class ReportWarmer {
   std::function<Instant()> now_;
   Warm warm_;
   Metrics& metrics_;
+  const OperatorLog& log_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "request_log.hpp"
 #include "vigil/base/cli.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/http/server.hpp"
@@ -31,6 +32,13 @@ in flight and closes the database cleanly.
 )";
 
 namespace base = vigil::base;
+
+// One line of the operator's log to standard error, whole: one write, so lines from several
+// threads never interleave.
+void log_line(const std::string& line) {
+  const std::string whole = line + "\n";
+  std::fwrite(whole.data(), 1, whole.size(), stderr);
+}
 
 vigil::http::ServerOptions server_options(const vigil::base::Args& args) {
   vigil::http::ServerOptions options;
@@ -80,16 +88,22 @@ int serve(const std::vector<std::string>& words) {
   api_options.database = args.required("db");
   api_options.warm_reports = true;  // the morning's reports ready before the morning asks
   api_options.cache_reports = !args.flag("no-report-cache");
+  api_options.log = log_line;
   auto options = server_options(args);
+  options.log_error = [](const std::string& cause) {
+    log_line(vigil::server::event_log_line("error", "failure", {base::member("cause", cause)}));
+  };
   api_options.connections_ahead = options.handler_threads;
   vigil::server::Api api(api_options);
   vigil::http::HttpServer server(
       options, [&api](const vigil::http::Request& request) { return api.handle(request); });
-  std::fprintf(stderr, "vigil-server: serving %s on %s://%s:%u\n", api_options.database.c_str(),
-               options.tls_certificate_file ? "https" : "http", options.address.c_str(),
-               static_cast<unsigned>(server.port()));
+  const std::string database = api_options.database.string();
+  const std::string url = std::string(options.tls_certificate_file ? "https" : "http") + "://" +
+                          options.address + ":" + std::to_string(server.port());
+  log_line(vigil::server::event_log_line(
+      "info", "start", {base::member("database", database), base::member("url", url)}));
   server.run(true);
-  std::fprintf(stderr, "vigil-server: stopped\n");
+  log_line(vigil::server::event_log_line("info", "stop"));
   return vigil::base::kExitOk;
 }
 

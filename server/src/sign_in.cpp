@@ -155,6 +155,10 @@ Response Api::Impl::login(const Call& call) {
       officer_id, username, parse_enum<Role>(role).value_or(Role::officer), device_id, {}};
   audit(*db, &caller, "login", "device", device_id, "signed in on " + device_name);
   transaction.commit();
+  if (call.log != nullptr) {
+    call.log->officer_id = officer_id;
+    call.log->device_id = device_id;
+  }
   base::JsonWriter w;
   w.begin_object();
   w.fields({base::member("token", token), base::member("device_id", device_id),

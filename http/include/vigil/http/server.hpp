@@ -31,6 +31,7 @@ struct Request {
   // Host, Origin and Cookie, as sent: what a local app checks to know a request is its own page's.
   std::string host, origin, cookie;
   std::string accept_encoding;  // as sent
+  std::string request_id;       // the X-Request-Id header, as sent (a proxy's, to follow it by)
   std::string body;
   std::string remote_address;  // the peer's IP address, for throttling and the audit
 };

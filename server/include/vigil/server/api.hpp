@@ -45,6 +45,10 @@ struct ApiOptions {
   // (the morning meeting): as many as requests are handled at once (ServerOptions's
   // handler_threads). More are opened when needed.
   int connections_ahead = 16;
+  // Told the operator's log, one JSON line at a time (request_log.hpp): a line per request and
+  // per failure. vigil-server writes them to standard error. Empty: only failures are written,
+  // to standard error.
+  std::function<void(const std::string&)> log;
 };
 
 // Who may call a route.
