@@ -205,6 +205,7 @@ struct Api::Impl {
   Response dashboard_style(const Call& call);
   Response dashboard_script(const Call& call);
   Response health(const Call& call);
+  Response ready(const Call& call);
   Response metrics_page(const Call& call);
   Response openapi(const Call& call);
 };

@@ -2,7 +2,7 @@
 // SQLite keeps writing to the file it opened, so a server whose file has gone from its path
 // would go on acknowledging pushes into a file nobody will ever open again. Once the path no
 // longer names the file opened at start-up, the server acknowledges nothing more and says so
-// (503, /healthz 503, and one line in its log), until it is restarted on a database.
+// (503, /readyz 503, and one line in its log), until it is restarted on a database.
 // Thread-safe. Private to server/.
 #pragma once
 

@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* kUsage =
     R"(usage: vigil-server --db DB [--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE]
-                    [--threads N]
+                    [--threads N] [--min-free-disk MIB]
 
 Serves Vigil's HTTP API (sync, conflicts, devices, metrics) from the database DB, which
 `vigil init` created. Runs until interrupted (SIGINT or SIGTERM), then finishes the requests
@@ -29,6 +29,8 @@ in flight and closes the database cleanly.
   --threads N        I/O threads (default 2)
   --no-report-cache  make every report when it is asked for: today's are not kept until a
                      change lands in their teams, nor made ahead (for measuring the reports)
+  --min-free-disk MIB  /readyz answers 503 when the database's file system has less free
+                     (default 1024)
 )";
 
 namespace base = vigil::base;
@@ -74,8 +76,10 @@ vigil::http::ServerOptions server_options(const vigil::base::Args& args) {
 }
 
 int serve(const std::vector<std::string>& words) {
-  static const vigil::base::Option kOptions[] = {
-      {"db"}, {"listen"}, {"tls-cert"}, {"tls-key"}, {"threads"}, {"no-report-cache", false}};
+  static const vigil::base::Option kOptions[] = {{"db"},           {"listen"},
+                                                 {"tls-cert"},     {"tls-key"},
+                                                 {"threads"},      {"no-report-cache", false},
+                                                 {"min-free-disk"}};
   const vigil::base::Args args(words, kOptions);
   if (args.help()) {
     std::cout << kUsage;
@@ -88,6 +92,15 @@ int serve(const std::vector<std::string>& words) {
   api_options.database = args.required("db");
   api_options.warm_reports = true;  // the morning's reports ready before the morning asks
   api_options.cache_reports = !args.flag("no-report-cache");
+  if (auto mib = args.value("min-free-disk")) {
+    std::uint64_t n = 0;
+    if (std::from_chars(mib->data(), mib->data() + mib->size(), n).ptr !=
+            mib->data() + mib->size() ||
+        n > (std::uint64_t{1} << 40)) {
+      throw base::UsageError("--min-free-disk must be a whole number of MiB, not '" + *mib + "'");
+    }
+    api_options.min_free_disk_bytes = n << 20;
+  }
   api_options.log = log_line;
   auto options = server_options(args);
   options.log_error = [](const std::string& cause) {

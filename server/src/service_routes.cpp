@@ -1,7 +1,11 @@
-// What answers without signing in: the dashboard's files, health (with the database gone, 503),
-// the Prometheus metrics and the OpenAPI document.
+// What answers without signing in: the dashboard's files, liveness (/healthz) and readiness
+// (/readyz), the Prometheus metrics and the OpenAPI document.
+#include <sys/statvfs.h>
+
 #include "api_impl.hpp"
 #include "embedded.hpp"
+#include "vigil/base/json.hpp"
+#include "vigil/store/migrate.hpp"
 
 namespace vigil::server {
 namespace {
@@ -22,6 +26,15 @@ Response dashboard_file(std::string_view type, std::string_view body) {
   return response;
 }
 
+// Bytes free to the server on the file system that holds the database (and its WAL, which
+// grows between checkpoints); nullopt when it cannot be told.
+std::optional<std::uint64_t> free_disk_bytes(const std::filesystem::path& database) {
+  struct statvfs info {};
+  const auto folder = database.has_parent_path() ? database.parent_path() : ".";
+  if (::statvfs(folder.c_str(), &info) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
 }  // namespace
 
 Response Api::Impl::dashboard_page(const Call&) {
@@ -36,13 +49,58 @@ Response Api::Impl::dashboard_script(const Call&) {
   return dashboard_file("text/javascript", dashboard_js());
 }
 
-// The route table checks the database file before this runs (needs_database): a file gone
-// answers 503. This reads it, so a database that cannot be read is not called healthy.
+// Liveness: the process answers. It reads nothing, so it stays 200 with the database gone or
+// the disk full: restarting the process would bring neither back. /readyz says whether the
+// server may be sent work.
 Response Api::Impl::health(const Call&) {
-  auto db = pool.take();
-  auto s = (*db).prepare("SELECT count(*) FROM changes");
-  s.step();
   return json_response(200, "{\"status\":\"ok\"}");
+}
+
+// Readiness: the database is the file the server opened and can be read, its schema is the one
+// this server was built for (a newer `vigil init` run under a running server moves it on), and
+// the disk that holds it has room above the floor. 503 names what is not.
+Response Api::Impl::ready(const Call&) {
+  struct Check {
+    const char* name;
+    bool ok = true;
+    std::string detail;
+  };
+  Check database{"database", true, {}}, schema{"schema", true, {}}, disk{"disk", true, {}};
+  if (!database_file.intact()) {
+    database.ok = false;
+    database.detail = database_file.gone_message();
+  } else {
+    try {
+      auto db = pool.take();
+      const int version = store::schema_version(*db);
+      const int latest = store::latest_schema_version();
+      database.detail = "readable";
+      schema.ok = version == latest;
+      schema.detail = "at version " + std::to_string(version) +
+                      (schema.ok ? "" : "; this server needs version " + std::to_string(latest));
+    } catch (const std::exception& error) {
+      database.ok = false;
+      database.detail = std::string("cannot be read: ") + error.what();
+      schema.ok = false;
+      schema.detail = "not known: the database cannot be read";
+    }
+  }
+  const auto free = free_disk_bytes(options.database);
+  const std::uint64_t floor = options.min_free_disk_bytes;
+  disk.ok = free && *free >= floor;
+  disk.detail =
+      !free ? "the free space of the database's file system cannot be told"
+            : std::to_string(*free >> 20) + " MiB free" +
+                  (disk.ok ? "" : ", below the floor of " + std::to_string(floor >> 20) + " MiB");
+  const bool ready = database.ok && schema.ok && disk.ok;
+  base::JsonWriter w;
+  w.begin_object().field("status", ready ? "ready" : "not_ready").key("checks").begin_object();
+  for (const Check* check : {&database, &schema, &disk}) {
+    w.key(check->name)
+        .object({base::member("ok", check->ok), base::member("detail", check->detail)});
+  }
+  w.end_object().end_object();
+  return json_response(ready ? 200 : 503, w.str());
 }
 
 Response Api::Impl::metrics_page(const Call&) {
@@ -55,6 +113,10 @@ Response Api::Impl::metrics_page(const Call&) {
     metrics.gauge("vigil_connected_devices",
                   "Devices not revoked that made contact in the last 10 minutes.",
                   static_cast<double>(s.column_int(0)));
+  }
+  if (const auto free = free_disk_bytes(options.database)) {
+    metrics.gauge("vigil_disk_free_bytes", "Bytes free on the file system that holds the database.",
+                  static_cast<double>(*free));
   }
   Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";

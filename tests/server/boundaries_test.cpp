@@ -328,10 +328,20 @@ TEST_CASE("boundaries: with its database file gone, the server acknowledges noth
   std::filesystem::rename(world.database(), world.database().string() + ".moved");
   const auto pushed = pc.post_push(pc.visit(world.force().north_nominals[0]));
   check_error(pushed, 503, "database_gone");
-  check_error(world.client()->get("/healthz"), 503, "database_gone");
+  // The process answers (liveness), but is not ready for work, and says why.
+  const auto not_ready = [&] {
+    CHECK(world.client()->get("/healthz").status == 200);
+    const auto ready = world.client()->get("/readyz");
+    CHECK(ready.status == 503);
+    const auto checks = parse(ready.body);
+    CHECK_FALSE(checks["checks"]["database"]["ok"].GetBool());
+    CHECK(member(checks["checks"]["database"], "detail").find("was replaced, renamed or deleted") !=
+          std::string::npos);
+  };
+  not_ready();
   // Put back, it is still not the file at the path the server trusts: restart to serve again.
   std::filesystem::rename(world.database().string() + ".moved", world.database());
-  check_error(world.client()->get("/healthz"), 503, "database_gone");
+  not_ready();
 }
 
 TEST_CASE("boundaries: a damaged database is refused at start-up with one sentence",

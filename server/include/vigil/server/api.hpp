@@ -7,6 +7,7 @@
 // engine's clock by a mutex). Nothing escapes handle() as an exception.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -49,6 +50,9 @@ struct ApiOptions {
   // per failure. vigil-server writes them to standard error. Empty: only failures are written,
   // to standard error.
   std::function<void(const std::string&)> log;
+  // /readyz answers 503 when the file system holding the database has less free than this
+  // (vigil-server --min-free-disk): a full disk fails every push and every audited read.
+  std::uint64_t min_free_disk_bytes = std::uint64_t{1} << 30;
 };
 
 // Who may call a route.
