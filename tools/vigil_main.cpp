@@ -28,6 +28,7 @@
 #include "vigil/rules/overdue.hpp"
 #include "vigil/rules/policy.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/store/backup.hpp"
 #include "vigil/store/devices.hpp"
 #include "vigil/store/officers.hpp"
 #include "vigil/store/policy_versions.hpp"
@@ -645,6 +646,57 @@ int cmd_policy_add(const base::Args& args) {
   return 0;
 }
 
+// --- backup and restore ------------------------------------------------------------------------
+
+// What a copy holds and how it was checked, as `vigil backup` and `vigil restore` say it.
+void print_copy(const vigil::store::CopyReport& copy, std::string_view done, bool json) {
+  const auto rows = [&](std::string_view table) {
+    for (const auto& t : copy.tables) {
+      if (t.table == table) return t.rows;
+    }
+    return std::int64_t{0};
+  };
+  if (json) {
+    vigil::base::JsonWriter w;
+    w.begin_object().fields(
+        {base::member("from", copy.from.string()), base::member("to", copy.to.string()),
+         base::member("bytes", static_cast<std::int64_t>(copy.bytes)),
+         base::member("schema_version", copy.schema_version),
+         base::member("last_change", copy.last_change), base::member("integrity", "ok")});
+    w.key("tables").begin_object();
+    for (const auto& t : copy.tables) w.field(t.table, t.rows);
+    w.end_object().end_object();
+    std::cout << w.str() << '\n';
+    return;
+  }
+  std::cout << done << " " << copy.from.string() << " to " << copy.to.string() << ": "
+            << (copy.bytes >> 20) << " MiB, schema version " << copy.schema_version
+            << ", changes up to " << copy.last_change << ".\n"
+            << "Checked: SQLite's integrity check passed, and each of its " << copy.tables.size()
+            << " tables holds the rows its source held at that moment ("
+            << vigil::counted(rows("nominals"), "nominal") << ", "
+            << vigil::counted(rows("visits"), "visit") << ", "
+            << vigil::counted(rows("changes"), "change") << ", "
+            << vigil::counted(rows("audit_log"), "audit row") << ").\n";
+}
+
+int cmd_backup(const base::Args& args) {
+  const auto copy = vigil::store::backup_database(args.required("db"), args.required("out"));
+  print_copy(copy, "Backed up", args.flag("json"));
+  return 0;
+}
+
+int cmd_restore(const base::Args& args) {
+  const auto copy = vigil::store::restore_database(args.required("from"), args.required("db"));
+  print_copy(copy, "Restored", args.flag("json"));
+  if (!args.flag("json") && copy.schema_version < store::latest_schema_version()) {
+    std::cout << "The backup is at schema version " << copy.schema_version
+              << ": run vigil init --db " << copy.to.string() << " to upgrade it to "
+              << store::latest_schema_version() << " before serving it.\n";
+  }
+  return 0;
+}
+
 // --- device ------------------------------------------------------------------------------------
 
 int cmd_device_list(const base::Args& args) {
@@ -850,6 +902,20 @@ const std::vector<Command>& commands() {
        "Create a Vigil database, or upgrade one to this version's schema.",
        cmd_init,
        {{"db"}, {"json", false}}},
+      {"backup",
+       "vigil backup --db DB --out FILE [--json]",
+       "Copy the database to FILE as of one moment, safely while a server writes to it (SQLite's "
+       "online backup), then check the copy (integrity check; every table's rows counted against "
+       "the database at that moment) and say so. FILE must not exist: a backup is never written "
+       "over.",
+       cmd_backup,
+       {{"db"}, {"out"}, {"json", false}}},
+      {"restore",
+       "vigil restore --from FILE --db DB [--json]",
+       "Replace DB with the backup FILE, after checking the backup; refused while a server has DB "
+       "open (stop it first). One transaction: cut off part-way, DB is as it was.",
+       cmd_restore,
+       {{"from"}, {"db"}, {"json", false}}},
       {"officer add",
        "vigil officer add --db DB --username U --name N --role officer|supervisor|admin --team T",
        "Add an officer; the password is read from standard input (not echoed on a terminal).",

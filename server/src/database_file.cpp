@@ -12,6 +12,7 @@ DatabaseFile::DatabaseFile(std::filesystem::path path, const OperatorLog& log)
   if (::stat(path_.c_str(), &info) != 0) {
     throw Error(ErrorCode::io, "there is no database at " + path_.string());
   }
+  hold_.emplace(path_);
   device_ = info.st_dev;
   inode_ = info.st_ino;
 }

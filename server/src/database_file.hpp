@@ -10,16 +10,19 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "request_log.hpp"
+#include "vigil/store/backup.hpp"
 
 namespace vigil::server {
 
 class DatabaseFile {
  public:
   // Notes which file `path` names now; throws vigil::Error when there is none.
-  // The log is told, once, when the file has gone.
+  // The log is told, once, when the file has gone. Holds the file as served (ServingHold) for
+  // as long as it lives, so vigil restore refuses to replace it; throws when a restore holds it.
   DatabaseFile(std::filesystem::path path, const OperatorLog& log);
 
   // Whether `path` still names the file opened; once it does not, never again (a new file put
@@ -34,6 +37,7 @@ class DatabaseFile {
   dev_t device_ = 0;
   ino_t inode_ = 0;
   std::atomic<bool> gone_{false};
+  std::optional<store::ServingHold> hold_;
 };
 
 }  // namespace vigil::server
