@@ -85,7 +85,7 @@ void require_undamaged(store::Database& db) {
 
 Api::Impl::Impl(ApiOptions o)
     : options(std::move(o)),
-      log(options.log),
+      log(options.log, options.log_level),
       database_file(existing_database(options.database), log),
       pool(options.database, FileMap::off),
       makers(options.database, FileMap::on),

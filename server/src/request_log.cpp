@@ -73,6 +73,10 @@ void OperatorLog::failure(std::string_view cause) const {
 }
 
 void OperatorLog::write(std::string_view level, const std::string& line) const {
+  const LogLevel of = level == "error"  ? LogLevel::error
+                      : level == "warn" ? LogLevel::warn
+                                        : LogLevel::info;
+  if (of < least_) return;
   if (sink_) {
     sink_(line);
   } else if (level == "error") {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "vigil/base/json.hpp"
+#include "vigil/server/api.hpp"
 
 namespace vigil::server {
 
@@ -43,7 +44,9 @@ std::string event_log_line(
 // level "error" are written, to standard error. Thread-safe when the sink is.
 class OperatorLog {
  public:
-  explicit OperatorLog(std::function<void(const std::string&)> sink) : sink_(std::move(sink)) {}
+  // Lines below `least` are dropped.
+  OperatorLog(std::function<void(const std::string&)> sink, LogLevel least)
+      : sink_(std::move(sink)), least_(least) {}
   void request(const RequestLine& line) const;
   void event(std::string_view level, std::string_view event,
              std::initializer_list<base::JsonMember> more = {}) const;
@@ -53,6 +56,7 @@ class OperatorLog {
  private:
   void write(std::string_view level, const std::string& line) const;
   std::function<void(const std::string&)> sink_;
+  LogLevel least_;
 };
 
 // The request's id: the client's (or its proxy's) X-Request-Id when a log can hold it as it is

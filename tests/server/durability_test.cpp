@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "live_server.hpp"
+#include "server_process.hpp"
 #include "spawn.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -23,42 +24,6 @@
 #include "vigil/sync/wire.hpp"
 
 namespace {
-
-// vigil-server as a separate process, so it can be killed outright.
-class ServerProcess {
- public:
-  ServerProcess(const std::filesystem::path& db, const std::filesystem::path& log) {
-    const std::string program = std::string(VIGIL_BIN_DIR) + "/vigil-server";
-    pid_ =
-        spawn_program({program, "--db", db.string(), "--listen", "127.0.0.1:0"}, OutputTo{2, log});
-    // The server names its port on stderr once it listens.
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      const auto line = text.str();
-      const auto at = line.find("http://127.0.0.1:");
-      if (at != std::string::npos)
-        port_ = static_cast<unsigned short>(std::stoi(line.substr(at + 17)));
-    }
-    REQUIRE(port_ != 0);
-  }
-  ~ServerProcess() { kill(); }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  pid_t pid() const { return pid_; }
-  unsigned short port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  unsigned short port_ = 0;
-};
 
 std::string visit_batch(const std::vector<std::string>& ids, const std::string& nominal,
                         std::int64_t& wall) {

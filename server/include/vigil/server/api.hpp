@@ -24,6 +24,10 @@ namespace vigil::server {
 using http::Request;
 using http::Response;
 
+// The least a line of the operator's log must be to be written: every request (info), security
+// events and failures (warn), failures alone (error).
+enum class LogLevel { info, warn, error };
+
 struct ApiOptions {
   std::filesystem::path database;
   // The server's wall clock, injected so tests can move time (throttling windows, clock skew).
@@ -50,6 +54,7 @@ struct ApiOptions {
   // per failure. vigil-server writes them to standard error. Empty: only failures are written,
   // to standard error.
   std::function<void(const std::string&)> log;
+  LogLevel log_level = LogLevel::info;
   // /readyz answers 503 when the file system holding the database has less free than this
   // (vigil-server --min-free-disk): a full disk fails every push and every audited read.
   std::uint64_t min_free_disk_bytes = std::uint64_t{1} << 30;
