@@ -1,8 +1,13 @@
 // `vigil`: the back-office command (docs/commands.md). Each subcommand parses its options,
 // opens the database it names and calls core/ or the back-office library; nothing here holds a
 // rule. Exit status: 0 success, 1 failure, 2 bad usage; errors are one sentence on stderr.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -181,6 +186,15 @@ store::Database open_existing(const base::Args& args) {
 // Creates the database when missing and brings it to the current schema.
 store::Database open_or_create(const std::filesystem::path& path) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  // A new database is its owner's alone, whatever the umask: it will hold every record, and
+  // SQLite gives its -wal and -shm files the database's own mode.
+  if (!std::filesystem::exists(path)) {
+    const int made = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (made < 0) {
+      throw Failure("could not make the database " + path.string() + ": " + std::strerror(errno));
+    }
+    ::close(made);
+  }
   store::Database db(path);
   sync::migrate(db);
   return db;

@@ -558,14 +558,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
 // ---------------------------------------------------------------------------------------------
 
-void ServerCore::load_tls() {
+namespace {
+
+// The HTTPS context of these options (none for HTTP), loaded as the server serves with it.
+std::optional<ssl::context> tls_context(const ServerOptions& options) {
   const bool has_certificate = options.tls_certificate_file.has_value();
   if (has_certificate != options.tls_private_key_file.has_value()) {
     throw Error(ErrorCode::invalid_input,
                 "HTTPS needs both a certificate file and a private key file, not only one.");
   }
-  if (!has_certificate) return;
-  tls.emplace(ssl::context::tls_server);
+  if (!has_certificate) return std::nullopt;
+  std::optional<ssl::context> tls(std::in_place, ssl::context::tls_server);
   tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                    ssl::context::single_dh_use);
@@ -585,6 +588,13 @@ void ServerCore::load_tls() {
                                    "' does not match the certificate in '" +
                                    *options.tls_certificate_file + "'.");
   }
+  return tls;
+}
+
+}  // namespace
+
+void ServerCore::load_tls() {
+  tls = tls_context(options);
 }
 
 void ServerCore::listen() {
@@ -680,6 +690,10 @@ void ServerCore::join_threads() {
 }
 
 }  // namespace transport
+
+void check_tls_files(const ServerOptions& options) {
+  transport::tls_context(options);
+}
 
 using transport::ServerCore;
 

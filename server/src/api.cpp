@@ -277,9 +277,20 @@ std::string security_event(const HttpError& error, std::string_view pattern) {
     if (error.status == 401) return "sign_in_refused";
   }
   if (error.wipe) return "device_revoked";
-  if (error.audit && error.audit->action == "denied") return "access_refused";
+  if (error.status == 403 || (error.audit && error.audit->action == "denied")) {
+    return "access_refused";
+  }
   if (error.status == 401) return "unauthenticated";
   return {};
+}
+
+// The method as the log names it: one of HTTP's own, or "other" (a client may send any token,
+// and the log is no place for text a client chose).
+std::string logged_method(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "other";
 }
 
 }  // namespace
@@ -291,7 +302,7 @@ Response Api::handle(const Request& request) {
   const std::string route = found.pattern.empty() ? "other" : std::string(found.pattern);
   RequestLine line;
   line.request_id = request_id_for(request.request_id);
-  line.method = request.method;
+  line.method = logged_method(request.method);
   line.route = route;
   Response response;
   try {
@@ -313,8 +324,8 @@ Response Api::handle(const Request& request) {
       try {
         impl_->audits->write(*error.audit);
       } catch (const std::exception& failure) {
-        // The refusal stands whether or not its row could be written; the operator is told.
-        line.event = "failure";
+        // The refusal stands whether or not its row could be written; the operator is told,
+        // with the event it was.
         line.cause = std::string("auditing the refusal failed: ") + failure.what();
       }
     }
@@ -347,6 +358,12 @@ Response Api::handle(const Request& request) {
   impl_->metrics.observe("vigil_http_request_duration_seconds", "HTTP request latency, by route.",
                          {{"route", route}}, seconds);
   line.status = response.status;
+  // Not ready is what /readyz is for: said, and not counted a failure of the server.
+  if (route == "/readyz" && response.status == 503) line.event = "not_ready";
+  // Who is knocking, for the operator who must block them: on security events only.
+  if (!line.event.empty() && line.event != "not_ready" && line.event != "failure") {
+    line.address = request.remote_address;
+  }
   line.duration_ms = seconds * 1000;
   impl_->log.request(line);
   return response;

@@ -26,7 +26,8 @@ void write_head(base::JsonWriter& w, std::chrono::system_clock::time_point at,
 }  // namespace
 
 std::string_view log_level(const RequestLine& line) {
-  if (line.status >= 500 || line.event == "failure") return "error";
+  if (line.event == "failure" || !line.cause.empty()) return "error";
+  if (line.status >= 500 && line.event != "not_ready") return "error";
   if (!line.event.empty()) return "warn";
   return "info";
 }
@@ -42,6 +43,7 @@ std::string request_log_line(const RequestLine& line, std::chrono::system_clock:
             base::member("duration_ms", duration_ms), base::member("officer_id", line.officer_id),
             base::member("device_id", line.device_id)});
   if (!line.event.empty()) w.field("event", line.event);
+  if (!line.address.empty()) w.field("address", line.address);
   if (!line.cause.empty()) w.field("cause", line.cause);
   w.end_object();
   return w.str();

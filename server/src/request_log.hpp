@@ -25,11 +25,13 @@ struct RequestLine {
   int status = 0;
   double duration_ms = 0;
   std::optional<std::string> officer_id, device_id;
-  std::string event;  // a security event or "failure"; empty for neither
-  std::string cause;  // a failure's cause, for the operator
+  std::string event;    // a security event, "not_ready" or "failure"; empty for none
+  std::string address;  // the client's address, on a security event's line
+  std::string cause;    // a failure's cause, for the operator
 };
 
-// "error" for a failure (5xx), "warn" for a security event, "info" otherwise.
+// "error" for a failure (a 5xx, a cause), "warn" for a security event or not ready, "info"
+// otherwise.
 std::string_view log_level(const RequestLine& line);
 
 std::string request_log_line(const RequestLine& line, std::chrono::system_clock::time_point at);

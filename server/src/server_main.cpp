@@ -81,7 +81,8 @@ Number number_setting(const ServerSettings& settings, std::string_view name, Num
 void require_readable(const ServerSettings& settings, std::string_view name) {
   const auto path = settings.value(name);
   if (path && !std::ifstream(*path)) {
-    throw base::UsageError(settings.where(name) + " names " + *path + ", which cannot be read");
+    throw base::UsageError(settings.where(name) + " names " + vigil::quoted_excerpt(*path) +
+                           ", which cannot be read");
   }
 }
 
@@ -143,7 +144,8 @@ vigil::server::ApiOptions api_options(const ServerSettings& settings) {
 int check_config(const ServerSettings& settings, const vigil::server::ApiOptions& api,
                  const vigil::http::ServerOptions& http) {
   if (!std::filesystem::exists(api.database)) {
-    throw base::UsageError(settings.where("db") + " names " + api.database.string() +
+    throw base::UsageError(settings.where("db") + " names " +
+                           vigil::quoted_excerpt(api.database.string()) +
                            ", where there is no database (vigil init makes one)");
   }
   int version = 0;
@@ -153,6 +155,11 @@ int check_config(const ServerSettings& settings, const vigil::server::ApiOptions
   } catch (const vigil::Error& error) {
     throw base::UsageError(settings.where("db") + " names " + api.database.string() +
                            ", which cannot be read as a database: " + error.what());
+  }
+  try {
+    vigil::http::check_tls_files(http);
+  } catch (const vigil::Error& error) {
+    throw base::UsageError(error.what());
   }
   if (version != vigil::store::latest_schema_version()) {
     throw base::UsageError("the database " + api.database.string() + " is at schema version " +

@@ -8,6 +8,9 @@
 namespace vigil::server {
 namespace {
 
+// No setting is near this long: a longer line is not a settings file.
+constexpr std::size_t kLongestLine = 4096;
+
 std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r");
   if (first == std::string_view::npos) return {};
@@ -20,20 +23,35 @@ std::string_view trimmed(std::string_view text) {
 ServerSettings::ServerSettings(std::span<const std::string> words,
                                std::span<const base::Option> options)
     : args_(words, options) {
+  if (args_.help()) return;  // --help says how, whatever the file holds
   if (auto named = args_.value("config")) {
     file_ = *named;
     if (!std::filesystem::exists(*file_)) {
-      throw base::UsageError("--config names " + *named + ", which does not exist");
+      throw base::UsageError("--config names " + quoted_excerpt(*named) + ", which does not exist");
     }
   } else if (std::filesystem::exists(kDefaultConfig)) {
     file_ = kDefaultConfig;
   }
   if (!file_) return;
+  if (!std::filesystem::is_regular_file(*file_)) {
+    throw base::UsageError("the configuration file " + quoted_excerpt(file_->string()) +
+                           " is not a file");
+  }
   std::ifstream in(*file_);
   if (!in) throw base::UsageError("the configuration file " + file_->string() + " cannot be read");
   std::string text;
   int number = 0;
-  while (std::getline(in, text)) take_line(text, ++number, options);
+  while (std::getline(in, text)) {
+    if (text.size() > kLongestLine) {
+      throw base::UsageError(file_->string() + " line " + std::to_string(number + 1) +
+                             " is longer than " + std::to_string(kLongestLine) + " characters");
+    }
+    take_line(text, ++number, options);
+  }
+  if (in.bad()) {
+    throw base::UsageError("the configuration file " + file_->string() +
+                           " could not be read to its end");
+  }
 }
 
 void ServerSettings::take_line(std::string_view text, int number,
@@ -44,6 +62,9 @@ void ServerSettings::take_line(std::string_view text, int number,
   const auto equals = line.find('=');
   if (equals == std::string_view::npos) {
     throw base::UsageError(at + " is not 'name = value': '" + quoted_excerpt(line) + "'");
+  }
+  if (line.find('\0') != std::string_view::npos) {
+    throw base::UsageError(at + " holds a NUL character");
   }
   const std::string name(trimmed(line.substr(0, equals)));
   const std::string value(trimmed(line.substr(equals + 1)));

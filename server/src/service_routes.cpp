@@ -67,8 +67,13 @@ Response Api::Impl::ready(const Call&) {
   };
   Check database{"database", true, {}}, schema{"schema", true, {}}, disk{"disk", true, {}};
   if (!database_file.intact()) {
+    // Anyone may ask /readyz: the sentence with the file's path is the log's.
     database.ok = false;
-    database.detail = database_file.gone_message();
+    database.detail =
+        "the database file was replaced, renamed or deleted while the server ran; put it back "
+        "and restart the server";
+    schema.ok = false;
+    schema.detail = "not known: the database file has gone";
   } else {
     try {
       auto db = pool.take();

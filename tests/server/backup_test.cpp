@@ -3,6 +3,7 @@
 // began, exactly once, and no push in part; a restore is refused while the server has the
 // database open, and afterwards serves what the backup held.
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -100,6 +101,10 @@ TEST_CASE(
   REQUIRE_FALSE(pushing.failed());
   const auto said = parse(taken.out);
   CHECK(member(said, "integrity") == "ok");
+  // Every record is in it: its owner's alone, whatever the umask (the test's lets others read).
+  const auto mode = std::filesystem::status(backup).permissions();
+  CHECK((mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);
   // A backup is never written over: asked again to the same file, it refuses and leaves it.
   const auto size = std::filesystem::file_size(backup);
   const auto again = run_command(vigil_command() + " backup --db '" + world.database().string() +
@@ -143,6 +148,16 @@ TEST_CASE(
   CHECK(refused.status == 1);
   CHECK(refused.err.find("a server has") != std::string::npos);
   CHECK(world.count("SELECT count(*) FROM changes") == served);
+
+  // A file that is no database restores nothing, and leaves nothing where it was to go.
+  const auto not_a_backup = scratch.path() / "notes.txt";
+  std::ofstream(not_a_backup) << "not a database\n";
+  const auto fresh = scratch.path() / "fresh.db";
+  const auto failed = run_command(vigil_command() + " restore --from '" + not_a_backup.string() +
+                                      "' --db '" + fresh.string() + "'",
+                                  "", scratch.path());
+  CHECK(failed.status == 1);
+  CHECK_FALSE(std::filesystem::exists(fresh));
 
   // Stopped, it is restored to the backup, which the server serves again.
   world.server().stop();

@@ -110,6 +110,10 @@ TEST_CASE("a request id a log cannot hold as sent is replaced by one of the serv
   }
   // None given: one is made.
   CHECK(header(client->get("/healthz"), "x-request-id").size() == 36);
+  // A method of the client's own making is not written as sent.
+  const auto odd = client->request("VIGIL-SECRET-WORD", "/healthz", "", {});
+  CHECK(log.all().find("VIGIL-SECRET-WORD") == std::string::npos);
+  CHECK(member(log.line_of(header(odd, "x-request-id")), "method") == "other");
 }
 
 TEST_CASE(
@@ -127,6 +131,7 @@ TEST_CASE(
 
   const auto wrong = event_of(client->post("/api/v1/auth/login", login_body("pc.a", "guess-1")));
   CHECK(member(wrong, "event") == "sign_in_refused");
+  CHECK(member(wrong, "address") == "127.0.0.1");
   CHECK(member(wrong, "level") == "warn");
   CHECK(wrong["status"].GetInt() == 401);
   client->post("/api/v1/auth/login", login_body("pc.a", "guess-2"));
@@ -143,6 +148,17 @@ TEST_CASE(
   CHECK(refused["status"].GetInt() == 403);
   CHECK(member(refused, "officer_id") == world.force().officer_ids.at("pc.south"));
   CHECK(member(refused, "device_id") == south.session.device_id);
+  CHECK(member(refused, "address") == "127.0.0.1");  // who is knocking, for the operator
+  CHECK(member(refused, "level") == "warn");
+
+  // A write at the desk into another team's nominal: refused by the engine's scope, and named.
+  Device other_sergeant = world.device("sgt.south");
+  const std::string plan = R"({"entity":"plan","operation":"create","fields":{"nominal_id":")" +
+                           world.force().north_nominals[1] +
+                           R"(","started_on":"2026-11-01","visit_every_months":"3"}})";
+  const auto crossing = event_of(other_sergeant.post("/api/v1/records", plan));
+  CHECK(crossing["status"].GetInt() == 403);
+  CHECK(member(crossing, "event") == "access_refused");
 
   // A revoked tablet still asking.
   Device admin = world.device("admin");

@@ -65,6 +65,10 @@ TEST_CASE("vigil-server --check-config says what is wrong in one sentence, namin
       {db + "no-report-cache = sometimes\n", "it takes yes or no"},
       {db + "log-level = chatty\n", "line 2 (log-level) must be info, warn or error"},
       {db + "tls-cert = /nowhere/cert.pem\n", "give tls-cert and tls-key together"},
+      {db + "tls-cert = " + c.db.string() + "\ntls-key = " + c.db.string() + "\n",
+       "Cannot load the TLS certificate chain"},
+      {db + std::string("threads = 2\0junk\n", 16), "line 2 holds a NUL character"},
+      {db + "listen = " + std::string(5000, 'x') + "\n", "line 2 is longer than 4096 characters"},
       {"db = " + (c.dir.path() / "missing.db").string() + "\n",
        "where there is no database (vigil init makes one)"},
   };
@@ -76,6 +80,9 @@ TEST_CASE("vigil-server --check-config says what is wrong in one sentence, namin
     CHECK(sentence(refused).find(expected) != std::string::npos);
     CHECK(refused.out.empty());
   }
+  const auto folder = c.check("--config '" + c.dir.path().string() + "'");
+  CHECK(folder.status == 2);
+  CHECK(sentence(folder).find("is not a file") != std::string::npos);
   const auto missing = c.check("--config '" + (c.dir.path() / "none.conf").string() + "'");
   CHECK(missing.status == 2);
   CHECK(sentence(missing).find("which does not exist") != std::string::npos);

@@ -110,6 +110,10 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   CHECK(r.err.find("does not exist; create it with 'vigil init") != std::string::npos);
 
   CHECK(vigil("init " + db, dir).status == 0);
+  // The database will hold every record: its owner's alone, whatever the umask.
+  const auto mode = std::filesystem::status(dir.path() / "force.db").permissions();
+  CHECK((mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);
   CHECK(vigil("officer add " + db +
                   " --username sgt.north --name 'Ann North' --role supervisor "
                   "--team 'North 1'",

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>  // renameat2
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -137,11 +139,13 @@ CopyReport check_copy(const std::filesystem::path& copy, const std::vector<Table
 }  // namespace
 
 CopyReport backup_database(const std::filesystem::path& database,
-                           const std::filesystem::path& out) {
+                           const std::filesystem::path& given_out) {
+  // Absolute, so that SQLite never reads a name beginning "file:" as a URI.
+  const std::filesystem::path out = std::filesystem::absolute(given_out);
   if (!std::filesystem::exists(database)) {
     throw io_error("there is no database at " + database.string());
   }
-  if (std::filesystem::exists(out)) {
+  if (std::filesystem::exists(std::filesystem::symlink_status(out))) {
     throw io_error("the backup " + out.string() +
                    " already exists; a backup is never written over, so give a new name");
   }
@@ -152,6 +156,12 @@ CopyReport backup_database(const std::filesystem::path& database,
   }
   std::vector<TableRows> counted;
   {
+    // Made for the owner alone before a page is in it: a backup holds every record.
+    const int made = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (made < 0) {
+      throw io_error("could not make " + partial.string() + ": " + std::strerror(errno));
+    }
+    ::close(made);
     Database source(database, unmapped());
     // One read transaction: the counts and every page copied are of the same moment, whatever
     // commits meanwhile.
@@ -183,7 +193,15 @@ CopyReport backup_database(const std::filesystem::path& database,
     }
     throw;
   }
-  std::filesystem::rename(partial, out);
+  // Never over a file that came into being meanwhile (the check above was a while ago).
+  if (::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) != 0) {
+    const std::string why = std::strerror(errno);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(partial.string() + suffix, ignored);
+    }
+    throw io_error("could not put the backup at " + out.string() + ": " + why +
+                   (errno == EEXIST ? " (a backup is never written over)" : ""));
+  }
   sync_to_disk(out);
   report.from = database;
   report.to = out;
@@ -192,9 +210,20 @@ CopyReport backup_database(const std::filesystem::path& database,
 }
 
 CopyReport restore_database(const std::filesystem::path& from,
-                            const std::filesystem::path& database) {
+                            const std::filesystem::path& given_database) {
+  const std::filesystem::path database = std::filesystem::absolute(given_database);
   if (!std::filesystem::exists(from)) throw io_error("there is no backup at " + from.string());
+  // The backup is checked before anything is made or taken at the database's path.
+  Database copy(std::filesystem::absolute(from), unmapped());
+  require_intact(copy, from);
+  const int version = schema_version(copy);
+  if (version == 0 || version > latest_schema_version()) {
+    throw io_error("the backup " + from.string() + " is at schema version " +
+                   std::to_string(version) + ", which this build (version " +
+                   std::to_string(latest_schema_version()) + ") cannot serve");
+  }
   // Held for the whole restore: a server that starts meanwhile finds the file in use and stops.
+  const bool existed = std::filesystem::exists(database);
   const int lock = ::open(database.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock < 0) {
     throw io_error("could not open " + database.string() + ": " + std::strerror(errno));
@@ -212,29 +241,32 @@ CopyReport restore_database(const std::filesystem::path& from,
                    " open (locking it failed: " + std::strerror(errno) +
                    "), so it is left as it is");
   }
-  Database copy(from, unmapped());
-  require_intact(copy, from);
-  const int version = schema_version(copy);
-  if (version == 0 || version > latest_schema_version()) {
-    throw io_error("the backup " + from.string() + " is at schema version " +
-                   std::to_string(version) + ", which this build (version " +
-                   std::to_string(latest_schema_version()) + ") cannot serve");
+  try {
+    copy.execute("BEGIN");
+    const auto counted = count_tables(copy);
+    {
+      OpenOptions options;
+      options.mmap_bytes = 0;
+      Database target(database, options);
+      copy_pages(copy.handle(), target.handle(), database);
+    }
+    copy.execute("COMMIT");
+    CopyReport report = check_copy(database, counted);
+    sync_to_disk(database);
+    report.from = from;
+    report.to = database;
+    report.bytes = std::filesystem::file_size(database);
+    return report;
+  } catch (...) {
+    // A database this restore made, and could not fill, is not left behind empty.
+    if (!existed) {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(database.string() + suffix, ignored);
+      }
+    }
+    throw;
   }
-  copy.execute("BEGIN");
-  const auto counted = count_tables(copy);
-  {
-    OpenOptions options;
-    options.mmap_bytes = 0;
-    Database target(database, options);
-    copy_pages(copy.handle(), target.handle(), database);
-  }
-  copy.execute("COMMIT");
-  CopyReport report = check_copy(database, counted);
-  sync_to_disk(database);
-  report.from = from;
-  report.to = database;
-  report.bytes = std::filesystem::file_size(database);
-  return report;
 }
 
 ServingHold::ServingHold(const std::filesystem::path& database) {

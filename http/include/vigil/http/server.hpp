@@ -84,6 +84,10 @@ struct ServerOptions {
   std::function<void(const std::string&)> log_error;
 };
 
+// Loads the certificate chain and private key of `options` as HttpServer would, binding nothing,
+// and throws what it would throw (vigil::Error, io): for a check of the settings before a start.
+void check_tls_files(const ServerOptions& options);
+
 class HttpServer {
  public:
   // Binds and listens at once; throws vigil::Error (code io) when the address cannot be bound
