@@ -3,6 +3,7 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -18,18 +19,34 @@ std::string log_time(std::chrono::system_clock::time_point at) {
   return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(at));
 }
 
-void write_head(base::JsonWriter& w, std::chrono::system_clock::time_point at,
-                std::string_view level) {
-  w.fields({base::member("time", log_time(at)), base::member("level", level)});
+void write_head(base::JsonWriter& w, std::chrono::system_clock::time_point at, LogLevel level) {
+  w.fields({base::member("time", log_time(at)), base::member("level", level_name(level))});
 }
+
+constexpr std::array<std::pair<LogLevel, std::string_view>, 3> kLevelNames{
+    {{LogLevel::info, "info"}, {LogLevel::warn, "warn"}, {LogLevel::error, "error"}}};
 
 }  // namespace
 
-std::string_view log_level(const RequestLine& line) {
-  if (line.event == "failure" || !line.cause.empty()) return "error";
-  if (line.status >= 500 && line.event != "not_ready") return "error";
-  if (!line.event.empty()) return "warn";
+std::string_view level_name(LogLevel level) {
+  for (const auto& [value, name] : kLevelNames) {
+    if (value == level) return name;
+  }
   return "info";
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view text) {
+  for (const auto& [value, name] : kLevelNames) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+LogLevel log_level(const RequestLine& line) {
+  if (line.event == "failure" || !line.cause.empty()) return LogLevel::error;
+  if (line.status >= 500 && line.event != "not_ready") return LogLevel::error;
+  if (!line.event.empty()) return LogLevel::warn;
+  return LogLevel::info;
 }
 
 std::string request_log_line(const RequestLine& line, std::chrono::system_clock::time_point at) {
@@ -49,7 +66,7 @@ std::string request_log_line(const RequestLine& line, std::chrono::system_clock:
   return w.str();
 }
 
-std::string event_log_line(std::string_view level, std::string_view event,
+std::string event_log_line(LogLevel level, std::string_view event,
                            std::initializer_list<base::JsonMember> more,
                            std::chrono::system_clock::time_point at) {
   base::JsonWriter w;
@@ -65,23 +82,20 @@ void OperatorLog::request(const RequestLine& line) const {
   write(log_level(line), request_log_line(line, std::chrono::system_clock::now()));
 }
 
-void OperatorLog::event(std::string_view level, std::string_view event,
+void OperatorLog::event(LogLevel level, std::string_view event,
                         std::initializer_list<base::JsonMember> more) const {
   write(level, event_log_line(level, event, more));
 }
 
 void OperatorLog::failure(std::string_view cause) const {
-  event("error", "failure", {base::member("cause", cause)});
+  event(LogLevel::error, "failure", {base::member("cause", cause)});
 }
 
-void OperatorLog::write(std::string_view level, const std::string& line) const {
-  const LogLevel of = level == "error"  ? LogLevel::error
-                      : level == "warn" ? LogLevel::warn
-                                        : LogLevel::info;
-  if (of < least_) return;
+void OperatorLog::write(LogLevel level, const std::string& line) const {
+  if (level < least_) return;
   if (sink_) {
     sink_(line);
-  } else if (level == "error") {
+  } else if (level == LogLevel::error) {
     const std::string whole = line + "\n";
     std::fwrite(whole.data(), 1, whole.size(), stderr);
   }

@@ -30,16 +30,18 @@ struct RequestLine {
   std::string cause;    // a failure's cause, for the operator
 };
 
-// "error" for a failure (a 5xx, a cause), "warn" for a security event or not ready, "info"
-// otherwise.
-std::string_view log_level(const RequestLine& line);
+// A level as the log and the settings write it ("info", "warn", "error"), and back.
+std::string_view level_name(LogLevel level);
+std::optional<LogLevel> parse_log_level(std::string_view text);
+
+// Error for a failure (a 5xx, a cause), warn for a security event or not ready, info otherwise.
+LogLevel log_level(const RequestLine& line);
 
 std::string request_log_line(const RequestLine& line, std::chrono::system_clock::time_point at);
 
 // A line for the server itself: {"time", "level", "event", ...more}.
 std::string event_log_line(
-    std::string_view level, std::string_view event,
-    std::initializer_list<base::JsonMember> more = {},
+    LogLevel level, std::string_view event, std::initializer_list<base::JsonMember> more = {},
     std::chrono::system_clock::time_point at = std::chrono::system_clock::now());
 
 // Where the lines go (ApiOptions::log): told each line whole. Without a sink, only lines of
@@ -50,13 +52,13 @@ class OperatorLog {
   OperatorLog(std::function<void(const std::string&)> sink, LogLevel least)
       : sink_(std::move(sink)), least_(least) {}
   void request(const RequestLine& line) const;
-  void event(std::string_view level, std::string_view event,
+  void event(LogLevel level, std::string_view event,
              std::initializer_list<base::JsonMember> more = {}) const;
   // A failure of the server's own, outside any request: {"event": "failure", "cause": ...}.
   void failure(std::string_view cause) const;
 
  private:
-  void write(std::string_view level, const std::string& line) const;
+  void write(LogLevel level, const std::string& line) const;
   std::function<void(const std::string&)> sink_;
   LogLevel least_;
 };

@@ -124,16 +124,12 @@ vigil::server::ApiOptions api_options(const ServerSettings& settings) {
       number_setting<std::uint64_t>(settings, "min-free-disk", 0, std::uint64_t{1} << 30, 1024)
       << 20;
   const std::string level = settings.value("log-level").value_or("info");
-  if (level == "info") {
-    options.log_level = vigil::server::LogLevel::info;
-  } else if (level == "warn") {
-    options.log_level = vigil::server::LogLevel::warn;
-  } else if (level == "error") {
-    options.log_level = vigil::server::LogLevel::error;
-  } else {
+  const auto parsed = vigil::server::parse_log_level(level);
+  if (!parsed) {
     throw base::UsageError(settings.where("log-level") + " must be info, warn or error, not '" +
                            vigil::quoted_excerpt(level) + "'");
   }
+  options.log_level = *parsed;
   options.log = log_line;
   return options;
 }
@@ -190,7 +186,8 @@ int serve(const std::vector<std::string>& words) {
   auto options = server_options(settings);
   if (args.flag("check-config")) return check_config(settings, api, options);
   options.log_error = [](const std::string& cause) {
-    log_line(vigil::server::event_log_line("error", "failure", {base::member("cause", cause)}));
+    log_line(vigil::server::event_log_line(vigil::server::LogLevel::error, "failure",
+                                           {base::member("cause", cause)}));
   };
   api.connections_ahead = options.handler_threads;
   vigil::server::Api served(api);
@@ -200,9 +197,10 @@ int serve(const std::vector<std::string>& words) {
   const std::string url = std::string(options.tls_certificate_file ? "https" : "http") + "://" +
                           options.address + ":" + std::to_string(server.port());
   log_line(vigil::server::event_log_line(
-      "info", "start", {base::member("database", database), base::member("url", url)}));
+      vigil::server::LogLevel::info, "start",
+      {base::member("database", database), base::member("url", url)}));
   server.run(true);
-  log_line(vigil::server::event_log_line("info", "stop"));
+  log_line(vigil::server::event_log_line(vigil::server::LogLevel::info, "stop"));
   return vigil::base::kExitOk;
 }
 
