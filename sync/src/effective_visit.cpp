@@ -6,14 +6,17 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "record_steps.hpp"
 #include "values.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/store/team_facts.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/wire.hpp"
 
@@ -125,22 +128,8 @@ void settle_amended_visit(store::Database& db, const std::string& amendment_id) 
   settle_visit(db, visit_id);
 }
 
-}  // namespace
-
-const RecordSteps kVisitSteps{.stored = settle_visit};
-const RecordSteps kVisitAmendmentSteps{.check = check_amendment, .stored = settle_amended_visit};
-
-void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id) {
-  if (spec.record_steps != nullptr && spec.record_steps->stored != nullptr) {
-    spec.record_steps->stored(db, id);
-  }
-}
-
-void settle_visit(store::Database& db, const std::string& visit_id) {
-  const Amended amended = fold_amendments(db, visit_id);
-  // A visit never amended is as recorded: its amended columns are null and every attendee row is
-  // recorded and present, as they were written.
-  if (!amended.any) return;
+// Writes what the visit's amendments make of it beside the visit as recorded.
+void settle_amendments(store::Database& db, const std::string& visit_id, const Amended& amended) {
   std::string sets;
   for (const auto& counted : kCounted) {
     sets += std::string(sets.empty() ? "" : ", ") + std::string(counted.amended_column) + " = ?";
@@ -168,6 +157,74 @@ void settle_visit(store::Database& db, const std::string& visit_id) {
     attendee.bind_all(visit_id, officer_id);
     attendee.run();
   }
+}
+
+// A new visit with no amendment waiting for it is as recorded: its copy is written from the
+// change as read, without reading back the visit, its nominal and its attendees just written.
+// Most of what tablets send is visits, and this is a third of what storing one costs.
+void copy_created_visit(store::Database& db, const ParsedChange& change, const std::string& team_id,
+                        const std::string& recorded_by) {
+  const std::string& visit_id = change.change->entity_id;
+  auto& waiting = db.cached("SELECT 1 FROM visit_amendments WHERE visit_id = ? LIMIT 1");
+  waiting.bind_all(visit_id);
+  const bool amended = waiting.step();
+  waiting.reset();
+  if (amended) {
+    settle_visit(db, visit_id);
+    return;
+  }
+  auto text = [&change](std::string_view name) {
+    const ParsedField* field = change.find(name);
+    const auto* stored = field == nullptr ? nullptr : std::get_if<std::string>(&field->stored);
+    return stored == nullptr ? std::string() : *stored;
+  };
+  const ParsedField* announced = change.find("announced");
+  const ParsedField* attendees = change.find("attendees");
+  std::set<std::string_view> crew;
+  if (attendees != nullptr)
+    crew.insert(attendees->attendee_ids.begin(), attendees->attendee_ids.end());
+  store::copy_recorded_visit(
+      db,
+      {.team_id = team_id,
+       .visit_id = visit_id,
+       .occurred_at = text("occurred_at"),
+       .nominal_id = text("nominal_id"),
+       .outcome = text("outcome"),
+       .risk_changed = !text("risk_change").empty(),
+       .announced = announced != nullptr && std::holds_alternative<long long>(announced->stored) &&
+                    std::get<long long>(announced->stored) != 0,
+       .recorded_by = recorded_by,
+       .crew = static_cast<int>(crew.size())});
+}
+
+}  // namespace
+
+const RecordSteps kVisitSteps{.stored = settle_visit, .created = copy_created_visit};
+const RecordSteps kVisitAmendmentSteps{.check = check_amendment, .stored = settle_amended_visit};
+
+void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id) {
+  if (spec.record_steps != nullptr && spec.record_steps->stored != nullptr) {
+    spec.record_steps->stored(db, id);
+  }
+}
+
+void settle_created(store::Database& db, const ParsedChange& change, const std::string& team_id,
+                    const std::string& author_id) {
+  const RecordSteps* steps = change.spec->record_steps;
+  if (steps != nullptr && steps->created != nullptr) {
+    steps->created(db, change, team_id, author_id);
+  } else {
+    settle_stored(db, *change.spec, change.change->entity_id);
+  }
+}
+
+void settle_visit(store::Database& db, const std::string& visit_id) {
+  // A visit never amended is as recorded: its amended columns are null and every attendee row is
+  // recorded and present, as they were written. Either way its copy for the reports is taken
+  // last, from the visit as settled.
+  const Amended amended = fold_amendments(db, visit_id);
+  if (amended.any) settle_amendments(db, visit_id, amended);
+  store::copy_visit(db, visit_id);
 }
 
 store::MigrationReport migrate(store::Database& db) {

@@ -587,7 +587,7 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   }
   if (parsed.creating) {
     insert_record(db, batch, parsed, seq);
-    settle_stored(db, spec, change.entity_id);
+    settle_created(db, parsed, team.value_or(""), caller.officer_id);
     if (spec.mutable_record) {
       FieldHistory history(db);
       for (const auto& field : parsed.fields) {

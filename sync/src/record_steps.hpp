@@ -20,9 +20,15 @@ struct RecordSteps {
   // What storing the record with this id settles elsewhere, run after every store of it (a new
   // record, a record pulled, the server's copy of the tablet's own). nullptr: nothing.
   void (*stored)(store::Database& db, const std::string& id) = nullptr;
+  // The same for a record the server has just created from a change, given the change as read,
+  // the record's team and its author, so what was just written need not be read back. nullptr:
+  // `stored`.
+  void (*created)(store::Database& db, const ParsedChange& change, const std::string& team_id,
+                  const std::string& author_id) = nullptr;
 };
 
-// A visit's effective values follow its amendments, whatever stored the visit last.
+// A visit's effective values follow its amendments, whatever stored the visit last, and its copy
+// for the reports follows the visit as settled.
 extern const RecordSteps kVisitSteps;
 // An amendment changes only what a visit holds, each value as a visit's; storing one settles its
 // visit.
@@ -52,5 +58,8 @@ extern const RecordSteps kReviewDecisionSteps;
 
 // Runs the entity's `stored` step for the record, if it has one.
 void settle_stored(store::Database& db, const EntitySpec& spec, const std::string& id);
+// Runs the entity's `created` step for the record just created from the change (else `stored`).
+void settle_created(store::Database& db, const ParsedChange& change, const std::string& team_id,
+                    const std::string& author_id);
 
 }  // namespace vigil::sync

@@ -5,6 +5,7 @@
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/reports/compliance_report.hpp"
+#include "vigil/store/team_facts.hpp"
 
 using namespace vigil;
 
@@ -24,6 +25,8 @@ struct Visits : ForceDatabase {
           .bind_all(id, force.officer_ids[who])
           .run();
     }
+    // As every program that stores a visit does (vigil/store/team_facts.hpp).
+    vigil::store::copy_visit(db, id);
   }
 };
 

@@ -8,6 +8,7 @@
 #include "vigil/reports/overdue_report.hpp"
 #include "vigil/rules/overdue.hpp"
 #include "vigil/store/migrate.hpp"
+#include "vigil/store/team_facts.hpp"
 
 using namespace vigil;
 using vigil::testing::d;
@@ -81,6 +82,8 @@ class Force {
           .bind_all(id, "officer-" + who)
           .run();
     }
+    // As every program that stores a visit does (vigil/store/team_facts.hpp).
+    vigil::store::copy_visit(db_, id);
   }
   void breach(const std::string& ref, const std::string& at) {
     db_.prepare(
@@ -354,6 +357,31 @@ TEST_CASE("priority rises with risk and with days overdue", "[overdue][priority]
   CHECK(score(RiskLevel::high, 400) > score(RiskLevel::high, 10));
   // Two years late at high risk outranks a week late at very high risk.
   CHECK(score(RiskLevel::high, 730) > score(RiskLevel::very_high, 7));
+}
+
+TEST_CASE("items alike but for their officer or team keep one order, whatever order they came in",
+          "[overdue][priority]") {
+  // Two open actions of one plan, same description and due date, owned by different officers:
+  // the report lists them the same on every run, however the facts were read.
+  std::vector<OverdueItem> items;
+  for (int i = 0; i < 64; ++i) {
+    OverdueItem item;
+    item.nominal_ref = "NOM-000001";
+    item.kind = OverdueKind::action;
+    item.due = d("2026-12-18");
+    item.days_overdue = 87;
+    item.priority = 118;
+    item.detail = "Review foreign travel plans";
+    item.officer = "pc." + std::to_string(100 + (i * 37) % 64);
+    item.team = i % 2 == 0 ? "North" : "South";
+    items.push_back(item);
+  }
+  sort_by_priority(items);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    INFO("item " << i);
+    CHECK(std::tie(items[i - 1].officer, items[i - 1].team) <
+          std::tie(items[i].officer, items[i].team));
+  }
 }
 
 TEST_CASE("an order extends the notification period, until further order without end",

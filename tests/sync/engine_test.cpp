@@ -4,7 +4,7 @@
 #include <random>
 #include <set>
 
-#include "changes.hpp"
+#include "engine_world.hpp"
 #include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -18,61 +18,9 @@
 using namespace vigil;
 using namespace vigil::sync;
 
-namespace {
-
-// The server's database, and its merge engine.
-struct World : ForceDatabase {
-  SyncEngine engine{[] {
-    return Instant{std::chrono::seconds(1796000000)};
-  }};  // 2026-11-30T00:53:20Z, after every fixture's date
-  std::mt19937_64 random{7};
-  std::int64_t wall = 1795000000000;
-
-  Caller caller(const std::string& username, const std::string& device) {
-    return caller_of(db, username, device);
-  }
-
-  // Stamped at `at`, or else a millisecond after the change before.
-  Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
-                FieldValues base = {}, std::int64_t at = 0) {
-    return make_change(base::make_uuid(random), entity, id, op, std::move(fields), std::move(base),
-                       at != 0 ? at : ++wall);
-  }
-
-  ChangeOutcome push_one(const Caller& who, const Change& c) {
-    PushRequest request;
-    request.changes.push_back(c);
-    return engine.push(db, who, request).outcomes.front();
-  }
-
-  Change visit(const std::string& nominal_id, const std::string& attendees) {
-    return change("visit", base::make_uuid(random), Operation::append,
-                  visit_fields(nominal_id, attendees));
-  }
-
-  // A visit by the caller alone, taken in.
-  Change applied_visit(const Caller& who, const std::string& nominal_id) {
-    Change v = visit(nominal_id, who.username);
-    REQUIRE(push_one(who, v).outcome == Outcome::applied);
-    return v;
-  }
-
-  // An amendment of the visit: `changes` as sent, the JSON object of the fields it changes.
-  Change amendment(const std::string& visit_id, const std::string& changes,
-                   const std::string& amended_at) {
-    return change("visit_amendment", base::make_uuid(random), Operation::append,
-                  {{"visit_id", visit_id},
-                   {"reason", "corrected after the visit"},
-                   {"changes", changes},
-                   {"amended_at", amended_at}});
-  }
-};
-
-}  // namespace
-
 TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplicate",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const Change v = w.visit(w.force.north_nominals[0], "pc.a;pc.b");
   const auto first = w.push_one(pc, v);
@@ -92,7 +40,7 @@ TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplic
 
 TEST_CASE("bad changes are rejected with a reason and kept, and change nothing else",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const std::string nominal = w.force.north_nominals[0];
   struct Case {
@@ -153,7 +101,7 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
 
 TEST_CASE("a change to another team's record is refused and the attempt audited",
           "[sync][engine][scope]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const auto outcome = w.push_one(pc, w.visit(w.force.south_nominals[0], "pc.a"));
   CHECK(outcome.outcome == Outcome::rejected);
@@ -166,7 +114,7 @@ TEST_CASE("a change to another team's record is refused and the attempt audited"
 }
 
 TEST_CASE("SQL and HTML in values are stored and returned literally", "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const std::string nasty = "'; DROP TABLE visits; -- <b onmouseover=\"alert(1)\">&amp;</b> \\ %";
   Change v = w.visit(w.force.north_nominals[0], "pc.a");
@@ -187,7 +135,7 @@ TEST_CASE(
     "[sync][engine][conflict]") {
   // The same two edits, made from the same base on two tablets, arrive in both orders.
   for (const bool a_first : {true, false}) {
-    World w;
+    EngineWorld w;
     const Caller a = w.caller("pc.a", "device-a");
     const Caller b = w.caller("pc.b", "device-b");
     const std::string nominal = w.force.north_nominals[1];
@@ -215,7 +163,7 @@ TEST_CASE(
 }
 
 TEST_CASE("edits of different fields of one record do not conflict", "[sync][engine][conflict]") {
-  World w;
+  EngineWorld w;
   const Caller a = w.caller("pc.a", "device-a");
   const Caller b = w.caller("pc.b", "device-b");
   const std::string nominal = w.force.north_nominals[1];
@@ -230,7 +178,7 @@ TEST_CASE("edits of different fields of one record do not conflict", "[sync][eng
 
 TEST_CASE("a supervisor keeps the losing value and the decision travels as a change",
           "[sync][engine][conflict]") {
-  World w;
+  EngineWorld w;
   const Caller a = w.caller("pc.a", "device-a");
   const Caller b = w.caller("pc.b", "device-b");
   const Caller sergeant = w.caller("sgt.north", "device-s");
@@ -273,7 +221,7 @@ TEST_CASE("a supervisor keeps the losing value and the decision travels as a cha
 
 TEST_CASE("a pull is scoped: records of the caller's teams only, then changes after the cursor",
           "[sync][engine][scope]") {
-  World w;
+  EngineWorld w;
   const Caller north = w.caller("pc.a", "device-a");
   const Caller south = w.caller("pc.south", "device-s");
   // Since 0 asks for the whole scope; a cursor is only worth keeping once there are changes.
@@ -302,7 +250,7 @@ TEST_CASE(
     "a pull asked for the digest only if it sends something leaves it out when it sends "
     "nothing",
     "[sync][engine][scope]") {
-  World w;
+  EngineWorld w;
   const Caller north = w.caller("pc.a", "device-a");
   const Caller south = w.caller("pc.south", "device-s");
   w.push_one(north, w.visit(w.force.north_nominals[1], "pc.a"));
@@ -326,7 +274,7 @@ TEST_CASE(
     "a nominal moved to another team is purged from the old team's tablets and sent whole "
     "to the new team's",
     "[sync][engine][scope]") {
-  World w;
+  EngineWorld w;
   const Caller north = w.caller("pc.a", "device-a");
   const Caller south = w.caller("pc.south", "device-s");
   const Caller sergeant = w.caller("sgt.north", "device-g");
@@ -355,7 +303,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][engine][pull]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   w.push_one(pc, w.visit(w.force.north_nominals[0], "pc.a;pc.b"));
   const auto whole = w.engine.pull(w.db, pc, 0, 1000);
@@ -387,7 +335,7 @@ TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][
 
 TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch goes in",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller sergeant = w.caller("sgt.north", "device-s");
   PushRequest batch;
   batch.changes.push_back(w.visit(w.force.north_nominals[0], "sgt.north"));
@@ -410,7 +358,7 @@ TEST_CASE("a created record's change carries the record exactly as stored, defau
           "[sync][engine][pull]") {
   // The engine works out what a new record holds instead of reading it back; the change a
   // tablet pulls must still hold what a first sync of the record would.
-  World w;
+  EngineWorld w;
   const Caller sergeant = w.caller("sgt.north", "device-s");
   const auto cursor = count_of(w.db, "SELECT coalesce(max(seq), 0) FROM changes");
   // Attendees out of order and one twice; a number with a leading zero; optional fields left
@@ -454,7 +402,7 @@ TEST_CASE("a created record's change carries the record exactly as stored, defau
 
 TEST_CASE("pushes written together are answered as if written one after another",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller a = w.caller("pc.a", "device-a");
   const Caller b = w.caller("pc.b", "device-b");
   const Caller sergeant = w.caller("sgt.north", "device-s");
@@ -498,7 +446,7 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
           "[sync][engine][conflict][scope]") {
   // A decision that keeps a losing team value moves the record as any transfer does, or the old
   // team's tablets would keep a record they may no longer hold.
-  World w;
+  EngineWorld w;
   {
     auto east = w.db.prepare("INSERT INTO teams (id, name) VALUES (?, 'East')");
     east.bind_all(base::make_uuid(w.random));
@@ -536,7 +484,7 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
 TEST_CASE(
     "a first sync brings the back office's records a tablet needs, and no device changes them",
     "[sync][engine][pull]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const auto scope = w.engine.pull(w.db, pc, 0, 10000);
   std::map<std::string, int> held;
@@ -596,7 +544,7 @@ TEST_CASE(
 
 TEST_CASE("what the back office changes shows in the scope digest, which has no sequence for it",
           "[sync][engine][pull]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const std::string before = SyncEngine::scope_digest(w.db, pc.team_ids);
   w.db.prepare("UPDATE officers SET active = 0 WHERE username = 'pc.e'").run();
@@ -613,7 +561,7 @@ TEST_CASE("what the back office changes shows in the scope digest, which has no 
 
 TEST_CASE("a device's read audit is taken in link by link, and an altered event is refused",
           "[sync][engine][audit]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   // The server sent the nominal to the tablet, and audited it as disclosed to the device.
   w.db.prepare(
@@ -679,7 +627,7 @@ TEST_CASE("a device's read audit is taken in link by link, and an altered event 
 
 TEST_CASE("a keyed device's read events are checked under the key for each, at most a step away",
           "[sync][engine][audit]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-k");
   const std::string given = base::random_hex(32);
   store::enrol_device(w.db, {"device-k", pc.officer_id, "keyed tablet", "hash", "tablet",
@@ -733,7 +681,7 @@ TEST_CASE("a keyed device's read events are checked under the key for each, at m
 
 TEST_CASE("a change is read once: the log keeps the text sent, the record holds it stored",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   Change v = w.visit(w.force.north_nominals[0], "pc.b;pc.a");
   v.fields["occurred_at"] = "2026-11-18T10:30:00+01:00";
@@ -763,7 +711,7 @@ TEST_CASE("a change is read once: the log keeps the text sent, the record holds 
 
 TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one in time does not",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   // The engine's clock reads 2026-11-30T00:53:20Z.
   Change in_time = w.visit(w.force.north_nominals[0], "pc.a");
@@ -784,7 +732,7 @@ TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one i
 
 TEST_CASE("a person known by one name: forenames must be sent, and may be empty",
           "[sync][engine]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   FieldValues bail{{"ref", "B-77"},
                    {"surname", "Smithy"},
@@ -808,7 +756,7 @@ TEST_CASE("a person known by one name: forenames must be sent, and may be empty"
 
 TEST_CASE("an amendment's changes are checked by the server as a visit's fields would be",
           "[sync][engine][amendment]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   struct Case {
@@ -849,7 +797,7 @@ TEST_CASE("an amendment's changes are checked by the server as a visit's fields 
 
 TEST_CASE("a visit's amendments, in order, make the effective visit; the visit as recorded stays",
           "[sync][engine][amendment]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   const auto amend = [&](const FieldValues& changes, const std::string& at) {
@@ -906,7 +854,7 @@ TEST_CASE("a visit's amendments, in order, make the effective visit; the visit a
 
 TEST_CASE("a store upgraded while holding amendments settles them, however often it is stopped",
           "[sync][amendment]") {
-  World w;
+  EngineWorld w;
   const Caller pc = w.caller("pc.a", "device-a");
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   // An amendment as an earlier version kept it: stored, never settled, and listed by the upgrade.

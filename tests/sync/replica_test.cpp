@@ -10,6 +10,7 @@
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/store/migrate.hpp"
+#include "vigil/store/team_facts.hpp"
 #include "vigil/sync/engine.hpp"
 #include "vigil/sync/replica.hpp"
 
@@ -105,6 +106,10 @@ TEST_CASE("a tablet that takes its scope and the changes after holds what the se
   CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals") == 3);
   CHECK(count_of(p.tablet, "SELECT count(*) FROM visits WHERE nominal_id = '" + moving + "'") == 0);
   CHECK(count_of(p.tablet, "SELECT count(*) FROM plans") == 3);
+  // The tablet's caseload reads the team copies: they hold what it holds, the moved nominal gone.
+  CHECK(store::team_fact_differences(p.tablet).empty());
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM team_visits") == 1);
+  CHECK(count_of(p.tablet, "SELECT count(*) FROM team_plans") == 3);
 }
 
 TEST_CASE("what an officer records on the tablet is checked as the server checks it",

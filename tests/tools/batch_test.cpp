@@ -12,6 +12,7 @@
 #include "temp_dir.hpp"
 #include "test_force.hpp"
 #include "vigil/base/ids.hpp"
+#include "vigil/store/team_facts.hpp"
 #include "vigil/sync/read_audit.hpp"
 #include "vigil/tools/batch.hpp"
 
@@ -171,6 +172,7 @@ TEST_CASE("batch: a visit the back office imported, logged for the tablets, is a
           "'no_answer')")
         .bind_all(night.force.north_nominals[0])
         .run();
+    vigil::store::copy_visit(db, "visit-imported");
     db.prepare(
           "INSERT INTO changes (change_id, device_id, entity, entity_id, operation, fields, clock, "
           "device_time, received_at, outcome) VALUES ('imported-1', 'back-office', 'visit', "
@@ -449,6 +451,22 @@ TEST_CASE("batch: a reference to a team, officer or visit that is not in the rec
   CHECK(check.findings[2].detail == "the visit amendment names a visit that is not in the records");
 }
 
+TEST_CASE("batch: a report copy that is not as the records say breaks the run, naming the copy",
+          "[batch]") {
+  Night night;
+  // A plan's review date changed behind the triggers' back (by hand, with them dropped).
+  night.damage("DROP TRIGGER team_plans_update");
+  night.damage("UPDATE plans SET last_reviewed_on = '2026-11-01' WHERE id = '" +
+               night.force.north_plans[0] + "'");
+  const auto r = night.reconcile();
+  const auto& check = only_broken(r, "team_copies_match_records");
+  REQUIRE(check.findings.size() == 1);
+  CHECK(record(check.findings[0], "copy") == "team_plans");
+  CHECK(check.findings[0].detail ==
+        "team_plans differs from team_plans_source: 1 row missing from it and 1 row that should "
+        "not be in it");
+}
+
 TEST_CASE("batch: an active nominal with no officer, assessment or plan is flagged, not broken",
           "[batch]") {
   Night night;
@@ -483,6 +501,7 @@ TEST_CASE("batch: a visit below the crew its plan required is flagged, and the r
     db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES ('visit-alone', ?)")
         .bind_all(night.force.officer_ids.at("pc.a"))
         .run();
+    vigil::store::copy_visit(db, "visit-alone");  // as every program that stores one does
   }
   const auto r = night.reconcile();
   CHECK(broken(r).empty());

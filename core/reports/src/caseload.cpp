@@ -25,10 +25,6 @@ std::vector<CaseloadEntry> caseload(store::Database& db, Date as_of) {
   store::ReadSnapshot snapshot(db);
   const Policy policy = store::policy_in_force(db, as_of);
   auto facts = load_nominal_facts(db, as_of, ReportScope{});
-  std::vector<NominalFacts*> all;
-  all.reserve(facts.size());
-  for (auto& f : facts) all.push_back(&f);
-  load_visit_crewing(db, all);
   struct Person {
     std::string name, area;
     bool no_fixed_abode = false;

@@ -11,10 +11,16 @@
 namespace vigil::reports {
 namespace {
 
-// Every query below binds ?1 the scope's team ids (or NULL), ?2 the period's first instant,
-// ?3 the instant after its last day. Visits are reached through the scope's nominals (CROSS JOIN
-// keeps that order), so a team's report reads its own visits by index, not the force's.
+// Every query below binds ?1 the scope's team ids, ?2 the period's first instant, ?3 the
+// instant after its last day. Visits and plans are read from their copies clustered by team
+// (migration 0021): a team's visits lie together, in the order they were made, so the period is
+// a filter over one short range per team. A nominal's reference is found through the index of
+// nominals by team, whatever its status. The visits lead (CROSS JOIN): left to itself the planner
+// takes each nominal in turn and reads its team's visits again for each.
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
+constexpr const char* kNominalOfVisit =
+    " CROSS JOIN nominals n ON n.team_id = v.team_id AND n.status IN ('active', 'inactive') AND "
+    "n.id = v.nominal_id ";
 
 }  // namespace
 
@@ -24,7 +30,14 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   report.from = add_days(as_of, -(kComplianceDays - 1));
   store::ReadSnapshot snapshot(db);
   const Policy policy = store::policy_in_force(db, as_of);
-  const auto teams = scope_team_ids(db, scope);
+  // The force is every team: the period's visits are then read team by team rather than the
+  // whole history of every visit.
+  auto teams = scope_team_ids(db, scope);
+  if (!teams) {
+    auto all = db.prepare("SELECT json_group_array(id) FROM teams");
+    all.step();
+    teams = all.column_text(0);
+  }
   const std::string scoped = scope_condition(teams, "n.team_id");
   const std::string from = format_date(report.from) + "T00:00:00Z";
   const std::string until = format_date(add_days(as_of, 1)) + "T00:00:00Z";
@@ -32,15 +45,17 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 
   // Visits below the crew the plan in force at the time required.
   auto crewed = db.prepare(
-      "SELECT id, ref, officer, team, occurred_at, crew FROM (SELECT v.id, n.ref, "
-      "coalesce(o.username, '') AS officer, t.name AS team, v.occurred_at, "
-      "(SELECT count(*) FROM effective_visit_attendees a WHERE a.visit_id = v.id) AS crew, "
-      "(SELECT p.double_crewed FROM plans p WHERE p.nominal_id = v.nominal_id AND "
-      "p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, p.id DESC "
-      "LIMIT 1) AS double_crewed FROM nominals n CROSS JOIN effective_visits v ON v.nominal_id = "
-      "n.id "
-      "JOIN teams t ON t.id = n.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
-      std::string(kInPeriod) + "AND" + scoped + ") WHERE crew > 0 AND crew < " +
+      "SELECT id, ref, officer, team, occurred_at, crew FROM (SELECT v.visit_id AS id, n.ref, "
+      "coalesce(o.username, '') AS officer, t.name AS team, v.occurred_at, v.crew, "
+      "(SELECT p.double_crewed FROM team_plans p WHERE p.team_id = v.team_id AND p.nominal_id = "
+      "v.nominal_id AND p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, "
+      "p.plan_id DESC LIMIT 1) AS double_crewed FROM team_visits v" +
+      std::string(kNominalOfVisit) +
+      "JOIN teams t ON t.id = v.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
+      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
+      // No plan asks for more than the policy's crew: the plan in force is looked up only for
+      // visits with fewer.
+      "AND v.crew > 0 AND v.crew < max(1, ?4)) WHERE crew > 0 AND crew < " +
       required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
   bind(crewed);
   crewed.bind(4, policy.visit_crew);
@@ -52,10 +67,12 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 
   // Pre-arranged visits by the officer who recorded them, month by month.
   auto announced = db.prepare(
-      "SELECT o.username, t.name, substr(v.occurred_at, 1, 7) AS month, count(*), "
-      "sum(v.announced) FROM nominals n CROSS JOIN effective_visits v ON v.nominal_id = n.id JOIN "
-      "officers o ON o.id = v.recorded_by JOIN teams t ON t.id = o.team_id WHERE" +
-      std::string(kInPeriod) + "AND" + scoped + "GROUP BY o.id, month ORDER BY o.username, month");
+      "SELECT o.username, t.name, month, visits, announced FROM (SELECT v.recorded_by, "
+      "substr(v.occurred_at, 1, 7) AS month, count(*) AS visits, sum(v.announced) AS announced "
+      "FROM team_visits v WHERE" +
+      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
+      "GROUP BY v.recorded_by, month) JOIN officers o ON o.id = recorded_by JOIN teams t ON t.id = "
+      "o.team_id ORDER BY o.username, month");
   bind(announced);
   while (announced.step()) {
     AnnouncedShare share{announced.column_text(0),
@@ -69,24 +86,25 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   }
 
   // The current plan of each active nominal: with no actions, or open actions without an owner
-  // or a due date (docs/domain.md: each action has both). The scope's current plans lead
-  // (CROSS JOIN): left to itself the planner reads every open action of the force through the
-  // status index, whatever the scope.
+  // or a due date (docs/domain.md: each action has both).
   auto defects = db.prepare(
-      "WITH current AS (SELECT n.ref, t.name AS team, p.id AS plan_id, p.started_on FROM "
-      "nominals n JOIN teams t ON t.id = n.team_id JOIN plans p ON p.id = (SELECT q.id FROM "
-      "plans q WHERE q.nominal_id = n.id AND q.started_on <= ?4 ORDER BY q.started_on DESC, "
-      "q.id DESC LIMIT 1) WHERE n.status = 'active' AND" +
+      "WITH current AS (SELECT n.ref, t.name AS team, p.team_id, p.nominal_id, p.plan_id, "
+      "p.started_on FROM nominals n JOIN teams t ON t.id = n.team_id JOIN team_plans p ON "
+      "p.team_id = n.team_id AND p.nominal_id = n.id AND p.plan_id = (SELECT q.plan_id FROM "
+      "team_plans q WHERE q.team_id = n.team_id AND q.nominal_id = n.id AND q.started_on <= ?4 "
+      "ORDER BY q.started_on DESC, q.plan_id DESC LIMIT 1) WHERE n.status = 'active' AND" +
       std::string(scoped) +
-      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL) "
+      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL), "
+      "actions AS (SELECT c.ref, c.team, c.started_on, a.status, a.owner_id, a.due_on, "
+      "a.description FROM current c CROSS JOIN team_plan_actions a ON a.team_id = c.team_id AND "
+      "a.nominal_id = c.nominal_id AND a.plan_id = c.plan_id) "
       "SELECT ref, team, started_on, 'no actions', '' FROM current c WHERE NOT EXISTS "
-      "(SELECT 1 FROM plan_actions a WHERE a.plan_id = c.plan_id) "
-      "UNION ALL SELECT ref, team, started_on, 'an action with no owner', a.description FROM "
-      "current c CROSS JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
-      "a.owner_id IS NULL "
-      "UNION ALL SELECT ref, team, started_on, 'an action with no due date', a.description FROM "
-      "current c CROSS JOIN plan_actions a ON a.plan_id = c.plan_id WHERE a.status = 'open' AND "
-      "a.due_on IS NULL ORDER BY 1, 4, 5");
+      "(SELECT 1 FROM team_plan_actions a WHERE a.team_id = c.team_id AND a.nominal_id = "
+      "c.nominal_id AND a.plan_id = c.plan_id) "
+      "UNION ALL SELECT ref, team, started_on, 'an action with no owner', description FROM "
+      "actions WHERE status = 'open' AND owner_id IS NULL "
+      "UNION ALL SELECT ref, team, started_on, 'an action with no due date', description FROM "
+      "actions WHERE status = 'open' AND due_on IS NULL ORDER BY 1, 4, 5");
   bind(defects);
   defects.bind(4, format_date(as_of));
   while (defects.step()) {
@@ -110,13 +128,14 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
 
   // One officer alone at one nominal's door, again and again.
   auto solo = db.prepare(
-      "SELECT o.username, n.ref, t.name, count(*), max(v.occurred_at) FROM nominals n CROSS "
-      "JOIN effective_visits v ON v.nominal_id = n.id JOIN effective_visit_attendees a ON "
-      "a.visit_id = v.id JOIN "
-      "officers o ON o.id = a.officer_id JOIN teams t ON t.id = n.team_id WHERE" +
-      std::string(kInPeriod) + "AND" + scoped +
-      "AND (SELECT count(*) FROM effective_visit_attendees b WHERE b.visit_id = v.id) = 1 "
-      "GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4 ORDER BY 4 DESC, 1, 2");
+      "SELECT o.username, n.ref, t.name, visits, last_at FROM (SELECT v.team_id, v.nominal_id, "
+      "a.officer_id, count(*) AS visits, max(v.occurred_at) AS last_at FROM team_visits v JOIN "
+      "effective_visit_attendees a ON a.visit_id = v.visit_id WHERE" +
+      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
+      "AND v.crew = 1 GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4) v" +
+      std::string(kNominalOfVisit) +
+      "JOIN officers o ON o.id = v.officer_id JOIN teams t ON t.id = v.team_id "
+      "ORDER BY 4 DESC, 1, 2");
   bind(solo);
   solo.bind(4, kRepeatedSoloVisits);
   while (solo.step()) {

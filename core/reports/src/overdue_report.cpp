@@ -16,48 +16,6 @@
 namespace vigil::reports {
 namespace {
 
-// Each fact query is written once as (columns, facts, condition) over a fact table aliased x and
-// is shaped two ways. For a team, the team's nominals drive it (CROSS JOIN forces them to be the
-// outer loop) and each reaches its facts through the nominal_id index, so a team's report touches
-// only its own rows. For the whole force, the fact table is read straight through (mostly from
-// covering indexes) and rows of inactive nominals are dropped when they find no nominal.
-// ?1 is a JSON array of team ids, or NULL for the force; json_each keeps the list one bound value.
-class ScopedQueries {
- public:
-  ScopedQueries(store::Database& db, const ReportScope& scope)
-      : db_(db), team_ids_(scope_team_ids(db, scope)) {}
-
-  // The nominals in scope, as `nominals n` ... WHERE.
-  std::string nominal_scope() const {
-    return team_ids_
-               ? " WHERE n.status = 'active' AND n.team_id IN (SELECT value FROM json_each(?1)) "
-               : " WHERE n.status = 'active' AND ?1 IS NULL ";
-  }
-
-  // SELECT columns FROM facts [scoped] condition; `condition` starts with AND (or is empty) and
-  // may end with GROUP BY x.nominal_id.
-  std::string facts(const char* columns, const char* from, const char* condition) const {
-    std::string sql = std::string("SELECT ") + columns + " FROM ";
-    if (team_ids_) {
-      sql += std::string("nominals n CROSS JOIN ") + from + nominal_scope() +
-             "AND x.nominal_id = n.id ";
-    } else {
-      sql += std::string(from) + " WHERE ?1 IS NULL ";
-    }
-    return sql + condition;
-  }
-
-  store::Statement prepare(const std::string& sql) {
-    auto statement = db_.prepare(sql);
-    statement.bind(1, team_ids_);
-    return statement;
-  }
-
- private:
-  store::Database& db_;
-  std::optional<std::string> team_ids_;
-};
-
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (const auto& part : parts) {
@@ -117,35 +75,53 @@ std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope
 
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                              const ReportScope& scope) {
-  ScopedQueries queries(db, scope);
+  const auto team_ids = scope_team_ids(db, scope);
+  // Every fact is read from its copy clustered by team (migration 0021), so a team's report reads
+  // a few pages of each and the force's reads each copy straight through, in either case in the
+  // order of (team, nominal).
+  auto prepare = [&](const std::string& columns, const std::string& from,
+                     const std::string& condition) {
+    auto statement = db.prepare("SELECT x.team_id, x.nominal_id, " + columns + " FROM " + from +
+                                " WHERE" + scope_condition(team_ids, "x.team_id") + condition);
+    statement.bind(1, team_ids);
+    return statement;
+  };
   const std::string as_of_text = format_date(as_of);
   // Instants before the end of the as-of day in London count as on or before it.
   const std::string day_end = format_instant(london_midnight(add_days(as_of, 1)));
 
+  // The facts are kept in the order the copies are read, by team and then nominal, so each row
+  // finds its nominal a step or two on from the last; rows out of that order (a scope of several
+  // teams) fall back to a binary search. Ids are compared as views into SQLite's row buffer.
+  struct Key {
+    std::string team_id;
+    std::string nominal_id;
+  };
+  std::vector<Key> keys;
   std::vector<NominalFacts> facts;
-  // The facts are kept sorted by nominal id. Most fact queries read an index that leads with the
-  // nominal id, so their rows arrive in the same order and each is found a step or two on from
-  // the last; the others fall back to a binary search. Ids are compared as views into SQLite's
-  // row buffer, without copying them.
+  auto before = [](const Key& a, std::string_view team, std::string_view nominal) {
+    const int by_team = a.team_id.compare(team);
+    return by_team < 0 || (by_team == 0 && a.nominal_id.compare(nominal) < 0);
+  };
   std::size_t last_found = 0;
-  auto find = [&](std::string_view id) -> NominalFacts* {
-    for (std::size_t i = last_found; i < facts.size() && i < last_found + 4; ++i) {
-      const int order = facts[i].nominal_id.compare(id);
-      if (order == 0) {
+  auto find = [&](const store::Statement& s) -> NominalFacts* {
+    const std::string_view team = s.column_view(0);
+    const std::string_view nominal = s.column_view(1);
+    for (std::size_t i = last_found; i < keys.size() && i < last_found + 4; ++i) {
+      if (keys[i].team_id == team && keys[i].nominal_id == nominal) {
         last_found = i;
         return &facts[i];
       }
-      if (order > 0) {
+      if (!before(keys[i], team, nominal)) {
         if (i > last_found) return nullptr;  // between two neighbours: not in scope
         break;
       }
     }
-    auto it = std::lower_bound(
-        facts.begin(), facts.end(), id,
-        [](const NominalFacts& f, std::string_view key) { return f.nominal_id < key; });
-    if (it == facts.end() || it->nominal_id != id) return nullptr;
-    last_found = static_cast<std::size_t>(it - facts.begin());
-    return &*it;
+    auto it = std::lower_bound(keys.begin(), keys.end(), 0,
+                               [&](const Key& k, int) { return before(k, team, nominal); });
+    if (it == keys.end() || it->team_id != team || it->nominal_id != nominal) return nullptr;
+    last_found = static_cast<std::size_t>(it - keys.begin());
+    return &facts[last_found];
   };
   // Officers and teams are few: their names come from memory rather than a join per row,
   // looked up by views into SQLite's row buffer.
@@ -165,51 +141,38 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     auto it = names.find(id);
     return it == names.end() ? std::string() : it->second;
   };
-  // take(facts, instant) for each row (nominal id, instant) before the day's end, of a nominal in
-  // the report.
-  auto for_each_instant = [&find, &day_end](auto& s, auto take) {
-    s.bind(2, day_end);
-    while (s.step()) {
-      auto* f = find(s.column_view(0));
-      auto instant = parse_instant(s.column_view(1));
-      if (f != nullptr && instant) take(*f, *instant);
-    }
-  };
   {
-    auto s = queries.prepare(
-        "SELECT n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), n.team_id, "
-        "n.no_fixed_abode, n.reactive_management FROM nominals n" +
-        queries.nominal_scope());
-    auto count = queries.prepare("SELECT count(*) FROM nominals n" + queries.nominal_scope());
-    count.step();
-    facts.reserve(static_cast<std::size_t>(count.column_int(0)));
+    // The active nominals in scope, from the index of nominals by team, which holds all of this.
+    auto s = db.prepare(
+        "SELECT n.team_id, n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), "
+        "n.no_fixed_abode, n.reactive_management FROM nominals n WHERE n.status = 'active' AND" +
+        scope_condition(team_ids, "n.team_id") + "ORDER BY n.team_id, n.id");
+    s.bind(1, team_ids);
     while (s.step()) {
+      keys.push_back({s.column_text(0), s.column_text(1)});
       NominalFacts f;
-      f.nominal_id = s.column_text(0);
-      f.ref = s.column_text(1);
-      f.kind = parse_enum<NominalKind>(s.column_view(2)).value_or(NominalKind::other);
-      f.recorded_risk = parse_enum<RiskLevel>(s.column_view(3)).value_or(RiskLevel::low);
-      f.officer = name(officers, s.column_view(4));
-      f.team = name(teams, s.column_view(5));
+      f.nominal_id = s.column_text(1);
+      f.ref = s.column_text(2);
+      f.kind = parse_enum<NominalKind>(s.column_view(3)).value_or(NominalKind::other);
+      f.recorded_risk = parse_enum<RiskLevel>(s.column_view(4)).value_or(RiskLevel::low);
+      f.officer = name(officers, s.column_view(5));
+      f.team = name(teams, s.column_view(0));
       f.no_fixed_abode = s.column_int(6) != 0;
       f.reactive_management = s.column_int(7) != 0;
       facts.push_back(std::move(f));
     }
-    std::sort(facts.begin(), facts.end(), [](const NominalFacts& a, const NominalFacts& b) {
-      return a.nominal_id < b.nominal_id;
-    });
   }
   {
-    // Every assessment on or before the as-of date, read from the covering index; the earliest
-    // schedules a never-visited nominal, the latest sets the current risk level.
-    auto s = queries.prepare(queries.facts("x.nominal_id, x.assessed_on, x.risk_level",
-                                           "assessments x", "AND x.assessed_on <= ?2"));
+    // Every assessment on or before the as-of date; the earliest schedules a never-visited
+    // nominal, the latest sets the current risk level.
+    auto s =
+        prepare("x.assessed_on, x.risk_level", "team_assessments x", "AND x.assessed_on <= ?2");
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_view(0));
+      auto* f = find(s);
       if (f == nullptr) continue;
-      const Date on = date_column(s, 1);
-      const auto level = parse_enum<RiskLevel>(s.column_view(2));
+      const Date on = date_column(s, 2);
+      const auto level = parse_enum<RiskLevel>(s.column_view(3));
       if (!f->first_assessment_on || on < *f->first_assessment_on) f->first_assessment_on = on;
       if (level &&
           (!f->last_assessment_on ||
@@ -220,115 +183,125 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   {
-    // The current plan is the one started last.
-    auto s = queries.prepare(queries.facts(
-        "x.nominal_id, x.started_on, x.last_reviewed_on, x.visit_every_months, x.double_crewed",
-        "plans x", "AND x.started_on <= ?2"));
+    // The current plan is the one started last (of two started the same day, the greater id, as
+    // the rows come in id order).
+    auto s = prepare("x.started_on, x.last_reviewed_on, x.visit_every_months, x.double_crewed",
+                     "team_plans x", "AND x.started_on <= ?2");
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_view(0));
+      auto* f = find(s);
       if (f == nullptr) continue;
       NominalFacts::Plan plan;
-      plan.started_on = date_column(s, 1);
+      plan.started_on = date_column(s, 2);
       if (f->plan && f->plan->started_on > plan.started_on) continue;
-      plan.last_reviewed_on = optional_date_column(s, 2);
+      plan.last_reviewed_on = optional_date_column(s, 3);
       if (plan.last_reviewed_on && *plan.last_reviewed_on > as_of) plan.last_reviewed_on.reset();
-      if (!s.is_null(3)) plan.visit_every_months = static_cast<int>(s.column_int(3));
-      plan.double_crewed = s.column_int(4) != 0;
+      if (!s.is_null(4)) plan.visit_every_months = static_cast<int>(s.column_int(4));
+      plan.double_crewed = s.column_int(5) != 0;
       f->plan = plan;
     }
   }
   {
-    // The last visit at which each nominal was seen: one seek per nominal into the index of
-    // visits by nominal, outcome and time, which answers without reading the visits themselves.
-    // Seeking in id order walks that index forwards, which is much faster than at random.
-    auto s = queries.prepare(
-        "SELECT n.id, (SELECT max(x.occurred_at) FROM effective_visits x WHERE x.nominal_id = n.id "
-        "AND "
-        "x.outcome = 'seen' AND x.occurred_at < ?2) AS seen FROM nominals n" +
-        queries.nominal_scope() + "ORDER BY n.id");
+    // The last visit at which each nominal was seen, with its crew (of two at the same instant,
+    // the first in id order), and the dynamic risk changes: only a change after the last
+    // assessment prompts an early review, and the earliest such counts.
+    auto s = prepare("x.occurred_at, x.outcome = 'seen', x.risk_changed, x.crew", "team_visits x",
+                     "AND x.occurred_at < ?2 AND (x.outcome = 'seen' OR x.risk_changed)");
     s.bind(2, day_end);
+    // Stored instants are in the one canonical form, so the latest is the greatest text; only
+    // that one is parsed.
+    std::vector<std::string> last_seen(facts.size());
     while (s.step()) {
-      if (s.is_null(1)) continue;
-      if (auto* f = find(s.column_view(0))) f->last_seen_at = parse_instant(s.column_view(1));
+      auto* f = find(s);
+      if (f == nullptr) continue;
+      const std::string_view at = s.column_view(2);
+      auto& seen = last_seen[static_cast<std::size_t>(f - facts.data())];
+      if (s.column_int(3) != 0 && at > seen) {
+        seen = at;
+        f->last_visit_attendees = static_cast<int>(s.column_int(5));
+      }
+      if (s.column_int(4) == 0) continue;
+      const auto instant = parse_instant(at);
+      if (!instant) continue;
+      const Date on = london_date(*instant);
+      if (!(f->last_assessment_on && on <= *f->last_assessment_on) &&
+          (!f->risk_change_on || on < *f->risk_change_on)) {
+        f->risk_change_on = on;
+      }
+    }
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      if (!last_seen[i].empty()) facts[i].last_seen_at = parse_instant(last_seen[i]);
     }
   }
   {
-    auto s = queries.prepare(queries.facts("x.nominal_id, x.occurred_at", "effective_visits x",
-                                           "AND x.risk_change <> '' AND x.occurred_at < ?2"));
-    for_each_instant(s, [](NominalFacts& f, Instant at) {
-      const Date on = london_date(at);
-      // Only a change after the last assessment prompts an early review; the earliest counts.
-      if (f.last_assessment_on && on <= *f.last_assessment_on) return;
-      if (!f.risk_change_on || on < *f.risk_change_on) f.risk_change_on = on;
-    });
-  }
-  {
-    auto s = queries.prepare(queries.facts("x.nominal_id, max(x.occurred_at)", "breaches x",
-                                           "AND x.occurred_at < ?2 GROUP BY x.nominal_id"));
-    for_each_instant(s, [](NominalFacts& f, Instant at) { f.last_breach_on = london_date(at); });
+    auto s = prepare("max(x.occurred_at)", "team_breaches x",
+                     "AND x.occurred_at < ?2 GROUP BY x.team_id, x.nominal_id");
+    s.bind(2, day_end);
+    while (s.step()) {
+      auto* f = find(s);
+      const auto at = parse_instant(s.column_view(2));
+      if (f != nullptr && at) f->last_breach_on = london_date(*at);
+    }
   }
   {
     // Actions late on the as-of date: due before it, and open now or completed after it.
-    auto s = queries.prepare(
-        queries.facts("x.nominal_id, a.description, coalesce(a.owner_id, ''), a.due_on",
-                      "plans x JOIN plan_actions a ON a.plan_id = x.id",
-                      "AND x.started_on <= ?2 AND a.due_on < ?2 AND (a.status = 'open' OR "
-                      "(a.status = 'done' AND a.completed_on > ?2))"));
+    auto s = prepare("x.description, coalesce(x.owner_id, ''), x.due_on",
+                     "team_plan_actions x JOIN team_plans p ON p.team_id = x.team_id AND "
+                     "p.nominal_id = x.nominal_id AND p.plan_id = x.plan_id",
+                     "AND p.started_on <= ?2 AND x.due_on < ?2 AND (x.status = 'open' OR "
+                     "(x.status = 'done' AND x.completed_on > ?2))");
     s.bind(2, as_of_text);
     while (s.step()) {
-      if (auto* f = find(s.column_view(0))) {
+      if (auto* f = find(s)) {
         f->late_actions.push_back(
-            {s.column_text(1), name(officers, s.column_view(2)), optional_date_column(s, 3)});
+            {s.column_text(2), name(officers, s.column_view(3)), optional_date_column(s, 4)});
       }
     }
   }
   {
     // Only registered sex offenders notify; an order that outlasts the period extends it.
-    auto s = queries.prepare(
-        queries.facts("x.nominal_id, x.relevant_date, x.disposal, x.months, x.age_at_relevant, "
-                      "(SELECT max(coalesce(o.ends_on, 'until further order')) FROM orders o "
-                      "WHERE o.nominal_id = x.nominal_id AND o.kind = 'shpo')",
-                      "notification_requirements x", ""));
+    auto s = prepare(
+        "x.relevant_date, x.disposal, x.months, x.age_at_relevant, "
+        "(SELECT max(coalesce(o.ends_on, 'until further order')) FROM team_orders o "
+        "WHERE o.team_id = x.team_id AND o.nominal_id = x.nominal_id AND o.kind = 'shpo')",
+        "team_notification_requirements x", "");
     while (s.step()) {
-      auto* f = find(s.column_view(0));
+      auto* f = find(s);
       if (f == nullptr || f->kind != NominalKind::rso) continue;
       // Letters sort after digits: an order until further order outranks every end date.
-      const auto order_ends = s.column_optional_text(5);
+      const auto order_ends = s.column_optional_text(6);
       const bool until_further_order = order_ends && *order_ends == "until further order";
       NotificationPeriodInput input{
-          date_column(s, 1),
-          parse_enum<Disposal>(s.column_view(2)).value_or(Disposal::other),
+          date_column(s, 2),
+          parse_enum<Disposal>(s.column_view(3)).value_or(Disposal::other),
           std::nullopt,
           std::nullopt,
           order_ends && !until_further_order ? parse_date(*order_ends) : std::nullopt,
           until_further_order};
-      if (!s.is_null(3)) input.months = static_cast<int>(s.column_int(3));
-      if (!s.is_null(4)) input.age = static_cast<int>(s.column_int(4));
+      if (!s.is_null(4)) input.months = static_cast<int>(s.column_int(4));
+      if (!s.is_null(5)) input.age = static_cast<int>(s.column_int(5));
       f->notification_applies = notification_applies(notification_period(input), as_of);
     }
   }
   {
-    auto s = queries.prepare(queries.facts("x.nominal_id, max(x.notified_on)", "notifications x",
-                                           "AND x.notified_on <= ?2 GROUP BY x.nominal_id"));
+    // The last notification made, and those still to be made on the as-of date.
+    auto s = prepare("x.kind, x.event_on, x.notified_on, x.excluded_days", "team_notifications x",
+                     "AND (x.notified_on <= ?2 OR (x.event_on <= ?2 AND (x.notified_on IS NULL "
+                     "OR x.notified_on > ?2)))");
     s.bind(2, as_of_text);
     while (s.step()) {
-      auto* f = find(s.column_view(0));
-      if (f != nullptr && f->notification_applies) f->last_notified_on = date_column(s, 1);
-    }
-  }
-  {
-    // Notifications still to be made on the as-of date.
-    auto s = queries.prepare(
-        queries.facts("x.nominal_id, x.kind, x.event_on, x.excluded_days", "notifications x",
-                      "AND x.event_on <= ?2 AND (x.notified_on IS NULL OR x.notified_on > ?2)"));
-    s.bind(2, as_of_text);
-    while (s.step()) {
-      auto* f = find(s.column_view(0));
+      auto* f = find(s);
       if (f == nullptr || !f->notification_applies) continue;
-      const std::string_view kind = s.column_view(1);
-      const Date event = date_column(s, 2);
-      const int excluded = static_cast<int>(s.column_int(3));
+      const auto notified_on = optional_date_column(s, 4);
+      if (notified_on && *notified_on <= as_of) {
+        if (!f->last_notified_on || *notified_on > *f->last_notified_on) {
+          f->last_notified_on = notified_on;
+        }
+        continue;
+      }
+      const std::string_view kind = s.column_view(2);
+      const Date event = date_column(s, 3);
+      const int excluded = static_cast<int>(s.column_int(5));
       if (kind == "initial") {
         f->pending_notification_deadlines.push_back(
             add_days(initial_notification_deadline(event), excluded));
@@ -341,20 +314,6 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     }
   }
   return facts;
-}
-
-void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts) {
-  // Stored instants are in the canonical form format_instant writes, so they match as text.
-  auto count = db.prepare(
-      "SELECT count(*) FROM effective_visit_attendees WHERE visit_id = (SELECT id FROM "
-      "effective_visits WHERE nominal_id = ? AND outcome = 'seen' AND occurred_at = ? LIMIT 1)");
-  for (auto* f : facts) {
-    if (!f->last_seen_at) continue;
-    count.bind_all(f->nominal_id, format_instant(*f->last_seen_at));
-    count.step();
-    f->last_visit_attendees = static_cast<int>(count.column_int(0));
-    count.reset();
-  }
 }
 
 OverdueSummary summarise(const std::vector<OverdueItem>& items) {
@@ -380,31 +339,10 @@ OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope&
   const Policy policy = store::policy_in_force(db, as_of);
   report.policy_version = policy.version;
   auto facts = load_nominal_facts(db, as_of, scope);
-  // Crewing at the last visit raises the priority of late items only, so attendees are counted
-  // just for nominals with something late whose plan asks for more than one officer; the items
-  // of those found under-crewed are worked out again once that is known.
-  std::vector<NominalFacts*> crewing_matters;
-  std::vector<std::vector<OverdueItem>> pending;
   int unscheduled = 0;
-  for (auto& f : facts) {
+  for (const auto& f : facts) {
     if (!f.reactive_management && !next_visit_due(f, policy)) ++unscheduled;
-    auto items = overdue_items(f, policy, as_of);
-    if (items.empty()) continue;
-    if (f.plan && f.plan->double_crewed && f.last_seen_at) {
-      crewing_matters.push_back(&f);
-      pending.push_back(std::move(items));
-      continue;
-    }
-    for (auto& item : items) report.items.push_back(std::move(item));
-  }
-  load_visit_crewing(db, crewing_matters);
-  for (std::size_t i = 0; i < crewing_matters.size(); ++i) {
-    const auto& f = *crewing_matters[i];
-    if (f.last_visit_attendees > 0 &&
-        under_crewed(f.last_visit_attendees, f.plan->double_crewed, policy)) {
-      pending[i] = overdue_items(f, policy, as_of);
-    }
-    for (auto& item : pending[i]) report.items.push_back(std::move(item));
+    for (auto& item : overdue_items(f, policy, as_of)) report.items.push_back(std::move(item));
   }
   sort_by_priority(report.items);
   report.summary = summarise(report.items);

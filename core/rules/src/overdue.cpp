@@ -195,8 +195,9 @@ std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& 
 
 void sort_by_priority(std::vector<OverdueItem>& items) {
   std::sort(items.begin(), items.end(), [](const OverdueItem& a, const OverdueItem& b) {
-    return std::tie(b.priority, b.days_overdue, a.nominal_ref, a.kind, a.detail, a.due) <
-           std::tie(a.priority, a.days_overdue, b.nominal_ref, b.kind, b.detail, b.due);
+    return std::tie(b.priority, b.days_overdue, a.nominal_ref, a.kind, a.detail, a.due, a.officer,
+                    a.team) < std::tie(a.priority, a.days_overdue, b.nominal_ref, b.kind, b.detail,
+                                       b.due, b.officer, b.team);
   });
 }
 

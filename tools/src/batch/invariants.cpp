@@ -6,6 +6,7 @@
 
 #include "batch/night.hpp"
 #include "vigil/rules/text.hpp"
+#include "vigil/store/team_facts.hpp"
 #include "vigil/sync/entities.hpp"
 #include "vigil/sync/read_audit.hpp"
 
@@ -134,6 +135,18 @@ Check visits_have_nominals(store::Database& db) {
     check.findings.push_back(
         finding({{"visit_id", s.column_text(0)}, {"nominal_id", s.column_text(1)}},
                 "the visit names a nominal that is not in the records"));
+  }
+  return check;
+}
+
+Check team_copies_match(store::Database& db) {
+  Check check{"team_copies_match_records",
+              "The copies the reports read, clustered by team, hold exactly what the records say.",
+              {}};
+  // Every write keeps them (store/team_facts.hpp); a difference was made behind the writers' back,
+  // and the reports are wrong by it until the copy is taken again.
+  for (const auto& difference : store::team_fact_differences(db)) {
+    check.findings.push_back(finding({{"copy", difference.copy}}, difference.detail));
   }
   return check;
 }

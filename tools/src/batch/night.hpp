@@ -45,6 +45,7 @@ Check sequence_without_gaps(store::Database& db);
 Check read_audit_whole(store::Database& db);
 Check visits_have_nominals(store::Database& db);
 Check references_present(store::Database& db);
+Check team_copies_match(store::Database& db);
 
 // Flags (flags.cpp): what the morning meeting should look at, the findings of practice among
 // them; they never fail the run.

@@ -22,6 +22,7 @@ Reconciliation reconcile_night(store::Database& db, const Night& night, base::Pr
   r.invariants.push_back(read_audit_whole(db));
   r.invariants.push_back(visits_have_nominals(db));
   r.invariants.push_back(references_present(db));
+  r.invariants.push_back(team_copies_match(db));
   progress.stage("flags");
   r.flags.push_back(silent_with_pending(night));
   r.flags.push_back(clock_skew(db, night));

@@ -23,6 +23,7 @@
 #include "vigil/base/password.hpp"
 #include "vigil/rules/policy.hpp"
 #include "vigil/store/policy_versions.hpp"
+#include "vigil/store/team_facts.hpp"
 
 namespace vigil::backoffice {
 namespace seed_detail {
@@ -101,6 +102,8 @@ SeedCounts Seeder::run() {
     (this->*stage)(writers);
     writers.flush();
   }
+  // The visits' copy for the reports is taken once they and their attendees are all written.
+  store::copy_visits(db_);
 
   progress_.stage("committing");
   transaction.commit();

@@ -13,8 +13,9 @@ namespace vigil::sync {
 
 // Works out the visit's effective values from the amendments the store holds (in the order
 // amended_at, then the amendment's clock, then its id, the same on every store) and keeps them
-// beside the recorded ones (migration 0011: visits.amended_*, visit_attendees.present). Run
-// whenever a visit or an amendment is stored; a visit without amendments is left as it is.
+// beside the recorded ones (migration 0011: visits.amended_*, visit_attendees.present), then
+// takes the visit's copy for the reports (store::copy_visit). Run whenever a visit, its
+// attendees or an amendment is stored; a visit without amendments is left as recorded.
 void settle_visit(store::Database& db, const std::string& visit_id);
 
 // store::migrate, then what a migration cannot do in SQL: the visits amended before the store

@@ -54,14 +54,10 @@ struct OverdueReport {
   OverdueSummary summary;
 };
 
-// Loads the facts of every active nominal in scope as of that date, except how many officers
-// attended the last seen visit (last_visit_attendees stays 0): counting attendees is the costliest
-// fact and matters only for items that are late, so callers load it with load_visit_crewing for
-// the nominals that need it.
+// Loads the facts of every active nominal in scope as of that date, from the copies of the facts
+// clustered by team (migration 0021), in the order of (team, nominal).
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                                              const ReportScope& scope);
-// Fills last_visit_attendees from the attendee list of each nominal's last seen visit.
-void load_visit_crewing(store::Database& db, const std::vector<NominalFacts*>& facts);
 OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope);
 OverdueSummary summarise(const std::vector<OverdueItem>& items);
 

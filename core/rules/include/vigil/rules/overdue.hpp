@@ -111,8 +111,8 @@ Priority prioritise(const NominalFacts& facts, OverdueKind kind, RiskLevel risk,
 // Every item overdue on as_of for this nominal (empty when nothing is late).
 std::vector<OverdueItem> overdue_items(const NominalFacts& facts, const Policy& policy, Date as_of);
 
-// Orders items highest priority first; ties by days overdue, then reference and kind, so the
-// order is the same on every run.
+// Orders items highest priority first; ties by days overdue, then reference, kind, detail, due
+// date, officer and team, so the order is the same on every run however the facts were read.
 void sort_by_priority(std::vector<OverdueItem>& items);
 
 // Age bands of the summary.
