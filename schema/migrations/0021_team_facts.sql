@@ -39,7 +39,8 @@ CREATE TABLE team_plans (
   team_id TEXT NOT NULL, nominal_id TEXT NOT NULL, plan_id TEXT NOT NULL,
   started_on TEXT NOT NULL, last_reviewed_on TEXT, visit_every_months INTEGER,
   double_crewed INTEGER NOT NULL,
-  PRIMARY KEY (team_id, nominal_id, plan_id)
+  -- A nominal's plans in the order they started: the plan in force on a date is one step back.
+  PRIMARY KEY (team_id, nominal_id, started_on, plan_id)
 ) WITHOUT ROWID;
 
 CREATE VIEW team_plan_actions_source AS
@@ -110,7 +111,7 @@ CREATE TABLE team_notifications (
 
 -- The copies of what is already here, in key order.
 INSERT INTO team_assessments SELECT * FROM team_assessments_source ORDER BY 1, 2, 3;
-INSERT INTO team_plans SELECT * FROM team_plans_source ORDER BY 1, 2, 3;
+INSERT INTO team_plans SELECT * FROM team_plans_source ORDER BY 1, 2, 4, 3;
 INSERT INTO team_plan_actions SELECT * FROM team_plan_actions_source ORDER BY 1, 2, 3, 4;
 INSERT INTO team_visits SELECT * FROM team_visits_source ORDER BY 1, 2, 3;
 INSERT INTO team_breaches SELECT * FROM team_breaches_source ORDER BY 1, 2, 3;

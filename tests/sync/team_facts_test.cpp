@@ -153,3 +153,53 @@ TEST_CASE("a copy that is not as its view is named, with what is missing and wha
         "team_visits differs from team_visits_source: 1 row missing from it and 0 rows that "
         "should not be in it");
 }
+
+TEST_CASE(
+    "a suspect's trace enquiries and reviews, and a case's extension and closing, reach "
+    "the suspects report's copies",
+    "[sync][team_facts][suspects]") {
+  EngineWorld w;
+  const Caller pc = w.caller("pc.a", "device-a");
+  const Caller sergeant = w.caller("sgt.north", "device-g");
+  const std::string suspect = w.force.north_suspect;
+  const std::string bail_case = w.force.north_bail_case;
+  const auto suspect_copy = [&] {
+    return text_of(w.db,
+                   "SELECT coalesce(traced_at, '-') || ' ' || coalesce(reviewed_on, '-') FROM "
+                   "team_outstanding_suspects WHERE suspect_id = ?",
+                   suspect);
+  };
+  CHECK(suspect_copy() == "- -");
+  REQUIRE(w.push_one(pc, w.change("trace_enquiry", base::make_uuid(w.random), Operation::append,
+                                  {{"suspect_id", suspect},
+                                   {"occurred_at", "2026-11-25T10:00:00Z"},
+                                   {"note", "Not at his mother's address"}}))
+              .outcome == Outcome::applied);
+  REQUIRE(
+      w.push_one(sergeant, w.change("suspect_review", base::make_uuid(w.random), Operation::append,
+                                    {{"suspect_id", suspect},
+                                     {"reviewed_on", "2026-11-26"},
+                                     {"note", "Circulate on the PNC"}}))
+          .outcome == Outcome::applied);
+  CHECK(suspect_copy() == "2026-11-25T10:00:00Z 2026-11-26");
+
+  const auto extension =
+      w.push_one(sergeant, w.change("bail_extension", base::make_uuid(w.random), Operation::append,
+                                    {{"bail_case_id", bail_case},
+                                     {"extended_to", "2027-05-01"},
+                                     {"authority", "superintendent"},
+                                     {"authorised_by", "Supt. Hale"},
+                                     {"authorised_on", "2026-11-25"},
+                                     {"representations_considered", "yes"}}));
+  INFO(extension.reason);
+  REQUIRE(extension.outcome == Outcome::applied);
+  CHECK(text_of(w.db, "SELECT extended_to FROM team_open_cases WHERE case_id = ?", bail_case) ==
+        "2027-05-01");
+  // Charged: no longer open, so no longer in the copy.
+  REQUIRE(w.push_one(pc, w.change("bail_case", bail_case, Operation::update,
+                                  {{"status", "charged"}}, {{"status", "bail"}}))
+              .outcome == Outcome::applied);
+  CHECK(count_of(w.db, "SELECT count(*) FROM team_open_cases WHERE case_id = ?", bail_case) == 0);
+  CHECK(count_of(w.db, "SELECT count(*) FROM team_open_cases") == 1);  // South's
+  CHECK(store::team_fact_differences(w.db).empty());
+}

@@ -1,5 +1,8 @@
 #include "vigil/reports/compliance_report.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/json.hpp"
@@ -86,32 +89,42 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   }
 
   // The current plan of each active nominal: with no actions, or open actions without an owner
-  // or a due date (docs/domain.md: each action has both).
+  // or a due date (docs/domain.md: each action has both). One row per current plan and per such
+  // action of it, in one pass over the team's copies; the plan in force is one step back along
+  // the nominal's plans, which are kept in the order they started.
   auto defects = db.prepare(
-      "WITH current AS (SELECT n.ref, t.name AS team, p.team_id, p.nominal_id, p.plan_id, "
-      "p.started_on FROM nominals n JOIN teams t ON t.id = n.team_id JOIN team_plans p ON "
-      "p.team_id = n.team_id AND p.nominal_id = n.id AND p.plan_id = (SELECT q.plan_id FROM "
-      "team_plans q WHERE q.team_id = n.team_id AND q.nominal_id = n.id AND q.started_on <= ?4 "
-      "ORDER BY q.started_on DESC, q.plan_id DESC LIMIT 1) WHERE n.status = 'active' AND" +
+      "SELECT c.ref, c.team, c.started_on, EXISTS (SELECT 1 FROM team_plan_actions a WHERE "
+      "a.team_id = c.team_id AND a.nominal_id = c.nominal_id AND a.plan_id = c.plan_id), "
+      "d.action_id IS NOT NULL, d.owner_id IS NULL, d.due_on IS NULL, d.description FROM (SELECT "
+      "n.ref, t.name AS team, p.team_id, p.nominal_id, p.plan_id, p.started_on FROM nominals n "
+      "JOIN teams t ON t.id = n.team_id JOIN team_plans p ON p.team_id = n.team_id AND "
+      "p.nominal_id = n.id AND p.plan_id = (SELECT q.plan_id FROM team_plans q WHERE q.team_id = "
+      "n.team_id AND q.nominal_id = n.id AND q.started_on <= ?4 ORDER BY q.started_on DESC, "
+      "q.plan_id DESC LIMIT 1) WHERE n.status = 'active' AND" +
       std::string(scoped) +
-      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL), "
-      "actions AS (SELECT c.ref, c.team, c.started_on, a.status, a.owner_id, a.due_on, "
-      "a.description FROM current c CROSS JOIN team_plan_actions a ON a.team_id = c.team_id AND "
-      "a.nominal_id = c.nominal_id AND a.plan_id = c.plan_id) "
-      "SELECT ref, team, started_on, 'no actions', '' FROM current c WHERE NOT EXISTS "
-      "(SELECT 1 FROM team_plan_actions a WHERE a.team_id = c.team_id AND a.nominal_id = "
-      "c.nominal_id AND a.plan_id = c.plan_id) "
-      "UNION ALL SELECT ref, team, started_on, 'an action with no owner', description FROM "
-      "actions WHERE status = 'open' AND owner_id IS NULL "
-      "UNION ALL SELECT ref, team, started_on, 'an action with no due date', description FROM "
-      "actions WHERE status = 'open' AND due_on IS NULL ORDER BY 1, 4, 5");
+      "AND ?2 IS NOT NULL AND ?3 IS NOT NULL) c LEFT JOIN team_plan_actions d ON d.team_id = "
+      "c.team_id AND d.nominal_id = c.nominal_id AND d.plan_id = c.plan_id AND d.status = 'open' "
+      "AND (d.owner_id IS NULL OR d.due_on IS NULL)");
   bind(defects);
   defects.bind(4, format_date(as_of));
   while (defects.step()) {
-    report.plan_defects.push_back({defects.column_text(0), defects.column_text(1),
-                                   defects.column_text(2), defects.column_text(3),
-                                   defects.column_text(4)});
+    const auto defect = [&](const char* problem, std::string action) {
+      report.plan_defects.push_back({defects.column_text(0), defects.column_text(1),
+                                     defects.column_text(2), problem, std::move(action)});
+    };
+    if (defects.column_int(3) == 0) {
+      defect("no actions", "");
+      continue;
+    }
+    if (defects.column_int(4) == 0) continue;
+    if (defects.column_int(5) != 0) defect("an action with no owner", defects.column_text(7));
+    if (defects.column_int(6) != 0) defect("an action with no due date", defects.column_text(7));
   }
+  std::sort(report.plan_defects.begin(), report.plan_defects.end(),
+            [](const auto& a, const auto& b) {
+              return std::tie(a.nominal_ref, a.problem, a.action) <
+                     std::tie(b.nominal_ref, b.problem, b.action);
+            });
 
   // Active nominals per managing officer, against the policy's limit.
   auto caseloads = db.prepare(

@@ -124,22 +124,37 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     return &facts[last_found];
   };
   // Officers and teams are few: their names come from memory rather than a join per row,
-  // looked up by views into SQLite's row buffer.
+  // looked up by views into SQLite's row buffer. The force's report takes every officer's at
+  // once; a team's asks for those it meets (a few dozen of the force's thousands).
   struct IdHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
-  std::unordered_map<std::string, std::string, IdHash, std::equal_to<>> officers;
-  std::unordered_map<std::string, std::string, IdHash, std::equal_to<>> teams;
+  using Names = std::unordered_map<std::string, std::string, IdHash, std::equal_to<>>;
+  Names officers;
+  Names teams;
   {
-    auto o = db.prepare("SELECT id, username FROM officers");
-    while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
+    if (!team_ids) {
+      auto o = db.prepare("SELECT id, username FROM officers");
+      while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
+    }
     auto t = db.prepare("SELECT id, name FROM teams");
     while (t.step()) teams.emplace(t.column_text(0), t.column_text(1));
   }
-  auto name = [](const auto& names, std::string_view id) {
+  auto name = [](const Names& names, std::string_view id) {
     auto it = names.find(id);
     return it == names.end() ? std::string() : it->second;
+  };
+  auto officer_name = [&](std::string_view id) {
+    if (id.empty()) return std::string();
+    if (auto it = officers.find(id); it != officers.end() || !team_ids) {
+      return it == officers.end() ? std::string() : it->second;
+    }
+    auto& o = db.cached("SELECT username FROM officers WHERE id = ?");
+    o.bind_all(id);
+    std::string username = o.step() ? o.column_text(0) : std::string();
+    o.reset();
+    return officers.emplace(std::string(id), std::move(username)).first->second;
   };
   {
     // The active nominals in scope, from the index of nominals by team, which holds all of this.
@@ -155,7 +170,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
       f.ref = s.column_text(2);
       f.kind = parse_enum<NominalKind>(s.column_view(3)).value_or(NominalKind::other);
       f.recorded_risk = parse_enum<RiskLevel>(s.column_view(4)).value_or(RiskLevel::low);
-      f.officer = name(officers, s.column_view(5));
+      f.officer = officer_name(s.column_view(5));
       f.team = name(teams, s.column_view(0));
       f.no_fixed_abode = s.column_int(6) != 0;
       f.reactive_management = s.column_int(7) != 0;
@@ -184,7 +199,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   }
   {
     // The current plan is the one started last (of two started the same day, the greater id, as
-    // the rows come in id order).
+    // each nominal's plans come in the order they started, then by id).
     auto s = prepare("x.started_on, x.last_reviewed_on, x.visit_every_months, x.double_crewed",
                      "team_plans x", "AND x.started_on <= ?2");
     s.bind(2, as_of_text);
@@ -254,7 +269,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     while (s.step()) {
       if (auto* f = find(s)) {
         f->late_actions.push_back(
-            {s.column_text(2), name(officers, s.column_view(3)), optional_date_column(s, 4)});
+            {s.column_text(2), officer_name(s.column_view(3)), optional_date_column(s, 4)});
       }
     }
   }

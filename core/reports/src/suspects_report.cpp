@@ -31,16 +31,14 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "c.team_id");
 
-  // Bail and RUI cases open now, with their latest extension and latest review.
+  // Bail and RUI cases open now, with their latest extension and latest review, from their copy
+  // clustered by team (migration 0022).
   auto cases = db.prepare(
       "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(o.username, ''), t.name, "
-      "c.arrested_on, c.case_type, c.status, c.expected_finish_on, "
-      "(SELECT max(e.extended_to) FROM bail_extensions e WHERE e.bail_case_id = c.id), "
-      "(SELECT max(r.reviewed_on) FROM rui_reviews r WHERE r.bail_case_id = c.id), c.surname, "
-      "c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s WHERE s.id = "
-      "c.suspect_id AND s.team_id = c.team_id) FROM bail_cases c JOIN teams t ON t.id = c.team_id "
-      "LEFT JOIN officers o ON "
-      "o.id = c.officer_id WHERE (c.status = 'bail' OR c.status = 'rui') AND" +
+      "c.arrested_on, c.case_type, c.status, c.expected_finish_on, c.extended_to, c.reviewed_on, "
+      "c.surname, c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s "
+      "WHERE s.id = c.suspect_id AND s.team_id = c.team_id) FROM team_open_cases c JOIN teams t "
+      "ON t.id = c.team_id LEFT JOIN officers o ON o.id = c.officer_id WHERE" +
       in_scope + "ORDER BY c.ref");
   cases.bind(1, teams);
   const auto person = [&](const store::Statement& s, int first) {
@@ -79,16 +77,14 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     return a.due != b.due ? a.due < b.due : a.ref < b.ref;
   });
 
-  // Outstanding suspects, with the last trace enquiry recorded for each.
+  // Outstanding suspects, with the last trace enquiry and review recorded for each, from their
+  // copy clustered by team (migration 0022).
   auto suspects = db.prepare(
       "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
       "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, "
-      "max(coalesce(c.last_review_on, ''), coalesce((SELECT max(r.reviewed_on) FROM "
-      "suspect_reviews r WHERE r.suspect_id = c.id), '')), "
-      "(SELECT substr(max(e.occurred_at), 1, 10) FROM trace_enquiries e WHERE "
-      "e.suspect_id = c.id), c.surname, c.forenames, coalesce(c.date_of_birth, '') FROM suspects "
-      "c JOIN teams t ON t.id = c.team_id LEFT JOIN officers "
-      "o ON o.id = c.officer_id WHERE c.status = 'outstanding' AND" +
+      "max(coalesce(c.last_review_on, ''), coalesce(c.reviewed_on, '')), substr(c.traced_at, 1, "
+      "10), c.surname, c.forenames, coalesce(c.date_of_birth, '') FROM team_outstanding_suspects "
+      "c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON o.id = c.officer_id WHERE" +
       in_scope + "ORDER BY c.ref");
   suspects.bind(1, teams);
   while (suspects.step()) {

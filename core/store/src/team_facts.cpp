@@ -6,14 +6,16 @@
 namespace vigil::store {
 namespace {
 
-constexpr std::array<std::string_view, 8> kCopies = {"team_assessments",
-                                                     "team_plans",
-                                                     "team_plan_actions",
-                                                     "team_visits",
-                                                     "team_breaches",
-                                                     "team_orders",
-                                                     "team_notification_requirements",
-                                                     "team_notifications"};
+constexpr std::array<std::string_view, 10> kCopies = {"team_assessments",
+                                                      "team_plans",
+                                                      "team_plan_actions",
+                                                      "team_visits",
+                                                      "team_breaches",
+                                                      "team_orders",
+                                                      "team_notification_requirements",
+                                                      "team_notifications",
+                                                      "team_open_cases",
+                                                      "team_outstanding_suspects"};
 
 std::int64_t count(Database& db, const std::string& sql) {
   auto statement = db.prepare(sql);

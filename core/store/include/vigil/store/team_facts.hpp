@@ -1,5 +1,5 @@
-// The facts the reports read, kept clustered by team (migration 0021): each copy, team_*, is
-// defined by its view, team_*_source. Triggers keep every copy but the visits' as its table is
+// The facts the reports read, kept clustered by team (migrations 0021 and 0022): each copy, team_*,
+// is defined by its view, team_*_source. Triggers keep every copy but the visits' as its table is
 // written; the visits' copy, with each visit's crew, is taken by whoever stores visits, through
 // copy_visit (sync::settle_visit, for every visit a tablet or an amendment settles),
 // copy_recorded_visit (the server's engine, for a visit it has just created) or copy_visits (the
