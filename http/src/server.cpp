@@ -135,7 +135,7 @@ void gzip_if_accepted(const Request& request, Response& response) {
   if (!response.compressible) return;
   response.headers.emplace_back("Vary", "Accept-Encoding");
   if (response.body.size() < kGzipFrom || !base::accepts_gzip(request.accept_encoding)) return;
-  response.body = base::gzip(response.body);
+  response.body = base::gzip(response.body, response.packing);
   response.headers.emplace_back("Content-Encoding", "gzip");
 }
 

@@ -1,7 +1,9 @@
 #include "vigil/server/api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "api_impl.hpp"
 #include "vigil/base/error.hpp"
@@ -89,6 +91,9 @@ Api::Impl::Impl(ApiOptions o)
       database_file(existing_database(options.database), log),
       pool(options.database, FileMap::off),
       makers(options.database, FileMap::on),
+      report_gate(options.report_makers > 0
+                      ? options.report_makers
+                      : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))),
       engine(options.now) {
   if (!options.now) {
     options.now = [] {

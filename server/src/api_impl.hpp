@@ -18,6 +18,7 @@
 
 #include "audit_queue.hpp"
 #include "database_file.hpp"
+#include "gate.hpp"
 #include "pool.hpp"
 #include "report_cache.hpp"
 #include "report_warmer.hpp"
@@ -83,6 +84,9 @@ struct Api::Impl {
   Pool pool;
   Pool makers;
   Pool& report_pool(const std::vector<std::string>& teams) { return teams.empty() ? makers : pool; }
+  // Every report is made inside it (ApiOptions::report_makers), whoever asks: a request, the
+  // warmer.
+  Gate report_gate;
   sync::SyncEngine engine;
   std::unique_ptr<Writer> writer;
   // Report reads' audit rows, committed together when many arrive at once.

@@ -31,9 +31,10 @@ std::string_view trimmed(std::string_view text) {
 
 }  // namespace
 
-std::string gzip(std::string_view plain) {
+std::string gzip(std::string_view plain, Packing packing) {
   Stream<deflateEnd> s;
-  if (deflateInit2(&s.z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) !=
+  const int level = packing == Packing::fastest ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION;
+  if (deflateInit2(&s.z, level, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) !=
       Z_OK) {
     throw Error(ErrorCode::internal, "gzip: zlib could not start compressing");
   }

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/base/gzip.hpp"
+
 namespace vigil::http {
 
 struct Request {
@@ -49,6 +51,9 @@ struct Response {
   // holds a secret of the session, such as a token: compressed beside text an attacker chose,
   // its length could tell the secret (BREACH).
   bool compressible = false;
+  // How hard to pack it (base/gzip.hpp): the fastest level for a large answer read on the force's
+  // network, such as a report.
+  base::Packing packing = base::Packing::smallest;
 };
 
 // The smallest compressible body that is gzipped: below it the gain is too small to count.

@@ -46,6 +46,10 @@ struct ApiOptions {
   // (vigil-server --no-report-cache, vigil-bench reports --no-cache): every ask makes its report,
   // as an ask for any other date does, and nothing is made ahead.
   bool cache_reports = true;
+  // Reports made at once; more wait their turn, in the order they came. Making a report only
+  // competes for the processors, so more at once than there are cores makes each slower.
+  // 0: one per processor.
+  int report_makers = 0;
   // Database connections opened at start-up, ready for the first requests, which come at once
   // (the morning meeting): as many as requests are handled at once (ServerOptions's
   // handler_threads). More are opened when needed.
