@@ -1,7 +1,11 @@
 #include "vigil/reports/compliance_report.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
@@ -17,13 +21,57 @@ namespace {
 // Every query below binds ?1 the scope's team ids, ?2 the period's first instant, ?3 the
 // instant after its last day. Visits and plans are read from their copies clustered by team
 // (migration 0021): a team's visits lie together, in the order they were made, so the period is
-// a filter over one short range per team. A nominal's reference is found through the index of
-// nominals by team, whatever its status. The visits lead (CROSS JOIN): left to itself the planner
-// takes each nominal in turn and reads its team's visits again for each.
+// a filter over one short range per team, read once for the three findings about visits.
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
-constexpr const char* kNominalOfVisit =
-    " CROSS JOIN nominals n ON n.team_id = v.team_id AND n.status IN ('active', 'inactive') AND "
-    "n.id = v.nominal_id ";
+
+// Officers and the teams' names, looked up as they are met and kept: a team's report meets a few
+// dozen of the force's thousands.
+class Names {
+ public:
+  explicit Names(store::Database& db) : db_(db) {
+    auto teams = db.prepare("SELECT id, name FROM teams");
+    while (teams.step()) teams_.emplace(teams.column_text(0), teams.column_text(1));
+  }
+  struct Officer {
+    std::string username, team_id;
+  };
+  // nullptr when no such officer is recorded.
+  const Officer* officer(const std::string& id) {
+    auto found = officers_.find(id);
+    if (found == officers_.end()) {
+      auto& s = db_.cached("SELECT username, team_id FROM officers WHERE id = ?");
+      s.bind_all(id);
+      std::optional<Officer> officer;
+      if (s.step()) officer = Officer{s.column_text(0), s.column_text(1)};
+      s.reset();
+      found = officers_.emplace(id, std::move(officer)).first;
+    }
+    return found->second ? &*found->second : nullptr;
+  }
+  std::string team(const std::string& id) const {
+    const auto found = teams_.find(id);
+    return found == teams_.end() ? std::string() : found->second;
+  }
+
+ private:
+  store::Database& db_;
+  std::map<std::string, std::optional<Officer>> officers_;
+  std::map<std::string, std::string> teams_;
+};
+
+// The nominal's reference while it is active or inactive in that team; nullopt otherwise (a
+// visit of a nominal since moved on or closed is not the team's to answer for).
+std::optional<std::string> nominal_ref(store::Database& db, const std::string& team_id,
+                                       const std::string& nominal_id) {
+  auto& s = db.cached(
+      "SELECT ref FROM nominals WHERE team_id = ? AND status IN ('active', 'inactive') AND "
+      "id = ?");
+  s.bind_all(team_id, nominal_id);
+  std::optional<std::string> ref;
+  if (s.step()) ref = s.column_text(0);
+  s.reset();
+  return ref;
+}
 
 }  // namespace
 
@@ -46,55 +94,113 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   const std::string until = format_date(add_days(as_of, 1)) + "T00:00:00Z";
   auto bind = [&](store::Statement& s) { s.bind(1, teams).bind(2, from).bind(3, until); };
 
-  // Visits below the crew the plan in force at the time required.
-  auto crewed = db.prepare(
-      "SELECT id, ref, officer, team, occurred_at, crew FROM (SELECT v.visit_id AS id, n.ref, "
-      "coalesce(o.username, '') AS officer, t.name AS team, v.occurred_at, v.crew, "
-      "(SELECT p.double_crewed FROM team_plans p WHERE p.team_id = v.team_id AND p.nominal_id = "
-      "v.nominal_id AND p.started_on <= substr(v.occurred_at, 1, 10) ORDER BY p.started_on DESC, "
-      "p.plan_id DESC LIMIT 1) AS double_crewed FROM team_visits v" +
-      std::string(kNominalOfVisit) +
-      "JOIN teams t ON t.id = v.team_id LEFT JOIN officers o ON o.id = v.recorded_by WHERE" +
-      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
-      // No plan asks for more than the policy's crew: the plan in force is looked up only for
-      // visits with fewer.
-      "AND v.crew > 0 AND v.crew < max(1, ?4)) WHERE crew > 0 AND crew < " +
-      required_crew_sql("coalesce(double_crewed, 0)", 4) + " ORDER BY occurred_at DESC, id");
-  bind(crewed);
-  crewed.bind(4, policy.visit_crew);
-  while (crewed.step()) {
-    report.under_crewed.push_back(
-        {crewed.column_text(0), crewed.column_text(1), crewed.column_text(2), crewed.column_text(3),
-         crewed.column_text(4), static_cast<int>(crewed.column_int(5)), policy.visit_crew});
+  // The period's visits, read once: those below the crew the plan in force at the time
+  // required; pre-arranged visits by the officer who recorded them, month by month; and one
+  // officer alone at one nominal's door, again and again (the sole attendee of a visit of one).
+  Names names(db);
+  struct Short {
+    std::string team_id, visit_id, nominal_id, occurred_at, recorded_by;
+    int crew = 0;
+  };
+  std::vector<Short> short_visits;
+  struct Month {
+    int visits = 0, announced = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Month> months;  // (recorded_by, YYYY-MM)
+  struct Alone {
+    std::string team_id;
+    int visits = 0;
+    std::string last_at;
+  };
+  std::map<std::pair<std::string, std::string>, Alone> alone;  // (officer, nominal)
+  {
+    auto visits = db.prepare(
+        "SELECT v.team_id, v.visit_id, v.nominal_id, v.occurred_at, v.crew, v.announced, "
+        "coalesce(v.recorded_by, ''), CASE WHEN v.crew = 1 THEN (SELECT a.officer_id FROM "
+        "effective_visit_attendees a WHERE a.visit_id = v.visit_id) END FROM team_visits v WHERE" +
+        std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id"));
+    bind(visits);
+    // No plan asks for more than the policy's crew: the plan in force is looked up only for
+    // visits with fewer.
+    const int most = std::max(1, policy.visit_crew);
+    while (visits.step()) {
+      const int crew = static_cast<int>(visits.column_int(4));
+      std::string recorded_by = visits.column_text(6);
+      if (crew > 0 && crew < most) {
+        short_visits.push_back({visits.column_text(0), visits.column_text(1), visits.column_text(2),
+                                visits.column_text(3), recorded_by, crew});
+      }
+      if (!recorded_by.empty()) {
+        Month& month = months[{std::move(recorded_by), visits.column_text(3).substr(0, 7)}];
+        ++month.visits;
+        month.announced += visits.column_int(5) != 0 ? 1 : 0;
+      }
+      if (crew == 1 && !visits.is_null(7)) {
+        Alone& at = alone[{visits.column_text(7), visits.column_text(2)}];
+        at.team_id = visits.column_text(0);
+        ++at.visits;
+        at.last_at = std::max(at.last_at, visits.column_text(3));
+      }
+    }
   }
-
-  // Pre-arranged visits by the officer who recorded them, month by month.
-  auto announced = db.prepare(
-      "SELECT o.username, t.name, month, visits, announced FROM (SELECT v.recorded_by, "
-      "substr(v.occurred_at, 1, 7) AS month, count(*) AS visits, sum(v.announced) AS announced "
-      "FROM team_visits v WHERE" +
-      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
-      "GROUP BY v.recorded_by, month) JOIN officers o ON o.id = recorded_by JOIN teams t ON t.id = "
-      "o.team_id ORDER BY o.username, month");
-  bind(announced);
-  while (announced.step()) {
-    AnnouncedShare share{announced.column_text(0),
-                         announced.column_text(1),
-                         announced.column_text(2),
-                         static_cast<int>(announced.column_int(3)),
-                         static_cast<int>(announced.column_int(4)),
-                         0};
+  {
+    auto& plan = db.cached(
+        "SELECT p.double_crewed FROM team_plans p WHERE p.team_id = ? AND p.nominal_id = ? AND "
+        "p.started_on <= ? ORDER BY p.started_on DESC, p.plan_id DESC LIMIT 1");
+    for (const Short& v : short_visits) {
+      plan.bind_all(v.team_id, v.nominal_id, v.occurred_at.substr(0, 10));
+      const bool double_crewed = plan.step() && plan.column_int(0) != 0;
+      plan.reset();
+      if (!under_crewed(v.crew, double_crewed, policy)) continue;
+      auto ref = nominal_ref(db, v.team_id, v.nominal_id);
+      if (!ref) continue;
+      const auto* officer = v.recorded_by.empty() ? nullptr : names.officer(v.recorded_by);
+      report.under_crewed.push_back(
+          {v.visit_id, std::move(*ref), officer != nullptr ? officer->username : std::string(),
+           names.team(v.team_id), v.occurred_at, v.crew, policy.visit_crew});
+    }
+    std::sort(report.under_crewed.begin(), report.under_crewed.end(),
+              [](const auto& a, const auto& b) {
+                return std::tie(b.occurred_at, a.visit_id) < std::tie(a.occurred_at, b.visit_id);
+              });
+  }
+  for (const auto& [key, month] : months) {
+    const auto* officer = names.officer(key.first);
+    if (officer == nullptr) continue;
+    AnnouncedShare share{officer->username, names.team(officer->team_id),
+                         key.second,        month.visits,
+                         month.announced,   0};
     share.share = share.visits > 0 ? static_cast<double>(share.announced) / share.visits : 0;
     report.announced.push_back(std::move(share));
   }
+  std::sort(report.announced.begin(), report.announced.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.officer, a.month) < std::tie(b.officer, b.month);
+  });
+  for (const auto& [key, at] : alone) {
+    if (at.visits < kRepeatedSoloVisits) continue;
+    const auto* officer = names.officer(key.first);
+    auto ref = nominal_ref(db, at.team_id, key.second);
+    if (officer == nullptr || !ref) continue;
+    report.repeated_solo.push_back(
+        {officer->username, std::move(*ref), names.team(at.team_id), at.visits, at.last_at});
+  }
+  std::sort(report.repeated_solo.begin(), report.repeated_solo.end(),
+            [](const auto& a, const auto& b) {
+              return std::tie(b.visits, a.officer, a.nominal_ref) <
+                     std::tie(a.visits, b.officer, b.nominal_ref);
+            });
 
   // The current plan of each active nominal: with no actions, or open actions without an owner
   // or a due date (docs/domain.md: each action has both). One row per current plan and per such
   // action of it, in one pass over the team's copies; the plan in force is one step back along
   // the nominal's plans, which are kept in the order they started.
+  // Only plans with a defect come back: a force has some seventy thousand current plans.
+  const std::string has_actions =
+      "EXISTS (SELECT 1 FROM team_plan_actions a WHERE a.team_id = c.team_id AND a.nominal_id = "
+      "c.nominal_id AND a.plan_id = c.plan_id)";
   auto defects = db.prepare(
-      "SELECT c.ref, c.team, c.started_on, EXISTS (SELECT 1 FROM team_plan_actions a WHERE "
-      "a.team_id = c.team_id AND a.nominal_id = c.nominal_id AND a.plan_id = c.plan_id), "
+      "SELECT c.ref, c.team, c.started_on, d.action_id IS NOT NULL OR " + has_actions +
+      ", "
       "d.action_id IS NOT NULL, d.owner_id IS NULL, d.due_on IS NULL, d.description FROM (SELECT "
       "n.ref, t.name AS team, p.team_id, p.nominal_id, p.plan_id, p.started_on FROM nominals n "
       "JOIN teams t ON t.id = n.team_id JOIN team_plans p ON p.team_id = n.team_id AND "
@@ -104,7 +210,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       std::string(scoped) +
       "AND ?2 IS NOT NULL AND ?3 IS NOT NULL) c LEFT JOIN team_plan_actions d ON d.team_id = "
       "c.team_id AND d.nominal_id = c.nominal_id AND d.plan_id = c.plan_id AND d.status = 'open' "
-      "AND (d.owner_id IS NULL OR d.due_on IS NULL)");
+      "AND (d.owner_id IS NULL OR d.due_on IS NULL) WHERE d.action_id IS NOT NULL OR NOT " +
+      has_actions);
   bind(defects);
   defects.bind(4, format_date(as_of));
   while (defects.step()) {
@@ -139,22 +246,6 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
                                 policy.caseload_per_officer, count > policy.caseload_per_officer});
   }
 
-  // One officer alone at one nominal's door, again and again.
-  auto solo = db.prepare(
-      "SELECT o.username, n.ref, t.name, visits, last_at FROM (SELECT v.team_id, v.nominal_id, "
-      "a.officer_id, count(*) AS visits, max(v.occurred_at) AS last_at FROM team_visits v JOIN "
-      "effective_visit_attendees a ON a.visit_id = v.visit_id WHERE" +
-      std::string(kInPeriod) + "AND" + scope_condition(teams, "v.team_id") +
-      "AND v.crew = 1 GROUP BY a.officer_id, v.nominal_id HAVING count(*) >= ?4) v" +
-      std::string(kNominalOfVisit) +
-      "JOIN officers o ON o.id = v.officer_id JOIN teams t ON t.id = v.team_id "
-      "ORDER BY 4 DESC, 1, 2");
-  bind(solo);
-  solo.bind(4, kRepeatedSoloVisits);
-  while (solo.step()) {
-    report.repeated_solo.push_back({solo.column_text(0), solo.column_text(1), solo.column_text(2),
-                                    static_cast<int>(solo.column_int(3)), solo.column_text(4)});
-  }
   return report;
 }
 

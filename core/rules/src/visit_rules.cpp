@@ -54,9 +54,4 @@ std::string_view reason_field(VisitWarningKind kind) {
   return "";
 }
 
-std::string required_crew_sql(const std::string& double_crewed, int crew_parameter) {
-  return "(CASE WHEN " + double_crewed + " = 1 THEN ?" + std::to_string(crew_parameter) +
-         " ELSE 1 END)";
-}
-
 }  // namespace vigil

@@ -18,10 +18,6 @@ int required_crew(bool plan_double_crewed, const Policy& policy);
 // Whether a visit attended by `attendees` distinct officers is short of its crew.
 bool under_crewed(int attendees, bool plan_double_crewed, const Policy& policy);
 
-// required_crew as an SQL expression over a column (or expression) holding the plan's
-// double_crewed flag (0 or 1) and the numbered parameter bound to the policy's crew: what the
-// compliance report compares each visit's attendee count with.
-std::string required_crew_sql(const std::string& double_crewed, int crew_parameter);
 
 // Failed attempts to enter the home (nobody answered, entry refused) since the nominal was last
 // seen at which police may seek a magistrate's warrant to enter for a risk assessment.
