@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -106,7 +108,9 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   struct Month {
     int visits = 0, announced = 0;
   };
-  std::map<std::pair<std::string, std::string>, Month> months;  // (recorded_by, YYYY-MM)
+  // By the recorder's id followed by the month (YYYY-MM): one key, made in one reused buffer.
+  std::unordered_map<std::string, Month> months;
+  constexpr std::size_t kMonth = 7;
   struct Alone {
     std::string team_id;
     int visits = 0;
@@ -123,15 +127,20 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
     // No plan asks for more than the policy's crew: the plan in force is looked up only for
     // visits with fewer.
     const int most = std::max(1, policy.visit_crew);
+    std::string key;
     while (visits.step()) {
       const int crew = static_cast<int>(visits.column_int(4));
-      std::string recorded_by = visits.column_text(6);
+      const std::string_view recorded_by = visits.column_view(6);
+      const std::string_view occurred_at = visits.column_view(3);
       if (crew > 0 && crew < most) {
         short_visits.push_back({visits.column_text(0), visits.column_text(1), visits.column_text(2),
-                                visits.column_text(3), recorded_by, crew});
+                                std::string(occurred_at), std::string(recorded_by), crew});
       }
       if (!recorded_by.empty()) {
-        Month& month = months[{std::move(recorded_by), visits.column_text(3).substr(0, 7)}];
+        key.assign(recorded_by).append(occurred_at.substr(0, kMonth));
+        auto found = months.find(key);
+        if (found == months.end()) found = months.emplace(key, Month{}).first;
+        Month& month = found->second;
         ++month.visits;
         month.announced += visits.column_int(5) != 0 ? 1 : 0;
       }
@@ -165,11 +174,14 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
               });
   }
   for (const auto& [key, month] : months) {
-    const auto* officer = names.officer(key.first);
+    const auto* officer = names.officer(key.substr(0, key.size() - kMonth));
     if (officer == nullptr) continue;
-    AnnouncedShare share{officer->username, names.team(officer->team_id),
-                         key.second,        month.visits,
-                         month.announced,   0};
+    AnnouncedShare share{officer->username,
+                         names.team(officer->team_id),
+                         key.substr(key.size() - kMonth),
+                         month.visits,
+                         month.announced,
+                         0};
     share.share = share.visits > 0 ? static_cast<double>(share.announced) / share.visits : 0;
     report.announced.push_back(std::move(share));
   }
