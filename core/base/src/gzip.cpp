@@ -34,8 +34,7 @@ std::string_view trimmed(std::string_view text) {
 std::string gzip(std::string_view plain, Packing packing) {
   Stream<deflateEnd> s;
   const int level = packing == Packing::fastest ? Z_BEST_SPEED : Z_DEFAULT_COMPRESSION;
-  if (deflateInit2(&s.z, level, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&s.z, level, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw Error(ErrorCode::internal, "gzip: zlib could not start compressing");
   }
   std::string out(deflateBound(&s.z, static_cast<uLong>(plain.size())), '\0');

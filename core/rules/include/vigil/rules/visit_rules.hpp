@@ -18,7 +18,6 @@ int required_crew(bool plan_double_crewed, const Policy& policy);
 // Whether a visit attended by `attendees` distinct officers is short of its crew.
 bool under_crewed(int attendees, bool plan_double_crewed, const Policy& policy);
 
-
 // Failed attempts to enter the home (nobody answered, entry refused) since the nominal was last
 // seen at which police may seek a magistrate's warrant to enter for a risk assessment.
 inline constexpr int kFailedEntriesForWarrant = 2;
