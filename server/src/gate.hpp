@@ -1,7 +1,8 @@
 // A gate that lets at most a set number of callers through at once, in the order they came: for
 // work that only competes for the processors, such as making a report. Twenty supervisors' reports
-// made at once on two cores each take ten times as long and evict each other's data from the
-// caches; made two at a time, in turn, the last is answered sooner and the first far sooner.
+// made at once on two cores each took about twice the processor time they take alone (they evict
+// each other's data from the caches); made two at a time, in turn, the first are answered far
+// sooner and the last no later.
 // Thread-safe. Private to server/.
 #pragma once
 

@@ -169,7 +169,7 @@ void copy_created_visit(store::Database& db, const ParsedChange& change, const s
   waiting.bind_all(visit_id);
   const bool amended = waiting.step();
   waiting.reset();
-  if (amended) {
+  if (amended || team_id.empty()) {  // no team known here: the view finds it
     settle_visit(db, visit_id);
     return;
   }

@@ -12,6 +12,7 @@
 #include "vigil/reports/suspects_report.hpp"
 #include "vigil/store/migrate.hpp"
 #include "vigil/store/store.hpp"
+#include "vigil/store/team_facts.hpp"
 #include "vigil/tools/import.hpp"
 
 using namespace vigil;
@@ -181,6 +182,10 @@ TEST_CASE("import: a clean directory of all seven files lands in full", "[import
                      "2024-02-01T10:00:00Z") == "asmith");
   CHECK(fixture.count("SELECT count(*) FROM visit_attendees va JOIN visits v ON v.id = "
                       "va.visit_id WHERE v.occurred_at = '2024-02-01T10:00:00Z'") == 2);
+  // The reports read the visits from their copy kept by team, with each visit's crew.
+  CHECK(fixture.count("SELECT crew FROM team_visits WHERE occurred_at = "
+                      "'2024-02-01T10:00:00Z'") == 2);
+  CHECK(store::team_fact_differences(fixture.db()).empty());
 
   CHECK(fixture.count("SELECT count(*) FROM suspects WHERE ref = 'S1' AND harm = 2 "
                       "AND circulated_on = '2024-01-05' AND last_trace_on IS NULL") == 1);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "names.hpp"
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/json.hpp"
@@ -25,41 +26,6 @@ namespace {
 // (migration 0021): a team's visits lie together, in the order they were made, so the period is
 // a filter over one short range per team, read once for the three findings about visits.
 constexpr const char* kInPeriod = " v.occurred_at >= ?2 AND v.occurred_at < ?3 ";
-
-// Officers and the teams' names, looked up as they are met and kept: a team's report meets a few
-// dozen of the force's thousands.
-class Names {
- public:
-  explicit Names(store::Database& db) : db_(db) {
-    auto teams = db.prepare("SELECT id, name FROM teams");
-    while (teams.step()) teams_.emplace(teams.column_text(0), teams.column_text(1));
-  }
-  struct Officer {
-    std::string username, team_id;
-  };
-  // nullptr when no such officer is recorded.
-  const Officer* officer(const std::string& id) {
-    auto found = officers_.find(id);
-    if (found == officers_.end()) {
-      auto& s = db_.cached("SELECT username, team_id FROM officers WHERE id = ?");
-      s.bind_all(id);
-      std::optional<Officer> officer;
-      if (s.step()) officer = Officer{s.column_text(0), s.column_text(1)};
-      s.reset();
-      found = officers_.emplace(id, std::move(officer)).first;
-    }
-    return found->second ? &*found->second : nullptr;
-  }
-  std::string team(const std::string& id) const {
-    const auto found = teams_.find(id);
-    return found == teams_.end() ? std::string() : found->second;
-  }
-
- private:
-  store::Database& db_;
-  std::map<std::string, std::optional<Officer>> officers_;
-  std::map<std::string, std::string> teams_;
-};
 
 // The nominal's reference while it is active or inactive in that team; nullopt otherwise (a
 // visit of a nominal since moved on or closed is not the team's to answer for).
@@ -86,6 +52,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // The force is every team: the period's visits are then read team by team rather than the
   // whole history of every visit.
   auto teams = scope_team_ids(db, scope);
+  Names names(db, !teams);
   if (!teams) {
     auto all = db.prepare("SELECT json_group_array(id) FROM teams");
     all.step();
@@ -99,7 +66,6 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // The period's visits, read once: those below the crew the plan in force at the time
   // required; pre-arranged visits by the officer who recorded them, month by month; and one
   // officer alone at one nominal's door, again and again (the sole attendee of a visit of one).
-  Names names(db);
   struct Short {
     std::string team_id, visit_id, nominal_id, occurred_at, recorded_by;
     int crew = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "names.hpp"
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
@@ -102,39 +103,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     if (it == by_nominal.end() || team_of[it->second] != s.column_view(0)) return nullptr;
     return &facts[it->second];
   };
-  // Officers and teams are few: their names come from memory rather than a join per row,
-  // looked up by views into SQLite's row buffer. The force's report takes every officer's at
-  // once; a team's asks for those it meets (a few dozen of the force's thousands).
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
-  using Names = std::unordered_map<std::string, std::string, IdHash, std::equal_to<>>;
-  Names officers;
-  Names teams;
-  {
-    if (!team_ids) {
-      auto o = db.prepare("SELECT id, username FROM officers");
-      while (o.step()) officers.emplace(o.column_text(0), o.column_text(1));
-    }
-    auto t = db.prepare("SELECT id, name FROM teams");
-    while (t.step()) teams.emplace(t.column_text(0), t.column_text(1));
-  }
-  auto name = [](const Names& names, std::string_view id) {
-    auto it = names.find(id);
-    return it == names.end() ? std::string() : it->second;
-  };
-  auto officer_name = [&](std::string_view id) {
-    if (id.empty()) return std::string();
-    if (auto it = officers.find(id); it != officers.end() || !team_ids) {
-      return it == officers.end() ? std::string() : it->second;
-    }
-    auto& o = db.cached("SELECT username FROM officers WHERE id = ?");
-    o.bind_all(id);
-    std::string username = o.step() ? o.column_text(0) : std::string();
-    o.reset();
-    return officers.emplace(std::string(id), std::move(username)).first->second;
-  };
+  Names names(db, !team_ids);
   {
     // The active nominals in scope, from the index of nominals by team, which holds all of this.
     auto s = db.prepare(
@@ -149,8 +118,8 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
       f.ref = s.column_text(2);
       f.kind = parse_enum<NominalKind>(s.column_view(3)).value_or(NominalKind::other);
       f.recorded_risk = parse_enum<RiskLevel>(s.column_view(4)).value_or(RiskLevel::low);
-      f.officer = officer_name(s.column_view(5));
-      f.team = name(teams, s.column_view(0));
+      f.officer = names.username(s.column_view(5));
+      f.team = names.team(s.column_view(0));
       f.no_fixed_abode = s.column_int(6) != 0;
       f.reactive_management = s.column_int(7) != 0;
       facts.push_back(std::move(f));
@@ -251,7 +220,7 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     while (s.step()) {
       if (auto* f = find(s)) {
         f->late_actions.push_back(
-            {s.column_text(2), officer_name(s.column_view(3)), optional_date_column(s, 4)});
+            {s.column_text(2), names.username(s.column_view(3)), optional_date_column(s, 4)});
       }
     }
   }

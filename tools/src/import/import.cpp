@@ -15,7 +15,6 @@
 #include "bulk/bulk_load.hpp"
 #include "import/importer.hpp"
 #include "vigil/rules/dates.hpp"
-#include "vigil/store/team_facts.hpp"
 #include "vigil/sync/back_office.hpp"
 
 namespace vigil::backoffice {
@@ -51,8 +50,6 @@ ImportResult Importer::run() {
     collect_problems();
     if (result_.problems.empty()) {
       write_all();
-      // The visits' copy for the reports, once they and their attendees are all written.
-      if (written_) store::copy_visits(db_);
       if (written_) write_audit();
       sync::log_back_office_writes(db_, written_records_, clock_.now);
       transaction.commit();

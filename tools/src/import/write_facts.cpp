@@ -10,6 +10,7 @@
 #include "import/importer.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
+#include "vigil/store/team_facts.hpp"
 
 namespace vigil::backoffice::import_detail {
 
@@ -135,6 +136,7 @@ void Importer::write_visits() {
                   visit.row->announced, visit.row->outcome, visit.recorded_by)
         .run();
     for (const auto& attendee : visit.attendee_ids) attend.bind_all(visit.id, attendee).run();
+    store::copy_visit(db_, visit.id);  // the reports' copy, once its attendees are in
     written_records_.push_back({"visit", visit.id, true, std::nullopt});
     ++count.inserted;
     written_ = true;

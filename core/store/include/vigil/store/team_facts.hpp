@@ -1,11 +1,11 @@
 // The facts the reports read, kept clustered by team (migrations 0021 and 0022): each copy, team_*,
 // is defined by its view, team_*_source. Triggers keep every copy but the visits' as its table is
 // written; the visits' copy, with each visit's crew, is taken by whoever stores visits, through
-// copy_visit (sync::settle_visit, for every visit a tablet or an amendment settles),
-// copy_recorded_visit (the server's engine, for a visit it has just created) or copy_visits (the
-// seed and the import, once loaded), because a trigger per visit and per attendee cost a
-// third of what the server takes in. One thread per Database; throws vigil::Error when the
-// database fails.
+// copy_visit (sync::settle_visit, for every visit a tablet or an amendment settles, and the
+// import, for each visit it writes), copy_recorded_visit (the server's engine, for a visit it has
+// just created) or copy_visits (the seed, once loaded), because a trigger per visit and per
+// attendee cost a third of what the server takes in. One thread per Database; throws vigil::Error
+// when the database fails.
 #pragma once
 
 #include <string>
@@ -34,7 +34,7 @@ struct TeamVisit {
 // Writes the copy of a visit just stored, as its caller knows it, for a visit with no amendment:
 // what team_visits_source would give, without reading it back.
 void copy_recorded_visit(Database& db, const TeamVisit& visit);
-// Takes every visit's copy again; for a store loaded in bulk.
+// Takes every visit's copy again; for a new store loaded in bulk.
 void copy_visits(Database& db);
 
 // A copy that differs from its view: which, and one sentence saying how many rows are missing from
