@@ -54,9 +54,10 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   auto teams = scope_team_ids(db, scope);
   Names names(db, !teams);
   if (!teams) {
-    auto all = db.prepare("SELECT json_group_array(id) FROM teams");
+    auto& all = db.cached("SELECT json_group_array(id) FROM teams");
     all.step();
     teams = all.column_text(0);
+    all.reset();
   }
   const std::string scoped = scope_condition(teams, "n.team_id");
   const std::string from = format_date(report.from) + "T00:00:00Z";
@@ -84,7 +85,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   };
   std::map<std::pair<std::string, std::string>, Alone> alone;  // (officer, nominal)
   {
-    auto visits = db.prepare(
+    auto& visits = db.cached(
         "SELECT v.team_id, v.visit_id, v.nominal_id, v.occurred_at, v.crew, v.announced, "
         "coalesce(v.recorded_by, ''), CASE WHEN v.crew = 1 THEN (SELECT a.officer_id FROM "
         "effective_visit_attendees a WHERE a.visit_id = v.visit_id) END FROM team_visits v WHERE" +
@@ -176,7 +177,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   const std::string has_actions =
       "EXISTS (SELECT 1 FROM team_plan_actions a WHERE a.team_id = c.team_id AND a.nominal_id = "
       "c.nominal_id AND a.plan_id = c.plan_id)";
-  auto defects = db.prepare(
+  auto& defects = db.cached(
       "SELECT c.ref, c.team, c.started_on, d.action_id IS NOT NULL OR " + has_actions +
       ", "
       "d.action_id IS NOT NULL, d.owner_id IS NULL, d.due_on IS NULL, d.description FROM (SELECT "
@@ -212,7 +213,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
             });
 
   // Active nominals per managing officer, against the policy's limit.
-  auto caseloads = db.prepare(
+  auto& caseloads = db.cached(
       "SELECT o.username, t.name, count(*) FROM nominals n JOIN officers o ON o.id = "
       "n.officer_id JOIN teams t ON t.id = o.team_id WHERE n.status = 'active' AND" +
       std::string(scoped) +

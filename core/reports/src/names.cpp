@@ -5,10 +5,10 @@
 namespace vigil::reports {
 
 Names::Names(store::Database& db, bool every_officer) : db_(db), every_officer_(every_officer) {
-  auto teams = db.prepare("SELECT id, name FROM teams");
+  auto& teams = db.cached("SELECT id, name FROM teams");
   while (teams.step()) teams_.emplace(teams.column_text(0), teams.column_text(1));
   if (!every_officer) return;
-  auto officers = db.prepare("SELECT id, username, team_id FROM officers");
+  auto& officers = db.cached("SELECT id, username, team_id FROM officers");
   while (officers.step()) {
     officers_.emplace(officers.column_text(0),
                       Officer{officers.column_text(1), officers.column_text(2)});

@@ -33,7 +33,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
 
   // Bail and RUI cases open now, with their latest extension and latest review, from their copy
   // clustered by team (migration 0022).
-  auto cases = db.prepare(
+  auto& cases = db.cached(
       "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(o.username, ''), t.name, "
       "c.arrested_on, c.case_type, c.status, c.expected_finish_on, c.extended_to, c.reviewed_on, "
       "c.surname, c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s "
@@ -79,7 +79,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
 
   // Outstanding suspects, with the last trace enquiry and review recorded for each, from their
   // copy clustered by team (migration 0022).
-  auto suspects = db.prepare(
+  auto& suspects = db.cached(
       "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
       "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, "
       "max(coalesce(c.last_review_on, ''), coalesce(c.reviewed_on, '')), substr(c.traced_at, 1, "
@@ -139,7 +139,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   });
 
   // Of the arrests in the year up to the as-of date, how many are on bail and under investigation.
-  auto rates = db.prepare(
+  auto& rates = db.cached(
       "SELECT count(*), coalesce(sum(c.status = 'bail'), 0), coalesce(sum(c.status = 'rui'), 0) "
       "FROM bail_cases c WHERE c.arrested_on > ?2 AND c.arrested_on <= ?3 AND" +
       in_scope);
@@ -148,6 +148,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   report.rates.arrests = static_cast<int>(rates.column_int(0));
   report.rates.on_bail = static_cast<int>(rates.column_int(1));
   report.rates.under_investigation = static_cast<int>(rates.column_int(2));
+  rates.reset();
   if (report.rates.arrests > 0) {
     report.rates.bail_per_1000 = 1000.0 * report.rates.on_bail / report.rates.arrests;
     report.rates.rui_per_1000 = 1000.0 * report.rates.under_investigation / report.rates.arrests;

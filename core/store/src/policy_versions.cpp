@@ -1,6 +1,7 @@
 #include "vigil/store/policy_versions.hpp"
 
 #include <chrono>
+#include <string>
 
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
@@ -28,19 +29,23 @@ int add_policy_version(Database& db, const Policy& policy, Date effective_from,
 }
 
 Policy policy_in_force(Database& db, Date as_of) {
-  auto select = db.prepare(
+  // Every report asks, so the statement is kept (cached) rather than parsed each time.
+  auto& select = db.cached(
       "SELECT version, effective_from, body FROM policy_versions WHERE effective_from <= ? "
       "ORDER BY effective_from DESC, version DESC LIMIT 1");
   select.bind_all(format_date(as_of));
   if (!select.step()) return default_policy();
+  const auto version = static_cast<int>(select.column_int(0));
+  const std::string effective_from = select.column_text(1);
   auto parsed = parse_policy(select.column_text(2));
+  select.reset();
   if (!parsed.policy) {
-    throw Error(ErrorCode::internal, "stored policy version " + select.column_text(0) +
+    throw Error(ErrorCode::internal, "stored policy version " + std::to_string(version) +
                                          " is unreadable: " + parsed.error);
   }
   Policy policy = *parsed.policy;
-  policy.version = static_cast<int>(select.column_int(0));
-  policy.effective_from = parse_date(select.column_text(1));
+  policy.version = version;
+  policy.effective_from = parse_date(effective_from);
   return policy;
 }
 
