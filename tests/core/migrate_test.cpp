@@ -130,3 +130,20 @@ TEST_CASE("a bearer token finds its device through an index, not a scan of every
   CHECK(steps.find("USING INDEX devices_token") != std::string::npos);
   CHECK(steps.find("SCAN") == std::string::npos);
 }
+
+TEST_CASE("a read snapshot sees the database as it was when it began, whatever commits after",
+          "[store][snapshot]") {
+  // Every report is made inside one: its parts must agree with each other even while pushes land.
+  TempDir dir;
+  store::Database reader(dir.path() / "snapshot.db");
+  store::migrate(reader);
+  store::Database writer(dir.path() / "snapshot.db");
+  const auto teams = [&] { return count_of(reader, "SELECT count(*) FROM teams"); };
+  const auto before = teams();
+  {
+    store::ReadSnapshot snapshot(reader);
+    writer.execute("INSERT INTO teams (id, name) VALUES ('t-late', 'Late')");
+    CHECK(teams() == before);
+  }
+  CHECK(teams() == before + 1);
+}
