@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "names.hpp"
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
@@ -30,16 +31,19 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   const Policy policy = store::policy_in_force(db, as_of);
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "c.team_id");
+  // Officers and teams are named from one look-up each rather than a join per row, and the rows
+  // come in the copies' own order: every list is sorted below, each by a key that ends with the
+  // unique ref.
+  Names names(db, !teams);
 
   // Bail and RUI cases open now, with their latest extension and latest review, from their copy
   // clustered by team (migration 0022).
   auto& cases = db.cached(
-      "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(o.username, ''), t.name, "
+      "SELECT c.ref, c.surname || ', ' || c.forenames, coalesce(c.officer_id, ''), c.team_id, "
       "c.arrested_on, c.case_type, c.status, c.expected_finish_on, c.extended_to, c.reviewed_on, "
       "c.surname, c.forenames, coalesce(c.date_of_birth, ''), (SELECT s.ref FROM suspects s "
-      "WHERE s.id = c.suspect_id AND s.team_id = c.team_id) FROM team_open_cases c JOIN teams t "
-      "ON t.id = c.team_id LEFT JOIN officers o ON o.id = c.officer_id WHERE" +
-      in_scope + "ORDER BY c.ref");
+      "WHERE s.id = c.suspect_id AND s.team_id = c.team_id) FROM team_open_cases c WHERE" +
+      in_scope);
   cases.bind(1, teams);
   const auto person = [&](const store::Statement& s, int first) {
     return nominal_of(
@@ -56,18 +60,19 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
       if (days_left > kSuspectsLookaheadDays) continue;
       // Once the period has ended no extension can be given (docs/domain.md: an extension
       // authorised after expiry is invalid), so none is named.
-      report.bail.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
-                             cases.column_text(3), arrested_on, end, days_left,
+      report.bail.push_back({cases.column_text(0), cases.column_text(1),
+                             names.username(cases.column_view(2)), names.team(cases.column_view(3)),
+                             arrested_on, end, days_left,
                              days_left < 0 ? std::nullopt : next_stage(timetable, end),
                              person(cases, 10), cases.column_optional_text(13)});
     } else {
       const Date last = optional_date_column(cases, 9).value_or(arrested_on);
       const Date due = rui_review_due(last, policy);
       if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
-      report.rui.push_back({cases.column_text(0), cases.column_text(1), cases.column_text(2),
-                            cases.column_text(3), last, due, std::max(0, days_between(due, as_of)),
-                            optional_date_column(cases, 7), person(cases, 10),
-                            cases.column_optional_text(13)});
+      report.rui.push_back(
+          {cases.column_text(0), cases.column_text(1), names.username(cases.column_view(2)),
+           names.team(cases.column_view(3)), last, due, std::max(0, days_between(due, as_of)),
+           optional_date_column(cases, 7), person(cases, 10), cases.column_optional_text(13)});
     }
   }
   std::sort(report.bail.begin(), report.bail.end(), [](const auto& a, const auto& b) {
@@ -80,16 +85,18 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
   // Outstanding suspects, with the last trace enquiry and review recorded for each, from their
   // copy clustered by team (migration 0022).
   auto& suspects = db.cached(
-      "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(o.username, ''), "
-      "t.name, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, "
+      "SELECT c.ref, c.surname || ', ' || c.forenames, c.offence, coalesce(c.officer_id, ''), "
+      "c.team_id, c.harm, c.outstanding_since, c.circulated_on, c.last_trace_on, "
       "max(coalesce(c.last_review_on, ''), coalesce(c.reviewed_on, '')), substr(c.traced_at, 1, "
       "10), c.surname, c.forenames, coalesce(c.date_of_birth, '') FROM team_outstanding_suspects "
-      "c JOIN teams t ON t.id = c.team_id LEFT JOIN officers o ON o.id = c.officer_id WHERE" +
-      in_scope + "ORDER BY c.ref");
+      "c WHERE" +
+      in_scope);
   suspects.bind(1, teams);
   while (suspects.step()) {
     OutstandingSuspect s;
-    suspects.columns(0, s.ref, s.name, s.offence, s.officer, s.team);
+    suspects.columns(0, s.ref, s.name, s.offence);
+    s.officer = names.username(suspects.column_view(3));
+    s.team = names.team(suspects.column_view(4));
     s.harm = static_cast<int>(std::clamp<std::int64_t>(suspects.column_int(5), 1, 5));
     const Date since = date_column(suspects, 6);
     s.circulated = !suspects.is_null(7);
