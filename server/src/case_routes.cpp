@@ -68,7 +68,7 @@ std::string Api::Impl::case_in_scope(const Call& call, std::string_view entity,
 
 Response Api::Impl::suspect(const Call& call) {
   store::Database& db = *call.db;
-  store::Transaction transaction(db);  // the read and its audit row together
+  store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
   const std::string id = case_in_scope(call, "suspect", "suspect");
   sync::Replica replica(db);
   auto suspect = replica.fields_of("suspect", id).value_or(sync::FieldValues{});
@@ -132,17 +132,18 @@ Response Api::Impl::suspect(const Call& call) {
   w.end_array().end_object();
   const std::string reason =
       call.request.query.count("reason") ? call.request.query.at("reason") : "";
-  audit(db, call.caller, "read", "suspect", id, reason);
+  std::vector<AuditRow> read{audit_row(call.caller, "read", "suspect", id, reason)};
   for (const auto& case_id : disclosed) {
-    audit(db, call.caller, "read", "bail_case", case_id, "bail case of a suspect read");
+    read.push_back(
+        audit_row(call.caller, "read", "bail_case", case_id, "bail case of a suspect read"));
   }
-  transaction.commit();
+  audits->write(std::move(read));
   return json_response(200, w.str());
 }
 
 Response Api::Impl::bail_case(const Call& call) {
   store::Database& db = *call.db;
-  store::Transaction transaction(db);
+  store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
   const std::string id = case_in_scope(call, "bail_case", "bail case");
   sync::Replica replica(db);
   auto bail = replica.fields_of("bail_case", id).value_or(sync::FieldValues{});
@@ -209,11 +210,14 @@ Response Api::Impl::bail_case(const Call& call) {
   suspect.reset();
   w.field("suspect_ref", suspect_ref);
   w.end_object();
-  audit(db, call.caller, "read", "bail_case", id,
-        call.request.query.count("reason") ? call.request.query.at("reason") : "");
-  if (suspect_id)
-    audit(db, call.caller, "read", "suspect", *suspect_id, "suspect of a bail case read");
-  transaction.commit();
+  std::vector<AuditRow> read{
+      audit_row(call.caller, "read", "bail_case", id,
+                call.request.query.count("reason") ? call.request.query.at("reason") : "")};
+  if (suspect_id) {
+    read.push_back(
+        audit_row(call.caller, "read", "suspect", *suspect_id, "suspect of a bail case read"));
+  }
+  audits->write(std::move(read));
   return json_response(200, w.str());
 }
 

@@ -153,7 +153,11 @@ Response Api::Impl::nominals(const Call& call) {
   }
   const bool briefing_only = briefing != request.query.end() && briefing->second == "true";
   const auto team_ids = reports::scope_team_ids(db, reports::ReportScope{teams});
-  store::Transaction transaction(db);  // the reads and their audit rows together
+  // One snapshot for the reads; their audit rows are committed, through the queue, before the
+  // answer goes (a write transaction here held the database's one write lock while the page was
+  // read, and every other writer waited).
+  store::ReadSnapshot snapshot(db);
+  std::vector<AuditRow> disclosed;
   auto s = db.prepare(nominal_columns() + "WHERE n.team_id IN (SELECT value FROM json_each(?2)) " +
                       (briefing_only ? "AND n.status = 'active' AND (n.no_fixed_abode = 1 OR " +
                                            current_risk_sql(1) + " IN ('high', 'very_high')) "
@@ -167,10 +171,11 @@ Response Api::Impl::nominals(const Call& call) {
     w.begin_object();
     write_nominal_summary(w, s);
     w.end_object();
-    audit(db, &caller, "read", "nominal", s.column_text(0), "list of nominals");
+    disclosed.push_back(
+        audit_row(&caller, "read", "nominal", s.column_text(0), "list of nominals"));
   }
   w.end_array().end_object();
-  transaction.commit();
+  audits->write(std::move(disclosed));
   return json_response(200, w.str());
 }
 
@@ -178,7 +183,8 @@ Response Api::Impl::nominal(const Call& call) {
   const Request& request = call.request;
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
-  store::Transaction transaction(db);
+  store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
+  std::vector<AuditRow> disclosed;
   // By id, or by the nominal's reference (what every report's rows carry); an id first, so a
   // reference that is another nominal's id never stands in for it.
   auto s = db.prepare(nominal_columns() +
@@ -189,7 +195,6 @@ Response Api::Impl::nominal(const Call& call) {
   const std::string team_id = s.column_text(11);
   if (std::find(caller.team_ids.begin(), caller.team_ids.end(), team_id) == caller.team_ids.end()) {
     s.reset();
-    transaction.commit();
     refuse(caller, call, 403, "forbidden", "the nominal belongs to a team outside yours",
            "read outside scope", "nominal", id);
   }
@@ -211,7 +216,8 @@ Response Api::Impl::nominal(const Call& call) {
                             const char* entity) {
     for (const auto& record : records) {
       w.value(record.ref);
-      audit(db, &caller, "read", entity, record.id, "same person as a nominal read");
+      disclosed.push_back(
+          audit_row(&caller, "read", entity, record.id, "same person as a nominal read"));
     }
   };
   w.key("same_person").begin_object().key("suspects").begin_array();
@@ -272,9 +278,9 @@ Response Api::Impl::nominal(const Call& call) {
   w.end_array();
   write_record_page(db, caller, id, w);
   w.end_object();
-  audit(db, &caller, "read", "nominal", id,
-        request.query.count("reason") ? request.query.at("reason") : "");
-  transaction.commit();
+  disclosed.push_back(audit_row(&caller, "read", "nominal", id,
+                                request.query.count("reason") ? request.query.at("reason") : ""));
+  audits->write(std::move(disclosed));
   return json_response(200, w.str());
 }
 

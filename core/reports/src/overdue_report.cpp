@@ -95,16 +95,31 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   // Instants before the end of the as-of day in London count as on or before it.
   const std::string day_end = format_instant(london_midnight(add_days(as_of, 1)));
 
-  // Each fact row finds its nominal by id in a hash of the nominals in scope, as a view into
-  // SQLite's row buffer, and belongs to it only while the nominal is still in that team. (The
-  // visits' copy comes in the order visits were made, not by nominal: a search by the sorted
-  // (team, nominal) key cost a third of a force-wide report in string comparisons.)
+  // Each fact row finds its nominal by its (team, nominal) key, read as views into SQLite's row
+  // buffer; a row belongs to a nominal only while the nominal is still in that team. The facts
+  // are in key order (ORDER BY below: bytewise, as compared here), as are most copies (keyed by
+  // team and nominal): a cursor steps along with
+  // a copy's rows and finds each in a comparison or two, and a row that falls between two
+  // nominals' keys is of none in scope. A row behind the cursor (the visits' copy comes in the
+  // order visits were made) is looked up in a hash of the nominals. (Hashing every row was a
+  // fifth of a force-wide report; a binary search per row, a third.)
   std::vector<std::string> team_of;  // the team id of facts[i]
   std::vector<NominalFacts> facts;
   std::unordered_map<std::string_view, std::size_t> by_nominal;
-  auto find = [&](const store::Statement& s) -> NominalFacts* {
-    const auto it = by_nominal.find(s.column_view(1));
-    if (it == by_nominal.end() || team_of[it->second] != s.column_view(0)) return nullptr;
+  const auto before = [&](std::size_t i, std::string_view team, std::string_view nominal) {
+    const int by_team = std::string_view(team_of[i]).compare(team);
+    return by_team < 0 || (by_team == 0 && std::string_view(facts[i].nominal_id) < nominal);
+  };
+  // `at`: the cursor of the statement being read, from 0.
+  auto find = [&](const store::Statement& s, std::size_t& at) -> NominalFacts* {
+    const std::string_view team = s.column_view(0), nominal = s.column_view(1);
+    while (at < facts.size() && before(at, team, nominal)) ++at;
+    if (at < facts.size() && team_of[at] == team && facts[at].nominal_id == nominal) {
+      return &facts[at];
+    }
+    if (at == 0 || before(at - 1, team, nominal)) return nullptr;  // between two: none in scope
+    const auto it = by_nominal.find(nominal);
+    if (it == by_nominal.end() || team_of[it->second] != team) return nullptr;
     return &facts[it->second];
   };
   Names names(db, !team_ids);
@@ -138,8 +153,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     auto& s =
         prepare("x.assessed_on, x.risk_level", "team_assessments x", "AND x.assessed_on <= ?2");
     s.bind(2, as_of_text);
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       if (f == nullptr) continue;
       const Date on = date_column(s, 2);
       const auto level = parse_enum<RiskLevel>(s.column_view(3));
@@ -158,8 +174,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     auto& s = prepare("x.started_on, x.last_reviewed_on, x.visit_every_months, x.double_crewed",
                       "team_plans x", "AND x.started_on <= ?2");
     s.bind(2, as_of_text);
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       if (f == nullptr) continue;
       NominalFacts::Plan plan;
       plan.started_on = date_column(s, 2);
@@ -181,8 +198,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     // Stored instants are in the one canonical form, so the latest is the greatest text; only
     // that one is parsed.
     std::vector<std::string> last_seen(facts.size());
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       if (f == nullptr) continue;
       const std::string_view at = s.column_view(2);
       auto& seen = last_seen[static_cast<std::size_t>(f - facts.data())];
@@ -207,8 +225,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
     auto& s = prepare("max(x.occurred_at)", "team_breaches x",
                       "AND x.occurred_at < ?2 GROUP BY x.team_id, x.nominal_id");
     s.bind(2, day_end);
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       const auto at = parse_instant(s.column_view(2));
       if (f != nullptr && at) f->last_breach_on = london_date(*at);
     }
@@ -221,8 +240,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                       "AND p.started_on <= ?2 AND x.due_on < ?2 AND (x.status = 'open' OR "
                       "(x.status = 'done' AND x.completed_on > ?2))");
     s.bind(2, as_of_text);
+    std::size_t cursor = 0;
     while (s.step()) {
-      if (auto* f = find(s)) {
+      if (auto* f = find(s, cursor)) {
         f->late_actions.push_back(
             {s.column_text(2), names.username(s.column_view(3)), optional_date_column(s, 4)});
       }
@@ -235,8 +255,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
         "(SELECT max(coalesce(o.ends_on, 'until further order')) FROM team_orders o "
         "WHERE o.team_id = x.team_id AND o.nominal_id = x.nominal_id AND o.kind = 'shpo')",
         "team_notification_requirements x", "");
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       if (f == nullptr || f->kind != NominalKind::rso) continue;
       // Letters sort after digits: an order until further order outranks every end date.
       const auto order_ends = s.column_optional_text(6);
@@ -259,8 +280,9 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
                       "AND (x.notified_on <= ?2 OR (x.event_on <= ?2 AND (x.notified_on IS NULL "
                       "OR x.notified_on > ?2)))");
     s.bind(2, as_of_text);
+    std::size_t cursor = 0;
     while (s.step()) {
-      auto* f = find(s);
+      auto* f = find(s, cursor);
       if (f == nullptr || !f->notification_applies) continue;
       const auto notified_on = optional_date_column(s, 4);
       if (notified_on && *notified_on <= as_of) {
