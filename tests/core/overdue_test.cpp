@@ -269,6 +269,33 @@ TEST_CASE("a team's overdue report holds only that team's nominals", "[overdue][
   CHECK(report.summary.nominals == 2);
 }
 
+TEST_CASE("a visit whose id sorts after other nominals' visits still counts for its nominal",
+          "[overdue][report]") {
+  // The report steps along the copies in (team, nominal) order; the visits' copy comes in the
+  // order of the visits' ids instead, so a visit met after the step has passed its nominal must
+  // still be found. N1 was last seen 2024-02-20 and is 41 days overdue; a visit on 2024-06-29,
+  // with an id after every other nominal's visits, is its last.
+  HandMadeForce force;
+  auto& db = force.db;
+  const auto n1_visit_overdue = [&] {
+    const auto report = reports::overdue_report(db, d("2024-06-30"), {});
+    return std::any_of(report.items.begin(), report.items.end(), [](const auto& item) {
+      return item.nominal_ref == "N1" && item.kind == OverdueKind::visit;
+    });
+  };
+  REQUIRE(n1_visit_overdue());
+  db.prepare(
+        "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, announced, outcome) "
+        "VALUES ('zz-last-visit', 'nominal-N1', '2024-06-29T10:00:00Z', '2024-06-29T10:00:00Z', 0, "
+        "'seen')")
+      .run();
+  db.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES ('zz-last-visit', ?)")
+      .bind_all("officer-pc.ahmed")
+      .run();
+  store::copy_visit(db, "zz-last-visit");
+  CHECK_FALSE(n1_visit_overdue());
+}
+
 TEST_CASE("nothing is overdue on its due date, and facts after the as-of date are ignored",
           "[overdue][report]") {
   HandMadeForce force;
