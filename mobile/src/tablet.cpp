@@ -565,7 +565,7 @@ struct Tablet::Impl {
                                            const std::vector<Change>& changes) {
     // What the server would refuse is said first: a warning about a visit that cannot be saved
     // helps nobody.
-    if (auto why = sync::Replica(db()).check(changes.front(), author().role)) throw bad_input(*why);
+    if (auto why = sync::Replica(db()).check(changes.front(), author())) throw bad_input(*why);
     const std::string id = nominal_id(visit.nominal_ref);
     const Date today = london_date(now());
     auto plan = db().prepare(

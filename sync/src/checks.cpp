@@ -142,9 +142,10 @@ const ParsedField* ParsedChange::find(const FieldSpec* field) const {
 }
 
 ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
-                          bool on_server) {
+                          std::string_view author_id, bool on_server) {
   ParsedChange parsed;
   parsed.change = &change;
+  parsed.author_id = author_id;
   auto reject = [&](std::string why) {
     parsed.reason = std::move(why);
     return parsed;
@@ -488,6 +489,55 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
   return team;
 }
 
+// Whether the record a review decision names is the deciding officer's own work: a visit they
+// recorded or attended, an assessment they made, a plan or an assessment they last wrote, an
+// action they own, a rejected change they sent. A breach is the nominal's, nobody's work. The
+// changes log is the server's: on a tablet a plan's author is not known, and the server decides.
+bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
+              const std::string& officer_id) {
+  const auto server = [&] {
+    auto& log = db.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'");
+    const bool found = log.step();
+    log.reset();
+    return found;
+  };
+  // The officer of the latest change taken in for the record, on the server.
+  const std::string last_writer =
+      "(SELECT c.officer_id FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 AND "
+      "c.outcome <> 'rejected' ORDER BY c.seq DESC LIMIT 1) = ?2";
+  std::string sql;
+  switch (subject) {
+    case ReviewSubject::visit:
+      sql =
+          "SELECT 1 FROM visits x WHERE x.id = ?1 AND (x.recorded_by = ?2 OR EXISTS (SELECT 1 "
+          "FROM visit_attendees a WHERE a.visit_id = x.id AND a.officer_id = ?2))";
+      break;
+    case ReviewSubject::assessment:
+      sql = "SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
+            (server() ? " OR " + last_writer : std::string()) + ")";
+      break;
+    case ReviewSubject::plan:
+      if (!server()) return false;
+      sql = "SELECT 1 WHERE " + last_writer;
+      break;
+    case ReviewSubject::plan_action:
+      sql = "SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND x.owner_id = ?2";
+      break;
+    case ReviewSubject::breach:
+      return false;
+    case ReviewSubject::change:
+      if (!server()) return false;
+      sql = "SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2";
+      break;
+  }
+  auto& of = db.cached(sql);
+  of.bind(1, id).bind(2, officer_id);
+  if (sql.find("?3") != std::string::npos) of.bind(3, to_string(subject));
+  const bool own = of.step();
+  of.reset();
+  return own;
+}
+
 std::optional<std::string> check_review(store::Database& db, Names&, ParsedChange& change) {
   const ParsedField* subject = change.find("subject");
   const ParsedField* id = change.find("subject_id");
@@ -512,6 +562,11 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
   if (!of) return "subject_id: there is no " + what + " with id " + subject_id;
   if (*of != team->stored_text()) {
     return "subject_id: the " + what + " with id " + subject_id + " is not one of this team's";
+  }
+  // A review is of someone else's work: what a supervisor did themselves another decides.
+  if (own_work(db, *kind, subject_id, change.author_id)) {
+    return "subject_id: the " + what + " with id " + subject_id +
+           " is your own work: another supervisor of the team, or an administrator, reviews it";
   }
   return std::nullopt;
 }

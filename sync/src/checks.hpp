@@ -42,6 +42,7 @@ std::optional<std::string> team_of(store::Database& db, std::string_view entity,
 struct ParsedChange {
   std::optional<std::string> reason;  // why the change cannot be taken, if it cannot
   bool role_refused = false;          // the reason is that the caller's role may not make it
+  std::string author_id;              // the officer making the change
   const Change* change = nullptr;
   const EntitySpec* spec = nullptr;
   HlcStamp stamp;
@@ -64,7 +65,7 @@ struct ParsedChange {
 // run once the scope is known to be the caller's (record_checks), so a change about another
 // team's record learns nothing of it from their answers.
 ParsedChange parse_change(store::Database& db, Names& names, const Change& change, Role role,
-                          bool on_server);
+                          std::string_view author_id, bool on_server);
 // The entity's own checks of a change parse_change has read: why it cannot be taken, if it
 // cannot (they may fill the change's `inner` fields).
 std::optional<std::string> record_checks(store::Database& db, Names& names, ParsedChange& parsed);

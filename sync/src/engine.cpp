@@ -491,7 +491,7 @@ SyncEngine::Taken SyncEngine::apply(store::Database& db, PushBatch& batch, const
   auto reject = [](std::string why) { return Taken{Outcome::rejected, std::move(why), 0}; };
   // The change is read once, here; the parent of a new record is looked up once, with its team,
   // below.
-  ParsedChange parsed = parse_change(db, batch.names, change, caller.role, true);
+  ParsedChange parsed = parse_change(db, batch.names, change, caller.role, caller.officer_id, true);
   if (parsed.reason) {
     Taken refused = reject(*parsed.reason);
     if (parsed.role_refused) refused.refusal = ChangeOutcome::Refusal::role;

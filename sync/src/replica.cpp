@@ -184,9 +184,9 @@ bool Replica::apply(const PullItem& item) {
   return true;
 }
 
-std::optional<std::string> Replica::check(const Change& change, Role role) {
+std::optional<std::string> Replica::check(const Change& change, const Author& author) {
   Names names(db_);
-  return parse_change(db_, names, change, role, false).reason;
+  return parse_change(db_, names, change, author.role, author.officer_id, false).reason;
 }
 
 std::optional<FieldValues> Replica::fields_of(const std::string& entity, const std::string& id) {
@@ -221,7 +221,7 @@ std::vector<FieldValues> Replica::children_of(const std::string& entity,
 
 std::optional<std::string> Replica::record(const Change& change, const Author& author) {
   Names names(db_);
-  ParsedChange parsed = parse_change(db_, names, change, author.role, false);
+  ParsedChange parsed = parse_change(db_, names, change, author.role, author.officer_id, false);
   if (parsed.reason) return parsed.reason;
   const EntitySpec& spec = *parsed.spec;
   if (spec.table.empty()) return std::nullopt;  // a decision: applied by the server alone

@@ -432,9 +432,11 @@ class Tour {
     let token = options.token;
     let second = null;
     let role = null;
+    let me = null;
     if (options.login) {
       const colon = options.login.indexOf(":");
       const credentials = { username: options.login.slice(0, colon), password: options.login.slice(colon + 1) };
+      me = credentials.username;
       const first = await this.send("sign in", "POST", "/api/v1/auth/login",
         { body: { ...credentials, device_name: "openapi check A" } });
       const other = await this.send("sign in on a second device", "POST", "/api/v1/auth/login",
@@ -590,8 +592,8 @@ class Tour {
       { token, body: { keep: "winning" }, expect: byRole(404, 403) });
 
     await this.send("devices", "GET", "/api/v1/devices", { token, expect: byRole(200, 403) });
-    // The desk: the rejected change waits in the review queue; a return needs a comment; a
-    // sign-off takes it out.
+    // The desk: the rejected change waits in the review queue; a return needs a comment; the
+    // caller's own change is another's to review; a sign-off of an officer's work takes it out.
     const queue = await this.send("review queue", "GET", "/api/v1/review-queue", { token, expect: byRole(200, 403) });
     if (queue?.status === 200 && rejectedChangeId) {
       const item = queue.body.waiting.find((i) => i.subject === "change" && i.subject_id === rejectedChangeId);
@@ -600,9 +602,16 @@ class Tour {
         const decision = { team: item.team, subject: "change", subject_id: rejectedChangeId };
         await this.send("return without a comment", "POST", "/api/v1/reviews",
           { token, body: { ...decision, decision: "returned" }, expect: [400] });
-        await this.send("sign off the rejected change", "POST", "/api/v1/reviews",
-          { token, body: { ...decision, decision: "signed_off", comment: "openapi check" }, expect: [201] });
+        await this.send("sign off one's own rejected change", "POST", "/api/v1/reviews",
+          { token, body: { ...decision, decision: "signed_off", comment: "openapi check" }, expect: me === null ? [201, 400] : [400] });
         await this.send("review queue of one team", "GET", `/api/v1/review-queue?team=${encodeURIComponent(item.team)}`, { token });
+      }
+      const others = queue.body.waiting.find((i) => i.subject === "visit" && i.officer && i.officer !== me);
+      if (others) {
+        await this.send("sign off an officer's visit", "POST", "/api/v1/reviews", {
+          token, expect: [201],
+          body: { team: others.team, subject: "visit", subject_id: others.subject_id, decision: "signed_off", comment: "openapi check" },
+        });
       }
     }
     if (nominal) {

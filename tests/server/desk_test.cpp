@@ -484,3 +484,38 @@ TEST_CASE(
   page = parse(sergeant.get("/api/v1/suspects/" + suspect + "?reason=meeting").body);
   CHECK(std::string(page["suspect"]["ref"].GetString()) == "SUS-1");
 }
+
+TEST_CASE(
+    "a supervisor does not review their own work: a visit they attended, a change they sent; "
+    "an administrator does",
+    "[server][desk][review]") {
+  World world;
+  auto [sergeant, officer, chief] = world.devices("sgt.north", "pc.a", "admin");
+  const std::string nominal = world.force().north_nominals[0];
+  const auto decide = [](Device& who, const std::string& subject, const std::string& id) {
+    return who.post("/api/v1/reviews", R"({"team":"North","subject":")" + subject +
+                                           R"(","subject_id":")" + id +
+                                           R"(","decision":"signed_off","comment":"seen"})");
+  };
+  // The officer's visit with the sergeant as crew is the sergeant's work too.
+  const auto together = officer.visit(nominal, {{"attendees", "pc.a;sgt.north"}});
+  REQUIRE(officer.push_one(together).outcome == Outcome::applied);
+  const auto own = decide(sergeant, "visit", together.entity_id);
+  CHECK(own.status == 400);
+  CHECK(own.body.find("is your own work") != std::string::npos);
+  // The officer's visit alone is the sergeant's to review.
+  const auto alone =
+      officer.visit(nominal, {{"attendees", "pc.a"}, {"crew_reason", "pc.b at court"}});
+  REQUIRE(officer.push_one(alone).outcome == Outcome::applied);
+  CHECK(decide(sergeant, "visit", alone.entity_id).status == 201);
+  // A change the sergeant's own tablet sent, which the server rejected, is another's to review.
+  const auto refused =
+      sergeant.push_one(sergeant.change("visit", together.entity_id, Operation::update,
+                                        {{"outcome", "seen"}}, {{"outcome", "no_answer"}}));
+  REQUIRE(refused.outcome == Outcome::rejected);
+  CHECK(decide(sergeant, "change", refused.change_id).status == 400);
+  // Neither waits for nobody: the administrator reviews both.
+  CHECK(decide(chief, "visit", together.entity_id).status == 201);
+  CHECK(decide(chief, "change", refused.change_id).status == 201);
+  CHECK(world.count("SELECT count(*) FROM review_decisions") == 3);
+}

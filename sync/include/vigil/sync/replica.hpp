@@ -39,8 +39,8 @@ class Replica {
   // nothing is then stored.
   [[nodiscard]] std::optional<std::string> record(const Change& change, const Author& author);
 
-  // Why the server would refuse this change from an officer of `role`, if it would.
-  [[nodiscard]] std::optional<std::string> check(const Change& change, Role role);
+  // Why the server would refuse this change from this author, if it would.
+  [[nodiscard]] std::optional<std::string> check(const Change& change, const Author& author);
 
   // Every field of a record the tablet holds, in wire form; nullopt when it holds none.
   std::optional<FieldValues> fields_of(const std::string& entity, const std::string& id);
