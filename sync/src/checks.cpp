@@ -237,6 +237,44 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
   return parsed;
 }
 
+std::string schema_refusal(std::string_view entity, std::string_view sqlite_message) {
+  const EntitySpec* spec = find_entity(entity);
+  // "UNIQUE constraint failed: nominals.ref": the fields named after the rule's words, by the
+  // entity's own names for their columns.
+  const auto fields_after = [&](std::string_view words) {
+    std::string named;
+    const auto at = sqlite_message.find(words);
+    if (at == std::string_view::npos || spec == nullptr) return named;
+    std::string_view rest = sqlite_message.substr(at + words.size());
+    while (!rest.empty()) {
+      const auto comma = rest.find(", ");
+      std::string_view column = rest.substr(0, comma);
+      column = column.substr(column.find('.') == std::string_view::npos ? 0 : column.find('.') + 1);
+      for (const auto& field : spec->fields) {
+        if (field.column == column)
+          named += (named.empty() ? "" : " and ") + std::string(field.name);
+      }
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 2);
+    }
+    return named;
+  };
+  const std::string what = article(entity);
+  if (sqlite_message.find("UNIQUE constraint failed") != std::string_view::npos) {
+    const std::string named = fields_after("UNIQUE constraint failed: ");
+    return named.empty() ? what + " like it is already recorded"
+                         : named + " is already another " + noun(entity) + "'s";
+  }
+  if (sqlite_message.find("NOT NULL constraint failed") != std::string_view::npos) {
+    const std::string named = fields_after("NOT NULL constraint failed: ");
+    return (named.empty() ? std::string("a value") : named) + " is required";
+  }
+  if (sqlite_message.find("FOREIGN KEY constraint failed") != std::string_view::npos) {
+    return "a record " + what + " names does not exist";
+  }
+  return "a value is not one " + what + " may hold";
+}
+
 std::optional<std::string> record_checks(store::Database& db, Names& names, ParsedChange& parsed) {
   const EntitySpec& spec = *parsed.spec;
   if (spec.record_steps == nullptr || spec.record_steps->check == nullptr) return std::nullopt;

@@ -69,5 +69,8 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
 // The entity's own checks of a change parse_change has read: why it cannot be taken, if it
 // cannot (they may fill the change's `inner` fields).
 std::optional<std::string> record_checks(store::Database& db, Names& names, ParsedChange& parsed);
+// The schema's refusal of a change to `entity` as a person reads it, from SQLite's message: the
+// field by its name on the wire and what is wrong with it, never the table's or SQLite's words.
+std::string schema_refusal(std::string_view entity, std::string_view sqlite_message);
 
 }  // namespace vigil::sync

@@ -355,7 +355,7 @@ PushResponse SyncEngine::push_batch(store::Database& db, const Caller& caller,
         db.execute("RELEASE change");
         if (error.code() != ErrorCode::constraint) throw;
         taken = {Outcome::rejected,
-                 "the database refused the change: " + std::string(error.what())};
+                 "the database refused the change: " + schema_refusal(change.entity, error.what())};
       }
     } else {
       taken = apply(db, batch, change);
