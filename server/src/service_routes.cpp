@@ -111,32 +111,26 @@ Response Api::Impl::ready(const Call&) {
 Response Api::Impl::metrics_page(const Call&) {
   {
     auto db = pool.take();
-    auto s = (*db).prepare(
-        "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND last_contact_at >= ?");
-    s.bind_all(format_instant(options.now() - std::chrono::minutes(10)));
-    s.step();
-    metrics.gauge("vigil_connected_devices",
-                  "Devices not revoked that made contact in the last 10 minutes.",
-                  static_cast<double>(s.column_int(0)));
+    metrics.gauge(
+        "vigil_connected_devices", "Devices not revoked that made contact in the last 10 minutes.",
+        static_cast<double>(store::single_int(
+            *db, "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND last_contact_at >= ?",
+            format_instant(options.now() - std::chrono::minutes(10)))));
     // Tablets an officer has not synced for a day: their work is not in the reports.
-    auto silent = (*db).prepare(
-        "SELECT count(*) FROM devices WHERE kind = 'tablet' AND revoked_at IS NULL AND "
-        "(last_contact_at IS NULL OR last_contact_at < ?)");
-    silent.bind_all(format_instant(options.now() - std::chrono::hours(24)));
-    silent.step();
     metrics.gauge("vigil_tablets_silent",
                   "Tablets not revoked that have not synced in the last 24 hours.",
-                  static_cast<double>(silent.column_int(0)));
+                  static_cast<double>(store::single_int(
+                      *db,
+                      "SELECT count(*) FROM devices WHERE kind = 'tablet' AND revoked_at IS NULL "
+                      "AND (last_contact_at IS NULL OR last_contact_at < ?)",
+                      format_instant(options.now() - std::chrono::hours(24)))));
     // The nightly run is another process (vigil batch); what it leaves in the database says
     // when it last ran to the end.
-    auto nightly = (*db).prepare("SELECT max(taken_at) FROM backlog_snapshots");
-    nightly.step();
-    if (const auto taken = nightly.column_optional_text(0)) {
-      if (const auto at = parse_instant(*taken)) {
-        metrics.gauge("vigil_nightly_run_last_timestamp_seconds",
-                      "When the nightly run (vigil batch) last ran to the end, in Unix seconds.",
-                      static_cast<double>(at->time_since_epoch().count()));
-      }
+    const auto taken = store::single_text(*db, "SELECT max(taken_at) FROM backlog_snapshots");
+    if (const auto at = taken ? parse_instant(*taken) : std::nullopt) {
+      metrics.gauge("vigil_nightly_run_last_timestamp_seconds",
+                    "When the nightly run (vigil batch) last ran to the end, in Unix seconds.",
+                    static_cast<double>(at->time_since_epoch().count()));
     }
   }
   if (const auto free = free_disk_bytes(options.database)) {

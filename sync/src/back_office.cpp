@@ -14,9 +14,7 @@ namespace vigil::sync {
 void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWrite>& writes,
                             Instant now) {
   if (writes.empty()) return;
-  auto enrolled = db.prepare("SELECT EXISTS (SELECT 1 FROM devices)");
-  enrolled.step();
-  if (enrolled.column_int(0) == 0) return;
+  if (store::single_int(db, "SELECT EXISTS (SELECT 1 FROM devices)") == 0) return;
   Names names(db);
   const std::int64_t wall_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
@@ -61,9 +59,7 @@ void log_back_office_writes(store::Database& db, const std::vector<BackOfficeWri
 }
 
 void open_change_log(store::Database& db, const std::string& officer_id, Instant now) {
-  auto logged = db.prepare("SELECT EXISTS (SELECT 1 FROM changes)");
-  logged.step();
-  if (logged.column_int(0) == 0) {
+  if (store::single_int(db, "SELECT EXISTS (SELECT 1 FROM changes)") == 0) {
     log_back_office_writes(db, {{"officer", officer_id, false, std::nullopt}}, now);
   }
 }

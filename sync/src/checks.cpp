@@ -289,20 +289,13 @@ std::optional<std::string> check_bail_case(store::Database& db, Names&, ParsedCh
     return std::nullopt;
   }
   const ParsedField* team = change.find("team");
-  std::optional<std::string> case_team;
-  if (team != nullptr && std::holds_alternative<std::string>(team->stored)) {
-    case_team = team->stored_text();
-  } else {
-    auto& stored = db.cached("SELECT team_id FROM bail_cases WHERE id = ?");
-    stored.bind_all(change.change->entity_id);
-    if (stored.step()) case_team = stored.column_text(0);
-    stored.reset();
-  }
-  auto& of = db.cached("SELECT team_id FROM suspects WHERE id = ?");
-  of.bind_all(suspect->stored_text());
-  const std::optional<std::string> suspect_team =
-      of.step() ? std::optional(of.column_text(0)) : std::nullopt;
-  of.reset();
+  const std::optional<std::string> case_team =
+      team != nullptr && std::holds_alternative<std::string>(team->stored)
+          ? std::optional(team->stored_text())
+          : store::single_text(db, "SELECT team_id FROM bail_cases WHERE id = ?",
+                               change.change->entity_id);
+  const auto suspect_team =
+      store::single_text(db, "SELECT team_id FROM suspects WHERE id = ?", suspect->stored_text());
   if (case_team && suspect_team == case_team) return std::nullopt;
   return "suspect_id: the suspect with id " + suspect->stored_text() +
          " is not one of this bail case's team";
@@ -349,20 +342,15 @@ std::optional<std::string> check_suspect_action(store::Database& db, Names&, Par
   // A new action without a status is open, as the table's default makes it.
   const bool opens = given ? status->stored_text() == "open" : change.creating;
   if (!opens) return std::nullopt;
-  std::string suspect_id;
-  if (const ParsedField* suspect = change.find("suspect_id"); suspect != nullptr) {
-    suspect_id = suspect->stored_text();
-  } else {
-    auto& of = db.cached("SELECT suspect_id FROM suspect_actions WHERE id = ?");
-    of.bind_all(change.change->entity_id);
-    if (of.step()) suspect_id = of.column_text(0);
-    of.reset();
-  }
-  auto& closed = db.cached("SELECT ref FROM suspects WHERE id = ? AND status = 'closed'");
-  closed.bind_all(suspect_id);
-  std::optional<std::string> ref;
-  if (closed.step()) ref = closed.column_text(0);
-  closed.reset();
+  const ParsedField* suspect = change.find("suspect_id");
+  const std::string suspect_id =
+      suspect != nullptr
+          ? suspect->stored_text()
+          : store::single_text(db, "SELECT suspect_id FROM suspect_actions WHERE id = ?",
+                               change.change->entity_id)
+                .value_or("");
+  const auto ref = store::single_text(
+      db, "SELECT ref FROM suspects WHERE id = ? AND status = 'closed'", suspect_id);
   if (!ref) return std::nullopt;
   return "the suspect " + *ref + " is closed: reopen the suspect before opening an action";
 }
@@ -480,6 +468,12 @@ const RecordSteps kNotificationRequirementSteps{.check = check_notification_requ
 namespace vigil::sync {
 namespace {
 
+// Whether this is the server's store, which keeps the changes log (a tablet's has none).
+bool server_log(store::Database& db) {
+  return store::single_int(
+             db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'") != 0;
+}
+
 // The team of the record a review decision names, by the subject's own way to its team; nullopt
 // when there is no such record here. A rejected change is kept only by the server (its changes
 // log): a tablet has none to name.
@@ -508,23 +502,14 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
           "SELECT n.team_id FROM breaches x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
       break;
     case ReviewSubject::change: {
-      auto& log =
-          db.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'");
-      const bool server = log.step();
-      log.reset();
-      if (!server) return std::nullopt;
+      if (!server_log(db)) return std::nullopt;
       sql =
           "SELECT o.team_id FROM changes x JOIN officers o ON o.id = x.officer_id WHERE "
           "x.change_id = ? AND x.outcome = 'rejected'";
       break;
     }
   }
-  auto& of = db.cached(sql);
-  of.bind_all(id);
-  std::optional<std::string> team;
-  if (of.step()) team = of.column_text(0);
-  of.reset();
-  return team;
+  return store::single_text(db, sql, id);
 }
 
 // Whether the record a review decision names is the deciding officer's own work: a visit they
@@ -533,12 +518,6 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
 // changes log is the server's: on a tablet a plan's author is not known, and the server decides.
 bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
               const std::string& officer_id) {
-  const auto server = [&] {
-    auto& log = db.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'");
-    const bool found = log.step();
-    log.reset();
-    return found;
-  };
   // The officer of the latest change taken in for the record, on the server.
   const std::string last_writer =
       "(SELECT c.officer_id FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 AND "
@@ -552,10 +531,10 @@ bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
       break;
     case ReviewSubject::assessment:
       sql = "SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
-            (server() ? " OR " + last_writer : std::string()) + ")";
+            (server_log(db) ? " OR " + last_writer : std::string()) + ")";
       break;
     case ReviewSubject::plan:
-      if (!server()) return false;
+      if (!server_log(db)) return false;
       sql = "SELECT 1 WHERE " + last_writer;
       break;
     case ReviewSubject::plan_action:
@@ -564,16 +543,13 @@ bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
     case ReviewSubject::breach:
       return false;
     case ReviewSubject::change:
-      if (!server()) return false;
+      if (!server_log(db)) return false;
       sql = "SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2";
       break;
   }
-  auto& of = db.cached(sql);
-  of.bind(1, id).bind(2, officer_id);
-  if (sql.find("?3") != std::string::npos) of.bind(3, to_string(subject));
-  const bool own = of.step();
-  of.reset();
-  return own;
+  return sql.find("?3") != std::string::npos
+             ? store::single_int(db, sql, id, officer_id, to_string(subject)) != 0
+             : store::single_int(db, sql, id, officer_id) != 0;
 }
 
 std::optional<std::string> check_review(store::Database& db, Names&, ParsedChange& change) {

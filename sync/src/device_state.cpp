@@ -107,12 +107,8 @@ std::vector<Change> DeviceState::pending_changes(int limit) {
 }
 
 int DeviceState::outbox_count(const char* state) {
-  auto& s = db_->cached("SELECT count(*) FROM outbox WHERE state = ?");
-  s.bind_all(state);
-  s.step();
-  const int count = static_cast<int>(s.column_int(0));
-  s.reset();
-  return count;
+  return static_cast<int>(
+      store::single_int(*db_, "SELECT count(*) FROM outbox WHERE state = ?", state));
 }
 
 DeviceState::OutboxReport DeviceState::outbox_report(int sent) {

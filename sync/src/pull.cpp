@@ -143,9 +143,7 @@ PullResponse SyncEngine::pull(store::Database& db, const Caller& caller, std::in
   const std::string teams = base::json_string_array(caller.team_ids);
   limit = std::clamp(limit, 1, 10000);
 
-  auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM changes");
-  last.step();
-  const std::int64_t newest = last.column_int(0);
+  const std::int64_t newest = store::single_int(db, "SELECT coalesce(max(seq), 0) FROM changes");
 
   if (since <= 0) {
     // A first sync sends every record in scope, in pages. Changes made while the pages are

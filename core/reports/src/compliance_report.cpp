@@ -54,10 +54,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   auto teams = scope_team_ids(db, scope);
   Names names(db, !teams);
   if (!teams) {
-    auto& all = db.cached("SELECT json_group_array(id) FROM teams");
-    all.step();
-    teams = all.column_text(0);
-    all.reset();
+    teams = store::single_text(db, "SELECT json_group_array(id) FROM teams");
   }
   const std::string scoped = scope_condition(teams, "n.team_id");
   const std::string from = format_date(report.from) + "T00:00:00Z";

@@ -67,13 +67,9 @@ std::string scope_condition(const std::optional<std::string>& team_ids, std::str
 
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
   if (scope.teams.empty()) return std::nullopt;
-  auto& ids = db.cached(
-      "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))");
-  ids.bind_all(base::json_string_array(scope.teams));
-  ids.step();
-  std::string team_ids = ids.column_text(0);
-  ids.reset();
-  return team_ids;
+  return store::single_text(
+      db, "SELECT json_group_array(id) FROM teams WHERE name IN (SELECT value FROM json_each(?))",
+      base::json_string_array(scope.teams));
 }
 
 std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,

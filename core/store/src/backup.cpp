@@ -32,19 +32,15 @@ std::vector<TableRows> count_tables(Database& db) {
     // The name comes from the schema itself; quoted as an identifier all the same.
     std::string quoted = "\"";
     for (char c : table.table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    auto count = db.prepare("SELECT count(*) FROM " + quoted + "\"");
-    count.step();
-    table.rows = count.column_int(0);
+    table.rows = single_int(db, "SELECT count(*) FROM " + quoted + "\"");
   }
   return tables;
 }
 
 std::int64_t last_change(Database& db) {
-  auto s = db.prepare(
-      "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'changes') THEN "
-      "(SELECT coalesce(max(seq), 0) FROM changes) ELSE 0 END");
-  s.step();
-  return s.column_int(0);
+  return single_int(db,
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'changes') "
+                    "THEN (SELECT coalesce(max(seq), 0) FROM changes) ELSE 0 END");
 }
 
 // SQLite's own check of every page and index; throws naming the first problem found.

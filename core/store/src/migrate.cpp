@@ -13,9 +13,7 @@ int latest_schema_version() {
 }
 
 int schema_version(Database& db) {
-  auto statement = db.prepare("PRAGMA user_version");
-  statement.step();
-  return static_cast<int>(statement.column_int(0));
+  return static_cast<int>(single_int(db, "PRAGMA user_version"));
 }
 
 MigrationReport migrate(Database& db) {

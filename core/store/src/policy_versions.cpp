@@ -9,9 +9,7 @@
 namespace vigil::store {
 
 int latest_policy_version(Database& db) {
-  auto newest = db.prepare("SELECT coalesce(max(version), 0) FROM policy_versions");
-  newest.step();
-  return static_cast<int>(newest.column_int(0));
+  return static_cast<int>(single_int(db, "SELECT coalesce(max(version), 0) FROM policy_versions"));
 }
 
 int add_policy_version(Database& db, const Policy& policy, Date effective_from,

@@ -17,12 +17,6 @@ constexpr std::array<std::string_view, 10> kCopies = {"team_assessments",
                                                       "team_open_cases",
                                                       "team_outstanding_suspects"};
 
-std::int64_t count(Database& db, const std::string& sql) {
-  auto statement = db.prepare(sql);
-  statement.step();
-  return statement.column_int(0);
-}
-
 std::string rows(std::int64_t n) {
   return std::to_string(n) + (n == 1 ? " row" : " rows");
 }
@@ -59,7 +53,7 @@ std::vector<TeamFactDifference> team_fact_differences(Database& db) {
     const auto rows_not_in = [&db](const std::string& from, const std::string& other) {
       std::string sql = "SELECT count(*) FROM (SELECT * FROM ";
       sql.append(from).append(" EXCEPT SELECT * FROM ").append(other).append(")");
-      return count(db, sql);
+      return single_int(db, sql);
     };
     const auto missing = rows_not_in(source, table);
     const auto extra = rows_not_in(table, source);

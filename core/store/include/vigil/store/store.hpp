@@ -152,6 +152,27 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// One value a query answers with: the first column of its first row, `args` bound in order from
+// parameter 1, through the connection's kept statement (Database::cached): a count, a maximum, a
+// flag, one field of one record. single_int is 0, and single_text nullopt, when there is no row
+// (or, for the text, the value is NULL).
+template <class... Args>
+std::int64_t single_int(Database& db, std::string_view sql, const Args&... args) {
+  auto& s = db.cached(sql);
+  if constexpr (sizeof...(Args) > 0) s.bind_all(args...);
+  const std::int64_t value = s.step() ? s.column_int(0) : 0;
+  s.reset();
+  return value;
+}
+template <class... Args>
+std::optional<std::string> single_text(Database& db, std::string_view sql, const Args&... args) {
+  auto& s = db.cached(sql);
+  if constexpr (sizeof...(Args) > 0) s.bind_all(args...);
+  std::optional<std::string> value = s.step() ? s.column_optional_text(0) : std::nullopt;
+  s.reset();
+  return value;
+}
+
 // Copies the plain database `plain` into a new sealed file at `target` (made readable by its owner
 // only), sealed with `key`: the upgrade of a store made before stores were sealed.
 void copy_sealed(Database& plain, const std::filesystem::path& target, const base::SecretKey& key);
