@@ -369,17 +369,28 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     handle();
   }
 
+  // A request refused before the handler saw it, told to the log (ServerOptions::log_refusal).
+  Response refused(int status, const std::string& code, const std::string& reason) {
+    if (options().log_refusal) {
+      try {
+        options().log_refusal({status, reason, remote_address_});
+      } catch (...) {
+        // A failing logger must not take the connection down.
+      }
+    }
+    return error_response(status, code, reason);
+  }
+
   void on_read_error(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return answer_and_close(error_response(413, "body_too_large",
-                                             "the request body is larger than the limit of " +
-                                                 std::to_string(options().body_limit) + " bytes"));
+      return answer_and_close(refused(413, "body_too_large",
+                                      "the request body is larger than the limit of " +
+                                          std::to_string(options().body_limit) + " bytes"));
     }
     if (ec == bhttp::error::header_limit) {
-      return answer_and_close(error_response(431, "headers_too_large",
-                                             "the request headers are larger than the limit of " +
-                                                 std::to_string(options().header_limit) +
-                                                 " bytes"));
+      return answer_and_close(refused(431, "headers_too_large",
+                                      "the request headers are larger than the limit of " +
+                                          std::to_string(options().header_limit) + " bytes"));
     }
     // Any other parse error is a malformed request; the end of the stream, a timeout or a reset
     // leaves nobody to answer.
@@ -388,7 +399,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
     if (parse_error) {
       return answer_and_close(
-          error_response(400, "bad_request", "the request is not well-formed HTTP/1.1"));
+          refused(400, "bad_request", "the request is not well-formed HTTP/1.1"));
     }
     close_now();
   }
@@ -402,8 +413,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const auto target =
         parse_request_target(std::string_view(message.target().data(), message.target().size()));
     if (!target) {
-      return write(error_response(400, "bad_request",
-                                  "the request target is not a path with valid percent-escapes"),
+      return write(refused(400, "bad_request",
+                           "the request target is not a path with valid percent-escapes"),
                    version, false, head, false);
     }
     Request request;

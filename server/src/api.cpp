@@ -273,6 +273,13 @@ Metrics& Api::metrics() {
   return impl_->metrics;
 }
 
+void Api::refused(const http::ServerOptions::Refusal& refusal) const {
+  impl_->log.event(
+      LogLevel::warn, "refused",
+      {base::member("status", static_cast<std::int64_t>(refusal.status)),
+       base::member("address", refusal.remote_address), base::member("cause", refusal.reason)});
+}
+
 namespace {
 
 // What a refusal is to the operator: the security events they watch for.

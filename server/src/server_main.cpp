@@ -191,6 +191,9 @@ int serve(const std::vector<std::string>& words) {
   };
   api.connections_ahead = options.handler_threads;
   vigil::server::Api served(api);
+  options.log_refusal = [&served](const vigil::http::ServerOptions::Refusal& refusal) {
+    served.refused(refusal);
+  };
   vigil::http::HttpServer server(
       options, [&served](const vigil::http::Request& request) { return served.handle(request); });
   const std::string database = api.database.string();

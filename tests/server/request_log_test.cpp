@@ -167,3 +167,34 @@ TEST_CASE(
   CHECK(member(revoked, "event") == "device_revoked");
   CHECK(member(revoked, "device_id") == south.session.device_id);
 }
+
+TEST_CASE("a request refused before any route reads it leaves a warning line saying from where",
+          "[server][log][security]") {
+  // Protects: probes that never reach a route (headers over the limit, bytes that are not HTTP)
+  // are seen by the operator as the requests a route refuses are.
+  CapturedLog log;
+  World world(log.options());
+  const auto huge =
+      world.client()->get("/healthz", {{"X-Padding", std::string(std::size_t{32} << 10, 'p')}});
+  REQUIRE(huge.status == 431);
+  const auto garbage = world.client()->send_raw("HELLO THERE\r\n\r\n");
+  REQUIRE(garbage.received.find("HTTP/1.1 400") == 0);
+  std::vector<rapidjson::Document> refusals;
+  {
+    std::lock_guard lock(log.mutex);
+    for (const auto& line : log.lines) {
+      if (line.find("\"event\":\"refused\"") != std::string::npos) refusals.push_back(parse(line));
+    }
+  }
+  REQUIRE(refusals.size() == 2);
+  CHECK(refusals[0]["status"].GetInt() == 431);
+  CHECK(member(refusals[0], "cause").find("headers are larger than the limit") !=
+        std::string::npos);
+  CHECK(refusals[1]["status"].GetInt() == 400);
+  CHECK(member(refusals[1], "cause") == "the request is not well-formed HTTP/1.1");
+  for (const auto& refusal : refusals) {
+    CHECK(member(refusal, "level") == "warn");
+    CHECK(member(refusal, "address") == "127.0.0.1");
+  }
+  CHECK(log.all().find("pppp") == std::string::npos);  // never what was sent
+}

@@ -36,6 +36,9 @@ class LiveServer {
     server.port = port_;
     server.threads = 2;
     server.body_limit = body_limit;
+    server.log_refusal = [api = api_.get()](const vigil::http::ServerOptions::Refusal& refusal) {
+      api->refused(refusal);
+    };
     if (tls_) {
       server.tls_certificate_file = tls_->certificate;
       server.tls_private_key_file = tls_->key;

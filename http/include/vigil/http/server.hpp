@@ -87,6 +87,15 @@ struct ServerOptions {
   // Told, on an I/O thread, one sentence about a failure no client should see in detail (an
   // exception escaping the handler, a failed accept). Empty: the sentence goes to stderr.
   std::function<void(const std::string&)> log_error;
+  // Told, on an I/O thread, of each request refused before it reached the handler: a body or
+  // headers over their limit, bytes that are not HTTP/1.1, a target that is not a path. What
+  // probes a server leaves a trace in its log, as a request the handler refuses does.
+  struct Refusal {
+    int status = 0;
+    std::string reason;          // the sentence the client was answered with
+    std::string remote_address;  // the peer's IP address
+  };
+  std::function<void(const Refusal&)> log_refusal;
 };
 
 // Loads the certificate chain and private key of `options` as HttpServer would, binding nothing,

@@ -96,6 +96,9 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   Response handle(const Request& request);
+  // Writes the operator's log line (a warning) of a request the HTTP layer refused before it
+  // reached handle() (http::ServerOptions::log_refusal).
+  void refused(const http::ServerOptions::Refusal& refusal) const;
   Metrics& metrics();
 
  private:
