@@ -146,6 +146,7 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
   ParsedChange parsed;
   parsed.change = &change;
   parsed.author_id = author_id;
+  parsed.on_server = on_server;
   auto reject = [&](std::string why) {
     parsed.reason = std::move(why);
     return parsed;
@@ -239,8 +240,9 @@ ParsedChange parse_change(store::Database& db, Names& names, const Change& chang
 
 std::string schema_refusal(std::string_view entity, std::string_view sqlite_message) {
   const EntitySpec* spec = find_entity(entity);
-  // "UNIQUE constraint failed: nominals.ref": the fields named after the rule's words, by the
-  // entity's own names for their columns.
+  // "UNIQUE constraint failed: nominals.ref, ...": the fields named after the rule's words, by
+  // the entity's own names for its table's columns. A rule of another table (a copy kept for the
+  // reports) names none of the record's fields.
   const auto fields_after = [&](std::string_view words) {
     std::string named;
     const auto at = sqlite_message.find(words);
@@ -248,26 +250,30 @@ std::string schema_refusal(std::string_view entity, std::string_view sqlite_mess
     std::string_view rest = sqlite_message.substr(at + words.size());
     while (!rest.empty()) {
       const auto comma = rest.find(", ");
-      std::string_view column = rest.substr(0, comma);
-      column = column.substr(column.find('.') == std::string_view::npos ? 0 : column.find('.') + 1);
+      const std::string_view column = rest.substr(0, comma);
+      const auto dot = column.find('.');
+      if (dot == std::string_view::npos || column.substr(0, dot) != spec->table) return named;
       for (const auto& field : spec->fields) {
-        if (field.column == column)
-          named += (named.empty() ? "" : " and ") + std::string(field.name);
+        if (field.column != column.substr(dot + 1)) continue;
+        named += (named.empty() ? "" : " and ") + std::string(field.name);
       }
       if (comma == std::string_view::npos) break;
       rest = rest.substr(comma + 2);
     }
     return named;
   };
+  const auto is = [](const std::string& named) {
+    return named.find(" and ") == std::string::npos ? " is " : " are ";
+  };
   const std::string what = article(entity);
   if (sqlite_message.find("UNIQUE constraint failed") != std::string_view::npos) {
     const std::string named = fields_after("UNIQUE constraint failed: ");
     return named.empty() ? what + " like it is already recorded"
-                         : named + " is already another " + noun(entity) + "'s";
+                         : named + is(named) + "already another " + noun(entity) + "'s";
   }
   if (sqlite_message.find("NOT NULL constraint failed") != std::string_view::npos) {
     const std::string named = fields_after("NOT NULL constraint failed: ");
-    return (named.empty() ? std::string("a value") : named) + " is required";
+    return named.empty() ? "a value " + what + " needs is missing" : named + is(named) + "required";
   }
   if (sqlite_message.find("FOREIGN KEY constraint failed") != std::string_view::npos) {
     return "a record " + what + " names does not exist";
@@ -468,17 +474,11 @@ const RecordSteps kNotificationRequirementSteps{.check = check_notification_requ
 namespace vigil::sync {
 namespace {
 
-// Whether this is the server's store, which keeps the changes log (a tablet's has none).
-bool server_log(store::Database& db) {
-  return store::single_int(
-             db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'") != 0;
-}
-
 // The team of the record a review decision names, by the subject's own way to its team; nullopt
 // when there is no such record here. A rejected change is kept only by the server (its changes
-// log): a tablet has none to name.
+// log; a tablet's stays empty): a tablet has none to name.
 std::optional<std::string> subject_team(store::Database& db, ReviewSubject subject,
-                                        const std::string& id) {
+                                        const std::string& id, bool on_server) {
   const char* sql = nullptr;
   switch (subject) {
     case ReviewSubject::visit:
@@ -502,7 +502,7 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
           "SELECT n.team_id FROM breaches x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
       break;
     case ReviewSubject::change: {
-      if (!server_log(db)) return std::nullopt;
+      if (!on_server) return std::nullopt;
       sql =
           "SELECT o.team_id FROM changes x JOIN officers o ON o.id = x.officer_id WHERE "
           "x.change_id = ? AND x.outcome = 'rejected'";
@@ -513,41 +513,47 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
 }
 
 // Whether the record a review decision names is the deciding officer's own work: a visit they
-// recorded or attended, an assessment they made, a plan or an assessment they last wrote, an
-// action they own, a rejected change they sent. A breach is the nominal's, nobody's work. The
-// changes log is the server's: on a tablet a plan's author is not known, and the server decides.
+// recorded, attended or amended; an assessment they made; an action they own; a rejected change
+// they sent; and, on the server, which keeps the changes log, any assessment, plan or action
+// they wrote since the last decision on it. A breach is the nominal's, nobody's work. A tablet
+// does not know who wrote a plan: the server decides that.
 bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
-              const std::string& officer_id) {
-  // The officer of the latest change taken in for the record, on the server.
-  const std::string last_writer =
-      "(SELECT c.officer_id FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 AND "
-      "c.outcome <> 'rejected' ORDER BY c.seq DESC LIMIT 1) = ?2";
+              const std::string& officer_id, bool on_server) {
+  const std::string wrote_since_decided =
+      on_server ? " OR EXISTS (SELECT 1 FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 "
+                  "AND c.officer_id = ?2 AND c.outcome <> 'rejected' AND c.seq > coalesce((SELECT "
+                  "max(d.sync_seq) FROM review_decisions d WHERE d.subject_id = ?1 AND d.subject "
+                  "= ?3), 0))"
+                : "";
   std::string sql;
   switch (subject) {
     case ReviewSubject::visit:
       sql =
           "SELECT 1 FROM visits x WHERE x.id = ?1 AND (x.recorded_by = ?2 OR EXISTS (SELECT 1 "
-          "FROM visit_attendees a WHERE a.visit_id = x.id AND a.officer_id = ?2))";
+          "FROM visit_attendees a WHERE a.visit_id = x.id AND a.officer_id = ?2 AND a.present = "
+          "1) OR EXISTS (SELECT 1 FROM visit_amendments m WHERE m.visit_id = x.id AND "
+          "m.amended_by = ?2))";
       break;
     case ReviewSubject::assessment:
       sql = "SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
-            (server_log(db) ? " OR " + last_writer : std::string()) + ")";
+            wrote_since_decided + ")";
       break;
     case ReviewSubject::plan:
-      if (!server_log(db)) return false;
-      sql = "SELECT 1 WHERE " + last_writer;
+      if (!on_server) return false;
+      sql = "SELECT 1 WHERE 0" + wrote_since_decided;
       break;
     case ReviewSubject::plan_action:
-      sql = "SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND x.owner_id = ?2";
+      sql = "SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND (x.owner_id = ?2" +
+            wrote_since_decided + ")";
       break;
     case ReviewSubject::breach:
       return false;
     case ReviewSubject::change:
-      if (!server_log(db)) return false;
+      if (!on_server) return false;
       sql = "SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2";
       break;
   }
-  return sql.find("?3") != std::string::npos
+  return on_server && sql.find("?3") != std::string::npos
              ? store::single_int(db, sql, id, officer_id, to_string(subject)) != 0
              : store::single_int(db, sql, id, officer_id) != 0;
 }
@@ -570,7 +576,7 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
   const auto kind = parse_enum<ReviewSubject>(subject->stored_text());
   const std::string& subject_id = id->stored_text();
   if (!base::is_uuid(subject_id)) return "subject_id must be a UUID";
-  const auto of = subject_team(db, *kind, subject_id);
+  const auto of = subject_team(db, *kind, subject_id, change.on_server);
   const std::string what = *kind == ReviewSubject::change ? std::string("rejected change")
                                                           : noun(subject->stored_text());
   if (!of) return "subject_id: there is no " + what + " with id " + subject_id;
@@ -578,7 +584,7 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
     return "subject_id: the " + what + " with id " + subject_id + " is not one of this team's";
   }
   // A review is of someone else's work: what a supervisor did themselves another decides.
-  if (own_work(db, *kind, subject_id, change.author_id)) {
+  if (own_work(db, *kind, subject_id, change.author_id, change.on_server)) {
     return "subject_id: the " + what + " with id " + subject_id +
            " is your own work: another supervisor of the team, or an administrator, reviews it";
   }

@@ -43,6 +43,7 @@ struct ParsedChange {
   std::optional<std::string> reason;  // why the change cannot be taken, if it cannot
   bool role_refused = false;          // the reason is that the caller's role may not make it
   std::string author_id;              // the officer making the change
+  bool on_server = false;             // read by the server (with its changes log), not a tablet
   const Change* change = nullptr;
   const EntitySpec* spec = nullptr;
   HlcStamp stamp;

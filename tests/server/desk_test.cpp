@@ -518,4 +518,37 @@ TEST_CASE(
   CHECK(decide(chief, "visit", together.entity_id).status == 201);
   CHECK(decide(chief, "change", refused.change_id).status == 201);
   CHECK(world.count("SELECT count(*) FROM review_decisions") == 3);
+
+  // A visit the sergeant amended is theirs too: an amendment is how a visit is changed.
+  const auto amended = officer.visit(nominal, {{"attendees", "pc.a"}, {"outcome", "no_answer"}});
+  REQUIRE(officer.push_one(amended).outcome == Outcome::applied);
+  REQUIRE(
+      sergeant
+          .push_one(sergeant.change("visit_amendment", vigil::base::make_uuid(), Operation::append,
+                                    {{"visit_id", amended.entity_id},
+                                     {"reason", "the door was answered after all"},
+                                     {"changes", encode_fields({{"outcome", "seen"}})},
+                                     {"amended_at", "2026-11-22T12:00:00Z"}}))
+          .outcome == Outcome::applied);
+  CHECK(decide(sergeant, "visit", amended.entity_id).status == 400);
+  // A plan the sergeant wrote stays theirs when an officer changes it after them: one they wrote
+  // since the last decision on it.
+  const auto plan =
+      sergeant.post("/api/v1/records", record_body("plan", "create",
+                                                   {{"nominal_id", world.force().north_nominals[2]},
+                                                    {"started_on", "2026-11-01"},
+                                                    {"visit_every_months", "3"}}));
+  REQUIRE(plan.status == 201);
+  REQUIRE(officer
+              .push_one(officer.change("plan", id_of(plan), Operation::update,
+                                       {{"last_reviewed_on", "2026-11-20"}},
+                                       {{"last_reviewed_on", ""}}))
+              .outcome == Outcome::applied);
+  CHECK(decide(sergeant, "plan", id_of(plan)).status == 400);
+  CHECK(decide(chief, "plan", id_of(plan)).status == 201);
+  // What a supervisor's refused decisions leave in the changes log is nobody's work to review.
+  const auto queue = parse(chief.get("/api/v1/review-queue?team=North").body);
+  for (const auto& item : queue["waiting"].GetArray()) {
+    CHECK(std::string(item["summary"].GetString()).find("review decision") == std::string::npos);
+  }
 }

@@ -267,12 +267,14 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
   }
 
   // Changes the server rejected from tablets, by their officer's team: what the officer recorded
-  // that did not count, and why. (A refusal at the desk was answered there and then.)
+  // that did not count, and why. (A refusal at the desk was answered there and then; a refused
+  // review decision is a supervisor's, not an officer's work to review.)
   auto rejected = db.prepare(
       "SELECT c.change_id, c.entity, c.reason, c.received_at, o.username, t.name, c.seq FROM "
       "officers o "
       "JOIN teams t ON t.id = o.team_id JOIN changes c ON c.officer_id = o.id AND c.outcome = "
-      "'rejected' JOIN devices d ON d.id = c.device_id AND d.kind = 'tablet' WHERE" +
+      "'rejected' AND c.entity <> 'review_decision' JOIN devices d ON d.id = c.device_id AND "
+      "d.kind = 'tablet' WHERE" +
       scope_condition(teams, "o.team_id"));
   rejected.bind(1, teams);
   while (rejected.step()) {
