@@ -459,4 +459,12 @@ TEST_CASE("a damaged date in the database stops the report with a clear error",
   } catch (const Error& error) {
     CHECK(std::string(error.what()) == "the database holds an impossible date '2024-02-30'");
   }
+  // The report stopped part-way through a statement it keeps on the connection; the connection
+  // must not go on reading the database as it was (a tablet keeps its one connection for days).
+  store::Database other(force.dir.path() / "force.db");
+  other.execute("INSERT INTO teams (id, name) VALUES ('team-later', 'Later')");
+  auto& teams = db.cached("SELECT count(*) FROM teams WHERE id = 'team-later'");
+  REQUIRE(teams.step());
+  CHECK(teams.column_int(0) == 1);
+  teams.reset();
 }

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -362,7 +363,9 @@ void Transaction::commit() {
 }
 
 ReadSnapshot::ReadSnapshot(Database& db)
-    : db_(db), owned_(sqlite3_get_autocommit(db.handle()) != 0) {
+    : db_(db),
+      owned_(sqlite3_get_autocommit(db.handle()) != 0),
+      unwinding_before_(std::uncaught_exceptions()) {
   if (!owned_) return;
   db_.execute("BEGIN DEFERRED");
   // A deferred transaction takes its snapshot at the first read; read now so it is fixed here.
@@ -373,6 +376,10 @@ ReadSnapshot::ReadSnapshot(Database& db)
 
 ReadSnapshot::~ReadSnapshot() {
   if (!owned_) return;
+  // Cut short by an error, the reads may have left a kept statement part-way through its rows,
+  // which would hold this snapshot open past the commit, and later reads on the connection would
+  // see the database as it was.
+  if (std::uncaught_exceptions() > unwinding_before_) db_.reset_statements();
   try {
     db_.execute("COMMIT");
   } catch (...) {

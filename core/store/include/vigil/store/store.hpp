@@ -204,7 +204,8 @@ class ReadSnapshot {
 
  private:
   Database& db_;
-  bool owned_ = false;  // this one began the transaction, and ends it
+  bool owned_ = false;        // this one began the transaction, and ends it
+  int unwinding_before_ = 0;  // std::uncaught_exceptions() when it began
 };
 
 }  // namespace vigil::store
