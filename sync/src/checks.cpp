@@ -519,43 +519,40 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
 // does not know who wrote a plan: the server decides that.
 bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
               const std::string& officer_id, bool on_server) {
+  // On the server: any change the officer made to the record since the last decision on it.
   const std::string wrote_since_decided =
       on_server ? " OR EXISTS (SELECT 1 FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 "
                   "AND c.officer_id = ?2 AND c.outcome <> 'rejected' AND c.seq > coalesce((SELECT "
                   "max(d.sync_seq) FROM review_decisions d WHERE d.subject_id = ?1 AND d.subject "
                   "= ?3), 0))"
                 : "";
-  std::string sql;
+  const auto own = [&](const std::string& sql) {
+    return (sql.find("?3") != std::string::npos
+                ? store::single_int(db, sql, id, officer_id, to_string(subject))
+                : store::single_int(db, sql, id, officer_id)) != 0;
+  };
   switch (subject) {
     case ReviewSubject::visit:
-      sql =
+      return own(
           "SELECT 1 FROM visits x WHERE x.id = ?1 AND (x.recorded_by = ?2 OR EXISTS (SELECT 1 "
           "FROM visit_attendees a WHERE a.visit_id = x.id AND a.officer_id = ?2 AND a.present = "
           "1) OR EXISTS (SELECT 1 FROM visit_amendments m WHERE m.visit_id = x.id AND "
-          "m.amended_by = ?2))";
-      break;
+          "m.amended_by = ?2))");
     case ReviewSubject::assessment:
-      sql = "SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
-            wrote_since_decided + ")";
-      break;
+      return own("SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
+                 wrote_since_decided + ")");
     case ReviewSubject::plan:
-      if (!on_server) return false;
-      sql = "SELECT 1 WHERE 0" + wrote_since_decided;
-      break;
+      return on_server && own("SELECT 1 WHERE 0" + wrote_since_decided);
     case ReviewSubject::plan_action:
-      sql = "SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND (x.owner_id = ?2" +
-            wrote_since_decided + ")";
-      break;
+      return own("SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND (x.owner_id = ?2" +
+                 wrote_since_decided + ")");
     case ReviewSubject::breach:
       return false;
     case ReviewSubject::change:
-      if (!on_server) return false;
-      sql = "SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2";
-      break;
+      return on_server &&
+             own("SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2");
   }
-  return on_server && sql.find("?3") != std::string::npos
-             ? store::single_int(db, sql, id, officer_id, to_string(subject)) != 0
-             : store::single_int(db, sql, id, officer_id) != 0;
+  return false;
 }
 
 std::optional<std::string> check_review(store::Database& db, Names&, ParsedChange& change) {

@@ -106,10 +106,13 @@ TEST_CASE("vigil-server logs at the level its configuration file sets", "[server
   vigil::http::Client client("127.0.0.1", server.port());
   REQUIRE(client.get("/healthz").status == 200);
   REQUIRE(client.get("/api/v1/nominals").status == 401);
+  // Bytes that are not HTTP never reach a route; vigil-server still says so, as a warning.
+  REQUIRE(client.send_raw("HELLO THERE\r\n\r\n").received.find("HTTP/1.1 400") == 0);
   server.stop();
   const std::string log = server.log();
   INFO(log);
   CHECK(log.find("\"route\":\"/healthz\"") == std::string::npos);  // info: not written
   CHECK(log.find("\"event\":\"unauthenticated\"") != std::string::npos);
+  CHECK(log.find("\"event\":\"refused\",\"status\":400") != std::string::npos);
   CHECK(log.find("\"event\":\"stop\"") != std::string::npos);
 }
