@@ -89,8 +89,7 @@ void write_report_figures(base::JsonWriter& json, const ReportScopeFigures& f) {
 }
 
 int run_report(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
-                                              {"as-of"}, {"runs"},    {"out"}};
+  static constexpr base::Option kOptions[] = {{"runs"}};
   const auto options = bench_options(words, kOptions, "report", kReportHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
@@ -121,9 +120,7 @@ int run_report(std::span<const std::string> words) {
   }
 
   base::JsonWriter json(true);
-  json.begin_object();
-  write_run_fields(json, "report", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "report", choice, bench);
   json.key("force");
   write_report_figures(json, force);
   if (one_team) {

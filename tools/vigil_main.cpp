@@ -300,31 +300,25 @@ int cmd_officer_password(const base::Args& args) {
 
 // `officer disable` and `officer enable`: whether the officer may sign in (sync's
 // set_officer_access, which the dashboard's door uses too).
-int set_officer_access(const base::Args& args, bool active) {
-  auto db = open_existing(args);
-  const auto officer = existing_officer(db, args.required("username"));
-  const int revoked =
-      vigil::sync::set_officer_access(db, officer.id, active, {}, "officer disabled", now());
-  if (args.flag("json")) {
-    vigil::base::JsonWriter w;
-    w.begin_object().field("username", officer.username).field("active", active);
-    w.field("devices_revoked", revoked).end_object();
-    std::cout << w.str() << '\n';
-  } else if (active) {
-    std::cout << "Officer " << officer.username << " enabled: they may sign in again.\n";
-  } else {
-    std::cout << "Officer " << officer.username << " disabled: sign-in refused and "
-              << vigil::counted(revoked, "device") << " revoked.\n";
-  }
-  return 0;
-}
-
-int cmd_officer_disable(const base::Args& args) {
-  return set_officer_access(args, false);
-}
-
-int cmd_officer_enable(const base::Args& args) {
-  return set_officer_access(args, true);
+std::function<int(const base::Args&)> officer_access_command(bool active) {
+  return [active](const base::Args& args) {
+    auto db = open_existing(args);
+    const auto officer = existing_officer(db, args.required("username"));
+    const int revoked =
+        vigil::sync::set_officer_access(db, officer.id, active, {}, "officer disabled", now());
+    if (args.flag("json")) {
+      vigil::base::JsonWriter w;
+      w.begin_object().field("username", officer.username).field("active", active);
+      w.field("devices_revoked", revoked).end_object();
+      std::cout << w.str() << '\n';
+    } else if (active) {
+      std::cout << "Officer " << officer.username << " enabled: they may sign in again.\n";
+    } else {
+      std::cout << "Officer " << officer.username << " disabled: sign-in refused and "
+                << vigil::counted(revoked, "device") << " revoked.\n";
+    }
+    return 0;
+  };
 }
 
 int cmd_officer_list(const base::Args& args) {
@@ -523,80 +517,55 @@ struct ReportRequest {
   vigil::reports::ReportScope scope;
 };
 
-ReportRequest report_request(const base::Args& args) {
-  ReportRequest r{open_existing(args),
-                  date_option(args, "as-of"),
-                  args.value("format").value_or(args.flag("json") ? "json" : "table"),
-                  {}};
-  if (r.format != "table" && r.format != "json" && r.format != "csv") {
-    throw base::UsageError("--format '" + r.format + "' is not one of table|json|csv");
-  }
-  if (auto team = args.value("team")) {
-    existing_team_id(r.db, *team);  // an unknown team is an error, not an empty report
-    r.scope.teams.push_back(*team);
-  }
-  return r;
-}
-
-// How `vigil report` makes one kind of report and renders it in each format.
-template <class Report>
-struct ReportRenderers {
-  Report (*make)(store::Database&, vigil::Date, const vigil::reports::ReportScope&);
-  std::string (*json)(const Report&, const vigil::reports::ReportStamp*);
-  std::string (*csv)(const Report&);
-  std::string (*table)(const Report&);
-};
-constexpr ReportRenderers<vigil::reports::OverdueReport> kOverdueRenderers{
-    vigil::reports::overdue_report, vigil::reports::overdue_report_json,
-    vigil::reports::overdue_report_csv, vigil::reports::overdue_report_table};
-constexpr ReportRenderers<vigil::reports::SuspectsReport> kSuspectsRenderers{
-    vigil::reports::suspects_report, vigil::reports::suspects_report_json,
-    vigil::reports::suspects_report_csv, vigil::reports::suspects_report_table};
-constexpr ReportRenderers<vigil::reports::SafeguardingReport> kSafeguardingRenderers{
-    vigil::reports::safeguarding_report, vigil::reports::safeguarding_report_json,
-    vigil::reports::safeguarding_report_csv, vigil::reports::safeguarding_report_table};
-constexpr ReportRenderers<vigil::reports::ComplianceReport> kComplianceRenderers{
-    vigil::reports::compliance_report, vigil::reports::compliance_report_json,
-    vigil::reports::compliance_report_csv, vigil::reports::compliance_report_table};
-
-// A report in the format asked for: JSON stamped with its scope's freshness, CSV, or the table.
-template <class Report>
-int print_report(const base::Args& args, const ReportRenderers<Report>& render) {
-  auto [db, as_of, format, scope] = report_request(args);
-  const Report report = render.make(db, as_of, scope);
-  if (format == "json") {
-    const auto stamp = vigil::reports::stamp_report(db, as_of, scope.teams, now());
-    std::cout << render.json(report, &stamp) << '\n';
-  } else {
-    std::cout << (format == "csv" ? render.csv(report) : render.table(report));
-  }
-  return 0;
-}
-
-int cmd_report_overdue(const base::Args& args) {
-  return print_report(args, kOverdueRenderers);
-}
-int cmd_report_suspects(const base::Args& args) {
-  return print_report(args, kSuspectsRenderers);
-}
-int cmd_report_safeguarding(const base::Args& args) {
-  return print_report(args, kSafeguardingRenderers);
-}
-int cmd_report_compliance(const base::Args& args) {
-  return print_report(args, kComplianceRenderers);
-}
-
-int cmd_report_devices(const base::Args& args) {
-  auto db = open_existing(args);
+// A report's --format: table, json or csv (--json: json; neither: table).
+std::string report_format(const base::Args& args) {
   std::string format = args.value("format").value_or(args.flag("json") ? "json" : "table");
   if (format != "table" && format != "json" && format != "csv") {
     throw base::UsageError("--format '" + format + "' is not one of table|json|csv");
   }
+  return format;
+}
+
+// A report's --team, the one team it covers (none: the force).
+std::vector<std::string> report_teams(store::Database& db, const base::Args& args) {
   std::vector<std::string> teams;
   if (auto team = args.value("team")) {
-    existing_team_id(db, *team);
+    existing_team_id(db, *team);  // an unknown team is an error, not an empty report
     teams.push_back(*team);
   }
+  return teams;
+}
+
+ReportRequest report_request(const base::Args& args) {
+  ReportRequest r{open_existing(args), date_option(args, "as-of"), report_format(args), {}};
+  r.scope.teams = report_teams(r.db, args);
+  return r;
+}
+
+// `vigil report KIND`: the report `make` makes, in the format asked for: JSON stamped with its
+// scope's freshness, CSV, or the table.
+template <class Report>
+std::function<int(const base::Args&)> report_command(
+    Report (*make)(store::Database&, vigil::Date, const reports::ReportScope&),
+    std::string (*json)(const Report&, const reports::ReportStamp*),
+    std::string (*csv)(const Report&), std::string (*table)(const Report&)) {
+  return [=](const base::Args& args) {
+    auto [db, as_of, format, scope] = report_request(args);
+    const Report report = make(db, as_of, scope);
+    if (format == "json") {
+      const auto stamp = reports::stamp_report(db, as_of, scope.teams, now());
+      std::cout << json(report, &stamp) << '\n';
+    } else {
+      std::cout << (format == "csv" ? csv(report) : table(report));
+    }
+    return 0;
+  };
+}
+
+int cmd_report_devices(const base::Args& args) {
+  auto db = open_existing(args);
+  const std::string format = report_format(args);
+  const auto teams = report_teams(db, args);
   const auto at = now();
   const auto stamp = vigil::reports::stamp_report(db, vigil::london_date(at), teams, at);
   if (format == "json") {
@@ -949,13 +918,13 @@ const std::vector<Command>& commands() {
        "vigil officer disable --db DB --username U [--json]",
        "Refuse the officer's sign-in and revoke every device of theirs (audited, reason "
        "\"officer disabled\"); tablets learn of it at their next sync.",
-       cmd_officer_disable,
+       officer_access_command(false),
        {{"db"}, {"username"}, {"json", false}}},
       {"officer enable",
        "vigil officer enable --db DB --username U [--json]",
        "Let a disabled officer sign in again; their revoked devices stay revoked, so they enrol "
        "afresh.",
-       cmd_officer_enable,
+       officer_access_command(true),
        {{"db"}, {"username"}, {"json", false}}},
       {"audit verify",
        "vigil audit verify --db DB [--json]",
@@ -1031,25 +1000,29 @@ const std::vector<Command>& commands() {
       {"report overdue",
        "vigil report overdue --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Every overdue visit, assessment, plan review, action and notification, by priority.",
-       cmd_report_overdue,
+       report_command(reports::overdue_report, reports::overdue_report_json,
+                      reports::overdue_report_csv, reports::overdue_report_table),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report suspects",
        "vigil report suspects --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Bail ending within 7 days or ended, with who must extend it; RUI reviews due; "
        "outstanding suspects by priority; bail and RUI per 1,000 arrests.",
-       cmd_report_suspects,
+       report_command(reports::suspects_report, reports::suspects_report_json,
+                      reports::suspects_report_csv, reports::suspects_report_table),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report safeguarding",
        "vigil report safeguarding --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Safeguarding referrals without feedback, with their timers and those to chase; young "
        "people with three or more encounters (the policy's number), by anonymised number.",
-       cmd_report_safeguarding,
+       report_command(reports::safeguarding_report, reports::safeguarding_report_json,
+                      reports::safeguarding_report_csv, reports::safeguarding_report_table),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report compliance",
        "vigil report compliance --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Under-crewed visits, pre-arranged share by officer and month, plan defects, caseloads "
        "against 1:50, repeated solo visits.",
-       cmd_report_compliance,
+       report_command(reports::compliance_report, reports::compliance_report_json,
+                      reports::compliance_report_csv, reports::compliance_report_table),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report devices",
        "vigil report devices --db DB [--team T] [--format table|json|csv]",

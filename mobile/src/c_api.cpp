@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,8 @@ struct vigil_tablet {
 };
 
 namespace {
+
+using vigil::mobile::Tablet;
 
 thread_local std::string last_error;
 
@@ -139,6 +142,27 @@ void answer(char** out, const std::string& json) {
   if (out != nullptr) *out = copy(json);
 }
 
+// An argument a call cannot do without, and how its error names it when NULL.
+struct Required {
+  const void* value;
+  const char* what;
+};
+
+// The recording calls: *recorded_json cleared, the tablet and then each required argument checked
+// in order, and `record` run in the tablet's turn; what it recorded is the answer ({"id",
+// "warnings"}) where the caller asks for one.
+template <class Record>
+vigil_status recording(vigil_tablet* tablet, std::initializer_list<Required> required,
+                       char** recorded_json, Record record) {
+  if (recorded_json != nullptr) *recorded_json = nullptr;
+  if (tablet == nullptr) return missing("the tablet");
+  for (const auto& argument : required) {
+    if (argument.value == nullptr) return missing(argument.what);
+  }
+  return in_turn(tablet,
+                 [&] { answer(recorded_json, vigil::mobile::to_json(record(tablet->tablet))); });
+}
+
 }  // namespace
 
 extern "C" {
@@ -240,13 +264,8 @@ vigil_status vigil_visit_warnings(vigil_tablet* tablet, const vigil_visit* visit
 
 vigil_status vigil_record_visit(vigil_tablet* tablet, const vigil_visit* visit,
                                 char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (visit == nullptr) return missing("the visit");
-  return in_turn(tablet, [&] {
-    const auto recorded = tablet->tablet.record_visit(visit_input(*visit));
-    if (recorded_json != nullptr) *recorded_json = copy(vigil::mobile::to_json(recorded));
-  });
+  return recording(tablet, {{visit, "the visit"}}, recorded_json,
+                   [&](Tablet& t) { return t.record_visit(visit_input(*visit)); });
 }
 
 vigil_status vigil_status_json(vigil_tablet* tablet, char** status_json) {
@@ -289,79 +308,56 @@ vigil_status vigil_suspects(vigil_tablet* tablet, char** suspects_json) {
 
 vigil_status vigil_amend_visit(vigil_tablet* tablet, const char* visit_id, const char* reason,
                                const char* changes_json, char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (visit_id == nullptr) return missing("the visit's id");
-  if (reason == nullptr) return missing("why the visit is amended");
-  return in_turn(tablet, [&] {
-    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.amend_visit(
-                              visit_id, reason, fields_from(changes_json))));
-  });
+  return recording(
+      tablet, {{visit_id, "the visit's id"}, {reason, "why the visit is amended"}}, recorded_json,
+      [&](Tablet& t) { return t.amend_visit(visit_id, reason, fields_from(changes_json)); });
 }
 
 vigil_status vigil_record_breach(vigil_tablet* tablet, const char* nominal_ref, const char* order,
                                  const char* condition, const char* action, char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (nominal_ref == nullptr) return missing("the nominal's reference");
-  if (order == nullptr) return missing("the order");
-  if (condition == nullptr) return missing("the condition");
-  if (action == nullptr) return missing("the action taken");
-  return in_turn(tablet, [&] {
-    answer(recorded_json, vigil::mobile::to_json(
-                              tablet->tablet.record_breach(nominal_ref, order, condition, action)));
-  });
+  return recording(tablet,
+                   {{nominal_ref, "the nominal's reference"},
+                    {order, "the order"},
+                    {condition, "the condition"},
+                    {action, "the action taken"}},
+                   recorded_json, [&](Tablet& t) {
+                     return t.record_breach(nominal_ref, order, condition, action);
+                   });
 }
 
 vigil_status vigil_record_trace(vigil_tablet* tablet, const char* suspect_ref, const char* note,
                                 char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (suspect_ref == nullptr) return missing("the suspect's reference");
-  if (note == nullptr) return missing("the enquiry's note");
-  return in_turn(tablet, [&] {
-    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.record_trace(suspect_ref, note)));
-  });
+  return recording(tablet, {{suspect_ref, "the suspect's reference"}, {note, "the enquiry's note"}},
+                   recorded_json, [&](Tablet& t) { return t.record_trace(suspect_ref, note); });
 }
 
 vigil_status vigil_record_assessment(vigil_tablet* tablet, const char* nominal_ref,
                                      const char* risk_level, const char* risk_factors,
                                      const char* protective_factors, char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (nominal_ref == nullptr) return missing("the nominal's reference");
-  return in_turn(tablet, [&] {
-    const auto level = vigil::parse_enum<vigil::RiskLevel>(text(risk_level));
-    if (!level) {
-      throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
-                                       "The risk level '" + text(risk_level) + "' is not one of " +
-                                           vigil::allowed_values<vigil::RiskLevel>() + ".");
-    }
-    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.record_assessment(
-                              nominal_ref, *level, text(risk_factors), text(protective_factors))));
-  });
+  return recording(
+      tablet, {{nominal_ref, "the nominal's reference"}}, recorded_json, [&](Tablet& t) {
+        const auto level = vigil::parse_enum<vigil::RiskLevel>(text(risk_level));
+        if (!level) {
+          throw vigil::mobile::TabletError(vigil::mobile::Problem::bad_input,
+                                           "The risk level '" + text(risk_level) +
+                                               "' is not one of " +
+                                               vigil::allowed_values<vigil::RiskLevel>() + ".");
+        }
+        return t.record_assessment(nominal_ref, *level, text(risk_factors),
+                                   text(protective_factors));
+      });
 }
 
 vigil_status vigil_update_action(vigil_tablet* tablet, const char* action_id, const char* status,
                                  char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (action_id == nullptr) return missing("the action's id");
-  if (status == nullptr) return missing("the action's status");
-  return in_turn(tablet, [&] {
-    answer(recorded_json, vigil::mobile::to_json(tablet->tablet.update_action(action_id, status)));
-  });
+  return recording(tablet, {{action_id, "the action's id"}, {status, "the action's status"}},
+                   recorded_json, [&](Tablet& t) { return t.update_action(action_id, status); });
 }
 
 vigil_status vigil_correct(vigil_tablet* tablet, const char* change_id,
                            const char* corrections_json, char** recorded_json) {
-  if (recorded_json != nullptr) *recorded_json = nullptr;
-  if (tablet == nullptr) return missing("the tablet");
-  if (change_id == nullptr) return missing("the rejected change's id");
-  return in_turn(tablet, [&] {
-    answer(recorded_json, vigil::mobile::to_json(
-                              tablet->tablet.correct(change_id, fields_from(corrections_json))));
-  });
+  return recording(tablet, {{change_id, "the rejected change's id"}}, recorded_json,
+                   [&](Tablet& t) { return t.correct(change_id, fields_from(corrections_json)); });
 }
 
 vigil_status vigil_let_go(vigil_tablet* tablet, const char* change_id) {

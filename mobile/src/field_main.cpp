@@ -116,6 +116,15 @@ std::string one_positional(const base::Args& args, const char* what) {
   return args.positionals().front();
 }
 
+// With --json, prints the answer `json` makes (the one form every front end shares) and tells the
+// command so: it then prints no text.
+template <class Json>
+bool printed_json(const base::Args& args, Json json) {
+  if (!args.flag("json")) return false;
+  std::cout << json() << '\n';
+  return true;
+}
+
 void print_warnings(const std::vector<vigil::VisitWarning>& warnings) {
   for (const auto& warning : warnings) std::cerr << "warning: " << warning.text << '\n';
 }
@@ -161,8 +170,7 @@ int cmd_caseload(Tablet& tablet, const base::Args& args) {
     as_of = *parsed;
   }
   const auto entries = tablet.caseload(as_of);
-  if (args.flag("json")) {
-    std::cout << vigil::mobile::caseload_json(entries, as_of) << '\n';
+  if (printed_json(args, [&] { return vigil::mobile::caseload_json(entries, as_of); })) {
     return vigil::base::kExitOk;
   }
   std::cout << "caseload as of " << vigil::format_date(as_of) << ": " << entries.size()
@@ -187,8 +195,7 @@ int cmd_show(Tablet& tablet, const base::Args& args) {
                       {"assessments", &record.assessments},
                       {"orders", &record.orders},
                       {"visits", &record.visits}};
-  if (args.flag("json")) {
-    std::cout << vigil::mobile::to_json(record) << '\n';
+  if (printed_json(args, [&] { return vigil::mobile::to_json(record); })) {
     return vigil::base::kExitOk;
   }
   for (const auto& [name, value] : record.nominal) {
@@ -362,8 +369,7 @@ int cmd_let_go(Tablet& tablet, const base::Args& args) {
 
 int cmd_returned(Tablet& tablet, const base::Args& args) {
   const auto items = tablet.returned();
-  if (args.flag("json")) {
-    std::cout << vigil::mobile::returned_json(items) << '\n';
+  if (printed_json(args, [&] { return vigil::mobile::returned_json(items); })) {
     return vigil::base::kExitOk;
   }
   std::cout << "returned by a supervisor: " << items.size() << '\n';
@@ -377,10 +383,7 @@ int cmd_returned(Tablet& tablet, const base::Args& args) {
 
 int cmd_status(Tablet& tablet, const base::Args& args) {
   const auto s = tablet.status();
-  if (args.flag("json")) {
-    std::cout << vigil::mobile::to_json(s) << '\n';
-    return vigil::base::kExitOk;
-  }
+  if (printed_json(args, [&] { return vigil::mobile::to_json(s); })) return vigil::base::kExitOk;
   if (!s.enrolled) {
     std::cout << "not enrolled\n";
     return vigil::base::kExitOk;

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 #include <fstream>
+#include <type_traits>
+#include <utility>
 
 #include "server_link.hpp"
 #include "store_key.hpp"
@@ -90,6 +92,14 @@ store::Database open_sealed(const std::filesystem::path& path, const base::Secre
   db.execute("PRAGMA secure_delete = ON");
   sync::migrate(db);
   return db;
+}
+
+// Every row the query `s` answers, each made into a value by `read`: the lists the tablet shows.
+template <class Read>
+auto rows_of(store::Statement& s, Read read) {
+  std::vector<std::invoke_result_t<Read, const store::Statement&>> all;
+  while (s.step()) all.push_back(read(std::as_const(s)));
+  return all;
 }
 
 }  // namespace
@@ -850,8 +860,8 @@ Recorded Tablet::record_breach(const std::string& nominal_ref, const std::string
   auto orders =
       m.db().prepare("SELECT id FROM orders WHERE nominal_id = ? AND (id = ? OR kind = ?)");
   orders.bind_all(nominal, order, order);
-  std::vector<std::string> found;
-  while (orders.step()) found.push_back(orders.column_text(0));
+  const auto found =
+      rows_of(orders, [](const store::Statement& row) { return row.column_text(0); });
   if (found.empty()) {
     throw bad_input(nominal_ref + " has no order '" + order + "' on this tablet");
   }
@@ -1018,27 +1028,25 @@ std::vector<OfficerEntry> Tablet::officers() {
       "ORDER BY o.username <> ?1, o.team_id IS NOT (SELECT team_id FROM officers WHERE "
       "username = ?1), o.name, o.username");
   s.bind_all(me);
-  std::vector<OfficerEntry> all;
-  while (s.step()) {
-    all.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0});
-  }
-  return all;
+  return rows_of(s, [](const store::Statement& row) {
+    return OfficerEntry{row.column_text(0), row.column_text(1), row.column_text(2),
+                        row.column_int(3) != 0};
+  });
 }
 
 std::vector<SuspectRecord> Tablet::suspects() {
   auto& m = *impl_;
   m.require_unlocked();
   sync::Replica replica(m.db());
-  std::vector<SuspectRecord> all;
   auto s = m.db().prepare("SELECT id FROM suspects ORDER BY harm, outstanding_since, ref");
-  while (s.step()) {
-    const std::string id = s.column_text(0);
-    all.push_back({replica.fields_of("suspect", id).value_or(FieldValues{}),
-                   replica.children_of("trace_enquiry", id),
-                   replica.children_of("suspect_action", id)});
-    all.back().suspect["id"] = id;
-  }
-  return all;
+  return rows_of(s, [&](const store::Statement& row) {
+    const std::string id = row.column_text(0);
+    SuspectRecord record{replica.fields_of("suspect", id).value_or(FieldValues{}),
+                         replica.children_of("trace_enquiry", id),
+                         replica.children_of("suspect_action", id)};
+    record.suspect["id"] = id;
+    return record;
+  });
 }
 
 std::vector<ReturnedItem> Tablet::returned() {
@@ -1066,16 +1074,16 @@ std::vector<ReturnedItem> Tablet::returned() {
       "d.decided_at OR (e.decided_at = d.decided_at AND e.id > d.id))) ORDER BY d.decided_at, "
       "d.id");
   s.bind_all(me);
-  std::vector<ReturnedItem> all;
-  while (s.step()) {
-    ReturnedItem item{s.column_text(0), s.column_text(1), s.column_text(2),    s.column_text(3),
-                      s.column_text(4), s.column_text(5), s.column_int(6) != 0};
+  auto all = rows_of(s, [&](const store::Statement& row) {
+    ReturnedItem item{row.column_text(0),    row.column_text(1), row.column_text(2),
+                      row.column_text(3),    row.column_text(4), row.column_text(5),
+                      row.column_int(6) != 0};
     // A rejected change is the officer's when this tablet sent it.
     if (item.subject == "change") {
       item.mine = m.state().rejected_change(item.subject_id).has_value();
     }
-    all.push_back(std::move(item));
-  }
+    return item;
+  });
   std::stable_partition(all.begin(), all.end(), [](const ReturnedItem& r) { return r.mine; });
   return all;
 }

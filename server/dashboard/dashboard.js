@@ -832,13 +832,21 @@ function recordUpdate(entity, record, values) {
 }
 const writeRecord = (body) => api("/api/v1/records", { method: "POST", body });
 
-async function nominalView() {
+// A record's page opened: { id, written, data } once the reason is given and the record read with
+// it from `path`/id, else { content }: the question (openingReason).
+async function openRecord(view, title, path) {
   const { id } = route();
-  if (!id) throw new ApiError(400, "No nominal was named.");
-  const opening = openingReason("nominal", id, "Nominal");
+  if (!id) throw new ApiError(400, `No ${title.toLowerCase()} was named.`);
+  const opening = openingReason(view, id, title);
   if (!opening.reason) return opening;
-  const { reason: asked, written } = opening;
-  const n = await api(`/api/v1/nominals/${encodeURIComponent(id)}?reason=${encodeURIComponent(asked)}`);
+  const data = await api(`${path}/${encodeURIComponent(id)}?reason=${encodeURIComponent(opening.reason)}`);
+  return { id, written: opening.written, data };
+}
+
+async function nominalView() {
+  const opened = await openRecord("nominal", "Nominal", "/api/v1/nominals");
+  if (!opened.data) return opened;
+  const { id, written, data: n } = opened;
   const r = n.record;
   const actionsOf = (planId) => r.actions.filter((a) => a.plan_id === planId);
   const conditionsOf = (orderId) => r.conditions.filter((c) => c.order_id === orderId);
@@ -969,12 +977,9 @@ const readReason = new Map();  // the reason given for opening a record, until i
 // and the cases about them. A suspect with an open action is closed only by a supervisor, with a
 // reason for leaving it open (the server checks it: core's check_suspect_close).
 async function suspectView() {
-  const { id } = route();
-  if (!id) throw new ApiError(400, "No suspect was named.");
-  const opening = openingReason("suspect", id, "Suspect");
-  if (!opening.reason) return opening;
-  const { reason, written } = opening;
-  const d = await api(`/api/v1/suspects/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
+  const opened = await openRecord("suspect", "Suspect", "/api/v1/suspects");
+  if (!opened.data) return opened;
+  const { id, written, data: d } = opened;
   const s = d.suspect;
   const supervisor = session().role !== "officer";
   const today = londonToday();
@@ -1039,12 +1044,9 @@ async function suspectView() {
 // reviews under investigation. An extension is checked by the server against the law's ranks
 // and periods, and refused with the reason.
 async function bailView() {
-  const { id } = route();
-  if (!id) throw new ApiError(400, "No bail case was named.");
-  const opening = openingReason("bail", id, "Bail case");
-  if (!opening.reason) return opening;
-  const { reason, written } = opening;
-  const d = await api(`/api/v1/bail-cases/${encodeURIComponent(id)}?reason=${encodeURIComponent(reason)}`);
+  const opened = await openRecord("bail", "Bail case", "/api/v1/bail-cases");
+  if (!opened.data) return opened;
+  const { id, written, data: d } = opened;
   const c = d.bail_case;
   const p = d.bail_period;
   const supervisor = session().role !== "officer";

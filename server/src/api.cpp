@@ -22,6 +22,23 @@ Response json_response(int status, std::string body) {
   return response;
 }
 
+void write_rows(base::JsonWriter& w, std::string_view key, store::Statement& rows,
+                std::initializer_list<std::string_view> names) {
+  w.key(key).begin_array();
+  while (rows.step()) {
+    w.begin_object();
+    int column = 0;
+    for (const auto name : names) w.field(name, rows.column_optional_text(column++));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+std::string read_reason(const Call& call) {
+  const auto reason = call.request.query.find("reason");
+  return reason == call.request.query.end() ? std::string() : reason->second;
+}
+
 Response error_response(int status, std::string_view code, std::string_view message) {
   base::JsonWriter w;
   w.begin_object().field("error", code).field("message", message).end_object();
@@ -212,6 +229,11 @@ Response Api::Impl::dispatch(const Request& request, const Match& found, Request
 
 std::string Api::Impl::now_text() {
   return format_instant(options.now());
+}
+
+Response Api::Impl::disclosing(std::vector<AuditRow> read, std::string page) {
+  audits->write(std::move(read));
+  return json_response(200, std::move(page));
 }
 
 AuditRow Api::Impl::audit_row(const Caller* caller, std::string_view action,

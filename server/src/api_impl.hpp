@@ -49,6 +49,12 @@ struct HttpError {
 
 [[noreturn]] void fail(int status, std::string code, std::string message);
 
+// A query's rows as an array of objects under `key`, each column under the name given for it, in
+// order: NULL as null, any other value as its text (a page selects coalesce(x, '') where it
+// answers "" for none).
+void write_rows(base::JsonWriter& w, std::string_view key, store::Statement& rows,
+                std::initializer_list<std::string_view> names);
+
 // The scope of a read as the audit log says it: "the force", or "teams A, B".
 std::string scope_words(const std::vector<std::string>& teams);
 
@@ -68,6 +74,9 @@ struct Call {
   // caller is known only once it succeeds, names the officer and the new device itself.
   RequestLine* log = nullptr;
 };
+
+// Why the reader opened a record (?reason=, audited with the read): empty when they gave none.
+std::string read_reason(const Call& call);
 
 struct Api::Impl {
   explicit Impl(ApiOptions o);
@@ -119,6 +128,9 @@ struct Api::Impl {
   std::string now_text();
   AuditRow audit_row(const Caller* caller, std::string_view action, std::string_view entity,
                      const std::optional<std::string>& entity_id, std::string_view reason);
+  // The answer of a page that discloses records: each read in `read` audited first (through the
+  // durable queue, committed before the answer goes), then the page.
+  Response disclosing(std::vector<AuditRow> read, std::string page);
   // An audit row written in the caller's transaction, beside what it audits.
   void audit(store::Database& db, const Caller* caller, std::string_view action,
              std::string_view entity, const std::optional<std::string>& entity_id,
@@ -161,7 +173,11 @@ struct Api::Impl {
   // --- case_routes.cpp
   Response suspect(const Call& call);
   Response bail_case(const Call& call);
-  std::string case_in_scope(const Call& call, std::string_view entity, std::string_view noun);
+  struct CaseRecord {
+    std::string id;
+    sync::FieldValues fields;  // as a tablet holds them, with the id
+  };
+  CaseRecord case_in_scope(const Call& call, std::string_view entity, std::string_view noun);
 
   // --- report_routes.cpp
   Response overdue_report_page(const Call& call);

@@ -42,9 +42,10 @@ std::optional<Date> latest(const std::vector<sync::FieldValues>& all, const std:
 }  // namespace
 
 // The record of `entity` (a suspect or a bail case) named by id or reference in the path, within
-// the caller's teams: its id. 404 when there is none; 403, audited, when it is another team's.
-std::string Api::Impl::case_in_scope(const Call& call, std::string_view entity,
-                                     std::string_view noun) {
+// the caller's teams, read in full. 404 when there is none; 403, audited, when it is another
+// team's.
+Api::Impl::CaseRecord Api::Impl::case_in_scope(const Call& call, std::string_view entity,
+                                               std::string_view noun) {
   const std::string table = entity == "suspect" ? "suspects" : "bail_cases";
   // An id names its record before a reference does: a record whose reference is another's id
   // never stands in for it.
@@ -63,16 +64,17 @@ std::string Api::Impl::case_in_scope(const Call& call, std::string_view entity,
            "the " + std::string(noun) + " belongs to a team outside yours", "read outside scope",
            std::string(entity), id);
   }
-  return id;
+  auto fields =
+      sync::Replica(*call.db).fields_of(std::string(entity), id).value_or(sync::FieldValues{});
+  fields["id"] = id;  // a record's wire fields leave out its id
+  return {std::move(id), std::move(fields)};
 }
 
 Response Api::Impl::suspect(const Call& call) {
   store::Database& db = *call.db;
   store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
-  const std::string id = case_in_scope(call, "suspect", "suspect");
+  const auto [id, suspect] = case_in_scope(call, "suspect", "suspect");
   sync::Replica replica(db);
-  auto suspect = replica.fields_of("suspect", id).value_or(sync::FieldValues{});
-  suspect["id"] = id;  // a record's wire fields leave out its id
   const auto actions = replica.children_of("suspect_action", id);
   const auto since = date_of(suspect, "outstanding_since");
   const Date today = london_date(options.now());
@@ -94,16 +96,13 @@ Response Api::Impl::suspect(const Call& call) {
       "JOIN officers o ON o.id = r.reviewer_id WHERE r.suspect_id = ? ORDER BY r.reviewed_on "
       "DESC, r.sync_seq DESC");
   reviews.bind_all(id);
-  w.key("reviews").begin_array();
-  while (reviews.step()) {
-    const auto on = parse_date(reviews.column_view(1));
-    if (on && (!reviewed || *on > *reviewed)) reviewed = on;
-    w.object({base::member("id", reviews.column_text(0)),
-              base::member("reviewed_on", reviews.column_text(1)),
-              base::member("note", reviews.column_text(2)),
-              base::member("reviewer", reviews.column_text(3))});
+  write_rows(w, "reviews", reviews, {"id", "reviewed_on", "note", "reviewer"});
+  const auto last_recorded = store::single_text(
+      db, "SELECT max(reviewed_on) FROM suspect_reviews WHERE suspect_id = ?", id);
+  if (const auto on = last_recorded ? parse_date(*last_recorded) : std::nullopt;
+      on && (!reviewed || *on > *reviewed)) {
+    reviewed = on;
   }
-  w.end_array();
   write_records(w, "traces", replica.children_of("trace_enquiry", id));
   w.field("open_actions", static_cast<std::int64_t>(open_actions));
   w.field("review_due",
@@ -130,24 +129,19 @@ Response Api::Impl::suspect(const Call& call) {
         {base::member("ref", cases.column_text(1)), base::member("status", cases.column_text(2))});
   }
   w.end_array().end_object();
-  const std::string reason =
-      call.request.query.count("reason") ? call.request.query.at("reason") : "";
-  std::vector<AuditRow> read{audit_row(call.caller, "read", "suspect", id, reason)};
+  std::vector<AuditRow> read{audit_row(call.caller, "read", "suspect", id, read_reason(call))};
   for (const auto& case_id : disclosed) {
     read.push_back(
         audit_row(call.caller, "read", "bail_case", case_id, "bail case of a suspect read"));
   }
-  audits->write(std::move(read));
-  return json_response(200, w.str());
+  return disclosing(std::move(read), w.str());
 }
 
 Response Api::Impl::bail_case(const Call& call) {
   store::Database& db = *call.db;
   store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
-  const std::string id = case_in_scope(call, "bail_case", "bail case");
+  const auto [id, bail] = case_in_scope(call, "bail_case", "bail case");
   sync::Replica replica(db);
-  auto bail = replica.fields_of("bail_case", id).value_or(sync::FieldValues{});
-  bail["id"] = id;
   const auto extensions = replica.children_of("bail_extension", id);
   const auto reviews = replica.children_of("rui_review", id);
   const Date today = london_date(options.now());
@@ -210,15 +204,12 @@ Response Api::Impl::bail_case(const Call& call) {
   suspect.reset();
   w.field("suspect_ref", suspect_ref);
   w.end_object();
-  std::vector<AuditRow> read{
-      audit_row(call.caller, "read", "bail_case", id,
-                call.request.query.count("reason") ? call.request.query.at("reason") : "")};
+  std::vector<AuditRow> read{audit_row(call.caller, "read", "bail_case", id, read_reason(call))};
   if (suspect_id) {
     read.push_back(
         audit_row(call.caller, "read", "suspect", *suspect_id, "suspect of a bail case read"));
   }
-  audits->write(std::move(read));
-  return json_response(200, w.str());
+  return disclosing(std::move(read), w.str());
 }
 
 }  // namespace vigil::server

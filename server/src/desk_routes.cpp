@@ -177,8 +177,7 @@ Response Api::Impl::officers(const Call& call) {
     rows.push_back(audit_row(&caller, "read", "officer", s.column_text(0), "list of officers"));
   }
   w.end_array().end_object();
-  audits->write(std::move(rows));
-  return json_response(200, w.str());
+  return disclosing(std::move(rows), w.str());
 }
 
 Response Api::Impl::officer_access(const Call& call, bool active) {

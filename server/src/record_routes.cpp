@@ -63,61 +63,35 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
       "c.decided_by WHERE (c.entity, c.entity_id) IN " +
       records + " ORDER BY c.detected_at, c.id");
   conflicts.bind_all(id);
-  w.key("conflicts").begin_array();
-  while (conflicts.step()) {
-    w.object({base::member("id", conflicts.column_text(0)),
-              base::member("entity", conflicts.column_text(1)),
-              base::member("field", conflicts.column_text(2)),
-              base::member("winning_value", conflicts.column_optional_text(3)),
-              base::member("losing_value", conflicts.column_optional_text(4)),
-              base::member("detected_at", conflicts.column_text(5)),
-              base::member("status", conflicts.column_text(6)),
-              base::member("decision", conflicts.column_optional_text(7)),
-              base::member("decided_by", conflicts.column_text(8))});
-  }
-  w.end_array();
+  write_rows(w, "conflicts", conflicts,
+             {"id", "entity", "field", "winning_value", "losing_value", "detected_at", "status",
+              "decision", "decided_by"});
   // A move is a change of the nominal's team or officer taken in through sync, with the values
   // it replaced.
   auto moves = db.prepare(
-      "SELECT c.received_at, coalesce(o.username, ''), json_extract(c.base, '$.team'), "
-      "json_extract(c.fields, '$.team'), json_extract(c.base, '$.officer'), "
-      "json_extract(c.fields, '$.officer'), json_type(c.fields, '$.team') IS NOT NULL, "
-      "json_type(c.fields, '$.officer') IS NOT NULL FROM changes c LEFT JOIN officers o ON o.id "
-      "= c.officer_id WHERE c.entity = 'nominal' AND c.entity_id = ?1 AND c.outcome <> "
-      "'rejected' AND (json_type(c.fields, '$.team') IS NOT NULL OR json_type(c.fields, "
-      "'$.officer') IS NOT NULL) ORDER BY c.seq");
+      "SELECT c.received_at, coalesce(o.username, ''), CASE WHEN json_type(c.fields, '$.team') IS "
+      "NOT NULL THEN json_extract(c.base, '$.team') END, json_extract(c.fields, '$.team'), CASE "
+      "WHEN json_type(c.fields, '$.officer') IS NOT NULL THEN json_extract(c.base, '$.officer') "
+      "END, json_extract(c.fields, '$.officer') FROM changes c LEFT JOIN officers o ON o.id = "
+      "c.officer_id WHERE c.entity = 'nominal' AND c.entity_id = ?1 AND c.outcome <> 'rejected' "
+      "AND (json_type(c.fields, '$.team') IS NOT NULL OR json_type(c.fields, '$.officer') IS NOT "
+      "NULL) ORDER BY c.seq");
   moves.bind_all(id);
-  w.key("transfers").begin_array();
-  while (moves.step()) {
-    const bool team = moves.column_int(6) != 0, officer = moves.column_int(7) != 0;
-    w.object({base::member("at", moves.column_text(0)), base::member("by", moves.column_text(1)),
-              base::member("from_team", team ? moves.column_optional_text(2) : std::nullopt),
-              base::member("to_team", team ? moves.column_optional_text(3) : std::nullopt),
-              base::member("from_officer", officer ? moves.column_optional_text(4) : std::nullopt),
-              base::member("to_officer", officer ? moves.column_optional_text(5) : std::nullopt)});
-  }
-  w.end_array();
+  write_rows(w, "transfers", moves,
+             {"at", "by", "from_team", "to_team", "from_officer", "to_officer"});
   auto reviews = db.prepare(
-      "SELECT d.subject, d.subject_id, d.decision, d.comment, d.received_at, coalesce(o.username, "
-      "'') FROM review_decisions d LEFT JOIN officers o ON o.id = d.reviewer_id WHERE "
+      "SELECT d.subject, d.subject_id, d.decision, d.comment, coalesce(d.received_at, ''), "
+      "coalesce(o.username, '') FROM review_decisions d LEFT JOIN officers o ON o.id = "
+      "d.reviewer_id WHERE "
       "(d.subject, d.subject_id) IN " +
       records + " ORDER BY d.sync_seq");
   reviews.bind_all(id);
-  w.key("reviews").begin_array();
-  while (reviews.step()) {
-    w.object({base::member("subject", reviews.column_text(0)),
-              base::member("subject_id", reviews.column_text(1)),
-              base::member("decision", reviews.column_text(2)),
-              base::member("comment", reviews.column_text(3)),
-              base::member("at", reviews.column_text(4)),
-              base::member("reviewer", reviews.column_text(5))});
-  }
-  w.end_array();
+  write_rows(w, "reviews", reviews,
+             {"subject", "subject_id", "decision", "comment", "at", "reviewer"});
   // Who opened the record and why: the latest reads, for supervisors only (an officer's own
   // reads are theirs to know from their tablet).
-  w.key("read_audit");
   if (caller.role == Role::officer) {
-    w.null();
+    w.key("read_audit").null();
     return;
   }
   auto reads = db.prepare(
@@ -127,14 +101,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
       "BY a.occurred_at DESC LIMIT " +
       std::to_string(kReadsShown));
   reads.bind_all(id);
-  w.begin_array();
-  while (reads.step()) {
-    w.object({base::member("at", reads.column_text(0)),
-              base::member("officer", reads.column_text(1)),
-              base::member("reason", reads.column_text(2)),
-              base::member("device", reads.column_text(3))});
-  }
-  w.end_array();
+  write_rows(w, "read_audit", reads, {"at", "officer", "reason", "device"});
 }
 
 }  // namespace
@@ -175,12 +142,10 @@ Response Api::Impl::nominals(const Call& call) {
         audit_row(&caller, "read", "nominal", s.column_text(0), "list of nominals"));
   }
   w.end_array().end_object();
-  audits->write(std::move(disclosed));
-  return json_response(200, w.str());
+  return disclosing(std::move(disclosed), w.str());
 }
 
 Response Api::Impl::nominal(const Call& call) {
-  const Request& request = call.request;
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
   store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
@@ -278,10 +243,8 @@ Response Api::Impl::nominal(const Call& call) {
   w.end_array();
   write_record_page(db, caller, id, w);
   w.end_object();
-  disclosed.push_back(audit_row(&caller, "read", "nominal", id,
-                                request.query.count("reason") ? request.query.at("reason") : ""));
-  audits->write(std::move(disclosed));
-  return json_response(200, w.str());
+  disclosed.push_back(audit_row(&caller, "read", "nominal", id, read_reason(call)));
+  return disclosing(std::move(disclosed), w.str());
 }
 
 Response Api::Impl::conflicts(const Call& call) {
@@ -299,8 +262,7 @@ Response Api::Impl::conflicts(const Call& call) {
   for (const auto& c : listed) {
     rows.push_back(audit_row(&caller, "read", "conflict", c.id, "list of conflicts"));
   }
-  audits->write(std::move(rows));
-  return json_response(200, sync::encode(listed));
+  return disclosing(std::move(rows), sync::encode(listed));
 }
 
 // A supervisor decides exactly the conflicts the list shows them: those on records of their
@@ -366,8 +328,7 @@ Response Api::Impl::devices(const Call& call) {
   rows.reserve(listed.size());
   for (const auto& d : listed)
     rows.push_back(audit_row(&caller, "read", "device", d.id, "list of devices"));
-  audits->write(std::move(rows));
-  return json_response(200, store::devices_json(listed));
+  return disclosing(std::move(rows), store::devices_json(listed));
 }
 
 Response Api::Impl::revoke(const Call& call) {

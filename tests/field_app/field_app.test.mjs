@@ -180,6 +180,17 @@ async function screenChecked(name) {
   assert.deepEqual(small, [], `touch targets under 44 px on ${name}`);
 }
 
+// A form the officer opens by its link: the form #NAME-form, checked as the screen NAME, filled
+// by `fill` and sent; resolves once the app shows `then`, where sending it leads.
+async function formSent(link, name, fill, then) {
+  await page.click(link);
+  await page.waitForSelector(`#${name}-form`);
+  await screenChecked(name);
+  await fill();
+  await page.click(`#${name}-form button[type=submit]`);
+  await page.waitForSelector(then);
+}
+
 try {
   await check("the launch address opens the app once; without its cookie, or from another Host or Origin, nothing answers", async () => {
     assert.equal((await raw("GET", "/api/status")).status, 401);
@@ -318,14 +329,11 @@ try {
     await page.waitForSelector("#why-form");
     await page.check("#why-2");
     await page.click("#why-form button[type=submit]");
-    await page.click(`a[href="#breach/${encodeURIComponent(target.ref)}"]`);
-    await page.waitForSelector("#breach-form");
-    await screenChecked("breach");
-    await page.selectOption("#breach-condition", `${target.order_id}|${target.gone}`);
-    await page.fill("#breach-action", "Arrested at the address");
-    await page.click("#breach-form button[type=submit]");
-    // Back on the record, read again for the same reason, with the breach on it.
-    await page.waitForSelector("#record-visit");
+    // Sent, it leads back to the record, read again for the same reason, with the breach on it.
+    await formSent(`a[href="#breach/${encodeURIComponent(target.ref)}"]`, "breach", async () => {
+      await page.selectOption("#breach-condition", `${target.order_id}|${target.gone}`);
+      await page.fill("#breach-action", "Arrested at the address");
+    }, "#record-visit");
     assert.match(await page.textContent("main"), /Arrested at the address/);
     sql(`DELETE FROM order_conditions WHERE id = '${target.gone}'`);
     await startServer();
@@ -364,13 +372,10 @@ try {
     const followUp = `a[href="#follow-up/${encodeURIComponent(target.ref)}/${encodeURIComponent(breach.id)}"]`;
     await page.waitForSelector(followUp);
     assert.match(await page.textContent("#breaches"), /Not followed up yet/);
-    await page.click(followUp);
-    await page.waitForSelector("#follow-up-form");
-    await screenChecked("follow-up");
-    await page.fill("#follow-up-action", "Charged with the breach; remanded");
-    await page.selectOption("#follow-up-status", "closed");
-    await page.click("#follow-up-form button[type=submit]");
-    await page.waitForSelector("#record-visit");
+    await formSent(followUp, "follow-up", async () => {
+      await page.fill("#follow-up-action", "Charged with the breach; remanded");
+      await page.selectOption("#follow-up-status", "closed");
+    }, "#record-visit");
     assert.match(await page.textContent("#breaches"), /Charged with the breach; remanded \(closed\)/);
     assert.equal(await page.$(followUp), null, "a closed breach offers no further follow-up");
     await page.click("#tab-sync");
@@ -458,13 +463,10 @@ try {
     await page.waitForSelector("#visits");
     assert.match(await page.textContent("#visits li:first-child"), /Amended .*: The partner was there too/);
 
-    await page.click(`a[href="#assessment/${open}"]`);
-    await page.waitForSelector("#assessment-form");
-    await screenChecked("assessment");
-    await page.selectOption("#assessment-risk", "very_high");
-    await page.fill("#assessment-risk-factors", "New partner has two young children");
-    await page.click("#assessment-form button[type=submit]");
-    await page.waitForSelector("#visits");
+    await formSent(`a[href="#assessment/${open}"]`, "assessment", async () => {
+      await page.selectOption("#assessment-risk", "very_high");
+      await page.fill("#assessment-risk-factors", "New partner has two young children");
+    }, "#visits");
     assert.match(await page.textContent("main"), /Very high — risk: New partner has two young children/);
 
     await page.selectOption(`#action-${target.action}`, "done");
@@ -501,15 +503,12 @@ try {
 
   await check("an encounter with a young person is recorded by number, and reaches the server", async () => {
     await page.click("#tab-suspects");
-    await page.click("#record-encounter");
-    await page.waitForSelector("#encounter-form");
-    await screenChecked("encounter");
-    await page.fill("#encounter-number", "YP-APP-1");
-    await page.fill("#encounter-place", "Railway station");
-    await page.check("#encounter-criminal");
-    await page.fill("#encounter-markers", "Travelling out of area alone");
-    await page.click("#encounter-form button[type=submit]");
-    await page.waitForSelector('#screen-title:has-text("Suspects")');
+    await formSent("#record-encounter", "encounter", async () => {
+      await page.fill("#encounter-number", "YP-APP-1");
+      await page.fill("#encounter-place", "Railway station");
+      await page.check("#encounter-criminal");
+      await page.fill("#encounter-markers", "Travelling out of area alone");
+    }, '#screen-title:has-text("Suspects")');
     await page.click("#tab-sync");
     await page.click("#sync-page-now");
     await page.waitForFunction(() => /^Online · 0 changes wait/.test(document.querySelector("#link-state").textContent));

@@ -129,10 +129,17 @@ TEST_CASE(
   CHECK(returned[0].nominal_ref == "NOM-3");
   CHECK(returned[0].mine);
 
+  // The officer amends a visit and syncs; the queue as the supervisor then finds it.
+  const auto queue_once_amended = [&](const std::string& visit, const std::string& reason,
+                                      const sync::FieldValues& changes) {
+    tablet->amend_visit(visit, reason, changes);
+    tablet->sync(Force::quick());
+    return queue_of(*http, sergeant, "North");
+  };
+
   // The officer answers with an amendment: the visit waits for the supervisor again.
-  tablet->amend_visit(other, "Went alone: pc.b was at court", {{"crew_reason", "pc.b at court"}});
-  tablet->sync(Force::quick());
-  const auto answered = queue_of(*http, sergeant, "North");
+  const auto answered = queue_once_amended(other, "Went alone: pc.b was at court",
+                                           {{"crew_reason", "pc.b at court"}});
   CHECK(answered.item("returned", other) == nullptr);
   CHECK(answered.item("waiting", other) != nullptr);
   CHECK(answered.doc["older_unreviewed"]["visit"].GetInt() == 0);
@@ -144,9 +151,7 @@ TEST_CASE(
                    other + "'");
   // (The server keeps that count until a change lands in the team or the day turns; an edit of
   // the database behind its back is not one, so the officer's next amendment stands for it.)
-  tablet->amend_visit(single, "Crew noted", {{"crew_reason", "pc.b called away"}});
-  tablet->sync(Force::quick());
-  const auto aged = queue_of(*http, sergeant, "North");
+  const auto aged = queue_once_amended(single, "Crew noted", {{"crew_reason", "pc.b called away"}});
   CHECK(aged.item("waiting", other) == nullptr);
   CHECK(aged.item("waiting", single) != nullptr);
   CHECK(aged.doc["older_unreviewed"]["visit"].GetInt() == 1);

@@ -41,6 +41,19 @@ using vigil::mobile::Problem;
 using vigil::mobile::Tablet;
 using vigil::mobile::TabletError;
 
+namespace {
+
+// PC A's tablet (pc-a.db) in use: enrolled, and a visit to `ref` pushed, so that it follows the
+// server's changes from a cursor as any tablet in use does.
+std::unique_ptr<Tablet> pc_a_in_use(Force& f, const std::string& ref) {
+  auto tablet = f.enrolled("pc.a", "pc-a.db");
+  tablet->record_visit(visit_to(ref, {"pc.a", "pc.b"}));
+  tablet->sync(Force::quick());
+  return tablet;
+}
+
+}  // namespace
+
 TEST_CASE("100 visits recorded while the server is down all reach its overdue report",
           "[mobile][tablet]") {
   Force f;
@@ -154,11 +167,8 @@ TEST_CASE("a revoked tablet wipes its store at its next contact and says so", "[
 TEST_CASE("a nominal moved to another team leaves the old team's tablets at their next sync",
           "[mobile][tablet]") {
   Force f;
-  auto officer = f.enrolled("pc.a", "pc-a.db");
+  auto officer = pc_a_in_use(f, "NOM-2");
   auto sergeant = f.enrolled("sgt.north", "sgt.db");
-  // The officer's tablet follows the server's changes from a cursor, as any tablet in use does.
-  officer->record_visit(visit_to("NOM-2", {"pc.a", "pc.b"}));
-  officer->sync(Force::quick());
   CHECK(officer->caseload(today()).size() == 4);
   sergeant->update_nominal("NOM-2", {{"team", "South"}});
   sergeant->sync(Force::quick());
@@ -881,9 +891,7 @@ TEST_CASE("a tablet enrolled before any change was logged follows from its curso
 
 TEST_CASE("what an import changes reaches the tablets at their next pull", "[mobile][tablet]") {
   Force f;
-  auto tablet = f.enrolled("pc.a", "pc-a.db");
-  tablet->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
-  tablet->sync(Force::quick());
+  auto tablet = pc_a_in_use(f, "NOM-1");
 
   // The force's spreadsheet raises NOM-1 to very high risk and moves NOM-2 to South.
   const auto csv = f.dir.path() / "import";
@@ -912,10 +920,8 @@ TEST_CASE("what an import changes reaches the tablets at their next pull", "[mob
 TEST_CASE("an officer or policy version the back office adds reaches every tablet as a change",
           "[mobile][tablet]") {
   Force f;
-  auto north = f.enrolled("pc.a", "pc-a.db");
+  auto north = pc_a_in_use(f, "NOM-1");
   auto south = f.enrolled("pc.south", "pc-south.db");
-  north->record_visit(visit_to("NOM-1", {"pc.a", "pc.b"}));
-  north->sync(Force::quick());
   south->sync(Force::quick());
 
   const std::string vigil = std::string(VIGIL_BIN_DIR) + "/vigil";

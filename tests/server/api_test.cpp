@@ -427,32 +427,25 @@ TEST_CASE("api: changes the server will not take are rejected with a reason and 
   REQUIRE(pc.push_one(pc.visit(nominal)).outcome == Outcome::applied);
   other.pull();
   REQUIRE(other.cursor > 0);
-  const std::vector<std::pair<Change, std::string>> cases = {
-      {pc.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}),
-       "'spaceship' is not a kind of record Vigil syncs"},
-      {pc.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
-                 {{"risk_level", "high"}}),
-       "only a supervisor may change risk_level"},
+  std::vector<RefusedChange> cases = refused_to_an_officer(pc, nominal);
+  cases.push_back(
       {pc.change("nominal", south, Operation::update, {{"area", "Docks"}}, {{"area", ""}}),
-       "the nominal belongs to a team outside yours"},
-      {pc.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),
-       "only a supervisor may create a nominal"},
-      {pc.change("nominal", "'; DROP TABLE nominals; --", Operation::update, {{"area", "x"}},
-                 {{"area", ""}}),
-       "entity_id must be a UUID"},
-  };
+       "the nominal belongs to a team outside yours"});
+  cases.push_back({pc.change("nominal", "'; DROP TABLE nominals; --", Operation::update,
+                             {{"area", "x"}}, {{"area", ""}}),
+                   "entity_id must be a UUID"});
   std::vector<Change> batch;
-  for (const auto& c : cases) batch.push_back(c.first);
+  for (const auto& c : cases) batch.push_back(c.change);
   // One good change in the same batch: a refusal is per change, not per batch.
   batch.push_back(pc.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "yes"}},
                             {{"no_fixed_abode", "no"}}));
   const auto response = pc.push(batch);
   REQUIRE(response.outcomes.size() == batch.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    INFO(cases[i].second);
+    INFO(cases[i].reason);
     CHECK(response.outcomes[i].change_id == batch[i].change_id);
     CHECK(response.outcomes[i].outcome == Outcome::rejected);
-    CHECK(response.outcomes[i].reason == cases[i].second);
+    CHECK(response.outcomes[i].reason == cases[i].reason);
   }
   CHECK(response.outcomes.back().outcome == Outcome::applied);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api_world.hpp"
+#include "check_not_ready.hpp"
 #include "vigil/base/error.hpp"
 #include "vigil/server/api.hpp"
 
@@ -331,12 +332,7 @@ TEST_CASE("boundaries: with its database file gone, the server acknowledges noth
   // The process answers (liveness), but is not ready for work, and says why.
   const auto not_ready = [&] {
     CHECK(world.client()->get("/healthz").status == 200);
-    const auto ready = world.client()->get("/readyz");
-    CHECK(ready.status == 503);
-    const auto checks = parse(ready.body);
-    CHECK_FALSE(checks["checks"]["database"]["ok"].GetBool());
-    CHECK(member(checks["checks"]["database"], "detail").find("was replaced, renamed or deleted") !=
-          std::string::npos);
+    check_not_ready(world, "database", "was replaced, renamed or deleted");
   };
   not_ready();
   // Put back, it is still not the file at the path the server trusts: restart to serve again.

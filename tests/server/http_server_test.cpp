@@ -103,15 +103,12 @@ TEST_CASE("http: request targets are split and percent-decoded", "[server][http]
   CHECK(parse_request_target("/x?a%3Db=c%26d")->query.at("a=b") == "c&d");
   CHECK(parse_request_target("/")->query.empty());
 
-  CHECK_FALSE(parse_request_target(""));
-  CHECK_FALSE(parse_request_target("*"));
-  CHECK_FALSE(parse_request_target("http://example.com/"));
-  CHECK_FALSE(parse_request_target("/a%00b"));
-  CHECK_FALSE(parse_request_target("/a%zz"));
-  CHECK_FALSE(parse_request_target("/a%2"));
-  CHECK_FALSE(parse_request_target("/a%"));
-  CHECK_FALSE(parse_request_target("/a?x=%00"));
-  CHECK_FALSE(parse_request_target("/a?x=%g1"));
+  // Not an origin-form path, or an escape that is broken or decodes to NUL.
+  for (const char* refused :
+       {"", "*", "http://example.com/", "/a%00b", "/a%zz", "/a%2", "/a%", "/a?x=%00", "/a?x=%g1"}) {
+    INFO('"' << refused << '"');
+    CHECK_FALSE(parse_request_target(refused));
+  }
 }
 
 TEST_CASE("http: a round trip, two requests on one kept-alive connection", "[server][http]") {

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "queries.hpp"
+#include "vigil/base/ids.hpp"
 #include "vigil/rules/domain.hpp"
 #include "vigil/store/store.hpp"
 #include "vigil/sync/engine.hpp"
@@ -55,4 +57,31 @@ inline vigil::sync::Caller caller_of(vigil::store::Database& db, const std::stri
   c.device_id = device;
   c.team_ids = vigil::sync::scope_teams(db, c.officer_id, c.role);
   return c;
+}
+
+// A change the engine refuses, and the reason it gives, word for word.
+struct RefusedChange {
+  vigil::sync::Change change;
+  std::string reason;
+};
+
+// Changes no officer may make, whether their tablet reaches the engine directly or through the
+// API: a kind of record Vigil does not sync, a field only a supervisor may change (on `nominal`, of
+// the officer's own team), and a new nominal. `maker` makes them as the officer's tablet would:
+// an EngineWorld, or a server test's Device.
+template <class Maker>
+std::vector<RefusedChange> refused_to_an_officer(Maker& maker, const std::string& nominal) {
+  using vigil::sync::FieldValues;
+  using vigil::sync::Operation;
+  return {
+      {maker.change("spaceship", vigil::base::make_uuid(), Operation::create,
+                    FieldValues{{"x", "y"}}),
+       "'spaceship' is not a kind of record Vigil syncs"},
+      {maker.change("nominal", nominal, Operation::update, FieldValues{{"risk_level", "low"}},
+                    FieldValues{{"risk_level", "high"}}),
+       "only a supervisor may change risk_level"},
+      {maker.change("nominal", vigil::base::make_uuid(), Operation::create,
+                    FieldValues{{"ref", "N-9"}}),
+       "only a supervisor may create a nominal"},
+  };
 }

@@ -62,3 +62,11 @@ struct EngineWorld : ForceDatabase {
                    {"amended_at", amended_at}});
   }
 };
+
+// North's pc.a and their sergeant, each at a tablet: whom most engine tests push as. Naming a
+// caller writes nothing, so a test may leave the sergeant idle.
+struct NorthTeam {
+  EngineWorld w;
+  const vigil::sync::Caller pc = w.caller("pc.a", "device-a");
+  const vigil::sync::Caller sergeant = w.caller("sgt.north", "device-g");
+};

@@ -97,24 +97,32 @@ struct TestForce {
       db.prepare(sql).bind_all(id, values...).run();
       return id;
     };
+    // A suspect and a bail case in each team (South's released under investigation): the values
+    // are bound, in the order of the columns, after the id.
+    const auto add_suspect = [&](const char* team, const char* ref, const char* surname,
+                                 const char* forenames, const char* offence, int harm,
+                                 const char* outstanding_since) {
+      return add(
+          "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
+          "team_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          ref, surname, forenames, offence, harm, outstanding_since, force.team_ids[team]);
+    };
+    const auto add_bail_case = [&](const char* team, const char* ref, const char* surname,
+                                   const char* forenames, const char* offence,
+                                   const char* arrested_on, const char* status) {
+      return add(
+          "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
+          "status, team_id) VALUES (?, ?, ?, ?, ?, ?, 'standard', ?, ?)",
+          ref, surname, forenames, offence, arrested_on, status, force.team_ids[team]);
+    };
     force.north_suspect =
-        add("INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
-            "team_id) VALUES (?, 'SUS-1', 'Suspect', 'Sam', 'burglary', 2, '2026-10-01', ?)",
-            force.team_ids["North"]);
+        add_suspect("North", "SUS-1", "Suspect", "Sam", "burglary", 2, "2026-10-01");
     force.north_bail_case =
-        add("INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
-            "status, team_id) VALUES (?, 'BAIL-1', 'Bailed', 'Bo', 'assault', '2026-11-01', "
-            "'standard', 'bail', ?)",
-            force.team_ids["North"]);
+        add_bail_case("North", "BAIL-1", "Bailed", "Bo", "assault", "2026-11-01", "bail");
     force.south_suspect =
-        add("INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
-            "team_id) VALUES (?, 'SUS-2', 'Southern', 'Sid', 'robbery', 1, '2026-09-01', ?)",
-            force.team_ids["South"]);
+        add_suspect("South", "SUS-2", "Southern", "Sid", "robbery", 1, "2026-09-01");
     force.south_bail_case =
-        add("INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
-            "status, team_id) VALUES (?, 'BAIL-2', 'Released', 'Rae', 'fraud', '2026-10-01', "
-            "'standard', 'rui', ?)",
-            force.team_ids["South"]);
+        add_bail_case("South", "BAIL-2", "Released", "Rae", "fraud", "2026-10-01", "rui");
     force.north_order =
         add("INSERT INTO orders (id, nominal_id, kind, made_on, court) VALUES (?, ?, 'shpo', "
             "'2025-06-01', 'Northtown Crown Court')",

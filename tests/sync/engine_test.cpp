@@ -18,10 +18,30 @@
 using namespace vigil;
 using namespace vigil::sync;
 
-TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplicate",
-          "[sync][engine]") {
+namespace {
+
+// North's pc.a and pc.b, who edit the same records from their tablets, and their sergeant, who
+// settles what they disagree on.
+struct Colleagues {
   EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+  const Caller a = w.caller("pc.a", "device-a");
+  const Caller b = w.caller("pc.b", "device-b");
+  const Caller sergeant = w.caller("sgt.north", "device-s");
+};
+
+// pc.a of North and pc.south of South at their tablets: what one team's scope holds, the other's
+// does not.
+struct TwoTeams {
+  EngineWorld w;
+  const Caller north = w.caller("pc.a", "device-a");
+  const Caller south = w.caller("pc.south", "device-s");
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(NorthTeam,
+                 "a visit is taken in once, with its attendees, and a retry is a duplicate",
+                 "[sync][engine]") {
   const Change v = w.visit(w.force.north_nominals[0], "pc.a;pc.b");
   const auto first = w.push_one(pc, v);
   CHECK(first.outcome == Outcome::applied);
@@ -38,26 +58,16 @@ TEST_CASE("a visit is taken in once, with its attendees, and a retry is a duplic
   CHECK(count_of(w.db, "SELECT count(*) FROM changes") == 1);
 }
 
-TEST_CASE("bad changes are rejected with a reason and kept, and change nothing else",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "bad changes are rejected with a reason and kept, and change nothing else",
+                 "[sync][engine]") {
   const std::string nominal = w.force.north_nominals[0];
-  struct Case {
-    Change change;
-    std::string reason;
-  };
-  std::vector<Case> cases = {
-      {w.change("spaceship", base::make_uuid(), Operation::create, {{"x", "y"}}),
-       "'spaceship' is not a kind of record Vigil syncs"},
+  std::vector<RefusedChange> cases = {
       {w.change("visit", "not-a-uuid", Operation::append, {{"nominal_id", nominal}}),
        "entity_id must be a UUID"},
       {w.change("visit", base::make_uuid(), Operation::update, {{"outcome", "seen"}},
                 {{"outcome", "seen"}}),
        "a visit is a record of fact: it can only be appended"},
-      {w.change("nominal", nominal, Operation::update, {{"risk_level", "low"}},
-                {{"risk_level", "high"}}),
-       "only a supervisor may change risk_level"},
       {w.change("nominal", nominal, Operation::update, {{"ref", "X"}}, {{"ref", "NOM-1"}}),
        "ref cannot be changed once recorded"},
       {w.change("nominal", nominal, Operation::update, {{"area", "Docks"}}),
@@ -67,9 +77,10 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
       {w.change("nominal", nominal, Operation::update, {{"no_fixed_abode", "maybe"}},
                 {{"no_fixed_abode", "no"}}),
        "no_fixed_abode 'maybe' must be yes or no"},
-      {w.change("nominal", base::make_uuid(), Operation::create, {{"ref", "N-9"}}),
-       "only a supervisor may create a nominal"},
   };
+  // And those refused however an officer's tablet reaches the server.
+  for (auto& c : refused_to_an_officer(w, nominal)) cases.push_back(std::move(c));
+
   Change bad_date = w.visit(nominal, "pc.a");
   bad_date.fields["occurred_at"] = "2026-02-30T10:00:00Z";
   cases.push_back(
@@ -99,10 +110,8 @@ TEST_CASE("bad changes are rejected with a reason and kept, and change nothing e
   CHECK(text_of(w.db, "SELECT risk_level FROM nominals WHERE id = ?", nominal) == "high");
 }
 
-TEST_CASE("a change to another team's record is refused and the attempt audited",
-          "[sync][engine][scope]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam, "a change to another team's record is refused and the attempt audited",
+                 "[sync][engine][scope]") {
   const auto outcome = w.push_one(pc, w.visit(w.force.south_nominals[0], "pc.a"));
   CHECK(outcome.outcome == Outcome::rejected);
   CHECK(outcome.reason == "the visit belongs to a team outside yours");
@@ -113,9 +122,8 @@ TEST_CASE("a change to another team's record is refused and the attempt audited"
   CHECK(count_of(w.db, "SELECT count(*) FROM visits") == 0);
 }
 
-TEST_CASE("SQL and HTML in values are stored and returned literally", "[sync][engine]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam, "SQL and HTML in values are stored and returned literally",
+                 "[sync][engine]") {
   const std::string nasty = "'; DROP TABLE visits; -- <b onmouseover=\"alert(1)\">&amp;</b> \\ %";
   Change v = w.visit(w.force.north_nominals[0], "pc.a");
   v.fields["observations"] = nasty;
@@ -162,10 +170,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("edits of different fields of one record do not conflict", "[sync][engine][conflict]") {
-  EngineWorld w;
-  const Caller a = w.caller("pc.a", "device-a");
-  const Caller b = w.caller("pc.b", "device-b");
+TEST_CASE_METHOD(Colleagues, "edits of different fields of one record do not conflict",
+                 "[sync][engine][conflict]") {
   const std::string nominal = w.force.north_nominals[1];
   CHECK(w.push_one(a, w.change("nominal", nominal, Operation::update, {{"area", "Docks"}},
                                {{"area", ""}}))
@@ -176,12 +182,9 @@ TEST_CASE("edits of different fields of one record do not conflict", "[sync][eng
   CHECK(count_of(w.db, "SELECT count(*) FROM conflicts") == 0);
 }
 
-TEST_CASE("a supervisor keeps the losing value and the decision travels as a change",
-          "[sync][engine][conflict]") {
-  EngineWorld w;
-  const Caller a = w.caller("pc.a", "device-a");
-  const Caller b = w.caller("pc.b", "device-b");
-  const Caller sergeant = w.caller("sgt.north", "device-s");
+TEST_CASE_METHOD(Colleagues,
+                 "a supervisor keeps the losing value and the decision travels as a change",
+                 "[sync][engine][conflict]") {
   const std::string nominal = w.force.north_nominals[2];
   w.push_one(a,
              w.change("nominal", nominal, Operation::update, {{"area", "Docks"}}, {{"area", ""}}));
@@ -219,11 +222,9 @@ TEST_CASE("a supervisor keeps the losing value and the decision travels as a cha
   CHECK(restored);
 }
 
-TEST_CASE("a pull is scoped: records of the caller's teams only, then changes after the cursor",
-          "[sync][engine][scope]") {
-  EngineWorld w;
-  const Caller north = w.caller("pc.a", "device-a");
-  const Caller south = w.caller("pc.south", "device-s");
+TEST_CASE_METHOD(
+    TwoTeams, "a pull is scoped: records of the caller's teams only, then changes after the cursor",
+    "[sync][engine][scope]") {
   // Since 0 asks for the whole scope; a cursor is only worth keeping once there are changes.
   w.push_one(north, w.visit(w.force.north_nominals[1], "pc.a"));
   const auto first = w.engine.pull(w.db, north, 0, 1000);
@@ -246,13 +247,11 @@ TEST_CASE("a pull is scoped: records of the caller's teams only, then changes af
   CHECK(next.digest == SyncEngine::scope_digest(w.db, north.team_ids));
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    TwoTeams,
     "a pull asked for the digest only if it sends something leaves it out when it sends "
     "nothing",
     "[sync][engine][scope]") {
-  EngineWorld w;
-  const Caller north = w.caller("pc.a", "device-a");
-  const Caller south = w.caller("pc.south", "device-s");
   w.push_one(north, w.visit(w.force.north_nominals[1], "pc.a"));
   const std::string scope = SyncEngine::scope_digest(w.db, north.team_ids);
   // The whole scope always carries it.
@@ -270,13 +269,11 @@ TEST_CASE(
   CHECK(w.engine.pull(w.db, south, 1, 1000, "", nullptr, true).digest.empty());
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    TwoTeams,
     "a nominal moved to another team is purged from the old team's tablets and sent whole "
     "to the new team's",
     "[sync][engine][scope]") {
-  EngineWorld w;
-  const Caller north = w.caller("pc.a", "device-a");
-  const Caller south = w.caller("pc.south", "device-s");
   const Caller sergeant = w.caller("sgt.north", "device-g");
   const std::string nominal = w.force.north_nominals[3];
   w.push_one(north, w.visit(nominal, "pc.a"));
@@ -302,9 +299,8 @@ TEST_CASE(
   CHECK(w.push_one(north, w.visit(nominal, "pc.a")).outcome == Outcome::rejected);
 }
 
-TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][engine][pull]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam, "a first sync comes in pages that add up to the whole scope",
+                 "[sync][engine][pull]") {
   w.push_one(pc, w.visit(w.force.north_nominals[0], "pc.a;pc.b"));
   const auto whole = w.engine.pull(w.db, pc, 0, 1000);
   REQUIRE_FALSE(whole.more);
@@ -333,10 +329,9 @@ TEST_CASE("a first sync comes in pages that add up to the whole scope", "[sync][
   CHECK_THROWS_AS(w.engine.pull(w.db, pc, 0, 3, "999999:0:x"), WireError);
 }
 
-TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch goes in",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller sergeant = w.caller("sgt.north", "device-s");
+TEST_CASE_METHOD(NorthTeam,
+                 "a change the schema refuses is rejected alone; the rest of its batch goes in",
+                 "[sync][engine]") {
   PushRequest batch;
   batch.changes.push_back(w.visit(w.force.north_nominals[0], "sgt.north"));
   // Passes every check the engine makes, but its ref is taken: only the schema knows.
@@ -356,12 +351,11 @@ TEST_CASE("a change the schema refuses is rejected alone; the rest of its batch 
   CHECK(count_of(w.db, "SELECT count(*) FROM changes") == 3);
 }
 
-TEST_CASE("a created record's change carries the record exactly as stored, defaults included",
-          "[sync][engine][pull]") {
+TEST_CASE_METHOD(
+    NorthTeam, "a created record's change carries the record exactly as stored, defaults included",
+    "[sync][engine][pull]") {
   // The engine works out what a new record holds instead of reading it back; the change a
   // tablet pulls must still hold what a first sync of the record would.
-  EngineWorld w;
-  const Caller sergeant = w.caller("sgt.north", "device-s");
   const auto cursor = count_of(w.db, "SELECT coalesce(max(seq), 0) FROM changes");
   // Attendees out of order and one twice; a number with a leading zero; optional fields left
   // out, so their defaults (no, '', active) are what is stored.
@@ -402,12 +396,8 @@ TEST_CASE("a created record's change carries the record exactly as stored, defau
   CHECK(pulled[nominal.entity_id].at("officer") == std::nullopt);
 }
 
-TEST_CASE("pushes written together are answered as if written one after another",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller a = w.caller("pc.a", "device-a");
-  const Caller b = w.caller("pc.b", "device-b");
-  const Caller sergeant = w.caller("sgt.north", "device-s");
+TEST_CASE_METHOD(Colleagues, "pushes written together are answered as if written one after another",
+                 "[sync][engine]") {
   PushRequest from_a, again_from_a, from_sergeant;
   from_a.changes = {w.visit(w.force.north_nominals[0], "pc.a"),
                     w.visit(w.force.north_nominals[1], "pc.a")};
@@ -483,11 +473,10 @@ TEST_CASE("keeping a losing team moves the record: purged from the old team, sen
   CHECK(purged);
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    NorthTeam,
     "a first sync brings the back office's records a tablet needs, and no device changes them",
     "[sync][engine][pull]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
   const auto scope = w.engine.pull(w.db, pc, 0, 10000);
   std::map<std::string, int> held;
   std::vector<std::string> order;
@@ -544,10 +533,10 @@ TEST_CASE(
   CHECK(count_of(w.db, "SELECT count(*) FROM teams") == 2);
 }
 
-TEST_CASE("what the back office changes shows in the scope digest, which has no sequence for it",
-          "[sync][engine][pull]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(
+    NorthTeam,
+    "what the back office changes shows in the scope digest, which has no sequence for it",
+    "[sync][engine][pull]") {
   const std::string before = SyncEngine::scope_digest(w.db, pc.team_ids);
   w.db.prepare("UPDATE officers SET active = 0 WHERE username = 'pc.e'").run();
   const std::string deactivated = SyncEngine::scope_digest(w.db, pc.team_ids);
@@ -561,10 +550,9 @@ TEST_CASE("what the back office changes shows in the scope digest, which has no 
   CHECK(SyncEngine::scope_digest(w.db, south.team_ids) == south_before);
 }
 
-TEST_CASE("a device's read audit is taken in link by link, and an altered event is refused",
-          "[sync][engine][audit]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "a device's read audit is taken in link by link, and an altered event is refused",
+                 "[sync][engine][audit]") {
   // The server sent the nominal to the tablet, and audited it as disclosed to the device.
   w.db.prepare(
           "INSERT INTO audit_log (id, occurred_at, officer_id, device_id, action, entity, "
@@ -681,10 +669,9 @@ TEST_CASE("a keyed device's read events are checked under the key for each, at m
   CHECK(verify_read_chains(w.db).empty());
 }
 
-TEST_CASE("a change is read once: the log keeps the text sent, the record holds it stored",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "a change is read once: the log keeps the text sent, the record holds it stored",
+                 "[sync][engine]") {
   Change v = w.visit(w.force.north_nominals[0], "pc.b;pc.a");
   v.fields["occurred_at"] = "2026-11-18T10:30:00+01:00";
   v.fields["announced"] = "yes";
@@ -711,10 +698,10 @@ TEST_CASE("a change is read once: the log keeps the text sent, the record holds 
   CHECK(applied.find("pc.a;pc.b") != std::string::npos);
 }
 
-TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one in time does not",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(
+    NorthTeam,
+    "a visit pushed by a tablet whose clock is off carries the flag; one in time does not",
+    "[sync][engine]") {
   // The engine's clock reads 2026-11-30T00:53:20Z.
   Change in_time = w.visit(w.force.north_nominals[0], "pc.a");
   in_time.device_time = "2026-11-30T00:54:00Z";
@@ -732,10 +719,8 @@ TEST_CASE("a visit pushed by a tablet whose clock is off carries the flag; one i
   CHECK(text_of(w.db, "SELECT clock_skew_flag FROM visits WHERE id = ?", off.entity_id) == "1");
 }
 
-TEST_CASE("a person known by one name: forenames must be sent, and may be empty",
-          "[sync][engine]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam, "a person known by one name: forenames must be sent, and may be empty",
+                 "[sync][engine]") {
   FieldValues bail{{"ref", "B-77"},
                    {"surname", "Smithy"},
                    {"forenames", ""},
@@ -756,10 +741,9 @@ TEST_CASE("a person known by one name: forenames must be sent, and may be empty"
   CHECK(left_out.reason == "forenames is required for a bail case");
 }
 
-TEST_CASE("an amendment's changes are checked by the server as a visit's fields would be",
-          "[sync][engine][amendment]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "an amendment's changes are checked by the server as a visit's fields would be",
+                 "[sync][engine][amendment]") {
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   struct Case {
     std::string changes;
@@ -797,10 +781,10 @@ TEST_CASE("an amendment's changes are checked by the server as a visit's fields 
   CHECK(text_of(w.db, "SELECT outcome FROM effective_visits WHERE id = ?", v.entity_id) == "seen");
 }
 
-TEST_CASE("a visit's amendments, in order, make the effective visit; the visit as recorded stays",
-          "[sync][engine][amendment]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(
+    NorthTeam,
+    "a visit's amendments, in order, make the effective visit; the visit as recorded stays",
+    "[sync][engine][amendment]") {
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   const auto amend = [&](const FieldValues& changes, const std::string& at) {
     return w.amendment(v.entity_id, encode_fields(changes), at);
@@ -854,10 +838,10 @@ TEST_CASE("a visit's amendments, in order, make the effective visit; the visit a
   CHECK(amendments == 3);
 }
 
-TEST_CASE("a store upgraded while holding amendments settles them, however often it is stopped",
-          "[sync][amendment]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(
+    NorthTeam,
+    "a store upgraded while holding amendments settles them, however often it is stopped",
+    "[sync][amendment]") {
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   // An amendment as an earlier version kept it: stored, never settled, and listed by the upgrade.
   w.db.prepare(

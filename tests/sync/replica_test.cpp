@@ -2,9 +2,9 @@
 // pull brings leaves the tablet holding what the server holds (their digests agree), what the
 // officer records is checked as the server checks it, and a purge takes a record whole.
 #include <catch2/catch.hpp>
-#include <random>
 
 #include "changes.hpp"
+#include "engine_world.hpp"
 #include "queries.hpp"
 #include "temp_dir.hpp"
 #include "test_force.hpp"
@@ -19,41 +19,16 @@ using namespace vigil::sync;
 
 namespace {
 
-// The server's database (db) and its merge engine, and a tablet's store with its replica.
-struct Pair : ForceDatabase {
+// The server's database (db) and its merge engine, as the engine tests have them, and a tablet's
+// store with its replica.
+struct Pair : EngineWorld {
   store::Database tablet = [this] {
     store::Database opened(dir.path() / "tablet.db");
     store::migrate(opened);
     return opened;
   }();
-  SyncEngine engine{[] {
-    return Instant{std::chrono::seconds(1796000000)};
-  }};  // 2026-11-30T00:53:20Z, after every fixture's date
   Replica replica{tablet};
-  std::mt19937_64 random{11};
-  std::int64_t wall = 1795000000000;
   std::int64_t cursor = 0;
-
-  Caller caller(const std::string& username, const std::string& device) {
-    return caller_of(db, username, device);
-  }
-
-  Change change(const std::string& entity, const std::string& id, Operation op, FieldValues fields,
-                FieldValues base = {}) {
-    return make_change(base::make_uuid(random), entity, id, op, std::move(fields), std::move(base),
-                       ++wall);
-  }
-
-  Change visit(const std::string& nominal_id, const std::string& attendees) {
-    return change("visit", base::make_uuid(random), Operation::append,
-                  visit_fields(nominal_id, attendees));
-  }
-
-  Outcome push(const Caller& who, const Change& c) {
-    PushRequest request;
-    request.changes.push_back(c);
-    return engine.push(db, who, request).outcomes.front().outcome;
-  }
 
   // Pulls everything after the cursor (the whole scope the first time) into the tablet.
   std::string pull(const Caller& who) {
@@ -82,7 +57,8 @@ TEST_CASE("a tablet that takes its scope and the changes after holds what the se
   Pair p;
   const Caller pc = p.caller("pc.a", "device-a");
   const Caller sergeant = p.caller("sgt.north", "device-g");
-  REQUIRE(p.push(pc, p.visit(p.force.north_nominals[0], "pc.a;pc.south")) == Outcome::applied);
+  REQUIRE(p.push_one(pc, p.visit(p.force.north_nominals[0], "pc.a;pc.south")).outcome ==
+          Outcome::applied);
 
   const std::string first = p.pull(pc);
   CHECK(p.replica.digest() == first);
@@ -93,14 +69,16 @@ TEST_CASE("a tablet that takes its scope and the changes after holds what the se
 
   // Changes after the cursor: a visit, an area corrected, then a nominal moved to South.
   const std::string moving = p.force.north_nominals[1];
-  REQUIRE(p.push(pc, p.visit(moving, "pc.a")) == Outcome::applied);
-  REQUIRE(p.push(pc, p.change("nominal", p.force.north_nominals[2], Operation::update,
-                              {{"area", "Docks"}}, {{"area", ""}})) == Outcome::applied);
+  REQUIRE(p.push_one(pc, p.visit(moving, "pc.a")).outcome == Outcome::applied);
+  REQUIRE(p.push_one(pc, p.change("nominal", p.force.north_nominals[2], Operation::update,
+                                  {{"area", "Docks"}}, {{"area", ""}}))
+              .outcome == Outcome::applied);
   const std::string after_edits = p.pull(pc);
   CHECK(p.replica.digest() == after_edits);
   CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals WHERE area = 'Docks'") == 1);
-  REQUIRE(p.push(sergeant, p.change("nominal", moving, Operation::update, {{"team", "South"}},
-                                    {{"team", "North"}})) == Outcome::applied);
+  REQUIRE(p.push_one(sergeant, p.change("nominal", moving, Operation::update, {{"team", "South"}},
+                                        {{"team", "North"}}))
+              .outcome == Outcome::applied);
   const std::string after_move = p.pull(pc);
   CHECK(p.replica.digest() == after_move);
   CHECK(count_of(p.tablet, "SELECT count(*) FROM nominals") == 3);
@@ -137,7 +115,7 @@ TEST_CASE("what an officer records on the tablet is checked as the server checks
                  "SELECT count(*) FROM visits WHERE recorded_by IS NOT NULL AND sync_seq = 0") ==
         1);
   CHECK(p.replica.record(good, author) == "a visit with id " + good.entity_id + " already exists");
-  REQUIRE(p.push(pc, good) == Outcome::applied);
+  REQUIRE(p.push_one(pc, good).outcome == Outcome::applied);
   const std::string pulled = p.pull(pc);
   CHECK(p.replica.digest() == pulled);
   CHECK(count_of(p.tablet, "SELECT count(*) FROM visits WHERE sync_seq > 0") == 1);
@@ -160,12 +138,7 @@ TEST_CASE("a change to a record the tablet does not hold shows the tablet has dr
   item.operation = Operation::append;
   item.entity = "visit";
   item.entity_id = base::make_uuid();
-  item.fields = {{"nominal_id", p.force.north_nominals[0]},
-                 {"occurred_at", "2026-11-22T09:30:00Z"},
-                 {"recorded_at", "2026-11-22T09:45:00Z"},
-                 {"announced", "no"},
-                 {"outcome", "seen"},
-                 {"attendees", "pc.unknown"}};
+  item.fields = visit_fields(p.force.north_nominals[0], "pc.unknown");
   {
     store::Transaction transaction(p.tablet);
     CHECK_FALSE(p.replica.apply(item));

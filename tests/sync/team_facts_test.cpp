@@ -27,10 +27,9 @@ std::string copied_visit(store::Database& db, const std::string& visit_id) {
 
 }  // namespace
 
-TEST_CASE("a visit the engine takes in is in the reports' copy at once, with its crew",
-          "[sync][team_facts]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "a visit the engine takes in is in the reports' copy at once, with its crew",
+                 "[sync][team_facts]") {
   const std::string nominal = w.force.north_nominals[0];
   const Change v = w.visit(nominal, "pc.a;pc.b;pc.a");  // a name twice counts once
   REQUIRE(w.push_one(pc, v).outcome == Outcome::applied);
@@ -50,10 +49,8 @@ TEST_CASE("a visit the engine takes in is in the reports' copy at once, with its
   CHECK(loaded);
 }
 
-TEST_CASE("amendments move a visit's copy: its time, outcome and crew as amended",
-          "[sync][team_facts][amendment]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam, "amendments move a visit's copy: its time, outcome and crew as amended",
+                 "[sync][team_facts][amendment]") {
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   CHECK(copied_visit(w.db, v.entity_id) == "North 2026-11-22T09:30:00Z seen 0 1");
   REQUIRE(w.push_one(pc, w.amendment(v.entity_id,
@@ -72,11 +69,9 @@ TEST_CASE("amendments move a visit's copy: its time, outcome and crew as amended
   CHECK(store::team_fact_differences(w.db).empty());
 }
 
-TEST_CASE("plans, actions and assessments written through the engine are in their copies",
-          "[sync][team_facts]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
-  const Caller sergeant = w.caller("sgt.north", "device-g");
+TEST_CASE_METHOD(NorthTeam,
+                 "plans, actions and assessments written through the engine are in their copies",
+                 "[sync][team_facts]") {
   const std::string nominal = w.force.north_nominals[1];
   const std::string plan = w.force.north_plans[1];
   const std::string action = base::make_uuid(w.random);
@@ -110,11 +105,9 @@ TEST_CASE("plans, actions and assessments written through the engine are in thei
   CHECK(store::team_fact_differences(w.db).empty());
 }
 
-TEST_CASE("a nominal moved to another team takes every one of its facts to that team's copies",
-          "[sync][team_facts][scope]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
-  const Caller sergeant = w.caller("sgt.north", "device-g");
+TEST_CASE_METHOD(
+    NorthTeam, "a nominal moved to another team takes every one of its facts to that team's copies",
+    "[sync][team_facts][scope]") {
   const std::string nominal = w.force.north_nominals[0];  // with a plan and an order
   const Change v = w.applied_visit(pc, nominal);
   REQUIRE(w.push_one(sergeant, w.change("nominal", nominal, Operation::update, {{"team", "South"}},
@@ -134,10 +127,9 @@ TEST_CASE("a nominal moved to another team takes every one of its facts to that 
   CHECK(store::team_fact_differences(w.db).empty());
 }
 
-TEST_CASE("a copy that is not as its view is named, with what is missing and what is extra",
-          "[sync][team_facts]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
+TEST_CASE_METHOD(NorthTeam,
+                 "a copy that is not as its view is named, with what is missing and what is extra",
+                 "[sync][team_facts]") {
   const Change v = w.applied_visit(pc, w.force.north_nominals[0]);
   REQUIRE(store::team_fact_differences(w.db).empty());
   w.db.prepare("DELETE FROM team_visits WHERE visit_id = ?").bind_all(v.entity_id).run();
@@ -154,13 +146,11 @@ TEST_CASE("a copy that is not as its view is named, with what is missing and wha
         "should not be in it");
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    NorthTeam,
     "a suspect's trace enquiries and reviews, and a case's extension and closing, reach "
     "the suspects report's copies",
     "[sync][team_facts][suspects]") {
-  EngineWorld w;
-  const Caller pc = w.caller("pc.a", "device-a");
-  const Caller sergeant = w.caller("sgt.north", "device-g");
   const std::string suspect = w.force.north_suspect;
   const std::string bail_case = w.force.north_bail_case;
   const auto suspect_copy = [&] {

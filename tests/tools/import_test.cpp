@@ -198,6 +198,21 @@ TEST_CASE("import: a clean directory of all seven files lands in full", "[import
 
 namespace {
 
+// The header rows of the files that hang from the seven, each written with other rows below.
+const std::string kOrdersHeader = "nominal_ref,kind,made_on,ends_on,court\n";
+const std::string kOrderConditionsHeader =
+    "nominal_ref,order_kind,order_made_on,text,foreign_travel,starts_on,ends_on,renewed_on\n";
+const std::string kPlanActionsHeader =
+    "nominal_ref,plan_started_on,description,owner,due_on,status,completed_on,partner_agency\n";
+const std::string kBailExtensionsHeader =
+    "bail_ref,extended_to,authority,authorised_by,authorised_on,representations_considered\n";
+const std::string kYoungPeopleHeader = "number,team,home_area\n";
+const std::string kEncountersHeader =
+    "young_person,ref,occurred_at,place,criminal_exploitation,sexual_exploitation,markers\n";
+const std::string kSafeguardingReferralsHeader =
+    "young_person,sent_on,agency,contact_name,concern,acknowledged_on,actioned_on,feedback_on,"
+    "officer\n";
+
 // The files whose records hang from a nominal, an order, a plan or a bail case, on top of the
 // seven: every record kind a force keeps in its spreadsheets.
 void write_linked_files(ImportFixture& fixture) {
@@ -213,49 +228,42 @@ void write_linked_files(ImportFixture& fixture) {
                 "nominal_ref,kind,line1,postcode,line2,town,area,from_date,to_date\n"
                 "N1,main,1 High Street,AB1 2CD,,Northtown,Riverside,2023-06-01,\n"
                 "N2,no_fixed_abode,,,,,Riverside,2024-01-01,\n");
-  fixture.write("orders.csv",
-                "nominal_ref,kind,made_on,ends_on,court\n"
-                "N1,shpo,2023-05-10,,Northtown Crown Court\n"
-                "N2,voo,2024-01-05,2026-01-04,Southtown Magistrates' Court\n");
+  fixture.write("orders.csv", kOrdersHeader +
+                                  "N1,shpo,2023-05-10,,Northtown Crown Court\n"
+                                  "N2,voo,2024-01-05,2026-01-04,Southtown Magistrates' Court\n");
   fixture.write(
       "order_conditions.csv",
-      "nominal_ref,order_kind,order_made_on,text,foreign_travel,starts_on,ends_on,"
-      "renewed_on\n"
-      "N1,shpo,2023-05-10,Not to have unsupervised contact with any child under 16,no,,,\n"
-      "N1,shpo,2023-05-10,Not to travel outside the United Kingdom,yes,,2028-05-09,\n"
-      "N2,voo,2024-01-05,Not to enter the named licensed premises,no,,,\n");
+      kOrderConditionsHeader +
+          "N1,shpo,2023-05-10,Not to have unsupervised contact with any child under 16,no,,,\n"
+          "N1,shpo,2023-05-10,Not to travel outside the United Kingdom,yes,,2028-05-09,\n"
+          "N2,voo,2024-01-05,Not to enter the named licensed premises,no,,,\n");
   fixture.write("plan_actions.csv",
-                "nominal_ref,plan_started_on,description,owner,due_on,status,completed_on,"
-                "partner_agency\n"
-                "N1,2024-01-15,Check devices monthly,asmith,2024-02-15,done,2024-02-10,\n"
-                "N1,2024-01-15,Refer to the treatment programme,,2024-03-01,open,,Probation "
-                "Service\n");
+                kPlanActionsHeader +
+                    "N1,2024-01-15,Check devices monthly,asmith,2024-02-15,done,2024-02-10,\n"
+                    "N1,2024-01-15,Refer to the treatment programme,,2024-03-01,open,,Probation "
+                    "Service\n");
   fixture.write("notification_requirements.csv",
                 "nominal_ref,relevant_date,disposal,months,age_at_relevant\n"
                 "N1,2022-11-01,prison,36,41\n");
   // B1: arrested 2024-03-01, serious fraud: the custody officer's 6 months end 2024-09-01, a
   // superintendent may extend to 9 months (2024-12-01).
-  fixture.write("bail_extensions.csv",
-                "bail_ref,extended_to,authority,authorised_by,authorised_on,"
-                "representations_considered\n"
-                "B1,2024-12-01,superintendent,Supt R. Khan,2024-08-20,yes\n");
+  fixture.write(
+      "bail_extensions.csv",
+      kBailExtensionsHeader + "B1,2024-12-01,superintendent,Supt R. Khan,2024-08-20,yes\n");
   fixture.write("bail_conditions.csv",
                 "bail_ref,kind,detail,victim_views\n"
                 "B1,no_contact,Not to contact the complainant,Asked for no contact\n");
-  fixture.write("young_people.csv",
-                "number,team,home_area\n"
-                "YP-000001,North,Riverside\n"
-                "YP-000002,South,\n");
+  fixture.write("young_people.csv", kYoungPeopleHeader +
+                                        "YP-000001,North,Riverside\n"
+                                        "YP-000002,South,\n");
   fixture.write("encounters.csv",
-                "young_person,ref,occurred_at,place,criminal_exploitation,sexual_exploitation,"
-                "markers\n"
-                "YP-000001,ENC-1,2024-05-01T21:00:00+01:00,Railway station,yes,no,Two phones\n"
-                "YP-000001,ENC-2,2024-05-09T20:00:00Z,Bus station,yes,no,\n");
+                kEncountersHeader +
+                    "YP-000001,ENC-1,2024-05-01T21:00:00+01:00,Railway station,yes,no,Two phones\n"
+                    "YP-000001,ENC-2,2024-05-09T20:00:00Z,Bus station,yes,no,\n");
   fixture.write("safeguarding_referrals.csv",
-                "young_person,sent_on,agency,contact_name,concern,acknowledged_on,actioned_on,"
-                "feedback_on,officer\n"
-                "YP-000001,2024-05-10,Children's services,J. Ray,Criminal exploitation,2024-05-"
-                "11,,,asmith\n");
+                kSafeguardingReferralsHeader +
+                    "YP-000001,2024-05-10,Children's services,J. Ray,Criminal exploitation,2024-05-"
+                    "11,,,asmith\n");
 }
 
 }  // namespace
@@ -312,15 +320,13 @@ TEST_CASE(
 
   // The court renews the travel ban; the action is done. Each is the same record, changed.
   fixture.write("order_conditions.csv",
-                "nominal_ref,order_kind,order_made_on,text,foreign_travel,starts_on,ends_on,"
-                "renewed_on\n"
-                "N1,shpo,2023-05-10,Not to travel outside the United Kingdom,yes,,2029-03-31,"
-                "2024-04-01\n");
+                kOrderConditionsHeader +
+                    "N1,shpo,2023-05-10,Not to travel outside the United Kingdom,yes,,2029-03-31,"
+                    "2024-04-01\n");
   fixture.write("plan_actions.csv",
-                "nominal_ref,plan_started_on,description,owner,due_on,status,completed_on,"
-                "partner_agency\n"
-                "N1,2024-01-15,Refer to the treatment programme,bjones,2024-03-01,done,2024-03-"
-                "02,Probation Service\n");
+                kPlanActionsHeader +
+                    "N1,2024-01-15,Refer to the treatment programme,bjones,2024-03-01,done,2024-03-"
+                    "02,Probation Service\n");
   auto changed = fixture.run();
   require_ok(changed);
   CHECK(changed.counts.at("order_conditions.csv").updated == 1);
@@ -344,7 +350,7 @@ TEST_CASE(
   fixture.db().execute(
       "INSERT INTO devices (id, officer_id, name, enrolled_at) SELECT 'tablet-1', id, 'Tablet 1', "
       "'2024-06-01T00:00:00Z' FROM officers WHERE username = 'asmith'");
-  fixture.write("young_people.csv", "number,team,home_area\nYP-000001,South,Riverside\n");
+  fixture.write("young_people.csv", kYoungPeopleHeader + "YP-000001,South,Riverside\n");
   require_ok(fixture.run());
   CHECK(fixture.count("SELECT count(*) FROM changes c JOIN teams l ON l.id = c.left_team_id JOIN "
                       "teams t ON t.id = c.team_id WHERE c.entity = 'young_person' AND l.name = "
@@ -353,10 +359,9 @@ TEST_CASE(
 
   // An extension is a fact: the same one with other details is refused, and nothing changes.
   const std::string before = fixture.dump();
-  fixture.write("bail_extensions.csv",
-                "bail_ref,extended_to,authority,authorised_by,authorised_on,"
-                "representations_considered\n"
-                "B1,2024-12-01,superintendent,Supt J. Webb,2024-08-20,yes\n");
+  fixture.write(
+      "bail_extensions.csv",
+      kBailExtensionsHeader + "B1,2024-12-01,superintendent,Supt J. Webb,2024-08-20,yes\n");
   auto refused = fixture.run();
   CHECK(describe(refused.problems) ==
         "bail_extensions.csv:2: a bail extension with bail_ref 'B1' and extended_to "
@@ -370,42 +375,32 @@ TEST_CASE(
     "[import][linked]") {
   ImportFixture fixture;
   write_all_files(fixture);
-  fixture.write("orders.csv",
-                "nominal_ref,kind,made_on,ends_on,court\n"
-                "N1,shpo,2023-05-10,,Northtown Crown Court\n"
-                "N1,voo,2024-01-05,2025-01-04,\n"
-                "N1,shpo,2099-01-01,,\n"
-                "NX,shpo,2023-01-01,,\n");
+  fixture.write("orders.csv", kOrdersHeader +
+                                  "N1,shpo,2023-05-10,,Northtown Crown Court\n"
+                                  "N1,voo,2024-01-05,2025-01-04,\n"
+                                  "N1,shpo,2099-01-01,,\n"
+                                  "NX,shpo,2023-01-01,,\n");
   fixture.write("order_conditions.csv",
-                "nominal_ref,order_kind,order_made_on,text,foreign_travel,starts_on,ends_on,"
-                "renewed_on\n"
-                "N1,shpo,2023-05-10,Not to travel,yes,,2029-05-10,\n"
-                "N1,sro,2023-05-10,Not to loiter,no,,,\n"
-                "N1,shpo,2099-01-01,Not to loiter,no,,,\n"
-                "N1,shpo,2023-05-10,Not to travel,yes,,2028-01-01,\n"
-                "N1,shpo,2023-05-10,Not to use the internet,no,,2026-01-01,\n");
-  fixture.write("plan_actions.csv",
-                "nominal_ref,plan_started_on,description,owner,due_on,status,completed_on,"
-                "partner_agency\n"
-                "N1,2020-01-01,Check devices,,,open,,\n"
-                "N1,2024-01-15,Check devices,zed,,open,,\n");
+                kOrderConditionsHeader +
+                    "N1,shpo,2023-05-10,Not to travel,yes,,2029-05-10,\n"
+                    "N1,sro,2023-05-10,Not to loiter,no,,,\n"
+                    "N1,shpo,2099-01-01,Not to loiter,no,,,\n"
+                    "N1,shpo,2023-05-10,Not to travel,yes,,2028-01-01,\n"
+                    "N1,shpo,2023-05-10,Not to use the internet,no,,2026-01-01,\n");
+  fixture.write("plan_actions.csv", kPlanActionsHeader +
+                                        "N1,2020-01-01,Check devices,,,open,,\n"
+                                        "N1,2024-01-15,Check devices,zed,,open,,\n");
   fixture.write("bail_extensions.csv",
-                "bail_ref,extended_to,authority,authorised_by,authorised_on,"
-                "representations_considered\n"
-                "B1,2024-12-01,inspector,Insp A. Shah,2024-08-20,yes\n"
-                "B9,2024-12-01,superintendent,Supt R. Khan,2024-08-20,yes\n");
-  fixture.write("young_people.csv",
-                "number,team,home_area\n"
-                "YP-000001,Nowhere,\n");
-  fixture.write("encounters.csv",
-                "young_person,ref,occurred_at,place,criminal_exploitation,sexual_exploitation,"
-                "markers\n"
-                "YP-000001,ENC-1,2099-05-01T21:00:00Z,Park,no,no,\n"
-                "YP-000009,ENC-2,2024-05-01T21:00:00Z,Park,no,no,\n");
+                kBailExtensionsHeader +
+                    "B1,2024-12-01,inspector,Insp A. Shah,2024-08-20,yes\n"
+                    "B9,2024-12-01,superintendent,Supt R. Khan,2024-08-20,yes\n");
+  fixture.write("young_people.csv", kYoungPeopleHeader + "YP-000001,Nowhere,\n");
+  fixture.write("encounters.csv", kEncountersHeader +
+                                      "YP-000001,ENC-1,2099-05-01T21:00:00Z,Park,no,no,\n"
+                                      "YP-000009,ENC-2,2024-05-01T21:00:00Z,Park,no,no,\n");
   fixture.write("safeguarding_referrals.csv",
-                "young_person,sent_on,agency,contact_name,concern,acknowledged_on,actioned_on,"
-                "feedback_on,officer\n"
-                "YP-000001,2024-05-10,Children's services,J. Ray,,2024-05-09,,,\n");
+                kSafeguardingReferralsHeader +
+                    "YP-000001,2024-05-10,Children's services,J. Ray,,2024-05-09,,,\n");
   auto result = fixture.run();
   CHECK(describe(result.problems) ==
         "orders.csv:3: a violent offender order runs 2 to 5 years: made on 2024-01-05, it ends "
@@ -526,41 +521,26 @@ TEST_CASE("import: bad rows across files are all reported and nothing is written
                                     "S4,Black,Sal,robbery,3,2099-01-01,,,,North\n");        // 4
   fixture.write("bail.csv", kBail + "B2,Grey,Pat,fraud,2024-03-01,complex,bail,,South\n");  // 3
 
-  auto result = fixture.run();
-  INFO(describe(result.problems));
-  struct Expected {
-    std::string file;
-    int line;
-    std::string reason;
-  };
-  std::vector<Expected> expected{
-      {"nominals.csv", 3, "risk_level 'extreme' is not one of low|medium|high|very_high"},
-      {"nominals.csv", 4, "date_of_birth '2023-02-30' is not a real date (YYYY-MM-DD)"},
-      {"nominals.csv", 5, "officer 'jbloggs' is not a known officer"},
-      {"nominals.csv", 6, "ref 'N10' appears twice in this file (also line 2)"},
-      {"nominals.csv", 7, "this row has 11 fields but the header has 12"},
-      {"nominals.csv", 9, "mappa_category '2' does not match kind 'rso' (MAPPA category 1)"},
-      {"assessments.csv", 3, "assessor 'nobody' is not a known officer"},
-      {"plans.csv", 4, "visit_every_months '0' must be a whole number from 1 to 120"},
-      {"visits.csv", 2, "nominal_ref 'N999' is not a known nominal"},
-      {"visits.csv", 4,
-       "occurred_at '2024-02-03 10:00' is not an ISO-8601 instant with a time zone (e.g. "
-       "2024-01-05T10:00:00Z)"},
-      {"visits.csv", 5, "attendee 'zz' is not a known officer"},
-      {"visits.csv", 6, "announced 'maybe' must be yes or no"},
-      {"visits.csv", 6, "attendee 'asmith' is listed twice"},
-      {"visits.csv", 7, "occurred_at '2099-01-01T00:00:00Z' is in the future"},
-      {"suspects.csv", 2, "harm '7' must be a whole number from 1 to 5"},
-      {"suspects.csv", 3, "team 'Nowhere' is not a known team"},
-      {"suspects.csv", 4, "outstanding_since '2099-01-01' is in the future"},
-      {"bail.csv", 3, "case_type 'complex' is not one of standard|serious_fraud"},
-  };
-  REQUIRE(result.problems.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    CHECK(result.problems[i].file == expected[i].file);
-    CHECK(result.problems[i].line == expected[i].line);
-    CHECK(result.problems[i].reason == expected[i].reason);
-  }
+  CHECK(describe(fixture.run().problems) ==
+        "nominals.csv:3: risk_level 'extreme' is not one of low|medium|high|very_high\n"
+        "nominals.csv:4: date_of_birth '2023-02-30' is not a real date (YYYY-MM-DD)\n"
+        "nominals.csv:5: officer 'jbloggs' is not a known officer\n"
+        "nominals.csv:6: ref 'N10' appears twice in this file (also line 2)\n"
+        "nominals.csv:7: this row has 11 fields but the header has 12\n"
+        "nominals.csv:9: mappa_category '2' does not match kind 'rso' (MAPPA category 1)\n"
+        "assessments.csv:3: assessor 'nobody' is not a known officer\n"
+        "plans.csv:4: visit_every_months '0' must be a whole number from 1 to 120\n"
+        "visits.csv:2: nominal_ref 'N999' is not a known nominal\n"
+        "visits.csv:4: occurred_at '2024-02-03 10:00' is not an ISO-8601 instant with a time zone "
+        "(e.g. 2024-01-05T10:00:00Z)\n"
+        "visits.csv:5: attendee 'zz' is not a known officer\n"
+        "visits.csv:6: announced 'maybe' must be yes or no\n"
+        "visits.csv:6: attendee 'asmith' is listed twice\n"
+        "visits.csv:7: occurred_at '2099-01-01T00:00:00Z' is in the future\n"
+        "suspects.csv:2: harm '7' must be a whole number from 1 to 5\n"
+        "suspects.csv:3: team 'Nowhere' is not a known team\n"
+        "suspects.csv:4: outstanding_since '2099-01-01' is in the future\n"
+        "bail.csv:3: case_type 'complex' is not one of standard|serious_fraud\n");
   CHECK(fixture.dump() == before);
 }
 

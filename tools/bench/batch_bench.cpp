@@ -34,8 +34,7 @@ constexpr double kAimPeakMib = 1024;
 }  // namespace
 
 int run_batch_bench(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},    {"profile"}, {"seed"},
-                                              {"as-of"}, {"runs"},    {"out"}};
+  static constexpr base::Option kOptions[] = {{"runs"}};
   const auto options = bench_options(words, kOptions, "batch", kBatchHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
@@ -45,9 +44,7 @@ int run_batch_bench(std::span<const std::string> words) {
   const TemporaryDatabase scratch;  // its folder holds the batch's output
 
   base::JsonWriter json(true);
-  json.begin_object();
-  write_run_fields(json, "batch", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "batch", choice, bench);
   json.key("runs").begin_array();
   bool met = true;
   for (int run = 1; run <= runs; ++run) {

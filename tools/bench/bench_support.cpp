@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
+#include <utility>
 
 #include "vigil/base/error.hpp"
 #include "vigil/base/progress.hpp"
@@ -61,6 +63,17 @@ Timings summarise_times(std::vector<double> ms) {
   return t;
 }
 
+void write_timings(base::JsonWriter& json, const Timings& t, bool with_min) {
+  json.field("runs", t.runs);
+  if (with_min) json.field("min_ms", t.min_ms);
+  json.field("p50_ms", t.p50_ms).field("p99_ms", t.p99_ms).field("max_ms", t.max_ms);
+}
+
+void write_percentiles(base::JsonWriter& json, std::string_view prefix, const Timings& t) {
+  const std::string name(prefix);
+  json.field(name + "p50_ms", t.p50_ms).field(name + "p99_ms", t.p99_ms);
+}
+
 std::string fixed(double value, int decimals) {
   std::string text(32, '\0');
   const int length = std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
@@ -93,7 +106,12 @@ std::optional<BenchOptions> bench_options(std::span<const std::string> words,
                                           std::span<const base::Option> options,
                                           std::string_view name, std::string_view help,
                                           std::string_view default_profile) {
-  base::Args args(words, options);
+  // Read by seed_choice, BenchDatabase and SeededBench.
+  static constexpr base::Option kSeedingOptions[] = {
+      {"db"}, {"profile"}, {"seed"}, {"as-of"}, {"out"}};
+  std::vector<base::Option> all(std::begin(kSeedingOptions), std::end(kSeedingOptions));
+  all.insert(all.end(), options.begin(), options.end());
+  base::Args args(words, all);
   if (args.help()) {
     std::cout << help;
     return std::nullopt;
@@ -237,6 +255,33 @@ DeskPeople desk_people(const std::filesystem::path& database, int wanted) {
   return people;
 }
 
+DeskBench::DeskBench(const BenchOptions& options, std::string_view name, int default_rounds)
+    : supervisors_wanted(positive_number(options.args, "supervisors", 20, 500)),
+      rounds(positive_number(options.args, "rounds", default_rounds, 10000)),
+      seeded(options.args, name, options.choice),
+      people(desk_people(seeded.database.path(), supervisors_wanted)) {}
+
+vigil::http::Reply SignedIn::get(const std::string& target) const {
+  return client->get(target, {{"Authorization", "Bearer " + token}});
+}
+
+SignedIn::Timed SignedIn::timed_get(const std::string& target) const {
+  const auto start = Clock::now();
+  vigil::http::Reply reply = get(target);
+  const double ms = seconds_since(start) * 1000;
+  return {std::move(reply), ms};
+}
+
+SignedIn sign_in_at(const LoopbackServer& server, const std::string& username,
+                    std::string_view device_name, std::chrono::seconds timeout) {
+  SignedIn who{username, std::make_unique<vigil::http::Client>("127.0.0.1", server.port()), {}};
+  who.client->set_timeout(timeout);
+  who.token = sign_in_token(*who.client, username, device_name);
+  return who;
+}
+
+namespace {
+
 void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
                       const BenchDatabase& database) {
   json.field("benchmark", benchmark)
@@ -261,6 +306,15 @@ void write_seeding(base::JsonWriter& json, const Seeding& seeding) {
     json.end_object();
   }
   json.end_object();
+}
+
+}  // namespace
+
+void begin_figures(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+                   const SeededBench& bench) {
+  json.begin_object();
+  write_run_fields(json, benchmark, choice, bench.database);
+  write_seeding(json, bench.seeding);
 }
 
 void write_figures(const std::filesystem::path& out, const base::JsonWriter& json) {

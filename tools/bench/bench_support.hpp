@@ -17,11 +17,8 @@
 
 #include "vigil/base/cli.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/http/client.hpp"
 #include "vigil/tools/seed.hpp"
-
-namespace vigil::http {
-class Client;
-}
 
 namespace vigil::bench {
 
@@ -45,6 +42,13 @@ struct Timings {
 
 // Nearest-rank percentiles: every figure is a time that was actually measured.
 Timings summarise_times(std::vector<double> ms);
+
+// One measure's times in its own object: "runs", then "min_ms" when `with_min`, "p50_ms",
+// "p99_ms" and "max_ms".
+void write_timings(base::JsonWriter& json, const Timings& t, bool with_min = false);
+// "PREFIXp50_ms" and "PREFIXp99_ms": the percentiles the aims are set on, of one measure among
+// several in an object.
+void write_percentiles(base::JsonWriter& json, std::string_view prefix, const Timings& t);
 
 std::string fixed(double value, int decimals);
 // 1234567 -> "1,234,567": the figures are read by people.
@@ -78,7 +82,9 @@ SeedChoice seed_choice(const base::Args& args, std::string_view default_profile)
 
 // The options of `vigil-bench NAME`, which takes no arguments, and the seeding they choose
 // (`default_profile` unless --profile names one); nullopt once `help` is printed for --help.
-// Throws base::UsageError for an unknown option or an argument.
+// `options` are the benchmark's own: --db, --profile, --seed, --as-of and --out, which every
+// seeding benchmark takes, are added to them. Throws base::UsageError for an unknown option or an
+// argument.
 struct BenchOptions {
   base::Args args;
   SeedChoice choice;
@@ -162,11 +168,42 @@ struct DeskPeople {
 };
 DeskPeople desk_people(const std::filesystem::path& database, int wanted);
 
-// "benchmark", "profile", "seed", "as_of", "database", "build" and "cpus" into an open object.
-void write_run_fields(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
-                      const BenchDatabase& database);
-// "seeding": {...} into an open object.
-void write_seeding(base::JsonWriter& json, const Seeding& seeding);
+// What `vigil-bench desk` and `vigil-bench reports` start from, once their options are read:
+// --supervisors (default 20, at most 500) and --rounds (default `default_rounds`, at most 10,000)
+// checked before the seeding, so a bad one fails at once; the database seeded (SeededBench); and
+// who sits at its desk.
+struct DeskBench {
+  DeskBench(const BenchOptions& options, std::string_view name, int default_rounds);
+  int supervisors_wanted;
+  int rounds;
+  SeededBench seeded;
+  DeskPeople people;
+};
+
+// Someone signed in at the dashboard (sign_in_token) on a keep-alive connection of their own.
+struct SignedIn {
+  std::string username;
+  std::unique_ptr<vigil::http::Client> client;
+  std::string token;
+
+  // GET `target` with the session's token.
+  vigil::http::Reply get(const std::string& target) const;
+  // The same, with how long the answer took as the client saw it.
+  struct Timed {
+    vigil::http::Reply reply;
+    double ms = 0;
+  };
+  Timed timed_get(const std::string& target) const;
+};
+// Signs `username` in as `device_name` on a new connection to `server`, which waits up to
+// `timeout` for each answer.
+SignedIn sign_in_at(const LoopbackServer& server, const std::string& username,
+                    std::string_view device_name, std::chrono::seconds timeout);
+
+// Opens the object of a benchmark's figures with what every one starts with: "benchmark",
+// "profile", "seed", "as_of", "database", "build", "cpus" and "seeding": {...}.
+void begin_figures(base::JsonWriter& json, std::string_view benchmark, const SeedChoice& choice,
+                   const SeededBench& bench);
 // Writes the document to `out` (making its directory) and says so.
 void write_figures(const std::filesystem::path& out, const base::JsonWriter& json);
 

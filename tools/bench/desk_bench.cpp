@@ -56,12 +56,15 @@ constexpr double kAimP99Ms = 50;
 constexpr const char* kQueue = "review queue";
 constexpr const char* kNominal = "nominal's page";
 
-struct Supervisor {
-  std::string username;
-  std::unique_ptr<vigil::http::Client> client;
-  std::string token;
+struct Supervisor : SignedIn {
   std::vector<std::string> nominal_refs;  // one per round, of the supervisor's team
 };
+
+// The nominal's page as a supervisor opens it from the review queue.
+std::string nominal_page(const std::string& ref) {
+  return "/api/v1/nominals/" + base::query_escaped(ref) +
+         "?reason=" + base::query_escaped("reviewing the team's work");
+}
 
 // `rounds` references of the team's nominals, spread over the team (ids are random).
 std::vector<std::string> nominals_of(store::Database& db, const std::string& username, int rounds) {
@@ -104,17 +107,14 @@ std::string run_paint(const std::string& url, const std::string& username,
 }  // namespace
 
 int run_desk(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},    {"profile"},      {"seed"},
-                                              {"as-of"}, {"supervisors"},  {"rounds"},
-                                              {"out"},   {"paint", false}, {"sql-profile", false}};
+  static constexpr base::Option kOptions[] = {
+      {"supervisors"}, {"rounds"}, {"paint", false}, {"sql-profile", false}};
   const auto options = bench_options(words, kOptions, "desk", kDeskHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
-  const int wanted = positive_number(args, "supervisors", 20, 500);
-  const int rounds = positive_number(args, "rounds", 20, 10000);
-  const SeededBench bench(args, "desk", choice);
-  const auto& [database, out, seeding] = bench;
-  const DeskPeople people = desk_people(database.path(), wanted);
+  const DeskBench desk(*options, "desk", 20);
+  const int rounds = desk.rounds;
+  const auto& database = desk.seeded.database;
 
   const bool sql_profile = args.flag("sql-profile");
   if (sql_profile) SqlProfile::install();
@@ -122,14 +122,9 @@ int run_desk(std::span<const std::string> words) {
   std::vector<Supervisor> supervisors;
   {
     store::Database db(database.path());
-    for (const auto& username : people.supervisors) {
-      Supervisor s{username,
-                   std::make_unique<vigil::http::Client>("127.0.0.1", server.port()),
-                   {},
-                   nominals_of(db, username, rounds)};
-      s.client->set_timeout(std::chrono::seconds(120));
-      s.token = sign_in_token(*s.client, username, "desk");
-      supervisors.push_back(std::move(s));
+    for (const auto& username : desk.people.supervisors) {
+      supervisors.push_back({sign_in_at(server, username, "desk", std::chrono::seconds(120)),
+                             nominals_of(db, username, rounds)});
     }
   }
   std::cout << "server: " << server.url() << "; " << supervisors.size()
@@ -139,17 +134,15 @@ int run_desk(std::span<const std::string> words) {
   std::map<std::string, std::vector<double>> times;  // label -> ms
   std::map<std::string, std::vector<double>> bytes;  // label -> answer sizes
   std::vector<std::string> failures;
-  auto ask = [&](Supervisor& who, const char* label, const std::string& target) {
-    const auto start = Clock::now();
-    const auto result = who.client->get(target, {{"Authorization", "Bearer " + who.token}});
-    const double ms = seconds_since(start) * 1000;
+  auto ask = [&](const Supervisor& who, const char* label, const std::string& target) {
+    const auto [reply, ms] = who.timed_get(target);
     std::lock_guard lock(mutex);
-    if (result.status != 200) {
-      failures.push_back(who.username + " " + target + ": " + std::to_string(result.status) + " " +
-                         result.body.substr(0, 200));
+    if (reply.status != 200) {
+      failures.push_back(who.username + " " + target + ": " + std::to_string(reply.status) + " " +
+                         reply.body.substr(0, 200));
     }
     times[label].push_back(ms);
-    bytes[label].push_back(static_cast<double>(result.body.size()));
+    bytes[label].push_back(static_cast<double>(reply.body.size()));
   };
   // Rounds in step: everyone opens the queue, then a nominal, at once; the next round starts
   // once all have their answers.
@@ -163,24 +156,13 @@ int run_desk(std::span<const std::string> words) {
       for (int round = 0; round < rounds; ++round) {
         round_done.arrive_and_wait();
         ask(s, kQueue, "/api/v1/review-queue");
-        ask(s, kNominal,
-            "/api/v1/nominals/" +
-                base::query_escaped(s.nominal_refs[static_cast<std::size_t>(round)]) +
-                "?reason=" + base::query_escaped("reviewing the team's work"));
+        ask(s, kNominal, nominal_page(s.nominal_refs[static_cast<std::size_t>(round)]));
       }
     });
   }
   for (auto& t : threads) t.join();
   const double wall = seconds_since(start);
-  if (sql_profile) {
-    SqlProfile::stop();
-    const auto statements = SqlProfile::statements();
-    const auto [runs, total_ms] = SqlProfile::totals(statements);
-    std::cout << "SQL of the rounds (slowed by the profile): " << grouped(runs)
-              << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
-              << fixed(wall, 2) << " s\n";
-    SqlProfile::print_costliest(statements, 15);
-  }
+  if (sql_profile) SqlProfile::stop_and_print("of the rounds", wall);
   if (!failures.empty()) {
     throw Error(ErrorCode::internal,
                 std::to_string(failures.size()) + " calls failed, the first: " + failures[0]);
@@ -194,13 +176,10 @@ int run_desk(std::span<const std::string> words) {
     std::vector<std::thread> load;
     for (std::size_t i = 1; i < supervisors.size(); ++i) {
       load.emplace_back([&, i] {
-        auto& s = supervisors[i];
+        const auto& s = supervisors[i];
         for (std::size_t round = 0; painting; ++round) {
-          s.client->get("/api/v1/review-queue", {{"Authorization", "Bearer " + s.token}});
-          s.client->get("/api/v1/nominals/" +
-                            base::query_escaped(s.nominal_refs[round % s.nominal_refs.size()]) +
-                            "?reason=" + base::query_escaped("reviewing the team's work"),
-                        {{"Authorization", "Bearer " + s.token}});
+          s.get("/api/v1/review-queue");
+          s.get(nominal_page(s.nominal_refs[round % s.nominal_refs.size()]));
         }
       });
     }
@@ -217,9 +196,7 @@ int run_desk(std::span<const std::string> words) {
   server.stop();
 
   base::JsonWriter json;
-  json.begin_object();
-  write_run_fields(json, "desk", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "desk", choice, desk.seeded);
   json.field("supervisors", static_cast<std::int64_t>(supervisors.size()))
       .field("rounds", rounds)
       .field("seconds", wall)
@@ -233,14 +210,9 @@ int run_desk(std::span<const std::string> words) {
     std::cout << label << " (" << t.runs << " asked): p50 " << fixed(t.p50_ms, 1) << " ms, p99 "
               << fixed(t.p99_ms, 1) << " ms, max " << fixed(t.max_ms, 1) << " ms; answer "
               << grouped(static_cast<std::int64_t>(size.p50_ms)) << " bytes (median)\n";
-    json.begin_object()
-        .field("call", label)
-        .field("runs", t.runs)
-        .field("p50_ms", t.p50_ms)
-        .field("p99_ms", t.p99_ms)
-        .field("max_ms", t.max_ms)
-        .field("median_bytes", size.p50_ms)
-        .end_object();
+    json.begin_object().field("call", label);
+    write_timings(json, t);
+    json.field("median_bytes", size.p50_ms).end_object();
   }
   json.end_array();
   std::cout << "aim: each call under " << kAimP99Ms << " ms p99 with " << supervisors.size()
@@ -260,7 +232,7 @@ int run_desk(std::span<const std::string> words) {
     json.key("paint").raw(figures);
   }
   json.end_object();
-  write_figures(out, json);
+  write_figures(desk.seeded.out, json);
   return base::kExitOk;
 }
 

@@ -323,32 +323,26 @@ int field_on_loopback(const base::Args& args, const SeedChoice& choice, const Se
             << " MiB once checkpointed\n";
 
   base::JsonWriter json;
-  json.begin_object();
-  write_run_fields(json, "field", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "field", choice, bench);
   json.field("nominals", nominals)
       .field("enrol_ms", enrol_s * 1000)
       .field("enrol_records", enrolled.received)
       .field("enrol_peak_memory_mib", enrol_peak)
       .field("scope_visits", scope_visits)
       .field("caseload_ms", caseload_ms)
-      .field("app_open_first_ms", app.open_first_ms)
-      .field("app_open_p50_ms", app.open.p50_ms)
-      .field("app_open_p99_ms", app.open.p99_ms)
-      .field("app_visit_p50_ms", app.visit.p50_ms)
-      .field("app_visit_p99_ms", app.visit.p99_ms)
-      .field("first_day_sync_ms", first_day_ms)
+      .field("app_open_first_ms", app.open_first_ms);
+  write_percentiles(json, "app_open_", app.open);
+  write_percentiles(json, "app_visit_", app.visit);
+  json.field("first_day_sync_ms", first_day_ms)
       .field("first_day_took_scope", first_day.took_scope)
       .field("visits", visits)
-      .field("record_s", record_s)
-      .field("record_p50_ms", recording.p50_ms)
-      .field("record_p99_ms", recording.p99_ms)
-      .field("sync_changes", synced.pushed)
+      .field("record_s", record_s);
+  write_percentiles(json, "record_", recording);
+  json.field("sync_changes", synced.pushed)
       .field("sync_ms", sync_s * 1000)
-      .field("sync_peak_memory_mib", sync_peak)
-      .field("idle_sync_p50_ms", idle.p50_ms)
-      .field("idle_sync_p99_ms", idle.p99_ms)
-      .field("store_bytes_after_enrol", store_after_enrol)
+      .field("sync_peak_memory_mib", sync_peak);
+  write_percentiles(json, "idle_sync_", idle);
+  json.field("store_bytes_after_enrol", store_after_enrol)
       .field("store_bytes", store_bytes)
       .field("store_bytes_checkpointed", checkpointed)
       .end_object();
@@ -356,25 +350,42 @@ int field_on_loopback(const base::Args& args, const SeedChoice& choice, const Se
   return base::kExitOk;
 }
 
-// A tablet of `officer` enrolled through `url`, its store in `dir`, with what it took timed.
+// A tablet of the officer of a caseload (carve_caseload), enrolled through the link, with what
+// it took timed.
 struct Enrolled {
   std::unique_ptr<mobile::Tablet> tablet;
+  int nominals = 0;  // the caseload's
   int records = 0;
   double seconds = 0;
   std::int64_t bytes_down = 0;  // over the link
 };
 
-Enrolled enrol_through(const SlowLink& link, const std::filesystem::path& store,
-                       const std::string& officer) {
+// Enrols the officer of the caseload of `nominals`, named `team`, with its store at `store`, and
+// prints what it took.
+Enrolled enrol_through(const SlowLink& link, const std::filesystem::path& store, int nominals,
+                       const std::string& team) {
   Enrolled e;
   e.tablet = std::make_unique<mobile::Tablet>(store);
+  e.nominals = nominals;
   const std::int64_t before = link.bytes_down();
   const auto start = Clock::now();
   e.records =
-      e.tablet->enrol(link.url(), officer, backoffice::kSeedPassword, "bench tablet").received;
+      e.tablet
+          ->enrol(link.url(), caseload_officer(nominals), backoffice::kSeedPassword, "bench tablet")
+          .received;
   e.seconds = seconds_since(start);
   e.bytes_down = link.bytes_down() - before;
+  std::cout << "enrol and first sync of " << team << ": " << grouped(e.records) << " records, "
+            << grouped(e.bytes_down) << " bytes down, in " << fixed(e.seconds, 2) << " s\n";
   return e;
+}
+
+// "enrol_N_seconds", "enrol_N_records" and "enrol_N_bytes_down", N the caseload's nominals.
+void write_enrolment(base::JsonWriter& json, const Enrolled& e) {
+  const std::string prefix = "enrol_" + std::to_string(e.nominals) + "_";
+  json.field(prefix + "seconds", e.seconds)
+      .field(prefix + "records", e.records)
+      .field(prefix + "bytes_down", e.bytes_down);
 }
 
 // A poor signal: what an officer waits for in a car park with one bar.
@@ -390,14 +401,8 @@ int field_on_slow_link(const SeedChoice& choice, const SeededBench& bench) {
             << " ms each way\n";
   TemporaryDatabase scratch;
 
-  const auto small = enrol_through(link, scratch.file("small.db"), caseload_officer(50));
-  std::cout << "enrol and first sync of " << small_team << ": " << grouped(small.records)
-            << " records, " << grouped(small.bytes_down) << " bytes down, in "
-            << fixed(small.seconds, 2) << " s\n";
-  const auto large = enrol_through(link, scratch.file("large.db"), caseload_officer(260));
-  std::cout << "enrol and first sync of " << large_team << ": " << grouped(large.records)
-            << " records, " << grouped(large.bytes_down) << " bytes down, in "
-            << fixed(large.seconds, 2) << " s\n";
+  const auto small = enrol_through(link, scratch.file("small.db"), 50, small_team);
+  const auto large = enrol_through(link, scratch.file("large.db"), 260, large_team);
 
   auto& tablet = *small.tablet;
   auto start = Clock::now();
@@ -434,19 +439,13 @@ int field_on_slow_link(const SeedChoice& choice, const SeededBench& bench) {
             << "\n";
 
   base::JsonWriter json;
-  json.begin_object();
-  write_run_fields(json, "field", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "field", choice, bench);
   json.field("link", "slow")
       .field("link_bits_per_second", shape.bits_per_second)
-      .field("link_delay_ms", static_cast<std::int64_t>(shape.delay.count()))
-      .field("enrol_50_seconds", small.seconds)
-      .field("enrol_50_records", small.records)
-      .field("enrol_50_bytes_down", small.bytes_down)
-      .field("enrol_260_seconds", large.seconds)
-      .field("enrol_260_records", large.records)
-      .field("enrol_260_bytes_down", large.bytes_down)
-      .field("next_sync_seconds", next_s)
+      .field("link_delay_ms", static_cast<std::int64_t>(shape.delay.count()));
+  write_enrolment(json, small);
+  write_enrolment(json, large);
+  json.field("next_sync_seconds", next_s)
       .field("next_sync_took_scope", next.took_scope)
       .field("visits_sync_seconds", visits_s)
       .field("visits_sync_changes", pending)
@@ -458,8 +457,7 @@ int field_on_slow_link(const SeedChoice& choice, const SeededBench& bench) {
 }  // namespace
 
 int run_field(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},       {"profile"}, {"seed"}, {"as-of"},
-                                              {"nominals"}, {"visits"},  {"link"}, {"out"}};
+  static constexpr base::Option kOptions[] = {{"nominals"}, {"visits"}, {"link"}};
   const auto options = bench_options(words, kOptions, "field", kFieldHelp, "force");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;

@@ -64,12 +64,6 @@ constexpr const char* kForceReports[] = {"overdue", "suspects", "compliance"};
 constexpr const char* kFirst = ", first ask";
 constexpr const char* kAgain = ", asked again";
 
-struct Asker {
-  std::string username;
-  std::unique_ptr<vigil::http::Client> client;
-  std::string token;
-};
-
 // What the issue asks of the reports made when asked (--no-cache), on this machine.
 constexpr double kAimAloneTeamP99Ms = 10;
 constexpr double kAimTogetherTeamP99Ms = 50;
@@ -77,11 +71,9 @@ constexpr double kAimForceMs[] = {250, 250, 500};  // overdue, suspects, complia
 constexpr double kAimForcePeakMib = 256;
 constexpr int kForceRuns = 3;
 
-Asker signed_in(const std::string& username, unsigned short port) {
-  Asker a{username, std::make_unique<vigil::http::Client>("127.0.0.1", port), {}};
-  a.client->set_timeout(std::chrono::seconds(300));
-  a.token = sign_in_token(*a.client, username, "morning meeting");
-  return a;
+// Who asks for reports: a supervisor or the administrator, at the morning meeting.
+SignedIn signed_in(const std::string& username, const LoopbackServer& server) {
+  return sign_in_at(server, username, "morning meeting", std::chrono::seconds(300));
 }
 
 // The process's anonymous memory now (RssAnon): its heap and stacks, not the files it maps.
@@ -95,29 +87,26 @@ double anonymous_mib() {
 }
 
 // Asks for a report and times it as the client sees it; a refusal stops the benchmark.
-double timed_ask(Asker& who, const std::string& target) {
-  const auto start = Clock::now();
-  const auto result = who.client->get(target, {{"Authorization", "Bearer " + who.token}});
-  const double ms = seconds_since(start) * 1000;
-  if (result.status != 200) {
+double timed_ask(const SignedIn& who, const std::string& target) {
+  const auto [reply, ms] = who.timed_get(target);
+  if (reply.status != 200) {
     throw Error(ErrorCode::internal,
-                who.username + " " + target + ": HTTP " + std::to_string(result.status));
+                who.username + " " + target + ": HTTP " + std::to_string(reply.status));
   }
   return ms;
 }
 
 // The reports as they are made when asked, with no cache to serve them.
-int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
-                          const DeskPeople& people, int rounds, bool sql_profile) {
-  const auto& [database, out, seeding] = bench;
+int reports_without_cache(const SeedChoice& choice, const DeskBench& desk, bool sql_profile) {
+  const auto& people = desk.people;
+  const int rounds = desk.rounds;
   if (sql_profile) SqlProfile::install();
-  LoopbackServer server(database.path(), 2, nullptr, false, false);
+  LoopbackServer server(desk.seeded.database.path(), 2, nullptr, false, false);
   const std::string as_of = format_date(choice.options.as_of);
-  std::vector<Asker> askers;
+  std::vector<SignedIn> askers;
   askers.reserve(people.supervisors.size());
-  for (const auto& username : people.supervisors)
-    askers.push_back(signed_in(username, server.port()));
-  Asker chief = signed_in(people.admin, server.port());
+  for (const auto& username : people.supervisors) askers.push_back(signed_in(username, server));
+  const SignedIn chief = signed_in(people.admin, server);
   std::cout << "server: " << server.url() << ", keeping no report; " << askers.size()
             << " supervisors of different teams and " << people.admin << " signed in\n";
   const auto target = [&](const char* report) {
@@ -135,13 +124,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
     }
   }
   if (sql_profile) {
-    SqlProfile::stop();
-    const auto statements = SqlProfile::statements();
-    const auto [runs, total_ms] = SqlProfile::totals(statements);
-    std::cout << "SQL of the team reports asked alone (slowed by the profile): " << grouped(runs)
-              << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
-              << fixed(seconds_since(started), 2) << " s\n";
-    SqlProfile::print_costliest(statements, 15);
+    SqlProfile::stop_and_print("of the team reports asked alone", seconds_since(started));
   }
   // All at once, in rounds in step.
   std::mutex mutex;
@@ -187,9 +170,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
   server.stop();
 
   base::JsonWriter json;
-  json.begin_object();
-  write_run_fields(json, "reports", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "reports", choice, desk.seeded);
   json.field("cache", false)
       .field("supervisors", static_cast<std::int64_t>(askers.size()))
       .field("rounds", rounds)
@@ -211,16 +192,11 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
               << "force-wide " << report << " (" << f.runs << " asked): p50 " << fixed(f.p50_ms, 1)
               << " ms, p99 " << fixed(f.p99_ms, 1) << " ms (aim " << kAimForceMs[r]
               << " ms); memory it took at its peak " << fixed(peak[report], 0) << " MiB\n";
-    json.begin_object()
-        .field("report", report)
-        .field("team_alone_p50_ms", a.p50_ms)
-        .field("team_alone_p99_ms", a.p99_ms)
-        .field("team_together_p50_ms", t.p50_ms)
-        .field("team_together_p99_ms", t.p99_ms)
-        .field("force_p50_ms", f.p50_ms)
-        .field("force_p99_ms", f.p99_ms)
-        .field("force_peak_mib", peak[report])
-        .end_object();
+    json.begin_object().field("report", report);
+    write_percentiles(json, "team_alone_", a);
+    write_percentiles(json, "team_together_", t);
+    write_percentiles(json, "force_", f);
+    json.field("force_peak_mib", peak[report]).end_object();
   }
   json.end_array().end_object();
   std::cout << "aims: a team's reports alone under " << kAimAloneTeamP99Ms << " ms p99 "
@@ -228,7 +204,7 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
             << kAimTogetherTeamP99Ms << " ms p99 " << (together_met ? "met" : "missed")
             << "; force-wide within their aims and under " << kAimForcePeakMib << " MiB "
             << (force_met ? "met" : "missed") << "\n";
-  write_figures(out, json);
+  write_figures(desk.seeded.out, json);
   return base::kExitOk;
 }
 
@@ -236,32 +212,26 @@ int reports_without_cache(const SeedChoice& choice, const SeededBench& bench,
 
 int run_reports(std::span<const std::string> words) {
   static constexpr base::Option kOptions[] = {
-      {"db"},     {"profile"}, {"seed"},        {"as-of"},           {"supervisors"},
-      {"rounds"}, {"out"},     {"cold", false}, {"no-cache", false}, {"sql-profile", false}};
+      {"supervisors"}, {"rounds"}, {"cold", false}, {"no-cache", false}, {"sql-profile", false}};
   const auto options = bench_options(words, kOptions, "reports", kReportsHelp, "national");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
-  const int wanted = positive_number(args, "supervisors", 20, 500);
-  const int rounds = positive_number(args, "rounds", 10, 10000);
-  const SeededBench bench(args, "reports", choice);
-  const auto& [database, out, seeding] = bench;
-
-  const DeskPeople people = desk_people(database.path(), wanted);
-  if (args.flag("no-cache")) {
-    return reports_without_cache(choice, bench, people, rounds, args.flag("sql-profile"));
-  }
-  const auto& supervisors = people.supervisors;
-  const auto& admin = people.admin;
+  const DeskBench desk(*options, "reports", 10);
+  if (args.flag("no-cache")) return reports_without_cache(choice, desk, args.flag("sql-profile"));
+  const auto& database = desk.seeded.database;
+  const int rounds = desk.rounds;
+  const auto& supervisors = desk.people.supervisors;
+  const auto& admin = desk.people.admin;
 
   // As vigil-server runs: today's reports made ahead, unless --cold.
   const bool warm = !args.flag("cold");
   const auto start_of_server = Clock::now();
   LoopbackServer server(database.path(), 2, nullptr, warm);
   const std::string as_of = format_date(choice.options.as_of);
-  std::vector<Asker> askers;
+  std::vector<SignedIn> askers;
   askers.reserve(supervisors.size());
-  for (const auto& username : supervisors) askers.push_back(signed_in(username, server.port()));
-  Asker chief = signed_in(admin, server.port());
+  for (const auto& username : supervisors) askers.push_back(signed_in(username, server));
+  const SignedIn chief = signed_in(admin, server);
   std::cout << "server: " << server.url() << "; " << askers.size()
             << " supervisors of different teams and " << admin << " signed in\n";
   double warm_seconds = 0;
@@ -284,13 +254,11 @@ int run_reports(std::span<const std::string> words) {
   std::mutex mutex;
   std::map<std::string, std::vector<double>> times;  // "team overdue" -> ms
   std::vector<std::string> failures;
-  auto ask = [&](Asker& who, const std::string& label, const std::string& target) {
-    const auto start = Clock::now();
-    const auto result = who.client->get(target, {{"Authorization", "Bearer " + who.token}});
-    const double ms = seconds_since(start) * 1000;
+  auto ask = [&](const SignedIn& who, const std::string& label, const std::string& target) {
+    const auto [reply, ms] = who.timed_get(target);
     std::lock_guard lock(mutex);
-    if (result.status != 200) {
-      failures.push_back(who.username + " " + target + ": " + std::to_string(result.status));
+    if (reply.status != 200) {
+      failures.push_back(who.username + " " + target + ": " + std::to_string(reply.status));
     }
     times[label].push_back(ms);
   };
@@ -347,9 +315,7 @@ int run_reports(std::span<const std::string> words) {
   }
 
   base::JsonWriter json;
-  json.begin_object();
-  write_run_fields(json, "reports", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "reports", choice, desk.seeded);
   json.field("supervisors", static_cast<std::int64_t>(askers.size()))
       .field("rounds", rounds)
       .field("warm", warm)
@@ -368,13 +334,9 @@ int run_reports(std::span<const std::string> words) {
     (force ? (again ? force_again_met : force_met) : (again ? team_again_met : team_met)) &= met;
     std::cout << label << " (" << t.runs << " asked): p50 " << fixed(t.p50_ms, 1) << " ms, p99 "
               << fixed(t.p99_ms, 1) << " ms, max " << fixed(t.max_ms, 1) << " ms\n";
-    json.begin_object()
-        .field("report", label)
-        .field("runs", t.runs)
-        .field("p50_ms", t.p50_ms)
-        .field("p99_ms", t.p99_ms)
-        .field("max_ms", t.max_ms)
-        .end_object();
+    json.begin_object().field("report", label);
+    write_timings(json, t);
+    json.end_object();
   }
   json.end_array().end_object();
   std::cout << grouped(requests) << " reports in " << fixed(wall, 1) << " s\n"
@@ -383,7 +345,7 @@ int run_reports(std::span<const std::string> words) {
             << " ms p99 " << (force_met ? "met" : "missed") << "\n"
             << "aims, asked again: team reports " << (team_again_met ? "met" : "missed")
             << "; force-wide " << (force_again_met ? "met" : "missed") << "\n";
-  write_figures(out, json);
+  write_figures(desk.seeded.out, json);
   return base::kExitOk;
 }
 

@@ -104,4 +104,14 @@ void SqlProfile::print_costliest(const std::vector<Statement>& statements, std::
   }
 }
 
+void SqlProfile::stop_and_print(std::string_view what, double wall_seconds) {
+  stop();
+  const auto found = statements();
+  const auto [runs, total_ms] = totals(found);
+  std::cout << "SQL " << what << " (slowed by the profile): " << grouped(runs)
+            << " statements run; " << fixed(total_ms / 1000.0, 2) << " s inside SQLite of "
+            << fixed(wall_seconds, 2) << " s\n";
+  print_costliest(found, 15);
+}
+
 }  // namespace vigil::bench

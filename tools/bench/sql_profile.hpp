@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::bench {
@@ -34,6 +35,9 @@ class SqlProfile {
   // A line each for the `shown` costliest on standard output (share, time, runs, time a run, the
   // SQL cut short), then one for the rest.
   static void print_costliest(const std::vector<Statement>& statements, std::size_t shown);
+  // Stops recording and prints what it found: "SQL WHAT (slowed by the profile): N statements
+  // run; T s inside SQLite of WALL s", then the 15 costliest statements.
+  static void stop_and_print(std::string_view what, double wall_seconds);
 };
 
 }  // namespace vigil::bench

@@ -684,29 +684,12 @@ void print_sql_profile(const std::vector<SqlProfile::Statement>& statements,
   SqlProfile::print_costliest(statements, 15);
 }
 
-void write_timings(base::JsonWriter& json, const Timings& t) {
-  json.field("runs", t.runs)
-      .field("min_ms", t.min_ms)
-      .field("p50_ms", t.p50_ms)
-      .field("p99_ms", t.p99_ms)
-      .field("max_ms", t.max_ms);
-}
-
 }  // namespace
 
 int run_sync(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {{"db"},
-                                              {"profile"},
-                                              {"seed"},
-                                              {"as-of"},
-                                              {"devices"},
-                                              {"batch"},
-                                              {"changes"},
-                                              {"pull-runs"},
-                                              {"pull-limit"},
-                                              {"threads"},
-                                              {"sql-profile", false},
-                                              {"out"}};
+  static constexpr base::Option kOptions[] = {{"devices"},           {"batch"},      {"changes"},
+                                              {"pull-runs"},         {"pull-limit"}, {"threads"},
+                                              {"sql-profile", false}};
   const auto options = bench_options(words, kOptions, "sync", kSyncHelp, "force");
   if (!options) return base::kExitOk;
   const auto& [args, choice] = *options;
@@ -955,9 +938,7 @@ int run_sync(std::span<const std::string> words) {
   }
 
   base::JsonWriter json(true);
-  json.begin_object();
-  write_run_fields(json, "sync", choice, database);
-  write_seeding(json, seeding);
+  begin_figures(json, "sync", choice, bench);
   json.key("server")
       .begin_object()
       .field("io_threads", threads)
@@ -978,7 +959,7 @@ int run_sync(std::span<const std::string> words) {
       .field("seconds", push.seconds)
       .field("changes_per_second", push.changes_per_second);
   json.key("latency_per_batch").begin_object();
-  write_timings(json, push.latency);
+  write_timings(json, push.latency, /*with_min=*/true);
   json.end_object();
   json.key("outcomes")
       .begin_object()
@@ -1008,7 +989,7 @@ int run_sync(std::span<const std::string> words) {
   json.key("records").begin_object();
   for (const auto& [entity, n] : pull.records) json.field(entity, n);
   json.end_object();
-  write_timings(json, pt);
+  write_timings(json, pt, /*with_min=*/true);
   json.field("peak_memory_mib", pull.peak_mib).end_object();
   if (sql_profile) {
     json.key("sql_profile").begin_array();

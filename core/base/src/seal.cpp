@@ -40,21 +40,38 @@ SecretKey SecretKey::random() {
   return key;
 }
 
+namespace {
+
+// AES-256-GCM over `data` in place, `context` authenticated with it but not encrypted: every step
+// but the last, which differs between sealing (take the tag) and opening (check it).
+CipherContext gcm_over(const SecretKey& key, std::span<const std::uint8_t> nonce,
+                       std::span<const std::uint8_t> context, std::span<std::uint8_t> data,
+                       bool encrypt) {
+  auto cipher = new_context();
+  int written = 0;
+  if (EVP_CipherInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(), nonce.data(),
+                        encrypt ? 1 : 0) != 1 ||
+      EVP_CipherUpdate(cipher.get(), nullptr, &written, context.data(),
+                       length_of(context.size())) != 1 ||
+      EVP_CipherUpdate(cipher.get(), data.data(), &written, data.data(), length_of(data.size())) !=
+          1) {
+    throw Error(ErrorCode::internal,
+                encrypt ? "OpenSSL could not encrypt a page" : "OpenSSL could not decrypt a page");
+  }
+  return cipher;
+}
+
+}  // namespace
+
 void seal_in_place(const SecretKey& key, std::span<std::uint8_t> data,
                    std::span<const std::uint8_t> context,
                    std::span<std::uint8_t, kSealBytes> seal) {
   const auto nonce = seal.first<kNonceBytes>();
   const auto tag = seal.last<kTagBytes>();
   random_bytes(nonce);
-  auto cipher = new_context();
-  int written = 0;
-  if (EVP_EncryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(),
-                         nonce.data()) != 1 ||
-      EVP_EncryptUpdate(cipher.get(), nullptr, &written, context.data(),
-                        length_of(context.size())) != 1 ||
-      EVP_EncryptUpdate(cipher.get(), data.data(), &written, data.data(), length_of(data.size())) !=
-          1 ||
-      EVP_EncryptFinal_ex(cipher.get(), data.data() + written, &written) != 1 ||
+  auto cipher = gcm_over(key, nonce, context, data, true);
+  int written = 0;  // GCM writes nothing more at the end
+  if (EVP_CipherFinal_ex(cipher.get(), data.data() + data.size(), &written) != 1 ||
       EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_GET_TAG, length_of(tag.size()), tag.data()) !=
           1) {
     throw Error(ErrorCode::internal, "OpenSSL could not encrypt a page");
@@ -64,23 +81,16 @@ void seal_in_place(const SecretKey& key, std::span<std::uint8_t> data,
 bool open_in_place(const SecretKey& key, std::span<std::uint8_t> data,
                    std::span<const std::uint8_t> context,
                    std::span<const std::uint8_t, kSealBytes> seal) {
-  const auto nonce = seal.first<kNonceBytes>();
   std::array<std::uint8_t, kTagBytes> tag{};
   std::copy(seal.begin() + kNonceBytes, seal.end(), tag.begin());
-  auto cipher = new_context();
-  int written = 0;
-  if (EVP_DecryptInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(),
-                         nonce.data()) != 1 ||
-      EVP_DecryptUpdate(cipher.get(), nullptr, &written, context.data(),
-                        length_of(context.size())) != 1 ||
-      EVP_DecryptUpdate(cipher.get(), data.data(), &written, data.data(), length_of(data.size())) !=
-          1 ||
-      EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_SET_TAG, length_of(tag.size()), tag.data()) !=
-          1) {
+  auto cipher = gcm_over(key, seal.first<kNonceBytes>(), context, data, false);
+  if (EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_SET_TAG, length_of(tag.size()), tag.data()) !=
+      1) {
     throw Error(ErrorCode::internal, "OpenSSL could not decrypt a page");
   }
   // The one step that fails when anything sealed was altered.
-  return EVP_DecryptFinal_ex(cipher.get(), data.data() + written, &written) == 1;
+  int written = 0;
+  return EVP_CipherFinal_ex(cipher.get(), data.data() + data.size(), &written) == 1;
 }
 
 SecretKey derive_key(std::string_view password, std::span<const std::uint8_t> salt,

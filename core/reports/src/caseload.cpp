@@ -22,8 +22,7 @@ bool comes_before(const CaseloadEntry& a, const CaseloadEntry& b) {
 }
 
 std::vector<CaseloadEntry> caseload(store::Database& db, Date as_of) {
-  store::ReadSnapshot snapshot(db);
-  const Policy policy = store::policy_in_force(db, as_of);
+  const ReportReading reading(db, as_of);
   auto facts = load_nominal_facts(db, as_of, ReportScope{});
   struct Person {
     std::string name, area;
@@ -47,10 +46,10 @@ std::vector<CaseloadEntry> caseload(store::Database& db, Date as_of) {
     e.area = person.area;
     e.officer = f.officer;
     e.risk_level = current_risk(f);
-    e.next_visit_due = next_visit_due(f, policy);
+    e.next_visit_due = next_visit_due(f, reading.policy);
     if (e.next_visit_due) e.days_overdue = days_overdue(*e.next_visit_due, as_of);
     e.double_crewed = f.plan && f.plan->double_crewed;
-    for (const auto& item : overdue_items(f, policy, as_of)) {
+    for (const auto& item : overdue_items(f, reading.policy, as_of)) {
       if (item.priority > e.priority) {
         e.priority = item.priority;
         e.reasons = item.reasons;

@@ -47,8 +47,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   ComplianceReport report;
   report.as_of = as_of;
   report.from = add_days(as_of, -(kComplianceDays - 1));
-  store::ReadSnapshot snapshot(db);
-  const Policy policy = store::policy_in_force(db, as_of);
+  const ReportReading reading(db, as_of);
   // The force is every team: the period's visits are then read team by team rather than the
   // whole history of every visit.
   auto teams = scope_team_ids(db, scope);
@@ -90,7 +89,7 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
     bind(visits);
     // No plan asks for more than the policy's crew: the plan in force is looked up only for
     // visits with fewer.
-    const int most = std::max(1, policy.visit_crew);
+    const int most = std::max(1, reading.policy.visit_crew);
     std::string key;
     while (visits.step()) {
       const int crew = static_cast<int>(visits.column_int(4));
@@ -124,13 +123,13 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
       plan.bind_all(v.team_id, v.nominal_id, v.occurred_at.substr(0, 10));
       const bool double_crewed = plan.step() && plan.column_int(0) != 0;
       plan.reset();
-      if (!under_crewed(v.crew, double_crewed, policy)) continue;
+      if (!under_crewed(v.crew, double_crewed, reading.policy)) continue;
       auto ref = nominal_ref(db, v.team_id, v.nominal_id);
       if (!ref) continue;
       const auto* officer = v.recorded_by.empty() ? nullptr : names.officer(v.recorded_by);
       report.under_crewed.push_back(
           {v.visit_id, std::move(*ref), officer != nullptr ? officer->username : std::string(),
-           names.team(v.team_id), v.occurred_at, v.crew, policy.visit_crew});
+           names.team(v.team_id), v.occurred_at, v.crew, reading.policy.visit_crew});
     }
     std::sort(report.under_crewed.begin(), report.under_crewed.end(),
               [](const auto& a, const auto& b) {
@@ -219,7 +218,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   while (caseloads.step()) {
     const int count = static_cast<int>(caseloads.column_int(2));
     report.caseloads.push_back({caseloads.column_text(0), caseloads.column_text(1), count,
-                                policy.caseload_per_officer, count > policy.caseload_per_officer});
+                                reading.policy.caseload_per_officer,
+                                count > reading.policy.caseload_per_officer});
   }
 
   return report;

@@ -65,6 +65,9 @@ std::string scope_condition(const std::optional<std::string>& team_ids, std::str
                   : std::string(" ?1 IS NULL ");
 }
 
+ReportReading::ReportReading(store::Database& db, Date as_of)
+    : snapshot(db), policy(store::policy_in_force(db, as_of)) {}
+
 std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope& scope) {
   if (scope.teams.empty()) return std::nullopt;
   return store::single_text(
@@ -323,14 +326,14 @@ OverdueSummary summarise(const std::vector<OverdueItem>& items) {
 OverdueReport overdue_report(store::Database& db, Date as_of, const ReportScope& scope) {
   OverdueReport report;
   report.as_of = as_of;
-  store::ReadSnapshot snapshot(db);
-  const Policy policy = store::policy_in_force(db, as_of);
-  report.policy_version = policy.version;
+  const ReportReading reading(db, as_of);
+  report.policy_version = reading.policy.version;
   auto facts = load_nominal_facts(db, as_of, scope);
   int unscheduled = 0;
   for (const auto& f : facts) {
-    if (!f.reactive_management && !next_visit_due(f, policy)) ++unscheduled;
-    for (auto& item : overdue_items(f, policy, as_of)) report.items.push_back(std::move(item));
+    if (!f.reactive_management && !next_visit_due(f, reading.policy)) ++unscheduled;
+    for (auto& item : overdue_items(f, reading.policy, as_of))
+      report.items.push_back(std::move(item));
   }
   sort_by_priority(report.items);
   report.summary = summarise(report.items);

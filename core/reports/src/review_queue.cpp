@@ -85,10 +85,10 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
                          const std::optional<OlderUnreviewed>& older) {
   ReviewQueue queue;
   queue.now = format_instant(now);
-  store::ReadSnapshot snapshot(db);
   const Date today = london_date(now);
   const std::string day = format_date(today);
-  const Policy policy = store::policy_in_force(db, today);
+  const ReportReading reading(db, today);
+  const Policy& policy = reading.policy;
   queue.sample_percent = policy.review_sample_percent;
   queue.window_days = policy.review_window_days;
   const auto teams = scope_team_ids(db, scope);
@@ -167,40 +167,35 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
       "c.entity IN ('assessment', 'plan') AND c.outcome <> 'rejected' AND " +
       scope_condition(teams, "c.team_id") + "AND" + in_scope + "GROUP BY c.entity, c.entity_id");
   written.bind(1, teams);
-  auto fields_since = db.prepare(
+  // What has happened to the record since its last decision (sync_seq 0: never decided).
+  constexpr std::string_view last_decided_sql =
+      "SELECT coalesce(max(sync_seq), 0) FROM review_decisions WHERE subject_id = ? AND subject = "
+      "?";
+  constexpr std::string_view created_since_sql =
+      "SELECT count(*) FROM changes WHERE entity = ? AND entity_id = ? AND operation <> 'update' "
+      "AND outcome <> 'rejected' AND seq > ?";
+  constexpr std::string_view fields_since_sql =
       "SELECT group_concat(key, ', ') FROM (SELECT DISTINCT j.key FROM changes c, "
       "json_each(c.fields) j WHERE c.entity = ? AND c.entity_id = ? AND c.outcome <> 'rejected' "
-      "AND c.seq > ? AND c.operation = 'update' ORDER BY j.key)");
-  auto created_since = db.prepare(
-      "SELECT count(*) FROM changes WHERE entity = ? AND entity_id = ? AND operation <> 'update' "
-      "AND outcome <> 'rejected' AND seq > ?");
-  auto last_decided = db.prepare(
-      "SELECT coalesce(max(sync_seq), 0) FROM review_decisions WHERE subject_id = ? "
-      "AND subject = ?");
+      "AND c.seq > ? AND c.operation = 'update' ORDER BY j.key)";
   while (written.step()) {
     ReviewItem item;
-    const bool plan = written.column_view(0) == "plan";
+    const std::string entity = written.column_text(0);
+    const bool plan = entity == "plan";
     item.subject = plan ? ReviewSubject::plan : ReviewSubject::assessment;
     written.columns(1, item.subject_id, item.since, item.nominal_id, item.nominal_ref, item.team,
                     item.officer);
     item.summary =
         plan ? "plan from " + written.column_text(7)
              : "assessment of " + written.column_text(7) + ", " + written.column_text(8) + " risk";
-    last_decided.bind_all(item.subject_id, to_string(item.subject));
-    last_decided.step();
-    const std::int64_t decided = last_decided.column_int(0);
-    last_decided.reset();
-    created_since.bind_all(written.column_text(0), item.subject_id, decided);
-    created_since.step();
-    const bool created = created_since.column_int(0) > 0;
-    created_since.reset();
-    if (created) {
+    const std::int64_t decided =
+        store::single_int(db, last_decided_sql, item.subject_id, to_string(item.subject));
+    if (store::single_int(db, created_since_sql, entity, item.subject_id, decided) > 0) {
       item.reasons.push_back(plan ? "new plan" : "new assessment");
     } else {
-      fields_since.bind_all(written.column_text(0), item.subject_id, decided);
-      fields_since.step();
-      item.reasons.push_back("changed: " + fields_since.column_optional_text(0).value_or(""));
-      fields_since.reset();
+      item.reasons.push_back(
+          "changed: " +
+          store::single_text(db, fields_since_sql, entity, item.subject_id, decided).value_or(""));
     }
     decisions.place(std::move(item), written.column_int(9));
   }

@@ -38,9 +38,8 @@ std::string referral_detail(const ReferralAwaitingFeedback& r) {
 SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const ReportScope& scope) {
   SafeguardingReport report;
   report.as_of = as_of;
-  store::ReadSnapshot snapshot(db);
-  const Policy policy = store::policy_in_force(db, as_of);
-  report.repeat_threshold = policy.repeat_encounters;
+  const ReportReading reading(db, as_of);
+  report.repeat_threshold = reading.policy.repeat_encounters;
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "t.id");
   const std::string day = format_date(as_of);
@@ -66,7 +65,7 @@ SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const Re
     r.chases = static_cast<int>(referrals.column_int(9));
     r.days_since_sent = days_between(r.sent_on, as_of);
     r.state = referral_state({r.sent_on, r.acknowledged_on, std::nullopt, r.last_chased_on}, as_of,
-                             policy);
+                             reading.policy);
     report.without_feedback.push_back(std::move(r));
   }
   std::stable_sort(report.without_feedback.begin(), report.without_feedback.end(),
@@ -87,7 +86,7 @@ SafeguardingReport safeguarding_report(store::Database& db, Date as_of, const Re
       "young_people y JOIN teams t ON t.id = y.team_id JOIN encounters e ON e.young_person_id = "
       "y.id AND e.occurred_at < ?3 WHERE" +
       in_scope + "GROUP BY y.id HAVING count(*) >= ?4 ORDER BY count(*) DESC, y.number");
-  children.bind(1, teams).bind(2, day).bind(3, until).bind(4, policy.repeat_encounters);
+  children.bind(1, teams).bind(2, day).bind(3, until).bind(4, reading.policy.repeat_encounters);
   auto places = db.prepare(
       "SELECT place FROM encounters WHERE young_person_id = ? AND occurred_at < ? GROUP BY place "
       "ORDER BY count(*) DESC, place LIMIT " +

@@ -27,8 +27,7 @@ constexpr double kNotCirculatedShare = 0.25;
 SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScope& scope) {
   SuspectsReport report;
   report.as_of = as_of;
-  store::ReadSnapshot snapshot(db);
-  const Policy policy = store::policy_in_force(db, as_of);
+  const ReportReading reading(db, as_of);
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "c.team_id");
   // Officers and teams are named from one look-up each rather than a join per row, and the rows
@@ -67,7 +66,7 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
                              person(cases, 10), cases.column_optional_text(13)});
     } else {
       const Date last = optional_date_column(cases, 9).value_or(arrested_on);
-      const Date due = rui_review_due(last, policy);
+      const Date due = rui_review_due(last, reading.policy);
       if (days_between(as_of, due) > kSuspectsLookaheadDays) continue;
       report.rui.push_back(
           {cases.column_text(0), cases.column_text(1), names.username(cases.column_view(2)),
@@ -108,15 +107,15 @@ SuspectsReport suspects_report(store::Database& db, Date as_of, const ReportScop
     s.days_outstanding = std::max(0, days_between(since, as_of));
     s.days_since_trace = std::max(
         0, days_between(s.last_trace_on ? std::max(*s.last_trace_on, since) : since, as_of));
-    s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, policy);
+    s.no_trace_flag = suspect_trace_overdue(s.last_trace_on, since, as_of, reading.policy);
     // The later of the review date kept on the suspect and the last review recorded ('' when
     // neither is).
     const auto reviewed = parse_date(suspects.column_view(9));
-    s.review_due = suspect_review_due(reviewed.value_or(since), policy);
-    if (policy.priority_list) {
-      const auto& listed = policy.priority_list->suspects;
+    s.review_due = suspect_review_due(reviewed.value_or(since), reading.policy);
+    if (reading.policy.priority_list) {
+      const auto& listed = reading.policy.priority_list->suspects;
       s.listed = std::find(listed.begin(), listed.end(), s.ref) != listed.end();
-      if (s.listed) s.reasons.push_back("on the " + policy.priority_list->name + " list");
+      if (s.listed) s.reasons.push_back("on the " + reading.policy.priority_list->name + " list");
     }
     const double harm_weight = std::ldexp(1.0, 5 - s.harm);
     const double age = 1.0 + s.days_outstanding / 90.0;

@@ -1,5 +1,8 @@
 #include "vigil/rules/orders.hpp"
 
+#include <array>
+#include <string_view>
+
 namespace vigil {
 
 namespace {
@@ -8,22 +11,17 @@ namespace {
 // fixed period of a sexual harm prevention order's other prohibitions: five years.
 constexpr int kFiveYears = 60;
 
+// Each kind of order in words, in the order of OrderKind.
+constexpr std::array<std::string_view, EnumNames<OrderKind>::names.size()> kKindNames{
+    "a sexual harm prevention order",
+    "a sexual risk order",
+    "a violent offender order",
+    "a stalking protection order",
+    "a domestic violence protection order",
+    "a criminal behaviour order"};
+
 std::string kind_name(OrderKind kind) {
-  switch (kind) {
-    case OrderKind::shpo:
-      return "a sexual harm prevention order";
-    case OrderKind::sro:
-      return "a sexual risk order";
-    case OrderKind::voo:
-      return "a violent offender order";
-    case OrderKind::spo:
-      return "a stalking protection order";
-    case OrderKind::dvpo:
-      return "a domestic violence protection order";
-    case OrderKind::cbo:
-      return "a criminal behaviour order";
-  }
-  return "an order";
+  return std::string(kKindNames.at(static_cast<std::size_t>(kind)));
 }
 
 }  // namespace

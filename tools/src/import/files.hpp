@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <string_view>
 
 namespace vigil::backoffice::import_detail {
@@ -15,14 +16,37 @@ struct ColumnField {
   std::string_view entity, field;
 };
 
+// A column that names another record by its key: the field of that record it holds.
+struct Reference {
+  std::string_view column;
+  ColumnField field;
+};
+
+// Each column's field: the entity's own field of the column's name, but for the references.
+template <std::size_t N>
+constexpr std::array<ColumnField, N> entity_fields(
+    std::string_view entity, const std::array<std::string_view, N>& columns,
+    std::initializer_list<Reference> references = {}) {
+  std::array<ColumnField, N> fields{};
+  for (std::size_t c = 0; c < N; ++c) {
+    fields[c] = {entity, columns[c]};
+    for (const auto& reference : references) {
+      if (reference.column == columns[c]) fields[c] = reference.field;
+    }
+  }
+  return fields;
+}
+
+// The files of facts about a nominal name it by its ref.
+inline constexpr Reference kNominalRef{"nominal_ref", {"nominal", "ref"}};
+
 // The files and their columns, in the order they are checked and written: a file refers only
 // to the files before it (nominals name officers and teams, visits name nominals and officers).
 struct OfficersCsv {
   static constexpr std::string_view kFile = "officers.csv";
   enum Column : std::size_t { username, name, role, team };
   static constexpr std::array<std::string_view, 4> kColumns{"username", "name", "role", "team"};
-  static constexpr std::array<ColumnField, 4> kFields{
-      {{"officer", "username"}, {"officer", "name"}, {"officer", "role"}, {"officer", "team"}}};
+  static constexpr auto kFields = entity_fields("officer", kColumns);
 };
 
 struct NominalsCsv {
@@ -44,18 +68,7 @@ struct NominalsCsv {
   static constexpr std::array<std::string_view, 12> kColumns{
       "ref",         "surname",    "forenames", "date_of_birth", "kind",           "mappa_category",
       "mappa_level", "risk_level", "officer",   "team",          "no_fixed_abode", "area"};
-  static constexpr std::array<ColumnField, 12> kFields{{{"nominal", "ref"},
-                                                        {"nominal", "surname"},
-                                                        {"nominal", "forenames"},
-                                                        {"nominal", "date_of_birth"},
-                                                        {"nominal", "kind"},
-                                                        {"nominal", "mappa_category"},
-                                                        {"nominal", "mappa_level"},
-                                                        {"nominal", "risk_level"},
-                                                        {"nominal", "officer"},
-                                                        {"nominal", "team"},
-                                                        {"nominal", "no_fixed_abode"},
-                                                        {"nominal", "area"}}};
+  static constexpr auto kFields = entity_fields("nominal", kColumns);
 };
 
 struct AssessmentsCsv {
@@ -74,12 +87,8 @@ struct AssessmentsCsv {
   // read), and are then empty in every row.
   static constexpr std::size_t kRequired = 4;
   // A reference names its record by the referenced entity's key (nominal_ref, assessor).
-  static constexpr std::array<ColumnField, 6> kFields{{{"nominal", "ref"},
-                                                       {"assessment", "assessed_on"},
-                                                       {"assessment", "risk_level"},
-                                                       {"officer", "username"},
-                                                       {"assessment", "risk_factors"},
-                                                       {"assessment", "protective_factors"}}};
+  static constexpr auto kFields =
+      entity_fields("assessment", kColumns, {kNominalRef, {"assessor", {"officer", "username"}}});
 };
 
 struct PlansCsv {
@@ -97,12 +106,8 @@ struct PlansCsv {
       "double_crewed", "unannounced_required", "follows_assessment_on"};
   static constexpr std::size_t kRequired = 4;
   // The assessment a plan follows is named by its date: one of the same nominal's.
-  static constexpr std::array<ColumnField, 6> kFields{{{"nominal", "ref"},
-                                                       {"plan", "started_on"},
-                                                       {"plan", "visit_every_months"},
-                                                       {"plan", "double_crewed"},
-                                                       {"plan", "unannounced_required"},
-                                                       {"assessment", "assessed_on"}}};
+  static constexpr auto kFields = entity_fields(
+      "plan", kColumns, {kNominalRef, {"follows_assessment_on", {"assessment", "assessed_on"}}});
 };
 
 struct VisitsCsv {
@@ -110,11 +115,7 @@ struct VisitsCsv {
   enum Column : std::size_t { nominal_ref, occurred_at, announced, outcome, attendees };
   static constexpr std::array<std::string_view, 5> kColumns{"nominal_ref", "occurred_at",
                                                             "announced", "outcome", "attendees"};
-  static constexpr std::array<ColumnField, 5> kFields{{{"nominal", "ref"},
-                                                       {"visit", "occurred_at"},
-                                                       {"visit", "announced"},
-                                                       {"visit", "outcome"},
-                                                       {"visit", "attendees"}}};
+  static constexpr auto kFields = entity_fields("visit", kColumns, {kNominalRef});
 };
 
 struct SuspectsCsv {
@@ -136,17 +137,7 @@ struct SuspectsCsv {
       "ref",           "surname",       "forenames", "offence", "harm",         "outstanding_since",
       "circulated_on", "last_trace_on", "officer",   "team",    "date_of_birth"};
   static constexpr std::size_t kRequired = 10;
-  static constexpr std::array<ColumnField, 11> kFields{{{"suspect", "ref"},
-                                                        {"suspect", "surname"},
-                                                        {"suspect", "forenames"},
-                                                        {"suspect", "offence"},
-                                                        {"suspect", "harm"},
-                                                        {"suspect", "outstanding_since"},
-                                                        {"suspect", "circulated_on"},
-                                                        {"suspect", "last_trace_on"},
-                                                        {"suspect", "officer"},
-                                                        {"suspect", "team"},
-                                                        {"suspect", "date_of_birth"}}};
+  static constexpr auto kFields = entity_fields("suspect", kColumns);
 };
 
 struct BailCsv {
@@ -169,17 +160,8 @@ struct BailCsv {
       "status", "officer", "team",      "date_of_birth", "suspect_ref"};
   static constexpr std::size_t kRequired = 9;
   // The suspect a case is about is named by the suspect's ref.
-  static constexpr std::array<ColumnField, 11> kFields{{{"bail_case", "ref"},
-                                                        {"bail_case", "surname"},
-                                                        {"bail_case", "forenames"},
-                                                        {"bail_case", "offence"},
-                                                        {"bail_case", "arrested_on"},
-                                                        {"bail_case", "case_type"},
-                                                        {"bail_case", "status"},
-                                                        {"bail_case", "officer"},
-                                                        {"bail_case", "team"},
-                                                        {"bail_case", "date_of_birth"},
-                                                        {"suspect", "ref"}}};
+  static constexpr auto kFields =
+      entity_fields("bail_case", kColumns, {{"suspect_ref", {"suspect", "ref"}}});
 };
 
 inline constexpr std::array<std::string_view, 7> kFileOrder{

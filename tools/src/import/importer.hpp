@@ -111,12 +111,11 @@ class Importer {
   // Phase 2a: what the database holds (load.cpp) -----------------------------------------------
 
   void load_database();
-  void load_nominals();
+  template <class Fields>
+  void load_records(StoredByRef<Fields>& stored);
   void load_assessments();
   void load_plans();
   void load_visits();
-  void load_suspects();
-  void load_bail();
 
   // Phase 2b: checking every row (check.cpp, check_records.cpp, check_facts.cpp) ---------------
 
@@ -223,17 +222,17 @@ class Importer {
   // Phase 3: writing (write.cpp, write_records.cpp, write_facts.cpp) ---------------------------
 
   void write_all();
-  void stage(std::string_view file, std::size_t rows);
-  ImportCounts& counts(std::string_view file);
+  // The progress's stage for writing a file's rows, and the file's counts, which the writing adds
+  // to.
+  ImportCounts& begin_writing(std::string_view file, std::size_t rows);
   std::string team_id(const std::string& name);
   std::optional<std::string> officer_id(const std::string& username) const;
   const std::string& nominal_id(const std::string& ref) const;
   void write_audit();
 
-  template <class Fields, class Bind>
+  template <class Fields>
   void write_records(const char* entity, std::string_view file,
-                     std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored,
-                     store::Statement& insert, store::Statement& update, Bind bind);
+                     std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored);
   void write_officers();
   void write_nominals();
   void write_suspects();
@@ -241,9 +240,9 @@ class Importer {
 
   template <class Facts>
   static bool add_fact(FactsByKey<Facts>& stored, const std::string& key, const Facts& facts);
-  template <class Record, class Facts, class KeyedFacts, class Insert>
+  template <class Record, class Facts, class DatedFacts>
   void write_facts(const char* entity, std::string_view file, const std::vector<Record>& rows,
-                   FactsByKey<Facts>& stored, KeyedFacts keyed_facts, Insert insert);
+                   FactsByKey<Facts>& stored, std::string_view insert, DatedFacts dated_facts);
   void write_assessments();
   void write_plans();
   void write_visits();

@@ -114,150 +114,68 @@ std::optional<std::string> referral_rule(const Importer&, const std::string&,
 
 constexpr std::array<std::string_view, 9> kAddressColumns{
     "nominal_ref", "kind", "line1", "postcode", "line2", "town", "area", "from_date", "to_date"};
-constexpr std::array<ColumnField, 9> kAddressFields{{{"nominal", "ref"},
-                                                     {"address", "kind"},
-                                                     {"address", "line1"},
-                                                     {"address", "postcode"},
-                                                     {"address", "line2"},
-                                                     {"address", "town"},
-                                                     {"address", "area"},
-                                                     {"address", "from_date"},
-                                                     {"address", "to_date"}}};
 
 constexpr std::array<std::string_view, 5> kOrderColumns{"nominal_ref", "kind", "made_on", "ends_on",
                                                         "court"};
-constexpr std::array<ColumnField, 5> kOrderFields{{{"nominal", "ref"},
-                                                   {"order", "kind"},
-                                                   {"order", "made_on"},
-                                                   {"order", "ends_on"},
-                                                   {"order", "court"}}};
 constexpr std::array<std::string_view, 1> kOrderPast{"made_on"};
 
 constexpr std::array<std::string_view, 8> kConditionColumns{
     "nominal_ref",    "order_kind", "order_made_on", "text",
     "foreign_travel", "starts_on",  "ends_on",       "renewed_on"};
-constexpr std::array<ColumnField, 8> kConditionFields{{{"nominal", "ref"},
-                                                       {"order", "kind"},
-                                                       {"order", "made_on"},
-                                                       {"order_condition", "text"},
-                                                       {"order_condition", "foreign_travel"},
-                                                       {"order_condition", "starts_on"},
-                                                       {"order_condition", "ends_on"},
-                                                       {"order_condition", "renewed_on"}}};
 constexpr std::array<std::string_view, 1> kConditionPast{"renewed_on"};
 
 constexpr std::array<std::string_view, 8> kActionColumns{
     "nominal_ref", "plan_started_on", "description",  "owner",
     "due_on",      "status",          "completed_on", "partner_agency"};
-constexpr std::array<ColumnField, 8> kActionFields{{{"nominal", "ref"},
-                                                    {"plan", "started_on"},
-                                                    {"plan_action", "description"},
-                                                    {"plan_action", "owner"},
-                                                    {"plan_action", "due_on"},
-                                                    {"plan_action", "status"},
-                                                    {"plan_action", "completed_on"},
-                                                    {"plan_action", "partner_agency"}}};
 constexpr std::array<std::string_view, 1> kActionPast{"completed_on"};
 
 constexpr std::array<std::string_view, 5> kRequirementColumns{
     "nominal_ref", "relevant_date", "disposal", "months", "age_at_relevant"};
-constexpr std::array<ColumnField, 5> kRequirementFields{
-    {{"nominal", "ref"},
-     {"notification_requirement", "relevant_date"},
-     {"notification_requirement", "disposal"},
-     {"notification_requirement", "months"},
-     {"notification_requirement", "age_at_relevant"}}};
 constexpr std::array<std::string_view, 1> kRequirementPast{"relevant_date"};
 
 constexpr std::array<std::string_view, 6> kExtensionColumns{
     "bail_ref",      "extended_to",   "authority",
     "authorised_by", "authorised_on", "representations_considered"};
-constexpr std::array<ColumnField, 6> kExtensionFields{
-    {{"bail_case", "ref"},
-     {"bail_extension", "extended_to"},
-     {"bail_extension", "authority"},
-     {"bail_extension", "authorised_by"},
-     {"bail_extension", "authorised_on"},
-     {"bail_extension", "representations_considered"}}};
 constexpr std::array<std::string_view, 1> kExtensionPast{"authorised_on"};
 
 constexpr std::array<std::string_view, 4> kBailConditionColumns{"bail_ref", "kind", "detail",
                                                                 "victim_views"};
-constexpr std::array<ColumnField, 4> kBailConditionFields{{{"bail_case", "ref"},
-                                                           {"bail_condition", "kind"},
-                                                           {"bail_condition", "detail"},
-                                                           {"bail_condition", "victim_views"}}};
 
 constexpr std::array<std::string_view, 3> kYoungPersonColumns{"number", "team", "home_area"};
-constexpr std::array<ColumnField, 3> kYoungPersonFields{
-    {{"young_person", "number"}, {"young_person", "team"}, {"young_person", "home_area"}}};
 
 constexpr std::array<std::string_view, 7> kEncounterColumns{
     "young_person",        "ref",    "occurred_at", "place", "criminal_exploitation",
     "sexual_exploitation", "markers"};
-constexpr std::array<ColumnField, 7> kEncounterFields{{{"young_person", "number"},
-                                                       {"encounter", "ref"},
-                                                       {"encounter", "occurred_at"},
-                                                       {"encounter", "place"},
-                                                       {"encounter", "criminal_exploitation"},
-                                                       {"encounter", "sexual_exploitation"},
-                                                       {"encounter", "markers"}}};
 constexpr std::array<std::string_view, 1> kEncounterPast{"occurred_at"};
 
 constexpr std::array<std::string_view, 9> kReferralColumns{
     "young_person",    "sent_on",     "agency",      "contact_name", "concern",
     "acknowledged_on", "actioned_on", "feedback_on", "officer"};
-constexpr std::array<ColumnField, 9> kReferralFields{{{"young_person", "number"},
-                                                      {"safeguarding_referral", "sent_on"},
-                                                      {"safeguarding_referral", "agency"},
-                                                      {"safeguarding_referral", "contact_name"},
-                                                      {"safeguarding_referral", "concern"},
-                                                      {"safeguarding_referral", "acknowledged_on"},
-                                                      {"safeguarding_referral", "actioned_on"},
-                                                      {"safeguarding_referral", "feedback_on"},
-                                                      {"safeguarding_referral", "officer"}}};
 constexpr std::array<std::string_view, 4> kReferralPast{"sent_on", "acknowledged_on", "actioned_on",
                                                         "feedback_on"};
 
 const std::array<LinkedFile, 10> kLinkedFiles{{
-    {"addresses.csv",
-     "address",
-     Parent::nominal,
-     kAddressColumns,
-     kAddressFields,
-     4,
-     {},
-     address_rule},
-    {"orders.csv", "order", Parent::nominal, kOrderColumns, kOrderFields, 3, kOrderPast,
-     order_rule},
-    {"order_conditions.csv", "order_condition", Parent::order, kConditionColumns, kConditionFields,
-     4, kConditionPast, condition_rule},
-    {"plan_actions.csv", "plan_action", Parent::plan, kActionColumns, kActionFields, 3, kActionPast,
-     nullptr},
+    {"addresses.csv", "address", Parent::nominal, kAddressColumns, 4, {}, address_rule},
+    {"orders.csv", "order", Parent::nominal, kOrderColumns, 3, kOrderPast, order_rule},
+    {"order_conditions.csv", "order_condition", Parent::order, kConditionColumns, 4, kConditionPast,
+     condition_rule},
+    {"plan_actions.csv", "plan_action", Parent::plan, kActionColumns, 3, kActionPast, nullptr},
     {"notification_requirements.csv", "notification_requirement", Parent::nominal,
-     kRequirementColumns, kRequirementFields, 1, kRequirementPast, nullptr},
-    {"bail_extensions.csv", "bail_extension", Parent::bail_case, kExtensionColumns,
-     kExtensionFields, 2, kExtensionPast, extension_rule},
+     kRequirementColumns, 1, kRequirementPast, nullptr},
+    {"bail_extensions.csv", "bail_extension", Parent::bail_case, kExtensionColumns, 2,
+     kExtensionPast, extension_rule},
     {"bail_conditions.csv",
      "bail_condition",
      Parent::bail_case,
      kBailConditionColumns,
-     kBailConditionFields,
      3,
      {},
      nullptr},
-    {"young_people.csv",
-     "young_person",
-     Parent::none,
-     kYoungPersonColumns,
-     kYoungPersonFields,
-     1,
-     {},
+    {"young_people.csv", "young_person", Parent::none, kYoungPersonColumns, 1, {}, nullptr},
+    {"encounters.csv", "encounter", Parent::young_person, kEncounterColumns, 2, kEncounterPast,
      nullptr},
-    {"encounters.csv", "encounter", Parent::young_person, kEncounterColumns, kEncounterFields, 2,
-     kEncounterPast, nullptr},
     {"safeguarding_referrals.csv", "safeguarding_referral", Parent::young_person, kReferralColumns,
-     kReferralFields, 3, kReferralPast, referral_rule},
+     3, kReferralPast, referral_rule},
 }};
 
 const sync::EntitySpec& entity_of(const LinkedFile& spec) {
@@ -271,8 +189,9 @@ const sync::EntitySpec& entity_of(const LinkedFile& spec) {
 // The field each column of the file fills, looked up once per file rather than once per cell.
 std::vector<const sync::FieldSpec*> fields_of(const LinkedFile& spec) {
   std::vector<const sync::FieldSpec*> fields;
-  for (const auto& column : spec.fields)
+  for (const auto& column : column_fields(spec)) {
     fields.push_back(&sync::field_of(column.entity, column.field));
+  }
   return fields;
 }
 
@@ -286,20 +205,41 @@ std::span<const LinkedFile> linked_files() {
   return kLinkedFiles;
 }
 
-std::size_t parent_width(Parent parent) {
+std::span<const ColumnField> parent_key_fields(Parent parent) {
+  static constexpr ColumnField kNominal[] = {{"nominal", "ref"}};
+  static constexpr ColumnField kBailCase[] = {{"bail_case", "ref"}};
+  static constexpr ColumnField kOrder[] = {
+      {"nominal", "ref"}, {"order", "kind"}, {"order", "made_on"}};
+  static constexpr ColumnField kPlan[] = {{"nominal", "ref"}, {"plan", "started_on"}};
+  static constexpr ColumnField kYoungPerson[] = {{"young_person", "number"}};
   switch (parent) {
     case Parent::none:
-      return 0;
+      return {};
     case Parent::nominal:
+      return kNominal;
     case Parent::bail_case:
-    case Parent::young_person:
-      return 1;
-    case Parent::plan:
-      return 2;
+      return kBailCase;
     case Parent::order:
-      return 3;
+      return kOrder;
+    case Parent::plan:
+      return kPlan;
+    case Parent::young_person:
+      return kYoungPerson;
   }
-  return 1;
+  return {};
+}
+
+std::size_t parent_width(Parent parent) {
+  return parent_key_fields(parent).size();
+}
+
+std::vector<ColumnField> column_fields(const LinkedFile& spec) {
+  const auto parent = parent_key_fields(spec.parent);
+  std::vector<ColumnField> fields(parent.begin(), parent.end());
+  for (std::size_t c = fields.size(); c < spec.columns.size(); ++c) {
+    fields.push_back({spec.entity, spec.columns[c]});
+  }
+  return fields;
 }
 
 std::vector<std::string_view> import_files() {
@@ -623,8 +563,7 @@ void Importer::write_linked(const LinkedFile& spec) {
     const auto id = officer_id(text_of(value));
     return id ? StoredValue{*id} : StoredValue{};
   };
-  auto& count = counts(spec.file);
-  stage(spec.file, rows->second.size());
+  auto& count = begin_writing(spec.file, rows->second.size());
   std::int64_t done = 0;
   auto& records = linked_[spec.file];
   for (const auto& [key, line] : rows->second) {

@@ -1,9 +1,10 @@
 // The files whose rows hang from a record that another file or the database holds: a nominal's
 // addresses, orders and notification requirement, an order's conditions, a plan's actions, a
 // bail case's extensions and conditions (docs/import-format.md). Each is described once, as data:
-// its columns, the field of the sync entity table each fills, the columns that name the record it
-// hangs from and those that tell it from its siblings. One code path (linked.cpp) reads, checks,
-// compares and writes them all, by the entity table's grammar. Private to import/.
+// its columns (each fills the field of the sync entity table its name says, or of its parent's
+// key), the columns that name the record it hangs from and those that tell it from its siblings.
+// One code path (linked.cpp) reads, checks, compares and writes them all, by the entity table's
+// grammar. Private to import/.
 #pragma once
 
 #include <cstddef>
@@ -38,10 +39,9 @@ struct LinkedFile {
   std::string_view file;
   std::string_view entity;  // in the sync entity table
   Parent parent;
+  // Each column's field (column_fields): the parent's key columns name the parent's fields
+  // (nominal.ref, ...), the others the entity's own of the same name.
   std::span<const std::string_view> columns;
-  // Each column's field: the parent's key columns name the parent's fields (nominal.ref, ...),
-  // the others the entity's own.
-  std::span<const ColumnField> fields;
   // The first key_columns columns identify a row: the parent's key, then what tells the record
   // from the others of the same parent. A file holds a key once; a stored record with the key is
   // the same record, updated (a mutable record) or left (a fact equal to it).
@@ -59,8 +59,13 @@ std::span<const LinkedFile> linked_files();
 // Every file `vigil import` reads, in the order they are checked and written.
 std::vector<std::string_view> import_files();
 
-// How many of a row's first columns name the parent.
+// The fields of the parent's key, which a row's first columns name (nominal.ref; for an order
+// nominal.ref, order.kind and order.made_on), and how many they are.
+std::span<const ColumnField> parent_key_fields(Parent parent);
 std::size_t parent_width(Parent parent);
+
+// The field each of a linked file's columns fills, in the sync entity table.
+std::vector<ColumnField> column_fields(const LinkedFile& spec);
 
 // Keys join their parts with the unit separator, a control character no spreadsheet cell holds.
 inline constexpr char kKeySeparator = '\x1f';

@@ -1,6 +1,8 @@
 // Phase 2a of `vigil import`: what the database already holds (Importer, importer.hpp).
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -8,6 +10,34 @@
 #include "import/importer.hpp"
 
 namespace vigil::backoffice::import_detail {
+
+namespace {
+
+// What a record's column is read as: the column, or for a reference (RecordColumn::refers_to)
+// the ref of the record it names, kept by the same team.
+std::string selected(const RecordColumn& column, std::string_view table) {
+  if (column.refers_to.empty()) return std::string(column.name);
+  const std::string own(table);
+  return "(SELECT r.ref FROM " + std::string(column.refers_to) + " r WHERE r.id = " + own + "." +
+         std::string(column.name) + " AND r.team_id = " + own + ".team_id)";
+}
+
+}  // namespace
+
+// Every stored record of a kind (nominals, suspects, bail cases) by ref, read by its fields'
+// columns (records.hpp).
+template <class Fields>
+void Importer::load_records(StoredByRef<Fields>& stored) {
+  const std::string table(Fields::kTable);
+  std::string sql = "SELECT id, ref";
+  for (const auto& column : Fields::kColumns) sql += ", " + selected(column, table);
+  auto select = db_.prepare(sql + " FROM " + table);
+  while (select.step()) {
+    Fields fields;
+    std::apply([&](auto&... value) { select.columns(2, value...); }, Fields::values(fields));
+    stored.emplace(select.column_text(1), Stored<Fields>{select.column_text(0), std::move(fields)});
+  }
+}
 
 void Importer::load_database() {
   progress_.stage("reading the database");
@@ -31,28 +61,13 @@ void Importer::load_database() {
   for (const auto& spec : linked_files()) any_linked = any_linked || table(spec.file) != nullptr;
   bool needs_nominals = table(NominalsCsv::kFile) || table(AssessmentsCsv::kFile) ||
                         table(PlansCsv::kFile) || table(VisitsCsv::kFile) || any_linked;
-  if (needs_nominals) load_nominals();
+  if (needs_nominals) load_records(nominals_);
   if (table(AssessmentsCsv::kFile) || table(PlansCsv::kFile)) load_assessments();
   if (table(PlansCsv::kFile) || table("plan_actions.csv")) load_plans();
   if (table(VisitsCsv::kFile)) load_visits();
-  if (table(SuspectsCsv::kFile) || table(BailCsv::kFile)) load_suspects();
-  if (table(BailCsv::kFile) || any_linked) load_bail();
+  if (table(SuspectsCsv::kFile) || table(BailCsv::kFile)) load_records(suspects_);
+  if (table(BailCsv::kFile) || any_linked) load_records(bail_cases_);
   if (any_linked) load_linked();
-}
-
-void Importer::load_nominals() {
-  auto select = db_.prepare(
-      "SELECT id, ref, surname, forenames, date_of_birth, kind, mappa_category, mappa_level, "
-      "risk_level, officer_id, team_id, no_fixed_abode, area FROM nominals");
-  while (select.step()) {
-    NominalFields fields{
-        select.column_text(2),      select.column_text(3),          select.column_text(4),
-        select.column_text(5),      select.column_optional_int(6),  select.column_int(7),
-        select.column_text(8),      select.column_optional_text(9), select.column_text(10),
-        select.column_int(11) != 0, select.column_text(12)};
-    nominals_.emplace(select.column_text(1),
-                      Stored<NominalFields>{select.column_text(0), std::move(fields)});
-  }
 }
 
 void Importer::load_assessments() {
@@ -106,37 +121,6 @@ void Importer::load_visits() {
   for (auto& [id, loaded] : by_id) {
     std::sort(loaded.facts.attendee_ids.begin(), loaded.facts.attendee_ids.end());
     visits_[loaded.key].push_back(std::move(loaded.facts));
-  }
-}
-
-void Importer::load_suspects() {
-  auto select = db_.prepare(
-      "SELECT id, ref, surname, forenames, offence, harm, outstanding_since, circulated_on, "
-      "last_trace_on, officer_id, team_id, date_of_birth FROM suspects");
-  while (select.step()) {
-    SuspectFields fields{select.column_text(2),          select.column_text(3),
-                         select.column_text(4),          select.column_int(5),
-                         select.column_text(6),          select.column_optional_text(7),
-                         select.column_optional_text(8), select.column_optional_text(9),
-                         select.column_text(10),         select.column_optional_text(11)};
-    suspects_.emplace(select.column_text(1),
-                      Stored<SuspectFields>{select.column_text(0), std::move(fields)});
-  }
-}
-
-void Importer::load_bail() {
-  auto select = db_.prepare(
-      "SELECT c.id, c.ref, c.surname, c.forenames, c.offence, c.arrested_on, c.case_type, "
-      "c.status, c.officer_id, c.team_id, c.date_of_birth, s.ref FROM bail_cases c LEFT JOIN "
-      "suspects s ON s.id = c.suspect_id AND s.team_id = c.team_id");
-  while (select.step()) {
-    BailFields fields{select.column_text(2),           select.column_text(3),
-                      select.column_text(4),           select.column_text(5),
-                      select.column_text(6),           select.column_text(7),
-                      select.column_optional_text(8),  select.column_text(9),
-                      select.column_optional_text(10), select.column_optional_text(11)};
-    bail_cases_.emplace(select.column_text(1),
-                        Stored<BailFields>{select.column_text(0), std::move(fields)});
   }
 }
 

@@ -113,7 +113,7 @@ bool Importer::read_files() {
   add_table<SuspectsCsv>();
   add_table<BailCsv>();
   for (const auto& spec : linked_files()) {
-    add_table(spec.file, spec.columns, spec.columns.size(), spec.fields);
+    add_table(spec.file, spec.columns, spec.columns.size(), column_fields(spec));
   }
   if (tables_.empty() && result_.problems.empty()) {
     result_.problems.push_back({dir_.string(), 0,

@@ -2,10 +2,14 @@
 // and the rows of the files that passed every check (*Row). Private to import/.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "vigil/rules/domain.hpp"
@@ -21,6 +25,23 @@ struct StoredOfficer {
   std::string team_id;
 };
 
+// A column of a record's table (nominals, suspects, bail cases) that one of its fields fills;
+// named by its name alone (a conversion) when it holds the field as it is.
+struct RecordColumn {
+  constexpr RecordColumn(const char* column, std::string_view table = {})
+      : name(column), refers_to(table) {}
+
+  std::string_view name;
+  // The table of the record the field names by its ref, while the column holds that record's id:
+  // read back only while both are kept by the same team (a tablet may hold a bail case without
+  // the suspect, who moved on). Empty: the column holds the field as it is.
+  std::string_view refers_to;
+};
+
+// A record's fields say where they are stored: kTable, and kColumns, each field's column in the
+// order of values(fields), which ties the fields of a record (const or not) for reading a row
+// into them and binding them. Only these columns are written: those the CSV does not carry (a
+// nominal's status and reactive management, sync metadata) are left alone on update.
 struct NominalFields {
   std::string surname;
   std::string forenames;
@@ -34,6 +55,16 @@ struct NominalFields {
   bool no_fixed_abode = false;
   std::string area;
   bool operator==(const NominalFields&) const = default;
+
+  static constexpr std::string_view kTable = "nominals";
+  static constexpr std::array<RecordColumn, 11> kColumns{
+      "surname",        "forenames",      "date_of_birth", "kind",
+      "mappa_category", "mappa_level",    "risk_level",    "officer_id",
+      "team_id",        "no_fixed_abode", "area"};
+  static auto values(auto& f) {
+    return std::tie(f.surname, f.forenames, f.date_of_birth, f.kind, f.mappa_category,
+                    f.mappa_level, f.risk_level, f.officer_id, f.team_id, f.no_fixed_abode, f.area);
+  }
 };
 
 struct SuspectFields {
@@ -48,6 +79,15 @@ struct SuspectFields {
   std::string team_id;
   std::optional<std::string> date_of_birth;
   bool operator==(const SuspectFields&) const = default;
+
+  static constexpr std::string_view kTable = "suspects";
+  static constexpr std::array<RecordColumn, 10> kColumns{
+      "surname",       "forenames",     "offence",    "harm",    "outstanding_since",
+      "circulated_on", "last_trace_on", "officer_id", "team_id", "date_of_birth"};
+  static auto values(auto& f) {
+    return std::tie(f.surname, f.forenames, f.offence, f.harm, f.outstanding_since, f.circulated_on,
+                    f.last_trace_on, f.officer_id, f.team_id, f.date_of_birth);
+  }
 };
 
 struct BailFields {
@@ -62,7 +102,23 @@ struct BailFields {
   std::optional<std::string> date_of_birth;
   std::optional<std::string> suspect_ref;  // the suspect the case is about, by ref
   bool operator==(const BailFields&) const = default;
+
+  static constexpr std::string_view kTable = "bail_cases";
+  static constexpr std::array<RecordColumn, 10> kColumns{
+      "surname", "forenames",  "offence", "arrested_on",   "case_type",
+      "status",  "officer_id", "team_id", "date_of_birth", RecordColumn{"suspect_id", "suspects"}};
+  static auto values(auto& f) {
+    return std::tie(f.surname, f.forenames, f.offence, f.arrested_on, f.case_type, f.status,
+                    f.officer_id, f.team_id, f.date_of_birth, f.suspect_ref);
+  }
 };
+
+// Every field of a record has its column.
+template <class Fields>
+inline constexpr bool kEveryFieldStored =
+    std::tuple_size_v<decltype(Fields::values(std::declval<Fields&>()))> == Fields::kColumns.size();
+static_assert(kEveryFieldStored<NominalFields> && kEveryFieldStored<SuspectFields> &&
+              kEveryFieldStored<BailFields>);
 
 template <class Fields>
 struct Stored {
@@ -79,6 +135,10 @@ struct AssessmentFacts {
   std::string risk_factors;
   std::string protective_factors;
   bool operator==(const AssessmentFacts&) const = default;
+  // In the order they are written, after the fact's id, nominal and time.
+  static auto values(const AssessmentFacts& f) {
+    return std::tie(f.risk_level, f.assessor_id, f.risk_factors, f.protective_factors);
+  }
 };
 
 struct PlanFacts {
@@ -87,6 +147,11 @@ struct PlanFacts {
   bool unannounced_required = false;
   std::optional<std::string> follows_assessment_on;  // the date of the assessment it follows
   bool operator==(const PlanFacts&) const = default;
+  // In the order they are written, after the fact's id, nominal and time.
+  static auto values(const PlanFacts& f) {
+    return std::tie(f.visit_every_months, f.double_crewed, f.unannounced_required,
+                    f.follows_assessment_on);
+  }
 };
 
 struct VisitFacts {

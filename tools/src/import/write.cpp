@@ -22,11 +22,8 @@ void Importer::write_all() {
   for (const auto& spec : linked_files()) write_linked(spec);
 }
 
-void Importer::stage(std::string_view file, std::size_t rows) {
+ImportCounts& Importer::begin_writing(std::string_view file, std::size_t rows) {
   progress_.stage("importing " + std::string(file), static_cast<std::int64_t>(rows));
-}
-
-ImportCounts& Importer::counts(std::string_view file) {
   return result_.counts[std::string(file)];
 }
 

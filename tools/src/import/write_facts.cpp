@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -14,26 +16,30 @@
 
 namespace vigil::backoffice::import_detail {
 
-// Adds each row's fact unless it is recorded already: keyed_facts gives its key and facts,
-// insert writes it under a new id.
-template <class Record, class Facts, class KeyedFacts, class Insert>
+// Adds each row's fact unless it is recorded already: dated_facts(row) gives its time and facts,
+// and `insert` writes it from ?1 its new id, ?2 its nominal's, ?3 the time, then its facts in the
+// order of Facts::values.
+template <class Record, class Facts, class DatedFacts>
 void Importer::write_facts(const char* entity, std::string_view file,
                            const std::vector<Record>& rows, FactsByKey<Facts>& stored,
-                           KeyedFacts keyed_facts, Insert insert) {
+                           std::string_view insert, DatedFacts dated_facts) {
   if (rows.empty()) return;
-  auto& count = counts(file);
-  stage(file, rows.size());
+  auto statement = db_.prepare(insert);
+  auto& count = begin_writing(file, rows.size());
   std::int64_t done = 0;
   for (const auto& row : rows) {
     progress_.update(++done);
     const std::string& nominal = nominal_id(row.nominal_ref);
-    const auto [key, facts] = keyed_facts(row, nominal);
-    if (!add_fact(stored, key, facts)) {
+    const auto dated = dated_facts(row);
+    const std::string& when = dated.first;
+    if (!add_fact(stored, fact_key(nominal, when), dated.second)) {
       ++count.unchanged;
       continue;
     }
     const std::string id = base::make_uuid();
-    insert(id, nominal, row, facts);
+    std::apply([&](const auto&... fact) { statement.bind_all(id, nominal, when, fact...); },
+               Facts::values(dated.second));
+    statement.run();
     written_records_.push_back({entity, id, true, std::nullopt});
     ++count.inserted;
     written_ = true;
@@ -54,41 +60,25 @@ bool Importer::add_fact(FactsByKey<Facts>& stored, const std::string& key, const
 }
 
 void Importer::write_assessments() {
-  auto insert = db_.prepare(
-      "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level, assessor_id, "
-      "risk_factors, protective_factors) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  write_facts(
-      "assessment", AssessmentsCsv::kFile, assessment_rows_, assessments_,
-      [&](const AssessmentRow& row, const std::string& nominal) {
-        return std::pair{fact_key(nominal, row.assessed_on),
-                         AssessmentFacts{row.risk_level, officer_id(row.assessor), row.risk_factors,
-                                         row.protective_factors}};
-      },
-      [&](const std::string& id, const std::string& nominal, const AssessmentRow& row,
-          const AssessmentFacts& facts) {
-        insert
-            .bind_all(id, nominal, row.assessed_on, facts.risk_level, facts.assessor_id,
-                      facts.risk_factors, facts.protective_factors)
-            .run();
-      });
+  write_facts("assessment", AssessmentsCsv::kFile, assessment_rows_, assessments_,
+              "INSERT INTO assessments (id, nominal_id, assessed_on, risk_level, assessor_id, "
+              "risk_factors, protective_factors) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              [&](const AssessmentRow& row) {
+                return std::pair{row.assessed_on,
+                                 AssessmentFacts{row.risk_level, officer_id(row.assessor),
+                                                 row.risk_factors, row.protective_factors}};
+              });
 }
 
 void Importer::write_plans() {
-  auto insert = db_.prepare(
-      "INSERT INTO plans (id, nominal_id, started_on, visit_every_months, double_crewed, "
-      "unannounced_required, assessment_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM "
-      "assessments WHERE nominal_id = ?2 AND assessed_on = ?7 ORDER BY rowid LIMIT 1))");
+  // The assessment a plan follows is named by its date (?7), one of the same nominal's.
   write_facts(
       "plan", PlansCsv::kFile, plan_rows_, plans_,
-      [&](const PlanRow& row, const std::string& nominal) {
-        return std::pair{fact_key(nominal, row.started_on), row.facts};
-      },
-      [&](const std::string& id, const std::string& nominal, const PlanRow& row,
-          const PlanFacts& facts) {
-        insert
-            .bind_all(id, nominal, row.started_on, facts.visit_every_months, facts.double_crewed,
-                      facts.unannounced_required, facts.follows_assessment_on)
-            .run();
+      "INSERT INTO plans (id, nominal_id, started_on, visit_every_months, double_crewed, "
+      "unannounced_required, assessment_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id "
+      "FROM assessments WHERE nominal_id = ?2 AND assessed_on = ?7 ORDER BY rowid LIMIT 1))",
+      [](const PlanRow& row) {
+        return std::pair{row.started_on, row.facts};
       });
 }
 
@@ -100,8 +90,7 @@ void Importer::write_visits() {
       "INSERT INTO visits (id, nominal_id, occurred_at, recorded_at, received_at, announced, "
       "outcome, recorded_by) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)");
   auto attend = db_.prepare("INSERT INTO visit_attendees (visit_id, officer_id) VALUES (?, ?)");
-  auto& count = counts(VisitsCsv::kFile);
-  stage(VisitsCsv::kFile, visit_rows_.size());
+  auto& count = begin_writing(VisitsCsv::kFile, visit_rows_.size());
   struct NewVisit {
     std::string id;
     const VisitRow* row;

@@ -2,6 +2,8 @@
 // their key (Importer, importer.hpp).
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -11,13 +13,44 @@
 
 namespace vigil::backoffice::import_detail {
 
-// Upserts records keyed by ref: insert when new, update when any field differs.
-template <class Fields, class Bind>
+namespace {
+
+// What a record's column is written as from parameter `parameter`: the field, or for a reference
+// (RecordColumn::refers_to) the id of the record the field names by ref.
+std::string written(const RecordColumn& column, int parameter) {
+  std::string mark = "?" + std::to_string(parameter);
+  if (column.refers_to.empty()) return mark;
+  return "(SELECT id FROM " + std::string(column.refers_to) + " WHERE ref = " + mark + ")";
+}
+
+}  // namespace
+
+// Upserts records keyed by ref, by their fields' columns (records.hpp): insert when new, update
+// when any field differs.
+template <class Fields>
 void Importer::write_records(const char* entity, std::string_view file,
-                             std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored,
-                             store::Statement& insert, store::Statement& update, Bind bind) {
-  auto& count = counts(file);
-  stage(file, rows.size());
+                             std::vector<RecordRow<Fields>>& rows, StoredByRef<Fields>& stored) {
+  if (rows.empty()) return;
+  // Parameters: ?1 the id, ?2 the ref, then each field in its column's place.
+  std::string columns = "id, ref";
+  std::string values = "?1, ?2";
+  std::string sets = "ref = ?2";
+  int parameter = 2;
+  for (const auto& column : Fields::kColumns) {
+    const std::string value = written(column, ++parameter);
+    columns += ", " + std::string(column.name);
+    values += ", " + value;
+    sets += ", " + std::string(column.name) + " = " + value;
+  }
+  const std::string table(Fields::kTable);
+  auto insert = db_.prepare("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")");
+  auto update = db_.prepare("UPDATE " + table + " SET " + sets + " WHERE id = ?1");
+  const auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
+                       const Fields& fields) {
+    std::apply([&](const auto&... value) { statement.bind_all(id, ref, value...); },
+               Fields::values(fields));
+  };
+  auto& count = begin_writing(file, rows.size());
   std::int64_t done = 0;
   for (auto& row : rows) {
     progress_.update(++done);
@@ -54,8 +87,7 @@ void Importer::write_officers() {
   auto supervise = db_.prepare("INSERT INTO team_supervisors (team_id, officer_id) VALUES (?, ?)");
   // A supervisor made an officer or admin must lose the scope supervising gave them.
   auto stop_supervising = db_.prepare("DELETE FROM team_supervisors WHERE officer_id = ?");
-  auto& count = counts(OfficersCsv::kFile);
-  stage(OfficersCsv::kFile, officer_rows_.size());
+  auto& count = begin_writing(OfficersCsv::kFile, officer_rows_.size());
   std::int64_t done = 0;
   for (const auto& row : officer_rows_) {
     progress_.update(++done);
@@ -103,60 +135,15 @@ void Importer::write_officers() {
 }
 
 void Importer::write_nominals() {
-  if (nominal_rows_.empty()) return;
-  // Columns the CSV does not carry (status, reactive management, sync metadata) are left
-  // alone on update.
-  auto insert = db_.prepare(
-      "INSERT INTO nominals (id, ref, surname, forenames, date_of_birth, kind, mappa_category, "
-      "mappa_level, risk_level, officer_id, team_id, no_fixed_abode, area) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  auto update = db_.prepare(
-      "UPDATE nominals SET ref = ?2, surname = ?3, forenames = ?4, date_of_birth = ?5, "
-      "kind = ?6, mappa_category = ?7, mappa_level = ?8, risk_level = ?9, officer_id = ?10, "
-      "team_id = ?11, no_fixed_abode = ?12, area = ?13 WHERE id = ?1");
-  auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
-                 const NominalFields& f) {
-    statement.bind_all(id, ref, f.surname, f.forenames, f.date_of_birth, f.kind, f.mappa_category,
-                       f.mappa_level, f.risk_level, f.officer_id, f.team_id, f.no_fixed_abode,
-                       f.area);
-  };
-  write_records("nominal", NominalsCsv::kFile, nominal_rows_, nominals_, insert, update, bind);
+  write_records("nominal", NominalsCsv::kFile, nominal_rows_, nominals_);
 }
 
 void Importer::write_suspects() {
-  if (suspect_rows_.empty()) return;
-  auto insert = db_.prepare(
-      "INSERT INTO suspects (id, ref, surname, forenames, offence, harm, outstanding_since, "
-      "circulated_on, last_trace_on, officer_id, team_id, date_of_birth) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-  auto update = db_.prepare(
-      "UPDATE suspects SET ref = ?2, surname = ?3, forenames = ?4, offence = ?5, harm = ?6, "
-      "outstanding_since = ?7, circulated_on = ?8, last_trace_on = ?9, officer_id = ?10, "
-      "team_id = ?11, date_of_birth = ?12 WHERE id = ?1");
-  auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
-                 const SuspectFields& f) {
-    statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.harm, f.outstanding_since,
-                       f.circulated_on, f.last_trace_on, f.officer_id, f.team_id, f.date_of_birth);
-  };
-  write_records("suspect", SuspectsCsv::kFile, suspect_rows_, suspects_, insert, update, bind);
+  write_records("suspect", SuspectsCsv::kFile, suspect_rows_, suspects_);
 }
 
 void Importer::write_bail() {
-  if (bail_rows_.empty()) return;
-  auto insert = db_.prepare(
-      "INSERT INTO bail_cases (id, ref, surname, forenames, offence, arrested_on, case_type, "
-      "status, officer_id, team_id, date_of_birth, suspect_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, ?8, ?9, ?10, ?11, (SELECT id FROM suspects WHERE ref = ?12))");
-  auto update = db_.prepare(
-      "UPDATE bail_cases SET ref = ?2, surname = ?3, forenames = ?4, offence = ?5, "
-      "arrested_on = ?6, case_type = ?7, status = ?8, officer_id = ?9, team_id = ?10, "
-      "date_of_birth = ?11, suspect_id = (SELECT id FROM suspects WHERE ref = ?12) WHERE id = ?1");
-  auto bind = [](store::Statement& statement, const std::string& id, const std::string& ref,
-                 const BailFields& f) {
-    statement.bind_all(id, ref, f.surname, f.forenames, f.offence, f.arrested_on, f.case_type,
-                       f.status, f.officer_id, f.team_id, f.date_of_birth, f.suspect_ref);
-  };
-  write_records("bail_case", BailCsv::kFile, bail_rows_, bail_cases_, insert, update, bind);
+  write_records("bail_case", BailCsv::kFile, bail_rows_, bail_cases_);
 }
 
 }  // namespace vigil::backoffice::import_detail

@@ -33,6 +33,14 @@ std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope
 // testing every row of the force.
 std::string scope_condition(const std::optional<std::string>& team_ids, std::string_view column);
 
+// What every report holds while it reads: one snapshot for all its queries (store::ReadSnapshot),
+// and the policy in force on its as-of date, read inside that snapshot.
+struct ReportReading {
+  ReportReading(store::Database& db, Date as_of);
+  store::ReadSnapshot snapshot;
+  Policy policy;
+};
+
 // A date column of a report's query. Stored dates were checked on the way in, so one that does
 // not parse is a damaged database: vigil::Error (database) naming it.
 Date date_column(const store::Statement& s, int column);
