@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>  // renameat2
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -220,21 +219,14 @@ CopyReport restore_database(const std::filesystem::path& from,
   }
   // Held for the whole restore: a server that starts meanwhile finds the file in use and stops.
   const bool existed = std::filesystem::exists(database);
-  const int lock = ::open(database.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock < 0) {
-    throw io_error("could not open " + database.string() + ": " + std::strerror(errno));
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{lock};
-  if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) {
+  const base::FileLock lock(database, base::FileLock::Mode::exclusive, {.create = true});
+  if (!lock.held()) {
+    if (lock.error() == EWOULDBLOCK) {
       throw io_error("a server has " + database.string() +
                      " open; stop it (systemctl stop vigil-server) before restoring over it");
     }
     throw io_error("could not tell whether a server has " + database.string() +
-                   " open (locking it failed: " + std::strerror(errno) +
+                   " open (locking it failed: " + std::strerror(lock.error()) +
                    "), so it is left as it is");
   }
   try {
@@ -265,19 +257,13 @@ CopyReport restore_database(const std::filesystem::path& from,
   }
 }
 
-ServingHold::ServingHold(const std::filesystem::path& database) {
-  fd_ = ::open(database.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw io_error("could not open " + database.string() + ": " + std::strerror(errno));
+ServingHold::ServingHold(const std::filesystem::path& database)
+    : lock_(database, base::FileLock::Mode::shared, {}) {
   // A file system without locks serves all the same: restore then cannot tell, and says so.
-  if (::flock(fd_, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
-    ::close(fd_);
+  if (lock_.error() == EWOULDBLOCK) {
     throw io_error("the database " + database.string() +
                    " is being restored (vigil restore holds it); start once the restore is done");
   }
-}
-
-ServingHold::~ServingHold() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace vigil::store

@@ -2,7 +2,6 @@
 #include "batch/publish.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,17 +50,12 @@ void check_output(const std::filesystem::path& target) {
 }
 
 OutputLock::OutputLock(const std::filesystem::path& target)
-    : fd_(::open((target.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640)) {
-  if (fd_ < 0) throw Error(ErrorCode::io, "cannot create " + target.string() + ".lock");
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd_);
+    : lock_(target.string() + ".lock", base::FileLock::Mode::exclusive,
+            {.create = true, .permissions = 0640}) {
+  if (!lock_.held()) {
     throw Error(ErrorCode::invalid_input, "another vigil batch is writing to " + target.string() +
                                               "; try again when it ends");
   }
-}
-
-OutputLock::~OutputLock() {
-  ::close(fd_);
 }
 
 // On disk before it is renamed into place: written, flushed to the disk, closed, each checked.

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "vigil/base/file_lock.hpp"
+
 namespace vigil::backoffice::batch_detail {
 
 void check_output(const std::filesystem::path& target);
@@ -16,12 +18,9 @@ void check_output(const std::filesystem::path& target);
 class OutputLock {
  public:
   explicit OutputLock(const std::filesystem::path& target);
-  ~OutputLock();
-  OutputLock(const OutputLock&) = delete;
-  OutputLock& operator=(const OutputLock&) = delete;
 
  private:
-  int fd_;
+  base::FileLock lock_;
 };
 
 void write_file(const std::filesystem::path& path, const std::string& bytes);

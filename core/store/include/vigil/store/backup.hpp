@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "vigil/base/file_lock.hpp"
+
 namespace vigil::store {
 
 struct TableRows {
@@ -46,14 +48,11 @@ CopyReport restore_database(const std::filesystem::path& from,
 // the process, however it ends.
 class ServingHold {
  public:
-  // Throws vigil::Error (io) when the file cannot be opened.
+  // Throws vigil::Error (io) when the file cannot be opened, or is being restored.
   explicit ServingHold(const std::filesystem::path& database);
-  ~ServingHold();
-  ServingHold(const ServingHold&) = delete;
-  ServingHold& operator=(const ServingHold&) = delete;
 
  private:
-  int fd_ = -1;
+  base::FileLock lock_;
 };
 
 }  // namespace vigil::store
