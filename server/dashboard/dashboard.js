@@ -719,6 +719,10 @@ function reviewCard(item, decide, withOfficer = false) {
     el("ul", { class: "reasons" }, item.reasons.map((r) => el("li", {}, r))),
     item.returned ? el("p", { class: "returned" }, `Returned by ${item.returned.reviewer}: “${item.returned.comment}”`) : null);
   if (!decide) return card;
+  if (item.own) {
+    card.append(el("p", { class: "hint own" }, "Your own work: another supervisor of the team, or an administrator, decides it."));
+    return card;
+  }
   const status = el("p", { class: "result", role: "status" });
   const label = `review-comment-${item.subject_id}`;
   const form = el("form", { class: "decide" },

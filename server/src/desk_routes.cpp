@@ -96,7 +96,13 @@ Response Api::Impl::review_queue_page(const Call& call) {
         return full->older;
       });
   // Counted here just now, the whole queue is at hand; kept, only the window is worked out.
-  const auto queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
+  auto queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
+  // What the caller did themselves is listed for them to see, marked: another decides it.
+  for (auto* list : {&queue.waiting, &queue.returned}) {
+    for (auto& item : *list) {
+      item.own = sync::is_own_work(db, item.subject, item.subject_id, caller.officer_id);
+    }
+  }
   audits->write(audit_row(&caller, "read", "review queue", std::nullopt,
                           "review queue for " + scope_words(teams)));
   return json_response(200, reports::review_queue_json(queue));

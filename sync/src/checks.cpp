@@ -592,4 +592,9 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
 
 const RecordSteps kReviewDecisionSteps{.check = check_review};
 
+bool is_own_work(store::Database& db, ReviewSubject subject, const std::string& id,
+                 const std::string& officer_id) {
+  return own_work(db, subject, id, officer_id, true);
+}
+
 }  // namespace vigil::sync

@@ -292,6 +292,32 @@ await check("a supervisor signs off one visit made alone and returns another in 
   assert.equal(await page.locator(`#view article[data-subject="${signed}"]`).count(), 0, "the signed-off visit is gone");
 });
 
+await check("a supervisor's own work is marked in their queue, with nothing there for them to decide", async () => {
+  const [visit] = await visitsAlone(1);
+  // The sergeant corrects the visit: it is then their work too, and another decides it.
+  const amended = await call("POST", "/api/v1/records", {
+    token: supervisorToken,
+    body: {
+      entity: "visit_amendment", operation: "append",
+      fields: {
+        visit_id: visit, reason: "The door was not answered after all",
+        changes: JSON.stringify({ outcome: "no_answer" }),
+        amended_at: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      },
+    },
+  });
+  assert.equal(amended.status, 201, JSON.stringify(amended.body));
+  const queue = await call("GET", "/api/v1/review-queue?team=North%201", { token: supervisorToken });
+  assert.equal(queue.body.waiting.find((i) => i.subject_id === visit)?.own, true, "the server marks it the sergeant's own");
+  await page.click("#views a[data-view=review]");
+  await page.reload();
+  const card = page.locator(`#view article[data-subject="${visit}"]`);
+  await card.locator(".own").filter({ hasText: "Your own work" }).waitFor();
+  assert.equal(await card.locator("button").count(), 0, "no Sign off nor Return for their own work");
+  await shot(page, "supervisor-review-own");
+  await accessible(page, "supervisor-review-own");
+});
+
 await check("a supervisor decides a conflict in the page, and the decision holds on the server", async () => {
   const { conflict, nominal } = await makeConflict(supervisorToken);
 

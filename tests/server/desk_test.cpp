@@ -531,6 +531,17 @@ TEST_CASE(
                                      {"amended_at", "2026-11-22T12:00:00Z"}}))
           .outcome == Outcome::applied);
   CHECK(decide(sergeant, "visit", amended.entity_id).status == 400);
+  // The queue says so before the sergeant tries: their own work is marked for them, and not for
+  // the administrator, who decides it.
+  const auto own_in_queue = [](Device& who, const std::string& id) {
+    const auto queue = parse(who.get("/api/v1/review-queue?team=North").body);
+    for (const auto& item : queue["waiting"].GetArray()) {
+      if (item["subject_id"].GetString() == id) return std::optional(item["own"].GetBool());
+    }
+    return std::optional<bool>();
+  };
+  CHECK(own_in_queue(sergeant, amended.entity_id) == std::optional(true));
+  CHECK(own_in_queue(chief, amended.entity_id) == std::optional(false));
   // A plan the sergeant wrote stays theirs when an officer changes it after them: one they wrote
   // since the last decision on it.
   const auto plan =

@@ -312,7 +312,8 @@ std::string review_queue_json(const ReviewQueue& queue) {
            base::member("nominal_id", or_null(item.nominal_id)),
            base::member("nominal_ref", or_null(item.nominal_ref)),
            base::member("summary", item.summary), base::member("since", item.since),
-           base::member("days_waiting", item.days_waiting), base::member("first", item.first)});
+           base::member("days_waiting", item.days_waiting), base::member("first", item.first),
+           base::member("own", item.own)});
       w.key("reasons").begin_array();
       for (const auto& reason : item.reasons) w.value(reason);
       w.end_array().key("returned");

@@ -46,6 +46,9 @@ struct ReviewItem {
   bool first = false;    // short of its crew or pre-arranged against the plan
   std::vector<std::string> reasons;  // why it is in the queue, each a sentence
   std::optional<ReturnedTo> returned;
+  // The reader's own work, which another supervisor of the team or an administrator decides
+  // (docs/domain.md, "Review"): set by the server for whoever asks.
+  bool own = false;
 };
 
 // Items before the review window never reviewed, by subject (ReviewSubject's order).
