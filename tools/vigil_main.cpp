@@ -542,21 +542,18 @@ ReportRequest report_request(const base::Args& args) {
   return r;
 }
 
-// `vigil report KIND`: the report `make` makes, in the format asked for: JSON stamped with its
+// `vigil report KIND`: the dated report `kind`, in the format asked for: JSON stamped with its
 // scope's freshness, CSV, or the table.
 template <class Report>
-std::function<int(const base::Args&)> report_command(
-    Report (*make)(store::Database&, vigil::Date, const reports::ReportScope&),
-    std::string (*json)(const Report&, const reports::ReportStamp*),
-    std::string (*csv)(const Report&), std::string (*table)(const Report&)) {
-  return [=](const base::Args& args) {
+std::function<int(const base::Args&)> report_command(const reports::DatedReport<Report>& kind) {
+  return [&kind](const base::Args& args) {
     auto [db, as_of, format, scope] = report_request(args);
-    const Report report = make(db, as_of, scope);
+    const Report report = kind.make(db, as_of, scope);
     if (format == "json") {
       const auto stamp = reports::stamp_report(db, as_of, scope.teams, now());
-      std::cout << json(report, &stamp) << '\n';
+      std::cout << kind.json(report, &stamp) << '\n';
     } else {
-      std::cout << (format == "csv" ? csv(report) : table(report));
+      std::cout << (format == "csv" ? kind.csv(report) : kind.table(report));
     }
     return 0;
   };
@@ -1000,29 +997,25 @@ const std::vector<Command>& commands() {
       {"report overdue",
        "vigil report overdue --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Every overdue visit, assessment, plan review, action and notification, by priority.",
-       report_command(reports::overdue_report, reports::overdue_report_json,
-                      reports::overdue_report_csv, reports::overdue_report_table),
+       report_command(reports::kOverdueReport),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report suspects",
        "vigil report suspects --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Bail ending within 7 days or ended, with who must extend it; RUI reviews due; "
        "outstanding suspects by priority; bail and RUI per 1,000 arrests.",
-       report_command(reports::suspects_report, reports::suspects_report_json,
-                      reports::suspects_report_csv, reports::suspects_report_table),
+       report_command(reports::kSuspectsReport),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report safeguarding",
        "vigil report safeguarding --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Safeguarding referrals without feedback, with their timers and those to chase; young "
        "people with three or more encounters (the policy's number), by anonymised number.",
-       report_command(reports::safeguarding_report, reports::safeguarding_report_json,
-                      reports::safeguarding_report_csv, reports::safeguarding_report_table),
+       report_command(reports::kSafeguardingReport),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report compliance",
        "vigil report compliance --db DB --as-of DATE [--team T] [--format table|json|csv]",
        "Under-crewed visits, pre-arranged share by officer and month, plan defects, caseloads "
        "against 1:50, repeated solo visits.",
-       report_command(reports::compliance_report, reports::compliance_report_json,
-                      reports::compliance_report_csv, reports::compliance_report_table),
+       report_command(reports::kComplianceReport),
        {{"db"}, {"as-of"}, {"team"}, {"format"}, {"json", false}}},
       {"report devices",
        "vigil report devices --db DB [--team T] [--format table|json|csv]",

@@ -9,6 +9,11 @@
 #include "vigil/base/error.hpp"
 #include "vigil/base/ids.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/reports/backlog_trend.hpp"
+#include "vigil/reports/compliance_report.hpp"
+#include "vigil/reports/overdue_report.hpp"
+#include "vigil/reports/safeguarding_report.hpp"
+#include "vigil/reports/suspects_report.hpp"
 #include "vigil/rules/text.hpp"
 #include "vigil/store/migrate.hpp"
 #include "vigil/sync/wire.hpp"
@@ -166,12 +171,16 @@ const std::vector<Api::Impl::Route>& Api::Impl::route_table() {
        &Impl::disable_officer},
       {{"POST", "/api/v1/officers/{id}/enable", kSupervisor, true, "enable an officer"},
        &Impl::enable_officer},
-      {{"GET", "/api/v1/reports/overdue", kSignedIn, true, ""}, &Impl::overdue_report_page},
-      {{"GET", "/api/v1/reports/suspects", kSignedIn, true, ""}, &Impl::suspects_report_page},
-      {{"GET", "/api/v1/reports/compliance", kSignedIn, true, ""}, &Impl::compliance_report_page},
+      {{"GET", "/api/v1/reports/overdue", kSignedIn, true, ""},
+       &Impl::report_page<reports::kOverdueReport>},
+      {{"GET", "/api/v1/reports/suspects", kSignedIn, true, ""},
+       &Impl::report_page<reports::kSuspectsReport>},
+      {{"GET", "/api/v1/reports/compliance", kSignedIn, true, ""},
+       &Impl::report_page<reports::kComplianceReport>},
       {{"GET", "/api/v1/reports/safeguarding", kSignedIn, true, ""},
-       &Impl::safeguarding_report_page},
-      {{"GET", "/api/v1/reports/trend", kSignedIn, true, ""}, &Impl::trend_report_page},
+       &Impl::report_page<reports::kSafeguardingReport>},
+      {{"GET", "/api/v1/reports/trend", kSignedIn, true, ""},
+       &Impl::report_page<reports::kTrendReport, false>},
       {{"GET", "/api/v1/reports/devices", kSupervisor, true, "see the devices report"},
        &Impl::devices_report_page},
   };

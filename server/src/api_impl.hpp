@@ -29,6 +29,11 @@
 #include "vigil/sync/engine.hpp"
 #include "writer.hpp"
 
+namespace vigil::reports {
+template <class Report>
+struct DatedReport;
+}  // namespace vigil::reports
+
 namespace vigil::server {
 
 using sync::Caller;
@@ -180,11 +185,10 @@ struct Api::Impl {
   CaseRecord case_in_scope(const Call& call, std::string_view entity, std::string_view noun);
 
   // --- report_routes.cpp
-  Response overdue_report_page(const Call& call);
-  Response suspects_report_page(const Call& call);
-  Response safeguarding_report_page(const Call& call);
-  Response compliance_report_page(const Call& call);
-  Response trend_report_page(const Call& call);
+  // A dated report's route (reports::DatedReport, e.g. reports::kOverdueReport): instantiated in
+  // report_routes.cpp for each route of the table. `kept`: today's answers are kept (the cache).
+  template <const auto& kind, bool kept = true>
+  Response report_page(const Call& call);
   Response devices_report_page(const Call& call);
   // The teams a report or list covers, by name: the one asked for (team=NAME), which must be in
   // the caller's scope (else 403, audited as a denied read of `entity`, e.g. "overdue report");
@@ -194,12 +198,11 @@ struct Api::Impl {
   // Today's three reports over these teams, made and kept unless kept already (the warmer's
   // work): true when all three were found kept.
   bool warm_reports(store::Database& db, Date today, const std::vector<std::string>& teams);
-  template <class Make, class Json>
-  auto kept_report(store::Database& db, std::string_view name, Make make, Json json, Date as_of,
+  template <class Report>
+  auto kept_report(store::Database& db, const reports::DatedReport<Report>& kind, Date as_of,
                    const std::vector<std::string>& teams, bool* hit = nullptr);
-  template <class Make, class Json, class Csv>
-  Response scoped_report(const Call& call, std::string_view name, Make make, Json json, Csv csv,
-                         bool cached = true);
+  template <class Report>
+  Response scoped_report(const Call& call, const reports::DatedReport<Report>& kind, bool kept);
 
   // --- desk_routes.cpp
   Response review_queue_page(const Call& call);

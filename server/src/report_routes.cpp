@@ -128,103 +128,87 @@ std::vector<std::string> Api::Impl::requested_teams(const Call& call, std::strin
 
 // Today's report over these teams from the cache, made (and kept) when a change in them has
 // landed since it was made: what scoped_report serves and the warmer makes ahead.
-template <class Make, class Json>
-auto Api::Impl::kept_report(store::Database& db, std::string_view name, Make make, Json json,
+template <class Report>
+auto Api::Impl::kept_report(store::Database& db, const reports::DatedReport<Report>& kind,
                             Date as_of, const std::vector<std::string>& teams, bool* hit) {
-  using Report = std::decay_t<decltype(make(db, as_of, reports::ReportScope{teams}))>;
   const std::string key =
-      std::string(name) + ' ' + format_date(as_of) + ' ' + base::json_string_array(teams);
+      std::string(kind.name) + ' ' + format_date(as_of) + ' ' + base::json_string_array(teams);
   return reports.get<Made<Report>>(
       key, scope_generation(db, teams),
       [&] {
         const auto pass = report_gate.enter();
         auto maker = report_pool(teams).take();
-        Made<Report> made{make(*maker, as_of, reports::ReportScope{teams}), {}};
-        made.json = json(made.report, nullptr);
+        Made<Report> made{kind.make(*maker, as_of, reports::ReportScope{teams}), {}};
+        made.json = kind.json(made.report, nullptr);
         return made;
       },
       hit);
 }
 
-// A report over the caller's scope as of a date: made by `make(db, as_of, scope)` (or, when
-// `cached`, taken from the cache when nothing in its scope has changed since), written by
-// `json(report, stamp)` or `csv(report)`; the stamp is made afresh for every request, and
-// reading the report is audited as a read of what it lists.
-template <class Make, class Json, class Csv>
-Response Api::Impl::scoped_report(const Call& call, std::string_view name, Make make, Json json,
-                                  Csv csv, bool cached) {
+// A report over the caller's scope as of a date: made afresh (or, when `kept`, taken from the
+// cache when nothing in its scope has changed since), written as JSON or CSV; the stamp is made
+// afresh for every request, and reading the report is audited as a read of what it lists.
+template <class Report>
+Response Api::Impl::scoped_report(const Call& call, const reports::DatedReport<Report>& kind,
+                                  bool kept) {
   const Request& request = call.request;
   store::Database& db = *call.db;
   const Caller& caller = *call.caller;
   const Date as_of = as_of_param(request, options.now());
   const bool as_csv = csv_format(request);
-  const auto teams = requested_teams(call, std::string(name) + " report", "report");
-  using Report = std::decay_t<decltype(make(db, as_of, reports::ReportScope{teams}))>;
+  const std::string name(kind.name);
+  const auto teams = requested_teams(call, name + " report", "report");
   // Only today's reports are kept: they are what the dashboard asks for again and again, and
   // a date of the caller's choosing must not fill the server's memory with force-wide reports.
-  cached = cached && options.cache_reports && as_of == london_date(options.now());
+  const bool cached = kept && options.cache_reports && as_of == london_date(options.now());
   bool hit = false;
   // A report made here is made, stamped and written inside the gate; its audit row's commit is
   // waited for outside it, so a slot is never held idle.
   Gate::Pass pass = cached ? Gate::Pass() : report_gate.enter();
   const auto report =
-      cached ? kept_report(db, name, make, json, as_of, teams, &hit)
+      cached ? kept_report(db, kind, as_of, teams, &hit)
              : std::make_shared<const Made<Report>>(Made<Report>{
-                   make(*report_pool(teams).take(), as_of, reports::ReportScope{teams}), {}});
+                   kind.make(*report_pool(teams).take(), as_of, reports::ReportScope{teams}), {}});
   if (cached) {
     metrics.counter("vigil_report_cache_total",
                     "Reports asked for, by whether the cached copy served (hit) or it was made.",
                     {{"result", hit ? "hit" : "miss"}});
   }
   const reports::ReportStamp stamp = reports::stamp_report(db, as_of, teams, options.now());
-  std::string body = as_csv   ? csv(report->report)
+  std::string body = as_csv   ? kind.csv(report->report)
                      : cached ? reports::stamped_json(report->json, stamp)
-                              : json(report->report, &stamp);
+                              : kind.json(report->report, &stamp);
   pass.release();
-  audits->write(audit_row(
-      &caller, "read", "report", std::nullopt,
-      std::string(name) + " report as of " + format_date(as_of) + " for " + scope_words(teams)));
+  audits->write(
+      audit_row(&caller, "read", "report", std::nullopt,
+                name + " report as of " + format_date(as_of) + " for " + scope_words(teams)));
   return report_response(as_csv, std::move(body), stamp, name);
 }
 
-Response Api::Impl::overdue_report_page(const Call& call) {
-  return scoped_report(call, "overdue", reports::overdue_report, reports::overdue_report_json,
-                       reports::overdue_report_csv);
+template <const auto& kind, bool kept>
+Response Api::Impl::report_page(const Call& call) {
+  return scoped_report(call, kind, kept);
 }
 
-Response Api::Impl::suspects_report_page(const Call& call) {
-  return scoped_report(call, "suspects", reports::suspects_report, reports::suspects_report_json,
-                       reports::suspects_report_csv);
-}
-
-Response Api::Impl::safeguarding_report_page(const Call& call) {
-  return scoped_report(call, "safeguarding", reports::safeguarding_report,
-                       reports::safeguarding_report_json, reports::safeguarding_report_csv);
-}
-
-Response Api::Impl::compliance_report_page(const Call& call) {
-  return scoped_report(call, "compliance", reports::compliance_report,
-                       reports::compliance_report_json, reports::compliance_report_csv);
-}
-
-Response Api::Impl::trend_report_page(const Call& call) {
-  // Not cached: the nightly run's snapshots are not in the change log, and a trend is 90 rows at
-  // most.
-  return scoped_report(call, "trend", reports::backlog_trend, reports::backlog_trend_json,
-                       reports::backlog_trend_csv, false);
-}
+// The report routes of the table (api.cpp). The trend is not kept: the nightly run's snapshots
+// are not in the change log, and a trend is 90 rows at most.
+template Response Api::Impl::report_page<reports::kOverdueReport>(const Call&);
+template Response Api::Impl::report_page<reports::kSuspectsReport>(const Call&);
+template Response Api::Impl::report_page<reports::kSafeguardingReport>(const Call&);
+template Response Api::Impl::report_page<reports::kComplianceReport>(const Call&);
+template Response Api::Impl::report_page<reports::kTrendReport, false>(const Call&);
 
 bool Api::Impl::warm_reports(store::Database& db, Date today,
                              const std::vector<std::string>& teams) {
   bool all_hit = true;
-  const auto warm = [&](std::string_view name, auto make, auto json) {
+  const auto warm = [&](const auto& kind) {
     bool hit = false;
-    kept_report(db, name, make, json, today, teams, &hit);
+    kept_report(db, kind, today, teams, &hit);
     all_hit = all_hit && hit;
   };
-  warm("overdue", reports::overdue_report, reports::overdue_report_json);
-  warm("suspects", reports::suspects_report, reports::suspects_report_json);
-  warm("compliance", reports::compliance_report, reports::compliance_report_json);
+  warm(reports::kOverdueReport);
+  warm(reports::kSuspectsReport);
+  warm(reports::kComplianceReport);
   return all_hit;
 }
 

@@ -479,37 +479,22 @@ namespace {
 // log; a tablet's stays empty): a tablet has none to name.
 std::optional<std::string> subject_team(store::Database& db, ReviewSubject subject,
                                         const std::string& id, bool on_server) {
-  const char* sql = nullptr;
-  switch (subject) {
-    case ReviewSubject::visit:
-      sql = "SELECT n.team_id FROM visits x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
-      break;
-    case ReviewSubject::assessment:
-      sql =
-          "SELECT n.team_id FROM assessments x JOIN nominals n ON n.id = x.nominal_id WHERE "
-          "x.id = ?";
-      break;
-    case ReviewSubject::plan:
-      sql = "SELECT n.team_id FROM plans x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
-      break;
-    case ReviewSubject::plan_action:
-      sql =
-          "SELECT n.team_id FROM plan_actions x JOIN plans p ON p.id = x.plan_id JOIN nominals n "
-          "ON n.id = p.nominal_id WHERE x.id = ?";
-      break;
-    case ReviewSubject::breach:
-      sql =
-          "SELECT n.team_id FROM breaches x JOIN nominals n ON n.id = x.nominal_id WHERE x.id = ?";
-      break;
-    case ReviewSubject::change: {
-      if (!on_server) return std::nullopt;
-      sql =
-          "SELECT o.team_id FROM changes x JOIN officers o ON o.id = x.officer_id WHERE "
-          "x.change_id = ? AND x.outcome = 'rejected'";
-      break;
-    }
+  if (subject == ReviewSubject::change) {
+    if (!on_server) return std::nullopt;
+    return store::single_text(db,
+                              "SELECT o.team_id FROM changes x JOIN officers o ON o.id = "
+                              "x.officer_id WHERE x.change_id = ? AND x.outcome = 'rejected'",
+                              id);
   }
-  return store::single_text(db, sql, id);
+  // The others are records of a nominal, in their entity's table: an action through its plan.
+  const std::string nominal = subject == ReviewSubject::plan_action
+                                  ? "(SELECT p.nominal_id FROM plans p WHERE p.id = x.plan_id)"
+                                  : "x.nominal_id";
+  return store::single_text(db,
+                            "SELECT n.team_id FROM " +
+                                std::string(find_entity(to_string(subject))->table) +
+                                " x JOIN nominals n ON n.id = " + nominal + " WHERE x.id = ?",
+                            id);
 }
 
 // Whether the record a review decision names is the deciding officer's own work: a visit they

@@ -42,4 +42,8 @@ std::string backlog_trend_json(const BacklogTrend& trend, const ReportStamp* sta
 // One row per night: as_of, total, then the count at each risk level and in each age band.
 std::string backlog_trend_csv(const BacklogTrend& trend);
 
+// No table for a terminal: the trend is read in the dashboard and as the nightly run's files.
+inline constexpr DatedReport<BacklogTrend> kTrendReport{"trend", backlog_trend, backlog_trend_json,
+                                                        backlog_trend_csv, nullptr};
+
 }  // namespace vigil::reports

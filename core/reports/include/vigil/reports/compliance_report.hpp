@@ -71,4 +71,8 @@ std::string compliance_report_csv(const ComplianceReport& report);
 // The report as text for a terminal, section by section.
 std::string compliance_report_table(const ComplianceReport& report);
 
+inline constexpr DatedReport<ComplianceReport> kComplianceReport{
+    "compliance", compliance_report, compliance_report_json, compliance_report_csv,
+    compliance_report_table};
+
 }  // namespace vigil::reports

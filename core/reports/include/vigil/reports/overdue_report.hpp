@@ -33,6 +33,18 @@ std::optional<std::string> scope_team_ids(store::Database& db, const ReportScope
 // testing every row of the force.
 std::string scope_condition(const std::optional<std::string>& team_ids, std::string_view column);
 
+// A report made over a scope on a date, as every door serves it (`vigil report`, the server's
+// routes and the warmer that makes them ahead): its name there, how it is made, and how it is
+// written as JSON (stamped), CSV and a table for a terminal. One beside each report's functions.
+template <class Report>
+struct DatedReport {
+  std::string_view name;
+  Report (*make)(store::Database& db, Date as_of, const ReportScope& scope);
+  std::string (*json)(const Report& report, const ReportStamp* stamp);
+  std::string (*csv)(const Report& report);
+  std::string (*table)(const Report& report);
+};
+
 // What every report holds while it reads: one snapshot for all its queries (store::ReadSnapshot),
 // and the policy in force on its as-of date, read inside that snapshot.
 struct ReportReading {
@@ -78,5 +90,8 @@ std::string overdue_report_csv(const OverdueReport& report);
 void write_backlog_counts(base::JsonWriter& w, const std::array<int, 4>& by_risk,
                           const std::array<int, 5>& by_age_band);
 std::string overdue_report_table(const OverdueReport& report);
+
+inline constexpr DatedReport<OverdueReport> kOverdueReport{
+    "overdue", overdue_report, overdue_report_json, overdue_report_csv, overdue_report_table};
 
 }  // namespace vigil::reports

@@ -52,4 +52,8 @@ std::string safeguarding_report_json(const SafeguardingReport& report,
 std::string safeguarding_report_csv(const SafeguardingReport& report);
 std::string safeguarding_report_table(const SafeguardingReport& report);
 
+inline constexpr DatedReport<SafeguardingReport> kSafeguardingReport{
+    "safeguarding", safeguarding_report, safeguarding_report_json, safeguarding_report_csv,
+    safeguarding_report_table};
+
 }  // namespace vigil::reports

@@ -84,4 +84,7 @@ std::string suspects_report_csv(const SuspectsReport& report);
 // The report as text for a terminal: bail, RUI reviews, outstanding suspects and the rates.
 std::string suspects_report_table(const SuspectsReport& report);
 
+inline constexpr DatedReport<SuspectsReport> kSuspectsReport{
+    "suspects", suspects_report, suspects_report_json, suspects_report_csv, suspects_report_table};
+
 }  // namespace vigil::reports
