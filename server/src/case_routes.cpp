@@ -76,9 +76,6 @@ Response Api::Impl::suspect(const Call& call) {
   const auto [id, suspect] = case_in_scope(call, "suspect", "suspect");
   sync::Replica replica(db);
   const auto actions = replica.children_of("suspect_action", id);
-  const auto since = date_of(suspect, "outstanding_since");
-  const Date today = london_date(options.now());
-  const Policy policy = store::policy_in_force(db, today);
   // The later of the review date kept on the suspect and the last review recorded.
   std::optional<Date> reviewed = date_of(suspect, "last_review_on");
   const auto open_actions = std::count_if(actions.begin(), actions.end(), [](const auto& a) {
@@ -105,6 +102,9 @@ Response Api::Impl::suspect(const Call& call) {
   }
   write_records(w, "traces", replica.children_of("trace_enquiry", id));
   w.field("open_actions", static_cast<std::int64_t>(open_actions));
+  // When the next review is due and whether the suspect is on the priority list: the policy's.
+  const auto since = date_of(suspect, "outstanding_since");
+  const Policy policy = store::policy_in_force(db, london_date(options.now()));
   w.field("review_due",
           since ? std::optional(format_date(suspect_review_due(reviewed.value_or(*since), policy)))
                 : std::nullopt);
