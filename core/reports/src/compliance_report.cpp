@@ -194,7 +194,8 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   const auto meet = [&current](const store::Statement& row, std::size_t& at) -> Current* {
     const std::string_view team = row.column_view(0), nominal = row.column_view(1);
     const auto before = [&](const Current& c) {
-      return std::tie(c.team_id, c.nominal_id) < std::tie(team, nominal);
+      const int by_team = std::string_view(c.team_id).compare(team);
+      return by_team < 0 || (by_team == 0 && std::string_view(c.nominal_id) < nominal);
     };
     while (at < current.size() && before(current[at])) ++at;
     if (at == current.size() || current[at].team_id != team || current[at].nominal_id != nominal) {
