@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "names.hpp"
+#include "nominal_keys.hpp"
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/json.hpp"
@@ -174,34 +175,24 @@ ComplianceReport compliance_report(store::Database& db, Date as_of, const Report
   // in force is the last started on or before the day (of two the same day, the greater id: the
   // copy's order).
   struct Current {
-    std::string team_id, nominal_id, ref, officer_id, plan_id, started_on;
+    std::string team_id, ref, officer_id, plan_id, started_on;
     bool has_actions = false;
   };
   std::vector<Current> current;
+  NominalKeys keys;
   {
-    auto& s = db.cached(
-        "SELECT n.team_id, n.id, n.ref, n.officer_id FROM nominals n WHERE n.status = 'active' "
-        "AND" +
-        scope_condition(scope_teams, "n.team_id") + "ORDER BY n.team_id, n.id");
-    s.bind(1, scope_teams);
+    auto& s = active_nominals(db, scope_teams, "n.ref, n.officer_id");
     while (s.step()) {
+      keys.add(s.column_text(0), s.column_text(1));
       Current& c = current.emplace_back();
-      s.columns(0, c.team_id, c.nominal_id, c.ref, c.officer_id);
+      s.columns(0, c.team_id);
+      s.columns(2, c.ref, c.officer_id);
     }
   }
-  // Steps `at` along `current` to the nominal of the row's (team, nominal), which the rows come
-  // in the order of; nullptr when the row's nominal is not one of them.
-  const auto meet = [&current](const store::Statement& row, std::size_t& at) -> Current* {
-    const std::string_view team = row.column_view(0), nominal = row.column_view(1);
-    const auto before = [&](const Current& c) {
-      const int by_team = std::string_view(c.team_id).compare(team);
-      return by_team < 0 || (by_team == 0 && std::string_view(c.nominal_id) < nominal);
-    };
-    while (at < current.size() && before(current[at])) ++at;
-    if (at == current.size() || current[at].team_id != team || current[at].nominal_id != nominal) {
-      return nullptr;
-    }
-    return &current[at];
+  // The nominal of a row of a copy, met in the order of (team, nominal): nullptr when none.
+  const auto meet = [&](const store::Statement& row, std::size_t& at) -> Current* {
+    const auto i = keys.find(row, at);
+    return i ? &current[*i] : nullptr;
   };
   {
     auto& plans = db.cached(

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "names.hpp"
+#include "nominal_keys.hpp"
 #include "text_table.hpp"
 #include "vigil/base/csv.hpp"
 #include "vigil/base/error.hpp"
@@ -94,43 +95,20 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
   // Instants before the end of the as-of day in London count as on or before it.
   const std::string day_end = format_instant(london_midnight(add_days(as_of, 1)));
 
-  // Each fact row finds its nominal by its (team, nominal) key, read as views into SQLite's row
-  // buffer; a row belongs to a nominal only while the nominal is still in that team. The facts
-  // are in key order (ORDER BY below: bytewise, as compared here), as are most copies (keyed by
-  // team and nominal): a cursor steps along with
-  // a copy's rows and finds each in a comparison or two, and a row that falls between two
-  // nominals' keys is of none in scope. A row behind the cursor (the visits' copy comes in the
-  // order visits were made) is looked up in a hash of the nominals. (Hashing every row was a
-  // fifth of a force-wide report; a binary search per row, a third.)
-  std::vector<std::string> team_of;  // the team id of facts[i]
+  // Each fact row finds its nominal by its (team, nominal) key (NominalKeys).
   std::vector<NominalFacts> facts;
-  std::unordered_map<std::string_view, std::size_t> by_nominal;
-  const auto before = [&](std::size_t i, std::string_view team, std::string_view nominal) {
-    const int by_team = std::string_view(team_of[i]).compare(team);
-    return by_team < 0 || (by_team == 0 && std::string_view(facts[i].nominal_id) < nominal);
-  };
-  // `at`: the cursor of the statement being read, from 0.
+  NominalKeys keys;
   auto find = [&](const store::Statement& s, std::size_t& at) -> NominalFacts* {
-    const std::string_view team = s.column_view(0), nominal = s.column_view(1);
-    while (at < facts.size() && before(at, team, nominal)) ++at;
-    if (at < facts.size() && team_of[at] == team && facts[at].nominal_id == nominal) {
-      return &facts[at];
-    }
-    if (at == 0 || before(at - 1, team, nominal)) return nullptr;  // between two: none in scope
-    const auto it = by_nominal.find(nominal);
-    if (it == by_nominal.end() || team_of[it->second] != team) return nullptr;
-    return &facts[it->second];
+    const auto i = keys.find(s, at);
+    return i ? &facts[*i] : nullptr;
   };
   Names names(db, !team_ids);
   {
-    // The active nominals in scope, from the index of nominals by team, which holds all of this.
-    auto& s = db.cached(
-        "SELECT n.team_id, n.id, n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), "
-        "n.no_fixed_abode, n.reactive_management FROM nominals n WHERE n.status = 'active' AND" +
-        scope_condition(team_ids, "n.team_id") + "ORDER BY n.team_id, n.id");
-    s.bind(1, team_ids);
+    auto& s = active_nominals(db, team_ids,
+                              "n.ref, n.kind, n.risk_level, coalesce(n.officer_id, ''), "
+                              "n.no_fixed_abode, n.reactive_management");
     while (s.step()) {
-      team_of.push_back(s.column_text(0));
+      keys.add(s.column_text(0), s.column_text(1));
       NominalFacts f;
       f.nominal_id = s.column_text(1);
       f.ref = s.column_text(2);
@@ -142,9 +120,6 @@ std::vector<NominalFacts> load_nominal_facts(store::Database& db, Date as_of,
       f.reactive_management = s.column_int(7) != 0;
       facts.push_back(std::move(f));
     }
-    // Views into the facts' own ids, which stay where they are from here on.
-    by_nominal.reserve(facts.size());
-    for (std::size_t i = 0; i < facts.size(); ++i) by_nominal.emplace(facts[i].nominal_id, i);
   }
   {
     // Every assessment on or before the as-of date; the earliest schedules a never-visited
