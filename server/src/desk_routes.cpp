@@ -87,23 +87,28 @@ Response Api::Impl::review_queue_page(const Call& call) {
   store::Database& db = *call.db;
   const Instant now = options.now();
   const reports::ReportScope scope{teams};
-  // The count of what waited longer than the window is most of the queue's work (a team's whole
-  // history): kept, like the reports, until a change lands in the teams, the day turns or the
-  // policy changes; the window itself is worked out for every request.
-  std::optional<reports::ReviewQueue> full;
-  const auto older = reports.get<reports::OlderUnreviewed>(
-      "review queue, older " + format_date(london_date(now)) + " policy " +
-          std::to_string(store::latest_policy_version(db)) + ' ' + base::json_string_array(teams),
-      scope_generation(db, teams), [&] {
-        full = reports::review_queue(db, now, scope);
-        return full->older;
-      });
-  // Counted here just now, the whole queue is at hand; kept, only the window is worked out.
-  auto queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
-  // What the caller did themselves is listed for them to see, marked: another decides it.
-  for (auto* list : {&queue.waiting, &queue.returned}) {
-    for (auto& item : *list) {
-      item.own = sync::is_own_work(db, item.subject, item.subject_id, caller.officer_id);
+  reports::ReviewQueue queue;
+  {
+    // One snapshot for the queue and the marks of the caller's own work on it.
+    store::ReadSnapshot snapshot(db);
+    // The count of what waited longer than the window is most of the queue's work (a team's whole
+    // history): kept, like the reports, until a change lands in the teams, the day turns or the
+    // policy changes; the window itself is worked out for every request.
+    std::optional<reports::ReviewQueue> full;
+    const auto older = reports.get<reports::OlderUnreviewed>(
+        "review queue, older " + format_date(london_date(now)) + " policy " +
+            std::to_string(store::latest_policy_version(db)) + ' ' + base::json_string_array(teams),
+        scope_generation(db, teams), [&] {
+          full = reports::review_queue(db, now, scope);
+          return full->older;
+        });
+    // Counted here just now, the whole queue is at hand; kept, only the window is worked out.
+    queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
+    // What the caller did themselves is listed for them to see, marked: another decides it.
+    for (auto* list : {&queue.waiting, &queue.returned}) {
+      for (auto& item : *list) {
+        item.own = sync::is_own_work(db, item.subject, item.subject_id, caller.officer_id);
+      }
     }
   }
   audits->write(audit_row(&caller, "read", "review queue", std::nullopt,

@@ -21,7 +21,8 @@ constexpr std::array<std::string_view, EnumNames<OrderKind>::names.size()> kKind
     "a criminal behaviour order"};
 
 std::string kind_name(OrderKind kind) {
-  return std::string(kKindNames.at(static_cast<std::size_t>(kind)));
+  const auto i = static_cast<std::size_t>(kind);
+  return i < kKindNames.size() ? std::string(kKindNames[i]) : "an order";
 }
 
 }  // namespace
