@@ -43,16 +43,6 @@ void warnings_array(base::JsonWriter& w, const std::vector<VisitWarning>& warnin
   w.end_array();
 }
 
-// The lists the tablet answers with, as {"items": [...]}: each item written by `write_item`.
-template <class Item, class WriteItem>
-std::string items_json(const std::vector<Item>& items, WriteItem write_item) {
-  base::JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  for (const auto& item : items) write_item(w, item);
-  w.end_array().end_object();
-  return w.str();
-}
-
 }  // namespace
 
 std::string to_json(const SyncReport& r) {
@@ -104,14 +94,14 @@ std::string warnings_json(const std::vector<VisitWarning>& warnings) {
 }
 
 std::string officers_json(const std::vector<OfficerEntry>& officers) {
-  return items_json(officers, [](base::JsonWriter& w, const OfficerEntry& o) {
+  return base::items_json(officers, [](base::JsonWriter& w, const OfficerEntry& o) {
     w.object({base::member("username", o.username), base::member("name", o.name),
               base::member("team", o.team), base::member("active", o.active)});
   });
 }
 
 std::string suspects_json(const std::vector<SuspectRecord>& suspects) {
-  return items_json(suspects, [](base::JsonWriter& w, const SuspectRecord& s) {
+  return base::items_json(suspects, [](base::JsonWriter& w, const SuspectRecord& s) {
     w.begin_object().key("suspect");
     sync::write_record(w, s.suspect);
     w.key("traces").begin_array();
@@ -123,7 +113,7 @@ std::string suspects_json(const std::vector<SuspectRecord>& suspects) {
 }
 
 std::string returned_json(const std::vector<ReturnedItem>& items) {
-  return items_json(items, [](base::JsonWriter& w, const ReturnedItem& r) {
+  return base::items_json(items, [](base::JsonWriter& w, const ReturnedItem& r) {
     w.object({base::member("decision_id", r.decision_id), base::member("subject", r.subject),
               base::member("subject_id", r.subject_id), base::member("comment", r.comment),
               base::member("decided_at", r.decided_at), base::member("nominal_ref", r.nominal_ref),

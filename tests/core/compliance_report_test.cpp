@@ -88,3 +88,52 @@ TEST_CASE("compliance report: plan defects and caseloads against the limit",
   CHECK(report.caseloads[0].limit == 50);
   CHECK_FALSE(report.caseloads[0].over);
 }
+
+TEST_CASE(
+    "compliance report: a nominal's plan defects are its plan in force on the date's, with that "
+    "plan's own actions",
+    "[compliance][report]") {
+  Visits v;
+  const std::string nominal = v.force.north_nominals[1];  // NOM-2, its plan from 2026-01-01
+  const auto add_plan = [&](const std::string& started_on) {
+    const std::string id = base::make_uuid();
+    v.db.prepare(
+            "INSERT INTO plans (id, nominal_id, started_on, double_crewed) VALUES (?, ?, ?, 1)")
+        .bind_all(id, nominal, started_on)
+        .run();
+    return id;
+  };
+  // The first plan's one action, done, with its owner and due date: no defect of its own.
+  v.db.prepare(
+          "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on, status, "
+          "completed_on) VALUES (?, ?, 'Check the address', ?, '2026-03-01', 'done', "
+          "'2026-02-20')")
+      .bind_all(base::make_uuid(), v.force.north_plans[1], v.force.officer_ids["pc.a"])
+      .run();
+  const std::string newer = add_plan("2026-11-01");  // no actions yet
+  add_plan("2026-12-10");                            // not yet started on either date
+  const auto defects_of_nom2 = [&](const char* on) {
+    std::vector<std::string> found;
+    const auto report =
+        reports::compliance_report(v.db, *parse_date(on), reports::ReportScope{{"North"}});
+    for (const auto& d : report.plan_defects) {
+      if (d.nominal_ref == "NOM-2") found.push_back(d.plan_started_on + " " + d.problem);
+    }
+    return found;
+  };
+  // Before the new plan: the first, which has its action.
+  CHECK(defects_of_nom2("2026-10-31").empty());
+  // From it: the new plan, whose actions are none (the first plan's action is not its).
+  CHECK(defects_of_nom2("2026-11-22") == std::vector<std::string>{"2026-11-01 no actions"});
+  // A second plan started the same day, with an action that has no owner. Of two plans started
+  // the same day the greater id is in force: this one's defect, or the other's.
+  const std::string same_day = add_plan("2026-11-01");
+  v.db.prepare(
+          "INSERT INTO plan_actions (id, plan_id, description, owner_id, due_on) VALUES (?, ?, "
+          "'Speak to the school', NULL, '2026-12-01')")
+      .bind_all(base::make_uuid(), same_day)
+      .run();
+  CHECK(defects_of_nom2("2026-11-22") ==
+        std::vector<std::string>{same_day > newer ? "2026-11-01 an action with no owner"
+                                                  : "2026-11-01 no actions"});
+}
