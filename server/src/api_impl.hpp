@@ -9,6 +9,8 @@
 // Private to server/.
 #pragma once
 
+#include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -181,8 +183,11 @@ struct Api::Impl {
   struct CaseRecord {
     std::string id;
     sync::FieldValues fields;  // as a tablet holds them, with the id
+    // The records below it, by entity, in the order their tablet holds them.
+    std::map<std::string, std::vector<sync::FieldValues>, std::less<>> children;
   };
-  CaseRecord case_in_scope(const Call& call, std::string_view entity, std::string_view noun);
+  CaseRecord case_in_scope(const Call& call, std::string_view entity, std::string_view noun,
+                           std::initializer_list<std::string_view> child_entities);
 
   // --- report_routes.cpp
   // A dated report's route (reports::DatedReport, e.g. reports::kOverdueReport): instantiated in

@@ -42,10 +42,11 @@ std::optional<Date> latest(const std::vector<sync::FieldValues>& all, const std:
 }  // namespace
 
 // The record of `entity` (a suspect or a bail case) named by id or reference in the path, within
-// the caller's teams, read in full. 404 when there is none; 403, audited, when it is another
-// team's.
-Api::Impl::CaseRecord Api::Impl::case_in_scope(const Call& call, std::string_view entity,
-                                               std::string_view noun) {
+// the caller's teams, read in full with its records of `child_entities`. 404 when there is none;
+// 403, audited, when it is another team's. The caller holds the snapshot the page reads in.
+Api::Impl::CaseRecord Api::Impl::case_in_scope(
+    const Call& call, std::string_view entity, std::string_view noun,
+    std::initializer_list<std::string_view> child_entities) {
   const std::string table = entity == "suspect" ? "suspects" : "bail_cases";
   // An id names its record before a reference does: a record whose reference is another's id
   // never stands in for it.
@@ -64,18 +65,22 @@ Api::Impl::CaseRecord Api::Impl::case_in_scope(const Call& call, std::string_vie
            "the " + std::string(noun) + " belongs to a team outside yours", "read outside scope",
            std::string(entity), id);
   }
-  auto fields =
-      sync::Replica(*call.db).fields_of(std::string(entity), id).value_or(sync::FieldValues{});
-  fields["id"] = id;  // a record's wire fields leave out its id
-  return {std::move(id), std::move(fields)};
+  sync::Replica replica(*call.db);
+  CaseRecord found{
+      id, replica.fields_of(std::string(entity), id).value_or(sync::FieldValues{}), {}};
+  found.fields["id"] = id;  // a record's wire fields leave out its id
+  for (const auto child : child_entities) {
+    found.children.emplace(child, replica.children_of(std::string(child), id));
+  }
+  return found;
 }
 
 Response Api::Impl::suspect(const Call& call) {
   store::Database& db = *call.db;
   store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
-  const auto [id, suspect] = case_in_scope(call, "suspect", "suspect");
-  sync::Replica replica(db);
-  const auto actions = replica.children_of("suspect_action", id);
+  const auto [id, suspect, children] =
+      case_in_scope(call, "suspect", "suspect", {"suspect_action", "trace_enquiry"});
+  const auto& actions = children.at("suspect_action");
   // The later of the review date kept on the suspect and the last review recorded.
   std::optional<Date> reviewed = date_of(suspect, "last_review_on");
   const auto open_actions = std::count_if(actions.begin(), actions.end(), [](const auto& a) {
@@ -100,7 +105,7 @@ Response Api::Impl::suspect(const Call& call) {
       on && (!reviewed || *on > *reviewed)) {
     reviewed = on;
   }
-  write_records(w, "traces", replica.children_of("trace_enquiry", id));
+  write_records(w, "traces", children.at("trace_enquiry"));
   w.field("open_actions", static_cast<std::int64_t>(open_actions));
   // When the next review is due and whether the suspect is on the priority list: the policy's.
   const auto since = date_of(suspect, "outstanding_since");
@@ -140,16 +145,16 @@ Response Api::Impl::suspect(const Call& call) {
 Response Api::Impl::bail_case(const Call& call) {
   store::Database& db = *call.db;
   store::ReadSnapshot snapshot(db);  // the reads; their audit rows go through the queue
-  const auto [id, bail] = case_in_scope(call, "bail_case", "bail case");
-  sync::Replica replica(db);
-  const auto extensions = replica.children_of("bail_extension", id);
-  const auto reviews = replica.children_of("rui_review", id);
+  const auto [id, bail, children] = case_in_scope(
+      call, "bail_case", "bail case", {"bail_extension", "bail_condition", "rui_review"});
+  const auto& extensions = children.at("bail_extension");
+  const auto& reviews = children.at("rui_review");
   const Date today = london_date(options.now());
   base::JsonWriter w;
   w.begin_object().key("bail_case");
   sync::write_record(w, bail);
   write_records(w, "extensions", extensions);
-  write_records(w, "conditions", replica.children_of("bail_condition", id));
+  write_records(w, "conditions", children.at("bail_condition"));
   write_records(w, "rui_reviews", reviews);
   // What the law makes of the arrest and the extensions so far: when bail ends now, and who
   // must extend it, by when and how far.

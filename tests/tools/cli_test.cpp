@@ -11,8 +11,8 @@ namespace {
 
 const std::string kVigil = std::string(VIGIL_BIN_DIR) + "/vigil";
 
-CommandResult vigil(const std::string& arguments, const TempDir& dir,
-                    const std::string& input = "") {
+CommandResult run_vigil(const std::string& arguments, const TempDir& dir,
+                        const std::string& input = "") {
   return run_command(kVigil + " " + arguments, input, dir.path());
 }
 
@@ -24,7 +24,7 @@ bool one_sentence(const std::string& err) {
 // Runs `arguments`, which must succeed, and checks the whole of what it printed.
 void check_prints(const std::string& arguments, const TempDir& dir, const std::string& out) {
   INFO("vigil " << arguments);
-  const auto r = vigil(arguments, dir);
+  const auto r = run_vigil(arguments, dir);
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out == out);
@@ -35,7 +35,7 @@ void check_prints(const std::string& arguments, const TempDir& dir, const std::s
 CommandResult check_refused(const std::string& arguments, const TempDir& dir, int status,
                             const std::string& err, const std::string& input = "") {
   INFO("vigil " << arguments);
-  auto r = vigil(arguments, dir, input);
+  auto r = run_vigil(arguments, dir, input);
   CHECK(r.status == status);
   CHECK(r.err == err);
   return r;
@@ -44,7 +44,7 @@ CommandResult check_refused(const std::string& arguments, const TempDir& dir, in
 // A new database in `dir`, made by `vigil init`: the --db option that names it.
 std::string init_database(const TempDir& dir) {
   const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
+  REQUIRE(run_vigil("init " + db, dir).status == 0);
   return db;
 }
 
@@ -64,9 +64,9 @@ TEST_CASE("vigil calc bail prints the timetable of the law in force at arrest", 
                "{\"authority\":\"inspector\",\"ends\":\"2017-05-01\"},"
                "{\"authority\":\"superintendent\",\"ends\":\"2017-07-03\"},"
                "{\"authority\":\"magistrates_court\",\"ends\":\"2017-10-03\"}]}\n");
-  CHECK(vigil("calc bail --arrested 2017-04-02 --json", dir).out ==
+  CHECK(run_vigil("calc bail --arrested 2017-04-02 --json", dir).out ==
         "{\"bail_start\":\"2017-04-03\",\"regime\":\"none\",\"stages\":[]}\n");
-  CHECK(vigil("calc bail --arrested 2022-10-28 --case-type serious_fraud --json", dir)
+  CHECK(run_vigil("calc bail --arrested 2022-10-28 --case-type serious_fraud --json", dir)
             .out.rfind("{\"bail_start\":\"2022-10-29\",\"regime\":\"2022\",\"stages\":["
                        "{\"authority\":\"custody_officer\",\"ends\":\"2023-04-28\"}",
                        0) == 0);
@@ -77,11 +77,12 @@ TEST_CASE("vigil calc visit and notification answer in the contract's JSON", "[c
   // 31 January + 3 months = 30 April (no 31 April); 1 May is one day late.
   check_prints("calc visit --risk high --last-seen 2024-01-31 --as-of 2024-05-01 --json", dir,
                "{\"due\":\"2024-04-30\",\"days_overdue\":1}\n");
-  CHECK(vigil("calc notification --relevant-date 2020-01-10 --disposal caution --json", dir).out ==
-        "{\"indefinite\":false,\"ends\":\"2022-01-09\"}\n");
-  CHECK(vigil("calc notification --relevant-date 2020-01-10 --disposal prison --months 30 --json",
-              dir)
-            .out == "{\"indefinite\":true,\"ends\":null}\n");
+  CHECK(run_vigil("calc notification --relevant-date 2020-01-10 --disposal caution --json", dir)
+            .out == "{\"indefinite\":false,\"ends\":\"2022-01-09\"}\n");
+  CHECK(
+      run_vigil("calc notification --relevant-date 2020-01-10 --disposal prison --months 30 --json",
+                dir)
+          .out == "{\"indefinite\":true,\"ends\":null}\n");
 }
 
 TEST_CASE("bad usage exits 2 with one sentence naming the problem", "[cli]") {
@@ -94,30 +95,30 @@ TEST_CASE("bad usage exits 2 with one sentence naming the problem", "[cli]") {
        {"report overdue --db x.db --as-of 2024-01-01 --colour", "frobnicate",
         "calc notification --relevant-date 2020-01-10 --disposal prison"}) {
     INFO(arguments);
-    const auto r = vigil(arguments, dir);
+    const auto r = run_vigil(arguments, dir);
     CHECK(r.status == 2);
     CHECK(one_sentence(r.err));
   }
-  CHECK(vigil("report overdue --help", dir).status == 0);
-  CHECK(vigil("--help", dir).status == 0);
+  CHECK(run_vigil("report overdue --help", dir).status == 0);
+  CHECK(run_vigil("--help", dir).status == 0);
 }
 
 TEST_CASE("init, officers and an empty overdue report from a new database", "[cli][officer]") {
   TempDir dir;
   const std::string db = "--db '" + (dir.path() / "force.db").string() + "'";
-  auto r = vigil("report overdue " + db + " --as-of 2024-06-30", dir);
+  auto r = run_vigil("report overdue " + db + " --as-of 2024-06-30", dir);
   CHECK(r.status == 1);
   CHECK(r.err.find("does not exist; create it with 'vigil init") != std::string::npos);
 
-  CHECK(vigil("init " + db, dir).status == 0);
+  CHECK(run_vigil("init " + db, dir).status == 0);
   // The database will hold every record: its owner's alone, whatever the umask.
   const auto mode = std::filesystem::status(dir.path() / "force.db").permissions();
   CHECK((mode & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
         std::filesystem::perms::none);
-  CHECK(vigil("officer add " + db +
-                  " --username sgt.north --name 'Ann North' --role supervisor "
-                  "--team 'North 1'",
-              dir, "a long enough password\n")
+  CHECK(run_vigil("officer add " + db +
+                      " --username sgt.north --name 'Ann North' --role supervisor "
+                      "--team 'North 1'",
+                  dir, "a long enough password\n")
             .status == 0);
   check_refused("officer add " + db +
                     " --username pc.short --name 'Pat Short' --role officer "
@@ -130,15 +131,14 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
   check_prints("officer list " + db + " --json", dir,
                "{\"items\":[{\"username\":\"sgt.north\",\"name\":\"Ann North\",\"role\":"
                "\"supervisor\",\"team\":\"North 1\"}]}\n");
-  CHECK(
-      vigil("officer password " + db + " --username sgt.north", dir, "another long one\n").status ==
-      0);
-  CHECK(vigil("officer password " + db + " --username nobody", dir, "another long one\n").status ==
-        1);
+  CHECK(run_vigil("officer password " + db + " --username sgt.north", dir, "another long one\n")
+            .status == 0);
+  CHECK(run_vigil("officer password " + db + " --username nobody", dir, "another long one\n")
+            .status == 1);
 
   check_refused("report overdue " + db + " --as-of 2024-06-30 --team 'No Such Team'", dir, 1,
                 "vigil: team 'No Such Team' is not a known team\n");
-  r = vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
+  r = run_vigil("report overdue " + db + " --as-of 2024-06-30 --json", dir);
   CHECK(r.status == 0);
   CHECK(r.out.rfind("{\"as_of\":\"2024-06-30\",\"generated_at\":", 0) == 0);
   // Stamped as the server's reports are: whose records (the force, every team of it named), and
@@ -147,11 +147,11 @@ TEST_CASE("init, officers and an empty overdue report from a new database", "[cl
       r.out.find("\"scope\":{\"teams\":[\"North 1\"],\"force\":true},\"freshness\":{\"devices\":0,"
                  "\"never_synced\":0,\"oldest_sync\":null,\"items\":[]}") != std::string::npos);
   CHECK(r.out.find("\"items\":[],\"summary\":{\"total\":0") != std::string::npos);
-  r = vigil("report devices " + db + " --json", dir);
+  r = run_vigil("report devices " + db + " --json", dir);
   CHECK(r.status == 0);
   CHECK(r.out.find("\"summary\":{\"devices\":0,\"silent_over_24h\":0,\"silent_with_changes\":0}") !=
         std::string::npos);
-  r = vigil("report devices " + db + " --format csv", dir);
+  r = run_vigil("report devices " + db + " --format csv", dir);
   CHECK(r.out ==
         "device_id,name,officer,team,enrolled_at,last_contact_at,pending_changes,"
         "clock_skew_ms,silent_over_24h,oldest_pending_at,silent_with_changes\r\n");
@@ -161,13 +161,13 @@ TEST_CASE("a database from a newer Vigil is refused and left alone", "[cli][migr
   TempDir dir;
   const auto path = dir.path() / "newer.db";
   const std::string db = "--db '" + path.string() + "'";
-  REQUIRE(vigil("init " + db, dir).status == 0);
+  REQUIRE(run_vigil("init " + db, dir).status == 0);
   REQUIRE(std::system(("sqlite3 '" + path.string() + "' 'PRAGMA user_version = 999'").c_str()) ==
           0);
-  auto r = vigil("init " + db, dir);
+  auto r = run_vigil("init " + db, dir);
   CHECK(r.status == 1);
   CHECK(r.err.find("use a newer Vigil") != std::string::npos);
-  r = vigil("report overdue " + db + " --as-of 2024-06-30", dir);
+  r = run_vigil("report overdue " + db + " --as-of 2024-06-30", dir);
   CHECK(r.status == 1);
   CHECK(one_sentence(r.err));
 }
@@ -185,22 +185,22 @@ TEST_CASE("vigil import names every bad row and imports nothing, then imports go
          "team,no_fixed_abode,area\n"
          "N1,Smith,John,1980-02-30,violent,2,1,high,pc.ahmed,North 1,no,\n"
          "N2,Jones,Ann,1975-05-01,violent,2,1,extreme,pc.ahmed,North 1,no,\n";
-  auto r = vigil("import " + db + " '" + csv.string() + "'", dir);
+  auto r = run_vigil("import " + db + " '" + csv.string() + "'", dir);
   CHECK(r.status == 1);
   CHECK(r.err.find("nominals.csv:2: date_of_birth '1980-02-30'") != std::string::npos);
   CHECK(r.err.find("nominals.csv:3: risk_level 'extreme'") != std::string::npos);
   CHECK(r.err.find("vigil: nothing was imported: 2 problems found.") != std::string::npos);
-  CHECK(vigil("officer list " + db + " --json", dir).out == "{\"items\":[]}\n");
+  CHECK(run_vigil("officer list " + db + " --json", dir).out == "{\"items\":[]}\n");
 
   std::ofstream(csv / "nominals.csv")
       << "ref,surname,forenames,date_of_birth,kind,mappa_category,mappa_level,risk_level,officer,"
          "team,no_fixed_abode,area\n"
          "N1,Smith,John,1980-02-28,violent,2,1,high,pc.ahmed,North 1,no,\n";
-  r = vigil("import " + db + " '" + csv.string() + "' --json", dir);
+  r = run_vigil("import " + db + " '" + csv.string() + "' --json", dir);
   CHECK(r.status == 0);
   CHECK(r.out.find("\"nominals.csv\":{\"rows\":1,\"inserted\":1,\"updated\":0,\"unchanged\":0}") !=
         std::string::npos);
-  r = vigil("import " + db + " '" + csv.string() + "' --json", dir);
+  r = run_vigil("import " + db + " '" + csv.string() + "' --json", dir);
   CHECK(r.out.find("\"nominals.csv\":{\"rows\":1,\"inserted\":0,\"updated\":0,\"unchanged\":1}") !=
         std::string::npos);
 }
@@ -218,7 +218,7 @@ std::string stated_range(const std::string& err) {
 void check_range_refusal(const std::string& command, const std::string& arguments,
                          const TempDir& dir, const std::string& err) {
   const auto r = check_refused(command + " " + arguments, dir, 2, err);
-  CHECK(vigil(command + " --help", dir).out.find(stated_range(r.err)) != std::string::npos);
+  CHECK(run_vigil(command + " --help", dir).out.find(stated_range(r.err)) != std::string::npos);
 }
 
 }  // namespace
@@ -227,14 +227,15 @@ TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the ra
           "[cli][calc]") {
   TempDir dir;
   // The latest arrest it accepts: the last stage ends inside the range, a date calc accepts.
-  auto r = vigil("calc bail --arrested 2197-12-31 --json", dir);
+  auto r = run_vigil("calc bail --arrested 2197-12-31 --json", dir);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("{\"authority\":\"magistrates_court\",\"ends\":\"2199-06-30\"}") !=
         std::string::npos);
-  CHECK(vigil("calc visit --risk low --last-seen 2024-01-01 --as-of 2199-06-30", dir).status == 0);
-  r = vigil("calc bail --arrested 2197-12-31 --case-type serious_fraud --json", dir);
+  CHECK(run_vigil("calc visit --risk low --last-seen 2024-01-01 --as-of 2199-06-30", dir).status ==
+        0);
+  r = run_vigil("calc bail --arrested 2197-12-31 --case-type serious_fraud --json", dir);
   CHECK(r.out.find("\"ends\":\"2199-06-30\"}]}") != std::string::npos);
-  CHECK(vigil("calc bail --arrested 1900-01-01", dir).status == 0);
+  CHECK(run_vigil("calc bail --arrested 1900-01-01", dir).status == 0);
 
   // One past either end, and the year that printed year 10000.
   for (const char* arrested : {"2198-01-01", "1899-12-31", "9999-12-31", "0000-01-01"}) {
@@ -242,7 +243,7 @@ TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the ra
                       std::string("vigil: --arrested '") + arrested +
                           "' must be a date from 1900-01-01 to 2197-12-31\n");
   }
-  CHECK(vigil("calc bail --help", dir).out.find(stated_range(r.err)) != std::string::npos);
+  CHECK(run_vigil("calc bail --help", dir).out.find(stated_range(r.err)) != std::string::npos);
 
   // A conditional discharge of the longest length, from the latest relevant date.
   check_prints(
@@ -255,15 +256,15 @@ TEST_CASE("vigil calc refuses dates out of its range, so no answer leaves the ra
 
   // Visits: at most every 120 months under any policy a force may record.
   const std::string db = init_database(dir);
-  std::string policy = vigil("policy show " + db, dir).out;
+  std::string policy = run_vigil("policy show " + db, dir).out;
   // The first "low" is visit_every_months's.
   const auto low = policy.find("12", policy.find("\"low\""));
   REQUIRE(low != std::string::npos);
   policy.replace(low, 2, "120");
   std::ofstream(dir.path() / "policy.json") << policy;
-  REQUIRE(vigil("policy add " + db + " --file '" + (dir.path() / "policy.json").string() +
-                    "' --effective 2100-01-01 --approved-by 'ACC Jones' --rationale 'Test'",
-                dir)
+  REQUIRE(run_vigil("policy add " + db + " --file '" + (dir.path() / "policy.json").string() +
+                        "' --effective 2100-01-01 --approved-by 'ACC Jones' --rationale 'Test'",
+                    dir)
               .status == 0);
   check_prints("calc visit " + db + " --risk low --last-seen 2189-12-31 --as-of 2199-12-31 --json",
                dir, "{\"due\":\"2199-12-31\",\"days_overdue\":0}\n");
@@ -280,8 +281,8 @@ TEST_CASE("vigil calc states one range for --months and --age, in --help, error 
   const std::string discharge =
       "calc notification --relevant-date 2020-01-10 --disposal conditional_discharge ";
   // Each end accepted, one past each refused with the same words.
-  CHECK(vigil(discharge + "--months 1", dir).status == 0);
-  CHECK(vigil(discharge + "--months 1200", dir).status == 0);
+  CHECK(run_vigil(discharge + "--months 1", dir).status == 0);
+  CHECK(run_vigil(discharge + "--months 1200", dir).status == 0);
   std::string err;
   for (const char* months : {"0", "1201", "100000"}) {
     err = check_refused(discharge + "--months " + months, dir, 2,
@@ -289,11 +290,11 @@ TEST_CASE("vigil calc states one range for --months and --age, in --help, error 
                             "' must be a whole number from 1 to 1200\n")
               .err;
   }
-  const std::string help = vigil("calc notification --help", dir).out;
+  const std::string help = run_vigil("calc notification --help", dir).out;
   CHECK(help.find(stated_range(err)) != std::string::npos);
 
-  CHECK(vigil(discharge + "--months 12 --age 0", dir).status == 0);
-  CHECK(vigil(discharge + "--months 12 --age 130", dir).status == 0);
+  CHECK(run_vigil(discharge + "--months 12 --age 0", dir).status == 0);
+  CHECK(run_vigil(discharge + "--months 12 --age 130", dir).status == 0);
   for (const char* age : {"-1", "131", "200"}) {
     err = check_refused(
               discharge + "--months 12 --age " + age, dir, 2,
@@ -319,9 +320,11 @@ TEST_CASE("back-office commands refuse text that is not valid UTF-8 or too long,
   // 200 characters of two bytes each are 200 characters.
   std::string longest_name;
   for (int i = 0; i < 200; ++i) longest_name += "\xC3\xA9";
-  CHECK(vigil(add + "--username pc.ann --name '" + longest_name + "' --team North", dir, password)
-            .status == 0);
-  CHECK(vigil("officer list " + db + " --json", dir).out.find("\"pc.ann\"") != std::string::npos);
+  CHECK(
+      run_vigil(add + "--username pc.ann --name '" + longest_name + "' --team North", dir, password)
+          .status == 0);
+  CHECK(run_vigil("officer list " + db + " --json", dir).out.find("\"pc.ann\"") !=
+        std::string::npos);
   // A bad username is quoted, at most 40 characters of it.
   check_refused(
       add + "--username 'has space " + std::string(100, 'x') + "' --name Ann --team North", dir, 2,
@@ -332,7 +335,7 @@ TEST_CASE("back-office commands refuse text that is not valid UTF-8 or too long,
   check_refused("device revoke " + db + " --id nope --reason " + std::string(20001, 'r'), dir, 2,
                 "vigil: --reason is longer than 20,000 characters\n");
 
-  std::ofstream(dir.path() / "policy.json") << vigil("policy show " + db, dir).out;
+  std::ofstream(dir.path() / "policy.json") << run_vigil("policy show " + db, dir).out;
   const std::string policy_add = "policy add " + db + " --file '" +
                                  (dir.path() / "policy.json").string() +
                                  "' --effective 2030-01-01 ";
@@ -340,7 +343,7 @@ TEST_CASE("back-office commands refuse text that is not valid UTF-8 or too long,
                 "vigil: --approved-by is longer than 200 characters\n");
   check_refused(policy_add + "--approved-by ACC --rationale \"$(printf 'Why\\300')\"", dir, 2,
                 "vigil: --rationale is not valid UTF-8 text (byte 4)\n");
-  CHECK(vigil("policy add --help", dir).status == 0);
+  CHECK(run_vigil("policy add --help", dir).status == 0);
 }
 
 TEST_CASE("vigil import opens no symbolic link and quotes at most 40 characters of a value",
@@ -351,7 +354,7 @@ TEST_CASE("vigil import opens no symbolic link and quotes at most 40 characters 
   // Another file the person running the import can read; its first line must not be printed.
   std::ofstream(dir.path() / "elsewhere.txt") << "secret-first-line:x:0:0\nmore\n";
   std::filesystem::create_symlink(dir.path() / "elsewhere.txt", csv / "officers.csv");
-  auto r = vigil("import " + db + " '" + csv.string() + "'", dir);
+  auto r = run_vigil("import " + db + " '" + csv.string() + "'", dir);
   CHECK(r.status == 1);
   CHECK(r.err.rfind("officers.csv: ", 0) == 0);
   CHECK(r.err.find("symbolic link") != std::string::npos);

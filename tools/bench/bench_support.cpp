@@ -1,7 +1,6 @@
 #include "bench_support.hpp"
 
 #include <sys/resource.h>
-#include <unistd.h>
 #include <charconv>
 
 #include <algorithm>
@@ -89,17 +88,6 @@ std::string grouped(std::int64_t value) {
     out += digits[i];
   }
   return out;
-}
-
-TemporaryDatabase::TemporaryDatabase() {
-  dir_ = std::filesystem::temp_directory_path() /
-         ("vigil-bench-" + std::to_string(static_cast<long>(getpid())));
-  std::filesystem::create_directories(dir_);
-}
-
-TemporaryDatabase::~TemporaryDatabase() {
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 std::optional<BenchOptions> bench_options(std::span<const std::string> words,

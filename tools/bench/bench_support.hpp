@@ -17,6 +17,7 @@
 
 #include "vigil/base/cli.hpp"
 #include "vigil/base/json.hpp"
+#include "vigil/base/temporary_directory.hpp"
 #include "vigil/http/client.hpp"
 #include "vigil/tools/seed.hpp"
 
@@ -54,19 +55,14 @@ std::string fixed(double value, int decimals);
 // 1234567 -> "1,234,567": the figures are read by people.
 std::string grouped(std::int64_t value);
 
-// A directory of scratch database files that lasts as long as the benchmark; removed with
-// everything in it (WAL and shared-memory files included).
+// A directory of scratch database files that lasts as long as the benchmark.
 class TemporaryDatabase {
  public:
-  TemporaryDatabase();
-  ~TemporaryDatabase();
-  TemporaryDatabase(const TemporaryDatabase&) = delete;
-  TemporaryDatabase& operator=(const TemporaryDatabase&) = delete;
   std::filesystem::path path() const { return file("bench.db"); }
-  std::filesystem::path file(std::string_view name) const { return dir_ / name; }
+  std::filesystem::path file(std::string_view name) const { return dir_.path() / name; }
 
  private:
-  std::filesystem::path dir_;
+  base::TemporaryDirectory dir_{"vigil-bench-"};
 };
 
 // --name N: a whole number from 1 to `most`, or `fallback` when the option is absent.
