@@ -32,6 +32,7 @@
 #include "writer.hpp"
 
 namespace vigil::reports {
+struct ReviewQueue;
 template <class Report>
 struct DatedReport;
 }  // namespace vigil::reports
@@ -200,8 +201,8 @@ struct Api::Impl {
   // else the caller's scope, which for an administrator is the whole force (empty).
   std::vector<std::string> requested_teams(const Call& call, std::string_view what,
                                            std::string_view entity);
-  // Today's three reports over these teams, made and kept unless kept already (the warmer's
-  // work): true when all three were found kept.
+  // Today's three reports and the review queue over these teams, made and kept unless kept
+  // already (the warmer's work): true when all were found kept.
   bool warm_reports(store::Database& db, Date today, const std::vector<std::string>& teams);
   template <class Report>
   auto kept_report(store::Database& db, const reports::DatedReport<Report>& kind, Date as_of,
@@ -211,6 +212,8 @@ struct Api::Impl {
 
   // --- desk_routes.cpp
   Response review_queue_page(const Call& call);
+  std::shared_ptr<const reports::ReviewQueue> kept_review_queue(
+      store::Database& db, Date today, const std::vector<std::string>& teams, bool* hit = nullptr);
   Response review(const Call& call);
   Response officers(const Call& call);
   Response disable_officer(const Call& call);

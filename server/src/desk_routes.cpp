@@ -81,6 +81,27 @@ Response Api::Impl::record(const Call& call) {
   return json_response(201, w.str());
 }
 
+// The part of the review queue that stands while no change lands in the teams, with whose own
+// work each item is, from the cache like the reports (and made ahead by the warmer): the teams'
+// whole history is most of its work.
+std::shared_ptr<const reports::ReviewQueue> Api::Impl::kept_review_queue(
+    store::Database& db, Date today, const std::vector<std::string>& teams, bool* hit) {
+  const auto make = [&] {
+    auto made = reports::review_queue_of_records(db, today, reports::ReportScope{teams});
+    for (auto* list : {&made.waiting, &made.returned}) {
+      for (auto& item : *list) {
+        item.authors = sync::authors_of_work(db, item.subject, item.subject_id);
+      }
+    }
+    return made;
+  };
+  if (!options.cache_reports) return std::make_shared<const reports::ReviewQueue>(make());
+  return reports.get<reports::ReviewQueue>("review queue " + format_date(today) + " policy " +
+                                               std::to_string(store::latest_policy_version(db)) +
+                                               ' ' + base::json_string_array(teams),
+                                           scope_generation(db, teams), make, hit);
+}
+
 Response Api::Impl::review_queue_page(const Call& call) {
   const Caller& caller = *call.caller;
   const auto teams = requested_teams(call, "review queue", "review queue");
@@ -91,23 +112,13 @@ Response Api::Impl::review_queue_page(const Call& call) {
   {
     // One snapshot for the queue and the marks of the caller's own work on it.
     store::ReadSnapshot snapshot(db);
-    // The count of what waited longer than the window is most of the queue's work (a team's whole
-    // history): kept, like the reports, until a change lands in the teams, the day turns or the
-    // policy changes; the window itself is worked out for every request.
-    std::optional<reports::ReviewQueue> full;
-    const auto older = reports.get<reports::OlderUnreviewed>(
-        "review queue, older " + format_date(london_date(now)) + " policy " +
-            std::to_string(store::latest_policy_version(db)) + ' ' + base::json_string_array(teams),
-        scope_generation(db, teams), [&] {
-          full = reports::review_queue(db, now, scope);
-          return full->older;
-        });
-    // Counted here just now, the whole queue is at hand; kept, only the window is worked out.
-    queue = full ? std::move(*full) : reports::review_queue(db, now, scope, *older);
+    queue = reports::completed_review_queue(db, now, scope,
+                                            *kept_review_queue(db, london_date(now), teams));
     // What the caller did themselves is listed for them to see, marked: another decides it.
     for (auto* list : {&queue.waiting, &queue.returned}) {
       for (auto& item : *list) {
-        item.own = sync::is_own_work(db, item.subject, item.subject_id, caller.officer_id);
+        item.own = std::find(item.authors.begin(), item.authors.end(), caller.officer_id) !=
+                   item.authors.end();
       }
     }
   }

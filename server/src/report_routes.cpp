@@ -209,7 +209,9 @@ bool Api::Impl::warm_reports(store::Database& db, Date today,
   warm(reports::kOverdueReport);
   warm(reports::kSuspectsReport);
   warm(reports::kComplianceReport);
-  return all_hit;
+  bool hit = false;
+  kept_review_queue(db, today, teams, &hit);
+  return all_hit && hit;
 }
 
 Response Api::Impl::devices_report_page(const Call& call) {

@@ -1,9 +1,9 @@
-// Makes today's reports before anyone asks (ApiOptions::warm_reports): for each team alone, each
-// supervisor's teams together and the force, on a thread of low priority, and again once a
-// change lands in them (a team's at most once a minute, the force's every ten). What it makes
-// lands in the API's report cache, so the morning meeting's first look is served from memory.
-// Owns its thread: started by the constructor, stopped (its pass abandoned) by the destructor.
-// Private to server/.
+// Makes today's reports and review queues before anyone asks (ApiOptions::warm_reports): for
+// each team alone, each supervisor's teams together and the force, on a thread of low priority,
+// and again once a change lands in them (a team's at most once a minute, the force's every ten).
+// What it makes lands in the API's report cache, so the morning meeting's first look is served from
+// memory. Owns its thread: started by the constructor, stopped (its pass abandoned) by the
+// destructor. Private to server/.
 #pragma once
 
 #include <chrono>

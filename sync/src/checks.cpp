@@ -1,5 +1,8 @@
 #include "checks.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "record_steps.hpp"
 
 #include "vigil/base/ids.hpp"
@@ -497,47 +500,53 @@ std::optional<std::string> subject_team(store::Database& db, ReviewSubject subje
                             id);
 }
 
-// Whether the record a review decision names is the deciding officer's own work: a visit they
-// recorded, attended or amended; an assessment they made; an action they own; a rejected change
-// they sent; and, on the server, which keeps the changes log, any assessment, plan or action
-// they wrote since the last decision on it. A breach is the nominal's, nobody's work. A tablet
-// does not know who wrote a plan: the server decides that.
-bool own_work(store::Database& db, ReviewSubject subject, const std::string& id,
-              const std::string& officer_id, bool on_server) {
-  // On the server: any change the officer made to the record since the last decision on it.
+// Whose own work the record a review decision names is, by officer id: who recorded, attended
+// or amended a visit; who made an assessment; who owns an action; who sent a rejected change;
+// and, on the server, which keeps the changes log, who wrote any change to an assessment, plan or
+// action since the last decision on it. A breach is the nominal's, nobody's work. A tablet does
+// not know who wrote a plan: the server decides that.
+std::vector<std::string> work_of(store::Database& db, ReviewSubject subject, const std::string& id,
+                                 bool on_server) {
+  // On the server: whoever changed the record since the last decision on it.
   const std::string wrote_since_decided =
-      on_server ? " OR EXISTS (SELECT 1 FROM changes c WHERE c.entity = ?3 AND c.entity_id = ?1 "
-                  "AND c.officer_id = ?2 AND c.outcome <> 'rejected' AND c.seq > coalesce((SELECT "
-                  "max(d.sync_seq) FROM review_decisions d WHERE d.subject_id = ?1 AND d.subject "
-                  "= ?3), 0))"
-                : "";
-  const auto own = [&](const std::string& sql) {
-    return (sql.find("?3") != std::string::npos
-                ? store::single_int(db, sql, id, officer_id, to_string(subject))
-                : store::single_int(db, sql, id, officer_id)) != 0;
+      "SELECT c.officer_id FROM changes c WHERE c.entity = ?2 AND c.entity_id = ?1 AND "
+      "c.officer_id IS NOT NULL AND c.outcome <> 'rejected' AND c.seq > coalesce((SELECT "
+      "max(d.sync_seq) FROM review_decisions d WHERE d.subject_id = ?1 AND d.subject = ?2), 0)";
+  const auto and_writers = [&](const std::string& sql) {
+    return on_server ? sql + " UNION " + wrote_since_decided : sql;
+  };
+  const auto officers = [&](const std::string& sql) {
+    auto& s = db.cached(sql);
+    s.bind(1, id);
+    if (sql.find("?2") != std::string::npos) s.bind(2, to_string(subject));
+    std::vector<std::string> ids;
+    while (s.step()) ids.push_back(s.column_text(0));
+    s.reset();
+    return ids;
   };
   switch (subject) {
     case ReviewSubject::visit:
-      return own(
-          "SELECT 1 FROM visits x WHERE x.id = ?1 AND (x.recorded_by = ?2 OR EXISTS (SELECT 1 "
-          "FROM visit_attendees a WHERE a.visit_id = x.id AND a.officer_id = ?2 AND a.present = "
-          "1) OR EXISTS (SELECT 1 FROM visit_amendments m WHERE m.visit_id = x.id AND "
-          "m.amended_by = ?2))");
+      return officers(
+          "SELECT recorded_by FROM visits WHERE id = ?1 AND recorded_by IS NOT NULL UNION SELECT "
+          "officer_id FROM visit_attendees WHERE visit_id = ?1 AND present = 1 UNION SELECT "
+          "amended_by FROM visit_amendments WHERE visit_id = ?1 AND amended_by IS NOT NULL");
     case ReviewSubject::assessment:
-      return own("SELECT 1 FROM assessments x WHERE x.id = ?1 AND (x.assessor_id = ?2" +
-                 wrote_since_decided + ")");
+      return officers(and_writers(
+          "SELECT assessor_id FROM assessments WHERE id = ?1 AND assessor_id IS NOT NULL"));
     case ReviewSubject::plan:
-      return on_server && own("SELECT 1 WHERE 0" + wrote_since_decided);
+      return on_server ? officers(wrote_since_decided) : std::vector<std::string>();
     case ReviewSubject::plan_action:
-      return own("SELECT 1 FROM plan_actions x WHERE x.id = ?1 AND (x.owner_id = ?2" +
-                 wrote_since_decided + ")");
+      return officers(
+          and_writers("SELECT owner_id FROM plan_actions WHERE id = ?1 AND owner_id IS NOT NULL"));
     case ReviewSubject::breach:
-      return false;
+      return {};
     case ReviewSubject::change:
-      return on_server &&
-             own("SELECT 1 FROM changes x WHERE x.change_id = ?1 AND x.officer_id = ?2");
+      return on_server ? officers(
+                             "SELECT officer_id FROM changes WHERE change_id = ?1 AND officer_id "
+                             "IS NOT NULL")
+                       : std::vector<std::string>();
   }
-  return false;
+  return {};
 }
 
 std::optional<std::string> check_review(store::Database& db, Names&, ParsedChange& change) {
@@ -566,7 +575,8 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
     return "subject_id: the " + what + " with id " + subject_id + " is not one of this team's";
   }
   // A review is of someone else's work: what a supervisor did themselves another decides.
-  if (own_work(db, *kind, subject_id, change.author_id, change.on_server)) {
+  const auto authors = work_of(db, *kind, subject_id, change.on_server);
+  if (std::find(authors.begin(), authors.end(), change.author_id) != authors.end()) {
     return "subject_id: the " + what + " with id " + subject_id +
            " is your own work: another supervisor of the team, or an administrator, reviews it";
   }
@@ -577,9 +587,9 @@ std::optional<std::string> check_review(store::Database& db, Names&, ParsedChang
 
 const RecordSteps kReviewDecisionSteps{.check = check_review};
 
-bool is_own_work(store::Database& db, ReviewSubject subject, const std::string& id,
-                 const std::string& officer_id) {
-  return own_work(db, subject, id, officer_id, true);
+std::vector<std::string> authors_of_work(store::Database& db, ReviewSubject subject,
+                                         const std::string& id) {
+  return work_of(db, subject, id, true);
 }
 
 }  // namespace vigil::sync

@@ -563,3 +563,58 @@ TEST_CASE(
     CHECK(std::string(item["summary"].GetString()).find("review decision") == std::string::npos);
   }
 }
+
+TEST_CASE(
+    "the review queue kept between changes still tells the hour: a breach enters once a day has "
+    "gone without a follow-up, its hours counted as they pass, and leaves with one; a change the "
+    "server rejects is listed at once",
+    "[server][desk][review]") {
+  // The server keeps the part of the queue that stands while nothing changes in the team; what
+  // the hour decides, and the rejected changes no team's records show, are worked out as asked.
+  auto hours_later = std::make_shared<std::atomic<int>>(0);
+  vigil::server::ApiOptions options;
+  const auto start =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  options.now = [hours_later, start] { return start + std::chrono::hours(hours_later->load()); };
+  World world(options);
+  auto [sergeant, officer] = world.devices("sgt.north", "pc.a");
+  const auto waiting_for = [](Device& who, const std::string& id) {
+    const auto queue = parse(who.get("/api/v1/review-queue?team=North").body);
+    for (const auto& item : queue["waiting"].GetArray()) {
+      if (item["subject_id"].GetString() == id) {
+        return std::optional(std::string(item["reasons"][0].GetString()));
+      }
+    }
+    return std::optional<std::string>();
+  };
+  const std::string breach = vigil::base::make_uuid();
+  REQUIRE(officer
+              .push_one(officer.change(
+                  "breach", breach, Operation::append,
+                  {{"nominal_id", world.force().north_nominals[0]},
+                   {"order_id", world.force().north_order},
+                   {"occurred_at", vigil::format_instant(start - std::chrono::hours(20))},
+                   {"action_taken", "reported"}}))
+              .outcome == Outcome::applied);
+  CHECK(waiting_for(sergeant, breach) == std::nullopt);  // 20 hours on: within its day
+  hours_later->store(5);
+  CHECK(waiting_for(sergeant, breach) == "not followed up 25 hours after it");
+  hours_later->store(7);
+  CHECK(waiting_for(sergeant, breach) == "not followed up 27 hours after it");
+  REQUIRE(officer
+              .push_one(officer.change(
+                  "breach_follow_up", vigil::base::make_uuid(), Operation::append,
+                  {{"breach_id", breach},
+                   {"followed_up_at", vigil::format_instant(start + std::chrono::hours(7))},
+                   {"action_taken", "warned"},
+                   {"status", "closed"}}))
+              .outcome == Outcome::applied);
+  CHECK(waiting_for(sergeant, breach) == std::nullopt);
+
+  const auto refused = officer.push_one(
+      officer.visit(world.force().north_nominals[0], {{"occurred_at", "2031-01-01T09:00:00Z"}}));
+  REQUIRE(refused.outcome == Outcome::rejected);
+  const auto listed = waiting_for(sergeant, refused.change_id);
+  REQUIRE(listed);
+  CHECK(listed->rfind("rejected: occurred_at 2031-01-01T09:00:00Z", 0) == 0);
+}

@@ -93,11 +93,13 @@ std::string grouped(std::int64_t value) {
 std::optional<BenchOptions> bench_options(std::span<const std::string> words,
                                           std::span<const base::Option> options,
                                           std::string_view name, std::string_view help,
-                                          std::string_view default_profile) {
+                                          std::string_view default_profile,
+                                          std::span<const base::Option> shared) {
   // Read by seed_choice, BenchDatabase and SeededBench.
   static constexpr base::Option kSeedingOptions[] = {
       {"db"}, {"profile"}, {"seed"}, {"as-of"}, {"out"}};
   std::vector<base::Option> all(std::begin(kSeedingOptions), std::end(kSeedingOptions));
+  all.insert(all.end(), shared.begin(), shared.end());
   all.insert(all.end(), options.begin(), options.end());
   base::Args args(words, all);
   if (args.help()) {
@@ -243,11 +245,33 @@ DeskPeople desk_people(const std::filesystem::path& database, int wanted) {
   return people;
 }
 
-DeskBench::DeskBench(const BenchOptions& options, std::string_view name, int default_rounds)
-    : supervisors_wanted(positive_number(options.args, "supervisors", 20, 500)),
+int DeskBench::run(std::span<const std::string> words, std::span<const base::Option> options,
+                   std::string_view name, std::string_view help, int default_rounds,
+                   void (*body)(const DeskBench&)) {
+  static constexpr base::Option kShared[] = {{"supervisors"}, {"rounds"}, {"cold", false}};
+  auto read = bench_options(words, options, name, help, "national", kShared);
+  if (!read) return base::kExitOk;
+  const DeskBench desk(std::move(*read), name, default_rounds);
+  body(desk);
+  return base::kExitOk;
+}
+
+DeskBench::DeskBench(BenchOptions read, std::string_view name, int default_rounds)
+    : options(std::move(read)),
+      supervisors_wanted(positive_number(options.args, "supervisors", 20, 500)),
       rounds(positive_number(options.args, "rounds", default_rounds, 10000)),
+      warm(!options.args.flag("cold")),
       seeded(options.args, name, options.choice),
       people(desk_people(seeded.database.path(), supervisors_wanted)) {}
+
+void DeskBench::begin_figures(base::JsonWriter& json, std::string_view benchmark,
+                              std::size_t askers, double warm_seconds) const {
+  bench::begin_figures(json, benchmark, options.choice, seeded);
+  json.field("supervisors", static_cast<std::int64_t>(askers))
+      .field("rounds", rounds)
+      .field("warm", warm)
+      .field("warmed_after_seconds", warm_seconds);
+}
 
 vigil::http::Reply SignedIn::get(const std::string& target) const {
   return client->get(target, {{"Authorization", "Bearer " + token}});
@@ -266,6 +290,20 @@ SignedIn sign_in_at(const LoopbackServer& server, const std::string& username,
   who.client->set_timeout(timeout);
   who.token = sign_in_token(*who.client, username, device_name);
   return who;
+}
+
+double wait_until_warm(const SignedIn& admin, Clock::time_point started) {
+  const auto waiting = Clock::now();
+  while (admin.get("/metrics").body.find("\nvigil_reports_warm 1") == std::string::npos) {
+    if (seconds_since(waiting) > 600) {
+      throw Error(ErrorCode::internal, "the server had not made its reports ahead in 10 minutes");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const double seconds = seconds_since(started);
+  std::cout << "the server made every scope's reports and review queue ahead " << fixed(seconds, 1)
+            << " s after it started\n";
+  return seconds;
 }
 
 namespace {

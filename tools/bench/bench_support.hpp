@@ -85,10 +85,12 @@ struct BenchOptions {
   base::Args args;
   SeedChoice choice;
 };
+// `shared`: options a family of benchmarks reads (DeskBench's), beside `options`.
 std::optional<BenchOptions> bench_options(std::span<const std::string> words,
                                           std::span<const base::Option> options,
                                           std::string_view name, std::string_view help,
-                                          std::string_view default_profile);
+                                          std::string_view default_profile,
+                                          std::span<const base::Option> shared = {});
 
 // The database a benchmark runs on: --db PATH (kept) or a temporary one (removed at the end).
 class BenchDatabase {
@@ -169,9 +171,23 @@ DeskPeople desk_people(const std::filesystem::path& database, int wanted);
 // checked before the seeding, so a bad one fails at once; the database seeded (SeededBench); and
 // who sits at its desk.
 struct DeskBench {
-  DeskBench(const BenchOptions& options, std::string_view name, int default_rounds);
+  // A desk benchmark's command: reads the benchmark `name`'s options (`options` its own;
+  // --supervisors, --rounds and --cold are read here), seeds its database and runs `body` on it;
+  // only the help when --help is asked.
+  static int run(std::span<const std::string> words, std::span<const base::Option> options,
+                 std::string_view name, std::string_view help, int default_rounds,
+                 void (*body)(const DeskBench&));
+  DeskBench(BenchOptions options, std::string_view name, int default_rounds);
+  // Opens the benchmark's figures (begin_figures) with what every desk benchmark says: how many
+  // asked at once, the rounds, and whether and how soon the server had made its reports ahead.
+  void begin_figures(base::JsonWriter& json, std::string_view benchmark, std::size_t askers,
+                     double warm_seconds) const;
+  BenchOptions options;
   int supervisors_wanted;
   int rounds;
+  // Unless --cold: the server makes today's reports and review queues ahead, and the rounds
+  // start once it has (wait_until_warm), as the morning meeting comes after the server started.
+  bool warm;
   SeededBench seeded;
   DeskPeople people;
 };
@@ -195,6 +211,11 @@ struct SignedIn {
 // `timeout` for each answer.
 SignedIn sign_in_at(const LoopbackServer& server, const std::string& username,
                     std::string_view device_name, std::chrono::seconds timeout);
+
+// Waits until a server started at `started` with warm_reports has made every scope's reports and
+// review queue ahead (its metric vigil_reports_warm, read by `admin`), says so and returns the
+// seconds from its start; throws after ten minutes. The morning meeting comes after that.
+double wait_until_warm(const SignedIn& admin, Clock::time_point started);
 
 // Opens the object of a benchmark's figures with what every one starts with: "benchmark",
 // "profile", "seed", "as_of", "database", "build", "cpus" and "seeding": {...}.

@@ -25,8 +25,8 @@ namespace {
 
 constexpr const char* kDeskHelp =
     "usage: vigil-bench desk [--db PATH] [--profile national|force|demo] [--seed N]\n"
-    "                        [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N] [--paint]\n"
-    "                        [--sql-profile] [--out FILE]\n"
+    "                        [--as-of YYYY-MM-DD] [--supervisors N] [--rounds N] [--cold]\n"
+    "                        [--paint] [--sql-profile] [--out FILE]\n"
     "\n"
     "Seeds a profile (national by default) into a fresh temporary database and serves it with\n"
     "the real server in this process over HTTP on a loopback port. --supervisors supervisors,\n"
@@ -42,6 +42,10 @@ constexpr const char* kDeskHelp =
     "  --as-of DATE       the date the history runs up to (default: today in Europe/London)\n"
     "  --supervisors N    supervisors asking at once (default 20)\n"
     "  --rounds N         times each supervisor opens each view (default 20)\n"
+    "  --cold             the server does not make reports and review queues ahead\n"
+    "                     (ApiOptions::warm_reports): the first round makes each team's queue\n"
+    "                     while the others wait; otherwise the rounds start once it has, as the\n"
+    "                     morning meeting comes after the server has started\n"
     "  --paint            then open both views in Chromium (node and the dashboard test's\n"
     "                     playwright-core, which tools/dev test installs) as the largest team's\n"
     "                     supervisor while the others keep asking, and print the time to first\n"
@@ -104,21 +108,16 @@ std::string run_paint(const std::string& url, const std::string& username,
   return output;
 }
 
-}  // namespace
-
-int run_desk(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {
-      {"supervisors"}, {"rounds"}, {"paint", false}, {"sql-profile", false}};
-  const auto options = bench_options(words, kOptions, "desk", kDeskHelp, "national");
-  if (!options) return base::kExitOk;
-  const auto& [args, choice] = *options;
-  const DeskBench desk(*options, "desk", 20);
+// The rounds at the desk, and the paint when asked.
+void desk_rounds(const DeskBench& desk) {
+  const auto& [args, choice] = desk.options;
   const int rounds = desk.rounds;
   const auto& database = desk.seeded.database;
 
   const bool sql_profile = args.flag("sql-profile");
   if (sql_profile) SqlProfile::install();
-  LoopbackServer server(database.path(), 2);
+  const auto start_of_server = Clock::now();
+  LoopbackServer server(database.path(), 2, nullptr, desk.warm);
   std::vector<Supervisor> supervisors;
   {
     store::Database db(database.path());
@@ -129,6 +128,11 @@ int run_desk(std::span<const std::string> words) {
   }
   std::cout << "server: " << server.url() << "; " << supervisors.size()
             << " supervisors of different teams signed in\n";
+  const double warm_seconds =
+      desk.warm ? wait_until_warm(
+                      sign_in_at(server, desk.people.admin, "desk", std::chrono::seconds(120)),
+                      start_of_server)
+                : 0;
 
   std::mutex mutex;
   std::map<std::string, std::vector<double>> times;  // label -> ms
@@ -196,12 +200,8 @@ int run_desk(std::span<const std::string> words) {
   server.stop();
 
   base::JsonWriter json;
-  begin_figures(json, "desk", choice, desk.seeded);
-  json.field("supervisors", static_cast<std::int64_t>(supervisors.size()))
-      .field("rounds", rounds)
-      .field("seconds", wall)
-      .key("calls")
-      .begin_array();
+  desk.begin_figures(json, "desk", supervisors.size(), warm_seconds);
+  json.field("seconds", wall).key("calls").begin_array();
   bool met = true;
   for (const auto& [label, ms] : times) {
     const Timings t = summarise_times(ms);
@@ -233,7 +233,13 @@ int run_desk(std::span<const std::string> words) {
   }
   json.end_object();
   write_figures(desk.seeded.out, json);
-  return base::kExitOk;
+}
+
+}  // namespace
+
+int run_desk(std::span<const std::string> words) {
+  static constexpr base::Option kOptions[] = {{"paint", false}, {"sql-profile", false}};
+  return DeskBench::run(words, kOptions, "desk", kDeskHelp, 20, desk_rounds);
 }
 
 }  // namespace vigil::bench

@@ -97,7 +97,9 @@ double timed_ask(const SignedIn& who, const std::string& target) {
 }
 
 // The reports as they are made when asked, with no cache to serve them.
-int reports_without_cache(const SeedChoice& choice, const DeskBench& desk, bool sql_profile) {
+void reports_without_cache(const DeskBench& desk) {
+  const auto& choice = desk.options.choice;
+  const bool sql_profile = desk.options.args.flag("sql-profile");
   const auto& people = desk.people;
   const int rounds = desk.rounds;
   if (sql_profile) SqlProfile::install();
@@ -205,28 +207,22 @@ int reports_without_cache(const SeedChoice& choice, const DeskBench& desk, bool 
             << "; force-wide within their aims and under " << kAimForcePeakMib << " MiB "
             << (force_met ? "met" : "missed") << "\n";
   write_figures(desk.seeded.out, json);
-  return base::kExitOk;
 }
 
-}  // namespace
-
-int run_reports(std::span<const std::string> words) {
-  static constexpr base::Option kOptions[] = {
-      {"supervisors"}, {"rounds"}, {"cold", false}, {"no-cache", false}, {"sql-profile", false}};
-  const auto options = bench_options(words, kOptions, "reports", kReportsHelp, "national");
-  if (!options) return base::kExitOk;
-  const auto& [args, choice] = *options;
-  const DeskBench desk(*options, "reports", 10);
-  if (args.flag("no-cache")) return reports_without_cache(choice, desk, args.flag("sql-profile"));
+// The reports as the dashboard asks for them, from the cache unless --no-cache.
+void reports_rounds(const DeskBench& desk) {
+  if (desk.options.args.flag("no-cache")) {
+    reports_without_cache(desk);
+    return;
+  }
+  const auto& choice = desk.options.choice;
   const auto& database = desk.seeded.database;
   const int rounds = desk.rounds;
   const auto& supervisors = desk.people.supervisors;
   const auto& admin = desk.people.admin;
 
-  // As vigil-server runs: today's reports made ahead, unless --cold.
-  const bool warm = !args.flag("cold");
   const auto start_of_server = Clock::now();
-  LoopbackServer server(database.path(), 2, nullptr, warm);
+  LoopbackServer server(database.path(), 2, nullptr, desk.warm);
   const std::string as_of = format_date(choice.options.as_of);
   std::vector<SignedIn> askers;
   askers.reserve(supervisors.size());
@@ -234,22 +230,7 @@ int run_reports(std::span<const std::string> words) {
   const SignedIn chief = signed_in(admin, server);
   std::cout << "server: " << server.url() << "; " << askers.size()
             << " supervisors of different teams and " << admin << " signed in\n";
-  double warm_seconds = 0;
-  if (warm) {
-    // The morning meeting comes after the server has made the day's reports ahead.
-    const auto waiting = Clock::now();
-    for (;;) {
-      const auto metrics = chief.client->get("/metrics");
-      if (metrics.body.find("\nvigil_reports_warm 1") != std::string::npos) break;
-      if (seconds_since(waiting) > 600) {
-        throw Error(ErrorCode::internal, "the server had not made its reports ahead in 10 minutes");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    warm_seconds = seconds_since(start_of_server);
-    std::cout << "the server made every scope's reports ahead " << fixed(warm_seconds, 1)
-              << " s after it started\n";
-  }
+  const double warm_seconds = desk.warm ? wait_until_warm(chief, start_of_server) : 0;
 
   std::mutex mutex;
   std::map<std::string, std::vector<double>> times;  // "team overdue" -> ms
@@ -315,14 +296,8 @@ int run_reports(std::span<const std::string> words) {
   }
 
   base::JsonWriter json;
-  begin_figures(json, "reports", choice, desk.seeded);
-  json.field("supervisors", static_cast<std::int64_t>(askers.size()))
-      .field("rounds", rounds)
-      .field("warm", warm)
-      .field("warmed_after_seconds", warm_seconds)
-      .field("seconds", wall)
-      .key("reports")
-      .begin_array();
+  desk.begin_figures(json, "reports", askers.size(), warm_seconds);
+  json.field("seconds", wall).key("reports").begin_array();
   bool team_met = true, force_met = true, team_again_met = true, force_again_met = true;
   std::int64_t requests = 0;
   for (const auto& [label, ms] : times) {
@@ -346,7 +321,13 @@ int run_reports(std::span<const std::string> words) {
             << "aims, asked again: team reports " << (team_again_met ? "met" : "missed")
             << "; force-wide " << (force_again_met ? "met" : "missed") << "\n";
   write_figures(desk.seeded.out, json);
-  return base::kExitOk;
+}
+
+}  // namespace
+
+int run_reports(std::span<const std::string> words) {
+  static constexpr base::Option kOptions[] = {{"no-cache", false}, {"sql-profile", false}};
+  return DeskBench::run(words, kOptions, "reports", kReportsHelp, 10, reports_rounds);
 }
 
 }  // namespace vigil::bench

@@ -8,8 +8,7 @@
 
 namespace vigil::base {
 
-TemporaryDirectory::TemporaryDirectory(std::string_view prefix,
-                                       const std::filesystem::path& under)
+TemporaryDirectory::TemporaryDirectory(std::string_view prefix, const std::filesystem::path& under)
     : path_(under / (std::string(prefix) + random_hex(8))) {
   std::filesystem::create_directories(path_);
 }

@@ -70,6 +70,12 @@ std::string day_start(std::string_view date) {
   return parsed ? format_instant(london_midnight(*parsed)) : std::string(date);
 }
 
+// The instant the policy's review window opens: an item waiting from before it is counted, not
+// listed.
+std::string window_start(Date today, const Policy& policy) {
+  return format_instant(london_midnight(add_days(today, -policy.review_window_days)));
+}
+
 // An item of a query whose first five columns are the subject's id, the nominal's id and ref,
 // the team's name and the officer's username.
 ReviewItem item_of(ReviewSubject subject, const store::Statement& s) {
@@ -81,11 +87,8 @@ ReviewItem item_of(ReviewSubject subject, const store::Statement& s) {
 
 }  // namespace
 
-ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope,
-                         const std::optional<OlderUnreviewed>& older) {
+ReviewQueue review_queue_of_records(store::Database& db, Date today, const ReportScope& scope) {
   ReviewQueue queue;
-  queue.now = format_instant(now);
-  const Date today = london_date(now);
   const std::string day = format_date(today);
   const ReportReading reading(db, today);
   const Policy& policy = reading.policy;
@@ -93,9 +96,7 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
   queue.window_days = policy.review_window_days;
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "n.team_id");
-  const std::string window_start =
-      format_instant(london_midnight(add_days(today, -policy.review_window_days)));
-  Decisions decisions(db, queue, today, window_start);
+  Decisions decisions(db, queue, today, window_start(today, policy));
 
   // Visits taken in through sync (the history a force imported is not reviewed here), as their
   // amendments leave them, with the plan in force when they happened.
@@ -108,31 +109,13 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
       "coalesce((SELECT max(m.amended_at) FROM visit_amendments m WHERE m.visit_id = v.id), '')), "
       "max(v.sync_seq, coalesce((SELECT max(m.sync_seq) FROM visit_amendments m WHERE "
       "m.visit_id = v.id), 0)) ";
-  const std::string visit_joins =
-      " LEFT JOIN officers o ON o.id = v.recorded_by LEFT JOIN plans p ON p.id = " +
-      plan_in_force("substr(v.effective_occurred_at, 1, 10)") + " WHERE" + in_scope;
-  // With the count before the window known, only the visits that can be listed are read: those
-  // taken in within the window (by the index of a nominal's visits by arrival), and the few
-  // older ones amended within it or returned (listed however long ago). A team's whole history
-  // is most of the queue's time otherwise. (CROSS JOIN keeps SQLite to that order: from the
-  // few, not from the team's whole history.)
   auto visits = db.prepare(
-      older ? visit_columns +
-                  "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON "
-                  "v.nominal_id = n.id AND v.received_at >= ?2" +
-                  visit_joins + "UNION ALL " + visit_columns +
-                  "FROM (SELECT m.visit_id AS id FROM visit_amendments m WHERE m.amended_at >= "
-                  "?2 UNION SELECT d.subject_id FROM review_decisions d WHERE d.subject = 'visit' "
-                  "AND d.decision = 'returned') s CROSS JOIN visits v ON v.id = s.id AND "
-                  "v.received_at < ?2 CROSS JOIN nominals n ON n.id = v.nominal_id JOIN teams t "
-                  "ON t.id = n.team_id" +
-                  visit_joins
-            : visit_columns +
-                  "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON "
-                  "v.nominal_id = n.id AND v.received_at IS NOT NULL" +
-                  visit_joins);
+      visit_columns +
+      "FROM nominals n JOIN teams t ON t.id = n.team_id JOIN visits v ON v.nominal_id = n.id AND "
+      "v.received_at IS NOT NULL LEFT JOIN officers o ON o.id = v.recorded_by LEFT JOIN plans p ON "
+      "p.id = " +
+      plan_in_force("substr(v.effective_occurred_at, 1, 10)") + " WHERE" + in_scope);
   visits.bind(1, teams);
-  if (older) visits.bind(2, window_start);
   while (visits.step()) {
     VisitUnderReview visit;
     visit.facts.nominal_ref = visits.column_text(2);
@@ -234,38 +217,43 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     decisions.place(std::move(item), actions.column_int(10));
   }
 
-  // Breaches of the last recent_breach_days with nothing recorded a day after them.
+  // Breaches of the last recent_breach_days (from the start of the day that far back) with no
+  // follow-up recorded: which of them have gone a day without one is the hour's to say, when the
+  // queue is completed.
   auto breaches = db.prepare(
       "SELECT b.id, n.id, n.ref, t.name, coalesce(o.username, ''), b.occurred_at, r.kind, "
       "b.condition_text, b.sync_seq FROM nominals n JOIN teams t ON t.id = n.team_id JOIN breaches "
-      "b ON "
-      "b.nominal_id = n.id JOIN orders r ON r.id = b.order_id LEFT JOIN officers o ON o.id = "
-      "n.officer_id WHERE b.occurred_at >= ?2 AND b.occurred_at <= ?3 AND NOT EXISTS (SELECT 1 "
-      "FROM breach_follow_ups f WHERE f.breach_id = b.id AND f.followed_up_at <= ?3) AND" +
+      "b ON b.nominal_id = n.id JOIN orders r ON r.id = b.order_id LEFT JOIN officers o ON o.id = "
+      "n.officer_id WHERE b.occurred_at >= ?2 AND NOT EXISTS (SELECT 1 FROM breach_follow_ups f "
+      "WHERE f.breach_id = b.id) AND" +
       in_scope);
-  breaches.bind(1, teams)
-      .bind(2, format_instant(now - std::chrono::days(policy.recent_breach_days)))
-      .bind(3, queue.now);
+  breaches.bind(1, teams).bind(
+      2, format_instant(london_midnight(add_days(today, -policy.recent_breach_days))));
   while (breaches.step()) {
-    const auto occurred = parse_instant(breaches.column_view(5));
-    if (!occurred || !breach_awaiting_follow_up(*occurred, std::nullopt, now)) continue;
     ReviewItem item = item_of(ReviewSubject::breach, breaches);
     item.summary = "breach of the " + breaches.column_text(6) + ": " + breaches.column_text(7);
     item.since = breaches.column_text(5);
-    item.reasons.push_back(
-        "not followed up " +
-        counted(static_cast<int>(
-                    std::chrono::duration_cast<std::chrono::hours>(now - *occurred).count()),
-                "hour") +
-        " after it");
     decisions.place(std::move(item), breaches.column_int(8));
   }
+
+  return queue;
+}
+
+ReviewQueue completed_review_queue(store::Database& db, Instant now, const ReportScope& scope,
+                                   ReviewQueue made) {
+  made.now = format_instant(now);
+  const Date today = london_date(now);
+  const ReportReading reading(db, today);
+  const Policy& policy = reading.policy;
+  const auto teams = scope_team_ids(db, scope);
+  Decisions decisions(db, made, today, window_start(today, policy));
 
   // Changes the server rejected from tablets, by their officer's team: what the officer recorded
   // that did not count, and why. (A refusal at the desk was answered there and then; a refused
   // review decision is a supervisor's, not an officer's work to review.)
   auto rejected = db.prepare(
-      "SELECT c.change_id, c.entity, c.reason, c.received_at, o.username, t.name, c.seq FROM "
+      "SELECT c.change_id, c.entity, c.reason, c.received_at, o.username, t.name, c.seq, o.id "
+      "FROM "
       "officers o "
       "JOIN teams t ON t.id = o.team_id JOIN changes c ON c.officer_id = o.id AND c.outcome = "
       "'rejected' AND c.entity <> 'review_decision' JOIN devices d ON d.id = c.device_id AND "
@@ -278,6 +266,7 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     item.subject_id = rejected.column_text(0);
     item.team = rejected.column_text(5);
     item.officer = rejected.column_text(4);
+    item.authors = {rejected.column_text(7)};
     std::string entity = rejected.column_text(1);
     std::replace(entity.begin(), entity.end(), '_', ' ');
     item.summary = entity + " sent from a tablet";
@@ -286,15 +275,33 @@ ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& sc
     decisions.place(std::move(item), rejected.column_int(6));
   }
 
-  // What was counted above is only what the window's query read: the caller's count stands.
-  if (older) queue.older = *older;
-  std::stable_sort(queue.waiting.begin(), queue.waiting.end(), [](const auto& a, const auto& b) {
+  // The breaches that have gone a day without a follow-up, now, within the last
+  // recent_breach_days, with how long.
+  const Instant recent_from = now - std::chrono::days(policy.recent_breach_days);
+  for (auto* list : {&made.waiting, &made.returned}) {
+    std::erase_if(*list, [&](ReviewItem& item) {
+      if (item.subject != ReviewSubject::breach) return false;
+      const auto occurred = parse_instant(item.since);
+      if (!occurred || *occurred < recent_from ||
+          !breach_awaiting_follow_up(*occurred, std::nullopt, now)) {
+        return true;
+      }
+      item.reasons = {
+          "not followed up " +
+          counted(static_cast<int>(
+                      std::chrono::duration_cast<std::chrono::hours>(now - *occurred).count()),
+                  "hour") +
+          " after it"};
+      return false;
+    });
+  }
+  std::stable_sort(made.waiting.begin(), made.waiting.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first;
     return a.since < b.since;
   });
-  std::stable_sort(queue.returned.begin(), queue.returned.end(),
+  std::stable_sort(made.returned.begin(), made.returned.end(),
                    [](const auto& a, const auto& b) { return a.since < b.since; });
-  return queue;
+  return made;
 }
 
 std::string review_queue_json(const ReviewQueue& queue) {

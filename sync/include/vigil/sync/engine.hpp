@@ -49,10 +49,10 @@ std::vector<std::string> scope_teams(store::Database& db, const std::string& off
 // A device clock further than this from the server's is flagged on each change it sends.
 inline constexpr std::int64_t kClockSkewLimitMs = std::int64_t{5} * 60 * 1000;
 
-// Whether the record is the officer's own work, which they may not review (docs/domain.md,
+// The officers (by id) whose own work the record is, which they may not review (docs/domain.md,
 // "Review"): the rule the server's check of a review decision applies.
-bool is_own_work(store::Database& db, ReviewSubject subject, const std::string& id,
-                 const std::string& officer_id);
+std::vector<std::string> authors_of_work(store::Database& db, ReviewSubject subject,
+                                         const std::string& id);
 
 class SyncEngine {
  public:

@@ -12,8 +12,8 @@ class TemporaryDirectory {
  public:
   // Named `prefix` and a random part, under `under` (the system's temporary directory unless
   // named: /dev/shm for work that writes much and must be quick).
-  explicit TemporaryDirectory(std::string_view prefix,
-                              const std::filesystem::path& under = std::filesystem::temp_directory_path());
+  explicit TemporaryDirectory(std::string_view prefix, const std::filesystem::path& under =
+                                                           std::filesystem::temp_directory_path());
   TemporaryDirectory(TemporaryDirectory&& other) noexcept;
   ~TemporaryDirectory();
   TemporaryDirectory(const TemporaryDirectory&) = delete;

@@ -9,11 +9,10 @@
 // officer changes it again (a visit's amendment, a plan's next change). A returned item waits for
 // the officer and is listed apart. What has waited longer than the policy's review window (90
 // days) is counted, not listed: the queue is for steering today's work, and the count says how
-// much was never reviewed. Worked out from the records and the decisions each time (the
-// queue is never stored); the count before the window may be given by a caller that kept it
-// (the server, while nothing in the teams has changed), and the visits before it are then not
-// read. The caller owns the Database; one thread. Throws vigil::Error when the
-// database fails.
+// much was never reviewed. Worked out from the records and the decisions, in two parts: what
+// stands all day while nothing in the teams' records changes, which a caller may keep (the
+// server does, as it keeps reports), and what must be worked out at the moment it is asked for.
+// The caller owns the Database; one thread. Throws vigil::Error when the database fails.
 #pragma once
 
 #include <array>
@@ -46,9 +45,11 @@ struct ReviewItem {
   bool first = false;    // short of its crew or pre-arranged against the plan
   std::vector<std::string> reasons;  // why it is in the queue, each a sentence
   std::optional<ReturnedTo> returned;
-  // The reader's own work, which another supervisor of the team or an administrator decides
-  // (docs/domain.md, "Review"): set by the server for whoever asks.
-  bool own = false;
+  // Whose own work it is, by officer id, which another supervisor of the team or an
+  // administrator decides (docs/domain.md, "Review"): a rejected change's sender here; for the
+  // rest the server fills it in by the sync engine's rule (sync::authors_of_work).
+  std::vector<std::string> authors;
+  bool own = false;  // the reader's own work: set by the server for whoever asks
 };
 
 // Items before the review window never reviewed, by subject (ReviewSubject's order).
@@ -65,10 +66,16 @@ struct ReviewQueue {
   std::vector<ReviewItem> returned;  // with the officer, the longest waiting first
 };
 
-// `older`: the counts before the window, when the caller has them from an earlier answer at the
-// same state of the teams' records, the same day and policy; otherwise they are counted here.
-ReviewQueue review_queue(store::Database& db, Instant now, const ReportScope& scope,
-                         const std::optional<OlderUnreviewed>& older = std::nullopt);
+// The part that stands all day while no change lands in the teams (scope_generation): visits,
+// plans and assessments, plan actions, and the recent breaches with no follow-up, with the
+// decisions on them. Not yet in its order.
+ReviewQueue review_queue_of_records(store::Database& db, Date today, const ReportScope& scope);
+
+// `made` (from review_queue_of_records, today, with no change in the teams since) completed at
+// `now`: of its breaches, those a day past with no follow-up (the hour decides), and the changes
+// the server rejected, which no team's records show; then the lists in their order.
+ReviewQueue completed_review_queue(store::Database& db, Instant now, const ReportScope& scope,
+                                   ReviewQueue made);
 
 std::string review_queue_json(const ReviewQueue& queue);
 
