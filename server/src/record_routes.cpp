@@ -57,7 +57,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
       "p.nominal_id = ?1 UNION ALL SELECT 'visit', id FROM visits WHERE nominal_id = ?1 UNION ALL "
       "SELECT 'assessment', id FROM assessments WHERE nominal_id = ?1 UNION ALL SELECT 'breach', "
       "id FROM breaches WHERE nominal_id = ?1)";
-  auto conflicts = db.prepare(
+  auto& conflicts = db.cached(
       "SELECT c.id, c.entity, c.field, c.winning_value, c.losing_value, c.detected_at, c.status, "
       "c.decision, coalesce(o.username, '') FROM conflicts c LEFT JOIN officers o ON o.id = "
       "c.decided_by WHERE (c.entity, c.entity_id) IN " +
@@ -68,7 +68,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
               "decision", "decided_by"});
   // A move is a change of the nominal's team or officer taken in through sync, with the values
   // it replaced.
-  auto moves = db.prepare(
+  auto& moves = db.cached(
       "SELECT c.received_at, coalesce(o.username, ''), CASE WHEN json_type(c.fields, '$.team') IS "
       "NOT NULL THEN json_extract(c.base, '$.team') END, json_extract(c.fields, '$.team'), CASE "
       "WHEN json_type(c.fields, '$.officer') IS NOT NULL THEN json_extract(c.base, '$.officer') "
@@ -79,7 +79,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
   moves.bind_all(id);
   write_rows(w, "transfers", moves,
              {"at", "by", "from_team", "to_team", "from_officer", "to_officer"});
-  auto reviews = db.prepare(
+  auto& reviews = db.cached(
       "SELECT d.subject, d.subject_id, d.decision, d.comment, coalesce(d.received_at, ''), "
       "coalesce(o.username, '') FROM review_decisions d LEFT JOIN officers o ON o.id = "
       "d.reviewer_id WHERE "
@@ -94,7 +94,7 @@ void write_record_page(store::Database& db, const Caller& caller, const std::str
     w.key("read_audit").null();
     return;
   }
-  auto reads = db.prepare(
+  auto& reads = db.cached(
       "SELECT a.occurred_at, coalesce(o.username, ''), a.reason, coalesce(d.name, '') FROM "
       "audit_log a LEFT JOIN officers o ON o.id = a.officer_id LEFT JOIN devices d ON d.id = "
       "a.device_id WHERE a.entity = 'nominal' AND a.entity_id = ?1 AND a.action = 'read' ORDER "
@@ -190,7 +190,7 @@ Response Api::Impl::nominal(const Call& call) {
   w.end_array().key("bail_cases").begin_array();
   disclose(same.bail_cases, "bail_case");
   w.end_array().end_object();
-  auto plans = db.prepare(
+  auto& plans = db.cached(
       "SELECT id, started_on, last_reviewed_on, visit_every_months, double_crewed, "
       "unannounced_required FROM plans WHERE nominal_id = ? ORDER BY started_on DESC");
   plans.bind_all(id);
@@ -211,7 +211,7 @@ Response Api::Impl::nominal(const Call& call) {
            "JOIN officers o ON o.id = a.officer_id WHERE a.visit_id = v.id AND a." +
            std::string(which) + " = 1 ORDER BY o.username))";
   };
-  auto visits = db.prepare(
+  auto& visits = db.cached(
       "SELECT v.id, v.effective_occurred_at, v.effective_announced, v.effective_outcome, " +
       attendees("present") +
       ", (SELECT count(*) FROM visit_amendments m WHERE m.visit_id = v.id), v.occurred_at, "
