@@ -152,7 +152,7 @@ Response Api::Impl::nominal(const Call& call) {
   std::vector<AuditRow> disclosed;
   // By id, or by the nominal's reference (what every report's rows carry); an id first, so a
   // reference that is another nominal's id never stands in for it.
-  auto s = db.prepare(nominal_columns() +
+  auto& s = db.cached(nominal_columns() +
                       "WHERE n.id = ?2 OR n.ref = ?2 ORDER BY n.id = ?2 DESC LIMIT 1");
   s.bind_all(format_date(london_date(options.now())), call.id);
   if (!s.step()) fail(404, "not_found", "there is no nominal with id or reference " + call.id);
@@ -169,7 +169,7 @@ Response Api::Impl::nominal(const Call& call) {
   s.reset();
   // The same person as a suspect or a bail case in the caller's teams (docs/domain.md, "One
   // person").
-  auto person = db.prepare("SELECT surname, forenames, date_of_birth FROM nominals WHERE id = ?");
+  auto& person = db.cached("SELECT surname, forenames, date_of_birth FROM nominals WHERE id = ?");
   person.bind_all(id);
   person.step();
   const auto same = reports::suspects_and_bail_of(

@@ -9,11 +9,13 @@ using namespace api_world;
 
 namespace {
 
-// {"entity": ..., "operation": ..., "fields": {...}}
-std::string record_body(const std::string& entity, const std::string& operation,
-                        const FieldValues& fields) {
-  return R"({"entity":")" + entity + R"(","operation":")" + operation + R"(","fields":)" +
-         vigil::sync::encode_fields(fields) + "}";
+// A record written at the desk (POST /api/v1/records) by `who`: `operation` (create or append)
+// with its fields.
+vigil::http::Reply write_at_desk(Device& who, const std::string& entity,
+                                 const std::string& operation, const FieldValues& fields) {
+  return who.post("/api/v1/records", R"({"entity":")" + entity + R"(","operation":")" + operation +
+                                         R"(","fields":)" + vigil::sync::encode_fields(fields) +
+                                         "}");
 }
 
 std::string id_of(const vigil::http::Reply& reply) {
@@ -46,31 +48,30 @@ TEST_CASE("a supervisor writes a plan with actions at the desk; the no-actions d
   REQUIRE(plan_defects(world, "NOM-2") == 1);  // the force's plan has no actions
 
   // An officer may not write a plan: 403, audited.
-  const auto refused = officer.post("/api/v1/records", record_body("plan", "create", plan));
+  const auto refused = write_at_desk(officer, "plan", "create", plan);
   CHECK(refused.status == 403);
   CHECK(refused.body.find("only a supervisor may create a plan") != std::string::npos);
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ? AND "
                     "entity = 'plan'",
                     officer.session.device_id) == 1);
   // Nor may another team's supervisor: the engine refuses and audits it as a push outside scope.
-  CHECK(south.post("/api/v1/records", record_body("plan", "create", plan)).status == 403);
+  CHECK(write_at_desk(south, "plan", "create", plan).status == 403);
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ? AND "
                     "reason = 'push outside scope'",
                     south.session.device_id) == 1);
   CHECK(world.count("SELECT count(*) FROM plans WHERE nominal_id = ?", nominal) == 1);
 
-  const auto written = sergeant.post("/api/v1/records", record_body("plan", "create", plan));
+  const auto written = write_at_desk(sergeant, "plan", "create", plan);
   INFO(written.body);
   REQUIRE(written.status == 201);
   const std::string plan_id = id_of(written);
   for (const char* description : {"Check the home for devices", "Meet the probation officer"}) {
-    const auto action =
-        sergeant.post("/api/v1/records", record_body("plan_action", "create",
-                                                     {{"plan_id", plan_id},
-                                                      {"description", description},
-                                                      {"owner", "pc.a"},
-                                                      {"due_on", "2026-12-31"},
-                                                      {"partner_agency", "Probation"}}));
+    const auto action = write_at_desk(sergeant, "plan_action", "create",
+                                      {{"plan_id", plan_id},
+                                       {"description", description},
+                                       {"owner", "pc.a"},
+                                       {"due_on", "2026-12-31"},
+                                       {"partner_agency", "Probation"}});
     INFO(action.body);
     CHECK(action.status == 201);
   }
@@ -103,8 +104,7 @@ TEST_CASE("a bail extension at the desk is checked by the law's ranks and period
                            {"authorised_by", "Insp Grey"},
                            {"authorised_on", "2026-12-01"},
                            {"representations_considered", "yes"}};
-  const auto refused =
-      sergeant.post("/api/v1/records", record_body("bail_extension", "append", junior));
+  const auto refused = write_at_desk(sergeant, "bail_extension", "append", junior);
   INFO(refused.body);
   CHECK(refused.status == 400);
   CHECK(refused.body.find("superintendent") != std::string::npos);
@@ -112,10 +112,8 @@ TEST_CASE("a bail extension at the desk is checked by the law's ranks and period
 
   FieldValues proper = junior;
   proper["extended_to"] = "2027-05-01";
-  CHECK(officer.post("/api/v1/records", record_body("bail_extension", "append", proper)).status ==
-        403);
-  const auto extended =
-      sergeant.post("/api/v1/records", record_body("bail_extension", "append", proper));
+  CHECK(write_at_desk(officer, "bail_extension", "append", proper).status == 403);
+  const auto extended = write_at_desk(sergeant, "bail_extension", "append", proper);
   INFO(extended.body);
   CHECK(extended.status == 201);
   CHECK(world.count("SELECT count(*) FROM bail_extensions WHERE extended_to = '2027-05-01'") == 1);
@@ -130,14 +128,13 @@ TEST_CASE(
       world.devices("sgt.north", "sgt.south", "pc.a", "pc.south");
   // A bail extension naming another team's case is refused for its scope, audited, before the
   // law's check could say anything of the case's dates.
-  const auto crossing =
-      south.post("/api/v1/records", record_body("bail_extension", "append",
-                                                {{"bail_case_id", world.force().north_bail_case},
-                                                 {"extended_to", "2027-05-01"},
-                                                 {"authority", "inspector"},
-                                                 {"authorised_by", "Insp Grey"},
-                                                 {"authorised_on", "1900-01-01"},
-                                                 {"representations_considered", "yes"}}));
+  const auto crossing = write_at_desk(south, "bail_extension", "append",
+                                      {{"bail_case_id", world.force().north_bail_case},
+                                       {"extended_to", "2027-05-01"},
+                                       {"authority", "inspector"},
+                                       {"authorised_by", "Insp Grey"},
+                                       {"authorised_on", "1900-01-01"},
+                                       {"representations_considered", "yes"}});
   CHECK(crossing.status == 403);
   CHECK(crossing.body.find("arrest") == std::string::npos);
   CHECK(world.count("SELECT count(*) FROM audit_log WHERE action = 'denied' AND device_id = ?",
@@ -164,23 +161,23 @@ TEST_CASE(
   CHECK(parse(page.body)["reviews"].Size() == 0);
 
   // A read event is never written at the desk.
-  const auto read =
-      north.post("/api/v1/records", record_body("read_event", "append",
-                                                {{"nominal_id", north_nominal},
-                                                 {"occurred_at", "2026-11-01T00:00:00Z"},
-                                                 {"chain_index", "0"},
-                                                 {"hash", "x"}}));
+  const auto read = write_at_desk(north, "read_event", "append",
+                                  {{"nominal_id", north_nominal},
+                                   {"occurred_at", "2026-11-01T00:00:00Z"},
+                                   {"chain_index", "0"},
+                                   {"hash", "x"}});
   CHECK(read.status == 400);
 }
 
 namespace {
 
-// {"entity": ..., "operation": "update", "entity_id": ..., "fields": {...}, "base": {...}}
-std::string update_body(const std::string& entity, const std::string& id, const FieldValues& fields,
-                        const FieldValues& base) {
-  return R"({"entity":")" + entity + R"(","operation":"update","entity_id":")" + id +
-         R"(","fields":)" + vigil::sync::encode_fields(fields) + R"(,"base":)" +
-         vigil::sync::encode_fields(base) + "}";
+// The record `id` updated at the desk by `who`, from `base` to `fields`.
+vigil::http::Reply update_at_desk(Device& who, const std::string& entity, const std::string& id,
+                                  const FieldValues& fields, const FieldValues& base) {
+  return who.post("/api/v1/records", R"({"entity":")" + entity +
+                                         R"(","operation":"update","entity_id":")" + id +
+                                         R"(","fields":)" + vigil::sync::encode_fields(fields) +
+                                         R"(,"base":)" + vigil::sync::encode_fields(base) + "}");
 }
 
 }  // namespace
@@ -194,13 +191,12 @@ TEST_CASE(
       world.devices("sgt.north", "pc.a", "sgt.south", "pc.south");
   const std::string north = world.force().north_suspect, south = world.force().south_suspect;
   const auto add_action = [](Device& device, const std::string& suspect) {
-    const auto added =
-        device.post("/api/v1/records", record_body("suspect_action", "create",
-                                                   {{"suspect_id", suspect},
-                                                    {"description", "Visit the known associate"},
-                                                    {"owner", device.username},
-                                                    {"due_on", "2026-12-20"},
-                                                    {"status", "open"}}));
+    const auto added = write_at_desk(device, "suspect_action", "create",
+                                     {{"suspect_id", suspect},
+                                      {"description", "Visit the known associate"},
+                                      {"owner", device.username},
+                                      {"due_on", "2026-12-20"},
+                                      {"status", "open"}});
     INFO(added.body);
     REQUIRE(added.status == 201);
     return id_of(added);
@@ -211,7 +207,7 @@ TEST_CASE(
       fields[name] = value;
       base[name] = std::nullopt;
     }
-    return device.post("/api/v1/records", update_body("suspect", suspect, fields, base));
+    return update_at_desk(device, "suspect", suspect, fields, base);
   };
 
   // North: an officer's open action keeps the suspect open, for them and for the sergeant
@@ -228,11 +224,9 @@ TEST_CASE(
   const auto page = parse(officer.get("/api/v1/suspects/SUS-1?reason=closing").body);
   CHECK(page["open_actions"].GetInt() == 1);
   // Once the action is done the officer closes the suspect.
-  REQUIRE(officer
-              .post("/api/v1/records",
-                    update_body("suspect_action", action,
-                                {{"status", "done"}, {"completed_on", "2026-12-02"}},
-                                {{"status", "open"}, {"completed_on", std::nullopt}}))
+  REQUIRE(update_at_desk(officer, "suspect_action", action,
+                         {{"status", "done"}, {"completed_on", "2026-12-02"}},
+                         {{"status", "open"}, {"completed_on", std::nullopt}})
               .status == 201);
   const auto closed = close(officer, north);
   INFO(closed.body);
@@ -249,9 +243,8 @@ TEST_CASE(
   CHECK(world.text("SELECT close_reason FROM suspects WHERE id = ?", south) ==
         "Charged by another force");
   // North's sergeant can do none of it to South's suspect: 403, audited.
-  CHECK(sergeant
-            .post("/api/v1/records", record_body("suspect_action", "create",
-                                                 {{"suspect_id", south}, {"description", "x"}}))
+  CHECK(write_at_desk(sergeant, "suspect_action", "create",
+                      {{"suspect_id", south}, {"description", "x"}})
             .status == 403);
 }
 
@@ -266,11 +259,8 @@ TEST_CASE(
   // Reviews are a supervisor's; the next falls due from the latest.
   const FieldValues review{
       {"suspect_id", suspect}, {"reviewed_on", "2026-12-01"}, {"note", "Circulate on PNC"}};
-  CHECK(officer.post("/api/v1/records", record_body("suspect_review", "append", review)).status ==
-        403);
-  REQUIRE(
-      sergeant.post("/api/v1/records", record_body("suspect_review", "append", review)).status ==
-      201);
+  CHECK(write_at_desk(officer, "suspect_review", "append", review).status == 403);
+  REQUIRE(write_at_desk(sergeant, "suspect_review", "append", review).status == 201);
   const auto read = sergeant.get("/api/v1/suspects/SUS-1?reason=morning%20meeting");
   INFO(read.body);
   REQUIRE(read.status == 200);
@@ -344,20 +334,15 @@ TEST_CASE(
                                 {"disposal", "prison"},
                                 {"months", "36"},
                                 {"age_at_relevant", "40"}};
-  CHECK(officer
-            .post("/api/v1/records", record_body("notification_requirement", "create", requirement))
-            .status == 403);
-  const auto made = sergeant.post("/api/v1/records",
-                                  record_body("notification_requirement", "create", requirement));
+  CHECK(write_at_desk(officer, "notification_requirement", "create", requirement).status == 403);
+  const auto made = write_at_desk(sergeant, "notification_requirement", "create", requirement);
   INFO(made.body);
   REQUIRE(made.status == 201);
-  const auto second = sergeant.post("/api/v1/records",
-                                    record_body("notification_requirement", "create", requirement));
+  const auto second = write_at_desk(sergeant, "notification_requirement", "create", requirement);
   CHECK(second.status == 400);
   CHECK(second.body.find("already has notification requirements") != std::string::npos);
-  CHECK(sergeant
-            .post("/api/v1/records", update_body("notification_requirement", id_of(made),
-                                                 {{"months", "48"}}, {{"months", "36"}}))
+  CHECK(update_at_desk(sergeant, "notification_requirement", id_of(made), {{"months", "48"}},
+                       {{"months", "36"}})
             .status == 201);
   CHECK(world.text("SELECT months FROM notification_requirements WHERE nominal_id = ?", nominal) ==
         "48");
@@ -366,9 +351,8 @@ TEST_CASE(
   // cannot see it to take it), and the tablet purges it at its next sync.
   officer.pull();
   const auto moved =
-      sergeant.post("/api/v1/records",
-                    update_body("nominal", nominal, {{"team", "South"}, {"officer", "pc.south"}},
-                                {{"team", "North"}, {"officer", "pc.a"}}));
+      update_at_desk(sergeant, "nominal", nominal, {{"team", "South"}, {"officer", "pc.south"}},
+                     {{"team", "North"}, {"officer", "pc.a"}});
   INFO(moved.body);
   REQUIRE(moved.status == 201);
   const auto pulled = officer.pull();
@@ -391,14 +375,13 @@ TEST_CASE(
   const auto action = [&](const FieldValues& extra) {
     FieldValues fields{{"suspect_id", suspect}, {"description", "Check the sister's address"}};
     for (const auto& [name, value] : extra) fields[name] = value;
-    return officer_client.post("/api/v1/records", record_body("suspect_action", "create", fields));
+    return write_at_desk(officer_client, "suspect_action", "create", fields);
   };
 
   // Closed with nothing open: a new open action is refused, saying why; one recorded as done is
   // history and kept; setting it open again is refused too.
-  REQUIRE(sergeant
-              .post("/api/v1/records", update_body("suspect", suspect, {{"status", "closed"}},
-                                                   {{"status", "outstanding"}}))
+  REQUIRE(update_at_desk(sergeant, "suspect", suspect, {{"status", "closed"}},
+                         {{"status", "outstanding"}})
               .status == 201);
   const auto refused = action({{"status", "open"}});
   INFO(refused.body);
@@ -408,17 +391,15 @@ TEST_CASE(
   const auto done = action({{"status", "done"}, {"completed_on", "2026-12-01"}});
   INFO(done.body);
   REQUIRE(done.status == 201);
-  CHECK(officer
-            .post("/api/v1/records", update_body("suspect_action", id_of(done),
-                                                 {{"status", "open"}}, {{"status", "done"}}))
+  CHECK(update_at_desk(officer, "suspect_action", id_of(done), {{"status", "open"}},
+                       {{"status", "done"}})
             .status == 400);
   CHECK(world.count("SELECT count(*) FROM suspect_actions WHERE suspect_id = ? AND status = "
                     "'open'",
                     suspect) == 0);
   // Reopened, the suspect takes actions again.
-  REQUIRE(officer
-              .post("/api/v1/records", update_body("suspect", suspect, {{"status", "outstanding"}},
-                                                   {{"status", "closed"}}))
+  REQUIRE(update_at_desk(officer, "suspect", suspect, {{"status", "outstanding"}},
+                         {{"status", "closed"}})
               .status == 201);
   CHECK(action({{"status", "open"}}).status == 201);
 
@@ -426,10 +407,8 @@ TEST_CASE(
   const auto today = vigil::london_date(
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   const auto review = [&](const std::string& on, const std::string& note) {
-    return sergeant_client.post(
-        "/api/v1/records",
-        record_body("suspect_review", "append",
-                    {{"suspect_id", suspect}, {"reviewed_on", on}, {"note", note}}));
+    return write_at_desk(sergeant_client, "suspect_review", "append",
+                         {{"suspect_id", suspect}, {"reviewed_on", on}, {"note", note}});
   };
   const auto ahead =
       review(vigil::format_date(date::year_month_day{date::sys_days{today} + date::days{1}}),
@@ -444,10 +423,8 @@ TEST_CASE(
   CHECK(world.count("SELECT count(*) FROM suspect_reviews") == 0);
 
   // BAIL-1 names SUS-1: both pages say so, and each disclosure of the other record is audited.
-  REQUIRE(sergeant
-              .post("/api/v1/records",
-                    update_body("bail_case", world.force().north_bail_case,
-                                {{"suspect_id", suspect}}, {{"suspect_id", std::nullopt}}))
+  REQUIRE(update_at_desk(sergeant, "bail_case", world.force().north_bail_case,
+                         {{"suspect_id", suspect}}, {{"suspect_id", std::nullopt}})
               .status == 201);
   auto page = parse(sergeant.get("/api/v1/suspects/SUS-1?reason=meeting").body);
   REQUIRE(page["bail_cases"].Size() == 1);
@@ -471,15 +448,14 @@ TEST_CASE(
   CHECK(page["bail_cases"].Size() == 0);
 
   // A suspect whose reference is SUS-1's id: asked for by that id, the page is SUS-1's.
-  REQUIRE(sergeant
-              .post("/api/v1/records", record_body("suspect", "create",
-                                                   {{"ref", suspect},
-                                                    {"surname", "Decoy"},
-                                                    {"forenames", "Dee"},
-                                                    {"offence", "theft"},
-                                                    {"harm", "1"},
-                                                    {"outstanding_since", "2026-11-01"},
-                                                    {"team", "North"}}))
+  REQUIRE(write_at_desk(sergeant, "suspect", "create",
+                        {{"ref", suspect},
+                         {"surname", "Decoy"},
+                         {"forenames", "Dee"},
+                         {"offence", "theft"},
+                         {"harm", "1"},
+                         {"outstanding_since", "2026-11-01"},
+                         {"team", "North"}})
               .status == 201);
   page = parse(sergeant.get("/api/v1/suspects/" + suspect + "?reason=meeting").body);
   CHECK(std::string(page["suspect"]["ref"].GetString()) == "SUS-1");
@@ -544,11 +520,10 @@ TEST_CASE(
   CHECK(own_in_queue(chief, amended.entity_id) == std::optional(false));
   // A plan the sergeant wrote stays theirs when an officer changes it after them: one they wrote
   // since the last decision on it.
-  const auto plan =
-      sergeant.post("/api/v1/records", record_body("plan", "create",
-                                                   {{"nominal_id", world.force().north_nominals[2]},
-                                                    {"started_on", "2026-11-01"},
-                                                    {"visit_every_months", "3"}}));
+  const auto plan = write_at_desk(sergeant, "plan", "create",
+                                  {{"nominal_id", world.force().north_nominals[2]},
+                                   {"started_on", "2026-11-01"},
+                                   {"visit_every_months", "3"}});
   REQUIRE(plan.status == 201);
   REQUIRE(officer
               .push_one(officer.change("plan", id_of(plan), Operation::update,
