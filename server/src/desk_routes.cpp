@@ -87,6 +87,9 @@ Response Api::Impl::record(const Call& call) {
 std::shared_ptr<const reports::ReviewQueue> Api::Impl::kept_review_queue(
     store::Database& db, Date today, const std::vector<std::string>& teams, bool* hit) {
   const auto make = [&] {
+    // Made inside the report gate, as every report is, and in one snapshot with its authors.
+    const auto pass = report_gate.enter();
+    const store::ReadSnapshot snapshot(db);
     auto made = reports::review_queue_of_records(db, today, reports::ReportScope{teams});
     for (auto* list : {&made.waiting, &made.returned}) {
       for (auto& item : *list) {

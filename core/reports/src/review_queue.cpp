@@ -72,8 +72,8 @@ std::string day_start(std::string_view date) {
 
 // The instant the policy's review window opens: an item waiting from before it is counted, not
 // listed.
-std::string window_start(Date today, const Policy& policy) {
-  return format_instant(london_midnight(add_days(today, -policy.review_window_days)));
+std::string window_start(Date today, int window_days) {
+  return format_instant(london_midnight(add_days(today, -window_days)));
 }
 
 // An item of a query whose first five columns are the subject's id, the nominal's id and ref,
@@ -94,9 +94,10 @@ ReviewQueue review_queue_of_records(store::Database& db, Date today, const Repor
   const Policy& policy = reading.policy;
   queue.sample_percent = policy.review_sample_percent;
   queue.window_days = policy.review_window_days;
+  queue.recent_breach_days = policy.recent_breach_days;
   const auto teams = scope_team_ids(db, scope);
   const std::string in_scope = scope_condition(teams, "n.team_id");
-  Decisions decisions(db, queue, today, window_start(today, policy));
+  Decisions decisions(db, queue, today, window_start(today, queue.window_days));
 
   // Visits taken in through sync (the history a force imported is not reviewed here), as their
   // amendments leave them, with the plan in force when they happened.
@@ -243,10 +244,10 @@ ReviewQueue completed_review_queue(store::Database& db, Instant now, const Repor
                                    ReviewQueue made) {
   made.now = format_instant(now);
   const Date today = london_date(now);
-  const ReportReading reading(db, today);
-  const Policy& policy = reading.policy;
+  // The policy is the one `made` was made with, today's: its numbers travel with it.
+  const store::ReadSnapshot snapshot(db);
   const auto teams = scope_team_ids(db, scope);
-  Decisions decisions(db, made, today, window_start(today, policy));
+  Decisions decisions(db, made, today, window_start(today, made.window_days));
 
   // Changes the server rejected from tablets, by their officer's team: what the officer recorded
   // that did not count, and why. (A refusal at the desk was answered there and then; a refused
@@ -277,7 +278,7 @@ ReviewQueue completed_review_queue(store::Database& db, Instant now, const Repor
 
   // The breaches that have gone a day without a follow-up, now, within the last
   // recent_breach_days, with how long.
-  const Instant recent_from = now - std::chrono::days(policy.recent_breach_days);
+  const Instant recent_from = now - std::chrono::days(made.recent_breach_days);
   for (auto* list : {&made.waiting, &made.returned}) {
     std::erase_if(*list, [&](ReviewItem& item) {
       if (item.subject != ReviewSubject::breach) return false;

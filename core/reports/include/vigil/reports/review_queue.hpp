@@ -56,9 +56,10 @@ struct ReviewItem {
 using OlderUnreviewed = std::array<int, EnumNames<ReviewSubject>::names.size()>;
 
 struct ReviewQueue {
-  std::string now;         // when it was worked out
-  int sample_percent = 0;  // the policy's dip-sampling share
-  int window_days = 0;     // the policy's review window
+  std::string now;             // when it was worked out
+  int sample_percent = 0;      // the policy's dip-sampling share
+  int window_days = 0;         // the policy's review window
+  int recent_breach_days = 0;  // the policy's: how far back breaches are listed (not in the JSON)
   // Items waiting for the supervisor from before the window, never reviewed: counted by subject
   // (ReviewSubject's order), not listed.
   OlderUnreviewed older{};
